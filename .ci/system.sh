@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: tmux (terminal tests), debootstrap (offline sandbox base image).
+# Idempotent: installs only what is missing.
+set -euo pipefail
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "system packages ready"

@@ -1,0 +1,1 @@
+export { createDingTalkChannel, type DingTalkChannelOptions, dingTalkChannelOptionsSchema } from './dingtalk-channel';

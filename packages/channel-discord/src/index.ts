@@ -1,0 +1,1 @@
+export { createDiscordChannel, type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-channel';

@@ -1,0 +1,1 @@
+export { createFeishuChannel, type FeishuChannelOptions, feishuChannelOptionsSchema } from './feishu-channel';

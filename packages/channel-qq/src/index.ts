@@ -1,0 +1,1 @@
+export { createQQChannel, type QQChannelOptions, qQChannelOptionsSchema } from './qq-channel';

@@ -1,0 +1,1 @@
+export { createSlackChannel, type SlackChannelOptions, slackChannelOptionsSchema } from './slack-channel';

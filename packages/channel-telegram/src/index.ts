@@ -1,0 +1,1 @@
+export { createTelegramChannel, type TelegramChannelOptions, telegramChannelOptionsSchema } from './telegram-channel';

@@ -1,0 +1,1 @@
+export { createWebChannel, type WebChannelOptions, webChannelOptionsSchema } from './web-channel';

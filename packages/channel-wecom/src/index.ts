@@ -1,0 +1,1 @@
+export { createWeComChannel, type WeComChannelOptions, weComChannelOptionsSchema } from './wecom-channel';

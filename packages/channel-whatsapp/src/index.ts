@@ -1,0 +1,1 @@
+export { createWhatsAppChannel, type WhatsAppChannelOptions, whatsAppChannelOptionsSchema } from './whatsapp-channel';

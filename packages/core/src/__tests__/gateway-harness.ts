@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOpenAIProvider } from '@ngb/llm-openai';
+import type { Agent, Chat, EngageMode, SandboxRuntime, SessionMode, UnknownSenderPolicy } from '@ngb/plugin-sdk';
+import {
+  createRecordingChannel,
+  createRecordingLogger,
+  type LlmScriptStep,
+  type RecordingChannel,
+} from '@ngb/plugin-sdk/testing';
+import { createLocalRuntime } from '@ngb/runtime';
+import { createSqliteStore } from '@ngb/store';
+import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
+import { createGateway, type Gateway, type GatewayOptions } from '../create-gateway';
+import type { TimedGatewayEvent } from '../events';
+
+/** Options of a test gateway. */
+export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | 'runtime' | 'providers' | 'agentsDirectory'>> {
+  script?: LlmScriptStep[];
+  maxMessageLength?: number;
+  runtime?: SandboxRuntime;
+  /** Keep the store at this file (for restart tests). */
+  storePath?: string;
+}
+
+/** A gateway wired to a real SQLite store, the fake model server and a recording channel. */
+export interface Harness {
+  gateway: Gateway;
+  store: Awaited<ReturnType<typeof createSqliteStore>>;
+  llm: FakeLlmServer;
+  channel: RecordingChannel;
+  events: TimedGatewayEvent[];
+  logger: ReturnType<typeof createRecordingLogger>;
+  directory: string;
+  addAgent(folder: string, extra?: Partial<Pick<Agent, 'isMain' | 'assistantName' | 'timezone'>> & { instructions?: string }): Promise<Agent>;
+  addChat(
+    chatId: string,
+    wiring: {
+      agent: Agent;
+      isGroup?: boolean;
+      engage?: EngageMode;
+      pattern?: string;
+      sessionMode?: SessionMode;
+      accumulate?: boolean;
+      policy?: UnknownSenderPolicy;
+      priority?: number;
+    },
+  ): Promise<Chat>;
+  grant(platformUserId: string, role: 'owner' | 'admin', agentId?: string): Promise<void>;
+  /** Posts a message and waits until the gateway is idle. */
+  say(text: string, extra?: { chatId?: string; sender?: string; isGroup?: boolean; threadId?: string; mentionsBot?: boolean }): Promise<void>;
+  texts(): string[];
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Builds and starts a {@link Harness}. */
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const directory = options.storePath ? join(options.storePath, '..') : mkdtempSync(join(tmpdir(), 'ngb-core-'));
+  const agentsDirectory = join(directory, 'agents');
+  mkdirSync(agentsDirectory, { recursive: true });
+  const store = await createSqliteStore({ path: options.storePath ?? ':memory:' });
+  const llm = await createFakeLlmServer({ script: options.script ?? [], acceptAnyModel: true });
+  const provider = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 });
+  const runtime = options.runtime ?? createLocalRuntime({ });
+  const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: options.maxMessageLength ?? 4096 } });
+  const logger = createRecordingLogger();
+  const { script: _script, maxMessageLength: _limit, runtime: _runtime, storePath: _path, ...rest } = options;
+  const gateway = createGateway({
+    store,
+    runtime,
+    providers: { default: provider },
+    channels: [channel],
+    agentsDirectory,
+    logger,
+    ...rest,
+  });
+  const events: TimedGatewayEvent[] = [];
+  gateway.events.on((event) => void events.push(event));
+  await gateway.start();
+
+  return {
+    gateway,
+    store,
+    llm,
+    channel,
+    events,
+    logger,
+    directory,
+    async addAgent(folder, extra = {}) {
+      mkdirSync(join(agentsDirectory, folder), { recursive: true });
+      if (extra.instructions) writeFileSync(join(agentsDirectory, folder, 'AGENTS.md'), extra.instructions);
+      return store.agents.create({ folder, name: folder, isMain: extra.isMain ?? false, assistantName: extra.assistantName, timezone: extra.timezone });
+    },
+    async addChat(chatId, wiring) {
+      const chat = await store.chats.upsert({
+        channel: 'fake',
+        platformChatId: chatId,
+        name: `chat ${chatId}`,
+        isGroup: wiring.isGroup ?? false,
+        status: 'active',
+        unknownSenderPolicy: wiring.policy ?? 'public',
+      });
+      await store.wirings.add({
+        chatId: chat.id,
+        agentId: wiring.agent.id,
+        engage: wiring.engage ?? 'always',
+        pattern: wiring.pattern,
+        sessionMode: wiring.sessionMode ?? 'shared',
+        accumulate: wiring.accumulate ?? false,
+        priority: wiring.priority,
+      });
+      return chat;
+    },
+    async grant(platformUserId, role, agentId) {
+      const user = await store.users.upsert({ channel: 'fake', platformUserId });
+      await store.users.grantRole(user.id, role, agentId);
+    },
+    async say(text, extra = {}) {
+      counter += 1;
+      await channel.inject({
+        text,
+        chat: { id: extra.chatId ?? 'chat-1', isGroup: extra.isGroup ?? false },
+        sender: { id: extra.sender ?? 'user-1', name: extra.sender ?? 'User One' },
+        threadId: extra.threadId,
+        mentionsBot: extra.mentionsBot ?? false,
+        platformMessageId: `m-${counter}`,
+      });
+      await gateway.idle();
+    },
+    texts: () => channel.sent.map((sent) => sent.message.text),
+    async close() {
+      await gateway.stop({ graceMs: 1_000 });
+      await runtime.close();
+      await llm.close();
+      await store.close();
+      if (!options.storePath) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './__tests__/gateway-harness';
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await createHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+async function withOwner() {
+  const main = await harness.addAgent('main', { isMain: true, assistantName: 'Andy' });
+  await harness.addChat('owner-dm', { agent: main });
+  await harness.grant('owner', 'owner');
+  return main;
+}
+
+const sentTo = (chatId: string) => harness.channel.sent.filter((sent) => sent.address.chatId === chatId).map((sent) => sent.message.text);
+const codeIn = (text: string | undefined) => /\/approve ([A-Z0-9]+)/.exec(text ?? '')?.[1] ?? '';
+
+describe('unknown chats', () => {
+  it('stores a message of an unknown chat and starts nothing unless the bot is addressed', async () => {
+    await withOwner();
+    await harness.say('just chatting', { chatId: 'g1', isGroup: true, sender: 'bob' });
+    expect(await harness.store.messages.listForChat((await harness.store.chats.getByPlatformId('fake', 'g1'))?.id ?? '')).toHaveLength(1);
+    expect(harness.texts()).toEqual([]);
+    expect(harness.llm.requests()).toEqual([]);
+  });
+
+  it('asks the owner once, then replays the first message when approved', async () => {
+    await withOwner();
+    await harness.say('@Andy hello there', { chatId: 'g1', isGroup: true, sender: 'bob' });
+    await harness.say('@Andy are you there?', { chatId: 'g1', isGroup: true, sender: 'bob' });
+    const requests = sentTo('owner-dm');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toContain('hello there');
+    await harness.say(`/approve ${codeIn(requests[0])}`, { chatId: 'owner-dm', sender: 'owner' });
+    expect(sentTo('owner-dm')[1]).toMatch(/^Approved/);
+    expect(sentTo('g1')).toEqual(['echo: @Andy hello there']);
+    expect((await harness.store.chats.getByPlatformId('fake', 'g1'))?.status).toBe('active');
+  });
+
+  it('keeps a denied chat silent', async () => {
+    await withOwner();
+    await harness.say('@Andy hi', { chatId: 'g2', isGroup: true, sender: 'eve' });
+    await harness.say(`/deny ${codeIn(sentTo('owner-dm')[0])}`, { chatId: 'owner-dm', sender: 'owner' });
+    await harness.say('@Andy hi again', { chatId: 'g2', isGroup: true, sender: 'eve' });
+    expect(sentTo('owner-dm')).toHaveLength(2);
+    expect(sentTo('g2')).toEqual([]);
+    expect((await harness.store.chats.getByPlatformId('fake', 'g2'))?.status).toBe('denied');
+  });
+
+  it('refuses /approve from anyone but the owner, and unknown codes', async () => {
+    await withOwner();
+    await harness.say('@Andy hi', { chatId: 'g3', isGroup: true, sender: 'eve' });
+    await harness.say(`/approve ${codeIn(sentTo('owner-dm')[0])}`, { chatId: 'owner-dm', sender: 'mallory' });
+    await harness.say('/approve NOPE1234', { chatId: 'owner-dm', sender: 'owner' });
+    expect(sentTo('owner-dm').slice(1)).toEqual(['/approve is for the owner only.', 'No pending request has the code "NOPE1234".']);
+    expect((await harness.store.chats.getByPlatformId('fake', 'g3'))?.status).toBe('pending');
+  });
+});
+
+describe('unknown senders and roles', () => {
+  it('request_approval: asks the owner once per sender and replays the message after approval', async () => {
+    const main = await withOwner();
+    await harness.addChat('team', { agent: main, isGroup: true, policy: 'request_approval' });
+    await harness.say('can you help?', { chatId: 'team', isGroup: true, sender: 'stranger' });
+    await harness.say('hello?', { chatId: 'team', isGroup: true, sender: 'stranger' });
+    expect(sentTo('team')).toEqual([]);
+    const requests = sentTo('owner-dm');
+    expect(requests).toHaveLength(1);
+    await harness.say(`/approve ${codeIn(requests[0])}`, { chatId: 'owner-dm', sender: 'owner' });
+    expect(sentTo('team')).toEqual(['echo: can you help?']);
+    await harness.say('thanks', { chatId: 'team', isGroup: true, sender: 'stranger' });
+    expect(sentTo('team')).toEqual(['echo: can you help?', 'echo: thanks']);
+  });
+
+  it.each([
+    ['a stranger', undefined, false],
+    ['the owner', 'owner', true],
+    ['a global admin', 'admin', true],
+    ['an admin of this agent', 'admin-here', true],
+    ['an admin of another agent', 'admin-elsewhere', false],
+  ] as const)('strict chat: %s → answered=%s', async (_who, role, answered) => {
+    const agent = await harness.addAgent('andy');
+    const other = await harness.addAgent('other');
+    await harness.addChat('strict', { agent, isGroup: true, policy: 'strict' });
+    if (role === 'owner') await harness.grant('u', 'owner');
+    if (role === 'admin') await harness.grant('u', 'admin');
+    if (role === 'admin-here') await harness.grant('u', 'admin', agent.id);
+    if (role === 'admin-elsewhere') await harness.grant('u', 'admin', other.id);
+    await harness.say('hello', { chatId: 'strict', isGroup: true, sender: 'u' });
+    expect(sentTo('strict')).toEqual(answered ? ['echo: hello'] : []);
+  });
+
+  it('lets members of the agent talk in a strict chat', async () => {
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('strict', { agent, isGroup: true, policy: 'strict' });
+    const user = await harness.store.users.upsert({ channel: 'fake', platformUserId: 'member' });
+    await harness.store.agentMembers.add(agent.id, user.id);
+    await harness.say('hi', { chatId: 'strict', isGroup: true, sender: 'member' });
+    expect(sentTo('strict')).toEqual(['echo: hi']);
+  });
+});
+
+describe('admin commands', () => {
+  it.each(['/clear', '/compact', '/cost', '/cost@andy_bot'])('%s from a non-admin gets a one-line refusal and never reaches the model', async (command) => {
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say(command, { chatId: 'c1', sender: 'someone' });
+    expect(harness.texts()).toEqual([`/${command.slice(1).split('@')[0]} is for admins only.`]);
+    expect(harness.llm.requests()).toEqual([]);
+  });
+
+  it('/cost and /clear work for an admin', async () => {
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.grant('boss', 'admin');
+    await harness.say('hello', { chatId: 'c1', sender: 'boss' });
+    await harness.say('/cost', { chatId: 'c1', sender: 'boss' });
+    expect(harness.texts()[1]).toMatch(/^andy: 1 turns, \d+ input \+ \d+ output tokens, \$0\.0000\.$/);
+    await harness.say('/clear', { chatId: 'c1', sender: 'boss' });
+    expect(harness.texts()[2]).toBe('andy: cleared 2 transcript entries.');
+    const [session] = await harness.store.sessions.list();
+    expect(await harness.store.transcript.count(session?.id ?? '')).toBe(0);
+  });
+
+  it('/compact replaces the transcript by a summary the model writes', async () => {
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.grant('boss', 'owner');
+    await harness.say('remember the number 42', { chatId: 'c1', sender: 'boss' });
+    harness.llm.enqueue({ type: 'reply', text: 'The user asked to remember 42.' });
+    await harness.say('/compact', { chatId: 'c1', sender: 'boss' });
+    expect(harness.texts()[1]).toBe('andy: compacted 2 entries into a summary.');
+    const [session] = await harness.store.sessions.list();
+    const entries = await harness.store.transcript.list(session?.id ?? '');
+    expect(entries.map((entry) => entry.content)).toEqual([
+      { role: 'user', content: 'Summary of the earlier conversation:\nThe user asked to remember 42.' },
+    ]);
+  });
+});

@@ -1,0 +1,167 @@
+import type {
+  Agent,
+  LlmMessage,
+  LlmProvider,
+  LlmToolCall,
+  Logger,
+  Sandbox,
+  Tool,
+  ToolContext,
+  ToolResult,
+} from '@ngb/plugin-sdk';
+import type { EventBus, TurnUsage } from './events';
+
+/** Settings that bound one turn. */
+export interface AgentLoopLimits {
+  /** Model calls per turn before the loop is stopped. */
+  maxSteps: number;
+  /** Input + output tokens per turn before the loop is stopped. */
+  maxTurnTokens: number;
+}
+
+/** Everything one run of the loop needs. */
+export interface AgentLoopInput {
+  agent: Agent;
+  sessionId: string;
+  turnId: string;
+  provider: LlmProvider;
+  system: string;
+  /** The session transcript so far followed by the turn's new user message. */
+  messages: LlmMessage[];
+  tools: readonly Tool[];
+  limits: AgentLoopLimits;
+  signal: AbortSignal;
+  bus: EventBus;
+  logger: Logger;
+  now: () => number;
+  /** Builds the context handed to each tool. */
+  toolContext: (tool: Tool) => ToolContext;
+  /** New user messages that arrived while the turn ran; asked before every model call but the first. */
+  pollFollowUps: () => Promise<string | undefined>;
+  /** Per-model price in USD per million tokens. */
+  price: (model: string | undefined) => { input: number; output: number } | undefined;
+}
+
+/** What a turn produced. */
+export interface AgentLoopResult {
+  /** Transcript entries added by this turn (the user messages included), in order. */
+  added: LlmMessage[];
+  /** The last text the model wrote. */
+  finalText: string;
+  /** Set when a limit stopped the loop. */
+  stoppedBy?: 'steps' | 'tokens';
+  usage: TurnUsage;
+}
+
+function requiredMissing(tool: Tool, input: Record<string, unknown>): string[] {
+  return (tool.inputSchema.required ?? []).filter((key) => input[key] === undefined);
+}
+
+async function runTool(tool: Tool | undefined, call: LlmToolCall, input: AgentLoopInput): Promise<ToolResult> {
+  if (!tool) return { output: `unknown tool "${call.name}"`, isError: true };
+  const missing = requiredMissing(tool, call.input);
+  if (missing.length > 0) return { output: `missing required input: ${missing.join(', ')}`, isError: true };
+  try {
+    return await tool.execute(call.input, input.toolContext(tool));
+  } catch (error) {
+    if (input.signal.aborted) throw error;
+    const name = (error as Error).name ?? 'Error';
+    if (name === 'SandboxError') {
+      const reason = (error as { reason?: string }).reason;
+      if (reason === 'engine_unavailable' || reason === 'image_missing') throw error;
+    }
+    return { output: `${name}: ${(error as Error).message}`, isError: true };
+  }
+}
+
+/**
+ * The agent loop of one turn: call the model, run the tools it asks for (in the sandbox or on the
+ * host), add follow-up messages before each next call, and stop at the step or token limit.
+ */
+export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResult> {
+  const { bus, sessionId, turnId } = input;
+  const messages = [...input.messages];
+  const added: LlmMessage[] = messages.length > 0 ? [messages[messages.length - 1] as LlmMessage] : [];
+  const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
+  const toolsByName = new Map(input.tools.map((tool) => [tool.name, tool]));
+  const definitions = input.tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
+  const price = input.price(input.agent.model.model);
+  let finalText = '';
+
+  for (let step = 0; step < input.limits.maxSteps; step += 1) {
+    if (step > 0) {
+      const followUp = await input.pollFollowUps();
+      if (followUp !== undefined) {
+        const message: LlmMessage = { role: 'user', content: followUp };
+        messages.push(message);
+        added.push(message);
+      }
+    }
+    let text = '';
+    const toolCalls: LlmToolCall[] = [];
+    for await (const part of input.provider.doStream({
+      model: input.agent.model.model,
+      system: input.system,
+      messages,
+      tools: definitions,
+      maxTokens: input.agent.model.maxTokens,
+      temperature: input.agent.model.temperature,
+      signal: input.signal,
+    })) {
+      if (part.type === 'text-delta') {
+        text += part.text;
+        bus.emit({ type: 'text.delta', turnId, sessionId, text: part.text });
+      } else if (part.type === 'tool-call') {
+        toolCalls.push({ id: part.id, name: part.name, input: part.input });
+      } else if (part.type === 'usage') {
+        usage.inputTokens += part.inputTokens;
+        usage.outputTokens += part.outputTokens;
+        usage.cacheTokens += (part.cacheReadTokens ?? 0) + (part.cacheWriteTokens ?? 0);
+        if (price) usage.costUsd += (part.inputTokens * price.input + part.outputTokens * price.output) / 1_000_000;
+      }
+    }
+    const assistant: LlmMessage = toolCalls.length > 0 ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text };
+    messages.push(assistant);
+    added.push(assistant);
+    if (text.trim() !== '') finalText = text;
+    if (toolCalls.length === 0) return { added, finalText, usage };
+
+    for (const call of toolCalls) {
+      const started = input.now();
+      bus.emit({ type: 'tool.start', turnId, sessionId, callId: call.id, name: call.name, input: call.input });
+      const result = await runTool(toolsByName.get(call.name), call, input);
+      bus.emit({
+        type: 'tool.end',
+        turnId,
+        sessionId,
+        callId: call.id,
+        name: call.name,
+        durationMs: input.now() - started,
+        isError: result.isError === true,
+        output: result.output.slice(0, 2000),
+      });
+      const toolMessage: LlmMessage = { role: 'tool', toolCallId: call.id, content: result.output, isError: result.isError === true };
+      messages.push(toolMessage);
+      added.push(toolMessage);
+    }
+    if (usage.inputTokens + usage.outputTokens > input.limits.maxTurnTokens) {
+      return { added, finalText: `Stopped: this turn used more than ${input.limits.maxTurnTokens} tokens.`, stoppedBy: 'tokens', usage };
+    }
+  }
+  return { added, finalText: `Stopped after ${input.limits.maxSteps} steps without a final answer.`, stoppedBy: 'steps', usage };
+}
+
+/** A lazily acquired sandbox for one turn, released at the end. */
+export function lazySandbox(acquire: () => Promise<Sandbox>): { get: () => Promise<Sandbox>; release: () => void } {
+  let pending: Promise<Sandbox> | undefined;
+  return {
+    get: () => {
+      pending ??= acquire();
+      return pending;
+    },
+    release: () => {
+      pending?.then((sandbox) => sandbox.release()).catch(() => undefined);
+      pending = undefined;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Chat, StoredMessage, User, UserRole, Wiring } from '@ngb/plugin-sdk';
+import { NgbError } from '@ngb/plugin-sdk';
+import { resolveApproval } from './approvals';
+import { isAdminOf } from './engage';
+import type { GatewayContext } from './gateway-context';
+import { enqueueText } from './outbound';
+
+/** The admin-only commands the gateway answers itself; the agent never sees them. */
+export type CommandName = 'clear' | 'compact' | 'cost' | 'approve' | 'deny';
+
+/** A parsed command. */
+export interface ParsedCommand {
+  name: CommandName;
+  argument: string;
+}
+
+const commandPattern = /^\/(clear|compact|cost|approve|deny)(?:@\S+)?(?:\s+(.*))?$/is;
+
+/** Parses a known admin command (`/clear`, `/cost@botname`, `/approve CODE`), else undefined. */
+export function parseCommand(text: string): ParsedCommand | undefined {
+  const match = commandPattern.exec(text.trim());
+  if (!match) return undefined;
+  return { name: (match[1] ?? '').toLowerCase() as CommandName, argument: (match[2] ?? '').trim() };
+}
+
+interface CommandInput {
+  command: ParsedCommand;
+  chat: Chat;
+  user: User;
+  roles: readonly UserRole[];
+  message: StoredMessage;
+  wirings: readonly Wiring[];
+  reroute: (chat: Chat, user: User, message: StoredMessage) => Promise<void>;
+}
+
+/** Runs an admin command and answers in the chat. Non-admins get a one-line refusal. */
+export async function handleCommand(context: GatewayContext, input: CommandInput): Promise<void> {
+  const { command, chat, roles, message, wirings } = input;
+  const address = { channel: chat.channel, chatId: chat.platformChatId, threadId: message.threadId };
+  const reply = (text: string) => enqueueText(context, address, text, `command:${message.id}`, { replyTo: message.platformMessageId });
+  context.bus.emit({ type: 'message.dropped', messageId: message.id, reason: `command /${command.name}` });
+
+  if (command.name === 'approve' || command.name === 'deny') {
+    if (!roles.some((role) => role.role === 'owner')) return reply(`/${command.name} is for the owner only.`);
+    try {
+      const approval = await resolveApproval(context, command.argument, command.name === 'approve' ? 'approved' : 'denied', input.reroute);
+      return reply(`${approval.status === 'approved' ? 'Approved' : 'Denied'} (${approval.kind} ${approval.code}).`);
+    } catch (error) {
+      return reply(NgbError.isInstance(error) ? `No pending request has the code "${command.argument}".` : 'That did not work.');
+    }
+  }
+  const allowed = wirings.filter((wiring) => isAdminOf(roles, wiring.agentId));
+  if (allowed.length === 0) return reply(`/${command.name} is for admins only.`);
+  const lines: string[] = [];
+  for (const wiring of allowed) {
+    const agent = await context.store.agents.get(wiring.agentId);
+    const { session } = await context.store.sessions.getOrCreate({
+      agentId: wiring.agentId,
+      chatId: wiring.sessionMode === 'agent-shared' ? null : chat.id,
+      threadId: wiring.sessionMode === 'per-thread' ? (message.threadId ?? null) : null,
+    });
+    const name = agent?.name ?? wiring.agentId;
+    if (command.name === 'clear') {
+      const removed = await context.store.transcript.clear(session.id);
+      lines.push(`${name}: cleared ${removed} transcript entries.`);
+    } else if (command.name === 'cost') {
+      const turns = await context.store.turns.listForSession(session.id, { limit: 10_000 });
+      const total = turns.reduce(
+        (sum, turn) => ({
+          input: sum.input + turn.inputTokens,
+          output: sum.output + turn.outputTokens,
+          cost: sum.cost + turn.costUsd,
+        }),
+        { input: 0, output: 0, cost: 0 },
+      );
+      lines.push(`${name}: ${turns.length} turns, ${total.input} input + ${total.output} output tokens, $${total.cost.toFixed(4)}.`);
+    } else {
+      lines.push(`${name}: ${await compactSession(context, session.id, agent?.model.provider)}`);
+    }
+  }
+  return reply(lines.join('\n'));
+}
+
+/** Replaces a session's transcript by a summary the model writes. */
+async function compactSession(context: GatewayContext, sessionId: string, providerName: string | undefined): Promise<string> {
+  const entries = await context.store.transcript.list(sessionId);
+  if (entries.length === 0) return 'nothing to compact.';
+  const provider = context.providers.get(providerName ?? 'default') ?? [...context.providers.values()][0];
+  if (!provider) return 'no model provider is configured.';
+  const history = entries
+    .map((entry) => entry.content as { role?: string; content?: string })
+    .filter((message) => message.role === 'user' || message.role === 'assistant')
+    .map((message) => `${message.role}: ${message.content ?? ''}`)
+    .join('\n\n');
+  let summary = '';
+  for await (const part of provider.doStream({
+    system: 'You summarize conversations for an assistant. Keep facts, decisions, open questions and names.',
+    messages: [{ role: 'user', content: `Summarize this conversation in a few short paragraphs:\n\n${history}` }],
+  })) {
+    if (part.type === 'text-delta') summary += part.text;
+  }
+  await context.store.transaction(async (tx) => {
+    await tx.transcript.clear(sessionId);
+    await tx.transcript.append(sessionId, [{ role: 'user', content: { role: 'user', content: `Summary of the earlier conversation:\n${summary}` } }]);
+  });
+  return `compacted ${entries.length} entries into a summary.`;
+}

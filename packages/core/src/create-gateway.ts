@@ -1,0 +1,218 @@
+import {
+  type Address,
+  type ChannelAdapter,
+  type Clock,
+  ConfigError,
+  type InboundMessage,
+  type LlmProvider,
+  type Logger,
+  type SandboxRuntime,
+  type Store,
+  silentLogger,
+  systemClock,
+} from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+import { resolveApproval } from './approvals';
+import { createDelivery } from './delivery';
+import { createEventBus, type EventBus } from './events';
+import type { GatewayContext, GatewaySettings } from './gateway-context';
+import { createHostTools } from './host-tools';
+import { loadPlugins, type PluginEntry } from './plugin-host';
+import { ingest, route } from './router';
+import { createSandboxTools } from './sandbox-tools';
+import { createSessionQueue } from './session-queue';
+import { runSessionTurn } from './turn-runner';
+
+const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
+const settingsSchema = v.object({
+  agentsDirectory: v.pipe(v.string(), v.minLength(1, 'pass the directory that holds the agent folders')),
+  maxConcurrentTurns: v.optional(positive, 5),
+  maxSteps: v.optional(positive, 30),
+  maxTurnTokens: v.optional(positive, 500_000),
+  retryDelaysMs: v.optional(v.array(v.pipe(v.number(), v.minValue(0))), [5_000, 10_000, 20_000, 40_000, 80_000]),
+  deliveryRetryDelaysMs: v.optional(v.array(v.pipe(v.number(), v.minValue(0))), [1_000, 2_000, 4_000, 8_000, 16_000]),
+  toolTimeoutMs: v.optional(positive, 120_000),
+  hookTimeoutMs: v.optional(positive, 5_000),
+  hopLimit: v.optional(positive, 3),
+  typingIntervalMs: v.optional(positive, 5_000),
+  pricing: v.optional(v.record(v.string(), v.object({ input: v.number(), output: v.number() })), {}),
+  approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
+});
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
+  store: Store;
+  runtime: SandboxRuntime;
+  /** Model providers by name; agents pick one by `model.provider`, else `default`, else the first. */
+  providers: Record<string, LlmProvider>;
+  channels?: ChannelAdapter[];
+  plugins?: PluginEntry[];
+  logger?: Logger;
+  clock?: Clock;
+  generateId?: () => string;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** Every step, live. */
+  readonly events: EventBus;
+  /** Starts plugins and channels and resumes unfinished work (pending inbox rows, unsent outbox rows). */
+  start(): Promise<void>;
+  /**
+   * Stops intake, lets running turns finish for up to `graceMs`, then aborts them (they resume on
+   * the next start) and stops the channels.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Hands one inbound message to the gateway, as a channel does. Resolves once it is stored and routed. */
+  receive(message: InboundMessage): Promise<void>;
+  /** Approves or denies a pending chat or sender request by its code. */
+  resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
+  /** Resolves when no turn is running or waiting and no delivery is in progress. */
+  idle(): Promise<void>;
+  /** Connection state of each channel. */
+  channelStatus(): Record<string, string>;
+  /** Sessions running a turn and waiting for a slot. */
+  queueState(): { running: string[]; waiting: string[] };
+}
+
+/**
+ * Builds the gateway from the parts an app hands it: store, sandbox runtime, model providers,
+ * channels and plugins. Reads no environment and prints nothing.
+ * @throws ConfigError naming the option when an option is invalid
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const parsed = v.safeParse(settingsSchema, options);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
+    throw new ConfigError(`[@ngb/core] option "${key}": ${issue?.message}`, { key });
+  }
+  if (Object.keys(options.providers).length === 0) {
+    throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
+  }
+  const settings: GatewaySettings = parsed.output;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const bus = createEventBus({ now: () => clock.now(), logger });
+  const generateId = options.generateId ?? (() => crypto.randomUUID());
+  const stopController = new AbortController();
+  const channels = new Map<string, ChannelAdapter>();
+  const status = new Map<string, string>();
+  let started = false;
+  let accepting = false;
+
+  const context = {
+    store: options.store,
+    runtime: options.runtime,
+    bus,
+    clock,
+    logger,
+    generateId,
+    settings,
+    channels,
+    providers: new Map(Object.entries(options.providers)),
+    kickDelivery: (channel: string, chatId: string) => delivery.kick(channel, chatId),
+  } as Omit<GatewayContext, 'plugins' | 'queue'> as GatewayContext;
+  const delivery = createDelivery(context);
+  const sandboxTools = createSandboxTools(options.runtime, settings.toolTimeoutMs);
+  const queue = createSessionQueue({
+    maxConcurrent: settings.maxConcurrentTurns,
+    run: (sessionId) =>
+      runSessionTurn(
+        context,
+        sessionId,
+        (turn) => [...sandboxTools, ...createHostTools(context, turn), ...context.plugins.tools],
+        stopController.signal,
+      ),
+    onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
+  });
+  Object.assign(context, { queue });
+
+  const receive = async (message: InboundMessage) => {
+    if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
+    await ingest(context, message);
+  };
+
+  const resume = async () => {
+    const { store } = context;
+    for (const turn of await store.turns.listUnfinished()) {
+      if (turn.nextAttemptAt !== undefined && turn.nextAttemptAt > clock.now()) {
+        queue.hold(turn.sessionId);
+        clock.setTimeout(() => queue.release(turn.sessionId, 'message'), turn.nextAttemptAt - clock.now());
+      }
+    }
+    for (const sessionId of await store.inbox.sessionsWithPending()) queue.wake(sessionId, 'message');
+    for (const chat of await store.outbox.pendingChats()) delivery.kick(chat.channel, chat.chatId);
+  };
+
+  return {
+    events: bus,
+    async start() {
+      if (started) return;
+      started = true;
+      const plugins = await loadPlugins(options.plugins ?? [], {
+        logger,
+        clock,
+        hookTimeoutMs: settings.hookTimeoutMs,
+        onError: (plugin, hook, error) => {
+          logger.warn('plugin hook failed', { plugin, hook, error });
+          bus.emit({ type: 'plugin.error', plugin, hook, error: (error as Error)?.message ?? String(error) });
+        },
+      });
+      Object.assign(context, { plugins });
+      for (const [name, provider] of plugins.providers) context.providers.set(name, provider);
+      for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
+        if (channels.has(channel.name)) throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
+        channels.set(channel.name, channel);
+      }
+      accepting = true;
+      for (const channel of channels.values()) {
+        await channel.start({
+          receive,
+          logger: logger.child(channel.name),
+          setStatus: (channelStatus) => {
+            status.set(channel.name, channelStatus.state);
+            bus.emit({ type: 'channel.status', channel: channel.name, status: channelStatus });
+          },
+        });
+      }
+      await resume();
+    },
+    async stop({ graceMs = 10_000 } = {}) {
+      accepting = false;
+      for (const channel of channels.values()) await channel.stop().catch((error: unknown) => logger.warn('channel stop failed', { error }));
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
+      await Promise.race([
+        queue.drain(),
+        new Promise<void>((resolve) => {
+          timer = clock.setTimeout(resolve, graceMs);
+        }),
+      ]);
+      if (timer !== undefined) clock.clearTimeout(timer);
+      stopController.abort(new Error('gateway stopping'));
+      await queue.drain();
+      delivery.stop();
+      await delivery.idle();
+    },
+    receive,
+    async resolveApproval(code, decision) {
+      await resolveApproval(context, code, decision, (chat, user, message) => route(context, chat, user, message));
+    },
+    async idle() {
+      for (;;) {
+        await delivery.idle();
+        if (queue.running().length === 0 && queue.waiting().length === 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (queue.running().length === 0 && queue.waiting().length === 0) {
+            await delivery.idle();
+            return;
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    channelStatus: () => Object.fromEntries(status),
+    queueState: () => ({ running: queue.running(), waiting: queue.waiting() }),
+  };
+}
+

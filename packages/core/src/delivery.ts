@@ -1,0 +1,135 @@
+import { ChannelApiError, type OutboxEntry } from '@ngb/plugin-sdk';
+import { agentChannel, type GatewayContext } from './gateway-context';
+import { deliverAgentReply } from './host-tools';
+import { splitMessage } from './split-message';
+
+/** Sends outbox rows per chat, in order, with retries. */
+export interface Delivery {
+  /** Starts (or restarts after its current pass) delivery of one chat. */
+  kick(channel: string, chatId: string): void;
+  /** Resolves when no chat is being delivered. */
+  idle(): Promise<void>;
+  /** Stops scheduling retries. */
+  stop(): void;
+}
+
+/** Creates the delivery worker of a gateway. */
+export function createDelivery(context: GatewayContext): Delivery {
+  const active = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  const timers = new Map<string, ReturnType<GatewayContext['clock']['setTimeout']>>();
+  const chunksSent = new Map<string, { count: number; firstId?: string }>();
+  let stopped = false;
+
+  const schedule = (channel: string, chatId: string, at: number) => {
+    const key = `${channel}\u0000${chatId}`;
+    const existing = timers.get(key);
+    if (existing !== undefined) context.clock.clearTimeout(existing);
+    timers.set(
+      key,
+      context.clock.setTimeout(() => {
+        timers.delete(key);
+        kick(channel, chatId);
+      }, Math.max(0, at - context.clock.now())),
+    );
+  };
+
+  // Returns false when the chat must wait (a retry is scheduled or the channel is missing).
+  const deliverOne = async (entry: OutboxEntry): Promise<boolean> => {
+    const { store, bus, clock } = context;
+    if (entry.nextAttemptAt !== undefined && entry.nextAttemptAt > clock.now()) {
+      schedule(entry.channel, entry.chatId, entry.nextAttemptAt);
+      return false;
+    }
+    if (entry.channel === agentChannel) {
+      const receipt = await deliverAgentReply(context, entry);
+      await store.outbox.markSent(entry.id, receipt, clock.now());
+      return true;
+    }
+    const adapter = context.channels.get(entry.channel);
+    if (!adapter) {
+      context.logger.warn('no channel for outbox row; it stays pending', { channel: entry.channel, outboxId: entry.id });
+      return false;
+    }
+    const address = { channel: entry.channel, chatId: entry.chatId, threadId: entry.threadId };
+    const changed = await context.plugins.transform('message:sending', { address, message: { text: entry.text, replyTo: entry.replyToPlatformId } });
+    if (changed === false) {
+      await store.outbox.markFailed(entry.id, 'cancelled by a plugin', { permanent: true });
+      bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: 'cancelled by a plugin', permanent: true });
+      return true;
+    }
+    const chunks = splitMessage(changed.message.text, adapter.limits.maxMessageLength);
+    const progress = chunksSent.get(entry.id) ?? { count: 0 };
+    try {
+      for (let index = progress.count; index < chunks.length; index += 1) {
+        const receipt = await adapter.send(changed.address, {
+          ...changed.message,
+          text: chunks[index] ?? '',
+          replyTo: index === 0 ? changed.message.replyTo : undefined,
+        });
+        progress.firstId ??= receipt.platformMessageId;
+        progress.count = index + 1;
+        chunksSent.set(entry.id, progress);
+      }
+      chunksSent.delete(entry.id);
+      await store.outbox.markSent(entry.id, progress.firstId ?? '', clock.now());
+      bus.emit({ type: 'delivery.sent', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, platformMessageId: progress.firstId ?? '', chunks: chunks.length });
+      return true;
+    } catch (error) {
+      const retryable = ChannelApiError.isInstance(error) ? error.retryable : true;
+      const retryAfter = ChannelApiError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
+      const delay = context.settings.deliveryRetryDelaysMs[entry.attempts];
+      const text = (error as Error).message;
+      if (retryable && delay !== undefined && !stopped) {
+        const nextAttemptAt = clock.now() + Math.max(delay, retryAfter);
+        await store.outbox.bumpAttempt(entry.id, text, nextAttemptAt);
+        bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: text, permanent: false });
+        schedule(entry.channel, entry.chatId, nextAttemptAt);
+        return false;
+      }
+      chunksSent.delete(entry.id);
+      await store.outbox.markFailed(entry.id, text, { permanent: true });
+      bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: text, permanent: true });
+      context.logger.error('delivery failed for good', { outboxId: entry.id, error: text });
+      return true;
+    }
+  };
+
+  const drain = async (channel: string, chatId: string) => {
+    for (;;) {
+      const pending = await context.store.outbox.listPending({ channel, chatId });
+      if (pending.length === 0) return;
+      for (const entry of pending) {
+        if (!(await deliverOne(entry))) return;
+      }
+    }
+  };
+
+  const kick = (channel: string, chatId: string) => {
+    if (stopped) return;
+    const key = `${channel}\u0000${chatId}`;
+    if (active.has(key)) {
+      again.add(key);
+      return;
+    }
+    const run = drain(channel, chatId)
+      .catch((error: unknown) => context.logger.error('delivery pass failed', { channel, chatId, error }))
+      .finally(() => {
+        active.delete(key);
+        if (again.delete(key)) kick(channel, chatId);
+      });
+    active.set(key, run);
+  };
+
+  return {
+    kick,
+    async idle() {
+      while (active.size > 0) await Promise.all(active.values());
+    },
+    stop() {
+      stopped = true;
+      for (const timer of timers.values()) context.clock.clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Agent, Chat, InboundMessage, UserRole, Wiring } from '@ngb/plugin-sdk';
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The default mention trigger of an agent: `^@<assistant name>\b`, case-insensitive. */
+export function mentionTrigger(assistantName: string): RegExp {
+  return new RegExp(`^@${escapeRegExp(assistantName)}(?![\\p{L}\\p{N}_])`, 'iu');
+}
+
+/**
+ * Whether a wiring engages its agent for a message. Direct messages always engage.
+ * `pattern` wirings match their regex (case-insensitive); `mention` wirings need the platform's
+ * mention flag or the text to start with `@<assistant name>`.
+ */
+export function shouldEngage(wiring: Wiring, agent: Agent, chat: Pick<Chat, 'isGroup'>, message: Pick<InboundMessage, 'text' | 'mentionsBot'>): boolean {
+  if (!chat.isGroup) return true;
+  switch (wiring.engage) {
+    case 'always':
+      return true;
+    case 'pattern':
+      return wiring.pattern !== undefined && new RegExp(wiring.pattern, 'i').test(message.text);
+    case 'mention':
+      return message.mentionsBot || mentionTrigger(agent.assistantName ?? agent.name).test(message.text.trimStart());
+  }
+}
+
+/** True when the roles make the user an owner, or an admin of this agent (global or scoped). */
+export function isAdminOf(roles: readonly UserRole[], agentId: string | undefined): boolean {
+  return roles.some(
+    (role) => role.role === 'owner' || (role.role === 'admin' && (role.agentId === undefined || role.agentId === agentId)),
+  );
+}
+
+/** What the access check decided for a sender. */
+export type AccessDecision = 'allow' | 'deny' | 'request';
+
+/**
+ * Who may talk to an agent: owners and admins always; members of the agent always; everyone else
+ * by the chat's unknown-sender policy (`public` allows, `strict` denies, `request_approval` asks the owner).
+ */
+export function decideAccess(input: { chat: Pick<Chat, 'unknownSenderPolicy'>; roles: readonly UserRole[]; agentId: string; isMember: boolean }): AccessDecision {
+  if (isAdminOf(input.roles, input.agentId) || input.isMember) return 'allow';
+  switch (input.chat.unknownSenderPolicy) {
+    case 'public':
+      return 'allow';
+    case 'strict':
+      return 'deny';
+    case 'request_approval':
+      return 'request';
+  }
+}

@@ -1,0 +1,45 @@
+import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, SandboxRuntime, Store } from '@ngb/plugin-sdk';
+import type { EventBus } from './events';
+import type { PluginHost } from './plugin-host';
+import type { SessionQueue } from './session-queue';
+
+/** Settings of the gateway after defaults were applied. */
+export interface GatewaySettings {
+  agentsDirectory: string;
+  maxConcurrentTurns: number;
+  maxSteps: number;
+  maxTurnTokens: number;
+  retryDelaysMs: readonly number[];
+  deliveryRetryDelaysMs: readonly number[];
+  toolTimeoutMs: number;
+  hookTimeoutMs: number;
+  hopLimit: number;
+  typingIntervalMs: number;
+  pricing: Readonly<Record<string, { input: number; output: number }>>;
+  approvalsAddress?: Address;
+}
+
+/** The parts of a running gateway its modules share. */
+export interface GatewayContext {
+  readonly store: Store;
+  readonly runtime: SandboxRuntime;
+  readonly bus: EventBus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly generateId: () => string;
+  readonly settings: GatewaySettings;
+  readonly channels: Map<string, ChannelAdapter>;
+  readonly providers: Map<string, LlmProvider>;
+  readonly plugins: PluginHost;
+  readonly queue: SessionQueue;
+  /** Starts delivering a chat's pending outbox rows. */
+  kickDelivery(channel: string, chatId: string): void;
+}
+
+/** The internal channel name of messages between agents. */
+export const agentChannel = 'agent';
+
+/** A short one-time code for approvals, from the injected id generator. */
+export function approvalCode(generateId: () => string): string {
+  return generateId().replace(/[^A-Za-z0-9]/g, '').slice(-8).toUpperCase();
+}

@@ -1,0 +1,145 @@
+import {
+  type ChannelAdapter,
+  ConfigError,
+  type Clock,
+  type LlmProvider,
+  type Logger,
+  type Plugin,
+  type PluginHookName,
+  type PluginHooks,
+  type Tool,
+} from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+
+/** A plugin and the config to set it up with. */
+export interface PluginEntry {
+  plugin: Plugin;
+  config?: unknown;
+}
+
+/** What plugins contributed, and how to call their hooks. */
+export interface PluginHost {
+  readonly tools: Tool[];
+  readonly channels: ChannelAdapter[];
+  readonly providers: Map<string, LlmProvider>;
+  /**
+   * Calls every handler of a hook in load order, passing each the previous handler's change.
+   * A handler that throws or runs past the time limit is logged and skipped.
+   * @returns the final value, `false` when a handler dropped or cancelled it
+   */
+  transform<Name extends 'message:received' | 'message:sending'>(
+    hook: Name,
+    value: Parameters<PluginHooks[Name]>[0],
+  ): Promise<Parameters<PluginHooks[Name]>[0] | false>;
+  /** Calls `agent:start` handlers; returns the system prompt they settled on. */
+  systemPrompt(event: Parameters<PluginHooks['agent:start']>[0]): Promise<string>;
+  /** Calls the handlers of a notification hook; never throws. */
+  notify<Name extends 'agent:result' | 'session:created' | 'task:run'>(hook: Name, event: Parameters<PluginHooks[Name]>[0]): Promise<void>;
+}
+
+type AnyHandler = (value: never) => unknown;
+
+function formatIssuePath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).map((item) => String(item.key)).join('.');
+}
+
+/**
+ * Validates each plugin's config with its own schema and runs its `setup`.
+ * @throws ConfigError naming the plugin and the config key when a config is invalid, or when
+ *   `setup` fails
+ */
+export async function loadPlugins(
+  entries: readonly PluginEntry[],
+  options: { logger: Logger; clock: Clock; hookTimeoutMs: number; onError: (plugin: string, hook: string, error: unknown) => void },
+): Promise<PluginHost> {
+  const handlers = new Map<PluginHookName, Array<{ plugin: string; handler: AnyHandler }>>();
+  const tools: Tool[] = [];
+  const channels: ChannelAdapter[] = [];
+  const providers = new Map<string, LlmProvider>();
+  const names = new Set<string>();
+
+  for (const { plugin, config } of entries) {
+    if (names.has(plugin.name)) throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
+    names.add(plugin.name);
+    let parsed: unknown = config;
+    if (plugin.configSchema) {
+      const result = v.safeParse(plugin.configSchema, config ?? {});
+      if (!result.success) {
+        const issue = result.issues[0];
+        const key = issue ? formatIssuePath(issue) : '';
+        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`, {
+          key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
+        });
+      }
+      parsed = result.output;
+    }
+    try {
+      await plugin.setup({
+        name: plugin.name,
+        config: parsed as never,
+        logger: options.logger.child(plugin.name),
+        on: (hook, handler) => {
+          const list = handlers.get(hook) ?? [];
+          list.push({ plugin: plugin.name, handler: handler as AnyHandler });
+          handlers.set(hook, list);
+        },
+        registerTool: (tool) => void tools.push(tool),
+        registerChannel: (channel) => void channels.push(channel),
+        registerProvider: (name, provider) => void providers.set(name, provider),
+      });
+    } catch (error) {
+      throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${(error as Error).message}`, {
+        key: `plugins.${plugin.name}`,
+        cause: error,
+      });
+    }
+  }
+
+  const call = async (hook: PluginHookName, entry: { plugin: string; handler: AnyHandler }, value: unknown) => {
+    let timer: ReturnType<Clock['setTimeout']> | undefined;
+    try {
+      return {
+        ok: true as const,
+        value: await Promise.race([
+          Promise.resolve().then(() => entry.handler(value as never)),
+          new Promise((_, reject) => {
+            timer = options.clock.setTimeout(() => reject(new Error(`timed out after ${options.hookTimeoutMs} ms`)), options.hookTimeoutMs);
+          }),
+        ]),
+      };
+    } catch (error) {
+      options.onError(entry.plugin, hook, error);
+      return { ok: false as const };
+    } finally {
+      if (timer !== undefined) options.clock.clearTimeout(timer);
+    }
+  };
+
+  return {
+    tools,
+    channels,
+    providers,
+    async transform(hook, value) {
+      let current: unknown = value;
+      for (const entry of handlers.get(hook) ?? []) {
+        const result = await call(hook, entry, current);
+        if (!result.ok || result.value === undefined) continue;
+        if (result.value === false) return false;
+        current = result.value;
+      }
+      return current as never;
+    },
+    async systemPrompt(event) {
+      let system = event.system;
+      for (const entry of handlers.get('agent:start') ?? []) {
+        const result = await call('agent:start', entry, { ...event, system });
+        const changed = result.ok ? (result.value as { system?: unknown } | undefined)?.system : undefined;
+        if (typeof changed === 'string') system = changed;
+      }
+      return system;
+    },
+    async notify(hook, event) {
+      for (const entry of handlers.get(hook) ?? []) await call(hook, entry, event);
+    },
+  };
+}

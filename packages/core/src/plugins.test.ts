@@ -1,0 +1,88 @@
+import { definePlugin, defineTool } from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './__tests__/gateway-harness';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe('plugins', () => {
+  it('can change or drop inbound messages, change or cancel outbound ones, and change the system prompt', async () => {
+    const plugin = definePlugin({
+      name: 'shouty',
+      version: '1.0.0',
+      configSchema: v.object({ suffix: v.string() }),
+      setup(api) {
+        api.on('message:received', (message) => (message.text.includes('secret') ? false : { ...message, text: message.text.toUpperCase() }));
+        api.on('message:sending', ({ message }) => (message.text.includes('CANCEL') ? false : { ...message, text: `${message.text}${api.config.suffix}` }));
+        api.on('agent:start', ({ system }) => ({ system: `${system}\nALWAYS BE LOUD` }));
+      },
+    });
+    harness = await createHarness({ plugins: [{ plugin, config: { suffix: ' !!' } }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('hello');
+    await harness.say('my secret');
+    await harness.say('please cancel');
+    expect(harness.texts()).toEqual(['echo: HELLO !!']);
+    expect(harness.llm.requests()[0]?.system).toContain('ALWAYS BE LOUD');
+    expect(harness.llm.requests()).toHaveLength(2);
+  });
+
+  it('isolates a hook that throws or hangs: logged, skipped, gateway keeps working', async () => {
+    const plugin = definePlugin({
+      name: 'broken',
+      version: '0.0.1',
+      setup(api) {
+        api.on('message:received', () => {
+          throw new Error('kaput');
+        });
+        api.on('message:sending', () => new Promise(() => undefined));
+      },
+    });
+    harness = await createHarness({ hookTimeoutMs: 50, plugins: [{ plugin }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('still works');
+    expect(harness.texts()).toEqual(['echo: still works']);
+    const errors = harness.events.flatMap((event) => (event.type === 'plugin.error' ? [`${event.hook}: ${event.error}`] : []));
+    expect(errors).toEqual(['message:received: kaput', 'message:sending: timed out after 50 ms']);
+  });
+
+  it('registers tools the model can call', async () => {
+    const plugin = definePlugin({
+      name: 'weather',
+      version: '1.0.0',
+      setup(api) {
+        api.registerTool(
+          defineTool<{ city: string }>({
+            name: 'weather',
+            description: 'Weather for a city',
+            inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+            where: 'host',
+            execute: async (input) => ({ output: `sunny in ${input.city}` }),
+          }),
+        );
+      },
+    });
+    harness = await createHarness({
+      plugins: [{ plugin }],
+      script: [{ type: 'reply', toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }] }, { type: 'reply', text: 'It is sunny.' }],
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('weather?');
+    expect(harness.llm.requests()[0]?.tools.map((tool) => tool.name)).toContain('weather');
+    const result = harness.llm.requests()[1]?.messages.at(-1);
+    expect(result).toMatchObject({ role: 'tool', content: 'sunny in Oslo' });
+    expect(harness.texts()).toEqual(['It is sunny.']);
+  });
+
+  it('refuses a plugin config that fails its schema, naming the key', async () => {
+    const plugin = definePlugin({ name: 'strict', version: '1.0.0', configSchema: v.object({ level: v.number() }), setup: () => undefined });
+    await expect(createHarness({ plugins: [{ plugin, config: { level: 'high' } }] })).rejects.toThrow(/plugin "strict": config key "level"/);
+  });
+});

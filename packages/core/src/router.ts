@@ -1,0 +1,129 @@
+import type { Agent, Chat, InboundMessage, SessionKey, StoredMessage, User, Wiring } from '@ngb/plugin-sdk';
+import { requestApproval } from './approvals';
+import { handleCommand, parseCommand } from './commands';
+import { decideAccess, shouldEngage } from './engage';
+import type { GatewayContext } from './gateway-context';
+
+/** The session a wiring puts a message in. */
+export function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>, threadId: string | undefined): SessionKey {
+  switch (wiring.sessionMode) {
+    case 'shared':
+      return { agentId: wiring.agentId, chatId: wiring.chatId, threadId: null };
+    case 'per-thread':
+      return { agentId: wiring.agentId, chatId: wiring.chatId, threadId: threadId ?? null };
+    case 'agent-shared':
+      return { agentId: wiring.agentId, chatId: null, threadId: null };
+  }
+}
+
+/**
+ * Stores an inbound message (idempotently) and routes it. Resolves once the message is stored
+ * and routed; turns run later, from the session queue.
+ */
+export async function ingest(context: GatewayContext, inbound: InboundMessage): Promise<void> {
+  const changed = await context.plugins.transform('message:received', inbound);
+  if (changed === false) {
+    context.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin' });
+    return;
+  }
+  const message = changed;
+  const { store } = context;
+  const existingChat = await store.chats.getByPlatformId(message.channel, message.chat.id);
+  const chat =
+    existingChat ??
+    (await store.chats.upsert({
+      channel: message.channel,
+      platformChatId: message.chat.id,
+      name: message.chat.name ?? message.chat.id,
+      isGroup: message.chat.isGroup,
+      status: 'pending',
+    }));
+  const user = await store.users.upsert({ channel: message.channel, platformUserId: message.sender.id, name: message.sender.name });
+  const { message: stored, inserted } = await store.messages.insert({
+    chatId: chat.id,
+    platformMessageId: message.platformMessageId,
+    threadId: message.threadId,
+    senderId: message.sender.id,
+    senderName: message.sender.name,
+    text: message.text,
+    mentionsBot: message.mentionsBot,
+    replyToPlatformId: message.replyTo,
+    attachments: message.attachments,
+    timestamp: message.timestamp,
+    direction: 'inbound',
+  });
+  if (!inserted) return;
+  context.bus.emit({
+    type: 'message.received',
+    messageId: stored.id,
+    channel: message.channel,
+    chatId: message.chat.id,
+    senderId: message.sender.id,
+    text: message.text,
+  });
+  if (message.sender.isBot) {
+    context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
+    return;
+  }
+  await route(context, chat, user, stored);
+}
+
+/** Routes a stored message of a known chat to its wired agents (used again when an approval replays it). */
+export async function route(context: GatewayContext, chat: Chat, user: User, message: StoredMessage): Promise<void> {
+  const { store, bus } = context;
+  if (chat.status === 'denied') {
+    bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'chat denied' });
+    return;
+  }
+  if (chat.status === 'pending') {
+    const main = (await store.agents.list()).find((agent) => agent.isMain);
+    const addressed = !chat.isGroup || message.mentionsBot || (main !== undefined && shouldEngage(mentionWiring(main), main, chat, message));
+    if (addressed) await requestApproval(context, { kind: 'chat', chat, user, message });
+    bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'unknown chat' });
+    return;
+  }
+  const wirings = await store.wirings.listForChat(chat.id);
+  const roles = await store.users.listRoles(user.id);
+  const command = parseCommand(message.text);
+  if (command) {
+    await handleCommand(context, { command, chat, user, roles, message, wirings, reroute: (target, sender, stored) => route(context, target, sender, stored) });
+    return;
+  }
+  if (wirings.length === 0) {
+    bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'no agent wired to the chat' });
+    return;
+  }
+  for (const wiring of wirings) {
+    const agent = await store.agents.get(wiring.agentId);
+    if (!agent) continue;
+    if (!shouldEngage(wiring, agent, chat, message)) {
+      if (wiring.accumulate) await addToInbox(context, wiring, message, 'context');
+      else bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'not engaged' });
+      continue;
+    }
+    const access = decideAccess({ chat, roles, agentId: agent.id, isMember: await store.agentMembers.isMember(agent.id, user.id) });
+    if (access === 'deny') {
+      bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender not allowed (strict chat)' });
+      continue;
+    }
+    if (access === 'request') {
+      await requestApproval(context, { kind: 'sender', chat, user, message });
+      bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender awaiting approval' });
+      continue;
+    }
+    const sessionId = await addToInbox(context, wiring, message, 'message');
+    context.queue.wake(sessionId, 'message');
+  }
+}
+
+function mentionWiring(agent: Agent): Wiring {
+  return { id: '', chatId: '', agentId: agent.id, engage: 'mention', sessionMode: 'shared', priority: 0, accumulate: false, createdAt: 0 };
+}
+
+async function addToInbox(context: GatewayContext, wiring: Wiring, message: StoredMessage, kind: 'message' | 'context'): Promise<string> {
+  const { session, created } = await context.store.sessions.getOrCreate(sessionKeyFor(wiring, message.threadId));
+  await context.store.inbox.add({ sessionId: session.id, messageId: message.id, kind });
+  if (created) await context.plugins.notify('session:created', { sessionId: session.id, agentId: session.agentId, chatId: session.chatId ?? null });
+  context.bus.emit({ type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
+  return session.id;
+}

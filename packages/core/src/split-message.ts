@@ -1,0 +1,50 @@
+const boundaries = [/\n\s*\n/g, /\n/g, /\s+/g];
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+// The last index (exclusive) in text[0, limit] just after a boundary match, or -1.
+function lastBoundary(text: string, limit: number, pattern: RegExp): number {
+  let best = -1;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const end = match.index + match[0].length;
+    if (end > limit) {
+      // A separator straddling the limit: cut at its start instead, if that leaves something.
+      if (match.index > 0 && match.index <= limit && best < match.index) best = match.index;
+      break;
+    }
+    if (end > 0) best = end;
+  }
+  return best;
+}
+
+/**
+ * Splits text into chunks of at most `limit` UTF-16 units, preferring paragraph breaks, then line
+ * breaks, then spaces, and never cutting a surrogate pair. Joining the chunks gives the input back
+ * exactly (separators stay at the end of the chunk they close).
+ * @throws RangeError when `limit` is smaller than 2
+ */
+export function splitMessage(text: string, limit: number): string[] {
+  if (!Number.isInteger(limit) || limit < 2) throw new RangeError(`[@ngb/core] split limit must be an integer ≥ 2, got ${limit}`);
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit + 1);
+    let cut = -1;
+    for (const pattern of boundaries) {
+      cut = lastBoundary(window, limit, pattern);
+      if (cut > limit / 4) break;
+    }
+    // A boundary in the first quarter would leave a tiny chunk: cut hard at the limit instead.
+    if (cut <= limit / 4 || cut > limit) {
+      cut = limit;
+      if (isHighSurrogate(rest.charCodeAt(cut - 1))) cut -= 1;
+    }
+    chunks.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest.length > 0 || chunks.length === 0) chunks.push(rest);
+  return chunks;
+}

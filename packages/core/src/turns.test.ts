@@ -1,0 +1,177 @@
+import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './__tests__/gateway-harness';
+import { splitMessage } from './split-message';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const waitFor = async (check: () => boolean, what: string) => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > 5_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+describe('turns', () => {
+  it('a message arriving during a turn joins it before the next model call: one turn, no second sandbox', async () => {
+    harness = await createHarness({
+      script: [
+        { type: 'reply', toolCalls: [{ name: 'send_message', input: { text: 'working on it' } }], firstByteDelayMs: 300 },
+        { type: 'reply', text: 'both handled' },
+      ],
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.channel.inject({ text: 'first question', chat: { id: 'c1', isGroup: false }, platformMessageId: 'f1' });
+    await waitFor(() => harness?.events.some((event) => event.type === 'turn.start') ?? false, 'turn start');
+    await harness.channel.inject({ text: 'and a follow-up', chat: { id: 'c1', isGroup: false }, platformMessageId: 'f2' });
+    await harness.gateway.idle();
+    const turns = harness.events.filter((event) => event.type === 'turn.start');
+    expect(turns).toHaveLength(1);
+    const second = harness.llm.requests()[1]?.messages.at(-1);
+    expect(second?.role === 'user' && second.content).toContain('and a follow-up');
+    expect(harness.texts()).toEqual(['working on it']);
+    const [session] = await harness.store.sessions.list();
+    expect(await harness.store.inbox.listPending(session?.id ?? '')).toEqual([]);
+  });
+
+  it('runs at most 2 sessions at once: the third waits for a slot', async () => {
+    harness = await createHarness({
+      maxConcurrentTurns: 2,
+      script: [1, 2, 3].map((index) => ({ type: 'reply' as const, text: `answer ${index}`, firstByteDelayMs: 150 })),
+    });
+    const agent = await harness.addAgent('andy');
+    for (const chatId of ['a', 'b', 'c']) await harness.addChat(chatId, { agent });
+    for (const chatId of ['a', 'b', 'c']) await harness.channel.inject({ text: `from ${chatId}`, chat: { id: chatId, isGroup: false } });
+    expect(harness.gateway.queueState().running).toHaveLength(2);
+    expect(harness.gateway.queueState().waiting).toHaveLength(1);
+    await harness.gateway.idle();
+    let running = 0;
+    let peak = 0;
+    for (const event of harness.events) {
+      if (event.type === 'turn.start') peak = Math.max(peak, ++running);
+      if (event.type === 'turn.end') running -= 1;
+    }
+    expect(peak).toBe(2);
+    const order = harness.events.filter((event) => event.type === 'turn.start' || event.type === 'turn.end').map((event) => event.type);
+    expect(order.slice(0, 3)).toEqual(['turn.start', 'turn.start', 'turn.end']);
+    expect(harness.texts().sort()).toEqual(['answer 1', 'answer 2', 'answer 3']);
+  });
+
+  it('retries a failing turn after 5, 10, 20, 40 and 80 s, then tells the chat', async () => {
+    const clock = createManualClock();
+    harness = await createHarness({ clock, script: Array.from({ length: 6 }, () => ({ type: 'error' as const, status: 500, message: 'boom' })) });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('hello');
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const pending = clock.pendingDelays().filter((delay) => delay >= 1_000);
+      delays.push(pending[0] ?? -1);
+      expect(harness.texts()).toEqual([]);
+      await clock.advance(pending[0] ?? 0);
+      await harness.gateway.idle();
+    }
+    expect(delays).toEqual([5_000, 10_000, 20_000, 40_000, 80_000]);
+    expect(harness.llm.requests()).toHaveLength(6);
+    expect(harness.texts()).toEqual(['Sorry, I could not answer that (LlmApiError). Please try again later.']);
+    const [turn] = await harness.store.turns.listForSession((await harness.store.sessions.list())[0]?.id ?? '');
+    expect(turn?.status).toBe('failed');
+    expect(turn?.attempts).toBe(6);
+  });
+
+  it('a turn that succeeds on a retry answers once', async () => {
+    const clock = createManualClock();
+    harness = await createHarness({ clock, script: [{ type: 'error', status: 503 }, { type: 'reply', text: 'fine now' }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('hello');
+    await clock.advance(5_000);
+    await harness.gateway.idle();
+    expect(harness.texts()).toEqual(['fine now']);
+  });
+
+  it('retries delivery after the channel fails twice, keeping order', async () => {
+    harness = await createHarness({ deliveryRetryDelaysMs: [10, 20, 40], script: [{ type: 'reply', text: 'one' }, { type: 'reply', text: 'two' }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    harness.channel.failNextSends(2);
+    await harness.say('first');
+    await harness.say('second');
+    await harness.channel.waitForSends(2);
+    expect(harness.texts()).toEqual(['one', 'two']);
+    const failures = harness.events.filter((event) => event.type === 'delivery.failed');
+    expect(failures.map((event) => event.type === 'delivery.failed' && event.permanent)).toEqual([false, false]);
+    const sent = harness.events.filter((event) => event.type === 'delivery.sent');
+    expect(sent).toHaveLength(2);
+  });
+
+  it('honours retryAfterMs from a 429 and gives up on a permanent error', async () => {
+    const { ChannelApiError } = await import('@ngb/plugin-sdk');
+    const clock = createManualClock();
+    harness = await createHarness({ clock, script: [{ type: 'reply', text: 'rate limited' }, { type: 'reply', text: 'refused' }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    harness.channel.failNextSends(1, new ChannelApiError('fake', 'slow down', { status: 429, retryAfterMs: 7_000 }));
+    await harness.say('a');
+    expect(clock.pendingDelays()).toContain(7_000);
+    await clock.advance(7_000);
+    await harness.gateway.idle();
+    expect(harness.texts()).toEqual(['rate limited']);
+    harness.channel.failNextSends(1, new ChannelApiError('fake', 'chat not found', { status: 400 }));
+    await harness.say('b');
+    expect(harness.texts()).toEqual(['rate limited']);
+    expect(harness.events.some((event) => event.type === 'delivery.failed' && event.permanent)).toBe(true);
+  });
+
+  it('splits a long reply at the channel limit, in order', async () => {
+    const long = Array.from({ length: 40 }, (_, index) => `Sentence number ${index} of the answer.`).join(' ');
+    harness = await createHarness({ maxMessageLength: 100, script: [{ type: 'reply', text: long }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('tell me a lot');
+    expect(harness.texts()).toEqual(splitMessage(long, 100));
+    expect(harness.texts().join('')).toBe(long);
+    expect(harness.texts().every((text) => text.length <= 100)).toBe(true);
+  });
+
+  it('records token usage per turn and keeps the transcript across turns', async () => {
+    harness = await createHarness({
+      pricing: { 'fake-model': { input: 3, output: 15 } },
+      script: [
+        { type: 'reply', text: 'hi!', usage: { inputTokens: 1_000, outputTokens: 100 } },
+        { type: 'reply', text: 'again', usage: { inputTokens: 2_000, outputTokens: 200 } },
+      ],
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.store.agents.update(agent.id, { model: { model: 'fake-model' } });
+    await harness.addChat('c1', { agent });
+    await harness.say('hello');
+    await harness.say('hello again');
+    const [session] = await harness.store.sessions.list();
+    const turns = await harness.store.turns.listForSession(session?.id ?? '');
+    expect(turns.map((turn) => [turn.inputTokens, turn.outputTokens]).sort()).toEqual([
+      [1_000, 100],
+      [2_000, 200],
+    ]);
+    expect(turns.reduce((sum, turn) => sum + turn.costUsd, 0)).toBeCloseTo((3_000 * 3 + 300 * 15) / 1_000_000, 8);
+    const second = harness.llm.requests()[1]?.messages ?? [];
+    expect(second.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+  });
+
+  it('stops a runaway loop at the step limit with a clear message', async () => {
+    harness = await createHarness({
+      maxSteps: 3,
+      script: Array.from({ length: 3 }, () => ({ type: 'reply' as const, toolCalls: [{ name: 'send_message', input: { text: 'again' } }] })),
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('loop forever');
+    expect(harness.texts()).toEqual(['again', 'again', 'again', 'Stopped after 3 steps without a final answer.']);
+  });
+});

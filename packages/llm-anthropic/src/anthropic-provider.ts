@@ -1,0 +1,86 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
+import { type AnthropicProviderOptions, parseAnthropicProviderOptions, type ResolvedAnthropicProviderOptions } from './anthropic-options';
+import { createAnthropicPartAssembler } from './anthropic-stream-parts';
+import { createAttemptGuard } from './attempt-guard';
+import { convertToAnthropicRequest } from './convert-to-anthropic-request';
+import { mapAnthropicError } from './map-anthropic-error';
+import { realSleep, streamWithRetries } from './stream-with-retries';
+
+const label = '[@ngb/llm-anthropic]';
+
+function sdkLogger(logger: Logger) {
+  const line = (level: 'debug' | 'warn' | 'error') => (message: string, ...rest: unknown[]) =>
+    logger[level](message, rest.length > 0 ? { details: rest } : undefined);
+  return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
+}
+
+function createClient(options: ResolvedAnthropicProviderOptions, logger: Logger): Anthropic {
+  // Every setting is explicit so the SDK falls back on none of its environment variables.
+  return new Anthropic({
+    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : { authToken: options.authToken }),
+    baseURL: options.baseURL,
+    defaultHeaders: options.headers,
+    fetch: options.fetch,
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+    logLevel: 'warn',
+    logger: sdkLogger(logger.child('sdk')),
+  });
+}
+
+async function* streamOnce(
+  client: Anthropic,
+  request: LlmRequest,
+  options: ResolvedAnthropicProviderOptions,
+): AsyncGenerator<LlmStreamPart, void, undefined> {
+  const body = convertToAnthropicRequest(request, options);
+  const guard = createAttemptGuard(request.signal, options.timeoutMs, 'anthropic', label);
+  try {
+    const stream = await client.messages.create(body, { signal: guard.signal });
+    guard.touch();
+    const assembler = createAnthropicPartAssembler();
+    for await (const event of stream) {
+      guard.touch();
+      yield* assembler.push(event);
+      if (assembler.finished) return;
+    }
+    const overriding = guard.overridingError();
+    if (overriding !== undefined) throw overriding;
+    throw mapAnthropicError(new Error('the stream ended before message_stop'), body.model);
+  } catch (error) {
+    throw guard.overridingError() ?? mapAnthropicError(error, body.model);
+  } finally {
+    guard.dispose();
+  }
+}
+
+/**
+ * An LlmProvider over the Anthropic Messages API (`@anthropic-ai/sdk`), streaming.
+ * @throws ConfigError when an option is invalid or neither `apiKey` nor `authToken` is given
+ */
+export function createAnthropicProvider(options: AnthropicProviderOptions): LlmProvider {
+  const resolved = parseAnthropicProviderOptions(options);
+  const logger = resolved.logger.child('anthropic');
+  const client = createClient(resolved, logger);
+  const policy = {
+    maxRetries: resolved.maxRetries,
+    retryDelayMs: resolved.retryDelayMs,
+    maxRetryDelayMs: resolved.maxRetryDelayMs,
+    sleep: resolved.sleep ?? realSleep,
+    random: Math.random,
+    logger,
+  };
+  let warnedTemperature = false;
+  return {
+    specificationVersion: 1,
+    name: 'anthropic',
+    doStream(request) {
+      if (!warnedTemperature && (request.temperature ?? resolved.temperature) !== undefined) {
+        warnedTemperature = true;
+        logger.warn(`${label} temperature is not part of the Messages API version the SDK speaks; it is not sent`);
+      }
+      return streamWithRetries(() => streamOnce(client, request, resolved), request.signal, policy);
+    },
+  };
+}

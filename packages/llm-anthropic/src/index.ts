@@ -1,0 +1,2 @@
+export { type AnthropicProviderOptions, anthropicProviderOptionsSchema } from './anthropic-options';
+export { createAnthropicProvider } from './anthropic-provider';

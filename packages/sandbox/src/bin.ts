@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCgroupMemoryProbe } from './memory-probe';
+import { startSandboxServer } from './sandbox-server';
+
+// The sandbox program: speaks the sandbox protocol on stdin/stdout, diagnostics on stderr.
+// In the image it runs as `tini -- node /opt/ngb/sandbox/bin.js` with the defaults below.
+
+const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep]
+  --root DIR   every path a file tool touches must stay inside DIR (default /workspace)
+  --cwd DIR    where relative paths and bash start (default ROOT/agent when it exists, else ROOT)`;
+
+function findOnPath(name: string, searchPath: string | undefined): string | null {
+  for (const directory of (searchPath ?? '').split(path.delimiter)) {
+    if (!directory) continue;
+    const candidate = path.join(directory, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return null;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      root: { type: 'string', default: '/workspace' },
+      cwd: { type: 'string' },
+      'max-output-bytes': { type: 'string' },
+      'no-ripgrep': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stderr.write(`${usage}\n`);
+    return;
+  }
+  const root = path.resolve(values.root);
+  const agentDirectory = path.join(root, 'agent');
+  const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
+  const server = await startSandboxServer({
+    input: process.stdin,
+    output: process.stdout,
+    workspaceRoot: root,
+    workingDirectory: values.cwd ?? (existsSync(agentDirectory) ? agentDirectory : root),
+    env: process.env,
+    maxOutputBytes: Number.isFinite(maxOutputBytes) ? maxOutputBytes : undefined,
+    ripgrepPath: values['no-ripgrep'] ? null : findOnPath('rg', process.env.PATH),
+    memoryProbe: createCgroupMemoryProbe(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  await server.done;
+}
+
+process.on('SIGTERM', () => process.exit(143));
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[@ngb/sandbox] ${(error as Error).message ?? String(error)}\n${usage}\n`);
+    process.exit(1);
+  },
+);

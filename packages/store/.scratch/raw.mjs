@@ -1,0 +1,22 @@
+import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+const path = process.argv[2];
+const db = new Database(path);
+db.pragma('journal_mode = WAL'); db.pragma('synchronous = NORMAL'); db.pragma('foreign_keys = ON');
+db.exec(`CREATE TABLE chats (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
+CREATE TABLE messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, chat_id TEXT NOT NULL REFERENCES chats(id), pid TEXT NOT NULL, text TEXT NOT NULL, ts INTEGER, UNIQUE(chat_id, pid));
+CREATE INDEX m_ct ON messages(chat_id, ts);
+CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'seq');
+CREATE TRIGGER mi AFTER INSERT ON messages BEGIN INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text); END;
+CREATE TABLE inbox (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, message_id TEXT REFERENCES messages(id), processed INTEGER);
+INSERT INTO chats (id) VALUES ('c');`);
+const ins = db.prepare('INSERT INTO messages (id, chat_id, pid, text, ts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *');
+const inb = db.prepare('INSERT INTO inbox (id, message_id) VALUES (?, ?) RETURNING *');
+const n = 5000;
+let t = performance.now();
+for (let i = 0; i < n; i++) { ins.all([crypto.randomUUID(), 'c', 'a' + i, 'message number ' + i + ' about things', i]); inb.all([crypto.randomUUID(), 'x'].map((x, j) => j === 1 ? null : x)); }
+console.log('autocommit x2', Math.round(n / ((performance.now() - t) / 1000)));
+t = performance.now();
+const tx = db.transaction((i) => { const r = ins.all([crypto.randomUUID(), 'c', 'b' + i, 'message number ' + i + ' about things', i]); inb.all([crypto.randomUUID(), r[0].id]); });
+for (let i = 0; i < n; i++) tx.immediate(i);
+console.log('one tx per message', Math.round(n / ((performance.now() - t) / 1000)));

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { dirname } from 'node:path';
+import { ConfigError, type Logger, NgbError, silentLogger, type Store, type StoreRepositories } from '@ngb/plugin-sdk';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import * as v from 'valibot';
+import { createRepositories } from './create-repositories';
+import type { StoreDatabase } from './database-schema';
+import { migrateToLatest } from './migrate';
+import { sqliteMigrations } from './migrations/index';
+import type { RepositoryContext } from './repository-context';
+import type { BetterSqliteDatabase } from './group-commit-driver';
+import { createSqliteDialect } from './sqlite-dialect';
+
+const isFunction = (value: unknown) => typeof value === 'function';
+
+const sqliteStoreOptionsSchema = v.object({
+  path: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty `path`'))),
+  database: v.optional(
+    v.custom<BetterSqliteDatabase>(
+      (value) => typeof value === 'object' && value !== null && isFunction((value as BetterSqliteDatabase).prepare),
+      'pass a better-sqlite3 Database as `database`',
+    ),
+  ),
+  now: v.optional(v.custom<() => number>(isFunction, '`now` must be a function returning epoch milliseconds')),
+  generateId: v.optional(v.custom<() => string>(isFunction, '`generateId` must be a function returning a string')),
+  logger: v.optional(
+    v.custom<Logger>(
+      (value) => typeof value === 'object' && value !== null && isFunction((value as Logger).warn),
+      '`logger` must be a Logger',
+    ),
+  ),
+});
+
+/** Options of {@link createSqliteStore}: give `path` or a ready `database`, not both. */
+export type SqliteStoreOptions = v.InferInput<typeof sqliteStoreOptionsSchema>;
+
+function parseOptions(options: SqliteStoreOptions) {
+  const result = v.safeParse(sqliteStoreOptionsSchema, options);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = issue.path?.map((item) => String(item.key)).join('.') ?? 'options';
+    throw new ConfigError(`[@ngb/store] invalid option \`${key}\`: ${issue.message}`, { key });
+  }
+  const parsed = result.output;
+  if ((parsed.path === undefined) === (parsed.database === undefined)) {
+    throw new ConfigError('[@ngb/store] pass either `path` (a file, or ":memory:") or a ready `database`, not both', {
+      key: 'path',
+    });
+  }
+  return parsed;
+}
+
+function openDatabase(path: string): BetterSqliteDatabase {
+  try {
+    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+    return new Database(path);
+  } catch (error) {
+    throw new ConfigError(`[@ngb/store] cannot open the database at \`path\` "${path}": ${(error as Error).message}`, {
+      key: 'path',
+      cause: error,
+    });
+  }
+}
+
+function configure(database: BetterSqliteDatabase): void {
+  if (!database.memory) database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+}
+
+/**
+ * Opens (creating it if needed) a SQLite store and migrates it to the latest schema.
+ * Files use WAL with `synchronous = NORMAL`; foreign keys are on; writers wait up to 5 s for a lock.
+ * @throws ConfigError for bad options, an unopenable path, or a database written by a newer version
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const parsed = parseOptions(options);
+  const logger = (parsed.logger ?? silentLogger).child('store');
+  const ownsDatabase = parsed.database === undefined;
+  const database = parsed.database ?? openDatabase(parsed.path ?? ':memory:');
+  const location = parsed.path ?? 'the given database';
+  const kysely = new Kysely<StoreDatabase>({ dialect: createSqliteDialect(database, ownsDatabase) });
+  try {
+    configure(database);
+    await migrateToLatest(kysely as Kysely<unknown>, sqliteMigrations, logger, location);
+  } catch (error) {
+    await kysely.destroy();
+    throw error;
+  }
+
+  const scopes = new AsyncLocalStorage<{ open: boolean }>();
+  let closed = false;
+  const base = { now: parsed.now ?? Date.now, generateId: parsed.generateId ?? randomUUID, logger };
+
+  // kysely serializes SQLite access on one connection: a query on the store itself inside
+  // transaction(fn) would wait for the transaction that waits for it. Fail loudly instead.
+  function rootDb(): Kysely<StoreDatabase> {
+    if (closed) throw new NgbError('store_closed', '[@ngb/store] the store is closed');
+    if (scopes.getStore()?.open === true) {
+      throw new NgbError(
+        'store_transaction_misuse',
+        '[@ngb/store] the store was used inside store.transaction(fn); use the `tx` repositories fn receives',
+      );
+    }
+    return kysely;
+  }
+
+  const rootContext: RepositoryContext = { ...base, db: rootDb };
+  const repositories = createRepositories(rootContext);
+
+  return {
+    specificationVersion: 1,
+    ...repositories,
+    async transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T> {
+      return rootDb()
+        .transaction()
+        .execute((transaction) => {
+          const scope = { open: true };
+          const db = () => {
+            if (!scope.open) throw new NgbError('store_transaction_finished', '[@ngb/store] this transaction has already ended');
+            return transaction;
+          };
+          return scopes.run(scope, async () => {
+            try {
+              return await fn(createRepositories({ ...base, db }));
+            } finally {
+              scope.open = false;
+            }
+          });
+        });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy();
+    },
+  };
+}

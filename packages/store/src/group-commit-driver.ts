@@ -1,0 +1,189 @@
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kysely';
+
+/** The slice of a better-sqlite3 statement the driver uses. */
+export interface BetterSqliteStatement {
+  readonly reader: boolean;
+  readonly readonly: boolean;
+  all(...parameters: unknown[]): unknown[];
+  run(...parameters: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+}
+
+/** The slice of a better-sqlite3 Database the store uses. */
+export interface BetterSqliteDatabase {
+  prepare(source: string): BetterSqliteStatement;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  close(): unknown;
+  readonly inTransaction: boolean;
+  readonly memory: boolean;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+const statementCacheSize = 256;
+const maxWritesPerBatch = 1000;
+
+/**
+ * A kysely driver for one better-sqlite3 database, built for many small concurrent writes.
+ *
+ * Why not kysely's SqliteDriver: it holds one mutex per query, so each single-statement write commits
+ * on its own, and a commit (WAL frames + index) costs far more than the statement. Here, writes made
+ * outside an explicit transaction join an open "batch" transaction that commits on the next
+ * `setImmediate` (or after {@link maxWritesPerBatch} writes); each write's promise settles only after
+ * its batch commits, so a resolved write is as durable as before. A failing statement is rolled back
+ * alone (SQLite statement atomicity) and only its caller sees the error.
+ *
+ * Explicit transactions (`BEGIN IMMEDIATE`, which waits on busy_timeout for other processes) are
+ * exclusive: they first commit the open batch, and queries from other callers wait until they end.
+ * Statements are prepared once and cached by SQL text.
+ */
+export class GroupCommitSqliteDriver implements Driver {
+  readonly #database: BetterSqliteDatabase;
+  readonly #closeDatabase: boolean;
+  readonly #statements = new Map<string, BetterSqliteStatement>();
+  #owner: DatabaseConnection | undefined;
+  #ownerWaiters: Array<() => void> = [];
+  #batch: Waiter[] | undefined;
+
+  constructor(database: BetterSqliteDatabase, closeDatabase: boolean) {
+    this.#database = database;
+    this.#closeDatabase = closeDatabase;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const connection: DatabaseConnection = {
+      executeQuery: <R>(query: CompiledQuery) => this.#execute<R>(connection, query),
+      streamQuery: <R>(query: CompiledQuery) => this.#stream<R>(connection, query),
+    };
+    return connection;
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#waitForTurn(connection);
+    this.#owner = connection;
+    try {
+      this.#commitBatch();
+      this.#prepare('begin immediate').run();
+    } catch (error) {
+      this.#release();
+      throw error;
+    }
+  }
+
+  async commitTransaction(): Promise<void> {
+    // On failure the transaction stays open; kysely then calls rollbackTransaction, which releases it.
+    this.#prepare('commit').run();
+    this.#release();
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    try {
+      if (this.#database.inTransaction) this.#prepare('rollback').run();
+    } finally {
+      this.#release();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    this.#commitBatch();
+    this.#statements.clear();
+    if (this.#closeDatabase) this.#database.close();
+  }
+
+  async #waitForTurn(connection: DatabaseConnection): Promise<void> {
+    while (this.#owner !== undefined && this.#owner !== connection) {
+      await new Promise<void>((resolve) => this.#ownerWaiters.push(resolve));
+    }
+  }
+
+  #release(): void {
+    this.#owner = undefined;
+    const waiters = this.#ownerWaiters;
+    this.#ownerWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #prepare(sqlText: string): BetterSqliteStatement {
+    const cached = this.#statements.get(sqlText);
+    if (cached !== undefined) return cached;
+    const statement = this.#database.prepare(sqlText);
+    if (this.#statements.size >= statementCacheSize) {
+      const oldest = this.#statements.keys().next();
+      if (oldest.done !== true) this.#statements.delete(oldest.value);
+    }
+    this.#statements.set(sqlText, statement);
+    return statement;
+  }
+
+  async #execute<R>(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<R>> {
+    await this.#waitForTurn(connection);
+    const statement = this.#prepare(query.sql);
+    if (this.#owner === connection || statement.readonly) return run<R>(statement, query.parameters);
+    return this.#executeInBatch<R>(statement, query.parameters);
+  }
+
+  #executeInBatch<R>(statement: BetterSqliteStatement, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+    if (this.#batch === undefined) {
+      this.#prepare('begin immediate').run();
+      const batch: Waiter[] = [];
+      this.#batch = batch;
+      setImmediate(() => {
+        if (this.#batch === batch) this.#commitBatch();
+      });
+    }
+    const batch = this.#batch;
+    let result: QueryResult<R>;
+    try {
+      result = run<R>(statement, parameters);
+    } catch (error) {
+      // Some errors (I/O, full disk) make SQLite roll back the whole transaction: fail the batch too.
+      if (!this.#database.inTransaction) this.#failBatch(error);
+      return Promise.reject(error);
+    }
+    const settled = new Promise<QueryResult<R>>((resolve, reject) => {
+      batch.push({ resolve: () => resolve(result), reject });
+    });
+    if (batch.length >= maxWritesPerBatch) this.#commitBatch();
+    return settled;
+  }
+
+  #commitBatch(): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    this.#batch = undefined;
+    try {
+      this.#prepare('commit').run();
+    } catch (error) {
+      try {
+        if (this.#database.inTransaction) this.#prepare('rollback').run();
+      } finally {
+        for (const waiter of batch) waiter.reject(error);
+      }
+      return;
+    }
+    for (const waiter of batch) waiter.resolve();
+  }
+
+  #failBatch(error: unknown): void {
+    const batch = this.#batch ?? [];
+    this.#batch = undefined;
+    for (const waiter of batch) waiter.reject(error);
+  }
+
+  async *#stream<R>(connection: DatabaseConnection, query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const result = await this.#execute<R>(connection, query);
+    for (const row of result.rows) yield { rows: [row] };
+  }
+}
+
+function run<R>(statement: BetterSqliteStatement, parameters: readonly unknown[]): QueryResult<R> {
+  if (statement.reader) return { rows: statement.all(...parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(...parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}

@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001Initial } from './0001_initial';
+
+/** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
+export const sqliteMigrations: Readonly<Record<string, Migration>> = {
+  '0001_initial': migration0001Initial,
+};
+
+/** A static provider (no files read at run time, so bundling works). */
+export function createMigrationProvider(migrations: Readonly<Record<string, Migration>> = sqliteMigrations): MigrationProvider {
+  return { getMigrations: async () => ({ ...migrations }) };
+}

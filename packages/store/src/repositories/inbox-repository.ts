@@ -1,0 +1,101 @@
+import type { InboxEntry, InboxKind, InboxRepository } from '@ngb/plugin-sdk';
+import { NotFoundError } from '@ngb/plugin-sdk';
+import type { Selectable } from 'kysely';
+import type { SessionInboxTable } from '../database-schema';
+import type { RepositoryContext } from '../repository-context';
+import { optional, withReferences } from '../row-helpers';
+
+function toInboxEntry(row: Selectable<SessionInboxTable>): InboxEntry {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    messageId: optional(row.message_id),
+    kind: row.kind as InboxKind,
+    taskId: optional(row.task_id),
+    createdAt: row.created_at,
+    processedAt: optional(row.processed_at),
+    turnId: optional(row.turn_id),
+  };
+}
+
+export function createInboxRepository(context: RepositoryContext): InboxRepository {
+  const { db } = context;
+  return {
+    async add(input) {
+      const row = await withReferences(
+        db(),
+        [
+          ['session', 'sessions', input.sessionId],
+          ['message', 'messages', input.messageId],
+          ['task', 'tasks', input.taskId],
+        ],
+        () =>
+          db()
+            .insertInto('session_inbox')
+            .values({
+              id: context.generateId(),
+              session_id: input.sessionId,
+              message_id: input.messageId ?? null,
+              kind: input.kind,
+              task_id: input.taskId ?? null,
+              created_at: context.now(),
+            })
+            .onConflict((conflict) => conflict.doNothing())
+            .returningAll()
+            .executeTakeFirst(),
+      );
+      if (row !== undefined) return toInboxEntry(row);
+      const existing = await db()
+        .selectFrom('session_inbox')
+        .selectAll()
+        .where('session_id', '=', input.sessionId)
+        .where('message_id', '=', input.messageId ?? null)
+        .executeTakeFirst();
+      if (existing === undefined) throw new Error('[@ngb/store] inbox insert conflicted but the stored row was not found');
+      return toInboxEntry(existing);
+    },
+
+    async listPending(sessionId) {
+      const rows = await db()
+        .selectFrom('session_inbox')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('processed_at', 'is', null)
+        .orderBy('seq')
+        .execute();
+      return rows.map(toInboxEntry);
+    },
+
+    async markProcessed(ids, turnId) {
+      if (ids.length === 0) return;
+      const unique = [...new Set(ids)];
+      const known = await db().selectFrom('session_inbox').select('id').where('id', 'in', unique).execute();
+      if (known.length !== unique.length) {
+        const found = new Set(known.map((row) => row.id));
+        const missing = unique.find((id) => !found.has(id)) ?? '';
+        throw new NotFoundError('inbox entry', missing);
+      }
+      await withReferences(db(), [['turn', 'turns', turnId]], () =>
+        db()
+          .updateTable('session_inbox')
+          .set({ processed_at: context.now(), turn_id: turnId })
+          .where('id', 'in', unique)
+          .where('processed_at', 'is', null)
+          .execute(),
+      );
+    },
+
+    async sessionsWithPending() {
+      const rows = await db()
+        .selectFrom('session_inbox')
+        .select('session_id')
+        .select((eb) => eb.fn.min('seq').as('first_seq'))
+        .where('processed_at', 'is', null)
+        .where('kind', 'in', ['message', 'task'])
+        .groupBy('session_id')
+        .orderBy('first_seq')
+        .execute();
+      return rows.map((row) => row.session_id);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Attachment, MessageDirection, MessagesRepository, StoredMessage } from '@ngb/plugin-sdk';
+import { type Selectable, sql } from 'kysely';
+import type { MessagesTable } from '../database-schema';
+import { toFtsMatchQuery } from '../fts-query';
+import type { RepositoryContext } from '../repository-context';
+import { normalizeLimit, optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
+
+const defaultSearchLimit = 20;
+
+export function createMessagesRepository(context: RepositoryContext): MessagesRepository {
+  const { db, logger } = context;
+
+  function toMessage(row: Selectable<MessagesTable>): StoredMessage {
+    return {
+      id: row.id,
+      chatId: row.chat_id,
+      platformMessageId: row.platform_message_id,
+      threadId: optional(row.thread_id),
+      senderId: row.sender_id,
+      senderName: optional(row.sender_name),
+      text: row.text,
+      mentionsBot: row.mentions_bot === 1,
+      replyToPlatformId: optional(row.reply_to_platform_id),
+      attachments: row.attachments === '[]' ? [] : parseJsonColumn<Attachment[]>(row.attachments, [], logger, `messages ${row.id} attachments`),
+      timestamp: row.timestamp,
+      direction: row.direction as MessageDirection,
+      createdAt: row.created_at,
+    };
+  }
+
+  async function getByPlatformId(chatId: string, platformMessageId: string): Promise<StoredMessage | undefined> {
+    const row = await db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('platform_message_id', '=', platformMessageId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toMessage(row);
+  }
+
+  return {
+    async insert(input) {
+      // One statement on the common path: the unique (chat, platform id) index turns a duplicate into a no-op.
+      const row = await withReferences(db(), [['chat', 'chats', input.chatId]], () =>
+        db()
+          .insertInto('messages')
+          .values({
+            id: context.generateId(),
+            chat_id: input.chatId,
+            platform_message_id: input.platformMessageId,
+            thread_id: input.threadId ?? null,
+            sender_id: input.senderId,
+            sender_name: input.senderName ?? null,
+            text: input.text,
+            mentions_bot: input.mentionsBot ? 1 : 0,
+            reply_to_platform_id: input.replyToPlatformId ?? null,
+            attachments: input.attachments === undefined || input.attachments.length === 0 ? '[]' : toJsonColumn(input.attachments, 'message attachments'),
+            timestamp: input.timestamp,
+            direction: input.direction,
+            created_at: context.now(),
+          })
+          .onConflict((conflict) => conflict.columns(['chat_id', 'platform_message_id']).doNothing())
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      if (row !== undefined) return { message: toMessage(row), inserted: true };
+      const existing = await getByPlatformId(input.chatId, input.platformMessageId);
+      if (existing === undefined) throw new Error('[@ngb/store] message insert conflicted but the stored message was not found');
+      return { message: existing, inserted: false };
+    },
+
+    async get(id) {
+      const row = await db().selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toMessage(row);
+    },
+
+    getByPlatformId,
+
+    async listForChat(chatId, options = {}) {
+      const limit = normalizeLimit(options.limit);
+      if (limit === 0) return [];
+      let query = db()
+        .selectFrom('messages')
+        .selectAll()
+        .where('chat_id', '=', chatId)
+        .orderBy('timestamp', 'desc')
+        .orderBy('seq', 'desc');
+      if (options.afterTimestamp !== undefined) query = query.where('timestamp', '>', options.afterTimestamp);
+      if (limit !== undefined) query = query.limit(limit);
+      return (await query.execute()).reverse().map(toMessage);
+    },
+
+    async search(text, options = {}) {
+      const match = toFtsMatchQuery(text);
+      const limit = normalizeLimit(options.limit) ?? defaultSearchLimit;
+      if (match === undefined || limit === 0) return [];
+      const chatFilter = options.chatId === undefined ? sql`` : sql`AND m.chat_id = ${options.chatId}`;
+      const result = await sql<Selectable<MessagesTable>>`
+        SELECT m.* FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid
+        WHERE messages_fts MATCH ${match} ${chatFilter}
+        ORDER BY messages_fts.rank, m.timestamp DESC, m.seq DESC
+        LIMIT ${limit}`.execute(db());
+      return result.rows.map(toMessage);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
+import { NotFoundError } from '@ngb/plugin-sdk';
+import type { Selectable, UpdateObject } from 'kysely';
+import type { OutboxTable, StoreDatabase } from '../database-schema';
+import type { RepositoryContext } from '../repository-context';
+import { optional, withReferences } from '../row-helpers';
+
+function toOutboxEntry(row: Selectable<OutboxTable>): OutboxEntry {
+  return {
+    id: row.id,
+    key: row.key,
+    sessionId: optional(row.session_id),
+    turnId: optional(row.turn_id),
+    channel: row.channel,
+    chatId: row.chat_id,
+    threadId: optional(row.thread_id),
+    text: row.text,
+    replyToPlatformId: optional(row.reply_to_platform_id),
+    status: row.status as OutboxStatus,
+    attempts: row.attempts,
+    error: optional(row.error),
+    nextAttemptAt: optional(row.next_attempt_at),
+    permanentFailure: row.permanent_failure === 1,
+    platformMessageId: optional(row.platform_message_id),
+    sentAt: optional(row.sent_at),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function createOutboxRepository(context: RepositoryContext): OutboxRepository {
+  const { db, now } = context;
+
+  async function change(id: string, values: UpdateObject<StoreDatabase, 'outbox'>): Promise<OutboxEntry> {
+    const row = await db()
+      .updateTable('outbox')
+      .set({ ...values, updated_at: now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (row === undefined) throw new NotFoundError('outbox entry', id);
+    return toOutboxEntry(row);
+  }
+
+  return {
+    async enqueue(input) {
+      const time = now();
+      const row = await withReferences(
+        db(),
+        [
+          ['session', 'sessions', input.sessionId],
+          ['turn', 'turns', input.turnId],
+        ],
+        () =>
+          db()
+            .insertInto('outbox')
+            .values({
+              id: context.generateId(),
+              key: input.key,
+              session_id: input.sessionId ?? null,
+              turn_id: input.turnId ?? null,
+              channel: input.channel,
+              chat_id: input.chatId,
+              thread_id: input.threadId ?? null,
+              text: input.text,
+              reply_to_platform_id: input.replyToPlatformId ?? null,
+              status: 'pending',
+              attempts: 0,
+              permanent_failure: 0,
+              created_at: time,
+              updated_at: time,
+            })
+            .onConflict((conflict) => conflict.column('key').doNothing())
+            .returningAll()
+            .executeTakeFirst(),
+      );
+      if (row !== undefined) return { entry: toOutboxEntry(row), inserted: true };
+      const existing = await db().selectFrom('outbox').selectAll().where('key', '=', input.key).executeTakeFirstOrThrow();
+      return { entry: toOutboxEntry(existing), inserted: false };
+    },
+
+    async get(id) {
+      const row = await db().selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toOutboxEntry(row);
+    },
+
+    async listPending(filter = {}) {
+      let query = db().selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('seq');
+      if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
+      if (filter.chatId !== undefined) query = query.where('chat_id', '=', filter.chatId);
+      return (await query.execute()).map(toOutboxEntry);
+    },
+
+    markSent(id, platformMessageId, sentAt) {
+      return change(id, {
+        status: 'sent',
+        platform_message_id: platformMessageId,
+        sent_at: sentAt,
+        error: null,
+        next_attempt_at: null,
+      });
+    },
+
+    markFailed(id, error, options) {
+      return change(id, {
+        status: 'failed',
+        error,
+        attempts: (eb) => eb('attempts', '+', 1),
+        next_attempt_at: null,
+        permanent_failure: options.permanent ? 1 : 0,
+      });
+    },
+
+    bumpAttempt(id, error, nextAttemptAt) {
+      return change(id, { error, attempts: (eb) => eb('attempts', '+', 1), next_attempt_at: nextAttemptAt });
+    },
+
+    async pendingChats() {
+      const rows = await db()
+        .selectFrom('outbox')
+        .select(['channel', 'chat_id'])
+        .select((eb) => eb.fn.min('seq').as('first_seq'))
+        .where('status', '=', 'pending')
+        .groupBy(['channel', 'chat_id'])
+        .orderBy('first_seq')
+        .execute();
+      return rows.map((row) => ({ channel: row.channel, chatId: row.chat_id }));
+    },
+  };
+}

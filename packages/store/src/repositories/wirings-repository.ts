@@ -1,0 +1,99 @@
+import type { EngageMode, NewWiring, SessionMode, Wiring, WiringsRepository } from '@ngb/plugin-sdk';
+import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
+import type { Selectable } from 'kysely';
+import type { WiringsTable } from '../database-schema';
+import type { RepositoryContext } from '../repository-context';
+import { assertReferencesExist, isUniqueViolation, optional } from '../row-helpers';
+
+function toWiring(row: Selectable<WiringsTable>): Wiring {
+  return {
+    id: row.id,
+    chatId: row.chat_id,
+    agentId: row.agent_id,
+    engage: row.engage as EngageMode,
+    pattern: optional(row.pattern),
+    sessionMode: row.session_mode as SessionMode,
+    priority: row.priority,
+    accumulate: row.accumulate === 1,
+    createdAt: row.created_at,
+  };
+}
+
+/** @throws ConfigError when the engage settings cannot work */
+function assertValidEngage(input: NewWiring): void {
+  if (input.engage === 'pattern' && (input.pattern === undefined || input.pattern === '')) {
+    throw new ConfigError('[@ngb/store] a wiring with engage "pattern" needs a `pattern`', { key: 'pattern' });
+  }
+  if (input.pattern === undefined) return;
+  try {
+    new RegExp(input.pattern, 'i');
+  } catch (error) {
+    throw new ConfigError(`[@ngb/store] wiring pattern "${input.pattern}" is not a valid regular expression: ${(error as Error).message}`, {
+      key: 'pattern',
+      cause: error,
+    });
+  }
+}
+
+export function createWiringsRepository(context: RepositoryContext): WiringsRepository {
+  const { db } = context;
+  return {
+    async add(input) {
+      assertValidEngage(input);
+      await assertReferencesExist(db(), [
+        ['chat', 'chats', input.chatId],
+        ['agent', 'agents', input.agentId],
+      ]);
+      try {
+        const row = await db()
+          .insertInto('wirings')
+          .values({
+            id: context.generateId(),
+            chat_id: input.chatId,
+            agent_id: input.agentId,
+            engage: input.engage,
+            pattern: input.pattern ?? null,
+            session_mode: input.sessionMode,
+            priority: input.priority ?? 0,
+            accumulate: input.accumulate === true ? 1 : 0,
+            created_at: context.now(),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toWiring(row);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new ConfigError(`[@ngb/store] agent "${input.agentId}" is already wired to chat "${input.chatId}"`, {
+          key: 'agentId',
+          cause: error,
+        });
+      }
+    },
+
+    async get(id) {
+      const row = await db().selectFrom('wirings').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toWiring(row);
+    },
+
+    async listForChat(chatId) {
+      const rows = await db()
+        .selectFrom('wirings')
+        .selectAll()
+        .where('chat_id', '=', chatId)
+        .orderBy('priority', 'desc')
+        .orderBy('seq')
+        .execute();
+      return rows.map(toWiring);
+    },
+
+    async listForAgent(agentId) {
+      const rows = await db().selectFrom('wirings').selectAll().where('agent_id', '=', agentId).orderBy('seq').execute();
+      return rows.map(toWiring);
+    },
+
+    async remove(id) {
+      const result = await db().deleteFrom('wirings').where('id', '=', id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new NotFoundError('wiring', id);
+    },
+  };
+}

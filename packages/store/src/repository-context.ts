@@ -1,0 +1,12 @@
+import type { Logger } from '@ngb/plugin-sdk';
+import type { Kysely } from 'kysely';
+import type { StoreDatabase } from './database-schema';
+
+/** What every repository is built from. */
+export interface RepositoryContext {
+  /** The database or the open transaction to run queries on. */
+  readonly db: () => Kysely<StoreDatabase>;
+  readonly now: () => number;
+  readonly generateId: () => string;
+  readonly logger: Logger;
+}

@@ -1,0 +1,32 @@
+import {
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { type BetterSqliteDatabase, GroupCommitSqliteDriver } from './group-commit-driver';
+
+// SQLite runs DDL inside transactions; telling the Migrator so makes each migration atomic.
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/**
+ * kysely's SQLite dialect with the group-commit driver.
+ * @param closeDatabase whether destroying the Kysely instance closes the database (only if we opened it)
+ */
+export function createSqliteDialect(database: BetterSqliteDatabase, closeDatabase: boolean): Dialect {
+  return {
+    createAdapter: (): DialectAdapter => new TransactionalDdlSqliteAdapter(),
+    createDriver: (): Driver => new GroupCommitSqliteDriver(database, closeDatabase),
+    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
+    createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
+  };
+}

@@ -1,0 +1,37 @@
+import { createDingTalkChannel } from '@ngb/channel-dingtalk';
+import { createDiscordChannel } from '@ngb/channel-discord';
+import { createFeishuChannel } from '@ngb/channel-feishu';
+import { createQQChannel } from '@ngb/channel-qq';
+import { createSlackChannel } from '@ngb/channel-slack';
+import { createTelegramChannel } from '@ngb/channel-telegram';
+import { createWebChannel } from '@ngb/channel-web';
+import { createWeComChannel } from '@ngb/channel-wecom';
+import { createWhatsAppChannel } from '@ngb/channel-whatsapp';
+import { NotSupportedError } from '@ngb/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+
+// Packages whose work belongs to later issues must say so plainly instead of pretending to work.
+describe('factories not built yet throw NotSupportedError naming their package', () => {
+  it.each([
+    ['@ngb/channel-telegram', () => createTelegramChannel({ botToken: 't' })],
+    ['@ngb/channel-slack', () => createSlackChannel({ botToken: 't' })],
+    ['@ngb/channel-discord', () => createDiscordChannel({ botToken: 't' })],
+    ['@ngb/channel-whatsapp', () => createWhatsAppChannel({ authDir: 'd' })],
+    ['@ngb/channel-qq', () => createQQChannel({ url: 'ws://127.0.0.1:1' })],
+    ['@ngb/channel-feishu', () => createFeishuChannel({ appSecret: 's' })],
+    ['@ngb/channel-wecom', () => createWeComChannel({ secret: 's' })],
+    ['@ngb/channel-dingtalk', () => createDingTalkChannel({ clientSecret: 's' })],
+    ['@ngb/channel-web', () => createWebChannel({ path: '/chat' })],
+  ])('%s', (name, create) => {
+    const error = (() => {
+      try {
+        create();
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(NotSupportedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`[${name}]`);
+  });
+});

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from their sources, so no build is needed between an edit and a test.
+const root = fileURLToPath(new URL('.', import.meta.url));
+const { compilerOptions } = JSON.parse(readFileSync(`${root}tsconfig.base.json`, 'utf8')) as {
+  compilerOptions: { paths: Record<string, [string]> };
+};
+const alias = Object.entries(compilerOptions.paths)
+  .sort(([a], [b]) => b.length - a.length)
+  .map(([name, [target]]) => ({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: `${root}${target.slice(2)}` }));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
