@@ -1,3 +1,3 @@
 import { definePackageBuild } from '../../tsup.base.ts';
 
-export default definePackageBuild();
+export default definePackageBuild({ index: 'src/index.ts', 'fake-llm-cli': 'src/llm/fake-llm-cli.ts' });

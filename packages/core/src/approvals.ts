@@ -73,7 +73,11 @@ export async function resolveApproval(
   const chat = await store.chats.get(approval.chatId);
   if (!chat) return approval;
   if (approval.kind === 'chat') {
-    const updated = await store.chats.update(chat.id, { status: decision === 'approved' ? 'active' : 'denied' });
+    // Approving a chat lets the person who asked in; other members of a group need their own approval.
+    const updated = await store.chats.update(
+      chat.id,
+      decision === 'approved' ? { status: 'active', unknownSenderPolicy: chat.isGroup ? 'request_approval' : 'strict' } : { status: 'denied' },
+    );
     if (decision === 'approved' && (await store.wirings.listForChat(chat.id)).length === 0) {
       const main = (await store.agents.list()).find((agent) => agent.isMain);
       if (main) {
@@ -81,6 +85,11 @@ export async function resolveApproval(
       }
     }
     Object.assign(chat, updated);
+    const requester = approval.messageId ? await store.messages.get(approval.messageId) : undefined;
+    const user = requester ? await store.users.getByPlatformId(chat.channel, requester.senderId) : undefined;
+    if (decision === 'approved' && user) {
+      for (const wiring of await store.wirings.listForChat(chat.id)) await store.agentMembers.add(wiring.agentId, user.id);
+    }
   } else if (decision === 'approved' && approval.userId) {
     for (const wiring of await store.wirings.listForChat(chat.id)) await store.agentMembers.add(wiring.agentId, approval.userId);
   }

@@ -21,6 +21,8 @@ import { loadPlugins, type PluginEntry } from './plugin-host';
 import { ingest, route } from './router';
 import { createSandboxTools } from './sandbox-tools';
 import { createSessionQueue } from './session-queue';
+import { createScheduler } from './scheduler';
+import { createTaskTools } from './task-tools';
 import { runSessionTurn } from './turn-runner';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -112,8 +114,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     channels,
     providers: new Map(Object.entries(options.providers)),
     kickDelivery: (channel: string, chatId: string) => delivery.kick(channel, chatId),
+    rescheduleTasks: () => scheduler.reschedule(),
   } as Omit<GatewayContext, 'plugins' | 'queue'> as GatewayContext;
   const delivery = createDelivery(context);
+  const scheduler = createScheduler(context);
   const sandboxTools = createSandboxTools(options.runtime, settings.toolTimeoutMs);
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
@@ -121,7 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       runSessionTurn(
         context,
         sessionId,
-        (turn) => [...sandboxTools, ...createHostTools(context, turn), ...context.plugins.tools],
+        (turn) => [...sandboxTools, ...createHostTools(context, turn), ...createTaskTools(context, turn), ...context.plugins.tools],
         stopController.signal,
       ),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
@@ -143,6 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     for (const sessionId of await store.inbox.sessionsWithPending()) queue.wake(sessionId, 'message');
     for (const chat of await store.outbox.pendingChats()) delivery.kick(chat.channel, chat.chatId);
+    await scheduler.reschedule();
   };
 
   return {
@@ -189,6 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         }),
       ]);
       if (timer !== undefined) clock.clearTimeout(timer);
+      scheduler.stop();
       stopController.abort(new Error('gateway stopping'));
       await queue.drain();
       delivery.stop();

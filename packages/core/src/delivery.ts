@@ -52,20 +52,20 @@ export function createDelivery(context: GatewayContext): Delivery {
       return false;
     }
     const address = { channel: entry.channel, chatId: entry.chatId, threadId: entry.threadId };
-    const changed = await context.plugins.transform('message:sending', { address, message: { text: entry.text, replyTo: entry.replyToPlatformId } });
+    const changed = await context.plugins.sending(address, { text: entry.text, replyTo: entry.replyToPlatformId });
     if (changed === false) {
       await store.outbox.markFailed(entry.id, 'cancelled by a plugin', { permanent: true });
       bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: 'cancelled by a plugin', permanent: true });
       return true;
     }
-    const chunks = splitMessage(changed.message.text, adapter.limits.maxMessageLength);
+    const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
     const progress = chunksSent.get(entry.id) ?? { count: 0 };
     try {
       for (let index = progress.count; index < chunks.length; index += 1) {
-        const receipt = await adapter.send(changed.address, {
-          ...changed.message,
+        const receipt = await adapter.send(address, {
+          ...changed,
           text: chunks[index] ?? '',
-          replyTo: index === 0 ? changed.message.replyTo : undefined,
+          replyTo: index === 0 ? changed.replyTo : undefined,
         });
         progress.firstId ??= receipt.platformMessageId;
         progress.count = index + 1;

@@ -34,6 +34,8 @@ export interface GatewayContext {
   readonly queue: SessionQueue;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery(channel: string, chatId: string): void;
+  /** Re-arms the scheduler after a task changed. */
+  rescheduleTasks(): Promise<void>;
 }
 
 /** The internal channel name of messages between agents. */

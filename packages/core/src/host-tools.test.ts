@@ -36,10 +36,10 @@ describe('host tools', () => {
       ['c1', 'to origin'],
       ['team-chat', 'to team'],
     ]);
-    expect(toolResults(harness)).toEqual(['sent', 'sent', 'unknown destination "nowhere"', '"helper" is an agent: use send_to_agent']);
+    expect(toolResults(harness)).toEqual(['sent', 'sent', 'Error: unknown destination "nowhere"', 'Error: "helper" is an agent: use send_to_agent']);
   });
 
-  it('send_to_agent reaches the other agent, its answer comes back, and the hop limit stops ping-pong', async () => {
+  it('send_to_agent reaches the other agent and its answer comes back', async () => {
     harness = await createHarness({ hopLimit: 2 });
     const asker = await harness.addAgent('asker');
     const expert = await harness.addAgent('expert');
@@ -62,6 +62,26 @@ describe('host tools', () => {
     expect(harness.events.some((event) => event.type === 'message.dropped' && event.reason.includes('hop limit'))).toBe(false);
   });
 
+  it('the hop limit stops agents from answering each other forever', async () => {
+    harness = await createHarness({ hopLimit: 1 });
+    const asker = await harness.addAgent('asker');
+    const expert = await harness.addAgent('expert');
+    await harness.addChat('c1', { agent: asker });
+    await harness.store.destinations.set({ agentId: asker.id, name: 'expert', target: { type: 'agent', agentId: expert.id } });
+    await harness.store.destinations.set({ agentId: expert.id, name: 'asker', target: { type: 'agent', agentId: asker.id } });
+    harness.llm.script([
+      call('send_to_agent', { destination: 'expert', text: 'ping' }),
+      { type: 'reply', text: 'asked' },
+      call('send_to_agent', { destination: 'asker', text: 'pong' }),
+      { type: 'reply', text: 'expert done' },
+    ]);
+    await harness.say('start');
+    expect(harness.llm.requests()).toHaveLength(4);
+    expect(toolResults(harness)).toEqual(['sent', 'Error: not sent: the hop limit (1) between agents was reached']);
+    expect(harness.events.some((event) => event.type === 'message.dropped' && event.reason.includes('hop limit 1'))).toBe(true);
+    expect(harness.texts()).toEqual(['asked']);
+  });
+
   it('register_chat is for the main agent only', async () => {
     harness = await createHarness({
       script: [call('register_chat', { channel: 'fake', chatId: 'new-chat' }), { type: 'reply', text: 'ok' }],
@@ -69,13 +89,13 @@ describe('host tools', () => {
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.say('register it');
-    expect(toolResults(harness)).toEqual(['only the main agent may register chats']);
+    expect(toolResults(harness)).toEqual(['Error: only the main agent may register chats']);
     expect(await harness.store.chats.getByPlatformId('fake', 'new-chat')).toBeUndefined();
   });
 
   it('register_chat by the main agent allows and wires the chat', async () => {
     harness = await createHarness({
-      script: [call('register_chat', { channel: 'fake', chatId: 'new-chat', isGroup: true }), { type: 'reply', text: 'ok' }],
+      script: [call('register_chat', { channel: 'fake', chatId: 'new-chat', isGroup: true, unknown_sender_policy: 'public' }), { type: 'reply', text: 'ok' }],
     });
     const main = await harness.addAgent('main', { isMain: true, assistantName: 'Andy' });
     await harness.addChat('c1', { agent: main });

@@ -53,7 +53,14 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
     },
   });
 
-  const registerChat = defineTool<{ channel: string; chatId: string; name?: string; isGroup?: boolean; agent?: string }>({
+  const registerChat = defineTool<{
+    channel: string;
+    chatId: string;
+    name?: string;
+    isGroup?: boolean;
+    agent?: string;
+    unknown_sender_policy?: 'strict' | 'request_approval' | 'public';
+  }>({
     name: 'register_chat',
     description: 'Main agent only: allow a chat and wire it to an agent (by folder; default yourself).',
     inputSchema: {
@@ -64,6 +71,11 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
         name: { type: 'string' },
         isGroup: { type: 'boolean' },
         agent: { type: 'string', description: 'Agent folder.' },
+        unknown_sender_policy: {
+          type: 'string',
+          enum: ['strict', 'request_approval', 'public'],
+          description: 'Who else may talk: strict (only members), request_approval (ask the owner; default), public (anyone in the chat).',
+        },
       },
       required: ['channel', 'chatId'],
     },
@@ -74,7 +86,7 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
       if (!agent) return { output: `unknown agent "${input.agent}"`, isError: true };
       const isGroup = input.isGroup ?? false;
       const chat = await store.chats.upsert({ channel: input.channel, platformChatId: input.chatId, name: input.name ?? input.chatId, isGroup });
-      await store.chats.update(chat.id, { status: 'active' });
+      await store.chats.update(chat.id, { status: 'active', unknownSenderPolicy: input.unknown_sender_policy ?? 'request_approval' });
       const wired = (await store.wirings.listForChat(chat.id)).some((wiring) => wiring.agentId === agent.id);
       try {
         if (!wired) await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: isGroup ? 'mention' : 'always', sessionMode: 'shared' });

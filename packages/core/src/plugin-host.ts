@@ -1,9 +1,12 @@
 import {
+  type Address,
   type ChannelAdapter,
   ConfigError,
   type Clock,
   type LlmProvider,
+  type InboundMessage,
   type Logger,
+  type OutboundMessage,
   type Plugin,
   type PluginHookName,
   type PluginHooks,
@@ -23,14 +26,16 @@ export interface PluginHost {
   readonly channels: ChannelAdapter[];
   readonly providers: Map<string, LlmProvider>;
   /**
-   * Calls every handler of a hook in load order, passing each the previous handler's change.
+   * Calls `message:received` handlers in load order, passing each the previous handler's change.
    * A handler that throws or runs past the time limit is logged and skipped.
-   * @returns the final value, `false` when a handler dropped or cancelled it
+   * @returns the final message, `false` when a handler dropped it
    */
-  transform<Name extends 'message:received' | 'message:sending'>(
-    hook: Name,
-    value: Parameters<PluginHooks[Name]>[0],
-  ): Promise<Parameters<PluginHooks[Name]>[0] | false>;
+  received(message: InboundMessage): Promise<InboundMessage | false>;
+  /**
+   * Calls `message:sending` handlers in load order, each seeing the previous one's change.
+   * @returns the message to send, or `false` when a handler cancelled it
+   */
+  sending(address: Address, message: OutboundMessage): Promise<OutboundMessage | false>;
   /** Calls `agent:start` handlers; returns the system prompt they settled on. */
   systemPrompt(event: Parameters<PluginHooks['agent:start']>[0]): Promise<string>;
   /** Calls the handlers of a notification hook; never throws. */
@@ -119,15 +124,25 @@ export async function loadPlugins(
     tools,
     channels,
     providers,
-    async transform(hook, value) {
-      let current: unknown = value;
-      for (const entry of handlers.get(hook) ?? []) {
-        const result = await call(hook, entry, current);
+    async received(message) {
+      let current = message;
+      for (const entry of handlers.get('message:received') ?? []) {
+        const result = await call('message:received', entry, current);
         if (!result.ok || result.value === undefined) continue;
         if (result.value === false) return false;
-        current = result.value;
+        current = result.value as InboundMessage;
       }
-      return current as never;
+      return current;
+    },
+    async sending(address, message) {
+      let current = message;
+      for (const entry of handlers.get('message:sending') ?? []) {
+        const result = await call('message:sending', entry, { address, message: current });
+        if (!result.ok || result.value === undefined) continue;
+        if (result.value === false) return false;
+        current = result.value as OutboundMessage;
+      }
+      return current;
     },
     async systemPrompt(event) {
       let system = event.system;

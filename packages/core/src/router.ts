@@ -21,7 +21,7 @@ export function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | '
  * and routed; turns run later, from the session queue.
  */
 export async function ingest(context: GatewayContext, inbound: InboundMessage): Promise<void> {
-  const changed = await context.plugins.transform('message:received', inbound);
+  const changed = await context.plugins.received(inbound);
   if (changed === false) {
     context.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin' });
     return;

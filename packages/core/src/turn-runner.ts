@@ -138,6 +138,9 @@ export async function runSessionTurn(context: GatewayContext, sessionId: string,
         await tx.outbox.enqueue({ key: `${turn.id}:reply`, sessionId, turnId: turn.id, ...originFields(origin), text: replyText });
       }
       await tx.inbox.markProcessed([...seen], turn.id);
+      for (const taskId of taskIds(pending)) {
+        await tx.taskRuns.add({ taskId, startedAt: started, endedAt: clock.now(), status: 'succeeded', result: replyText.slice(0, 2_000) });
+      }
       await tx.turns.update(turn.id, { status: 'succeeded', endedAt: clock.now(), ...result.usage });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
     });
@@ -152,13 +155,17 @@ export async function runSessionTurn(context: GatewayContext, sessionId: string,
       await store.turns.update(turn.id, { status: 'queued', attempts: attempt - 1 });
       return false;
     }
-    await failTurn(context, { turn, attempt, agent, sessionId, seen, origin, error, started });
+    await failTurn(context, { turn, attempt, agent, sessionId, seen, pending, origin, error, started });
     return false;
   } finally {
     typing.stop();
     sandbox.release();
   }
   return (await store.inbox.listPending(sessionId)).some(isActionable);
+}
+
+function taskIds(entries: readonly InboxEntry[]): string[] {
+  return entries.flatMap((entry) => (entry.kind === 'task' && entry.taskId ? [entry.taskId] : []));
 }
 
 function originFields(origin: Address) {
@@ -171,7 +178,17 @@ async function sentByTurn(context: GatewayContext, turnId: string): Promise<bool
 
 async function failTurn(
   context: GatewayContext,
-  failure: { turn: Turn; attempt: number; agent: Agent; sessionId: string; seen: Set<string>; origin?: Address; error: unknown; started: number },
+  failure: {
+    turn: Turn;
+    attempt: number;
+    agent: Agent;
+    sessionId: string;
+    seen: Set<string>;
+    pending: readonly InboxEntry[];
+    origin?: Address;
+    error: unknown;
+    started: number;
+  },
 ): Promise<void> {
   const { store, bus, clock, settings, queue } = context;
   const { turn, attempt, agent, sessionId } = failure;
@@ -189,6 +206,9 @@ async function failTurn(
   }
   await store.transaction(async (tx) => {
     await tx.inbox.markProcessed([...failure.seen], turn.id);
+    for (const taskId of taskIds(failure.pending)) {
+      await tx.taskRuns.add({ taskId, startedAt: failure.started, endedAt: clock.now(), status: 'failed', error: message });
+    }
     await tx.turns.update(turn.id, { status: 'failed', error: message, endedAt: clock.now() });
     if (failure.origin) {
       const text = `Sorry, I could not answer that (${errorClass}). Please try again later.`;

@@ -104,6 +104,7 @@ describe('turns', () => {
     await harness.say('first');
     await harness.say('second');
     await harness.channel.waitForSends(2);
+    await harness.gateway.idle();
     expect(harness.texts()).toEqual(['one', 'two']);
     const failures = harness.events.filter((event) => event.type === 'delivery.failed');
     expect(failures.map((event) => event.type === 'delivery.failed' && event.permanent)).toEqual([false, false]);

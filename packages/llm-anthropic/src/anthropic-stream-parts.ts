@@ -55,7 +55,7 @@ export function createAnthropicPartAssembler(): AnthropicPartAssembler {
     }
     if (cause === undefined && isObject(input)) return [{ type: 'tool-call', id: block.id, name: block.name, input }];
     brokenCall ??= new LlmApiError('anthropic', `${label} tool call "${block.name}" (${block.id}) has arguments that are not a JSON object`, {
-      retryable: true,
+      retryable: false,
       cause,
     });
     return [];

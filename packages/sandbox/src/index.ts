@@ -1,3 +1,4 @@
+export { createLineSplitter, type LineSplitter } from './line-splitter';
 export { createOutputCapture, type OutputCapture, truncationMarker } from './output-capture';
 export { createCgroupMemoryProbe, type MemoryProbe } from './memory-probe';
 export {

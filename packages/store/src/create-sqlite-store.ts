@@ -66,7 +66,13 @@ function openDatabase(path: string): BetterSqliteDatabase {
 }
 
 function configure(database: BetterSqliteDatabase): void {
-  if (!database.memory) database.pragma('journal_mode = WAL');
+  if (!database.memory) {
+    database.pragma('journal_mode = WAL');
+    // Checkpoints fsync; at the default 1,000 pages they halve ingest throughput. 10,000 pages is a
+    // 40 MB WAL at most, truncated back to 64 MB-or-less after each checkpoint.
+    database.pragma('wal_autocheckpoint = 10000');
+    database.pragma('journal_size_limit = 67108864');
+  }
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
@@ -94,7 +100,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
 
   const scopes = new AsyncLocalStorage<{ open: boolean }>();
   let closed = false;
-  const base = { now: parsed.now ?? Date.now, generateId: parsed.generateId ?? randomUUID, logger };
+  const base = {
+    now: parsed.now ?? Date.now,
+    generateId: parsed.generateId ?? randomUUID,
+    logger,
+    compiledSql: new Map<string, string>(),
+  };
 
   // kysely serializes SQLite access on one connection: a query on the store itself inside
   // transaction(fn) would wait for the transaction that waits for it. Fail loudly instead.

@@ -9,4 +9,6 @@ export interface RepositoryContext {
   readonly now: () => number;
   readonly generateId: () => string;
   readonly logger: Logger;
+  /** SQL text of hot-path queries by name, shared by the store and its transactions. */
+  readonly compiledSql: Map<string, string>;
 }

@@ -6,3 +6,4 @@ export {
   type FakeLlmServerOptions,
 } from './llm/fake-llm-server';
 export { findRunCommand, replyByRules } from './llm/llm-rules';
+export { parseLlmScript } from './llm/llm-script-file';

@@ -2,14 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
-import type { Agent, Chat, EngageMode, SandboxRuntime, SessionMode, UnknownSenderPolicy } from '@ngb/plugin-sdk';
+import { type Agent, type Chat, type EngageMode, NotSupportedError, type SandboxRuntime, type SessionMode, type UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import {
   createRecordingChannel,
   createRecordingLogger,
   type LlmScriptStep,
   type RecordingChannel,
 } from '@ngb/plugin-sdk/testing';
-import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { createGateway, type Gateway, type GatewayOptions } from '../create-gateway';
@@ -56,6 +55,22 @@ export interface Harness {
 
 let counter = 0;
 
+// Until a test needs sandbox tools, a runtime that offers none and refuses to start sandboxes.
+function toolFreeRuntime(): SandboxRuntime {
+  return {
+    specificationVersion: 1,
+    name: 'none',
+    isolated: true,
+    tools: [],
+    acquire: async () => {
+      throw new NotSupportedError('this test runtime has no sandboxes');
+    },
+    list: async () => [],
+    reap: async () => 0,
+    close: async () => undefined,
+  };
+}
+
 /** Builds and starts a {@link Harness}. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const directory = options.storePath ? join(options.storePath, '..') : mkdtempSync(join(tmpdir(), 'ngb-core-'));
@@ -64,7 +79,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const store = await createSqliteStore({ path: options.storePath ?? ':memory:' });
   const llm = await createFakeLlmServer({ script: options.script ?? [], acceptAnyModel: true });
   const provider = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 });
-  const runtime = options.runtime ?? createLocalRuntime({ });
+  const runtime = options.runtime ?? toolFreeRuntime();
   const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: options.maxMessageLength ?? 4096 } });
   const logger = createRecordingLogger();
   const { script: _script, maxMessageLength: _limit, runtime: _runtime, storePath: _path, ...rest } = options;
@@ -122,7 +137,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       counter += 1;
       await channel.inject({
         text,
-        chat: { id: extra.chatId ?? 'chat-1', isGroup: extra.isGroup ?? false },
+        chat: { id: extra.chatId ?? 'c1', isGroup: extra.isGroup ?? false },
         sender: { id: extra.sender ?? 'user-1', name: extra.sender ?? 'User One' },
         threadId: extra.threadId,
         mentionsBot: extra.mentionsBot ?? false,

@@ -1,6 +1,6 @@
 import type { Approval, ApprovalKind, ApprovalStatus, ApprovalsRepository } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { ApprovalsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { isUniqueViolation, optional, withReferences } from '../row-helpers';
@@ -68,7 +68,7 @@ export function createApprovalsRepository(context: RepositoryContext): Approvals
         .selectAll()
         .where('chat_id', '=', query.chatId)
         .where('kind', '=', query.kind)
-        .where('status', '=', 'pending')
+        .where('status', '=', sql.lit('pending'))
         .orderBy('seq')
         .limit(1);
       if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
@@ -86,7 +86,7 @@ export function createApprovalsRepository(context: RepositoryContext): Approvals
         .updateTable('approvals')
         .set({ status, resolved_at: resolvedAt })
         .where('id', '=', id)
-        .where('status', '=', 'pending')
+        .where('status', '=', sql.lit('pending'))
         .returningAll()
         .executeTakeFirst();
       if (row !== undefined) return toApproval(row);

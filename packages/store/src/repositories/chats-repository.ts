@@ -1,6 +1,7 @@
 import type { Chat, ChatStatus, ChatsRepository, UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { ChatsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 
@@ -22,12 +23,9 @@ export function createChatsRepository(context: RepositoryContext): ChatsReposito
   const { db, now } = context;
 
   async function getByPlatformId(channel: string, platformChatId: string): Promise<Chat | undefined> {
-    const row = await db()
-      .selectFrom('chats')
-      .selectAll()
-      .where('channel', '=', channel)
-      .where('platform_chat_id', '=', platformChatId)
-      .executeTakeFirst();
+    const [row] = await runCachedQuery(context, 'chats.getByPlatformId', [channel, platformChatId], () =>
+      db().selectFrom('chats').selectAll().where('channel', '=', channel).where('platform_chat_id', '=', platformChatId),
+    );
     return row === undefined ? undefined : toChat(row);
   }
 

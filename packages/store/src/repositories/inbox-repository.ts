@@ -1,6 +1,7 @@
 import type { InboxEntry, InboxKind, InboxRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { SessionInboxTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { optional, withReferences } from '../row-helpers';
@@ -22,27 +23,23 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
   const { db } = context;
   return {
     async add(input) {
-      const row = await withReferences(
-        db(),
-        [
-          ['session', 'sessions', input.sessionId],
-          ['message', 'messages', input.messageId],
-          ['task', 'tasks', input.taskId],
-        ],
-        () =>
-          db()
-            .insertInto('session_inbox')
-            .values({
-              id: context.generateId(),
-              session_id: input.sessionId,
-              message_id: input.messageId ?? null,
-              kind: input.kind,
-              task_id: input.taskId ?? null,
-              created_at: context.now(),
-            })
-            .onConflict((conflict) => conflict.doNothing())
-            .returningAll()
-            .executeTakeFirst(),
+      const values: Insertable<SessionInboxTable> = {
+        id: context.generateId(),
+        session_id: input.sessionId,
+        message_id: input.messageId ?? null,
+        kind: input.kind,
+        task_id: input.taskId ?? null,
+        created_at: context.now(),
+      };
+      const references = [
+        ['session', 'sessions', input.sessionId],
+        ['message', 'messages', input.messageId],
+        ['task', 'tasks', input.taskId],
+      ] as const;
+      const [row] = await withReferences(db(), references, () =>
+        runCachedQuery(context, 'inbox.add', Object.values(values), () =>
+          db().insertInto('session_inbox').values(values).onConflict((conflict) => conflict.doNothing()).returningAll(),
+        ),
       );
       if (row !== undefined) return toInboxEntry(row);
       const existing = await db()

@@ -1,5 +1,6 @@
 import type { Attachment, MessageDirection, MessagesRepository, StoredMessage } from '@ngb/plugin-sdk';
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { MessagesTable } from '../database-schema';
 import { toFtsMatchQuery } from '../fts-query';
 import type { RepositoryContext } from '../repository-context';
@@ -29,41 +30,41 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
   }
 
   async function getByPlatformId(chatId: string, platformMessageId: string): Promise<StoredMessage | undefined> {
-    const row = await db()
-      .selectFrom('messages')
-      .selectAll()
-      .where('chat_id', '=', chatId)
-      .where('platform_message_id', '=', platformMessageId)
-      .executeTakeFirst();
+    const [row] = await runCachedQuery(context, 'messages.getByPlatformId', [chatId, platformMessageId], () =>
+      db().selectFrom('messages').selectAll().where('chat_id', '=', chatId).where('platform_message_id', '=', platformMessageId),
+    );
     return row === undefined ? undefined : toMessage(row);
   }
 
   return {
     async insert(input) {
+      const row: Insertable<MessagesTable> = {
+        id: context.generateId(),
+        chat_id: input.chatId,
+        platform_message_id: input.platformMessageId,
+        thread_id: input.threadId ?? null,
+        sender_id: input.senderId,
+        sender_name: input.senderName ?? null,
+        text: input.text,
+        mentions_bot: input.mentionsBot ? 1 : 0,
+        reply_to_platform_id: input.replyToPlatformId ?? null,
+        attachments:
+          input.attachments === undefined || input.attachments.length === 0 ? '[]' : toJsonColumn(input.attachments, 'message attachments'),
+        timestamp: input.timestamp,
+        direction: input.direction,
+        created_at: context.now(),
+      };
       // One statement on the common path: the unique (chat, platform id) index turns a duplicate into a no-op.
-      const row = await withReferences(db(), [['chat', 'chats', input.chatId]], () =>
-        db()
-          .insertInto('messages')
-          .values({
-            id: context.generateId(),
-            chat_id: input.chatId,
-            platform_message_id: input.platformMessageId,
-            thread_id: input.threadId ?? null,
-            sender_id: input.senderId,
-            sender_name: input.senderName ?? null,
-            text: input.text,
-            mentions_bot: input.mentionsBot ? 1 : 0,
-            reply_to_platform_id: input.replyToPlatformId ?? null,
-            attachments: input.attachments === undefined || input.attachments.length === 0 ? '[]' : toJsonColumn(input.attachments, 'message attachments'),
-            timestamp: input.timestamp,
-            direction: input.direction,
-            created_at: context.now(),
-          })
-          .onConflict((conflict) => conflict.columns(['chat_id', 'platform_message_id']).doNothing())
-          .returningAll()
-          .executeTakeFirst(),
+      const [inserted] = await withReferences(db(), [['chat', 'chats', input.chatId]], () =>
+        runCachedQuery(context, 'messages.insert', Object.values(row), () =>
+          db()
+            .insertInto('messages')
+            .values(row)
+            .onConflict((conflict) => conflict.columns(['chat_id', 'platform_message_id']).doNothing())
+            .returningAll(),
+        ),
       );
-      if (row !== undefined) return { message: toMessage(row), inserted: true };
+      if (inserted !== undefined) return { message: toMessage(inserted), inserted: true };
       const existing = await getByPlatformId(input.chatId, input.platformMessageId);
       if (existing === undefined) throw new Error('[@ngb/store] message insert conflicted but the stored message was not found');
       return { message: existing, inserted: false };

@@ -1,6 +1,6 @@
 import type { OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
-import type { Selectable, UpdateObject } from 'kysely';
+import { type Selectable, sql, type UpdateObject } from 'kysely';
 import type { OutboxTable, StoreDatabase } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { optional, withReferences } from '../row-helpers';
@@ -85,7 +85,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
     },
 
     async listPending(filter = {}) {
-      let query = db().selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('seq');
+      let query = db().selectFrom('outbox').selectAll().where('status', '=', sql.lit('pending')).orderBy('seq');
       if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
       if (filter.chatId !== undefined) query = query.where('chat_id', '=', filter.chatId);
       return (await query.execute()).map(toOutboxEntry);
@@ -120,7 +120,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
         .selectFrom('outbox')
         .select(['channel', 'chat_id'])
         .select((eb) => eb.fn.min('seq').as('first_seq'))
-        .where('status', '=', 'pending')
+        .where('status', '=', sql.lit('pending'))
         .groupBy(['channel', 'chat_id'])
         .orderBy('first_seq')
         .execute();

@@ -1,6 +1,7 @@
 import type { Session, SessionKey, SessionStatus, SessionsRepository } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { SessionsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { isUniqueViolation, optional, withReferences } from '../row-helpers';
@@ -26,15 +27,19 @@ function keyPart(value: string | null | undefined): string | null {
 export function createSessionsRepository(context: RepositoryContext): SessionsRepository {
   const { db, now } = context;
 
-  function findActive(key: SessionKey) {
-    return db()
-      .selectFrom('sessions')
-      .selectAll()
-      .where('agent_id', '=', key.agentId)
-      .where(sql<string>`ifnull(chat_id, '')`, '=', keyPart(key.chatId) ?? '')
-      .where(sql<string>`ifnull(thread_id, '')`, '=', keyPart(key.threadId) ?? '')
-      .where('status', '=', 'active')
-      .executeTakeFirst();
+  async function findActive(key: SessionKey) {
+    const chatId = keyPart(key.chatId) ?? '';
+    const threadId = keyPart(key.threadId) ?? '';
+    const [row] = await runCachedQuery(context, 'sessions.findActive', [key.agentId, chatId, threadId], () =>
+      db()
+        .selectFrom('sessions')
+        .selectAll()
+        .where('agent_id', '=', key.agentId)
+        .where(sql<string>`ifnull(chat_id, '')`, '=', chatId)
+        .where(sql<string>`ifnull(thread_id, '')`, '=', threadId)
+        .where('status', '=', sql.lit('active')),
+    );
+    return row;
   }
 
   return {

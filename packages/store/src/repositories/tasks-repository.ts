@@ -1,6 +1,6 @@
 import type { ScheduledTask, TaskContextMode, TaskScheduleType, TaskStatus, TasksRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { TasksTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { optional, withReferences } from '../row-helpers';
@@ -96,7 +96,7 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
       const rows = await db()
         .selectFrom('tasks')
         .selectAll()
-        .where('status', '=', 'active')
+        .where('status', '=', sql.lit('active'))
         .where('next_run_at', 'is not', null)
         .where('next_run_at', '<=', at)
         .orderBy('next_run_at')
@@ -109,7 +109,7 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
       const row = await db()
         .selectFrom('tasks')
         .select((eb) => eb.fn.min('next_run_at').as('next'))
-        .where('status', '=', 'active')
+        .where('status', '=', sql.lit('active'))
         .where('next_run_at', 'is not', null)
         .executeTakeFirst();
       return optional(row?.next ?? null);

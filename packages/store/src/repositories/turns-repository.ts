@@ -1,6 +1,6 @@
 import type { Turn, TurnStatus, TurnTrigger, TurnsRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { TurnsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, withReferences } from '../row-helpers';
@@ -89,7 +89,7 @@ export function createTurnsRepository(context: RepositoryContext): TurnsReposito
     },
 
     async listUnfinished() {
-      const rows = await db().selectFrom('turns').selectAll().where('status', 'in', ['queued', 'running']).orderBy('seq').execute();
+      const rows = await db().selectFrom('turns').selectAll().where('status', 'in', [sql.lit('queued'), sql.lit('running')]).orderBy('seq').execute();
       return rows.map(toTurn);
     },
   };

@@ -1,6 +1,7 @@
 import type { EngageMode, NewWiring, SessionMode, Wiring, WiringsRepository } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { WiringsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { assertReferencesExist, isUniqueViolation, optional } from '../row-helpers';
@@ -76,13 +77,9 @@ export function createWiringsRepository(context: RepositoryContext): WiringsRepo
     },
 
     async listForChat(chatId) {
-      const rows = await db()
-        .selectFrom('wirings')
-        .selectAll()
-        .where('chat_id', '=', chatId)
-        .orderBy('priority', 'desc')
-        .orderBy('seq')
-        .execute();
+      const rows = await runCachedQuery(context, 'wirings.listForChat', [chatId], () =>
+        db().selectFrom('wirings').selectAll().where('chat_id', '=', chatId).orderBy('priority', 'desc').orderBy('seq'),
+      );
       return rows.map(toWiring);
     },
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, silentLogger } from '@ngb/plugin-sdk';
+import type { Logger } from '@ngb/plugin-sdk';
 import type { LlmRecordedRequest, LlmScriptStep } from '@ngb/plugin-sdk/testing';
 import {
   anthropicErrorBody,
@@ -85,6 +85,9 @@ export interface FakeLlmServer {
   close(): Promise<void>;
 }
 
+// Not the SDK's silentLogger: a type-only import of @ngb/plugin-sdk lets the CLI run from sources.
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
+
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -104,7 +107,7 @@ function credentialOf(request: IncomingMessage): string | undefined {
 /** Starts a scripted model server on loopback; resolves once it listens. */
 export async function createFakeLlmServer(options: FakeLlmServerOptions = {}): Promise<FakeLlmServer> {
   const models = options.models ?? ['fake-model'];
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? quietLogger;
   let steps: LlmScriptStep[] = [...(options.script ?? [])];
   let recorded: FakeLlmRequest[] = [];
   let counter = 0;

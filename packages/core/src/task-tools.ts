@@ -1,0 +1,106 @@
+import { ConfigError, defineTool, type Tool } from '@ngb/plugin-sdk';
+import type { GatewayContext } from './gateway-context';
+import { nextRunAt } from './schedule';
+import type { TurnTools } from './turn-runner';
+
+type TurnInfo = Parameters<TurnTools>[0];
+
+const taskId = { type: 'string', description: 'The id of one of your tasks (from list_tasks).' };
+
+/** Host tools to schedule recurring or one-off prompts and manage them. */
+export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[] {
+  const { store } = context;
+
+  const ownTask = async (id: string) => {
+    const task = await store.tasks.get(id);
+    return task && task.agentId === turn.agent.id ? task : undefined;
+  };
+
+  const scheduleTask = defineTool<{ prompt: string; schedule_type: 'cron' | 'interval' | 'once'; schedule_value: string; timezone?: string; context_mode?: 'group' | 'isolated' }>({
+    name: 'schedule_task',
+    description:
+      'Schedule a prompt to run later: cron ("0 8 * * *" = every day at 8:00), interval ("30m", "2h", "1d") or once (ISO time). The result is sent to this chat. context_mode "group" runs in this conversation, "isolated" in a fresh one.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        prompt: { type: 'string' },
+        schedule_type: { type: 'string', enum: ['cron', 'interval', 'once'] },
+        schedule_value: { type: 'string' },
+        timezone: { type: 'string', description: 'IANA time zone; default: the agent time zone.' },
+        context_mode: { type: 'string', enum: ['group', 'isolated'] },
+      },
+      required: ['prompt', 'schedule_type', 'schedule_value'],
+    },
+    where: 'host',
+    async execute(input) {
+      const timezone = input.timezone ?? turn.agent.timezone;
+      let first: number | undefined;
+      try {
+        if (!['cron', 'interval', 'once'].includes(input.schedule_type)) {
+          throw new ConfigError(`schedule_type must be cron, interval or once, not "${input.schedule_type}"`);
+        }
+        first = nextRunAt(input.schedule_type, input.schedule_value, timezone, context.clock.now());
+      } catch (error) {
+        return { output: `not scheduled: ${(error as Error).message.replace('[@ngb/core] ', '')}`, isError: true };
+      }
+      if (first === undefined) return { output: 'not scheduled: that time is in the past', isError: true };
+      const task = await store.tasks.create({
+        agentId: turn.agent.id,
+        sessionId: turn.session.id,
+        chatId: turn.session.chatId,
+        prompt: input.prompt,
+        scheduleType: input.schedule_type,
+        scheduleValue: input.schedule_value,
+        timezone,
+        contextMode: input.context_mode ?? 'group',
+        nextRunAt: first,
+      });
+      await context.rescheduleTasks();
+      return { output: `scheduled task ${task.id}; first run ${new Date(first).toISOString()}` };
+    },
+  });
+
+  const listTasks = defineTool({
+    name: 'list_tasks',
+    description: 'List your scheduled tasks.',
+    inputSchema: { type: 'object', properties: {} },
+    where: 'host',
+    async execute() {
+      const tasks = await store.tasks.list({ agentId: turn.agent.id });
+      if (tasks.length === 0) return { output: 'no tasks' };
+      const lines = tasks.map((task) => {
+        const next = task.nextRunAt ? new Date(task.nextRunAt).toISOString() : '-';
+        return `${task.id} [${task.status}] ${task.scheduleType} ${task.scheduleValue} (${task.timezone}) next ${next}: ${task.prompt}`;
+      });
+      return { output: lines.join('\n') };
+    },
+  });
+
+  const statusTool = (name: string, description: string, status: 'paused' | 'active' | 'cancelled') =>
+    defineTool<{ task_id: string }>({
+      name,
+      description,
+      inputSchema: { type: 'object', properties: { task_id: taskId }, required: ['task_id'] },
+      where: 'host',
+      async execute(input) {
+        const task = await ownTask(input.task_id);
+        if (!task) return { output: `unknown task "${input.task_id}"`, isError: true };
+        if (task.status === 'completed' || task.status === 'cancelled') return { output: `task is ${task.status}`, isError: true };
+        const patch =
+          status === 'active'
+            ? { status, nextRunAt: nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, context.clock.now()) ?? null }
+            : { status };
+        await store.tasks.update(task.id, patch);
+        await context.rescheduleTasks();
+        return { output: `task ${task.id} is ${status}` };
+      },
+    });
+
+  return [
+    scheduleTask,
+    listTasks,
+    statusTool('pause_task', 'Pause one of your scheduled tasks.', 'paused'),
+    statusTool('resume_task', 'Resume a paused task.', 'active'),
+    statusTool('cancel_task', 'Cancel one of your scheduled tasks for good.', 'cancelled'),
+  ];
+}

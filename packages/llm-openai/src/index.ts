@@ -1,0 +1,2 @@
+export { type OpenAIProviderOptions, openAIProviderOptionsSchema } from './openai-options';
+export { createOpenAIProvider } from './openai-provider';

@@ -1,0 +1,105 @@
+import { ConfigError, type Logger, silentLogger } from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+import type { Sleep } from './stream-with-retries';
+
+/** Options of {@link createOpenAIProvider}. Nothing is read from the environment. */
+export interface OpenAIProviderOptions {
+  /**
+   * The API key (an app reads it from `OPENAI_API_KEY`), sent as `Authorization: Bearer`. Required
+   * for OpenAI itself; optional with a `baseURL`, since local servers (Ollama, LM Studio, vLLM)
+   * often need none — then no Authorization header is sent.
+   */
+  apiKey?: string;
+  /**
+   * An OpenAI-compatible endpoint (an app reads it from `OPENAI_BASE_URL`), such as
+   * `http://localhost:11434/v1` (Ollama), `http://localhost:1234/v1` (LM Studio),
+   * `http://localhost:8000/v1` (vLLM) or `https://api.deepseek.com/v1`.
+   * @default 'https://api.openai.com/v1'
+   */
+  baseURL?: string;
+  /** The model id used when a request names none, such as `gpt-4.1` or `llama3.1`. */
+  model: string;
+  /** Generated tokens at most, when a request sets none. @default none (the server's limit) */
+  maxTokens?: number;
+  /**
+   * Which body field carries the token limit. OpenAI wants `max_completion_tokens`; many compatible
+   * servers only know `max_tokens`.
+   * @default 'max_completion_tokens' for api.openai.com, else 'max_tokens'
+   */
+  maxTokensField?: 'max_completion_tokens' | 'max_tokens';
+  /** Sampling temperature when a request sets none. @default the server's */
+  temperature?: number;
+  /** System prompt when a request has none. */
+  system?: string;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** The fetch used for HTTP. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Retries of a failed call (429, 5xx, a dropped connection) before the first part. @default 2 */
+  maxRetries?: number;
+  /** The first retry's backoff when the server gives no `retry-after`; doubled each retry. @default 500 */
+  retryDelayMs?: number;
+  /** A `retry-after` longer than this is not waited for; the error is thrown with `retryAfterMs`. @default 60000 */
+  maxRetryDelayMs?: number;
+  /** The longest wait for the response to start and between two stream chunks. @default 300000 */
+  timeoutMs?: number;
+  /** Where retries and SDK warnings are logged. @default silentLogger */
+  logger?: Logger;
+  /** The wait between retries (a seam for tests). @default a timer on the real clock */
+  sleep?: Sleep;
+}
+
+const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1));
+const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0));
+const text = v.pipe(v.string(), v.minLength(1));
+
+/** The schema {@link OpenAIProviderOptions} are parsed with. */
+export const openAIProviderOptionsSchema = v.object({
+  apiKey: v.optional(text),
+  baseURL: v.optional(v.pipe(v.string(), v.url())),
+  model: text,
+  maxTokens: v.optional(positiveInteger),
+  maxTokensField: v.optional(v.picklist(['max_completion_tokens', 'max_tokens'])),
+  temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2))),
+  system: v.optional(v.string()),
+  headers: v.optional(v.record(v.string(), v.string()), {}),
+  fetch: v.optional(v.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'must be a function')),
+  maxRetries: v.optional(nonNegativeInteger, 2),
+  retryDelayMs: v.optional(nonNegativeInteger, 500),
+  maxRetryDelayMs: v.optional(nonNegativeInteger, 60_000),
+  timeoutMs: v.optional(positiveInteger, 300_000),
+  logger: v.optional(
+    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
+    silentLogger,
+  ),
+  sleep: v.optional(v.custom<Sleep>((value) => typeof value === 'function', 'must be a function')),
+});
+
+/** Options after defaults. */
+export type ResolvedOpenAIProviderOptions = Omit<v.InferOutput<typeof openAIProviderOptionsSchema>, 'baseURL' | 'maxTokensField'> & {
+  baseURL: string;
+  maxTokensField: 'max_completion_tokens' | 'max_tokens';
+};
+
+const openAIBaseURL = 'https://api.openai.com/v1';
+
+/** Validates the options once, naming the key at fault. */
+export function parseOpenAIProviderOptions(options: OpenAIProviderOptions): ResolvedOpenAIProviderOptions {
+  const result = v.safeParse(openAIProviderOptionsSchema, options);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = v.getDotPath(issue) ?? 'options';
+    throw new ConfigError(`[@ngb/llm-openai] option \`${key}\`: ${issue.message}`, { key });
+  }
+  const parsed = result.output;
+  if (parsed.apiKey === undefined && parsed.baseURL === undefined) {
+    throw new ConfigError(
+      '[@ngb/llm-openai] missing `apiKey`: pass `apiKey` (apps read it from OPENAI_API_KEY), or a `baseURL` ' +
+        '(OPENAI_BASE_URL) pointing at a local OpenAI-compatible server that needs no key, such as http://localhost:11434/v1',
+      { key: 'apiKey' },
+    );
+  }
+  const baseURL = parsed.baseURL ?? openAIBaseURL;
+  const isOpenAI = new URL(baseURL).hostname === 'api.openai.com';
+  return { ...parsed, baseURL, maxTokensField: parsed.maxTokensField ?? (isOpenAI ? 'max_completion_tokens' : 'max_tokens') };
+}

@@ -1,0 +1,84 @@
+import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
+import OpenAI from 'openai';
+import { createAttemptGuard } from './attempt-guard';
+import { convertToOpenAIRequest } from './convert-to-openai-request';
+import { mapOpenAIError } from './map-openai-error';
+import { type OpenAIProviderOptions, parseOpenAIProviderOptions, type ResolvedOpenAIProviderOptions } from './openai-options';
+import { createOpenAIPartAssembler } from './openai-stream-parts';
+import { realSleep, streamWithRetries } from './stream-with-retries';
+
+const label = '[@ngb/llm-openai]';
+
+function sdkLogger(logger: Logger) {
+  const line = (level: 'debug' | 'warn' | 'error') => (message: string, ...rest: unknown[]) =>
+    logger[level](message, rest.length > 0 ? { details: rest } : undefined);
+  return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
+}
+
+function createClient(options: ResolvedOpenAIProviderOptions, logger: Logger): OpenAI {
+  // Every setting is explicit so the SDK falls back on none of its environment variables. Without
+  // a key (a local server), the SDK still wants one, so a placeholder is given and its header removed.
+  return new OpenAI({
+    apiKey: options.apiKey ?? 'no-key',
+    adminAPIKey: null,
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    baseURL: options.baseURL,
+    defaultHeaders: options.apiKey === undefined ? { ...options.headers, Authorization: null } : options.headers,
+    fetch: options.fetch,
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+    logLevel: 'warn',
+    logger: sdkLogger(logger.child('sdk')),
+  });
+}
+
+async function* streamOnce(
+  client: OpenAI,
+  request: LlmRequest,
+  options: ResolvedOpenAIProviderOptions,
+): AsyncGenerator<LlmStreamPart, void, undefined> {
+  const body = convertToOpenAIRequest(request, options);
+  const guard = createAttemptGuard(request.signal, options.timeoutMs, 'openai', label);
+  try {
+    const stream = await client.chat.completions.create(body, { signal: guard.signal });
+    guard.touch();
+    const assembler = createOpenAIPartAssembler();
+    for await (const chunk of stream) {
+      guard.touch();
+      yield* assembler.push(chunk);
+    }
+    const overriding = guard.overridingError();
+    if (overriding !== undefined) throw overriding;
+    yield* assembler.finish();
+  } catch (error) {
+    throw guard.overridingError() ?? mapOpenAIError(error, body.model);
+  } finally {
+    guard.dispose();
+  }
+}
+
+/**
+ * An LlmProvider over the OpenAI Chat Completions API (`openai`), streaming; with `baseURL`, any
+ * compatible server (Ollama, vLLM, LM Studio, DeepSeek, ...).
+ * @throws ConfigError when an option is invalid, or when neither `apiKey` nor `baseURL` is given
+ */
+export function createOpenAIProvider(options: OpenAIProviderOptions): LlmProvider {
+  const resolved = parseOpenAIProviderOptions(options);
+  const logger = resolved.logger.child('openai');
+  const client = createClient(resolved, logger);
+  const policy = {
+    maxRetries: resolved.maxRetries,
+    retryDelayMs: resolved.retryDelayMs,
+    maxRetryDelayMs: resolved.maxRetryDelayMs,
+    sleep: resolved.sleep ?? realSleep,
+    random: Math.random,
+    logger,
+  };
+  return {
+    specificationVersion: 1,
+    name: 'openai',
+    doStream: (request) => streamWithRetries(() => streamOnce(client, request, resolved), request.signal, policy),
+  };
+}

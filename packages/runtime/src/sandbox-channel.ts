@@ -1,0 +1,202 @@
+import type { Readable, Writable } from 'node:stream';
+import { type Logger, type SandboxCallOptions, type SandboxCallResult, SandboxError, type SandboxErrorReason } from '@ngb/plugin-sdk';
+import {
+  createLineSplitter,
+  encodeFrame,
+  type HelloFrame,
+  MAX_FRAME_BYTES,
+  parseSandboxFrame,
+  SANDBOX_PROTOCOL_VERSION,
+  type SandboxErrorCode,
+  type SandboxFrame,
+} from '@ngb/sandbox';
+
+/** Options of {@link openSandboxChannel}. */
+export interface SandboxChannelOptions {
+  /** Frames from the sandbox program (its stdout). */
+  input: Readable;
+  /** Frames to the sandbox program (its stdin). */
+  output: Writable;
+  /** Called once the input ends: says why the sandbox went away (exit code, out of memory, ...). */
+  diagnoseEnd: () => Promise<SandboxError>;
+  /** How long to wait for the hello frame. */
+  helloTimeoutMs: number;
+  /** Time limit of calls that name none. */
+  defaultTimeoutMs: number;
+  /** How long past a call's time limit the host waits for the sandbox's own timeout answer. @default 3000 */
+  timeoutGraceMs?: number;
+  logger: Logger;
+}
+
+/** The host's end of one sandbox program's stdio. */
+export interface SandboxChannel {
+  /** Resolves with the hello frame; rejects when the sandbox ends first or speaks another protocol. */
+  readonly hello: Promise<HelloFrame>;
+  /** Resolves when the sandbox's output has ended, with the error pending calls got. */
+  readonly ended: Promise<SandboxError>;
+  /** False once the sandbox ended or stopped answering; such a channel must be replaced. */
+  readonly usable: boolean;
+  call(tool: string, input: unknown, options?: SandboxCallOptions): Promise<SandboxCallResult>;
+}
+
+interface Pending {
+  tool: string;
+  resolve: (result: SandboxCallResult) => void;
+  reject: (error: SandboxError) => void;
+  onProgress: SandboxCallOptions['onProgress'];
+  started: number;
+}
+
+const reasonByCode: Record<SandboxErrorCode, SandboxErrorReason> = {
+  protocol: 'protocol',
+  unknown_tool: 'invalid_input',
+  invalid_input: 'invalid_input',
+  path_outside_workspace: 'invalid_input',
+  not_found: 'tool_failed',
+  tool_failed: 'tool_failed',
+  timeout: 'timeout',
+  cancelled: 'aborted',
+  out_of_memory: 'out_of_memory',
+};
+
+let nextRequestId = 0;
+
+/** Speaks the sandbox protocol over a pair of streams: matches answers to calls, enforces time limits. */
+export function openSandboxChannel(options: SandboxChannelOptions): SandboxChannel {
+  const pending = new Map<string, Pending>();
+  const graceMs = options.timeoutGraceMs ?? 3000;
+  let usable = true;
+  let endError: SandboxError | undefined;
+  let resolveHello!: (hello: HelloFrame) => void;
+  let rejectHello!: (error: SandboxError) => void;
+  const hello = new Promise<HelloFrame>((resolve, reject) => {
+    resolveHello = resolve;
+    rejectHello = reject;
+  });
+  hello.catch(() => {});
+  const helloTimer = setTimeout(() => {
+    usable = false;
+    rejectHello(new SandboxError('crashed', `[@ngb/runtime] the sandbox did not say hello within ${options.helloTimeoutMs} ms`));
+  }, options.helloTimeoutMs);
+
+  const receive = (frame: SandboxFrame) => {
+    if (frame.type === 'hello') {
+      clearTimeout(helloTimer);
+      if (frame.protocol === SANDBOX_PROTOCOL_VERSION) resolveHello(frame);
+      else {
+        usable = false;
+        rejectHello(
+          new SandboxError(
+            'protocol',
+            `[@ngb/runtime] the sandbox speaks protocol ${frame.protocol}, this runtime speaks ${SANDBOX_PROTOCOL_VERSION}; rebuild the sandbox image`,
+          ),
+        );
+      }
+      return;
+    }
+    if (frame.id === null) {
+      options.logger.warn('sandbox refused a frame', { error: frame.type === 'response' && !frame.ok ? frame.error : undefined });
+      return;
+    }
+    const call = pending.get(frame.id);
+    if (!call) return; // answered already (aborted or timed out on the host side)
+    if (frame.type === 'progress') {
+      call.onProgress?.({ stream: frame.stream, text: frame.text });
+      return;
+    }
+    pending.delete(frame.id);
+    if (frame.ok) call.resolve({ output: frame.output, durationMs: Date.now() - call.started });
+    else call.reject(new SandboxError(reasonByCode[frame.error.code], `[@ngb/runtime] ${call.tool}: ${frame.error.message}`));
+  };
+
+  const reader = createLineSplitter(
+    MAX_FRAME_BYTES,
+    (line) => {
+      const parsed = parseSandboxFrame(line);
+      if (parsed.ok) receive(parsed.frame);
+      else options.logger.warn('sandbox wrote a line that is not a frame', { line: line.slice(0, 200), problem: parsed.message });
+    },
+    () => options.logger.warn('sandbox wrote an oversized line; dropped'),
+  );
+  options.input.on('data', (chunk: Buffer) => reader.push(chunk));
+
+  const ended = new Promise<SandboxError>((resolve) => {
+    let done = false;
+    const finish = async () => {
+      if (done) return;
+      done = true;
+      usable = false;
+      clearTimeout(helloTimer);
+      endError = await options.diagnoseEnd().catch(
+        (error: unknown) => new SandboxError('crashed', '[@ngb/runtime] the sandbox ended', { cause: error }),
+      );
+      rejectHello(endError);
+      for (const call of pending.values()) call.reject(endError);
+      pending.clear();
+      resolve(endError);
+    };
+    options.input.once('end', finish);
+    options.input.once('close', finish);
+    options.input.once('error', finish);
+  });
+
+  return {
+    hello,
+    ended,
+    get usable() {
+      return usable;
+    },
+    call(tool, input, callOptions = {}) {
+      if (endError) return Promise.reject(endError);
+      if (!usable) return Promise.reject(new SandboxError('crashed', '[@ngb/runtime] the sandbox stopped answering'));
+      const signal = callOptions.signal;
+      if (signal?.aborted) return Promise.reject(abortedError(tool));
+      nextRequestId += 1;
+      const id = `c${nextRequestId}`;
+      const timeoutMs = callOptions.timeoutMs ?? options.defaultTimeoutMs;
+      return new Promise<SandboxCallResult>((resolve, reject) => {
+        const cleanup = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        const onAbort = () => {
+          if (!pending.delete(id)) return;
+          cleanup();
+          write({ type: 'cancel', id });
+          reject(abortedError(tool));
+        };
+        // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot.
+        const timer = setTimeout(() => {
+          if (!pending.delete(id)) return;
+          cleanup();
+          usable = false;
+          reject(new SandboxError('timeout', `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`));
+        }, timeoutMs + graceMs);
+        pending.set(id, {
+          tool,
+          onProgress: callOptions.onProgress,
+          started: Date.now(),
+          resolve: (result) => {
+            cleanup();
+            resolve(result);
+          },
+          reject: (error) => {
+            cleanup();
+            reject(error);
+          },
+        });
+        signal?.addEventListener('abort', onAbort, { once: true });
+        write({ type: 'request', id, tool, input, timeoutMs, ...(callOptions.onProgress ? { progress: true } : {}) });
+      });
+    },
+  };
+
+  function write(frame: Parameters<typeof encodeFrame>[0]): void {
+    if (options.output.writableEnded || options.output.destroyed) return;
+    options.output.write(encodeFrame(frame));
+  }
+}
+
+function abortedError(tool: string): SandboxError {
+  return new SandboxError('aborted', `[@ngb/runtime] ${tool}: the call was aborted`);
+}
