@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli';
 
-await runCli();
+// Exit explicitly: open keep-alive sockets (model APIs, the Docker socket) must not hold a finished command.
+process.exit(await runCli(process.argv.slice(2)));

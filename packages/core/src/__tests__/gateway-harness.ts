@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
 import { type Agent, type Chat, type EngageMode, NotSupportedError, type SandboxRuntime, type SessionMode, type UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import {
@@ -73,7 +73,7 @@ function toolFreeRuntime(): SandboxRuntime {
 
 /** Builds and starts a {@link Harness}. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const directory = options.storePath ? join(options.storePath, '..') : mkdtempSync(join(tmpdir(), 'ngb-core-'));
+  const directory = options.storePath ? dirname(options.storePath) : mkdtempSync(join(tmpdir(), 'ngb-core-'));
   const agentsDirectory = join(directory, 'agents');
   mkdirSync(agentsDirectory, { recursive: true });
   const store = await createSqliteStore({ path: options.storePath ?? ':memory:' });

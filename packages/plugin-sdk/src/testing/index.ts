@@ -18,3 +18,8 @@ export {
   type LlmScriptToolCall,
   type LlmScriptUsage,
 } from './llm-script';
+export {
+  describeSandboxRuntimeContract,
+  type SandboxRuntimeContractOptions,
+  type SandboxRuntimeHarness,
+} from './sandbox-runtime-contract';

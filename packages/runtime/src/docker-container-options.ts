@@ -1,0 +1,86 @@
+import type { ContainerCreateOptions } from 'dockerode';
+import type { SandboxLimits, SandboxSpec } from '@ngb/plugin-sdk';
+import type { ResolvedMount } from './mount-policy';
+
+/** Everything that decides how a sandbox container is created. */
+export interface SandboxContainerInput {
+  spec: SandboxSpec;
+  image: string;
+  namespace: string;
+  /** The agent folder with symlinks resolved. */
+  agentFolder: string;
+  /** The shared folder, mounted read-only at `/workspace/global`. */
+  globalFolder: string | undefined;
+  extraMounts: readonly ResolvedMount[];
+  limits: SandboxLimits;
+  network: 'none' | 'egress';
+  user: string;
+  tmpfsSizeMb: number;
+  /** Unique suffix of the container name. */
+  nameSuffix: string;
+}
+
+/** Labels every sandbox container carries; orphans are found by them. */
+export const sandboxLabels = {
+  marker: 'ngb.sandbox',
+  namespace: 'ngb.namespace',
+  session: 'ngb.session',
+  agent: 'ngb.agent',
+} as const;
+
+const mebibyte = 1024 * 1024;
+
+/**
+ * The container of one sandbox, hardened: non-root user, read-only root file system, tmpfs `/tmp`,
+ * every capability dropped, no new privileges, pids/memory/CPU limits, no network unless the spec
+ * asks for egress, and no mounts but the agent folder, the shared folder and checked extra mounts.
+ */
+export function buildSandboxContainerOptions(input: SandboxContainerInput): ContainerCreateOptions {
+  const mounts = [
+    { Type: 'bind' as const, Source: input.agentFolder, Target: '/workspace/agent', ReadOnly: false },
+    ...(input.globalFolder ? [{ Type: 'bind' as const, Source: input.globalFolder, Target: '/workspace/global', ReadOnly: true }] : []),
+    ...input.extraMounts.map((mount) => ({ Type: 'bind' as const, Source: mount.hostPath, Target: mount.containerPath, ReadOnly: mount.readonly })),
+  ];
+  const memoryBytes = Math.round(input.limits.memoryMb * mebibyte);
+  return {
+    name: `ngb-${slug(input.namespace)}-${slug(input.spec.sessionId).slice(0, 40)}-${input.nameSuffix}`,
+    Image: input.image,
+    Cmd: ['--root', '/workspace', '--cwd', '/workspace/agent'],
+    User: input.user,
+    WorkingDir: '/workspace/agent',
+    Env: ['HOME=/tmp', 'LANG=C.UTF-8'],
+    Labels: {
+      [sandboxLabels.marker]: 'true',
+      [sandboxLabels.namespace]: input.namespace,
+      [sandboxLabels.session]: input.spec.sessionId,
+      [sandboxLabels.agent]: input.spec.agentName,
+    },
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: false,
+    Tty: false,
+    HostConfig: {
+      NetworkMode: input.network === 'egress' ? 'bridge' : 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${input.tmpfsSizeMb}m,mode=1777` },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Privileged: false,
+      PidsLimit: Math.round(input.limits.pids),
+      Memory: memoryBytes,
+      MemorySwap: memoryBytes,
+      NanoCpus: Math.round(input.limits.cpus * 1e9),
+      Mounts: mounts,
+      IpcMode: 'private',
+      // Frames travel over the attached stdio; a log driver would only copy them to disk.
+      LogConfig: { Type: 'none', Config: {} },
+      AutoRemove: false,
+    },
+  };
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'x';
+}

@@ -1,0 +1,15 @@
+export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
+export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
+export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
+export {
+  checkAgentFolderName,
+  checkMounts,
+  extraMountRoot,
+  type MountAllowlist,
+  type MountAllowlistRoot,
+  type MountPolicyInput,
+  type RefusedMount,
+  type ResolvedMount,
+  secretPathComponents,
+} from './mount-policy';
