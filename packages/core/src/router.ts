@@ -1,7 +1,7 @@
-import type { Agent, Chat, InboundMessage, SessionKey, StoredMessage, User, Wiring } from '@ngb/plugin-sdk';
+import type { Agent, Chat, InboundMessage, SessionKey, StoredMessage, User, UserRole, Wiring } from '@ngb/plugin-sdk';
 import { requestApproval } from './approvals';
 import { handleCommand, parseCommand } from './commands';
-import { decideAccess, shouldEngage } from './engage';
+import { decideAccess, isAdminOf, shouldEngage } from './engage';
 import type { GatewayContext } from './gateway-context';
 
 /** The session a wiring puts a message in. */
@@ -38,7 +38,6 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
       isGroup: message.chat.isGroup,
       status: 'pending',
     }));
-  const user = await store.users.upsert({ channel: message.channel, platformUserId: message.sender.id, name: message.sender.name });
   const { message: stored, inserted } = await store.messages.insert({
     chatId: chat.id,
     platformMessageId: message.platformMessageId,
@@ -65,11 +64,18 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
     context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
     return;
   }
-  await route(context, chat, user, stored);
+  // The sender's user row is only needed for access checks, approvals and commands.
+  let user: Promise<User> | undefined;
+  const sender = () => {
+    user ??= store.users.upsert({ channel: message.channel, platformUserId: message.sender.id, name: message.sender.name });
+    return user;
+  };
+  await route(context, chat, sender, stored);
 }
 
 /** Routes a stored message of a known chat to its wired agents (used again when an approval replays it). */
-export async function route(context: GatewayContext, chat: Chat, user: User, message: StoredMessage): Promise<void> {
+export async function route(context: GatewayContext, chat: Chat, sender: User | (() => Promise<User>), message: StoredMessage): Promise<void> {
+  const user = typeof sender === 'function' ? sender : async () => sender;
   const { store, bus } = context;
   if (chat.status === 'denied') {
     bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'chat denied' });
@@ -78,15 +84,27 @@ export async function route(context: GatewayContext, chat: Chat, user: User, mes
   if (chat.status === 'pending') {
     const main = (await store.agents.list()).find((agent) => agent.isMain);
     const addressed = !chat.isGroup || message.mentionsBot || (main !== undefined && shouldEngage(mentionWiring(main), main, chat, message));
-    if (addressed) await requestApproval(context, { kind: 'chat', chat, user, message });
+    if (addressed) await requestApproval(context, { kind: 'chat', chat, user: await user(), message });
     bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'unknown chat' });
     return;
   }
   const wirings = await store.wirings.listForChat(chat.id);
-  const roles = await store.users.listRoles(user.id);
+  let roles: Promise<UserRole[]> | undefined;
+  const userRoles = async () => {
+    roles ??= user().then((found) => store.users.listRoles(found.id));
+    return roles;
+  };
   const command = parseCommand(message.text);
   if (command) {
-    await handleCommand(context, { command, chat, user, roles, message, wirings, reroute: (target, sender, stored) => route(context, target, sender, stored) });
+    await handleCommand(context, {
+      command,
+      chat,
+      user: await user(),
+      roles: await userRoles(),
+      message,
+      wirings,
+      reroute: (target, author, stored) => route(context, target, author, stored),
+    });
     return;
   }
   if (wirings.length === 0) {
@@ -101,13 +119,17 @@ export async function route(context: GatewayContext, chat: Chat, user: User, mes
       else bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'not engaged' });
       continue;
     }
-    const access = decideAccess({ chat, roles, agentId: agent.id, isMember: await store.agentMembers.isMember(agent.id, user.id) });
+    // Public chats need no lookups; elsewhere roles first, then membership only when they do not decide.
+    const found = chat.unknownSenderPolicy === 'public' ? undefined : await user();
+    const roles = found ? await userRoles() : [];
+    const isMember = found !== undefined && !isAdminOf(roles, agent.id) && (await store.agentMembers.isMember(agent.id, found.id));
+    const access = decideAccess({ chat, roles, agentId: agent.id, isMember });
     if (access === 'deny') {
       bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender not allowed (strict chat)' });
       continue;
     }
     if (access === 'request') {
-      await requestApproval(context, { kind: 'sender', chat, user, message });
+      await requestApproval(context, { kind: 'sender', chat, user: found ?? (await user()), message });
       bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender awaiting approval' });
       continue;
     }

@@ -57,7 +57,9 @@ describe('createAnthropicProvider options', () => {
       maxRetries: 0,
       fetch: async (input) => {
         urls.push(String(input instanceof Request ? input.url : input));
-        return new Response(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'offline test' } }), { status: 400 });
+        return new Response(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'offline test' } }), {
+          status: 400,
+        });
       },
     });
     await expect(async () => {

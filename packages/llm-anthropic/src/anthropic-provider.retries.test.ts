@@ -35,7 +35,10 @@ const hello = { messages: [{ role: 'user' as const, content: 'hello' }] };
 describe('anthropic provider retries', () => {
   it('waits the seconds of a plain retry-after before retrying', async () => {
     const { waits, sleep } = recordingSleep();
-    server.script([{ type: 'error', status: 429, headers: { 'retry-after': '2' } }, { type: 'reply', text: 'ok' }]);
+    server.script([
+      { type: 'error', status: 429, headers: { 'retry-after': '2' } },
+      { type: 'reply', text: 'ok' },
+    ]);
     const { error } = await run(provider({ sleep }).doStream(hello));
     expect(error).toBeUndefined();
     expect(waits).toEqual([2000]);
@@ -43,7 +46,10 @@ describe('anthropic provider retries', () => {
 
   it('does not wait for a retry-after beyond maxRetryDelayMs, and reports it', async () => {
     const { waits, sleep } = recordingSleep();
-    server.script([{ type: 'error', status: 429, headers: { 'retry-after': '120' } }, { type: 'reply', text: 'never' }]);
+    server.script([
+      { type: 'error', status: 429, headers: { 'retry-after': '120' } },
+      { type: 'reply', text: 'never' },
+    ]);
     const { error } = await run(provider({ sleep, maxRetryDelayMs: 30_000 }).doStream(hello));
     expect(LlmApiError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 120_000, provider: 'anthropic' });
@@ -54,7 +60,12 @@ describe('anthropic provider retries', () => {
   it('backs off exponentially without retry-after, and logs each retry', async () => {
     const { waits, sleep } = recordingSleep();
     const logger = createRecordingLogger();
-    server.script([{ type: 'error', status: 503 }, { type: 'error', status: 500 }, { type: 'error', status: 529 }, { type: 'reply', text: 'up' }]);
+    server.script([
+      { type: 'error', status: 503 },
+      { type: 'error', status: 500 },
+      { type: 'error', status: 529 },
+      { type: 'reply', text: 'up' },
+    ]);
     const { parts } = await run(provider({ sleep, logger, maxRetries: 3, retryDelayMs: 100 }).doStream(hello));
     expect(parts.at(-1)).toEqual({ type: 'end', stopReason: 'end' });
     expect(waits).toHaveLength(3);
@@ -69,14 +80,20 @@ describe('anthropic provider retries', () => {
   });
 
   it('does not retry with maxRetries 0', async () => {
-    server.script([{ type: 'error', status: 500 }, { type: 'reply', text: 'never' }]);
+    server.script([
+      { type: 'error', status: 500 },
+      { type: 'reply', text: 'never' },
+    ]);
     const { error } = await run(provider({ maxRetries: 0 }).doStream(hello));
     expect(error).toMatchObject({ status: 500 });
     expect(server.requests()).toHaveLength(1);
   });
 
   it('stops waiting for a retry as soon as the signal aborts', async () => {
-    server.script([{ type: 'error', status: 429, retryAfterMs: 10_000 }, { type: 'reply', text: 'never' }]);
+    server.script([
+      { type: 'error', status: 429, retryAfterMs: 10_000 },
+      { type: 'reply', text: 'never' },
+    ]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stop waiting')), 100);
     const started = Date.now();

@@ -1,6 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { type AnthropicProviderOptions, parseAnthropicProviderOptions, type ResolvedAnthropicProviderOptions } from './anthropic-options';
+import {
+  type AnthropicProviderOptions,
+  parseAnthropicProviderOptions,
+  type ResolvedAnthropicProviderOptions,
+} from './anthropic-options';
 import { createAnthropicPartAssembler } from './anthropic-stream-parts';
 import { createAttemptGuard } from './attempt-guard';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request';
@@ -10,8 +14,10 @@ import { realSleep, streamWithRetries } from './stream-with-retries';
 const label = '[@ngb/llm-anthropic]';
 
 function sdkLogger(logger: Logger) {
-  const line = (level: 'debug' | 'warn' | 'error') => (message: string, ...rest: unknown[]) =>
-    logger[level](message, rest.length > 0 ? { details: rest } : undefined);
+  const line =
+    (level: 'debug' | 'warn' | 'error') =>
+    (message: string, ...rest: unknown[]) =>
+      logger[level](message, rest.length > 0 ? { details: rest } : undefined);
   return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
 }
 

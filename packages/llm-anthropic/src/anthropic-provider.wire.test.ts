@@ -2,8 +2,8 @@ import type { LlmStreamPart } from '@ngb/plugin-sdk';
 import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnthropicProvider } from './anthropic-provider';
 import type { AnthropicProviderOptions } from './anthropic-options';
+import { createAnthropicProvider } from './anthropic-provider';
 
 let server: FakeLlmServer;
 beforeAll(async () => {
@@ -66,9 +66,19 @@ describe('anthropic provider, what goes on the wire', () => {
 
   it('fills in the model, token limit and system prompt from the options; a request overrides them', async () => {
     const configured = provider({ maxTokens: 1234, system: 'From options.' });
-    server.script([{ type: 'reply', text: 'a' }, { type: 'reply', text: 'b' }]);
+    server.script([
+      { type: 'reply', text: 'a' },
+      { type: 'reply', text: 'b' },
+    ]);
     await drain(configured.doStream({ messages: [{ role: 'user', content: 'x' }] }));
-    await drain(configured.doStream({ model: 'other-model', system: 'From request.', maxTokens: 9, messages: [{ role: 'user', content: 'x' }] }));
+    await drain(
+      configured.doStream({
+        model: 'other-model',
+        system: 'From request.',
+        maxTokens: 9,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
     const [first, second] = server.requests();
     expect(first).toMatchObject({ model: 'fake-model', maxTokens: 1234, system: 'From options.' });
     expect(second).toMatchObject({ model: 'other-model', maxTokens: 9, system: 'From request.' });
@@ -78,10 +88,16 @@ describe('anthropic provider, what goes on the wire', () => {
   it('does not send a temperature, and says so once in the log', async () => {
     const logger = createRecordingLogger();
     const configured = provider({ temperature: 0.3, logger });
-    server.script([{ type: 'reply', text: 'a' }, { type: 'reply', text: 'b' }]);
+    server.script([
+      { type: 'reply', text: 'a' },
+      { type: 'reply', text: 'b' },
+    ]);
     await drain(configured.doStream({ messages: [{ role: 'user', content: 'x' }] }));
     await drain(configured.doStream({ temperature: 1, messages: [{ role: 'user', content: 'x' }] }));
-    expect(server.requests().map((request) => (request.body as Record<string, unknown>).temperature)).toEqual([undefined, undefined]);
+    expect(server.requests().map((request) => (request.body as Record<string, unknown>).temperature)).toEqual([
+      undefined,
+      undefined,
+    ]);
     expect(logger.lines.filter((line) => line.level === 'warn' && line.message.includes('temperature'))).toHaveLength(1);
   });
 
@@ -105,7 +121,12 @@ describe('anthropic provider, what goes on the wire', () => {
 
   it('drops a tool call whose arguments were cut by the token limit', async () => {
     server.script([
-      { type: 'reply', text: 'Writing', toolCalls: [{ name: 'write', input: {}, inputJson: '{"path": "a.txt", "content": "lo' }], stopReason: 'max-tokens' },
+      {
+        type: 'reply',
+        text: 'Writing',
+        toolCalls: [{ name: 'write', input: {}, inputJson: '{"path": "a.txt", "content": "lo' }],
+        stopReason: 'max-tokens',
+      },
     ]);
     const parts = await drain(provider().doStream({ messages: [{ role: 'user', content: 'x' }] }));
     expect(parts.map((part) => part.type)).toEqual(['text-delta', 'usage', 'end']);

@@ -10,7 +10,7 @@ const stopReasons: Record<string, LlmStopReason> = {
 };
 
 /** Maps a Messages API `stop_reason` to the contract's. */
-export function mapAnthropicStopReason(reason: string | null | undefined): LlmStopReason {
+function mapAnthropicStopReason(reason: string | null | undefined): LlmStopReason {
   return (reason !== null && reason !== undefined ? stopReasons[reason] : undefined) ?? 'other';
 }
 
@@ -54,10 +54,14 @@ export function createAnthropicPartAssembler(): AnthropicPartAssembler {
       }
     }
     if (cause === undefined && isObject(input)) return [{ type: 'tool-call', id: block.id, name: block.name, input }];
-    brokenCall ??= new LlmApiError('anthropic', `${label} tool call "${block.name}" (${block.id}) has arguments that are not a JSON object`, {
-      retryable: false,
-      cause,
-    });
+    brokenCall ??= new LlmApiError(
+      'anthropic',
+      `${label} tool call "${block.name}" (${block.id}) has arguments that are not a JSON object`,
+      {
+        retryable: false,
+        cause,
+      },
+    );
     return [];
   };
 

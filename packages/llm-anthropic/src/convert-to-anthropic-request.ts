@@ -1,5 +1,5 @@
+import type { ContentBlockParam, MessageCreateParamsStreaming, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmMessage, LlmRequest } from '@ngb/plugin-sdk';
-import type { MessageCreateParamsStreaming, MessageParam, ContentBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ResolvedAnthropicProviderOptions } from './anthropic-options';
 
 type UserBlock = Extract<ContentBlockParam, { type: 'text' | 'tool_result' }>;
@@ -15,7 +15,8 @@ function blocksOf(message: LlmMessage): { role: 'user'; blocks: UserBlock[] } | 
     }
     case 'assistant': {
       const blocks: AssistantBlock[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
-      for (const call of message.toolCalls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
+      for (const call of message.toolCalls ?? [])
+        blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
       return { role: 'assistant', blocks };
     }
   }
@@ -25,7 +26,7 @@ function blocksOf(message: LlmMessage): { role: 'user'; blocks: UserBlock[] } | 
  * The transcript in Messages API form: consecutive messages of one role merged into one turn (tool
  * results are user turns), tool results first in their turn, empty turns dropped.
  */
-export function convertToAnthropicMessages(messages: LlmMessage[]): MessageParam[] {
+function convertToAnthropicMessages(messages: LlmMessage[]): MessageParam[] {
   const turns: Array<{ role: 'user' | 'assistant'; blocks: Array<UserBlock | AssistantBlock> }> = [];
   for (const message of messages) {
     const { role, blocks } = blocksOf(message);
@@ -36,14 +37,20 @@ export function convertToAnthropicMessages(messages: LlmMessage[]): MessageParam
   }
   return turns.map(({ role, blocks }): MessageParam => {
     if (role === 'assistant') return { role, content: blocks };
-    const ordered = [...blocks.filter((block) => block.type === 'tool_result'), ...blocks.filter((block) => block.type !== 'tool_result')];
+    const ordered = [
+      ...blocks.filter((block) => block.type === 'tool_result'),
+      ...blocks.filter((block) => block.type !== 'tool_result'),
+    ];
     const only = ordered[0];
     return { role, content: ordered.length === 1 && only?.type === 'text' ? only.text : ordered };
   });
 }
 
 /** The streaming Messages API body of a request, with the provider's defaults filled in. */
-export function convertToAnthropicRequest(request: LlmRequest, options: ResolvedAnthropicProviderOptions): MessageCreateParamsStreaming {
+export function convertToAnthropicRequest(
+  request: LlmRequest,
+  options: ResolvedAnthropicProviderOptions,
+): MessageCreateParamsStreaming {
   const body: MessageCreateParamsStreaming = {
     model: request.model ?? options.model,
     max_tokens: request.maxTokens ?? options.maxTokens,

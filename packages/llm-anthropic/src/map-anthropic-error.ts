@@ -1,5 +1,5 @@
 import { APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { LlmApiError, isRetryableStatus } from '@ngb/plugin-sdk';
+import { isRetryableStatus, LlmApiError } from '@ngb/plugin-sdk';
 import { parseRetryAfter } from './retry-after';
 
 const label = '[@ngb/llm-anthropic]';
@@ -21,7 +21,8 @@ export function mapAnthropicError(error: unknown, model: string): LlmApiError {
       return new LlmApiError('anthropic', `${label} model "${model}" was not found (404): ${detail}`, { status, cause: error });
     }
     const retryable = status === undefined ? retryableTypes.has(error.type ?? '') : isRetryableStatus(status);
-    const prefix = status === undefined ? `stream error ${error.type ?? ''}`.trim() : `${status}${error.type ? ` ${error.type}` : ''}`;
+    const prefix =
+      status === undefined ? `stream error ${error.type ?? ''}`.trim() : `${status}${error.type ? ` ${error.type}` : ''}`;
     return new LlmApiError('anthropic', `${label} ${prefix}: ${detail}`, {
       status,
       retryable,

@@ -36,7 +36,7 @@ export interface RetryPolicy {
 }
 
 /** The wait before retry number `retry` (0-based) of `error`, or undefined when it must not be retried. */
-export function retryDelay(error: LlmApiError, retry: number, policy: RetryPolicy): number | undefined {
+function retryDelay(error: LlmApiError, retry: number, policy: RetryPolicy): number | undefined {
   if (!error.retryable || retry >= policy.maxRetries) return undefined;
   if (error.retryAfterMs !== undefined) {
     return error.retryAfterMs <= policy.maxRetryDelayMs ? error.retryAfterMs : undefined;

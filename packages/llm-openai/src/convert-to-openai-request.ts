@@ -7,7 +7,7 @@ import type {
 import type { ResolvedOpenAIProviderOptions } from './openai-options';
 
 /** How a failed tool result is marked, since Chat Completions has no error flag. */
-export const toolErrorPrefix = 'Error: ';
+const toolErrorPrefix = 'Error: ';
 
 function convertMessage(message: LlmMessage): ChatCompletionMessageParam {
   switch (message.role) {
@@ -36,7 +36,10 @@ function convertMessage(message: LlmMessage): ChatCompletionMessageParam {
 }
 
 /** The streaming Chat Completions body of a request, with the provider's defaults filled in. */
-export function convertToOpenAIRequest(request: LlmRequest, options: ResolvedOpenAIProviderOptions): ChatCompletionCreateParamsStreaming {
+export function convertToOpenAIRequest(
+  request: LlmRequest,
+  options: ResolvedOpenAIProviderOptions,
+): ChatCompletionCreateParamsStreaming {
   const messages: ChatCompletionMessageParam[] = [];
   const system = request.system ?? options.system;
   if (system !== undefined && system !== '') messages.push({ role: 'system', content: system });

@@ -1,4 +1,4 @@
-import { LlmApiError, isRetryableStatus } from '@ngb/plugin-sdk';
+import { isRetryableStatus, LlmApiError } from '@ngb/plugin-sdk';
 import { APIConnectionTimeoutError, APIError } from 'openai';
 import { parseRetryAfter } from './retry-after';
 

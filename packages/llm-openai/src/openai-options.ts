@@ -76,7 +76,10 @@ export const openAIProviderOptionsSchema = v.object({
 });
 
 /** Options after defaults. */
-export type ResolvedOpenAIProviderOptions = Omit<v.InferOutput<typeof openAIProviderOptionsSchema>, 'baseURL' | 'maxTokensField'> & {
+export type ResolvedOpenAIProviderOptions = Omit<
+  v.InferOutput<typeof openAIProviderOptionsSchema>,
+  'baseURL' | 'maxTokensField'
+> & {
   baseURL: string;
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
 };

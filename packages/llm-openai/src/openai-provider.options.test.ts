@@ -67,7 +67,9 @@ describe('createOpenAIProvider options', () => {
       maxRetries: 0,
       fetch: async (input, init) => {
         calls.push({ url: String(input), body: JSON.parse(String(init?.body)) as Record<string, unknown> });
-        return new Response(JSON.stringify({ error: { message: 'offline test', type: 'invalid_request_error' } }), { status: 400 });
+        return new Response(JSON.stringify({ error: { message: 'offline test', type: 'invalid_request_error' } }), {
+          status: 400,
+        });
       },
     });
     await expect(async () => {

@@ -23,15 +23,31 @@ async function run(stream: AsyncIterable<LlmStreamPart>): Promise<unknown> {
 describe('openai provider retries', () => {
   it('waits the seconds of a plain retry-after before retrying', async () => {
     const waits: number[] = [];
-    const provider = createOpenAIProvider({ apiKey: 'k', baseURL: `${server.url}/v1`, model: 'fake-model', sleep: async (ms) => void waits.push(ms) });
-    server.script([{ type: 'error', status: 429, headers: { 'retry-after': '3' } }, { type: 'reply', text: 'ok' }]);
+    const provider = createOpenAIProvider({
+      apiKey: 'k',
+      baseURL: `${server.url}/v1`,
+      model: 'fake-model',
+      sleep: async (ms) => void waits.push(ms),
+    });
+    server.script([
+      { type: 'error', status: 429, headers: { 'retry-after': '3' } },
+      { type: 'reply', text: 'ok' },
+    ]);
     expect(await run(provider.doStream({ messages: [{ role: 'user', content: 'x' }] }))).toBeUndefined();
     expect(waits).toEqual([3000]);
   });
 
   it('does not wait for a retry-after beyond maxRetryDelayMs, and reports it', async () => {
-    const provider = createOpenAIProvider({ apiKey: 'k', baseURL: `${server.url}/v1`, model: 'fake-model', maxRetryDelayMs: 1_000 });
-    server.script([{ type: 'error', status: 429, retryAfterMs: 5_000 }, { type: 'reply', text: 'never' }]);
+    const provider = createOpenAIProvider({
+      apiKey: 'k',
+      baseURL: `${server.url}/v1`,
+      model: 'fake-model',
+      maxRetryDelayMs: 1_000,
+    });
+    server.script([
+      { type: 'error', status: 429, retryAfterMs: 5_000 },
+      { type: 'reply', text: 'never' },
+    ]);
     const error = await run(provider.doStream({ messages: [{ role: 'user', content: 'x' }] }));
     expect(LlmApiError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ provider: 'openai', status: 429, retryable: true, retryAfterMs: 5_000 });

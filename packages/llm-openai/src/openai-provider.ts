@@ -10,8 +10,10 @@ import { realSleep, streamWithRetries } from './stream-with-retries';
 const label = '[@ngb/llm-openai]';
 
 function sdkLogger(logger: Logger) {
-  const line = (level: 'debug' | 'warn' | 'error') => (message: string, ...rest: unknown[]) =>
-    logger[level](message, rest.length > 0 ? { details: rest } : undefined);
+  const line =
+    (level: 'debug' | 'warn' | 'error') =>
+    (message: string, ...rest: unknown[]) =>
+      logger[level](message, rest.length > 0 ? { details: rest } : undefined);
   return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
 }
 

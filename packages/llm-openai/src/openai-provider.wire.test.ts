@@ -28,7 +28,14 @@ describe('openai provider, what goes on the wire', () => {
         system: 'Be terse.',
         messages: [
           { role: 'user', content: 'check' },
-          { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'bash', input: { command: 'id' } }, { id: 'c2', name: 'bash', input: { command: 'x' } }] },
+          {
+            role: 'assistant',
+            content: '',
+            toolCalls: [
+              { id: 'c1', name: 'bash', input: { command: 'id' } },
+              { id: 'c2', name: 'bash', input: { command: 'x' } },
+            ],
+          },
           { role: 'tool', toolCallId: 'c1', content: 'uid=1000' },
           { role: 'tool', toolCallId: 'c2', content: 'not found', isError: true },
         ],
@@ -50,14 +57,26 @@ describe('openai provider, what goes on the wire', () => {
       { role: 'tool', tool_call_id: 'c1', content: 'uid=1000' },
       { role: 'tool', tool_call_id: 'c2', content: 'Error: not found' },
     ]);
-    expect(body.tools).toEqual([{ type: 'function', function: { name: 'bash', description: 'Runs a command.', parameters: { type: 'object' } } }]);
+    expect(body.tools).toEqual([
+      { type: 'function', function: { name: 'bash', description: 'Runs a command.', parameters: { type: 'object' } } },
+    ]);
     expect(body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
   it('sends max_tokens to a compatible server (or the configured field) and the temperature', async () => {
-    server.script([{ type: 'reply', text: 'a' }, { type: 'reply', text: 'b' }]);
+    server.script([
+      { type: 'reply', text: 'a' },
+      { type: 'reply', text: 'b' },
+    ]);
     await drain(provider({ maxTokens: 300, temperature: 0.7 }).doStream({ messages: [{ role: 'user', content: 'x' }] }));
-    await drain(provider({ maxTokensField: 'max_completion_tokens' }).doStream({ model: 'other-model', maxTokens: 5, temperature: 0, messages: [{ role: 'user', content: 'x' }] }));
+    await drain(
+      provider({ maxTokensField: 'max_completion_tokens' }).doStream({
+        model: 'other-model',
+        maxTokens: 5,
+        temperature: 0,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    );
     const [first, second] = server.requests().map((request) => request.body as Record<string, unknown>);
     expect(first).toMatchObject({ model: 'fake-model', max_tokens: 300, temperature: 0.7 });
     expect(second).toMatchObject({ model: 'other-model', max_completion_tokens: 5, temperature: 0 });
@@ -72,7 +91,9 @@ describe('openai provider, what goes on the wire', () => {
   });
 
   it('drops a tool call whose arguments were cut by the token limit', async () => {
-    server.script([{ type: 'reply', toolCalls: [{ name: 'write', input: {}, inputJson: '{"path": "a' }], stopReason: 'max-tokens' }]);
+    server.script([
+      { type: 'reply', toolCalls: [{ name: 'write', input: {}, inputJson: '{"path": "a' }], stopReason: 'max-tokens' },
+    ]);
     const parts = await drain(provider().doStream({ messages: [{ role: 'user', content: 'x' }] }));
     expect(parts.map((part) => part.type)).toEqual(['usage', 'end']);
     expect(parts.at(-1)).toEqual({ type: 'end', stopReason: 'max-tokens' });

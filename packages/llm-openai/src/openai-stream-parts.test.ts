@@ -4,7 +4,11 @@ import { createOpenAIPartAssembler } from './openai-stream-parts';
 
 type Delta = ChatCompletionChunk.Choice.Delta;
 
-function chunk(delta: Delta, finishReason: ChatCompletionChunk.Choice['finish_reason'] = null, usage?: object): ChatCompletionChunk {
+function chunk(
+  delta: Delta,
+  finishReason: ChatCompletionChunk.Choice['finish_reason'] = null,
+  usage?: object,
+): ChatCompletionChunk {
   return {
     id: 'c',
     object: 'chat.completion.chunk',
@@ -20,7 +24,9 @@ describe('OpenAI chunk assembly for compatible servers', () => {
     const assembler = createOpenAIPartAssembler();
     const parts = [
       ...assembler.push(
-        chunk({ tool_calls: [{ index: 0, id: 'call_x', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } }] }),
+        chunk({
+          tool_calls: [{ index: 0, id: 'call_x', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } }],
+        }),
       ),
       ...assembler.push(chunk({}, 'tool_calls')),
       ...assembler.finish(),

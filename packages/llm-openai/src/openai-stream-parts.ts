@@ -11,7 +11,7 @@ const finishReasons: Record<string, LlmStopReason> = {
 };
 
 /** Maps a Chat Completions `finish_reason` to the contract's. */
-export function mapOpenAIFinishReason(reason: string | null | undefined): LlmStopReason {
+function mapOpenAIFinishReason(reason: string | null | undefined): LlmStopReason {
   return (reason !== null && reason !== undefined ? finishReasons[reason] : undefined) ?? 'other';
 }
 
@@ -65,10 +65,14 @@ export function createOpenAIPartAssembler(): OpenAIPartAssembler {
         parts.push({ type: 'tool-call', id: call.id, name: call.name, input });
       } else if (stopReason !== 'max-tokens') {
         // A call cut by the token limit is dropped: the end part says why the turn stopped.
-        throw new LlmApiError('openai', `${label} tool call "${call.name}" (${call.id}) has arguments that are not a JSON object`, {
-          retryable: false,
-          cause,
-        });
+        throw new LlmApiError(
+          'openai',
+          `${label} tool call "${call.name}" (${call.id}) has arguments that are not a JSON object`,
+          {
+            retryable: false,
+            cause,
+          },
+        );
       }
     }
     calls.clear();
@@ -88,7 +92,11 @@ export function createOpenAIPartAssembler(): OpenAIPartAssembler {
         const index = toolCall.index ?? position;
         const existing = calls.get(index);
         if (existing === undefined) {
-          calls.set(index, { id: toolCall.id ?? `call_${index}`, name: toolCall.function?.name ?? '', json: toolCall.function?.arguments ?? '' });
+          calls.set(index, {
+            id: toolCall.id ?? `call_${index}`,
+            name: toolCall.function?.name ?? '',
+            json: toolCall.function?.arguments ?? '',
+          });
         } else {
           if (existing.name === '' && toolCall.function?.name) existing.name = toolCall.function.name;
           existing.json += toolCall.function?.arguments ?? '';

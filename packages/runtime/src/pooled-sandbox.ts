@@ -29,8 +29,8 @@ export interface PooledSandboxHooks {
   logger: Logger;
   /** The sandbox has stopped for good; its slot is free. */
   onClosed: (sandbox: PooledSandbox) => void;
-  /** Its last claim was released. */
-  onUnclaimed: (sandbox: PooledSandbox) => void;
+  /** It has no claim and no call running any more: the pool may stop it to make room. */
+  onEvictable: (sandbox: PooledSandbox) => void;
 }
 
 /**
@@ -92,7 +92,7 @@ export class PooledSandbox implements Sandbox {
   release(): void {
     if (this.claims === 0) return;
     this.claims -= 1;
-    if (this.claims === 0) this.#hooks.onUnclaimed(this);
+    if (this.claims === 0 && this.callsInFlight === 0) this.#hooks.onEvictable(this);
   }
 
   async call(tool: string, input: unknown, options?: SandboxCallOptions): Promise<SandboxCallResult> {
@@ -110,6 +110,7 @@ export class PooledSandbox implements Sandbox {
     } finally {
       this.callsInFlight -= 1;
       this.#touch();
+      if (this.callsInFlight === 0 && this.claims === 0) this.#hooks.onEvictable(this);
     }
   }
 

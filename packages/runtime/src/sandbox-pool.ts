@@ -142,7 +142,7 @@ export function createSandboxPool<Prepared>(options: SandboxPoolOptions<Prepared
         if (sandboxes.get(done.sessionId) === done) sandboxes.delete(done.sessionId);
         freeSlot();
       },
-      onUnclaimed: () => evictForWaiters(),
+      onEvictable: () => evictForWaiters(),
     });
     sandboxes.set(spec.sessionId, sandbox);
     try {

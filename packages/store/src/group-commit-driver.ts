@@ -65,7 +65,8 @@ export class GroupCommitSqliteDriver implements Driver {
   async releaseConnection(): Promise<void> {}
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await this.#waitForTurn(connection);
+    while (this.#owner !== undefined && this.#owner !== connection) await this.#nextRelease();
+    // No await between the check above and taking ownership: another caller could slip in.
     this.#owner = connection;
     try {
       this.#commitBatch();
@@ -96,10 +97,8 @@ export class GroupCommitSqliteDriver implements Driver {
     if (this.#closeDatabase) this.#database.close();
   }
 
-  async #waitForTurn(connection: DatabaseConnection): Promise<void> {
-    while (this.#owner !== undefined && this.#owner !== connection) {
-      await new Promise<void>((resolve) => this.#ownerWaiters.push(resolve));
-    }
+  #nextRelease(): Promise<void> {
+    return new Promise<void>((resolve) => this.#ownerWaiters.push(resolve));
   }
 
   #release(): void {
@@ -122,7 +121,8 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async #execute<R>(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<R>> {
-    await this.#waitForTurn(connection);
+    while (this.#owner !== undefined && this.#owner !== connection) await this.#nextRelease();
+    // From here on everything is synchronous until the statement ran, so no transaction can start between.
     const statement = this.#prepare(query.sql);
     if (this.#owner === connection || statement.readonly) return run<R>(statement, query.parameters);
     return this.#executeInBatch<R>(statement, query.parameters);

@@ -435,6 +435,8 @@ export interface InboxRepository {
    * @throws NotFoundError for an unknown session, message or task
    */
   add(input: { sessionId: string; messageId?: string; kind: InboxKind; taskId?: string }): Promise<InboxEntry>;
+  /** @returns the row, processed or not, or undefined for an unknown id */
+  get(id: string): Promise<InboxEntry | undefined>;
   /** @returns the session's unprocessed rows (all kinds), in arrival order */
   listPending(sessionId: string): Promise<InboxEntry[]>;
   /**

@@ -42,7 +42,7 @@ export function delay(ms: number): Promise<void> {
 }
 
 /** Thrown by {@link within} when the awaited work hangs. */
-export class HangError extends Error {}
+class HangError extends Error {}
 
 /** Settles like `promise`, or rejects when it takes longer than `ms` (a hang is a failure, not a stuck run). */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

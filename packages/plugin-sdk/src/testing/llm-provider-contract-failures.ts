@@ -13,7 +13,10 @@ export function describeLlmProviderFailures(context: LlmContractContext): void {
   describe('retries and refusals', () => {
     it('retries a 429 after the time retry-after asks for', async () => {
       const harness = context.harness();
-      harness.script([{ type: 'error', status: 429, retryAfterMs: 400 }, { type: 'reply', text: 'finally' }]);
+      harness.script([
+        { type: 'error', status: 429, retryAfterMs: 400 },
+        { type: 'reply', text: 'finally' },
+      ]);
       const parts = await collect(harness.provider.doStream({ messages: [user('busy?')] }));
       expect(textOf(parts)).toBe('finally');
       const [first, second, ...rest] = harness.requests();
@@ -23,7 +26,10 @@ export function describeLlmProviderFailures(context: LlmContractContext): void {
 
     it.each([500, 529])('retries a %i', async (status) => {
       const harness = context.harness();
-      harness.script([{ type: 'error', status }, { type: 'reply', text: 'recovered' }]);
+      harness.script([
+        { type: 'error', status },
+        { type: 'reply', text: 'recovered' },
+      ]);
       const parts = await collect(harness.provider.doStream({ messages: [user('again')] }));
       expect(textOf(parts)).toBe('recovered');
       expect(harness.requests()).toHaveLength(2);
@@ -52,7 +58,10 @@ export function describeLlmProviderFailures(context: LlmContractContext): void {
 
     it.each([400, 401])('does not retry a %i', async (status) => {
       const harness = context.harness();
-      harness.script([{ type: 'error', status, message: 'refused by the script' }, { type: 'reply', text: 'never' }]);
+      harness.script([
+        { type: 'error', status, message: 'refused by the script' },
+        { type: 'reply', text: 'never' },
+      ]);
       const { error } = await collectFailure(harness.provider.doStream({ messages: [user('bad')] }));
       expect(expectLlmApiError(error)).toMatchObject({ status, retryable: false });
       expect(harness.requests()).toHaveLength(1);
@@ -129,7 +138,10 @@ export function describeLlmProviderFailures(context: LlmContractContext): void {
     ];
     it.each(faults)('turns %s into an LlmApiError, keeping the parts already yielded', async (_, fault) => {
       const harness = context.harness();
-      harness.script([{ type: 'reply', text: ['one ', 'two ', 'three ', 'four'], fault }, { type: 'reply', text: 'unused' }]);
+      harness.script([
+        { type: 'reply', text: ['one ', 'two ', 'three ', 'four'], fault },
+        { type: 'reply', text: 'unused' },
+      ]);
       const { error, parts } = await collectFailure(harness.provider.doStream({ messages: [user('x')] }), 6_000);
       expectLlmApiError(error);
       expect(textOf(parts)).toBe('one two ');

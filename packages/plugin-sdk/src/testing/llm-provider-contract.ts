@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmStopReason, LlmStreamPart, LlmToolCallPart } from '../contracts/llm';
 import { LlmApiError } from '../errors';
+import {
+  bashTool,
+  collect,
+  collectFailure,
+  type LlmContractContext,
+  textOf,
+  useLlmContractContext,
+  user,
+} from './llm-contract-support';
 import { describeLlmProviderFailures } from './llm-provider-contract-failures';
-import { bashTool, collect, collectFailure, type LlmContractContext, textOf, user, useLlmContractContext } from './llm-contract-support';
 import type { LlmProviderHarness } from './llm-script';
 
 /**

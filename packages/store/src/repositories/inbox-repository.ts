@@ -52,6 +52,11 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
       return toInboxEntry(existing);
     },
 
+    async get(id) {
+      const row = await db().selectFrom('session_inbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toInboxEntry(row);
+    },
+
     async listPending(sessionId) {
       const rows = await db()
         .selectFrom('session_inbox')

@@ -121,7 +121,9 @@ export function renderAnthropicStream(plan: ReplyPlan, id: string, model: string
     index++;
   }
   for (const call of plan.toolCalls) {
-    frames.push(frame('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }));
+    frames.push(
+      frame('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }),
+    );
     for (const partial_json of call.argumentChunks) {
       frames.push(frame('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } }, true));
     }
@@ -139,7 +141,8 @@ export function renderAnthropicStream(plan: ReplyPlan, id: string, model: string
 }
 
 /** An SSE frame whose data is not JSON. */
-export const anthropicMalformedFrame = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_\n\n';
+export const anthropicMalformedFrame =
+  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_\n\n';
 
 const errorTypes: Record<number, string> = {
   400: 'invalid_request_error',

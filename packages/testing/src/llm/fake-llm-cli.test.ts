@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const packageDirectory = fileURLToPath(new URL('../..', import.meta.url));
 const cliSource = fileURLToPath(new URL('./fake-llm-cli.ts', import.meta.url));
+// jiti compiles the CLI's TypeScript on the fly, so the test needs no build.
+const typeScriptLoader = import.meta.resolve('jiti/register');
 let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
 
 afterEach(() => {
@@ -16,9 +18,9 @@ afterEach(() => {
   child = undefined;
 });
 
-/** Runs the CLI from its sources (jiti compiles the TypeScript) and collects its output. */
+/** Runs the CLI from its sources and collects its output. */
 function runCli(args: string[]) {
-  const started = spawn(process.execPath, ['--import', 'jiti/register', cliSource, ...args], {
+  const started = spawn(process.execPath, ['--import', typeScriptLoader, cliSource, ...args], {
     cwd: packageDirectory,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,8 +51,16 @@ describe('ngb-fake-llm', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const client = new Anthropic({ apiKey: 'any', baseURL: url, maxRetries: 0, logLevel: 'off' });
-    const first = await client.messages.create({ model: 'claude-fake', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
-    const second = await client.messages.create({ model: 'claude-fake', max_tokens: 10, messages: [{ role: 'user', content: 'hello' }] });
+    const first = await client.messages.create({
+      model: 'claude-fake',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const second = await client.messages.create({
+      model: 'claude-fake',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hello' }],
+    });
     expect([first.content[0], second.content[0]]).toMatchObject([{ text: 'from the file' }, { text: 'echo: hello' }]);
     expect(run.output.stderr).toContain('POST /v1/messages model=claude-fake stream=false → 200');
 

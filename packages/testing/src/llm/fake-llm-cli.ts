@@ -32,7 +32,13 @@ function stderrLogger(quiet: boolean): Logger {
   const write = (level: string) => (message: string) => {
     if (!quiet || level !== 'info') process.stderr.write(`[ngb-fake-llm] ${message}\n`);
   };
-  const logger: Logger = { debug: () => {}, info: write('info'), warn: write('warn'), error: write('error'), child: () => logger };
+  const logger: Logger = {
+    debug: () => {},
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: () => logger,
+  };
   return logger;
 }
 

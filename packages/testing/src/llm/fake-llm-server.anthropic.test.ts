@@ -27,18 +27,35 @@ describe('fake LLM server, Anthropic Messages API through @anthropic-ai/sdk', ()
         usage: { inputTokens: 100, outputTokens: 9, cacheReadTokens: 60, cacheWriteTokens: 30 },
       },
     ]);
-    const message = await client.messages.create({ model: 'fake-model', max_tokens: 50, tools: [bash], messages: [{ role: 'user', content: 'list' }] });
+    const message = await client.messages.create({
+      model: 'fake-model',
+      max_tokens: 50,
+      tools: [bash],
+      messages: [{ role: 'user', content: 'list' }],
+    });
     expect(message.content).toMatchObject([
       { type: 'text', text: 'Checking.' },
       { type: 'tool_use', id: 'toolu_1', name: 'bash', input: { command: 'ls' } },
     ]);
     expect(message.stop_reason).toBe('tool_use');
-    expect(message.usage).toMatchObject({ input_tokens: 10, output_tokens: 9, cache_read_input_tokens: 60, cache_creation_input_tokens: 30 });
+    expect(message.usage).toMatchObject({
+      input_tokens: 10,
+      output_tokens: 9,
+      cache_read_input_tokens: 60,
+      cache_creation_input_tokens: 30,
+    });
   });
 
   it('streams SSE that the SDK stream helper reassembles, tool input included', async () => {
-    server.script([{ type: 'reply', text: ['Let ', 'me ', 'check.'], toolCalls: [{ name: 'bash', input: { command: 'echo "hi there"' } }] }]);
-    const stream = client.messages.stream({ model: 'fake-model', max_tokens: 50, tools: [bash], messages: [{ role: 'user', content: 'go' }] });
+    server.script([
+      { type: 'reply', text: ['Let ', 'me ', 'check.'], toolCalls: [{ name: 'bash', input: { command: 'echo "hi there"' } }] },
+    ]);
+    const stream = client.messages.stream({
+      model: 'fake-model',
+      max_tokens: 50,
+      tools: [bash],
+      messages: [{ role: 'user', content: 'go' }],
+    });
     const texts: string[] = [];
     stream.on('text', (text) => texts.push(text));
     const message = await stream.finalMessage();
@@ -54,7 +71,10 @@ describe('fake LLM server, Anthropic Messages API through @anthropic-ai/sdk', ()
     await client.messages.create({
       model: 'fake-large',
       max_tokens: 10,
-      system: [{ type: 'text', text: 'You are ' }, { type: 'text', text: 'terse.' }],
+      system: [
+        { type: 'text', text: 'You are ' },
+        { type: 'text', text: 'terse.' },
+      ],
       messages: [
         { role: 'user', content: 'run it' },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_9', name: 'bash', input: { command: 'false' } }] },
@@ -91,21 +111,32 @@ describe('fake LLM server, Anthropic Messages API through @anthropic-ai/sdk', ()
     expect(server.requests()[1]?.headers.authorization).toBe('Bearer sk-test');
 
     const wrong = new Anthropic({ apiKey: 'sk-wrong', baseURL: server.url, maxRetries: 0, logLevel: 'off' });
-    const error = await wrong.messages.create({ model: 'fake-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    const error = await wrong.messages
+      .create({ model: 'fake-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).type).toBe('authentication_error');
   });
 
   it('answers an unknown model with a 404 not_found_error naming it', async () => {
-    const error = await client.messages.create({ model: 'claude-nope', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch((caught: unknown) => caught);
+    const error = await client.messages
+      .create({ model: 'claude-nope', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).message).toContain('claude-nope');
   });
 
   it('lets the SDK retry a scripted 529 overloaded_error', async () => {
-    server.script([{ type: 'error', status: 529, retryAfterMs: 20 }, { type: 'reply', text: 'back' }]);
+    server.script([
+      { type: 'error', status: 529, retryAfterMs: 20 },
+      { type: 'reply', text: 'back' },
+    ]);
     const retrying = new Anthropic({ apiKey: 'sk-test', baseURL: server.url, maxRetries: 1, logLevel: 'off' });
-    const message = await retrying.messages.create({ model: 'fake-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+    const message = await retrying.messages.create({
+      model: 'fake-model',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(message.content).toMatchObject([{ type: 'text', text: 'back' }]);
     expect(server.requests().map((request) => [request.status, request.headers['x-stainless-retry-count']])).toEqual([
       [529, '0'],
@@ -120,7 +151,10 @@ describe('fake LLM server, Anthropic Messages API through @anthropic-ai/sdk', ()
       body: JSON.stringify({ model: 'fake-model', messages: [] }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'max_tokens: Field required' } });
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'max_tokens: Field required' },
+    });
   });
 
   it('lists its models', async () => {

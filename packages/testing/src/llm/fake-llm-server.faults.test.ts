@@ -73,7 +73,10 @@ describe.each(apis)('fake LLM server faults, $api streams', ({ path, lastFrame }
   });
 
   it('stalls with the connection open until the client leaves, then serves the next request', async () => {
-    server.script([{ type: 'reply', text: chunks, fault: { kind: 'stall', afterDeltas: 1 } }, { type: 'reply', text: 'next' }]);
+    server.script([
+      { type: 'reply', text: chunks, fault: { kind: 'stall', afterDeltas: 1 } },
+      { type: 'reply', text: 'next' },
+    ]);
     const controller = new AbortController();
     const response = await post(path, true, controller.signal);
     const reading = readAll(response);

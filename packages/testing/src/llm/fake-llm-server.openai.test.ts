@@ -13,7 +13,11 @@ afterAll(() => server.close());
 
 const bash = {
   type: 'function' as const,
-  function: { name: 'bash', description: 'Runs a command.', parameters: { type: 'object', properties: { command: { type: 'string' } } } },
+  function: {
+    name: 'bash',
+    description: 'Runs a command.',
+    parameters: { type: 'object', properties: { command: { type: 'string' } } },
+  },
 };
 
 describe('fake LLM server, OpenAI Chat Completions through openai', () => {
@@ -25,12 +29,23 @@ describe('fake LLM server, OpenAI Chat Completions through openai', () => {
         usage: { inputTokens: 50, outputTokens: 5, cacheReadTokens: 40, cacheWriteTokens: 3 },
       },
     ]);
-    const completion = await client.chat.completions.create({ model: 'fake-model', tools: [bash], messages: [{ role: 'user', content: 'where?' }] });
+    const completion = await client.chat.completions.create({
+      model: 'fake-model',
+      tools: [bash],
+      messages: [{ role: 'user', content: 'where?' }],
+    });
     const choice = completion.choices[0];
     expect(choice?.finish_reason).toBe('tool_calls');
     expect(choice?.message.content).toBeNull();
-    expect(choice?.message.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"command":"pwd"}' } }]);
-    expect(completion.usage).toMatchObject({ prompt_tokens: 50, completion_tokens: 5, total_tokens: 55, prompt_tokens_details: { cached_tokens: 40 } });
+    expect(choice?.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"command":"pwd"}' } },
+    ]);
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: 50,
+      completion_tokens: 5,
+      total_tokens: 55,
+      prompt_tokens_details: { cached_tokens: 40 },
+    });
   });
 
   it('streams chunks that the SDK stream helper reassembles, two tool calls by index', async () => {
@@ -66,7 +81,10 @@ describe('fake LLM server, OpenAI Chat Completions through openai', () => {
   });
 
   it('sends the usage chunk only when asked, and ends with data: [DONE]', async () => {
-    server.script([{ type: 'reply', text: 'hi' }, { type: 'reply', text: 'hi' }]);
+    server.script([
+      { type: 'reply', text: 'hi' },
+      { type: 'reply', text: 'hi' },
+    ]);
     const read = async (includeUsage: boolean) => {
       const response = await fetch(`${server.url}/v1/chat/completions`, {
         method: 'POST',
@@ -97,11 +115,22 @@ describe('fake LLM server, OpenAI Chat Completions through openai', () => {
       messages: [
         { role: 'system', content: 'Be terse.' },
         { role: 'user', content: [{ type: 'text', text: 'run it' }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: '{"command":"id"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: '{"command":"id"}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'uid=1000' },
       ],
     });
-    expect(server.requests()[0]).toMatchObject({ api: 'openai', model: 'gpt-fake', system: 'Be terse.', maxTokens: 64, temperature: 0.2, stream: false });
+    expect(server.requests()[0]).toMatchObject({
+      api: 'openai',
+      model: 'gpt-fake',
+      system: 'Be terse.',
+      maxTokens: 64,
+      temperature: 0.2,
+      stream: false,
+    });
     expect(server.requests()[0]?.messages).toEqual([
       { role: 'user', content: 'run it' },
       { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'bash', input: { command: 'id' } }] },
@@ -110,16 +139,24 @@ describe('fake LLM server, OpenAI Chat Completions through openai', () => {
   });
 
   it('answers an unknown model with a 404 naming it', async () => {
-    const error = await client.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).message).toContain('gpt-nope');
     expect((error as NotFoundError).code).toBe('model_not_found');
   });
 
   it('lets the SDK retry a scripted 429 after retry-after-ms', async () => {
-    server.script([{ type: 'error', status: 429, retryAfterMs: 30 }, { type: 'reply', text: 'fine' }]);
+    server.script([
+      { type: 'error', status: 429, retryAfterMs: 30 },
+      { type: 'reply', text: 'fine' },
+    ]);
     const retrying = new OpenAI({ apiKey: 'k', baseURL: `${server.url}/v1`, maxRetries: 1, logLevel: 'off' });
-    const completion = await retrying.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'x' }] });
+    const completion = await retrying.chat.completions.create({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(completion.choices[0]?.message.content).toBe('fine');
     const [first, second] = server.requests();
     expect([first?.status, second?.status]).toEqual([429, 200]);
@@ -129,7 +166,10 @@ describe('fake LLM server, OpenAI Chat Completions through openai', () => {
   it('serves /chat/completions without the /v1 prefix too', async () => {
     server.script([{ type: 'reply', text: 'root' }]);
     const rootClient = new OpenAI({ apiKey: 'k', baseURL: server.url, maxRetries: 0, logLevel: 'off' });
-    const completion = await rootClient.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: 'x' }] });
+    const completion = await rootClient.chat.completions.create({
+      model: 'fake-model',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(completion.choices[0]?.message.content).toBe('root');
   });
 

@@ -31,7 +31,12 @@ describe('fake LLM server scripts', () => {
   });
 
   it('script() replaces the pending steps and forgets the recorded requests', async () => {
-    server = await createFakeLlmServer({ script: [{ type: 'reply', text: 'old' }, { type: 'reply', text: 'older' }] });
+    server = await createFakeLlmServer({
+      script: [
+        { type: 'reply', text: 'old' },
+        { type: 'reply', text: 'older' },
+      ],
+    });
     await chat(server, 'x');
     server.script([{ type: 'reply', text: 'new' }]);
     expect(server.requests()).toEqual([]);

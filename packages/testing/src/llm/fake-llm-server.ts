@@ -14,6 +14,7 @@ import { parseJson } from './json-values';
 import { planReply } from './llm-reply-plan';
 import { sleep, writeJson, writeJsonReply, writeStream } from './llm-response-writer';
 import { replyByRules } from './llm-rules';
+import { modelsListBody, scriptErrorHeaders, scriptErrorMessage } from './llm-server-responses';
 import {
   openAIErrorBody,
   openAIMalformedFrame,
@@ -22,7 +23,6 @@ import {
   renderOpenAIStream,
   wantsOpenAIUsage,
 } from './openai-wire';
-import { modelsListBody, scriptErrorHeaders, scriptErrorMessage } from './llm-server-responses';
 
 /** Which wire format a request used. */
 export type FakeLlmApi = 'anthropic' | 'openai';
@@ -155,12 +155,14 @@ export async function createFakeLlmServer(options: FakeLlmServerOptions = {}): P
     const { model } = parsed.request;
     if (options.acceptAnyModel !== true && !models.includes(model)) {
       record(404);
-      const message = api === 'anthropic' ? `model: ${model}` : `The model \`${model}\` does not exist or you do not have access to it.`;
+      const message =
+        api === 'anthropic' ? `model: ${model}` : `The model \`${model}\` does not exist or you do not have access to it.`;
       writeJson(response, 404, errorBody(404, message, 'model_not_found'), requestId);
       return;
     }
 
-    const step = steps.shift() ?? (options.whenScriptEmpty === 'error' ? undefined : replyByRules({ ...parsed.request, receivedAt }));
+    const step =
+      steps.shift() ?? (options.whenScriptEmpty === 'error' ? undefined : replyByRules({ ...parsed.request, receivedAt }));
     if (step === undefined) {
       record(500);
       writeJson(response, 500, errorBody(500, 'the fake LLM script is used up'), requestId);
@@ -179,7 +181,8 @@ export async function createFakeLlmServer(options: FakeLlmServerOptions = {}): P
     const id = api === 'anthropic' ? `msg_fake_${next()}` : `chatcmpl-fake-${next()}`;
     const created = Math.floor(receivedAt / 1000);
     if (!parsed.request.stream) {
-      const body = api === 'anthropic' ? renderAnthropicMessage(plan, id, model) : renderOpenAICompletion(plan, id, model, created);
+      const body =
+        api === 'anthropic' ? renderAnthropicMessage(plan, id, model) : renderOpenAICompletion(plan, id, model, created);
       writeJsonReply(response, body, plan.fault, requestId);
       return;
     }

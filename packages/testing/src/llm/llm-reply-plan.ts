@@ -2,7 +2,7 @@ import type { LlmStopReason } from '@ngb/plugin-sdk';
 import type { LlmRecordedRequest, LlmScriptFault, LlmScriptReply } from '@ngb/plugin-sdk/testing';
 
 /** A tool call of a reply, ready to be written in any wire format. */
-export interface PlannedToolCall {
+interface PlannedToolCall {
   id: string;
   name: string;
   input: Record<string, unknown>;
@@ -13,7 +13,7 @@ export interface PlannedToolCall {
 }
 
 /** Usage of a reply with every count present. */
-export interface PlannedUsage {
+interface PlannedUsage {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
@@ -32,12 +32,12 @@ export interface ReplyPlan {
 }
 
 /** Splits text into word-sized stream chunks (each keeps its trailing whitespace). */
-export function chunkText(text: string): string[] {
+function chunkText(text: string): string[] {
   return text.match(/\s*\S+\s*/g) ?? (text === '' ? [] : [text]);
 }
 
 /** Splits a JSON text into up to three pieces, as APIs stream tool arguments. */
-export function chunkArguments(json: string): string[] {
+function chunkArguments(json: string): string[] {
   const characters = Array.from(json);
   if (characters.length < 6) return [json];
   const size = Math.ceil(characters.length / 3);
@@ -47,7 +47,7 @@ export function chunkArguments(json: string): string[] {
 }
 
 /** A rough token count: a quarter of the characters, at least 1. */
-export function estimateTokens(text: string): number {
+function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 

@@ -8,7 +8,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** True once the response can no longer be written (the client left or it was ended). */
-export function isGone(response: ServerResponse): boolean {
+function isGone(response: ServerResponse): boolean {
   return response.destroyed || response.writableEnded;
 }
 

@@ -20,7 +20,8 @@ describe('rule-based replies', () => {
   });
 
   it('finds the command inside the escaped XML the core sends', () => {
-    const content = '<messages>\n<message sender="Ann" time="10:00">run: echo &quot;a &amp; b&quot; &gt; out.txt</message>\n</messages>';
+    const content =
+      '<messages>\n<message sender="Ann" time="10:00">run: echo &quot;a &amp; b&quot; &gt; out.txt</message>\n</messages>';
     expect(findRunCommand(content)).toBe('echo "a & b" > out.txt');
   });
 
@@ -48,7 +49,9 @@ describe('rule-based replies', () => {
   });
 
   it('echoes the last line of the last user message as plain text', () => {
-    const reply = replyByRules(request([{ role: 'user', content: '<messages><message>hello &lt;world&gt;</message></messages>' }]));
+    const reply = replyByRules(
+      request([{ role: 'user', content: '<messages><message>hello &lt;world&gt;</message></messages>' }]),
+    );
     expect(reply).toEqual({ type: 'reply', text: 'echo: hello <world>' });
   });
 

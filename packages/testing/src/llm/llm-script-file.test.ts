@@ -12,7 +12,10 @@ describe('script files', () => {
   });
 
   it('names the file and the path of an invalid value', () => {
-    const text = JSON.stringify([{ type: 'reply', text: 'ok' }, { type: 'reply', fault: { kind: 'explode' } }]);
+    const text = JSON.stringify([
+      { type: 'reply', text: 'ok' },
+      { type: 'reply', fault: { kind: 'explode' } },
+    ]);
     expect(() => parseLlmScript(text, 'bad.json')).toThrow(/^bad\.json at steps\.1\.fault\.kind: /);
   });
 

@@ -21,15 +21,17 @@ export function modelsListBody(models: string[]): {
   first_id: string | null;
   last_id: string | null;
 } {
-  const data = models.map((id): FakeModelEntry => ({
-    id,
-    object: 'model',
-    type: 'model',
-    created,
-    created_at: new Date(created * 1000).toISOString(),
-    owned_by: 'ngb-fake-llm',
-    display_name: id,
-  }));
+  const data = models.map(
+    (id): FakeModelEntry => ({
+      id,
+      object: 'model',
+      type: 'model',
+      created,
+      created_at: new Date(created * 1000).toISOString(),
+      owned_by: 'ngb-fake-llm',
+      display_name: id,
+    }),
+  );
   return { object: 'list', data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 

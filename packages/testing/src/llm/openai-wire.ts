@@ -42,7 +42,7 @@ function parseTool(tool: unknown): LlmToolDefinition[] {
 /** Reads a Chat Completions request body into the contract's terms (system and developer messages become `system`). */
 export function parseOpenAIRequest(body: unknown): ParsedWireRequest {
   if (!isRecord(body)) return { invalid: 'request body must be a JSON object' };
-  if (typeof body.model !== 'string') return { invalid: "you must provide a model parameter" };
+  if (typeof body.model !== 'string') return { invalid: 'you must provide a model parameter' };
   if (!Array.isArray(body.messages)) return { invalid: "Missing required parameter: 'messages'." };
   const systemTexts = body.messages
     .filter((message) => isRecord(message) && (message.role === 'system' || message.role === 'developer'))
@@ -142,7 +142,15 @@ export function renderOpenAIStream(
   });
   frames.push(chunk({}, finishReasons[plan.stopReason]));
   if (includeUsage) {
-    const usage = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: null, choices: [], usage: wireUsage(plan) };
+    const usage = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: null,
+      choices: [],
+      usage: wireUsage(plan),
+    };
     frames.push({ data: `data: ${JSON.stringify(usage)}\n\n`, delta: false });
   }
   frames.push({ data: 'data: [DONE]\n\n', delta: false });
@@ -155,6 +163,12 @@ export const openAIMalformedFrame = 'data: {"id":"chatcmpl-broken","object":"cha
 /** The body of a Chat Completions error. */
 export function openAIErrorBody(status: number, message: string, code: string | null = null): JsonRecord {
   const type =
-    status === 401 ? 'invalid_request_error' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+    status === 401
+      ? 'invalid_request_error'
+      : status === 429
+        ? 'rate_limit_exceeded'
+        : status >= 500
+          ? 'server_error'
+          : 'invalid_request_error';
   return { error: { message, type, param: null, code } };
 }

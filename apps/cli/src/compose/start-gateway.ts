@@ -1,0 +1,66 @@
+import type { Gateway } from '@ngb/core';
+import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
+import { recordGatewayEvents } from '../logs/event-log';
+import type { OpenProject } from './open-project';
+import { type StoreScope, scopeStore } from './scoped-store';
+
+/** What a command hands to {@link startGateway}. */
+export interface GatewayParts {
+  project: OpenProject;
+  runtime: SandboxRuntime;
+  providers: Record<string, LlmProvider>;
+  channels: ChannelAdapter[];
+  /** Which durable work this process takes over at start. */
+  scope: StoreScope;
+  /** Retry failed turns on the gateway's schedule; terminal conversations fail fast instead. */
+  retries: boolean;
+  plugins?: Plugin[];
+}
+
+/** A started gateway and how to stop everything it holds. */
+export interface RunningGateway {
+  gateway: Gateway;
+  /** Stops intake, waits up to `graceMs` for running turns, then closes the sandboxes. Idempotent. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Builds the gateway from the project's parts, records its events in the log, and starts it. */
+export async function startGateway(parts: GatewayParts): Promise<RunningGateway> {
+  const { project } = parts;
+  const { createGateway } = await import('@ngb/core');
+  const settings = project.config.gateway;
+  const gateway = createGateway({
+    store: scopeStore(project.store, parts.scope),
+    runtime: parts.runtime,
+    providers: parts.providers,
+    channels: parts.channels,
+    plugins: (parts.plugins ?? []).map((plugin) => ({ plugin })),
+    logger: project.logger.child('gateway'),
+    agentsDirectory: project.paths.agentsDir,
+    maxConcurrentTurns: settings.maxConcurrentTurns,
+    maxSteps: settings.maxSteps,
+    maxTurnTokens: settings.maxTurnTokens,
+    toolTimeoutMs: settings.toolTimeoutSeconds === undefined ? undefined : settings.toolTimeoutSeconds * 1000,
+    ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [] }),
+  });
+  const stopRecording = recordGatewayEvents(gateway.events, project.sink, project.logBase);
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs: number) => {
+    stopping ??= (async () => {
+      try {
+        await gateway.stop({ graceMs });
+      } finally {
+        await parts.runtime.close().catch((error: unknown) => project.logger.warn('closing the sandboxes failed', { error }));
+        stopRecording();
+      }
+    })();
+    return stopping;
+  };
+  try {
+    await gateway.start();
+  } catch (error) {
+    await stop(0).catch(() => undefined);
+    throw error;
+  }
+  return { gateway, stop };
+}

@@ -1,0 +1,31 @@
+interface SchemaNode {
+  type: string;
+  entries?: Record<string, SchemaNode>;
+  wrapped?: SchemaNode;
+  value?: SchemaNode;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The dotted paths of keys in `value` that a valibot object schema does not declare. Loose
+ * objects accept anything; records are followed into their values.
+ */
+export function findUnknownKeys(schema: unknown, value: unknown, path = ''): string[] {
+  let node = schema as SchemaNode;
+  while ((node.type === 'optional' || node.type === 'nullable' || node.type === 'nullish') && node.wrapped) node = node.wrapped;
+  if (!isPlainObject(value)) return [];
+  const join = (key: string) => (path === '' ? key : `${path}.${key}`);
+  if (node.type === 'object' && node.entries) {
+    return Object.entries(value).flatMap(([key, item]) => {
+      const entry = node.entries?.[key];
+      return entry === undefined ? [join(key)] : findUnknownKeys(entry, item, join(key));
+    });
+  }
+  if (node.type === 'record' && node.value) {
+    const valueSchema = node.value;
+    return Object.entries(value).flatMap(([key, item]) => findUnknownKeys(valueSchema, item, join(key)));
+  }
+  return [];
+}

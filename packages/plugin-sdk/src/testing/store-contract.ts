@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { Store } from '../contracts/store';
+import { describeAgentCases } from './store-contract/agents';
+import { describeApprovalCases, describeDestinationCases, describeKvCases } from './store-contract/approvals-destinations-kv';
+import { describeChatCases, describeWiringCases } from './store-contract/chats-wirings';
+import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
+import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
+import { describeMessageSearchCases } from './store-contract/message-search';
+import { describeMessageCases } from './store-contract/messages';
+import { describeSessionCases } from './store-contract/sessions';
+import { describeTaskCases } from './store-contract/tasks';
+import { describeTranscriptCases, describeOutboxCases } from './store-contract/transcript-outbox';
+import { describeTransactionCases } from './store-contract/transactions';
+import { describeUserCases } from './store-contract/users';
+
+export type { StoreContractFactory, StoreContractSeams } from './store-contract/context';
+
+/**
+ * The behaviour every {@link Store} must have: every repository, idempotent inserts, not-found results,
+ * ordering, full-text search with hostile input, and transactions. Call it in a test file of the store's
+ * package; `factory` gets a fresh, empty store per test and must wire the given `now` and `generateId`
+ * into it. The suite closes each store after its test.
+ */
+export function describeStoreContract(name: string, factory: StoreContractFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let current: StoreTestContext | undefined;
+    const context = (): StoreTestContext => {
+      if (current === undefined) throw new Error('[@ngb/plugin-sdk] the store contract context is used outside a test');
+      return current;
+    };
+
+    beforeEach(async () => {
+      const { seams, context: parts } = createSeams();
+      const store: Store = await factory(seams);
+      current = { ...parts, store };
+    });
+
+    afterEach(async () => {
+      await current?.store.close();
+      current = undefined;
+    });
+
+    describeAgentCases(context);
+    describeChatCases(context);
+    describeWiringCases(context);
+    describeUserCases(context);
+    describeSessionCases(context);
+    describeMessageCases(context);
+    describeMessageSearchCases(context);
+    describeInboxCases(context);
+    describeTurnCases(context);
+    describeTranscriptCases(context);
+    describeOutboxCases(context);
+    describeTaskCases(context);
+    describeApprovalCases(context);
+    describeDestinationCases(context);
+    describeKvCases(context);
+    describeTransactionCases(context);
+  });
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { NewOutboxEntry } from '../../contracts/store';
+import type { ContextAccessor } from './context';
+import { expectNotFound, expectTypeError, seedSession, startTime } from './context';
+
+export function describeTranscriptCases(context: ContextAccessor): void {
+  describe('transcript', () => {
+    it('appends entries in order and reads JSON content back unchanged', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
+      const contents = [
+        'plain text',
+        { type: 'tool-call', id: 't1', input: { path: '/workspace/a.txt', lines: [1, 2, 3] } },
+        [{ type: 'text', text: 'a "quoted" \\ value \u{1F600}' }],
+        null,
+        42.5,
+        true,
+      ];
+      const roles = ['user', 'assistant', 'tool', 'assistant', 'tool', 'user'] as const;
+      const entries = contents.map((content, index) => ({ turnId: turn.id, role: roles[index] ?? 'user', content }));
+      const stored = await store.transcript.append(session.id, entries);
+      expect(stored.map((entry) => entry.content)).toEqual(contents);
+      expect(stored.map((entry) => entry.role)).toEqual([...roles]);
+      expect(stored.every((entry) => entry.sessionId === session.id && entry.turnId === turn.id && entry.createdAt === startTime)).toBe(true);
+      expect(await store.transcript.list(session.id)).toEqual(stored);
+      expect(await store.transcript.append(session.id, [])).toEqual([]);
+    });
+
+    it('keeps order across appends and large batches, and keeps the most recent for a limit', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const other = await seedSession(store);
+      await store.transcript.append(session.id, [{ role: 'user', content: 'first' }]);
+      await store.transcript.append(other.session.id, [{ role: 'user', content: 'elsewhere' }]);
+      const many = Array.from({ length: 250 }, (_, index) => ({ role: 'assistant' as const, content: { index } }));
+      await store.transcript.append(session.id, many);
+      const all = await store.transcript.list(session.id);
+      expect(all).toHaveLength(251);
+      expect(all[0]?.content).toBe('first');
+      expect(all.slice(1).map((entry) => (entry.content as { index: number }).index)).toEqual(many.map((_, index) => index));
+      const recent = await store.transcript.list(session.id, { limit: 3 });
+      expect(recent.map((entry) => (entry.content as { index: number }).index)).toEqual([247, 248, 249]);
+      expect(await store.transcript.count(session.id)).toBe(251);
+      expect(await store.transcript.count(other.session.id)).toBe(1);
+    });
+
+    it('clears one session\'s transcript', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const other = await seedSession(store);
+      await store.transcript.append(session.id, [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+      ]);
+      await store.transcript.append(other.session.id, [{ role: 'user', content: 'kept' }]);
+      expect(await store.transcript.clear(session.id)).toBe(2);
+      expect(await store.transcript.list(session.id)).toEqual([]);
+      expect(await store.transcript.count(session.id)).toBe(0);
+      expect(await store.transcript.clear(session.id)).toBe(0);
+      expect(await store.transcript.count(other.session.id)).toBe(1);
+    });
+
+    it('refuses content JSON cannot hold, storing nothing of the batch', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const content of [undefined, 10n, cyclic, () => 1]) {
+        await expectTypeError(
+          store.transcript.append(session.id, [
+            { role: 'user', content: 'fine' },
+            { role: 'assistant', content },
+          ]),
+        );
+      }
+      expect(await store.transcript.count(session.id)).toBe(0);
+    });
+
+    it('refuses unknown sessions and turns', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      await expectNotFound(store.transcript.append('ghost', [{ role: 'user', content: 'x' }]), 'session', 'ghost');
+      await expectNotFound(store.transcript.append(session.id, [{ turnId: 'ghost', role: 'user', content: 'x' }]), 'turn', 'ghost');
+      expect(await store.transcript.count(session.id)).toBe(0);
+    });
+  });
+}
+
+const reply = (key: string, overrides: Partial<NewOutboxEntry> = {}): NewOutboxEntry => ({
+  key,
+  channel: 'telegram',
+  chatId: '-100',
+  text: `reply ${key}`,
+  ...overrides,
+});
+
+export function describeOutboxCases(context: ContextAccessor): void {
+  describe('outbox', () => {
+    it('queues a pending entry', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
+      const input = reply('turn-1:0', { sessionId: session.id, turnId: turn.id, threadId: 'th', replyToPlatformId: '55' });
+      const { entry, inserted } = await store.outbox.enqueue(input);
+      expect(inserted).toBe(true);
+      expect(entry).toEqual({
+        ...input,
+        id: entry.id,
+        status: 'pending',
+        attempts: 0,
+        permanentFailure: false,
+        createdAt: startTime,
+        updatedAt: startTime,
+      });
+      expect(await store.outbox.get(entry.id)).toEqual(entry);
+      expect(await store.outbox.get('ghost')).toBeUndefined();
+    });
+
+    it('is idempotent on key', async () => {
+      const { store } = context();
+      const first = await store.outbox.enqueue(reply('k'));
+      const again = await store.outbox.enqueue(reply('k', { text: 'different text' }));
+      expect(again).toEqual({ entry: first.entry, inserted: false });
+      expect(await store.outbox.listPending()).toHaveLength(1);
+    });
+
+    it('lists pending entries oldest first, filtered by channel and chat, and the chats waiting', async () => {
+      const { store } = context();
+      const a = (await store.outbox.enqueue(reply('a', { chatId: 'c2' }))).entry;
+      const b = (await store.outbox.enqueue(reply('b', { chatId: 'c1' }))).entry;
+      const c = (await store.outbox.enqueue(reply('c', { chatId: 'c2' }))).entry;
+      const d = (await store.outbox.enqueue(reply('d', { channel: 'slack', chatId: 'c1' }))).entry;
+      const ids = async (filter?: { channel?: string; chatId?: string }) => (await store.outbox.listPending(filter)).map((entry) => entry.id);
+      expect(await ids()).toEqual([a.id, b.id, c.id, d.id]);
+      expect(await ids({ channel: 'telegram' })).toEqual([a.id, b.id, c.id]);
+      expect(await ids({ chatId: 'c1' })).toEqual([b.id, d.id]);
+      expect(await ids({ channel: 'telegram', chatId: 'c2' })).toEqual([a.id, c.id]);
+      expect(await store.outbox.pendingChats()).toEqual([
+        { channel: 'telegram', chatId: 'c2' },
+        { channel: 'telegram', chatId: 'c1' },
+        { channel: 'slack', chatId: 'c1' },
+      ]);
+      await store.outbox.markSent(a.id, 'p-1', startTime);
+      await store.outbox.markSent(c.id, 'p-2', startTime);
+      expect(await store.outbox.pendingChats()).toEqual([
+        { channel: 'telegram', chatId: 'c1' },
+        { channel: 'slack', chatId: 'c1' },
+      ]);
+    });
+
+    it('records retries, deliveries and failures', async () => {
+      const { store, advance, now } = context();
+      const entry = (await store.outbox.enqueue(reply('x'))).entry;
+      advance(10);
+      const retried = await store.outbox.bumpAttempt(entry.id, '429 too many requests', now() + 5000);
+      expect(retried).toMatchObject({ status: 'pending', attempts: 1, error: '429 too many requests', nextAttemptAt: now() + 5000, updatedAt: now() });
+      expect((await store.outbox.listPending()).map((item) => item.id)).toEqual([entry.id]);
+      const sent = await store.outbox.markSent(entry.id, 'platform-9', now());
+      expect(sent).toMatchObject({ status: 'sent', platformMessageId: 'platform-9', sentAt: now(), attempts: 1 });
+      expect(await store.outbox.listPending()).toEqual([]);
+
+      const doomed = (await store.outbox.enqueue(reply('y'))).entry;
+      const failed = await store.outbox.markFailed(doomed.id, 'chat not found', { permanent: true });
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, error: 'chat not found', permanentFailure: true });
+      const exhausted = (await store.outbox.enqueue(reply('z'))).entry;
+      await store.outbox.bumpAttempt(exhausted.id, 'timeout', now() + 1);
+      const gaveUp = await store.outbox.markFailed(exhausted.id, 'timeout again', { permanent: false });
+      expect(gaveUp).toMatchObject({ status: 'failed', attempts: 2, error: 'timeout again', permanentFailure: false });
+      expect(await store.outbox.listPending()).toEqual([]);
+      expect(await store.outbox.pendingChats()).toEqual([]);
+    });
+
+    it('refuses unknown ids and references', async () => {
+      const { store } = context();
+      await expectNotFound(store.outbox.markSent('ghost', 'p', 1), 'outbox entry', 'ghost');
+      await expectNotFound(store.outbox.markFailed('ghost', 'e', { permanent: true }), 'outbox entry', 'ghost');
+      await expectNotFound(store.outbox.bumpAttempt('ghost', 'e', 1), 'outbox entry', 'ghost');
+      await expectNotFound(store.outbox.enqueue(reply('q', { sessionId: 'ghost' })), 'session', 'ghost');
+      await expectNotFound(store.outbox.enqueue(reply('r', { turnId: 'ghost' })), 'turn', 'ghost');
+      expect(await store.outbox.listPending()).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { buildSandboxContainerOptions, type SandboxContainerInput } from './docker-container-options';
+
+const input: SandboxContainerInput = {
+  spec: { sessionId: 'telegram:42/thread 7', agentFolder: '/srv/agents/main', agentName: 'Main', isMain: true },
+  image: 'ngb-agent:latest',
+  namespace: 'default',
+  agentFolder: '/srv/agents/main',
+  globalFolder: '/srv/agents/global',
+  extraMounts: [{ hostPath: '/srv/data', containerPath: '/workspace/extra/data', readonly: true }],
+  limits: { memoryMb: 512, cpus: 0.5, pids: 128 },
+  network: 'none',
+  user: '1000:1000',
+  tmpfsSizeMb: 64,
+  nameSuffix: 'abcd1234',
+};
+
+describe('buildSandboxContainerOptions', () => {
+  it('hardens the container by default', () => {
+    const options = buildSandboxContainerOptions(input);
+    expect(options.User).toBe('1000:1000');
+    expect(options.Env).toEqual(['HOME=/tmp', 'LANG=C.UTF-8']);
+    expect(options.HostConfig).toMatchObject({
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777' },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Privileged: false,
+      PidsLimit: 128,
+      Memory: 512 * 1024 * 1024,
+      MemorySwap: 512 * 1024 * 1024,
+      NanoCpus: 500_000_000,
+    });
+    expect(options.HostConfig?.CapAdd).toBeUndefined();
+    expect(options.HostConfig?.Binds).toBeUndefined();
+  });
+
+  it('mounts only the agent folder, the shared folder read-only and the checked extra mounts', () => {
+    expect(buildSandboxContainerOptions(input).HostConfig?.Mounts).toEqual([
+      { Type: 'bind', Source: '/srv/agents/main', Target: '/workspace/agent', ReadOnly: false },
+      { Type: 'bind', Source: '/srv/agents/global', Target: '/workspace/global', ReadOnly: true },
+      { Type: 'bind', Source: '/srv/data', Target: '/workspace/extra/data', ReadOnly: true },
+    ]);
+    expect(buildSandboxContainerOptions({ ...input, globalFolder: undefined, extraMounts: [] }).HostConfig?.Mounts).toHaveLength(1);
+  });
+
+  it('opens the network only for egress', () => {
+    expect(buildSandboxContainerOptions({ ...input, network: 'egress' }).HostConfig?.NetworkMode).toBe('bridge');
+  });
+
+  it('labels the container for orphan cleanup and names it safely', () => {
+    const options = buildSandboxContainerOptions(input);
+    expect(options.Labels).toEqual({ 'ngb.sandbox': 'true', 'ngb.namespace': 'default', 'ngb.session': 'telegram:42/thread 7', 'ngb.agent': 'Main' });
+    expect(options.name).toBe('ngb-default-telegram-42-thread-7-abcd1234');
+    expect(options).toMatchObject({ OpenStdin: true, StdinOnce: false, Tty: false, AttachStdin: true });
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
+import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
+import { buildSandboxProgram } from './__fixtures__/sandbox-program';
+import { createLocalRuntime } from './local-runtime';
+
+let folders: AgentFolders;
+let program: string;
+
+beforeAll(async () => {
+  folders = await createAgentFolders('local');
+  program = await buildSandboxProgram();
+});
+afterAll(() => folders.remove());
+
+async function spec(sessionId: string, extra: Partial<SandboxSpec> = {}): Promise<SandboxSpec> {
+  return { sessionId, agentFolder: await folders.make('agent'), agentName: 'Local', isMain: false, ...extra };
+}
+
+async function reasonOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    return SandboxError.isInstance(error) ? error.reason : `not a SandboxError: ${String(error)}`;
+  }
+}
+
+describe('createLocalRuntime', () => {
+  it('says plainly that it does not isolate', () => {
+    const runtime = createLocalRuntime({ program });
+    expect(runtime).toMatchObject({ name: 'local', isolated: false });
+  });
+
+  it('passes none of the gateway environment to the sandbox unless told to', async () => {
+    process.env.NGB_CANARY_SECRET = 'canary-7f3a-local';
+    const runtime = createLocalRuntime({ program });
+    try {
+      const sandbox = await runtime.acquire(await spec('env'));
+      const result = await sandbox.call('bash', { command: 'env' });
+      expect(JSON.stringify(result.output)).not.toContain('canary-7f3a-local');
+      const custom = createLocalRuntime({ program, env: { PATH: '/usr/bin:/bin', ONLY_THIS: 'yes' } });
+      const other = await custom.acquire(await spec('env-custom'));
+      expect((await other.call('bash', { command: 'echo "$ONLY_THIS"' })).output).toMatchObject({ stdout: 'yes\n' });
+      await custom.close();
+    } finally {
+      delete process.env.NGB_CANARY_SECRET;
+      await runtime.close();
+    }
+  });
+
+  it('refuses extra mounts, bad folders and bad specs before starting anything', async () => {
+    const runtime = createLocalRuntime({ program });
+    try {
+      const mount = { hostPath: folders.base, containerPath: 'data' };
+      expect(await reasonOf(runtime.acquire(await spec('mounts', { mounts: [mount] })))).toBe('mount_refused');
+      expect(await reasonOf(runtime.acquire({ ...(await spec('missing')), agentFolder: `${folders.base}/nope` }))).toBe('invalid_input');
+      expect(await reasonOf(runtime.acquire({ ...(await spec('global')), agentFolder: `${folders.base}/global` }))).toBe('invalid_input');
+      expect(await reasonOf(runtime.acquire({ ...(await spec('relative')), agentFolder: 'agents/main' }))).toBe('invalid_input');
+      expect(await reasonOf(runtime.acquire(await spec('limits', { limits: { pids: -1 } })))).toBe('invalid_input');
+      expect(await reasonOf(runtime.acquire(await spec('')))).toBe('invalid_input');
+      expect(await runtime.list()).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('says how to build the sandbox program when it is missing', async () => {
+    const runtime = createLocalRuntime({ program: `${folders.base}/no-such-bin.js` });
+    const error = await runtime.acquire(await spec('no-program')).catch((caught: unknown) => caught);
+    expect(SandboxError.isInstance(error) && error.reason).toBe('image_missing');
+    expect((error as Error).message).toMatch(/pnpm build/);
+    expect(await runtime.list()).toEqual([]);
+    await runtime.close();
+  });
+
+  it('notices a killed sandbox process: the running call fails and the next call gets a fresh one', async () => {
+    const runtime = createLocalRuntime({ program });
+    try {
+      const sandbox = await runtime.acquire(await spec('killed'));
+      const firstId = sandbox.id;
+      const running = sandbox.call('bash', { command: 'sleep 30' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      process.kill(Number(firstId.slice('pid:'.length)), 'SIGKILL');
+      const error = await running.catch((caught: unknown) => caught);
+      expect(SandboxError.isInstance(error) && error.reason).toBe('crashed');
+      expect((error as Error).message).toMatch(/SIGKILL/);
+      expect((await sandbox.call('bash', { command: 'echo back' })).output).toMatchObject({ stdout: 'back\n' });
+      expect(sandbox.id).not.toBe(firstId);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('rejects options it cannot use, naming the key', () => {
+    expect(() => createLocalRuntime({ maxSandboxes: 0 })).toThrow(/maxSandboxes/);
+    expect(() => createLocalRuntime({ idleTimeoutMs: -5 })).toThrow(/idleTimeoutMs/);
+  });
+});

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, NgbError } from '@ngb/plugin-sdk';
+import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
+import Database from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BetterSqliteDatabase } from './group-commit-driver';
+import { createSqliteStore } from './index';
+import { migrateToLatest } from './migrate';
+import { sqliteMigrations } from './migrations/index';
+import { createSqliteDialect } from './sqlite-dialect';
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'ngb-store-migrations-'));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+function appliedMigrations(path: string): string[] {
+  const database = new Database(path, { readonly: true });
+  try {
+    return (database.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
+  } finally {
+    database.close();
+  }
+}
+
+describe('migrations', () => {
+  it('creates the schema on first open and does nothing on the next', async () => {
+    const path = join(directory, 'ngb.db');
+    const firstLogger = createRecordingLogger();
+    const first = await createSqliteStore({ path, logger: firstLogger });
+    const agent = await first.agents.create({ folder: 'main', name: 'Main', isMain: true });
+    await first.close();
+    expect(firstLogger.lines.filter((line) => line.message.includes('applied migration')).map((line) => line.fields?.migration)).toEqual(
+      Object.keys(sqliteMigrations),
+    );
+
+    const secondLogger = createRecordingLogger();
+    const second = await createSqliteStore({ path, logger: secondLogger });
+    expect(secondLogger.lines.filter((line) => line.message.includes('applied migration'))).toEqual([]);
+    expect(await second.agents.get(agent.id)).toEqual(agent);
+    await second.close();
+    expect(appliedMigrations(path)).toEqual(Object.keys(sqliteMigrations));
+  });
+
+  it('refuses a database written by a newer version, naming the unknown migration', async () => {
+    const path = join(directory, 'future.db');
+    await (await createSqliteStore({ path })).close();
+    const database = new Database(path);
+    database.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('9999_from_the_future', new Date(0).toISOString());
+    database.close();
+    const error = await createSqliteStore({ path }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toMatch(/newer @ngb\/store.*9999_from_the_future/);
+    expect((error as ConfigError).key).toBe('path');
+  });
+
+  it('runs each migration atomically: a failing one leaves no trace', async () => {
+    const database = new Database(':memory:') as unknown as BetterSqliteDatabase;
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(database, true) });
+    const broken = {
+      ...sqliteMigrations,
+      '0002_broken': {
+        async up(migrationDb: Kysely<unknown>) {
+          await sql`CREATE TABLE half_done (id TEXT)`.execute(migrationDb);
+          await sql`THIS IS NOT SQL`.execute(migrationDb);
+        },
+      },
+    };
+    const error = await migrateToLatest(db, broken, createRecordingLogger(), 'memory').then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(NgbError.isInstance(error) && error.code === 'store_migration_failed').toBe(true);
+    expect((error as Error).message).toContain('0002_broken');
+    const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db);
+    const names = tables.rows.map((row) => row.name);
+    expect(names).toContain('agents');
+    expect(names).not.toContain('half_done');
+    const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+    expect(applied.rows.map((row) => row.name)).toEqual(['0001_initial']);
+    await db.destroy();
+  });
+});
