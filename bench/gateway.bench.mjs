@@ -29,14 +29,40 @@ async function setup({ maxConcurrentTurns = 5 } = {}) {
   const llm = await createFakeLlmServer({ acceptAnyModel: true });
   const inner = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'k', model: 'fake-model', maxRetries: 0 });
   const requestTimes = [];
-  const provider = { ...inner, doStream: (request) => (requestTimes.push(performance.now()), inner.doStream(request)) };
+  const provider = {
+    ...inner,
+    doStream: (request) => {
+      requestTimes.push(performance.now());
+      return inner.doStream(request);
+    },
+  };
   const channel = createRecordingChannel({ name: 'fake' });
-  const gateway = createGateway({ store, runtime: noSandbox, providers: { default: provider }, channels: [channel], agentsDirectory: directory, maxConcurrentTurns });
+  const gateway = createGateway({
+    store,
+    runtime: noSandbox,
+    providers: { default: provider },
+    channels: [channel],
+    agentsDirectory: directory,
+    maxConcurrentTurns,
+  });
   await gateway.start();
   const agent = await store.agents.create({ folder: 'andy', name: 'andy', isMain: true, assistantName: 'Andy' });
   const wire = async (chatId, extra = {}) => {
-    const chat = await store.chats.upsert({ channel: 'fake', platformChatId: chatId, name: chatId, isGroup: extra.isGroup ?? false, status: 'active', unknownSenderPolicy: 'public' });
-    await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: extra.engage ?? 'always', sessionMode: 'shared', accumulate: extra.accumulate ?? false });
+    const chat = await store.chats.upsert({
+      channel: 'fake',
+      platformChatId: chatId,
+      name: chatId,
+      isGroup: extra.isGroup ?? false,
+      status: 'active',
+      unknownSenderPolicy: 'public',
+    });
+    await store.wirings.add({
+      chatId: chat.id,
+      agentId: agent.id,
+      engage: extra.engage ?? 'always',
+      sessionMode: 'shared',
+      accumulate: extra.accumulate ?? false,
+    });
   };
   const close = async () => {
     await gateway.stop({ graceMs: 1000 });
@@ -79,7 +105,8 @@ async function ingest() {
   const count = 10_000;
   for (let index = 0; index < 500; index += 1) await bench.gateway.receive(message('group', `warm ${index}`, { isGroup: true }));
   const started = performance.now();
-  for (let index = 0; index < count; index += 1) await bench.gateway.receive(message('group', `chatter ${index}`, { isGroup: true, sender: `u${index % 50}` }));
+  for (let index = 0; index < count; index += 1)
+    await bench.gateway.receive(message('group', `chatter ${index}`, { isGroup: true, sender: `u${index % 50}` }));
   const elapsed = performance.now() - started;
   await bench.close();
   return { count, elapsed, rate: (count / elapsed) * 1000 };
@@ -110,8 +137,10 @@ async function soak() {
   clearInterval(sampler);
   const texts = bench.channel.sent.map((sent) => sent.message.text);
   const expected = new Set();
-  for (let index = 0; index < sessions; index += 1) for (let turn = 0; turn < perSession; turn += 1) expected.add(`echo: m${index}-${turn}`);
-  const answeredOnce = texts.length === expected.size && new Set(texts).size === texts.length && texts.every((text) => expected.has(text));
+  for (let index = 0; index < sessions; index += 1)
+    for (let turn = 0; turn < perSession; turn += 1) expected.add(`echo: m${index}-${turn}`);
+  const answeredOnce =
+    texts.length === expected.size && new Set(texts).size === texts.length && texts.every((text) => expected.has(text));
   await bench.close();
   return { messages: sessions * perSession, replies: texts.length, answeredOnce, elapsed, peakRssMb: peakRss / 2 ** 20 };
 }

@@ -26,7 +26,8 @@ export function machine() {
  * Replaces (or appends) the section `## <title>` of docs/benchmarks.md with `body`.
  */
 export function writeSection(title, body) {
-  const header = '# Benchmarks\n\nMeasured with `pnpm bench` (after `pnpm build`). Each section is rewritten by its benchmark; numbers are from one run on the machine named in the section.\n';
+  const header =
+    '# Benchmarks\n\nMeasured with `pnpm bench` (after `pnpm build`). Each section is rewritten by its benchmark; numbers are from one run on the machine named in the section.\n';
   let text = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : header;
   const heading = `## ${title}`;
   const section = `${heading}\n\n${body.trim()}\n`;

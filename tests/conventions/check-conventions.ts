@@ -28,7 +28,8 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-const isTestFile = (path: string) => /\.test\.[mc]?[jt]sx?$/.test(path) || path.includes('/src/testing/') || path.includes('/__tests__/');
+const isTestFile = (path: string) =>
+  /\.test\.[mc]?[jt]sx?$/.test(path) || path.includes('/src/testing/') || path.includes('/__tests__/');
 // A program's entry file (src/bin.ts, src/bin/*.ts) may read the environment; libraries may not.
 const isProgramEntry = (path: string) => /\/src\/bin(\.ts|\/)/.test(path);
 
@@ -97,7 +98,10 @@ export function checkDependencyRule(root: string, packageDirectory: string, isLi
       if (name === manifest.name) continue;
       const devOnly = !manifest.dependencies?.[name];
       if (!declared.has(name) || (devOnly && !isTestFile(file))) {
-        violations.push({ file: relative(root, file), rule: `imports ${name}, which package.json does not list in dependencies` });
+        violations.push({
+          file: relative(root, file),
+          rule: `imports ${name}, which package.json does not list in dependencies`,
+        });
       }
     }
   }

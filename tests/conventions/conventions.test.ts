@@ -43,14 +43,24 @@ describe('the conventions check fails when a rule is broken', () => {
   };
   mkdirSync(join(scratch, 'apps'), { recursive: true });
   writePackage('packages', 'good', goodManifest, goodFiles);
-  writePackage('packages', 'bad', { ...goodManifest, name: '@ngb/bad', exports: { '.': { import: './dist/index.js', types: './x' } }, files: ['src'] }, {
-    'README.md': '',
-    'tsconfig.json': '{}',
-    'src/index.ts': "export * from './a';\n",
-    'src/a.ts': "export const a = process.env.TOKEN;\nconsole.log(a);\nimport { createGateway } from '@ngb/core';\n",
-    'src/a.test.ts': 'console.log(process.env.CI);\n',
-  });
-  writePackage('packages', 'leaky', { ...goodManifest, name: '@ngb/leaky', dependencies: { '@ngb/core': '*', '@ngb/testing': '*' } }, goodFiles);
+  writePackage(
+    'packages',
+    'bad',
+    { ...goodManifest, name: '@ngb/bad', exports: { '.': { import: './dist/index.js', types: './x' } }, files: ['src'] },
+    {
+      'README.md': '',
+      'tsconfig.json': '{}',
+      'src/index.ts': "export * from './a';\n",
+      'src/a.ts': "export const a = process.env.TOKEN;\nconsole.log(a);\nimport { createGateway } from '@ngb/core';\n",
+      'src/a.test.ts': 'console.log(process.env.CI);\n',
+    },
+  );
+  writePackage(
+    'packages',
+    'leaky',
+    { ...goodManifest, name: '@ngb/leaky', dependencies: { '@ngb/core': '*', '@ngb/testing': '*' } },
+    goodFiles,
+  );
 
   const violations = checkWorkspace(scratch);
   const lines = format(violations);

@@ -16,14 +16,17 @@ async function withOwner() {
   return main;
 }
 
-const sentTo = (chatId: string) => harness.channel.sent.filter((sent) => sent.address.chatId === chatId).map((sent) => sent.message.text);
+const sentTo = (chatId: string) =>
+  harness.channel.sent.filter((sent) => sent.address.chatId === chatId).map((sent) => sent.message.text);
 const codeIn = (text: string | undefined) => /\/approve ([A-Z0-9]+)/.exec(text ?? '')?.[1] ?? '';
 
 describe('unknown chats', () => {
   it('stores a message of an unknown chat and starts nothing unless the bot is addressed', async () => {
     await withOwner();
     await harness.say('just chatting', { chatId: 'g1', isGroup: true, sender: 'bob' });
-    expect(await harness.store.messages.listForChat((await harness.store.chats.getByPlatformId('fake', 'g1'))?.id ?? '')).toHaveLength(1);
+    expect(
+      await harness.store.messages.listForChat((await harness.store.chats.getByPlatformId('fake', 'g1'))?.id ?? ''),
+    ).toHaveLength(1);
     expect(harness.texts()).toEqual([]);
     expect(harness.llm.requests()).toEqual([]);
   });
@@ -56,7 +59,10 @@ describe('unknown chats', () => {
     await harness.say('@Andy hi', { chatId: 'g3', isGroup: true, sender: 'eve' });
     await harness.say(`/approve ${codeIn(sentTo('owner-dm')[0])}`, { chatId: 'owner-dm', sender: 'mallory' });
     await harness.say('/approve NOPE1234', { chatId: 'owner-dm', sender: 'owner' });
-    expect(sentTo('owner-dm').slice(1)).toEqual(['/approve is for the owner only.', 'No pending request has the code "NOPE1234".']);
+    expect(sentTo('owner-dm').slice(1)).toEqual([
+      '/approve is for the owner only.',
+      'No pending request has the code "NOPE1234".',
+    ]);
     expect((await harness.store.chats.getByPlatformId('fake', 'g3'))?.status).toBe('pending');
   });
 });
@@ -105,13 +111,16 @@ describe('unknown senders and roles', () => {
 });
 
 describe('admin commands', () => {
-  it.each(['/clear', '/compact', '/cost', '/cost@andy_bot'])('%s from a non-admin gets a one-line refusal and never reaches the model', async (command) => {
-    const agent = await harness.addAgent('andy');
-    await harness.addChat('c1', { agent });
-    await harness.say(command, { chatId: 'c1', sender: 'someone' });
-    expect(harness.texts()).toEqual([`/${command.slice(1).split('@')[0]} is for admins only.`]);
-    expect(harness.llm.requests()).toEqual([]);
-  });
+  it.each(['/clear', '/compact', '/cost', '/cost@andy_bot'])(
+    '%s from a non-admin gets a one-line refusal and never reaches the model',
+    async (command) => {
+      const agent = await harness.addAgent('andy');
+      await harness.addChat('c1', { agent });
+      await harness.say(command, { chatId: 'c1', sender: 'someone' });
+      expect(harness.texts()).toEqual([`/${command.slice(1).split('@')[0]} is for admins only.`]);
+      expect(harness.llm.requests()).toEqual([]);
+    },
+  );
 
   it('/cost and /clear work for an admin', async () => {
     const agent = await harness.addAgent('andy');

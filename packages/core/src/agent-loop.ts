@@ -84,7 +84,11 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
   const added: LlmMessage[] = messages.length > 0 ? [messages[messages.length - 1] as LlmMessage] : [];
   const usage: TurnUsage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
   const toolsByName = new Map(input.tools.map((tool) => [tool.name, tool]));
-  const definitions = input.tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
+  const definitions = input.tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: tool.inputSchema,
+  }));
   const price = input.price(input.agent.model.model);
   let finalText = '';
 
@@ -120,7 +124,8 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
         if (price) usage.costUsd += (part.inputTokens * price.input + part.outputTokens * price.output) / 1_000_000;
       }
     }
-    const assistant: LlmMessage = toolCalls.length > 0 ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text };
+    const assistant: LlmMessage =
+      toolCalls.length > 0 ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text };
     messages.push(assistant);
     added.push(assistant);
     if (text.trim() !== '') finalText = text;
@@ -140,12 +145,22 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
         isError: result.isError === true,
         output: result.output.slice(0, 2000),
       });
-      const toolMessage: LlmMessage = { role: 'tool', toolCallId: call.id, content: result.output, isError: result.isError === true };
+      const toolMessage: LlmMessage = {
+        role: 'tool',
+        toolCallId: call.id,
+        content: result.output,
+        isError: result.isError === true,
+      };
       messages.push(toolMessage);
       added.push(toolMessage);
     }
     if (usage.inputTokens + usage.outputTokens > input.limits.maxTurnTokens) {
-      return { added, finalText: `Stopped: this turn used more than ${input.limits.maxTurnTokens} tokens.`, stoppedBy: 'tokens', usage };
+      return {
+        added,
+        finalText: `Stopped: this turn used more than ${input.limits.maxTurnTokens} tokens.`,
+        stoppedBy: 'tokens',
+        usage,
+      };
     }
   }
   return { added, finalText: `Stopped after ${input.limits.maxSteps} steps without a final answer.`, stoppedBy: 'steps', usage };

@@ -8,7 +8,9 @@ async function approvalsAddress(context: GatewayContext): Promise<Address | unde
   if (context.settings.approvalsAddress) return context.settings.approvalsAddress;
   const main = (await context.store.agents.list()).find((agent) => agent.isMain);
   if (!main) return undefined;
-  const chats = await Promise.all((await context.store.wirings.listForAgent(main.id)).map((wiring) => context.store.chats.get(wiring.chatId)));
+  const chats = await Promise.all(
+    (await context.store.wirings.listForAgent(main.id)).map((wiring) => context.store.chats.get(wiring.chatId)),
+  );
   const known = chats.filter((chat): chat is Chat => chat !== undefined && chat.status === 'active' && chat.channel !== 'agent');
   const chat = known.find((candidate) => !candidate.isGroup) ?? known[0];
   return chat ? { channel: chat.channel, chatId: chat.platformChatId } : undefined;
@@ -76,12 +78,19 @@ export async function resolveApproval(
     // Approving a chat lets the person who asked in; other members of a group need their own approval.
     const updated = await store.chats.update(
       chat.id,
-      decision === 'approved' ? { status: 'active', unknownSenderPolicy: chat.isGroup ? 'request_approval' : 'strict' } : { status: 'denied' },
+      decision === 'approved'
+        ? { status: 'active', unknownSenderPolicy: chat.isGroup ? 'request_approval' : 'strict' }
+        : { status: 'denied' },
     );
     if (decision === 'approved' && (await store.wirings.listForChat(chat.id)).length === 0) {
       const main = (await store.agents.list()).find((agent) => agent.isMain);
       if (main) {
-        await store.wirings.add({ chatId: chat.id, agentId: main.id, engage: chat.isGroup ? 'mention' : 'always', sessionMode: 'shared' });
+        await store.wirings.add({
+          chatId: chat.id,
+          agentId: main.id,
+          engage: chat.isGroup ? 'mention' : 'always',
+          sessionMode: 'shared',
+        });
       }
     }
     Object.assign(chat, updated);

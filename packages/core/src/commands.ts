@@ -37,13 +37,19 @@ interface CommandInput {
 export async function handleCommand(context: GatewayContext, input: CommandInput): Promise<void> {
   const { command, chat, roles, message, wirings } = input;
   const address = { channel: chat.channel, chatId: chat.platformChatId, threadId: message.threadId };
-  const reply = (text: string) => enqueueText(context, address, text, `command:${message.id}`, { replyTo: message.platformMessageId });
+  const reply = (text: string) =>
+    enqueueText(context, address, text, `command:${message.id}`, { replyTo: message.platformMessageId });
   context.bus.emit({ type: 'message.dropped', messageId: message.id, reason: `command /${command.name}` });
 
   if (command.name === 'approve' || command.name === 'deny') {
     if (!roles.some((role) => role.role === 'owner')) return reply(`/${command.name} is for the owner only.`);
     try {
-      const approval = await resolveApproval(context, command.argument, command.name === 'approve' ? 'approved' : 'denied', input.reroute);
+      const approval = await resolveApproval(
+        context,
+        command.argument,
+        command.name === 'approve' ? 'approved' : 'denied',
+        input.reroute,
+      );
       return reply(`${approval.status === 'approved' ? 'Approved' : 'Denied'} (${approval.kind} ${approval.code}).`);
     } catch (error) {
       return reply(NgbError.isInstance(error) ? `No pending request has the code "${command.argument}".` : 'That did not work.');
@@ -73,7 +79,9 @@ export async function handleCommand(context: GatewayContext, input: CommandInput
         }),
         { input: 0, output: 0, cost: 0 },
       );
-      lines.push(`${name}: ${turns.length} turns, ${total.input} input + ${total.output} output tokens, $${total.cost.toFixed(4)}.`);
+      lines.push(
+        `${name}: ${turns.length} turns, ${total.input} input + ${total.output} output tokens, $${total.cost.toFixed(4)}.`,
+      );
     } else {
       lines.push(`${name}: ${await compactSession(context, session.id, agent?.model.provider)}`);
     }
@@ -101,7 +109,9 @@ async function compactSession(context: GatewayContext, sessionId: string, provid
   }
   await context.store.transaction(async (tx) => {
     await tx.transcript.clear(sessionId);
-    await tx.transcript.append(sessionId, [{ role: 'user', content: { role: 'user', content: `Summary of the earlier conversation:\n${summary}` } }]);
+    await tx.transcript.append(sessionId, [
+      { role: 'user', content: { role: 'user', content: `Summary of the earlier conversation:\n${summary}` } },
+    ]);
   });
   return `compacted ${entries.length} entries into a summary.`;
 }

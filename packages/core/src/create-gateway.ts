@@ -20,8 +20,8 @@ import { createHostTools } from './host-tools';
 import { loadPlugins, type PluginEntry } from './plugin-host';
 import { ingest, route } from './router';
 import { createSandboxTools } from './sandbox-tools';
-import { createSessionQueue } from './session-queue';
 import { createScheduler } from './scheduler';
+import { createSessionQueue } from './session-queue';
 import { createTaskTools } from './task-tools';
 import { runSessionTurn } from './turn-runner';
 
@@ -125,7 +125,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       runSessionTurn(
         context,
         sessionId,
-        (turn) => [...sandboxTools, ...createHostTools(context, turn), ...createTaskTools(context, turn), ...context.plugins.tools],
+        (turn) => [
+          ...sandboxTools,
+          ...createHostTools(context, turn),
+          ...createTaskTools(context, turn),
+          ...context.plugins.tools,
+        ],
         stopController.signal,
       ),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
@@ -167,7 +172,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       Object.assign(context, { plugins });
       for (const [name, provider] of plugins.providers) context.providers.set(name, provider);
       for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
-        if (channels.has(channel.name)) throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
+        if (channels.has(channel.name))
+          throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
         channels.set(channel.name, channel);
       }
       accepting = true;
@@ -185,7 +191,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async stop({ graceMs = 10_000 } = {}) {
       accepting = false;
-      for (const channel of channels.values()) await channel.stop().catch((error: unknown) => logger.warn('channel stop failed', { error }));
+      for (const channel of channels.values())
+        await channel.stop().catch((error: unknown) => logger.warn('channel stop failed', { error }));
       let timer: ReturnType<Clock['setTimeout']> | undefined;
       await Promise.race([
         queue.drain(),
@@ -221,4 +228,3 @@ export function createGateway(options: GatewayOptions): Gateway {
     queueState: () => ({ running: queue.running(), waiting: queue.waiting() }),
   };
 }
-

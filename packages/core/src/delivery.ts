@@ -27,10 +27,13 @@ export function createDelivery(context: GatewayContext): Delivery {
     if (existing !== undefined) context.clock.clearTimeout(existing);
     timers.set(
       key,
-      context.clock.setTimeout(() => {
-        timers.delete(key);
-        kick(channel, chatId);
-      }, Math.max(0, at - context.clock.now())),
+      context.clock.setTimeout(
+        () => {
+          timers.delete(key);
+          kick(channel, chatId);
+        },
+        Math.max(0, at - context.clock.now()),
+      ),
     );
   };
 
@@ -55,7 +58,14 @@ export function createDelivery(context: GatewayContext): Delivery {
     const changed = await context.plugins.sending(address, { text: entry.text, replyTo: entry.replyToPlatformId });
     if (changed === false) {
       await store.outbox.markFailed(entry.id, 'cancelled by a plugin', { permanent: true });
-      bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: 'cancelled by a plugin', permanent: true });
+      bus.emit({
+        type: 'delivery.failed',
+        outboxId: entry.id,
+        channel: entry.channel,
+        chatId: entry.chatId,
+        error: 'cancelled by a plugin',
+        permanent: true,
+      });
       return true;
     }
     const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
@@ -73,7 +83,14 @@ export function createDelivery(context: GatewayContext): Delivery {
       }
       chunksSent.delete(entry.id);
       await store.outbox.markSent(entry.id, progress.firstId ?? '', clock.now());
-      bus.emit({ type: 'delivery.sent', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, platformMessageId: progress.firstId ?? '', chunks: chunks.length });
+      bus.emit({
+        type: 'delivery.sent',
+        outboxId: entry.id,
+        channel: entry.channel,
+        chatId: entry.chatId,
+        platformMessageId: progress.firstId ?? '',
+        chunks: chunks.length,
+      });
       return true;
     } catch (error) {
       const retryable = ChannelApiError.isInstance(error) ? error.retryable : true;
@@ -83,13 +100,27 @@ export function createDelivery(context: GatewayContext): Delivery {
       if (retryable && delay !== undefined && !stopped) {
         const nextAttemptAt = clock.now() + Math.max(delay, retryAfter);
         await store.outbox.bumpAttempt(entry.id, text, nextAttemptAt);
-        bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: text, permanent: false });
+        bus.emit({
+          type: 'delivery.failed',
+          outboxId: entry.id,
+          channel: entry.channel,
+          chatId: entry.chatId,
+          error: text,
+          permanent: false,
+        });
         schedule(entry.channel, entry.chatId, nextAttemptAt);
         return false;
       }
       chunksSent.delete(entry.id);
       await store.outbox.markFailed(entry.id, text, { permanent: true });
-      bus.emit({ type: 'delivery.failed', outboxId: entry.id, channel: entry.channel, chatId: entry.chatId, error: text, permanent: true });
+      bus.emit({
+        type: 'delivery.failed',
+        outboxId: entry.id,
+        channel: entry.channel,
+        chatId: entry.chatId,
+        error: text,
+        permanent: true,
+      });
       context.logger.error('delivery failed for good', { outboxId: entry.id, error: text });
       return true;
     }

@@ -15,7 +15,12 @@ export function mentionTrigger(assistantName: string): RegExp {
  * `pattern` wirings match their regex (case-insensitive); `mention` wirings need the platform's
  * mention flag or the text to start with `@<assistant name>`.
  */
-export function shouldEngage(wiring: Wiring, agent: Agent, chat: Pick<Chat, 'isGroup'>, message: Pick<InboundMessage, 'text' | 'mentionsBot'>): boolean {
+export function shouldEngage(
+  wiring: Wiring,
+  agent: Agent,
+  chat: Pick<Chat, 'isGroup'>,
+  message: Pick<InboundMessage, 'text' | 'mentionsBot'>,
+): boolean {
   if (!chat.isGroup) return true;
   switch (wiring.engage) {
     case 'always':
@@ -41,7 +46,12 @@ export type AccessDecision = 'allow' | 'deny' | 'request';
  * Who may talk to an agent: owners and admins always; members of the agent always; everyone else
  * by the chat's unknown-sender policy (`public` allows, `strict` denies, `request_approval` asks the owner).
  */
-export function decideAccess(input: { chat: Pick<Chat, 'unknownSenderPolicy'>; roles: readonly UserRole[]; agentId: string; isMember: boolean }): AccessDecision {
+export function decideAccess(input: {
+  chat: Pick<Chat, 'unknownSenderPolicy'>;
+  roles: readonly UserRole[];
+  agentId: string;
+  isMember: boolean;
+}): AccessDecision {
   if (isAdminOf(input.roles, input.agentId) || input.isMember) return 'allow';
   switch (input.chat.unknownSenderPolicy) {
     case 'public':

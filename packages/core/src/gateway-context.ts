@@ -43,5 +43,8 @@ export const agentChannel = 'agent';
 
 /** A short one-time code for approvals, from the injected id generator. */
 export function approvalCode(generateId: () => string): string {
-  return generateId().replace(/[^A-Za-z0-9]/g, '').slice(-8).toUpperCase();
+  return generateId()
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(-8)
+    .toUpperCase();
 }

@@ -36,7 +36,12 @@ describe('host tools', () => {
       ['c1', 'to origin'],
       ['team-chat', 'to team'],
     ]);
-    expect(toolResults(harness)).toEqual(['sent', 'sent', 'Error: unknown destination "nowhere"', 'Error: "helper" is an agent: use send_to_agent']);
+    expect(toolResults(harness)).toEqual([
+      'sent',
+      'sent',
+      'Error: unknown destination "nowhere"',
+      'Error: "helper" is an agent: use send_to_agent',
+    ]);
   });
 
   it('send_to_agent reaches the other agent and its answer comes back', async () => {
@@ -95,7 +100,10 @@ describe('host tools', () => {
 
   it('register_chat by the main agent allows and wires the chat', async () => {
     harness = await createHarness({
-      script: [call('register_chat', { channel: 'fake', chatId: 'new-chat', isGroup: true, unknown_sender_policy: 'public' }), { type: 'reply', text: 'ok' }],
+      script: [
+        call('register_chat', { channel: 'fake', chatId: 'new-chat', isGroup: true, unknown_sender_policy: 'public' }),
+        { type: 'reply', text: 'ok' },
+      ],
     });
     const main = await harness.addAgent('main', { isMain: true, assistantName: 'Andy' });
     await harness.addChat('c1', { agent: main });

@@ -24,7 +24,8 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
       if (input.destination !== undefined) {
         const found = await store.destinations.get(turn.agent.id, input.destination);
         if (!found) return { output: `unknown destination "${input.destination}"`, isError: true };
-        if (found.target.type !== 'chat') return { output: `"${input.destination}" is an agent: use send_to_agent`, isError: true };
+        if (found.target.type !== 'chat')
+          return { output: `"${input.destination}" is an agent: use send_to_agent`, isError: true };
         const chat = await store.chats.get(found.target.chatId);
         if (!chat) return { output: `destination "${input.destination}" points at a chat that no longer exists`, isError: true };
         address = { channel: chat.channel, chatId: chat.platformChatId };
@@ -43,12 +44,20 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
     where: 'host',
     async execute(input) {
       const found = await store.destinations.get(turn.agent.id, input.destination);
-      if (!found || found.target.type !== 'agent') return { output: `unknown agent destination "${input.destination}"`, isError: true };
+      if (!found || found.target.type !== 'agent')
+        return { output: `unknown agent destination "${input.destination}"`, isError: true };
       const hop = turn.hop + 1;
       if (hop > context.settings.hopLimit) {
         return { output: `not sent: the hop limit (${context.settings.hopLimit}) between agents was reached`, isError: true };
       }
-      await deliverToAgent(context, { fromAgentId: turn.agent.id, fromSessionId: turn.session.id, toAgentId: found.target.agentId, text: input.text, key: nextKey(), hop });
+      await deliverToAgent(context, {
+        fromAgentId: turn.agent.id,
+        fromSessionId: turn.session.id,
+        toAgentId: found.target.agentId,
+        text: input.text,
+        key: nextKey(),
+        hop,
+      });
       return { output: 'sent' };
     },
   });
@@ -74,7 +83,8 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
         unknown_sender_policy: {
           type: 'string',
           enum: ['strict', 'request_approval', 'public'],
-          description: 'Who else may talk: strict (only members), request_approval (ask the owner; default), public (anyone in the chat).',
+          description:
+            'Who else may talk: strict (only members), request_approval (ask the owner; default), public (anyone in the chat).',
         },
       },
       required: ['channel', 'chatId'],
@@ -85,11 +95,25 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
       const agent = input.agent ? await store.agents.getByFolder(input.agent) : turn.agent;
       if (!agent) return { output: `unknown agent "${input.agent}"`, isError: true };
       const isGroup = input.isGroup ?? false;
-      const chat = await store.chats.upsert({ channel: input.channel, platformChatId: input.chatId, name: input.name ?? input.chatId, isGroup });
-      await store.chats.update(chat.id, { status: 'active', unknownSenderPolicy: input.unknown_sender_policy ?? 'request_approval' });
+      const chat = await store.chats.upsert({
+        channel: input.channel,
+        platformChatId: input.chatId,
+        name: input.name ?? input.chatId,
+        isGroup,
+      });
+      await store.chats.update(chat.id, {
+        status: 'active',
+        unknownSenderPolicy: input.unknown_sender_policy ?? 'request_approval',
+      });
       const wired = (await store.wirings.listForChat(chat.id)).some((wiring) => wiring.agentId === agent.id);
       try {
-        if (!wired) await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: isGroup ? 'mention' : 'always', sessionMode: 'shared' });
+        if (!wired)
+          await store.wirings.add({
+            chatId: chat.id,
+            agentId: agent.id,
+            engage: isGroup ? 'mention' : 'always',
+            sessionMode: 'shared',
+          });
       } catch (error) {
         if (ConfigError.isInstance(error)) return { output: error.message, isError: true };
         throw error;
@@ -107,7 +131,15 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
  */
 export async function deliverToAgent(
   context: GatewayContext,
-  message: { fromAgentId: string; fromSessionId: string; toAgentId: string; toSessionId?: string; text: string; key: string; hop: number },
+  message: {
+    fromAgentId: string;
+    fromSessionId: string;
+    toAgentId: string;
+    toSessionId?: string;
+    text: string;
+    key: string;
+    hop: number;
+  },
 ): Promise<void> {
   const { store } = context;
   const from = await store.agents.get(message.fromAgentId);
@@ -134,7 +166,13 @@ export async function deliverToAgent(
     (message.toSessionId ? await store.sessions.get(message.toSessionId) : undefined) ??
     (await store.sessions.getOrCreate({ agentId: message.toAgentId, chatId: chat.id, threadId: null })).session;
   await store.inbox.add({ sessionId: session.id, messageId: stored.id, kind: 'message' });
-  context.bus.emit({ type: 'message.routed', messageId: stored.id, agentId: message.toAgentId, sessionId: session.id, kind: 'message' });
+  context.bus.emit({
+    type: 'message.routed',
+    messageId: stored.id,
+    agentId: message.toAgentId,
+    sessionId: session.id,
+    kind: 'message',
+  });
   context.queue.wake(session.id, 'message');
 }
 
@@ -143,7 +181,10 @@ export async function deliverToAgent(
  * back into the asking session, unless the hop limit is reached.
  * @returns a receipt id
  */
-export async function deliverAgentReply(context: GatewayContext, entry: { key: string; chatId: string; text: string; sessionId?: string }): Promise<string> {
+export async function deliverAgentReply(
+  context: GatewayContext,
+  entry: { key: string; chatId: string; text: string; sessionId?: string },
+): Promise<string> {
   const hop = ((await context.store.kv.get('hops', entry.key)) as number | undefined) ?? 1;
   const target = await context.store.sessions.get(entry.chatId);
   const fromSession = entry.sessionId ? await context.store.sessions.get(entry.sessionId) : undefined;
@@ -152,6 +193,14 @@ export async function deliverAgentReply(context: GatewayContext, entry: { key: s
     context.bus.emit({ type: 'message.dropped', reason: `agent reply not delivered: hop limit ${context.settings.hopLimit}` });
     return 'dropped:hop-limit';
   }
-  await deliverToAgent(context, { fromAgentId: fromSession.agentId, fromSessionId: fromSession.id, toAgentId: target.agentId, toSessionId: target.id, text: entry.text, key: entry.key, hop: hop + 1 });
+  await deliverToAgent(context, {
+    fromAgentId: fromSession.agentId,
+    fromSessionId: fromSession.id,
+    toAgentId: target.agentId,
+    toSessionId: target.id,
+    text: entry.text,
+    key: entry.key,
+    hop: hop + 1,
+  });
   return `agent:${entry.key}`;
 }

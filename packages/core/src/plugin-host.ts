@@ -1,10 +1,10 @@
 import {
   type Address,
   type ChannelAdapter,
-  ConfigError,
   type Clock,
-  type LlmProvider,
+  ConfigError,
   type InboundMessage,
+  type LlmProvider,
   type Logger,
   type OutboundMessage,
   type Plugin,
@@ -39,7 +39,10 @@ export interface PluginHost {
   /** Calls `agent:start` handlers; returns the system prompt they settled on. */
   systemPrompt(event: Parameters<PluginHooks['agent:start']>[0]): Promise<string>;
   /** Calls the handlers of a notification hook; never throws. */
-  notify<Name extends 'agent:result' | 'session:created' | 'task:run'>(hook: Name, event: Parameters<PluginHooks[Name]>[0]): Promise<void>;
+  notify<Name extends 'agent:result' | 'session:created' | 'task:run'>(
+    hook: Name,
+    event: Parameters<PluginHooks[Name]>[0],
+  ): Promise<void>;
 }
 
 type AnyHandler = (value: never) => unknown;
@@ -55,7 +58,12 @@ function formatIssuePath(issue: v.BaseIssue<unknown>): string {
  */
 export async function loadPlugins(
   entries: readonly PluginEntry[],
-  options: { logger: Logger; clock: Clock; hookTimeoutMs: number; onError: (plugin: string, hook: string, error: unknown) => void },
+  options: {
+    logger: Logger;
+    clock: Clock;
+    hookTimeoutMs: number;
+    onError: (plugin: string, hook: string, error: unknown) => void;
+  },
 ): Promise<PluginHost> {
   const handlers = new Map<PluginHookName, Array<{ plugin: string; handler: AnyHandler }>>();
   const tools: Tool[] = [];
@@ -72,9 +80,12 @@ export async function loadPlugins(
       if (!result.success) {
         const issue = result.issues[0];
         const key = issue ? formatIssuePath(issue) : '';
-        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`, {
-          key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
-        });
+        throw new ConfigError(
+          `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
+          {
+            key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
+          },
+        );
       }
       parsed = result.output;
     }
@@ -108,7 +119,10 @@ export async function loadPlugins(
         value: await Promise.race([
           Promise.resolve().then(() => entry.handler(value as never)),
           new Promise((_, reject) => {
-            timer = options.clock.setTimeout(() => reject(new Error(`timed out after ${options.hookTimeoutMs} ms`)), options.hookTimeoutMs);
+            timer = options.clock.setTimeout(
+              () => reject(new Error(`timed out after ${options.hookTimeoutMs} ms`)),
+              options.hookTimeoutMs,
+            );
           }),
         ]),
       };

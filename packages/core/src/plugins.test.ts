@@ -16,8 +16,12 @@ describe('plugins', () => {
       version: '1.0.0',
       configSchema: v.object({ suffix: v.string() }),
       setup(api) {
-        api.on('message:received', (message) => (message.text.includes('secret') ? false : { ...message, text: message.text.toUpperCase() }));
-        api.on('message:sending', ({ message }) => (message.text.includes('CANCEL') ? false : { ...message, text: `${message.text}${api.config.suffix}` }));
+        api.on('message:received', (message) =>
+          message.text.includes('secret') ? false : { ...message, text: message.text.toUpperCase() },
+        );
+        api.on('message:sending', ({ message }) =>
+          message.text.includes('CANCEL') ? false : { ...message, text: `${message.text}${api.config.suffix}` },
+        );
         api.on('agent:start', ({ system }) => ({ system: `${system}\nALWAYS BE LOUD` }));
       },
     });
@@ -70,7 +74,10 @@ describe('plugins', () => {
     });
     harness = await createHarness({
       plugins: [{ plugin }],
-      script: [{ type: 'reply', toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }] }, { type: 'reply', text: 'It is sunny.' }],
+      script: [
+        { type: 'reply', toolCalls: [{ name: 'weather', input: { city: 'Oslo' } }] },
+        { type: 'reply', text: 'It is sunny.' },
+      ],
     });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
@@ -82,7 +89,14 @@ describe('plugins', () => {
   });
 
   it('refuses a plugin config that fails its schema, naming the key', async () => {
-    const plugin = definePlugin({ name: 'strict', version: '1.0.0', configSchema: v.object({ level: v.number() }), setup: () => undefined });
-    await expect(createHarness({ plugins: [{ plugin, config: { level: 'high' } }] })).rejects.toThrow(/plugin "strict": config key "level"/);
+    const plugin = definePlugin({
+      name: 'strict',
+      version: '1.0.0',
+      configSchema: v.object({ level: v.number() }),
+      setup: () => undefined,
+    });
+    await expect(createHarness({ plugins: [{ plugin, config: { level: 'high' } }] })).rejects.toThrow(
+      /plugin "strict": config key "level"/,
+    );
   });
 });

@@ -15,7 +15,12 @@ async function readOptional(path: string): Promise<string> {
  * The system prompt: the agent's instructions file, the shared read-only global one, the tools
  * and the current time in the agent's time zone.
  */
-export async function buildSystemPrompt(agentsDirectory: string, agent: Agent, tools: readonly Tool[], now: number): Promise<string> {
+export async function buildSystemPrompt(
+  agentsDirectory: string,
+  agent: Agent,
+  tools: readonly Tool[],
+  now: number,
+): Promise<string> {
   const own = await readOptional(join(agentsDirectory, agent.folder, agent.instructionsFile));
   const shared = await readOptional(join(agentsDirectory, 'global', 'AGENTS.md'));
   const name = agent.assistantName ?? agent.name;

@@ -5,7 +5,10 @@ import { decideAccess, isAdminOf, shouldEngage } from './engage';
 import type { GatewayContext } from './gateway-context';
 
 /** The session a wiring puts a message in. */
-export function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>, threadId: string | undefined): SessionKey {
+export function sessionKeyFor(
+  wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>,
+  threadId: string | undefined,
+): SessionKey {
   switch (wiring.sessionMode) {
     case 'shared':
       return { agentId: wiring.agentId, chatId: wiring.chatId, threadId: null };
@@ -74,7 +77,12 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
 }
 
 /** Routes a stored message of a known chat to its wired agents (used again when an approval replays it). */
-export async function route(context: GatewayContext, chat: Chat, sender: User | (() => Promise<User>), message: StoredMessage): Promise<void> {
+export async function route(
+  context: GatewayContext,
+  chat: Chat,
+  sender: User | (() => Promise<User>),
+  message: StoredMessage,
+): Promise<void> {
   const user = typeof sender === 'function' ? sender : async () => sender;
   const { store, bus } = context;
   if (chat.status === 'denied') {
@@ -83,7 +91,8 @@ export async function route(context: GatewayContext, chat: Chat, sender: User | 
   }
   if (chat.status === 'pending') {
     const main = (await store.agents.list()).find((agent) => agent.isMain);
-    const addressed = !chat.isGroup || message.mentionsBot || (main !== undefined && shouldEngage(mentionWiring(main), main, chat, message));
+    const addressed =
+      !chat.isGroup || message.mentionsBot || (main !== undefined && shouldEngage(mentionWiring(main), main, chat, message));
     if (addressed) await requestApproval(context, { kind: 'chat', chat, user: await user(), message });
     bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'unknown chat' });
     return;
@@ -122,7 +131,8 @@ export async function route(context: GatewayContext, chat: Chat, sender: User | 
     // Public chats need no lookups; elsewhere roles first, then membership only when they do not decide.
     const found = chat.unknownSenderPolicy === 'public' ? undefined : await user();
     const roles = found ? await userRoles() : [];
-    const isMember = found !== undefined && !isAdminOf(roles, agent.id) && (await store.agentMembers.isMember(agent.id, found.id));
+    const isMember =
+      found !== undefined && !isAdminOf(roles, agent.id) && (await store.agentMembers.isMember(agent.id, found.id));
     const access = decideAccess({ chat, roles, agentId: agent.id, isMember });
     if (access === 'deny') {
       bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender not allowed (strict chat)' });
@@ -139,13 +149,32 @@ export async function route(context: GatewayContext, chat: Chat, sender: User | 
 }
 
 function mentionWiring(agent: Agent): Wiring {
-  return { id: '', chatId: '', agentId: agent.id, engage: 'mention', sessionMode: 'shared', priority: 0, accumulate: false, createdAt: 0 };
+  return {
+    id: '',
+    chatId: '',
+    agentId: agent.id,
+    engage: 'mention',
+    sessionMode: 'shared',
+    priority: 0,
+    accumulate: false,
+    createdAt: 0,
+  };
 }
 
-async function addToInbox(context: GatewayContext, wiring: Wiring, message: StoredMessage, kind: 'message' | 'context'): Promise<string> {
+async function addToInbox(
+  context: GatewayContext,
+  wiring: Wiring,
+  message: StoredMessage,
+  kind: 'message' | 'context',
+): Promise<string> {
   const { session, created } = await context.store.sessions.getOrCreate(sessionKeyFor(wiring, message.threadId));
   await context.store.inbox.add({ sessionId: session.id, messageId: message.id, kind });
-  if (created) await context.plugins.notify('session:created', { sessionId: session.id, agentId: session.agentId, chatId: session.chatId ?? null });
+  if (created)
+    await context.plugins.notify('session:created', {
+      sessionId: session.id,
+      agentId: session.agentId,
+      chatId: session.chatId ?? null,
+    });
   context.bus.emit({ type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
   return session.id;
 }

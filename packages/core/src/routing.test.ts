@@ -69,7 +69,9 @@ describe('fan-out, accumulate and session modes', () => {
     await harness.say('@Andy what is the code word?', { chatId: 'c1', isGroup: true });
     const request = harness.llm.requests().at(-1);
     const prompt = request?.messages.at(-1);
-    expect(prompt?.role === 'user' && prompt.content).toContain('context="true">the code word is &lt;tulip&gt; &amp; co</message>');
+    expect(prompt?.role === 'user' && prompt.content).toContain(
+      'context="true">the code word is &lt;tulip&gt; &amp; co</message>',
+    );
   });
 
   it('drops unengaged messages without accumulate', async () => {

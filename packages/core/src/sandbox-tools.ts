@@ -25,7 +25,10 @@ export function createSandboxTools(runtime: SandboxRuntime, timeoutMs: number): 
       try {
         const result = await sandbox.call(definition.name, input, { timeoutMs, signal: context.signal });
         const isError =
-          typeof result.output === 'object' && result.output !== null && 'exitCode' in result.output && result.output.exitCode !== 0;
+          typeof result.output === 'object' &&
+          result.output !== null &&
+          'exitCode' in result.output &&
+          result.output.exitCode !== 0;
         return { output: formatSandboxOutput(result.output), isError };
       } catch (error) {
         if (SandboxError.isInstance(error) && error.reason !== 'engine_unavailable' && error.reason !== 'image_missing') {

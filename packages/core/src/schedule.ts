@@ -17,15 +17,25 @@ export function parseInterval(value: string): number | undefined {
  * The next run of a schedule after `after`, or undefined when a one-off time has passed.
  * @throws ConfigError with the reason when the schedule or time zone is invalid
  */
-export function nextRunAt(scheduleType: TaskScheduleType, scheduleValue: string, timezone: string, after: number): number | undefined {
-  if (!isValidTimeZone(timezone)) throw new ConfigError(`[@ngb/core] unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin)`, { key: 'timezone' });
+export function nextRunAt(
+  scheduleType: TaskScheduleType,
+  scheduleValue: string,
+  timezone: string,
+  after: number,
+): number | undefined {
+  if (!isValidTimeZone(timezone))
+    throw new ConfigError(`[@ngb/core] unknown time zone "${timezone}" (use an IANA name such as Europe/Berlin)`, {
+      key: 'timezone',
+    });
   switch (scheduleType) {
     case 'cron': {
       let cron: Cron;
       try {
         cron = new Cron(scheduleValue, { timezone, paused: true });
       } catch (error) {
-        throw new ConfigError(`[@ngb/core] invalid cron expression "${scheduleValue}": ${(error as Error).message}`, { key: 'schedule_value' });
+        throw new ConfigError(`[@ngb/core] invalid cron expression "${scheduleValue}": ${(error as Error).message}`, {
+          key: 'schedule_value',
+        });
       }
       const next = cron.nextRun(new Date(after));
       cron.stop();
@@ -34,13 +44,19 @@ export function nextRunAt(scheduleType: TaskScheduleType, scheduleValue: string,
     case 'interval': {
       const interval = parseInterval(scheduleValue);
       if (interval === undefined) {
-        throw new ConfigError(`[@ngb/core] invalid interval "${scheduleValue}": use a duration of at least 1 minute such as 30m, 2h or 1d`, { key: 'schedule_value' });
+        throw new ConfigError(
+          `[@ngb/core] invalid interval "${scheduleValue}": use a duration of at least 1 minute such as 30m, 2h or 1d`,
+          { key: 'schedule_value' },
+        );
       }
       return after + interval;
     }
     case 'once': {
       const at = Date.parse(scheduleValue);
-      if (Number.isNaN(at)) throw new ConfigError(`[@ngb/core] invalid time "${scheduleValue}": use ISO 8601 such as 2026-12-24T08:00:00Z`, { key: 'schedule_value' });
+      if (Number.isNaN(at))
+        throw new ConfigError(`[@ngb/core] invalid time "${scheduleValue}": use ISO 8601 such as 2026-12-24T08:00:00Z`, {
+          key: 'schedule_value',
+        });
       return at > after ? at : undefined;
     }
   }

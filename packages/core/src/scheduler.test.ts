@@ -53,7 +53,12 @@ describe('scheduled tasks', () => {
     harness = await createHarness({
       clock,
       script: [
-        schedule({ prompt: 'send me the weather summary', schedule_type: 'cron', schedule_value: '0 8 * * *', timezone: 'Europe/Berlin' }),
+        schedule({
+          prompt: 'send me the weather summary',
+          schedule_type: 'cron',
+          schedule_value: '0 8 * * *',
+          timezone: 'Europe/Berlin',
+        }),
         { type: 'reply', text: 'Scheduled.' },
       ],
     });
@@ -88,16 +93,43 @@ describe('scheduled tasks', () => {
     const agent = await harness.addAgent('andy');
     const other = await harness.addAgent('other');
     await harness.addChat('c1', { agent });
-    const mine = await harness.store.tasks.create({ agentId: agent.id, prompt: 'p', scheduleType: 'interval', scheduleValue: '1h', timezone: 'UTC', contextMode: 'group', nextRunAt: start + 3_600_000 });
-    const theirs = await harness.store.tasks.create({ agentId: other.id, prompt: 'q', scheduleType: 'interval', scheduleValue: '1h', timezone: 'UTC', contextMode: 'group', nextRunAt: start + 3_600_000 });
+    const mine = await harness.store.tasks.create({
+      agentId: agent.id,
+      prompt: 'p',
+      scheduleType: 'interval',
+      scheduleValue: '1h',
+      timezone: 'UTC',
+      contextMode: 'group',
+      nextRunAt: start + 3_600_000,
+    });
+    const theirs = await harness.store.tasks.create({
+      agentId: other.id,
+      prompt: 'q',
+      scheduleType: 'interval',
+      scheduleValue: '1h',
+      timezone: 'UTC',
+      contextMode: 'group',
+      nextRunAt: start + 3_600_000,
+    });
     const use = (name: string, taskId: string) => ({ type: 'reply' as const, toolCalls: [{ name, input: { task_id: taskId } }] });
-    harness.llm.script([use('pause_task', mine.id), use('cancel_task', theirs.id), use('resume_task', mine.id), use('cancel_task', mine.id), { type: 'reply', text: 'ok' }]);
+    harness.llm.script([
+      use('pause_task', mine.id),
+      use('cancel_task', theirs.id),
+      use('resume_task', mine.id),
+      use('cancel_task', mine.id),
+      { type: 'reply', text: 'ok' },
+    ]);
     await harness.say('manage tasks');
     const results = harness.llm.requests().flatMap((request) => {
       const last = request.messages.at(-1);
       return last?.role === 'tool' ? [last.content] : [];
     });
-    expect(results).toEqual([`task ${mine.id} is paused`, `Error: unknown task "${theirs.id}"`, `task ${mine.id} is active`, `task ${mine.id} is cancelled`]);
+    expect(results).toEqual([
+      `task ${mine.id} is paused`,
+      `Error: unknown task "${theirs.id}"`,
+      `task ${mine.id} is active`,
+      `task ${mine.id} is cancelled`,
+    ]);
     expect((await harness.store.tasks.get(theirs.id))?.status).toBe('active');
   });
 });

@@ -40,7 +40,10 @@ export function createScheduler(context: GatewayContext): Scheduler {
         await context.store.tasks.update(task.id, { status: 'paused', lastRunAt: now, nextRunAt: null });
         continue;
       }
-      await context.store.tasks.update(task.id, next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next });
+      await context.store.tasks.update(
+        task.id,
+        next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next },
+      );
       context.queue.wake(sessionId, 'task');
     }
     await reschedule();

@@ -24,7 +24,10 @@ describe('splitMessage', () => {
   });
 
   it('keeps every chunk within the limit on long mixed text', () => {
-    const text = Array.from({ length: 300 }, (_, index) => `word${index}${index % 17 === 0 ? '\n\n' : index % 7 === 0 ? '\n' : ' '}`).join('');
+    const text = Array.from(
+      { length: 300 },
+      (_, index) => `word${index}${index % 17 === 0 ? '\n\n' : index % 7 === 0 ? '\n' : ' '}`,
+    ).join('');
     const chunks = check(text, 97);
     expect(chunks.length).toBeGreaterThan(10);
   });

@@ -16,7 +16,13 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
     return task && task.agentId === turn.agent.id ? task : undefined;
   };
 
-  const scheduleTask = defineTool<{ prompt: string; schedule_type: 'cron' | 'interval' | 'once'; schedule_value: string; timezone?: string; context_mode?: 'group' | 'isolated' }>({
+  const scheduleTask = defineTool<{
+    prompt: string;
+    schedule_type: 'cron' | 'interval' | 'once';
+    schedule_value: string;
+    timezone?: string;
+    context_mode?: 'group' | 'isolated';
+  }>({
     name: 'schedule_task',
     description:
       'Schedule a prompt to run later: cron ("0 8 * * *" = every day at 8:00), interval ("30m", "2h", "1d") or once (ISO time). The result is sent to this chat. context_mode "group" runs in this conversation, "isolated" in a fresh one.',
@@ -85,7 +91,8 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
       async execute(input) {
         const task = await ownTask(input.task_id);
         if (!task) return { output: `unknown task "${input.task_id}"`, isError: true };
-        if (task.status === 'completed' || task.status === 'cancelled') return { output: `task is ${task.status}`, isError: true };
+        if (task.status === 'completed' || task.status === 'cancelled')
+          return { output: `task is ${task.status}`, isError: true };
         const patch =
           status === 'active'
             ? { status, nextRunAt: nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, context.clock.now()) ?? null }

@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { type Address, type Agent, canType, type InboxEntry, type Session, type Tool, type ToolContext, type Turn } from '@ngb/plugin-sdk';
+import {
+  type Address,
+  type Agent,
+  canType,
+  type InboxEntry,
+  type Session,
+  type Tool,
+  type ToolContext,
+  type Turn,
+} from '@ngb/plugin-sdk';
 import { lazySandbox, runAgentLoop } from './agent-loop';
 import { agentChannel, type GatewayContext } from './gateway-context';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
@@ -13,7 +22,11 @@ const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
  * Where a turn's reply goes: the chat of its newest chat message; for answers from another agent,
  * the session's own chat; else the chat of its task or of the asking agent.
  */
-async function replyAddress(context: GatewayContext, session: Session, entries: readonly InboxEntry[]): Promise<Address | undefined> {
+async function replyAddress(
+  context: GatewayContext,
+  session: Session,
+  entries: readonly InboxEntry[],
+): Promise<Address | undefined> {
   const candidates: Address[] = [];
   for (const entry of [...entries].reverse()) {
     if (!isActionable(entry)) continue;
@@ -27,7 +40,8 @@ async function replyAddress(context: GatewayContext, session: Session, entries: 
     candidates.push(address);
   }
   const own = session.chatId ? await context.store.chats.get(session.chatId) : undefined;
-  if (own && own.channel !== agentChannel) return { channel: own.channel, chatId: own.platformChatId, threadId: session.threadId };
+  if (own && own.channel !== agentChannel)
+    return { channel: own.channel, chatId: own.platformChatId, threadId: session.threadId };
   return candidates[0];
 }
 
@@ -57,7 +71,12 @@ async function currentTurn(context: GatewayContext, session: Session, entries: r
  * configured schedule; after the last one the chat gets a short apology.
  * @returns true when more work arrived for the session meanwhile
  */
-export async function runSessionTurn(context: GatewayContext, sessionId: string, tools: TurnTools, signal: AbortSignal): Promise<boolean> {
+export async function runSessionTurn(
+  context: GatewayContext,
+  sessionId: string,
+  tools: TurnTools,
+  signal: AbortSignal,
+): Promise<boolean> {
   const { store, bus, clock, settings } = context;
   const session = await store.sessions.get(sessionId);
   const agent = session ? await store.agents.get(session.agentId) : undefined;
@@ -68,7 +87,13 @@ export async function runSessionTurn(context: GatewayContext, sessionId: string,
   let turn = await currentTurn(context, session, pending);
   const attempt = turn.attempts + 1;
   const started = clock.now();
-  turn = await store.turns.update(turn.id, { status: 'running', attempts: attempt, startedAt: started, error: null, nextAttemptAt: null });
+  turn = await store.turns.update(turn.id, {
+    status: 'running',
+    attempts: attempt,
+    startedAt: started,
+    error: null,
+    nextAttemptAt: null,
+  });
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
   const seen = new Set(pending.map((entry) => entry.id));
@@ -133,13 +158,28 @@ export async function runSessionTurn(context: GatewayContext, sessionId: string,
     const answered = await sentByTurn(context, turn.id);
     const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
     await store.transaction(async (tx) => {
-      await tx.transcript.append(sessionId, result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })));
+      await tx.transcript.append(
+        sessionId,
+        result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })),
+      );
       if (replyText !== '' && origin) {
-        await tx.outbox.enqueue({ key: `${turn.id}:reply`, sessionId, turnId: turn.id, ...originFields(origin), text: replyText });
+        await tx.outbox.enqueue({
+          key: `${turn.id}:reply`,
+          sessionId,
+          turnId: turn.id,
+          ...originFields(origin),
+          text: replyText,
+        });
       }
       await tx.inbox.markProcessed([...seen], turn.id);
       for (const taskId of taskIds(pending)) {
-        await tx.taskRuns.add({ taskId, startedAt: started, endedAt: clock.now(), status: 'succeeded', result: replyText.slice(0, 2_000) });
+        await tx.taskRuns.add({
+          taskId,
+          startedAt: started,
+          endedAt: clock.now(),
+          status: 'succeeded',
+          result: replyText.slice(0, 2_000),
+        });
       }
       await tx.turns.update(turn.id, { status: 'succeeded', endedAt: clock.now(), ...result.usage });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
@@ -148,8 +188,23 @@ export async function runSessionTurn(context: GatewayContext, sessionId: string,
       if (hop > 0) await context.store.kv.set('hops', `${turn.id}:reply`, hop);
       context.kickDelivery(origin.channel, origin.chatId);
     }
-    bus.emit({ type: 'turn.end', turnId: turn.id, sessionId, agentId: agent.id, status: 'succeeded', durationMs: clock.now() - started, usage: result.usage, text: replyText });
-    await context.plugins.notify('agent:result', { agentId: agent.id, sessionId, turnId: turn.id, status: 'succeeded', text: replyText });
+    bus.emit({
+      type: 'turn.end',
+      turnId: turn.id,
+      sessionId,
+      agentId: agent.id,
+      status: 'succeeded',
+      durationMs: clock.now() - started,
+      usage: result.usage,
+      text: replyText,
+    });
+    await context.plugins.notify('agent:result', {
+      agentId: agent.id,
+      sessionId,
+      turnId: turn.id,
+      status: 'succeeded',
+      text: replyText,
+    });
   } catch (error) {
     if (signal.aborted) {
       await store.turns.update(turn.id, { status: 'queued', attempts: attempt - 1 });
@@ -201,7 +256,17 @@ async function failTurn(
     await store.turns.update(turn.id, { status: 'queued', error: message, nextAttemptAt: clock.now() + delay });
     queue.hold(sessionId);
     clock.setTimeout(() => queue.release(sessionId, 'message'), delay);
-    bus.emit({ type: 'turn.end', turnId: turn.id, sessionId, agentId: agent.id, status: 'retrying', durationMs: clock.now() - failure.started, usage, error: message, retryInMs: delay });
+    bus.emit({
+      type: 'turn.end',
+      turnId: turn.id,
+      sessionId,
+      agentId: agent.id,
+      status: 'retrying',
+      durationMs: clock.now() - failure.started,
+      usage,
+      error: message,
+      retryInMs: delay,
+    });
     return;
   }
   await store.transaction(async (tx) => {
@@ -216,7 +281,16 @@ async function failTurn(
     }
   });
   if (failure.origin) context.kickDelivery(failure.origin.channel, failure.origin.chatId);
-  bus.emit({ type: 'turn.end', turnId: turn.id, sessionId, agentId: agent.id, status: 'failed', durationMs: clock.now() - failure.started, usage, error: message });
+  bus.emit({
+    type: 'turn.end',
+    turnId: turn.id,
+    sessionId,
+    agentId: agent.id,
+    status: 'failed',
+    durationMs: clock.now() - failure.started,
+    usage,
+    error: message,
+  });
   await context.plugins.notify('agent:result', { agentId: agent.id, sessionId, turnId: turn.id, status: 'failed', text: '' });
 }
 

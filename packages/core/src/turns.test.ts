@@ -47,7 +47,8 @@ describe('turns', () => {
     });
     const agent = await harness.addAgent('andy');
     for (const chatId of ['a', 'b', 'c']) await harness.addChat(chatId, { agent });
-    for (const chatId of ['a', 'b', 'c']) await harness.channel.inject({ text: `from ${chatId}`, chat: { id: chatId, isGroup: false } });
+    for (const chatId of ['a', 'b', 'c'])
+      await harness.channel.inject({ text: `from ${chatId}`, chat: { id: chatId, isGroup: false } });
     expect(harness.gateway.queueState().running).toHaveLength(2);
     expect(harness.gateway.queueState().waiting).toHaveLength(1);
     await harness.gateway.idle();
@@ -58,14 +59,19 @@ describe('turns', () => {
       if (event.type === 'turn.end') running -= 1;
     }
     expect(peak).toBe(2);
-    const order = harness.events.filter((event) => event.type === 'turn.start' || event.type === 'turn.end').map((event) => event.type);
+    const order = harness.events
+      .filter((event) => event.type === 'turn.start' || event.type === 'turn.end')
+      .map((event) => event.type);
     expect(order.slice(0, 3)).toEqual(['turn.start', 'turn.start', 'turn.end']);
     expect(harness.texts().sort()).toEqual(['answer 1', 'answer 2', 'answer 3']);
   });
 
   it('retries a failing turn after 5, 10, 20, 40 and 80 s, then tells the chat', async () => {
     const clock = createManualClock();
-    harness = await createHarness({ clock, script: Array.from({ length: 6 }, () => ({ type: 'error' as const, status: 500, message: 'boom' })) });
+    harness = await createHarness({
+      clock,
+      script: Array.from({ length: 6 }, () => ({ type: 'error' as const, status: 500, message: 'boom' })),
+    });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.say('hello');
@@ -87,7 +93,13 @@ describe('turns', () => {
 
   it('a turn that succeeds on a retry answers once', async () => {
     const clock = createManualClock();
-    harness = await createHarness({ clock, script: [{ type: 'error', status: 503 }, { type: 'reply', text: 'fine now' }] });
+    harness = await createHarness({
+      clock,
+      script: [
+        { type: 'error', status: 503 },
+        { type: 'reply', text: 'fine now' },
+      ],
+    });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.say('hello');
@@ -97,7 +109,13 @@ describe('turns', () => {
   });
 
   it('retries delivery after the channel fails twice, keeping order', async () => {
-    harness = await createHarness({ deliveryRetryDelaysMs: [10, 20, 40], script: [{ type: 'reply', text: 'one' }, { type: 'reply', text: 'two' }] });
+    harness = await createHarness({
+      deliveryRetryDelaysMs: [10, 20, 40],
+      script: [
+        { type: 'reply', text: 'one' },
+        { type: 'reply', text: 'two' },
+      ],
+    });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     harness.channel.failNextSends(2);
@@ -115,7 +133,13 @@ describe('turns', () => {
   it('honours retryAfterMs from a 429 and gives up on a permanent error', async () => {
     const { ChannelApiError } = await import('@ngb/plugin-sdk');
     const clock = createManualClock();
-    harness = await createHarness({ clock, script: [{ type: 'reply', text: 'rate limited' }, { type: 'reply', text: 'refused' }] });
+    harness = await createHarness({
+      clock,
+      script: [
+        { type: 'reply', text: 'rate limited' },
+        { type: 'reply', text: 'refused' },
+      ],
+    });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     harness.channel.failNextSends(1, new ChannelApiError('fake', 'slow down', { status: 429, retryAfterMs: 7_000 }));
@@ -168,7 +192,10 @@ describe('turns', () => {
   it('stops a runaway loop at the step limit with a clear message', async () => {
     harness = await createHarness({
       maxSteps: 3,
-      script: Array.from({ length: 3 }, () => ({ type: 'reply' as const, toolCalls: [{ name: 'send_message', input: { text: 'again' } }] })),
+      script: Array.from({ length: 3 }, () => ({
+        type: 'reply' as const,
+        toolCalls: [{ name: 'send_message', input: { text: 'again' } }],
+      })),
     });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });

@@ -47,9 +47,12 @@ async function* streamOnce(
     guard.touch();
     const assembler = createAnthropicPartAssembler();
     for await (const event of stream) {
-      guard.touch();
-      yield* assembler.push(event);
+      for (const part of assembler.push(event)) {
+        guard.pause();
+        yield part;
+      }
       if (assembler.finished) return;
+      guard.touch();
     }
     const overriding = guard.overridingError();
     if (overriding !== undefined) throw overriding;

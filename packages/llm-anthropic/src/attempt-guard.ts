@@ -4,8 +4,10 @@ import { LlmApiError } from '@ngb/plugin-sdk';
 export interface AttemptGuard {
   /** Aborts when the caller aborts, when the stream is idle too long, or on {@link dispose}. */
   readonly signal: AbortSignal;
-  /** Data arrived: restart the idle timer. */
+  /** Data arrived, or the caller asked for more: restart the idle timer. */
   touch(): void;
+  /** The caller is busy with a part: a slow consumer is not a silent server. */
+  pause(): void;
   /** The error to throw instead of whatever the SDK reported, when the caller aborted or the timer fired. */
   overridingError(): unknown;
   /** Stops the timer and cancels the attempt's HTTP request if it is still open. */
@@ -46,6 +48,7 @@ export function createAttemptGuard(
   return {
     signal: controller.signal,
     touch: arm,
+    pause: () => clearTimeout(timer),
     overridingError: () => {
       if (callerSignal?.aborted === true) return abortReason(callerSignal);
       return timeoutError;

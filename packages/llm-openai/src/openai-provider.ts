@@ -48,8 +48,11 @@ async function* streamOnce(
     guard.touch();
     const assembler = createOpenAIPartAssembler();
     for await (const chunk of stream) {
+      for (const part of assembler.push(chunk)) {
+        guard.pause();
+        yield part;
+      }
       guard.touch();
-      yield* assembler.push(chunk);
     }
     const overriding = guard.overridingError();
     if (overriding !== undefined) throw overriding;

@@ -8,7 +8,12 @@ import { createRecordingChannel } from './testing/recording-channel';
 
 describe('define helpers', () => {
   it('defineTool checks the name', () => {
-    const tool = { description: 'd', inputSchema: { type: 'object' as const }, where: 'host' as const, execute: async () => ({ output: '' }) };
+    const tool = {
+      description: 'd',
+      inputSchema: { type: 'object' as const },
+      where: 'host' as const,
+      execute: async () => ({ output: '' }),
+    };
     expect(defineTool({ name: 'send_message', ...tool }).name).toBe('send_message');
     expect(() => defineTool({ name: 'Send-Message', ...tool })).toThrow(/invalid tool name/);
   });
@@ -30,7 +35,17 @@ describe('define helpers', () => {
 describe('redactFields', () => {
   it('hides secret-looking keys at any depth and keeps the rest', () => {
     expect(
-      redactFields({ botToken: 'abc', nested: { apiKey: 'k', Authorization: 'Bearer x', ok: 1 }, list: [{ password: 'p' }], n: null }),
-    ).toEqual({ botToken: '[redacted]', nested: { apiKey: '[redacted]', Authorization: '[redacted]', ok: 1 }, list: [{ password: '[redacted]' }], n: null });
+      redactFields({
+        botToken: 'abc',
+        nested: { apiKey: 'k', Authorization: 'Bearer x', ok: 1 },
+        list: [{ password: 'p' }],
+        n: null,
+      }),
+    ).toEqual({
+      botToken: '[redacted]',
+      nested: { apiKey: '[redacted]', Authorization: '[redacted]', ok: 1 },
+      list: [{ password: '[redacted]' }],
+      n: null,
+    });
   });
 });

@@ -15,12 +15,23 @@ const channel = {
   },
   async stop() {},
   // In before-delivery mode the platform never answers, so the reply stays in the outbox.
-  send: (address, message) =>
+  send: (_address, message) =>
     mode === 'before-delivery'
       ? new Promise(() => process.stdout.write(`${JSON.stringify({ sending: message.text })}\n`))
       : Promise.resolve({ platformMessageId: 'never' }),
 };
-const runtime = { specificationVersion: 1, name: 'none', isolated: true, tools: [], acquire: async () => { throw new Error('no sandbox'); }, list: async () => [], reap: async () => 0, close: async () => {} };
+const runtime = {
+  specificationVersion: 1,
+  name: 'none',
+  isolated: true,
+  tools: [],
+  acquire: async () => {
+    throw new Error('no sandbox');
+  },
+  list: async () => [],
+  reap: async () => 0,
+  close: async () => {},
+};
 const gateway = createGateway({
   store,
   runtime,

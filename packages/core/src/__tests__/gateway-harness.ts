@@ -2,7 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
-import { type Agent, type Chat, type EngageMode, NotSupportedError, type SandboxRuntime, type SessionMode, type UnknownSenderPolicy } from '@ngb/plugin-sdk';
+import {
+  type Agent,
+  type Chat,
+  type EngageMode,
+  NotSupportedError,
+  type SandboxRuntime,
+  type SessionMode,
+  type UnknownSenderPolicy,
+} from '@ngb/plugin-sdk';
 import {
   createRecordingChannel,
   createRecordingLogger,
@@ -32,7 +40,10 @@ export interface Harness {
   events: TimedGatewayEvent[];
   logger: ReturnType<typeof createRecordingLogger>;
   directory: string;
-  addAgent(folder: string, extra?: Partial<Pick<Agent, 'isMain' | 'assistantName' | 'timezone'>> & { instructions?: string }): Promise<Agent>;
+  addAgent(
+    folder: string,
+    extra?: Partial<Pick<Agent, 'isMain' | 'assistantName' | 'timezone'>> & { instructions?: string },
+  ): Promise<Agent>;
   addChat(
     chatId: string,
     wiring: {
@@ -48,7 +59,10 @@ export interface Harness {
   ): Promise<Chat>;
   grant(platformUserId: string, role: 'owner' | 'admin', agentId?: string): Promise<void>;
   /** Posts a message and waits until the gateway is idle. */
-  say(text: string, extra?: { chatId?: string; sender?: string; isGroup?: boolean; threadId?: string; mentionsBot?: boolean }): Promise<void>;
+  say(
+    text: string,
+    extra?: { chatId?: string; sender?: string; isGroup?: boolean; threadId?: string; mentionsBot?: boolean },
+  ): Promise<void>;
   texts(): string[];
   close(): Promise<void>;
 }
@@ -107,7 +121,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     async addAgent(folder, extra = {}) {
       mkdirSync(join(agentsDirectory, folder), { recursive: true });
       if (extra.instructions) writeFileSync(join(agentsDirectory, folder, 'AGENTS.md'), extra.instructions);
-      return store.agents.create({ folder, name: folder, isMain: extra.isMain ?? false, assistantName: extra.assistantName, timezone: extra.timezone });
+      return store.agents.create({
+        folder,
+        name: folder,
+        isMain: extra.isMain ?? false,
+        assistantName: extra.assistantName,
+        timezone: extra.timezone,
+      });
     },
     async addChat(chatId, wiring) {
       const chat = await store.chats.upsert({
@@ -155,4 +175,3 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
   };
 }
-

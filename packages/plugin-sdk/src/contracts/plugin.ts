@@ -8,18 +8,21 @@ import type { Tool } from './tool';
 /** What each hook receives, and what it may return to change the flow. */
 export interface PluginHooks {
   /** A message arrived. Return a changed message, `false` to drop it, or nothing to keep it. */
-  'message:received': (message: InboundMessage) => InboundMessage | false | undefined | Promise<InboundMessage | false | undefined>;
+  'message:received': (
+    message: InboundMessage,
+  ) => InboundMessage | false | undefined | Promise<InboundMessage | false | undefined>;
   /** A message is about to be sent. Return a changed message, `false` to cancel it, or nothing. */
-  'message:sending': (event: { address: Address; message: OutboundMessage }) =>
-    | OutboundMessage
-    | false
-    | undefined
-    | Promise<OutboundMessage | false | undefined>;
+  'message:sending': (event: {
+    address: Address;
+    message: OutboundMessage;
+  }) => OutboundMessage | false | undefined | Promise<OutboundMessage | false | undefined>;
   /** A turn is starting. Return `{ system }` to change the system prompt, or nothing. */
-  'agent:start': (event: { agentId: string; sessionId: string; turnId: string; system: string }) =>
-    | { system?: string }
-    | undefined
-    | Promise<{ system?: string } | undefined>;
+  'agent:start': (event: {
+    agentId: string;
+    sessionId: string;
+    turnId: string;
+    system: string;
+  }) => { system?: string } | undefined | Promise<{ system?: string } | undefined>;
   /** A turn ended. */
   'agent:result': (event: {
     agentId: string;

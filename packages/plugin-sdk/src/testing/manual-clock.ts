@@ -16,8 +16,7 @@ export function createManualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
   let counter = 0;
   const timers = new Map<number, { at: number; order: number; callback: () => void }>();
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const next = () =>
-    [...timers.entries()].sort(([, a], [, b]) => a.at - b.at || a.order - b.order)[0];
+  const next = () => [...timers.entries()].sort(([, a], [, b]) => a.at - b.at || a.order - b.order)[0];
 
   return {
     now: () => current,

@@ -120,7 +120,10 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
     waitForSends(count, timeoutMs = 10_000) {
       if (sent.length >= count) return Promise.resolve(sent.slice());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`[fake] ${sent.length} of ${count} sends after ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`[fake] ${sent.length} of ${count} sends after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           count,
           resolve: () => {
