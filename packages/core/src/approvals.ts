@@ -69,7 +69,7 @@ export async function resolveApproval(
 ): Promise<Approval> {
   const { store } = context;
   const found = await store.approvals.getByCode(code.trim().toUpperCase());
-  if (!found || found.status !== 'pending') throw new NotFoundError('approval code', code);
+  if (found?.status !== 'pending') throw new NotFoundError('approval code', code);
   const approval = await store.approvals.resolve(found.id, decision, context.clock.now());
   context.bus.emit({ type: 'approval.resolved', approvalId: approval.id, status: decision });
   const chat = await store.chats.get(approval.chatId);

@@ -44,8 +44,7 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
     where: 'host',
     async execute(input) {
       const found = await store.destinations.get(turn.agent.id, input.destination);
-      if (!found || found.target.type !== 'agent')
-        return { output: `unknown agent destination "${input.destination}"`, isError: true };
+      if (found?.target.type !== 'agent') return { output: `unknown agent destination "${input.destination}"`, isError: true };
       const hop = turn.hop + 1;
       if (hop > context.settings.hopLimit) {
         return { output: `not sent: the hop limit (${context.settings.hopLimit}) between agents was reached`, isError: true };

@@ -138,4 +138,14 @@ describe('anthropic provider, what goes on the wire', () => {
     const parts = await drain(provider().doStream({ messages: [{ role: 'user', content: 'x' }] }));
     expect(parts.at(-1)).toEqual({ type: 'end', stopReason: 'stop-sequence' });
   });
+  it('does not count the time the consumer spends on a part against timeoutMs', async () => {
+    server.script([{ type: 'reply', text: ['slow ', 'reader'], chunkDelayMs: 50 }]);
+    let text = '';
+    for await (const part of provider({ timeoutMs: 300 }).doStream({ messages: [{ role: 'user', content: 'x' }] })) {
+      if (part.type !== 'text-delta') continue;
+      text += part.text;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+    expect(text).toBe('slow reader');
+  });
 });

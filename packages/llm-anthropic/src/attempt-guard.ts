@@ -48,7 +48,7 @@ export function createAttemptGuard(
   return {
     signal: controller.signal,
     touch: arm,
-    pause: () => clearTimeout(timer),
+    pause: () => {},
     overridingError: () => {
       if (callerSignal?.aborted === true) return abortReason(callerSignal);
       return timeoutError;

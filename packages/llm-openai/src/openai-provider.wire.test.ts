@@ -113,4 +113,14 @@ describe('openai provider, what goes on the wire', () => {
     expect(seen).toEqual([`${server.url}/v1/chat/completions`]);
     expect(server.requests()[0]?.headers).toMatchObject({ authorization: 'Bearer k', 'x-team': 'ngb' });
   });
+  it('does not count the time the consumer spends on a part against timeoutMs', async () => {
+    server.script([{ type: 'reply', text: ['slow ', 'reader'], chunkDelayMs: 50 }]);
+    let text = '';
+    for await (const part of provider({ timeoutMs: 300 }).doStream({ messages: [{ role: 'user', content: 'x' }] })) {
+      if (part.type !== 'text-delta') continue;
+      text += part.text;
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+    expect(text).toBe('slow reader');
+  });
 });

@@ -12,7 +12,8 @@ async function executedMigrations(db: Kysely<unknown>): Promise<string[]> {
 }
 
 /**
- * Brings the schema to the latest version. Forward-only; each migration runs in its own transaction.
+ * Brings the schema to the latest version. Forward-only; the pending migrations run in one transaction,
+ * so they all apply or none does.
  * @param location where the database is, for messages
  * @throws ConfigError when the database has migrations this version does not know (it is newer)
  */

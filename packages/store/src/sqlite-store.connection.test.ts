@@ -21,8 +21,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('opening a SQLite store', () => {
   it('sets WAL, foreign keys, busy timeout and synchronous NORMAL on a file it opens, creating folders', async () => {
-    const path = join(directory, 'nested', 'deeper', 'ngb.db');
-    const database = new Database(path);
+    const database = new Database(join(directory, 'given.db'));
     const store = await createSqliteStore({ database });
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -31,10 +30,11 @@ describe('opening a SQLite store', () => {
     await store.close();
     database.close();
 
-    const own = await createSqliteStore({ path: join(directory, 'made', 'here.db') });
+    const path = join(directory, 'nested', 'deeper', 'ngb.db');
+    const own = await createSqliteStore({ path });
     await own.kv.set('a', 'b', 1);
     await own.close();
-    const check = new Database(join(directory, 'made', 'here.db'));
+    const check = new Database(path);
     expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
     check.close();
   });

@@ -61,7 +61,7 @@ describe('migrations', () => {
     expect((error as ConfigError).key).toBe('path');
   });
 
-  it('runs each migration atomically: a failing one leaves no trace', async () => {
+  it('applies pending migrations atomically: when one fails, none of them leaves a trace', async () => {
     const database = new Database(':memory:') as unknown as BetterSqliteDatabase;
     const db = new Kysely<unknown>({ dialect: createSqliteDialect(database, true) });
     const broken = {
@@ -81,10 +81,13 @@ describe('migrations', () => {
     expect((error as Error).message).toContain('0002_broken');
     const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db);
     const names = tables.rows.map((row) => row.name);
-    expect(names).toContain('agents');
     expect(names).not.toContain('half_done');
+    expect(names).not.toContain('agents');
     const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
-    expect(applied.rows.map((row) => row.name)).toEqual(['0001_initial']);
+    expect(applied.rows).toEqual([]);
+    await migrateToLatest(db, sqliteMigrations, createRecordingLogger(), 'memory');
+    const after = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+    expect(after.rows.map((row) => row.name)).toEqual(['0001_initial']);
     await db.destroy();
   });
 });

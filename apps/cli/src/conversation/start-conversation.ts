@@ -1,0 +1,117 @@
+import { definePlugin, type Plugin } from '@ngb/plugin-sdk';
+import { type CliChannel, createCliChannel } from '../compose/cli-channel';
+import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from '../compose/model-providers';
+import { type OpenProject, openProject } from '../compose/open-project';
+import { chooseRuntime, type RuntimeChoice } from '../compose/runtime-choice';
+import { conversationScope } from '../compose/scoped-store';
+import { type RunningGateway, startGateway } from '../compose/start-gateway';
+import { type Env, loadConfig } from '../config/load-config';
+import { printWarning } from '../output';
+import { closeConversation, type ConversationRecord, openConversation, promptMessage } from './open-conversation';
+import { runTurn, type TurnEvent, type TurnOutcome } from './turn-watcher';
+
+/** A terminal conversation with a running gateway behind it. */
+export interface Conversation {
+  project: OpenProject;
+  record: ConversationRecord;
+  model: ModelChoice;
+  runtime: RuntimeChoice;
+  running: RunningGateway;
+  /** Sends one prompt and resolves when its turn ended and its replies arrived. */
+  prompt(text: string, onEvent?: (event: TurnEvent) => void): Promise<TurnOutcome>;
+  /** Stops the gateway (waiting up to `graceMs` for a running turn), unwires the chat, closes the store. */
+  close(graceMs: number): Promise<void>;
+}
+
+/** What a terminal conversation is opened with. */
+export interface ConversationRequest {
+  command: 'run' | 'shell';
+  configOption: string | undefined;
+  debug: boolean;
+  env: Env;
+  agentFolder?: string;
+  resumeId?: string;
+  overrides?: ModelOverrides;
+  /** Replaces the agent's system prompt (`ngb run --system`). */
+  system?: string;
+}
+
+function systemPromptPlugin(system: string): Plugin {
+  return definePlugin({
+    name: 'ngb-cli-system-prompt',
+    version: '0.0.0',
+    setup(api) {
+      api.on('agent:start', () => ({ system }));
+    },
+  });
+}
+
+/**
+ * Loads the config, checks the model settings (before anything is opened), opens the store and
+ * the conversation, picks the runtime (warning plainly when it is not isolated) and starts a
+ * gateway whose only channel is the terminal.
+ */
+export async function startConversation(request: ConversationRequest): Promise<Conversation> {
+  const loaded = loadConfig({ configOption: request.configOption, env: request.env, cwd: process.cwd() });
+  for (const warning of loaded.warnings) printWarning(warning);
+  const model = chooseModel(loaded.config.model, request.env, request.overrides);
+  const project = await openProject(loaded, request.env, { command: request.command, debug: request.debug });
+  let record: ConversationRecord | undefined;
+  try {
+    record = await openConversation(project.store, {
+      agents: project.agents,
+      agentFolder: request.agentFolder,
+      resumeId: request.resumeId,
+      title: request.command,
+    });
+    const runtime = await chooseRuntime({
+      config: project.config,
+      paths: project.paths,
+      env: request.env,
+      purpose: 'conversation',
+      remoteChannels: [],
+      namespace: `cli-${record.session.id}`.slice(0, 63),
+      logger: project.logger,
+    });
+    if (runtime.warning) printWarning(runtime.warning);
+    const providers = await createProviders(model, project.config.model, request.env, project.logger, request.overrides);
+    const channel: CliChannel = createCliChannel();
+    const running = await startGateway({
+      project,
+      runtime: runtime.runtime,
+      providers,
+      channels: [channel],
+      scope: conversationScope(new Set([record.session.id]), new Set([record.chat.platformChatId])),
+      retries: false,
+      plugins: request.system === undefined ? [] : [systemPromptPlugin(request.system)],
+    });
+    const opened = record;
+    project.logger.info('terminal conversation opened', { sessionId: opened.session.id, agent: opened.agent.folder, resumed: opened.resumed });
+    return {
+      project,
+      record: opened,
+      model,
+      runtime,
+      running,
+      prompt: (text, onEvent) =>
+        runTurn(running.gateway, channel, {
+          sessionId: opened.session.id,
+          chatId: opened.chat.platformChatId,
+          send: () => running.gateway.receive(promptMessage(opened, text)),
+          onEvent,
+        }),
+      async close(graceMs) {
+        try {
+          await running.stop(graceMs);
+        } finally {
+          await closeConversation(project.store, opened).catch(() => undefined);
+          await project.close();
+        }
+      },
+    };
+  } catch (error) {
+    if (record) await closeConversation(project.store, record).catch(() => undefined);
+    await project.close();
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+import type { TurnUsage } from '@ngb/core';
+
+/** `850 ms`, `1.2 s`, `3 min 4 s`. */
+export function formatDuration(milliseconds: number): string {
+  if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
+  if (milliseconds < 60_000) return `${(milliseconds / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(milliseconds / 60_000);
+  return `${minutes} min ${Math.round((milliseconds - minutes * 60_000) / 1000)} s`;
+}
+
+/** `3 s ago`, `5 min ago`, `2 h ago`, or a date for older times. */
+export function formatAge(time: number, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - time) / 1000));
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+/** `120 in / 45 out tokens` (and the cost when known). */
+export function formatUsage(usage: TurnUsage): string {
+  const cost = usage.costUsd > 0 ? ` · $${usage.costUsd.toFixed(4)}` : '';
+  return `${usage.inputTokens} in / ${usage.outputTokens} out tokens${cost}`;
+}
+
+/** Cuts text to one line of at most `width` characters. */
+export function oneLine(text: string, width = 100): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+}
+
+/** The short form of an id for tables. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** Lines of a left-aligned table; the last column is not padded. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const format = (row: readonly string[]) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [format(header), ...rows.map(format)];
+}

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SandboxError, type SandboxRuntime, type SandboxSpec } from '@ngb/plugin-sdk';
+import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
+import { describeWithDocker, hostDocker, testImage } from './__fixtures__/docker-gate';
+import { sandboxLabels } from './docker-container-options';
+import { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+
+let folders: AgentFolders;
+const runtimes: SandboxRuntime[] = [];
+
+function start(options: DockerRuntimeOptions): SandboxRuntime {
+  const runtime = createDockerRuntime({ image: testImage, ...options });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+async function spec(sessionId: string): Promise<SandboxSpec> {
+  return { sessionId, agentFolder: await folders.make('agent'), agentName: 'Lifecycle', isMain: false, limits: { memoryMb: 256 } };
+}
+
+async function containerExists(id: string): Promise<boolean> {
+  return hostDocker()
+    .getContainer(id)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+async function containersOf(namespace: string): Promise<string[]> {
+  const found = await hostDocker().listContainers({ all: true, filters: { label: [`${sandboxLabels.namespace}=${namespace}`] } });
+  return found.map((container) => container.Id);
+}
+
+describeWithDocker('docker runtime: lifecycle', () => {
+  beforeAll(async () => {
+    folders = await createAgentFolders('docker-lifecycle');
+  });
+  afterAll(async () => {
+    await Promise.all(runtimes.map((runtime) => runtime.close()));
+    await folders?.remove();
+  });
+
+  it('reaps an idle sandbox after the idle timeout and removes its container', async () => {
+    const clock = createManualClock();
+    const runtime = start({ namespace: `test-idle-${process.pid}`, clock, idleTimeoutMs: 30 * 60 * 1000 });
+    const sandbox = await runtime.acquire(await spec('idle'));
+    await sandbox.call('bash', { command: 'true' });
+    sandbox.release();
+    await clock.advance(29 * 60 * 1000);
+    expect(await containerExists(sandbox.id)).toBe(true);
+    await clock.advance(60 * 1000);
+    await expect.poll(() => containerExists(sandbox.id), { timeout: 10_000 }).toBe(false);
+    expect(await runtime.list()).toEqual([]);
+  });
+
+  it('runs at most 2 sandboxes with a cap of 2: the third session waits, then runs', async () => {
+    const namespace = `test-cap-${process.pid}`;
+    const runtime = start({ namespace, maxSandboxes: 2 });
+    const first = await runtime.acquire(await spec('cap-1'));
+    const second = await runtime.acquire(await spec('cap-2'));
+    let thirdReady = false;
+    const third = runtime.acquire(await spec('cap-3')).then((sandbox) => {
+      thirdReady = true;
+      return sandbox;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(thirdReady).toBe(false);
+    expect((await containersOf(namespace)).length).toBe(2);
+    first.release();
+    const sandbox = await third;
+    expect((await sandbox.call('bash', { command: 'echo third' })).output).toMatchObject({ stdout: 'third\n' });
+    expect(await containerExists(first.id)).toBe(false);
+    expect((await containersOf(namespace)).length).toBe(2);
+    second.release();
+    sandbox.release();
+  });
+
+  it('removes the containers a crashed gateway left behind when a new runtime starts', async () => {
+    const namespace = `test-orphans-${process.pid}`;
+    const crashed = createDockerRuntime({ image: testImage, namespace });
+    const left = await crashed.acquire(await spec('orphan'));
+    const orphanId = left.id;
+    // The "crashed" gateway is never closed. A new one with the same namespace cleans up on start.
+    const fresh = start({ namespace });
+    const sandbox = await fresh.acquire(await spec('after-crash'));
+    expect(await containerExists(orphanId)).toBe(false);
+    expect(await containersOf(namespace)).toEqual([sandbox.id]);
+    await crashed.close();
+  });
+
+  it('leaves the containers of other namespaces alone', async () => {
+    const other = start({ namespace: `test-neighbour-${process.pid}` });
+    const neighbour = await other.acquire(await spec('neighbour'));
+    const runtime = start({ namespace: `test-self-${process.pid}` });
+    await runtime.acquire(await spec('self'));
+    expect(await containerExists(neighbour.id)).toBe(true);
+  });
+
+  it('notices a killed container: the running call fails and the next call gets a fresh one', async () => {
+    const runtime = start({ namespace: `test-killed-${process.pid}` });
+    const sandbox = await runtime.acquire(await spec('killed'));
+    const firstId = sandbox.id;
+    const running = sandbox.call('bash', { command: 'sleep 60' }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await hostDocker().getContainer(firstId).kill();
+    const error = await running;
+    expect(SandboxError.isInstance(error) && error.reason).toBe('crashed');
+    expect((error as Error).message).toMatch(/exited with code 137|was removed/);
+    expect((await sandbox.call('bash', { command: 'echo fresh' })).output).toMatchObject({ stdout: 'fresh\n' });
+    expect(sandbox.id).not.toBe(firstId);
+    await expect.poll(() => containerExists(firstId), { timeout: 10_000 }).toBe(false);
+  });
+});

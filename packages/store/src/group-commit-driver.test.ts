@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NotFoundError, type Store } from '@ngb/plugin-sdk';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from './index';
+
+let directory: string;
+let path: string;
+let store: Store;
+let observer: Database.Database;
+
+beforeEach(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'ngb-group-commit-'));
+  path = join(directory, 'ngb.db');
+  store = await createSqliteStore({ path });
+  observer = new Database(path, { readonly: true });
+});
+
+afterEach(async () => {
+  observer.close();
+  await store.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const countKv = () => (observer.prepare('SELECT count(*) AS count FROM kv').get() as { count: number }).count;
+
+describe('group commit', () => {
+  it('resolves a write only once another connection can see it', async () => {
+    const writes = Array.from({ length: 50 }, (_, index) => store.kv.set('ns', `k${index}`, index));
+    for (const [index, write] of writes.entries()) {
+      await write;
+      expect((observer.prepare('SELECT value FROM kv WHERE key = ?').get(`k${index}`) as { value: string } | undefined)?.value).toBe(
+        String(index),
+      );
+    }
+    expect(countKv()).toBe(50);
+  });
+
+  it('commits concurrent writes together: when the first resolves, all are visible', async () => {
+    const writes = Array.from({ length: 20 }, (_, index) => store.kv.set('ns', `k${index}`, index));
+    await writes[0];
+    expect(countKv()).toBe(20);
+    await Promise.all(writes);
+  });
+
+  it('fails only the statement that failed, committing the rest of its batch', async () => {
+    const chat = await store.chats.upsert({ channel: 'c', platformChatId: '1', name: 'n', isGroup: false });
+    const insert = (chatId: string, id: string) =>
+      store.messages.insert({ chatId, platformMessageId: id, senderId: 'u', text: id, mentionsBot: false, timestamp: 1, direction: 'inbound' });
+    const results = await Promise.allSettled([insert(chat.id, 'a'), insert('ghost', 'b'), insert(chat.id, 'c')]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const failure = results[1];
+    expect(failure?.status === 'rejected' && NotFoundError.isInstance(failure.reason)).toBe(true);
+    expect((observer.prepare('SELECT platform_message_id AS id FROM messages ORDER BY seq').all() as Array<{ id: string }>).map((row) => row.id)).toEqual([
+      'a',
+      'c',
+    ]);
+  });
+
+  it('commits an open batch before an explicit transaction, which stays exclusive', async () => {
+    const before = store.kv.set('ns', 'before', 1);
+    const transaction = store.transaction(async (tx) => {
+      await tx.kv.set('ns', 'inside', 2);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(countKv()).toBe(1);
+      return 'done';
+    });
+    const during = store.kv.set('ns', 'during', 3);
+    await before;
+    expect(await transaction).toBe('done');
+    await during;
+    expect(countKv()).toBe(3);
+  });
+});
