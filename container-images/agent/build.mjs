@@ -29,10 +29,13 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write('usage: node container-images/agent/build.mjs [--base auto|registry|offline] [--image NAME] [--sandbox-dist DIR]\n');
+  process.stdout.write(
+    'usage: node container-images/agent/build.mjs [--base auto|registry|offline] [--image NAME] [--sandbox-dist DIR]\n',
+  );
   process.exit(0);
 }
-if (!['auto', 'registry', 'offline'].includes(values.base)) fail(`--base must be auto, registry or offline, not "${values.base}"`);
+if (!['auto', 'registry', 'offline'].includes(values.base))
+  fail(`--base must be auto, registry or offline, not "${values.base}"`);
 
 function fail(message) {
   process.stderr.write(`[ngb image] error: ${message}\n`);
@@ -75,7 +78,7 @@ async function main() {
   const dockerfile = await readFile(path.join(here, 'Dockerfile'));
   const programBytes = await readFile(program);
   const hash = createHash('sha256')
-    .update(JSON.stringify({ baseId, installPackages: base.installPackages }))
+    .update(JSON.stringify({ recipe: 2, baseId, base: base.reference, installPackages: base.installPackages }))
     .update(dockerfile)
     .update(programBytes)
     .digest('hex')
@@ -99,11 +102,18 @@ async function main() {
       'docker',
       [
         'build',
-        '--build-arg', `BASE_IMAGE=${base.reference}`,
-        '--build-arg', `INSTALL_PACKAGES=${base.installPackages}`,
-        '--label', `ngb.content-hash=${hash}`,
-        '--tag', reference,
-        '--tag', latest,
+        '--build-arg',
+        `BASE_IMAGE=${base.reference}`,
+        '--build-arg',
+        `INSTALL_PACKAGES=${base.installPackages}`,
+        '--label',
+        `ngb.content-hash=${hash}`,
+        '--label',
+        `ngb.base=${base.reference}`,
+        '--tag',
+        reference,
+        '--tag',
+        latest,
         context,
       ],
       { inherit: true },
@@ -112,6 +122,15 @@ async function main() {
     await rm(context, { recursive: true, force: true });
   }
   log(`built ${reference}, tagged ${latest}`);
+  await removeOlderBuilds(hash);
+}
+
+/** Untags earlier content-hash builds of the image; ones still used by a container stay. */
+async function removeOlderBuilds(keep) {
+  const tags = (await run('docker', ['image', 'ls', values.image, '--format', '{{.Tag}}'])).split('\n').filter(Boolean);
+  const old = tags.filter((tag) => /^[0-9a-f]{16}$/.test(tag) && tag !== keep);
+  for (const tag of old) await run('docker', ['rmi', `${values.image}:${tag}`]).catch(() => {});
+  if (old.length > 0) log(`removed ${old.length} older build(s)`);
 }
 
 main().catch((error) => fail(error.message));

@@ -3,7 +3,7 @@
 // Used when no image registry answers. Cached by a tag derived from everything that goes into it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Debian packages of the base; the Dockerfile checks that each tool is there. */
@@ -22,12 +22,22 @@ export async function readAptMirror(aptDirectory = '/etc/apt', codename = undefi
   for (const name of names.filter((file) => file.endsWith('.sources')).sort()) {
     const text = await readFile(path.join(sourcesDirectory, name), 'utf8');
     for (const stanza of text.split(/\n\s*\n/)) {
-      const field = (key) => stanza.match(new RegExp(`^${key}:\\s*(.+)$`, 'mi'))?.[1]?.trim().split(/\s+/) ?? [];
+      const field = (key) =>
+        stanza
+          .match(new RegExp(`^${key}:\\s*(.+)$`, 'mi'))?.[1]
+          ?.trim()
+          .split(/\s+/) ?? [];
       if (!field('Types').includes('deb') || field('Enabled')[0] === 'no') continue;
       for (const uri of field('URIs')) for (const suite of field('Suites')) entries.push({ mirror: uri, suite });
     }
   }
-  const listFiles = [path.join(aptDirectory, 'sources.list'), ...names.filter((file) => file.endsWith('.list')).sort().map((file) => path.join(sourcesDirectory, file))];
+  const listFiles = [
+    path.join(aptDirectory, 'sources.list'),
+    ...names
+      .filter((file) => file.endsWith('.list'))
+      .sort()
+      .map((file) => path.join(sourcesDirectory, file)),
+  ];
   for (const file of listFiles) {
     const text = await readFile(file, 'utf8').catch(() => '');
     for (const line of text.split('\n')) {
@@ -36,7 +46,9 @@ export async function readAptMirror(aptDirectory = '/etc/apt', codename = undefi
     }
   }
   const wanted = codename ?? (await readCodename());
-  const plain = entries.filter((entry) => !entry.suite.includes('-') && !entry.suite.includes('/') && /^https?:\/\//.test(entry.mirror));
+  const plain = entries.filter(
+    (entry) => !entry.suite.includes('-') && !entry.suite.includes('/') && /^https?:\/\//.test(entry.mirror),
+  );
   return plain.find((entry) => entry.suite === wanted) ?? plain[0];
 }
 
@@ -48,7 +60,9 @@ async function readCodename() {
 /** Runs a command; resolves its stdout, rejects with its stderr. `inherit` streams output live. */
 export function run(command, args, { inherit = false, input } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: [input ? 'pipe' : 'ignore', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe'] });
+    const child = spawn(command, args, {
+      stdio: [input ? 'pipe' : 'ignore', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk) => (stdout += chunk));
@@ -56,7 +70,9 @@ export function run(command, args, { inherit = false, input } = {}) {
     if (input) input.pipe(child.stdin);
     child.once('error', reject);
     child.once('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}${stderr ? `:\n${stderr.trim()}` : ''}`)),
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}${stderr ? `:\n${stderr.trim()}` : ''}`)),
     );
   });
 }
@@ -70,7 +86,9 @@ export async function imageExists(reference) {
 }
 
 async function sha256File(file) {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /**
@@ -91,7 +109,9 @@ export async function ensureOfflineBase({ repository, nodeBinary, log }) {
   const root = await mkdtemp('/var/tmp/ngb-agent-base-');
   try {
     log(`debootstrap ${source.suite} (minbase + ${basePackages.join(' ')}) from the machine's apt mirror into ${root} ...`);
-    await run('debootstrap', ['--variant=minbase', `--include=${basePackages.join(',')}`, source.suite, root, source.mirror], { inherit: true });
+    await run('debootstrap', ['--variant=minbase', `--include=${basePackages.join(',')}`, source.suite, root, source.mirror], {
+      inherit: true,
+    });
     log(`adding node ${process.version} from ${nodeBinary}`);
     await copyFile(nodeBinary, path.join(root, 'usr/local/bin/node'));
     await chmod(path.join(root, 'usr/local/bin/node'), 0o755);
@@ -102,7 +122,15 @@ export async function ensureOfflineBase({ repository, nodeBinary, log }) {
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await run(
       'docker',
-      ['import', '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--message', 'ngb offline base', '-', reference],
+      [
+        'import',
+        '--change',
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        '--message',
+        'ngb offline base',
+        '-',
+        reference,
+      ],
       { input: tar.stdout },
     );
     return reference;

@@ -44,7 +44,13 @@ export function parseFlags(commandPath: string, definitions: FlagDefinitions, ra
   const positionalNames: Array<[string, FlagDefinition]> = [];
   for (const [name, definition] of Object.entries(definitions)) {
     if (definition.type === 'positional') positionalNames.push([name, definition]);
-    else options[name] = { type: definition.type, short: definition.alias, multiple: definition.multiple };
+    else {
+      options[name] = {
+        type: definition.type,
+        ...(definition.alias !== undefined ? { short: definition.alias } : {}),
+        ...(definition.multiple === true ? { multiple: true } : {}),
+      };
+    }
   }
   const help = `see \`${commandPath} --help\``;
   let parsed: ReturnType<typeof parseArgs>;
@@ -95,9 +101,13 @@ export interface NgbCommandDefinition<D extends FlagDefinitions> {
 /** Declares a leaf command for citty, with strict flag parsing and the common `--config` / `--debug` flags. */
 export function defineNgbCommand<const D extends FlagDefinitions>(definition: NgbCommandDefinition<D>): CommandDef {
   const all: FlagDefinitions = { ...definition.args, ...commonFlags };
+  // citty sees positionals as optional: the strict parser below names what is missing, in one line.
+  const forCitty = Object.fromEntries(
+    Object.entries(all).map(([name, flag]) => [name, flag.type === 'positional' ? { ...flag, required: false } : flag]),
+  );
   return {
     meta: { name: definition.path.split(' ').at(-1), description: definition.description },
-    args: all as ArgsDef,
+    args: forCitty as ArgsDef,
     run: async (context) => {
       await definition.run(parseFlags(definition.path, all, context.rawArgs) as Flags<D>);
     },

@@ -18,13 +18,13 @@ type Group = CommandDef & { defaultSubCommand?: string };
 export async function runCli(argv: readonly string[]): Promise<number> {
   const args = hoistGlobalFlags(argv);
   const end = args.indexOf('--');
-  const head = end === -1 ? args : args.slice(0, end);
+  let head = end === -1 ? [...args] : args.slice(0, end);
   const debug = head.includes('--debug');
   let wantsHelp = head.includes('--help') || head.includes('-h');
   let nameIndex = head.findIndex((arg) => !arg.startsWith('-'));
   if (head[nameIndex] === 'help') {
     args.splice(nameIndex, 1);
-    head.splice(nameIndex, 1);
+    head = head.filter((_, index) => index !== nameIndex);
     wantsHelp = true;
     nameIndex = head.findIndex((arg) => !arg.startsWith('-'));
   }
@@ -53,7 +53,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const citty = await import('citty');
     const command = (await entry.load()) as Group;
     if (wantsHelp) {
-      process.stdout.write(`${await renderHelp(citty.renderUsage, command, rest, `ngb ${name}`)}\n`);
+      const { colors } = await import('consola/utils');
+      const usage = await renderHelp(citty.renderUsage, command, rest, `ngb ${name}`);
+      process.stdout.write(`${usage.replace(/`([^`\n]+)`/g, (_, code: string) => colors.cyan(code)).replace(/[ \t]+$/gm, '')}\n`);
       return 0;
     }
     const subCommands = command.subCommands as Record<string, unknown> | undefined;

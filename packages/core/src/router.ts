@@ -54,26 +54,31 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
     timestamp: message.timestamp,
     direction: 'inbound',
   });
-  if (!inserted) return;
-  context.bus.emit({
-    type: 'message.received',
-    messageId: stored.id,
-    channel: message.channel,
-    chatId: message.chat.id,
-    senderId: message.sender.id,
-    text: message.text,
-  });
+  if (inserted) {
+    context.bus.emit({
+      type: 'message.received',
+      messageId: stored.id,
+      channel: message.channel,
+      chatId: message.chat.id,
+      senderId: message.sender.id,
+      text: message.text,
+    });
+  }
   if (message.sender.isBot) {
-    context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
+    if (inserted) context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
     return;
   }
+  // A platform re-sends a message it saw no acknowledgement for. Routing is idempotent (one inbox row
+  // per session and message, one pending approval), so a duplicate is routed again: that completes a
+  // routing a crash interrupted. Commands are not run twice.
+  if (!inserted && parseCommand(stored.text)) return;
   // The sender's user row is only needed for access checks, approvals and commands.
   let user: Promise<User> | undefined;
   const sender = () => {
     user ??= store.users.upsert({ channel: message.channel, platformUserId: message.sender.id, name: message.sender.name });
     return user;
   };
-  await route(context, chat, sender, stored);
+  await route(context, chat, sender, stored, { duplicate: !inserted });
 }
 
 /** Routes a stored message of a known chat to its wired agents (used again when an approval replays it). */
@@ -82,9 +87,12 @@ export async function route(
   chat: Chat,
   sender: User | (() => Promise<User>),
   message: StoredMessage,
+  options: { duplicate?: boolean } = {},
 ): Promise<void> {
   const user = typeof sender === 'function' ? sender : async () => sender;
-  const { store, bus } = context;
+  const { store } = context;
+  // A re-routed duplicate changes nothing that was already done, so it reports nothing either.
+  const bus = options.duplicate ? { emit: () => undefined } : context.bus;
   if (chat.status === 'denied') {
     bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'chat denied' });
     return;
@@ -105,6 +113,7 @@ export async function route(
   };
   const command = parseCommand(message.text);
   if (command) {
+    // Commands may call the model (/compact): they run after the message is committed.
     await handleCommand(context, {
       command,
       chat,
@@ -124,7 +133,7 @@ export async function route(
     const agent = await store.agents.get(wiring.agentId);
     if (!agent) continue;
     if (!shouldEngage(wiring, agent, chat, message)) {
-      if (wiring.accumulate) await addToInbox(context, wiring, message, 'context');
+      if (wiring.accumulate) await addToInbox(context, wiring, message, 'context', bus);
       else bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'not engaged' });
       continue;
     }
@@ -143,7 +152,7 @@ export async function route(
       bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender awaiting approval' });
       continue;
     }
-    const sessionId = await addToInbox(context, wiring, message, 'message');
+    const sessionId = await addToInbox(context, wiring, message, 'message', bus);
     context.queue.wake(sessionId, 'message');
   }
 }
@@ -166,6 +175,7 @@ async function addToInbox(
   wiring: Wiring,
   message: StoredMessage,
   kind: 'message' | 'context',
+  bus: Pick<GatewayContext['bus'], 'emit'>,
 ): Promise<string> {
   const { session, created } = await context.store.sessions.getOrCreate(sessionKeyFor(wiring, message.threadId));
   await context.store.inbox.add({ sessionId: session.id, messageId: message.id, kind });
@@ -175,6 +185,6 @@ async function addToInbox(
       agentId: session.agentId,
       chatId: session.chatId ?? null,
     });
-  context.bus.emit({ type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
+  bus.emit({ type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
   return session.id;
 }

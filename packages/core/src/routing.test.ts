@@ -119,4 +119,32 @@ describe('fan-out, accumulate and session modes', () => {
     await harness.gateway.idle();
     expect(harness.texts()).toEqual(['echo: once']);
   });
+
+  it('completes an interrupted routing when the platform re-sends the message', async () => {
+    const agent = await harness.addAgent('andy');
+    const chat = await harness.addChat('c1', { agent });
+    let failNext = true;
+    const failingInbox = (inbox: object) =>
+      new Proxy(inbox, {
+        get: (target, key) => {
+          if (key === 'add' && failNext) {
+            return async () => {
+              failNext = false;
+              throw new Error('disk full');
+            };
+          }
+          const value = Reflect.get(target, key);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    const inbox = harness.store.inbox;
+    Object.defineProperty(harness.store, 'inbox', { value: failingInbox(inbox), configurable: true });
+    const message = { text: 'hi', chat: { id: 'c1', isGroup: false }, platformMessageId: 'resent-1' };
+    await expect(harness.channel.inject(message)).rejects.toThrow('disk full');
+    expect(await harness.store.messages.listForChat(chat.id)).toHaveLength(1);
+    expect(await harness.store.sessions.list()).toHaveLength(1);
+    await harness.channel.inject(message);
+    await harness.gateway.idle();
+    expect(harness.texts()).toEqual(['echo: hi']);
+  });
 });

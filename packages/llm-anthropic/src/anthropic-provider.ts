@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
 import {
   type AnthropicProviderOptions,
@@ -42,25 +43,30 @@ async function* streamOnce(
 ): AsyncGenerator<LlmStreamPart, void, undefined> {
   const body = convertToAnthropicRequest(request, options);
   const guard = createAttemptGuard(request.signal, options.timeoutMs, 'anthropic', label);
+  let events: AsyncIterator<RawMessageStreamEvent> | undefined;
   try {
-    const stream = await client.messages.create(body, { signal: guard.signal });
-    guard.touch();
+    const stream = await guard.race(client.messages.create(body, { signal: guard.signal }));
+    events = stream[Symbol.asyncIterator]();
     const assembler = createAnthropicPartAssembler();
-    for await (const event of stream) {
-      for (const part of assembler.push(event)) {
+    for (;;) {
+      guard.touch();
+      const next = await guard.race(events.next());
+      if (next.done === true) break;
+      for (const part of assembler.push(next.value)) {
+        const stop = guard.stopError();
+        if (stop !== undefined) throw stop;
         guard.pause();
         yield part;
       }
       if (assembler.finished) return;
-      guard.touch();
     }
-    const overriding = guard.overridingError();
-    if (overriding !== undefined) throw overriding;
-    throw mapAnthropicError(new Error('the stream ended before message_stop'), body.model);
+    throw guard.stopError() ?? mapAnthropicError(new Error('the stream ended before message_stop'), body.model);
   } catch (error) {
-    throw guard.overridingError() ?? mapAnthropicError(error, body.model);
+    throw guard.stopError() ?? mapAnthropicError(error, body.model);
   } finally {
     guard.dispose();
+    // Not awaited: after an abort the SDK's pending read may never settle.
+    events?.return?.().catch(() => {});
   }
 }
 

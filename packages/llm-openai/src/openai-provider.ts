@@ -1,5 +1,6 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
 import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createAttemptGuard } from './attempt-guard';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
 import { mapOpenAIError } from './map-openai-error';
@@ -43,24 +44,29 @@ async function* streamOnce(
 ): AsyncGenerator<LlmStreamPart, void, undefined> {
   const body = convertToOpenAIRequest(request, options);
   const guard = createAttemptGuard(request.signal, options.timeoutMs, 'openai', label);
+  let chunks: AsyncIterator<ChatCompletionChunk> | undefined;
   try {
-    const stream = await client.chat.completions.create(body, { signal: guard.signal });
-    guard.touch();
+    const stream = await guard.race(client.chat.completions.create(body, { signal: guard.signal }));
+    chunks = stream[Symbol.asyncIterator]();
     const assembler = createOpenAIPartAssembler();
-    for await (const chunk of stream) {
-      for (const part of assembler.push(chunk)) {
+    for (;;) {
+      guard.touch();
+      const next = await guard.race(chunks.next());
+      const parts = next.done === true ? assembler.finish() : assembler.push(next.value);
+      for (const part of parts) {
+        const stop = guard.stopError();
+        if (stop !== undefined) throw stop;
         guard.pause();
         yield part;
       }
-      guard.touch();
+      if (next.done === true) return;
     }
-    const overriding = guard.overridingError();
-    if (overriding !== undefined) throw overriding;
-    yield* assembler.finish();
   } catch (error) {
-    throw guard.overridingError() ?? mapOpenAIError(error, body.model);
+    throw guard.stopError() ?? mapOpenAIError(error, body.model);
   } finally {
     guard.dispose();
+    // Not awaited: after an abort the SDK's pending read may never settle.
+    chunks?.return?.().catch(() => {});
   }
 }
 

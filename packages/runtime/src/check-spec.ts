@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type SandboxLimits, SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
+import { SandboxError, type SandboxLimits, type SandboxSpec } from '@ngb/plugin-sdk';
 import { checkAgentFolderName } from './mount-policy';
 
 /** Limits of a spec after defaults, and its agent folder with symlinks resolved. */

@@ -42,7 +42,9 @@ describe('buildSandboxContainerOptions', () => {
       { Type: 'bind', Source: '/srv/agents/global', Target: '/workspace/global', ReadOnly: true },
       { Type: 'bind', Source: '/srv/data', Target: '/workspace/extra/data', ReadOnly: true },
     ]);
-    expect(buildSandboxContainerOptions({ ...input, globalFolder: undefined, extraMounts: [] }).HostConfig?.Mounts).toHaveLength(1);
+    expect(buildSandboxContainerOptions({ ...input, globalFolder: undefined, extraMounts: [] }).HostConfig?.Mounts).toHaveLength(
+      1,
+    );
   });
 
   it('opens the network only for egress', () => {
@@ -51,8 +53,13 @@ describe('buildSandboxContainerOptions', () => {
 
   it('labels the container for orphan cleanup and names it safely', () => {
     const options = buildSandboxContainerOptions(input);
-    expect(options.Labels).toEqual({ 'ngb.sandbox': 'true', 'ngb.namespace': 'default', 'ngb.session': 'telegram:42/thread 7', 'ngb.agent': 'Main' });
+    expect(options.Labels).toEqual({
+      'ngb.sandbox': 'true',
+      'ngb.namespace': 'default',
+      'ngb.session': 'telegram:42/thread 7',
+      'ngb.agent': 'Main',
+    });
     expect(options.name).toBe('ngb-default-telegram-42-thread-7-abcd1234');
-    expect(options).toMatchObject({ OpenStdin: true, StdinOnce: false, Tty: false, AttachStdin: true });
+    expect(options).toMatchObject({ OpenStdin: true, StdinOnce: true, Tty: false, AttachStdin: true });
   });
 });

@@ -1,5 +1,5 @@
-import type { ContainerCreateOptions } from 'dockerode';
 import type { SandboxLimits, SandboxSpec } from '@ngb/plugin-sdk';
+import type { ContainerCreateOptions } from 'dockerode';
 import type { ResolvedMount } from './mount-policy';
 
 /** Everything that decides how a sandbox container is created. */
@@ -38,8 +38,15 @@ const mebibyte = 1024 * 1024;
 export function buildSandboxContainerOptions(input: SandboxContainerInput): ContainerCreateOptions {
   const mounts = [
     { Type: 'bind' as const, Source: input.agentFolder, Target: '/workspace/agent', ReadOnly: false },
-    ...(input.globalFolder ? [{ Type: 'bind' as const, Source: input.globalFolder, Target: '/workspace/global', ReadOnly: true }] : []),
-    ...input.extraMounts.map((mount) => ({ Type: 'bind' as const, Source: mount.hostPath, Target: mount.containerPath, ReadOnly: mount.readonly })),
+    ...(input.globalFolder
+      ? [{ Type: 'bind' as const, Source: input.globalFolder, Target: '/workspace/global', ReadOnly: true }]
+      : []),
+    ...input.extraMounts.map((mount) => ({
+      Type: 'bind' as const,
+      Source: mount.hostPath,
+      Target: mount.containerPath,
+      ReadOnly: mount.readonly,
+    })),
   ];
   const memoryBytes = Math.round(input.limits.memoryMb * mebibyte);
   return {
@@ -59,7 +66,8 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
     AttachStdout: true,
     AttachStderr: true,
     OpenStdin: true,
-    StdinOnce: false,
+    // Stdin closes when the gateway's attach goes away, so the sandbox of a crashed gateway exits by itself.
+    StdinOnce: true,
     Tty: false,
     HostConfig: {
       NetworkMode: input.network === 'egress' ? 'bridge' : 'none',

@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
 import type { BashOutput } from '@ngb/sandbox';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders, makeWritableForSandbox } from './__fixtures__/agent-folders';
 import { describeWithDocker, hostDocker, testImage } from './__fixtures__/docker-gate';
 import { createDockerRuntime } from './docker-runtime';
@@ -61,7 +61,10 @@ describeWithDocker('docker runtime: isolation', () => {
   });
 
   it('cannot write to / or /etc, but can write to /tmp and the agent folder', async () => {
-    const output = await bash(sandbox, 'touch /x 2>&1; touch /etc/x 2>&1; echo tmp > /tmp/ok && cat /tmp/ok; echo mine > mine.txt');
+    const output = await bash(
+      sandbox,
+      'touch /x 2>&1; touch /etc/x 2>&1; echo tmp > /tmp/ok && cat /tmp/ok; echo mine > mine.txt',
+    );
     expect(output.stdout).toMatch(/touch: cannot touch '\/x': Read-only file system/);
     expect(output.stdout).toMatch(/touch: cannot touch '\/etc\/x': (Read-only file system|Permission denied)/);
     expect(output.stdout).toMatch(/^tmp$/m);
@@ -85,7 +88,13 @@ describeWithDocker('docker runtime: isolation', () => {
 
   it('reaches the host when egress is allowed (the check above can fail)', async () => {
     const hostAddress = os.networkInterfaces().docker0?.find((address) => address.family === 'IPv4')?.address ?? '172.17.0.1';
-    const open = await runtime.acquire({ sessionId: 'egress', agentFolder: await folders.make('agent'), agentName: 'Egress', isMain: false, network: 'egress' });
+    const open = await runtime.acquire({
+      sessionId: 'egress',
+      agentFolder: await folders.make('agent'),
+      agentName: 'Egress',
+      isMain: false,
+      network: 'egress',
+    });
     const output = await bash(open, `(exec 3<>/dev/tcp/${hostAddress}/${hostPort} && cat <&3) 2>&1`);
     expect(output.stdout).toBe('reached the host\n');
     await open.close();
@@ -95,7 +104,10 @@ describeWithDocker('docker runtime: isolation', () => {
     const hidden = path.join(folders.base, 'not-mounted');
     await mkdir(hidden);
     await writeFile(path.join(hidden, 'marker.txt'), 'host only');
-    const output = await bash(sandbox, `test -e ${hidden}/marker.txt && echo visible || echo hidden; env; cat /proc/1/environ | tr '\\0' '\\n'`);
+    const output = await bash(
+      sandbox,
+      `test -e ${hidden}/marker.txt && echo visible || echo hidden; env; cat /proc/1/environ | tr '\\0' '\\n'`,
+    );
     expect(output.stdout).toMatch(/^hidden$/m);
     expect(process.env.NGB_CANARY_SECRET).toBe(canary);
     expect(output.stdout).not.toContain(canary);

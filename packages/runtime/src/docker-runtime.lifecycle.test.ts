@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SandboxError, type SandboxRuntime, type SandboxSpec } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { describeWithDocker, hostDocker, testImage } from './__fixtures__/docker-gate';
+import { startCrashingGateway } from './__fixtures__/gateway-process';
 import { sandboxLabels } from './docker-container-options';
 import { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 
@@ -16,7 +17,13 @@ function start(options: DockerRuntimeOptions): SandboxRuntime {
 }
 
 async function spec(sessionId: string): Promise<SandboxSpec> {
-  return { sessionId, agentFolder: await folders.make('agent'), agentName: 'Lifecycle', isMain: false, limits: { memoryMb: 256 } };
+  return {
+    sessionId,
+    agentFolder: await folders.make('agent'),
+    agentName: 'Lifecycle',
+    isMain: false,
+    limits: { memoryMb: 256 },
+  };
 }
 
 async function containerExists(id: string): Promise<boolean> {
@@ -78,17 +85,24 @@ describeWithDocker('docker runtime: lifecycle', () => {
     sandbox.release();
   });
 
-  it('removes the containers a crashed gateway left behind when a new runtime starts', async () => {
+  it('cleans up after a gateway process that crashed: its sandbox exits, and the next start removes it', async () => {
     const namespace = `test-orphans-${process.pid}`;
-    const crashed = createDockerRuntime({ image: testImage, namespace });
-    const left = await crashed.acquire(await spec('orphan'));
-    const orphanId = left.id;
-    // The "crashed" gateway is never closed. A new one with the same namespace cleans up on start.
+    const { child, containerId, cleanup } = await startCrashingGateway({
+      namespace,
+      agentFolder: await folders.make('agent'),
+      image: testImage,
+    });
+    onTestFinished(cleanup);
+    expect(await containerExists(containerId)).toBe(true);
+    child.kill('SIGKILL');
+    // The attach went away with the process, so the sandbox's stdin closed and it exited by itself.
+    await expect
+      .poll(async () => (await hostDocker().getContainer(containerId).inspect()).State.Running, { timeout: 10_000 })
+      .toBe(false);
     const fresh = start({ namespace });
     const sandbox = await fresh.acquire(await spec('after-crash'));
-    expect(await containerExists(orphanId)).toBe(false);
+    expect(await containerExists(containerId)).toBe(false);
     expect(await containersOf(namespace)).toEqual([sandbox.id]);
-    await crashed.close();
   });
 
   it('leaves the containers of other namespaces alone', async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
 import type { BashOutput } from '@ngb/sandbox';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { describeWithDocker, testImage } from './__fixtures__/docker-gate';
 import { createDockerRuntime } from './docker-runtime';
@@ -67,7 +67,11 @@ describeWithDocker('docker runtime: limits', () => {
 
   it('stops a memory hog at the memory limit with a clear out-of-memory error', async () => {
     const error = await errorOf(
-      sandbox.call('bash', { command: 'python3 -c "data = b\'x\' * (1024 * 1024 * 1024); print(len(data))"' }, { timeoutMs: 30_000 }),
+      sandbox.call(
+        'bash',
+        { command: 'python3 -c "data = b\'x\' * (1024 * 1024 * 1024); print(len(data))"' },
+        { timeoutMs: 30_000 },
+      ),
     );
     expect(error.reason).toBe('out_of_memory');
     expect(error.message).toMatch(/out of memory \(limit 256 MiB\)/);
@@ -82,9 +86,12 @@ describeWithDocker('docker runtime: limits', () => {
     );
     expect(['finished', 'timeout', 'crashed']).toContain(outcome);
     expect(await answersAgain(sandbox, 15_000)).toMatchObject({ stdout: 'alive\n' });
-    const events = (await sandbox.call('bash', {
-      command: 'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids/pids.events 2>/dev/null || cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids.events',
-    })).output as BashOutput;
+    const events = (
+      await sandbox.call('bash', {
+        command:
+          'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids/pids.events 2>/dev/null || cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids.events',
+      })
+    ).output as BashOutput;
     const [limit, , denied] = events.stdout.trim().split(/\s+/);
     expect(limit).toBe('64');
     // The kernel refused forks because the limit was reached: the bomb hit the wall, not the host.

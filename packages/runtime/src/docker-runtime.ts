@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import Docker from 'dockerode';
 import { type Clock, type Logger, SandboxError, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
+import Docker from 'dockerode';
 import * as v from 'valibot';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions, sandboxLabels } from './docker-container-options';
@@ -99,7 +99,9 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
       .getImage(parsed.image)
       .inspect()
       .catch((error: { statusCode?: number }) => {
-        throw error?.statusCode === 404 ? imageMissingError(errorContext, error) : mapDockerError(error, { ...errorContext, operation: 'inspecting the image' });
+        throw error?.statusCode === 404
+          ? imageMissingError(errorContext, error)
+          : mapDockerError(error, { ...errorContext, operation: 'inspecting the image' });
       });
     if (parsed.removeOrphans) await removeOrphans();
   };
@@ -109,8 +111,16 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
     const orphans = await docker.listContainers({ all: true, filters }).catch((error: unknown) => {
       throw mapDockerError(error, { ...errorContext, operation: 'listing old sandbox containers' });
     });
-    await Promise.all(orphans.map((orphan) => docker.getContainer(orphan.Id).remove({ force: true }).catch(() => {})));
-    if (orphans.length > 0) logger.info('removed sandbox containers left by an earlier run', { count: orphans.length, namespace: parsed.namespace });
+    await Promise.all(
+      orphans.map((orphan) =>
+        docker
+          .getContainer(orphan.Id)
+          .remove({ force: true })
+          .catch(() => {}),
+      ),
+    );
+    if (orphans.length > 0)
+      logger.info('removed sandbox containers left by an earlier run', { count: orphans.length, namespace: parsed.namespace });
   };
 
   const pool = createSandboxPool<PreparedDockerSpec>({
@@ -124,9 +134,17 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
       const requests = spec.mounts ?? [];
       if (requests.length === 0) return { ...checked, extraMounts: [] };
       const resolved = new Map<string, string | undefined>();
-      const paths = [...requests.map((mount) => mount.hostPath), ...(options.mountAllowlist?.allowedRoots ?? []).map((root) => root.path)];
+      const paths = [
+        ...requests.map((mount) => mount.hostPath),
+        ...(options.mountAllowlist?.allowedRoots ?? []).map((root) => root.path),
+      ];
       await Promise.all(paths.map(async (path) => resolved.set(path, await realpath(path).catch(() => undefined))));
-      const decision = checkMounts({ requests, allowlist: options.mountAllowlist, isMain: spec.isMain, realpath: (path) => resolved.get(path) });
+      const decision = checkMounts({
+        requests,
+        allowlist: options.mountAllowlist,
+        isMain: spec.isMain,
+        realpath: (path) => resolved.get(path),
+      });
       if (decision.refused.length > 0) {
         const reasons = decision.refused.map((refused) => `${refused.request.containerPath}: ${refused.reason}`).join('; ');
         throw new SandboxError('mount_refused', `[@ngb/runtime] mount refused for session "${spec.sessionId}": ${reasons}`);

@@ -1,7 +1,7 @@
 import { PassThrough, type Writable } from 'node:stream';
+import { type Logger, SandboxError } from '@ngb/plugin-sdk';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import { type Logger, SandboxError } from '@ngb/plugin-sdk';
 import { type DockerErrorContext, mapDockerError } from './map-docker-error';
 import type { SandboxInstance } from './pooled-sandbox';
 import { openSandboxChannel } from './sandbox-channel';
@@ -36,14 +36,21 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
       () => undefined,
       (error: { statusCode?: number }) => {
         // 404: already gone; 409: removal already in progress.
-        if (error?.statusCode !== 404 && error?.statusCode !== 409) throw mapDockerError(error, context('removing the sandbox container'));
+        if (error?.statusCode !== 404 && error?.statusCode !== 409)
+          throw mapDockerError(error, context('removing the sandbox container'));
       },
     );
     return stopping;
   };
 
   try {
-    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream & {
+    const stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as NodeJS.ReadWriteStream & {
       destroyed?: boolean;
     };
     const stdout = new PassThrough();
@@ -55,7 +62,7 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
     };
     stream.once('end', endOutputs);
     stream.once('close', endOutputs);
-    stream.once('error', endOutputs);
+    stream.on('error', endOutputs);
     const stderr = createStderrTail(stderrStream, input.logger);
     const channel = openSandboxChannel({
       input: stdout,
@@ -79,10 +86,14 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
 async function diagnose(container: Docker.Container, memoryMb: number, stderr: string, stopped: boolean): Promise<SandboxError> {
   if (stopped) return new SandboxError('closed', '[@ngb/runtime] the sandbox container was stopped');
   const inspected = await container.inspect().catch(() => undefined);
-  if (!inspected) return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${container.id.slice(0, 12)} was removed${stderr}`);
+  if (!inspected)
+    return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${container.id.slice(0, 12)} was removed${stderr}`);
   const state = inspected.State;
   if (state.OOMKilled) {
-    return new SandboxError('out_of_memory', `[@ngb/runtime] the sandbox ran out of memory (limit ${memoryMb} MiB) and was killed${stderr}`);
+    return new SandboxError(
+      'out_of_memory',
+      `[@ngb/runtime] the sandbox ran out of memory (limit ${memoryMb} MiB) and was killed${stderr}`,
+    );
   }
   const how = state.Running ? 'closed its output' : `exited with code ${state.ExitCode}${state.Error ? ` (${state.Error})` : ''}`;
   return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${container.id.slice(0, 12)} ${how}${stderr}`);

@@ -1,5 +1,5 @@
-export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
+export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { buildSandboxProgram } from './__fixtures__/sandbox-program';
 import { createLocalRuntime } from './local-runtime';
@@ -54,8 +54,12 @@ describe('createLocalRuntime', () => {
     try {
       const mount = { hostPath: folders.base, containerPath: 'data' };
       expect(await reasonOf(runtime.acquire(await spec('mounts', { mounts: [mount] })))).toBe('mount_refused');
-      expect(await reasonOf(runtime.acquire({ ...(await spec('missing')), agentFolder: `${folders.base}/nope` }))).toBe('invalid_input');
-      expect(await reasonOf(runtime.acquire({ ...(await spec('global')), agentFolder: `${folders.base}/global` }))).toBe('invalid_input');
+      expect(await reasonOf(runtime.acquire({ ...(await spec('missing')), agentFolder: `${folders.base}/nope` }))).toBe(
+        'invalid_input',
+      );
+      expect(await reasonOf(runtime.acquire({ ...(await spec('global')), agentFolder: `${folders.base}/global` }))).toBe(
+        'invalid_input',
+      );
       expect(await reasonOf(runtime.acquire({ ...(await spec('relative')), agentFolder: 'agents/main' }))).toBe('invalid_input');
       expect(await reasonOf(runtime.acquire(await spec('limits', { limits: { pids: -1 } })))).toBe('invalid_input');
       expect(await reasonOf(runtime.acquire(await spec('')))).toBe('invalid_input');

@@ -11,13 +11,13 @@ import {
   systemClock,
 } from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
+import * as v from 'valibot';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import type { SandboxInstance } from './pooled-sandbox';
 import { parseRuntimeOptions, poolOptionsSchema } from './runtime-options';
 import { openSandboxChannel } from './sandbox-channel';
 import { createSandboxPool } from './sandbox-pool';
 import { createStderrTail } from './stderr-tail';
-import * as v from 'valibot';
 
 /** Options of {@link createLocalRuntime}. */
 export interface LocalRuntimeOptions {
@@ -71,14 +71,20 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRu
     logger,
     async prepare(spec: SandboxSpec) {
       if ((spec.mounts ?? []).length > 0) {
-        throw new SandboxError('mount_refused', '[@ngb/runtime] the local runtime does not mount extra folders; use the Docker runtime');
+        throw new SandboxError(
+          'mount_refused',
+          '[@ngb/runtime] the local runtime does not mount extra folders; use the Docker runtime',
+        );
       }
       return checkSpec(spec, { memoryMb: 1024, cpus: 1, pids: 256 });
     },
     start: async (checked) => {
       const program = parsed.program ?? defaultProgram();
       if (!existsSync(program)) {
-        throw new SandboxError('image_missing', `[@ngb/runtime] the sandbox program ${program} is missing; build @ngb/sandbox with \`pnpm build\``);
+        throw new SandboxError(
+          'image_missing',
+          `[@ngb/runtime] the sandbox program ${program} is missing; build @ngb/sandbox with \`pnpm build\``,
+        );
       }
       const env = parsed.env ?? { PATH: defaultPath, LANG: 'C.UTF-8', HOME: checked.agentFolder };
       const child = spawn(nodePath, [program, '--root', checked.agentFolder, '--cwd', checked.agentFolder], {

@@ -17,7 +17,10 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE
 /** The error telling that the engine does not answer, with how to start it. */
 export function engineUnavailableError(context: DockerErrorContext, cause?: unknown): SandboxError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === 'EACCES' ? 'permission denied on the socket: add your user to the `docker` group' : (code ?? (cause as Error | undefined)?.message ?? 'no answer');
+  const why =
+    code === 'EACCES'
+      ? 'permission denied on the socket: add your user to the `docker` group'
+      : (code ?? (cause as Error | undefined)?.message ?? 'no answer');
   return new SandboxError(
     'engine_unavailable',
     `[@ngb/runtime] the Docker engine is not answering at ${context.engineAddress} (${why}). ` +

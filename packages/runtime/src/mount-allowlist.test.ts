@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@ngb/plugin-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 
 let directory: string;
@@ -22,12 +22,15 @@ describe('loadMountAllowlist', () => {
 
   it('reads roots and expands ~', async () => {
     const file = path.join(directory, 'ok.json');
-    await writeFile(file, JSON.stringify({ allowedRoots: [{ path: '~/projects', readWrite: true }, { path: '/srv/data' }], blockedPatterns: ['vault'] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        allowedRoots: [{ path: '~/projects', readWrite: true }, { path: '/srv/data' }],
+        blockedPatterns: ['vault'],
+      }),
+    );
     expect(await loadMountAllowlist(file, { homeDirectory: '/home/me' })).toEqual({
-      allowedRoots: [
-        { path: '/home/me/projects', readWrite: true },
-        { path: '/srv/data' },
-      ],
+      allowedRoots: [{ path: '/home/me/projects', readWrite: true }, { path: '/srv/data' }],
       blockedPatterns: ['vault'],
     });
   });

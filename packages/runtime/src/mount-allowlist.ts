@@ -35,7 +35,9 @@ export async function loadMountAllowlist(
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`[@ngb/runtime] cannot read the mount allowlist ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`[@ngb/runtime] cannot read the mount allowlist ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let value: unknown;
   try {

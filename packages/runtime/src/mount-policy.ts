@@ -46,8 +46,23 @@ export interface MountPolicyInput {
 
 /** Path components that look like secrets; a path containing one is never mounted. */
 export const secretPathComponents: readonly string[] = [
-  '.ssh', '.gnupg', '.gpg', '.aws', '.azure', '.gcloud', '.kube', '.docker', '.env', '.netrc', '.npmrc', '.pypirc',
-  'id_rsa', 'id_ed25519', 'credentials', 'private_key', '.secret',
+  '.ssh',
+  '.gnupg',
+  '.gpg',
+  '.aws',
+  '.azure',
+  '.gcloud',
+  '.kube',
+  '.docker',
+  '.env',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+  'id_rsa',
+  'id_ed25519',
+  'credentials',
+  'private_key',
+  '.secret',
 ];
 
 /** Where extra mounts appear inside the sandbox. */
@@ -112,7 +127,8 @@ function checkContainerPath(name: string): string | undefined {
   if (name === '' || name.startsWith('/')) return `container path "${name}" must be a relative name under ${extraMountRoot}/`;
   if (name.includes(':')) return `container path "${name}" must not contain ":"`;
   const segments = name.split('/');
-  if (segments.some((segment) => segment === '..' || segment === '.')) return `container path "${name}" must not contain "." or ".."`;
+  if (segments.some((segment) => segment === '..' || segment === '.'))
+    return `container path "${name}" must not contain "." or ".."`;
   if (!segments.every((segment) => mountNameSegment.test(segment))) {
     return `container path "${name}" may only hold letters, digits, ".", "_", "-" and "/"`;
   }

@@ -163,7 +163,9 @@ export class PooledSandbox implements Sandbox {
 
   #discard(instance: SandboxInstance): void {
     if (this.#instance === instance) this.#instance = undefined;
-    instance.stop().catch((error: unknown) => this.#hooks.logger.warn('could not remove a dead sandbox', { id: instance.id, error }));
+    instance
+      .stop()
+      .catch((error: unknown) => this.#hooks.logger.warn('could not remove a dead sandbox', { id: instance.id, error }));
   }
 
   #touch(): void {
@@ -178,20 +180,25 @@ export class PooledSandbox implements Sandbox {
     if (!this.#open) return;
     const { clock, idleTimeoutMs } = this.#hooks;
     const remaining = this.lastActiveAt + idleTimeoutMs - clock.now();
-    this.#idleTimer = clock.setTimeout(() => {
-      this.#idleTimer = undefined;
-      if (this.callsInFlight > 0 || !this.#open) return;
-      if (clock.now() - this.lastActiveAt >= idleTimeoutMs) {
-        this.#hooks.logger.info('reaping an idle sandbox', { sessionId: this.sessionId, id: this.id });
-        void this.close();
-      } else {
-        this.scheduleIdleCheck();
-      }
-    }, Math.max(0, remaining));
+    this.#idleTimer = clock.setTimeout(
+      () => {
+        this.#idleTimer = undefined;
+        if (this.callsInFlight > 0 || !this.#open) return;
+        if (clock.now() - this.lastActiveAt >= idleTimeoutMs) {
+          this.#hooks.logger.info('reaping an idle sandbox', { sessionId: this.sessionId, id: this.id });
+          void this.close();
+        } else {
+          this.scheduleIdleCheck();
+        }
+      },
+      Math.max(0, remaining),
+    );
   }
 }
 
 /** The error of a call on a sandbox that was closed or reaped. */
-export function closedError(sessionId: string, cause?: unknown): SandboxError {
-  return new SandboxError('closed', `[@ngb/runtime] the sandbox of session "${sessionId}" was closed; acquire a new one`, { cause });
+function closedError(sessionId: string, cause?: unknown): SandboxError {
+  return new SandboxError('closed', `[@ngb/runtime] the sandbox of session "${sessionId}" was closed; acquire a new one`, {
+    cause,
+  });
 }

@@ -1,5 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
-import { type Logger, type SandboxCallOptions, type SandboxCallResult, SandboxError, type SandboxErrorReason } from '@ngb/plugin-sdk';
+import {
+  type Logger,
+  type SandboxCallOptions,
+  type SandboxCallResult,
+  SandboxError,
+  type SandboxErrorReason,
+} from '@ngb/plugin-sdk';
 import {
   createLineSplitter,
   encodeFrame,
@@ -78,6 +84,7 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
     usable = false;
     rejectHello(new SandboxError('crashed', `[@ngb/runtime] the sandbox did not say hello within ${options.helloTimeoutMs} ms`));
   }, options.helloTimeoutMs);
+  helloTimer.unref?.();
 
   const receive = (frame: SandboxFrame) => {
     if (frame.type === 'hello') {
@@ -127,9 +134,9 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
       done = true;
       usable = false;
       clearTimeout(helloTimer);
-      endError = await options.diagnoseEnd().catch(
-        (error: unknown) => new SandboxError('crashed', '[@ngb/runtime] the sandbox ended', { cause: error }),
-      );
+      endError = await options
+        .diagnoseEnd()
+        .catch((error: unknown) => new SandboxError('crashed', '[@ngb/runtime] the sandbox ended', { cause: error }));
       rejectHello(endError);
       for (const call of pending.values()) call.reject(endError);
       pending.clear();
@@ -170,7 +177,12 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
           if (!pending.delete(id)) return;
           cleanup();
           usable = false;
-          reject(new SandboxError('timeout', `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`));
+          reject(
+            new SandboxError(
+              'timeout',
+              `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
+            ),
+          );
         }, timeoutMs + graceMs);
         pending.set(id, {
           tool,

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxError, type SandboxRuntime, type SandboxSpec } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { buildSandboxProgram } from './__fixtures__/sandbox-program';
 import { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
@@ -53,9 +53,11 @@ describe('sandbox pool: the cap and the queue', () => {
     const pool = start({ maxSandboxes: 1 });
     const holder = await pool.acquire(await spec('holder'));
     const order: string[] = [];
-    const waiting = ['w1', 'w2', 'w3'].map(async (id) => {
-      const sandbox = await pool.acquire(await spec(id));
-      order.push(id);
+    const specs = await Promise.all(['w1', 'w2', 'w3'].map((id) => spec(id)));
+    // Acquired in this order, synchronously; each spec's checks take their own time on the disk.
+    const waiting = specs.map(async (waiterSpec) => {
+      const sandbox = await pool.acquire(waiterSpec);
+      order.push(waiterSpec.sessionId);
       await new Promise((resolve) => setTimeout(resolve, 20));
       sandbox.release();
     });
@@ -87,6 +89,18 @@ describe('sandbox pool: the cap and the queue', () => {
     expect(SandboxError.isInstance(error) && error.reason).toBe('aborted');
     holder.release();
     expect((await patient).sessionId).toBe('patient');
+  });
+
+  it('gives back the place in the queue of a spec that is refused', async () => {
+    const pool = start({ maxSandboxes: 1 });
+    const holder = await pool.acquire(await spec('holder'));
+    const refused = pool.acquire({ ...(await spec('bad')), agentFolder: `${folders.base}/missing` }).catch((caught: unknown) => caught);
+    const good = pool.acquire(await spec('good'));
+    const error = await refused;
+    expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');
+    holder.release();
+    expect((await good).sessionId).toBe('good');
+    expect((await pool.list()).map((info) => info.sessionId)).toEqual(['good']);
   });
 
   it('starts one sandbox for concurrent acquires of a new session', async () => {

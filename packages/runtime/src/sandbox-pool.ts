@@ -37,6 +37,13 @@ interface Waiter {
   refuse: (error: SandboxError) => void;
 }
 
+interface SlotClaim {
+  /** Resolves once the slot is ours; rejects when aborted or the runtime closes. */
+  granted: Promise<void>;
+  /** Gives the slot back, or leaves the queue; no effect once the slot is in use by a sandbox. */
+  cancel: () => void;
+}
+
 /**
  * Creates the pool. At most `maxSandboxes` run or start at once; further acquires wait in
  * arrival order. While some wait, unclaimed sandboxes without a running call are stopped to make
@@ -85,51 +92,85 @@ export function createSandboxPool<Prepared>(options: SandboxPoolOptions<Prepared
       .slice(0, wanted);
     for (const sandbox of candidates) {
       evicting.add(sandbox);
-      options.logger.info('stopping an unclaimed sandbox to make room', { sessionId: sandbox.sessionId, waiting: waiters.length });
+      options.logger.info('stopping an unclaimed sandbox to make room', {
+        sessionId: sandbox.sessionId,
+        waiting: waiters.length,
+      });
       void sandbox.close().finally(() => evicting.delete(sandbox));
     }
   };
 
-  const takeSlot = (signal: AbortSignal | undefined): Promise<void> => {
-    if (closed) return Promise.reject(closedRuntimeError());
-    if (slotsTaken < options.maxSandboxes && waiters.length === 0) {
-      slotsTaken += 1;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
+  /** Joins the queue for a slot at once (so arrival order is call order); `cancel` gives it back. */
+  const takeSlot = (signal: AbortSignal | undefined): SlotClaim => {
+    let granted = false;
+    let finished = false;
+    let waiter: Waiter | undefined;
+    const promise = new Promise<void>((resolve, reject) => {
+      if (closed) {
+        finished = true;
+        reject(closedRuntimeError());
+        return;
+      }
+      if (signal?.aborted) {
+        finished = true;
+        reject(new SandboxError('aborted', '[@ngb/runtime] the acquire was aborted'));
+        return;
+      }
+      if (slotsTaken < options.maxSandboxes && waiters.length === 0) {
+        slotsTaken += 1;
+        granted = true;
+        resolve();
+        return;
+      }
       const onAbort = () => {
-        const index = waiters.indexOf(waiter);
+        const index = waiter ? waiters.indexOf(waiter) : -1;
         if (index === -1) return;
         waiters.splice(index, 1);
+        finished = true;
         reject(new SandboxError('aborted', '[@ngb/runtime] stopped waiting for a free sandbox slot'));
       };
-      const waiter: Waiter = {
+      waiter = {
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
+          granted = true;
           resolve();
         },
         refuse: (error) => {
           signal?.removeEventListener('abort', onAbort);
+          finished = true;
           reject(error);
         },
       };
-      if (signal?.aborted) {
-        reject(new SandboxError('aborted', '[@ngb/runtime] the acquire was aborted'));
-        return;
-      }
       signal?.addEventListener('abort', onAbort, { once: true });
       waiters.push(waiter);
       options.logger.debug('waiting for a free sandbox slot', { waiting: waiters.length, max: options.maxSandboxes });
       evictForWaiters();
     });
+    promise.catch(() => {});
+    return {
+      granted: promise,
+      cancel: () => {
+        if (finished) return;
+        finished = true;
+        if (granted) freeSlot();
+        else if (waiter && waiters.includes(waiter)) waiters.splice(waiters.indexOf(waiter), 1);
+      },
+    };
   };
 
   const create = async (spec: SandboxSpec, signal: AbortSignal | undefined): Promise<PooledSandbox> => {
-    await setUp();
-    const prepared = await options.prepare(spec);
-    await takeSlot(signal);
+    const slot = takeSlot(signal);
+    let prepared: Prepared;
+    try {
+      await setUp();
+      prepared = await options.prepare(spec);
+    } catch (error) {
+      slot.cancel();
+      throw error;
+    }
+    await slot.granted;
     if (closed) {
-      freeSlot();
+      slot.cancel();
       throw closedRuntimeError();
     }
     const sandbox: PooledSandbox = new PooledSandbox({

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Directory names the walkers never enter. */
-export const skippedDirectories: ReadonlySet<string> = new Set(['.git', 'node_modules']);
+const skippedDirectories: ReadonlySet<string> = new Set(['.git', 'node_modules']);
 
 /**
  * Yields the files below `directory` as `/`-separated paths relative to it, depth first in name

@@ -16,7 +16,7 @@ function compile(glob: string): string {
   while (index < glob.length) {
     const char = glob[index] as string;
     if (char === '\\' && index + 1 < glob.length) {
-      out += escape(glob[index + 1] as string);
+      out += escapeCharacter(glob[index + 1] as string);
       index += 2;
     } else if (char === '*' && glob[index + 1] === '*') {
       const atStart = index === 0 || glob[index - 1] === '/';
@@ -53,11 +53,13 @@ function compile(glob: string): string {
         out += '\\{';
         index += 1;
       } else {
-        out += `(?:${splitAlternatives(glob.slice(index + 1, close)).map(compile).join('|')})`;
+        out += `(?:${splitAlternatives(glob.slice(index + 1, close))
+          .map(compile)
+          .join('|')})`;
         index = close + 1;
       }
     } else {
-      out += escape(char);
+      out += escapeCharacter(char);
       index += 1;
     }
   }
@@ -92,6 +94,6 @@ function splitAlternatives(inner: string): string[] {
   return parts;
 }
 
-function escape(char: string): string {
+function escapeCharacter(char: string): string {
   return /[.+^$()|{}[\]\\*?]/.test(char) ? `\\${char}` : char;
 }

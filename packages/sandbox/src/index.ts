@@ -1,42 +1,55 @@
 export { createLineSplitter, type LineSplitter } from './line-splitter';
-export { createOutputCapture, type OutputCapture, truncationMarker } from './output-capture';
 export { createCgroupMemoryProbe, type MemoryProbe } from './memory-probe';
+export { createOutputCapture, type OutputCapture, truncationMarker } from './output-capture';
 export {
   type CancelFrame,
+  cancelFrameSchema,
   describeIssues,
   encodeFrame,
   type HelloFrame,
   type HostFrame,
+  helloFrameSchema,
+  hostFrameSchema,
   MAX_FRAME_BYTES,
   type ParsedFrame,
   type ProgressFrame,
   parseHostFrame,
   parseSandboxFrame,
+  progressFrameSchema,
   type RequestFrame,
   type ResponseFrame,
+  requestFrameSchema,
+  responseFrameSchema,
   SANDBOX_PROTOCOL_VERSION,
   type SandboxErrorCode,
   type SandboxFrame,
   sandboxErrorCodes,
+  sandboxFrameSchema,
 } from './protocol';
 export { type SandboxServer, type SandboxServerOptions, startSandboxServer } from './sandbox-server';
 export { sandboxToolDefinitions } from './tool-definitions';
 export {
   type BashInput,
   type BashOutput,
+  bashInputSchema,
   type EditFileInput,
   type EditFileOutput,
+  editFileInputSchema,
   type GrepInput,
   type GrepMatch,
   type GrepOutput,
+  grepInputSchema,
   isSandboxToolName,
   type ListFilesInput,
   type ListFilesOutput,
+  listFilesInputSchema,
   type ReadFileInput,
   type ReadFileOutput,
+  readFileInputSchema,
   type SandboxToolName,
   sandboxToolInputSchemas,
   sandboxToolNames,
   type WriteFileInput,
   type WriteFileOutput,
+  writeFileInputSchema,
 } from './tool-schemas';

@@ -4,7 +4,11 @@ import { createLineSplitter } from './line-splitter';
 function collect(maxLineBytes: number, chunks: string[]) {
   const lines: string[] = [];
   let oversized = 0;
-  const splitter = createLineSplitter(maxLineBytes, (line) => lines.push(line), () => (oversized += 1));
+  const splitter = createLineSplitter(
+    maxLineBytes,
+    (line) => lines.push(line),
+    () => (oversized += 1),
+  );
   for (const chunk of chunks) splitter.push(Buffer.from(chunk));
   splitter.end();
   return { lines, oversized };
@@ -18,7 +22,11 @@ describe('createLineSplitter', () => {
   it('keeps multi-byte characters cut between chunks whole', () => {
     const bytes = Buffer.from('héllo\n');
     const lines: string[] = [];
-    const splitter = createLineSplitter(100, (line) => lines.push(line), () => {});
+    const splitter = createLineSplitter(
+      100,
+      (line) => lines.push(line),
+      () => {},
+    );
     splitter.push(bytes.subarray(0, 2));
     splitter.push(bytes.subarray(2));
     expect(lines).toEqual(['héllo']);

@@ -9,11 +9,7 @@ export interface LineSplitter {
  * Creates a splitter calling `onLine` for each complete line (newline removed, `\r\n` too) and
  * `onOversized` once for each line longer than `maxLineBytes`, whose bytes are dropped.
  */
-export function createLineSplitter(
-  maxLineBytes: number,
-  onLine: (line: string) => void,
-  onOversized: () => void,
-): LineSplitter {
+export function createLineSplitter(maxLineBytes: number, onLine: (line: string) => void, onOversized: () => void): LineSplitter {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let discarding = false;

@@ -38,7 +38,12 @@ describe('sandbox protocol frames', () => {
     const line = encodeFrame(hello);
     expect(line.endsWith('\n')).toBe(true);
     expect(parseSandboxFrame(line.trim())).toEqual({ ok: true, frame: hello });
-    const failure = { type: 'response' as const, id: null, ok: false as const, error: { code: 'protocol' as const, message: 'bad' } };
+    const failure = {
+      type: 'response' as const,
+      id: null,
+      ok: false as const,
+      error: { code: 'protocol' as const, message: 'bad' },
+    };
     expect(parseSandboxFrame(JSON.stringify(failure))).toEqual({ ok: true, frame: failure });
   });
 

@@ -3,23 +3,23 @@ import * as v from 'valibot';
 import { createLineSplitter } from './line-splitter';
 import type { MemoryProbe } from './memory-probe';
 import {
+  describeIssues,
+  encodeFrame,
   type HostFrame,
   MAX_FRAME_BYTES,
+  parseHostFrame,
   type RequestFrame,
   SANDBOX_PROTOCOL_VERSION,
   type SandboxErrorCode,
   type SandboxFrame,
-  describeIssues,
-  encodeFrame,
-  parseHostFrame,
 } from './protocol';
 import { ToolError } from './tool-error';
-import { type SandboxToolName, isSandboxToolName, sandboxToolInputSchemas, sandboxToolNames } from './tool-schemas';
+import { isSandboxToolName, type SandboxToolName, sandboxToolInputSchemas, sandboxToolNames } from './tool-schemas';
 import { runBash } from './tools/bash-tool';
 import { editFileTool, readFileTool, writeFileTool } from './tools/file-tools';
 import { grepTool } from './tools/grep-tool';
 import { listFilesTool } from './tools/list-files-tool';
-import { type ToolContext, stoppedError } from './tools/tool-context';
+import { stoppedError, type ToolContext } from './tools/tool-context';
 import { openWorkspace } from './workspace-paths';
 
 /** Options of {@link startSandboxServer}. */

@@ -24,7 +24,7 @@ export async function openWorkspace(root: string, workingDirectory: string = roo
 }
 
 /** True when `candidate` is `parent` or lies below it (both absolute and normalized). */
-export function isInside(parent: string, candidate: string): boolean {
+function isInside(parent: string, candidate: string): boolean {
   const relative = path.relative(parent, candidate);
   return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
 }

@@ -16,7 +16,9 @@ export async function runCachedQuery<Row>(
   let sqlText = context.compiledSql.get(name);
   if (sqlText === undefined) {
     const compiled = build().compile();
-    const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, index) => value === parameters[index]);
+    const same =
+      compiled.parameters.length === parameters.length &&
+      compiled.parameters.every((value, index) => value === parameters[index]);
     if (!same) throw new Error(`[@ngb/store] cached query ${name} binds different parameters than it compiles to`);
     sqlText = compiled.sql;
     context.compiledSql.set(name, sqlText);

@@ -1,5 +1,4 @@
 import type { StoreRepositories } from '@ngb/plugin-sdk';
-import type { RepositoryContext } from './repository-context';
 import { createAgentMembersRepository } from './repositories/agent-members-repository';
 import { createAgentsRepository } from './repositories/agents-repository';
 import { createApprovalsRepository } from './repositories/approvals-repository';
@@ -16,6 +15,7 @@ import { createTranscriptRepository } from './repositories/transcript-repository
 import { createTurnsRepository } from './repositories/turns-repository';
 import { createUsersRepository } from './repositories/users-repository';
 import { createWiringsRepository } from './repositories/wirings-repository';
+import type { RepositoryContext } from './repository-context';
 
 /** Every repository over one database handle (the store's, or an open transaction's). */
 export function createRepositories(context: RepositoryContext): StoreRepositories {

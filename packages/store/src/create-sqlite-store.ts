@@ -1,17 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { dirname } from 'node:path';
-import { ConfigError, type Logger, NgbError, silentLogger, type Store, type StoreRepositories } from '@ngb/plugin-sdk';
+import { ConfigError, type Logger, NgbError, type Store, type StoreRepositories, silentLogger } from '@ngb/plugin-sdk';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import * as v from 'valibot';
 import { createRepositories } from './create-repositories';
 import type { StoreDatabase } from './database-schema';
+import type { BetterSqliteDatabase } from './group-commit-driver';
 import { migrateToLatest } from './migrate';
 import { sqliteMigrations } from './migrations/index';
 import type { RepositoryContext } from './repository-context';
-import type { BetterSqliteDatabase } from './group-commit-driver';
 import { createSqliteDialect } from './sqlite-dialect';
 
 const isFunction = (value: unknown) => typeof value === 'function';
@@ -28,14 +28,26 @@ const sqliteStoreOptionsSchema = v.object({
   generateId: v.optional(v.custom<() => string>(isFunction, '`generateId` must be a function returning a string')),
   logger: v.optional(
     v.custom<Logger>(
-      (value) => typeof value === 'object' && value !== null && isFunction((value as Logger).warn),
+      (value) =>
+        typeof value === 'object' && value !== null && isFunction((value as Logger).warn) && isFunction((value as Logger).child),
       '`logger` must be a Logger',
     ),
   ),
 });
 
 /** Options of {@link createSqliteStore}: give `path` or a ready `database`, not both. */
-export type SqliteStoreOptions = v.InferInput<typeof sqliteStoreOptionsSchema>;
+export interface SqliteStoreOptions {
+  /** Database file (missing folders are created), or `':memory:'`. */
+  path?: string;
+  /** A ready better-sqlite3 `Database`; the store sets its pragmas and never closes it. */
+  database?: BetterSqliteDatabase;
+  /** Clock for `createdAt`/`updatedAt`, epoch ms. @default Date.now */
+  now?: () => number;
+  /** Source of record ids. @default crypto.randomUUID */
+  generateId?: () => string;
+  /** Where warnings (unreadable JSON) and migration lines go. @default silentLogger */
+  logger?: Logger;
+}
 
 function parseOptions(options: SqliteStoreOptions) {
   const result = v.safeParse(sqliteStoreOptionsSchema, options);

@@ -31,9 +31,9 @@ describe('group commit', () => {
     const writes = Array.from({ length: 50 }, (_, index) => store.kv.set('ns', `k${index}`, index));
     for (const [index, write] of writes.entries()) {
       await write;
-      expect((observer.prepare('SELECT value FROM kv WHERE key = ?').get(`k${index}`) as { value: string } | undefined)?.value).toBe(
-        String(index),
-      );
+      expect(
+        (observer.prepare('SELECT value FROM kv WHERE key = ?').get(`k${index}`) as { value: string } | undefined)?.value,
+      ).toBe(String(index));
     }
     expect(countKv()).toBe(50);
   });
@@ -48,29 +48,51 @@ describe('group commit', () => {
   it('fails only the statement that failed, committing the rest of its batch', async () => {
     const chat = await store.chats.upsert({ channel: 'c', platformChatId: '1', name: 'n', isGroup: false });
     const insert = (chatId: string, id: string) =>
-      store.messages.insert({ chatId, platformMessageId: id, senderId: 'u', text: id, mentionsBot: false, timestamp: 1, direction: 'inbound' });
+      store.messages.insert({
+        chatId,
+        platformMessageId: id,
+        senderId: 'u',
+        text: id,
+        mentionsBot: false,
+        timestamp: 1,
+        direction: 'inbound',
+      });
     const results = await Promise.allSettled([insert(chat.id, 'a'), insert('ghost', 'b'), insert(chat.id, 'c')]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const failure = results[1];
     expect(failure?.status === 'rejected' && NotFoundError.isInstance(failure.reason)).toBe(true);
-    expect((observer.prepare('SELECT platform_message_id AS id FROM messages ORDER BY seq').all() as Array<{ id: string }>).map((row) => row.id)).toEqual([
-      'a',
-      'c',
-    ]);
+    expect(
+      (observer.prepare('SELECT platform_message_id AS id FROM messages ORDER BY seq').all() as Array<{ id: string }>).map(
+        (row) => row.id,
+      ),
+    ).toEqual(['a', 'c']);
   });
 
-  it('commits an open batch before an explicit transaction, which stays exclusive', async () => {
+  it('commits explicit transactions with the batch, never in the middle of one, and keeps them exclusive', async () => {
     const before = store.kv.set('ns', 'before', 1);
     const transaction = store.transaction(async (tx) => {
       await tx.kv.set('ns', 'inside', 2);
       await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(countKv()).toBe(1);
+      expect(countKv()).toBe(0);
       return 'done';
     });
     const during = store.kv.set('ns', 'during', 3);
-    await before;
     expect(await transaction).toBe('done');
-    await during;
+    expect((observer.prepare('SELECT key FROM kv ORDER BY key').all() as Array<{ key: string }>).map((row) => row.key)).toContain(
+      'inside',
+    );
+    await Promise.all([before, during]);
     expect(countKv()).toBe(3);
+  });
+
+  it('rolls back only the transaction, not the writes batched with it', async () => {
+    const before = store.kv.set('ns', 'before', 1);
+    const transaction = store.transaction(async (tx) => {
+      await tx.kv.set('ns', 'inside', 2);
+      throw new Error('abort');
+    });
+    await expect(transaction).rejects.toThrow('abort');
+    await before;
+    expect((observer.prepare('SELECT key FROM kv').all() as Array<{ key: string }>).map((row) => row.key)).toEqual(['before']);
   });
 });

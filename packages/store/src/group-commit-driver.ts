@@ -28,16 +28,16 @@ const maxWritesPerBatch = 1000;
 /**
  * A kysely driver for one better-sqlite3 database, built for many small concurrent writes.
  *
- * Why not kysely's SqliteDriver: it holds one mutex per query, so each single-statement write commits
- * on its own, and a commit (WAL frames + index) costs far more than the statement. Here, writes made
- * outside an explicit transaction join an open "batch" transaction that commits on the next
- * `setImmediate` (or after {@link maxWritesPerBatch} writes); each write's promise settles only after
- * its batch commits, so a resolved write is as durable as before. A failing statement is rolled back
- * alone (SQLite statement atomicity) and only its caller sees the error.
+ * Why not kysely's SqliteDriver: it commits every write on its own, and a commit (WAL frames, index,
+ * checkpoints) costs far more than a small statement. Here every write joins an open "batch"
+ * transaction (`BEGIN IMMEDIATE`, waiting on busy_timeout for other processes) that commits on the
+ * next `setImmediate`, or after {@link maxWritesPerBatch} writes. A write's promise settles only
+ * after its batch commits, so a resolved write is as durable as with one commit per write.
+ * A failing statement is undone alone (SQLite statement atomicity) and only its caller sees the error.
  *
- * Explicit transactions (`BEGIN IMMEDIATE`, which waits on busy_timeout for other processes) are
- * exclusive: they first commit the open batch, and queries from other callers wait until they end.
- * Statements are prepared once and cached by SQL text.
+ * Explicit transactions are savepoints inside the batch, so they share its commit too. They are
+ * exclusive: queries from other callers wait until the transaction ends (they would otherwise be
+ * undone by its rollback), and the batch never commits in the middle of one.
  */
 export class GroupCommitSqliteDriver implements Driver {
   readonly #database: BetterSqliteDatabase;
@@ -46,6 +46,7 @@ export class GroupCommitSqliteDriver implements Driver {
   #owner: DatabaseConnection | undefined;
   #ownerWaiters: Array<() => void> = [];
   #batch: Waiter[] | undefined;
+  #commitWhenReleased = false;
 
   constructor(database: BetterSqliteDatabase, closeDatabase: boolean) {
     this.#database = database;
@@ -69,8 +70,8 @@ export class GroupCommitSqliteDriver implements Driver {
     // No await between the check above and taking ownership: another caller could slip in.
     this.#owner = connection;
     try {
-      this.#commitBatch();
-      this.#prepare('begin immediate').run();
+      this.#openBatch();
+      this.#prepare('savepoint ngb_transaction').run();
     } catch (error) {
       this.#release();
       throw error;
@@ -78,14 +79,19 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async commitTransaction(): Promise<void> {
-    // On failure the transaction stays open; kysely then calls rollbackTransaction, which releases it.
-    this.#prepare('commit').run();
+    // If RELEASE fails, kysely calls rollbackTransaction next, which gives up ownership.
+    this.#prepare('release ngb_transaction').run();
+    const committed = this.#waitForBatch();
     this.#release();
+    await committed;
   }
 
   async rollbackTransaction(): Promise<void> {
     try {
-      if (this.#database.inTransaction) this.#prepare('rollback').run();
+      if (this.#database.inTransaction) {
+        this.#prepare('rollback to ngb_transaction').run();
+        this.#prepare('release ngb_transaction').run();
+      }
     } finally {
       this.#release();
     }
@@ -103,6 +109,10 @@ export class GroupCommitSqliteDriver implements Driver {
 
   #release(): void {
     this.#owner = undefined;
+    if (this.#commitWhenReleased) {
+      this.#commitWhenReleased = false;
+      this.#commitBatch();
+    }
     const waiters = this.#ownerWaiters;
     this.#ownerWaiters = [];
     for (const wake of waiters) wake();
@@ -124,33 +134,43 @@ export class GroupCommitSqliteDriver implements Driver {
     while (this.#owner !== undefined && this.#owner !== connection) await this.#nextRelease();
     // From here on everything is synchronous until the statement ran, so no transaction can start between.
     const statement = this.#prepare(query.sql);
-    if (this.#owner === connection || statement.readonly) return run<R>(statement, query.parameters);
-    return this.#executeInBatch<R>(statement, query.parameters);
-  }
-
-  #executeInBatch<R>(statement: BetterSqliteStatement, parameters: readonly unknown[]): Promise<QueryResult<R>> {
-    if (this.#batch === undefined) {
-      this.#prepare('begin immediate').run();
-      const batch: Waiter[] = [];
-      this.#batch = batch;
-      setImmediate(() => {
-        if (this.#batch === batch) this.#commitBatch();
-      });
-    }
-    const batch = this.#batch;
+    const inTransaction = this.#owner === connection;
+    if (!inTransaction && statement.readonly) return run<R>(statement, query.parameters);
+    if (!inTransaction) this.#openBatch();
     let result: QueryResult<R>;
     try {
-      result = run<R>(statement, parameters);
+      result = run<R>(statement, query.parameters);
     } catch (error) {
       // Some errors (I/O, full disk) make SQLite roll back the whole transaction: fail the batch too.
       if (!this.#database.inTransaction) this.#failBatch(error);
-      return Promise.reject(error);
+      throw error;
     }
-    const settled = new Promise<QueryResult<R>>((resolve, reject) => {
-      batch.push({ resolve: () => resolve(result), reject });
+    if (inTransaction) return result;
+    const committed = this.#waitForBatch();
+    if ((this.#batch?.length ?? 0) >= maxWritesPerBatch) this.#requestCommit();
+    await committed;
+    return result;
+  }
+
+  #openBatch(): void {
+    if (this.#batch !== undefined) return;
+    this.#prepare('begin immediate').run();
+    const batch: Waiter[] = [];
+    this.#batch = batch;
+    setImmediate(() => {
+      if (this.#batch === batch) this.#requestCommit();
     });
-    if (batch.length >= maxWritesPerBatch) this.#commitBatch();
-    return settled;
+  }
+
+  #waitForBatch(): Promise<void> {
+    const batch = this.#batch;
+    if (batch === undefined) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => batch.push({ resolve, reject }));
+  }
+
+  #requestCommit(): void {
+    if (this.#owner === undefined) this.#commitBatch();
+    else this.#commitWhenReleased = true;
   }
 
   #commitBatch(): void {

@@ -5,7 +5,9 @@ import { createMigrationProvider } from './migrations/index';
 const migrationTable = 'kysely_migration';
 
 async function executedMigrations(db: Kysely<unknown>): Promise<string[]> {
-  const table = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${migrationTable}`.execute(db);
+  const table = await sql<{
+    name: string;
+  }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ${migrationTable}`.execute(db);
   if (table.rows.length === 0) return [];
   const rows = await sql<{ name: string }>`SELECT name FROM ${sql.table(migrationTable)} ORDER BY name`.execute(db);
   return rows.rows.map((row) => row.name);
@@ -37,8 +39,12 @@ export async function migrateToLatest(
   }
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new NgbError('store_migration_failed', `[@ngb/store] migration ${failed} failed on ${location}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new NgbError(
+      'store_migration_failed',
+      `[@ngb/store] migration ${failed} failed on ${location}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

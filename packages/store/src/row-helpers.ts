@@ -1,5 +1,5 @@
-import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Logger } from '@ngb/plugin-sdk';
+import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './database-schema';
 

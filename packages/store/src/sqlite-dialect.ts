@@ -11,7 +11,7 @@ import {
 } from 'kysely';
 import { type BetterSqliteDatabase, GroupCommitSqliteDriver } from './group-commit-driver';
 
-// SQLite runs DDL inside transactions; telling the Migrator so makes each migration atomic.
+// SQLite runs DDL inside transactions; telling the Migrator so makes a migration run all-or-nothing.
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
     return true;

@@ -88,7 +88,14 @@ describe('opening a SQLite store', () => {
 
   it('uses the injected clock and id generator', async () => {
     let next = 0;
-    const store = await createSqliteStore({ path: ':memory:', now: () => 1234, generateId: () => `id-${(next += 1)}` });
+    const store = await createSqliteStore({
+      path: ':memory:',
+      now: () => 1234,
+      generateId: () => {
+        next += 1;
+        return `id-${next}`;
+      },
+    });
     const agent = await store.agents.create({ folder: 'main', name: 'Main', isMain: true });
     expect(agent).toMatchObject({ id: 'id-1', createdAt: 1234, updatedAt: 1234 });
     await store.close();

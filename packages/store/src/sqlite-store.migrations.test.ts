@@ -21,7 +21,9 @@ afterEach(() => rmSync(directory, { recursive: true, force: true }));
 function appliedMigrations(path: string): string[] {
   const database = new Database(path, { readonly: true });
   try {
-    return (database.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
+    return (database.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map(
+      (row) => row.name,
+    );
   } finally {
     database.close();
   }
@@ -34,9 +36,9 @@ describe('migrations', () => {
     const first = await createSqliteStore({ path, logger: firstLogger });
     const agent = await first.agents.create({ folder: 'main', name: 'Main', isMain: true });
     await first.close();
-    expect(firstLogger.lines.filter((line) => line.message.includes('applied migration')).map((line) => line.fields?.migration)).toEqual(
-      Object.keys(sqliteMigrations),
-    );
+    expect(
+      firstLogger.lines.filter((line) => line.message.includes('applied migration')).map((line) => line.fields?.migration),
+    ).toEqual(Object.keys(sqliteMigrations));
 
     const secondLogger = createRecordingLogger();
     const second = await createSqliteStore({ path, logger: secondLogger });
@@ -50,7 +52,9 @@ describe('migrations', () => {
     const path = join(directory, 'future.db');
     await (await createSqliteStore({ path })).close();
     const database = new Database(path);
-    database.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('9999_from_the_future', new Date(0).toISOString());
+    database
+      .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
+      .run('9999_from_the_future', new Date(0).toISOString());
     database.close();
     const error = await createSqliteStore({ path }).then(
       () => undefined,

@@ -34,12 +34,18 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/** Length of text as shown in a terminal (colour codes take no room). */
+export function visibleLength(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
 /** Lines of a left-aligned table; the last column is not padded. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const format = (row: readonly string[]) =>
     row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[column] ?? 0) - visibleLength(cell)))))
       .join('  ')
       .trimEnd();
   return [format(header), ...rows.map(format)];

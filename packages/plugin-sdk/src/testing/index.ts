@@ -23,4 +23,4 @@ export {
   type SandboxRuntimeContractOptions,
   type SandboxRuntimeHarness,
 } from './sandbox-runtime-contract';
-export { describeStoreContract, type StoreContractFactory, type StoreContractSeams } from './store-contract';
+export { describeStoreContract, hostileSearchTexts, type StoreContractFactory, type StoreContractSeams } from './store-contract';

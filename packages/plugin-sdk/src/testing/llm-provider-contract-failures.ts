@@ -104,6 +104,29 @@ export function describeLlmProviderFailures(context: LlmContractContext): void {
       expect(seen).toEqual(['text-delta']);
     });
 
+    it('stops with the abort reason even when the whole answer had already arrived', async () => {
+      const harness = context.harness();
+      harness.script([{ type: 'reply', text: ['a ', 'b ', 'c ', 'd'] }]);
+      const controller = new AbortController();
+      const reason = new Error('too late, but still stop');
+      const seen: string[] = [];
+      const run = async () => {
+        for await (const part of harness.provider.doStream({ messages: [user('short')], signal: controller.signal })) {
+          seen.push(part.type);
+          if (seen.length === 1) {
+            await delay(200);
+            controller.abort(reason);
+          }
+        }
+      };
+      const error = await within(run(), 3_000, 'the stream aborted after its answer arrived').then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(error).toBe(reason);
+      expect(seen).toEqual(['text-delta']);
+    });
+
     it('throws an AbortError without a request when the signal is already aborted', async () => {
       const harness = context.harness();
       harness.script([{ type: 'reply', text: 'unused' }]);

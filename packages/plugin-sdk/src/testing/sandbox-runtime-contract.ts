@@ -96,7 +96,9 @@ export function describeSandboxRuntimeContract(
       sandbox.release();
     });
 
-    it('hands out the same warm sandbox while the session has one, and different ones to other sessions', { timeout }, async () => {
+    it('hands out the same warm sandbox while the session has one, and different ones to other sessions', {
+      timeout,
+    }, async () => {
       const spec = await harness.createSpec(newSessionId('warm'));
       const first = await harness.runtime.acquire(spec);
       await first.call('bash', { command: 'true' });
@@ -134,13 +136,17 @@ export function describeSandboxRuntimeContract(
       const sandbox = await harness.runtime.acquire(await harness.createSpec(newSessionId('abort')));
       const controller = new AbortController();
       const seen: string[] = [];
-      const call = sandbox.call('bash', { command: 'echo started; sleep 100' }, {
-        signal: controller.signal,
-        onProgress: (progress) => {
-          seen.push(`${progress.stream}:${progress.text}`);
-          controller.abort();
+      const call = sandbox.call(
+        'bash',
+        { command: 'echo started; sleep 100' },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            seen.push(`${progress.stream}:${progress.text}`);
+            controller.abort();
+          },
         },
-      });
+      );
       const started = Date.now();
       await expectSandboxError(call, 'aborted');
       expect(Date.now() - started).toBeLessThan(5000);

@@ -9,11 +9,12 @@ import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeSessionCases } from './store-contract/sessions';
 import { describeTaskCases } from './store-contract/tasks';
-import { describeTranscriptCases, describeOutboxCases } from './store-contract/transcript-outbox';
 import { describeTransactionCases } from './store-contract/transactions';
+import { describeOutboxCases, describeTranscriptCases } from './store-contract/transcript-outbox';
 import { describeUserCases } from './store-contract/users';
 
 export type { StoreContractFactory, StoreContractSeams } from './store-contract/context';
+export { hostileSearchTexts } from './store-contract/message-search';
 
 /**
  * The behaviour every {@link Store} must have: every repository, idempotent inserts, not-found results,

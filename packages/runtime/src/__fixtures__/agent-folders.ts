@@ -36,9 +36,3 @@ export async function makeWritableForSandbox(directory: string): Promise<void> {
     await chmod(directory, 0o777);
   }
 }
-
-/** A file name that is valid as an agent folder and unique to the process. */
-export function uniqueName(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${process.pid}-${counter}`;
-}

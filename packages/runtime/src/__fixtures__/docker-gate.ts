@@ -1,3 +1,6 @@
+import { openSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { describe, it } from 'vitest';
 
@@ -28,17 +31,28 @@ async function probe(): Promise<{ engine: boolean; image: boolean; why: string }
 const state = await probe();
 let announced = false;
 
+/** True for the first test file of this vitest run to ask (files run in separate worker processes). */
+function firstToAnnounce(): boolean {
+  try {
+    openSync(path.join(os.tmpdir(), `ngb-docker-skip-notice-${process.ppid}`), 'wx');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `describe` for tests against the real engine. Off CI, a missing engine skips them with one line
  * saying why; under CI=true (and whenever the engine answers but the image is missing) they fail.
  */
 export function describeWithDocker(name: string, body: () => void): void {
   if (state.engine && state.image) {
-    describe(name, body);
+    // Containers start in well under a second, but a loaded CI machine deserves slack.
+    describe(name, { timeout: 60_000 }, body);
     return;
   }
   if (!state.engine && process.env.CI !== 'true') {
-    if (!announced) {
+    if (!announced && firstToAnnounce()) {
       announced = true;
       console.log(`[@ngb/runtime tests] skipping the Docker tests: ${state.why} (start it with \`dockerd\` or \`bash .ci/docker.sh\`)`);
     }

@@ -22,7 +22,13 @@ async function isAlive(pid: number): Promise<boolean> {
 describe('bash tool', () => {
   it('captures stdout and stderr separately with the exit code, in the agent folder', async () => {
     const output = outputOf<BashOutput>(await bash('pwd; echo oops >&2; exit 3'));
-    expect(output).toEqual({ stdout: `${harness.agentDirectory}\n`, stderr: 'oops\n', exitCode: 3, signal: null, truncated: false });
+    expect(output).toEqual({
+      stdout: `${harness.agentDirectory}\n`,
+      stderr: 'oops\n',
+      exitCode: 3,
+      signal: null,
+      truncated: false,
+    });
   });
 
   it('runs with the given environment only', async () => {
@@ -79,7 +85,10 @@ describe('bash tool: out of memory', () => {
       kills = 0;
       const killed = local.request('bash', { command: 'echo allocating; kill -9 $$' });
       kills = 1;
-      expect(errorOf(await killed)).toMatchObject({ code: 'out_of_memory', message: /out of memory \(limit 256 MiB\)[\s\S]*allocating/ });
+      expect(errorOf(await killed)).toMatchObject({
+        code: 'out_of_memory',
+        message: /out of memory \(limit 256 MiB\)[\s\S]*allocating/,
+      });
       const plain = outputOf<BashOutput>(await local.request('bash', { command: 'kill -9 $$' }));
       expect(plain).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
     } finally {

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { type OutputCapture, createOutputCapture } from '../output-capture';
+import { createOutputCapture, type OutputCapture } from '../output-capture';
 import { killProcessGroup } from '../process-group';
 import { ToolError } from '../tool-error';
 import type { BashInput, BashOutput } from '../tool-schemas';
 import { resolveWorkspacePath } from '../workspace-paths';
-import { type ToolContext, stoppedError } from './tool-context';
+import { stoppedError, type ToolContext } from './tool-context';
 
 /**
  * Runs `bash -c` in its own process group, so that a timeout or a cancel kills everything it
@@ -80,12 +80,7 @@ function closedOrAfter(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
-function forward(
-  stream: NodeJS.ReadableStream,
-  capture: OutputCapture,
-  name: 'stdout' | 'stderr',
-  context: ToolContext,
-): void {
+function forward(stream: NodeJS.ReadableStream, capture: OutputCapture, name: 'stdout' | 'stderr', context: ToolContext): void {
   const decoder = new StringDecoder('utf8');
   stream.on('data', (chunk: Buffer) => {
     const before = capture.totalBytes;

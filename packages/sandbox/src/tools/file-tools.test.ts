@@ -20,7 +20,14 @@ afterAll(() => harness.close());
 describe('read_file', () => {
   it('reads a window of lines and says how many there are', async () => {
     const output = outputOf<ReadFileOutput>(await harness.request('read_file', { path: 'lines.txt', offset: 3, limit: 2 }));
-    expect(output).toEqual({ path: 'lines.txt', content: 'line 3\nline 4', startLine: 3, endLine: 4, totalLines: 10, truncated: true });
+    expect(output).toEqual({
+      path: 'lines.txt',
+      content: 'line 3\nline 4',
+      startLine: 3,
+      endLine: 4,
+      totalLines: 10,
+      truncated: true,
+    });
   });
 
   it('reads the whole file by default and past the end gives nothing', async () => {
@@ -53,8 +60,12 @@ describe('write_file', () => {
   });
 
   it('refuses to write through a link out of the workspace or over a directory', async () => {
-    expect(errorOf(await harness.request('write_file', { path: 'escape/planted', content: 'x' })).code).toBe('path_outside_workspace');
-    expect(errorOf(await harness.request('write_file', { path: '../../planted', content: 'x' })).code).toBe('path_outside_workspace');
+    expect(errorOf(await harness.request('write_file', { path: 'escape/planted', content: 'x' })).code).toBe(
+      'path_outside_workspace',
+    );
+    expect(errorOf(await harness.request('write_file', { path: '../../planted', content: 'x' })).code).toBe(
+      'path_outside_workspace',
+    );
     expect(errorOf(await harness.request('write_file', { path: 'new', content: 'x' })).code).toBe('tool_failed');
   });
 });
@@ -62,7 +73,9 @@ describe('write_file', () => {
 describe('edit_file', () => {
   it('replaces text that occurs once, keeping $ patterns literal', async () => {
     await writeFile(file('edit.txt'), 'alpha beta gamma');
-    const output = outputOf<EditFileOutput>(await harness.request('edit_file', { path: 'edit.txt', oldText: 'beta', newText: '$& $1' }));
+    const output = outputOf<EditFileOutput>(
+      await harness.request('edit_file', { path: 'edit.txt', oldText: 'beta', newText: '$& $1' }),
+    );
     expect(output).toEqual({ path: 'edit.txt', replacements: 1 });
     expect(await readFile(file('edit.txt'), 'utf8')).toBe('alpha $& $1 gamma');
   });
@@ -82,7 +95,9 @@ describe('edit_file', () => {
 
   it('replaces every occurrence with replaceAll', async () => {
     await writeFile(file('all.txt'), 'a-a-a');
-    const output = outputOf<EditFileOutput>(await harness.request('edit_file', { path: 'all.txt', oldText: 'a', newText: 'bb', replaceAll: true }));
+    const output = outputOf<EditFileOutput>(
+      await harness.request('edit_file', { path: 'all.txt', oldText: 'a', newText: 'bb', replaceAll: true }),
+    );
     expect(output.replacements).toBe(3);
     expect(await readFile(file('all.txt'), 'utf8')).toBe('bb-bb-bb');
   });

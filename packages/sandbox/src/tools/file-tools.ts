@@ -12,7 +12,7 @@ import type {
   WriteFileOutput,
 } from '../tool-schemas';
 import { displayPath, resolveWorkspacePath } from '../workspace-paths';
-import { type ToolContext, stoppedError } from './tool-context';
+import { stoppedError, type ToolContext } from './tool-context';
 
 const defaultLineLimit = 2000;
 const maxLineChars = 2000;

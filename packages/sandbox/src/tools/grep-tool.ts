@@ -8,7 +8,7 @@ import { globToRegExp } from '../glob-pattern';
 import { ToolError } from '../tool-error';
 import type { GrepInput, GrepMatch, GrepOutput } from '../tool-schemas';
 import { displayPath, resolveWorkspacePath } from '../workspace-paths';
-import { type ToolContext, stoppedError } from './tool-context';
+import { stoppedError, type ToolContext } from './tool-context';
 
 const defaultMaxResults = 200;
 const maxLineChars = 500;
@@ -91,7 +91,10 @@ function parseRipgrepMatch(line: string): GrepMatch | undefined {
   } catch {
     return undefined;
   }
-  const record = event as { type?: unknown; data?: { path?: { text?: unknown }; line_number?: unknown; lines?: { text?: unknown } } };
+  const record = event as {
+    type?: unknown;
+    data?: { path?: { text?: unknown }; line_number?: unknown; lines?: { text?: unknown } };
+  };
   if (record.type !== 'match') return undefined;
   const file = record.data?.path?.text;
   const lineNumber = record.data?.line_number;

@@ -4,7 +4,7 @@ import { globToRegExp } from '../glob-pattern';
 import { ToolError } from '../tool-error';
 import type { ListFilesInput, ListFilesOutput } from '../tool-schemas';
 import { resolveWorkspacePath } from '../workspace-paths';
-import { type ToolContext, stoppedError } from './tool-context';
+import { stoppedError, type ToolContext } from './tool-context';
 
 const maxFiles = 1000;
 

@@ -3,7 +3,7 @@ import { ToolError } from '../tool-error';
 import type { Workspace } from '../workspace-paths';
 
 /** Why a running tool was told to stop. */
-export type StopReason = 'timeout' | 'cancelled';
+type StopReason = 'timeout' | 'cancelled';
 
 /** What every tool gets besides its input. */
 export interface ToolContext {
@@ -24,7 +24,7 @@ export interface ToolContext {
 }
 
 /** The reason a context's signal was aborted with. */
-export function stopReason(signal: AbortSignal): StopReason {
+function stopReason(signal: AbortSignal): StopReason {
   return signal.reason === 'timeout' ? 'timeout' : 'cancelled';
 }
 

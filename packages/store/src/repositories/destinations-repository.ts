@@ -1,4 +1,4 @@
-import type { Destination, DestinationTarget, DestinationsRepository } from '@ngb/plugin-sdk';
+import type { Destination, DestinationsRepository, DestinationTarget } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
 import type { DestinationsTable } from '../database-schema';

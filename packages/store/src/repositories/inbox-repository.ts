@@ -38,7 +38,11 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
       ] as const;
       const [row] = await withReferences(db(), references, () =>
         runCachedQuery(context, 'inbox.add', Object.values(values), () =>
-          db().insertInto('session_inbox').values(values).onConflict((conflict) => conflict.doNothing()).returningAll(),
+          db()
+            .insertInto('session_inbox')
+            .values(values)
+            .onConflict((conflict) => conflict.doNothing())
+            .returningAll(),
         ),
       );
       if (row !== undefined) return toInboxEntry(row);

@@ -22,7 +22,10 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       text: row.text,
       mentionsBot: row.mentions_bot === 1,
       replyToPlatformId: optional(row.reply_to_platform_id),
-      attachments: row.attachments === '[]' ? [] : parseJsonColumn<Attachment[]>(row.attachments, [], logger, `messages ${row.id} attachments`),
+      attachments:
+        row.attachments === '[]'
+          ? []
+          : parseJsonColumn<Attachment[]>(row.attachments, [], logger, `messages ${row.id} attachments`),
       timestamp: row.timestamp,
       direction: row.direction as MessageDirection,
       createdAt: row.created_at,
@@ -49,7 +52,9 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
         mentions_bot: input.mentionsBot ? 1 : 0,
         reply_to_platform_id: input.replyToPlatformId ?? null,
         attachments:
-          input.attachments === undefined || input.attachments.length === 0 ? '[]' : toJsonColumn(input.attachments, 'message attachments'),
+          input.attachments === undefined || input.attachments.length === 0
+            ? '[]'
+            : toJsonColumn(input.attachments, 'message attachments'),
         timestamp: input.timestamp,
         direction: input.direction,
         created_at: context.now(),

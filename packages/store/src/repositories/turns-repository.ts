@@ -1,4 +1,4 @@
-import type { Turn, TurnStatus, TurnTrigger, TurnsRepository } from '@ngb/plugin-sdk';
+import type { Turn, TurnStatus, TurnsRepository, TurnTrigger } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
 import type { TurnsTable } from '../database-schema';
@@ -89,7 +89,12 @@ export function createTurnsRepository(context: RepositoryContext): TurnsReposito
     },
 
     async listUnfinished() {
-      const rows = await db().selectFrom('turns').selectAll().where('status', 'in', [sql.lit('queued'), sql.lit('running')]).orderBy('seq').execute();
+      const rows = await db()
+        .selectFrom('turns')
+        .selectAll()
+        .where('status', 'in', [sql.lit('queued'), sql.lit('running')])
+        .orderBy('seq')
+        .execute();
       return rows.map(toTurn);
     },
   };

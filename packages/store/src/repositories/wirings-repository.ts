@@ -29,10 +29,13 @@ function assertValidEngage(input: NewWiring): void {
   try {
     new RegExp(input.pattern, 'i');
   } catch (error) {
-    throw new ConfigError(`[@ngb/store] wiring pattern "${input.pattern}" is not a valid regular expression: ${(error as Error).message}`, {
-      key: 'pattern',
-      cause: error,
-    });
+    throw new ConfigError(
+      `[@ngb/store] wiring pattern "${input.pattern}" is not a valid regular expression: ${(error as Error).message}`,
+      {
+        key: 'pattern',
+        cause: error,
+      },
+    );
   }
 }
 

@@ -49,7 +49,13 @@ export function describeAgentCases(context: ContextAccessor): void {
       });
       const stored = await store.agents.getByFolder('research');
       expect(stored).toEqual(agent);
-      expect(stored).toMatchObject({ assistantName: 'Rex', instructionsFile: 'CLAUDE.md', model, sandbox, timezone: 'Europe/Paris' });
+      expect(stored).toMatchObject({
+        assistantName: 'Rex',
+        instructionsFile: 'CLAUDE.md',
+        model,
+        sandbox,
+        timezone: 'Europe/Paris',
+      });
     });
 
     it.each(invalidFolders)('refuses the invalid folder name %j with a ConfigError naming it', async (folder) => {

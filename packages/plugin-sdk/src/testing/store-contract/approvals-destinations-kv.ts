@@ -66,8 +66,16 @@ export function describeApprovalCases(context: ContextAccessor): void {
       const chat = await seedChat(store);
       await store.approvals.create({ kind: 'chat', chatId: chat.id, code: 'same', requestedAt: 1 });
       await expectConfigError(store.approvals.create({ kind: 'chat', chatId: chat.id, code: 'same', requestedAt: 2 }));
-      await expectNotFound(store.approvals.create({ kind: 'chat', chatId: 'ghost', code: 'x1', requestedAt: 1 }), 'chat', 'ghost');
-      await expectNotFound(store.approvals.create({ kind: 'sender', chatId: chat.id, userId: 'ghost', code: 'x2', requestedAt: 1 }), 'user', 'ghost');
+      await expectNotFound(
+        store.approvals.create({ kind: 'chat', chatId: 'ghost', code: 'x1', requestedAt: 1 }),
+        'chat',
+        'ghost',
+      );
+      await expectNotFound(
+        store.approvals.create({ kind: 'sender', chatId: chat.id, userId: 'ghost', code: 'x2', requestedAt: 1 }),
+        'user',
+        'ghost',
+      );
       expect(await store.approvals.list()).toHaveLength(1);
     });
   });
@@ -81,7 +89,11 @@ export function describeDestinationCases(context: ContextAccessor): void {
       const helper = await seedAgent(store);
       const family = await seedChat(store);
       const work = await seedChat(store);
-      const first = await store.destinations.set({ agentId: agent.id, name: 'family', target: { type: 'chat', chatId: family.id } });
+      const first = await store.destinations.set({
+        agentId: agent.id,
+        name: 'family',
+        target: { type: 'chat', chatId: family.id },
+      });
       expect(first).toEqual({
         id: first.id,
         agentId: agent.id,
@@ -90,10 +102,23 @@ export function describeDestinationCases(context: ContextAccessor): void {
         createdAt: startTime,
         updatedAt: startTime,
       });
-      const research = await store.destinations.set({ agentId: agent.id, name: 'research', target: { type: 'agent', agentId: helper.id } });
+      const research = await store.destinations.set({
+        agentId: agent.id,
+        name: 'research',
+        target: { type: 'agent', agentId: helper.id },
+      });
       advance(5);
-      const replaced = await store.destinations.set({ agentId: agent.id, name: 'family', target: { type: 'chat', chatId: work.id } });
-      expect(replaced).toMatchObject({ id: first.id, target: { type: 'chat', chatId: work.id }, createdAt: startTime, updatedAt: now() });
+      const replaced = await store.destinations.set({
+        agentId: agent.id,
+        name: 'family',
+        target: { type: 'chat', chatId: work.id },
+      });
+      expect(replaced).toMatchObject({
+        id: first.id,
+        target: { type: 'chat', chatId: work.id },
+        createdAt: startTime,
+        updatedAt: now(),
+      });
       expect(await store.destinations.get(agent.id, 'family')).toEqual(replaced);
       expect(await store.destinations.get(agent.id, 'nope')).toBeUndefined();
       expect(await store.destinations.get(helper.id, 'family')).toBeUndefined();
@@ -106,9 +131,21 @@ export function describeDestinationCases(context: ContextAccessor): void {
     it('refuses unknown agents and targets', async () => {
       const { store } = context();
       const agent = await seedAgent(store);
-      await expectNotFound(store.destinations.set({ agentId: 'ghost', name: 'x', target: { type: 'agent', agentId: agent.id } }), 'agent', 'ghost');
-      await expectNotFound(store.destinations.set({ agentId: agent.id, name: 'x', target: { type: 'chat', chatId: 'ghost' } }), 'chat', 'ghost');
-      await expectNotFound(store.destinations.set({ agentId: agent.id, name: 'x', target: { type: 'agent', agentId: 'ghost' } }), 'agent', 'ghost');
+      await expectNotFound(
+        store.destinations.set({ agentId: 'ghost', name: 'x', target: { type: 'agent', agentId: agent.id } }),
+        'agent',
+        'ghost',
+      );
+      await expectNotFound(
+        store.destinations.set({ agentId: agent.id, name: 'x', target: { type: 'chat', chatId: 'ghost' } }),
+        'chat',
+        'ghost',
+      );
+      await expectNotFound(
+        store.destinations.set({ agentId: agent.id, name: 'x', target: { type: 'agent', agentId: 'ghost' } }),
+        'agent',
+        'ghost',
+      );
       expect(await store.destinations.list(agent.id)).toEqual([]);
     });
   });

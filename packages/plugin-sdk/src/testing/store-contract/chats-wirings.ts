@@ -55,7 +55,12 @@ export function describeChatCases(context: ContextAccessor): void {
         unknownSenderPolicy: 'request_approval',
       });
       expect(await store.chats.list()).toHaveLength(1);
-      const unchanged = await store.chats.upsert({ channel: 'slack', platformChatId: 'C1', name: 'general-renamed', isGroup: false });
+      const unchanged = await store.chats.upsert({
+        channel: 'slack',
+        platformChatId: 'C1',
+        name: 'general-renamed',
+        isGroup: false,
+      });
       expect(unchanged).toEqual(again);
     });
 
@@ -99,7 +104,12 @@ export function describeWiringCases(context: ContextAccessor): void {
       const { store } = context();
       const agent = await seedAgent(store);
       const chat = await seedChat(store);
-      const wiring = await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'mention', sessionMode: 'per-thread' });
+      const wiring = await store.wirings.add({
+        chatId: chat.id,
+        agentId: agent.id,
+        engage: 'mention',
+        sessionMode: 'per-thread',
+      });
       expect(wiring).toEqual({
         id: wiring.id,
         chatId: chat.id,
@@ -133,7 +143,9 @@ export function describeWiringCases(context: ContextAccessor): void {
       const agent = await seedAgent(store);
       const chat = await seedChat(store);
       await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'always', sessionMode: 'shared' });
-      await expectConfigError(store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'mention', sessionMode: 'shared' }));
+      await expectConfigError(
+        store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'mention', sessionMode: 'shared' }),
+      );
       expect(await store.wirings.listForChat(chat.id)).toHaveLength(1);
     });
 
@@ -141,29 +153,60 @@ export function describeWiringCases(context: ContextAccessor): void {
       const { store } = context();
       const agent = await seedAgent(store);
       const chat = await seedChat(store);
-      await expectNotFound(store.wirings.add({ chatId: 'ghost', agentId: agent.id, engage: 'always', sessionMode: 'shared' }), 'chat', 'ghost');
-      await expectNotFound(store.wirings.add({ chatId: chat.id, agentId: 'ghost', engage: 'always', sessionMode: 'shared' }), 'agent', 'ghost');
+      await expectNotFound(
+        store.wirings.add({ chatId: 'ghost', agentId: agent.id, engage: 'always', sessionMode: 'shared' }),
+        'chat',
+        'ghost',
+      );
+      await expectNotFound(
+        store.wirings.add({ chatId: chat.id, agentId: 'ghost', engage: 'always', sessionMode: 'shared' }),
+        'agent',
+        'ghost',
+      );
     });
 
-    it('lists a chat\'s wirings by priority (highest first), then oldest first', async () => {
+    it("lists a chat's wirings by priority (highest first), then oldest first", async () => {
       const { store } = context();
       const chat = await seedChat(store);
-      const order: Array<[string, number]> = [['a', 0], ['b', 5], ['c', 0], ['d', 5], ['e', -1]];
+      const order: Array<[string, number]> = [
+        ['a', 0],
+        ['b', 5],
+        ['c', 0],
+        ['d', 5],
+        ['e', -1],
+      ];
       const ids = new Map<string, string>();
       for (const [name, priority] of order) {
         const agent = await seedAgent(store, { name });
-        const wiring = await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'always', sessionMode: 'shared', priority });
+        const wiring = await store.wirings.add({
+          chatId: chat.id,
+          agentId: agent.id,
+          engage: 'always',
+          sessionMode: 'shared',
+          priority,
+        });
         ids.set(wiring.id, name);
       }
       const listed = (await store.wirings.listForChat(chat.id)).map((wiring) => ids.get(wiring.id));
       expect(listed).toEqual(['b', 'd', 'a', 'c', 'e']);
     });
 
-    it('lists an agent\'s wirings oldest first and removes wirings', async () => {
+    it("lists an agent's wirings oldest first and removes wirings", async () => {
       const { store } = context();
       const agent = await seedAgent(store);
-      const first = await store.wirings.add({ chatId: (await seedChat(store)).id, agentId: agent.id, engage: 'always', sessionMode: 'shared' });
-      const second = await store.wirings.add({ chatId: (await seedChat(store)).id, agentId: agent.id, engage: 'always', sessionMode: 'agent-shared', priority: 9 });
+      const first = await store.wirings.add({
+        chatId: (await seedChat(store)).id,
+        agentId: agent.id,
+        engage: 'always',
+        sessionMode: 'shared',
+      });
+      const second = await store.wirings.add({
+        chatId: (await seedChat(store)).id,
+        agentId: agent.id,
+        engage: 'always',
+        sessionMode: 'agent-shared',
+        priority: 9,
+      });
       expect((await store.wirings.listForAgent(agent.id)).map((wiring) => wiring.id)).toEqual([first.id, second.id]);
       await store.wirings.remove(first.id);
       expect((await store.wirings.listForAgent(agent.id)).map((wiring) => wiring.id)).toEqual([second.id]);

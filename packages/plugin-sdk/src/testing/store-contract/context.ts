@@ -97,7 +97,10 @@ export function seedAgent(store: Store, overrides: Partial<NewAgent> = {}): Prom
 let chatCounter = 0;
 
 /** Creates an active chat. */
-export function seedChat(store: Store, overrides: { channel?: string; platformChatId?: string; name?: string } = {}): Promise<Chat> {
+export function seedChat(
+  store: Store,
+  overrides: { channel?: string; platformChatId?: string; name?: string } = {},
+): Promise<Chat> {
   chatCounter += 1;
   return store.chats.upsert({
     channel: overrides.channel ?? 'test',
@@ -119,7 +122,11 @@ export async function seedSession(store: Store): Promise<{ agent: Agent; chat: C
 let messageCounter = 0;
 
 /** Stores an inbound message in `chatId`. */
-export async function seedMessage(store: Store, chatId: string, overrides: Partial<NewStoredMessage> = {}): Promise<StoredMessage> {
+export async function seedMessage(
+  store: Store,
+  chatId: string,
+  overrides: Partial<NewStoredMessage> = {},
+): Promise<StoredMessage> {
   messageCounter += 1;
   const { message } = await store.messages.insert({
     chatId,

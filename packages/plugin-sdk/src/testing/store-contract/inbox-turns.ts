@@ -150,7 +150,13 @@ export function describeTurnCases(context: ContextAccessor): void {
         startedAt: now() - 5,
         endedAt: now(),
       });
-      expect(failed).toMatchObject({ status: 'failed', attempts: 1, error: 'model overloaded', nextAttemptAt: now() + 5000, updatedAt: now() });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        error: 'model overloaded',
+        nextAttemptAt: now() + 5000,
+        updatedAt: now(),
+      });
       const done = await store.turns.update(turn.id, {
         status: 'succeeded',
         attempts: 2,
@@ -161,7 +167,14 @@ export function describeTurnCases(context: ContextAccessor): void {
         cacheTokens: 800,
         costUsd: 0.0123,
       });
-      expect(done).toMatchObject({ status: 'succeeded', attempts: 2, inputTokens: 1200, outputTokens: 300, cacheTokens: 800, costUsd: 0.0123 });
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+        inputTokens: 1200,
+        outputTokens: 300,
+        cacheTokens: 800,
+        costUsd: 0.0123,
+      });
       expect(done.error).toBeUndefined();
       expect(done.nextAttemptAt).toBeUndefined();
       expect(done.startedAt).toBe(failed.startedAt);
@@ -169,12 +182,13 @@ export function describeTurnCases(context: ContextAccessor): void {
       await expectNotFound(store.turns.update('ghost', { status: 'running' }), 'turn', 'ghost');
     });
 
-    it('lists a session\'s turns oldest first, keeping the most recent for a limit', async () => {
+    it("lists a session's turns oldest first, keeping the most recent for a limit", async () => {
       const { store } = context();
       const { session } = await seedSession(store);
       const other = await seedSession(store);
       const ids = [];
-      for (let index = 0; index < 4; index += 1) ids.push((await store.turns.create({ sessionId: session.id, trigger: 'message' })).id);
+      for (let index = 0; index < 4; index += 1)
+        ids.push((await store.turns.create({ sessionId: session.id, trigger: 'message' })).id);
       await store.turns.create({ sessionId: other.session.id, trigger: 'task' });
       expect((await store.turns.listForSession(session.id)).map((turn) => turn.id)).toEqual(ids);
       expect((await store.turns.listForSession(session.id, { limit: 2 })).map((turn) => turn.id)).toEqual(ids.slice(2));

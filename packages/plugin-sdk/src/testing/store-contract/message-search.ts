@@ -67,7 +67,8 @@ export function describeMessageSearchCases(context: ContextAccessor): void {
       const { store } = context();
       const one = await seedChat(store);
       const two = await seedChat(store);
-      for (let index = 0; index < 5; index += 1) await seedMessage(store, one.id, { text: `deploy number ${index}`, timestamp: index });
+      for (let index = 0; index < 5; index += 1)
+        await seedMessage(store, one.id, { text: `deploy number ${index}`, timestamp: index });
       const elsewhere = await seedMessage(store, two.id, { text: 'deploy elsewhere' });
       expect(await store.messages.search('deploy')).toHaveLength(6);
       expect((await store.messages.search('deploy', { chatId: two.id })).map((message) => message.id)).toEqual([elsewhere.id]);

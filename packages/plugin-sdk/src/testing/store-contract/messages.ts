@@ -100,7 +100,15 @@ export function describeMessageCases(context: ContextAccessor): void {
     it('refuses an unknown chat and returns undefined for unknown ids', async () => {
       const { store } = context();
       await expectNotFound(
-        store.messages.insert({ chatId: 'ghost', platformMessageId: '1', senderId: 'u', text: 'x', mentionsBot: false, timestamp: 1, direction: 'inbound' }),
+        store.messages.insert({
+          chatId: 'ghost',
+          platformMessageId: '1',
+          senderId: 'u',
+          text: 'x',
+          mentionsBot: false,
+          timestamp: 1,
+          direction: 'inbound',
+        }),
         'chat',
         'ghost',
       );
@@ -113,7 +121,13 @@ export function describeMessageCases(context: ContextAccessor): void {
       const { store } = context();
       const chat = await seedChat(store);
       const other = await seedChat(store);
-      const plan: Array<[string, number]> = [['c', 30], ['a', 10], ['b1', 20], ['b2', 20], ['d', 40]];
+      const plan: Array<[string, number]> = [
+        ['c', 30],
+        ['a', 10],
+        ['b1', 20],
+        ['b2', 20],
+        ['d', 40],
+      ];
       for (const [text, timestamp] of plan) await seedMessage(store, chat.id, { text, timestamp });
       await seedMessage(store, other.id, { text: 'elsewhere', timestamp: 25 });
       const texts = async (options?: { afterTimestamp?: number; limit?: number }) =>

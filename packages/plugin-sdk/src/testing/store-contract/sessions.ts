@@ -104,7 +104,8 @@ export function describeSessionCases(context: ContextAccessor): void {
       const b = (await store.sessions.getOrCreate({ agentId: two.id, chatId: chat.id, threadId: null })).session;
       const c = (await store.sessions.getOrCreate({ agentId: one.id, chatId: null, threadId: null })).session;
       await store.sessions.update(b.id, { status: 'closed' });
-      const ids = async (filter?: Parameters<typeof store.sessions.list>[0]) => (await store.sessions.list(filter)).map((session) => session.id);
+      const ids = async (filter?: Parameters<typeof store.sessions.list>[0]) =>
+        (await store.sessions.list(filter)).map((session) => session.id);
       expect(await ids()).toEqual([a.id, b.id, c.id]);
       expect(await ids({ agentId: one.id })).toEqual([a.id, c.id]);
       expect(await ids({ chatId: chat.id })).toEqual([a.id, b.id]);

@@ -51,7 +51,8 @@ export function describeTaskCases(context: ContextAccessor): void {
       const a = await seedTask(store, { agentId: agent.id });
       const b = await seedTask(store);
       const c = await seedTask(store, { agentId: agent.id, status: 'paused' });
-      const ids = async (filter?: Parameters<Store['tasks']['list']>[0]) => (await store.tasks.list(filter)).map((task) => task.id);
+      const ids = async (filter?: Parameters<Store['tasks']['list']>[0]) =>
+        (await store.tasks.list(filter)).map((task) => task.id);
       expect(await ids()).toEqual([a.id, b.id, c.id]);
       expect(await ids({ agentId: agent.id })).toEqual([a.id, c.id]);
       expect(await ids({ status: 'paused' })).toEqual([c.id]);

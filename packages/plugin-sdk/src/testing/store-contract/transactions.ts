@@ -114,7 +114,14 @@ export function describeTransactionCases(context: ContextAccessor): void {
           }),
         ),
       );
-      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+      ]);
       for (let index = 0; index < 6; index += 1) {
         expect(await store.kv.get('tx', `key-${index}`)).toBe(index % 2 === 0 ? index : undefined);
       }

@@ -22,7 +22,9 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       const stored = await store.transcript.append(session.id, entries);
       expect(stored.map((entry) => entry.content)).toEqual(contents);
       expect(stored.map((entry) => entry.role)).toEqual([...roles]);
-      expect(stored.every((entry) => entry.sessionId === session.id && entry.turnId === turn.id && entry.createdAt === startTime)).toBe(true);
+      expect(
+        stored.every((entry) => entry.sessionId === session.id && entry.turnId === turn.id && entry.createdAt === startTime),
+      ).toBe(true);
       expect(await store.transcript.list(session.id)).toEqual(stored);
       expect(await store.transcript.append(session.id, [])).toEqual([]);
     });
@@ -45,7 +47,7 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       expect(await store.transcript.count(other.session.id)).toBe(1);
     });
 
-    it('clears one session\'s transcript', async () => {
+    it("clears one session's transcript", async () => {
       const { store } = context();
       const { session } = await seedSession(store);
       const other = await seedSession(store);
@@ -81,7 +83,11 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       const { store } = context();
       const { session } = await seedSession(store);
       await expectNotFound(store.transcript.append('ghost', [{ role: 'user', content: 'x' }]), 'session', 'ghost');
-      await expectNotFound(store.transcript.append(session.id, [{ turnId: 'ghost', role: 'user', content: 'x' }]), 'turn', 'ghost');
+      await expectNotFound(
+        store.transcript.append(session.id, [{ turnId: 'ghost', role: 'user', content: 'x' }]),
+        'turn',
+        'ghost',
+      );
       expect(await store.transcript.count(session.id)).toBe(0);
     });
   });
@@ -131,7 +137,8 @@ export function describeOutboxCases(context: ContextAccessor): void {
       const b = (await store.outbox.enqueue(reply('b', { chatId: 'c1' }))).entry;
       const c = (await store.outbox.enqueue(reply('c', { chatId: 'c2' }))).entry;
       const d = (await store.outbox.enqueue(reply('d', { channel: 'slack', chatId: 'c1' }))).entry;
-      const ids = async (filter?: { channel?: string; chatId?: string }) => (await store.outbox.listPending(filter)).map((entry) => entry.id);
+      const ids = async (filter?: { channel?: string; chatId?: string }) =>
+        (await store.outbox.listPending(filter)).map((entry) => entry.id);
       expect(await ids()).toEqual([a.id, b.id, c.id, d.id]);
       expect(await ids({ channel: 'telegram' })).toEqual([a.id, b.id, c.id]);
       expect(await ids({ chatId: 'c1' })).toEqual([b.id, d.id]);
@@ -154,7 +161,13 @@ export function describeOutboxCases(context: ContextAccessor): void {
       const entry = (await store.outbox.enqueue(reply('x'))).entry;
       advance(10);
       const retried = await store.outbox.bumpAttempt(entry.id, '429 too many requests', now() + 5000);
-      expect(retried).toMatchObject({ status: 'pending', attempts: 1, error: '429 too many requests', nextAttemptAt: now() + 5000, updatedAt: now() });
+      expect(retried).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        error: '429 too many requests',
+        nextAttemptAt: now() + 5000,
+        updatedAt: now(),
+      });
       expect((await store.outbox.listPending()).map((item) => item.id)).toEqual([entry.id]);
       const sent = await store.outbox.markSent(entry.id, 'platform-9', now());
       expect(sent).toMatchObject({ status: 'sent', platformMessageId: 'platform-9', sentAt: now(), attempts: 1 });

@@ -68,7 +68,8 @@ export function describeUserCases(context: ContextAccessor): void {
       await store.users.grantRole(globalAdmin.id, 'admin');
       await store.users.grantRole(globalAdmin.id, 'admin', agent.id);
       await store.users.grantRole(owner.id, 'owner');
-      const ids = async (filter?: { agentId?: string }) => (await store.users.listWithRole('admin', filter)).map((user) => user.id);
+      const ids = async (filter?: { agentId?: string }) =>
+        (await store.users.listWithRole('admin', filter)).map((user) => user.id);
       expect(await ids()).toEqual([globalAdmin.id]);
       expect(await ids({ agentId: agent.id })).toEqual([scopedAdmin.id, globalAdmin.id]);
       expect(await ids({ agentId: otherAgent.id })).toEqual([globalAdmin.id]);

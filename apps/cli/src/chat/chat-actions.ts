@@ -1,0 +1,110 @@
+import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
+import { colors } from 'consola/utils';
+import { fail } from '../cli-error';
+import { findAgent, type OpenProject, openProject } from '../compose/open-project';
+import { cliChannelName } from '../compose/scoped-store';
+import { loadConfig } from '../config/load-config';
+import { numberFlag } from '../number-flags';
+import { printLine, printWarning } from '../output';
+import { shortId, table } from '../render/format';
+
+interface CommonFlags {
+  config: string | undefined;
+  debug: boolean;
+}
+
+async function withProject<T>(flags: CommonFlags, use: (project: OpenProject) => Promise<T>): Promise<T> {
+  const loaded = loadConfig({ configOption: flags.config, env: process.env, cwd: process.cwd() });
+  for (const warning of loaded.warnings) printWarning(warning);
+  const project = await openProject(loaded, process.env, { command: 'cli', debug: flags.debug });
+  try {
+    return await use(project);
+  } finally {
+    await project.close();
+  }
+}
+
+/** The chat an id, id prefix or `channel:platformChatId` names; one line and exit 1 otherwise. */
+async function resolveChat(store: Store, wanted: string): Promise<Chat> {
+  const exact = await store.chats.get(wanted);
+  if (exact) return exact;
+  const separator = wanted.indexOf(':');
+  if (separator > 0) {
+    const byPlatform = await store.chats.getByPlatformId(wanted.slice(0, separator), wanted.slice(separator + 1));
+    if (byPlatform) return byPlatform;
+  }
+  const matches = (await store.chats.list()).filter((chat) => chat.id.startsWith(wanted));
+  if (matches.length === 1 && matches[0]) return matches[0];
+  if (matches.length === 0) fail(`unknown chat "${wanted}" (\`ngb chat ls\` lists them)`);
+  fail(`chat id "${wanted}" is ambiguous: it starts ${matches.length} chats; type more of it`);
+}
+
+/** `ngb chat ls`. */
+export async function listChats(flags: CommonFlags & { all: boolean; json: boolean }): Promise<void> {
+  await withProject(flags, async ({ store }) => {
+    const agents = new Map((await store.agents.list()).map((agent) => [agent.id, agent.folder]));
+    const chats = (await store.chats.list()).filter((chat) => flags.all || chat.channel !== cliChannelName);
+    const rows = await Promise.all(
+      chats.map(async (chat) => ({ chat, wired: (await store.wirings.listForChat(chat.id)).map((wiring) => ({ ...wiring, agent: agents.get(wiring.agentId) })) })),
+    );
+    if (flags.json) {
+      printLine(JSON.stringify(rows.map((row) => ({ ...row.chat, wirings: row.wired }))));
+      return;
+    }
+    if (rows.length === 0) {
+      printLine('no chats yet: they appear when someone writes to the bot on a channel `ngb serve` runs');
+      return;
+    }
+    const lines = table(
+      ['CHAT', 'CHANNEL', 'PLATFORM ID', 'NAME', 'KIND', 'STATUS', 'POLICY', 'AGENTS'],
+      rows.map(({ chat, wired }) => [
+        shortId(chat.id),
+        chat.channel,
+        chat.platformChatId,
+        chat.name,
+        chat.isGroup ? 'group' : 'direct',
+        chat.status,
+        chat.unknownSenderPolicy,
+        wired.map((wiring) => `${wiring.agent ?? '?'}(${wiring.engage})`).join(', ') || '-',
+      ]),
+    );
+    printLine(colors.dim(lines[0] ?? ''));
+    for (const line of lines.slice(1)) printLine(line);
+  });
+}
+
+const engageModes: readonly EngageMode[] = ['always', 'mention', 'pattern'];
+const sessionModes: readonly SessionMode[] = ['shared', 'per-thread', 'agent-shared'];
+
+/** `ngb chat wire <chat>`. */
+export async function wireChat(
+  flags: CommonFlags & { chat: string; agent: string | undefined; engage: string | undefined; pattern: string | undefined; 'session-mode': string | undefined; priority: string | undefined },
+): Promise<void> {
+  const engage = (flags.engage ?? (flags.pattern !== undefined ? 'pattern' : 'mention')) as EngageMode;
+  if (!engageModes.includes(engage)) fail(`--engage must be one of ${engageModes.join(', ')}, not "${flags.engage}"`);
+  if (engage === 'pattern' && flags.pattern === undefined) fail('--engage pattern needs --pattern <regex>');
+  if (flags.pattern !== undefined) {
+    try {
+      new RegExp(flags.pattern, 'i');
+    } catch (error) {
+      fail(`--pattern is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  const sessionMode = (flags['session-mode'] ?? 'shared') as SessionMode;
+  if (!sessionModes.includes(sessionMode)) fail(`--session-mode must be one of ${sessionModes.join(', ')}, not "${flags['session-mode']}"`);
+  const priority = numberFlag('priority', flags.priority, { integer: true }) ?? 0;
+  await withProject(flags, async (project) => {
+    const { store } = project;
+    const chat = await resolveChat(store, flags.chat);
+    const agent = findAgent(project, flags.agent ?? 'main');
+    const existing = (await store.wirings.listForChat(chat.id)).find((wiring) => wiring.agentId === agent.id);
+    if (existing) await store.wirings.remove(existing.id);
+    await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage, pattern: flags.pattern, sessionMode, priority });
+    const activated = chat.status !== 'active';
+    if (activated) await store.chats.update(chat.id, { status: 'active' });
+    printLine(
+      `${colors.green('✓')} ${chat.channel}:${chat.name} ${existing ? 'rewired' : 'wired'} to ${agent.folder} (engage ${engage}${flags.pattern ? ` /${flags.pattern}/` : ''}, ${sessionMode} sessions)` +
+        (activated ? `; the chat was ${chat.status} and is now active` : ''),
+    );
+  });
+}

@@ -1,0 +1,34 @@
+import { defineCommandGroup, defineNgbCommand } from '../define-command';
+
+const ls = defineNgbCommand({
+  path: 'ngb chat ls',
+  description: 'List the chats the gateway knows, their status and the agents wired to them',
+  args: {
+    all: { type: 'boolean', description: 'Include the terminal chats of ngb run / ngb shell' },
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  async run(flags) {
+    const { listChats } = await import('../chat/chat-actions');
+    await listChats(flags);
+  },
+});
+
+const wire = defineNgbCommand({
+  path: 'ngb chat wire',
+  description: 'Wire a chat to an agent (a pending chat becomes active)',
+  args: {
+    chat: { type: 'positional', required: true, description: 'Chat id, a unique prefix of it, or channel:platformChatId' },
+    agent: { type: 'string', alias: 'g', description: 'Agent folder (default: main)', valueHint: 'folder' },
+    engage: { type: 'string', description: 'When the agent answers in groups: always, mention (default) or pattern', valueHint: 'mode' },
+    pattern: { type: 'string', description: 'Regular expression for --engage pattern', valueHint: 'regex' },
+    'session-mode': { type: 'string', description: 'shared (default), per-thread or agent-shared', valueHint: 'mode' },
+    priority: { type: 'string', description: 'Higher goes first when several agents are wired (default 0)', valueHint: 'n' },
+  },
+  async run(flags) {
+    const { wireChat } = await import('../chat/chat-actions');
+    await wireChat(flags);
+  },
+});
+
+/** `ngb chat ls | wire`. */
+export const chatCommands = defineCommandGroup('chat', 'List chats, or wire a chat to an agent', { ls: async () => ls, wire: async () => wire });

@@ -1,0 +1,16 @@
+import { defineNgbCommand } from '../define-command';
+
+/** `ngb serve`: the long-running gateway. */
+export const serveCommand = defineNgbCommand({
+  path: 'ngb serve',
+  description:
+    'Run the gateway with the channels from ngb.config.json until Ctrl-C / SIGTERM, which stop intake, let running turns ' +
+    'finish (up to --grace seconds), close the sandboxes and flush the store.',
+  args: {
+    grace: { type: 'string', description: 'Seconds running turns get to finish on shutdown (default 10)', valueHint: 'seconds' },
+  },
+  async run(flags) {
+    const { executeServe } = await import('../serve/execute-serve');
+    await executeServe(flags);
+  },
+});

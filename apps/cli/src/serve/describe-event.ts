@@ -1,0 +1,35 @@
+import type { TimedGatewayEvent } from '@ngb/core';
+import { colors } from 'consola/utils';
+import { formatDuration, oneLine, shortId } from '../render/format';
+
+function time(at: number): string {
+  return colors.dim(new Date(at).toTimeString().slice(0, 8));
+}
+
+/** The console line `serve` prints for an event, or undefined for the ones it leaves to `ngb logs`. */
+export function describeEvent(event: TimedGatewayEvent, verbose: boolean): string | undefined {
+  switch (event.type) {
+    case 'message.received':
+      return `${time(event.at)} ${colors.cyan('←')} ${event.channel}:${event.chatId} ${event.senderId}: ${oneLine(event.text, 80)}`;
+    case 'turn.end': {
+      const mark = event.status === 'succeeded' ? colors.green('✓') : event.status === 'retrying' ? colors.yellow('↻') : colors.red('✗');
+      const detail = event.error ? ` ${oneLine(event.error, 100)}` : '';
+      const retry = event.retryInMs !== undefined ? ` (retry in ${formatDuration(event.retryInMs)})` : '';
+      return `${time(event.at)} ${mark} turn ${shortId(event.turnId)} session ${shortId(event.sessionId)} ${event.status} in ${formatDuration(event.durationMs)}${detail}${retry}`;
+    }
+    case 'delivery.sent':
+      return `${time(event.at)} ${colors.cyan('→')} ${event.channel}:${event.chatId} sent (${event.chunks} part${event.chunks === 1 ? '' : 's'})`;
+    case 'delivery.failed':
+      return `${time(event.at)} ${colors.red('✗')} delivery to ${event.channel}:${event.chatId} failed${event.permanent ? ' for good' : ''}: ${oneLine(event.error, 100)}`;
+    case 'channel.status':
+      return `${time(event.at)} ${event.channel} ${event.status.state}${'error' in event.status && event.status.error ? `: ${event.status.error}` : ''}`;
+    case 'approval.requested':
+      return `${time(event.at)} approval ${event.code} requested (${event.kind})`;
+    case 'plugin.error':
+      return `${time(event.at)} ${colors.yellow('!')} plugin ${event.plugin} ${event.hook}: ${event.error}`;
+    case 'tool.start':
+      return verbose ? `${time(event.at)}   ⚙ ${event.name} (session ${shortId(event.sessionId)})` : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI the tests spawn. */
+export const cliBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const sourceDirectory = fileURLToPath(new URL('../src', import.meta.url));
+
+function newestSource(directory: string): { path: string; time: number } {
+  let newest = { path: directory, time: 0 };
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    const candidate = entry.isDirectory() ? newestSource(path) : { path, time: statSync(path).mtimeMs };
+    if (candidate.time > newest.time) newest = candidate;
+  }
+  return newest;
+}
+
+/**
+ * Fails with a clear message when the CLI is not built, or was built before its latest source
+ * change (the tests run the built `ngb`, as a user would).
+ */
+export function assertBuilt(): void {
+  if (!existsSync(cliBin)) {
+    throw new Error(`${cliBin} is missing: build the CLI first (\`cd apps/cli && pnpm exec tsup\`, or \`pnpm build\`)`);
+  }
+  const source = newestSource(sourceDirectory);
+  if (source.time > statSync(cliBin).mtimeMs + 1000) {
+    throw new Error(`the built CLI is older than ${source.path}: rebuild it (\`cd apps/cli && pnpm exec tsup\`)`);
+  }
+}
+
+/** What a finished `ngb` process left. */
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const secretVariables = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'NGB_CONFIG'];
+
+/** The environment of a spawned `ngb`: the test's own, without model settings, colours off. */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !secretVariables.includes(key)) env[key] = value;
+  return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+}
+
+/** Runs `ngb <args>` to completion. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBin, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ngb ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A temporary project made by `ngb init`, optionally with config changes. */
+export async function createProject(prefix: string, changeConfig?: (config: Record<string, unknown>) => void): Promise<{ dir: string; remove: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), `ngb-cli-${prefix}-`));
+  const result = await runCli(['init'], { cwd: dir });
+  if (result.code !== 0) throw new Error(`ngb init failed: ${result.stderr}`);
+  if (changeConfig) {
+    const file = join(dir, 'ngb.config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    changeConfig(config);
+    writeFileSync(file, JSON.stringify(config, null, 2));
+  }
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function dockerGet(path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const call = request({ socketPath: '/var/run/docker.sock', path }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    call.setTimeout(3000, () => call.destroy());
+    call.on('error', () => resolve(0));
+    call.end();
+  });
+}
+
+/** Whether the Docker engine answers and the sandbox image exists, and if not, why. */
+export async function dockerStatus(): Promise<{ ready: boolean; why: string }> {
+  if ((await dockerGet('/_ping')) !== 200) return { ready: false, why: 'the Docker engine does not answer at /var/run/docker.sock' };
+  if ((await dockerGet('/images/ngb-agent:latest/json')) !== 200) return { ready: false, why: 'the sandbox image ngb-agent:latest is missing' };
+  return { ready: true, why: '' };
+}
+
+/** Polls until `check` returns a value (or throws after `timeoutMs`): for output of processes we do not control. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,134 @@
+import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt, createProject, runCli } from './cli-harness';
+
+let server: FakeLlmServer;
+let project: { dir: string; remove: () => void };
+let model: Record<string, string>;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await createFakeLlmServer({ acceptAnyModel: true });
+  model = { OPENAI_BASE_URL: `${server.url}/v1` };
+  project = await createProject('run');
+});
+afterAll(async () => {
+  await server.close();
+  project.remove();
+});
+beforeEach(() => server.script([]));
+
+const run = (args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}) =>
+  runCli(['run', ...args], { cwd: project.dir, env: { ...model, ...options.env }, input: options.input, timeoutMs: options.timeoutMs });
+
+describe('ngb run', () => {
+  it('prints the answer on stdout and nothing else', async () => {
+    const result = await run(['-p', 'hello there']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('echo: hello there\n');
+    expect(server.requests()).toHaveLength(1);
+  });
+
+  it('--json prints one JSON object with text, ids, usage, tool calls, duration and status', async () => {
+    const result = await run(['-p', 'as json', '--json']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const output = JSON.parse(lines[0] ?? '');
+    expect(output).toMatchObject({ status: 'succeeded', text: 'echo: as json', agent: 'main', toolCalls: [] });
+    expect(output.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(output.turnId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(output.usage.inputTokens).toBeGreaterThan(0);
+    expect(output.usage.outputTokens).toBeGreaterThan(0);
+    expect(output.durationMs).toBeGreaterThan(0);
+  });
+
+  it('`-p -` reads the prompt from stdin', async () => {
+    const result = await run(['-p', '-'], { input: 'from standard input\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('echo: from standard input\n');
+  });
+
+  it('--timeout stops a slow turn with exit code 124 and one clear line; the turn is recorded as failed', async () => {
+    server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 20_000 }]);
+    const started = Date.now();
+    const result = await run(['-p', 'take your time', '--timeout', '1', '--json']);
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(result.code).toBe(124);
+    expect(result.stderr.trim()).toBe('✖ ngb run: timed out after 1 s; the turn was stopped');
+    const output = JSON.parse(result.stdout);
+    expect(output).toMatchObject({ status: 'timeout', error: 'timed out after 1 s (ngb run --timeout)' });
+    const shown = await runCli(['session', 'show', output.sessionId.slice(0, 8)], { cwd: project.dir });
+    expect(shown.stdout).toContain('failed');
+    expect(shown.stdout).toContain('timed out after 1 s');
+  });
+
+  it('a failing model ends with exit code 1 and the error in one line', async () => {
+    server.script([{ type: 'error', status: 400, message: 'the fake refuses this' }]);
+    const result = await run(['-p', 'please fail']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('ngb run: the turn failed: LlmApiError');
+    expect(result.stderr).toContain('the fake refuses this');
+  });
+
+  it('--model, --max-tokens, --temperature and --system apply to this run', async () => {
+    const result = await run(['-p', 'tuned', '--model', 'tiny-model', '--max-tokens', '77', '--temperature', '0.3', '--system', 'Answer in one word.']);
+    expect(result.code).toBe(0);
+    const [request] = server.requests();
+    expect(request?.model).toBe('tiny-model');
+    expect(request?.system).toBe('Answer in one word.');
+    expect(request?.body).toMatchObject({ max_tokens: 77, temperature: 0.3 });
+  });
+
+  it('without any model setting it says which variables to set, and runs nothing', async () => {
+    const result = await runCli(['run', '-p', 'hi'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    for (const variable of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) expect(result.stderr).toContain(variable);
+    expect(result.stderr).toContain('local OpenAI-compatible server');
+  });
+
+  it('-e KEY=VALUE is refused as not supported (the sandbox contract has no environment), and nothing runs', async () => {
+    const result = await run(['-p', 'hi', '-e', 'FOO=bar']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('-e FOO=bar is not supported yet');
+    expect(result.stderr).toContain('SandboxSpec');
+    expect(server.requests()).toHaveLength(0);
+  });
+
+  it('refuses bad values and an unknown agent in one line each', async () => {
+    const temperature = await run(['-p', 'hi', '--temperature', '5']);
+    expect(temperature.code).toBe(1);
+    expect(temperature.stderr.trim()).toBe('✖ --temperature must be a number from 0 to 2, not "5"');
+    const timeout = await run(['-p', 'hi', '--timeout', '0']);
+    expect(timeout.stderr.trim()).toBe('✖ --timeout must be a number above 0, not "0"');
+    const agent = await run(['-p', 'hi', '-g', 'nobody']);
+    expect(agent.code).toBe(1);
+    expect(agent.stderr.trim()).toBe('✖ unknown agent "nobody" (agents: main); add one with `ngb agent add nobody`');
+    const empty = await run(['-p', '   ']);
+    expect(empty.stderr.trim()).toBe('✖ ngb run: the prompt is empty');
+    expect(server.requests()).toHaveLength(0);
+  });
+});
+
+describe('ngb run with the local runtime', () => {
+  let local: { dir: string; remove: () => void };
+  beforeAll(async () => {
+    local = await createProject('run-local', (config) => {
+      config.runtime = { driver: 'local' };
+    });
+  });
+  afterAll(() => local.remove());
+
+  it('runs the tool call on this machine and says plainly that it is not isolated', async () => {
+    const result = await runCli(['run', '-p', 'run: echo made-by-a-local-tool', '--stream'], { cwd: local.dir, env: model });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('NOT ISOLATED');
+    expect(result.stderr).toContain('⚙ bash  echo made-by-a-local-tool');
+    expect(result.stderr).toContain('✓ bash');
+    expect(result.stdout).toContain('made-by-a-local-tool');
+  });
+});
