@@ -35,7 +35,7 @@ describeWithDocker('ngb run with a tool call in the Docker sandbox', () => {
   });
 
   it('runs bash in the hardened container (uid 1000, no network), streams the call, and removes the container', async () => {
-    const command = 'id -u; cat /proc/self/status | grep -c CapEff; ls /sys/class/net';
+    const command = 'id -u; ls /sys/class/net';
     const result = await runCli(['run', '-p', `run: ${command}`, '--json', '--stream'], {
       cwd: project.dir,
       env: { OPENAI_BASE_URL: `${server.url}/v1` },

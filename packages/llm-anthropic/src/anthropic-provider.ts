@@ -1,16 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
+import { createAttemptGuard, realSleep, streamWithRetries } from '@ngb/plugin-sdk';
 import {
   type AnthropicProviderOptions,
   parseAnthropicProviderOptions,
   type ResolvedAnthropicProviderOptions,
 } from './anthropic-options';
 import { createAnthropicPartAssembler } from './anthropic-stream-parts';
-import { createAttemptGuard } from './attempt-guard';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request';
 import { mapAnthropicError } from './map-anthropic-error';
-import { realSleep, streamWithRetries } from './stream-with-retries';
 
 const label = '[@ngb/llm-anthropic]';
 

@@ -1,6 +1,5 @@
 import { APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { isRetryableStatus, LlmApiError } from '@ngb/plugin-sdk';
-import { parseRetryAfter } from './retry-after';
+import { isRetryableStatus, LlmApiError, parseRetryAfter } from '@ngb/plugin-sdk';
 
 const label = '[@ngb/llm-anthropic]';
 const retryableTypes = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);

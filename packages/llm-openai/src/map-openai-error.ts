@@ -1,6 +1,5 @@
-import { isRetryableStatus, LlmApiError } from '@ngb/plugin-sdk';
+import { isRetryableStatus, LlmApiError, parseRetryAfter } from '@ngb/plugin-sdk';
 import { APIConnectionTimeoutError, APIError } from 'openai';
-import { parseRetryAfter } from './retry-after';
 
 const label = '[@ngb/llm-openai]';
 

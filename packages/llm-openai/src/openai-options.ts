@@ -1,6 +1,6 @@
+import type { Sleep } from '@ngb/plugin-sdk';
 import { ConfigError, type Logger, silentLogger } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-import type { Sleep } from './stream-with-retries';
 
 /** Options of {@link createOpenAIProvider}. Nothing is read from the environment. */
 export interface OpenAIProviderOptions {

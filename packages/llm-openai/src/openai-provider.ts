@@ -1,12 +1,11 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
+import { createAttemptGuard, realSleep, streamWithRetries } from '@ngb/plugin-sdk';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { createAttemptGuard } from './attempt-guard';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
 import { mapOpenAIError } from './map-openai-error';
 import { type OpenAIProviderOptions, parseOpenAIProviderOptions, type ResolvedOpenAIProviderOptions } from './openai-options';
 import { createOpenAIPartAssembler } from './openai-stream-parts';
-import { realSleep, streamWithRetries } from './stream-with-retries';
 
 const label = '[@ngb/llm-openai]';
 

@@ -76,7 +76,7 @@ export class PooledSandbox implements Sandbox {
       id: this.id,
       sessionId: this.sessionId,
       agentName: this.#hooks.spec.agentName,
-      state: this.callsInFlight > 0 ? 'busy' : this.#instance ? 'idle' : 'starting',
+      state: this.callsInFlight > 0 ? 'busy' : this.#starting ? 'starting' : 'idle',
       claims: this.claims,
       callsInFlight: this.callsInFlight,
       createdAt: this.createdAt,

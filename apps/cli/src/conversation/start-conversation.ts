@@ -8,6 +8,7 @@ import { type RunningGateway, startGateway } from '../compose/start-gateway';
 import { type Env, loadConfig } from '../config/load-config';
 import { printWarning } from '../output';
 import { closeConversation, type ConversationRecord, openConversation, promptMessage } from './open-conversation';
+import { resolveSession } from './resolve-session';
 import { runTurn, type TurnEvent, type TurnOutcome } from './turn-watcher';
 
 /** A terminal conversation with a running gateway behind it. */
@@ -54,10 +55,12 @@ function systemPromptPlugin(system: string): Plugin {
 export async function startConversation(request: ConversationRequest): Promise<Conversation> {
   const loaded = loadConfig({ configOption: request.configOption, env: request.env, cwd: process.cwd() });
   for (const warning of loaded.warnings) printWarning(warning);
-  const model = chooseModel(loaded.config.model, request.env, request.overrides);
   const project = await openProject(loaded, request.env, { command: request.command, debug: request.debug });
   let record: ConversationRecord | undefined;
   try {
+    // An unknown session is the first thing to say; then the model, before anything is written.
+    if (request.resumeId !== undefined) await resolveSession(project.store, request.resumeId);
+    const model = chooseModel(loaded.config.model, request.env, request.overrides);
     record = await openConversation(project.store, {
       agents: project.agents,
       agentFolder: request.agentFolder,

@@ -1,4 +1,6 @@
-import { LlmApiError, type LlmStreamPart, type Logger } from '@ngb/plugin-sdk';
+import type { LlmStreamPart } from '../contracts/llm';
+import { LlmApiError } from '../errors';
+import type { Logger } from '../logger';
 import { abortReason } from './attempt-guard';
 
 /** Waits `ms` milliseconds; rejects with the signal's reason when it aborts first. */

@@ -1,4 +1,4 @@
-import { LlmApiError } from '@ngb/plugin-sdk';
+import { LlmApiError } from '../errors';
 
 /** Ties one HTTP attempt to the caller's signal and to an idle timeout. */
 export interface AttemptGuard {

@@ -1,0 +1,63 @@
+import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, createProject, dockerStatus, runCli } from './cli-harness';
+
+let server: FakeLlmServer;
+let project: { dir: string; remove: () => void };
+beforeAll(async () => {
+  assertBuilt();
+  server = await createFakeLlmServer({ acceptAnyModel: true });
+  project = await createProject('doctor');
+});
+afterAll(async () => {
+  await server.close();
+  project.remove();
+});
+
+describe('ngb doctor', () => {
+  it('prints one ok/fail line per check, and exits 0 when nothing failed', async () => {
+    const docker = await dockerStatus();
+    const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+    for (const name of ['Node.js', 'config', 'database', 'agents', 'Docker engine', 'model', 'model endpoint', 'channels']) {
+      expect(result.stdout).toMatch(new RegExp(`^[✔⚠✖] ${name}\\s`, 'm'));
+    }
+    expect(result.stdout).toMatch(/^✔ model\s+openai\/gpt-4\.1-mini \(no key, http:\/\/127\.0\.0\.1:\d+\/v1\)$/m);
+    expect(result.stdout).toMatch(/^✔ model endpoint\s+http:\/\/127\.0\.0\.1:\d+\/v1 answers/m);
+    expect(result.stdout).toMatch(/\d+ ok, \d+ warnings?, 0 failed/);
+    if (docker.ready) {
+      expect(result.stdout).toMatch(/^✔ Docker engine\s/m);
+      expect(result.stdout).toMatch(/^✔ sandbox image\s+ngb-agent:latest$/m);
+      expect(result.code).toBe(0);
+    }
+  });
+
+  it('without a model setting the model line fails with the variables to set, and the exit code is 1', async () => {
+    const result = await runCli(['doctor'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^✖ model\s+ANTHROPIC_API_KEY not set, OPENAI_API_KEY not set, OPENAI_BASE_URL not set$/m);
+    expect(result.stdout).toMatch(/fix: no model is configured: set ANTHROPIC_API_KEY/);
+  });
+
+  it('an unreachable model endpoint fails with the fix', async () => {
+    const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^✖ model endpoint\s+nothing answers at http:\/\/127\.0\.0\.1:9\/v1/m);
+  });
+
+  it('an enabled channel whose adapter is not built fails with the fix; one without its secret names the variable', async () => {
+    const config = (await import('node:fs')).readFileSync(`${project.dir}/ngb.config.json`, 'utf8');
+    const changed = JSON.parse(config);
+    changed.channels = { telegram: { enabled: true }, slack: { enabled: true } };
+    (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
+    try {
+      const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1`, TELEGRAM_BOT_TOKEN: '123:abc' } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^✖ channel telegram\s+the Telegram adapter: not built yet$/m);
+      expect(result.stdout).toContain('fix: set "channels.telegram.enabled": false until it is built');
+      expect(result.stdout).toMatch(/^✖ channel slack\s+missing SLACK_BOT_TOKEN/m);
+      expect(result.stdout).not.toContain('123:abc');
+    } finally {
+      (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, config);
+    }
+  });
+});
