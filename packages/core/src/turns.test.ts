@@ -18,24 +18,28 @@ const waitFor = async (check: () => boolean, what: string) => {
 };
 
 describe('turns', () => {
-  it('a message arriving during a turn joins it before the next model call: one turn, no second sandbox', async () => {
+  it('a message arriving during a turn joins it before the next model call: one turn, one sandbox', async () => {
     harness = await createHarness({
       script: [
-        { type: 'reply', toolCalls: [{ name: 'send_message', input: { text: 'working on it' } }], firstByteDelayMs: 300 },
+        { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'sleep 0.3; echo step one' } }] },
+        { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo step two' } }] },
         { type: 'reply', text: 'both handled' },
       ],
     });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.channel.inject({ text: 'first question', chat: { id: 'c1', isGroup: false }, platformMessageId: 'f1' });
-    await waitFor(() => harness?.events.some((event) => event.type === 'turn.start') ?? false, 'turn start');
+    await waitFor(() => harness?.events.some((event) => event.type === 'tool.start') ?? false, 'the first tool call');
     await harness.channel.inject({ text: 'and a follow-up', chat: { id: 'c1', isGroup: false }, platformMessageId: 'f2' });
     await harness.gateway.idle();
-    const turns = harness.events.filter((event) => event.type === 'turn.start');
-    expect(turns).toHaveLength(1);
-    const second = harness.llm.requests()[1]?.messages.at(-1);
-    expect(second?.role === 'user' && second.content).toContain('and a follow-up');
-    expect(harness.texts()).toEqual(['working on it']);
+    expect(harness.events.filter((event) => event.type === 'turn.start')).toHaveLength(1);
+    expect(harness.events.filter((event) => event.type === 'sandbox.acquired')).toHaveLength(1);
+    const second = harness.llm.requests()[1]?.messages ?? [];
+    expect(second.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'user']);
+    const followUp = second.at(-1);
+    expect(followUp?.role === 'user' && followUp.content).toContain('and a follow-up');
+    expect(second[2]).toMatchObject({ role: 'tool', content: expect.stringContaining('step one') });
+    expect(harness.texts()).toEqual(['both handled']);
     const [session] = await harness.store.sessions.list();
     expect(await harness.store.inbox.listPending(session?.id ?? '')).toEqual([]);
   });

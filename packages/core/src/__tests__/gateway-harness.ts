@@ -6,7 +6,6 @@ import {
   type Agent,
   type Chat,
   type EngageMode,
-  NotSupportedError,
   type SandboxRuntime,
   type SessionMode,
   type UnknownSenderPolicy,
@@ -17,6 +16,7 @@ import {
   type LlmScriptStep,
   type RecordingChannel,
 } from '@ngb/plugin-sdk/testing';
+import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { createGateway, type Gateway, type GatewayOptions } from '../create-gateway';
@@ -69,22 +69,6 @@ export interface Harness {
 
 let counter = 0;
 
-// Until a test needs sandbox tools, a runtime that offers none and refuses to start sandboxes.
-function toolFreeRuntime(): SandboxRuntime {
-  return {
-    specificationVersion: 1,
-    name: 'none',
-    isolated: true,
-    tools: [],
-    acquire: async () => {
-      throw new NotSupportedError('this test runtime has no sandboxes');
-    },
-    list: async () => [],
-    reap: async () => 0,
-    close: async () => undefined,
-  };
-}
-
 /** Builds and starts a {@link Harness}. */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const directory = options.storePath ? dirname(options.storePath) : mkdtempSync(join(tmpdir(), 'ngb-core-'));
@@ -93,7 +77,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const store = await createSqliteStore({ path: options.storePath ?? ':memory:' });
   const llm = await createFakeLlmServer({ script: options.script ?? [], acceptAnyModel: true });
   const provider = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 });
-  const runtime = options.runtime ?? toolFreeRuntime();
+  const runtime = options.runtime ?? createLocalRuntime({ maxSandboxes: 4 });
   const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: options.maxMessageLength ?? 4096 } });
   const logger = createRecordingLogger();
   const { script: _script, maxMessageLength: _limit, runtime: _runtime, storePath: _path, ...rest } = options;

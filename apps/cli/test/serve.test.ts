@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, cliBin, cliEnv, createProject, runCli, waitFor } from './cli-harness';
+
+let server: FakeLlmServer;
+let project: { dir: string; remove: () => void };
+let model: Record<string, string>;
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await createFakeLlmServer({ acceptAnyModel: true });
+  model = { OPENAI_BASE_URL: `${server.url}/v1` };
+  project = await createProject('serve');
+});
+afterAll(async () => {
+  await server.close();
+  project.remove();
+});
+
+function withChannels(channels: Record<string, unknown>): () => void {
+  const file = join(project.dir, 'ngb.config.json');
+  const original = readFileSync(file, 'utf8');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(original), channels }));
+  return () => writeFileSync(file, original);
+}
+
+describe('ngb serve', () => {
+  it('runs with no channel enabled, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], { cwd: project.dir, env: cliEnv(model) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => stdout.includes('gateway ready'), `serve to be ready (stderr: ${stderr})`, 20_000);
+      expect(stdout).toContain('channels none enabled');
+      const run = await runCli(['run', '-p', 'while serving'], { cwd: project.dir, env: model });
+      expect(run.stdout).toBe('echo: while serving\n');
+      expect(stdout).not.toContain('while serving');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('stopped in');
+    const log = readFileSync(join(project.dir, '.ngb/logs/gateway.jsonl'), 'utf8');
+    expect(log).toContain('"msg":"gateway ready"');
+    expect(log).toContain('"msg":"gateway stopped"');
+  });
+
+  it('refuses in one line when a configured channel is not built yet', async () => {
+    const restore = withChannels({ telegram: { enabled: true } });
+    try {
+      const result = await runCli(['serve'], { cwd: project.dir, env: { ...model, TELEGRAM_BOT_TOKEN: '123:secret-token' } });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        '✖ channel "telegram" is enabled in ngb.config.json, but the Telegram adapter is not built yet; set "channels.telegram.enabled": false to run without it',
+      );
+      expect(result.stdout + result.stderr).not.toContain('123:secret-token');
+    } finally {
+      restore();
+    }
+  });
+
+  it('names the missing secret of an enabled channel', async () => {
+    const restore = withChannels({ discord: { enabled: true } });
+    try {
+      const result = await runCli(['serve'], { cwd: project.dir, env: model });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe('✖ channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set');
+    } finally {
+      restore();
+    }
+  });
+
+  it('a disabled channel is not composed', async () => {
+    const restore = withChannels({ telegram: { enabled: false } });
+    try {
+      const child = spawn(process.execPath, [cliBin, 'serve'], { cwd: project.dir, env: cliEnv(model) });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      try {
+        await waitFor(() => stdout.includes('gateway ready'), 'serve to be ready', 20_000);
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited).toBe(0);
+    } finally {
+      restore();
+    }
+  });
+
+  it('without a model it says which variables to set', async () => {
+    const result = await runCli(['serve'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('set ANTHROPIC_API_KEY (Anthropic) or OPENAI_API_KEY (OpenAI), or set OPENAI_BASE_URL');
+  });
+});
