@@ -9,17 +9,61 @@ export interface CommandEntry {
 
 // The summaries live here, not in the command modules, so `ngb --help` loads no command at all.
 export const commandTable: readonly CommandEntry[] = [
-  { name: 'init', summary: 'Create ngb.config.json, the data directory and the main agent (idempotent)', load: () => import('./commands/init-command').then((module) => module.initCommand) },
-  { name: 'serve', summary: 'Run the gateway with the channels from the config', load: () => import('./commands/serve-command').then((module) => module.serveCommand) },
-  { name: 'run', summary: 'Run one prompt through an agent in its sandbox and print the answer', load: () => import('./commands/run-command').then((module) => module.runCommand) },
-  { name: 'shell', summary: 'Talk to an agent in a multi-turn REPL (--resume a session, --attach to its sandbox)', load: () => import('./commands/shell-command').then((module) => module.shellCommand) },
-  { name: 'logs', summary: "Show the gateway's structured log (-f follows it live)", load: () => import('./commands/logs-command').then((module) => module.logsCommand) },
-  { name: 'session', summary: 'List, show, kill or resume sessions', load: () => import('./commands/session-commands').then((module) => module.sessionCommands) },
-  { name: 'agent', summary: 'List or add agents', load: () => import('./commands/agent-commands').then((module) => module.agentCommands) },
-  { name: 'chat', summary: 'List chats, or wire a chat to an agent', load: () => import('./commands/chat-commands').then((module) => module.chatCommands) },
-  { name: 'channel', summary: 'List chat channels and their connection status', load: () => import('./commands/channel-commands').then((module) => module.channelCommands) },
-  { name: 'image', summary: 'Build the sandbox image', load: () => import('./commands/image-commands').then((module) => module.imageCommands) },
-  { name: 'doctor', summary: 'Check Docker, the sandbox image, the config, API keys and channels', load: () => import('./commands/doctor-command').then((module) => module.doctorCommand) },
+  {
+    name: 'init',
+    summary: 'Create ngb.config.json, the data directory and the main agent (idempotent)',
+    load: () => import('./commands/init-command').then((module) => module.initCommand),
+  },
+  {
+    name: 'serve',
+    summary: 'Run the gateway with the channels from the config',
+    load: () => import('./commands/serve-command').then((module) => module.serveCommand),
+  },
+  {
+    name: 'run',
+    summary: 'Run one prompt through an agent in its sandbox and print the answer',
+    load: () => import('./commands/run-command').then((module) => module.runCommand),
+  },
+  {
+    name: 'shell',
+    summary: 'Talk to an agent in a multi-turn REPL (--resume a session, --attach to its sandbox)',
+    load: () => import('./commands/shell-command').then((module) => module.shellCommand),
+  },
+  {
+    name: 'logs',
+    summary: "Show the gateway's structured log (-f follows it live)",
+    load: () => import('./commands/logs-command').then((module) => module.logsCommand),
+  },
+  {
+    name: 'session',
+    summary: 'List, show, kill or resume sessions',
+    load: () => import('./commands/session-commands').then((module) => module.sessionCommands),
+  },
+  {
+    name: 'agent',
+    summary: 'List or add agents',
+    load: () => import('./commands/agent-commands').then((module) => module.agentCommands),
+  },
+  {
+    name: 'chat',
+    summary: 'List chats, or wire a chat to an agent',
+    load: () => import('./commands/chat-commands').then((module) => module.chatCommands),
+  },
+  {
+    name: 'channel',
+    summary: 'List chat channels and their connection status',
+    load: () => import('./commands/channel-commands').then((module) => module.channelCommands),
+  },
+  {
+    name: 'image',
+    summary: 'Build the sandbox image',
+    load: () => import('./commands/image-commands').then((module) => module.imageCommands),
+  },
+  {
+    name: 'doctor',
+    summary: 'Check Docker, the sandbox image, the config, API keys and channels',
+    load: () => import('./commands/doctor-command').then((module) => module.doctorCommand),
+  },
 ];
 
 /** The usage text of `ngb --help`. */
@@ -46,7 +90,10 @@ export function topLevelHelp(version: string): string {
 }
 
 /** The known command closest to a mistyped one, if any is close. */
-export function suggestCommand(name: string, candidates: readonly string[] = commandTable.map((entry) => entry.name)): string | undefined {
+export function suggestCommand(
+  name: string,
+  candidates: readonly string[] = commandTable.map((entry) => entry.name),
+): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(name, candidate);

@@ -3,7 +3,7 @@ import type { ArgsDef, CommandDef } from 'citty';
 import { CliExit } from './cli-error';
 
 /** One flag or positional argument of a command. */
-export interface FlagDefinition {
+interface FlagDefinition {
   type: 'string' | 'boolean' | 'positional';
   description: string;
   /** One-letter short form (`-p`). */
@@ -28,10 +28,17 @@ type FlagValue<F extends FlagDefinition> = F['type'] extends 'boolean'
       : string | undefined;
 
 /** Parsed flags, typed from their definitions, plus the flags every command has. */
-export type Flags<D extends FlagDefinitions> = { [K in keyof D]: FlagValue<D[K]> } & { config: string | undefined; debug: boolean };
+export type Flags<D extends FlagDefinitions> = { [K in keyof D]: FlagValue<D[K]> } & {
+  config: string | undefined;
+  debug: boolean;
+};
 
 const commonFlags = {
-  config: { type: 'string', description: 'Config file (default: ngb.config.json from here upwards, or NGB_CONFIG)', valueHint: 'file' },
+  config: {
+    type: 'string',
+    description: 'Config file (default: ngb.config.json from here upwards, or NGB_CONFIG)',
+    valueHint: 'file',
+  },
   debug: { type: 'boolean', description: 'Verbose output, and stack traces on errors' },
 } satisfies FlagDefinitions;
 
@@ -39,7 +46,11 @@ const commonFlags = {
  * Parses a command's raw arguments strictly: unknown flags, missing values, missing or extra
  * positionals end the command with one line naming the problem.
  */
-export function parseFlags(commandPath: string, definitions: FlagDefinitions, rawArgs: readonly string[]): Record<string, unknown> {
+export function parseFlags(
+  commandPath: string,
+  definitions: FlagDefinitions,
+  rawArgs: readonly string[],
+): Record<string, unknown> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   const positionalNames: Array<[string, FlagDefinition]> = [];
   for (const [name, definition] of Object.entries(definitions)) {

@@ -11,7 +11,11 @@ export function numberFlag(
   const wanted = [
     rules.integer ? 'a whole number' : 'a number',
     rules.exclusiveMin !== undefined ? `above ${rules.exclusiveMin}` : '',
-    rules.min !== undefined && rules.max !== undefined ? `from ${rules.min} to ${rules.max}` : rules.min !== undefined ? `of at least ${rules.min}` : '',
+    rules.min !== undefined && rules.max !== undefined
+      ? `from ${rules.min} to ${rules.max}`
+      : rules.min !== undefined
+        ? `of at least ${rules.min}`
+        : '',
   ]
     .filter(Boolean)
     .join(' ');

@@ -5,7 +5,7 @@ import { commandTable, suggestCommand, topLevelHelp } from './command-table';
 import { printError } from './output';
 
 /** The version printed by `ngb --version`. */
-export const cliVersion: string = packageJson.version;
+const cliVersion: string = packageJson.version;
 
 type Group = CommandDef & { defaultSubCommand?: string };
 
@@ -45,7 +45,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const entry = commandTable.find((candidate) => candidate.name === name);
   if (!entry) {
     const suggestion = suggestCommand(name);
-    printError(`ngb: unknown command "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; run \`ngb --help\` for the list`);
+    printError(
+      `ngb: unknown command "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; run \`ngb --help\` for the list`,
+    );
     return 1;
   }
   const rest = args.slice(nameIndex + 1);

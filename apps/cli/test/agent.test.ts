@@ -8,11 +8,11 @@ beforeAll(async () => {
   assertBuilt();
   project = await createProject('agent');
 });
-afterAll(() => project.remove());
+afterAll(() => project?.remove());
 
 const ngb = (args: string[]) => runCli(args, { cwd: project.dir });
 
-describe('ngb agent', () => {
+describe('ngb agent', { timeout: 60_000 }, () => {
   it.each([
     ['bad name', 'an agent folder name is 1 to 64 letters'],
     ['-dash-first', 'unknown option'],

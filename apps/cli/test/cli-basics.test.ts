@@ -9,9 +9,9 @@ beforeAll(() => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ngb-cli-basics-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-describe('ngb help, version and bad input', () => {
+describe('ngb help, version and bad input', { timeout: 60_000 }, () => {
   it('`ngb --help` lists every command and exits 0', async () => {
     const result = await runCli(['--help'], { cwd: dir });
     expect(result.code).toBe(0);

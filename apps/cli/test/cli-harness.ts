@@ -12,6 +12,7 @@ const sourceDirectory = fileURLToPath(new URL('../src', import.meta.url));
 function newestSource(directory: string): { path: string; time: number } {
   let newest = { path: directory, time: 0 };
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    if (entry.name.endsWith('.test.ts')) continue;
     const path = join(directory, entry.name);
     const candidate = entry.isDirectory() ? newestSource(path) : { path, time: statSync(path).mtimeMs };
     if (candidate.time > newest.time) newest = candidate;
@@ -40,12 +41,20 @@ export interface CliResult {
   stderr: string;
 }
 
-const secretVariables = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'NGB_CONFIG'];
+const secretVariables = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'NGB_CONFIG',
+];
 
 /** The environment of a spawned `ngb`: the test's own, without model settings, colours off. */
 export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !secretVariables.includes(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !secretVariables.includes(key)) env[key] = value;
   return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
 }
 
@@ -55,7 +64,11 @@ export function runCli(
   options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliBin, ...args], {
+      cwd: options.cwd,
+      env: cliEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -66,7 +79,11 @@ export function runCli(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ngb ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `ngb ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 30_000);
     child.once('error', reject);
     child.once('close', (code) => {
@@ -77,8 +94,19 @@ export function runCli(
   });
 }
 
+/**
+ * stderr without the NOT ISOLATED warning that `run` and `shell` print when no Docker engine
+ * answers (their runtime is then the local one); the tests of other behaviour run either way.
+ */
+export function withoutIsolationWarning(stderr: string): string {
+  return stderr.replace(/^⚠ NOT ISOLATED: .*\n/m, '');
+}
+
 /** A temporary project made by `ngb init`, optionally with config changes. */
-export async function createProject(prefix: string, changeConfig?: (config: Record<string, unknown>) => void): Promise<{ dir: string; remove: () => void }> {
+export async function createProject(
+  prefix: string,
+  changeConfig?: (config: Record<string, unknown>) => void,
+): Promise<{ dir: string; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), `ngb-cli-${prefix}-`));
   const result = await runCli(['init'], { cwd: dir });
   if (result.code !== 0) throw new Error(`ngb init failed: ${result.stderr}`);
@@ -105,13 +133,19 @@ function dockerGet(path: string): Promise<number> {
 
 /** Whether the Docker engine answers and the sandbox image exists, and if not, why. */
 export async function dockerStatus(): Promise<{ ready: boolean; why: string }> {
-  if ((await dockerGet('/_ping')) !== 200) return { ready: false, why: 'the Docker engine does not answer at /var/run/docker.sock' };
-  if ((await dockerGet('/images/ngb-agent:latest/json')) !== 200) return { ready: false, why: 'the sandbox image ngb-agent:latest is missing' };
+  if ((await dockerGet('/_ping')) !== 200)
+    return { ready: false, why: 'the Docker engine does not answer at /var/run/docker.sock' };
+  if ((await dockerGet('/images/ngb-agent:latest/json')) !== 200)
+    return { ready: false, why: 'the sandbox image ngb-agent:latest is missing' };
   return { ready: true, why: '' };
 }
 
 /** Polls until `check` returns a value (or throws after `timeoutMs`): for output of processes we do not control. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

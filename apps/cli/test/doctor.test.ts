@@ -10,11 +10,11 @@ beforeAll(async () => {
   project = await createProject('doctor');
 });
 afterAll(async () => {
-  await server.close();
-  project.remove();
+  await server?.close();
+  project?.remove();
 });
 
-describe('ngb doctor', () => {
+describe('ngb doctor', { timeout: 60_000 }, () => {
   it('prints one ok/fail line per check, and exits 0 when nothing failed', async () => {
     const docker = await dockerStatus();
     const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
@@ -50,7 +50,10 @@ describe('ngb doctor', () => {
     changed.channels = { telegram: { enabled: true }, slack: { enabled: true } };
     (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
     try {
-      const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1`, TELEGRAM_BOT_TOKEN: '123:abc' } });
+      const result = await runCli(['doctor'], {
+        cwd: project.dir,
+        env: { OPENAI_BASE_URL: `${server.url}/v1`, TELEGRAM_BOT_TOKEN: '123:abc' },
+      });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^✖ channel telegram\s+the Telegram adapter: not built yet$/m);
       expect(result.stdout).toContain('fix: set "channels.telegram.enabled": false until it is built');

@@ -9,9 +9,9 @@ beforeAll(() => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ngb-cli-init-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-describe('ngb init', () => {
+describe('ngb init', { timeout: 60_000 }, () => {
   it('creates the config, the data directory with the database, and the main and global agent folders', async () => {
     const result = await runCli(['init'], { cwd: dir });
     expect(result.code).toBe(0);

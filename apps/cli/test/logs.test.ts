@@ -19,13 +19,13 @@ beforeAll(async () => {
   if (result.code !== 0) throw new Error(result.stderr);
 });
 afterAll(async () => {
-  await server.close();
-  project.remove();
+  await server?.close();
+  project?.remove();
 });
 
 const ngb = (args: string[]) => runCli(args, { cwd: project.dir });
 
-describe('ngb logs', () => {
+describe('ngb logs', { timeout: 60_000 }, () => {
   it('shows the gateway events of the run, one readable line each', async () => {
     const result = await ngb(['logs']);
     expect(result.code).toBe(0);
@@ -46,7 +46,8 @@ describe('ngb logs', () => {
     const result = await ngb(['logs', '--json', '-n', '3']);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String), pid: expect.any(Number) });
+    for (const line of lines)
+      expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.any(String), pid: expect.any(Number) });
   });
 
   it('never contains the API key', () => {
@@ -67,7 +68,10 @@ describe('ngb logs', () => {
       const run = await runCli(['run', '-p', 'followed live'], { cwd: project.dir, env: model });
       expect(run.code).toBe(0);
       const line = await waitFor(
-        () => output.split('\n').find((candidate) => candidate.includes('"event":"turn.end"') && candidate.includes('echo: followed live')),
+        () =>
+          output
+            .split('\n')
+            .find((candidate) => candidate.includes('"event":"turn.end"') && candidate.includes('echo: followed live')),
         'the turn.end line of the followed run',
       );
       expect(JSON.parse(line)).toMatchObject({ event: 'turn.end', status: 'succeeded', command: 'run' });

@@ -7,13 +7,16 @@ import { describeWithDocker } from './docker-gate';
 function containersOfSession(sessionId: string): Promise<unknown[]> {
   const filters = encodeURIComponent(JSON.stringify({ label: [`ngb.session=${sessionId}`] }));
   return new Promise((resolve, reject) => {
-    const call = request({ socketPath: '/var/run/docker.sock', path: `/containers/json?all=true&filters=${filters}` }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => {
-        body += chunk.toString('utf8');
-      });
-      response.on('end', () => resolve(JSON.parse(body) as unknown[]));
-    });
+    const call = request(
+      { socketPath: '/var/run/docker.sock', path: `/containers/json?all=true&filters=${filters}` },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => {
+          body += chunk.toString('utf8');
+        });
+        response.on('end', () => resolve(JSON.parse(body) as unknown[]));
+      },
+    );
     call.on('error', reject);
     call.end();
   });
@@ -30,8 +33,8 @@ describeWithDocker('ngb run with a tool call in the Docker sandbox', () => {
     });
   });
   afterAll(async () => {
-    await server.close();
-    project.remove();
+    await server?.close();
+    project?.remove();
   });
 
   it('runs bash in the hardened container (uid 1000, no network), streams the call, and removes the container', async () => {

@@ -16,8 +16,8 @@ beforeAll(async () => {
   project = await createProject('serve');
 });
 afterAll(async () => {
-  await server.close();
-  project.remove();
+  await server?.close();
+  project?.remove();
 });
 
 function withChannels(channels: Record<string, unknown>): () => void {
@@ -27,7 +27,7 @@ function withChannels(channels: Record<string, unknown>): () => void {
   return () => writeFileSync(file, original);
 }
 
-describe('ngb serve', () => {
+describe('ngb serve', { timeout: 60_000 }, () => {
   it('runs with no channel enabled, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], { cwd: project.dir, env: cliEnv(model) });
     let stdout = '';
@@ -74,7 +74,9 @@ describe('ngb serve', () => {
     try {
       const result = await runCli(['serve'], { cwd: project.dir, env: model });
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toBe('✖ channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set');
+      expect(result.stderr.trim()).toBe(
+        '✖ channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set',
+      );
     } finally {
       restore();
     }

@@ -11,25 +11,29 @@ beforeAll(async () => {
   server = await createFakeLlmServer({ acceptAnyModel: true });
   project = await createProject('session');
   for (const prompt of ['first session', 'second session']) {
-    const result = await runCli(['run', '-p', prompt, '--json'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+    const result = await runCli(['run', '-p', prompt, '--json'], {
+      cwd: project.dir,
+      env: { OPENAI_BASE_URL: `${server.url}/v1` },
+    });
     if (result.code !== 0) throw new Error(result.stderr);
     sessions.push(JSON.parse(result.stdout).sessionId);
   }
 });
 afterAll(async () => {
-  await server.close();
-  project.remove();
+  await server?.close();
+  project?.remove();
 });
 
 const ngb = (args: string[]) => runCli(args, { cwd: project.dir });
 
-describe('ngb session', () => {
+describe('ngb session', { timeout: 60_000 }, () => {
   it('ls lists the sessions with agent, status and turn count', async () => {
     const result = await ngb(['session', 'ls']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^SESSION\s+AGENT\s+CHAT\s+STATUS\s+TURNS\s+LAST ACTIVE$/);
-    for (const id of sessions) expect(result.stdout).toMatch(new RegExp(`^${id.slice(0, 8)}\\s+main\\s+cli:run\\s+active\\s+1\\s`, 'm'));
+    for (const id of sessions)
+      expect(result.stdout).toMatch(new RegExp(`^${id.slice(0, 8)}\\s+main\\s+cli:run\\s+active\\s+1\\s`, 'm'));
     const json = JSON.parse((await ngb(['session', 'ls', '--json'])).stdout);
     expect(json.map((session: { id: string }) => session.id)).toEqual(sessions);
   });

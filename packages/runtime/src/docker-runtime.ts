@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions, sandboxLabels } from './docker-container-options';
 import { startDockerSandbox } from './docker-sandbox-instance';
+import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
 import { checkMounts, type MountAllowlist, type ResolvedMount } from './mount-policy';
 import { parseRuntimeOptions, poolOptionsSchema } from './runtime-options';
@@ -37,7 +38,10 @@ export interface DockerRuntimeOptions {
   defaultLimits?: { memoryMb?: number; cpus?: number; pids?: number };
   /** Size of the tmpfs at `/tmp`, in MiB (it counts against the memory limit). @default 256 */
   tmpfsSizeMb?: number;
-  /** `uid:gid` the sandbox runs as; the agent folder must be writable by it. @default '1000:1000' */
+  /**
+   * `uid:gid` the sandbox runs as, never root. @default the host user, or `1000:1000` when the gateway runs as
+   * root (it then hands the agent folder to that user before starting the sandbox)
+   */
   user?: string;
   /** Host folder shared by all agents, mounted read-only at `/workspace/global`. */
   globalFolder?: string;
@@ -66,7 +70,7 @@ const dockerOptionsSchema = v.object({
     {},
   ),
   tmpfsSizeMb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 256),
-  user: v.optional(v.pipe(v.string(), v.regex(/^\d+(:\d+)?$/)), '1000:1000'),
+  user: v.optional(v.pipe(v.string(), v.regex(/^\d+(:\d+)?$/))),
   globalFolder: v.optional(v.pipe(v.string(), v.minLength(1))),
   removeOrphans: v.optional(v.boolean(), true),
   imageBuildHint: v.optional(v.string(), '`node container-images/agent/build.mjs` from the ngb repository (after `pnpm build`)'),
@@ -84,6 +88,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
   const parsed = parseRuntimeOptions(dockerOptionsSchema, options, 'createDockerRuntime');
   const logger = (options.logger ?? silentLogger).child('sandbox:docker');
   const docker = options.docker ?? new Docker({ socketPath: parsed.socketPath });
+  const containerUser = parsed.user ?? defaultContainerUser();
   const errorContext: DockerErrorContext = {
     operation: '',
     image: parsed.image,
@@ -131,6 +136,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
     setUp,
     async prepare(spec) {
       const checked = await checkSpec(spec, parsed.defaultLimits);
+      await handOverAgentFolder(checked.agentFolder, containerUser);
       const requests = spec.mounts ?? [];
       if (requests.length === 0) return { ...checked, extraMounts: [] };
       const resolved = new Map<string, string | undefined>();
@@ -168,7 +174,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
           extraMounts: prepared.extraMounts,
           limits: prepared.limits,
           network: prepared.network,
-          user: parsed.user,
+          user: containerUser,
           tmpfsSizeMb: parsed.tmpfsSizeMb,
           nameSuffix: randomBytes(4).toString('hex'),
         }),

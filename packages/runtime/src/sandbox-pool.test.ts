@@ -94,7 +94,9 @@ describe('sandbox pool: the cap and the queue', () => {
   it('gives back the place in the queue of a spec that is refused', async () => {
     const pool = start({ maxSandboxes: 1 });
     const holder = await pool.acquire(await spec('holder'));
-    const refused = pool.acquire({ ...(await spec('bad')), agentFolder: `${folders.base}/missing` }).catch((caught: unknown) => caught);
+    const refused = pool
+      .acquire({ ...(await spec('bad')), agentFolder: `${folders.base}/missing` })
+      .catch((caught: unknown) => caught);
     const good = pool.acquire(await spec('good'));
     const error = await refused;
     expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');

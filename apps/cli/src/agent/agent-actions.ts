@@ -33,11 +33,15 @@ export async function listAgents(flags: CommonFlags & { json: boolean }): Promis
       })),
     );
     if (flags.json) {
-      printLine(JSON.stringify(rows.map((row) => ({ ...row.agent, activeSessions: row.sessions, hasInstructions: row.instructions }))));
+      printLine(
+        JSON.stringify(rows.map((row) => ({ ...row.agent, activeSessions: row.sessions, hasInstructions: row.instructions }))),
+      );
       return;
     }
     if (rows.length === 0) {
-      printLine(`no agents in ${displayPath(project.paths.agentsDir)}: \`ngb init\` creates main, \`ngb agent add <folder>\` more`);
+      printLine(
+        `no agents in ${displayPath(project.paths.agentsDir)}: \`ngb init\` creates main, \`ngb agent add <folder>\` more`,
+      );
       return;
     }
     const lines = table(
@@ -48,7 +52,9 @@ export async function listAgents(flags: CommonFlags & { json: boolean }): Promis
         [agent.model.provider, agent.model.model].filter(Boolean).join('/') || 'default',
         agent.sandbox.network,
         String(sessions),
-        instructions ? displayPath(join(project.paths.agentsDir, agent.folder, agent.instructionsFile)) : colors.yellow('missing'),
+        instructions
+          ? displayPath(join(project.paths.agentsDir, agent.folder, agent.instructionsFile))
+          : colors.yellow('missing'),
       ]),
     );
     printLine(colors.dim(lines[0] ?? ''));
@@ -73,8 +79,11 @@ export async function addAgent(flags: CommonFlags & { folder: string; name: stri
     const instructions = join(folder, 'AGENTS.md');
     if (!existsSync(instructions)) writeFileSync(instructions, starterAgentInstructions(flags.folder), { flag: 'wx' });
     if (folderCreated) handToSandboxUser([folder, instructions]);
-    const agent = existing ?? (await project.store.agents.create({ folder: flags.folder, name: flags.name ?? flags.folder, isMain: false }));
-    printLine(`${colors.green('✓')} agent ${agent.folder} added: edit ${displayPath(instructions)}, then \`ngb run -g ${agent.folder} -p "..."\``);
+    const agent =
+      existing ?? (await project.store.agents.create({ folder: flags.folder, name: flags.name ?? flags.folder, isMain: false }));
+    printLine(
+      `${colors.green('✓')} agent ${agent.folder} added: edit ${displayPath(instructions)}, then \`ngb run -g ${agent.folder} -p "..."\``,
+    );
   } finally {
     await project.close();
   }

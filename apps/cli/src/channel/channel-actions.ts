@@ -30,7 +30,11 @@ export async function listChannels(flags: { config: string | undefined; json: bo
     return [
       report.name,
       report.enabled ? colors.green('enabled') : report.configured ? 'disabled' : colors.dim('off'),
-      report.missing.length > 0 ? (report.enabled ? colors.red(`missing ${report.missing.map((item) => item.split(' ')[0]).join(', ')}`) : colors.dim('not set')) : 'ok',
+      report.missing.length > 0
+        ? report.enabled
+          ? colors.red(`missing ${report.missing.map((item) => item.split(' ')[0]).join(', ')}`)
+          : colors.dim('not set')
+        : 'ok',
       report.adapter === 'ready' ? 'ready' : colors.yellow(report.adapter),
       status ? `${status.state}${status.error ? ` (${status.error})` : ''} ${colors.dim(formatAge(status.at))}` : colors.dim('-'),
     ];

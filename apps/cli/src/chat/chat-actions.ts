@@ -45,7 +45,10 @@ export async function listChats(flags: CommonFlags & { all: boolean; json: boole
     const agents = new Map((await store.agents.list()).map((agent) => [agent.id, agent.folder]));
     const chats = (await store.chats.list()).filter((chat) => flags.all || chat.channel !== cliChannelName);
     const rows = await Promise.all(
-      chats.map(async (chat) => ({ chat, wired: (await store.wirings.listForChat(chat.id)).map((wiring) => ({ ...wiring, agent: agents.get(wiring.agentId) })) })),
+      chats.map(async (chat) => ({
+        chat,
+        wired: (await store.wirings.listForChat(chat.id)).map((wiring) => ({ ...wiring, agent: agents.get(wiring.agentId) })),
+      })),
     );
     if (flags.json) {
       printLine(JSON.stringify(rows.map((row) => ({ ...row.chat, wirings: row.wired }))));
@@ -78,7 +81,14 @@ const sessionModes: readonly SessionMode[] = ['shared', 'per-thread', 'agent-sha
 
 /** `ngb chat wire <chat>`. */
 export async function wireChat(
-  flags: CommonFlags & { chat: string; agent: string | undefined; engage: string | undefined; pattern: string | undefined; 'session-mode': string | undefined; priority: string | undefined },
+  flags: CommonFlags & {
+    chat: string;
+    agent: string | undefined;
+    engage: string | undefined;
+    pattern: string | undefined;
+    'session-mode': string | undefined;
+    priority: string | undefined;
+  },
 ): Promise<void> {
   const engage = (flags.engage ?? (flags.pattern !== undefined ? 'pattern' : 'mention')) as EngageMode;
   if (!engageModes.includes(engage)) fail(`--engage must be one of ${engageModes.join(', ')}, not "${flags.engage}"`);
@@ -91,7 +101,8 @@ export async function wireChat(
     }
   }
   const sessionMode = (flags['session-mode'] ?? 'shared') as SessionMode;
-  if (!sessionModes.includes(sessionMode)) fail(`--session-mode must be one of ${sessionModes.join(', ')}, not "${flags['session-mode']}"`);
+  if (!sessionModes.includes(sessionMode))
+    fail(`--session-mode must be one of ${sessionModes.join(', ')}, not "${flags['session-mode']}"`);
   const priority = numberFlag('priority', flags.priority, { integer: true }) ?? 0;
   await withProject(flags, async (project) => {
     const { store } = project;

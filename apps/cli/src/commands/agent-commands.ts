@@ -14,7 +14,11 @@ const add = defineNgbCommand({
   path: 'ngb agent add',
   description: 'Add an agent: creates agents/<folder>/AGENTS.md and registers it',
   args: {
-    folder: { type: 'positional', required: true, description: 'Folder name: 1-64 letters, digits, "_" or "-", starting with a letter or digit; not "global"' },
+    folder: {
+      type: 'positional',
+      required: true,
+      description: 'Folder name: 1-64 letters, digits, "_" or "-", starting with a letter or digit; not "global"',
+    },
     name: { type: 'string', description: 'Display name (default: the folder name)', valueHint: 'name' },
   },
   async run(flags) {

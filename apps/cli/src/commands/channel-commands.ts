@@ -11,4 +11,6 @@ const ls = defineNgbCommand({
 });
 
 /** `ngb channel ls`. */
-export const channelCommands = defineCommandGroup('channel', 'List chat channels and their connection status', { ls: async () => ls });
+export const channelCommands = defineCommandGroup('channel', 'List chat channels and their connection status', {
+  ls: async () => ls,
+});

@@ -19,7 +19,11 @@ const wire = defineNgbCommand({
   args: {
     chat: { type: 'positional', required: true, description: 'Chat id, a unique prefix of it, or channel:platformChatId' },
     agent: { type: 'string', alias: 'g', description: 'Agent folder (default: main)', valueHint: 'folder' },
-    engage: { type: 'string', description: 'When the agent answers in groups: always, mention (default) or pattern', valueHint: 'mode' },
+    engage: {
+      type: 'string',
+      description: 'When the agent answers in groups: always, mention (default) or pattern',
+      valueHint: 'mode',
+    },
     pattern: { type: 'string', description: 'Regular expression for --engage pattern', valueHint: 'regex' },
     'session-mode': { type: 'string', description: 'shared (default), per-thread or agent-shared', valueHint: 'mode' },
     priority: { type: 'string', description: 'Higher goes first when several agents are wired (default 0)', valueHint: 'n' },
@@ -31,4 +35,7 @@ const wire = defineNgbCommand({
 });
 
 /** `ngb chat ls | wire`. */
-export const chatCommands = defineCommandGroup('chat', 'List chats, or wire a chat to an agent', { ls: async () => ls, wire: async () => wire });
+export const chatCommands = defineCommandGroup('chat', 'List chats, or wire a chat to an agent', {
+  ls: async () => ls,
+  wire: async () => wire,
+});

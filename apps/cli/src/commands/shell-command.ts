@@ -8,8 +8,15 @@ export const shellCommand = defineNgbCommand({
     'The session stays; continue it later with --resume.',
   args: {
     agent: { type: 'string', alias: 'g', description: 'Agent folder to talk to (default: main)', valueHint: 'folder' },
-    resume: { type: 'string', description: 'Continue an earlier session (id or prefix, see `ngb session ls`)', valueHint: 'session' },
-    attach: { type: 'boolean', description: "Open an interactive bash in the session's sandbox (Docker runtime) instead of the REPL" },
+    resume: {
+      type: 'string',
+      description: 'Continue an earlier session (id or prefix, see `ngb session ls`)',
+      valueHint: 'session',
+    },
+    attach: {
+      type: 'boolean',
+      description: "Open an interactive bash in the session's sandbox (Docker runtime) instead of the REPL",
+    },
   },
   async run(flags) {
     const { executeShell } = await import('../shell/execute-shell');

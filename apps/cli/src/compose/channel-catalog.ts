@@ -80,7 +80,11 @@ export function enabledChannels(config: NgbConfig): ChannelName[] {
 }
 
 /** The options a channel factory gets: the config's settings plus secrets from the environment. */
-export function channelOptions(name: ChannelName, config: NgbConfig, env: Env): { options: Record<string, unknown>; missing: string[] } {
+export function channelOptions(
+  name: ChannelName,
+  config: NgbConfig,
+  env: Env,
+): { options: Record<string, unknown>; missing: string[] } {
   const { enabled: _enabled, ...settings } = config.channels[name] ?? {};
   const options: Record<string, unknown> = { ...settings };
   const missing: string[] = [];
@@ -101,7 +105,9 @@ export async function createChannel(name: ChannelName, config: NgbConfig, env: E
   const info = channelCatalog[name];
   const { options, missing } = channelOptions(name, config, env);
   if (missing.length > 0) {
-    throw new ConfigError(`channel "${name}" is enabled in ngb.config.json but ${missing.join(' and ')} is not set`, { key: `channels.${name}` });
+    throw new ConfigError(`channel "${name}" is enabled in ngb.config.json but ${missing.join(' and ')} is not set`, {
+      key: `channels.${name}`,
+    });
   }
   try {
     return (await info.load())(options as never);
@@ -113,7 +119,8 @@ export async function createChannel(name: ChannelName, config: NgbConfig, env: E
         { cause: error },
       );
     }
-    if (NgbError.isInstance(error)) throw new ConfigError(`channel "${name}": ${error.message}`, { key: `channels.${name}`, cause: error });
+    if (NgbError.isInstance(error))
+      throw new ConfigError(`channel "${name}": ${error.message}`, { key: `channels.${name}`, cause: error });
     throw error;
   }
 }

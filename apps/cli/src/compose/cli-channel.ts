@@ -2,7 +2,7 @@ import type { Address, ChannelAdapter, ChannelContext, OutboundMessage, SendRece
 import { cliChannelName } from './scoped-store';
 
 /** A reply the gateway delivered to the terminal. */
-export interface CliDelivery {
+interface CliDelivery {
   chatId: string;
   text: string;
   platformMessageId: string;

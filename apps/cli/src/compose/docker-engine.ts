@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import type { Env } from '../config/load-config';
 
 /** Where the Docker engine listens, from `DOCKER_HOST` (unix or tcp), else the default socket. */
-export interface DockerEndpoint {
+interface DockerEndpoint {
   socketPath?: string;
   host?: string;
   port?: number;
@@ -11,7 +11,7 @@ export interface DockerEndpoint {
 }
 
 /** Reads `DOCKER_HOST`; TLS endpoints are not probed (the runtime handles them). */
-export function dockerEndpoint(env: Env): DockerEndpoint {
+function dockerEndpoint(env: Env): DockerEndpoint {
   const value = env.DOCKER_HOST;
   if (value?.startsWith('tcp://')) {
     const url = new URL(value.replace(/^tcp:/, 'http:'));
@@ -22,7 +22,7 @@ export function dockerEndpoint(env: Env): DockerEndpoint {
 }
 
 /** One call to the Docker Engine API. Resolves with the status and JSON body; rejects when nothing answers. */
-export function dockerRequest(
+function dockerRequest(
   endpoint: DockerEndpoint,
   path: string,
   options: { method?: string; timeoutMs?: number } = {},
@@ -53,7 +53,9 @@ export function dockerRequest(
 }
 
 /** Whether the engine answers, and its version. */
-export type DockerProbe = { ok: true; version: string; endpoint: DockerEndpoint } | { ok: false; error: string; endpoint: DockerEndpoint };
+export type DockerProbe =
+  | { ok: true; version: string; endpoint: DockerEndpoint }
+  | { ok: false; error: string; endpoint: DockerEndpoint };
 
 /** Asks the engine for its version; never throws. */
 export async function probeDockerEngine(env: Env, timeoutMs = 1500): Promise<DockerProbe> {
@@ -64,14 +66,22 @@ export async function probeDockerEngine(env: Env, timeoutMs = 1500): Promise<Doc
     return { ok: true, endpoint, version: String((body as { Version?: string })?.Version ?? 'unknown') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no socket' : code === 'ECONNREFUSED' ? 'connection refused' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const reason =
+      code === 'ENOENT'
+        ? 'no socket'
+        : code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
     return { ok: false, endpoint, error: reason };
   }
 }
 
 /** The one line that says how to get an engine running. */
 export function dockerFix(probe: Extract<DockerProbe, { ok: false }>): string {
-  if (probe.error === 'permission denied') return `add your user to the "docker" group (sudo usermod -aG docker $USER) and log in again`;
+  if (probe.error === 'permission denied')
+    return `add your user to the "docker" group (sudo usermod -aG docker $USER) and log in again`;
   return 'start the engine: `sudo systemctl start docker` (or `sudo dockerd &`), or install Docker (Debian: apt-get install docker.io)';
 }
 
@@ -95,5 +105,6 @@ export async function removeContainer(env: Env, id: string): Promise<void> {
     method: 'DELETE',
     timeoutMs: 15_000,
   });
-  if (status !== 204 && status !== 404) throw new Error(`docker could not remove container ${id.slice(0, 12)}: ${JSON.stringify(body)}`);
+  if (status !== 204 && status !== 404)
+    throw new Error(`docker could not remove container ${id.slice(0, 12)}: ${JSON.stringify(body)}`);
 }

@@ -21,7 +21,7 @@ export interface ModelChoice {
 const defaultModels = { anthropic: 'claude-sonnet-4-5', openai: 'gpt-4.1-mini' } as const;
 
 /** What to tell a user who has no model configured at all. */
-export const noModelMessage =
+const noModelMessage =
   'no model is configured: set ANTHROPIC_API_KEY (Anthropic) or OPENAI_API_KEY (OpenAI), ' +
   'or set OPENAI_BASE_URL to a local OpenAI-compatible server (for example http://localhost:11434/v1 for Ollama; no key needed); ' +
   'pick the model with `model` in ngb.config.json or --model';
@@ -39,7 +39,11 @@ export function chooseModel(config: ModelConfig | undefined, env: Env, overrides
   const model = overrides.model ?? config?.model ?? defaultModels[provider];
   if (provider === 'anthropic') {
     const baseURL = env.ANTHROPIC_BASE_URL || config?.baseURL;
-    const credentialVariable = env.ANTHROPIC_API_KEY ? 'ANTHROPIC_API_KEY' : env.ANTHROPIC_AUTH_TOKEN ? 'ANTHROPIC_AUTH_TOKEN' : undefined;
+    const credentialVariable = env.ANTHROPIC_API_KEY
+      ? 'ANTHROPIC_API_KEY'
+      : env.ANTHROPIC_AUTH_TOKEN
+        ? 'ANTHROPIC_AUTH_TOKEN'
+        : undefined;
     if (credentialVariable === undefined) {
       throw new ConfigError(
         'the model provider is "anthropic" (ngb.config.json `model.provider`) but ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=..., ' +
@@ -89,13 +93,20 @@ export async function createProviders(
       });
     }
     const { createOpenAIProvider } = await import('@ngb/llm-openai');
-    return createOpenAIProvider({ apiKey: env.OPENAI_API_KEY || undefined, baseURL, model, ...settings, logger: logger.child('openai') });
+    return createOpenAIProvider({
+      apiKey: env.OPENAI_API_KEY || undefined,
+      baseURL,
+      model,
+      ...settings,
+      logger: logger.child('openai'),
+    });
   };
   const chosen = withOverrides(await build(choice.provider, choice.model, choice.baseURL), overrides);
   providers.default = chosen;
   providers[choice.provider] = chosen;
   const other = choice.provider === 'openai' ? 'anthropic' : 'openai';
-  const otherConfigured = other === 'anthropic' ? Boolean(env.ANTHROPIC_API_KEY) : Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL);
+  const otherConfigured =
+    other === 'anthropic' ? Boolean(env.ANTHROPIC_API_KEY) : Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL);
   if (otherConfigured) {
     const otherBase = other === 'openai' ? env.OPENAI_BASE_URL || undefined : env.ANTHROPIC_BASE_URL || undefined;
     providers[other] = withOverrides(await build(other, defaultModels[other], otherBase), overrides);

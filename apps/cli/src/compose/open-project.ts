@@ -27,7 +27,12 @@ export async function openProject(
 ): Promise<OpenProject> {
   const sink = openLogSink(loaded.paths.logFile);
   const logBase = { pid: process.pid, command: options.command };
-  const logger = createFileLogger({ sink, level: options.debug ? 'debug' : loaded.config.log.level, base: logBase, echo: options.echo });
+  const logger = createFileLogger({
+    sink,
+    level: options.debug ? 'debug' : loaded.config.log.level,
+    base: logBase,
+    echo: options.echo,
+  });
   try {
     const { createSqliteStore } = await import('@ngb/store');
     const store = await createSqliteStore({ path: loaded.paths.database, logger });

@@ -42,9 +42,12 @@ export async function chooseRuntime(request: RuntimeRequest): Promise<RuntimeCho
     if (probe.ok) return { runtime: await createDocker(request, probe.endpoint.socketPath), driver: 'docker' };
     const where = `${probe.endpoint.display} (${probe.error})`;
     if (driver === 'docker') {
-      throw new ConfigError(`the Docker engine is not answering at ${where}: ${dockerFix(probe)}; or set "runtime.driver": "local" (not isolated)`, {
-        key: 'runtime.driver',
-      });
+      throw new ConfigError(
+        `the Docker engine is not answering at ${where}: ${dockerFix(probe)}; or set "runtime.driver": "local" (not isolated)`,
+        {
+          key: 'runtime.driver',
+        },
+      );
     }
     return localOrRefuse(request, `the Docker engine is not answering at ${where}`);
   }
@@ -72,7 +75,9 @@ export async function chooseRuntime(request: RuntimeRequest): Promise<RuntimeCho
 
 async function createDocker(request: RuntimeRequest, socketPath: string | undefined): Promise<SandboxRuntime> {
   if (socketPath === undefined) {
-    throw new NotSupportedError(`DOCKER_HOST=${request.env.DOCKER_HOST} is not supported by ngb yet: use a unix socket (unix:///var/run/docker.sock)`);
+    throw new NotSupportedError(
+      `DOCKER_HOST=${request.env.DOCKER_HOST} is not supported by ngb yet: use a unix socket (unix:///var/run/docker.sock)`,
+    );
   }
   const { createDockerRuntime, defaultMountAllowlistPath, loadMountAllowlist } = await import('@ngb/runtime');
   const { config, paths } = request;

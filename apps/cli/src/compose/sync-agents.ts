@@ -26,7 +26,10 @@ export function listAgentFolders(agentsDir: string): { folders: string[]; skippe
     if (agentFolderProblem(entry.name) === undefined) folders.push(entry.name);
     else skipped.push(entry.name);
   }
-  return { folders: folders.sort((left, right) => (left === 'main' ? -1 : right === 'main' ? 1 : left.localeCompare(right))), skipped };
+  return {
+    folders: folders.sort((left, right) => (left === 'main' ? -1 : right === 'main' ? 1 : left.localeCompare(right))),
+    skipped,
+  };
 }
 
 function fromConfig(settings: AgentConfig | undefined): Partial<NewAgent> {
@@ -48,7 +51,8 @@ function fromConfig(settings: AgentConfig | undefined): Partial<NewAgent> {
 function changedFields(agent: Agent, wanted: Partial<NewAgent>): AgentPatch | undefined {
   const patch: AgentPatch = {};
   if (wanted.name !== undefined && wanted.name !== agent.name) patch.name = wanted.name;
-  if (wanted.assistantName !== undefined && wanted.assistantName !== agent.assistantName) patch.assistantName = wanted.assistantName;
+  if (wanted.assistantName !== undefined && wanted.assistantName !== agent.assistantName)
+    patch.assistantName = wanted.assistantName;
   if (wanted.timezone !== undefined && wanted.timezone !== agent.timezone) patch.timezone = wanted.timezone;
   if (wanted.model !== undefined && JSON.stringify(wanted.model) !== JSON.stringify(agent.model)) patch.model = wanted.model;
   if (wanted.sandbox !== undefined) {

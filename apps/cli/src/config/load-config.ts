@@ -59,7 +59,8 @@ export function parseConfig(text: string, file: string): { config: NgbConfig; wa
   }
   const warnings = findUnknownKeys(configSchema, raw).map((key) => `${shown}: unknown key "${key}" is ignored`);
   for (const folder of Object.keys(result.output.agents)) {
-    if (folder.toLowerCase() === 'global') warnings.push(`${shown}: "agents.${folder}": the folder name "global" is reserved for shared instructions`);
+    if (folder.toLowerCase() === 'global')
+      warnings.push(`${shown}: "agents.${folder}": the folder name "global" is reserved for shared instructions`);
   }
   return { config: result.output, warnings };
 }

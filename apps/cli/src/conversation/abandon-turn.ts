@@ -8,6 +8,10 @@ export async function abandonTurn(store: Store, sessionId: string, reason: strin
   if (!turn && pending.length === 0) return undefined;
   turn ??= await store.turns.create({ sessionId, trigger: 'message' });
   await store.turns.update(turn.id, { status: 'failed', error: reason, endedAt: Date.now(), nextAttemptAt: null });
-  if (pending.length > 0) await store.inbox.markProcessed(pending.map((entry) => entry.id), turn.id);
+  if (pending.length > 0)
+    await store.inbox.markProcessed(
+      pending.map((entry) => entry.id),
+      turn.id,
+    );
   return turn.id;
 }

@@ -73,7 +73,10 @@ export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
       const onSignal = () => resolve({ kind: 'interrupted' });
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      cleanups.push(() => process.off('SIGINT', onSignal), () => process.off('SIGTERM', onSignal));
+      cleanups.push(
+        () => process.off('SIGINT', onSignal),
+        () => process.off('SIGTERM', onSignal),
+      );
     });
     const turn = conversation.prompt(prompt, renderer?.onEvent).then((outcome): Ending => ({ kind: 'done', outcome }));
     ending = await Promise.race([turn, stopped]);
@@ -83,7 +86,8 @@ export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
     const cutShort = ending === undefined || ending.kind !== 'done';
     await conversation.running.stop(cutShort ? 0 : 5_000).catch(() => undefined);
     if (ending !== undefined && ending.kind !== 'done') {
-      const reason = ending.kind === 'timeout' ? `timed out after ${timeoutSeconds} s (ngb run --timeout)` : 'interrupted (ngb run)';
+      const reason =
+        ending.kind === 'timeout' ? `timed out after ${timeoutSeconds} s (ngb run --timeout)` : 'interrupted (ngb run)';
       const turnId = await abandonTurn(conversation.project.store, record.session.id, reason).catch(() => undefined);
       if (flags.json) printJson({ status: ending.kind, turnId, error: reason });
     }
@@ -108,14 +112,17 @@ export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
     );
   }
   if (ending === undefined) return;
-  if (ending.kind === 'timeout') throw new CliExit(timeoutExitCode, `ngb run: timed out after ${timeoutSeconds} s; the turn was stopped`);
+  if (ending.kind === 'timeout')
+    throw new CliExit(timeoutExitCode, `ngb run: timed out after ${timeoutSeconds} s; the turn was stopped`);
   if (ending.kind === 'interrupted') throw new CliExit(interruptedExitCode, 'ngb run: interrupted; the turn was stopped');
   const { outcome } = ending;
   if (flags.json) printJson(outcome);
   if (outcome.status === 'failed') throw new CliExit(1, `ngb run: the turn failed: ${outcome.error ?? 'unknown error'}`);
   if (outcome.status === 'dropped') throw new CliExit(1, `ngb run: the gateway ran no turn for the prompt (${outcome.error})`);
   if (!flags.json) {
-    const extra = flags.stream ? outcome.deliveries.filter((text) => text.trim() !== outcome.finalText.trim()) : outcome.deliveries;
+    const extra = flags.stream
+      ? outcome.deliveries.filter((text) => text.trim() !== outcome.finalText.trim())
+      : outcome.deliveries;
     if (extra.length > 0) process.stdout.write(`${extra.join('\n\n')}\n`);
     if (process.stderr.isTTY) {
       printNote(

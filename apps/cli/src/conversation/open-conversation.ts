@@ -16,7 +16,7 @@ export interface ConversationRecord {
 }
 
 /** The name of the person at the terminal. */
-export function terminalUser(): string {
+function terminalUser(): string {
   try {
     return userInfo().username || 'you';
   } catch {
@@ -42,12 +42,16 @@ export async function openConversation(
     const earlierChat = earlier.chatId ? await store.chats.get(earlier.chatId) : undefined;
     if (earlierChat?.channel !== cliChannelName) {
       const where = earlierChat ? `the ${earlierChat.channel} chat "${earlierChat.name}"` : 'no chat (it is shared by the agent)';
-      fail(`session ${earlier.id.slice(0, 8)} belongs to ${where}; only sessions started by \`ngb run\` or \`ngb shell\` can be resumed here`);
+      fail(
+        `session ${earlier.id.slice(0, 8)} belongs to ${where}; only sessions started by \`ngb run\` or \`ngb shell\` can be resumed here`,
+      );
     }
     agent = input.agents.find((candidate) => candidate.id === earlier.agentId) ?? (await store.agents.get(earlier.agentId));
     if (!agent) fail(`session ${earlier.id.slice(0, 8)} belongs to an agent that no longer exists`);
     if (input.agentFolder !== undefined && input.agentFolder !== agent.folder) {
-      fail(`session ${earlier.id.slice(0, 8)} belongs to agent "${agent.folder}", not "${input.agentFolder}"; drop -g to resume it`);
+      fail(
+        `session ${earlier.id.slice(0, 8)} belongs to agent "${agent.folder}", not "${input.agentFolder}"; drop -g to resume it`,
+      );
     }
     chat = earlierChat.status === 'active' ? earlierChat : await store.chats.update(earlierChat.id, { status: 'active' });
     if (earlier.status === 'closed') await store.sessions.update(earlier.id, { status: 'active' });

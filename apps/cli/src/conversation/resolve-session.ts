@@ -10,6 +10,11 @@ export async function resolveSession(store: Store, idOrPrefix: string): Promise<
   const matches = await store.sessions.findByIdPrefix(wanted);
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length === 0) fail(`unknown session "${wanted}" (\`ngb session ls\` lists them)`);
-  const shown = matches.slice(0, 5).map((session) => session.id.slice(0, 12)).join(', ');
-  fail(`session id "${wanted}" is ambiguous: it starts ${matches.length} sessions (${shown}${matches.length > 5 ? ', ...' : ''}); type more of it`);
+  const shown = matches
+    .slice(0, 5)
+    .map((session) => session.id.slice(0, 12))
+    .join(', ');
+  fail(
+    `session id "${wanted}" is ambiguous: it starts ${matches.length} sessions (${shown}${matches.length > 5 ? ', ...' : ''}); type more of it`,
+  );
 }

@@ -7,7 +7,7 @@ import { conversationScope } from '../compose/scoped-store';
 import { type RunningGateway, startGateway } from '../compose/start-gateway';
 import { type Env, loadConfig } from '../config/load-config';
 import { printWarning } from '../output';
-import { closeConversation, type ConversationRecord, openConversation, promptMessage } from './open-conversation';
+import { type ConversationRecord, closeConversation, openConversation, promptMessage } from './open-conversation';
 import { resolveSession } from './resolve-session';
 import { runTurn, type TurnEvent, type TurnOutcome } from './turn-watcher';
 
@@ -89,7 +89,11 @@ export async function startConversation(request: ConversationRequest): Promise<C
       plugins: request.system === undefined ? [] : [systemPromptPlugin(request.system)],
     });
     const opened = record;
-    project.logger.info('terminal conversation opened', { sessionId: opened.session.id, agent: opened.agent.folder, resumed: opened.resumed });
+    project.logger.info('terminal conversation opened', {
+      sessionId: opened.session.id,
+      agent: opened.agent.folder,
+      resumed: opened.resumed,
+    });
     return {
       project,
       record: opened,

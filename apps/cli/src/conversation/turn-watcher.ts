@@ -2,7 +2,7 @@ import type { EventBus, Gateway, TimedGatewayEvent, TurnUsage } from '@ngb/core'
 import type { CliChannel } from '../compose/cli-channel';
 
 /** One tool call of a turn, as the events told it. */
-export interface ToolCallRecord {
+interface ToolCallRecord {
   id: string;
   name: string;
   input: unknown;
@@ -27,7 +27,10 @@ export interface TurnOutcome {
 }
 
 /** Live events of the turn, for `--stream` and the shell. */
-export type TurnEvent = Extract<TimedGatewayEvent, { type: 'text.delta' | 'tool.start' | 'tool.end' | 'sandbox.acquired' | 'turn.start' }>;
+export type TurnEvent = Extract<
+  TimedGatewayEvent,
+  { type: 'text.delta' | 'tool.start' | 'tool.end' | 'sandbox.acquired' | 'turn.start' }
+>;
 
 const emptyUsage: TurnUsage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
 
@@ -51,7 +54,8 @@ export async function runTurn(
   });
   const bus: EventBus = gateway.events;
   const unsubscribe = bus.on((event) => {
-    if (event.type === 'message.received' && event.channel === channel.name && event.chatId === input.chatId) messageId = event.messageId;
+    if (event.type === 'message.received' && event.channel === channel.name && event.chatId === input.chatId)
+      messageId = event.messageId;
     if (event.type === 'message.dropped' && event.messageId !== undefined && event.messageId === messageId) {
       settle({ status: 'dropped', turnId: undefined, finalText: '', error: event.reason, usage: noUsage() });
     }
@@ -70,13 +74,25 @@ export async function runTurn(
       }
       case 'turn.end':
         if (event.status !== 'retrying') {
-          settle({ status: event.status, turnId: event.turnId, finalText: event.text ?? '', error: event.error, usage: event.usage });
+          settle({
+            status: event.status,
+            turnId: event.turnId,
+            finalText: event.text ?? '',
+            error: event.error,
+            usage: event.usage,
+          });
         }
         break;
       default:
         break;
     }
-    if (event.type === 'text.delta' || event.type === 'tool.start' || event.type === 'tool.end' || event.type === 'sandbox.acquired' || event.type === 'turn.start') {
+    if (
+      event.type === 'text.delta' ||
+      event.type === 'tool.start' ||
+      event.type === 'tool.end' ||
+      event.type === 'sandbox.acquired' ||
+      event.type === 'turn.start'
+    ) {
       input.onEvent?.(event);
     }
   });
@@ -85,7 +101,13 @@ export async function runTurn(
     await input.send();
     const outcome = await ended;
     await gateway.idle();
-    return { ...outcome, turnId: outcome.turnId ?? turnId, deliveries, toolCalls: [...toolCalls.values()], durationMs: Date.now() - started };
+    return {
+      ...outcome,
+      turnId: outcome.turnId ?? turnId,
+      deliveries,
+      toolCalls: [...toolCalls.values()],
+      durationMs: Date.now() - started,
+    };
   } finally {
     unsubscribe();
     stopListening();

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspectChannel } from '../channel/channel-status';
 import { channelCatalog, enabledChannels } from '../compose/channel-catalog';
 import { dockerFix, imageExists, probeDockerEngine } from '../compose/docker-engine';
 import { chooseModel } from '../compose/model-providers';
 import { listAgentFolders } from '../compose/sync-agents';
 import type { NgbConfig } from '../config/config-schema';
 import { displayPath, type Env, type LoadedConfig, loadConfig, parseConfig } from '../config/load-config';
-import { inspectChannel } from '../channel/channel-status';
 import { sandboxCanWrite, sandboxUser } from '../init/sandbox-owner';
 
 /** The outcome of one check. */
@@ -28,14 +28,21 @@ function nodeCheck(): CheckResult {
   return failed('Node.js', `${process.versions.node} is too old`, 'install Node.js 20.19 or newer');
 }
 
-function configCheck(options: { configOption?: string; env: Env; cwd: string }): { results: CheckResult[]; loaded?: LoadedConfig } {
+function configCheck(options: { configOption?: string; env: Env; cwd: string }): {
+  results: CheckResult[];
+  loaded?: LoadedConfig;
+} {
   try {
     const loaded = loadConfig(options);
     const results = [ok('config', displayPath(loaded.paths.configFile))];
     for (const warning of loaded.warnings) results.push(warn('config', warning, 'remove or correct the key'));
     return { results, loaded };
   } catch (error) {
-    return { results: [failed('config', (error as Error).message, 'run `ngb init` in the project directory, or fix the key named above')] };
+    return {
+      results: [
+        failed('config', (error as Error).message, 'run `ngb init` in the project directory, or fix the key named above'),
+      ],
+    };
   }
 }
 
@@ -48,7 +55,8 @@ function projectChecks(loaded: LoadedConfig): CheckResult[] {
       : failed('database', `${displayPath(paths.database)} does not exist yet`, 'run `ngb init`'),
   );
   const { folders, skipped } = listAgentFolders(paths.agentsDir);
-  if (!folders.includes('main')) results.push(failed('agents', `no main agent in ${displayPath(paths.agentsDir)}`, 'run `ngb init`'));
+  if (!folders.includes('main'))
+    results.push(failed('agents', `no main agent in ${displayPath(paths.agentsDir)}`, 'run `ngb init`'));
   else {
     const instructions = join(paths.agentsDir, 'main', 'AGENTS.md');
     results.push(
@@ -61,11 +69,18 @@ function projectChecks(loaded: LoadedConfig): CheckResult[] {
     const path = join(paths.agentsDir, folder);
     if (!sandboxCanWrite(path)) {
       results.push(
-        warn('agents', `the sandbox user (uid ${sandboxUser.uid}) cannot write in ${displayPath(path)}`, `chown -R ${sandboxUser.uid}:${sandboxUser.gid} ${displayPath(path)}`),
+        warn(
+          'agents',
+          `the sandbox user (uid ${sandboxUser.uid}) cannot write in ${displayPath(path)}`,
+          `chown -R ${sandboxUser.uid}:${sandboxUser.gid} ${displayPath(path)}`,
+        ),
       );
     }
   }
-  for (const name of skipped) results.push(warn('agents', `folder "${name}" is not a valid agent name and is ignored`, 'rename it (letters, digits, _ and -)'));
+  for (const name of skipped)
+    results.push(
+      warn('agents', `folder "${name}" is not a valid agent name and is ignored`, 'rename it (letters, digits, _ and -)'),
+    );
   return results;
 }
 
@@ -75,23 +90,39 @@ async function runtimeChecks(config: NgbConfig, env: Env): Promise<CheckResult[]
   const remote = enabledChannels(config).filter((name) => channelCatalog[name].remote);
   if (!probe.ok) {
     const local = config.runtime.driver !== 'docker';
+    const fallback = local ? '; until then run and shell use the local runtime, NOT ISOLATED' : '';
     results.push(
-      (local ? warn : failed)('Docker engine', `not answering at ${probe.endpoint.display} (${probe.error})`, `${dockerFix(probe)}; without it run/shell use the local runtime, NOT ISOLATED`),
+      failed('Docker engine', `not answering at ${probe.endpoint.display} (${probe.error})`, `${dockerFix(probe)}${fallback}`),
     );
     if (local && remote.length > 0 && !config.allowLocalRuntime) {
-      results.push(failed('runtime', `serve would refuse: ${remote.join(', ')} enabled and no sandbox`, 'start Docker (or set "allowLocalRuntime": true to accept the risk)'));
+      results.push(
+        failed(
+          'runtime',
+          `serve would refuse: ${remote.join(', ')} enabled and no sandbox`,
+          'start Docker (or set "allowLocalRuntime": true to accept the risk)',
+        ),
+      );
     }
     return results;
   }
   results.push(ok('Docker engine', `${probe.version} at ${probe.endpoint.display}`));
-  if (config.runtime.driver === 'local') results.push(warn('runtime', 'ngb.config.json sets "runtime.driver": "local": tools are NOT ISOLATED', 'set it to "auto" or "docker"'));
+  if (config.runtime.driver === 'local')
+    results.push(
+      warn('runtime', 'ngb.config.json sets "runtime.driver": "local": tools are NOT ISOLATED', 'set it to "auto" or "docker"'),
+    );
   const image = config.runtime.image;
-  results.push((await imageExists(env, image)) ? ok('sandbox image', image) : failed('sandbox image', `${image} is not built`, 'run `ngb image build`'));
+  results.push(
+    (await imageExists(env, image))
+      ? ok('sandbox image', image)
+      : failed('sandbox image', `${image} is not built`, 'run `ngb image build`'),
+  );
   return results;
 }
 
 async function modelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> {
-  const keys = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL'].map((name) => `${name} ${env[name] ? 'set' : 'not set'}`).join(', ');
+  const keys = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']
+    .map((name) => `${name} ${env[name] ? 'set' : 'not set'}`)
+    .join(', ');
   let choice: ReturnType<typeof chooseModel>;
   try {
     choice = chooseModel(config.model, env);
@@ -112,19 +143,33 @@ async function endpointCheck(baseURL: string): Promise<CheckResult> {
     return ok('model endpoint', `${baseURL} answers (HTTP ${response.status})`);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    return failed('model endpoint', `nothing answers at ${baseURL} (${cause})`, 'start the server (for example `ollama serve`) or correct OPENAI_BASE_URL');
+    return failed(
+      'model endpoint',
+      `nothing answers at ${baseURL} (${cause})`,
+      'start the server (for example `ollama serve`) or correct OPENAI_BASE_URL',
+    );
   }
 }
 
 async function channelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> {
   const names = enabledChannels(config);
-  if (names.length === 0) return [ok('channels', 'none enabled (run and shell need none; serve waits for the dashboard and web chat)')];
+  if (names.length === 0)
+    return [ok('channels', 'none enabled (run and shell need none; serve waits for the dashboard and web chat)')];
   const results: CheckResult[] = [];
   for (const name of names) {
     const report = await inspectChannel(name, config, env);
-    if (report.missing.length > 0) results.push(failed(`channel ${name}`, `missing ${report.missing.join(', ')}`, `export ${report.missing[0]?.split(' ')[0]}=...`));
+    if (report.missing.length > 0)
+      results.push(
+        failed(`channel ${name}`, `missing ${report.missing.join(', ')}`, `export ${report.missing[0]?.split(' ')[0]}=...`),
+      );
     else if (report.adapter !== 'ready') {
-      results.push(failed(`channel ${name}`, `the ${report.title} adapter: ${report.adapter}`, `set "channels.${name}.enabled": false until it is built`));
+      results.push(
+        failed(
+          `channel ${name}`,
+          `the ${report.title} adapter: ${report.adapter}`,
+          `set "channels.${name}.enabled": false until it is built`,
+        ),
+      );
     } else results.push(ok(`channel ${name}`, 'configured (connects when `ngb serve` starts)'));
   }
   return results;

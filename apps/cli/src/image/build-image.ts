@@ -6,7 +6,7 @@ import { printNote } from '../output';
 import { formatDuration } from '../render/format';
 
 /** Where the repository's build script is, seen from the built CLI (`apps/cli/dist/*.js`) or its sources. */
-export function findBuildScript(): string | undefined {
+function findBuildScript(): string | undefined {
   const candidates = ['../../../container-images/agent/build.mjs', '../../../../container-images/agent/build.mjs'];
   for (const candidate of candidates) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
@@ -35,6 +35,10 @@ export async function buildImage(flags: { base: string | undefined; image: strin
     child.once('error', reject);
     child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });
-  if (code !== 0) throw new CliExit(code, `ngb image build: the build failed (exit code ${code}) after ${formatDuration(Date.now() - started)}`);
+  if (code !== 0)
+    throw new CliExit(
+      code,
+      `ngb image build: the build failed (exit code ${code}) after ${formatDuration(Date.now() - started)}`,
+    );
   printNote(`image ready in ${formatDuration(Date.now() - started)}`);
 }

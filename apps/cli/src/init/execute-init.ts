@@ -8,11 +8,16 @@ import { initProject } from './init-project';
 export async function executeInit(directory: string, debug: boolean): Promise<void> {
   const report = initProject(directory, process.env);
   for (const warning of report.warnings) printWarning(warning);
-  const project = await openProject({ config: report.config, paths: report.paths, warnings: [] }, process.env, { command: 'init', debug });
+  const project = await openProject({ config: report.config, paths: report.paths, warnings: [] }, process.env, {
+    command: 'init',
+    debug,
+  });
   await project.close();
   for (const path of report.created) printLine(`${colors.green('created')}  ${displayPath(path)}`);
   for (const path of report.kept) printLine(`${colors.dim('kept   ')}  ${displayPath(path)}`);
-  printLine(`${colors.green('ready  ')}  ${displayPath(report.paths.database)} (agents: ${project.agents.map((agent) => agent.folder).join(', ')})`);
+  printLine(
+    `${colors.green('ready  ')}  ${displayPath(report.paths.database)} (agents: ${project.agents.map((agent) => agent.folder).join(', ')})`,
+  );
   printLine();
   if (report.created.length === 0) printLine('Nothing to create: the project was already set up.');
   else {

@@ -16,7 +16,7 @@ export interface InitReport {
 }
 
 /** The config `ngb init` writes: every default spelled out, so it documents itself. */
-export function defaultConfigText(): string {
+function defaultConfigText(): string {
   const config = {
     dataDir: '.ngb',
     agentsDir: 'agents',

@@ -3,7 +3,7 @@ import { type LogFields, type LogLevel, redactFields } from '@ngb/plugin-sdk';
 import type { LogSink } from './log-sink';
 
 /** The level an event is logged at: failures stand out, the flood of text deltas hides at `debug`. */
-export function eventLevel(event: TimedGatewayEvent): LogLevel {
+function eventLevel(event: TimedGatewayEvent): LogLevel {
   switch (event.type) {
     case 'text.delta':
       return 'debug';

@@ -33,7 +33,8 @@ export async function executeLogs(flags: LogsFlags): Promise<void> {
     if (!record) return threshold === 0;
     const index = logLevels.indexOf((record.level ?? 'info') as LogLevel);
     if (index < threshold) return false;
-    if (flags.session !== undefined && !(typeof record.sessionId === 'string' && record.sessionId.startsWith(flags.session))) return false;
+    if (flags.session !== undefined && !(typeof record.sessionId === 'string' && record.sessionId.startsWith(flags.session)))
+      return false;
     return true;
   };
   const show = (line: string) => {

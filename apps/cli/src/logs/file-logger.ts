@@ -21,7 +21,14 @@ export function createFileLogger(options: FileLoggerOptions, tag?: string): Logg
   const write = (level: LogLevel, message: string, fields: LogFields = {}) => {
     if (logLevels.indexOf(level) < threshold) return;
     const safe = redactFields(fields);
-    options.sink.write({ time: new Date().toISOString(), level, ...(tag ? { tag } : {}), msg: message, ...options.base, ...safe });
+    options.sink.write({
+      time: new Date().toISOString(),
+      level,
+      ...(tag ? { tag } : {}),
+      msg: message,
+      ...options.base,
+      ...safe,
+    });
     options.echo?.(level, message, safe, tag);
   };
   return {

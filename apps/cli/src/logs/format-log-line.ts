@@ -38,7 +38,10 @@ export function formatLogRecord(record: LogRecord): string {
   const level = String(record.level ?? 'info');
   const paint = levelColors[level] ?? ((text: string) => text);
   const source = colors.dim(String(record.command ?? '').padEnd(5));
-  const subject = record.event !== undefined ? colors.bold(String(record.event)) : `${record.tag ? colors.dim(`[${record.tag}] `) : ''}${String(record.msg ?? '')}`;
+  const subject =
+    record.event !== undefined
+      ? colors.bold(String(record.event))
+      : `${record.tag ? colors.dim(`[${record.tag}] `) : ''}${String(record.msg ?? '')}`;
   const fields = Object.entries(record)
     .filter(([key, value]) => !hidden.has(key) && value !== undefined && value !== null)
     .map(([key, value]) => `${colors.dim(`${key}=`)}${formatValue(key, value)}`)

@@ -19,7 +19,12 @@ export function openLogSink(path: string): LogSink {
       try {
         line = JSON.stringify(record);
       } catch {
-        line = JSON.stringify({ time: record.time, level: record.level, msg: String(record.msg ?? record.event), unserializable: true });
+        line = JSON.stringify({
+          time: record.time,
+          level: record.level,
+          msg: String(record.msg ?? record.event),
+          unserializable: true,
+        });
       }
       writeSync(descriptor, `${line}\n`);
     },

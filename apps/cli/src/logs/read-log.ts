@@ -6,7 +6,11 @@ import { basename, dirname } from 'node:path';
  * (a long log is never read whole).
  * @returns the lines and the file size they were read up to (where following continues)
  */
-export function readLastLines(path: string, count: number, keep: (line: string) => boolean = () => true): { lines: string[]; size: number } {
+export function readLastLines(
+  path: string,
+  count: number,
+  keep: (line: string) => boolean = () => true,
+): { lines: string[]; size: number } {
   let size: number;
   try {
     size = statSync(path).size;

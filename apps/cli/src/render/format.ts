@@ -35,7 +35,7 @@ export function shortId(id: string): string {
 }
 
 /** Length of text as shown in a terminal (colour codes take no room). */
-export function visibleLength(text: string): number {
+function visibleLength(text: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes
   return text.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
@@ -45,7 +45,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const format = (row: readonly string[]) =>
     row
-      .map((cell, column) => (column === row.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[column] ?? 0) - visibleLength(cell)))))
+      .map((cell, column) =>
+        column === row.length - 1 ? cell : cell + ' '.repeat(Math.max(0, (widths[column] ?? 0) - visibleLength(cell))),
+      )
       .join('  ')
       .trimEnd();
   return [format(header), ...rows.map(format)];

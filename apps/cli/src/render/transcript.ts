@@ -10,7 +10,7 @@ function unescapeXml(text: string): string {
 }
 
 /** The chat text inside the core's `<messages>` XML, one line per message; other text as it is. */
-export function userText(content: string): string {
+function userText(content: string): string {
   const messages = [...content.matchAll(/<message\b[^>]*>([\s\S]*?)<\/message>/g)].map((match) => unescapeXml(match[1] ?? ''));
   return messages.length > 0 ? messages.join('\n') : content;
 }
@@ -31,7 +31,8 @@ export function describeTranscript(entries: readonly TranscriptEntry[], agentNam
     if (entry.role === 'user') lines.push(`${colors.bold('you:')} ${oneLine(userText(text), width)}`);
     else if (entry.role === 'assistant') {
       if (text.trim() !== '') lines.push(`${colors.bold(`${agentName}:`)} ${oneLine(text, width)}`);
-      for (const call of message.toolCalls ?? []) lines.push(colors.cyan(`  ⚙ ${call.name}`) + colors.dim(`  ${summarizeToolInput(call.name, call.input)}`));
+      for (const call of message.toolCalls ?? [])
+        lines.push(colors.cyan(`  ⚙ ${call.name}`) + colors.dim(`  ${summarizeToolInput(call.input)}`));
     } else lines.push(colors.dim(`  ${message.isError ? '✗' : '→'} ${oneLine(text, Math.min(width, 120))}`));
   }
   return lines;

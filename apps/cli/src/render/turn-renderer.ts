@@ -9,7 +9,7 @@ export interface TurnOutput {
 }
 
 /** What a tool call was asked to do, in a few words. */
-export function summarizeToolInput(name: string, input: unknown): string {
+export function summarizeToolInput(input: unknown): string {
   const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const pick = ['command', 'path', 'pattern', 'query', 'to', 'name'].find((key) => typeof fields[key] === 'string');
   if (pick !== undefined) return oneLine(String(fields[pick]), 120);
@@ -32,7 +32,7 @@ export function createTurnRenderer(output: TurnOutput): { onEvent(event: TurnEve
           atLineStart = event.text.endsWith('\n');
           break;
         case 'tool.start':
-          note(colors.cyan(`  ⚙ ${event.name}`) + colors.dim(`  ${summarizeToolInput(event.name, event.input)}`));
+          note(colors.cyan(`  ⚙ ${event.name}`) + colors.dim(`  ${summarizeToolInput(event.input)}`));
           break;
         case 'tool.end': {
           const mark = event.isError ? colors.red('  ✗') : colors.green('  ✓');
@@ -41,7 +41,8 @@ export function createTurnRenderer(output: TurnOutput): { onEvent(event: TurnEve
           break;
         }
         case 'sandbox.acquired':
-          if (event.durationMs >= 50) note(colors.dim(`  ▸ sandbox ${event.sandboxId.slice(0, 12)} ready in ${formatDuration(event.durationMs)}`));
+          if (event.durationMs >= 50)
+            note(colors.dim(`  ▸ sandbox ${event.sandboxId.slice(0, 12)} ready in ${formatDuration(event.durationMs)}`));
           break;
         default:
           break;

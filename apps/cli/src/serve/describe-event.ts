@@ -12,7 +12,8 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
     case 'message.received':
       return `${time(event.at)} ${colors.cyan('←')} ${event.channel}:${event.chatId} ${event.senderId}: ${oneLine(event.text, 80)}`;
     case 'turn.end': {
-      const mark = event.status === 'succeeded' ? colors.green('✓') : event.status === 'retrying' ? colors.yellow('↻') : colors.red('✗');
+      const mark =
+        event.status === 'succeeded' ? colors.green('✓') : event.status === 'retrying' ? colors.yellow('↻') : colors.red('✗');
       const detail = event.error ? ` ${oneLine(event.error, 100)}` : '';
       const retry = event.retryInMs !== undefined ? ` (retry in ${formatDuration(event.retryInMs)})` : '';
       return `${time(event.at)} ${mark} turn ${shortId(event.turnId)} session ${shortId(event.sessionId)} ${event.status} in ${formatDuration(event.durationMs)}${detail}${retry}`;

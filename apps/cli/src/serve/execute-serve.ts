@@ -15,7 +15,11 @@ import { formatDuration } from '../render/format';
 import { describeEvent } from './describe-event';
 
 /** Runs `ngb serve` until a signal stops it. */
-export async function executeServe(flags: { config: string | undefined; debug: boolean; grace: string | undefined }): Promise<void> {
+export async function executeServe(flags: {
+  config: string | undefined;
+  debug: boolean;
+  grace: string | undefined;
+}): Promise<void> {
   const graceMs = (numberFlag('grace', flags.grace, { min: 0 }) ?? 10) * 1000;
   const started = Date.now();
   const env = process.env;
@@ -31,7 +35,10 @@ export async function executeServe(flags: { config: string | undefined; debug: b
       createServer({ host: config.dashboard.host, port: config.dashboard.port });
     } catch (error) {
       if (NotSupportedError.isInstance(error)) {
-        throw new NotSupportedError('the dashboard is enabled in ngb.config.json but not built yet; set "dashboard.enabled": false', { cause: error });
+        throw new NotSupportedError(
+          'the dashboard is enabled in ngb.config.json but not built yet; set "dashboard.enabled": false',
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -40,7 +47,9 @@ export async function executeServe(flags: { config: string | undefined; debug: b
   const echo = (level: LogLevel, message: string, fields: Record<string, unknown>, tag: string | undefined) => {
     if (!flags.debug && (level === 'debug' || level === 'info')) return;
     const color = level === 'error' ? colors.red : level === 'warn' ? colors.yellow : colors.dim;
-    process.stderr.write(`${color(`${level.padEnd(5)} ${tag ? `[${tag}] ` : ''}${message}`)} ${colors.dim(JSON.stringify(fields))}\n`);
+    process.stderr.write(
+      `${color(`${level.padEnd(5)} ${tag ? `[${tag}] ` : ''}${message}`)} ${colors.dim(JSON.stringify(fields))}\n`,
+    );
   };
   const project = await openProject(loaded, env, { command: 'serve', debug: flags.debug, echo });
   let stopping = false;
@@ -56,15 +65,28 @@ export async function executeServe(flags: { config: string | undefined; debug: b
     });
     if (runtime.warning) printWarning(runtime.warning);
     const providers = await createProviders(model, config.model, env, project.logger);
-    const running = await startGateway({ project, runtime: runtime.runtime, providers, channels, scope: serveScope(project.store), retries: true });
+    const running = await startGateway({
+      project,
+      runtime: runtime.runtime,
+      providers,
+      channels,
+      scope: serveScope(project.store),
+      retries: true,
+    });
     running.gateway.events.on((event: TimedGatewayEvent) => {
       const line = describeEvent(event, flags.debug);
       if (line !== undefined) printLine(line);
     });
-    project.logger.info('gateway ready', { channels: channelNames, runtime: runtime.driver, model: `${model.provider}/${model.model}` });
+    project.logger.info('gateway ready', {
+      channels: channelNames,
+      runtime: runtime.driver,
+      model: `${model.provider}/${model.model}`,
+    });
     printLine(`${colors.green('✓')} ngb serve: gateway ready in ${formatDuration(Date.now() - started)}`);
     printLine(`  agents   ${project.agents.map((agent) => agent.folder).join(', ') || 'none (add one with `ngb agent add`)'}`);
-    printLine(`  channels ${channelNames.join(', ') || 'none enabled: the gateway runs and waits (the dashboard and web chat join it when they land)'}`);
+    printLine(
+      `  channels ${channelNames.join(', ') || 'none enabled: the gateway runs and waits (the dashboard and web chat join it when they land)'}`,
+    );
     printLine(`  runtime  ${runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)'}`);
     printLine(`  model    ${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`);
     printLine(`  log      ${displayPath(project.paths.logFile)}  (follow it with \`ngb logs -f\`)`);

@@ -9,7 +9,10 @@ import { printLine, printWarning } from '../output';
 import { formatAge, formatDuration, shortId, table } from '../render/format';
 import { describeTranscript } from '../render/transcript';
 
-async function withProject<T>(flags: { config: string | undefined; debug: boolean }, use: (project: OpenProject) => Promise<T>): Promise<T> {
+async function withProject<T>(
+  flags: { config: string | undefined; debug: boolean },
+  use: (project: OpenProject) => Promise<T>,
+): Promise<T> {
   const loaded = loadConfig({ configOption: flags.config, env: process.env, cwd: process.cwd() });
   for (const warning of loaded.warnings) printWarning(warning);
   const project = await openProject(loaded, process.env, { command: 'cli', debug: flags.debug });
@@ -28,7 +31,14 @@ async function chatLabel(store: Store, session: Session): Promise<string> {
 }
 
 /** `ngb session ls`. */
-export async function listSessions(flags: { config: string | undefined; debug: boolean; agent: string | undefined; active: boolean; lines: string | undefined; json: boolean }): Promise<void> {
+export async function listSessions(flags: {
+  config: string | undefined;
+  debug: boolean;
+  agent: string | undefined;
+  active: boolean;
+  lines: string | undefined;
+  json: boolean;
+}): Promise<void> {
   const limit = numberFlag('lines', flags.lines, { integer: true, min: 1 }) ?? 30;
   await withProject(flags, async (project) => {
     const { store } = project;
@@ -55,7 +65,14 @@ export async function listSessions(flags: { config: string | undefined; debug: b
     }
     const lines = table(
       ['SESSION', 'AGENT', 'CHAT', 'STATUS', 'TURNS', 'LAST ACTIVE'],
-      rows.map((row) => [shortId(row.session.id), row.agent, row.chat, row.session.status, String(row.turns), formatAge(row.session.lastActivityAt)]),
+      rows.map((row) => [
+        shortId(row.session.id),
+        row.agent,
+        row.chat,
+        row.session.status,
+        String(row.turns),
+        formatAge(row.session.lastActivityAt),
+      ]),
     );
     printLine(colors.dim(lines[0] ?? ''));
     for (const line of lines.slice(1)) printLine(line);
@@ -63,7 +80,12 @@ export async function listSessions(flags: { config: string | undefined; debug: b
 }
 
 /** `ngb session show <id>`. */
-export async function showSession(flags: { config: string | undefined; debug: boolean; id: string; json: boolean }): Promise<void> {
+export async function showSession(flags: {
+  config: string | undefined;
+  debug: boolean;
+  id: string;
+  json: boolean;
+}): Promise<void> {
   await withProject(flags, async ({ store }) => {
     const session = await resolveSession(store, flags.id);
     const agent = await store.agents.get(session.agentId);
@@ -81,10 +103,14 @@ export async function showSession(flags: { config: string | undefined; debug: bo
     printLine();
     printLine(colors.bold(`turns (${turns.length})`));
     for (const turn of turns) {
-      const took = turn.startedAt !== undefined && turn.endedAt !== undefined ? formatDuration(turn.endedAt - turn.startedAt) : '-';
-      const mark = turn.status === 'succeeded' ? colors.green('✓') : turn.status === 'failed' ? colors.red('✗') : colors.yellow('…');
+      const took =
+        turn.startedAt !== undefined && turn.endedAt !== undefined ? formatDuration(turn.endedAt - turn.startedAt) : '-';
+      const mark =
+        turn.status === 'succeeded' ? colors.green('✓') : turn.status === 'failed' ? colors.red('✗') : colors.yellow('…');
       const error = turn.error ? colors.red(` ${turn.error}`) : '';
-      printLine(`  ${mark} ${shortId(turn.id)} ${turn.status} ${took} · ${turn.inputTokens} in / ${turn.outputTokens} out${error}`);
+      printLine(
+        `  ${mark} ${shortId(turn.id)} ${turn.status} ${took} · ${turn.inputTokens} in / ${turn.outputTokens} out${error}`,
+      );
     }
     printLine();
     printLine(colors.bold(`transcript (${transcript.length} entries)`));
@@ -107,7 +133,8 @@ export async function killSession(flags: { config: string | undefined; debug: bo
         removed += 1;
       }
     }
-    const sandbox = removed > 0 ? `; removed its sandbox container${removed > 1 ? 's' : ''}` : '; no sandbox container was running';
+    const sandbox =
+      removed > 0 ? `; removed its sandbox container${removed > 1 ? 's' : ''}` : '; no sandbox container was running';
     printLine(`session ${shortId(session.id)} ${closedNow ? 'closed' : 'was already closed'}${sandbox}`);
   });
 }

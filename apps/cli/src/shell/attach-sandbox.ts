@@ -30,7 +30,9 @@ export async function attachSandbox(conversation: Conversation): Promise<number>
     printNote(`attached to container ${sandbox.id.slice(0, 12)} as uid 1000 in /workspace/agent; \`exit\` comes back`);
     const child = spawn('docker', ['exec', '-it', '-w', '/workspace/agent', sandbox.id, 'bash'], { stdio: 'inherit' });
     return await new Promise<number>((resolve, reject) => {
-      child.once('error', (error) => reject(new Error(`could not run \`docker exec\`: ${error.message} (is the docker CLI installed?)`)));
+      child.once('error', (error) =>
+        reject(new Error(`could not run \`docker exec\`: ${error.message} (is the docker CLI installed?)`)),
+      );
       child.once('exit', (code) => resolve(code ?? 1));
     });
   } finally {

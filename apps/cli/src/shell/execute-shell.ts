@@ -34,7 +34,11 @@ export async function executeShell(flags: ShellFlags): Promise<void> {
   try {
     if (flags.attach) {
       const code = await attachSandbox(conversation);
-      printLine(colors.dim(`session ${conversation.record.session.id}; talk in it with \`ngb shell --resume ${shortId(conversation.record.session.id)}\``));
+      printLine(
+        colors.dim(
+          `session ${conversation.record.session.id}; talk in it with \`ngb shell --resume ${shortId(conversation.record.session.id)}\``,
+        ),
+      );
       if (code !== 0) throw new CliExit(code);
       return;
     }
@@ -61,7 +65,13 @@ async function repl(conversation: Conversation): Promise<void> {
   const { record, project } = conversation;
   const history = openShellHistory(project.paths.historyFile);
   const terminal = process.stdin.isTTY === true;
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal, history: history.initial, historySize: 1000 });
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal,
+    history: history.initial,
+    historySize: 1000,
+  });
   rl.setPrompt(`${colors.bold(colors.cyan(`${record.agent.folder}>`))} `);
   let busy = false;
   let lastInterrupt = 0;
@@ -84,12 +94,17 @@ async function repl(conversation: Conversation): Promise<void> {
       rl.prompt();
     }
   });
-  rl.on('close', () => quit?.(0));
+  let closingOnPurpose = false;
+  rl.on('close', () => {
+    if (!closingOnPurpose) process.stdout.write('\n');
+    quit?.(0);
+  });
   const lines = rl[Symbol.asyncIterator]();
   rl.prompt();
   for (;;) {
     const next = await Promise.race([lines.next(), quitting.then((code) => ({ done: true as const, value: code }))]);
     if (next.done) {
+      closingOnPurpose = true;
       rl.close();
       if (typeof next.value === 'number' && next.value !== 0) throw new CliExit(next.value, 'ngb shell: interrupted');
       return;
@@ -104,6 +119,7 @@ async function repl(conversation: Conversation): Promise<void> {
     try {
       const keepGoing = await handleLine(conversation, rl, line);
       if (!keepGoing) {
+        closingOnPurpose = true;
         rl.close();
         return;
       }
@@ -155,7 +171,10 @@ async function handleLine(conversation: Conversation, rl: Interface, line: strin
       printLine(colors.red(`✖ unknown command /${command}; /help lists them`));
       return true;
   }
-  const renderer = createTurnRenderer({ text: (chunk) => process.stdout.write(chunk), note: (text) => process.stdout.write(`${text}\n`) });
+  const renderer = createTurnRenderer({
+    text: (chunk) => process.stdout.write(chunk),
+    note: (text) => process.stdout.write(`${text}\n`),
+  });
   let outcome: TurnOutcome;
   try {
     outcome = await conversation.prompt(line, renderer.onEvent);
@@ -165,6 +184,7 @@ async function handleLine(conversation: Conversation, rl: Interface, line: strin
   const extra = outcome.deliveries.filter((text) => text.trim() !== outcome.finalText.trim());
   if (outcome.status === 'failed') printLine(colors.red(`✖ the turn failed: ${outcome.error ?? 'unknown error'}`));
   else for (const text of extra) printLine(text);
-  if (outcome.status !== 'dropped') printLine(colors.dim(`  ${formatDuration(outcome.durationMs)} · ${formatUsage(outcome.usage)}`));
+  if (outcome.status !== 'dropped')
+    printLine(colors.dim(`  ${formatDuration(outcome.durationMs)} · ${formatUsage(outcome.usage)}`));
   return true;
 }

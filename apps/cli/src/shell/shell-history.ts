@@ -14,7 +14,9 @@ export interface ShellHistory {
 export function openShellHistory(path: string): ShellHistory {
   let entries: string[] = [];
   try {
-    entries = readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    entries = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   } catch {
     entries = [];
   }

@@ -7,10 +7,10 @@ export function shellHelp(): string[] {
   return [
     'Type a message to talk to the agent. Commands:',
     '  /session   this session: id, agent, turns, tokens, sandbox',
-    '  /clear     forget this session\'s conversation (the transcript is cleared)',
+    "  /clear     forget this session's conversation (the transcript is cleared)",
     '  /cost      tokens and cost of this session',
     '  /compact   replace the transcript by a summary the model writes',
-    '  /attach    open bash in this session\'s sandbox (Docker runtime); `exit` comes back',
+    "  /attach    open bash in this session's sandbox (Docker runtime); `exit` comes back",
     '  /help      this list',
     '  /exit      leave (also Ctrl-D); continue later with `ngb shell --resume <session>`',
   ];

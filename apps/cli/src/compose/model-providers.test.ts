@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { chooseModel } from './model-providers';
+
+describe('chooseModel', () => {
+  it('prefers the config, then ANTHROPIC_API_KEY, then OpenAI (key or base URL)', () => {
+    expect(chooseModel({ provider: 'openai', model: 'm' }, { ANTHROPIC_API_KEY: 'a', OPENAI_API_KEY: 'o' })).toMatchObject({
+      provider: 'openai',
+      model: 'm',
+    });
+    expect(chooseModel(undefined, { ANTHROPIC_API_KEY: 'a', OPENAI_API_KEY: 'o' })).toMatchObject({
+      provider: 'anthropic',
+      credentialVariable: 'ANTHROPIC_API_KEY',
+    });
+    expect(chooseModel(undefined, { OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' })).toMatchObject({
+      provider: 'openai',
+      baseURL: 'http://127.0.0.1:1/v1',
+      credentialVariable: undefined,
+    });
+  });
+
+  it('lets OPENAI_BASE_URL win over the config, and --model over both', () => {
+    const choice = chooseModel(
+      { provider: 'openai', model: 'from-config', baseURL: 'http://config/v1' },
+      { OPENAI_BASE_URL: 'http://env/v1' },
+      { model: 'flag' },
+    );
+    expect(choice).toMatchObject({ baseURL: 'http://env/v1', model: 'flag' });
+  });
+
+  it('says exactly what to set when nothing is configured, or the chosen provider lacks its key', () => {
+    expect(() => chooseModel(undefined, {})).toThrow(
+      /set ANTHROPIC_API_KEY .* OPENAI_API_KEY .* OPENAI_BASE_URL to a local OpenAI-compatible server/,
+    );
+    expect(() => chooseModel({ provider: 'anthropic' }, { OPENAI_API_KEY: 'o' })).toThrow(
+      /"anthropic" .* ANTHROPIC_API_KEY is not set/,
+    );
+    expect(() => chooseModel({ provider: 'openai' }, { ANTHROPIC_API_KEY: 'a' })).toThrow(
+      /neither OPENAI_API_KEY nor OPENAI_BASE_URL is set/,
+    );
+  });
+});
