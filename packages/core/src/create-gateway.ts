@@ -38,6 +38,7 @@ const settingsSchema = v.object({
   typingIntervalMs: v.optional(positive, 5_000),
   pricing: v.optional(v.record(v.string(), v.object({ input: v.number(), output: v.number() })), {}),
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
+  sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
 });
 
 /** Options of {@link createGateway}. */

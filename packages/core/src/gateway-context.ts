@@ -17,6 +17,8 @@ export interface GatewaySettings {
   typingIntervalMs: number;
   pricing: Readonly<Record<string, { input: number; output: number }>>;
   approvalsAddress?: Address;
+  /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
+  sandboxEnv: Readonly<Record<string, string>>;
 }
 
 /** The parts of a running gateway its modules share. */

@@ -110,6 +110,7 @@ export async function runSessionTurn(
         mounts: agent.sandbox.mounts,
         limits: { memoryMb: agent.sandbox.memoryMb, cpus: agent.sandbox.cpus, pids: agent.sandbox.pids },
         network: agent.sandbox.network,
+        env: settings.sandboxEnv,
       },
       { signal },
     );

@@ -8,7 +8,11 @@ export interface CheckedSpec {
   agentFolder: string;
   limits: SandboxLimits;
   network: 'none' | 'egress';
+  env: Record<string, string>;
 }
+
+const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH/i;
 
 /**
  * Checks what every driver needs of a spec: a session id, an existing agent folder with a valid
@@ -34,7 +38,14 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   if (spec.network !== undefined && spec.network !== 'none' && spec.network !== 'egress') {
     throw refuse('`network` must be "none" or "egress"');
   }
-  return { agentFolder, limits, network: spec.network ?? 'none' };
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.env ?? {})) {
+    if (!envNamePattern.test(name)) throw refuse(`\`env\`: "${name}" is not a valid variable name`);
+    if (secretNamePattern.test(name)) throw refuse(`\`env\`: "${name}" looks like a secret, and no secret may enter a sandbox`);
+    if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
+    env[name] = value;
+  }
+  return { agentFolder, limits, network: spec.network ?? 'none', env };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -55,7 +55,8 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
     Cmd: ['--root', '/workspace', '--cwd', '/workspace/agent'],
     User: input.user,
     WorkingDir: '/workspace/agent',
-    Env: ['HOME=/tmp', 'LANG=C.UTF-8'],
+    // Only settings the spec names (checked: no secret-looking names); nothing of the host's environment.
+    Env: ['HOME=/tmp', 'LANG=C.UTF-8', ...Object.entries(input.spec.env ?? {}).map(([name, value]) => `${name}=${value}`)],
     Labels: {
       [sandboxLabels.marker]: 'true',
       [sandboxLabels.namespace]: input.namespace,

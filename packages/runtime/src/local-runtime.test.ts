@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
@@ -99,5 +102,34 @@ describe('createLocalRuntime', () => {
   it('rejects options it cannot use, naming the key', () => {
     expect(() => createLocalRuntime({ maxSandboxes: 0 })).toThrow(/maxSandboxes/);
     expect(() => createLocalRuntime({ idleTimeoutMs: -5 })).toThrow(/idleTimeoutMs/);
+  });
+});
+
+describe('sandbox environment', () => {
+  it('passes settings from the spec and refuses secret-looking names', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'ngb-env-'));
+    const folder = join(base, 'agent');
+    await mkdir(folder);
+    const runtime = createLocalRuntime();
+    try {
+      const sandbox = await runtime.acquire({
+        sessionId: 'env-1',
+        agentFolder: folder,
+        agentName: 'a',
+        isMain: false,
+        env: { GREETING: 'hi there' },
+      });
+      const result = await sandbox.call('bash', { command: 'echo "$GREETING"' });
+      expect((result.output as { stdout: string }).stdout).toBe('hi there\n');
+      sandbox.release();
+      for (const name of ['API_KEY', 'GITHUB_TOKEN', 'DB_PASSWORD', 'bad-name']) {
+        await expect(
+          runtime.acquire({ sessionId: `env-${name}`, agentFolder: folder, agentName: 'a', isMain: false, env: { [name]: 'x' } }),
+        ).rejects.toThrow(name === 'bad-name' ? /not a valid variable name/ : /looks like a secret/);
+      }
+    } finally {
+      await runtime.close();
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });

@@ -86,7 +86,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRu
           `[@ngb/runtime] the sandbox program ${program} is missing; build @ngb/sandbox with \`pnpm build\``,
         );
       }
-      const env = parsed.env ?? { PATH: defaultPath, LANG: 'C.UTF-8', HOME: checked.agentFolder };
+      const env = { ...(parsed.env ?? { PATH: defaultPath, LANG: 'C.UTF-8', HOME: checked.agentFolder }), ...checked.env };
       const child = spawn(nodePath, [program, '--root', checked.agentFolder, '--cwd', checked.agentFolder], {
         cwd: checked.agentFolder,
         env,

@@ -53,6 +53,12 @@ export interface SandboxSpec {
   limits?: Partial<SandboxLimits>;
   /** `none` (no network at all) or `egress` (outbound network allowed). @default 'none' */
   network?: 'none' | 'egress';
+  /**
+   * Extra environment variables for the tools (settings such as `DEBUG=1`, never secrets: a name
+   * that looks like a secret — containing TOKEN, SECRET, PASSWORD, KEY, CREDENTIAL or AUTH — is
+   * refused with `invalid_input`). @default {}
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** One piece of live output from a running call. */
