@@ -206,4 +206,29 @@ describe('turns', () => {
     await harness.say('loop forever');
     expect(harness.texts()).toEqual(['again', 'again', 'again', 'Stopped after 3 steps without a final answer.']);
   });
+
+  it('stops a turn that spends more than its token budget', async () => {
+    const step = { type: 'reply' as const, toolCalls: [{ name: 'send_message', input: { text: 'step' } }], usage: { inputTokens: 80, outputTokens: 20 } };
+    harness = await createHarness({ maxTurnTokens: 150, script: [step, step, step] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('spend a lot');
+    expect(harness.llm.requests()).toHaveLength(2);
+    expect(harness.texts()).toEqual(['step', 'step', 'Stopped: this turn used more than 150 tokens.']);
+  });
+
+  it('shows a typing indicator in the chat while a turn runs, and stops it after', async () => {
+    const clock = createManualClock();
+    harness = await createHarness({ clock, typingIntervalMs: 4_000, script: [{ type: 'reply', text: 'done', firstByteDelayMs: 200 }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.channel.inject({ text: 'slow one', chat: { id: 'c1', isGroup: false } });
+    await waitFor(() => (harness?.channel.typing.length ?? 0) > 0, 'typing');
+    await clock.advance(4_000);
+    expect(harness.channel.typing.length).toBe(2);
+    await harness.gateway.idle();
+    expect(harness.channel.typing.every((address) => address.chatId === 'c1')).toBe(true);
+    expect(clock.pendingDelays()).not.toContain(4_000);
+    expect(harness.texts()).toEqual(['done']);
+  });
 });
