@@ -47,6 +47,8 @@ export function checkPackageManifest(root: string, packageDirectory: string): Vi
   const entries = Object.entries(manifest.exports ?? {});
   if (entries.length === 0) add(manifestPath, 'package.json must have an exports map');
   for (const [subpath, target] of entries) {
+    // A program (./bin) and the manifest are files, not modules with types.
+    if (typeof target === 'string' && (subpath === './package.json' || subpath === './bin')) continue;
     const keys = typeof target === 'string' ? [] : Object.keys(target);
     if (keys[0] !== 'types' || !keys.includes('import')) {
       add(manifestPath, `exports["${subpath}"] must list "types" first and have "import"`);

@@ -46,7 +46,7 @@ describe('the conventions check fails when a rule is broken', () => {
   writePackage(
     'packages',
     'bad',
-    { ...goodManifest, name: '@ngb/bad', exports: { '.': { import: './dist/index.js', types: './x' } }, files: ['src'] },
+    { ...goodManifest, name: '@ngb/bad', exports: { '.': { import: './dist/index.js', types: './x' }, './lib': './dist/lib.js', './bin': './dist/bin.js' }, files: ['src'] },
     {
       'README.md': '',
       'tsconfig.json': '{}',
@@ -72,6 +72,7 @@ describe('the conventions check fails when a rule is broken', () => {
   it.each([
     ['packages/bad/package.json', 'exports["."] must list "types" first'],
     ['packages/bad/package.json', '"files" must be ["dist"]'],
+    ['packages/bad/package.json', 'exports["./lib"] must list "types" first'],
     ['packages/bad/README.md', 'README.md must exist and not be empty'],
     ['packages/bad/tsup.config.ts', 'tsup.config.ts must exist'],
     ['packages/bad/src/index.ts', 'no `export *`'],

@@ -107,12 +107,19 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(result.stderr).toContain('local OpenAI-compatible server');
   });
 
-  it('-e KEY=VALUE is refused as not supported (the sandbox contract has no environment), and nothing runs', async () => {
-    const result = await run(['-p', 'hi', '-e', 'FOO=bar']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('-e FOO=bar is not supported yet');
-    expect(result.stderr).toContain('SandboxSpec');
-    expect(server.requests()).toHaveLength(0);
+  it('-e KEY=VALUE reaches the tools in the sandbox; secret-looking names and bad forms are refused', async () => {
+    const result = await run(['-p', 'run: echo "greeting=$GREETING"', '-e', 'GREETING=hello there']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('greeting=hello there');
+    const requests = server.requests().length;
+    const secret = await run(['-p', 'hi', '-e', 'GITHUB_TOKEN=x']);
+    expect(secret.code).toBe(1);
+    expect(secret.stderr.trim()).toBe(
+      '✖ ngb run: -e "GITHUB_TOKEN" looks like a secret, and no secret may enter a sandbox (pass secrets to the gateway\'s config, never to tools)',
+    );
+    const malformed = await run(['-p', 'hi', '-e', 'NOEQUALS']);
+    expect(malformed.stderr.trim()).toBe('✖ ngb run: -e expects KEY=VALUE, got "NOEQUALS"');
+    expect(server.requests()).toHaveLength(requests);
   });
 
   it('refuses bad values and an unknown agent in one line each', async () => {

@@ -40,12 +40,19 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   }
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.env ?? {})) {
-    if (!envNamePattern.test(name)) throw refuse(`\`env\`: "${name}" is not a valid variable name`);
-    if (secretNamePattern.test(name)) throw refuse(`\`env\`: "${name}" looks like a secret, and no secret may enter a sandbox`);
+    const problem = sandboxEnvProblem(name);
+    if (problem) throw refuse(`\`env\`: ${problem}`);
     if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
     env[name] = value;
   }
   return { agentFolder, limits, network: spec.network ?? 'none', env };
+}
+
+/** Why a variable name may not be passed into a sandbox, or undefined when it may. */
+export function sandboxEnvProblem(name: string): string | undefined {
+  if (!envNamePattern.test(name)) return `"${name}" is not a valid variable name`;
+  if (secretNamePattern.test(name)) return `"${name}" looks like a secret, and no secret may enter a sandbox`;
+  return undefined;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -1,3 +1,4 @@
+export { sandboxEnvProblem } from './check-spec';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
 export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';

@@ -15,6 +15,8 @@ export interface GatewayParts {
   /** Retry failed turns on the gateway's schedule; terminal conversations fail fast instead. */
   retries: boolean;
   plugins?: Plugin[];
+  /** Settings (never secrets) every sandbox gets as environment variables. */
+  sandboxEnv?: Record<string, string>;
 }
 
 /** A started gateway and how to stop everything it holds. */
@@ -41,6 +43,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     maxSteps: settings.maxSteps,
     maxTurnTokens: settings.maxTurnTokens,
     toolTimeoutMs: settings.toolTimeoutSeconds === undefined ? undefined : settings.toolTimeoutSeconds * 1000,
+    sandboxEnv: parts.sandboxEnv,
     ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [] }),
   });
   const stopRecording = recordGatewayEvents(gateway.events, project.sink, project.logBase);

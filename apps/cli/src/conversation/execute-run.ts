@@ -1,4 +1,3 @@
-import { NotSupportedError } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { CliExit, fail, interruptedExitCode, timeoutExitCode } from '../cli-error';
 import type { runArgs } from '../commands/run-command';
@@ -27,16 +26,27 @@ async function readPrompt(prompt: string | undefined): Promise<string> {
   return text;
 }
 
+/** `-e KEY=VALUE` flags as settings for the sandbox; secret-looking names are refused before anything runs. */
+async function parseEnvFlags(values: readonly string[]): Promise<Record<string, string>> {
+  if (values.length === 0) return {};
+  const { sandboxEnvProblem } = await import('@ngb/runtime');
+  const env: Record<string, string> = {};
+  for (const value of values) {
+    const separator = value.indexOf('=');
+    if (separator <= 0) fail(`ngb run: -e expects KEY=VALUE, got "${value}"`);
+    const name = value.slice(0, separator);
+    const problem = sandboxEnvProblem(name);
+    if (problem) fail(`ngb run: -e ${problem} (pass secrets to the gateway's config, never to tools)`);
+    env[name] = value.slice(separator + 1);
+  }
+  return env;
+}
+
 type Ending = { kind: 'done'; outcome: TurnOutcome } | { kind: 'timeout' } | { kind: 'interrupted' };
 
 /** Runs `ngb run`: one prompt through the agent, the answer on stdout. */
 export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
-  if (flags.env.length > 0) {
-    throw new NotSupportedError(
-      `ngb run: -e ${flags.env[0]} is not supported yet: the sandbox contract (SandboxSpec) has no environment field, ` +
-        'so the value could not reach the sandbox honestly; nothing was run',
-    );
-  }
+  const sandboxEnv = await parseEnvFlags(flags.env);
   const timeoutSeconds = numberFlag('timeout', flags.timeout, { exclusiveMin: 0 });
   const overrides = {
     model: flags.model,
@@ -50,6 +60,7 @@ export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
     debug: flags.debug,
     env: process.env,
     agentFolder: flags.agent,
+    sandboxEnv,
     overrides,
     system: flags.system,
   });

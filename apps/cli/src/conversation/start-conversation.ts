@@ -35,6 +35,8 @@ export interface ConversationRequest {
   overrides?: ModelOverrides;
   /** Replaces the agent's system prompt (`ngb run --system`). */
   system?: string;
+  /** Settings passed to the sandbox's tools as environment variables (`ngb run -e`). */
+  sandboxEnv?: Record<string, string>;
 }
 
 function systemPromptPlugin(system: string): Plugin {
@@ -87,6 +89,7 @@ export async function startConversation(request: ConversationRequest): Promise<C
       scope: conversationScope(new Set([record.session.id]), new Set([record.chat.platformChatId])),
       retries: false,
       plugins: request.system === undefined ? [] : [systemPromptPlugin(request.system)],
+      sandboxEnv: request.sandboxEnv,
     });
     const opened = record;
     project.logger.info('terminal conversation opened', {
