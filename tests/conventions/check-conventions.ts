@@ -34,7 +34,7 @@ const isTestFile = (path: string) =>
 const isProgramEntry = (path: string) => /\/src\/bin(\.ts|\/)/.test(path);
 
 /** Rules on the layout and manifest of one package. */
-export function checkPackageManifest(root: string, packageDirectory: string): Violation[] {
+function checkPackageManifest(root: string, packageDirectory: string): Violation[] {
   const violations: Violation[] = [];
   const manifestPath = join(packageDirectory, 'package.json');
   const at = (path: string) => relative(root, path);
@@ -62,7 +62,7 @@ export function checkPackageManifest(root: string, packageDirectory: string): Vi
 }
 
 /** Rules on the source files of one package. */
-export function checkPackageSources(root: string, packageDirectory: string, isLibrary: boolean): Violation[] {
+function checkPackageSources(root: string, packageDirectory: string, isLibrary: boolean): Violation[] {
   const violations: Violation[] = [];
   for (const file of sourceFiles(join(packageDirectory, 'src'))) {
     const text = readFileSync(file, 'utf8');
@@ -79,7 +79,7 @@ export function checkPackageSources(root: string, packageDirectory: string, isLi
  * The one dependency rule: a library depends at run time on `@ngb/plugin-sdk` and no other `@ngb`
  * package (except `@ngb/runtime` on `@ngb/sandbox`); `@ngb/testing` is only ever a dev dependency.
  */
-export function checkDependencyRule(root: string, packageDirectory: string, isLibrary: boolean): Violation[] {
+function checkDependencyRule(root: string, packageDirectory: string, isLibrary: boolean): Violation[] {
   const manifestPath = join(packageDirectory, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PackageJson;
   const allowed = new Set(['@ngb/plugin-sdk', ...(manifest.name === '@ngb/runtime' ? ['@ngb/sandbox'] : [])]);
@@ -111,7 +111,7 @@ export function checkDependencyRule(root: string, packageDirectory: string, isLi
 }
 
 /** Every package and app of the workspace under `root`, with whether it is a library. */
-export function workspacePackages(root: string): Array<{ directory: string; isLibrary: boolean }> {
+function workspacePackages(root: string): Array<{ directory: string; isLibrary: boolean }> {
   return ['packages', 'apps'].flatMap((group) =>
     readdirSync(join(root, group))
       .filter((entry) => existsSync(join(root, group, entry, 'package.json')))

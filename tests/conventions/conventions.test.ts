@@ -46,7 +46,12 @@ describe('the conventions check fails when a rule is broken', () => {
   writePackage(
     'packages',
     'bad',
-    { ...goodManifest, name: '@ngb/bad', exports: { '.': { import: './dist/index.js', types: './x' }, './lib': './dist/lib.js', './bin': './dist/bin.js' }, files: ['src'] },
+    {
+      ...goodManifest,
+      name: '@ngb/bad',
+      exports: { '.': { import: './dist/index.js', types: './x' }, './lib': './dist/lib.js', './bin': './dist/bin.js' },
+      files: ['src'],
+    },
     {
       'README.md': '',
       'tsconfig.json': '{}',

@@ -12,7 +12,7 @@ import type {
 import type { EventBus, TurnUsage } from './events';
 
 /** Settings that bound one turn. */
-export interface AgentLoopLimits {
+interface AgentLoopLimits {
   /** Model calls per turn before the loop is stopped. */
   maxSteps: number;
   /** Input + output tokens per turn before the loop is stopped. */

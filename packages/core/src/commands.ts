@@ -6,7 +6,7 @@ import type { GatewayContext } from './gateway-context';
 import { enqueueText } from './outbound';
 
 /** The admin-only commands the gateway answers itself; the agent never sees them. */
-export type CommandName = 'clear' | 'compact' | 'cost' | 'approve' | 'deny';
+type CommandName = 'clear' | 'compact' | 'cost' | 'approve' | 'deny';
 
 /** A parsed command. */
 export interface ParsedCommand {

@@ -47,7 +47,11 @@ describe.skipIf(!engine)('end to end: chat → gateway → model → bash in a r
     expect(types).toEqual(expect.arrayContaining(['sandbox.acquired', 'tool.start', 'tool.end', 'delivery.sent']));
     await harness.say('run: cat /etc/hostname && ls /workspace/agent');
     expect(harness.texts()[1]).toContain('note.txt');
-    expect(harness.events.filter((event) => event.type === 'sandbox.acquired').map((event) => event.type === 'sandbox.acquired' && event.sandboxId)).toHaveLength(2);
+    expect(
+      harness.events
+        .filter((event) => event.type === 'sandbox.acquired')
+        .map((event) => event.type === 'sandbox.acquired' && event.sandboxId),
+    ).toHaveLength(2);
     const sandboxIds = new Set(harness.events.flatMap((event) => (event.type === 'sandbox.acquired' ? [event.sandboxId] : [])));
     expect(sandboxIds.size).toBe(1);
     expect(existsSync(join(folder, 'note.txt'))).toBe(true);

@@ -1,12 +1,12 @@
 import type { Agent, Chat, InboundMessage, UserRole, Wiring } from '@ngb/plugin-sdk';
 
 /** Escapes text for use inside a regular expression. */
-export function escapeRegExp(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** The default mention trigger of an agent: `^@<assistant name>\b`, case-insensitive. */
-export function mentionTrigger(assistantName: string): RegExp {
+function mentionTrigger(assistantName: string): RegExp {
   return new RegExp(`^@${escapeRegExp(assistantName)}(?![\\p{L}\\p{N}_])`, 'iu');
 }
 

@@ -128,7 +128,7 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
  * Puts a message from one agent into another agent's session and wakes it. The answer of that
  * turn is delivered back into the sending session (see {@link deliverAgentReply}).
  */
-export async function deliverToAgent(
+async function deliverToAgent(
   context: GatewayContext,
   message: {
     fromAgentId: string;

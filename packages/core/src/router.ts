@@ -5,10 +5,7 @@ import { decideAccess, isAdminOf, shouldEngage } from './engage';
 import type { GatewayContext } from './gateway-context';
 
 /** The session a wiring puts a message in. */
-export function sessionKeyFor(
-  wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>,
-  threadId: string | undefined,
-): SessionKey {
+function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>, threadId: string | undefined): SessionKey {
   switch (wiring.sessionMode) {
     case 'shared':
       return { agentId: wiring.agentId, chatId: wiring.chatId, threadId: null };

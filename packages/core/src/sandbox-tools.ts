@@ -1,7 +1,7 @@
 import { SandboxError, type SandboxRuntime, type Tool } from '@ngb/plugin-sdk';
 
 /** Turns a sandbox tool's JSON output into the text the model reads. */
-export function formatSandboxOutput(output: unknown): string {
+function formatSandboxOutput(output: unknown): string {
   if (typeof output === 'string') return output;
   if (output && typeof output === 'object' && 'exitCode' in output) {
     const { stdout, stderr, exitCode } = output as { stdout?: unknown; stderr?: unknown; exitCode?: unknown };

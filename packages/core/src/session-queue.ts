@@ -1,5 +1,5 @@
 /** Why a session is waiting: scheduled tasks go before messages. */
-export type WakeKind = 'task' | 'message';
+type WakeKind = 'task' | 'message';
 
 /** Options of {@link createSessionQueue}. */
 export interface SessionQueueOptions {

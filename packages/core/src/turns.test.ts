@@ -208,7 +208,11 @@ describe('turns', () => {
   });
 
   it('stops a turn that spends more than its token budget', async () => {
-    const step = { type: 'reply' as const, toolCalls: [{ name: 'send_message', input: { text: 'step' } }], usage: { inputTokens: 80, outputTokens: 20 } };
+    const step = {
+      type: 'reply' as const,
+      toolCalls: [{ name: 'send_message', input: { text: 'step' } }],
+      usage: { inputTokens: 80, outputTokens: 20 },
+    };
     harness = await createHarness({ maxTurnTokens: 150, script: [step, step, step] });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
@@ -219,7 +223,11 @@ describe('turns', () => {
 
   it('shows a typing indicator in the chat while a turn runs, and stops it after', async () => {
     const clock = createManualClock();
-    harness = await createHarness({ clock, typingIntervalMs: 4_000, script: [{ type: 'reply', text: 'done', firstByteDelayMs: 200 }] });
+    harness = await createHarness({
+      clock,
+      typingIntervalMs: 4_000,
+      script: [{ type: 'reply', text: 'done', firstByteDelayMs: 200 }],
+    });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.channel.inject({ text: 'slow one', chat: { id: 'c1', isGroup: false } });

@@ -65,7 +65,7 @@ export interface UserRolesTable {
   granted_at: number;
 }
 
-export interface AgentMembersTable {
+interface AgentMembersTable {
   seq: Generated<number>;
   agent_id: string;
   user_id: string;
@@ -218,7 +218,7 @@ export interface DestinationsTable {
   updated_at: number;
 }
 
-export interface KvTable {
+interface KvTable {
   namespace: string;
   key: string;
   value: string;

@@ -39,7 +39,7 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 /** True for a foreign key constraint failure. */
-export function isForeignKeyViolation(error: unknown): boolean {
+function isForeignKeyViolation(error: unknown): boolean {
   return sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 

@@ -2,14 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
-import {
-  type Agent,
-  type Chat,
-  type EngageMode,
-  type SandboxRuntime,
-  type SessionMode,
-  type UnknownSenderPolicy,
-} from '@ngb/plugin-sdk';
+import type { Agent, Chat, EngageMode, SandboxRuntime, SessionMode, UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import {
   createRecordingChannel,
   createRecordingLogger,

@@ -1,23 +1,23 @@
 export { type ChannelHarness, describeChannelContract } from './channel-contract';
+export { describeLlmProviderContract } from './llm-provider-contract';
+export type {
+  LlmProviderHarness,
+  LlmRecordedRequest,
+  LlmScriptError,
+  LlmScriptFault,
+  LlmScriptReply,
+  LlmScriptStep,
+  LlmScriptToolCall,
+  LlmScriptUsage,
+} from './llm-script';
+export { createManualClock, type ManualClock } from './manual-clock';
 export {
   createRecordingChannel,
   type RecordedSend,
   type RecordingChannel,
   type RecordingChannelOptions,
 } from './recording-channel';
-export { createManualClock, type ManualClock } from './manual-clock';
 export { createRecordingLogger, type RecordedLogLine, type RecordingLogger } from './recording-logger';
-export { describeLlmProviderContract } from './llm-provider-contract';
-export {
-  type LlmProviderHarness,
-  type LlmRecordedRequest,
-  type LlmScriptError,
-  type LlmScriptFault,
-  type LlmScriptReply,
-  type LlmScriptStep,
-  type LlmScriptToolCall,
-  type LlmScriptUsage,
-} from './llm-script';
 export {
   describeSandboxRuntimeContract,
   type SandboxRuntimeContractOptions,
