@@ -212,16 +212,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       await resolveApproval(context, code, decision, (chat, user, message) => route(context, chat, user, message));
     },
     async idle() {
+      // Turns enqueue deliveries and deliveries to other agents wake turns: settle until both rest.
       for (;;) {
+        await queue.whenIdle();
         await delivery.idle();
-        if (queue.running().length === 0 && queue.waiting().length === 0) {
-          await new Promise((resolve) => setImmediate(resolve));
-          if (queue.running().length === 0 && queue.waiting().length === 0) {
-            await delivery.idle();
-            return;
-          }
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setImmediate(resolve));
+        if (queue.running().length === 0 && queue.waiting().length === 0 && !delivery.busy()) return;
       }
     },
     channelStatus: () => Object.fromEntries(status),

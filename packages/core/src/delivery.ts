@@ -9,6 +9,8 @@ export interface Delivery {
   kick(channel: string, chatId: string): void;
   /** Resolves when no chat is being delivered. */
   idle(): Promise<void>;
+  /** True while a chat is being delivered. */
+  busy(): boolean;
   /** Stops scheduling retries. */
   stop(): void;
 }
@@ -157,6 +159,7 @@ export function createDelivery(context: GatewayContext): Delivery {
     async idle() {
       while (active.size > 0) await Promise.all(active.values());
     },
+    busy: () => active.size > 0,
     stop() {
       stopped = true;
       for (const timer of timers.values()) context.clock.clearTimeout(timer);

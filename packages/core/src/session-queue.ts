@@ -26,6 +26,8 @@ export interface SessionQueue {
   running(): string[];
   /** Sessions waiting for a slot, in the order they will run. */
   waiting(): string[];
+  /** Resolves once no session is running or waiting (at once when none is). */
+  whenIdle(): Promise<void>;
   /** Stops starting new runs; resolves when the running ones finish. */
   drain(): Promise<void>;
 }
@@ -38,7 +40,14 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
   const again = new Map<string, WakeKind>();
   const held = new Set<string>();
   let draining = false;
-  let idle: (() => void) | undefined;
+  let idleWaiters: Array<() => void> = [];
+  const isIdle = () => active.size === 0 && (draining || (waitingTasks.length === 0 && waitingMessages.length === 0));
+  const notifyIdle = () => {
+    if (!isIdle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 
   const isWaiting = (sessionId: string) => waitingTasks.includes(sessionId) || waitingMessages.includes(sessionId);
 
@@ -58,7 +67,7 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
       if (sessionId === undefined) break;
       start(sessionId);
     }
-    if (active.size === 0) idle?.();
+    notifyIdle();
   };
 
   const start = (sessionId: string) => {
@@ -106,12 +115,13 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
     },
     running: () => [...active],
     waiting: () => [...waitingTasks, ...waitingMessages],
+    whenIdle() {
+      if (isIdle()) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
     drain() {
       draining = true;
-      if (active.size === 0) return Promise.resolve();
-      return new Promise((resolve) => {
-        idle = resolve;
-      });
+      return this.whenIdle();
     },
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { type Clock, type Logger, SandboxError, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import * as v from 'valibot';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions, sandboxLabels } from './docker-container-options';
@@ -87,7 +87,15 @@ interface PreparedDockerSpec extends CheckedSpec {
 export function createDockerRuntime(options: DockerRuntimeOptions = {}): SandboxRuntime {
   const parsed = parseRuntimeOptions(dockerOptionsSchema, options, 'createDockerRuntime');
   const logger = (options.logger ?? silentLogger).child('sandbox:docker');
-  const docker = options.docker ?? new Docker({ socketPath: parsed.socketPath });
+  // dockerode (and the gRPC and SSH stacks it pulls in) loads on first use: an idle gateway never pays for it.
+  let docker: Docker | undefined = options.docker;
+  const client = async (): Promise<Docker> => {
+    if (!docker) {
+      const { default: DockerClient } = await import('dockerode');
+      docker = new DockerClient({ socketPath: parsed.socketPath });
+    }
+    return docker;
+  };
   const containerUser = parsed.user ?? defaultContainerUser();
   const errorContext: DockerErrorContext = {
     operation: '',
@@ -97,6 +105,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
   };
 
   const setUp = async () => {
+    const docker = await client();
     await docker.ping().catch((error: unknown) => {
       throw engineUnavailableError(errorContext, error);
     });
@@ -112,6 +121,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
   };
 
   const removeOrphans = async () => {
+    const docker = await client();
     const filters = { label: [`${sandboxLabels.marker}=true`, `${sandboxLabels.namespace}=${parsed.namespace}`] };
     const orphans = await docker.listContainers({ all: true, filters }).catch((error: unknown) => {
       throw mapDockerError(error, { ...errorContext, operation: 'listing old sandbox containers' });
@@ -157,9 +167,9 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
       }
       return { ...checked, extraMounts: decision.mounts };
     },
-    start: (prepared, spec) =>
+    start: async (prepared, spec) =>
       startDockerSandbox({
-        docker,
+        docker: await client(),
         errorContext,
         helloTimeoutMs: parsed.helloTimeoutMs,
         defaultTimeoutMs: parsed.defaultTimeoutMs,
