@@ -99,16 +99,27 @@ async function overhead() {
   return summarize(samples);
 }
 
-async function ingest() {
+// `inFlight` receives at once, as an adapter handing over a batch of updates (getUpdates returns up to 100).
+async function ingest(inFlight) {
   const bench = await setup();
   await bench.wire('group', { isGroup: true, engage: 'mention', accumulate: true });
   const count = 10_000;
   for (let index = 0; index < 500; index += 1) await bench.gateway.receive(message('group', `warm ${index}`, { isGroup: true }));
   const started = performance.now();
-  for (let index = 0; index < count; index += 1)
-    await bench.gateway.receive(message('group', `chatter ${index}`, { isGroup: true, sender: `u${index % 50}` }));
+  for (let index = 0; index < count; index += inFlight) {
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, count - index) }, (_, offset) =>
+        bench.gateway.receive(
+          message('group', `chatter ${index + offset}`, { isGroup: true, sender: `u${(index + offset) % 50}` }),
+        ),
+      ),
+    );
+  }
   const elapsed = performance.now() - started;
+  const chat = await bench.store.chats.getByPlatformId('fake', 'group');
+  const stored = (await bench.store.messages.listForChat(chat.id, { limit: 20_000 })).length;
   await bench.close();
+  if (stored !== count + 500) throw new Error(`stored ${stored} of ${count + 500} messages`);
   return { count, elapsed, rate: (count / elapsed) * 1000 };
 }
 
@@ -145,9 +156,9 @@ async function soak() {
   return { messages: sessions * perSession, replies: texts.length, answeredOnce, elapsed, peakRssMb: peakRss / 2 ** 20 };
 }
 
-const over = await overhead();
-const sequential = await ingest(1);
 const batched = await ingest(32);
+const sequential = await ingest(1);
+const over = await overhead();
 const result = await soak();
 const body = `
 Machine: ${machine()}. Fake model server on loopback (instant replies), SQLite file store (WAL), recording channel.

@@ -115,6 +115,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     providers: new Map(Object.entries(options.providers)),
     kickDelivery: (channel: string, chatId: string) => delivery.kick(channel, chatId),
     rescheduleTasks: () => scheduler.reschedule(),
+    afterCommit: async (effect: (committed: GatewayContext) => unknown) => {
+      await effect(context);
+    },
   } as Omit<GatewayContext, 'plugins' | 'queue'> as GatewayContext;
   const delivery = createDelivery(context);
   const scheduler = createScheduler(context);

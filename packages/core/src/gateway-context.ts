@@ -38,6 +38,11 @@ export interface GatewayContext {
   kickDelivery(channel: string, chatId: string): void;
   /** Re-arms the scheduler after a task changed. */
   rescheduleTasks(): Promise<void>;
+  /**
+   * Runs `effect` once the current transaction committed (at once outside a transaction), handing
+   * it the context that works outside the transaction.
+   */
+  afterCommit(effect: (committed: GatewayContext) => unknown): Promise<void> | void;
 }
 
 /** The internal channel name of messages between agents. */

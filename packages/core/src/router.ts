@@ -1,4 +1,5 @@
 import type { Agent, Chat, InboundMessage, SessionKey, StoredMessage, User, UserRole, Wiring } from '@ngb/plugin-sdk';
+import { type PendingEffects, runEffects, transactionalContext } from './after-commit';
 import { requestApproval } from './approvals';
 import { handleCommand, parseCommand } from './commands';
 import { decideAccess, isAdminOf, shouldEngage } from './engage';
@@ -27,6 +28,17 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
     return;
   }
   const message = changed;
+  // Storing and routing commit together (one commit, shared with concurrent messages), and nothing
+  // starts work on the rows before they are committed.
+  const effects: PendingEffects = [];
+  await context.store.transaction(async (tx) => {
+    const scoped = transactionalContext(context, tx, effects);
+    await storeAndRoute(scoped, message);
+  });
+  await runEffects(context, effects);
+}
+
+async function storeAndRoute(context: GatewayContext, message: InboundMessage): Promise<void> {
   const { store } = context;
   const existingChat = await store.chats.getByPlatformId(message.channel, message.chat.id);
   const chat =
@@ -51,31 +63,26 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
     timestamp: message.timestamp,
     direction: 'inbound',
   });
-  if (inserted) {
-    context.bus.emit({
-      type: 'message.received',
-      messageId: stored.id,
-      channel: message.channel,
-      chatId: message.chat.id,
-      senderId: message.sender.id,
-      text: message.text,
-    });
-  }
+  if (!inserted) return;
+  context.bus.emit({
+    type: 'message.received',
+    messageId: stored.id,
+    channel: message.channel,
+    chatId: message.chat.id,
+    senderId: message.sender.id,
+    text: message.text,
+  });
   if (message.sender.isBot) {
-    if (inserted) context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
+    context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
     return;
   }
-  // A platform re-sends a message it saw no acknowledgement for. Routing is idempotent (one inbox row
-  // per session and message, one pending approval), so a duplicate is routed again: that completes a
-  // routing a crash interrupted. Commands are not run twice.
-  if (!inserted && parseCommand(stored.text)) return;
   // The sender's user row is only needed for access checks, approvals and commands.
   let user: Promise<User> | undefined;
   const sender = () => {
     user ??= store.users.upsert({ channel: message.channel, platformUserId: message.sender.id, name: message.sender.name });
     return user;
   };
-  await route(context, chat, sender, stored, { duplicate: !inserted });
+  await route(context, chat, sender, stored);
 }
 
 /** Routes a stored message of a known chat to its wired agents (used again when an approval replays it). */
@@ -84,12 +91,10 @@ export async function route(
   chat: Chat,
   sender: User | (() => Promise<User>),
   message: StoredMessage,
-  options: { duplicate?: boolean } = {},
 ): Promise<void> {
   const user = typeof sender === 'function' ? sender : async () => sender;
   const { store } = context;
-  // A re-routed duplicate changes nothing that was already done, so it reports nothing either.
-  const bus = options.duplicate ? { emit: () => undefined } : context.bus;
+  const { bus } = context;
   if (chat.status === 'denied') {
     bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'chat denied' });
     return;
@@ -111,15 +116,11 @@ export async function route(
   const command = parseCommand(message.text);
   if (command) {
     // Commands may call the model (/compact): they run after the message is committed.
-    await handleCommand(context, {
-      command,
-      chat,
-      user: await user(),
-      roles: await userRoles(),
-      message,
-      wirings,
-      reroute: (target, author, stored) => route(context, target, author, stored),
-    });
+    // Commands may call the model (/compact): they run once the message is committed.
+    const input = { command, chat, user: await user(), roles: await userRoles(), message, wirings };
+    await context.afterCommit((committed) =>
+      handleCommand(committed, { ...input, reroute: (target, author, stored) => route(committed, target, author, stored) }),
+    );
     return;
   }
   if (wirings.length === 0) {

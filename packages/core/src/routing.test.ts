@@ -120,7 +120,7 @@ describe('fan-out, accumulate and session modes', () => {
     expect(harness.texts()).toEqual(['echo: once']);
   });
 
-  it('completes an interrupted routing when the platform re-sends the message', async () => {
+  it('stores and routes atomically: a failure while routing keeps nothing, and the re-sent message is routed', async () => {
     const agent = await harness.addAgent('andy');
     const chat = await harness.addChat('c1', { agent });
     let failNext = true;
@@ -137,12 +137,15 @@ describe('fan-out, accumulate and session modes', () => {
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
-    const inbox = harness.store.inbox;
-    Object.defineProperty(harness.store, 'inbox', { value: failingInbox(inbox), configurable: true });
-    const message = { text: 'hi', chat: { id: 'c1', isGroup: false }, platformMessageId: 'resent-1' };
+    const original = harness.store.transaction.bind(harness.store);
+    harness.store.transaction = (fn) =>
+      original((tx) =>
+        fn(new Proxy(tx, { get: (target, key) => (key === 'inbox' ? failingInbox(target.inbox) : Reflect.get(target, key)) })),
+      );
+    const message = { text: 'hi', chat: { id: 'c1', isGroup: false }, platformMessageId: 'atomic-1' };
     await expect(harness.channel.inject(message)).rejects.toThrow('disk full');
-    expect(await harness.store.messages.listForChat(chat.id)).toHaveLength(1);
-    expect(await harness.store.sessions.list()).toHaveLength(1);
+    expect(await harness.store.messages.listForChat(chat.id)).toEqual([]);
+    expect(await harness.store.sessions.list()).toEqual([]);
     await harness.channel.inject(message);
     await harness.gateway.idle();
     expect(harness.texts()).toEqual(['echo: hi']);

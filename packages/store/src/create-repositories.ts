@@ -17,24 +17,40 @@ import { createUsersRepository } from './repositories/users-repository';
 import { createWiringsRepository } from './repositories/wirings-repository';
 import type { RepositoryContext } from './repository-context';
 
-/** Every repository over one database handle (the store's, or an open transaction's). */
+const factories: { readonly [Name in keyof StoreRepositories]: (context: RepositoryContext) => StoreRepositories[Name] } = {
+  agents: createAgentsRepository,
+  chats: createChatsRepository,
+  wirings: createWiringsRepository,
+  users: createUsersRepository,
+  agentMembers: createAgentMembersRepository,
+  sessions: createSessionsRepository,
+  messages: createMessagesRepository,
+  inbox: createInboxRepository,
+  turns: createTurnsRepository,
+  transcript: createTranscriptRepository,
+  outbox: createOutboxRepository,
+  tasks: createTasksRepository,
+  taskRuns: createTaskRunsRepository,
+  approvals: createApprovalsRepository,
+  destinations: createDestinationsRepository,
+  kv: createKvRepository,
+};
+
+/**
+ * Every repository over one database handle (the store's, or an open transaction's). Each one is
+ * made on first use: a transaction that touches three repositories builds three.
+ */
 export function createRepositories(context: RepositoryContext): StoreRepositories {
-  return {
-    agents: createAgentsRepository(context),
-    chats: createChatsRepository(context),
-    wirings: createWiringsRepository(context),
-    users: createUsersRepository(context),
-    agentMembers: createAgentMembersRepository(context),
-    sessions: createSessionsRepository(context),
-    messages: createMessagesRepository(context),
-    inbox: createInboxRepository(context),
-    turns: createTurnsRepository(context),
-    transcript: createTranscriptRepository(context),
-    outbox: createOutboxRepository(context),
-    tasks: createTasksRepository(context),
-    taskRuns: createTaskRunsRepository(context),
-    approvals: createApprovalsRepository(context),
-    destinations: createDestinationsRepository(context),
-    kv: createKvRepository(context),
-  };
+  const repositories = {} as StoreRepositories;
+  for (const name of Object.keys(factories) as Array<keyof StoreRepositories>) {
+    let instance: StoreRepositories[typeof name] | undefined;
+    Object.defineProperty(repositories, name, {
+      enumerable: true,
+      get: () => {
+        instance ??= factories[name](context) as never;
+        return instance;
+      },
+    });
+  }
+  return repositories;
 }

@@ -11,4 +11,6 @@ export interface RepositoryContext {
   readonly logger: Logger;
   /** SQL text of hot-path queries by name, shared by the store and its transactions. */
   readonly compiledSql: Map<string, string>;
+  /** Messages inserted since the search index last caught up (shared by every transaction's repositories). */
+  readonly searchIndex: { unindexedInserts: number };
 }

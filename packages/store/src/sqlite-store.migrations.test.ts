@@ -70,7 +70,7 @@ describe('migrations', () => {
     const db = new Kysely<unknown>({ dialect: createSqliteDialect(database, true) });
     const broken = {
       ...sqliteMigrations,
-      '0002_broken': {
+      '9000_broken': {
         async up(migrationDb: Kysely<unknown>) {
           await sql`CREATE TABLE half_done (id TEXT)`.execute(migrationDb);
           await sql`THIS IS NOT SQL`.execute(migrationDb);
@@ -82,7 +82,7 @@ describe('migrations', () => {
       (caught: unknown) => caught,
     );
     expect(NgbError.isInstance(error) && error.code === 'store_migration_failed').toBe(true);
-    expect((error as Error).message).toContain('0002_broken');
+    expect((error as Error).message).toContain('9000_broken');
     const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(db);
     const names = tables.rows.map((row) => row.name);
     expect(names).not.toContain('half_done');
@@ -91,7 +91,42 @@ describe('migrations', () => {
     expect(applied.rows).toEqual([]);
     await migrateToLatest(db, sqliteMigrations, createRecordingLogger(), 'memory');
     const after = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
-    expect(after.rows.map((row) => row.name)).toEqual(['0001_initial']);
+    expect(after.rows.map((row) => row.name)).toEqual(Object.keys(sqliteMigrations));
     await db.destroy();
+  });
+});
+
+describe('deferred search index', () => {
+  it('finds messages inserted before and after a bulk catch-up, edits and deletes included, without duplicates', async () => {
+    const database = new Database(':memory:');
+    const store = await createSqliteStore({ database: database as unknown as BetterSqliteDatabase });
+    const chat = await store.chats.upsert({ channel: 'c', platformChatId: 'p', name: 'n', isGroup: false });
+    const insert = (index: number, text: string) =>
+      store.messages.insert({
+        chatId: chat.id,
+        platformMessageId: `m${index}`,
+        senderId: 'u',
+        text,
+        mentionsBot: false,
+        timestamp: index,
+        direction: 'inbound',
+      });
+    for (let index = 0; index < 600; index += 1) await insert(index, index % 100 === 0 ? `needle ${index}` : `hay ${index}`);
+    expect((await store.messages.search('needle', { limit: 50 })).length).toBe(6);
+    await insert(1000, 'needle late');
+    expect((await store.messages.search('needle', { limit: 50 })).length).toBe(7);
+    const fts = database.prepare('SELECT COUNT(*) AS count FROM messages_fts').get() as { count: number };
+    expect(fts.count).toBe(601);
+    database.prepare("UPDATE messages SET text = 'replaced' WHERE platform_message_id = 'm0'").run();
+    database.prepare("DELETE FROM messages WHERE platform_message_id = 'm100'").run();
+    expect((await store.messages.search('needle', { limit: 50 })).map((message) => message.text).sort()).toEqual([
+      'needle 200',
+      'needle 300',
+      'needle 400',
+      'needle 500',
+      'needle late',
+    ]);
+    expect((await store.messages.search('replaced')).length).toBe(1);
+    await store.close();
   });
 });

@@ -7,6 +7,9 @@ import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
 
 const defaultSearchLimit = 20;
+// New messages join the search index in bulk (one FTS5 segment for many rows): after this many
+// inserts, and before every search.
+const indexBatchSize = 256;
 
 export function createMessagesRepository(context: RepositoryContext): MessagesRepository {
   const { db, logger } = context;
@@ -30,6 +33,13 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       direction: row.direction as MessageDirection,
       createdAt: row.created_at,
     };
+  }
+
+  async function catchUpSearchIndex(): Promise<void> {
+    context.searchIndex.unindexedInserts = 0;
+    // One statement: the catch-up trigger indexes exactly the rows between the old and the new mark.
+    await sql`UPDATE search_index_state SET indexed_seq = (SELECT COALESCE(MAX(seq), 0) FROM messages)
+      WHERE id = 1 AND indexed_seq < (SELECT COALESCE(MAX(seq), 0) FROM messages)`.execute(db());
   }
 
   async function getByPlatformId(chatId: string, platformMessageId: string): Promise<StoredMessage | undefined> {
@@ -69,7 +79,11 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
             .returningAll(),
         ),
       );
-      if (inserted !== undefined) return { message: toMessage(inserted), inserted: true };
+      if (inserted !== undefined) {
+        context.searchIndex.unindexedInserts += 1;
+        if (context.searchIndex.unindexedInserts >= indexBatchSize) await catchUpSearchIndex();
+        return { message: toMessage(inserted), inserted: true };
+      }
       const existing = await getByPlatformId(input.chatId, input.platformMessageId);
       if (existing === undefined) throw new Error('[@ngb/store] message insert conflicted but the stored message was not found');
       return { message: existing, inserted: false };
@@ -100,6 +114,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       const match = toFtsMatchQuery(text);
       const limit = normalizeLimit(options.limit) ?? defaultSearchLimit;
       if (match === undefined || limit === 0) return [];
+      await catchUpSearchIndex();
       const chatFilter = options.chatId === undefined ? sql`` : sql`AND m.chat_id = ${options.chatId}`;
       const result = await sql<Selectable<MessagesTable>>`
         SELECT m.* FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid
