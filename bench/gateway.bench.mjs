@@ -169,6 +169,10 @@ Machine: ${machine()}. Fake model server on loopback (instant replies), SQLite f
 | Ingest: messages stored + routed (to an inbox as context), one \`receive\` at a time | ${Math.round(sequential.rate).toLocaleString('en-US')} /s (${sequential.count.toLocaleString('en-US')} in ${ms(sequential.elapsed)}) | ≥ 5,000 /s |
 | Ingest: the same with 32 \`receive\` in flight (a batch of platform updates) | ${Math.round(batched.rate).toLocaleString('en-US')} /s (${batched.count.toLocaleString('en-US')} in ${ms(batched.elapsed)}) | ≥ 5,000 /s |
 | Soak: 200 sessions × 5 messages, cap 10 concurrent turns | ${result.replies} replies for ${result.messages} messages, each answered exactly once: ${result.answeredOnce ? 'yes' : 'NO'}; ${ms(result.elapsed)} total; peak RSS ${result.peakRssMb.toFixed(0)} MB | every message answered once, none lost |
+
+Ingest stores each message and routes it in one transaction. One \`receive\` at a time pays a whole SQLite commit per
+message; messages in flight together share commits (the store commits writes in groups), which is how platforms
+deliver them (a \`getUpdates\` batch, concurrent webhook calls). Full-text indexing is done in bulk, not per message.
 `;
 console.log(body);
 writeSection('Gateway', body);
