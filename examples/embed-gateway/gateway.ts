@@ -25,8 +25,12 @@ export async function startEmbeddedGateway(options: {
   const consoleChannel = defineChannel({
     name: 'console',
     limits: { maxMessageLength: 4000 },
-    start: async (startContext: ChannelContext) => void (context = startContext),
-    stop: async () => void (context = undefined),
+    start: async (startContext: ChannelContext) => {
+      context = startContext;
+    },
+    stop: async () => {
+      context = undefined;
+    },
     send: async (_address, message) => {
       answers.shift()?.(message.text);
       return { platformMessageId: String(Date.now()) };
