@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, type Logger, NgbError, type Store, type StoreRepositories, silentLogger } from '@ngb/plugin-sdk';
@@ -12,7 +13,6 @@ import { migrateToLatest } from './migrate';
 import { sqliteMigrations } from './migrations/index';
 import type { RepositoryContext } from './repository-context';
 import { createSqliteDialect } from './sqlite-dialect';
-import { timeOrderedId } from './time-ordered-id';
 
 const isFunction = (value: unknown) => typeof value === 'function';
 
@@ -43,7 +43,7 @@ export interface SqliteStoreOptions {
   database?: BetterSqliteDatabase;
   /** Clock for `createdAt`/`updatedAt`, epoch ms. @default Date.now */
   now?: () => number;
-  /** Source of record ids. @default time-ordered UUIDs (version 7) */
+  /** Source of record ids. @default crypto.randomUUID */
   generateId?: () => string;
   /** Where warnings (unreadable JSON) and migration lines go. @default silentLogger */
   logger?: Logger;
@@ -114,7 +114,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   let closed = false;
   const base = {
     now: parsed.now ?? Date.now,
-    generateId: parsed.generateId ?? (() => timeOrderedId()),
+    generateId: parsed.generateId ?? randomUUID,
     logger,
     compiledSql: new Map<string, string>(),
     searchIndex: { unindexedInserts: 0 },
