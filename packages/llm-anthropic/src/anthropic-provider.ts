@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, realSleep, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
 import {
   type AnthropicProviderOptions,
   parseAnthropicProviderOptions,
@@ -77,14 +77,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmP
   const resolved = parseAnthropicProviderOptions(options);
   const logger = resolved.logger.child('anthropic');
   const client = createClient(resolved, logger);
-  const policy = {
-    maxRetries: resolved.maxRetries,
-    retryDelayMs: resolved.retryDelayMs,
-    maxRetryDelayMs: resolved.maxRetryDelayMs,
-    sleep: resolved.sleep ?? realSleep,
-    random: Math.random,
-    logger,
-  };
+  const policy = retryPolicyOf(resolved, logger);
   let warnedTemperature = false;
   return {
     specificationVersion: 1,

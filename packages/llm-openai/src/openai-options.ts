@@ -1,9 +1,8 @@
-import type { Sleep } from '@ngb/plugin-sdk';
-import { ConfigError, type Logger, silentLogger } from '@ngb/plugin-sdk';
+import { ConfigError, type ProviderTransportOptions, providerTransportEntries } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 /** Options of {@link createOpenAIProvider}. Nothing is read from the environment. */
-export interface OpenAIProviderOptions {
+export interface OpenAIProviderOptions extends ProviderTransportOptions {
   /**
    * The API key (an app reads it from `OPENAI_API_KEY`), sent as `Authorization: Bearer`. Required
    * for OpenAI itself; optional with a `baseURL`, since local servers (Ollama, LM Studio, vLLM)
@@ -31,26 +30,9 @@ export interface OpenAIProviderOptions {
   temperature?: number;
   /** System prompt when a request has none. */
   system?: string;
-  /** Extra headers sent with every request. */
-  headers?: Record<string, string>;
-  /** The fetch used for HTTP. @default globalThis.fetch */
-  fetch?: typeof globalThis.fetch;
-  /** Retries of a failed call (429, 5xx, a dropped connection) before the first part. @default 2 */
-  maxRetries?: number;
-  /** The first retry's backoff when the server gives no `retry-after`; doubled each retry. @default 500 */
-  retryDelayMs?: number;
-  /** A `retry-after` longer than this is not waited for; the error is thrown with `retryAfterMs`. @default 60000 */
-  maxRetryDelayMs?: number;
-  /** The longest wait for the response to start and between two stream chunks. @default 300000 */
-  timeoutMs?: number;
-  /** Where retries and SDK warnings are logged. @default silentLogger */
-  logger?: Logger;
-  /** The wait between retries (a seam for tests). @default a timer on the real clock */
-  sleep?: Sleep;
 }
 
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1));
-const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0));
 const text = v.pipe(v.string(), v.minLength(1));
 
 /** The schema {@link OpenAIProviderOptions} are parsed with. */
@@ -62,17 +44,7 @@ export const openAIProviderOptionsSchema = v.object({
   maxTokensField: v.optional(v.picklist(['max_completion_tokens', 'max_tokens'])),
   temperature: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(2))),
   system: v.optional(v.string()),
-  headers: v.optional(v.record(v.string(), v.string()), {}),
-  fetch: v.optional(v.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'must be a function')),
-  maxRetries: v.optional(nonNegativeInteger, 2),
-  retryDelayMs: v.optional(nonNegativeInteger, 500),
-  maxRetryDelayMs: v.optional(nonNegativeInteger, 60_000),
-  timeoutMs: v.optional(positiveInteger, 300_000),
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-    silentLogger,
-  ),
-  sleep: v.optional(v.custom<Sleep>((value) => typeof value === 'function', 'must be a function')),
+  ...providerTransportEntries,
 });
 
 /** Options after defaults. */

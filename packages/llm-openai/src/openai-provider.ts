@@ -1,5 +1,5 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, realSleep, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
@@ -78,14 +78,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LlmProvide
   const resolved = parseOpenAIProviderOptions(options);
   const logger = resolved.logger.child('openai');
   const client = createClient(resolved, logger);
-  const policy = {
-    maxRetries: resolved.maxRetries,
-    retryDelayMs: resolved.retryDelayMs,
-    maxRetryDelayMs: resolved.maxRetryDelayMs,
-    sleep: resolved.sleep ?? realSleep,
-    random: Math.random,
-    logger,
-  };
+  const policy = retryPolicyOf(resolved, logger);
   return {
     specificationVersion: 1,
     name: 'openai',

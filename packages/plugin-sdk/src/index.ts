@@ -143,3 +143,8 @@ export { type LogFields, type Logger, type LogLevel, redactFields, silentLogger 
 export { type AttemptGuard, abortReason, createAttemptGuard } from './provider-support/attempt-guard';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';
 export { type RetryPolicy, realSleep, type Sleep, streamWithRetries } from './provider-support/stream-with-retries';
+export {
+  type ProviderTransportOptions,
+  providerTransportEntries,
+  retryPolicyOf,
+} from './provider-support/transport-options';
