@@ -1,0 +1,111 @@
+/** How an agent calls its model. Every field falls back to the gateway's defaults. */
+export interface AgentModelSettings {
+  /** Provider name as registered with the gateway, such as `anthropic` or `openai`. */
+  provider?: string;
+  /** Model id, such as `claude-sonnet-4-5`. */
+  model?: string;
+  /** Upper bound of output tokens per model call. */
+  maxTokens?: number;
+  /** Sampling temperature. */
+  temperature?: number;
+}
+
+/** An extra host directory mounted into the agent's sandbox (checked by the runtime's mount policy). */
+export interface AgentMount {
+  /** Absolute path on the host. */
+  hostPath: string;
+  /** Name under `/workspace/extra/` inside the sandbox. */
+  containerPath: string;
+  /** Mount read-only. @default true for non-main agents (the runtime enforces it). */
+  readonly?: boolean;
+}
+
+/** The sandbox an agent's sessions run in. */
+export interface AgentSandboxSettings {
+  /** `none` (the default) or `egress` (outbound network allowed). */
+  network: 'none' | 'egress';
+  /** Memory limit in MiB. */
+  memoryMb?: number;
+  /** CPU limit (fractions allowed). */
+  cpus?: number;
+  /** Process count limit. */
+  pids?: number;
+  /** Extra mounts; empty for none. */
+  mounts: AgentMount[];
+}
+
+/** An agent: a folder with its instructions and memory, a model and a sandbox. */
+export interface Agent {
+  id: string;
+  /** Folder name under the agents directory; unique; matches `^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`, never `global`. */
+  folder: string;
+  /** Display name. */
+  name: string;
+  /** The main agent may administer the gateway (register chats, admin tools). At most one. */
+  isMain: boolean;
+  /** The name the assistant answers to in chats (mention trigger), when it differs from `name`. */
+  assistantName?: string;
+  /** File name of the instructions/memory file in the folder. @default 'AGENTS.md' */
+  instructionsFile: string;
+  model: AgentModelSettings;
+  sandbox: AgentSandboxSettings;
+  /** IANA time zone the agent lives in. @default 'UTC' */
+  timezone: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Input of {@link AgentsRepository.create}. */
+export interface NewAgent {
+  folder: string;
+  name: string;
+  isMain: boolean;
+  assistantName?: string;
+  /** @default 'AGENTS.md' */
+  instructionsFile?: string;
+  /** @default {} */
+  model?: AgentModelSettings;
+  /** @default { network: 'none', mounts: [] } */
+  sandbox?: Partial<AgentSandboxSettings>;
+  /** @default 'UTC' */
+  timezone?: string;
+}
+
+/** Changes to an agent. `model` and `sandbox` replace the whole settings object. */
+export interface AgentPatch {
+  folder?: string;
+  name?: string;
+  isMain?: boolean;
+  assistantName?: string | null;
+  instructionsFile?: string;
+  model?: AgentModelSettings;
+  sandbox?: Partial<AgentSandboxSettings>;
+  timezone?: string;
+}
+
+/** Agents. */
+export interface AgentsRepository {
+  /**
+   * Creates an agent.
+   * @throws ConfigError when the folder name is invalid, reserved (`global`, any case) or already used,
+   *   or when `isMain` is set and a main agent exists; the message names the folder.
+   */
+  create(input: NewAgent): Promise<Agent>;
+  /** @returns the agent, or undefined when the id is unknown */
+  get(id: string): Promise<Agent | undefined>;
+  /** @returns the agent using `folder`, or undefined */
+  getByFolder(folder: string): Promise<Agent | undefined>;
+  /** @returns all agents, oldest first */
+  list(): Promise<Agent[]>;
+  /**
+   * Changes an agent.
+   * @throws NotFoundError for an unknown id; ConfigError for the same reasons as `create`
+   */
+  update(id: string, patch: AgentPatch): Promise<Agent>;
+  /**
+   * Deletes an agent with everything that belongs to it (wirings, sessions and their inbox, turns and
+   * transcript, tasks, destinations, memberships, scoped roles).
+   * @throws NotFoundError for an unknown id
+   */
+  remove(id: string): Promise<void>;
+}

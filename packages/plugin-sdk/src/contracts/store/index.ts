@@ -1,0 +1,66 @@
+export type {
+  Agent,
+  AgentModelSettings,
+  AgentMount,
+  AgentPatch,
+  AgentSandboxSettings,
+  AgentsRepository,
+  NewAgent,
+} from './agents';
+export type {
+  Approval,
+  ApprovalKind,
+  ApprovalStatus,
+  ApprovalsRepository,
+  Destination,
+  DestinationsRepository,
+  DestinationTarget,
+  KvRepository,
+} from './approvals';
+export type {
+  Chat,
+  ChatPatch,
+  ChatStatus,
+  ChatsRepository,
+  ChatUpsert,
+  EngageMode,
+  NewWiring,
+  SessionMode,
+  UnknownSenderPolicy,
+  Wiring,
+  WiringsRepository,
+} from './chats';
+export type {
+  InboxEntry,
+  InboxKind,
+  InboxRepository,
+  MessageDirection,
+  MessagesRepository,
+  NewStoredMessage,
+  StoredMessage,
+} from './messages';
+export type { NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from './outbox';
+export type { Session, SessionKey, SessionStatus, SessionsRepository } from './sessions';
+export type { Store, StoreRepositories } from './store';
+export type {
+  NewScheduledTask,
+  ScheduledTask,
+  TaskContextMode,
+  TaskPatch,
+  TaskRun,
+  TaskRunsRepository,
+  TaskScheduleType,
+  TaskStatus,
+  TasksRepository,
+} from './tasks';
+export type {
+  TranscriptEntry,
+  TranscriptRepository,
+  TranscriptRole,
+  Turn,
+  TurnPatch,
+  TurnStatus,
+  TurnsRepository,
+  TurnTrigger,
+} from './turns';
+export type { AgentMembersRepository, User, UserRole, UserRoleName, UsersRepository } from './users';

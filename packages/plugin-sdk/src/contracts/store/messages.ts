@@ -1,0 +1,106 @@
+import type { Attachment } from '../channel';
+import type { Session } from './sessions';
+
+/** Who wrote a message: someone on the platform, or the gateway. */
+export type MessageDirection = 'inbound' | 'outbound';
+
+/** A message as stored (inbound from a platform, or outbound as sent by the gateway). */
+export interface StoredMessage {
+  id: string;
+  /** The store's chat id (not the platform's). */
+  chatId: string;
+  platformMessageId: string;
+  threadId?: string;
+  /** The platform's id of the sender. */
+  senderId: string;
+  senderName?: string;
+  text: string;
+  mentionsBot: boolean;
+  replyToPlatformId?: string;
+  attachments: Attachment[];
+  /** When the platform says it was sent. */
+  timestamp: number;
+  direction: MessageDirection;
+  /** When it was stored. */
+  createdAt: number;
+}
+
+/** Input of {@link MessagesRepository.insert}. */
+export interface NewStoredMessage {
+  chatId: string;
+  platformMessageId: string;
+  threadId?: string;
+  senderId: string;
+  senderName?: string;
+  text: string;
+  mentionsBot: boolean;
+  replyToPlatformId?: string;
+  /** @default [] */
+  attachments?: Attachment[];
+  timestamp: number;
+  direction: MessageDirection;
+}
+
+/** Messages and full-text search. */
+export interface MessagesRepository {
+  /**
+   * Stores a message. A message already stored (same chat + platform message id) is NOT an error: it is
+   * left unchanged and returned with `inserted: false`.
+   * @throws NotFoundError for an unknown chat
+   */
+  insert(input: NewStoredMessage): Promise<{ message: StoredMessage; inserted: boolean }>;
+  /** @returns undefined for an unknown id */
+  get(id: string): Promise<StoredMessage | undefined>;
+  /** @returns the message with this platform id in the chat, or undefined */
+  getByPlatformId(chatId: string, platformMessageId: string): Promise<StoredMessage | undefined>;
+  /**
+   * Messages of a chat by `timestamp` (ties in insertion order).
+   * @param options.afterTimestamp only messages with a timestamp strictly greater
+   * @param options.limit keep only the most recent `limit` (still oldest first)
+   */
+  listForChat(chatId: string, options?: { afterTimestamp?: number; limit?: number }): Promise<StoredMessage[]>;
+  /**
+   * Full-text search. The text is split into words and every word must match; the text never reaches
+   * the search engine's query syntax, so quotes, `*`, `NEAR`, `AND`, parentheses or `column:` are plain
+   * words. Text with no words gives `[]`.
+   * @param options.limit @default 20
+   * @returns best matches first (ties newest first)
+   */
+  search(text: string, options?: { chatId?: string; limit?: number }): Promise<StoredMessage[]>;
+}
+
+/** What an inbox row asks of a session: answer a message, keep a message as context, or run a task. */
+export type InboxKind = 'message' | 'context' | 'task';
+
+/** Work waiting for a session (the session queue's durable state). */
+export interface InboxEntry {
+  id: string;
+  sessionId: string;
+  messageId?: string;
+  kind: InboxKind;
+  taskId?: string;
+  createdAt: number;
+  /** Set once a turn has consumed the row. */
+  processedAt?: number;
+  turnId?: string;
+}
+
+/** Session inbox. */
+export interface InboxRepository {
+  /**
+   * Adds a row. Adding the same message to the same session again returns the existing row.
+   * @throws NotFoundError for an unknown session, message or task
+   */
+  add(input: { sessionId: string; messageId?: string; kind: InboxKind; taskId?: string }): Promise<InboxEntry>;
+  /** @returns the row, processed or not, or undefined for an unknown id */
+  get(id: string): Promise<InboxEntry | undefined>;
+  /** @returns the session's unprocessed rows (all kinds), in arrival order */
+  listPending(sessionId: string): Promise<InboxEntry[]>;
+  /**
+   * Marks rows as consumed by a turn. Rows already processed keep their first turn.
+   * @throws NotFoundError when an id is unknown (nothing is changed then)
+   */
+  markProcessed(ids: readonly string[], turnId: string): Promise<void>;
+  /** @returns ids of sessions with unprocessed `message` or `task` rows, the one waiting longest first */
+  sessionsWithPending(): Promise<string[]>;
+}

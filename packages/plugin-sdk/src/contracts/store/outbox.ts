@@ -1,0 +1,61 @@
+/** Life of an outbox entry. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/** A message waiting to be (or already) delivered to a platform. */
+export interface OutboxEntry {
+  id: string;
+  /** Stable per turn and index, so a retried turn never sends twice. Unique. */
+  key: string;
+  sessionId?: string;
+  turnId?: string;
+  channel: string;
+  /** The platform's chat id. */
+  chatId: string;
+  threadId?: string;
+  text: string;
+  replyToPlatformId?: string;
+  status: OutboxStatus;
+  attempts: number;
+  error?: string;
+  /** When the next delivery attempt may happen. */
+  nextAttemptAt?: number;
+  /** For `failed` entries: true when the platform refused for good, false when retries ran out. */
+  permanentFailure: boolean;
+  platformMessageId?: string;
+  sentAt?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Input of {@link OutboxRepository.enqueue}. */
+export interface NewOutboxEntry {
+  key: string;
+  sessionId?: string;
+  turnId?: string;
+  channel: string;
+  chatId: string;
+  threadId?: string;
+  text: string;
+  replyToPlatformId?: string;
+}
+
+/** Outbound delivery queue. */
+export interface OutboxRepository {
+  /**
+   * Queues a message. A `key` already queued returns the existing entry with `inserted: false`.
+   * @throws NotFoundError for an unknown session or turn
+   */
+  enqueue(input: NewOutboxEntry): Promise<{ entry: OutboxEntry; inserted: boolean }>;
+  /** @returns undefined for an unknown id */
+  get(id: string): Promise<OutboxEntry | undefined>;
+  /** @returns `pending` entries (whatever their `nextAttemptAt`), oldest first */
+  listPending(filter?: { channel?: string; chatId?: string }): Promise<OutboxEntry[]>;
+  /** Marks delivered. @throws NotFoundError for an unknown id */
+  markSent(id: string, platformMessageId: string, sentAt: number): Promise<OutboxEntry>;
+  /** Gives up: status `failed`, one more attempt counted. @throws NotFoundError for an unknown id */
+  markFailed(id: string, error: string, options: { permanent: boolean }): Promise<OutboxEntry>;
+  /** Counts a failed attempt and keeps it pending until `nextAttemptAt`. @throws NotFoundError */
+  bumpAttempt(id: string, error: string, nextAttemptAt: number): Promise<OutboxEntry>;
+  /** @returns chats with pending entries, the one waiting longest first */
+  pendingChats(): Promise<Array<{ channel: string; chatId: string }>>;
+}

@@ -1,0 +1,90 @@
+/** What started a turn. */
+export type TurnTrigger = 'message' | 'task' | 'manual';
+/** Life of a turn. */
+export type TurnStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** One run of the agent loop for a session. */
+export interface Turn {
+  id: string;
+  sessionId: string;
+  trigger: TurnTrigger;
+  status: TurnStatus;
+  /** How many times it was started. */
+  attempts: number;
+  /** Last error message. */
+  error?: string;
+  /** When a failed attempt may be retried. */
+  nextAttemptAt?: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheTokens: number;
+  costUsd: number;
+  startedAt?: number;
+  endedAt?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Changes to a turn; `null` clears the optional fields. */
+export interface TurnPatch {
+  status?: TurnStatus;
+  attempts?: number;
+  error?: string | null;
+  nextAttemptAt?: number | null;
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheTokens?: number;
+  costUsd?: number;
+  startedAt?: number | null;
+  endedAt?: number | null;
+}
+
+/** Turns. */
+export interface TurnsRepository {
+  /**
+   * Creates a `queued` turn with no attempts and zero usage.
+   * @throws NotFoundError for an unknown session
+   */
+  create(input: { sessionId: string; trigger: TurnTrigger }): Promise<Turn>;
+  /** @returns undefined for an unknown id */
+  get(id: string): Promise<Turn | undefined>;
+  /** @throws NotFoundError for an unknown id */
+  update(id: string, patch: TurnPatch): Promise<Turn>;
+  /** @param options.limit keep the most recent `limit` */
+  listForSession(sessionId: string, options?: { limit?: number }): Promise<Turn[]>;
+  /** @returns `queued` and `running` turns of all sessions, oldest first (to resume after a restart) */
+  listUnfinished(): Promise<Turn[]>;
+}
+
+/** Author of a transcript entry. */
+export type TranscriptRole = 'user' | 'assistant' | 'tool';
+
+/** One entry of a session's model conversation. */
+export interface TranscriptEntry {
+  id: string;
+  sessionId: string;
+  turnId?: string;
+  role: TranscriptRole;
+  /** Any JSON value (the core's message format). */
+  content: unknown;
+  createdAt: number;
+}
+
+/** Transcript of each session. */
+export interface TranscriptRepository {
+  /**
+   * Appends entries in the given order.
+   * @param entries `content` must be JSON-serializable
+   * @returns the stored entries
+   * @throws NotFoundError for an unknown session or turn; TypeError for content JSON cannot hold
+   */
+  append(
+    sessionId: string,
+    entries: ReadonlyArray<{ turnId?: string; role: TranscriptRole; content: unknown }>,
+  ): Promise<TranscriptEntry[]>;
+  /** @param options.limit keep the most recent `limit` (still oldest first) */
+  list(sessionId: string, options?: { limit?: number }): Promise<TranscriptEntry[]>;
+  /** Deletes the session's transcript. @returns how many entries were deleted */
+  clear(sessionId: string): Promise<number>;
+  count(sessionId: string): Promise<number>;
+}
