@@ -10,51 +10,13 @@ import {
   type Turn,
 } from '@ngb/plugin-sdk';
 import { lazySandbox, runAgentLoop } from './agent-loop';
-import { agentChannel, type GatewayContext } from './gateway-context';
+import type { GatewayContext } from './gateway-context';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 
 /** Tools of one turn, built per turn because host tools close over the turn. */
 export type TurnTools = (turn: { agent: Agent; session: Session; turnId: string; origin?: Address; hop: number }) => Tool[];
 
-const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
-
-/**
- * Where a turn's reply goes: the chat of its newest chat message; for answers from another agent,
- * the session's own chat; else the chat of its task or of the asking agent.
- */
-async function replyAddress(
-  context: GatewayContext,
-  session: Session,
-  entries: readonly InboxEntry[],
-): Promise<Address | undefined> {
-  const candidates: Address[] = [];
-  for (const entry of [...entries].reverse()) {
-    if (!isActionable(entry)) continue;
-    const message = entry.messageId ? await context.store.messages.get(entry.messageId) : undefined;
-    const task = entry.taskId ? await context.store.tasks.get(entry.taskId) : undefined;
-    const chatId = message?.chatId ?? task?.chatId ?? (task ? session.chatId : undefined);
-    const chat = chatId ? await context.store.chats.get(chatId) : undefined;
-    if (!chat) continue;
-    const address = { channel: chat.channel, chatId: chat.platformChatId, threadId: message?.threadId ?? session.threadId };
-    if (chat.channel !== agentChannel) return address;
-    candidates.push(address);
-  }
-  const own = session.chatId ? await context.store.chats.get(session.chatId) : undefined;
-  if (own && own.channel !== agentChannel)
-    return { channel: own.channel, chatId: own.platformChatId, threadId: session.threadId };
-  return candidates[0];
-}
-
-/** The hop count of a turn: the highest hop among its agent-to-agent messages. */
-async function turnHop(context: GatewayContext, entries: readonly InboxEntry[]): Promise<number> {
-  let hop = 0;
-  for (const entry of entries) {
-    if (!entry.messageId) continue;
-    const value = await context.store.kv.get('hops', entry.messageId);
-    if (typeof value === 'number' && value > hop) hop = value;
-  }
-  return hop;
-}
+import { isActionable, replyAddress, turnHop } from './turn-context';
 
 async function currentTurn(context: GatewayContext, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
   const unfinished = (await context.store.turns.listForSession(session.id, { limit: 5 })).find(
