@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, guardedParts, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
 import {
   type AnthropicProviderOptions,
   parseAnthropicProviderOptions,
@@ -51,12 +51,7 @@ async function* streamOnce(
       guard.touch();
       const next = await guard.race(events.next());
       if (next.done === true) break;
-      for (const part of assembler.push(next.value)) {
-        const stop = guard.stopError();
-        if (stop !== undefined) throw stop;
-        guard.pause();
-        yield part;
-      }
+      yield* guardedParts(guard, assembler.push(next.value));
       if (assembler.finished) return;
     }
     throw guard.stopError() ?? mapAnthropicError(new Error('the stream ended before message_stop'), body.model);

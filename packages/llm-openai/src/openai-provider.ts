@@ -1,5 +1,5 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, guardedParts, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
@@ -52,12 +52,7 @@ async function* streamOnce(
       guard.touch();
       const next = await guard.race(chunks.next());
       const parts = next.done === true ? assembler.finish() : assembler.push(next.value);
-      for (const part of parts) {
-        const stop = guard.stopError();
-        if (stop !== undefined) throw stop;
-        guard.pause();
-        yield part;
-      }
+      yield* guardedParts(guard, parts);
       if (next.done === true) return;
     }
   } catch (error) {

@@ -4,26 +4,18 @@ import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
 import { openProject } from '../compose/open-project';
 import { agentFolderProblem } from '../compose/sync-agents';
-import { displayPath, loadConfig } from '../config/load-config';
+import { loadProjectConfig, type ProjectFlags } from '../compose/with-project';
+import { displayPath } from '../config/load-config';
 import { handToSandboxUser } from '../init/sandbox-owner';
 import { starterAgentInstructions } from '../init/starter-files';
-import { printLine, printWarning } from '../output';
+import { printLine } from '../output';
 import { table } from '../render/format';
 
-interface CommonFlags {
-  config: string | undefined;
-  debug: boolean;
-}
-
-function load(flags: CommonFlags) {
-  const loaded = loadConfig({ configOption: flags.config, env: process.env, cwd: process.cwd() });
-  for (const warning of loaded.warnings) printWarning(warning);
-  return loaded;
-}
+type CommonFlags = ProjectFlags;
 
 /** `ngb agent ls`. */
 export async function listAgents(flags: CommonFlags & { json: boolean }): Promise<void> {
-  const project = await openProject(load(flags), process.env, { command: 'cli', debug: flags.debug });
+  const project = await openProject(loadProjectConfig(flags), process.env, { command: 'cli', debug: flags.debug });
   try {
     const rows = await Promise.all(
       project.agents.map(async (agent) => ({
@@ -68,7 +60,7 @@ export async function listAgents(flags: CommonFlags & { json: boolean }): Promis
 export async function addAgent(flags: CommonFlags & { folder: string; name: string | undefined }): Promise<void> {
   const problem = agentFolderProblem(flags.folder);
   if (problem !== undefined) fail(`ngb agent add: "${flags.folder}" cannot be an agent folder: ${problem}`);
-  const loaded = load(flags);
+  const loaded = loadProjectConfig(flags);
   const folder = join(loaded.paths.agentsDir, flags.folder);
   const project = await openProject(loaded, process.env, { command: 'cli', debug: flags.debug });
   try {

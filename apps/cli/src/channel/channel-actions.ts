@@ -1,16 +1,15 @@
 import { colors } from 'consola/utils';
+import { loadProjectConfig } from '../compose/with-project';
 import { channelNames } from '../config/config-schema';
-import { loadConfig } from '../config/load-config';
 import { parseLogLine } from '../logs/format-log-line';
 import { readLastLines } from '../logs/read-log';
-import { printLine, printWarning } from '../output';
+import { printLine } from '../output';
 import { formatAge, table } from '../render/format';
 import { inspectChannel } from './channel-status';
 
 /** `ngb channel ls`. */
 export async function listChannels(flags: { config: string | undefined; json: boolean }): Promise<void> {
-  const loaded = loadConfig({ configOption: flags.config, env: process.env, cwd: process.cwd() });
-  for (const warning of loaded.warnings) printWarning(warning);
+  const loaded = loadProjectConfig(flags);
   const reports = await Promise.all(channelNames.map((name) => inspectChannel(name, loaded.config, process.env)));
   const lastStatus = new Map<string, { state: string; error?: string; at: number }>();
   const { lines } = readLastLines(loaded.paths.logFile, 2000, (line) => line.includes('"channel.status"'));

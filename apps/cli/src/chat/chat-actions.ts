@@ -1,28 +1,14 @@
 import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
-import { findAgent, type OpenProject, openProject } from '../compose/open-project';
+import { findAgent } from '../compose/open-project';
 import { cliChannelName } from '../compose/scoped-store';
-import { loadConfig } from '../config/load-config';
+import { type ProjectFlags, withProject } from '../compose/with-project';
 import { numberFlag } from '../number-flags';
-import { printLine, printWarning } from '../output';
+import { printLine } from '../output';
 import { shortId, table } from '../render/format';
 
-interface CommonFlags {
-  config: string | undefined;
-  debug: boolean;
-}
-
-async function withProject<T>(flags: CommonFlags, use: (project: OpenProject) => Promise<T>): Promise<T> {
-  const loaded = loadConfig({ configOption: flags.config, env: process.env, cwd: process.cwd() });
-  for (const warning of loaded.warnings) printWarning(warning);
-  const project = await openProject(loaded, process.env, { command: 'cli', debug: flags.debug });
-  try {
-    return await use(project);
-  } finally {
-    await project.close();
-  }
-}
+type CommonFlags = ProjectFlags;
 
 /** The chat an id, id prefix or `channel:platformChatId` names; one line and exit 1 otherwise. */
 async function resolveChat(store: Store, wanted: string): Promise<Chat> {

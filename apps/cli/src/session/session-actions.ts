@@ -1,27 +1,13 @@
 import type { Session, Store } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { containersWithLabel, probeDockerEngine, removeContainer } from '../compose/docker-engine';
-import { findAgent, type OpenProject, openProject } from '../compose/open-project';
-import { loadConfig } from '../config/load-config';
+import { findAgent } from '../compose/open-project';
+import { withProject } from '../compose/with-project';
 import { resolveSession } from '../conversation/resolve-session';
 import { numberFlag } from '../number-flags';
-import { printLine, printWarning } from '../output';
+import { printLine } from '../output';
 import { formatAge, formatDuration, shortId, table } from '../render/format';
 import { describeTranscript } from '../render/transcript';
-
-async function withProject<T>(
-  flags: { config: string | undefined; debug: boolean },
-  use: (project: OpenProject) => Promise<T>,
-): Promise<T> {
-  const loaded = loadConfig({ configOption: flags.config, env: process.env, cwd: process.cwd() });
-  for (const warning of loaded.warnings) printWarning(warning);
-  const project = await openProject(loaded, process.env, { command: 'cli', debug: flags.debug });
-  try {
-    return await use(project);
-  } finally {
-    await project.close();
-  }
-}
 
 async function chatLabel(store: Store, session: Session): Promise<string> {
   if (!session.chatId) return '(agent-shared)';

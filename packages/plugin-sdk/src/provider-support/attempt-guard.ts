@@ -80,3 +80,16 @@ export function createAttemptGuard(
     },
   };
 }
+
+/**
+ * Hands parts to the caller one by one: stops at once when the caller aborted or the idle timer
+ * fired, and does not count the caller's time with a part as the server's silence.
+ */
+export function* guardedParts<Part>(guard: AttemptGuard, parts: Iterable<Part>): Generator<Part, void, undefined> {
+  for (const part of parts) {
+    const stop = guard.stopError();
+    if (stop !== undefined) throw stop;
+    guard.pause();
+    yield part;
+  }
+}
