@@ -70,7 +70,13 @@ const dockerOptionsSchema = v.object({
     {},
   ),
   tmpfsSizeMb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 256),
-  user: v.optional(v.pipe(v.string(), v.regex(/^\d+(:\d+)?$/))),
+  user: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+(:\d+)?$/, 'must be `uid` or `uid:gid`'),
+      v.check((user) => Number(user.split(':')[0]) !== 0, 'must not be root (uid 0): the sandbox program refuses to run tools as root'),
+    ),
+  ),
   globalFolder: v.optional(v.pipe(v.string(), v.minLength(1))),
   removeOrphans: v.optional(v.boolean(), true),
   imageBuildHint: v.optional(v.string(), '`node container-images/agent/build.mjs` from the ngb repository (after `pnpm build`)'),

@@ -75,7 +75,14 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
     await container.start().catch((error: unknown) => {
       throw mapDockerError(error, context('starting the sandbox container'));
     });
-    await channel.hello;
+    const hello = await channel.hello;
+    if (hello.outOfToolsReach !== true) {
+      throw new SandboxError(
+        'protocol',
+        `[@ngb/runtime] the sandbox image "${input.errorContext.image}" is older than this runtime: its tool server does not ` +
+          `prove that the tools it runs cannot forge its answers. Rebuild it with ${input.errorContext.imageBuildHint}.`,
+      );
+    }
     return { id: container.id, channel, stop };
   } catch (error) {
     await stop().catch(() => {});

@@ -87,7 +87,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRu
         );
       }
       const env = { ...(parsed.env ?? { PATH: defaultPath, LANG: 'C.UTF-8', HOME: checked.agentFolder }), ...checked.env };
-      const child = spawn(nodePath, [program, '--root', checked.agentFolder, '--cwd', checked.agentFolder], {
+      // The tools run as the gateway's user and can reach this process; say so rather than let it refuse.
+      const args = [program, '--root', checked.agentFolder, '--cwd', checked.agentFolder, '--not-isolated'];
+      const child = spawn(nodePath, args, {
         cwd: checked.agentFolder,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import {
   type Logger,
@@ -65,11 +66,17 @@ const reasonByCode: Record<SandboxErrorCode, SandboxErrorReason> = {
   out_of_memory: 'out_of_memory',
 };
 
-let nextRequestId = 0;
+/** How many ids of calls given up on (aborted, timed out) are remembered, so their late answers are expected. */
+const abandonedIdsKept = 1024;
 
 /** Speaks the sandbox protocol over a pair of streams: matches answers to calls, enforces time limits. */
 export function openSandboxChannel(options: SandboxChannelOptions): SandboxChannel {
   const pending = new Map<string, Pending>();
+  const abandoned = new Set<string>();
+  const abandon = (id: string) => {
+    abandoned.add(id);
+    if (abandoned.size > abandonedIdsKept) abandoned.delete(abandoned.values().next().value as string);
+  };
   const graceMs = options.timeoutGraceMs ?? 3000;
   let usable = true;
   let endError: SandboxError | undefined;
@@ -106,7 +113,19 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
       return;
     }
     const call = pending.get(frame.id);
-    if (!call) return; // answered already (aborted or timed out on the host side)
+    if (!call) {
+      if (abandoned.has(frame.id)) {
+        if (frame.type === 'response') abandoned.delete(frame.id);
+        options.logger.debug('late frame of a call given up on; dropped', { type: frame.type, id: frame.id });
+      } else {
+        // Ids are random and the sandbox answers only what it was asked: whoever wrote this is not the sandbox program.
+        options.logger.warn('sandbox sent a frame for a request the host is not waiting for; dropped', {
+          type: frame.type,
+          id: frame.id.slice(0, 128),
+        });
+      }
+      return;
+    }
     if (frame.type === 'progress') {
       call.onProgress?.({ stream: frame.stream, text: frame.text });
       return;
@@ -158,8 +177,8 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
       if (!usable) return Promise.reject(new SandboxError('crashed', '[@ngb/runtime] the sandbox stopped answering'));
       const signal = callOptions.signal;
       if (signal?.aborted) return Promise.reject(abortedError(tool));
-      nextRequestId += 1;
-      const id = `c${nextRequestId}`;
+      // Unguessable, so that nothing but the sandbox program, which was told the id, can answer a call.
+      const id = randomUUID();
       const timeoutMs = callOptions.timeoutMs ?? options.defaultTimeoutMs;
       return new Promise<SandboxCallResult>((resolve, reject) => {
         const cleanup = () => {
@@ -169,6 +188,7 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
         const onAbort = () => {
           if (!pending.delete(id)) return;
           cleanup();
+          abandon(id);
           write({ type: 'cancel', id });
           reject(abortedError(tool));
         };
@@ -176,6 +196,7 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
         const timer = setTimeout(() => {
           if (!pending.delete(id)) return;
           cleanup();
+          abandon(id);
           usable = false;
           reject(
             new SandboxError(

@@ -4,13 +4,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCgroupMemoryProbe } from './memory-probe';
 import { startSandboxServer } from './sandbox-server';
+import { findToolReach } from './tool-reach';
 
 // The sandbox program: speaks the sandbox protocol on stdin/stdout, diagnostics on stderr.
-// In the image it runs as `tini -- node /opt/ngb/sandbox/bin.js` with the defaults below.
+// In the image it runs as `tini -- /opt/ngb/sandbox/node /opt/ngb/sandbox/bin.js` with the
+// defaults below; both binaries are execute-only, which keeps the processes out of the tools' reach.
 
-const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep]
-  --root DIR   every path a file tool touches must stay inside DIR (default /workspace)
-  --cwd DIR    where relative paths and bash start (default ROOT/agent when it exists, else ROOT)`;
+const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--not-isolated]
+  --root DIR       every path a file tool touches must stay inside DIR (default /workspace)
+  --cwd DIR        where relative paths and bash start (default ROOT/agent when it exists, else ROOT)
+  --not-isolated   serve even though the tools can reach this process (the local runtime, which
+                   is not isolated); without it the program refuses unless it proves they cannot`;
 
 function findOnPath(name: string, searchPath: string | undefined): string | null {
   for (const directory of (searchPath ?? '').split(path.delimiter)) {
@@ -31,12 +35,23 @@ async function main(): Promise<void> {
       cwd: { type: 'string' },
       'max-output-bytes': { type: 'string' },
       'no-ripgrep': { type: 'boolean', default: false },
+      'not-isolated': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     process.stderr.write(`${usage}\n`);
     return;
+  }
+  const notIsolated = values['not-isolated'];
+  if (!notIsolated) {
+    const reasons = await findToolReach();
+    if (reasons.length > 0) {
+      throw new Error(
+        `refusing to serve: the tools it runs could write forged answers into its stdio, because ${reasons.join('; and ')}. ` +
+          'Run it from the sandbox image (`node container-images/agent/build.mjs`), or pass --not-isolated where no isolation is claimed.',
+      );
+    }
   }
   const root = path.resolve(values.root);
   const agentDirectory = path.join(root, 'agent');
@@ -50,6 +65,7 @@ async function main(): Promise<void> {
     maxOutputBytes: Number.isFinite(maxOutputBytes) ? maxOutputBytes : undefined,
     ripgrepPath: values['no-ripgrep'] ? null : findOnPath('rg', process.env.PATH),
     memoryProbe: createCgroupMemoryProbe(),
+    outOfToolsReach: !notIsolated,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   await server.done;
@@ -59,7 +75,8 @@ process.on('SIGTERM', () => process.exit(143));
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`[@ngb/sandbox] ${(error as Error).message ?? String(error)}\n${usage}\n`);
+    const badArguments = String((error as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`[@ngb/sandbox] ${(error as Error).message ?? String(error)}\n${badArguments ? `${usage}\n` : ''}`);
     process.exit(1);
   },
 );

@@ -56,6 +56,11 @@ export const helloFrameSchema = v.object({
   pid: v.number(),
   workspaceRoot: v.string(),
   workingDirectory: v.string(),
+  /**
+   * True when the program proved at start that the tools it runs cannot reach its stdio (and so
+   * cannot forge answers); false when it was told it is not isolated. Absent from older programs.
+   */
+  outOfToolsReach: v.optional(v.boolean()),
 });
 
 const errorSchema = v.object({

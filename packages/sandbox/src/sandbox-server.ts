@@ -42,6 +42,11 @@ export interface SandboxServerOptions {
   ripgrepPath?: string | null;
   /** Tells out-of-memory kills apart from other kills; none means no such diagnosis. */
   memoryProbe?: MemoryProbe;
+  /**
+   * Told to the host in `hello`: true when the program proved that the tools it runs cannot reach
+   * its stdio (see `findToolReach`). @default false
+   */
+  outOfToolsReach?: boolean;
   /** Diagnostics (the program writes them to stderr). @default drops them */
   log?: (line: string) => void;
 }
@@ -156,6 +161,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     pid: process.pid,
     workspaceRoot: workspace.root,
     workingDirectory: workspace.workingDirectory,
+    outOfToolsReach: options.outOfToolsReach ?? false,
   });
 
   const done = new Promise<void>((resolve) => {

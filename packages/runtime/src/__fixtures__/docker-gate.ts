@@ -4,8 +4,8 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { describe, it } from 'vitest';
 
-/** The sandbox image the Docker tests run. */
-export const testImage = 'ngb-agent:latest';
+/** The sandbox image the Docker tests run: `NGB_TEST_IMAGE`, or the one the build script tags latest. */
+export const testImage = process.env.NGB_TEST_IMAGE || 'ngb-agent:latest';
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 
