@@ -1,12 +1,13 @@
 import { copyFile, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox, SandboxRuntime } from '@ngb/plugin-sdk';
+import { ConfigError, type Sandbox, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
 import { createRecordingLogger, type RecordingLogger } from '@ngb/plugin-sdk/testing';
 import type { BashOutput } from '@ngb/sandbox';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ContainerCreateOptions } from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
-import { describeWithDocker, testImage } from './__fixtures__/docker-gate';
+import { describeWithDocker, hostDocker, testImage } from './__fixtures__/docker-gate';
 import { createDockerRuntime } from './docker-runtime';
 
 // A tool runs as the same uid as the tool server. These tests attack the server from inside a real
@@ -38,9 +39,13 @@ function framesTheHostDropped(): string[] {
   return logger.lines.filter((line) => /not waiting for|oversized|not a frame/.test(line.message)).map((line) => line.message);
 }
 
+beforeAll(async () => {
+  folders = await createAgentFolders('docker-forgery');
+});
+afterAll(() => folders?.remove());
+
 describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol', () => {
   beforeAll(async () => {
-    folders = await createAgentFolders('docker-forgery');
     logger = createRecordingLogger();
     runtime = createDockerRuntime({ image: testImage, namespace: `test-forgery-${process.pid}`, logger });
     agentFolder = await folders.make('agent');
@@ -48,10 +53,7 @@ describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol'
     sandbox = await runtime.acquire({ sessionId: 'forgery', agentFolder, agentName: 'Forgery', isMain: false, limits: { memoryMb: 512 } });
   });
 
-  afterAll(async () => {
-    await runtime?.close();
-    await folders?.remove();
-  });
+  afterAll(() => runtime?.close());
 
   it('runs the tools as the non-root user, and what they write belongs to that user on the host', async () => {
     const output = await bash('id -u; id -g; echo mine > by-bash.txt');
@@ -124,5 +126,90 @@ describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol'
     const after = await bash('echo still-genuine');
     expect(after.stdout).toBe('still-genuine\n');
     expect(framesTheHostDropped()).toEqual([]);
+  });
+});
+
+/** Runs the image's program in a container shaped by `options` until it exits (its stdin is empty). */
+async function runProgram(options: ContainerCreateOptions): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const container = await hostDocker().createContainer({
+    Image: testImage,
+    User: '1000:1000',
+    Labels: { 'ngb.test': `tool-reach-${process.pid}` },
+    ...options,
+    HostConfig: { NetworkMode: 'none', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ...options.HostConfig },
+  });
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    const streams = { stdout: '', stderr: '' };
+    // Docker's multiplexed log format: an 8-byte header (stream, 0, 0, 0, length) before each chunk.
+    for (let offset = 0; offset + 8 <= logs.length; ) {
+      const length = logs.readUInt32BE(offset + 4);
+      streams[logs[offset] === 2 ? 'stderr' : 'stdout'] += logs.subarray(offset + 8, offset + 8 + length).toString('utf8');
+      offset += 8 + length;
+    }
+    return { exitCode: StatusCode, ...streams };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+describeWithDocker('docker runtime: the tool server refuses to serve within the tools\' reach', () => {
+  it('serves as the image starts it: an unprivileged user, every capability dropped', async () => {
+    const run = await runProgram({});
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout.split('\n')[0] ?? '')).toMatchObject({ type: 'hello', outOfToolsReach: true });
+  });
+
+  it.each<[string, ContainerCreateOptions, RegExp]>([
+    ['as root', { User: '0:0' }, /it runs as root/],
+    ['from a readable node binary', { Entrypoint: ['/usr/bin/tini', '--', 'node', '/opt/ngb/sandbox/bin.js'] }, /it is dumpable/],
+    ['under an init the tools can reach', { HostConfig: { Init: true } }, /process 1 \(docker-init\) holds its stdio/],
+    ['when a tool could gain CAP_SYS_PTRACE', { HostConfig: { CapAdd: ['SYS_PTRACE'] } }, /CAP_SYS_PTRACE/],
+  ])('refuses to serve %s, and says why', async (_case, options, reason) => {
+    const run = await runProgram(options);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^\[@ngb\/sandbox\] refusing to serve: the tools it runs could write forged answers/m);
+    expect(run.stderr).toMatch(reason);
+  });
+
+  it('is refused by the runtime when its image does not prove it (an image older than the runtime)', async () => {
+    const repository = `ngb-agent-test-unproven-${process.pid}`;
+    const template = await hostDocker().createContainer({
+      Image: testImage,
+      Entrypoint: ['/usr/bin/tini', '--', '/opt/ngb/sandbox/node', '/opt/ngb/sandbox/bin.js', '--not-isolated'],
+      Labels: { 'ngb.test': `tool-reach-${process.pid}` },
+    });
+    await template.commit({ repo: repository, tag: 'latest' });
+    await template.remove({ force: true });
+    const namespace = `test-unproven-${process.pid}`;
+    const unproven = createDockerRuntime({ image: `${repository}:latest`, namespace });
+    try {
+      const error = await unproven
+        .acquire({ sessionId: 'unproven', agentFolder: await folders.make('agent'), agentName: 'Old', isMain: false })
+        .catch((caught: unknown) => caught);
+      expect(SandboxError.isInstance(error) && error.reason).toBe('protocol');
+      expect((error as Error).message).toMatch(/is older than this runtime: .* Rebuild it with .*build\.mjs/);
+      expect(await hostDocker().listContainers({ all: true, filters: { label: [`ngb.namespace=${namespace}`] } })).toEqual([]);
+    } finally {
+      await unproven.close();
+      await hostDocker().getImage(`${repository}:latest`).remove();
+    }
+  });
+});
+
+describe('docker runtime options', () => {
+  it('refuses to run sandboxes as root, naming the option', () => {
+    const error = (() => {
+      try {
+        createDockerRuntime({ user: '0:0' });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/`user` is invalid: must not be root/);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +95,22 @@ describe('createLocalRuntime', () => {
       expect((error as Error).message).toMatch(/SIGKILL/);
       expect((await sandbox.call('bash', { command: 'echo back' })).output).toMatchObject({ stdout: 'back\n' });
       expect(sandbox.id).not.toBe(firstId);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('tells the program it is not isolated: on its own, the program refuses to serve on the host', async () => {
+    const folder = await folders.make('agent');
+    const alone = spawnSync(process.execPath, [program, '--root', folder], { input: '', encoding: 'utf8' });
+    expect(alone.status).toBe(1);
+    expect(alone.stdout).toBe('');
+    expect(alone.stderr).toMatch(/refusing to serve: the tools it runs could write forged answers into its stdio, because it (runs as root|is dumpable)/);
+    expect(alone.stderr).toMatch(/--not-isolated/);
+    const runtime = createLocalRuntime({ program });
+    try {
+      const sandbox = await runtime.acquire(await spec('not-isolated'));
+      expect((await sandbox.call('bash', { command: 'echo served' })).output).toMatchObject({ stdout: 'served\n' });
     } finally {
       await runtime.close();
     }
