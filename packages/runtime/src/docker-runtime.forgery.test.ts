@@ -50,7 +50,13 @@ describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol'
     runtime = createDockerRuntime({ image: testImage, namespace: `test-forgery-${process.pid}`, logger });
     agentFolder = await folders.make('agent');
     await copyFile(forger, path.join(agentFolder, 'forge-frames.py'));
-    sandbox = await runtime.acquire({ sessionId: 'forgery', agentFolder, agentName: 'Forgery', isMain: false, limits: { memoryMb: 512 } });
+    sandbox = await runtime.acquire({
+      sessionId: 'forgery',
+      agentFolder,
+      agentName: 'Forgery',
+      isMain: false,
+      limits: { memoryMb: 512 },
+    });
   });
 
   afterAll(() => runtime?.close());
@@ -68,8 +74,7 @@ describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol'
     const [identity, ...processes] = jsonLines(output.stdout);
     expect(identity).toMatchObject({ uid: expectedUid, gid: expectedGid });
     // tini as PID 1, and the tool server it started.
-    expect(identity?.serverPids).toHaveLength(2);
-    expect((identity?.serverPids as number[])[0]).toBe(1);
+    expect(identity?.serverPids).toEqual([1, expect.any(Number)]);
     expect(processes).toHaveLength(2);
     for (const seen of processes) {
       expect(seen).toEqual({
@@ -84,7 +89,7 @@ describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol'
   });
 
   it('gives a tool none of the server descriptors: only its own stdin (/dev/null), stdout and stderr', async () => {
-    const output = await bash('ls -l /proc/$$/fd | awk \'NR > 1 { print $9, $11 }\'');
+    const output = await bash("ls -l /proc/$$/fd | awk 'NR > 1 { print $9, $11 }'");
     const lines = output.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('0 /dev/null');
@@ -136,7 +141,13 @@ async function runProgram(options: ContainerCreateOptions): Promise<{ exitCode: 
     User: '1000:1000',
     Labels: { 'ngb.test': `tool-reach-${process.pid}` },
     ...options,
-    HostConfig: { NetworkMode: 'none', ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ...options.HostConfig },
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      ...options.HostConfig,
+    },
   });
   try {
     await container.start();
@@ -155,7 +166,7 @@ async function runProgram(options: ContainerCreateOptions): Promise<{ exitCode: 
   }
 }
 
-describeWithDocker('docker runtime: the tool server refuses to serve within the tools\' reach', () => {
+describeWithDocker("docker runtime: the tool server refuses to serve within the tools' reach", () => {
   it('serves as the image starts it: an unprivileged user, every capability dropped', async () => {
     const run = await runProgram({});
     expect(run.exitCode).toBe(0);

@@ -74,7 +74,10 @@ const dockerOptionsSchema = v.object({
     v.pipe(
       v.string(),
       v.regex(/^\d+(:\d+)?$/, 'must be `uid` or `uid:gid`'),
-      v.check((user) => Number(user.split(':')[0]) !== 0, 'must not be root (uid 0): the sandbox program refuses to run tools as root'),
+      v.check(
+        (user) => Number(user.split(':')[0]) !== 0,
+        'must not be root (uid 0): the sandbox program refuses to run tools as root',
+      ),
     ),
   ),
   globalFolder: v.optional(v.pipe(v.string(), v.minLength(1))),

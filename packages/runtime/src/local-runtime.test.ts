@@ -105,7 +105,9 @@ describe('createLocalRuntime', () => {
     const alone = spawnSync(process.execPath, [program, '--root', folder], { input: '', encoding: 'utf8' });
     expect(alone.status).toBe(1);
     expect(alone.stdout).toBe('');
-    expect(alone.stderr).toMatch(/refusing to serve: the tools it runs could write forged answers into its stdio, because it (runs as root|is dumpable)/);
+    expect(alone.stderr).toMatch(
+      /refusing to serve: the tools it runs could write forged answers into its stdio, because it (runs as root|is dumpable)/,
+    );
     expect(alone.stderr).toMatch(/--not-isolated/);
     const runtime = createLocalRuntime({ program });
     try {

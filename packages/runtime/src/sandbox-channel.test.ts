@@ -1,7 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { SandboxError } from '@ngb/plugin-sdk';
 import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
-import { createLineSplitter, encodeFrame, MAX_FRAME_BYTES, parseHostFrame, type RequestFrame, type SandboxFrame } from '@ngb/sandbox';
+import {
+  createLineSplitter,
+  encodeFrame,
+  MAX_FRAME_BYTES,
+  parseHostFrame,
+  type RequestFrame,
+  type SandboxFrame,
+} from '@ngb/sandbox';
 import { describe, expect, it } from 'vitest';
 import { openSandboxChannel } from './sandbox-channel';
 
@@ -31,7 +38,15 @@ function openChannel() {
     diagnoseEnd: async () => new SandboxError('crashed', 'ended'),
   });
   const send = (frame: SandboxFrame | string) => fromSandbox.write(typeof frame === 'string' ? frame : encodeFrame(frame));
-  send({ type: 'hello', protocol: 1, tools: ['bash'], pid: 1, workspaceRoot: '/w', workingDirectory: '/w', outOfToolsReach: true });
+  send({
+    type: 'hello',
+    protocol: 1,
+    tools: ['bash'],
+    pid: 1,
+    workspaceRoot: '/w',
+    workingDirectory: '/w',
+    outOfToolsReach: true,
+  });
   const request = async (count: number): Promise<RequestFrame> => {
     while (requests.length < count) await new Promise<void>((resolve) => waiting.push(resolve));
     return requests[count - 1] as RequestFrame;
