@@ -1,4 +1,7 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assertBuilt, createProject, runCli } from './cli-harness';
@@ -57,5 +60,47 @@ describeWithDocker('ngb run with a tool call in the Docker sandbox', () => {
     expect(toolOutput).not.toMatch(/\beth0\b/);
     expect(output.text).toContain(`\`${command}\` printed:`);
     expect(await containersOfSession(output.sessionId)).toEqual([]);
+  });
+
+  it('mounts a configured, allowlisted folder read-only at /workspace/extra/<folder name>; a folder holding .ssh is refused', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'ngb-cli-mounts-'));
+    try {
+      const home = join(scratch, 'home');
+      const allowed = join(scratch, 'allowed');
+      mkdirSync(join(home, '.config', 'ngb'), { recursive: true });
+      mkdirSync(join(allowed, 'team-notes'), { recursive: true });
+      mkdirSync(join(allowed, 'dotfiles', 'backup', '.ssh'), { recursive: true });
+      writeFileSync(join(allowed, 'team-notes', 'readme.txt'), 'visible from the host\n');
+      chmodSync(scratch, 0o755);
+      writeFileSync(join(home, '.config', 'ngb', 'mount-allowlist.json'), JSON.stringify({ allowedRoots: [{ path: allowed }] }));
+      const configFile = join(project.dir, 'ngb.config.json');
+      const config = JSON.parse(readFileSync(configFile, 'utf8'));
+      config.agents = { main: { mounts: [{ hostPath: join(allowed, 'team-notes') }] } };
+      writeFileSync(configFile, JSON.stringify(config));
+      const command = 'cat /workspace/extra/team-notes/readme.txt; touch /workspace/extra/team-notes/new 2>&1; true';
+      const mounted = await runCli(['run', '-p', `run: ${command}`, '--json'], {
+        cwd: project.dir,
+        env: { OPENAI_BASE_URL: `${server.url}/v1`, HOME: home },
+        timeoutMs: 60_000,
+      });
+      expect(mounted.code, mounted.stderr).toBe(0);
+      const mountedOutput: string = JSON.parse(mounted.stdout).toolCalls[0].output;
+      expect(mountedOutput).toContain('visible from the host');
+      expect(mountedOutput).toMatch(/touch: cannot touch '\/workspace\/extra\/team-notes\/new': Read-only file system/);
+
+      config.agents = { main: { mounts: [{ hostPath: join(allowed, 'dotfiles'), containerPath: 'dots' }] } };
+      writeFileSync(configFile, JSON.stringify(config));
+      const refused = await runCli(['run', '-p', 'run: ls /workspace/extra', '--json'], {
+        cwd: project.dir,
+        env: { OPENAI_BASE_URL: `${server.url}/v1`, HOME: home },
+        timeoutMs: 60_000,
+      });
+      const call = JSON.parse(refused.stdout).toolCalls[0];
+      expect(call.isError).toBe(true);
+      expect(call.output).toContain('mount refused');
+      expect(call.output).toMatch(/dots: host path ".*\/dotfiles" holds "backup\/\.ssh", which looks like a secret/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt, createProject, runCli, withoutIsolationWarning } from './cli-harness';
@@ -115,10 +117,39 @@ describe('ngb run', { timeout: 60_000 }, () => {
     const secret = await run(['-p', 'hi', '-e', 'GITHUB_TOKEN=x']);
     expect(secret.code).toBe(1);
     expect(secret.stderr.trim()).toBe(
-      '✖ ngb run: -e "GITHUB_TOKEN" looks like a secret, and no secret may enter a sandbox (pass secrets to the gateway\'s config, never to tools)',
+      '✖ ngb run: -e "GITHUB_TOKEN" looks like the name of a secret, and no secret may enter a sandbox (pass secrets to the gateway\'s config, never to tools)',
     );
     const malformed = await run(['-p', 'hi', '-e', 'NOEQUALS']);
     expect(malformed.stderr.trim()).toBe('✖ ngb run: -e expects KEY=VALUE, got "NOEQUALS"');
+    expect(server.requests()).toHaveLength(requests);
+  });
+
+  it('-e refuses a secret-looking value under an innocent name, without repeating the value', async () => {
+    const requests = server.requests().length;
+    const key = ['sk-ant-', 'api03-', 'q7Rk2LmX9vTb4NcZ8wYp3HdJ6sFg1AeU5'].join('');
+    const result = await run(['-p', 'hi', '-e', `SETTING=${key}`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(withoutIsolationWarning(result.stderr).trim()).toBe(
+      '✖ ngb run: -e the value of "SETTING" looks like an Anthropic API key, and no secret may enter a sandbox (pass secrets to the gateway\'s config, never to tools)',
+    );
+    const bare = await run(['-p', 'hi', '-e', key]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toMatch(/-e expects KEY=VALUE, got a secret-looking value/);
+    for (const output of [result.stdout, result.stderr, bare.stdout, bare.stderr]) expect(output).not.toContain('q7Rk2LmX9vTb4');
+    expect(server.requests()).toHaveLength(requests);
+  });
+
+  it('refuses a config asking for the egress network, naming the key, before any model call', async () => {
+    const requests = server.requests().length;
+    const config = JSON.parse(readFileSync(join(project.dir, 'ngb.config.json'), 'utf8'));
+    config.agents = { main: { network: 'egress' } };
+    writeFileSync(join(project.dir, 'egress.config.json'), JSON.stringify(config));
+    const result = await run(['-p', 'hi', '--config', 'egress.config.json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('key "agents.main.network" is "egress", which is not available yet');
+    expect(result.stderr).toContain('egress proxy');
     expect(server.requests()).toHaveLength(requests);
   });
 

@@ -1,23 +1,23 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SandboxError, type SandboxLimits, type SandboxSpec } from '@ngb/plugin-sdk';
+import { NotSupportedError, SandboxError, type SandboxLimits, type SandboxSpec } from '@ngb/plugin-sdk';
 import { checkAgentFolderName } from './mount-policy';
+import { sandboxEnvProblem } from './sandbox-env-policy';
 
 /** Limits of a spec after defaults, and its agent folder with symlinks resolved. */
 export interface CheckedSpec {
   agentFolder: string;
   limits: SandboxLimits;
-  network: 'none' | 'egress';
+  /** Always `none`: outbound network waits for the egress proxy. */
+  network: 'none';
   env: Record<string, string>;
 }
 
-const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const secretNamePattern = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH/i;
-
 /**
  * Checks what every driver needs of a spec: a session id, an existing agent folder with a valid
- * name, sane limits.
- * @throws SandboxError `invalid_input` naming the field
+ * name, sane limits, no network, settings that are not secrets, and a list of mounts.
+ * @throws SandboxError `invalid_input` naming the field; `mount_refused` when `mounts` is not a list
+ * @throws NotSupportedError for `network: 'egress'`
  */
 export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits): Promise<CheckedSpec> {
   const refuse = (message: string) => new SandboxError('invalid_input', `[@ngb/runtime] ${message}`);
@@ -35,24 +35,25 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   for (const key of ['memoryMb', 'cpus', 'pids'] as const) {
     if (!(Number.isFinite(limits[key]) && limits[key] > 0)) throw refuse(`\`limits.${key}\` must be a positive number`);
   }
-  if (spec.network !== undefined && spec.network !== 'none' && spec.network !== 'egress') {
-    throw refuse('`network` must be "none" or "egress"');
+  if (spec.network === 'egress') {
+    // A bridge network reaches the host and the private ranges around it; egress waits for the proxy.
+    throw new NotSupportedError(
+      '[@ngb/runtime] `network: "egress"` is not available yet: a sandbox has no network until outbound traffic ' +
+        'can go through the host\'s egress proxy (domain allowlist, private addresses refused); use "none"',
+    );
+  }
+  if (spec.network !== undefined && spec.network !== 'none') throw refuse('`network` must be "none"');
+  if (spec.mounts !== undefined && !Array.isArray(spec.mounts)) {
+    throw new SandboxError('mount_refused', '[@ngb/runtime] `mounts` must be a list of { hostPath, containerPath?, readonly? }');
   }
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.env ?? {})) {
-    const problem = sandboxEnvProblem(name);
+    const problem = sandboxEnvProblem(name, typeof value === 'string' ? value : '');
     if (problem) throw refuse(`\`env\`: ${problem}`);
     if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
     env[name] = value;
   }
-  return { agentFolder, limits, network: spec.network ?? 'none', env };
-}
-
-/** Why a variable name may not be passed into a sandbox, or undefined when it may. */
-export function sandboxEnvProblem(name: string): string | undefined {
-  if (!envNamePattern.test(name)) return `"${name}" is not a valid variable name`;
-  if (secretNamePattern.test(name)) return `"${name}" looks like a secret, and no secret may enter a sandbox`;
-  return undefined;
+  return { agentFolder, limits, network: 'none', env };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -1,5 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { SandboxError } from '@ngb/plugin-sdk';
+import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
 import { createLineSplitter, parseSandboxFrame, type SandboxFrame } from '@ngb/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
@@ -67,6 +69,45 @@ describeWithDocker('docker runtime: bad input', () => {
     expect(reserved.reason).toBe('invalid_input');
     const containers = await hostDocker().listContainers({ all: true, filters: { label: [`ngb.namespace=${namespace}`] } });
     expect(containers).toEqual([]);
+    await runtime.close();
+  });
+
+  it('refuses an allowlisted folder holding .ssh at its top or second level, and malformed mount rows, starting nothing', async () => {
+    const namespace = `test-secret-mounts-${process.pid}`;
+    const allowed = path.join(folders.base, 'mount-root');
+    await mkdir(path.join(allowed, 'top', '.ssh'), { recursive: true });
+    await mkdir(path.join(allowed, 'second', 'home', '.ssh'), { recursive: true });
+    await mkdir(path.join(allowed, 'third', 'a', 'b', '.ssh'), { recursive: true });
+    const runtime = createDockerRuntime({ image: testImage, namespace, mountAllowlist: { allowedRoots: [{ path: allowed }] } });
+    const acquire = async (mounts: unknown[]) =>
+      errorOf(
+        runtime.acquire({
+          sessionId: 'secret-mounts',
+          agentFolder: await folders.make('agent'),
+          agentName: 'A',
+          isMain: true,
+          mounts: mounts as SandboxSpec['mounts'],
+        }),
+      );
+    const top = await acquire([{ hostPath: path.join(allowed, 'top') }]);
+    expect(top.reason).toBe('mount_refused');
+    expect(top.message).toMatch(/mounts\[0\]: host path ".*\/top" holds "\.ssh", which looks like a secret/);
+    const second = await acquire([{ hostPath: path.join(allowed, 'second'), containerPath: 'second' }]);
+    expect(second.message).toMatch(/second: host path ".*\/second" holds "home\/\.ssh"/);
+    const malformed = await acquire([null, { containerPath: 'x' }]);
+    expect(malformed.reason).toBe('mount_refused');
+    expect(malformed.message).toMatch(/mounts\[0\]: a mount must be an object .*; x: a mount needs `hostPath`/);
+    const containers = await hostDocker().listContainers({ all: true, filters: { label: [`ngb.namespace=${namespace}`] } });
+    expect(containers).toEqual([]);
+    // Only the top two levels are checked: deeper entries are the folder's ordinary content.
+    const deep = await runtime.acquire({
+      sessionId: 'deep',
+      agentFolder: await folders.make('agent'),
+      agentName: 'A',
+      isMain: true,
+      mounts: [{ hostPath: path.join(allowed, 'third') }],
+    });
+    await deep.close();
     await runtime.close();
   });
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
-import { type Clock, type Logger, SandboxError, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
+import { type Clock, type Logger, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
 import type Docker from 'dockerode';
 import * as v from 'valibot';
@@ -9,7 +8,8 @@ import { buildSandboxContainerOptions, sandboxLabels } from './docker-container-
 import { startDockerSandbox } from './docker-sandbox-instance';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
-import { checkMounts, type MountAllowlist, type ResolvedMount } from './mount-policy';
+import type { MountAllowlist, ResolvedMount } from './mount-policy';
+import { resolveMounts } from './resolve-mounts';
 import { parseRuntimeOptions, poolOptionsSchema } from './runtime-options';
 import { createSandboxPool } from './sandbox-pool';
 
@@ -155,26 +155,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
     setUp,
     async prepare(spec) {
       const checked = await checkSpec(spec, parsed.defaultLimits);
-      await handOverAgentFolder(checked.agentFolder, containerUser);
-      const requests = spec.mounts ?? [];
-      if (requests.length === 0) return { ...checked, extraMounts: [] };
-      const resolved = new Map<string, string | undefined>();
-      const paths = [
-        ...requests.map((mount) => mount.hostPath),
-        ...(options.mountAllowlist?.allowedRoots ?? []).map((root) => root.path),
-      ];
-      await Promise.all(paths.map(async (path) => resolved.set(path, await realpath(path).catch(() => undefined))));
-      const decision = checkMounts({
-        requests,
+      const extraMounts = await resolveMounts({
+        requests: spec.mounts ?? [],
         allowlist: options.mountAllowlist,
         isMain: spec.isMain,
-        realpath: (path) => resolved.get(path),
+        sessionId: spec.sessionId,
       });
-      if (decision.refused.length > 0) {
-        const reasons = decision.refused.map((refused) => `${refused.request.containerPath}: ${refused.reason}`).join('; ');
-        throw new SandboxError('mount_refused', `[@ngb/runtime] mount refused for session "${spec.sessionId}": ${reasons}`);
-      }
-      return { ...checked, extraMounts: decision.mounts };
+      await handOverAgentFolder(checked.agentFolder, containerUser);
+      return { ...checked, extraMounts };
     },
     start: async (prepared, spec) =>
       startDockerSandbox({

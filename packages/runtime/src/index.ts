@@ -1,4 +1,3 @@
-export { sandboxEnvProblem } from './check-spec';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
 export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
@@ -14,3 +13,4 @@ export {
   type ResolvedMount,
   secretPathComponents,
 } from './mount-policy';
+export { sandboxEnvProblem } from './sandbox-env-policy';

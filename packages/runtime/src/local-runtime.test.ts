@@ -67,6 +67,7 @@ describe('createLocalRuntime', () => {
       expect(await reasonOf(runtime.acquire({ ...(await spec('relative')), agentFolder: 'agents/main' }))).toBe('invalid_input');
       expect(await reasonOf(runtime.acquire(await spec('limits', { limits: { pids: -1 } })))).toBe('invalid_input');
       expect(await reasonOf(runtime.acquire(await spec('')))).toBe('invalid_input');
+      await expect(runtime.acquire(await spec('egress', { network: 'egress' }))).rejects.toThrow(/egress proxy/);
       expect(await runtime.list()).toEqual([]);
     } finally {
       await runtime.close();
@@ -144,7 +145,7 @@ describe('sandbox environment', () => {
       for (const name of ['API_KEY', 'GITHUB_TOKEN', 'DB_PASSWORD', 'bad-name']) {
         await expect(
           runtime.acquire({ sessionId: `env-${name}`, agentFolder: folder, agentName: 'a', isMain: false, env: { [name]: 'x' } }),
-        ).rejects.toThrow(name === 'bad-name' ? /not a valid variable name/ : /looks like a secret/);
+        ).rejects.toThrow(name === 'bad-name' ? /not a valid variable name/ : /looks like the name of a secret/);
       }
     } finally {
       await runtime.close();

@@ -17,18 +17,47 @@ const realpaths: Record<string, string> = {
   '/mnt/disk/shared': '/mnt/disk/shared',
   '/mnt/disk/shared/docs': '/mnt/disk/shared/docs',
   '/opt/tools': '/opt/tools',
+  '/home/me/projects/with-ssh': '/home/me/projects/with-ssh',
+  '/home/me/projects/nested-ssh': '/home/me/projects/nested-ssh',
+  '/home/me/projects/with-env': '/home/me/projects/with-env',
+  '/home/me/projects/with-key': '/home/me/projects/with-key',
+  '/home/me/projects/with-creds': '/home/me/projects/with-creds',
+  '/home/me/projects/with-envrc': '/home/me/projects/with-envrc',
+  '/home/me/projects/with-blocked': '/home/me/projects/with-blocked',
+  '/home/me/projects/unreadable': '/home/me/projects/unreadable',
+  '/home/me/projects/My Docs': '/home/me/projects/My Docs',
+  '/home/me/projects/app/README.md': '/home/me/projects/app/README.md',
 };
 const realpath = (hostPath: string) => realpaths[hostPath];
+
+// What the top two levels of each folder hold (absent: an empty folder).
+const listings: Record<string, readonly string[] | undefined> = {
+  '/home/me/projects/app': ['README.md', 'src', 'src/index.ts', '.dockerignore', 'docker-compose.yml', '.environment.ts'],
+  '/home/me/projects/with-ssh': ['.ssh', '.ssh/id_ed25519', 'notes.txt'],
+  '/home/me/projects/nested-ssh': ['home', 'home/.ssh', 'readme'],
+  '/home/me/projects/with-env': ['src', '.env.local'],
+  '/home/me/projects/with-key': ['deploy', 'deploy/id_rsa.pub'],
+  '/home/me/projects/with-creds': ['aws-credentials.txt'],
+  '/home/me/projects/with-envrc': ['.envrc'],
+  '/home/me/projects/with-blocked': ['vault'],
+  '/home/me/projects/unreadable': undefined,
+};
+const entries = (hostPath: string) => (hostPath in listings ? listings[hostPath] : []);
 
 const allowlist: MountAllowlist = {
   allowedRoots: [
     { path: '/home/me/projects', readWrite: true },
     { path: '/home/me/shared', readWrite: false },
   ],
-  blockedPatterns: ['notes'],
+  blockedPatterns: ['notes', 'vault'],
 };
 
-type Case = [name: string, request: SandboxMount, isMain: boolean, expected: { readonly: boolean; hostPath: string } | RegExp];
+type Case = [
+  name: string,
+  request: SandboxMount,
+  isMain: boolean,
+  expected: { readonly: boolean; hostPath: string; containerPath?: string } | RegExp,
+];
 
 const cases: Case[] = [
   [
@@ -103,21 +132,107 @@ const cases: Case[] = [
   ['a container path with :', { hostPath: '/home/me/projects/app', containerPath: 'app:rw' }, true, /":"/],
   ['an empty container path', { hostPath: '/home/me/projects/app', containerPath: '' }, true, /relative name/],
   ['a container path with odd characters', { hostPath: '/home/me/projects/app', containerPath: 'a b' }, true, /may only hold/],
+  [
+    'no container path: the folder name under /workspace/extra',
+    { hostPath: '/home/me/projects/app' },
+    false,
+    { readonly: true, hostPath: '/home/me/projects/app', containerPath: 'app' },
+  ],
+  [
+    'no container path, through a symlinked root: the requested folder name',
+    { hostPath: '/home/me/shared' },
+    false,
+    { readonly: true, hostPath: '/mnt/disk/shared', containerPath: 'shared' },
+  ],
+  [
+    'no container path and a folder name that cannot be one',
+    { hostPath: '/home/me/projects/My Docs' },
+    false,
+    /has no containerPath, and its folder name cannot be one: .*may only hold/,
+  ],
+  [
+    'a file, which has no entries',
+    { hostPath: '/home/me/projects/app/README.md', containerPath: 'readme' },
+    false,
+    { readonly: true, hostPath: '/home/me/projects/app/README.md' },
+  ],
+  [
+    'a folder holding .ssh at its top',
+    { hostPath: '/home/me/projects/with-ssh' },
+    true,
+    /holds "\.ssh", which looks like a secret \("\.ssh"\)/,
+  ],
+  ['a folder holding .ssh at its second level', { hostPath: '/home/me/projects/nested-ssh' }, true, /holds "home\/\.ssh"/],
+  ['a folder holding .env.local', { hostPath: '/home/me/projects/with-env' }, true, /holds "\.env\.local".*"\.env"/],
+  [
+    'a folder holding a public key beside its private one',
+    { hostPath: '/home/me/projects/with-key' },
+    true,
+    /"deploy\/id_rsa\.pub"/,
+  ],
+  ['a folder holding a credentials file', { hostPath: '/home/me/projects/with-creds' }, true, /"aws-credentials\.txt"/],
+  ['a folder holding a direnv file', { hostPath: '/home/me/projects/with-envrc' }, true, /"\.envrc"/],
+  ['a folder holding a pattern blocked by the allowlist file', { hostPath: '/home/me/projects/with-blocked' }, true, /"vault"/],
+  ['a folder that cannot be listed', { hostPath: '/home/me/projects/unreadable' }, true, /cannot be listed/],
 ];
 
 describe('checkMounts', () => {
   it.each(cases)('%s', (_name, request, isMain, expected) => {
-    const { mounts, refused } = checkMounts({ requests: [request], allowlist, isMain, realpath });
+    const { mounts, refused } = checkMounts({ requests: [request], allowlist, isMain, realpath, entries });
     if (expected instanceof RegExp) {
       expect(mounts).toEqual([]);
       expect(refused).toHaveLength(1);
       expect(refused[0]?.reason).toMatch(expected);
     } else {
       expect(refused).toEqual([]);
+      const containerPath = expected.containerPath ?? request.containerPath;
       expect(mounts).toEqual([
-        { hostPath: expected.hostPath, containerPath: `/workspace/extra/${request.containerPath}`, readonly: expected.readonly },
+        { hostPath: expected.hostPath, containerPath: `/workspace/extra/${containerPath}`, readonly: expected.readonly },
       ]);
     }
+  });
+
+  it('accepts a project folder whose entries only resemble secret names', () => {
+    const { mounts, refused } = checkMounts({
+      requests: [{ hostPath: '/home/me/projects/app' }],
+      allowlist,
+      isMain: false,
+      realpath,
+      entries,
+    });
+    expect(refused).toEqual([]);
+    expect(mounts).toHaveLength(1);
+  });
+
+  it.each([
+    ['null', null, /must be an object .*got null/],
+    ['a string', '/home/me/projects/app', /must be an object .*got string/],
+    ['a list', ['/home/me/projects/app'], /must be an object .*got a list/],
+    ['no hostPath', { containerPath: 'app' }, /needs `hostPath`, a non-empty string/],
+    ['an empty hostPath', { hostPath: '' }, /needs `hostPath`/],
+    ['a numeric hostPath', { hostPath: 42 }, /needs `hostPath`/],
+    ['a numeric containerPath', { hostPath: '/home/me/projects/app', containerPath: 7 }, /`containerPath` must be a string/],
+    ['a string readonly', { hostPath: '/home/me/projects/app', readonly: 'no' }, /`readonly` must be true or false/],
+    ['an unknown key', { hostPath: '/home/me/projects/app', readOnly: false }, /unknown keys "readOnly"/],
+  ])('refuses a malformed row (%s) with the reason, without throwing', (_name, request, reason) => {
+    const { mounts, refused } = checkMounts({ requests: [request], allowlist, isMain: true, realpath, entries });
+    expect(mounts).toEqual([]);
+    expect(refused).toEqual([{ request, index: 0, reason: expect.stringMatching(reason) }]);
+  });
+
+  it('checks entries only of folders that passed every other check', () => {
+    const listed: string[] = [];
+    checkMounts({
+      requests: [{ hostPath: '/opt/tools' }, { hostPath: '/home/me/projects/link-out' }, { hostPath: '/home/me/projects/app' }],
+      allowlist,
+      isMain: false,
+      realpath,
+      entries: (hostPath) => {
+        listed.push(hostPath);
+        return entries(hostPath);
+      },
+    });
+    expect(listed).toEqual(['/home/me/projects/app']);
   });
 
   it('refuses every extra mount when there is no allowlist', () => {
@@ -126,6 +241,7 @@ describe('checkMounts', () => {
       allowlist: undefined,
       isMain: true,
       realpath,
+      entries,
     });
     expect(mounts).toEqual([]);
     expect(refused[0]?.reason).toMatch(/no mount allowlist/);
@@ -133,7 +249,7 @@ describe('checkMounts', () => {
 
   it('refuses the second of two mounts at the same container path', () => {
     const request = { hostPath: '/home/me/projects/app', containerPath: 'same' };
-    const { mounts, refused } = checkMounts({ requests: [request, request], allowlist, isMain: false, realpath });
+    const { mounts, refused } = checkMounts({ requests: [request, request], allowlist, isMain: false, realpath, entries });
     expect(mounts).toHaveLength(1);
     expect(refused[0]?.reason).toMatch(/used twice/);
   });

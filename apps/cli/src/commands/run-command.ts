@@ -9,7 +9,7 @@ export const runArgs = {
     type: 'string',
     alias: 'e',
     multiple: true,
-    description: 'KEY=VALUE setting for the tools in the sandbox (repeatable; secret-looking names are refused)',
+    description: 'KEY=VALUE setting for the tools in the sandbox (repeatable; secret-looking names and values are refused)',
     valueHint: 'KEY=VALUE',
   },
   model: { type: 'string', description: 'Model id for this run', valueHint: 'id' },

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import * as v from 'valibot';
 
 /** Agent folder names: what the sandbox mount accepts. `global` is reserved (checked separately). */
@@ -23,11 +25,34 @@ const modelSchema = v.object({
   baseURL: v.optional(v.pipe(v.string(), v.url('must be a URL such as http://localhost:11434/v1'))),
 });
 
+// Outbound network waits for the egress proxy (a bridge network reaches the host and its private ranges).
+const networkSchema = v.pipe(
+  v.picklist(['none', 'egress'], 'must be "none"'),
+  v.check(
+    (network) => network !== 'egress',
+    'is "egress", which is not available yet: sandboxes get outbound network only through the egress proxy, ' +
+      'which is not built yet; use "none"',
+  ),
+);
+
+// Checked again by the runtime's mount policy (allowlist file, secret-looking entries, container names).
+const agentMountSchema = v.object({
+  hostPath: v.pipe(
+    text,
+    v.check((hostPath) => isAbsolute(hostPath) || hostPath === '~' || hostPath.startsWith('~/'), 'must be an absolute host path'),
+    v.transform((hostPath) => (hostPath === '~' || hostPath.startsWith('~/') ? join(homedir(), hostPath.slice(1)) : hostPath)),
+  ),
+  containerPath: v.optional(text),
+  readonly: v.optional(v.boolean('must be true or false')),
+});
+
 const agentSchema = v.object({
   name: v.optional(text),
   assistantName: v.optional(text),
   model: v.optional(agentModelSchema),
-  network: v.optional(v.picklist(['none', 'egress'], 'must be "none" or "egress"')),
+  network: v.optional(networkSchema),
+  /** Extra host folders, mounted under `/workspace/extra/` when the mount allowlist allows them. */
+  mounts: v.optional(v.array(agentMountSchema, 'must be a list of { "hostPath": ..., "containerPath"?: ..., "readonly"?: ... }')),
   timezone: v.optional(text),
   memoryMb: v.optional(positiveInteger),
   cpus: v.optional(positiveNumber),

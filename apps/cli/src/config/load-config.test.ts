@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@ngb/plugin-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,44 @@ describe('parseConfig', () => {
     expect(refusal('{"channels":{"irc":{}}}').message).toContain('key "channels.irc"');
     expect(refusal('{"agents":{"bad name":{}}}').message).toContain('is not a valid agent folder name');
     expect(refusal('{"dataDir":5}').message).toMatch(/key "dataDir" is invalid: type: Expected string but received 5/);
+  });
+
+  it('refuses the egress network, naming the key and the egress proxy', () => {
+    const error = refusal('{"agents":{"main":{"network":"egress"}}}');
+    expect(error).toMatchObject({ key: 'agents.main.network' });
+    expect(error.message).toContain('key "agents.main.network" is "egress", which is not available yet');
+    expect(error.message).toContain('egress proxy');
+    expect(parseConfig('{"agents":{"main":{"network":"none"}}}', 'ngb.config.json').config.agents.main?.network).toBe('none');
+  });
+
+  it('reads extra mounts of an agent, with ~ expanded, and refuses malformed ones naming the key', () => {
+    const { config, warnings } = parseConfig(
+      JSON.stringify({
+        agents: {
+          main: {
+            mounts: [{ hostPath: '/srv/docs' }, { hostPath: '~/notes', containerPath: 'notes', readonly: true, readOnly: false }],
+          },
+        },
+      }),
+      join(scratch, 'ngb.config.json'),
+    );
+    expect(config.agents.main?.mounts).toEqual([
+      { hostPath: '/srv/docs' },
+      { hostPath: join(homedir(), 'notes'), containerPath: 'notes', readonly: true },
+    ]);
+    expect(warnings).toEqual([expect.stringContaining('unknown key "agents.main.mounts.1.readOnly" is ignored')]);
+    expect(refusal('{"agents":{"main":{"mounts":[{"containerPath":"x"}]}}}')).toMatchObject({
+      key: 'agents.main.mounts.0.hostPath',
+    });
+    expect(refusal('{"agents":{"main":{"mounts":[{"hostPath":"docs"}]}}}').message).toContain(
+      'key "agents.main.mounts.0.hostPath" must be an absolute host path',
+    );
+    expect(refusal('{"agents":{"main":{"mounts":[{"hostPath":"/srv","readonly":"yes"}]}}}').message).toContain(
+      'key "agents.main.mounts.0.readonly" must be true or false',
+    );
+    expect(refusal('{"agents":{"main":{"mounts":{"hostPath":"/srv"}}}}').message).toContain(
+      'key "agents.main.mounts" must be a list',
+    );
   });
 
   it('refuses what is not JSON, or not an object', () => {

@@ -3,6 +3,7 @@ interface SchemaNode {
   entries?: Record<string, SchemaNode>;
   wrapped?: SchemaNode;
   value?: SchemaNode;
+  item?: SchemaNode;
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -10,13 +11,17 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * The dotted paths of keys in `value` that a valibot object schema does not declare. Loose
- * objects accept anything; records are followed into their values.
+ * objects accept anything; records and arrays are followed into their values.
  */
 export function findUnknownKeys(schema: unknown, value: unknown, path = ''): string[] {
   let node = schema as SchemaNode;
   while ((node.type === 'optional' || node.type === 'nullable' || node.type === 'nullish') && node.wrapped) node = node.wrapped;
-  if (!isPlainObject(value)) return [];
   const join = (key: string) => (path === '' ? key : `${path}.${key}`);
+  if (node.type === 'array' && node.item && Array.isArray(value)) {
+    const itemSchema = node.item;
+    return value.flatMap((item, index) => findUnknownKeys(itemSchema, item, join(String(index))));
+  }
+  if (!isPlainObject(value)) return [];
   if (node.type === 'object' && node.entries) {
     return Object.entries(value).flatMap(([key, item]) => {
       const entry = node.entries?.[key];

@@ -26,18 +26,27 @@ async function readPrompt(prompt: string | undefined): Promise<string> {
   return text;
 }
 
-/** `-e KEY=VALUE` flags as settings for the sandbox; secret-looking names are refused before anything runs. */
+/**
+ * `-e KEY=VALUE` flags as settings for the sandbox; secret-looking names and values are refused
+ * before anything runs, and the refusal never repeats the value.
+ */
 async function parseEnvFlags(values: readonly string[]): Promise<Record<string, string>> {
   if (values.length === 0) return {};
   const { sandboxEnvProblem } = await import('@ngb/runtime');
+  const advice = "(pass secrets to the gateway's config, never to tools)";
   const env: Record<string, string> = {};
-  for (const value of values) {
-    const separator = value.indexOf('=');
-    if (separator <= 0) fail(`ngb run: -e expects KEY=VALUE, got "${value}"`);
-    const name = value.slice(0, separator);
-    const problem = sandboxEnvProblem(name);
-    if (problem) fail(`ngb run: -e ${problem} (pass secrets to the gateway's config, never to tools)`);
-    env[name] = value.slice(separator + 1);
+  for (const argument of values) {
+    const separator = argument.indexOf('=');
+    if (separator <= 0) {
+      if (sandboxEnvProblem('ARGUMENT', argument) !== undefined)
+        fail(`ngb run: -e expects KEY=VALUE, got a secret-looking value ${advice}`);
+      fail(`ngb run: -e expects KEY=VALUE, got "${argument}"`);
+    }
+    const name = argument.slice(0, separator);
+    const value = argument.slice(separator + 1);
+    const problem = sandboxEnvProblem(name, value);
+    if (problem) fail(`ngb run: -e ${problem} ${advice}`);
+    env[name] = value;
   }
   return env;
 }

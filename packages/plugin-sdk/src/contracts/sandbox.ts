@@ -17,8 +17,11 @@ export interface SandboxToolDefinition {
 export interface SandboxMount {
   /** Absolute path on the host; symlinks are resolved before the policy checks it. */
   hostPath: string;
-  /** Relative name under `/workspace/extra/` inside the sandbox: no `..`, no `:`, no leading `/`. */
-  containerPath: string;
+  /**
+   * Relative name under `/workspace/extra/` inside the sandbox: letters, digits, `.`, `_`, `-`
+   * and `/`; no `..`, no `:`, no leading `/`. @default the host folder's name
+   */
+  containerPath?: string;
   /** Mount read-only. Non-main agents always get read-only mounts. @default true */
   readonly?: boolean;
 }
@@ -47,16 +50,26 @@ export interface SandboxSpec {
   agentName: string;
   /** True for the main agent: its extra mounts may be read-write when the allowlist allows it. */
   isMain: boolean;
-  /** Extra mounts the agent asks for; each one must pass the mount policy. @default [] */
+  /**
+   * Extra mounts the agent asks for; each one must pass the mount policy (an allowlist file, no
+   * secret-looking path component, no secret-looking entry in the folder's top two levels), or
+   * the acquire fails with `mount_refused` naming the reason. @default []
+   */
   mounts?: readonly SandboxMount[];
   /** Resource limits; missing fields take the runtime's defaults. */
   limits?: Partial<SandboxLimits>;
-  /** `none` (no network at all) or `egress` (outbound network allowed). @default 'none' */
+  /**
+   * `none`: no network at all. `egress` is reserved for outbound traffic through the host's egress
+   * proxy, which is not built yet: the built-in drivers refuse it with `NotSupportedError`.
+   * @default 'none'
+   */
   network?: 'none' | 'egress';
   /**
-   * Extra environment variables for the tools (settings such as `DEBUG=1`, never secrets: a name
-   * that looks like a secret — containing TOKEN, SECRET, PASSWORD, KEY, CREDENTIAL or AUTH — is
-   * refused with `invalid_input`). @default {}
+   * Extra environment variables for the tools (settings such as `DEBUG=1`, never secrets). Refused
+   * with `invalid_input`: a name with a secret-looking segment (TOKEN, SECRET, PASSWORD, PASSWD,
+   * PASS, KEY, CREDENTIAL, AUTH, PEM, COOKIE, DATABASE_URL, ...; whole segments, so `MONKEY` and
+   * `AUTHOR` pass), and a value that looks like a credential (API key prefixes such as `sk-`,
+   * `ghp_`, `xoxb-`, AWS key ids, JWTs, URLs with a password, long random strings). @default {}
    */
   env?: Readonly<Record<string, string>>;
 }
@@ -188,8 +201,9 @@ export interface SandboxRuntime {
    * runtime is at its limit of sandboxes. Each acquire should be paired with
    * {@link Sandbox.release} (or {@link Sandbox.close}).
    * @throws SandboxError `engine_unavailable` (the message says how to start the engine),
-   *   `image_missing` (the message says how to build it), `mount_refused`, `invalid_input`
-   *   (bad spec), `aborted`, `closed` (the runtime was closed)
+   *   `image_missing` (the message says how to build it), `mount_refused` (with each mount's
+   *   reason), `invalid_input` (bad spec), `aborted`, `closed` (the runtime was closed)
+   * @throws NotSupportedError for `network: 'egress'` until the egress proxy exists
    */
   acquire(spec: SandboxSpec, options?: SandboxAcquireOptions): Promise<Sandbox>;
   /** The sandboxes alive or starting now. */

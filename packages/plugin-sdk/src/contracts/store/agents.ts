@@ -14,15 +14,15 @@ export interface AgentModelSettings {
 export interface AgentMount {
   /** Absolute path on the host. */
   hostPath: string;
-  /** Name under `/workspace/extra/` inside the sandbox. */
-  containerPath: string;
+  /** Name under `/workspace/extra/` inside the sandbox. @default the host folder's name */
+  containerPath?: string;
   /** Mount read-only. @default true for non-main agents (the runtime enforces it). */
   readonly?: boolean;
 }
 
 /** The sandbox an agent's sessions run in. */
 export interface AgentSandboxSettings {
-  /** `none` (the default) or `egress` (outbound network allowed). */
+  /** `none` (the default). `egress` is refused by the runtimes until the egress proxy exists. */
   network: 'none' | 'egress';
   /** Memory limit in MiB. */
   memoryMb?: number;

@@ -35,7 +35,7 @@ export function describeAgentCases(context: ContextAccessor): void {
         memoryMb: 512,
         cpus: 1.5,
         pids: 128,
-        mounts: [{ hostPath: '/srv/data', containerPath: 'data', readonly: true }],
+        mounts: [{ hostPath: '/srv/data', containerPath: 'data', readonly: true }, { hostPath: '/srv/docs' }],
       };
       const agent = await store.agents.create({
         folder: 'research',

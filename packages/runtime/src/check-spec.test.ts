@@ -1,0 +1,64 @@
+import { NotSupportedError, SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
+import { checkSpec } from './check-spec';
+
+const defaults = { memoryMb: 1024, cpus: 1, pids: 256 };
+let folders: AgentFolders;
+beforeAll(async () => {
+  folders = await createAgentFolders('check-spec');
+});
+afterAll(() => folders?.remove());
+
+async function spec(extra: Partial<SandboxSpec> = {}): Promise<SandboxSpec> {
+  return { sessionId: 's', agentFolder: await folders.make('agent'), agentName: 'A', isMain: false, ...extra };
+}
+
+async function refusal(extra: Partial<SandboxSpec>): Promise<Error> {
+  const error = await checkSpec(await spec(extra), defaults).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof Error)) throw new Error('the spec was accepted');
+  return error;
+}
+
+describe('checkSpec', () => {
+  it('accepts a plain spec with no network', async () => {
+    expect(await checkSpec(await spec({ env: { DEBUG: '1' } }), defaults)).toMatchObject({
+      network: 'none',
+      env: { DEBUG: '1' },
+    });
+  });
+
+  it('refuses the egress network until the egress proxy exists', async () => {
+    const error = await refusal({ network: 'egress' });
+    expect(NotSupportedError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/^\[@ngb\/runtime\] `network: "egress"` is not available yet/);
+    expect(error.message).toMatch(/egress proxy/);
+  });
+
+  it('refuses an unknown network', async () => {
+    const error = await refusal({ network: 'host' as SandboxSpec['network'] });
+    expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');
+  });
+
+  it('refuses mounts that are not a list as mount_refused', async () => {
+    const error = await refusal({ mounts: { hostPath: '/srv' } as unknown as SandboxSpec['mounts'] });
+    expect(SandboxError.isInstance(error) && error.reason).toBe('mount_refused');
+    expect(error.message).toMatch(/`mounts` must be a list/);
+  });
+
+  it('refuses a secret-looking setting value without repeating it', async () => {
+    const value = ['xoxb-', '1234567890-', 'abcdefghijklmnop'].join('');
+    const error = await refusal({ env: { CHANNEL: value } });
+    expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');
+    expect(error.message).toMatch(/the value of "CHANNEL" looks like a Slack token/);
+    expect(error.message).not.toContain(value);
+  });
+
+  it('refuses secret-looking names, and non-string values', async () => {
+    expect((await refusal({ env: { DB_PASS: 'x' } })).message).toMatch(/"DB_PASS" looks like the name of a secret/);
+    expect((await refusal({ env: { COUNT: 3 as unknown as string } })).message).toMatch(/`env.COUNT` must be a string/);
+  });
+});
