@@ -114,7 +114,9 @@ describe('ngb init', { timeout: 60_000 }, () => {
       symlinkSync('/nowhere/ngb.config.json', join(other, 'ngb.config.json'));
       const configResult = await runCli(['init'], { cwd: other });
       expect(configResult.code).toBe(1);
-      expect(configResult.stderr).toContain('ngb.config.json is a symbolic link to /nowhere/ngb.config.json, which does not exist');
+      expect(configResult.stderr).toContain(
+        'ngb.config.json is a symbolic link to /nowhere/ngb.config.json, which does not exist',
+      );
     } finally {
       rmSync(other, { recursive: true, force: true });
     }

@@ -8,7 +8,9 @@ export function isEphemeralChannel(context: Pick<GatewayContext, 'settings'>, ch
 
 /** A chat that can be written to later: active, on a platform channel that outlives a process. */
 function lasting(context: GatewayContext, chat: Chat | undefined): chat is Chat {
-  return chat !== undefined && chat.status === 'active' && chat.channel !== agentChannel && !isEphemeralChannel(context, chat.channel);
+  return (
+    chat !== undefined && chat.status === 'active' && chat.channel !== agentChannel && !isEphemeralChannel(context, chat.channel)
+  );
 }
 
 /** The chat an agent can always be reached in: a direct chat wired to it, else any chat wired to it. */

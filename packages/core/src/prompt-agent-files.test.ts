@@ -96,9 +96,6 @@ describe('files the host reads from agent folders', () => {
     await h.say('hello', { chatId: 'c2' });
     expect(h.texts()).toEqual(['echo: hello']);
     expect(systemPrompts(h)[0]).not.toContain(marker);
-    expect(skipWarnings(h).map((line) => line.fields?.detail)).toEqual([
-      'evil is a symbolic link',
-      'global is a symbolic link',
-    ]);
+    expect(skipWarnings(h).map((line) => line.fields?.detail)).toEqual(['evil is a symbolic link', 'global is a symbolic link']);
   });
 });

@@ -67,7 +67,13 @@ describe.each([
   it('refuses a folder where a file is expected, and paths that leave the agents folder', async () => {
     mkdirSync(join(agents, 'main', 'AGENTS.md'));
     expect(await read('main/AGENTS.md')).toMatchObject({ status: 'refused', reason: 'not-regular' });
-    for (const path of ['../outside/AGENTS.md', 'main/../../outside/AGENTS.md', '/etc/passwd', 'main//AGENTS.md', './main/AGENTS.md'])
+    for (const path of [
+      '../outside/AGENTS.md',
+      'main/../../outside/AGENTS.md',
+      '/etc/passwd',
+      'main//AGENTS.md',
+      './main/AGENTS.md',
+    ])
       expect(await read(path), path).toMatchObject({ status: 'refused', reason: 'bad-path' });
   });
 

@@ -78,7 +78,8 @@ async function openParents(
     if (!byDescriptor) {
       const stats = await lstat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
       if (stats instanceof Error) return describeOpenError(stats, shown, 'folder');
-      if (!stats.isDirectory()) return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${shown} is ${kindOf(stats)}`);
+      if (!stats.isDirectory())
+        return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${shown} is ${kindOf(stats)}`);
       folder = path;
       continue;
     }
@@ -129,7 +130,8 @@ export async function readAgentFile(
       // A cheap first look, so a FIFO or device is not even opened; fstat below decides.
       const stats = await lstat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
       if (stats instanceof Error) return describeOpenError(stats, relativePath, 'file');
-      if (!stats.isFile()) return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${relativePath} is ${kindOf(stats)}`);
+      if (!stats.isFile())
+        return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${relativePath} is ${kindOf(stats)}`);
     }
     let handle: FileHandle;
     try {
@@ -147,7 +149,10 @@ export async function readAgentFile(
     const { text, truncated } = await readCapped(handle, options.maxBytes);
     return { status: 'read', text, truncated };
   } catch (error) {
-    return refused('unreadable', `${relativePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return refused(
+      'unreadable',
+      `${relativePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   } finally {
     for (const handle of handles.reverse()) await handle.close().catch(() => undefined);
   }

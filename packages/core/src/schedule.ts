@@ -14,8 +14,7 @@ export function parseInterval(value: string): number | undefined {
   return milliseconds >= 60_000 ? milliseconds : undefined;
 }
 
-const isoTimePattern =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const isoTimePattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
  * The instant of a one-off task time in ISO 8601. A time with `Z` or an offset is that instant; a

@@ -47,7 +47,8 @@ export function createScheduler(context: GatewayContext): Scheduler {
     for (const task of await context.store.tasks.due(now)) {
       const sessionId = await taskSession(context, task, now);
       if (sessionId === undefined) {
-        const error = 'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
+        const error =
+          'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
         context.logger.warn(`scheduled task ${error}`, { taskId: task.id, agentId: task.agentId });
         await context.store.taskRuns.add({ taskId: task.id, startedAt: now, endedAt: now, status: 'failed', error });
       } else {

@@ -64,7 +64,9 @@ describe('a task scheduled in a terminal conversation', () => {
     expect(task?.chatId).toBe(home.id);
     await clock.advance(3_600_000);
     await h.gateway.idle();
-    expect(h.channel.sent.map((sent) => [sent.address.chatId, sent.message.text])).toEqual([['home', 'echo: remind me to stretch']]);
+    expect(h.channel.sent.map((sent) => [sent.address.chatId, sent.message.text])).toEqual([
+      ['home', 'echo: remind me to stretch'],
+    ]);
     expect(terminal.sent.map((sent) => sent.message.text)).toEqual(['Will do.']);
     expect(await h.store.outbox.pendingChats()).toEqual([]);
   });
@@ -139,7 +141,9 @@ describe('a task scheduled in a terminal conversation', () => {
         expect(runs).toMatchObject([{ status: 'succeeded' }]);
       } else {
         expect(harness.llm.requests()).toEqual([]);
-        expect(runs).toMatchObject([{ status: 'failed', error: expect.stringContaining('scheduled in a terminal conversation') }]);
+        expect(runs).toMatchObject([
+          { status: 'failed', error: expect.stringContaining('scheduled in a terminal conversation') },
+        ]);
         expect(harness.logger.lines.filter((line) => line.message.startsWith('scheduled task not run'))).toHaveLength(1);
       }
     } finally {

@@ -32,7 +32,9 @@ export function existingEntry(path: string, kind: 'folder' | 'file', options: { 
         `${shown} is a symbolic link (to ${target}${resolved ? '' : ', which does not exist'}); the gateway reads nothing through links in the agents folder: remove it (rm ${shown}), ${again}`,
       );
     if (!resolved)
-      fail(`${shown} is a symbolic link to ${target}, which does not exist: create ${target} or remove the link (rm ${shown}), ${again}`);
+      fail(
+        `${shown} is a symbolic link to ${target}, which does not exist: create ${target} or remove the link (rm ${shown}), ${again}`,
+      );
     entry = resolved;
   }
   if (kind === 'folder' ? !entry.isDirectory() : !entry.isFile())

@@ -75,7 +75,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const runtime = options.runtime ?? createLocalRuntime({ maxSandboxes: 4 });
   const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: options.maxMessageLength ?? 4096 } });
   const logger = createRecordingLogger();
-  const { script: _script, maxMessageLength: _limit, runtime: _runtime, storePath: _path, channels: more = [], ...rest } = options;
+  const {
+    script: _script,
+    maxMessageLength: _limit,
+    runtime: _runtime,
+    storePath: _path,
+    channels: more = [],
+    ...rest
+  } = options;
   const gateway = createGateway({
     store,
     runtime,
