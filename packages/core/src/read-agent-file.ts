@@ -126,13 +126,11 @@ export async function readAgentFile(
     if ('status' in parents) return parents;
     const name = parts[parts.length - 1] as string;
     const path = join(parents.folder, name);
-    if (!byDescriptor) {
-      // A cheap first look, so a FIFO or device is not even opened; fstat below decides.
-      const stats = await lstat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
-      if (stats instanceof Error) return describeOpenError(stats, relativePath, 'file');
-      if (!stats.isFile())
-        return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${relativePath} is ${kindOf(stats)}`);
-    }
+    // A first look, so that a FIFO or device is not even opened; fstat of the opened file decides.
+    const first = await lstat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
+    if (first instanceof Error) return describeOpenError(first, relativePath, 'file');
+    if (!first.isFile())
+      return refused(first.isSymbolicLink() ? 'symlink' : 'not-regular', `${relativePath} is ${kindOf(first)}`);
     let handle: FileHandle;
     try {
       handle = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);

@@ -8,7 +8,7 @@ const name = 'agent files';
 
 function entriesOf(agentsDir: string): Dirent[] {
   try {
-    return readdirSync(agentsDir, { withFileTypes: true });
+    return readdirSync(agentsDir, { withFileTypes: true }).sort((left, right) => left.name.localeCompare(right.name));
   } catch {
     return [];
   }
@@ -25,8 +25,8 @@ export async function agentFileChecks(agentsDir: string, maxBytes: number | unde
   const results: CheckResult[] = [];
   const checked: string[] = [];
   for (const entry of entriesOf(agentsDir)) {
-    const isFolder = entry.name === 'global' || agentFolderProblem(entry.name) === undefined;
-    if (!isFolder) continue;
+    const isAgentOrGlobal = entry.name === 'global' || agentFolderProblem(entry.name) === undefined;
+    if (!isAgentOrGlobal) continue;
     const path = displayPath(join(agentsDir, entry.name));
     if (entry.isSymbolicLink()) {
       results.push({
