@@ -63,4 +63,34 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
       (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, config);
     }
   });
+
+  it('names a link, a FIFO or an oversized file in the agent folders, which the gateway skips or cuts', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const own = await createProject('doctor-files');
+    try {
+      const agents = `${own.dir}/agents`;
+      const clean = await runCli(['doctor'], { cwd: own.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+      expect(clean.stdout).toMatch(/^✔ agent files\s+AGENTS\.md of global, main: regular files within 65536 bytes$/m);
+      rmSync(`${agents}/main/AGENTS.md`);
+      symlinkSync('/proc/self/environ', `${agents}/main/AGENTS.md`);
+      mkdirSync(`${agents}/piped`);
+      execFileSync('mkfifo', [`${agents}/piped/AGENTS.md`]);
+      mkdirSync(`${agents}/big`);
+      writeFileSync(`${agents}/big/AGENTS.md`, 'x'.repeat(70_000));
+      mkdirSync(`${own.dir}/elsewhere`);
+      symlinkSync(`${own.dir}/elsewhere`, `${agents}/linked`);
+      const result = await runCli(['doctor'], { cwd: own.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+      const lines = result.stdout.split('\n').filter((line) => line.startsWith('⚠ agent files'));
+      expect(lines.map((line) => line.replace(/\s+/g, ' ')).sort()).toEqual([
+        '⚠ agent files agents/big/AGENTS.md is larger than 65536 bytes; the agent sees only the first 65536',
+        '⚠ agent files agents/linked is a symbolic link; the gateway reads nothing through links in the agents folder',
+        '⚠ agent files agents/main/AGENTS.md is skipped: it is a symbolic link; the gateway reads only regular files there and follows no links',
+        '⚠ agent files agents/piped/AGENTS.md is skipped: it is a named pipe (FIFO); the gateway reads only regular files there and follows no links',
+      ]);
+      expect(result.stdout).toContain('fix: rm agents/main/AGENTS.md, then write the instructions in a regular file');
+    } finally {
+      own.remove();
+    }
+  });
 });

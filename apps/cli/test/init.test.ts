@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +78,60 @@ describe('ngb init', { timeout: 60_000 }, () => {
     expect(result.stderr).toContain('unknown key "colour" is ignored');
     expect(result.stderr).toContain('unknown key "runtime.flavour" is ignored');
     expect(result.stdout).toContain('main');
+  });
+
+  it.each([
+    ['agents/main/AGENTS.md', 'agents/main/AGENTS.md is a symbolic link (to /nowhere/AGENTS.md, which does not exist)'],
+    ['agents/main', 'agents/main is a symbolic link (to /nowhere/AGENTS.md, which does not exist)'],
+    ['agents/global', 'agents/global is a symbolic link (to /nowhere/AGENTS.md, which does not exist)'],
+  ])('over a dangling link at %s says what is wrong and how to fix it, exit 1', async (where, what) => {
+    const other = mkdtempSync(join(tmpdir(), 'ngb-cli-init-link-'));
+    try {
+      mkdirSync(join(other, where, '..'), { recursive: true });
+      symlinkSync('/nowhere/AGENTS.md', join(other, where));
+      const result = await runCli(['init'], { cwd: other });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `✖ ${what}; the gateway reads nothing through links in the agents folder: remove it (rm ${where}), then run \`ngb init\` again`,
+      );
+      expect(result.stderr).not.toContain('EEXIST');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('over a dangling link as the agents folder or the config file names the missing target', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'ngb-cli-init-link-'));
+    try {
+      symlinkSync(join(other, 'gone'), join(other, 'agents'));
+      const agentsResult = await runCli(['init'], { cwd: other });
+      expect(agentsResult.code).toBe(1);
+      expect(agentsResult.stderr.trim()).toBe(
+        `✖ agents is a symbolic link to ${join(other, 'gone')}, which does not exist: create ${join(other, 'gone')} or remove the link (rm agents), then run \`ngb init\` again`,
+      );
+      rmSync(join(other, 'agents'));
+      rmSync(join(other, 'ngb.config.json'));
+      symlinkSync('/nowhere/ngb.config.json', join(other, 'ngb.config.json'));
+      const configResult = await runCli(['init'], { cwd: other });
+      expect(configResult.code).toBe(1);
+      expect(configResult.stderr).toContain(
+        'ngb.config.json is a symbolic link to /nowhere/ngb.config.json, which does not exist',
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a data folder that is a link to an existing folder', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'ngb-cli-init-link-'));
+    try {
+      mkdirSync(join(other, 'real-data'));
+      symlinkSync(join(other, 'real-data'), join(other, '.ngb'));
+      const result = await runCli(['init'], { cwd: other });
+      expect(result.code, result.stderr).toBe(0);
+      expect(existsSync(join(other, 'real-data', 'ngb.db'))).toBe(true);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 
@@ -21,14 +22,31 @@ const sentTo = (chatId: string) =>
 const codeIn = (text: string | undefined) => /\/approve ([A-Z0-9]+)/.exec(text ?? '')?.[1] ?? '';
 
 describe('unknown chats', () => {
-  it('stores a message of an unknown chat and starts nothing unless the bot is addressed', async () => {
+  it('keeps nothing of a plain message in an unknown group: no chat, no message, no request', async () => {
     await withOwner();
     await harness.say('just chatting', { chatId: 'g1', isGroup: true, sender: 'bob' });
-    expect(
-      await harness.store.messages.listForChat((await harness.store.chats.getByPlatformId('fake', 'g1'))?.id ?? ''),
-    ).toHaveLength(1);
+    await harness.say('still chatting, @Andy is not at the start', { chatId: 'g1', isGroup: true, sender: 'bob' });
+    expect(await harness.store.chats.getByPlatformId('fake', 'g1')).toBeUndefined();
+    expect(await harness.store.messages.search('chatting')).toEqual([]);
+    expect(await harness.store.approvals.list()).toEqual([]);
     expect(harness.texts()).toEqual([]);
     expect(harness.llm.requests()).toEqual([]);
+  });
+
+  it.each([
+    ['a mention', { isGroup: true, mentionsBot: true }, 'hello bot'],
+    ['the @name trigger', { isGroup: true, mentionsBot: false }, '@Andy hello'],
+    ['a direct message', { isGroup: false, mentionsBot: false }, 'hello'],
+  ])('%s in an unknown chat creates the pending chat, its message and one request', async (_what, extra, text) => {
+    await withOwner();
+    await harness.say(text, { chatId: 'new', sender: 'bob', ...extra });
+    await harness.say('and a plain one', { chatId: 'new', sender: 'bob', isGroup: extra.isGroup });
+    const chat = await harness.store.chats.getByPlatformId('fake', 'new');
+    expect(chat?.status).toBe('pending');
+    const stored = (await harness.store.messages.listForChat(chat?.id ?? '')).map((message) => message.text);
+    expect(stored).toEqual(extra.isGroup ? [text] : [text, 'and a plain one']);
+    expect(await harness.store.approvals.list()).toHaveLength(1);
+    expect(sentTo('owner-dm')).toHaveLength(1);
   });
 
   it('asks the owner once, then replays the first message when approved', async () => {
@@ -52,6 +70,58 @@ describe('unknown chats', () => {
     expect(sentTo('owner-dm')).toHaveLength(2);
     expect(sentTo('g2')).toEqual([]);
     expect((await harness.store.chats.getByPlatformId('fake', 'g2'))?.status).toBe('denied');
+  });
+
+  it('codes expire: an expired code is refused as expired, and the next message asks again with a new code', async () => {
+    await harness.close();
+    const clock = createManualClock(Date.UTC(2026, 0, 1));
+    harness = await createHarness({ clock, approvalTtlMs: 60_000 });
+    await withOwner();
+    await harness.say('@Andy hi', { chatId: 'g4', isGroup: true, sender: 'eve' });
+    const first = codeIn(sentTo('owner-dm')[0]);
+    expect(sentTo('owner-dm')[0]).toContain(`Reply /approve ${first} or /deny ${first} within 1 minute.`);
+    await clock.advance(59_999);
+    await harness.say('@Andy still there?', { chatId: 'g4', isGroup: true, sender: 'eve' });
+    expect(sentTo('owner-dm')).toHaveLength(1);
+    await clock.advance(1);
+    await harness.say(`/approve ${first}`, { chatId: 'owner-dm', sender: 'owner' });
+    expect(sentTo('owner-dm')[1]).toBe(
+      `The code "${first}" expired; a new message from that chat or person asks again with a new code.`,
+    );
+    expect((await harness.store.chats.getByPlatformId('fake', 'g4'))?.status).toBe('pending');
+    await harness.say('@Andy hello again', { chatId: 'g4', isGroup: true, sender: 'eve' });
+    const second = codeIn(sentTo('owner-dm')[2]);
+    expect(second).not.toBe('');
+    expect(second).not.toBe(first);
+    await harness.say(`/approve ${second}`, { chatId: 'owner-dm', sender: 'owner' });
+    expect(sentTo('owner-dm')[3]).toMatch(/^Approved/);
+    expect((await harness.store.chats.getByPlatformId('fake', 'g4'))?.status).toBe('active');
+  });
+
+  it('codes are valid for 10 minutes by default, and expire for the gateway API too', async () => {
+    await harness.close();
+    const clock = createManualClock(Date.UTC(2026, 0, 1));
+    harness = await createHarness({ clock });
+    const main = await withOwner();
+    await harness.addChat('team', { agent: main, isGroup: true, policy: 'request_approval' });
+    await harness.say('can I join?', { chatId: 'team', isGroup: true, sender: 'stranger' });
+    const code = codeIn(sentTo('owner-dm')[0]);
+    expect(sentTo('owner-dm')[0]).toContain('within 10 minutes.');
+    await clock.advance(10 * 60_000);
+    await expect(harness.gateway.resolveApproval(code, 'approved')).rejects.toMatchObject({
+      code: 'approval_expired',
+      message: expect.stringContaining(`approval code "${code}" expired`),
+    });
+    await harness.say('hello?', { chatId: 'team', isGroup: true, sender: 'stranger' });
+    expect(sentTo('owner-dm')).toHaveLength(2);
+    expect(codeIn(sentTo('owner-dm')[1])).not.toBe(code);
+  });
+
+  it('without an owner chat, the log names the command that lists the requests', async () => {
+    await harness.addAgent('main', { isMain: true, assistantName: 'Andy' });
+    await harness.say('hello', { chatId: 'dm-1', sender: 'bob' });
+    const line = harness.logger.lines.find((entry) => entry.message.startsWith('approval requested'));
+    expect(line?.message).toContain('`ngb approvals ls`');
   });
 
   it('refuses /approve from anyone but the owner, and unknown codes', async () => {

@@ -52,6 +52,10 @@ export async function handleCommand(context: GatewayContext, input: CommandInput
       );
       return reply(`${approval.status === 'approved' ? 'Approved' : 'Denied'} (${approval.kind} ${approval.code}).`);
     } catch (error) {
+      if (NgbError.isInstance(error) && error.code === 'approval_expired')
+        return reply(
+          `The code "${command.argument}" expired; a new message from that chat or person asks again with a new code.`,
+        );
       return reply(NgbError.isInstance(error) ? `No pending request has the code "${command.argument}".` : 'That did not work.');
     }
   }

@@ -11,12 +11,15 @@ import {
   systemClock,
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
+import { createAgentFileReader } from './agent-file-reader';
 import { resolveApproval } from './approvals';
+import { checkChannelLimits } from './channel-limits';
 import { createDelivery } from './delivery';
 import { createEventBus, type EventBus } from './events';
 import type { GatewayContext, GatewaySettings } from './gateway-context';
 import { createHostTools } from './host-tools';
 import { loadPlugins, type PluginEntry } from './plugin-host';
+import { defaultAgentFileMaxBytes } from './read-agent-file';
 import { ingest, route } from './router';
 import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
@@ -38,6 +41,9 @@ const settingsSchema = v.object({
   typingIntervalMs: v.optional(positive, 5_000),
   pricing: v.optional(v.record(v.string(), v.object({ input: v.number(), output: v.number() })), {}),
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
+  approvalTtlMs: v.optional(positive, 10 * 60_000),
+  agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
+  ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
 });
 
@@ -69,7 +75,7 @@ export interface Gateway {
   receive(message: InboundMessage): Promise<void>;
   /** Approves or denies a pending chat or sender request by its code. */
   resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
-  /** Resolves when no turn is running or waiting and no delivery is in progress. */
+  /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
   idle(): Promise<void>;
   /** Connection state of each channel. */
   channelStatus(): Record<string, string>;
@@ -93,6 +99,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
   const settings: GatewaySettings = parsed.output;
+  for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const bus = createEventBus({ now: () => clock.now(), logger });
@@ -113,6 +120,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     settings,
     channels,
     providers: new Map(Object.entries(options.providers)),
+    agentFiles: createAgentFileReader({
+      agentsDirectory: settings.agentsDirectory,
+      maxBytes: settings.agentFileMaxBytes,
+      logger,
+    }),
     kickDelivery: (channel: string, chatId: string) => delivery.kick(channel, chatId),
     rescheduleTasks: () => scheduler.reschedule(),
     afterCommit: async (effect: (committed: GatewayContext) => unknown) => {
@@ -177,6 +189,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
+        checkChannelLimits(channel);
         channels.set(channel.name, channel);
       }
       accepting = true;
@@ -217,10 +230,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     async idle() {
       // Turns enqueue deliveries and deliveries to other agents wake turns: settle until both rest.
       for (;;) {
+        await scheduler.idle();
         await queue.whenIdle();
         await delivery.idle();
         await new Promise((resolve) => setImmediate(resolve));
-        if (queue.running().length === 0 && queue.waiting().length === 0 && !delivery.busy()) return;
+        if (queue.running().length === 0 && queue.waiting().length === 0 && !delivery.busy() && !scheduler.busy()) return;
       }
     },
     channelStatus: () => Object.fromEntries(status),

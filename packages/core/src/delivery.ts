@@ -39,6 +39,20 @@ export function createDelivery(context: GatewayContext): Delivery {
     );
   };
 
+  // An entry that will never be sent: failed for good, and the chat goes on.
+  const drop = async (entry: OutboxEntry, reason: string): Promise<true> => {
+    await context.store.outbox.markFailed(entry.id, reason, { permanent: true });
+    context.bus.emit({
+      type: 'delivery.failed',
+      outboxId: entry.id,
+      channel: entry.channel,
+      chatId: entry.chatId,
+      error: reason,
+      permanent: true,
+    });
+    return true;
+  };
+
   // Returns false when the chat must wait (a retry is scheduled or the channel is missing).
   const deliverOne = async (entry: OutboxEntry): Promise<boolean> => {
     const { store, bus, clock } = context;
@@ -58,19 +72,9 @@ export function createDelivery(context: GatewayContext): Delivery {
     }
     const address = { channel: entry.channel, chatId: entry.chatId, threadId: entry.threadId };
     const changed = await context.plugins.sending(address, { text: entry.text, replyTo: entry.replyToPlatformId });
-    if (changed === false) {
-      await store.outbox.markFailed(entry.id, 'cancelled by a plugin', { permanent: true });
-      bus.emit({
-        type: 'delivery.failed',
-        outboxId: entry.id,
-        channel: entry.channel,
-        chatId: entry.chatId,
-        error: 'cancelled by a plugin',
-        permanent: true,
-      });
-      return true;
-    }
+    if (changed === false) return drop(entry, 'cancelled by a plugin');
     const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
+    if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');
     const progress = chunksSent.get(entry.id) ?? { count: 0 };
     try {
       for (let index = progress.count; index < chunks.length; index += 1) {

@@ -1,4 +1,5 @@
 import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, SandboxRuntime, Store } from '@ngb/plugin-sdk';
+import type { AgentFileReader } from './agent-file-reader';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import type { SessionQueue } from './session-queue';
@@ -17,6 +18,12 @@ export interface GatewaySettings {
   typingIntervalMs: number;
   pricing: Readonly<Record<string, { input: number; output: number }>>;
   approvalsAddress?: Address;
+  /** How long an approval code can be used after it was sent. */
+  approvalTtlMs: number;
+  /** The most the host reads of one file of an agent folder (AGENTS.md and the like). */
+  agentFileMaxBytes: number;
+  /** Channels whose chats live only as long as one process (the CLI's terminal). */
+  ephemeralChannels: readonly string[];
   /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
   sandboxEnv: Readonly<Record<string, string>>;
 }
@@ -33,6 +40,8 @@ export interface GatewayContext {
   readonly channels: Map<string, ChannelAdapter>;
   readonly providers: Map<string, LlmProvider>;
   readonly plugins: PluginHost;
+  /** Reads the agent folders' files for prompts, safely. */
+  readonly agentFiles: AgentFileReader;
   readonly queue: SessionQueue;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery(channel: string, chatId: string): void;

@@ -2,4 +2,5 @@ export { createGateway, type Gateway, type GatewayOptions } from './create-gatew
 export type { EventBus, GatewayEvent, GatewayEventListener, GatewayEventType, TimedGatewayEvent, TurnUsage } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { PluginEntry } from './plugin-host';
+export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
 export { splitMessage } from './split-message';

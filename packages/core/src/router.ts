@@ -38,9 +38,36 @@ export async function ingest(context: GatewayContext, inbound: InboundMessage): 
   await runEffects(context, effects);
 }
 
+/**
+ * Whether a message of a chat the gateway does not serve yet is meant for it: a direct message, a
+ * platform mention, or the main agent's `@name` trigger.
+ */
+async function addressesGateway(
+  context: GatewayContext,
+  chat: Pick<Chat, 'isGroup'>,
+  message: Pick<InboundMessage, 'text' | 'mentionsBot'>,
+): Promise<boolean> {
+  if (!chat.isGroup || message.mentionsBot) return true;
+  const main = (await context.store.agents.list()).find((agent) => agent.isMain);
+  return main !== undefined && shouldEngage(mentionWiring(main), main, chat, message);
+}
+
 async function storeAndRoute(context: GatewayContext, message: InboundMessage): Promise<void> {
   const { store } = context;
   const existingChat = await store.chats.getByPlatformId(message.channel, message.chat.id);
+  // A chat the gateway does not serve keeps nothing of what is said in it, except a message that
+  // asks for the gateway (it becomes the chat's approval request).
+  if (existingChat?.status === 'denied') {
+    context.bus.emit({ type: 'message.dropped', reason: 'chat denied' });
+    return;
+  }
+  if (existingChat?.status !== 'active') {
+    const chat = existingChat ?? { isGroup: message.chat.isGroup };
+    if (message.sender.isBot || !(await addressesGateway(context, chat, message))) {
+      context.bus.emit({ type: 'message.dropped', reason: 'unknown chat, not addressed to the bot' });
+      return;
+    }
+  }
   const chat =
     existingChat ??
     (await store.chats.upsert({
@@ -100,10 +127,8 @@ export async function route(
     return;
   }
   if (chat.status === 'pending') {
-    const main = (await store.agents.list()).find((agent) => agent.isMain);
-    const addressed =
-      !chat.isGroup || message.mentionsBot || (main !== undefined && shouldEngage(mentionWiring(main), main, chat, message));
-    if (addressed) await requestApproval(context, { kind: 'chat', chat, user: await user(), message });
+    if (await addressesGateway(context, chat, message))
+      await requestApproval(context, { kind: 'chat', chat, user: await user(), message });
     bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'unknown chat' });
     return;
   }

@@ -1,6 +1,7 @@
 import { ConfigError, type TaskScheduleType } from '@ngb/plugin-sdk';
 import { Cron } from 'croner';
 import { isValidTimeZone } from './format-messages';
+import { type WallClock, zonedTimeToInstant } from './zoned-time';
 
 const durationPattern = /^(\d+)\s*(ms|s|m|h|d)?$/i;
 const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -11,6 +12,45 @@ export function parseInterval(value: string): number | undefined {
   if (!match) return undefined;
   const milliseconds = Number(match[1]) * (unitMs[(match[2] ?? 'ms').toLowerCase()] ?? 1);
   return milliseconds >= 60_000 ? milliseconds : undefined;
+}
+
+const isoTimePattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * The instant of a one-off task time in ISO 8601. A time with `Z` or an offset is that instant; a
+ * time without one is read on the clocks of `timeZone` (never the host's): `2026-01-15T09:00:00`
+ * in America/New_York is 14:00 UTC. Around daylight-saving changes see {@link zonedTimeToInstant}.
+ * @throws ConfigError with the reason when the text is not such a time
+ */
+export function parseTaskTime(value: string, timeZone: string): number {
+  const invalid = (why: string) =>
+    new ConfigError(
+      `[@ngb/core] invalid time "${value}": ${why}; use ISO 8601 such as 2026-12-24T08:00:00 (read in the task's time zone, ${timeZone}) or 2026-12-24T08:00:00Z`,
+      { key: 'schedule_value' },
+    );
+  const match = isoTimePattern.exec(value.trim());
+  if (!match) throw invalid('not a date and time');
+  const field = (index: number) => Number(match[index] ?? 0);
+  const wall: WallClock = {
+    year: field(1),
+    month: field(2),
+    day: field(3),
+    hour: field(4),
+    minute: field(5),
+    second: field(6),
+    millisecond: Number((match[7] ?? '0').padEnd(3, '0')),
+  };
+  const check = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
+  if (check.getUTCMonth() !== wall.month - 1 || check.getUTCDate() !== wall.day) throw invalid('no such date');
+  if (wall.hour > 23 || wall.minute > 59 || wall.second > 59) throw invalid('no such time of day');
+  const zone = match[8];
+  if (zone === undefined) return zonedTimeToInstant(wall, timeZone);
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
+  if (zone.toUpperCase() === 'Z') return asUtc;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  if (offsetMinutes > 18 * 60) throw invalid('no such offset');
+  return asUtc - (zone.startsWith('-') ? -1 : 1) * offsetMinutes * 60_000;
 }
 
 /**
@@ -52,11 +92,7 @@ export function nextRunAt(
       return after + interval;
     }
     case 'once': {
-      const at = Date.parse(scheduleValue);
-      if (Number.isNaN(at))
-        throw new ConfigError(`[@ngb/core] invalid time "${scheduleValue}": use ISO 8601 such as 2026-12-24T08:00:00Z`, {
-          key: 'schedule_value',
-        });
+      const at = parseTaskTime(scheduleValue, timezone);
       return at > after ? at : undefined;
     }
   }

@@ -87,6 +87,44 @@ describe('scheduled tasks', () => {
     expect(await harness.store.tasks.list()).toEqual([]);
   });
 
+  it('refuses a time zone on an interval task, saying why', async () => {
+    harness = await createHarness({
+      script: [
+        schedule({ prompt: 'x', schedule_type: 'interval', schedule_value: '2h', timezone: 'Asia/Tokyo' }),
+        { type: 'reply', text: 'Sorry.' },
+      ],
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('every two hours, Tokyo time');
+    expect(lastToolResult(harness)).toBe(
+      'Error: not scheduled: an interval task runs every 2h from now, so a time zone means nothing for it; leave timezone out, or use cron for times of day in Asia/Tokyo',
+    );
+    expect(await harness.store.tasks.list()).toEqual([]);
+  });
+
+  it('reads a one-off time without an offset in the task time zone, and runs it then', async () => {
+    const clock = createManualClock(start);
+    harness = await createHarness({
+      clock,
+      script: [
+        schedule({ prompt: 'call the bank', schedule_type: 'once', schedule_value: '2026-01-15T09:00:00' }),
+        { type: 'reply', text: 'Scheduled.' },
+      ],
+    });
+    const agent = await harness.addAgent('andy', { timezone: 'America/New_York' });
+    await harness.addChat('c1', { agent });
+    await harness.say('on January 15 at 9 remind me to call the bank');
+    const [task] = await harness.store.tasks.list();
+    expect(task?.nextRunAt).toBe(Date.UTC(2026, 0, 15, 14));
+    await clock.advance(Date.UTC(2026, 0, 15, 14) - start - 1);
+    await harness.gateway.idle();
+    expect(harness.texts()).toEqual(['Scheduled.']);
+    await clock.advance(1);
+    await harness.gateway.idle();
+    expect(harness.texts()).toEqual(['Scheduled.', 'echo: call the bank']);
+  });
+
   it('pauses, resumes and cancels tasks, and only its own', async () => {
     const clock = createManualClock(start);
     harness = await createHarness({ clock });

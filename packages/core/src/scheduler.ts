@@ -1,20 +1,35 @@
 import type { ScheduledTask } from '@ngb/plugin-sdk';
 import type { GatewayContext } from './gateway-context';
+import { homeChat, isEphemeralChannel } from './home-chat';
 import { nextRunAt } from './schedule';
 
 /** Wakes sessions when their scheduled tasks are due: one timer for the soonest task, never a poll. */
 export interface Scheduler {
   /** Re-reads the soonest due time and sets the timer; call after any task change. */
   reschedule(): Promise<void>;
+  /** Resolves when no due task is being handed to its session. */
+  idle(): Promise<void>;
+  /** True while due tasks are being handed to their sessions. */
+  busy(): boolean;
   stop(): void;
 }
 
-/** The session a task run goes to: its own session (group context) or a fresh one (isolated). */
-async function taskSession(context: GatewayContext, task: ScheduledTask, runAt: number): Promise<string> {
-  if (task.contextMode === 'group' && task.sessionId) return task.sessionId;
+/**
+ * The session a task run goes to: its own session (group context) or a fresh one (isolated). A
+ * task of a terminal conversation, which nobody can read once its command ended, runs in the
+ * agent's home chat instead; undefined when there is none.
+ */
+async function taskSession(context: GatewayContext, task: ScheduledTask, runAt: number): Promise<string | undefined> {
+  let chatId = task.chatId ?? null;
+  const chat = task.chatId ? await context.store.chats.get(task.chatId) : undefined;
+  if (chat && isEphemeralChannel(context, chat.channel)) {
+    const home = await homeChat(context, task.agentId);
+    if (!home) return undefined;
+    chatId = home.id;
+  } else if (task.contextMode === 'group' && task.sessionId) return task.sessionId;
   const { session } = await context.store.sessions.getOrCreate({
     agentId: task.agentId,
-    chatId: task.chatId ?? null,
+    chatId,
     threadId: task.contextMode === 'isolated' ? `task:${task.id}:${runAt}` : null,
   });
   return session.id;
@@ -24,14 +39,22 @@ async function taskSession(context: GatewayContext, task: ScheduledTask, runAt: 
 export function createScheduler(context: GatewayContext): Scheduler {
   let timer: ReturnType<GatewayContext['clock']['setTimeout']> | undefined;
   let stopped = false;
+  const firing = new Set<Promise<void>>();
 
   const fire = async () => {
     timer = undefined;
     const now = context.clock.now();
     for (const task of await context.store.tasks.due(now)) {
       const sessionId = await taskSession(context, task, now);
-      await context.store.inbox.add({ sessionId, kind: 'task', taskId: task.id });
-      await context.plugins.notify('task:run', { taskId: task.id, agentId: task.agentId, prompt: task.prompt });
+      if (sessionId === undefined) {
+        const error =
+          'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
+        context.logger.warn(`scheduled task ${error}`, { taskId: task.id, agentId: task.agentId });
+        await context.store.taskRuns.add({ taskId: task.id, startedAt: now, endedAt: now, status: 'failed', error });
+      } else {
+        await context.store.inbox.add({ sessionId, kind: 'task', taskId: task.id });
+        await context.plugins.notify('task:run', { taskId: task.id, agentId: task.agentId, prompt: task.prompt });
+      }
       let next: number | undefined;
       try {
         next = task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
@@ -44,7 +67,7 @@ export function createScheduler(context: GatewayContext): Scheduler {
         task.id,
         next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next },
       );
-      context.queue.wake(sessionId, 'task');
+      if (sessionId !== undefined) context.queue.wake(sessionId, 'task');
     }
     await reschedule();
   };
@@ -58,12 +81,19 @@ export function createScheduler(context: GatewayContext): Scheduler {
     // Timers longer than ~24 days overflow; wake up and look again instead.
     const delay = Math.min(Math.max(0, due - context.clock.now()), 2 ** 31 - 1);
     timer = context.clock.setTimeout(() => {
-      fire().catch((error: unknown) => context.logger.error('scheduler run failed', { error }));
+      const run = fire()
+        .catch((error: unknown) => context.logger.error('scheduler run failed', { error }))
+        .finally(() => firing.delete(run));
+      firing.add(run);
     }, delay);
   };
 
   return {
     reschedule,
+    async idle() {
+      while (firing.size > 0) await Promise.all(firing);
+    },
+    busy: () => firing.size > 0,
     stop() {
       stopped = true;
       if (timer !== undefined) context.clock.clearTimeout(timer);

@@ -12,7 +12,7 @@ describe('splitMessage', () => {
   it.each<[string, string, number, string[]]>([
     ['short text is one chunk', 'hello', 10, ['hello']],
     ['exactly the limit is one chunk', 'abcde', 5, ['abcde']],
-    ['empty text is one empty chunk', '', 5, ['']],
+    ['empty text has no chunks', '', 5, []],
     ['prefers a paragraph break', 'aaaa bbbb\n\ncccc dddd', 15, ['aaaa bbbb\n\n', 'cccc dddd']],
     ['then a line break', 'aaaa bbbb\ncccc dddd', 15, ['aaaa bbbb\n', 'cccc dddd']],
     ['then a space', 'aaaa bbbb cccc', 10, ['aaaa bbbb ', 'cccc']],

@@ -23,11 +23,13 @@ function lastBoundary(text: string, limit: number, pattern: RegExp): number {
 /**
  * Splits text into chunks of at most `limit` UTF-16 units, preferring paragraph breaks, then line
  * breaks, then spaces, and never cutting a surrogate pair. Joining the chunks gives the input back
- * exactly (separators stay at the end of the chunk they close).
- * @throws RangeError when `limit` is smaller than 2
+ * exactly (separators stay at the end of the chunk they close). Empty text has no chunks.
+ * @throws RangeError when `limit` is not an integer of at least 2 (the gateway refuses such a
+ *   channel when it is registered)
  */
 export function splitMessage(text: string, limit: number): string[] {
   if (!Number.isInteger(limit) || limit < 2) throw new RangeError(`[@ngb/core] split limit must be an integer ≥ 2, got ${limit}`);
+  if (text === '') return [];
   const chunks: string[] = [];
   let rest = text;
   while (rest.length > limit) {
@@ -45,6 +47,6 @@ export function splitMessage(text: string, limit: number): string[] {
     chunks.push(rest.slice(0, cut));
     rest = rest.slice(cut);
   }
-  if (rest.length > 0 || chunks.length === 0) chunks.push(rest);
+  if (rest.length > 0) chunks.push(rest);
   return chunks;
 }

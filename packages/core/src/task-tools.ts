@@ -1,11 +1,35 @@
 import { ConfigError, defineTool, type Tool } from '@ngb/plugin-sdk';
 import type { GatewayContext } from './gateway-context';
+import { homeChat, isEphemeralChannel } from './home-chat';
 import { nextRunAt } from './schedule';
 import type { TurnTools } from './turn-runner';
 
 type TurnInfo = Parameters<TurnTools>[0];
 
 const taskId = { type: 'string', description: 'The id of one of your tasks (from list_tasks).' };
+
+/**
+ * Where a new task reports: the conversation it was scheduled in, unless that conversation lives
+ * only as long as one process (a terminal): then the agent's home chat or the owner's, and when
+ * there is none the task is refused rather than left with nobody to deliver to.
+ */
+async function taskTarget(
+  context: GatewayContext,
+  turn: TurnInfo,
+): Promise<{ sessionId?: string; chatId?: string; note?: string; refusal?: string }> {
+  const chat = turn.session.chatId ? await context.store.chats.get(turn.session.chatId) : undefined;
+  if (!chat || !isEphemeralChannel(context, chat.channel)) return { sessionId: turn.session.id, chatId: turn.session.chatId };
+  const home = await homeChat(context, turn.agent.id);
+  if (!home) {
+    return {
+      refusal: `this conversation is in a terminal ("${chat.name}"), which cannot receive a result once its command has ended, and agent "${turn.agent.name}" has no chat (nor has the owner) to send it to instead; schedule it from a chat app conversation with the agent`,
+    };
+  }
+  return {
+    chatId: home.id,
+    note: `; it runs in the gateway serving the chat apps, and its result goes to chat "${home.name}" (${home.channel}), because this terminal conversation cannot receive it once its command has ended`,
+  };
+}
 
 /** Host tools to schedule recurring or one-off prompts and manage them. */
 export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[] {
@@ -45,15 +69,23 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
         if (!['cron', 'interval', 'once'].includes(input.schedule_type)) {
           throw new ConfigError(`schedule_type must be cron, interval or once, not "${input.schedule_type}"`);
         }
+        if (input.schedule_type === 'interval' && input.timezone !== undefined) {
+          throw new ConfigError(
+            `an interval task runs every ${input.schedule_value} from now, so a time zone means nothing for it; leave timezone out, or use cron for times of day in ${input.timezone}`,
+            { key: 'timezone' },
+          );
+        }
         first = nextRunAt(input.schedule_type, input.schedule_value, timezone, context.clock.now());
       } catch (error) {
         return { output: `not scheduled: ${(error as Error).message.replace('[@ngb/core] ', '')}`, isError: true };
       }
       if (first === undefined) return { output: 'not scheduled: that time is in the past', isError: true };
+      const target = await taskTarget(context, turn);
+      if (target.refusal) return { output: `not scheduled: ${target.refusal}`, isError: true };
       const task = await store.tasks.create({
         agentId: turn.agent.id,
-        sessionId: turn.session.id,
-        chatId: turn.session.chatId,
+        sessionId: target.sessionId,
+        chatId: target.chatId,
         prompt: input.prompt,
         scheduleType: input.schedule_type,
         scheduleValue: input.schedule_value,
@@ -62,7 +94,7 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
         nextRunAt: first,
       });
       await context.rescheduleTasks();
-      return { output: `scheduled task ${task.id}; first run ${new Date(first).toISOString()}` };
+      return { output: `scheduled task ${task.id}; first run ${new Date(first).toISOString()}${target.note ?? ''}` };
     },
   });
 

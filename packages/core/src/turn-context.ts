@@ -1,5 +1,6 @@
 import type { Address, InboxEntry, Session } from '@ngb/plugin-sdk';
 import { agentChannel, type GatewayContext } from './gateway-context';
+import { isEphemeralChannel } from './home-chat';
 
 /** Inbox entries that start a turn (context rows only ride along). */
 export const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
@@ -18,8 +19,13 @@ export async function replyAddress(
     if (!isActionable(entry)) continue;
     const message = entry.messageId ? await context.store.messages.get(entry.messageId) : undefined;
     const task = entry.taskId ? await context.store.tasks.get(entry.taskId) : undefined;
-    const chatId = message?.chatId ?? task?.chatId ?? (task ? session.chatId : undefined);
-    const chat = chatId ? await context.store.chats.get(chatId) : undefined;
+    let chatId = message?.chatId ?? task?.chatId ?? (task ? session.chatId : undefined);
+    let chat = chatId ? await context.store.chats.get(chatId) : undefined;
+    // A task of a terminal conversation runs in the agent's home chat (see the scheduler): answer there.
+    if (task && !message && chat && isEphemeralChannel(context, chat.channel)) {
+      chatId = session.chatId;
+      chat = chatId ? await context.store.chats.get(chatId) : undefined;
+    }
     if (!chat) continue;
     const address = { channel: chat.channel, chatId: chat.platformChatId, threadId: message?.threadId ?? session.threadId };
     if (chat.channel !== agentChannel) return address;

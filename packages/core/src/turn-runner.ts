@@ -84,7 +84,7 @@ export async function runSessionTurn(
     const provider = context.providers.get(agent.model.provider ?? 'default') ?? [...context.providers.values()][0];
     if (!provider) throw new Error(`no model provider "${agent.model.provider ?? 'default'}" is configured`);
     const turnTools = tools({ agent, session, turnId: turn.id, origin, hop });
-    const base = await buildSystemPrompt(settings.agentsDirectory, agent, turnTools, clock.now());
+    const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
     const toolContext = (tool: Tool): ToolContext => ({

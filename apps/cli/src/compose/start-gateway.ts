@@ -2,7 +2,7 @@ import type { Gateway } from '@ngb/core';
 import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
 import { recordGatewayEvents } from '../logs/event-log';
 import type { OpenProject } from './open-project';
-import { type StoreScope, scopeStore } from './scoped-store';
+import { cliChannelName, type StoreScope, scopeStore } from './scoped-store';
 
 /** What a command hands to {@link startGateway}. */
 export interface GatewayParts {
@@ -44,6 +44,9 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     maxTurnTokens: settings.maxTurnTokens,
     toolTimeoutMs: settings.toolTimeoutSeconds === undefined ? undefined : settings.toolTimeoutSeconds * 1000,
     sandboxEnv: parts.sandboxEnv,
+    agentFileMaxBytes: settings.agentFileMaxBytes,
+    // Terminal chats end with their command: tasks and approval requests never wait on them.
+    ephemeralChannels: [cliChannelName],
     ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [] }),
   });
   const stopRecording = recordGatewayEvents(gateway.events, project.sink, project.logBase);

@@ -89,6 +89,7 @@ export const configSchema = v.object({
       maxSteps: v.optional(positiveInteger),
       maxTurnTokens: v.optional(positiveInteger),
       toolTimeoutSeconds: v.optional(positiveInteger),
+      agentFileMaxBytes: v.optional(positiveInteger),
     }),
     {},
   ),

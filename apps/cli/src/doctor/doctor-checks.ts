@@ -8,6 +8,7 @@ import { listAgentFolders } from '../compose/sync-agents';
 import type { NgbConfig } from '../config/config-schema';
 import { displayPath, type Env, type LoadedConfig, loadConfig, parseConfig } from '../config/load-config';
 import { sandboxCanWrite, sandboxUser } from '../init/sandbox-owner';
+import { agentFileChecks } from './agent-file-checks';
 
 /** The outcome of one check. */
 export interface CheckResult {
@@ -181,7 +182,10 @@ export async function runDoctorChecks(options: { configOption?: string; env: Env
   const configResult = configCheck(options);
   results.push(...configResult.results);
   const config = configResult.loaded?.config ?? parseConfig('{}', 'defaults').config;
-  if (configResult.loaded) results.push(...projectChecks(configResult.loaded));
+  if (configResult.loaded) {
+    results.push(...projectChecks(configResult.loaded));
+    results.push(...(await agentFileChecks(configResult.loaded.paths.agentsDir, config.gateway.agentFileMaxBytes)));
+  }
   results.push(...(await runtimeChecks(config, options.env)));
   results.push(...(await modelChecks(config, options.env)));
   results.push(...(await channelChecks(config, options.env)));

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NgbConfig } from '../config/config-schema';
 import { type Env, parseConfig } from '../config/load-config';
 import { configFileName, type ProjectPaths, projectPaths } from '../config/project-paths';
+import { existingEntry } from './existing-entry';
 import { handToSandboxUser } from './sandbox-owner';
 import { starterGlobalInstructions, starterMainInstructions } from './starter-files';
 
@@ -39,33 +40,35 @@ export function initProject(directory: string, _env: Env): InitReport {
   const created: string[] = [];
   const kept: string[] = [];
   const note = (path: string, wasCreated: boolean) => (wasCreated ? created : kept).push(path);
-  mkdirSync(root, { recursive: true });
+  // Links are the user's business outside the agents folder; inside it the gateway refuses them.
+  const ensureDirectory = (path: string, linksAllowed: boolean) => {
+    const existed = existingEntry(path, 'folder', { linksAllowed });
+    if (!existed) mkdirSync(path, { recursive: true });
+    note(path, !existed);
+    return !existed;
+  };
+  const ensureFile = (path: string, text: string, linksAllowed: boolean) => {
+    const existed = existingEntry(path, 'file', { linksAllowed });
+    if (!existed) writeFileSync(path, text, { flag: 'wx' });
+    note(path, !existed);
+  };
+  if (!existingEntry(root, 'folder', { linksAllowed: true })) mkdirSync(root, { recursive: true });
   const configFile = join(root, configFileName);
-  const hadConfig = existsSync(configFile);
+  const hadConfig = existingEntry(configFile, 'file', { linksAllowed: true });
   if (!hadConfig) writeFileSync(configFile, defaultConfigText(), { flag: 'wx' });
   note(configFile, !hadConfig);
   const { config, warnings } = parseConfig(readFileSync(configFile, 'utf8'), configFile);
   const paths = projectPaths(configFile, config);
 
-  const ensureDirectory = (path: string) => {
-    const existed = existsSync(path);
-    mkdirSync(path, { recursive: true });
-    note(path, !existed);
-  };
-  const ensureFile = (path: string, text: string) => {
-    const existed = existsSync(path);
-    if (!existed) writeFileSync(path, text, { flag: 'wx' });
-    note(path, !existed);
-  };
-  ensureDirectory(paths.dataDir);
-  ensureDirectory(join(paths.dataDir, 'logs'));
-  ensureFile(join(paths.dataDir, '.gitignore'), '# ngb keeps its database, logs and shell history here.\n*\n');
+  ensureDirectory(paths.dataDir, true);
+  ensureDirectory(join(paths.dataDir, 'logs'), true);
+  ensureFile(join(paths.dataDir, '.gitignore'), '# ngb keeps its database, logs and shell history here.\n*\n', true);
+  existingEntry(paths.agentsDir, 'folder', { linksAllowed: true });
   const mainFolder = join(paths.agentsDir, 'main');
-  const mainCreated = !existsSync(mainFolder);
-  ensureDirectory(mainFolder);
-  ensureFile(join(mainFolder, 'AGENTS.md'), starterMainInstructions);
+  const mainCreated = ensureDirectory(mainFolder, false);
+  ensureFile(join(mainFolder, 'AGENTS.md'), starterMainInstructions, false);
   if (mainCreated) handToSandboxUser([mainFolder, join(mainFolder, 'AGENTS.md')]);
-  ensureDirectory(join(paths.agentsDir, 'global'));
-  ensureFile(join(paths.agentsDir, 'global', 'AGENTS.md'), starterGlobalInstructions);
+  ensureDirectory(join(paths.agentsDir, 'global'), false);
+  ensureFile(join(paths.agentsDir, 'global', 'AGENTS.md'), starterGlobalInstructions, false);
   return { paths, created, kept, warnings, config };
 }

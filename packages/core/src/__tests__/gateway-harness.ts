@@ -17,6 +17,8 @@ import type { TimedGatewayEvent } from '../events';
 
 /** Options of a test gateway. */
 export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | 'runtime' | 'providers' | 'agentsDirectory'>> {
+  /** Channels besides the recording channel `fake`. */
+  channels?: GatewayOptions['channels'];
   script?: LlmScriptStep[];
   maxMessageLength?: number;
   runtime?: SandboxRuntime;
@@ -73,12 +75,19 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const runtime = options.runtime ?? createLocalRuntime({ maxSandboxes: 4 });
   const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: options.maxMessageLength ?? 4096 } });
   const logger = createRecordingLogger();
-  const { script: _script, maxMessageLength: _limit, runtime: _runtime, storePath: _path, ...rest } = options;
+  const {
+    script: _script,
+    maxMessageLength: _limit,
+    runtime: _runtime,
+    storePath: _path,
+    channels: more = [],
+    ...rest
+  } = options;
   const gateway = createGateway({
     store,
     runtime,
     providers: { default: provider },
-    channels: [channel],
+    channels: [channel, ...more],
     agentsDirectory,
     logger,
     ...rest,

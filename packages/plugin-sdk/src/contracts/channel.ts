@@ -71,7 +71,10 @@ export interface SendReceipt {
 
 /** Static limits of a platform. */
 export interface ChannelLimits {
-  /** The longest text one message may hold, in UTF-16 code units. */
+  /**
+   * The longest text one message may hold, in UTF-16 code units: a whole number of at least 2
+   * (the gateway refuses a channel with any other value when it is registered).
+   */
   maxMessageLength: number;
 }
 

@@ -1,0 +1,15 @@
+import { type ChannelAdapter, ConfigError } from '@ngb/plugin-sdk';
+
+/**
+ * Refuses a channel whose limits the core cannot split outbound text by, when the channel is
+ * registered, rather than with a throw at its first send.
+ * @throws ConfigError naming the channel when `limits.maxMessageLength` is not a whole number of at least 2
+ */
+export function checkChannelLimits(channel: ChannelAdapter): void {
+  const limit: unknown = channel.limits?.maxMessageLength;
+  if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 2) return;
+  throw new ConfigError(
+    `[@ngb/core] channel "${channel.name}": limits.maxMessageLength must be a whole number of at least 2 (UTF-16 units per message), got ${String(limit)}`,
+    { key: `channels.${channel.name}.limits.maxMessageLength` },
+  );
+}
