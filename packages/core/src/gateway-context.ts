@@ -1,4 +1,4 @@
-import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, SandboxRuntime, Store } from '@ngb/plugin-sdk';
+import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, PriceLookup, SandboxRuntime, Store } from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import type { SessionQueue } from './session-queue';
@@ -15,7 +15,7 @@ export interface GatewaySettings {
   hookTimeoutMs: number;
   hopLimit: number;
   typingIntervalMs: number;
-  pricing: Readonly<Record<string, { input: number; output: number }>>;
+  price: PriceLookup;
   approvalsAddress?: Address;
   /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
   sandboxEnv: Readonly<Record<string, string>>;
