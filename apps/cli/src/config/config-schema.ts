@@ -23,6 +23,15 @@ const modelSchema = v.object({
   baseURL: v.optional(v.pipe(v.string(), v.url('must be a URL such as http://localhost:11434/v1'))),
 });
 
+// US dollars per million tokens; over the provider packages' own tables (a model they do not know, a
+// local model served through OPENAI_BASE_URL, a negotiated price).
+const priceSchema = v.object({
+  input: positiveNumber,
+  output: positiveNumber,
+  cacheWrite: v.optional(positiveNumber),
+  cacheRead: v.optional(positiveNumber),
+});
+
 const agentSchema = v.object({
   name: v.optional(text),
   assistantName: v.optional(text),
@@ -43,6 +52,7 @@ export const configSchema = v.object({
   dataDir: v.optional(text, '.ngb'),
   agentsDir: v.optional(text, 'agents'),
   model: v.optional(modelSchema),
+  pricing: v.optional(v.record(text, priceSchema), {}),
   runtime: v.optional(
     v.object({
       driver: v.optional(v.picklist(['auto', 'docker', 'local'], 'must be "auto", "docker" or "local"'), 'auto'),
