@@ -49,7 +49,9 @@ describe('cost of a turn', { timeout: 90_000 }, () => {
     const { costUsd, show } = await runOnce('llama3.1');
     expect(costUsd).toBeNull();
     expect(show).toContain('10000 in / 1000 out tokens · cost unknown · llama3.1');
-    expect(show).toMatch(/total 10000 in \/ 1000 out tokens · cost unknown \(no price for the model of 1 turn: add it under `pricing`/);
+    expect(show).toMatch(
+      /total 10000 in \/ 1000 out tokens · cost unknown \(no price for the model of 1 turn: add it under `pricing`/,
+    );
     expect(show).not.toContain('$0');
   });
 });

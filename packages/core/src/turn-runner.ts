@@ -144,7 +144,12 @@ export async function runSessionTurn(
           result: replyText.slice(0, 2_000),
         });
       }
-      await tx.turns.update(turn.id, { status: 'succeeded', endedAt: clock.now(), ...result.usage, model: result.usage.model ?? null });
+      await tx.turns.update(turn.id, {
+        status: 'succeeded',
+        endedAt: clock.now(),
+        ...result.usage,
+        model: result.usage.model ?? null,
+      });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
     });
     if (replyText !== '' && origin) {

@@ -19,7 +19,13 @@ describe('what the openai SDK has to say', () => {
     ];
     server.script([{ type: 'reply', text: ['one ', 'two ', 'three'], fault: { kind: 'malformed', afterDeltas: 1 } }]);
     const logger = createRecordingLogger();
-    const provider = createOpenAIProvider({ apiKey: 'k', baseURL: `${server.url}/v1`, model: 'gpt-6.1-terra', maxRetries: 0, logger });
+    const provider = createOpenAIProvider({
+      apiKey: 'k',
+      baseURL: `${server.url}/v1`,
+      model: 'gpt-6.1-terra',
+      maxRetries: 0,
+      logger,
+    });
     await expect(async () => {
       for await (const _ of provider.doStream({ messages: [{ role: 'user', content: 'hi' }] })) {
         // drain until the malformed event

@@ -27,11 +27,18 @@ describe('createPriceLookup', () => {
 
 describe('costOfUsage', () => {
   it('prices uncached prompt tokens, cache reads, cache writes and output each at their rate', () => {
-    const cost = costOfUsage(sonnet, { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 500_000, cacheWriteTokens: 200_000 });
+    const cost = costOfUsage(sonnet, {
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      cacheReadTokens: 500_000,
+      cacheWriteTokens: 200_000,
+    });
     expect(cost).toBeCloseTo(0.3 * 2 + 0.5 * 0.1 + 0.2 * 2.5 + 0.1 * 10, 10);
   });
 
   it('prices cache tokens at the input rate when the price has no cache rates', () => {
-    expect(costOfUsage({ input: 1, output: 5 }, { inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 400_000 })).toBeCloseTo(1, 10);
+    expect(
+      costOfUsage({ input: 1, output: 5 }, { inputTokens: 1_000_000, outputTokens: 0, cacheReadTokens: 400_000 }),
+    ).toBeCloseTo(1, 10);
   });
 });

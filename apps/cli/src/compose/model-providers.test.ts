@@ -53,7 +53,8 @@ describe('chooseModel', () => {
       model: anthropic,
       logger,
       maxRetries: 0,
-      fetch: async () => new Response(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'offline' } }), { status: 400 }),
+      fetch: async () =>
+        new Response(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'offline' } }), { status: 400 }),
     });
     await expect(async () => {
       for await (const _ of provider.doStream({ messages: [{ role: 'user', content: 'hi' }] })) {

@@ -103,7 +103,9 @@ export async function showSession(flags: {
       const note =
         unpriced === 0
           ? ''
-          : colors.dim(` (no price for the model of ${unpriced} turn${unpriced > 1 ? 's' : ''}: add it under \`pricing\` in ngb.config.json)`);
+          : colors.dim(
+              ` (no price for the model of ${unpriced} turn${unpriced > 1 ? 's' : ''}: add it under \`pricing\` in ngb.config.json)`,
+            );
       printLine(`  total ${total.inputTokens} in / ${total.outputTokens} out tokens · ${formatCost(total.costUsd)}${note}`);
     }
     printLine();

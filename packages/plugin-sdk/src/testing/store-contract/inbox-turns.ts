@@ -186,7 +186,12 @@ export function describeTurnCases(context: ContextAccessor): void {
       const { store } = context();
       const { session } = await seedSession(store);
       const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
-      const unknown = await store.turns.update(turn.id, { inputTokens: 50, outputTokens: 5, costUsd: null, model: 'local-model' });
+      const unknown = await store.turns.update(turn.id, {
+        inputTokens: 50,
+        outputTokens: 5,
+        costUsd: null,
+        model: 'local-model',
+      });
       expect(unknown).toMatchObject({ costUsd: null, model: 'local-model' });
       expect(await store.turns.get(turn.id)).toEqual(unknown);
       const priced = await store.turns.update(turn.id, { costUsd: 0.5, model: 'claude-haiku-4-5-20251001' });
