@@ -18,7 +18,9 @@ afterAll(async () => {
 const usage = { inputTokens: 10_000, outputTokens: 1_000, cacheReadTokens: 4_000 };
 
 async function runOnce(model: string, pricing?: Record<string, unknown>) {
-  const project = await createProject('cost', pricing === undefined ? undefined : (config) => void (config.pricing = pricing));
+  const project = await createProject('cost', (config) => {
+    if (pricing !== undefined) config.pricing = pricing;
+  });
   projects.push(project);
   server.script([{ type: 'reply', text: 'priced', usage }]);
   const env = { OPENAI_BASE_URL: `${server.url}/v1` };
