@@ -22,18 +22,18 @@ const sections = [
  * `--no-write` (print only).
  */
 export function benchOptions(argv = process.argv.slice(2)) {
-  const valueOf = (flag) => {
+  const flagValue = (flag) => {
     const index = argv.indexOf(flag);
     return index === -1 ? undefined : argv[index + 1];
   };
-  const runs = Number(valueOf('--runs') ?? 5);
+  const runs = Number(flagValue('--runs') ?? 5);
   if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`--runs must be a whole number of at least 1 (got ${valueOf('--runs')})`);
+    throw new Error(`--runs must be a whole number of at least 1 (got ${flagValue('--runs')})`);
   return {
     runs,
     quick: argv.includes('--quick'),
     write: !argv.includes('--no-write'),
-    resultsDirectory: valueOf('--results') ?? defaultResultsDirectory,
+    resultsDirectory: flagValue('--results') ?? defaultResultsDirectory,
   };
 }
 
@@ -95,7 +95,10 @@ export async function repeatRuns(runs, body, log = console.log) {
     log(`run ${index + 1}/${runs} (load ${load.toFixed(2)}) ...`);
     const values = await body(index);
     collected.load.push(load);
-    for (const [name, value] of Object.entries(values)) (collected[name] ??= []).push(value);
+    for (const [name, value] of Object.entries(values)) {
+      collected[name] ??= [];
+      collected[name].push(value);
+    }
   }
   return collected;
 }
