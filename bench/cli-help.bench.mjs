@@ -1,29 +1,30 @@
-// CLI numbers (DESIGN §9): wall time of `ngb --help` (≤ 150 ms) against `node -e 0` in the same run,
-// interleaved so machine noise hits both alike; and `ngb serve` idle resident memory (≤ 90 MB).
-// Needs the built CLI (`pnpm build`). Options: --no-write (print only), --runs N (default 20).
+// CLI numbers (DESIGN §9): wall time of `ngb --help` against `node -e 0` (the floor), spawned interleaved
+// in the same runs so machine noise hits both alike; `ngb serve` idle resident memory against a bare
+// idle `node` process, and its start → ready time. Needs the built CLI (`pnpm build`).
+// Options: --runs N (default 5), --quick, --no-write, --results <dir> (see report.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createFakeLlmServer } from '@ngb/testing';
-import { machine, ms, summarize, writeSection } from './report.mjs';
+import { benchOptions, figure, finish, machine, percentile, repeatRuns } from './report.mjs';
 
-const write = !process.argv.includes('--no-write');
-const runsIndex = process.argv.indexOf('--runs');
-const runs = runsIndex === -1 ? 20 : Number(process.argv[runsIndex + 1]);
+const options = benchOptions();
+const spawnsPerRun = options.quick ? 3 : 15;
+const idleSettleMs = options.quick ? 500 : 3000;
 const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
 if (!existsSync(bin)) {
   console.log(`cli bench skipped: ${bin} is missing (run \`pnpm build\`)`);
   process.exit(0);
 }
 
+const floorCase = { name: 'node -e 0', args: ['-e', '0'] };
 const cases = [
-  { name: '`node -e 0` (the floor: Node itself)', args: ['-e', '0'] },
-  { name: '`ngb --help`', args: [bin, '--help'], target: '≤ 150 ms' },
-  { name: '`ngb --version`', args: [bin, '--version'] },
-  { name: '`ngb run --help` (loads citty and one command)', args: [bin, 'run', '--help'] },
+  { name: 'help', what: '`ngb --help`, wall time', args: [bin, '--help'], target: '≤ +15 ms over the floor' },
+  { name: 'version', what: '`ngb --version`, wall time', args: [bin, '--version'] },
+  { name: 'runHelp', what: '`ngb run --help` (loads citty and one command), wall time', args: [bin, 'run', '--help'] },
 ];
 
 function time(args) {
@@ -34,18 +35,21 @@ function time(args) {
   return elapsed;
 }
 
-const loadAtStart = loadavg()[0].toFixed(1);
-for (const entry of cases) time(entry.args); // warm the file cache
-const samples = cases.map(() => []);
-for (let round = 0; round < runs; round += 1) {
-  for (const [index, entry] of cases.entries()) samples[index].push(time(entry.args));
+const residentMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** Resident memory of a bare Node process sitting idle: what any Node program costs before its own code. */
+async function bareNodeIdleMemory() {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
+  const rss = residentMb(child.pid);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  return rss;
 }
-const stats = samples.map(summarize);
-const floor = stats[0].p50;
-const help = stats[1];
 
 /** Starts `ngb serve` in a fresh project, waits until it is ready and idle, and reads its resident memory. */
-async function serveIdleMemory() {
+async function serveIdle() {
   const directory = mkdtempSync(join(tmpdir(), 'ngb-bench-serve-'));
   const server = await createFakeLlmServer({ acceptAnyModel: true });
   const env = { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: `${server.url}/v1` };
@@ -60,47 +64,82 @@ async function serveIdleMemory() {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     while (!output.includes('gateway ready')) {
       if (child.exitCode !== null || performance.now() - started > 30_000) throw new Error(`ngb serve did not start: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const ready = performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
+    const rss = residentMb(child.pid);
     child.kill('SIGTERM');
     await exited;
-    return { ready, rssMb: rssKb / 1024, runtime: /runtime\s+(\S+)/.exec(output)?.[1] ?? '?' };
+    return { ready, rss, runtime: /runtime\s+(\S+)/.exec(output)?.[1] ?? '?' };
   } finally {
     await server.close();
     rmSync(directory, { recursive: true, force: true });
   }
 }
-const serve = await serveIdleMemory();
 
-const spread = (summary) => `p50 ${ms(summary.p50)} (min ${ms(summary.min)}, p90 ${ms(summary.p90)}, max ${ms(summary.max)})`;
-const rows = cases.map(
-  (entry, index) =>
-    `| ${entry.name} | ${spread(stats[index])} | ${index === 0 ? '' : `+${ms(stats[index].p50 - floor)}`} | ${entry.target ?? ''} |`,
-);
-const body = [
-  `Machine: ${machine()}; load average ${loadAtStart} at start. ${runs} runs of each, interleaved, wall time of the whole process (spawn to exit).`,
-  '',
-  '| What | Wall time | Over `node -e 0` | Target |',
-  '|---|---|---|---|',
-  ...rows,
-  '',
-  '| What | Result | Target |',
-  '|---|---|---|',
-  `| \`ngb serve\` idle resident memory (no channel, ${serve.runtime} runtime, 3 s after ready) | ${serve.rssMb.toFixed(1)} MB | ≤ 90 MB |`,
-  `| \`ngb serve\` start to "gateway ready" (store opened and migrated, runtime chosen) | ${ms(serve.ready)} | |`,
-  '',
-  `\`ngb --help\` loads no command module: the top-level help is static text, and every command (with core, store, the SDKs) is a chunk imported only when it runs. ${
-    help.p50 <= 150 ? 'Within' : 'Over'
-  } the 150 ms target at the median.`,
-  '',
-  `\`ngb serve\` idle memory is ${serve.rssMb <= 90 ? 'within' : 'over'} its target. Most of it is code loaded once: Node itself (about 41 MB for ` +
-    '`node -e 0`), then @ngb/store (better-sqlite3) and @ngb/runtime, whose dockerode brings grpc-js, protobufjs and ssh2 ' +
-    '(about 27 MB in a bare process, about 10 MB on top of the rest here); the idle gateway itself adds only a few MB.',
-].join('\n');
+for (const entry of [floorCase, ...cases]) time(entry.args); // warm the file cache
+let serveRuntime = '?';
+const runs = await repeatRuns(options.runs, async () => {
+  // Interleaved: each round spawns the floor and every case once.
+  const samples = { floor: [], ...Object.fromEntries(cases.map((entry) => [entry.name, []])) };
+  for (let round = 0; round < spawnsPerRun; round += 1) {
+    samples.floor.push(time(floorCase.args));
+    for (const entry of cases) samples[entry.name].push(time(entry.args));
+  }
+  const bareRss = await bareNodeIdleMemory();
+  const serve = await serveIdle();
+  serveRuntime = serve.runtime;
+  return {
+    ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, percentile(values, 50)])),
+    bareRss,
+    serveRss: serve.rss,
+    serveReady: serve.ready,
+  };
+});
 
-console.log(body);
-if (write) writeSection('CLI', body);
+const floor = { what: '`node -e 0`', values: runs.floor };
+finish(options, {
+  bench: 'cli',
+  title: 'CLI',
+  script: 'bench/cli-help.bench.mjs',
+  machine: machine(),
+  setup:
+    `Wall time of the whole process, spawn to exit: in each run, ${spawnsPerRun} rounds each spawning \`node -e 0\` and every ` +
+    'command once (interleaved), and the run counts the median of its rounds. `ngb serve`: a fresh project from `ngb init`, ' +
+    `no channel, the ${serveRuntime} runtime, resident memory read ${idleSettleMs / 1000} s after "gateway ready"; its floor ` +
+    'is a bare `node` process idling as long.',
+  figures: [
+    ...cases.map((entry) =>
+      figure({
+        what: entry.what,
+        unit: 'ms',
+        values: runs[entry.name],
+        load: runs.load,
+        floor,
+        compare: 'over',
+        target: entry.target,
+      }),
+    ),
+    figure({
+      what: '`ngb serve` idle resident memory',
+      unit: 'MB',
+      values: runs.serveRss,
+      load: runs.load,
+      floor: { what: 'bare `node`, idle', values: runs.bareRss },
+      compare: 'over',
+      target: '≤ 90 MB',
+    }),
+    figure({
+      what: '`ngb serve` start → "gateway ready" (store opened and migrated, runtime answering)',
+      unit: 'ms',
+      values: runs.serveReady,
+      load: runs.load,
+      target: '≤ 200 ms',
+    }),
+  ],
+  notes: [
+    '`ngb --help` loads no command module: the top-level help is static text, and every command (with core, store, the ' +
+      'SDKs) is a chunk imported only when it runs.',
+  ],
+});

@@ -2,8 +2,14 @@
 // a few lines. The channel here is a minimal console-style adapter written with `defineChannel`;
 // a real app would pass `createTelegramChannel(...)` or another `@ngb/channel-*` adapter instead.
 import { createGateway, type Gateway } from '@ngb/core';
-import { createOpenAIProvider } from '@ngb/llm-openai';
-import { type ChannelContext, defineChannel, type SandboxRuntime } from '@ngb/plugin-sdk';
+import { createOpenAIProvider, openAIPrices } from '@ngb/llm-openai';
+import {
+  type ChannelContext,
+  createPriceLookup,
+  defineChannel,
+  type ModelPriceTable,
+  type SandboxRuntime,
+} from '@ngb/plugin-sdk';
 import { createSqliteStore } from '@ngb/store';
 
 export interface EmbeddedGateway {
@@ -17,7 +23,14 @@ export async function startEmbeddedGateway(options: {
   databasePath: string;
   agentsDirectory: string;
   runtime: SandboxRuntime;
+  /** An OpenAI-compatible endpoint, such as `http://127.0.0.1:11434/v1` (Ollama) or `https://api.openai.com/v1`. */
   modelBaseURL: string;
+  /** The model that endpoint serves, such as `llama3.1` for Ollama or `gpt-6.1-terra` for OpenAI. */
+  model: string;
+  /** Needed by OpenAI itself, not by a local server. */
+  apiKey?: string;
+  /** Prices of models OpenAI's table does not know (a local model: `{ input: 0, output: 0 }`). */
+  pricing?: ModelPriceTable;
 }): Promise<EmbeddedGateway> {
   const store = await createSqliteStore({ path: options.databasePath });
   const answers: Array<(text: string) => void> = [];
@@ -39,7 +52,10 @@ export async function startEmbeddedGateway(options: {
   const gateway = createGateway({
     store,
     runtime: options.runtime,
-    providers: { default: createOpenAIProvider({ baseURL: options.modelBaseURL, model: 'fake-model' }) },
+    providers: {
+      default: createOpenAIProvider({ baseURL: options.modelBaseURL, model: options.model, apiKey: options.apiKey }),
+    },
+    price: createPriceLookup(openAIPrices, options.pricing),
     channels: [consoleChannel],
     agentsDirectory: options.agentsDirectory,
   });

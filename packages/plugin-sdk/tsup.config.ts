@@ -1,3 +1,7 @@
 import { definePackageBuild } from '../../tsup.base.ts';
 
-export default definePackageBuild({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' });
+export default definePackageBuild({
+  index: 'src/index.ts',
+  'testing/index': 'src/testing/index.ts',
+  'testing/contracts': 'src/testing/contracts.ts',
+});

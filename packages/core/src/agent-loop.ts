@@ -1,13 +1,15 @@
-import type {
-  Agent,
-  LlmMessage,
-  LlmProvider,
-  LlmToolCall,
-  Logger,
-  Sandbox,
-  Tool,
-  ToolContext,
-  ToolResult,
+import {
+  type Agent,
+  costOfUsage,
+  type LlmMessage,
+  type LlmProvider,
+  type LlmToolCall,
+  type Logger,
+  type PriceLookup,
+  type Sandbox,
+  type Tool,
+  type ToolContext,
+  type ToolResult,
 } from '@ngb/plugin-sdk';
 import type { EventBus, TurnUsage } from './events';
 
@@ -38,8 +40,8 @@ export interface AgentLoopInput {
   toolContext: (tool: Tool) => ToolContext;
   /** New user messages that arrived while the turn ran; asked before every model call but the first. */
   pollFollowUps: () => Promise<string | undefined>;
-  /** Per-model price in USD per million tokens. */
-  price: (model: string | undefined) => { input: number; output: number } | undefined;
+  /** The price of the model that answered a call; the turn's cost is unknown when a call has none. */
+  price: PriceLookup;
 }
 
 /** What a turn produced. */
@@ -89,7 +91,6 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     description: tool.description,
     inputSchema: tool.inputSchema,
   }));
-  const price = input.price(input.agent.model.model);
   let finalText = '';
 
   for (let step = 0; step < input.limits.maxSteps; step += 1) {
@@ -121,7 +122,11 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
         usage.inputTokens += part.inputTokens;
         usage.outputTokens += part.outputTokens;
         usage.cacheTokens += (part.cacheReadTokens ?? 0) + (part.cacheWriteTokens ?? 0);
-        if (price) usage.costUsd += (part.inputTokens * price.input + part.outputTokens * price.output) / 1_000_000;
+        // Priced by the model that answered (a dated snapshot, a fallback), not only the one asked for.
+        const model = part.model ?? input.agent.model.model;
+        if (model !== undefined) usage.model = model;
+        const price = model === undefined ? undefined : input.price(model);
+        usage.costUsd = price === undefined || usage.costUsd === null ? null : usage.costUsd + costOfUsage(price, part);
       }
     }
     const assistant: LlmMessage =

@@ -1,4 +1,4 @@
-import type { Chat, StoredMessage, User, UserRole, Wiring } from '@ngb/plugin-sdk';
+import type { Chat, StoredMessage, Turn, User, UserRole, Wiring } from '@ngb/plugin-sdk';
 import { NgbError } from '@ngb/plugin-sdk';
 import { resolveApproval } from './approvals';
 import { isAdminOf } from './engage';
@@ -75,22 +75,25 @@ export async function handleCommand(context: GatewayContext, input: CommandInput
       lines.push(`${name}: cleared ${removed} transcript entries.`);
     } else if (command.name === 'cost') {
       const turns = await context.store.turns.listForSession(session.id, { limit: 10_000 });
-      const total = turns.reduce(
-        (sum, turn) => ({
-          input: sum.input + turn.inputTokens,
-          output: sum.output + turn.outputTokens,
-          cost: sum.cost + turn.costUsd,
-        }),
-        { input: 0, output: 0, cost: 0 },
-      );
-      lines.push(
-        `${name}: ${turns.length} turns, ${total.input} input + ${total.output} output tokens, $${total.cost.toFixed(4)}.`,
-      );
+      lines.push(`${name}: ${describeCost(turns)}`);
     } else {
       lines.push(`${name}: ${await compactSession(context, session.id, agent?.model.provider)}`);
     }
   }
   return reply(lines.join('\n'));
+}
+
+/** Tokens and cost of a session's turns; a cost no price covers is said to be unknown, never $0. */
+function describeCost(turns: readonly Turn[]): string {
+  const input = turns.reduce((sum, turn) => sum + turn.inputTokens, 0);
+  const output = turns.reduce((sum, turn) => sum + turn.outputTokens, 0);
+  const known = turns.reduce((sum, turn) => sum + (turn.costUsd ?? 0), 0);
+  const unpriced = turns.filter((turn) => turn.costUsd === null);
+  const tokens = `${turns.length} turns, ${input} input + ${output} output tokens`;
+  if (unpriced.length === 0) return `${tokens}, $${known.toFixed(4)}.`;
+  const models = [...new Set(unpriced.map((turn) => turn.model ?? 'an unnamed model'))].join(', ');
+  const rest = unpriced.length < turns.length ? `; $${known.toFixed(4)} for the other turns` : '';
+  return `${tokens}, cost unknown for ${unpriced.length} of them (no price for ${models})${rest}.`;
 }
 
 /** Replaces a session's transcript by a summary the model writes. */

@@ -5,6 +5,7 @@ import {
   type InboundMessage,
   type LlmProvider,
   type Logger,
+  type PriceLookup,
   type SandboxRuntime,
   type Store,
   silentLogger,
@@ -39,7 +40,6 @@ const settingsSchema = v.object({
   hookTimeoutMs: v.optional(positive, 5_000),
   hopLimit: v.optional(positive, 3),
   typingIntervalMs: v.optional(positive, 5_000),
-  pricing: v.optional(v.record(v.string(), v.object({ input: v.number(), output: v.number() })), {}),
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
   approvalTtlMs: v.optional(positive, 10 * 60_000),
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
@@ -58,6 +58,12 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   logger?: Logger;
   clock?: Clock;
   generateId?: () => string;
+  /**
+   * The price of each model, by the id the API reported for a call (see `createPriceLookup` and the
+   * provider packages' tables). A turn whose calls it cannot price has an unknown cost (`null`).
+   * @default every cost unknown
+   */
+  price?: PriceLookup;
 }
 
 /** A running gateway. */
@@ -98,7 +104,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  const settings: GatewaySettings = parsed.output;
+  const settings: GatewaySettings = { ...parsed.output, price: options.price ?? (() => undefined) };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;

@@ -5,7 +5,10 @@ export interface TurnUsage {
   inputTokens: number;
   outputTokens: number;
   cacheTokens: number;
-  costUsd: number;
+  /** US dollars; `null` when a call was answered by a model with no known price. */
+  costUsd: number | null;
+  /** The model that answered the last call, as the API reported it. */
+  model?: string;
 }
 
 /** Every step of the gateway, as the dashboard, `ngb logs -f` and `ngb shell` see it. */

@@ -1,4 +1,4 @@
-import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, SandboxRuntime, Store } from '@ngb/plugin-sdk';
+import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, PriceLookup, SandboxRuntime, Store } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
@@ -16,7 +16,7 @@ export interface GatewaySettings {
   hookTimeoutMs: number;
   hopLimit: number;
   typingIntervalMs: number;
-  pricing: Readonly<Record<string, { input: number; output: number }>>;
+  price: PriceLookup;
   approvalsAddress?: Address;
   /** How long an approval code can be used after it was sent. */
   approvalTtlMs: number;

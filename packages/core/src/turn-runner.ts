@@ -116,7 +116,7 @@ export async function runSessionTurn(
         for (const entry of fresh) seen.add(entry.id);
         return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone) : undefined;
       },
-      price: (model) => (model ? settings.pricing[model] : undefined),
+      price: settings.price,
     });
     const answered = await sentByTurn(context, turn.id);
     const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
@@ -144,7 +144,12 @@ export async function runSessionTurn(
           result: replyText.slice(0, 2_000),
         });
       }
-      await tx.turns.update(turn.id, { status: 'succeeded', endedAt: clock.now(), ...result.usage });
+      await tx.turns.update(turn.id, {
+        status: 'succeeded',
+        endedAt: clock.now(),
+        ...result.usage,
+        model: result.usage.model ?? null,
+      });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
     });
     if (replyText !== '' && origin) {

@@ -1,3 +1,5 @@
+import { openAIPrices } from '@ngb/llm-openai';
+import { createPriceLookup } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
@@ -169,28 +171,48 @@ describe('turns', () => {
     expect(harness.texts().every((text) => text.length <= 100)).toBe(true);
   });
 
-  it('records token usage per turn and keeps the transcript across turns', async () => {
+  it('records token usage per turn, priced from the table by the model that answered, and keeps the transcript', async () => {
     harness = await createHarness({
-      pricing: { 'fake-model': { input: 3, output: 15 } },
+      price: createPriceLookup(openAIPrices),
       script: [
         { type: 'reply', text: 'hi!', usage: { inputTokens: 1_000, outputTokens: 100 } },
-        { type: 'reply', text: 'again', usage: { inputTokens: 2_000, outputTokens: 200 } },
+        { type: 'reply', text: 'again', usage: { inputTokens: 2_000, outputTokens: 200, cacheReadTokens: 1_500 } },
       ],
     });
     const agent = await harness.addAgent('andy');
-    await harness.store.agents.update(agent.id, { model: { model: 'fake-model' } });
+    await harness.store.agents.update(agent.id, { model: { model: 'gpt-6.1-terra-2026-10-26' } });
     await harness.addChat('c1', { agent });
     await harness.say('hello');
     await harness.say('hello again');
     const [session] = await harness.store.sessions.list();
     const turns = await harness.store.turns.listForSession(session?.id ?? '');
-    expect(turns.map((turn) => [turn.inputTokens, turn.outputTokens]).sort()).toEqual([
-      [1_000, 100],
-      [2_000, 200],
+    expect(turns.map((turn) => [turn.inputTokens, turn.outputTokens, turn.model])).toEqual([
+      [1_000, 100, 'gpt-6.1-terra-2026-10-26'],
+      [2_000, 200, 'gpt-6.1-terra-2026-10-26'],
     ]);
-    expect(turns.reduce((sum, turn) => sum + turn.costUsd, 0)).toBeCloseTo((3_000 * 3 + 300 * 15) / 1_000_000, 8);
+    // gpt-6.1-terra: $1 input, $0.05 cache read, $5 output per million tokens.
+    expect(turns[0]?.costUsd).toBeCloseTo((1_000 * 1 + 100 * 5) / 1_000_000, 10);
+    expect(turns[1]?.costUsd).toBeCloseTo((500 * 1 + 1_500 * 0.05 + 200 * 5) / 1_000_000, 10);
+    const end = harness.events.find((event) => event.type === 'turn.end');
+    expect(end?.type === 'turn.end' && end.usage.costUsd).toBeCloseTo(0.0015, 10);
     const second = harness.llm.requests()[1]?.messages ?? [];
     expect(second.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
+  });
+
+  it('records an unknown cost, not $0, when no price covers the model that answered', async () => {
+    harness = await createHarness({
+      price: createPriceLookup(openAIPrices),
+      script: [{ type: 'reply', text: 'hi!', usage: { inputTokens: 1_000, outputTokens: 100 } }],
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.store.agents.update(agent.id, { model: { model: 'llama3.1' } });
+    await harness.addChat('c1', { agent });
+    await harness.say('hello');
+    const [session] = await harness.store.sessions.list();
+    const [turn] = await harness.store.turns.listForSession(session?.id ?? '');
+    expect(turn).toMatchObject({ inputTokens: 1_000, costUsd: null, model: 'llama3.1' });
+    const end = harness.events.find((event) => event.type === 'turn.end');
+    expect(end?.type === 'turn.end' && end.usage.costUsd).toBeNull();
   });
 
   it('stops a runaway loop at the step limit with a clear message', async () => {

@@ -9,7 +9,7 @@ export interface AnthropicProviderOptions extends ProviderTransportOptions {
   authToken?: string;
   /** @default 'https://api.anthropic.com' */
   baseURL?: string;
-  /** The model id used when a request names none, such as `claude-sonnet-4-5`. */
+  /** The model id used when a request names none, such as `claude-sonnet-5-5`. */
   model: string;
   /** Generated tokens at most, when a request sets none. @default 4096 */
   maxTokens?: number;

@@ -1,7 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
 import { createAttemptGuard, guardedParts, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import { createRetirementWarner } from './anthropic-model-retirements';
 import {
   type AnthropicProviderOptions,
   parseAnthropicProviderOptions,
@@ -44,7 +46,11 @@ async function* streamOnce(
   const guard = createAttemptGuard(request.signal, options.timeoutMs, 'anthropic', label);
   let events: AsyncIterator<RawMessageStreamEvent> | undefined;
   try {
-    const stream = await guard.race(client.messages.create(body, { signal: guard.signal }));
+    // Not `client.messages.create`: for a deprecated model it writes a notice to `console.warn`,
+    // past the logger; the provider warns through the logger itself (`createRetirementWarner`).
+    const stream = await guard.race(
+      client.post<Stream<RawMessageStreamEvent>>('/v1/messages', { body, stream: true, signal: guard.signal }),
+    );
     events = stream[Symbol.asyncIterator]();
     const assembler = createAnthropicPartAssembler();
     for (;;) {
@@ -73,6 +79,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmP
   const logger = resolved.logger.child('anthropic');
   const client = createClient(resolved, logger);
   const policy = retryPolicyOf(resolved, logger);
+  const warnIfRetiring = createRetirementWarner(logger, label);
   let warnedTemperature = false;
   return {
     specificationVersion: 1,
@@ -82,6 +89,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmP
         warnedTemperature = true;
         logger.warn(`${label} temperature is not part of the Messages API version the SDK speaks; it is not sent`);
       }
+      warnIfRetiring(request.model ?? resolved.model);
       return streamWithRetries(() => streamOnce(client, request, resolved), request.signal, policy);
     },
   };

@@ -22,6 +22,21 @@ async function drain(stream: AsyncIterable<LlmStreamPart>): Promise<LlmStreamPar
 }
 
 describe('anthropic provider, what goes on the wire', () => {
+  it('reports usage with cache reads and writes and the model that answered, which prices the call', async () => {
+    server.script([
+      { type: 'reply', text: 'ok', usage: { inputTokens: 100, outputTokens: 7, cacheReadTokens: 60, cacheWriteTokens: 30 } },
+    ]);
+    const parts = await drain(provider().doStream({ model: 'other-model', messages: [{ role: 'user', content: 'x' }] }));
+    expect(parts.find((part) => part.type === 'usage')).toEqual({
+      type: 'usage',
+      inputTokens: 100,
+      outputTokens: 7,
+      cacheReadTokens: 60,
+      cacheWriteTokens: 30,
+      model: 'other-model',
+    });
+  });
+
   it('groups tool results in one user turn, results first, marks failures with is_error', async () => {
     server.script([{ type: 'reply', text: 'ok' }]);
     await drain(

@@ -41,6 +41,7 @@ export function createAnthropicPartAssembler(): AnthropicPartAssembler {
   let brokenCall: LlmApiError | undefined;
   let stopReason: LlmStopReason = 'other';
   let usage: { input: number; output: number; cacheRead: number; cacheWrite: number } | undefined;
+  let model: string | undefined;
   let finished = false;
 
   const parseToolBlock = (block: ToolBlock): LlmStreamPart[] => {
@@ -72,6 +73,7 @@ export function createAnthropicPartAssembler(): AnthropicPartAssembler {
     push(event) {
       switch (event.type) {
         case 'message_start': {
+          if (typeof event.message.model === 'string' && event.message.model !== '') model = event.message.model;
           const start = event.message.usage;
           const cacheRead = start.cache_read_input_tokens ?? 0;
           const cacheWrite = start.cache_creation_input_tokens ?? 0;
@@ -127,6 +129,7 @@ export function createAnthropicPartAssembler(): AnthropicPartAssembler {
               outputTokens: usage.output,
               cacheReadTokens: usage.cacheRead,
               cacheWriteTokens: usage.cacheWrite,
+              ...(model !== undefined ? { model } : {}),
             });
           }
           parts.push({ type: 'end', stopReason });

@@ -1,2 +1,3 @@
 export { type AnthropicProviderOptions, anthropicProviderOptionsSchema } from './anthropic-options';
+export { anthropicPrices } from './anthropic-prices';
 export { createAnthropicProvider } from './anthropic-provider';

@@ -16,7 +16,7 @@ export interface OpenAIProviderOptions extends ProviderTransportOptions {
    * @default 'https://api.openai.com/v1'
    */
   baseURL?: string;
-  /** The model id used when a request names none, such as `gpt-4.1` or `llama3.1`. */
+  /** The model id used when a request names none, such as `gpt-6.1-terra` or `llama3.1`. */
   model: string;
   /** Generated tokens at most, when a request sets none. @default none (the server's limit) */
   maxTokens?: number;

@@ -1,4 +1,4 @@
-import { describeLlmProviderContract } from '@ngb/plugin-sdk/testing';
+import { describeLlmProviderContract } from '@ngb/plugin-sdk/testing/contracts';
 import { createFakeLlmServer } from '@ngb/testing';
 import { createOpenAIProvider } from './openai-provider';
 

@@ -42,9 +42,33 @@ describe('OpenAI chunk assembly for compatible servers', () => {
     assembler.push(chunk({ content: 'hi' }));
     assembler.push(chunk({}, 'stop', { prompt_tokens: 90, completion_tokens: 3, total_tokens: 93, prompt_cache_hit_tokens: 64 }));
     expect(assembler.finish()).toEqual([
-      { type: 'usage', inputTokens: 90, outputTokens: 3, cacheReadTokens: 64 },
+      { type: 'usage', inputTokens: 90, outputTokens: 3, cacheReadTokens: 64, model: 'm' },
       { type: 'end', stopReason: 'end' },
     ]);
+  });
+
+  it('reads cache writes and the model that answered, which prices the call', () => {
+    const assembler = createOpenAIPartAssembler();
+    assembler.push(chunk({ content: 'hi' }, 'stop'));
+    assembler.push({
+      ...chunk({}),
+      model: 'gpt-6.1-terra-2026-10-26',
+      choices: [],
+      usage: {
+        prompt_tokens: 5000,
+        completion_tokens: 20,
+        total_tokens: 5020,
+        prompt_tokens_details: { cached_tokens: 3000, cache_write_tokens: 1500 },
+      },
+    });
+    expect(assembler.finish()[0]).toEqual({
+      type: 'usage',
+      inputTokens: 5000,
+      outputTokens: 20,
+      cacheReadTokens: 3000,
+      cacheWriteTokens: 1500,
+      model: 'gpt-6.1-terra-2026-10-26',
+    });
   });
 
   it('maps content_filter to other and refuses a stream without finish_reason', () => {

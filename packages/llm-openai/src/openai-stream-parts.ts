@@ -33,13 +33,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readUsage(usage: ChatCompletionChunk['usage']): LlmUsagePart | undefined {
+function readUsage(chunk: ChatCompletionChunk): LlmUsagePart | undefined {
+  const { usage } = chunk;
   if (usage === null || usage === undefined) return undefined;
   // DeepSeek reports its cache hits in its own field.
   const deepSeekHits = (usage as { prompt_cache_hit_tokens?: unknown }).prompt_cache_hit_tokens;
   const cached = usage.prompt_tokens_details?.cached_tokens ?? (typeof deepSeekHits === 'number' ? deepSeekHits : undefined);
+  const written = usage.prompt_tokens_details?.cache_write_tokens;
   const part: LlmUsagePart = { type: 'usage', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
   if (cached !== undefined && cached !== null) part.cacheReadTokens = cached;
+  if (written !== undefined && written !== null) part.cacheWriteTokens = written;
+  if (typeof chunk.model === 'string' && chunk.model !== '') part.model = chunk.model;
   return part;
 }
 
@@ -81,7 +85,7 @@ export function createOpenAIPartAssembler(): OpenAIPartAssembler {
 
   return {
     push(chunk) {
-      usage = readUsage(chunk.usage) ?? usage;
+      usage = readUsage(chunk) ?? usage;
       const choice = chunk.choices[0];
       if (choice === undefined) return [];
       const parts: LlmStreamPart[] = [];

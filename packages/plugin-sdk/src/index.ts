@@ -140,6 +140,7 @@ export {
   type SandboxErrorReason,
 } from './errors';
 export { type LogFields, type Logger, type LogLevel, redactFields, silentLogger } from './logger';
+export { costOfUsage, createPriceLookup, type ModelPrice, type ModelPriceTable, type PriceLookup } from './model-price';
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';
 export { type RetryPolicy, realSleep, type Sleep, streamWithRetries } from './provider-support/stream-with-retries';

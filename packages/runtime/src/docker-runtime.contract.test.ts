@@ -1,4 +1,4 @@
-import { describeSandboxRuntimeContract } from '@ngb/plugin-sdk/testing';
+import { describeSandboxRuntimeContract } from '@ngb/plugin-sdk/testing/contracts';
 import { createAgentFolders } from './__fixtures__/agent-folders';
 import { describeWithDocker, testImage } from './__fixtures__/docker-gate';
 import { createDockerRuntime } from './docker-runtime';

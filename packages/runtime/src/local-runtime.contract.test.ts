@@ -1,4 +1,4 @@
-import { describeSandboxRuntimeContract } from '@ngb/plugin-sdk/testing';
+import { describeSandboxRuntimeContract } from '@ngb/plugin-sdk/testing/contracts';
 import { createAgentFolders } from './__fixtures__/agent-folders';
 import { buildSandboxProgram } from './__fixtures__/sandbox-program';
 import { createLocalRuntime } from './local-runtime';

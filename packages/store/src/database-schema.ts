@@ -126,6 +126,9 @@ export interface TurnsTable {
   output_tokens: number;
   cache_tokens: number;
   cost_usd: number;
+  /** 1 when a model call of the turn had no known price (then `cost_usd` is only what was priced). */
+  cost_unknown: Generated<number>;
+  model: string | null;
   started_at: number | null;
   ended_at: number | null;
   created_at: number;

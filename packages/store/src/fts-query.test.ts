@@ -1,4 +1,4 @@
-import { hostileSearchTexts } from '@ngb/plugin-sdk/testing';
+import { hostileSearchTexts } from '@ngb/plugin-sdk/testing/contracts';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toFtsMatchQuery } from './fts-query';

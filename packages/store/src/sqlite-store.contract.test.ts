@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeStoreContract } from '@ngb/plugin-sdk/testing';
+import { describeStoreContract } from '@ngb/plugin-sdk/testing/contracts';
 import { afterAll } from 'vitest';
 import { createSqliteStore } from './index';
 

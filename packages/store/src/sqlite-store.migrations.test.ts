@@ -130,3 +130,30 @@ describe('deferred search index', () => {
     await store.close();
   });
 });
+
+describe('turn model and cost migration', () => {
+  it('turns a zero cost stored with tokens spent (no price was ever applied) into an unknown cost', async () => {
+    const path = join(directory, 'before-prices.db');
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
+    const { '0003_turn_model_and_cost': _added, ...before } = sqliteMigrations;
+    await migrateToLatest(db, before, createRecordingLogger(), path);
+    await db.destroy();
+    const database = new Database(path);
+    database.exec(`
+      INSERT INTO agents (id, folder, name, instructions_file, timezone, created_at, updated_at)
+        VALUES ('a1', 'main', 'Main', 'AGENTS.md', 'UTC', 0, 0);
+      INSERT INTO sessions (id, agent_id, status, created_at, updated_at, last_activity_at) VALUES ('s1', 'a1', 'active', 0, 0, 0);
+      INSERT INTO turns (id, session_id, trigger, status, input_tokens, output_tokens, cost_usd, created_at, updated_at) VALUES
+        ('spent', 's1', 'message', 'succeeded', 100, 10, 0, 0, 0),
+        ('priced', 's1', 'message', 'succeeded', 100, 10, 0.25, 0, 0),
+        ('idle', 's1', 'message', 'queued', 0, 0, 0, 0, 0);
+    `);
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    expect((await store.turns.get('spent'))?.costUsd).toBeNull();
+    expect((await store.turns.get('priced'))?.costUsd).toBe(0.25);
+    expect((await store.turns.get('idle'))?.costUsd).toBe(0);
+    await store.close();
+  });
+});

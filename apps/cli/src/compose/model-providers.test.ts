@@ -1,3 +1,6 @@
+import { anthropicPrices, createAnthropicProvider } from '@ngb/llm-anthropic';
+import { openAIPrices } from '@ngb/llm-openai';
+import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { chooseModel } from './model-providers';
 
@@ -37,5 +40,27 @@ describe('chooseModel', () => {
     expect(() => chooseModel({ provider: 'openai' }, { ANTHROPIC_API_KEY: 'a' })).toThrow(
       /neither OPENAI_API_KEY nor OPENAI_BASE_URL is set/,
     );
+  });
+
+  it('defaults to current models: each priced by its provider table, the Anthropic one not deprecated', async () => {
+    const anthropic = chooseModel(undefined, { ANTHROPIC_API_KEY: 'a' }).model;
+    const openai = chooseModel(undefined, { OPENAI_API_KEY: 'o' }).model;
+    expect(anthropicPrices[anthropic]).toBeDefined();
+    expect(openAIPrices[openai]).toBeDefined();
+    const logger = createRecordingLogger();
+    const provider = createAnthropicProvider({
+      apiKey: 'a',
+      model: anthropic,
+      logger,
+      maxRetries: 0,
+      fetch: async () =>
+        new Response(JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'offline' } }), { status: 400 }),
+    });
+    await expect(async () => {
+      for await (const _ of provider.doStream({ messages: [{ role: 'user', content: 'hi' }] })) {
+        // the request fails offline; only the warnings matter
+      }
+    }).rejects.toMatchObject({ status: 400 });
+    expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([]);
   });
 });

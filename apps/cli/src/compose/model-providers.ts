@@ -18,7 +18,12 @@ export interface ModelChoice {
   credentialVariable?: string;
 }
 
-const defaultModels = { anthropic: 'claude-sonnet-4-5', openai: 'gpt-4.1-mini' } as const;
+// Checked 2026-12-01 against the providers' model and deprecation pages. Anthropic retired
+// claude-sonnet-4-5 on 2026-11-30 and names claude-sonnet-5-5 its replacement (the current Sonnet).
+// OpenAI shuts gpt-4.1-mini down on 2027-01-14; gpt-6.1-terra (released 2026-10-26, no retirement
+// before 2027-10-26) is its balanced current model and calls tools through Chat Completions, which
+// this provider speaks (gpt-6-luna, the cheaper one, does so only with reasoning switched off).
+const defaultModels = { anthropic: 'claude-sonnet-5-5', openai: 'gpt-6.1-terra' } as const;
 
 /** What to tell a user who has no model configured at all. */
 const noModelMessage =

@@ -1,6 +1,7 @@
 import type { Gateway } from '@ngb/core';
 import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
 import { recordGatewayEvents } from '../logs/event-log';
+import { createModelPrices } from './model-prices';
 import type { OpenProject } from './open-project';
 import { cliChannelName, type StoreScope, scopeStore } from './scoped-store';
 
@@ -38,6 +39,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     channels: parts.channels,
     plugins: (parts.plugins ?? []).map((plugin) => ({ plugin })),
     logger: project.logger.child('gateway'),
+    price: await createModelPrices(Object.keys(parts.providers), project.config.pricing),
     agentsDirectory: project.paths.agentsDir,
     maxConcurrentTurns: settings.maxConcurrentTurns,
     maxSteps: settings.maxSteps,

@@ -46,6 +46,15 @@ const agentMountSchema = v.object({
   readonly: v.optional(v.boolean('must be true or false')),
 });
 
+// US dollars per million tokens; over the provider packages' own tables (a model they do not know, a
+// local model served through OPENAI_BASE_URL, a negotiated price).
+const priceSchema = v.object({
+  input: positiveNumber,
+  output: positiveNumber,
+  cacheWrite: v.optional(positiveNumber),
+  cacheRead: v.optional(positiveNumber),
+});
+
 const agentSchema = v.object({
   name: v.optional(text),
   assistantName: v.optional(text),
@@ -68,6 +77,7 @@ export const configSchema = v.object({
   dataDir: v.optional(text, '.ngb'),
   agentsDir: v.optional(text, 'agents'),
   model: v.optional(modelSchema),
+  pricing: v.optional(v.record(text, priceSchema), {}),
   runtime: v.optional(
     v.object({
       driver: v.optional(v.picklist(['auto', 'docker', 'local'], 'must be "auto", "docker" or "local"'), 'auto'),

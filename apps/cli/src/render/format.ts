@@ -17,10 +17,29 @@ export function formatAge(time: number, now = Date.now()): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
-/** `120 in / 45 out tokens` (and the cost when known). */
-export function formatUsage(usage: TurnUsage): string {
-  const cost = usage.costUsd > 0 ? ` · $${usage.costUsd.toFixed(4)}` : '';
-  return `${usage.inputTokens} in / ${usage.outputTokens} out tokens${cost}`;
+/** `120 in / 45 out tokens · $0.0012`, or `· cost unknown` when no price covers the model. */
+export function formatUsage(usage: Pick<TurnUsage, 'inputTokens' | 'outputTokens' | 'costUsd'>): string {
+  return `${usage.inputTokens} in / ${usage.outputTokens} out tokens · ${formatCost(usage.costUsd)}`;
+}
+
+/** `$0.0012`, or `cost unknown` (never `$0` for a model with no price). */
+export function formatCost(costUsd: number | null): string {
+  return costUsd === null ? 'cost unknown' : `$${costUsd.toFixed(4)}`;
+}
+
+/** The usage of several turns together; the cost is unknown when any turn's is. */
+export function sumUsage(
+  turns: ReadonlyArray<Pick<TurnUsage, 'inputTokens' | 'outputTokens' | 'cacheTokens' | 'costUsd'>>,
+): Pick<TurnUsage, 'inputTokens' | 'outputTokens' | 'cacheTokens' | 'costUsd'> {
+  return turns.reduce<Pick<TurnUsage, 'inputTokens' | 'outputTokens' | 'cacheTokens' | 'costUsd'>>(
+    (sum, turn) => ({
+      inputTokens: sum.inputTokens + turn.inputTokens,
+      outputTokens: sum.outputTokens + turn.outputTokens,
+      cacheTokens: sum.cacheTokens + turn.cacheTokens,
+      costUsd: sum.costUsd === null || turn.costUsd === null ? null : sum.costUsd + turn.costUsd,
+    }),
+    { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 },
+  );
 }
 
 /** Cuts text to one line of at most `width` characters. */

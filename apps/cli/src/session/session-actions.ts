@@ -6,7 +6,7 @@ import { withProject } from '../compose/with-project';
 import { resolveSession } from '../conversation/resolve-session';
 import { numberFlag } from '../number-flags';
 import { printLine } from '../output';
-import { formatAge, formatDuration, shortId, table } from '../render/format';
+import { formatAge, formatCost, formatDuration, formatUsage, shortId, sumUsage, table } from '../render/format';
 import { describeTranscript } from '../render/transcript';
 
 async function chatLabel(store: Store, session: Session): Promise<string> {
@@ -94,9 +94,19 @@ export async function showSession(flags: {
       const mark =
         turn.status === 'succeeded' ? colors.green('✓') : turn.status === 'failed' ? colors.red('✗') : colors.yellow('…');
       const error = turn.error ? colors.red(` ${turn.error}`) : '';
-      printLine(
-        `  ${mark} ${shortId(turn.id)} ${turn.status} ${took} · ${turn.inputTokens} in / ${turn.outputTokens} out${error}`,
-      );
+      const model = turn.model === undefined ? '' : ` · ${turn.model}`;
+      printLine(`  ${mark} ${shortId(turn.id)} ${turn.status} ${took} · ${formatUsage(turn)}${model}${error}`);
+    }
+    if (turns.length > 0) {
+      const total = sumUsage(turns);
+      const unpriced = turns.filter((turn) => turn.costUsd === null).length;
+      const note =
+        unpriced === 0
+          ? ''
+          : colors.dim(
+              ` (no price for the model of ${unpriced} turn${unpriced > 1 ? 's' : ''}: add it under \`pricing\` in ngb.config.json)`,
+            );
+      printLine(`  total ${total.inputTokens} in / ${total.outputTokens} out tokens · ${formatCost(total.costUsd)}${note}`);
     }
     printLine();
     printLine(colors.bold(`transcript (${transcript.length} entries)`));

@@ -1,6 +1,6 @@
 import { colors } from 'consola/utils';
 import type { Conversation } from '../conversation/start-conversation';
-import { formatAge, formatUsage } from '../render/format';
+import { formatAge, formatUsage, sumUsage } from '../render/format';
 
 /** The text of `/help`. */
 export function shellHelp(): string[] {
@@ -23,15 +23,7 @@ export async function describeSession(conversation: Conversation): Promise<strin
   const session = (await store.sessions.get(record.session.id)) ?? record.session;
   const turns = await store.turns.listForSession(session.id, { limit: 10_000 });
   const entries = await store.transcript.count(session.id);
-  const usage = turns.reduce(
-    (sum, turn) => ({
-      inputTokens: sum.inputTokens + turn.inputTokens,
-      outputTokens: sum.outputTokens + turn.outputTokens,
-      cacheTokens: sum.cacheTokens + turn.cacheTokens,
-      costUsd: sum.costUsd + turn.costUsd,
-    }),
-    { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 },
-  );
+  const usage = sumUsage(turns);
   const sandbox = (await runtime.runtime.list()).find((info) => info.sessionId === session.id);
   return [
     `session  ${colors.bold(session.id)} (${session.status})`,

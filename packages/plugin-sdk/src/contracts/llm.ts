@@ -132,6 +132,11 @@ export interface LlmUsagePart {
   cacheReadTokens?: number;
   /** Prompt tokens written into the provider's cache (part of `inputTokens`), when reported. */
   cacheWriteTokens?: number;
+  /**
+   * The model that answered, as the API reported it (often a dated snapshot of the requested id, such
+   * as `claude-haiku-4-5-20251001`); what the call is priced by. Absent when the API does not say.
+   */
+  model?: string;
 }
 
 /** The last part of every successful stream. */

@@ -1,5 +1,6 @@
-export { type ChannelHarness, describeChannelContract } from './channel-contract';
-export { describeLlmProviderContract } from './llm-provider-contract';
+// The recording fakes and script types: plain code with no test runner, importable anywhere (a plugin's
+// own tests under any runner, a script, an example). The contract suites, which need vitest, are in
+// `@ngb/plugin-sdk/testing/contracts`.
 export type {
   LlmProviderHarness,
   LlmRecordedRequest,
@@ -18,9 +19,3 @@ export {
   type RecordingChannelOptions,
 } from './recording-channel';
 export { createRecordingLogger, type RecordedLogLine, type RecordingLogger } from './recording-logger';
-export {
-  describeSandboxRuntimeContract,
-  type SandboxRuntimeContractOptions,
-  type SandboxRuntimeHarness,
-} from './sandbox-runtime-contract';
-export { describeStoreContract, hostileSearchTexts, type StoreContractFactory, type StoreContractSeams } from './store-contract';

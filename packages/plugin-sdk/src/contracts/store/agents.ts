@@ -2,7 +2,7 @@
 export interface AgentModelSettings {
   /** Provider name as registered with the gateway, such as `anthropic` or `openai`. */
   provider?: string;
-  /** Model id, such as `claude-sonnet-4-5`. */
+  /** Model id, such as `claude-sonnet-5-5`. */
   model?: string;
   /** Upper bound of output tokens per model call. */
   maxTokens?: number;

@@ -18,7 +18,13 @@ export interface Turn {
   inputTokens: number;
   outputTokens: number;
   cacheTokens: number;
-  costUsd: number;
+  /**
+   * What the turn's model calls cost in US dollars; `null` when it is not known (a call was answered
+   * by a model with no known price). 0 until the turn has usage.
+   */
+  costUsd: number | null;
+  /** The model that answered the turn's last call, as the API reported it. */
+  model?: string;
   startedAt?: number;
   endedAt?: number;
   createdAt: number;
@@ -34,7 +40,9 @@ export interface TurnPatch {
   inputTokens?: number;
   outputTokens?: number;
   cacheTokens?: number;
-  costUsd?: number;
+  /** `null` records that the cost is not known. */
+  costUsd?: number | null;
+  model?: string | null;
   startedAt?: number | null;
   endedAt?: number | null;
 }

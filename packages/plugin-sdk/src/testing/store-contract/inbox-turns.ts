@@ -182,6 +182,25 @@ export function describeTurnCases(context: ContextAccessor): void {
       await expectNotFound(store.turns.update('ghost', { status: 'running' }), 'turn', 'ghost');
     });
 
+    it('keeps the model that answered, and an unknown cost as null (not 0)', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
+      const unknown = await store.turns.update(turn.id, {
+        inputTokens: 50,
+        outputTokens: 5,
+        costUsd: null,
+        model: 'local-model',
+      });
+      expect(unknown).toMatchObject({ costUsd: null, model: 'local-model' });
+      expect(await store.turns.get(turn.id)).toEqual(unknown);
+      const priced = await store.turns.update(turn.id, { costUsd: 0.5, model: 'claude-haiku-4-5-20251001' });
+      expect(priced).toMatchObject({ costUsd: 0.5, model: 'claude-haiku-4-5-20251001', inputTokens: 50 });
+      const cleared = await store.turns.update(turn.id, { model: null });
+      expect(cleared.model).toBeUndefined();
+      expect(cleared.costUsd).toBe(0.5);
+    });
+
     it("lists a session's turns oldest first, keeping the most recent for a limit", async () => {
       const { store } = context();
       const { session } = await seedSession(store);

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The built package, installed alone in a folder with no node_modules above it: the same view a
+// plugin author's project has when vitest is not installed.
+const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
+let project: string;
+
+function runNode(source: string): { status: number | null; stdout: string; stderr: string } {
+  const file = join(project, `check-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(file, source);
+  const result = spawnSync(process.execPath, [file], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(join(packageRoot, 'dist/testing/index.js'))) {
+    throw new Error('@ngb/plugin-sdk is not built: run `pnpm build` before this test');
+  }
+  project = mkdtempSync(join(tmpdir(), 'ngb-sdk-no-vitest-'));
+  const installed = join(project, 'node_modules/@ngb/plugin-sdk');
+  mkdirSync(installed, { recursive: true });
+  cpSync(join(packageRoot, 'dist'), join(installed, 'dist'), { recursive: true });
+  cpSync(join(packageRoot, 'package.json'), join(installed, 'package.json'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'plugin-under-test', private: true, type: 'module' }));
+});
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe('@ngb/plugin-sdk/testing without vitest installed', () => {
+  it('loads the recording fakes and they work', () => {
+    const result = runNode(`
+      import { createManualClock, createRecordingChannel, createRecordingLogger } from '@ngb/plugin-sdk/testing';
+      const clock = createManualClock(1000);
+      let fired = 0;
+      clock.setTimeout(() => { fired += 1; }, 50);
+      await clock.advance(50);
+      const logger = createRecordingLogger();
+      logger.warn('careful', { step: 1 });
+      const channel = createRecordingChannel({ name: 'fake' });
+      await channel.send({ channel: 'fake', chatId: 'c1' }, { text: 'hi', format: 'plain' });
+      console.log(JSON.stringify({ fired, now: clock.now(), lines: logger.lines.length, sent: channel.sent.length }));
+    `);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ fired: 1, now: 1050, lines: 1, sent: 1 });
+  });
+
+  it('keeps the vitest suites behind their own subpath, which needs vitest', () => {
+    const result = runNode(`import { describeStoreContract } from '@ngb/plugin-sdk/testing/contracts';`);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/Cannot find package 'vitest'/);
+  });
+});
