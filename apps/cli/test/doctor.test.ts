@@ -21,7 +21,7 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
     for (const name of ['Node.js', 'config', 'database', 'agents', 'Docker engine', 'model', 'model endpoint', 'channels']) {
       expect(result.stdout).toMatch(new RegExp(`^[✔⚠✖] ${name}\\s`, 'm'));
     }
-    expect(result.stdout).toMatch(/^✔ model\s+openai\/gpt-4\.1-mini \(no key, http:\/\/127\.0\.0\.1:\d+\/v1\)$/m);
+    expect(result.stdout).toMatch(/^✔ model\s+openai\/gpt-6\.1-terra \(no key, http:\/\/127\.0\.0\.1:\d+\/v1\)$/m);
     expect(result.stdout).toMatch(/^✔ model endpoint\s+http:\/\/127\.0\.0\.1:\d+\/v1 answers/m);
     expect(result.stdout).toMatch(/\d+ ok, \d+ warnings?, 0 failed/);
     if (docker.ready) {
