@@ -139,7 +139,7 @@ export {
   SandboxError,
   type SandboxErrorReason,
 } from './errors';
-export { type LogFields, type Logger, type LogLevel, redactFields, silentLogger } from './logger';
+export { type LogFields, type Logger, type LogLevel, redactFields, redactText, silentLogger } from './logger';
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';
 export { type RetryPolicy, realSleep, type Sleep, streamWithRetries } from './provider-support/stream-with-retries';
