@@ -29,9 +29,27 @@ describe('ngb logs', { timeout: 60_000 }, () => {
   it('shows the gateway events of the run, one readable line each', async () => {
     const result = await ngb(['logs']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} info\s+run\s+message\.received .*text="write the log"/m);
+    expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} info\s+run\s+message\.received .*senderId=/m);
     expect(result.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} info\s+run\s+turn\.end .*status=succeeded/m);
     expect(result.stdout).not.toContain('text.delta');
+  });
+
+  it('keeps message text out of an info-level log file; a debug-level one has it at debug', async () => {
+    const file = join(project.dir, '.ngb/logs/gateway.jsonl');
+    const infoLog = readFileSync(file, 'utf8');
+    expect(infoLog).toContain('"event":"message.received"');
+    expect(infoLog).not.toContain('write the log');
+    expect(infoLog).not.toContain('echo: write the log');
+    const debugRun = await runCli(['run', '-p', 'debug words', '--debug'], { cwd: project.dir, env: model });
+    expect(debugRun.code).toBe(0);
+    const debugLines = await ngb(['logs', '--json', '--level', 'debug', '-n', '200']);
+    const carrying = debugLines.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((record) => JSON.stringify(record).includes('debug words'));
+    expect(carrying.length).toBeGreaterThan(0);
+    expect(carrying.every((record) => record.level === 'debug')).toBe(true);
   });
 
   it('--level debug includes every text delta; --level error hides the rest', async () => {
@@ -68,10 +86,7 @@ describe('ngb logs', { timeout: 60_000 }, () => {
       const run = await runCli(['run', '-p', 'followed live'], { cwd: project.dir, env: model });
       expect(run.code).toBe(0);
       const line = await waitFor(
-        () =>
-          output
-            .split('\n')
-            .find((candidate) => candidate.includes('"event":"turn.end"') && candidate.includes('echo: followed live')),
+        () => output.split('\n').find((candidate) => candidate.includes('"event":"turn.end"')),
         'the turn.end line of the followed run',
       );
       expect(JSON.parse(line)).toMatchObject({ event: 'turn.end', status: 'succeeded', command: 'run' });

@@ -139,7 +139,7 @@ export {
   SandboxError,
   type SandboxErrorReason,
 } from './errors';
-export { type LogFields, type Logger, type LogLevel, redactFields, silentLogger } from './logger';
+export { type LogFields, type Logger, type LogLevel, redactFields, redactText, silentLogger } from './logger';
 export { costOfUsage, createPriceLookup, type ModelPrice, type ModelPriceTable, type PriceLookup } from './model-price';
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';

@@ -25,14 +25,14 @@ export async function openProject(
   env: Env,
   options: { command: string; debug: boolean; echo?: FileLoggerOptions['echo'] },
 ): Promise<OpenProject> {
-  const sink = openLogSink(loaded.paths.logFile);
-  const logBase = { pid: process.pid, command: options.command };
-  const logger = createFileLogger({
-    sink,
-    level: options.debug ? 'debug' : loaded.config.log.level,
-    base: logBase,
-    echo: options.echo,
+  const { log } = loaded.config;
+  const sink = openLogSink(loaded.paths.logFile, {
+    level: options.debug ? 'debug' : log.level,
+    maxFileBytes: log.maxFileSizeMb * 1024 * 1024,
+    maxFiles: log.maxFiles,
   });
+  const logBase = { pid: process.pid, command: options.command };
+  const logger = createFileLogger({ sink, base: logBase, echo: options.echo });
   try {
     const { createSqliteStore } = await import('@ngb/store');
     const store = await createSqliteStore({ path: loaded.paths.database, logger });

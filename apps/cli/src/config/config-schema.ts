@@ -111,7 +111,15 @@ export const configSchema = v.object({
     }),
     {},
   ),
-  log: v.optional(v.object({ level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info') }), {}),
+  log: v.optional(
+    v.object({
+      level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+      // The log file is rotated past this size; `maxFiles` files are kept, the current one included.
+      maxFileSizeMb: v.optional(positiveInteger, 10),
+      maxFiles: v.optional(positiveInteger, 3),
+    }),
+    {},
+  ),
 });
 
 /** `ngb.config.json` after defaults. */

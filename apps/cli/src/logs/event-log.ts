@@ -1,4 +1,4 @@
-import type { EventBus, TimedGatewayEvent } from '@ngb/core';
+import type { EventBus, GatewayEventType, TimedGatewayEvent } from '@ngb/core';
 import { type LogFields, type LogLevel, redactFields } from '@ngb/plugin-sdk';
 import type { LogSink } from './log-sink';
 
@@ -22,13 +22,36 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
   }
 }
 
+// What people wrote and what the agent and its tools answered: kept out of the log below `debug`, so an
+// info-level log holds what happened and never what was said.
+const contentFields: Partial<Record<GatewayEventType, readonly string[]>> = {
+  'message.received': ['text'],
+  'turn.end': ['text'],
+  'tool.start': ['input'],
+  'tool.end': ['output'],
+};
+
 /**
- * Writes every gateway event to the log as `{ time, level, event, ...fields }`.
+ * Writes every gateway event to the log as `{ time, level, event, ...fields }`. The content of an event
+ * (message text, tool input and output) goes to a second record at `debug` with the event's ids.
  * @returns a function that stops recording
  */
 export function recordGatewayEvents(bus: EventBus, sink: LogSink, base: LogFields): () => void {
   return bus.on((event) => {
     const { type, at, ...fields } = event;
-    sink.write({ time: new Date(at).toISOString(), level: eventLevel(event), event: type, ...base, ...redactFields(fields) });
+    const time = new Date(at).toISOString();
+    const level = eventLevel(event);
+    const content = contentFields[type];
+    const summary: LogFields = {};
+    const detail: LogFields = {};
+    for (const [key, value] of Object.entries(fields)) {
+      if (content?.includes(key)) detail[key] = value;
+      else summary[key] = value;
+      if (key.endsWith('Id')) detail[key] = value;
+    }
+    if (sink.accepts(level)) sink.write({ time, level, event: type, ...base, ...redactFields(summary) });
+    if (content !== undefined && sink.accepts('debug')) {
+      sink.write({ time, level: 'debug', event: type, ...base, ...redactFields(detail) });
+    }
   });
 }

@@ -5,9 +5,10 @@ import { fail } from '../cli-error';
 import { displayPath, loadConfig } from '../config/load-config';
 import { numberFlag } from '../number-flags';
 import { printNote, printWarning } from '../output';
-import { logLevels } from './file-logger';
 import { formatLogRecord, parseLogLine } from './format-log-line';
+import { logLevels } from './log-sink';
 import { followLines, readLastLines } from './read-log';
+import { parseTruncatedLine } from './truncated-line';
 
 /** The flags of `ngb logs`. */
 export interface LogsFlags {
@@ -38,11 +39,12 @@ export async function executeLogs(flags: LogsFlags): Promise<void> {
     return true;
   };
   const show = (line: string) => {
+    const record = parseLogLine(line);
     if (flags.json) {
-      process.stdout.write(`${line}\n`);
+      // A line cut short by the reader is no JSON: print what it held, as JSON.
+      process.stdout.write(`${record !== undefined && parseTruncatedLine(line) !== undefined ? JSON.stringify(record) : line}\n`);
       return;
     }
-    const record = parseLogLine(line);
     process.stdout.write(`${record ? formatLogRecord(record) : line}\n`);
   };
   if (!existsSync(file) && !flags.follow) {

@@ -1,14 +1,10 @@
-import { type LogFields, type Logger, type LogLevel, redactFields } from '@ngb/plugin-sdk';
+import { type LogFields, type Logger, type LogLevel, redactFields, redactText } from '@ngb/plugin-sdk';
 import type { LogSink } from './log-sink';
-
-/** Log levels from most to least verbose. */
-export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Options of {@link createFileLogger}. */
 export interface FileLoggerOptions {
+  /** Where lines go; lines below its level are dropped. */
   sink: LogSink;
-  /** Lines below this level are dropped. */
-  level: LogLevel;
   /** Fields on every line, such as `{ pid, command }`. */
   base: LogFields;
   /** Also called for every line written (the console echo of `serve --debug`). */
@@ -17,19 +13,19 @@ export interface FileLoggerOptions {
 
 /** A Logger that writes redacted JSON lines (`time`, `level`, `tag`, `msg`, fields) to the log file. */
 export function createFileLogger(options: FileLoggerOptions, tag?: string): Logger {
-  const threshold = logLevels.indexOf(options.level);
   const write = (level: LogLevel, message: string, fields: LogFields = {}) => {
-    if (logLevels.indexOf(level) < threshold) return;
+    if (!options.sink.accepts(level)) return;
     const safe = redactFields(fields);
+    const safeMessage = redactText(message);
     options.sink.write({
       time: new Date().toISOString(),
       level,
       ...(tag ? { tag } : {}),
-      msg: message,
+      msg: safeMessage,
       ...options.base,
       ...safe,
     });
-    options.echo?.(level, message, safe, tag);
+    options.echo?.(level, safeMessage, safe, tag);
   };
   return {
     debug: (message, fields) => write('debug', message, fields),

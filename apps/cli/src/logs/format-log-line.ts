@@ -1,16 +1,37 @@
 import { colors } from 'consola/utils';
 import { formatDuration, oneLine } from '../render/format';
+import { parseTruncatedLine } from './truncated-line';
 
 /** A parsed line of the structured log. */
 export type LogRecord = Record<string, unknown> & { time?: string; level?: string; event?: string; msg?: string; tag?: string };
 
-/** Parses one log line; undefined when it is not a JSON object. */
+// The leading string and number fields of a JSON line cut short: the log writes `time`, `level`, `tag`,
+// `msg` or `event`, `pid`, `command` first, so a truncated line still says what and when.
+const leadingField = /"(time|level|tag|msg|event|pid|command|sessionId)":("(?:[^"\\]|\\.)*"|-?\d+)/g;
+
+function parseTruncatedRecord(start: string, bytes: number): LogRecord {
+  const record: LogRecord = {};
+  for (const [, key = '', value = ''] of start.matchAll(leadingField)) {
+    if (key in record) continue;
+    try {
+      record[key] = JSON.parse(value);
+    } catch {}
+  }
+  record.truncated = `line of ${bytes} bytes`;
+  return record;
+}
+
+/**
+ * Parses one log line; undefined when it is not a JSON object. A line cut short by the reader (see
+ * `truncated-line.ts`) gives the fields its start holds, and `truncated`.
+ */
 export function parseLogLine(line: string): LogRecord | undefined {
   try {
     const value: unknown = JSON.parse(line);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as LogRecord) : undefined;
   } catch {
-    return undefined;
+    const truncated = parseTruncatedLine(line);
+    return truncated?.start.startsWith('{') ? parseTruncatedRecord(truncated.start, truncated.bytes) : undefined;
   }
 }
 

@@ -6,11 +6,17 @@ function time(at: number): string {
   return colors.dim(new Date(at).toTimeString().slice(0, 8));
 }
 
-/** The console line `serve` prints for an event, or undefined for the ones it leaves to `ngb logs`. */
+/**
+ * The console line `serve` prints for an event, or undefined for the ones it leaves to `ngb logs`.
+ * @param verbose `serve --debug`: also tool calls and the text of messages
+ */
 export function describeEvent(event: TimedGatewayEvent, verbose: boolean): string | undefined {
   switch (event.type) {
-    case 'message.received':
-      return `${time(event.at)} ${colors.cyan('←')} ${event.channel}:${event.chatId} ${event.senderId}: ${oneLine(event.text, 80)}`;
+    case 'message.received': {
+      // What people write is shown with --debug only, as in the log: the console is often a log too (journald).
+      const text = verbose ? oneLine(event.text, 80) : colors.dim(`(${event.text.length} characters)`);
+      return `${time(event.at)} ${colors.cyan('←')} ${event.channel}:${event.chatId} ${event.senderId}: ${text}`;
+    }
     case 'turn.end': {
       const mark =
         event.status === 'succeeded' ? colors.green('✓') : event.status === 'retrying' ? colors.yellow('↻') : colors.red('✗');

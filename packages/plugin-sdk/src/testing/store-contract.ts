@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../contracts/store';
 import { describeAgentCases } from './store-contract/agents';
+import { describeAllowedValueCases } from './store-contract/allowed-values';
 import { describeApprovalCases, describeDestinationCases, describeKvCases } from './store-contract/approvals-destinations-kv';
 import { describeChatCases, describeWiringCases } from './store-contract/chats-wirings';
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
@@ -18,7 +19,8 @@ export { hostileSearchTexts } from './store-contract/message-search';
 
 /**
  * The behaviour every {@link Store} must have: every repository, idempotent inserts, not-found results,
- * ordering, full-text search with hostile input, and transactions. Call it in a test file of the store's
+ * ordering, full-text search with hostile input, transactions, and refusal of values outside the
+ * contract's unions (an unknown engage mode, policy, role, status, ...) before anything is written. Call it in a test file of the store's
  * package; `factory` gets a fresh, empty store per test and must wire the given `now` and `generateId`
  * into it. The suite closes each store after its test.
  */
@@ -57,5 +59,6 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeDestinationCases(context);
     describeKvCases(context);
     describeTransactionCases(context);
+    describeAllowedValueCases(context);
   });
 }

@@ -1,6 +1,7 @@
 import type { Agent, AgentPatch, AgentSandboxSettings, AgentsRepository, NewAgent } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { AgentsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { isUniqueViolation, optional, parseJsonColumn, toJsonColumn } from '../row-helpers';
@@ -86,6 +87,7 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
   return {
     async create(input: NewAgent) {
       assertValidAgentFolder(input.folder);
+      assertAllowed(input.sandbox?.network, allowedValues.network, 'agent', 'sandbox.network');
       await assertFree(input.folder, input.isMain, undefined);
       const time = now();
       const row = await mapConflicts(input.folder, () =>
@@ -127,6 +129,7 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
       if (current === undefined) throw new NotFoundError('agent', id);
       const folder = patch.folder ?? current.folder;
       if (patch.folder !== undefined) assertValidAgentFolder(patch.folder);
+      assertAllowed(patch.sandbox?.network, allowedValues.network, 'agent', 'sandbox.network');
       await assertFree(folder, patch.isMain ?? current.isMain, id);
       const row = await mapConflicts(folder, () =>
         db()

@@ -1,6 +1,7 @@
 import type { Approval, ApprovalKind, ApprovalStatus, ApprovalsRepository } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { ApprovalsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { isUniqueViolation, optional, withReferences } from '../row-helpers';
@@ -29,6 +30,7 @@ export function createApprovalsRepository(context: RepositoryContext): Approvals
 
   return {
     async create(input) {
+      assertAllowed(input.kind, allowedValues.approvalKind, 'approval', 'kind');
       try {
         const row = await withReferences(
           db(),
@@ -82,6 +84,7 @@ export function createApprovalsRepository(context: RepositoryContext): Approvals
     },
 
     async resolve(id, status, resolvedAt) {
+      assertAllowed(status, allowedValues.approvalDecision, 'approval', 'status');
       const row = await db()
         .updateTable('approvals')
         .set({ status, resolved_at: resolvedAt })

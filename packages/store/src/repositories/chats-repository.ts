@@ -1,6 +1,7 @@
 import type { Chat, ChatStatus, ChatsRepository, UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
 import type { ChatsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
@@ -31,6 +32,8 @@ export function createChatsRepository(context: RepositoryContext): ChatsReposito
 
   return {
     async upsert(input) {
+      assertAllowed(input.unknownSenderPolicy, allowedValues.unknownSenderPolicy, 'chat', 'unknownSenderPolicy');
+      assertAllowed(input.status, allowedValues.chatStatus, 'chat', 'status');
       // Every inbound message upserts its chat: a read is enough when nothing changed.
       const existing = await getByPlatformId(input.channel, input.platformChatId);
       if (existing !== undefined && existing.name === input.name && existing.isGroup === input.isGroup) return existing;
@@ -75,6 +78,8 @@ export function createChatsRepository(context: RepositoryContext): ChatsReposito
     },
 
     async update(id, patch) {
+      assertAllowed(patch.unknownSenderPolicy, allowedValues.unknownSenderPolicy, 'chat', 'unknownSenderPolicy');
+      assertAllowed(patch.status, allowedValues.chatStatus, 'chat', 'status');
       const row = await db()
         .updateTable('chats')
         .set({

@@ -1,6 +1,7 @@
 import type { Destination, DestinationsRepository, DestinationTarget } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { DestinationsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { assertReferencesExist } from '../row-helpers';
@@ -26,6 +27,7 @@ export function createDestinationsRepository(context: RepositoryContext): Destin
   return {
     async set(input) {
       const { target } = input;
+      assertAllowed(target.type, allowedValues.targetType, 'destination', 'target.type');
       await assertReferencesExist(db(), [
         ['agent', 'agents', input.agentId],
         target.type === 'chat' ? ['chat', 'chats', target.chatId] : ['agent', 'agents', target.agentId],

@@ -1,6 +1,7 @@
 import type { InboxEntry, InboxKind, InboxRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import type { Insertable, Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
 import type { SessionInboxTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
@@ -23,6 +24,7 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
   const { db } = context;
   return {
     async add(input) {
+      assertAllowed(input.kind, allowedValues.inboxKind, 'inbox entry', 'kind');
       const values: Insertable<SessionInboxTable> = {
         id: context.generateId(),
         session_id: input.sessionId,

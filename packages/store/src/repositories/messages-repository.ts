@@ -1,5 +1,6 @@
 import type { Attachment, MessageDirection, MessagesRepository, StoredMessage } from '@ngb/plugin-sdk';
 import { type Insertable, type Selectable, sql } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
 import type { MessagesTable } from '../database-schema';
 import { toFtsMatchQuery } from '../fts-query';
@@ -51,6 +52,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
 
   return {
     async insert(input) {
+      assertAllowed(input.direction, allowedValues.direction, 'message', 'direction');
       const row: Insertable<MessagesTable> = {
         id: context.generateId(),
         chat_id: input.chatId,

@@ -1,6 +1,7 @@
 import type { Session, SessionKey, SessionStatus, SessionsRepository } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
 import type { SessionsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
@@ -91,6 +92,7 @@ export function createSessionsRepository(context: RepositoryContext): SessionsRe
     },
 
     async update(id, patch) {
+      assertAllowed(patch.status, allowedValues.sessionStatus, 'session', 'status');
       try {
         const row = await db()
           .updateTable('sessions')

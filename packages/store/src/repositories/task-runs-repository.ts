@@ -1,5 +1,6 @@
 import type { TaskRun, TaskRunsRepository } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { TaskRunsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, withReferences } from '../row-helpers';
@@ -20,6 +21,7 @@ export function createTaskRunsRepository(context: RepositoryContext): TaskRunsRe
   const { db } = context;
   return {
     async add(input) {
+      assertAllowed(input.status, allowedValues.taskRunStatus, 'task run', 'status');
       const row = await withReferences(db(), [['task', 'tasks', input.taskId]], () =>
         db()
           .insertInto('task_runs')

@@ -1,6 +1,7 @@
 import type { ScheduledTask, TaskContextMode, TaskScheduleType, TaskStatus, TasksRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { TasksTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { optional, withReferences } from '../row-helpers';
@@ -28,6 +29,9 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
   const { db, now } = context;
   return {
     async create(input) {
+      assertAllowed(input.scheduleType, allowedValues.scheduleType, 'task', 'scheduleType');
+      assertAllowed(input.contextMode, allowedValues.contextMode, 'task', 'contextMode');
+      assertAllowed(input.status, allowedValues.taskStatus, 'task', 'status');
       const time = now();
       const row = await withReferences(
         db(),
@@ -73,6 +77,8 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
     },
 
     async update(id, patch) {
+      assertAllowed(patch.scheduleType, allowedValues.scheduleType, 'task', 'scheduleType');
+      assertAllowed(patch.status, allowedValues.taskStatus, 'task', 'status');
       const row = await db()
         .updateTable('tasks')
         .set({

@@ -1,5 +1,6 @@
 import type { TranscriptEntry, TranscriptRepository, TranscriptRole } from '@ngb/plugin-sdk';
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { StoreDatabase, TranscriptTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
@@ -24,6 +25,7 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
   return {
     async append(sessionId, entries) {
       if (entries.length === 0) return [];
+      for (const entry of entries) assertAllowed(entry.role, allowedValues.transcriptRole, 'transcript entry', 'role');
       const time = context.now();
       const rows: Insertable<TranscriptTable>[] = entries.map((entry, index) => ({
         id: context.generateId(),

@@ -1,6 +1,7 @@
 import type { Turn, TurnStatus, TurnsRepository, TurnTrigger } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { TurnsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, withReferences } from '../row-helpers';
@@ -30,6 +31,7 @@ export function createTurnsRepository(context: RepositoryContext): TurnsReposito
   const { db, now } = context;
   return {
     async create(input) {
+      assertAllowed(input.trigger, allowedValues.trigger, 'turn', 'trigger');
       const time = now();
       const row = await withReferences(db(), [['session', 'sessions', input.sessionId]], () =>
         db()
@@ -59,6 +61,7 @@ export function createTurnsRepository(context: RepositoryContext): TurnsReposito
     },
 
     async update(id, patch) {
+      assertAllowed(patch.status, allowedValues.turnStatus, 'turn', 'status');
       const row = await db()
         .updateTable('turns')
         .set({

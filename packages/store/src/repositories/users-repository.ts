@@ -1,5 +1,7 @@
 import type { User, UserRole, UserRoleName, UsersRepository } from '@ngb/plugin-sdk';
+import { ConfigError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { UserRolesTable, UsersTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { assertReferencesExist, optional } from '../row-helpers';
@@ -77,6 +79,14 @@ export function createUsersRepository(context: RepositoryContext): UsersReposito
     },
 
     async grantRole(userId, role, agentId) {
+      assertAllowed(role, allowedValues.role, 'user', 'role');
+      // The core reads any owner role as owning the whole gateway: a scoped one would be a global owner.
+      if (role === 'owner' && agentId !== undefined) {
+        throw new ConfigError(
+          `[@ngb/store] role "owner" cannot be scoped to agent "${agentId}": an owner owns the whole gateway; grant "owner" without an agent, or "admin" for agent "${agentId}"`,
+          { key: 'agentId' },
+        );
+      }
       const existing = await findRole(userId, role, agentId);
       if (existing !== undefined) return toUserRole(existing);
       await assertReferencesExist(db(), [

@@ -1,6 +1,7 @@
 import type { EngageMode, NewWiring, SessionMode, Wiring, WiringsRepository } from '@ngb/plugin-sdk';
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
 import type { WiringsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
@@ -20,8 +21,10 @@ function toWiring(row: Selectable<WiringsTable>): Wiring {
   };
 }
 
-/** @throws ConfigError when the engage settings cannot work */
+/** @throws ConfigError when the engage or session settings cannot work */
 function assertValidEngage(input: NewWiring): void {
+  assertAllowed(input.engage, allowedValues.engage, 'wiring', 'engage');
+  assertAllowed(input.sessionMode, allowedValues.sessionMode, 'wiring', 'sessionMode');
   if (input.engage === 'pattern' && (input.pattern === undefined || input.pattern === '')) {
     throw new ConfigError('[@ngb/store] a wiring with engage "pattern" needs a `pattern`', { key: 'pattern' });
   }

@@ -18,6 +18,10 @@ import type { AgentMembersRepository, UsersRepository } from './users';
  *   to a chronological list, the MOST RECENT `limit` records are kept, still oldest first.
  * - Optional fields that have no value are `undefined` on returned records. In patches, `null` clears
  *   a clearable field and `undefined` (or a missing key) leaves it unchanged.
+ * - A field typed as a union of string literals (engage mode, session mode, policy, role, status, kind,
+ *   trigger, schedule type, context mode, target type, sandbox network) accepts only those values, on
+ *   create and on update: anything else rejects with `ConfigError` (its `key` the field, its message
+ *   naming the allowed values) before anything is written.
  */
 /** Every repository; what a transaction callback receives. */
 export interface StoreRepositories {

@@ -1,4 +1,4 @@
-/** Roles a user can hold, globally or for one agent. */
+/** Roles a user can hold: `owner` for the whole gateway, `admin` globally or for one agent. */
 export type UserRoleName = 'owner' | 'admin';
 
 /** A person on a platform. */
@@ -33,7 +33,9 @@ export interface UsersRepository {
   list(): Promise<User[]>;
   /**
    * Grants a role, globally or for one agent. Granting a role the user already holds is a no-op.
-   * @throws NotFoundError for an unknown user or agent
+   * An `owner` owns the whole gateway, so it is always global.
+   * @throws ConfigError for an unknown role, or `owner` with an `agentId`; NotFoundError for an unknown
+   *   user or agent
    */
   grantRole(userId: string, role: UserRoleName, agentId?: string): Promise<UserRole>;
   /** @returns true when the role was held and is now revoked, false when it was not held */

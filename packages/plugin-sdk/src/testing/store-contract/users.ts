@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContextAccessor } from './context';
-import { expectNotFound, seedAgent, startTime } from './context';
+import { expectConfigError, expectNotFound, seedAgent, startTime } from './context';
 
 export function describeUserCases(context: ContextAccessor): void {
   describe('users and roles', () => {
@@ -74,6 +74,24 @@ export function describeUserCases(context: ContextAccessor): void {
       expect(await ids({ agentId: agent.id })).toEqual([scopedAdmin.id, globalAdmin.id]);
       expect(await ids({ agentId: otherAgent.id })).toEqual([globalAdmin.id]);
       expect((await store.users.listWithRole('owner')).map((user) => user.id)).toEqual([owner.id]);
+    });
+
+    it('refuses an owner role scoped to one agent, naming the role and the agent', async () => {
+      const { store } = context();
+      const user = await store.users.upsert({ channel: 'c', platformUserId: '1' });
+      const agent = await seedAgent(store);
+      const error = await expectConfigError(store.users.grantRole(user.id, 'owner', agent.id));
+      expect(error.key).toBe('agentId');
+      expect(error.message).toContain('"owner"');
+      expect(error.message).toContain(`"${agent.id}"`);
+      expect(await store.users.listRoles(user.id)).toEqual([]);
+      expect(await store.users.listWithRole('owner', { agentId: agent.id })).toEqual([]);
+      await store.users.grantRole(user.id, 'owner');
+      await store.users.grantRole(user.id, 'admin', agent.id);
+      expect((await store.users.listRoles(user.id)).map((role) => [role.role, role.agentId])).toEqual([
+        ['owner', undefined],
+        ['admin', agent.id],
+      ]);
     });
 
     it('refuses roles for unknown users or agents', async () => {

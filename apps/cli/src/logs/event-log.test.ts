@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventBus, GatewayEvent, GatewayEventListener } from '@ngb/core';
+import type { LogLevel } from '@ngb/plugin-sdk';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordGatewayEvents } from './event-log';
+import { openLogSink } from './log-sink';
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'ngb-event-log-'));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+// A bus that hands every event to its listeners, as the core's does.
+function createBus(): EventBus & { emitAll(events: GatewayEvent[]): void } {
+  const listeners: GatewayEventListener[] = [];
+  return {
+    on: ((listener: GatewayEventListener) => {
+      listeners.push(listener);
+      return () => undefined;
+    }) as EventBus['on'],
+    emit(event) {
+      for (const listener of listeners) listener({ ...event, at: Date.UTC(2026, 0, 1) } as never);
+    },
+    emitAll(events) {
+      for (const event of events) this.emit(event);
+    },
+  };
+}
+
+const usage = { inputTokens: 1200, outputTokens: 34, cacheTokens: 0, costUsd: 0 };
+const events: GatewayEvent[] = [
+  { type: 'message.received', messageId: 'm1', channel: 'web', chatId: 'c1', senderId: 'ann', text: 'INBOUND-TEXT' },
+  { type: 'text.delta', turnId: 't1', sessionId: 's1', text: 'DELTA-TEXT' },
+  { type: 'tool.start', turnId: 't1', sessionId: 's1', callId: 'k1', name: 'bash', input: { command: 'TOOL-INPUT' } },
+  {
+    type: 'tool.end',
+    turnId: 't1',
+    sessionId: 's1',
+    callId: 'k1',
+    name: 'bash',
+    durationMs: 5,
+    isError: false,
+    output: 'TOOL-OUTPUT',
+  },
+  {
+    type: 'turn.end',
+    turnId: 't1',
+    sessionId: 's1',
+    agentId: 'a1',
+    status: 'succeeded',
+    durationMs: 9,
+    usage,
+    text: 'REPLY-TEXT',
+  },
+];
+const texts = ['INBOUND-TEXT', 'DELTA-TEXT', 'TOOL-INPUT', 'TOOL-OUTPUT', 'REPLY-TEXT'];
+
+function record(level: LogLevel): Array<Record<string, unknown>> {
+  const path = join(directory, `${level}.jsonl`);
+  const sink = openLogSink(path, { level });
+  const bus = createBus();
+  recordGatewayEvents(bus, sink, { pid: 1, command: 'run' });
+  bus.emitAll(events);
+  sink.close();
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+describe('recordGatewayEvents', () => {
+  it('keeps what was said out of an info-level log, and keeps what happened', () => {
+    const lines = record('info');
+    const text = JSON.stringify(lines);
+    for (const said of texts) expect(text).not.toContain(said);
+    expect(lines.map((line) => [line.level, line.event])).toEqual([
+      ['info', 'message.received'],
+      ['info', 'tool.start'],
+      ['info', 'tool.end'],
+      ['info', 'turn.end'],
+    ]);
+    expect(lines[0]).toMatchObject({ messageId: 'm1', channel: 'web', chatId: 'c1', senderId: 'ann', pid: 1, command: 'run' });
+    expect(lines[3]).toMatchObject({ status: 'succeeded', usage });
+  });
+
+  it('writes the text at debug, with the ids of its event', () => {
+    const lines = record('debug');
+    const debug = lines.filter((line) => line.level === 'debug');
+    expect(debug).toEqual([
+      expect.objectContaining({
+        event: 'message.received',
+        messageId: 'm1',
+        chatId: 'c1',
+        senderId: 'ann',
+        text: 'INBOUND-TEXT',
+      }),
+      expect.objectContaining({ event: 'text.delta', turnId: 't1', text: 'DELTA-TEXT' }),
+      expect.objectContaining({ event: 'tool.start', callId: 'k1', input: { command: 'TOOL-INPUT' } }),
+      expect.objectContaining({ event: 'tool.end', callId: 'k1', output: 'TOOL-OUTPUT' }),
+      expect.objectContaining({ event: 'turn.end', turnId: 't1', sessionId: 's1', text: 'REPLY-TEXT' }),
+    ]);
+    for (const line of lines.filter((candidate) => candidate.level !== 'debug')) {
+      for (const said of texts) expect(JSON.stringify(line)).not.toContain(said);
+    }
+  });
+});
