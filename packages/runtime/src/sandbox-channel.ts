@@ -172,7 +172,8 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
           write({ type: 'cancel', id });
           reject(abortedError(tool));
         };
-        // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot.
+        // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot. A timer
+        // past 2^31-1 ms would fire at once (the sandbox refuses such a call anyway).
         const timer = setTimeout(() => {
           if (!pending.delete(id)) return;
           cleanup();
@@ -183,7 +184,7 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
               `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
             ),
           );
-        }, timeoutMs + graceMs);
+        }, Math.min(timeoutMs + graceMs, 2 ** 31 - 1));
         pending.set(id, {
           tool,
           onProgress: callOptions.onProgress,
