@@ -1,6 +1,6 @@
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli, withoutIsolationWarning } from './cli-harness';
+import { assertBuilt, createProject, runCli, withoutIsolationWarning, localRuntime } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -10,7 +10,7 @@ beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true });
   model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('run');
+  project = await createProject('run', localRuntime);
 });
 afterAll(async () => {
   await server?.close();
@@ -127,7 +127,11 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(temperature.code).toBe(1);
     expect(temperature.stderr.trim()).toBe('✖ --temperature must be a number from 0 to 2, not "5"');
     const timeout = await run(['-p', 'hi', '--timeout', '0']);
-    expect(timeout.stderr.trim()).toBe('✖ --timeout must be a number above 0, not "0"');
+    expect(timeout.stderr.trim()).toBe('✖ --timeout must be a number above 0 and at most 604800, not "0"');
+    // Past 2^31-1 ms a timer fires at once: such a timeout would stop every run immediately.
+    const overflow = await run(['-p', 'hi', '--timeout', '3000000']);
+    expect(overflow.code).toBe(1);
+    expect(overflow.stderr.trim()).toBe('✖ --timeout must be a number above 0 and at most 604800, not "3000000"');
     const agent = await run(['-p', 'hi', '-g', 'nobody']);
     expect(agent.code).toBe(1);
     expect(agent.stderr.trim()).toBe('✖ unknown agent "nobody" (agents: main); add one with `ngb agent add nobody`');

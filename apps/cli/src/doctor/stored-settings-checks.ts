@@ -74,7 +74,8 @@ export async function storedSettingsChecks(loaded: LoadedConfig): Promise<CheckR
       ...tasks.map((task) => taskProblem(task, folders)).filter((problem) => problem !== undefined),
     ];
     if (problems.length > 0) return problems;
-    return [{ name, status: 'ok', detail: `${agents.length} agents, ${tasks.length} scheduled tasks` }];
+    const count = (number: number, noun: string) => `${number} ${noun}${number === 1 ? '' : 's'}`;
+    return [{ name, status: 'ok', detail: `${count(agents.length, 'agent')}, ${count(tasks.length, 'scheduled task')}` }];
   } finally {
     await store.close();
   }
