@@ -29,8 +29,16 @@ async function strangersWrite(): Promise<void> {
     agentsDirectory: join(project.dir, 'agents'),
   });
   await gateway.start();
-  await channel.inject({ chat: { id: 'alice-dm', name: 'Alice', isGroup: false }, sender: { id: 'alice', name: 'Alice' }, text: 'hello, may I?' });
-  await channel.inject({ chat: { id: 'bob-dm', name: 'Bob', isGroup: false }, sender: { id: 'bob', name: 'Bob' }, text: 'let me in' });
+  await channel.inject({
+    chat: { id: 'alice-dm', name: 'Alice', isGroup: false },
+    sender: { id: 'alice', name: 'Alice' },
+    text: 'hello, may I?',
+  });
+  await channel.inject({
+    chat: { id: 'bob-dm', name: 'Bob', isGroup: false },
+    sender: { id: 'bob', name: 'Bob' },
+    text: 'let me in',
+  });
   await gateway.stop({ graceMs: 0 });
   for (const approval of await store.approvals.list({ status: 'pending' })) {
     const chat = await store.chats.get(approval.chatId);
@@ -58,7 +66,9 @@ describe('ngb approvals', { timeout: 60_000 }, () => {
     const result = await ngb(['approvals', 'ls']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^CODE\s+KIND\s+CHAT\s+SENDER\s+AGE\s+FIRST MESSAGE$/m);
-    expect(result.stdout).toMatch(new RegExp(`^${codes.alice}\\s+chat\\s+telegram:Alice\\s+Alice\\s+\\d+ s ago\\s+hello, may I\\?$`, 'm'));
+    expect(result.stdout).toMatch(
+      new RegExp(`^${codes.alice}\\s+chat\\s+telegram:Alice\\s+Alice\\s+\\d+ s ago\\s+hello, may I\\?$`, 'm'),
+    );
     expect(result.stdout).toMatch(new RegExp(`^${codes.bob}\\s+chat\\s+telegram:Bob\\s+Bob\\s+`, 'm'));
     expect((await ngb(['approvals'])).stdout).toContain(codes.bob);
   });
@@ -86,17 +96,21 @@ describe('ngb approvals', { timeout: 60_000 }, () => {
     const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], { cwd: project.dir, env: cliEnv(model) });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await waitFor(async () => {
-        const store = await createSqliteStore({ path: database() });
-        try {
-          const chat = await store.chats.getByPlatformId('telegram', 'alice-dm');
-          const session = (await store.sessions.list({})).find((candidate) => candidate.chatId === chat?.id);
-          const turns = session ? await store.turns.listForSession(session.id, { limit: 5 }) : [];
-          return turns.some((turn) => turn.status === 'succeeded');
-        } finally {
-          await store.close();
-        }
-      }, 'serve to answer the approved chat', 30_000);
+      await waitFor(
+        async () => {
+          const store = await createSqliteStore({ path: database() });
+          try {
+            const chat = await store.chats.getByPlatformId('telegram', 'alice-dm');
+            const session = (await store.sessions.list({})).find((candidate) => candidate.chatId === chat?.id);
+            const turns = session ? await store.turns.listForSession(session.id, { limit: 5 }) : [];
+            return turns.some((turn) => turn.status === 'succeeded');
+          } finally {
+            await store.close();
+          }
+        },
+        'serve to answer the approved chat',
+        30_000,
+      );
       expect(JSON.stringify(server.requests().at(-1))).toContain('hello, may I?');
     } finally {
       child.kill('SIGTERM');

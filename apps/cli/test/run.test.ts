@@ -1,6 +1,6 @@
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli, withoutIsolationWarning, localRuntime } from './cli-harness';
+import { assertBuilt, createProject, localRuntime, runCli, withoutIsolationWarning } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };

@@ -1,6 +1,6 @@
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli, localRuntime } from './cli-harness';
+import { assertBuilt, createProject, localRuntime, runCli } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };

@@ -84,8 +84,12 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
 
     const doctor = await ngb(['doctor']);
     expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toMatch(/^✖ stored settings\s+agent main: the database holds "Mars\/Olympus" for timezone, and its turns fail on it$/m);
-    expect(doctor.stdout).toContain('fix: set a valid "agents.main.timezone" in ngb.config.json, or remove the key for the default');
+    expect(doctor.stdout).toMatch(
+      /^✖ stored settings\s+agent main: the database holds "Mars\/Olympus" for timezone, and its turns fail on it$/m,
+    );
+    expect(doctor.stdout).toContain(
+      'fix: set a valid "agents.main.timezone" in ngb.config.json, or remove the key for the default',
+    );
 
     const run = await ngb(['run', '-p', 'hello again']);
     expect(run.code, run.stderr).toBe(0);
@@ -97,13 +101,48 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
 
 describe('config values are checked at load, naming the key', { timeout: 60_000 }, () => {
   it.each([
-    ['gateway.toolTimeoutSeconds', (config: Config) => { config.gateway = { toolTimeoutSeconds: 3_000_000 }; }],
-    ['agents', (config: Config) => { config.agents = []; }],
-    ['agents.main.cpus', (config: Config) => { mainSettings(config).cpus = 0; }],
-    ['agents.main.pids', (config: Config) => { mainSettings(config).pids = 1; }],
-    ['agents.main.memoryMb', (config: Config) => { mainSettings(config).memoryMb = 4; }],
-    ['runtime.image', (config: Config) => { config.runtime.image = 'Not An Image'; }],
-    ['runtime.idleTimeoutMinutes', (config: Config) => { config.runtime.idleTimeoutMinutes = 1e9; }],
+    [
+      'gateway.toolTimeoutSeconds',
+      (config: Config) => {
+        config.gateway = { toolTimeoutSeconds: 3_000_000 };
+      },
+    ],
+    [
+      'agents',
+      (config: Config) => {
+        config.agents = [];
+      },
+    ],
+    [
+      'agents.main.cpus',
+      (config: Config) => {
+        mainSettings(config).cpus = 0;
+      },
+    ],
+    [
+      'agents.main.pids',
+      (config: Config) => {
+        mainSettings(config).pids = 1;
+      },
+    ],
+    [
+      'agents.main.memoryMb',
+      (config: Config) => {
+        mainSettings(config).memoryMb = 4;
+      },
+    ],
+    [
+      'runtime.image',
+      (config: Config) => {
+        config.runtime.image = 'Not An Image';
+      },
+    ],
+    [
+      'runtime.idleTimeoutMinutes',
+      (config: Config) => {
+        config.runtime.idleTimeoutMinutes = 1e9;
+      },
+    ],
   ])('%s: `ngb run` exits 1 with one line before any model call', async (key, change) => {
     const original = readFileSync(configFile(), 'utf8');
     editConfig(change);
@@ -119,7 +158,7 @@ describe('config values are checked at load, naming the key', { timeout: 60_000 
   });
 });
 
-describe('the agents folder must be the project\'s own', { timeout: 60_000 }, () => {
+describe("the agents folder must be the project's own", { timeout: 60_000 }, () => {
   it.each([
     ['/', 'is a system folder'],
     ['/etc', 'is a system folder (/etc)'],

@@ -17,8 +17,7 @@ describe('createGateway options', () => {
     const store = await createSqliteStore({ path: ':memory:' });
     const runtime = createLocalRuntime();
     try {
-      const attempt = () =>
-        createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', ...options });
+      const attempt = () => createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', ...options });
       expect(attempt).toThrow(ConfigError);
       expect(attempt).toThrow(new RegExp(`^\\[@ngb/core\\] option "${key.replace('.', '\\.')}": must be at most`));
     } finally {

@@ -73,7 +73,8 @@ describeAsRoot('handOverAgentFolder as root stays inside the agent folder', () =
     await handOverAgentFolder(agent, '1000:1000');
     for (const mine of ['', 'notes', 'notes/todo.md', 'link-to-outside', 'notes/secret-link'])
       expect(await owner(path.join(agent, mine)), mine).toBe('1000:1000');
-    for (const theirs of ['', 'secret.txt', 'deep', 'deep/file.txt']) expect(await owner(path.join(outside, theirs)), theirs).toBe('0:0');
+    for (const theirs of ['', 'secret.txt', 'deep', 'deep/file.txt'])
+      expect(await owner(path.join(outside, theirs)), theirs).toBe('0:0');
   });
 
   it('does not cross a mount point inside the folder, even one of the same file system', async () => {
@@ -84,7 +85,8 @@ describeAsRoot('handOverAgentFolder as root stays inside the agent folder', () =
     expect((await stat(point)).dev).toBe((await stat(agent)).dev);
     await handOverAgentFolder(agent, '1000:1000');
     expect(await owner(path.join(agent, 'notes', 'todo.md'))).toBe('1000:1000');
-    for (const theirs of ['', 'secret.txt', 'deep', 'deep/file.txt']) expect(await owner(path.join(outside, theirs)), theirs).toBe('0:0');
+    for (const theirs of ['', 'secret.txt', 'deep', 'deep/file.txt'])
+      expect(await owner(path.join(outside, theirs)), theirs).toBe('0:0');
   });
 
   it('leaves a file linked in from elsewhere (a second hard link) to its owner', async () => {

@@ -12,7 +12,21 @@ export function defaultContainerUser(): string {
 }
 
 /** Folders of the system: never an agent folder, nor inside one. */
-const systemTrees = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/proc', '/sys', '/dev', '/run'];
+const systemTrees = [
+  '/etc',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/boot',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+];
 
 /** The home folder of the user the gateway runs as, from the user database (not the environment). */
 function homeFolder(): string | undefined {

@@ -29,10 +29,16 @@ async function describeApproval(store: Store, approval: Approval): Promise<Appro
 /** `ngb approvals ls`. */
 export async function listApprovals(flags: ProjectFlags & { json: boolean }): Promise<void> {
   await withProject(flags, async ({ store }) => {
-    const pending = (await store.approvals.list({ status: 'pending' })).sort((left, right) => left.requestedAt - right.requestedAt);
+    const pending = (await store.approvals.list({ status: 'pending' })).sort(
+      (left, right) => left.requestedAt - right.requestedAt,
+    );
     const rows = await Promise.all(pending.map((approval) => describeApproval(store, approval)));
     if (flags.json) {
-      printLine(JSON.stringify(rows.map((row) => ({ ...row.approval, chat: row.chat, sender: row.sender, firstMessage: row.firstMessage }))));
+      printLine(
+        JSON.stringify(
+          rows.map((row) => ({ ...row.approval, chat: row.chat, sender: row.sender, firstMessage: row.firstMessage })),
+        ),
+      );
       return;
     }
     if (rows.length === 0) {
@@ -65,7 +71,8 @@ export async function decideApprovalCommand(
   await withProject(flags, async (project) => {
     const { decideApproval } = await import('./approval-gateway');
     const rerouted = await decideApproval(project, flags.code, decision).catch((error: unknown) => {
-      if (NgbError.isInstance(error)) fail(`ngb approvals ${verb}: ${error.message} (\`ngb approvals ls\` lists the pending ones)`);
+      if (NgbError.isInstance(error))
+        fail(`ngb approvals ${verb}: ${error.message} (\`ngb approvals ls\` lists the pending ones)`);
       throw error;
     });
     const approval = await project.store.approvals.getByCode(flags.code.trim().toUpperCase());

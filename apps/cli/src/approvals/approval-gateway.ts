@@ -72,7 +72,8 @@ export async function decideApproval(project: OpenProject, code: string, decisio
   });
   const rerouted: Rerouted[] = [];
   const stopListening = running.gateway.events.on((event: GatewayEvent) => {
-    if (event.type === 'message.routed' && event.kind === 'message') rerouted.push({ agentId: event.agentId, sessionId: event.sessionId });
+    if (event.type === 'message.routed' && event.kind === 'message')
+      rerouted.push({ agentId: event.agentId, sessionId: event.sessionId });
   });
   try {
     await running.gateway.resolveApproval(code, decision);

@@ -45,7 +45,14 @@ const resume = defineNgbCommand({
   args: { id: { type: 'positional', required: true, description: 'Session id or a unique prefix of it' }, runtime: runtimeFlag },
   async run(flags) {
     const { executeShell } = await import('../shell/execute-shell');
-    await executeShell({ config: flags.config, debug: flags.debug, agent: undefined, resume: flags.id, attach: false, runtime: flags.runtime });
+    await executeShell({
+      config: flags.config,
+      debug: flags.debug,
+      agent: undefined,
+      resume: flags.id,
+      attach: false,
+      runtime: flags.runtime,
+    });
   },
 });
 

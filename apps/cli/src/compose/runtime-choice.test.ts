@@ -47,21 +47,26 @@ describe('planRuntime without a Docker engine', () => {
   it.each([
     ['the config', { runtime: { driver: 'local' } }, {}, 'ngb.config.json sets "runtime.driver": "local"'],
     ['--runtime local', {}, { driverFlag: 'local' as const }, '--runtime local'],
-  ])('runs the local runtime when %s chooses it, with a NOT ISOLATED warning naming the choice', async (_, config, overrides, reason) => {
-    const choice = await startRuntime(await planRuntime(request(config, overrides)), start);
-    expect(choice.driver).toBe('local');
-    expect(choice.runtime.isolated).toBe(false);
-    expect(choice.warning).toMatch(new RegExp(`^NOT ISOLATED: ${reason.replace(/[.*"-]/g, '\\$&')}, so tools run directly on this machine`));
-    await choice.runtime.close();
-  });
+  ])(
+    'runs the local runtime when %s chooses it, with a NOT ISOLATED warning naming the choice',
+    async (_, config, overrides, reason) => {
+      const choice = await startRuntime(await planRuntime(request(config, overrides)), start);
+      expect(choice.driver).toBe('local');
+      expect(choice.runtime.isolated).toBe(false);
+      expect(choice.warning).toMatch(
+        new RegExp(`^NOT ISOLATED: ${reason.replace(/[.*"-]/g, '\\$&')}, so tools run directly on this machine`),
+      );
+      await choice.runtime.close();
+    },
+  );
 
   it('refuses to serve a remote channel on the local runtime unless the config allows it', async () => {
     await expect(
       planRuntime(request({ runtime: { driver: 'local' } }, { purpose: 'serve', remoteChannels: ['slack'] })),
     ).rejects.toThrow(/refusing to serve slack without a sandbox: .* set "allowLocalRuntime": true/);
-    await expect(planRuntime(request({}, { purpose: 'serve', remoteChannels: ['telegram'], driverFlag: 'local' }))).rejects.toThrow(
-      /refusing to serve telegram/,
-    );
+    await expect(
+      planRuntime(request({}, { purpose: 'serve', remoteChannels: ['telegram'], driverFlag: 'local' })),
+    ).rejects.toThrow(/refusing to serve telegram/);
     const allowed = await startRuntime(
       await planRuntime(
         request({ allowLocalRuntime: true }, { purpose: 'serve', remoteChannels: ['telegram'], driverFlag: 'local' }),

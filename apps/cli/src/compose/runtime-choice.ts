@@ -8,7 +8,7 @@ import type { ProjectPaths } from '../config/project-paths';
 import { dockerFix, probeDockerEngine } from './docker-engine';
 
 /** The drivers a command line can ask for with `--runtime`. */
-export const runtimeDrivers = ['docker', 'local'] as const;
+const runtimeDrivers = ['docker', 'local'] as const;
 
 /** A driver named with `--runtime`. */
 export type RuntimeDriver = (typeof runtimeDrivers)[number];

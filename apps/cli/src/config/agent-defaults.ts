@@ -6,7 +6,7 @@ import type { AgentConfig } from './config-schema';
  * place these defaults live. Removing a key from the config returns the agent to its default here.
  * Limits left undefined take the sandbox runtime's own defaults.
  */
-export const agentDefaults = {
+const agentDefaults = {
   assistantName: null,
   model: {},
   timezone: 'UTC',

@@ -67,7 +67,12 @@ describe('the agents folder (agentsDir) at load', () => {
 
   it('refuses the home folder itself, even when folders outside the project are allowed', () => {
     const home = join(scratch, 'home-of-someone');
-    const context = { root: join(home, 'project'), dataDir: join(home, 'project/.ngb'), allowOutsideProject: true, homeDir: home };
+    const context = {
+      root: join(home, 'project'),
+      dataDir: join(home, 'project/.ngb'),
+      allowOutsideProject: true,
+      homeDir: home,
+    };
     expect(agentsDirProblem({ ...context, agentsDir: home })).toContain('is or holds the home folder');
     expect(agentsDirProblem({ ...context, agentsDir: join(home, 'agents') })).toBeUndefined();
   });

@@ -2,7 +2,21 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
 /** Folders of the system: never an agents folder, nor inside one. */
-const systemTrees = ['/etc', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/boot', '/proc', '/sys', '/dev', '/run'];
+const systemTrees = [
+  '/etc',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/boot',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+];
 
 /** Folders that hold other people's or the system's folders: never an agents folder themselves. */
 const sharedRoots = ['/', '/var', '/srv', '/opt', '/home', '/root', '/tmp', '/mnt', '/media'];
@@ -23,7 +37,7 @@ export interface AgentsDirContext {
  * A path with every symbolic link resolved, also when its last parts do not exist yet (the
  * agents folder is created by `ngb init`): the nearest existing ancestor is resolved.
  */
-export function resolveThroughLinks(path: string): string {
+function resolveThroughLinks(path: string): string {
   const missing: string[] = [];
   let current = path;
   for (;;) {

@@ -68,7 +68,10 @@ export const configSchema = v.object({
   ),
   allowLocalRuntime: v.optional(v.boolean('must be true or false'), false),
   channels: v.optional(
-    section(v.record(v.picklist(channelNames, `must be one of ${channelNames.join(', ')}`), channelSchema), '{ "telegram": { ... } }'),
+    section(
+      v.record(v.picklist(channelNames, `must be one of ${channelNames.join(', ')}`), channelSchema),
+      '{ "telegram": { ... } }',
+    ),
     {},
   ),
   agents: v.optional(

@@ -45,7 +45,10 @@ export const temperature = v.pipe(v.number(), v.minValue(0, 'must be between 0 a
 /** An IANA time zone name, checked against the zones this Node.js knows. */
 export const timeZone = v.pipe(
   text,
-  v.check(isValidTimeZone, (issue) => `is not a time zone: "${String(issue.input)}" (use an IANA name such as Europe/Berlin or UTC)`),
+  v.check(
+    isValidTimeZone,
+    (issue) => `is not a time zone: "${String(issue.input)}" (use an IANA name such as Europe/Berlin or UTC)`,
+  ),
 );
 
 /** Memory of a sandbox in MiB: its tool server alone needs some 50 MiB. */

@@ -51,7 +51,11 @@ describe('parseConfig', () => {
     ['agents.main.timezone', '{"main":{"timezone":"Europe/Berln"}}', 'is not a time zone'],
     ['agents.main.cpus', '{"main":{"cpus":0}}', 'must be from 0.01 to'],
     ['agents.main.cpus', '{"main":{"cpus":-1}}', 'must be from 0.01 to'],
-    ['agents.main.cpus', '{"main":{"cpus":100000}}', `must be from 0.01 to ${availableParallelism()} (the CPU cores of this machine)`],
+    [
+      'agents.main.cpus',
+      '{"main":{"cpus":100000}}',
+      `must be from 0.01 to ${availableParallelism()} (the CPU cores of this machine)`,
+    ],
     ['agents.main.cpus', '{"main":{"cpus":1e400}}', 'must be a finite number'],
     ['agents.main.pids', '{"main":{"pids":0}}', 'must be from 32 to 4194304'],
     ['agents.main.pids', '{"main":{"pids":8}}', 'must be from 32 to 4194304'],
