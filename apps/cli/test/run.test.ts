@@ -1,6 +1,6 @@
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, localRuntime, runCli, withoutIsolationWarning } from './cli-harness';
+import { assertBuilt, createProject, localRuntime, runCli, waitFor, withoutIsolationWarning } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -56,7 +56,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
   });
 
   it('--timeout stops a slow turn with exit code 124 and one clear line; the turn is recorded as failed', async () => {
-    server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 20_000 }]);
+    server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 6_000 }]);
     const started = Date.now();
     const result = await run(['-p', 'take your time', '--timeout', '1', '--json']);
     expect(Date.now() - started).toBeLessThan(12_000);
@@ -67,6 +67,9 @@ describe('ngb run', { timeout: 60_000 }, () => {
     const shown = await runCli(['session', 'show', output.sessionId.slice(0, 8)], { cwd: project.dir });
     expect(shown.stdout).toContain('failed');
     expect(shown.stdout).toContain('timed out after 1 s');
+    // The fake server records the abandoned request when its slow answer ends: let that happen here,
+    // not in a later test that counts requests.
+    await waitFor(() => server.requests().length === 1, 'the slow request to be recorded');
   });
 
   it('a failing model ends with exit code 1 and the error in one line', async () => {
