@@ -174,20 +174,18 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
         };
         // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot. A timer
         // past 2^31-1 ms would fire at once (the sandbox refuses such a call anyway).
-        const timer = setTimeout(
-          () => {
-            if (!pending.delete(id)) return;
-            cleanup();
-            usable = false;
-            reject(
-              new SandboxError(
-                'timeout',
-                `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
-              ),
-            );
-          },
-          Math.min(timeoutMs + graceMs, 2 ** 31 - 1),
-        );
+        const answerWithinMs = Math.min(timeoutMs + graceMs, 2 ** 31 - 1);
+        const timer = setTimeout(() => {
+          if (!pending.delete(id)) return;
+          cleanup();
+          usable = false;
+          reject(
+            new SandboxError(
+              'timeout',
+              `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
+            ),
+          );
+        }, answerWithinMs);
         pending.set(id, {
           tool,
           onProgress: callOptions.onProgress,
