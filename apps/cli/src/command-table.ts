@@ -50,6 +50,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import('./commands/chat-commands').then((module) => module.chatCommands),
   },
   {
+    name: 'approvals',
+    summary: 'List pending approvals of unknown chats and senders; approve or deny them by code',
+    load: () => import('./commands/approvals-commands').then((module) => module.approvalsCommands),
+  },
+  {
     name: 'channel',
     summary: 'List chat channels and their connection status',
     load: () => import('./commands/channel-commands').then((module) => module.channelCommands),

@@ -8,14 +8,18 @@ export function numberFlag(
 ): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  const wanted = [
-    rules.integer ? 'a whole number' : 'a number',
-    rules.exclusiveMin !== undefined ? `above ${rules.exclusiveMin}` : '',
+  const range =
     rules.min !== undefined && rules.max !== undefined
       ? `from ${rules.min} to ${rules.max}`
       : rules.min !== undefined
         ? `of at least ${rules.min}`
-        : '',
+        : rules.max !== undefined
+          ? `${rules.exclusiveMin !== undefined ? 'and ' : 'of '}at most ${rules.max}`
+          : '';
+  const wanted = [
+    rules.integer ? 'a whole number' : 'a number',
+    rules.exclusiveMin !== undefined ? `above ${rules.exclusiveMin}` : '',
+    range,
   ]
     .filter(Boolean)
     .join(' ');

@@ -1,13 +1,13 @@
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli } from './cli-harness';
+import { assertBuilt, createProject, localRuntime, runCli } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
 beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true });
-  project = await createProject('chat');
+  project = await createProject('chat', localRuntime);
   await runCli(['run', '-p', 'make a chat'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
 });
 afterAll(async () => {

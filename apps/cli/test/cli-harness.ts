@@ -95,11 +95,20 @@ export function runCli(
 }
 
 /**
- * stderr without the NOT ISOLATED warning that `run` and `shell` print when no Docker engine
- * answers (their runtime is then the local one); the tests of other behaviour run either way.
+ * stderr without the NOT ISOLATED warning that `run` and `shell` print with the local runtime,
+ * which the tests of behaviour other than the sandbox choose (see {@link localRuntime}).
  */
 export function withoutIsolationWarning(stderr: string): string {
   return stderr.replace(/^⚠ NOT ISOLATED: .*\n/m, '');
+}
+
+/**
+ * A config change choosing the local runtime explicitly: for tests whose subject is not the
+ * sandbox, so they run the same with or without a Docker engine (the default runtime, Docker,
+ * refuses to run without one).
+ */
+export function localRuntime(config: Record<string, unknown>): void {
+  config.runtime = { ...(config.runtime as object), driver: 'local' };
 }
 
 /** A temporary project made by `ngb init`, optionally with config changes. */

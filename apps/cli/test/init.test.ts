@@ -52,7 +52,7 @@ describe('ngb init', { timeout: 60_000 }, () => {
     const result = await runCli(['init'], { cwd: other });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain('key "runtime.driver" must be "auto", "docker" or "local"');
+    expect(result.stderr).toContain('key "runtime.driver" must be "docker" or "local"');
     expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(config));
   });
 

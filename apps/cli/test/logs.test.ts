@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, runCli, waitFor } from './cli-harness';
+import { assertBuilt, cliBin, cliEnv, createProject, localRuntime, runCli, waitFor } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -14,7 +14,7 @@ beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true, apiKey: secret });
   model = { OPENAI_BASE_URL: `${server.url}/v1`, OPENAI_API_KEY: secret };
-  project = await createProject('logs');
+  project = await createProject('logs', localRuntime);
   const result = await runCli(['run', '-p', 'write the log', '--stream'], { cwd: project.dir, env: model });
   if (result.code !== 0) throw new Error(result.stderr);
 });

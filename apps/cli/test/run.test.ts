@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli, withoutIsolationWarning } from './cli-harness';
+import { assertBuilt, createProject, localRuntime, runCli, waitFor, withoutIsolationWarning } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -12,7 +12,7 @@ beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true });
   model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('run');
+  project = await createProject('run', localRuntime);
 });
 afterAll(async () => {
   await server?.close();
@@ -58,7 +58,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
   });
 
   it('--timeout stops a slow turn with exit code 124 and one clear line; the turn is recorded as failed', async () => {
-    server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 20_000 }]);
+    server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 6_000 }]);
     const started = Date.now();
     const result = await run(['-p', 'take your time', '--timeout', '1', '--json']);
     expect(Date.now() - started).toBeLessThan(12_000);
@@ -69,6 +69,9 @@ describe('ngb run', { timeout: 60_000 }, () => {
     const shown = await runCli(['session', 'show', output.sessionId.slice(0, 8)], { cwd: project.dir });
     expect(shown.stdout).toContain('failed');
     expect(shown.stdout).toContain('timed out after 1 s');
+    // The fake server records the abandoned request when its slow answer ends: let that happen here,
+    // not in a later test that counts requests.
+    await waitFor(() => server.requests().length === 1, 'the slow request to be recorded');
   });
 
   it('a failing model ends with exit code 1 and the error in one line', async () => {
@@ -158,7 +161,11 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(temperature.code).toBe(1);
     expect(temperature.stderr.trim()).toBe('✖ --temperature must be a number from 0 to 2, not "5"');
     const timeout = await run(['-p', 'hi', '--timeout', '0']);
-    expect(timeout.stderr.trim()).toBe('✖ --timeout must be a number above 0, not "0"');
+    expect(timeout.stderr.trim()).toBe('✖ --timeout must be a number above 0 and at most 604800, not "0"');
+    // Past 2^31-1 ms a timer fires at once: such a timeout would stop every run immediately.
+    const overflow = await run(['-p', 'hi', '--timeout', '3000000']);
+    expect(overflow.code).toBe(1);
+    expect(overflow.stderr.trim()).toBe('✖ --timeout must be a number above 0 and at most 604800, not "3000000"');
     const agent = await run(['-p', 'hi', '-g', 'nobody']);
     expect(agent.code).toBe(1);
     expect(agent.stderr.trim()).toBe('✖ unknown agent "nobody" (agents: main); add one with `ngb agent add nobody`');

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, runCli, waitFor } from './cli-harness';
+import { assertBuilt, cliBin, cliEnv, createProject, localRuntime, runCli, waitFor } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -13,7 +13,7 @@ beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true });
   model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('serve');
+  project = await createProject('serve', localRuntime);
 });
 afterAll(async () => {
   await server?.close();

@@ -1,6 +1,6 @@
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli } from './cli-harness';
+import { assertBuilt, createProject, localRuntime, runCli } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -9,7 +9,7 @@ const sessions: string[] = [];
 beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true });
-  project = await createProject('session');
+  project = await createProject('session', localRuntime);
   for (const prompt of ['first session', 'second session']) {
     const result = await runCli(['run', '-p', prompt, '--json'], {
       cwd: project.dir,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliBin, createProject, waitFor } from './cli-harness';
+import { assertBuilt, cliBin, createProject, localRuntime, waitFor } from './cli-harness';
 
 // `ngb shell` in a real terminal: tmux gives it a pty, `send-keys` types, `capture-pane` reads the screen.
 const socket = `ngb-cli-test-${process.pid}`;
@@ -16,7 +16,7 @@ let project: { dir: string; remove: () => void };
 beforeAll(async () => {
   assertBuilt();
   server = await createFakeLlmServer({ acceptAnyModel: true });
-  project = await createProject('shell');
+  project = await createProject('shell', localRuntime);
 });
 afterAll(async () => {
   try {

@@ -29,17 +29,21 @@ import { createTaskTools } from './task-tools';
 import { runSessionTurn } from './turn-runner';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
+// A timer cannot wait longer than 2^31-1 ms: past it, setTimeout fires at once.
+const delay = v.pipe(v.number(), v.minValue(0), v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
+const positiveDelay = v.pipe(positive, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
 const settingsSchema = v.object({
   agentsDirectory: v.pipe(v.string(), v.minLength(1, 'pass the directory that holds the agent folders')),
   maxConcurrentTurns: v.optional(positive, 5),
   maxSteps: v.optional(positive, 30),
   maxTurnTokens: v.optional(positive, 500_000),
-  retryDelaysMs: v.optional(v.array(v.pipe(v.number(), v.minValue(0))), [5_000, 10_000, 20_000, 40_000, 80_000]),
-  deliveryRetryDelaysMs: v.optional(v.array(v.pipe(v.number(), v.minValue(0))), [1_000, 2_000, 4_000, 8_000, 16_000]),
-  toolTimeoutMs: v.optional(positive, 120_000),
-  hookTimeoutMs: v.optional(positive, 5_000),
+  retryDelaysMs: v.optional(v.array(delay), [5_000, 10_000, 20_000, 40_000, 80_000]),
+  deliveryRetryDelaysMs: v.optional(v.array(delay), [1_000, 2_000, 4_000, 8_000, 16_000]),
+  // The sandbox protocol accepts up to a day per call.
+  toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
+  hookTimeoutMs: v.optional(positiveDelay, 5_000),
   hopLimit: v.optional(positive, 3),
-  typingIntervalMs: v.optional(positive, 5_000),
+  typingIntervalMs: v.optional(positiveDelay, 5_000),
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
   approvalTtlMs: v.optional(positive, 10 * 60_000),
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),

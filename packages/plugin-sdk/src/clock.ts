@@ -14,11 +14,17 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock. Its timers do not keep the process alive on their own. */
+/** The longest wait of a Node.js timer: a longer one overflows and fires at once. */
+const maxTimerDelayMs = 2 ** 31 - 1;
+
+/**
+ * The real clock. Its timers do not keep the process alive on their own; a delay past the
+ * longest a timer can wait (about 24.8 days) waits that long instead of firing at once.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, delayMs) => {
-    const handle = setTimeout(callback, Math.max(0, delayMs));
+    const handle = setTimeout(callback, Math.min(Math.max(0, delayMs), maxTimerDelayMs));
     handle.unref?.();
     return handle;
   },

@@ -1,5 +1,8 @@
-import { lchown, lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { type FileHandle, lchown, lstat, open, readdir, readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { SandboxError } from '@ngb/plugin-sdk';
 
 /** The container user when none is configured: the host user, or uid 1000 when the host user is root. */
 export function defaultContainerUser(): string {
@@ -8,25 +11,115 @@ export function defaultContainerUser(): string {
   return uid === 0 ? '1000:1000' : `${uid}:${gid}`;
 }
 
+/** Folders of the system: never an agent folder, nor inside one. */
+const systemTrees = [
+  '/etc',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/boot',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/run',
+];
+
+/** The home folder of the user the gateway runs as, from the user database (not the environment). */
+function homeFolder(): string | undefined {
+  try {
+    return userInfo().homedir;
+  } catch {
+    return undefined;
+  }
+}
+
+const isSameOrInside = (path: string, folder: string) => path === folder || path.startsWith(`${folder}${sep}`);
+
 /**
- * Makes the agent folder the container user's when the gateway runs as root, so a sandbox that
- * never runs as root can still write its workspace. Entries already owned by that user are left
- * alone; symbolic links are changed, never followed. Without root nothing can be changed, and the
- * folder already belongs to the host user the container runs as. A folder that is already the user's is
- * not walked again.
+ * Why a folder cannot be an agent folder that a sandbox gets read-write, or undefined when it can:
+ * `/`, a folder right under `/` (what an agents folder of `/` yields), a system folder, a home
+ * folder.
+ */
+export function agentFolderLocationProblem(folder: string): string | undefined {
+  if (folder === '/' || dirname(folder) === '/') return 'a top-level folder of this machine (is the agents folder "/"?)';
+  const system = systemTrees.find((tree) => isSameOrInside(folder, tree));
+  if (system !== undefined) return `inside the system folder ${system}`;
+  if (dirname(folder) === '/home' || folder === homeFolder()) return 'a home folder';
+  return undefined;
+}
+
+/** Mount points strictly inside `folder`, from the mount table (Linux; none elsewhere). */
+async function mountPointsInside(folder: string): Promise<Set<string>> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  const points = new Set<string>();
+  for (const line of table.split('\n')) {
+    const field = line.split(' ')[4];
+    if (field === undefined) continue;
+    // The table escapes spaces, tabs, newlines and backslashes as octal.
+    const point = field.replace(/\\([0-7]{3})/g, (_, code: string) => String.fromCharCode(Number.parseInt(code, 8)));
+    if (point.startsWith(`${folder}${sep}`)) points.add(point);
+  }
+  return points;
+}
+
+/**
+ * Makes an agent folder the container user's when the gateway runs as root, so a sandbox that
+ * never runs as root can still write its workspace. Only the folder's own tree is touched: links
+ * are changed, never followed (directories are opened with `O_NOFOLLOW` and walked through their
+ * descriptors, so a directory swapped for a link meanwhile is not entered); other file systems and
+ * mount points inside it are skipped; files with more than one hard link (which may be a system
+ * file linked in) keep their owner. The folder itself is changed last, so an interrupted hand-over
+ * is resumed by the next one, and a folder that is already the user's is not walked again.
+ * Without root nothing can be changed, and the folder already belongs to the host user the
+ * container runs as.
+ * @param folder the agent folder, symbolic links resolved
+ * @throws SandboxError `invalid_input` when the folder is `/`, a top-level, system or home folder
  */
 export async function handOverAgentFolder(folder: string, user: string): Promise<void> {
+  const problem = agentFolderLocationProblem(folder);
+  if (problem !== undefined) {
+    throw new SandboxError('invalid_input', `[@ngb/runtime] refusing ${folder} as an agent folder: it is ${problem}`);
+  }
   if ((process.getuid?.() ?? -1) !== 0) return;
   const [uid = 1000, gid = uid] = user.split(':').map(Number);
-  // Once handed over, the folder stays the user's: starting a sandbox then costs one stat, not a walk.
-  const top = await lstat(folder);
-  if (top.uid === uid && top.gid === gid) return;
-  const visit = async (path: string): Promise<void> => {
-    const stats = await lstat(path);
-    if (stats.uid !== uid || stats.gid !== gid) await lchown(path, uid, gid);
-    if (stats.isDirectory()) {
-      for (const entry of await readdir(path)) await visit(join(path, entry));
-    }
-  };
-  await visit(folder);
+  const top = await open(folder, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  try {
+    const stats = await top.stat();
+    if (stats.uid === uid && stats.gid === gid) return;
+    const skipped = await mountPointsInside(folder);
+    const owned = (entry: { uid: number; gid: number }) => entry.uid === uid && entry.gid === gid;
+    const walk = async (directory: FileHandle, path: string): Promise<void> => {
+      // `/proc/self/fd/<fd>` is the opened directory itself, whatever its path has become since.
+      const base = `/proc/self/fd/${directory.fd}`;
+      for (const name of await readdir(base)) {
+        const entryPath = join(path, name);
+        const entry = await lstat(join(base, name)).catch(() => undefined);
+        if (entry === undefined || entry.dev !== stats.dev || skipped.has(entryPath)) continue;
+        if (!entry.isDirectory()) {
+          if (!owned(entry) && (entry.isSymbolicLink() || entry.nlink === 1)) await lchown(join(base, name), uid, gid);
+          continue;
+        }
+        const child = await open(join(base, name), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW).catch(
+          () => undefined,
+        );
+        if (child === undefined) continue;
+        try {
+          const opened = await child.stat();
+          if (opened.dev !== entry.dev || opened.ino !== entry.ino) continue;
+          await walk(child, entryPath);
+          if (!owned(opened)) await child.chown(uid, gid);
+        } finally {
+          await child.close();
+        }
+      }
+    };
+    await walk(top, folder);
+    await top.chown(uid, gid);
+  } finally {
+    await top.close();
+  }
 }

@@ -192,7 +192,9 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
           write({ type: 'cancel', id });
           reject(abortedError(tool));
         };
-        // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot.
+        // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot. A timer
+        // past 2^31-1 ms would fire at once (the sandbox refuses such a call anyway).
+        const answerWithinMs = Math.min(timeoutMs + graceMs, 2 ** 31 - 1);
         const timer = setTimeout(() => {
           if (!pending.delete(id)) return;
           cleanup();
@@ -204,7 +206,7 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
               `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
             ),
           );
-        }, timeoutMs + graceMs);
+        }, answerWithinMs);
         pending.set(id, {
           tool,
           onProgress: callOptions.onProgress,

@@ -1,4 +1,5 @@
 import { defineNgbCommand, type FlagDefinitions } from '../define-command';
+import { runtimeFlag } from './runtime-flag';
 
 /** The flags of `ngb run`. */
 export const runArgs = {
@@ -18,6 +19,7 @@ export const runArgs = {
   system: { type: 'string', description: "Replace the agent's system prompt for this run", valueHint: 'text' },
   stream: { type: 'boolean', description: 'Print the text and each tool call as they happen' },
   json: { type: 'boolean', description: 'Print one JSON object: text, sessionId, turnId, usage, toolCalls, durationMs, status' },
+  runtime: runtimeFlag,
 } as const satisfies FlagDefinitions;
 
 /** `ngb run`: one prompt, one turn, the answer on stdout. */

@@ -1,4 +1,5 @@
 import { defineNgbCommand } from '../define-command';
+import { runtimeFlag } from './runtime-flag';
 
 /** `ngb serve`: the long-running gateway. */
 export const serveCommand = defineNgbCommand({
@@ -8,6 +9,7 @@ export const serveCommand = defineNgbCommand({
     'finish (up to --grace seconds), close the sandboxes and flush the store.',
   args: {
     grace: { type: 'string', description: 'Seconds running turns get to finish on shutdown (default 10)', valueHint: 'seconds' },
+    runtime: runtimeFlag,
   },
   async run(flags) {
     const { executeServe } = await import('../serve/execute-serve');

@@ -1,4 +1,5 @@
 import { defineCommandGroup, defineNgbCommand } from '../define-command';
+import { runtimeFlag } from './runtime-flag';
 
 const ls = defineNgbCommand({
   path: 'ngb session ls',
@@ -41,10 +42,17 @@ const kill = defineNgbCommand({
 const resume = defineNgbCommand({
   path: 'ngb session resume',
   description: 'Continue a session in `ngb shell` (the same as `ngb shell --resume <id>`)',
-  args: { id: { type: 'positional', required: true, description: 'Session id or a unique prefix of it' } },
+  args: { id: { type: 'positional', required: true, description: 'Session id or a unique prefix of it' }, runtime: runtimeFlag },
   async run(flags) {
     const { executeShell } = await import('../shell/execute-shell');
-    await executeShell({ config: flags.config, debug: flags.debug, agent: undefined, resume: flags.id, attach: false });
+    await executeShell({
+      config: flags.config,
+      debug: flags.debug,
+      agent: undefined,
+      resume: flags.id,
+      attach: false,
+      runtime: flags.runtime,
+    });
   },
 });
 

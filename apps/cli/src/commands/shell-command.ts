@@ -1,4 +1,5 @@
 import { defineNgbCommand } from '../define-command';
+import { runtimeFlag } from './runtime-flag';
 
 /** `ngb shell`: a multi-turn conversation in the terminal. */
 export const shellCommand = defineNgbCommand({
@@ -17,6 +18,7 @@ export const shellCommand = defineNgbCommand({
       type: 'boolean',
       description: "Open an interactive bash in the session's sandbox (Docker runtime) instead of the REPL",
     },
+    runtime: runtimeFlag,
   },
   async run(flags) {
     const { executeShell } = await import('../shell/execute-shell');

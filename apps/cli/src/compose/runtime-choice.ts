@@ -1,15 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Logger, NotSupportedError, type SandboxRuntime } from '@ngb/plugin-sdk';
+import { ConfigError, type Logger, NotSupportedError, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
+import { fail } from '../cli-error';
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import type { ProjectPaths } from '../config/project-paths';
 import { dockerFix, probeDockerEngine } from './docker-engine';
 
+/** The drivers a command line can ask for with `--runtime`. */
+const runtimeDrivers = ['docker', 'local'] as const;
+
+/** A driver named with `--runtime`. */
+export type RuntimeDriver = (typeof runtimeDrivers)[number];
+
 /** The runtime a command got, and what to tell the user about it. */
 export interface RuntimeChoice {
   runtime: SandboxRuntime;
-  driver: 'docker' | 'local';
+  driver: RuntimeDriver;
   /** Shown once, plainly, when tools are not isolated. */
   warning?: string;
 }
@@ -19,78 +26,99 @@ export interface RuntimeRequest {
   config: NgbConfig;
   paths: ProjectPaths;
   env: Env;
+  /** `--runtime` on the command line; wins over `runtime.driver` in the config. */
+  driverFlag?: RuntimeDriver;
   /** `serve` refuses the local runtime while a remote chat channel is enabled. */
   purpose: 'serve' | 'conversation';
   /** Enabled channels that people outside this machine can write to. */
   remoteChannels: readonly string[];
+}
+
+/** A decided runtime, checked but not started yet (nothing is written before the decision). */
+export interface RuntimePlan {
+  request: RuntimeRequest;
+  driver: RuntimeDriver;
+  /** The engine's socket, for Docker. */
+  socketPath?: string;
+  warning?: string;
+}
+
+/**
+ * Decides the runtime. The sandbox is not optional: `auto` and `docker` mean Docker, and when no
+ * engine answers the command is refused with the fix. The local runtime runs only when
+ * `--runtime local` or `"runtime.driver": "local"` chooses it, and then with a NOT ISOLATED warning.
+ * @throws SandboxError `engine_unavailable` when Docker is wanted and no engine answers
+ * @throws ConfigError when `serve` would run remote chats on the local runtime without
+ *   `allowLocalRuntime: true`
+ */
+export async function planRuntime(request: RuntimeRequest): Promise<RuntimePlan> {
+  const { config, env, paths } = request;
+  const driver: RuntimeDriver = request.driverFlag ?? (config.runtime.driver === 'local' ? 'local' : 'docker');
+  if (driver === 'docker') {
+    const probe = await probeDockerEngine(env);
+    if (!probe.ok) {
+      throw new SandboxError(
+        'engine_unavailable',
+        `refusing to run tools without a sandbox: the Docker engine is not answering at ${probe.endpoint.display} ` +
+          `(${probe.error}); fix: ${dockerFix(probe)} (to run tools on this machine NOT ISOLATED instead, pass --runtime local)`,
+      );
+    }
+    if (probe.endpoint.socketPath === undefined) {
+      throw new NotSupportedError(
+        `DOCKER_HOST=${env.DOCKER_HOST} is not supported by ngb yet: use a unix socket (unix:///var/run/docker.sock)`,
+      );
+    }
+    return { request, driver, socketPath: probe.endpoint.socketPath };
+  }
+  const reason = request.driverFlag === 'local' ? '--runtime local' : 'ngb.config.json sets "runtime.driver": "local"';
+  if (request.purpose === 'serve' && request.remoteChannels.length > 0 && !config.allowLocalRuntime) {
+    throw new ConfigError(
+      `refusing to serve ${request.remoteChannels.join(', ')} without a sandbox: ${reason}, and the local runtime would run ` +
+        'tools from remote chats directly on this machine. Use Docker, or set "allowLocalRuntime": true in ngb.config.json to accept the risk',
+      { key: 'allowLocalRuntime' },
+    );
+  }
+  const warning =
+    `NOT ISOLATED: ${reason}, so tools run directly on this machine as your user, in the agent folder under ${paths.agentsDir} ` +
+    '(local runtime, for development only). Use the Docker runtime to run them in the sandbox.';
+  return { request, driver, warning };
+}
+
+/** Where a started runtime logs, and how its containers are grouped. */
+export interface RuntimeStart {
   /** Groups this process's containers; orphans of the same namespace are removed at start. */
   namespace: string;
   logger: Logger;
 }
 
-/**
- * Docker when the engine answers (or the config insists), otherwise the local runtime with a
- * warning; `serve` with a remote channel never falls back silently.
- * @throws ConfigError when the config asks for Docker and none answers, or when `serve` would run
- *   remote chats on the local runtime without `allowLocalRuntime: true`
- */
-export async function chooseRuntime(request: RuntimeRequest): Promise<RuntimeChoice> {
-  const { config, env, paths } = request;
-  const driver = config.runtime.driver;
-  if (driver !== 'local') {
-    const probe = await probeDockerEngine(env);
-    if (probe.ok) return { runtime: await createDocker(request, probe.endpoint.socketPath), driver: 'docker' };
-    const where = `${probe.endpoint.display} (${probe.error})`;
-    if (driver === 'docker') {
-      throw new ConfigError(
-        `the Docker engine is not answering at ${where}: ${dockerFix(probe)}; or set "runtime.driver": "local" (not isolated)`,
-        {
-          key: 'runtime.driver',
-        },
-      );
-    }
-    return localOrRefuse(request, `the Docker engine is not answering at ${where}`);
-  }
-  return localOrRefuse(request, 'ngb.config.json sets "runtime.driver": "local"');
-  async function localOrRefuse(input: RuntimeRequest, reason: string): Promise<RuntimeChoice> {
-    if (input.purpose === 'serve' && input.remoteChannels.length > 0 && !config.allowLocalRuntime) {
-      throw new ConfigError(
-        `refusing to serve ${input.remoteChannels.join(', ')} without a sandbox: ${reason}, and the local runtime would run ` +
-          'tools from remote chats directly on this machine. Start Docker, or set "allowLocalRuntime": true in ngb.config.json to accept the risk',
-        { key: 'allowLocalRuntime' },
-      );
-    }
-    const { createLocalRuntime } = await import('@ngb/runtime');
-    const runtime = createLocalRuntime({
-      maxSandboxes: config.runtime.maxSandboxes,
-      idleTimeoutMs: Math.round(config.runtime.idleTimeoutMinutes * 60_000),
-      logger: input.logger,
-    });
-    const warning =
-      `NOT ISOLATED: ${reason}, so tools run directly on this machine as your user, in the agent folder under ${paths.agentsDir} ` +
-      '(local runtime, for development only). Start Docker to run them in the sandbox.';
-    return { runtime, driver: 'local', warning };
-  }
-}
-
-async function createDocker(request: RuntimeRequest, socketPath: string | undefined): Promise<SandboxRuntime> {
-  if (socketPath === undefined) {
-    throw new NotSupportedError(
-      `DOCKER_HOST=${request.env.DOCKER_HOST} is not supported by ngb yet: use a unix socket (unix:///var/run/docker.sock)`,
-    );
-  }
-  const { createDockerRuntime, defaultMountAllowlistPath, loadMountAllowlist } = await import('@ngb/runtime');
-  const { config, paths } = request;
-  const globalFolder = join(paths.agentsDir, 'global');
-  return createDockerRuntime({
-    socketPath,
-    image: config.runtime.image,
-    namespace: request.namespace,
+/** Starts the planned runtime. */
+export async function startRuntime(plan: RuntimePlan, { namespace, logger }: RuntimeStart): Promise<RuntimeChoice> {
+  const { config, paths } = plan.request;
+  const runtimeModule = await import('@ngb/runtime');
+  const pool = {
     maxSandboxes: config.runtime.maxSandboxes,
     idleTimeoutMs: Math.round(config.runtime.idleTimeoutMinutes * 60_000),
+    logger,
+  };
+  if (plan.driver === 'local') {
+    return { runtime: runtimeModule.createLocalRuntime(pool), driver: 'local', warning: plan.warning };
+  }
+  const globalFolder = join(paths.agentsDir, 'global');
+  const runtime = runtimeModule.createDockerRuntime({
+    ...pool,
+    socketPath: plan.socketPath,
+    image: config.runtime.image,
+    namespace,
     globalFolder: existsSync(globalFolder) ? globalFolder : undefined,
-    mountAllowlist: await loadMountAllowlist(defaultMountAllowlistPath()),
+    mountAllowlist: await runtimeModule.loadMountAllowlist(runtimeModule.defaultMountAllowlistPath()),
     imageBuildHint: '`ngb image build`',
-    logger: request.logger,
   });
+  return { runtime, driver: 'docker' };
+}
+
+/** Reads `--runtime`, or ends the command with one line when the value is not a driver. */
+export function parseRuntimeFlag(value: string | undefined): RuntimeDriver | undefined {
+  if (value === undefined) return undefined;
+  if ((runtimeDrivers as readonly string[]).includes(value)) return value as RuntimeDriver;
+  fail(`--runtime must be "docker" or "local", not "${value}"`);
 }

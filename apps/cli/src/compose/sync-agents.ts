@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
-import type { Agent, AgentPatch, NewAgent, Store } from '@ngb/plugin-sdk';
-import { type AgentConfig, agentFolderPattern, type NgbConfig } from '../config/config-schema';
+import type { Agent, AgentPatch, Store } from '@ngb/plugin-sdk';
+import { type ConfiguredAgentSettings, configuredAgentSettings } from '../config/agent-defaults';
+import { agentFolderPattern, type NgbConfig } from '../config/config-schema';
 
 /** Why a folder name cannot be an agent, or undefined when it can. */
 export function agentFolderProblem(folder: string): string | undefined {
@@ -32,40 +33,29 @@ export function listAgentFolders(agentsDir: string): { folders: string[]; skippe
   };
 }
 
-function fromConfig(settings: AgentConfig | undefined): Partial<NewAgent> {
-  if (settings === undefined) return {};
-  return {
-    ...(settings.name !== undefined ? { name: settings.name } : {}),
-    ...(settings.assistantName !== undefined ? { assistantName: settings.assistantName } : {}),
-    ...(settings.timezone !== undefined ? { timezone: settings.timezone } : {}),
-    ...(settings.model !== undefined ? { model: settings.model } : {}),
-    sandbox: {
-      network: settings.network ?? 'none',
-      memoryMb: settings.memoryMb,
-      cpus: settings.cpus,
-      pids: settings.pids,
-      mounts: settings.mounts ?? [],
-    },
-  };
+/** JSON with keys sorted and undefined values left out, to compare settings whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, item: unknown) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([left], [right]) => left.localeCompare(right)))
+      : item,
+  );
 }
 
-function changedFields(agent: Agent, wanted: Partial<NewAgent>): AgentPatch | undefined {
+function changedFields(agent: Agent, wanted: ConfiguredAgentSettings): AgentPatch | undefined {
   const patch: AgentPatch = {};
   if (wanted.name !== undefined && wanted.name !== agent.name) patch.name = wanted.name;
-  if (wanted.assistantName !== undefined && wanted.assistantName !== agent.assistantName)
-    patch.assistantName = wanted.assistantName;
-  if (wanted.timezone !== undefined && wanted.timezone !== agent.timezone) patch.timezone = wanted.timezone;
-  if (wanted.model !== undefined && JSON.stringify(wanted.model) !== JSON.stringify(agent.model)) patch.model = wanted.model;
-  if (wanted.sandbox !== undefined) {
-    const next = { ...agent.sandbox, ...wanted.sandbox };
-    if (JSON.stringify(next) !== JSON.stringify(agent.sandbox)) patch.sandbox = next;
-  }
+  if (wanted.assistantName !== (agent.assistantName ?? null)) patch.assistantName = wanted.assistantName;
+  if (wanted.timezone !== agent.timezone) patch.timezone = wanted.timezone;
+  if (canonical(wanted.model) !== canonical(agent.model)) patch.model = wanted.model;
+  if (canonical(wanted.sandbox) !== canonical(agent.sandbox)) patch.sandbox = wanted.sandbox;
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
 /**
  * Makes the store's agents match the agent folders: a folder without a record gets one (`main` is
- * the main agent), and settings under `agents.<folder>` in the config are applied. Records whose
+ * the main agent), and the settings under `agents.<folder>` in the config are applied, removals
+ * too: a key the config no longer sets returns to its default (see `agentDefaults`). Records whose
  * folder is gone are left alone (their history stays).
  * @returns the agents of the folders, `main` first
  */
@@ -75,12 +65,21 @@ export async function syncAgents(store: Store, agentsDir: string, config: NgbCon
   let hasMain = existing.some((agent) => agent.isMain);
   const result: Agent[] = [];
   for (const folder of folders) {
-    const wanted = fromConfig(config.agents[folder]);
+    const wanted = configuredAgentSettings(config.agents[folder]);
     const agent = existing.find((candidate) => candidate.folder === folder);
     if (agent === undefined) {
       const isMain = folder === 'main' && !hasMain;
       hasMain ||= isMain;
-      result.push(await store.agents.create({ folder, name: folder, isMain, ...wanted }));
+      const { assistantName, ...settings } = wanted;
+      result.push(
+        await store.agents.create({
+          folder,
+          name: folder,
+          isMain,
+          ...settings,
+          ...(assistantName !== null ? { assistantName } : {}),
+        }),
+      );
       continue;
     }
     const patch = changedFields(agent, wanted);

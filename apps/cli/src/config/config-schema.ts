@@ -1,17 +1,27 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as v from 'valibot';
+import {
+  cpus,
+  idleTimeoutMinutes,
+  imageReference,
+  maxSandboxes,
+  memoryMb,
+  pids,
+  port,
+  positiveInteger,
+  section,
+  temperature,
+  text,
+  timeZone,
+  toolTimeoutSeconds,
+} from './config-values';
 
 /** Agent folder names: what the sandbox mount accepts. `global` is reserved (checked separately). */
 export const agentFolderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** The chat channels `serve` can compose. */
 export const channelNames = ['telegram', 'slack', 'discord', 'whatsapp', 'qq', 'feishu', 'wecom', 'dingtalk', 'web'] as const;
-
-const text = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
-const positiveInteger = v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'));
-const positiveNumber = v.pipe(v.number(), v.minValue(0, 'must not be negative'));
-const temperature = v.pipe(v.number(), v.minValue(0, 'must be between 0 and 2'), v.maxValue(2, 'must be between 0 and 2'));
 
 const agentModelSchema = v.object({
   provider: v.optional(v.picklist(['openai', 'anthropic'], 'must be "openai" or "anthropic"')),
@@ -48,76 +58,96 @@ const agentMountSchema = v.object({
 
 // US dollars per million tokens; over the provider packages' own tables (a model they do not know, a
 // local model served through OPENAI_BASE_URL, a negotiated price).
+const price = v.pipe(v.number('must be a number'), v.minValue(0, 'must not be negative'));
 const priceSchema = v.object({
-  input: positiveNumber,
-  output: positiveNumber,
-  cacheWrite: v.optional(positiveNumber),
-  cacheRead: v.optional(positiveNumber),
+  input: price,
+  output: price,
+  cacheWrite: v.optional(price),
+  cacheRead: v.optional(price),
 });
 
 const agentSchema = v.object({
   name: v.optional(text),
   assistantName: v.optional(text),
-  model: v.optional(agentModelSchema),
+  model: v.optional(section(agentModelSchema)),
   network: v.optional(networkSchema),
   /** Extra host folders, mounted under `/workspace/extra/` when the mount allowlist allows them. */
   mounts: v.optional(v.array(agentMountSchema, 'must be a list of { "hostPath": ..., "containerPath"?: ..., "readonly"?: ... }')),
-  timezone: v.optional(text),
-  memoryMb: v.optional(positiveInteger),
-  cpus: v.optional(positiveNumber),
-  pids: v.optional(positiveInteger),
+  timezone: v.optional(timeZone),
+  memoryMb: v.optional(memoryMb),
+  cpus: v.optional(cpus),
+  pids: v.optional(pids),
 });
 
 // Channel options are the adapter's own (checked by its factory), so unknown keys are not warned about.
-const channelSchema = v.looseObject({ enabled: v.optional(v.boolean('must be true or false'), true) });
+const channelSchema = section(v.looseObject({ enabled: v.optional(v.boolean('must be true or false'), true) }));
 
 /** The schema of `ngb.config.json`. Unknown keys are reported as warnings, never refused. */
 export const configSchema = v.object({
   $schema: v.optional(v.string()),
   dataDir: v.optional(text, '.ngb'),
   agentsDir: v.optional(text, 'agents'),
-  model: v.optional(modelSchema),
-  pricing: v.optional(v.record(text, priceSchema), {}),
+  allowAgentsDirOutsideProject: v.optional(v.boolean('must be true or false'), false),
+  model: v.optional(section(modelSchema)),
+  pricing: v.optional(section(v.record(text, section(priceSchema)), '{ "<model id>": { "input": 3, "output": 15 } }'), {}),
   runtime: v.optional(
-    v.object({
-      driver: v.optional(v.picklist(['auto', 'docker', 'local'], 'must be "auto", "docker" or "local"'), 'auto'),
-      image: v.optional(text, 'ngb-agent:latest'),
-      maxSandboxes: v.optional(positiveInteger, 5),
-      idleTimeoutMinutes: v.optional(positiveNumber, 30),
-    }),
+    section(
+      v.object({
+        // "auto" is what older configs say: it means Docker too (the local runtime is never a fallback).
+        driver: v.optional(v.picklist(['docker', 'local', 'auto'], 'must be "docker" or "local"'), 'docker'),
+        image: v.optional(imageReference, 'ngb-agent:latest'),
+        maxSandboxes: v.optional(maxSandboxes, 5),
+        idleTimeoutMinutes: v.optional(idleTimeoutMinutes, 30),
+      }),
+    ),
     {},
   ),
   allowLocalRuntime: v.optional(v.boolean('must be true or false'), false),
-  channels: v.optional(v.record(v.picklist(channelNames, `must be one of ${channelNames.join(', ')}`), channelSchema), {}),
+  channels: v.optional(
+    section(
+      v.record(v.picklist(channelNames, `must be one of ${channelNames.join(', ')}`), channelSchema),
+      '{ "telegram": { ... } }',
+    ),
+    {},
+  ),
   agents: v.optional(
-    v.record(v.pipe(v.string(), v.regex(agentFolderPattern, 'is not a valid agent folder name')), agentSchema),
+    section(
+      v.record(v.pipe(v.string(), v.regex(agentFolderPattern, 'is not a valid agent folder name')), section(agentSchema)),
+      '{ "main": { ... } }, keyed by agent folder',
+    ),
     {},
   ),
   gateway: v.optional(
-    v.object({
-      maxConcurrentTurns: v.optional(positiveInteger),
-      maxSteps: v.optional(positiveInteger),
-      maxTurnTokens: v.optional(positiveInteger),
-      toolTimeoutSeconds: v.optional(positiveInteger),
-      agentFileMaxBytes: v.optional(positiveInteger),
-    }),
+    section(
+      v.object({
+        maxConcurrentTurns: v.optional(positiveInteger),
+        maxSteps: v.optional(positiveInteger),
+        maxTurnTokens: v.optional(positiveInteger),
+        toolTimeoutSeconds: v.optional(toolTimeoutSeconds),
+        agentFileMaxBytes: v.optional(positiveInteger),
+      }),
+    ),
     {},
   ),
   dashboard: v.optional(
-    v.object({
-      enabled: v.optional(v.boolean('must be true or false'), false),
-      host: v.optional(text, '127.0.0.1'),
-      port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535, 'must be a port number')), 7070),
-    }),
+    section(
+      v.object({
+        enabled: v.optional(v.boolean('must be true or false'), false),
+        host: v.optional(text, '127.0.0.1'),
+        port: v.optional(port, 7070),
+      }),
+    ),
     {},
   ),
   log: v.optional(
-    v.object({
-      level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
-      // The log file is rotated past this size; `maxFiles` files are kept, the current one included.
-      maxFileSizeMb: v.optional(positiveInteger, 10),
-      maxFiles: v.optional(positiveInteger, 3),
-    }),
+    section(
+      v.object({
+        level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+        // The log file is rotated past this size; `maxFiles` files are kept, the current one included.
+        maxFileSizeMb: v.optional(positiveInteger, 10),
+        maxFiles: v.optional(positiveInteger, 3),
+      }),
+    ),
     {},
   ),
 });

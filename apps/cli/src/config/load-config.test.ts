@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@ngb/plugin-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,14 +25,14 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({
       dataDir: '.ngb',
       agentsDir: 'agents',
-      runtime: { driver: 'auto', image: 'ngb-agent:latest', maxSandboxes: 5 },
+      runtime: { driver: 'docker', image: 'ngb-agent:latest', maxSandboxes: 5 },
     });
     expect(config.allowLocalRuntime).toBe(false);
   });
 
   it('names the key at fault, nested ones with dots', () => {
     expect(refusal('{"runtime":{"maxSandboxes":0}}')).toMatchObject({ key: 'runtime.maxSandboxes' });
-    expect(refusal('{"runtime":{"maxSandboxes":0}}').message).toContain('key "runtime.maxSandboxes" must be at least 1');
+    expect(refusal('{"runtime":{"maxSandboxes":0}}').message).toContain('key "runtime.maxSandboxes" must be from 1 to 1000');
     expect(refusal('{"model":{"provider":"mistral"}}').message).toContain('key "model.provider" must be "openai" or "anthropic"');
     expect(refusal('{"model":{"baseURL":"localhost"}}').message).toContain('key "model.baseURL" must be a URL');
     expect(refusal('{"channels":{"irc":{}}}').message).toContain('key "channels.irc"');
@@ -76,6 +76,57 @@ describe('parseConfig', () => {
     expect(refusal('{"agents":{"main":{"mounts":{"hostPath":"/srv"}}}}').message).toContain(
       'key "agents.main.mounts" must be a list',
     );
+  });
+
+  it.each([
+    ['agents', '[]', 'must be an object ({ "main": { ... } }, keyed by agent folder), not a list or a value'],
+    ['agents', '[{"timezone":"UTC"}]', 'must be an object'],
+    ['agents.main', '{"main":[]}', 'must be an object ({ ... }), not a list'],
+    ['runtime', '[]', 'must be an object ({ ... }), not a list'],
+    ['channels', '[]', 'must be an object ({ "telegram": { ... } })'],
+    ['gateway', '"fast"', 'must be an object'],
+    ['agents.main.timezone', '{"main":{"timezone":"Mars/Olympus"}}', 'is not a time zone: "Mars/Olympus" (use an IANA name'],
+    ['agents.main.timezone', '{"main":{"timezone":"Europe/Berln"}}', 'is not a time zone'],
+    ['agents.main.cpus', '{"main":{"cpus":0}}', 'must be from 0.01 to'],
+    ['agents.main.cpus', '{"main":{"cpus":-1}}', 'must be from 0.01 to'],
+    [
+      'agents.main.cpus',
+      '{"main":{"cpus":100000}}',
+      `must be from 0.01 to ${availableParallelism()} (the CPU cores of this machine)`,
+    ],
+    ['agents.main.cpus', '{"main":{"cpus":1e400}}', 'must be a finite number'],
+    ['agents.main.pids', '{"main":{"pids":0}}', 'must be from 32 to 4194304'],
+    ['agents.main.pids', '{"main":{"pids":8}}', 'must be from 32 to 4194304'],
+    ['agents.main.pids', '{"main":{"pids":64.5}}', 'must be a whole number'],
+    ['agents.main.memoryMb', '{"main":{"memoryMb":16}}', 'must be from 128 to 1048576 (MiB)'],
+    ['agents.main.memoryMb', '{"main":{"memoryMb":-512}}', 'must be from 128'],
+    ['runtime.idleTimeoutMinutes', '{"idleTimeoutMinutes":0}', 'must be from 0.1 to 10080 (a week)'],
+    ['runtime.idleTimeoutMinutes', '{"idleTimeoutMinutes":1000000000}', 'must be from 0.1 to 10080'],
+    ['runtime.maxSandboxes', '{"maxSandboxes":0}', 'must be from 1 to 1000'],
+    ['runtime.maxSandboxes', '{"maxSandboxes":2.5}', 'must be a whole number'],
+    ['runtime.image', '{"image":"NGB-Agent:latest"}', 'must be an image reference such as ngb-agent:latest'],
+    ['runtime.image', '{"image":"ngb agent"}', 'must be an image reference'],
+    ['runtime.image', '{"image":"ngb-agent:"}', 'must be an image reference'],
+    ['runtime.image', '{"image":"-rm"}', 'must be an image reference'],
+    ['gateway.toolTimeoutSeconds', '{"toolTimeoutSeconds":3000000}', 'must be from 1 to 86400 (a day)'],
+    ['gateway.toolTimeoutSeconds', '{"toolTimeoutSeconds":0}', 'must be from 1 to 86400'],
+    ['dashboard.port', '{"port":0}', 'must be from 1 to 65535'],
+    ['dashboard.port', '{"port":70000}', 'must be from 1 to 65535'],
+  ])('refuses a bad %s (%s) naming the key', (key, value, reason) => {
+    const section = key.split('.')[0] ?? '';
+    const error = refusal(`{${JSON.stringify(section)}:${value}}`);
+    expect(error.key).toBe(key);
+    expect(error.message).toContain(`key "${key}" ${reason}`);
+  });
+
+  it.each([
+    ['runtime.image', { runtime: { image: 'registry.example.com:5000/team/ngb-agent:1.2.3' } }],
+    ['runtime.image', { runtime: { image: `ngb-agent@sha256:${'a'.repeat(64)}` } }],
+    ['agents.main', { agents: { main: { timezone: 'America/New_York', cpus: 0.5, pids: 64, memoryMb: 256 } } }],
+    ['gateway.toolTimeoutSeconds', { gateway: { toolTimeoutSeconds: 86_400 } }],
+    ['runtime.driver "auto" (older configs)', { runtime: { driver: 'auto' } }],
+  ])('accepts a good %s', (_, config) => {
+    expect(() => parseConfig(JSON.stringify(config), join(scratch, 'ngb.config.json'))).not.toThrow();
   });
 
   it('refuses what is not JSON, or not an object', () => {

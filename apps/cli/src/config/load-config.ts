@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
+import { agentsDirProblem } from './agents-dir-policy';
 import { configSchema, type NgbConfig } from './config-schema';
 import { configFileName, type ProjectPaths, projectPaths } from './project-paths';
 import { findUnknownKeys } from './unknown-keys';
@@ -92,5 +94,23 @@ export function loadConfig(options: { configOption?: string; env: Env; cwd: stri
     throw new ConfigError(`cannot read the config file ${file} (from ${origin}): ${reason}`, { key: '', cause: error });
   }
   const { config, warnings } = parseConfig(text, file);
-  return { config, warnings, paths: projectPaths(file, config) };
+  return { config, warnings, paths: checkedProjectPaths(file, config) };
+}
+
+/**
+ * The project's paths, after checking that the agents folder is one the gateway may hand to
+ * sandboxes (see {@link agentsDirProblem}).
+ * @throws ConfigError naming `agentsDir`
+ */
+export function checkedProjectPaths(file: string, config: NgbConfig): ProjectPaths {
+  const paths = projectPaths(file, config);
+  const problem = agentsDirProblem({
+    root: paths.root,
+    agentsDir: paths.agentsDir,
+    dataDir: paths.dataDir,
+    allowOutsideProject: config.allowAgentsDirOutsideProject,
+    homeDir: homedir(),
+  });
+  if (problem !== undefined) throw new ConfigError(`${displayPath(file)}: key "agentsDir": ${problem}`, { key: 'agentsDir' });
+  return paths;
 }

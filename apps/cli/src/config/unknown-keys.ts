@@ -1,9 +1,24 @@
 interface SchemaNode {
+  kind: string;
   type: string;
   entries?: Record<string, SchemaNode>;
   wrapped?: SchemaNode;
   value?: SchemaNode;
   item?: SchemaNode;
+  pipe?: SchemaNode[];
+}
+
+/** The schema that decides the shape: optional wrappers removed, and of a pipe its last schema. */
+function shapeOf(schema: SchemaNode): SchemaNode {
+  let node = schema;
+  for (;;) {
+    if ((node.type === 'optional' || node.type === 'nullable' || node.type === 'nullish') && node.wrapped) node = node.wrapped;
+    else {
+      const last = node.pipe?.filter((item) => item.kind === 'schema').at(-1);
+      if (last === undefined || last === node) return node;
+      node = last;
+    }
+  }
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -14,8 +29,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * objects accept anything; records and arrays are followed into their values.
  */
 export function findUnknownKeys(schema: unknown, value: unknown, path = ''): string[] {
-  let node = schema as SchemaNode;
-  while ((node.type === 'optional' || node.type === 'nullable' || node.type === 'nullish') && node.wrapped) node = node.wrapped;
+  const node = shapeOf(schema as SchemaNode);
   const join = (key: string) => (path === '' ? key : `${path}.${key}`);
   if (node.type === 'array' && node.item && Array.isArray(value)) {
     const itemSchema = node.item;

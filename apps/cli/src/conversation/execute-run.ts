@@ -1,6 +1,7 @@
 import { colors } from 'consola/utils';
 import { CliExit, fail, interruptedExitCode, timeoutExitCode } from '../cli-error';
 import type { runArgs } from '../commands/run-command';
+import { parseRuntimeFlag } from '../compose/runtime-choice';
 import type { Flags } from '../define-command';
 import { numberFlag } from '../number-flags';
 import { printNote } from '../output';
@@ -51,12 +52,16 @@ async function parseEnvFlags(values: readonly string[]): Promise<Record<string, 
   return env;
 }
 
+/** The longest `--timeout`, in seconds: a week (a timer cannot wait past 24.8 days). */
+const maxTimeoutSeconds = 604_800;
+
 type Ending = { kind: 'done'; outcome: TurnOutcome } | { kind: 'timeout' } | { kind: 'interrupted' };
 
 /** Runs `ngb run`: one prompt through the agent, the answer on stdout. */
 export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
   const sandboxEnv = await parseEnvFlags(flags.env);
-  const timeoutSeconds = numberFlag('timeout', flags.timeout, { exclusiveMin: 0 });
+  const runtimeDriver = parseRuntimeFlag(flags.runtime);
+  const timeoutSeconds = numberFlag('timeout', flags.timeout, { exclusiveMin: 0, max: maxTimeoutSeconds });
   const overrides = {
     model: flags.model,
     maxTokens: numberFlag('max-tokens', flags['max-tokens'], { integer: true, min: 1 }),
@@ -72,6 +77,7 @@ export async function executeRun(flags: Flags<typeof runArgs>): Promise<void> {
     sandboxEnv,
     overrides,
     system: flags.system,
+    runtimeDriver,
   });
   const { record } = conversation;
   const started = Date.now();

@@ -2,7 +2,7 @@ import { definePlugin, type Plugin } from '@ngb/plugin-sdk';
 import { type CliChannel, createCliChannel } from '../compose/cli-channel';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from '../compose/model-providers';
 import { type OpenProject, openProject } from '../compose/open-project';
-import { chooseRuntime, type RuntimeChoice } from '../compose/runtime-choice';
+import { planRuntime, type RuntimeChoice, type RuntimeDriver, startRuntime } from '../compose/runtime-choice';
 import { conversationScope } from '../compose/scoped-store';
 import { type RunningGateway, startGateway } from '../compose/start-gateway';
 import { type Env, loadConfig } from '../config/load-config';
@@ -37,6 +37,8 @@ export interface ConversationRequest {
   system?: string;
   /** Settings passed to the sandbox's tools as environment variables (`ngb run -e`). */
   sandboxEnv?: Record<string, string>;
+  /** `--runtime`: wins over `runtime.driver` in the config. */
+  runtimeDriver?: RuntimeDriver;
 }
 
 function systemPromptPlugin(system: string): Plugin {
@@ -50,13 +52,21 @@ function systemPromptPlugin(system: string): Plugin {
 }
 
 /**
- * Loads the config, checks the model settings (before anything is opened), opens the store and
- * the conversation, picks the runtime (warning plainly when it is not isolated) and starts a
- * gateway whose only channel is the terminal.
+ * Loads the config, decides the runtime (refusing before anything is written when the sandbox is
+ * missing), opens the store and checks the model settings, opens the conversation, starts the
+ * runtime (warning plainly when it is not isolated) and a gateway whose only channel is the terminal.
  */
 export async function startConversation(request: ConversationRequest): Promise<Conversation> {
   const loaded = loadConfig({ configOption: request.configOption, env: request.env, cwd: process.cwd() });
   for (const warning of loaded.warnings) printWarning(warning);
+  const plan = await planRuntime({
+    config: loaded.config,
+    paths: loaded.paths,
+    env: request.env,
+    driverFlag: request.runtimeDriver,
+    purpose: 'conversation',
+    remoteChannels: [],
+  });
   const project = await openProject(loaded, request.env, { command: request.command, debug: request.debug });
   let record: ConversationRecord | undefined;
   try {
@@ -69,15 +79,7 @@ export async function startConversation(request: ConversationRequest): Promise<C
       resumeId: request.resumeId,
       title: request.command,
     });
-    const runtime = await chooseRuntime({
-      config: project.config,
-      paths: project.paths,
-      env: request.env,
-      purpose: 'conversation',
-      remoteChannels: [],
-      namespace: `cli-${record.session.id}`.slice(0, 63),
-      logger: project.logger,
-    });
+    const runtime = await startRuntime(plan, { namespace: `cli-${record.session.id}`.slice(0, 63), logger: project.logger });
     if (runtime.warning) printWarning(runtime.warning);
     const providers = await createProviders(model, project.config.model, request.env, project.logger, request.overrides);
     const channel: CliChannel = createCliChannel();

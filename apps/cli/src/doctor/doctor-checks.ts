@@ -9,6 +9,7 @@ import type { NgbConfig } from '../config/config-schema';
 import { displayPath, type Env, type LoadedConfig, loadConfig, parseConfig } from '../config/load-config';
 import { sandboxCanWrite, sandboxUser } from '../init/sandbox-owner';
 import { agentFileChecks } from './agent-file-checks';
+import { storedSettingsChecks } from './stored-settings-checks';
 
 /** The outcome of one check. */
 export interface CheckResult {
@@ -88,29 +89,29 @@ function projectChecks(loaded: LoadedConfig): CheckResult[] {
 async function runtimeChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const probe = await probeDockerEngine(env);
-  const remote = enabledChannels(config).filter((name) => channelCatalog[name].remote);
-  if (!probe.ok) {
-    const local = config.runtime.driver !== 'docker';
-    const fallback = local ? '; until then run and shell use the local runtime, NOT ISOLATED' : '';
+  const local = config.runtime.driver === 'local';
+  if (local) {
+    const remote = enabledChannels(config).filter((name) => channelCatalog[name].remote);
     results.push(
-      failed('Docker engine', `not answering at ${probe.endpoint.display} (${probe.error})`, `${dockerFix(probe)}${fallback}`),
+      remote.length > 0 && !config.allowLocalRuntime
+        ? failed(
+            'runtime',
+            `serve would refuse: "runtime.driver": "local" with ${remote.join(', ')} enabled`,
+            'set "runtime.driver": "docker" (or "allowLocalRuntime": true to accept the risk)',
+          )
+        : warn('runtime', 'ngb.config.json sets "runtime.driver": "local": tools are NOT ISOLATED', 'set it to "docker"'),
     );
-    if (local && remote.length > 0 && !config.allowLocalRuntime) {
-      results.push(
-        failed(
-          'runtime',
-          `serve would refuse: ${remote.join(', ')} enabled and no sandbox`,
-          'start Docker (or set "allowLocalRuntime": true to accept the risk)',
-        ),
-      );
-    }
+  }
+  if (!probe.ok) {
+    const detail = `not answering at ${probe.endpoint.display} (${probe.error})`;
+    results.push(
+      local
+        ? warn('Docker engine', detail, dockerFix(probe))
+        : failed('Docker engine', `${detail}: run, shell and serve refuse to run tools`, dockerFix(probe)),
+    );
     return results;
   }
   results.push(ok('Docker engine', `${probe.version} at ${probe.endpoint.display}`));
-  if (config.runtime.driver === 'local')
-    results.push(
-      warn('runtime', 'ngb.config.json sets "runtime.driver": "local": tools are NOT ISOLATED', 'set it to "auto" or "docker"'),
-    );
   const image = config.runtime.image;
   results.push(
     (await imageExists(env, image))
@@ -185,6 +186,7 @@ export async function runDoctorChecks(options: { configOption?: string; env: Env
   if (configResult.loaded) {
     results.push(...projectChecks(configResult.loaded));
     results.push(...(await agentFileChecks(configResult.loaded.paths.agentsDir, config.gateway.agentFileMaxBytes)));
+    if (existsSync(configResult.loaded.paths.database)) results.push(...(await storedSettingsChecks(configResult.loaded)));
   }
   results.push(...(await runtimeChecks(config, options.env)));
   results.push(...(await modelChecks(config, options.env)));

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NgbConfig } from '../config/config-schema';
-import { type Env, parseConfig } from '../config/load-config';
-import { configFileName, type ProjectPaths, projectPaths } from '../config/project-paths';
+import { checkedProjectPaths, type Env, parseConfig } from '../config/load-config';
+import { configFileName, type ProjectPaths } from '../config/project-paths';
 import { existingEntry } from './existing-entry';
 import { handToSandboxUser } from './sandbox-owner';
 import { starterGlobalInstructions, starterMainInstructions } from './starter-files';
@@ -21,7 +21,7 @@ function defaultConfigText(): string {
   const config = {
     dataDir: '.ngb',
     agentsDir: 'agents',
-    runtime: { driver: 'auto', image: 'ngb-agent:latest', maxSandboxes: 5, idleTimeoutMinutes: 30 },
+    runtime: { driver: 'docker', image: 'ngb-agent:latest', maxSandboxes: 5, idleTimeoutMinutes: 30 },
     allowLocalRuntime: false,
     channels: {},
     agents: { main: { name: 'main' } },
@@ -58,7 +58,7 @@ export function initProject(directory: string, _env: Env): InitReport {
   if (!hadConfig) writeFileSync(configFile, defaultConfigText(), { flag: 'wx' });
   note(configFile, !hadConfig);
   const { config, warnings } = parseConfig(readFileSync(configFile, 'utf8'), configFile);
-  const paths = projectPaths(configFile, config);
+  const paths = checkedProjectPaths(configFile, config);
 
   ensureDirectory(paths.dataDir, true);
   ensureDirectory(join(paths.dataDir, 'logs'), true);

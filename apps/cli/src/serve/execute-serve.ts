@@ -5,7 +5,7 @@ import { colors } from 'consola/utils';
 import { channelCatalog, createChannel, enabledChannels } from '../compose/channel-catalog';
 import { chooseModel, createProviders } from '../compose/model-providers';
 import { openProject } from '../compose/open-project';
-import { chooseRuntime } from '../compose/runtime-choice';
+import { parseRuntimeFlag, planRuntime, startRuntime } from '../compose/runtime-choice';
 import { serveScope } from '../compose/scoped-store';
 import { startGateway } from '../compose/start-gateway';
 import { displayPath, loadConfig } from '../config/load-config';
@@ -14,13 +14,18 @@ import { printLine, printNote, printWarning } from '../output';
 import { formatDuration } from '../render/format';
 import { describeEvent } from './describe-event';
 
+/** The longest `--grace`, in seconds: a day. */
+const maxGraceSeconds = 86_400;
+
 /** Runs `ngb serve` until a signal stops it. */
 export async function executeServe(flags: {
   config: string | undefined;
   debug: boolean;
   grace: string | undefined;
+  runtime: string | undefined;
 }): Promise<void> {
-  const graceMs = (numberFlag('grace', flags.grace, { min: 0 }) ?? 10) * 1000;
+  const graceMs = (numberFlag('grace', flags.grace, { min: 0, max: maxGraceSeconds }) ?? 10) * 1000;
+  const runtimeDriver = parseRuntimeFlag(flags.runtime);
   const started = Date.now();
   const env = process.env;
   const loaded = loadConfig({ configOption: flags.config, env, cwd: process.cwd() });
@@ -44,6 +49,14 @@ export async function executeServe(flags: {
     }
   }
   const model = chooseModel(config.model, env);
+  const plan = await planRuntime({
+    config,
+    paths: loaded.paths,
+    env,
+    driverFlag: runtimeDriver,
+    purpose: 'serve',
+    remoteChannels: channelNames.filter((name) => channelCatalog[name].remote),
+  });
   const echo = (level: LogLevel, message: string, fields: Record<string, unknown>, tag: string | undefined) => {
     if (!flags.debug && (level === 'debug' || level === 'info')) return;
     const color = level === 'error' ? colors.red : level === 'warn' ? colors.yellow : colors.dim;
@@ -54,12 +67,7 @@ export async function executeServe(flags: {
   const project = await openProject(loaded, env, { command: 'serve', debug: flags.debug, echo });
   let stopping = false;
   try {
-    const runtime = await chooseRuntime({
-      config,
-      paths: project.paths,
-      env,
-      purpose: 'serve',
-      remoteChannels: channelNames.filter((name) => channelCatalog[name].remote),
+    const runtime = await startRuntime(plan, {
       namespace: `serve-${createHash('sha256').update(project.paths.dataDir).digest('hex').slice(0, 12)}`,
       logger: project.logger,
     });

@@ -1,6 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { colors } from 'consola/utils';
 import { CliExit, interruptedExitCode } from '../cli-error';
+import { parseRuntimeFlag } from '../compose/runtime-choice';
 import { abandonTurn } from '../conversation/abandon-turn';
 import { type Conversation, startConversation } from '../conversation/start-conversation';
 import type { TurnOutcome } from '../conversation/turn-watcher';
@@ -19,6 +20,7 @@ export interface ShellFlags {
   agent: string | undefined;
   resume: string | undefined;
   attach: boolean;
+  runtime: string | undefined;
 }
 
 /** Runs `ngb shell`: the REPL (or, with `--attach`, bash in the sandbox). */
@@ -30,6 +32,7 @@ export async function executeShell(flags: ShellFlags): Promise<void> {
     env: process.env,
     agentFolder: flags.agent,
     resumeId: flags.resume,
+    runtimeDriver: parseRuntimeFlag(flags.runtime),
   });
   try {
     if (flags.attach) {

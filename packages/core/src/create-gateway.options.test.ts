@@ -1,0 +1,28 @@
+import { ConfigError } from '@ngb/plugin-sdk';
+import { createLocalRuntime } from '@ngb/runtime';
+import { createSqliteStore } from '@ngb/store';
+import { describe, expect, it } from 'vitest';
+import { createGateway, type GatewayOptions } from './create-gateway';
+
+describe('createGateway options', () => {
+  // A timer past 2^31-1 ms fires at once: 3,000,000 s of tool time made every call time out at once.
+  it.each<[string, Partial<GatewayOptions>]>([
+    ['toolTimeoutMs', { toolTimeoutMs: 3_000_000_000 }],
+    ['toolTimeoutMs', { toolTimeoutMs: 86_400_001 }],
+    ['hookTimeoutMs', { hookTimeoutMs: 2 ** 31 }],
+    ['typingIntervalMs', { typingIntervalMs: 2 ** 31 }],
+    ['retryDelaysMs.0', { retryDelaysMs: [2 ** 31] }],
+    ['deliveryRetryDelaysMs.1', { deliveryRetryDelaysMs: [1_000, 3e12] }],
+  ])('refuses a %s no timer can wait, naming it', async (key, options) => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    const runtime = createLocalRuntime();
+    try {
+      const attempt = () => createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', ...options });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(new RegExp(`^\\[@ngb/core\\] option "${key.replace('.', '\\.')}": must be at most`));
+    } finally {
+      await runtime.close();
+      await store.close();
+    }
+  });
+});
