@@ -10,8 +10,8 @@ import { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime
 let folders: AgentFolders;
 const runtimes: SandboxRuntime[] = [];
 
-function start(options: DockerRuntimeOptions): SandboxRuntime {
-  const runtime = createDockerRuntime({ image: testImage, ...options });
+function start(options: Omit<DockerRuntimeOptions, 'diskLimit'>): SandboxRuntime {
+  const runtime = createDockerRuntime({ image: testImage, diskLimit: 'unlimited', ...options });
   runtimes.push(runtime);
   return runtime;
 }
