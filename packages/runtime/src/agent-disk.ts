@@ -99,7 +99,12 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
       await run(used.umount, [stagingMount]);
       mounted = false;
       await rename(staged, image);
-      logger.info('made the disk image of an agent folder', { agentFolder, image, limitMb: bytes / mebibyte, files: report.files });
+      logger.info('made the disk image of an agent folder', {
+        agentFolder,
+        image,
+        limitMb: bytes / mebibyte,
+        files: report.files,
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
         throw diskError(
@@ -123,7 +128,10 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
       logger.info('grew the disk image of an agent folder', { agentFolder, fromMb: from / mebibyte, toMb: to / mebibyte });
     } catch (error) {
       await truncate(image, from).catch(() => undefined);
-      throw diskError(`could not grow the disk image ${image} of the agent folder ${agentFolder}: ${(error as Error).message}`, error);
+      throw diskError(
+        `could not grow the disk image ${image} of the agent folder ${agentFolder}: ${(error as Error).message}`,
+        error,
+      );
     }
   };
 
@@ -161,7 +169,10 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
     }
     if (mounted) return;
     await run(used.mount, ['-o', 'loop,nosuid,nodev', image, agentFolder]).catch((error: unknown) => {
-      throw diskError(`could not mount the disk image ${image} on the agent folder ${agentFolder}: ${(error as Error).message}`, error);
+      throw diskError(
+        `could not mount the disk image ${image} on the agent folder ${agentFolder}: ${(error as Error).message}`,
+        error,
+      );
     });
     // e2fsck may have made lost+found again; the agent has no use for it (and cannot make a root-owned one).
     const lostAndFound = path.join(agentFolder, 'lost+found');

@@ -35,7 +35,8 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   for (const key of ['memoryMb', 'cpus', 'pids', 'diskMb'] as const) {
     if (!(Number.isFinite(limits[key]) && limits[key] > 0)) throw refuse(`\`limits.${key}\` must be a positive number`);
   }
-  if (!Number.isInteger(limits.diskMb) || limits.diskMb < 16) throw refuse('`limits.diskMb` must be a whole number of MiB, at least 16');
+  if (!Number.isInteger(limits.diskMb) || limits.diskMb < 16)
+    throw refuse('`limits.diskMb` must be a whole number of MiB, at least 16');
   if (spec.network !== undefined && spec.network !== 'none' && spec.network !== 'egress') {
     throw refuse('`network` must be "none" or "egress"');
   }

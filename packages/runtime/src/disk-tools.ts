@@ -27,7 +27,13 @@ const wanted: Record<keyof DiskTools, { program: string; debianPackage: string }
 async function find(program: string, directories: readonly string[]): Promise<string | undefined> {
   for (const directory of directories) {
     const candidate = path.join(directory, program);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }

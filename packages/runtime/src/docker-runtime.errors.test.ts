@@ -36,7 +36,11 @@ describe('docker runtime: the engine is not running', () => {
 
 describeWithDocker('docker runtime: bad input', () => {
   it('refuses a missing image with image_missing and says how to build it', async () => {
-    const runtime = createDockerRuntime({ image: 'ngb-agent:does-not-exist', namespace: `test-noimage-${process.pid}`, diskLimit: 'unlimited' });
+    const runtime = createDockerRuntime({
+      image: 'ngb-agent:does-not-exist',
+      namespace: `test-noimage-${process.pid}`,
+      diskLimit: 'unlimited',
+    });
     const error = await errorOf(
       runtime.acquire({ sessionId: 's', agentFolder: await folders.make('agent'), agentName: 'A', isMain: false }),
     );

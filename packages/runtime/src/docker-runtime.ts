@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
-import { type Clock, type Logger, SandboxError, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
+import {
+  type Clock,
+  ConfigError,
+  type Logger,
+  SandboxError,
+  type SandboxRuntime,
+  silentLogger,
+  systemClock,
+} from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
 import type Docker from 'dockerode';
 import * as v from 'valibot';
@@ -78,6 +86,9 @@ export interface DockerRuntimeOptions {
   logger?: Logger;
 }
 
+const diskLimitChoice =
+  "choose how agent folders are size-limited: `{ imageFolder: '/absolute/folder' }` (needs root) or 'unlimited'";
+
 const dockerOptionsSchema = v.object({
   ...poolOptionsSchema.entries,
   socketPath: v.optional(v.pipe(v.string(), v.minLength(1)), '/var/run/docker.sock'),
@@ -97,15 +108,20 @@ const dockerOptionsSchema = v.object({
   user: v.optional(v.pipe(v.string(), v.regex(/^\d+(:\d+)?$/))),
   globalFolder: v.optional(v.pipe(v.string(), v.minLength(1))),
   removeOrphans: v.optional(v.boolean(), true),
-  diskLimit: v.union(
-    [
-      v.literal('unlimited'),
-      v.object({
-        imageFolder: v.pipe(v.string(), v.check((folder) => folder.startsWith('/'), 'must be an absolute path')),
-        toolDirectories: v.optional(v.array(v.string()), defaultToolDirectories),
-      }),
-    ],
-    "choose how agent folders are size-limited: `{ imageFolder: '/abs/folder' }` (needs root) or 'unlimited'",
+  diskLimit: v.optional(
+    v.union(
+      [
+        v.literal('unlimited'),
+        v.object({
+          imageFolder: v.pipe(
+            v.string(),
+            v.check((folder) => folder.startsWith('/'), 'must be an absolute path'),
+          ),
+          toolDirectories: v.optional(v.array(v.string()), defaultToolDirectories),
+        }),
+      ],
+      diskLimitChoice,
+    ),
   ),
   imageBuildHint: v.optional(v.string(), '`node container-images/agent/build.mjs` from the ngb repository (after `pnpm build`)'),
 });
@@ -135,6 +151,13 @@ const finishedStates = new Set(['exited', 'dead']);
  */
 export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
   const parsed = parseRuntimeOptions(dockerOptionsSchema, options ?? {}, 'createDockerRuntime');
+  // Optional in the schema only so that leaving it out gets this message rather than a generic one.
+  if (parsed.diskLimit === undefined) {
+    throw new ConfigError(`[@ngb/runtime] createDockerRuntime: option \`diskLimit\` is missing: ${diskLimitChoice}`, {
+      key: 'diskLimit',
+    });
+  }
+  const diskLimit = parsed.diskLimit;
   const logger = (options.logger ?? silentLogger).child('sandbox:docker');
   // dockerode (and the gRPC and SSH stacks it pulls in) loads on first use: an idle gateway never pays for it.
   let docker: Docker | undefined = options.docker;
@@ -160,11 +183,11 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     return ownIdentity;
   };
   const disks: AgentDisks | undefined =
-    parsed.diskLimit === 'unlimited'
+    diskLimit === 'unlimited'
       ? undefined
       : createAgentDisks({
-          imageFolder: parsed.diskLimit.imageFolder,
-          toolDirectories: parsed.diskLimit.toolDirectories,
+          imageFolder: diskLimit.imageFolder,
+          toolDirectories: diskLimit.toolDirectories,
           owner,
           processAlive,
           logger,
@@ -249,19 +272,19 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
           logger,
           created: release,
           createOptions: buildSandboxContainerOptions({
-          spec,
-          image: parsed.image,
-          namespace: parsed.namespace,
-          agentFolder: prepared.agentFolder,
-          globalFolder: parsed.globalFolder,
-          extraMounts: prepared.extraMounts,
-          limits: prepared.limits,
-          network: prepared.network,
-          user: containerUser,
-          tmpfsSizeMb: parsed.tmpfsSizeMb,
-          nameSuffix: randomBytes(4).toString('hex'),
-          owner: await owner(),
-        }),
+            spec,
+            image: parsed.image,
+            namespace: parsed.namespace,
+            agentFolder: prepared.agentFolder,
+            globalFolder: parsed.globalFolder,
+            extraMounts: prepared.extraMounts,
+            limits: prepared.limits,
+            network: prepared.network,
+            user: containerUser,
+            tmpfsSizeMb: parsed.tmpfsSizeMb,
+            nameSuffix: randomBytes(4).toString('hex'),
+            owner: await owner(),
+          }),
         });
       } finally {
         await release?.();

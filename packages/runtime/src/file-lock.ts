@@ -60,7 +60,12 @@ export async function lockFile(lockPath: string, options: FileLockOptions): Prom
         // Moved aside before removal, so two processes that both found it stale remove it once; a
         // fresh lock taken meanwhile by a third one is put back.
         const moved = `${lockPath}.stale.${randomBytes(4).toString('hex')}`;
-        if (await rename(lockPath, moved).then(() => true, () => false)) {
+        if (
+          await rename(lockPath, moved).then(
+            () => true,
+            () => false,
+          )
+        ) {
           if ((await readFile(moved, 'utf8').catch(() => stale)) !== stale) await link(moved, lockPath).catch(() => undefined);
           await unlink(moved).catch(() => undefined);
         }

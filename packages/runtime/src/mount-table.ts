@@ -12,7 +12,7 @@ export interface MountEntry {
 }
 
 // mountinfo escapes space, tab, newline and backslash as octal.
-function unescape(field: string): string {
+function unescapeMountField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
 
@@ -25,9 +25,9 @@ export function parseMountInfo(text: string): MountEntry[] {
     if (separator < 6) continue;
     entries.push({
       id: Number(fields[0]),
-      mountPoint: unescape(fields[4] ?? ''),
+      mountPoint: unescapeMountField(fields[4] ?? ''),
       fsType: fields[separator + 1] ?? '',
-      source: unescape(fields[separator + 2] ?? ''),
+      source: unescapeMountField(fields[separator + 2] ?? ''),
     });
   }
   return entries;

@@ -12,8 +12,6 @@ export interface OrphanSweep {
   logger: Logger;
 }
 
-const finishedStates = new Set(['exited', 'dead']);
-
 function ownerOf(labels: Record<string, string>): ProcessIdentity | undefined {
   const pid = Number(labels[sandboxLabels.ownerPid]);
   const host = labels[sandboxLabels.ownerHost];
@@ -41,9 +39,7 @@ export async function removeOrphanSandboxes(sweep: OrphanSweep): Promise<number>
     containers.map(async (container) => {
       const labels = container.Labels ?? {};
       const owner = ownerOf(labels);
-      const orphaned = owner
-        ? (await sweep.processAlive(owner)) === false
-        : labels[sandboxLabels.namespace] === sweep.namespace || finishedStates.has(container.State);
+      const orphaned = owner ? (await sweep.processAlive(owner)) === false : labels[sandboxLabels.namespace] === sweep.namespace;
       if (orphaned) orphans.push(container);
     }),
   );
@@ -56,7 +52,8 @@ export async function removeOrphanSandboxes(sweep: OrphanSweep): Promise<number>
       } catch (error) {
         // 404: gone already; 409: another gateway is removing it now.
         const status = (error as { statusCode?: number }).statusCode;
-        if (status !== 404 && status !== 409) sweep.logger.warn('could not remove an orphaned sandbox container', { id: orphan.Id, error });
+        if (status !== 404 && status !== 409)
+          sweep.logger.warn('could not remove an orphaned sandbox container', { id: orphan.Id, error });
       }
     }),
   );
