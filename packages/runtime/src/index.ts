@@ -1,6 +1,6 @@
 export { sandboxEnvProblem } from './check-spec';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
-export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+export { createDockerRuntime, type DiskImageOptions, type DockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {
@@ -14,3 +14,4 @@ export {
   type ResolvedMount,
   secretPathComponents,
 } from './mount-policy';
+export { isProcessAlive, type ProcessAliveCheck, type ProcessIdentity, readProcessIdentity } from './process-identity';

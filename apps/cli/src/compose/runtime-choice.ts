@@ -23,7 +23,7 @@ export interface RuntimeRequest {
   purpose: 'serve' | 'conversation';
   /** Enabled channels that people outside this machine can write to. */
   remoteChannels: readonly string[];
-  /** Groups this process's containers; orphans of the same namespace are removed at start. */
+  /** Groups this process's containers (a label, shown by `docker ps`); orphans of any namespace are removed at start. */
   namespace: string;
   logger: Logger;
 }
@@ -81,8 +81,17 @@ async function createDocker(request: RuntimeRequest, socketPath: string | undefi
   }
   const { createDockerRuntime, defaultMountAllowlistPath, loadMountAllowlist } = await import('@ngb/runtime');
   const { config, paths } = request;
+  const uid = process.getuid?.();
+  if (config.runtime.diskLimits === 'on' && uid !== 0) {
+    throw new ConfigError(
+      `agents' size limits (agents.<folder>.diskLimitMb, default 1024 MiB) need root: each agent folder is loop-mounted from its own disk image, ` +
+        `and ngb runs as ${uid === undefined ? 'a user without uids' : `uid ${uid}`}. Run ngb as root, or set "runtime": { "diskLimits": "off" } ` +
+        'in ngb.config.json to let agents write to this disk without a limit',
+      { key: 'runtime.diskLimits' },
+    );
+  }
   const globalFolder = join(paths.agentsDir, 'global');
-  return createDockerRuntime({
+  const runtime = createDockerRuntime({
     socketPath,
     image: config.runtime.image,
     namespace: request.namespace,
@@ -91,6 +100,10 @@ async function createDocker(request: RuntimeRequest, socketPath: string | undefi
     globalFolder: existsSync(globalFolder) ? globalFolder : undefined,
     mountAllowlist: await loadMountAllowlist(defaultMountAllowlistPath()),
     imageBuildHint: '`ngb image build`',
+    diskLimit: config.runtime.diskLimits === 'on' ? { imageFolder: join(paths.dataDir, 'disks') } : 'unlimited',
     logger: request.logger,
   });
+  // Every start clears the containers of gateways that died (of any command), not only at the first sandbox.
+  await runtime.removeOrphans().catch((error: unknown) => request.logger.warn('could not remove orphaned sandboxes', { error }));
+  return runtime;
 }

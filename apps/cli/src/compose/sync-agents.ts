@@ -44,6 +44,7 @@ function fromConfig(settings: AgentConfig | undefined): Partial<NewAgent> {
       memoryMb: settings.memoryMb,
       cpus: settings.cpus,
       pids: settings.pids,
+      diskMb: settings.diskLimitMb,
     },
   };
 }
