@@ -8,7 +8,9 @@ import { assertBuilt, type CliResult, cliBin, cliEnv, createProject, mountsUnder
 import { describeWithDocker } from './docker-gate';
 
 const isRoot = process.getuid?.() === 0;
-const describeAsRoot = isRoot ? describeWithDocker : (name: string, body: () => void) => describe.skip(`${name} (needs root)`, body);
+const describeAsRoot = isRoot
+  ? describeWithDocker
+  : (name: string, body: () => void) => describe.skip(`${name} (needs root)`, body);
 
 /** Runs `ngb` as uid 1000 in the docker group, as a user who may use the engine but not mount. */
 function runAsUser(args: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
@@ -62,7 +64,11 @@ describeAsRoot('the size limit of agent folders, from the config', () => {
   it('a tool writing past `diskLimitMb` gets "No space left on device"; AGENTS.md stays readable on the host', async () => {
     const instructions = readFileSync(join(project.dir, 'agents', 'main', 'AGENTS.md'), 'utf8');
     const command = 'head -c 64M /dev/zero > big.bin; echo "exit=$?"';
-    const result = await runCli(['run', '-p', `run: ${command}`, '--json'], { cwd: project.dir, env: model(), timeoutMs: 90_000 });
+    const result = await runCli(['run', '-p', `run: ${command}`, '--json'], {
+      cwd: project.dir,
+      env: model(),
+      timeoutMs: 90_000,
+    });
     expect(result.code, result.stderr).toBe(0);
     const output = JSON.parse(result.stdout);
     expect(output.toolCalls[0].output).toContain('No space left on device');
@@ -81,7 +87,9 @@ describeAsRoot('the size limit of agent folders, from the config', () => {
     const refused = await runAsUser(['run', '-p', 'run: id -u'], userDir, model());
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain('need root: each agent folder is loop-mounted from its own disk image, and ngb runs as uid 1000');
+    expect(refused.stderr).toContain(
+      'need root: each agent folder is loop-mounted from its own disk image, and ngb runs as uid 1000',
+    );
     expect(refused.stderr).toContain('set "runtime": { "diskLimits": "off" } in ngb.config.json');
     writeFileSync(configFile, JSON.stringify({ ...config, runtime: { driver: 'docker', diskLimits: 'off' } }));
     const unlimited = await runAsUser(['run', '-p', 'run: id -u', '--json'], userDir, model());

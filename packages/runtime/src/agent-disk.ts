@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { lstat, mkdir, realpath, rename, rm, rmdir, stat, truncate, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type Logger, SandboxError } from '@ngb/plugin-sdk';
-import { copyFolderContents } from './copy-folder-contents';
+import type { Logger } from '@ngb/plugin-sdk';
+import { diskError, growDiskImage, makeDiskImage, mebibyte, mountDiskImage } from './disk-image';
 import { type DiskTools, findDiskTools, runDiskTool } from './disk-tools';
 import { lockFile } from './file-lock';
 import { loopBackingFile, topMountAt } from './mount-table';
@@ -12,7 +12,7 @@ import type { ProcessAliveCheck, ProcessIdentity } from './process-identity';
 export interface AgentDisksOptions {
   /** Host folder of the image files, outside every agent folder. */
   imageFolder: string;
-  /** Where `mkfs.ext4`, `e2fsck`, `resize2fs`, `mount` and `umount` are looked for. */
+  /** Where `mkfs.ext4`, `e2fsck`, `resize2fs`, `mount`, `umount` and `losetup` are looked for. */
   toolDirectories: readonly string[];
   owner: () => Promise<ProcessIdentity>;
   processAlive: ProcessAliveCheck;
@@ -36,12 +36,13 @@ export interface AgentDisks {
    * @throws SandboxError `disk_limit` with the reason
    */
   hold(agentFolder: string, limitMb: number): Promise<() => Promise<void>>;
-}
-
-const mebibyte = 1024 * 1024;
-
-function diskError(message: string, cause?: unknown): SandboxError {
-  return new SandboxError('disk_limit', `[@ngb/runtime] ${message}`, { cause });
+  /**
+   * Mounts the agent folder's disk image when one exists and is not mounted (after a reboot), so the
+   * host reads what the agent wrote; makes no image.
+   * @returns whether it mounted one
+   * @throws SandboxError `disk_limit` with the reason
+   */
+  mountExisting(agentFolder: string): Promise<boolean>;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -63,9 +64,6 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
     logger.warn(message, fields);
   };
 
-  const run = (program: string, args: readonly string[], fineExitCodes?: readonly number[]) =>
-    runDiskTool(program, args, { fineExitCodes });
-
   /** True when the folder shows its image; throws when something else is mounted there. */
   const isMounted = async (agentFolder: string, image: string): Promise<boolean> => {
     const top = await topMountAt(agentFolder);
@@ -77,71 +75,19 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
     );
   };
 
-  const create = async (agentFolder: string, image: string, bytes: number, key: string, used: DiskTools) => {
-    const suffix = randomBytes(4).toString('hex');
-    const staged = path.join(imageFolder, `.${key}.${suffix}.img`);
-    const stagingMount = path.join(imageFolder, `.${key}.${suffix}.mnt`);
-    let mounted = false;
-    try {
-      await writeFile(staged, '', { flag: 'wx', mode: 0o600 });
-      await truncate(staged, bytes);
-      await run(used.mkfs, ['-q', '-F', '-m', '0', '-E', 'lazy_itable_init=1,lazy_journal_init=1', staged]);
-      await mkdir(stagingMount, { mode: 0o700 });
-      await run(used.mount, ['-o', 'loop,nosuid,nodev,noexec', staged, stagingMount]);
-      mounted = true;
-      await rm(path.join(stagingMount, 'lost+found'), { recursive: true, force: true });
-      const report = await copyFolderContents(agentFolder, stagingMount);
-      if (report.skipped.length > 0)
-        logger.warn('entries of the agent folder not copied to its disk image (not files, folders or links)', {
-          agentFolder,
-          skipped: report.skipped.slice(0, 20),
-        });
-      await run(used.umount, [stagingMount]);
-      mounted = false;
-      await rename(staged, image);
-      logger.info('made the disk image of an agent folder', {
-        agentFolder,
-        image,
-        limitMb: bytes / mebibyte,
-        files: report.files,
-      });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw diskError(
-          `the agent folder ${agentFolder} holds more than its size limit of ${bytes / mebibyte} MiB: raise the limit or make room; nothing was changed`,
-          error,
-        );
+  /** Unmounts to grow; says why not when something still uses the folder. */
+  const unmountToGrow = async (agentFolder: string, used: DiskTools): Promise<string | undefined> => {
+    if (await options.folderInUse(agentFolder)) return 'a container uses it';
+    // A container removed a moment ago may keep the mount busy briefly.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await runDiskTool(used.umount, [agentFolder]);
+        return undefined;
+      } catch (error) {
+        if (attempt >= 10) return (error as Error).message;
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      throw diskError(`could not make the disk image of the agent folder ${agentFolder}: ${(error as Error).message}`, error);
-    } finally {
-      if (mounted) await run(used.umount, ['-l', stagingMount]).catch(() => undefined);
-      await rmdir(stagingMount).catch(() => undefined);
-      await rm(staged, { force: true });
     }
-  };
-
-  const grow = async (agentFolder: string, image: string, from: number, to: number, used: DiskTools) => {
-    try {
-      await truncate(image, to);
-      await run(used.e2fsck, ['-f', '-p', image], [0, 1]);
-      await run(used.resize2fs, [image]);
-      logger.info('grew the disk image of an agent folder', { agentFolder, fromMb: from / mebibyte, toMb: to / mebibyte });
-    } catch (error) {
-      await truncate(image, from).catch(() => undefined);
-      throw diskError(
-        `could not grow the disk image ${image} of the agent folder ${agentFolder}: ${(error as Error).message}`,
-        error,
-      );
-    }
-  };
-
-  /** Unmounts to grow; false when something still uses the folder. */
-  const unmountToGrow = async (agentFolder: string, used: DiskTools): Promise<boolean> => {
-    if (await options.folderInUse(agentFolder)) return false;
-    return run(used.umount, [agentFolder]).then(
-      () => true,
-      () => false,
-    );
   };
 
   const ensure = async (agentFolder: string, image: string, limitMb: number, key: string, used: DiskTools) => {
@@ -150,16 +96,27 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
     const size = (await stat(image).catch(() => undefined))?.size;
     if (size === undefined) {
       if (mounted) throw diskError(`the disk image ${image} of the mounted agent folder ${agentFolder} is gone`);
-      await create(agentFolder, image, bytes, key, used);
+      await makeDiskImage({
+        tools: used,
+        logger,
+        source: agentFolder,
+        image,
+        bytes,
+        stagingName: path.join(imageFolder, `.${key}`),
+      });
     } else if (bytes > size) {
-      if (mounted) mounted = !(await unmountToGrow(agentFolder, used));
-      if (mounted) {
-        warnOnce(`grow:${key}:${limitMb}`, 'the agent folder keeps its old size limit until no sandbox uses it', {
+      const busy = mounted ? await unmountToGrow(agentFolder, used) : undefined;
+      if (busy === undefined) {
+        mounted = false;
+        await growDiskImage({ tools: used, logger, agentFolder, image, from: size, to: bytes });
+      } else {
+        warnOnce(`grow:${key}:${limitMb}`, 'the agent folder keeps its old size limit until nothing uses it', {
           agentFolder,
           limitMb: size / mebibyte,
           wantedMb: limitMb,
+          why: busy,
         });
-      } else await grow(agentFolder, image, size, bytes, used);
+      }
     } else if (bytes < size) {
       warnOnce(`shrink:${key}:${limitMb}`, 'a disk image is never shrunk: the agent folder keeps its larger size limit', {
         agentFolder,
@@ -167,17 +124,52 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
         wantedMb: limitMb,
       });
     }
-    if (mounted) return;
-    await run(used.mount, ['-o', 'loop,nosuid,nodev', image, agentFolder]).catch((error: unknown) => {
-      throw diskError(
-        `could not mount the disk image ${image} on the agent folder ${agentFolder}: ${(error as Error).message}`,
-        error,
-      );
+    if (!mounted) await mountDiskImage(used, image, agentFolder);
+  };
+
+  /** Runs `work` on the folder's image holding it (in this process and against other processes); returns the release. */
+  const holdImage = async (
+    agentFolder: string,
+    work: (image: string, key: string, used: DiskTools) => Promise<void>,
+  ): Promise<() => Promise<void>> => {
+    const used = tools;
+    if (!used) throw diskError('the disk images are not set up (setUp first)');
+    if (isInside(imageFolder, agentFolder)) {
+      throw diskError(`the disk images (${imageFolder}) must be kept outside the agent folder ${agentFolder}`);
+    }
+    const digest = createHash('sha256').update(agentFolder).digest('hex').slice(0, 12);
+    const key = `${path.basename(agentFolder)}-${digest}`;
+    const image = path.join(imageFolder, `${key}.img`);
+    const earlier = queues.get(key) ?? Promise.resolve();
+    let releaseQueue = () => {};
+    const mine = new Promise<void>((resolve) => {
+      releaseQueue = resolve;
     });
-    // e2fsck may have made lost+found again; the agent has no use for it (and cannot make a root-owned one).
-    const lostAndFound = path.join(agentFolder, 'lost+found');
-    const found = await lstat(lostAndFound).catch(() => undefined);
-    if (found?.isDirectory() && found.uid === 0) await rmdir(lostAndFound).catch(() => undefined);
+    const queued = earlier.then(() => mine);
+    queues.set(key, queued);
+    await earlier;
+    let unlock: (() => Promise<void>) | undefined;
+    const release = async () => {
+      await unlock?.();
+      releaseQueue();
+      if (queues.get(key) === queued) queues.delete(key);
+    };
+    try {
+      unlock = await lockFile(path.join(imageFolder, `${key}.lock`), {
+        owner: await options.owner(),
+        processAlive: options.processAlive,
+      });
+      await work(image, key, used);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      await release();
+    };
   };
 
   return {
@@ -195,43 +187,19 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
     },
 
     async hold(agentFolder, limitMb) {
-      const used = tools;
-      if (!used) throw diskError('the disk images are not set up (setUp first)');
-      if (isInside(imageFolder, agentFolder)) {
-        throw diskError(`the disk images (${imageFolder}) must be kept outside the agent folder ${agentFolder}`);
-      }
-      const digest = createHash('sha256').update(agentFolder).digest('hex').slice(0, 12);
-      const key = `${path.basename(agentFolder)}-${digest}`;
-      const image = path.join(imageFolder, `${key}.img`);
-      const earlier = queues.get(key) ?? Promise.resolve();
-      let releaseQueue = () => {};
-      const mine = new Promise<void>((resolve) => {
-        releaseQueue = resolve;
+      return holdImage(agentFolder, (image, key, used) => ensure(agentFolder, image, limitMb, key, used));
+    },
+
+    async mountExisting(agentFolder) {
+      const folder = await realpath(agentFolder);
+      let mounted = false;
+      const release = await holdImage(folder, async (image, _key, used) => {
+        if ((await stat(image).catch(() => undefined)) === undefined || (await isMounted(folder, image))) return;
+        await mountDiskImage(used, image, folder);
+        mounted = true;
       });
-      const queued = earlier.then(() => mine);
-      queues.set(key, queued);
-      await earlier;
-      let unlock: (() => Promise<void>) | undefined;
-      try {
-        unlock = await lockFile(path.join(imageFolder, `${key}.lock`), {
-          owner: await options.owner(),
-          processAlive: options.processAlive,
-        });
-        await ensure(agentFolder, image, limitMb, key, used);
-      } catch (error) {
-        await unlock?.();
-        releaseQueue();
-        if (queues.get(key) === queued) queues.delete(key);
-        throw error;
-      }
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        await unlock?.();
-        releaseQueue();
-        if (queues.get(key) === queued) queues.delete(key);
-      };
+      await release();
+      return mounted;
     },
   };
 }

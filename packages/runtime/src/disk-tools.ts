@@ -11,6 +11,7 @@ export interface DiskTools {
   resize2fs: string;
   mount: string;
   umount: string;
+  losetup: string;
 }
 
 /** Where the tools are looked for (the library never reads `PATH`). */
@@ -22,6 +23,7 @@ const wanted: Record<keyof DiskTools, { program: string; debianPackage: string }
   resize2fs: { program: 'resize2fs', debianPackage: 'e2fsprogs' },
   mount: { program: 'mount', debianPackage: 'mount' },
   umount: { program: 'umount', debianPackage: 'mount' },
+  losetup: { program: 'losetup', debianPackage: 'mount' },
 };
 
 async function find(program: string, directories: readonly string[]): Promise<string | undefined> {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
@@ -7,7 +9,8 @@ import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-fold
 import { describeWithDocker, testImage } from './__fixtures__/docker-gate';
 import { mountsUnder, unmountUnder } from './__fixtures__/loop-mounts';
 import { probeDiskLimitAs } from './__fixtures__/run-as-user';
-import { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+import { createDockerRuntime, type DockerRuntime } from './docker-runtime';
+import type { DockerRuntimeOptions } from './docker-runtime-options';
 import { topMountAt } from './mount-table';
 
 const mebibyte = 1024 * 1024;
@@ -84,7 +87,7 @@ describeAsRoot('docker runtime: the size limit of agent folders', () => {
     expect(refused.reason).toBe('tool_failed');
     expect(refused.message).toMatch(/ENOSPC|no space left/i);
 
-    const [image] = (await import('node:fs')).readdirSync(imageFolder).filter((name) => name.endsWith('.img'));
+    const [image] = readdirSync(imageFolder).filter((name) => name.endsWith('.img'));
     const imageStats = await stat(path.join(imageFolder, image ?? ''));
     expect(imageStats.size).toBe(32 * mebibyte);
     expect(imageStats.blocks * 512).toBeLessThanOrEqual(32 * mebibyte);
@@ -146,7 +149,6 @@ describeAsRoot('docker runtime: the size limit of agent folders', () => {
     await writeFile(path.join(agentFolder, 'notes', 'a.txt'), 'note a');
     await symlink('/etc/shadow', path.join(agentFolder, 'leak'));
     await symlink('/etc', path.join(agentFolder, 'etc-link'));
-    const { execFileSync } = await import('node:child_process');
     execFileSync('mkfifo', [path.join(agentFolder, 'pipe')]);
     const listing = await bash(
       start(),
@@ -165,6 +167,22 @@ describeAsRoot('docker runtime: the size limit of agent folders', () => {
     expect(await readlink(path.join(agentFolder, 'leak'))).toBe('/etc/shadow');
   });
 
+  it('after a reboot (disk unmounted), mountAgentDisks shows the host what the agent wrote before any sandbox starts', async () => {
+    const agentFolder = await folders.make('agent');
+    const untouched = await folders.make('agent');
+    const runtime = start();
+    await bash(runtime, spec('before-reboot', agentFolder, 32), 'echo remembered > memory.md');
+    await runtime.close();
+    execFileSync('umount', [agentFolder]);
+    await expect(readFile(path.join(agentFolder, 'memory.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+    const after = start();
+    expect(await after.mountAgentDisks([agentFolder, untouched])).toBe(1);
+    expect(await readFile(path.join(agentFolder, 'memory.md'), 'utf8')).toBe('remembered\n');
+    expect(mountsUnder(untouched)).toEqual([]);
+    expect(await after.mountAgentDisks([agentFolder])).toBe(0);
+    expect(mountsUnder(agentFolder)).toEqual([agentFolder]);
+  });
+
   it('refuses a folder that already holds more than its limit, and changes nothing', async () => {
     const agentFolder = await folders.make('agent');
     await writeFile(path.join(agentFolder, 'large.bin'), Buffer.alloc(24 * mebibyte, 1));
@@ -173,9 +191,7 @@ describeAsRoot('docker runtime: the size limit of agent folders', () => {
     expect(error.message).toMatch(/holds more than its size limit of 16 MiB: raise the limit/);
     expect(mountsUnder(agentFolder)).toEqual([]);
     expect((await stat(path.join(agentFolder, 'large.bin'))).size).toBe(24 * mebibyte);
-    expect(
-      (await import('node:fs')).readdirSync(imageFolder).filter((name) => name.includes('too-big') || name.startsWith('.agent')),
-    ).toEqual([]);
+    expect(readdirSync(imageFolder).filter((name) => name.includes('too-big') || name.startsWith('.agent'))).toEqual([]);
   });
 
   it('refuses with the packages to install when the tools are missing', async () => {
@@ -184,7 +200,7 @@ describeAsRoot('docker runtime: the size limit of agent folders', () => {
       start({ diskLimit: { imageFolder, toolDirectories: [empty] } }).acquire(spec('no-tools', await folders.make('agent'), 32)),
     );
     expect(error.reason).toBe('disk_limit');
-    expect(error.message).toContain('needs mkfs.ext4, e2fsck, resize2fs, mount, umount');
+    expect(error.message).toContain('needs mkfs.ext4, e2fsck, resize2fs, mount, umount, losetup');
     expect(error.message).toContain('apt-get install e2fsprogs mount');
     expect(error.message).toContain("diskLimit: 'unlimited'");
   });

@@ -6,7 +6,8 @@ import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-fold
 import { describeWithDocker, hostDocker, testImage } from './__fixtures__/docker-gate';
 import { startCrashingGateway } from './__fixtures__/gateway-process';
 import { sandboxLabels } from './docker-container-options';
-import { createDockerRuntime, type DockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+import { createDockerRuntime, type DockerRuntime } from './docker-runtime';
+import type { DockerRuntimeOptions } from './docker-runtime-options';
 
 let folders: AgentFolders;
 const runtimes: DockerRuntime[] = [];

@@ -1,6 +1,7 @@
 export { sandboxEnvProblem } from './check-spec';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
-export { createDockerRuntime, type DiskImageOptions, type DockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
+export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {

@@ -5,6 +5,7 @@ import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import type { ProjectPaths } from '../config/project-paths';
 import { dockerFix, probeDockerEngine } from './docker-engine';
+import { listAgentFolders } from './sync-agents';
 
 /** The runtime a command got, and what to tell the user about it. */
 export interface RuntimeChoice {
@@ -103,7 +104,12 @@ async function createDocker(request: RuntimeRequest, socketPath: string | undefi
     diskLimit: config.runtime.diskLimits === 'on' ? { imageFolder: join(paths.dataDir, 'disks') } : 'unlimited',
     logger: request.logger,
   });
-  // Every start clears the containers of gateways that died (of any command), not only at the first sandbox.
+  // Every start clears the containers of gateways that died (of any command), not only at the first sandbox,
+  // and mounts the agents' disks again after a reboot, so the host reads what the agents wrote.
   await runtime.removeOrphans().catch((error: unknown) => request.logger.warn('could not remove orphaned sandboxes', { error }));
+  const agentFolders = listAgentFolders(paths.agentsDir).folders.map((folder) => join(paths.agentsDir, folder));
+  await runtime
+    .mountAgentDisks(agentFolders)
+    .catch((error: unknown) => request.logger.warn('could not mount the agent disks', { error }));
   return runtime;
 }
