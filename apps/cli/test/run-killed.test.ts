@@ -51,7 +51,10 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
   const show = async (sessionId: string): Promise<ShownSession> =>
     JSON.parse((await runCli(['session', 'show', sessionId, '--json'], { cwd: project.dir })).stdout) as ShownSession;
 
-  it('the next run removes its container and ends its turn as failed, naming the dead process', async () => {
+  // Three CLI processes and a container start: a loaded machine needs more than the default minute.
+  it('the next run removes its container and ends its turn as failed, naming the dead process', {
+    timeout: 240_000,
+  }, async () => {
     const killed = spawn(process.execPath, [cliBin, 'run', '-p', 'run: sleep 120'], {
       cwd: project.dir,
       env: cliEnv(model()),
@@ -67,7 +70,7 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
         return listed.code === 0 ? (JSON.parse(listed.stdout) as Array<{ id: string }>)[0]?.id : undefined;
       },
       'the session of the run',
-      30_000,
+      90_000,
     );
     const [container] = await waitFor(
       async () => {
@@ -75,7 +78,7 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
         return found.length > 0 && found;
       },
       'the sandbox container of the run',
-      60_000,
+      90_000,
     );
     killed.kill('SIGKILL');
     await exited;
@@ -84,7 +87,7 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
     expect((await containersOfSession(sessionId)).map((found) => found.Id)).toEqual([container?.Id]);
     expect((await show(sessionId)).turns.map((turn) => turn.status)).toEqual(['running']);
 
-    const next = await runCli(['run', '-p', 'hello again'], { cwd: project.dir, env: model(), timeoutMs: 60_000 });
+    const next = await runCli(['run', '-p', 'hello again'], { cwd: project.dir, env: model(), timeoutMs: 90_000 });
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toBe('echo: hello again\n');
     expect(await containersOfSession(sessionId)).toEqual([]);
