@@ -51,24 +51,24 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
   const show = async (sessionId: string): Promise<ShownSession> =>
     JSON.parse((await runCli(['session', 'show', sessionId, '--json'], { cwd: project.dir })).stdout) as ShownSession;
 
-  // Three CLI processes and a container start: a loaded machine needs more than the default minute.
-  it('the next run removes its container and ends its turn as failed, naming the dead process', {
-    timeout: 240_000,
-  }, async () => {
-    const killed = spawn(process.execPath, [cliBin, 'run', '-p', 'run: sleep 120'], {
+  const sessionIds = async (): Promise<string[]> => {
+    const listed = await runCli(['session', 'ls', '--json'], { cwd: project.dir });
+    return listed.code === 0 ? (JSON.parse(listed.stdout) as Array<{ id: string }>).map((session) => session.id) : [];
+  };
+
+  /** Starts `ngb run` with a long tool call; resolves once its sandbox container exists (mid-turn). */
+  const startLongRun = async (known: readonly string[]) => {
+    const child = spawn(process.execPath, [cliBin, 'run', '-p', 'run: sleep 120'], {
       cwd: project.dir,
       env: cliEnv(model()),
       stdio: 'ignore',
     });
-    const exited = new Promise((resolve) => killed.once('exit', resolve));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     onTestFinished(() => {
-      killed.kill('SIGKILL');
+      child.kill('SIGKILL');
     });
     const sessionId = await waitFor(
-      async () => {
-        const listed = await runCli(['session', 'ls', '--json'], { cwd: project.dir });
-        return listed.code === 0 ? (JSON.parse(listed.stdout) as Array<{ id: string }>)[0]?.id : undefined;
-      },
+      async () => (await sessionIds()).find((id) => !known.includes(id)),
       'the session of the run',
       90_000,
     );
@@ -80,21 +80,39 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
       'the sandbox container of the run',
       90_000,
     );
-    killed.kill('SIGKILL');
-    await exited;
+    return { child, exited, sessionId, containerId: container?.Id };
+  };
+
+  // Four CLI processes and two container starts: a loaded machine needs more than the default minute.
+  it('the next run removes its container and ends its turn as failed, naming the dead process; a live run is left alone', {
+    timeout: 240_000,
+  }, async () => {
+    const killed = await startLongRun([]);
+    const alive = await startLongRun([killed.sessionId]);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
 
     // What the kill leaves: a container nobody will remove and a turn that says it is running.
-    expect((await containersOfSession(sessionId)).map((found) => found.Id)).toEqual([container?.Id]);
-    expect((await show(sessionId)).turns.map((turn) => turn.status)).toEqual(['running']);
+    expect((await containersOfSession(killed.sessionId)).map((found) => found.Id)).toEqual([killed.containerId]);
+    expect((await show(killed.sessionId)).turns.map((turn) => turn.status)).toEqual(['running']);
 
     const next = await runCli(['run', '-p', 'hello again'], { cwd: project.dir, env: model(), timeoutMs: 90_000 });
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toBe('echo: hello again\n');
-    expect(await containersOfSession(sessionId)).toEqual([]);
-    const [turn] = (await show(sessionId)).turns;
+    expect(await containersOfSession(killed.sessionId)).toEqual([]);
+    const [turn] = (await show(killed.sessionId)).turns;
     expect(turn?.status).toBe('failed');
     expect(turn?.error).toBe(
-      `the \`ngb run\` process (pid ${killed.pid}) running this turn ended before the turn did (killed or crashed)`,
+      `the \`ngb run\` process (pid ${killed.child.pid}) running this turn ended before the turn did (killed or crashed)`,
     );
+
+    // The run still in its turn keeps its sandbox and its running turn.
+    expect(await containersOfSession(alive.sessionId)).toEqual([
+      expect.objectContaining({ Id: alive.containerId, State: 'running' }),
+    ]);
+    expect((await show(alive.sessionId)).turns.map((found) => found.status)).toEqual(['running']);
+    alive.child.kill('SIGTERM');
+    await alive.exited;
+    expect(await containersOfSession(alive.sessionId)).toEqual([]);
   });
 });
