@@ -108,7 +108,15 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
       const busy = mounted ? await unmountToGrow(agentFolder, used) : undefined;
       if (busy === undefined) {
         mounted = false;
-        await growDiskImage({ tools: used, logger, agentFolder, image, from: size, to: bytes });
+        // The image keeps its old size when growing fails: the smaller limit still holds.
+        await growDiskImage({ tools: used, logger, agentFolder, image, from: size, to: bytes }).catch((error: unknown) =>
+          logger.error('could not grow the disk image of an agent folder; it keeps its old size limit', {
+            agentFolder,
+            limitMb: size / mebibyte,
+            wantedMb: limitMb,
+            error,
+          }),
+        );
       } else {
         warnOnce(`grow:${key}:${limitMb}`, 'the agent folder keeps its old size limit until nothing uses it', {
           agentFolder,
