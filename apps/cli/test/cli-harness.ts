@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -125,7 +125,29 @@ export async function createProject(
     changeConfig(config);
     writeFileSync(file, JSON.stringify(config, null, 2));
   }
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      unmountUnder(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Mount points at or below `base` (agent folders loop-mounted from their disk images), deepest last. */
+export function mountsUnder(base: string): string[] {
+  if (!existsSync('/proc/self/mountinfo')) return [];
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) =>
+      (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))),
+    )
+    .filter((mountPoint) => mountPoint === base || mountPoint.startsWith(`${base}/`));
+}
+
+/** Unmounts what the project's agents left mounted, so no test leaves a mount behind. */
+export function unmountUnder(base: string): void {
+  for (const mountPoint of mountsUnder(base).reverse()) execFileSync('umount', [mountPoint]);
 }
 
 function dockerGet(path: string): Promise<number> {

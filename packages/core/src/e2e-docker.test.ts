@@ -34,7 +34,7 @@ afterEach(async () => {
 
 describe.skipIf(!engine)('end to end: chat → gateway → model → bash in a real Docker sandbox → reply', () => {
   it('runs the command the model asks for in the sandbox and answers with its output', { timeout: 90_000 }, async () => {
-    const runtime = createDockerRuntime({ namespace: `core-e2e-${process.pid}`, maxSandboxes: 2 });
+    const runtime = createDockerRuntime({ namespace: `core-e2e-${process.pid}`, maxSandboxes: 2, diskLimit: 'unlimited' });
     harness = await createHarness({ runtime });
     const agent = await harness.addAgent('andy');
     const folder = join(harness.directory, 'agents', 'andy');

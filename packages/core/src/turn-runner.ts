@@ -70,7 +70,12 @@ export async function runSessionTurn(
         agentName: agent.folder,
         isMain: agent.isMain,
         mounts: agent.sandbox.mounts,
-        limits: { memoryMb: agent.sandbox.memoryMb, cpus: agent.sandbox.cpus, pids: agent.sandbox.pids },
+        limits: {
+          memoryMb: agent.sandbox.memoryMb,
+          cpus: agent.sandbox.cpus,
+          pids: agent.sandbox.pids,
+          diskMb: agent.sandbox.diskMb,
+        },
         network: agent.sandbox.network,
         env: settings.sandboxEnv,
       },

@@ -101,7 +101,8 @@ export type SandboxErrorReason =
   | 'invalid_input'
   | 'closed'
   | 'aborted'
-  | 'mount_refused';
+  | 'mount_refused'
+  | 'disk_limit';
 
 /** A sandbox could not be created, or a call in it failed. */
 export class SandboxError extends NgbError {

@@ -32,9 +32,11 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
     throw refuse(`the agent folder ${spec.agentFolder} does not exist or is not a directory`);
   }
   const limits = { ...defaultLimits, ...definedOnly(spec.limits ?? {}) };
-  for (const key of ['memoryMb', 'cpus', 'pids'] as const) {
+  for (const key of ['memoryMb', 'cpus', 'pids', 'diskMb'] as const) {
     if (!(Number.isFinite(limits[key]) && limits[key] > 0)) throw refuse(`\`limits.${key}\` must be a positive number`);
   }
+  if (!Number.isInteger(limits.diskMb) || limits.diskMb < 16)
+    throw refuse('`limits.diskMb` must be a whole number of MiB, at least 16');
   if (spec.network === 'egress') {
     // A bridge network reaches the host and the private ranges around it; egress waits for the proxy.
     throw new NotSupportedError(

@@ -8,11 +8,12 @@ const input: SandboxContainerInput = {
   agentFolder: '/srv/agents/main',
   globalFolder: '/srv/agents/global',
   extraMounts: [{ hostPath: '/srv/data', containerPath: '/workspace/extra/data', readonly: true }],
-  limits: { memoryMb: 512, cpus: 0.5, pids: 128 },
+  limits: { memoryMb: 512, cpus: 0.5, pids: 128, diskMb: 1024 },
   network: 'none',
   user: '1000:1000',
   tmpfsSizeMb: 64,
   nameSuffix: 'abcd1234',
+  owner: { pid: 4242, startTime: '98765', bootId: 'boot-1', host: 'gateway-host' },
 };
 
 describe('buildSandboxContainerOptions', () => {
@@ -51,13 +52,17 @@ describe('buildSandboxContainerOptions', () => {
     expect(buildSandboxContainerOptions({ ...input, network: 'egress' }).HostConfig?.NetworkMode).toBe('bridge');
   });
 
-  it('labels the container for orphan cleanup and names it safely', () => {
+  it('labels the container with its owning process for orphan cleanup, and names it safely', () => {
     const options = buildSandboxContainerOptions(input);
     expect(options.Labels).toEqual({
       'ngb.sandbox': 'true',
       'ngb.namespace': 'default',
       'ngb.session': 'telegram:42/thread 7',
       'ngb.agent': 'Main',
+      'ngb.owner.pid': '4242',
+      'ngb.owner.start-time': '98765',
+      'ngb.owner.boot-id': 'boot-1',
+      'ngb.owner.host': 'gateway-host',
     });
     expect(options.name).toBe('ngb-default-telegram-42-thread-7-abcd1234');
     expect(options).toMatchObject({ OpenStdin: true, StdinOnce: true, Tty: false, AttachStdin: true });

@@ -1,6 +1,7 @@
 import type { SandboxLimits, SandboxSpec } from '@ngb/plugin-sdk';
 import type { ContainerCreateOptions } from 'dockerode';
 import type { ResolvedMount } from './mount-policy';
+import type { ProcessIdentity } from './process-identity';
 
 /** Everything that decides how a sandbox container is created. */
 export interface SandboxContainerInput {
@@ -18,6 +19,8 @@ export interface SandboxContainerInput {
   tmpfsSizeMb: number;
   /** Unique suffix of the container name. */
   nameSuffix: string;
+  /** The gateway process that owns the container; a later start removes it once that process is gone. */
+  owner: ProcessIdentity;
 }
 
 /** Labels every sandbox container carries; orphans are found by them. */
@@ -26,6 +29,10 @@ export const sandboxLabels = {
   namespace: 'ngb.namespace',
   session: 'ngb.session',
   agent: 'ngb.agent',
+  ownerPid: 'ngb.owner.pid',
+  ownerStartTime: 'ngb.owner.start-time',
+  ownerBootId: 'ngb.owner.boot-id',
+  ownerHost: 'ngb.owner.host',
 } as const;
 
 const mebibyte = 1024 * 1024;
@@ -62,6 +69,10 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
       [sandboxLabels.namespace]: input.namespace,
       [sandboxLabels.session]: input.spec.sessionId,
       [sandboxLabels.agent]: input.spec.agentName,
+      [sandboxLabels.ownerPid]: String(input.owner.pid),
+      [sandboxLabels.ownerStartTime]: input.owner.startTime,
+      [sandboxLabels.ownerBootId]: input.owner.bootId,
+      [sandboxLabels.ownerHost]: input.owner.host,
     },
     AttachStdin: true,
     AttachStdout: true,

@@ -8,7 +8,12 @@ describeWithDocker('docker runtime', () => {
     'docker',
     async () => {
       const folders = await createAgentFolders('docker-contract');
-      const runtime = createDockerRuntime({ image: testImage, namespace: `test-contract-${process.pid}`, maxSandboxes: 20 });
+      const runtime = createDockerRuntime({
+        image: testImage,
+        namespace: `test-contract-${process.pid}`,
+        maxSandboxes: 20,
+        diskLimit: 'unlimited',
+      });
       return {
         runtime,
         createSpec: async (sessionId) => ({

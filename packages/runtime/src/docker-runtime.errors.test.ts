@@ -25,7 +25,7 @@ async function errorOf(promise: Promise<unknown>): Promise<SandboxError> {
 
 describe('docker runtime: the engine is not running', () => {
   it('refuses with engine_unavailable and says how to start the engine', async () => {
-    const runtime = createDockerRuntime({ socketPath: `${folders.base}/no-docker.sock` });
+    const runtime = createDockerRuntime({ socketPath: `${folders.base}/no-docker.sock`, diskLimit: 'unlimited' });
     const spec = { sessionId: 'no-engine', agentFolder: await folders.make('agent'), agentName: 'A', isMain: false };
     const error = await errorOf(runtime.acquire(spec));
     expect(error.reason).toBe('engine_unavailable');
@@ -38,7 +38,11 @@ describe('docker runtime: the engine is not running', () => {
 
 describeWithDocker('docker runtime: bad input', () => {
   it('refuses a missing image with image_missing and says how to build it', async () => {
-    const runtime = createDockerRuntime({ image: 'ngb-agent:does-not-exist', namespace: `test-noimage-${process.pid}` });
+    const runtime = createDockerRuntime({
+      image: 'ngb-agent:does-not-exist',
+      namespace: `test-noimage-${process.pid}`,
+      diskLimit: 'unlimited',
+    });
     const error = await errorOf(
       runtime.acquire({ sessionId: 's', agentFolder: await folders.make('agent'), agentName: 'A', isMain: false }),
     );
@@ -50,7 +54,7 @@ describeWithDocker('docker runtime: bad input', () => {
 
   it('refuses extra mounts without an allowlist and bad agent folders, starting nothing', async () => {
     const namespace = `test-refusals-${process.pid}`;
-    const runtime = createDockerRuntime({ image: testImage, namespace });
+    const runtime = createDockerRuntime({ image: testImage, namespace, diskLimit: 'unlimited' });
     const agentFolder = await folders.make('agent');
     const mount = await errorOf(
       runtime.acquire({

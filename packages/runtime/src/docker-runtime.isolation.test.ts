@@ -36,6 +36,7 @@ describeWithDocker('docker runtime: isolation', () => {
       image: testImage,
       namespace: `test-isolation-${process.pid}`,
       mountAllowlist: { allowedRoots: [{ path: allowed, readWrite: true }] },
+      diskLimit: 'unlimited',
     });
     agentFolder = await folders.make('agent');
     sandbox = await runtime.acquire({

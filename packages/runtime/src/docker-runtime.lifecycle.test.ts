@@ -1,17 +1,19 @@
-import { SandboxError, type SandboxRuntime, type SandboxSpec } from '@ngb/plugin-sdk';
+import os from 'node:os';
+import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { describeWithDocker, hostDocker, testImage } from './__fixtures__/docker-gate';
 import { startCrashingGateway } from './__fixtures__/gateway-process';
 import { sandboxLabels } from './docker-container-options';
-import { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+import { createDockerRuntime, type DockerRuntime } from './docker-runtime';
+import type { DockerRuntimeOptions } from './docker-runtime-options';
 
 let folders: AgentFolders;
-const runtimes: SandboxRuntime[] = [];
+const runtimes: DockerRuntime[] = [];
 
-function start(options: DockerRuntimeOptions): SandboxRuntime {
-  const runtime = createDockerRuntime({ image: testImage, ...options });
+function start(options: Omit<DockerRuntimeOptions, 'diskLimit'>): DockerRuntime {
+  const runtime = createDockerRuntime({ image: testImage, diskLimit: 'unlimited', ...options });
   runtimes.push(runtime);
   return runtime;
 }
@@ -105,7 +107,56 @@ describeWithDocker('docker runtime: lifecycle', () => {
     expect(await containersOf(namespace)).toEqual([sandbox.id]);
   });
 
-  it('leaves the containers of other namespaces alone', async () => {
+  it("removes a killed gateway's sandbox from a runtime of another namespace, and leaves a live gateway's alone", async () => {
+    const killed = await startCrashingGateway({
+      namespace: `test-killed-owner-${process.pid}`,
+      agentFolder: await folders.make('agent'),
+      image: testImage,
+    });
+    onTestFinished(killed.cleanup);
+    const alive = await startCrashingGateway({
+      namespace: `test-live-owner-${process.pid}`,
+      agentFolder: await folders.make('agent'),
+      image: testImage,
+    });
+    onTestFinished(alive.cleanup);
+    const exited = new Promise((resolve) => killed.child.once('exit', resolve));
+    killed.child.kill('SIGKILL');
+    await exited;
+    const fresh = start({ namespace: `test-fresh-${process.pid}` });
+    expect(await fresh.removeOrphans()).toBeGreaterThanOrEqual(1);
+    expect(await containerExists(killed.containerId)).toBe(false);
+    expect(await containerExists(alive.containerId)).toBe(true);
+    expect((await hostDocker().getContainer(alive.containerId).inspect()).State.Running).toBe(true);
+  });
+
+  it('asks the processAlive seam about each owner, and removes only the containers of owners that are gone', async () => {
+    const owner = start({ namespace: `test-seam-owner-${process.pid}` });
+    const sandbox = await owner.acquire(await spec('seam'));
+    const labels = (await hostDocker().getContainer(sandbox.id).inspect()).Config.Labels;
+    expect(labels).toMatchObject({ 'ngb.owner.pid': String(process.pid), 'ngb.owner.host': os.hostname() });
+    expect(labels['ngb.owner.start-time']).toMatch(/^\d+$/);
+    // Only this process's containers are ever called gone: the engine is shared with other work.
+    const asked: number[] = [];
+    const keeping = start({
+      namespace: `test-seam-keep-${process.pid}`,
+      processAlive: async (identity) => {
+        asked.push(identity.pid);
+        return identity.pid === process.pid ? true : undefined;
+      },
+    });
+    await keeping.removeOrphans();
+    expect(asked).toContain(process.pid);
+    expect(await containerExists(sandbox.id)).toBe(true);
+    const sweeping = start({
+      namespace: `test-seam-sweep-${process.pid}`,
+      processAlive: async (identity) => (identity.pid === process.pid ? false : undefined),
+    });
+    expect(await sweeping.removeOrphans()).toBeGreaterThanOrEqual(1);
+    expect(await containerExists(sandbox.id)).toBe(false);
+  });
+
+  it('leaves the containers of other namespaces alone while their process lives', async () => {
     const other = start({ namespace: `test-neighbour-${process.pid}` });
     const neighbour = await other.acquire(await spec('neighbour'));
     const runtime = start({ namespace: `test-self-${process.pid}` });

@@ -34,7 +34,7 @@ async function answersAgain(target: Sandbox, withinMs: number): Promise<BashOutp
 describeWithDocker('docker runtime: limits', () => {
   beforeAll(async () => {
     folders = await createAgentFolders('docker-limits');
-    runtime = createDockerRuntime({ image: testImage, namespace: `test-limits-${process.pid}` });
+    runtime = createDockerRuntime({ image: testImage, namespace: `test-limits-${process.pid}`, diskLimit: 'unlimited' });
     sandbox = await runtime.acquire({
       sessionId: 'limited',
       agentFolder: await folders.make('agent'),

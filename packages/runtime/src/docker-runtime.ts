@@ -1,100 +1,61 @@
 import { randomBytes } from 'node:crypto';
-import { type Clock, type Logger, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
+import { ConfigError, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
 import type Docker from 'dockerode';
-import * as v from 'valibot';
+import { type AgentDisks, createAgentDisks } from './agent-disk';
 import { type CheckedSpec, checkSpec } from './check-spec';
-import { buildSandboxContainerOptions, sandboxLabels } from './docker-container-options';
+import { buildSandboxContainerOptions } from './docker-container-options';
+import { type DockerRuntimeOptions, diskLimitChoice, dockerOptionsSchema } from './docker-runtime-options';
 import { startDockerSandbox } from './docker-sandbox-instance';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
-import type { MountAllowlist, ResolvedMount } from './mount-policy';
+import type { ResolvedMount } from './mount-policy';
+import { isProcessAlive, type ProcessIdentity, readProcessIdentity } from './process-identity';
+import { removeOrphanSandboxes } from './remove-orphan-sandboxes';
 import { resolveMounts } from './resolve-mounts';
-import { parseRuntimeOptions, poolOptionsSchema } from './runtime-options';
+import { parseRuntimeOptions } from './runtime-options';
 import { createSandboxPool } from './sandbox-pool';
-
-/** Options of {@link createDockerRuntime}. */
-export interface DockerRuntimeOptions {
-  /** A ready dockerode client (closed by you). @default a client on `socketPath` */
-  docker?: Docker;
-  /** Socket of the engine when no client is given. @default '/var/run/docker.sock' */
-  socketPath?: string;
-  /** The sandbox image. @default 'ngb-agent:latest' */
-  image?: string;
-  /**
-   * Label value that groups this runtime's containers. At start, containers of the same namespace
-   * left by a crashed gateway are removed; give each gateway on one engine its own. @default 'default'
-   */
-  namespace?: string;
-  /** @default 5 */
-  maxSandboxes?: number;
-  /** @default 1800000 (30 minutes) */
-  idleTimeoutMs?: number;
-  /** Time limit of calls that name none. @default 120000 */
-  defaultTimeoutMs?: number;
-  /** How long a starting container may take to say hello. @default 20000 */
-  helloTimeoutMs?: number;
-  /** Limits of specs that name none. @default { memoryMb: 1024, cpus: 1, pids: 256 } */
-  defaultLimits?: { memoryMb?: number; cpus?: number; pids?: number };
-  /** Size of the tmpfs at `/tmp`, in MiB (it counts against the memory limit). @default 256 */
-  tmpfsSizeMb?: number;
-  /**
-   * `uid:gid` the sandbox runs as, never root. @default the host user, or `1000:1000` when the gateway runs as
-   * root (it then hands the agent folder to that user before starting the sandbox)
-   */
-  user?: string;
-  /** Host folder shared by all agents, mounted read-only at `/workspace/global`. */
-  globalFolder?: string;
-  /** The loaded mount allowlist (see `loadMountAllowlist`); without one every extra mount is refused. */
-  mountAllowlist?: MountAllowlist;
-  /** Remove this namespace's containers left from an earlier run before the first start. @default true */
-  removeOrphans?: boolean;
-  /** How to build the image, shown when it is missing. @default the repository's build script */
-  imageBuildHint?: string;
-  clock?: Clock;
-  logger?: Logger;
-}
-
-const dockerOptionsSchema = v.object({
-  ...poolOptionsSchema.entries,
-  socketPath: v.optional(v.pipe(v.string(), v.minLength(1)), '/var/run/docker.sock'),
-  image: v.optional(v.pipe(v.string(), v.minLength(1)), 'ngb-agent:latest'),
-  namespace: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/)), 'default'),
-  helloTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 20_000),
-  defaultLimits: v.optional(
-    v.object({
-      memoryMb: v.optional(v.pipe(v.number(), v.minValue(16)), 1024),
-      cpus: v.optional(v.pipe(v.number(), v.minValue(0.01)), 1),
-      pids: v.optional(v.pipe(v.number(), v.integer(), v.minValue(8)), 256),
-    }),
-    {},
-  ),
-  tmpfsSizeMb: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 256),
-  user: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d+(:\d+)?$/, 'must be `uid` or `uid:gid`'),
-      v.check(
-        (user) => Number(user.split(':')[0]) !== 0,
-        'must not be root (uid 0): the sandbox program refuses to run tools as root',
-      ),
-    ),
-  ),
-  globalFolder: v.optional(v.pipe(v.string(), v.minLength(1))),
-  removeOrphans: v.optional(v.boolean(), true),
-  imageBuildHint: v.optional(v.string(), '`node container-images/agent/build.mjs` from the ngb repository (after `pnpm build`)'),
-});
 
 interface PreparedDockerSpec extends CheckedSpec {
   extraMounts: ResolvedMount[];
 }
 
+/** The Docker runtime: the contract, plus the clean-up of containers left by dead gateways. */
+export interface DockerRuntime extends SandboxRuntime {
+  /**
+   * Removes the sandbox containers of every namespace whose gateway process is gone (killed,
+   * crashed, or from before a reboot), running or exited; a live process's containers and those of
+   * other hosts are left alone. Runs once per runtime (the first start runs it too, unless
+   * `removeOrphans: false`); later calls give the first call's result.
+   * @returns how many containers were removed
+   * @throws SandboxError `engine_unavailable` and the like when the engine cannot list containers
+   */
+  removeOrphans(): Promise<number>;
+  /**
+   * Mounts the disk images that exist for these agent folders but are not mounted (after a reboot),
+   * so that the host reads what the agents wrote (their AGENTS.md) before their first sandbox
+   * starts. Makes no image; does nothing with `diskLimit: 'unlimited'`.
+   * @returns how many it mounted
+   * @throws SandboxError `disk_limit` with the reason
+   */
+  mountAgentDisks(agentFolders: readonly string[]): Promise<number>;
+}
+
+const finishedStates = new Set(['exited', 'dead']);
+
 /**
  * A runtime that runs each session's sandbox in its own hardened Docker container (see
  * `buildSandboxContainerOptions`), kept warm and spoken to over one persistent stdio attach.
  */
-export function createDockerRuntime(options: DockerRuntimeOptions = {}): SandboxRuntime {
-  const parsed = parseRuntimeOptions(dockerOptionsSchema, options, 'createDockerRuntime');
+export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
+  const parsed = parseRuntimeOptions(dockerOptionsSchema, options ?? {}, 'createDockerRuntime');
+  // Optional in the schema only so that leaving it out gets this message rather than a generic one.
+  if (parsed.diskLimit === undefined) {
+    throw new ConfigError(`[@ngb/runtime] createDockerRuntime: option \`diskLimit\` is missing: ${diskLimitChoice}`, {
+      key: 'diskLimit',
+    });
+  }
+  const diskLimit = parsed.diskLimit;
   const logger = (options.logger ?? silentLogger).child('sandbox:docker');
   // dockerode (and the gRPC and SSH stacks it pulls in) loads on first use: an idle gateway never pays for it.
   let docker: Docker | undefined = options.docker;
@@ -113,7 +74,42 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
     imageBuildHint: parsed.imageBuildHint,
   };
 
+  const processAlive = options.processAlive ?? isProcessAlive;
+  let ownIdentity: Promise<ProcessIdentity> | undefined;
+  const owner = () => {
+    ownIdentity ??= readProcessIdentity();
+    return ownIdentity;
+  };
+  const disks: AgentDisks | undefined =
+    diskLimit === 'unlimited'
+      ? undefined
+      : createAgentDisks({
+          imageFolder: diskLimit.imageFolder,
+          toolDirectories: diskLimit.toolDirectories,
+          owner,
+          processAlive,
+          logger,
+          folderInUse: async (folder) => {
+            const containers = await (await client()).listContainers({ all: true });
+            return containers.some(
+              (container) =>
+                !finishedStates.has(container.State) &&
+                (container.Mounts ?? []).some((mount) => mount.Source === folder || mount.Source.startsWith(`${folder}/`)),
+            );
+          },
+        });
+
+  let disksReady: Promise<void> | undefined;
+  const setUpDisks = () => {
+    disksReady ??= (disks?.setUp() ?? Promise.resolve()).catch((error: unknown) => {
+      disksReady = undefined;
+      throw error;
+    });
+    return disksReady;
+  };
+
   const setUp = async () => {
+    await setUpDisks();
     const docker = await client();
     await docker.ping().catch((error: unknown) => {
       throw engineUnavailableError(errorContext, error);
@@ -129,22 +125,16 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
     if (parsed.removeOrphans) await removeOrphans();
   };
 
-  const removeOrphans = async () => {
-    const docker = await client();
-    const filters = { label: [`${sandboxLabels.marker}=true`, `${sandboxLabels.namespace}=${parsed.namespace}`] };
-    const orphans = await docker.listContainers({ all: true, filters }).catch((error: unknown) => {
-      throw mapDockerError(error, { ...errorContext, operation: 'listing old sandbox containers' });
-    });
-    await Promise.all(
-      orphans.map((orphan) =>
-        docker
-          .getContainer(orphan.Id)
-          .remove({ force: true })
-          .catch(() => {}),
-      ),
+  let orphanSweep: Promise<number> | undefined;
+  const removeOrphans = () => {
+    orphanSweep ??= (async () =>
+      removeOrphanSandboxes({ docker: await client(), namespace: parsed.namespace, processAlive, logger }))().catch(
+      (error: unknown) => {
+        orphanSweep = undefined;
+        throw mapDockerError(error, { ...errorContext, operation: 'listing old sandbox containers' });
+      },
     );
-    if (orphans.length > 0)
-      logger.info('removed sandbox containers left by an earlier run', { count: orphans.length, namespace: parsed.namespace });
+    return orphanSweep;
   };
 
   const pool = createSandboxPool<PreparedDockerSpec>({
@@ -161,31 +151,40 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
         isMain: spec.isMain,
         sessionId: spec.sessionId,
       });
-      await handOverAgentFolder(checked.agentFolder, containerUser);
       return { ...checked, extraMounts };
     },
-    start: async (prepared, spec) =>
-      startDockerSandbox({
-        docker: await client(),
-        errorContext,
-        helloTimeoutMs: parsed.helloTimeoutMs,
-        defaultTimeoutMs: parsed.defaultTimeoutMs,
-        memoryMb: prepared.limits.memoryMb,
-        logger,
-        createOptions: buildSandboxContainerOptions({
-          spec,
-          image: parsed.image,
-          namespace: parsed.namespace,
-          agentFolder: prepared.agentFolder,
-          globalFolder: parsed.globalFolder,
-          extraMounts: prepared.extraMounts,
-          limits: prepared.limits,
-          network: prepared.network,
-          user: containerUser,
-          tmpfsSizeMb: parsed.tmpfsSizeMb,
-          nameSuffix: randomBytes(4).toString('hex'),
-        }),
-      }),
+    async start(prepared, spec) {
+      // The disk is held until the container exists, so that no gateway unmounts it to grow it in between.
+      const release = await disks?.hold(prepared.agentFolder, prepared.limits.diskMb);
+      try {
+        await handOverAgentFolder(prepared.agentFolder, containerUser);
+        return await startDockerSandbox({
+          docker: await client(),
+          errorContext,
+          helloTimeoutMs: parsed.helloTimeoutMs,
+          defaultTimeoutMs: parsed.defaultTimeoutMs,
+          memoryMb: prepared.limits.memoryMb,
+          logger,
+          created: release,
+          createOptions: buildSandboxContainerOptions({
+            spec,
+            image: parsed.image,
+            namespace: parsed.namespace,
+            agentFolder: prepared.agentFolder,
+            globalFolder: parsed.globalFolder,
+            extraMounts: prepared.extraMounts,
+            limits: prepared.limits,
+            network: prepared.network,
+            user: containerUser,
+            tmpfsSizeMb: parsed.tmpfsSizeMb,
+            nameSuffix: randomBytes(4).toString('hex'),
+            owner: await owner(),
+          }),
+        });
+      } finally {
+        await release?.();
+      }
+    },
   });
 
   return {
@@ -197,5 +196,13 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Sandbox
     list: async () => pool.list(),
     reap: (reapOptions) => pool.reap(reapOptions),
     close: () => pool.close(),
+    removeOrphans,
+    async mountAgentDisks(agentFolders) {
+      if (!disks) return 0;
+      await setUpDisks();
+      let mounted = 0;
+      for (const folder of agentFolders) if (await disks.mountExisting(folder)) mounted += 1;
+      return mounted;
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface DockerSandboxStart {
   defaultTimeoutMs: number;
   memoryMb: number;
   logger: Logger;
+  /** Called once the container exists (or its creation failed). */
+  created?: () => Promise<void>;
 }
 
 /**
@@ -29,6 +31,8 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
     container = await input.docker.createContainer(input.createOptions);
   } catch (error) {
     throw mapDockerError(error, context('creating the sandbox container'));
+  } finally {
+    await input.created?.();
   }
   let stopping: Promise<void> | undefined;
   const stop = () => {

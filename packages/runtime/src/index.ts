@@ -1,5 +1,6 @@
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
-export { createDockerRuntime, type DockerRuntimeOptions } from './docker-runtime';
+export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
+export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {
@@ -13,4 +14,5 @@ export {
   type ResolvedMount,
   secretPathComponents,
 } from './mount-policy';
+export { isProcessAlive, type ProcessAliveCheck, type ProcessIdentity, readProcessIdentity } from './process-identity';
 export { sandboxEnvProblem } from './sandbox-env-policy';

@@ -76,7 +76,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRu
           '[@ngb/runtime] the local runtime does not mount extra folders; use the Docker runtime',
         );
       }
-      return checkSpec(spec, { memoryMb: 1024, cpus: 1, pids: 256 });
+      return checkSpec(spec, { memoryMb: 1024, cpus: 1, pids: 256, diskMb: 1024 });
     },
     start: async (checked) => {
       const program = parsed.program ?? defaultProgram();

@@ -6,6 +6,7 @@ import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import type { ProjectPaths } from '../config/project-paths';
 import { dockerFix, probeDockerEngine } from './docker-engine';
+import { listAgentFolders } from './sync-agents';
 
 /** The drivers a command line can ask for with `--runtime`. */
 const runtimeDrivers = ['docker', 'local'] as const;
@@ -68,6 +69,15 @@ export async function planRuntime(request: RuntimeRequest): Promise<RuntimePlan>
         `DOCKER_HOST=${env.DOCKER_HOST} is not supported by ngb yet: use a unix socket (unix:///var/run/docker.sock)`,
       );
     }
+    const uid = process.getuid?.();
+    if (config.runtime.diskLimits === 'on' && uid !== 0) {
+      throw new ConfigError(
+        `agents' size limits (agents.<folder>.diskLimitMb, default 1024 MiB) need root: each agent folder is loop-mounted from its own disk image, ` +
+          `and ngb runs as ${uid === undefined ? 'a user without uids' : `uid ${uid}`}. Run ngb as root, or set "runtime": { "diskLimits": "off" } ` +
+          'in ngb.config.json to let agents write to this disk without a limit',
+        { key: 'runtime.diskLimits' },
+      );
+    }
     return { request, driver, socketPath: probe.endpoint.socketPath };
   }
   const reason = request.driverFlag === 'local' ? '--runtime local' : 'ngb.config.json sets "runtime.driver": "local"';
@@ -86,7 +96,7 @@ export async function planRuntime(request: RuntimeRequest): Promise<RuntimePlan>
 
 /** Where a started runtime logs, and how its containers are grouped. */
 export interface RuntimeStart {
-  /** Groups this process's containers; orphans of the same namespace are removed at start. */
+  /** Groups this process's containers (a label, shown by `docker ps`); orphans of any namespace are removed at start. */
   namespace: string;
   logger: Logger;
 }
@@ -112,7 +122,13 @@ export async function startRuntime(plan: RuntimePlan, { namespace, logger }: Run
     globalFolder: existsSync(globalFolder) ? globalFolder : undefined,
     mountAllowlist: await runtimeModule.loadMountAllowlist(runtimeModule.defaultMountAllowlistPath()),
     imageBuildHint: '`ngb image build`',
+    diskLimit: config.runtime.diskLimits === 'on' ? { imageFolder: join(paths.dataDir, 'disks') } : 'unlimited',
   });
+  // Every start clears the containers of gateways that died (of any command), not only at the first sandbox,
+  // and mounts the agents' disks again after a reboot, so the host reads what the agents wrote.
+  await runtime.removeOrphans().catch((error: unknown) => logger.warn('could not remove orphaned sandboxes', { error }));
+  const agentFolders = listAgentFolders(paths.agentsDir).folders.map((folder) => join(paths.agentsDir, folder));
+  await runtime.mountAgentDisks(agentFolders).catch((error: unknown) => logger.warn('could not mount the agent disks', { error }));
   return { runtime, driver: 'docker' };
 }
 

@@ -1,5 +1,6 @@
 import type { Gateway } from '@ngb/core';
 import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
+import { endTurnsOfDeadConversations } from '../conversation/conversation-owner';
 import { recordGatewayEvents } from '../logs/event-log';
 import { createModelPrices } from './model-prices';
 import type { OpenProject } from './open-project';
@@ -65,6 +66,9 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     return stopping;
   };
   try {
+    const ended = await endTurnsOfDeadConversations(project.store, project.paths.dataDir, parts.scope.ownsSession);
+    if (ended > 0)
+      project.logger.info('ended turns left running by a terminal conversation whose process died', { count: ended });
     await gateway.start();
   } catch (error) {
     await stop(0).catch(() => undefined);

@@ -14,6 +14,7 @@ const agentDefaults = {
   memoryMb: undefined,
   cpus: undefined,
   pids: undefined,
+  diskMb: 1024,
 } as const satisfies {
   assistantName: null;
   model: AgentModelSettings;
@@ -22,6 +23,7 @@ const agentDefaults = {
   memoryMb: undefined;
   cpus: undefined;
   pids: undefined;
+  diskMb: number;
 };
 
 /** The settings of an agent the config owns, after defaults. */
@@ -47,6 +49,7 @@ export function configuredAgentSettings(settings: AgentConfig | undefined): Conf
       cpus: settings?.cpus ?? agentDefaults.cpus,
       pids: settings?.pids ?? agentDefaults.pids,
       mounts: settings?.mounts ?? [],
+      diskMb: settings?.diskLimitMb ?? agentDefaults.diskMb,
     },
   };
 }

@@ -77,6 +77,8 @@ const agentSchema = v.object({
   memoryMb: v.optional(memoryMb),
   cpus: v.optional(cpus),
   pids: v.optional(pids),
+  /** Size limit of the agent folder in MiB (see `runtime.diskLimits`). */
+  diskLimitMb: v.optional(v.pipe(positiveInteger, v.minValue(16, 'must be at least 16 (MiB)')), 1024),
 });
 
 // Channel options are the adapter's own (checked by its factory), so unknown keys are not warned about.
@@ -98,6 +100,8 @@ export const configSchema = v.object({
         image: v.optional(imageReference, 'ngb-agent:latest'),
         maxSandboxes: v.optional(maxSandboxes, 5),
         idleTimeoutMinutes: v.optional(idleTimeoutMinutes, 30),
+        /** `on`: every agent folder gets its `diskLimitMb` (needs root); `off`: agents write without a limit. */
+        diskLimits: v.optional(v.picklist(['on', 'off'], 'must be "on" or "off"'), 'on'),
       }),
     ),
     {},

@@ -129,6 +129,16 @@ describe('parseConfig', () => {
     expect(() => parseConfig(JSON.stringify(config), join(scratch, 'ngb.config.json'))).not.toThrow();
   });
 
+  it('takes a size limit per agent (default 1024 MiB), and runs without limits only when told', () => {
+    const { config } = parseConfig('{"agents":{"main":{}}}', 'ngb.config.json');
+    expect(config.agents.main?.diskLimitMb).toBe(1024);
+    expect(config.runtime.diskLimits).toBe('on');
+    expect(refusal('{"agents":{"main":{"diskLimitMb":8}}}').message).toContain(
+      'key "agents.main.diskLimitMb" must be at least 16 (MiB)',
+    );
+    expect(refusal('{"runtime":{"diskLimits":false}}').message).toContain('key "runtime.diskLimits" must be "on" or "off"');
+  });
+
   it('refuses what is not JSON, or not an object', () => {
     expect(refusal('{ "dataDir": ').message).toContain('is not valid JSON');
     expect(refusal('[1, 2]').message).toContain('must hold a JSON object');

@@ -7,6 +7,7 @@ import { conversationScope } from '../compose/scoped-store';
 import { type RunningGateway, startGateway } from '../compose/start-gateway';
 import { type Env, loadConfig } from '../config/load-config';
 import { printWarning } from '../output';
+import { claimConversation } from './conversation-owner';
 import { type ConversationRecord, closeConversation, openConversation, promptMessage } from './open-conversation';
 import { resolveSession } from './resolve-session';
 import { runTurn, type TurnEvent, type TurnOutcome } from './turn-watcher';
@@ -69,6 +70,7 @@ export async function startConversation(request: ConversationRequest): Promise<C
   });
   const project = await openProject(loaded, request.env, { command: request.command, debug: request.debug });
   let record: ConversationRecord | undefined;
+  let unclaim: (() => Promise<void>) | undefined;
   try {
     // An unknown session is the first thing to say; then the model, before anything is written.
     if (request.resumeId !== undefined) await resolveSession(project.store, request.resumeId);
@@ -79,6 +81,7 @@ export async function startConversation(request: ConversationRequest): Promise<C
       resumeId: request.resumeId,
       title: request.command,
     });
+    unclaim = await claimConversation(project.paths.dataDir, record.session.id, request.command);
     const runtime = await startRuntime(plan, { namespace: `cli-${record.session.id}`.slice(0, 63), logger: project.logger });
     if (runtime.warning) printWarning(runtime.warning);
     const providers = await createProviders(model, project.config.model, request.env, project.logger, request.overrides);
@@ -117,12 +120,14 @@ export async function startConversation(request: ConversationRequest): Promise<C
           await running.stop(graceMs);
         } finally {
           await closeConversation(project.store, opened).catch(() => undefined);
+          await unclaim?.().catch(() => undefined);
           await project.close();
         }
       },
     };
   } catch (error) {
     if (record) await closeConversation(project.store, record).catch(() => undefined);
+    await unclaim?.().catch(() => undefined);
     await project.close();
     throw error;
   }

@@ -34,6 +34,11 @@ export interface SandboxLimits {
   cpus: number;
   /** Upper bound of processes and threads alive at once. */
   pids: number;
+  /**
+   * Size limit of the agent folder in MiB: writing past it fails inside the sandbox with ENOSPC
+   * (drivers that cannot enforce it refuse to start, unless told to run without one).
+   */
+  diskMb: number;
 }
 
 /** What a session's sandbox must look like. */
@@ -201,8 +206,9 @@ export interface SandboxRuntime {
    * runtime is at its limit of sandboxes. Each acquire should be paired with
    * {@link Sandbox.release} (or {@link Sandbox.close}).
    * @throws SandboxError `engine_unavailable` (the message says how to start the engine),
-   *   `image_missing` (the message says how to build it), `mount_refused` (with each mount's
-   *   reason), `invalid_input` (bad spec), `aborted`, `closed` (the runtime was closed)
+   *   `image_missing` (the message says how to build it), `mount_refused`, `disk_limit` (the
+   *   agent folder's size limit cannot be set up; the message says why and how to fix it), `invalid_input`
+   *   (bad spec), `aborted`, `closed` (the runtime was closed)
    * @throws NotSupportedError for `network: 'egress'` until the egress proxy exists
    */
   acquire(spec: SandboxSpec, options?: SandboxAcquireOptions): Promise<Sandbox>;

@@ -3,7 +3,7 @@
 import { createDockerRuntime } from '../docker-runtime';
 
 const [namespace, agentFolder, image] = process.argv.slice(2);
-const runtime = createDockerRuntime({ namespace, image });
+const runtime = createDockerRuntime({ namespace, image, diskLimit: 'unlimited' });
 const sandbox = await runtime.acquire({ sessionId: 'before-crash', agentFolder: agentFolder as string, agentName: 'Crash', isMain: false });
 await sandbox.call('bash', { command: 'true' });
 process.stdout.write(`${sandbox.id}\n`);

@@ -30,6 +30,8 @@ export interface AgentSandboxSettings {
   cpus?: number;
   /** Process count limit. */
   pids?: number;
+  /** Size limit of the agent folder in MiB. */
+  diskMb?: number;
   /** Extra mounts; empty for none. */
   mounts: AgentMount[];
 }
