@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { checkSpec } from './check-spec';
 
-const defaults = { memoryMb: 1024, cpus: 1, pids: 256 };
+const defaults = { memoryMb: 1024, cpus: 1, pids: 256, diskMb: 1024 };
 let folders: AgentFolders;
 beforeAll(async () => {
   folders = await createAgentFolders('check-spec');

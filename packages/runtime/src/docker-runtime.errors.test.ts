@@ -82,7 +82,12 @@ describeWithDocker('docker runtime: bad input', () => {
     await mkdir(path.join(allowed, 'top', '.ssh'), { recursive: true });
     await mkdir(path.join(allowed, 'second', 'home', '.ssh'), { recursive: true });
     await mkdir(path.join(allowed, 'third', 'a', 'b', '.ssh'), { recursive: true });
-    const runtime = createDockerRuntime({ image: testImage, namespace, mountAllowlist: { allowedRoots: [{ path: allowed }] } });
+    const runtime = createDockerRuntime({
+      image: testImage,
+      namespace,
+      mountAllowlist: { allowedRoots: [{ path: allowed }] },
+      diskLimit: 'unlimited',
+    });
     const acquire = async (mounts: unknown[]) =>
       errorOf(
         runtime.acquire({

@@ -47,7 +47,7 @@ afterAll(() => folders?.remove());
 describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol', () => {
   beforeAll(async () => {
     logger = createRecordingLogger();
-    runtime = createDockerRuntime({ image: testImage, namespace: `test-forgery-${process.pid}`, logger });
+    runtime = createDockerRuntime({ image: testImage, namespace: `test-forgery-${process.pid}`, logger, diskLimit: 'unlimited' });
     agentFolder = await folders.make('agent');
     await copyFile(forger, path.join(agentFolder, 'forge-frames.py'));
     sandbox = await runtime.acquire({
@@ -196,7 +196,7 @@ describeWithDocker("docker runtime: the tool server refuses to serve within the 
     await template.commit({ repo: repository, tag: 'latest' });
     await template.remove({ force: true });
     const namespace = `test-unproven-${process.pid}`;
-    const unproven = createDockerRuntime({ image: `${repository}:latest`, namespace });
+    const unproven = createDockerRuntime({ image: `${repository}:latest`, namespace, diskLimit: 'unlimited' });
     try {
       const error = await unproven
         .acquire({ sessionId: 'unproven', agentFolder: await folders.make('agent'), agentName: 'Old', isMain: false })
@@ -215,7 +215,7 @@ describe('docker runtime options', () => {
   it('refuses to run sandboxes as root, naming the option', () => {
     const error = (() => {
       try {
-        createDockerRuntime({ user: '0:0' });
+        createDockerRuntime({ user: '0:0', diskLimit: 'unlimited' });
       } catch (caught) {
         return caught;
       }

@@ -128,7 +128,9 @@ export async function startRuntime(plan: RuntimePlan, { namespace, logger }: Run
   // and mounts the agents' disks again after a reboot, so the host reads what the agents wrote.
   await runtime.removeOrphans().catch((error: unknown) => logger.warn('could not remove orphaned sandboxes', { error }));
   const agentFolders = listAgentFolders(paths.agentsDir).folders.map((folder) => join(paths.agentsDir, folder));
-  await runtime.mountAgentDisks(agentFolders).catch((error: unknown) => logger.warn('could not mount the agent disks', { error }));
+  await runtime
+    .mountAgentDisks(agentFolders)
+    .catch((error: unknown) => logger.warn('could not mount the agent disks', { error }));
   return { runtime, driver: 'docker' };
 }
 
