@@ -64,15 +64,16 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
 
   it('a key removed from the config returns the agent to its default', async () => {
     editConfig((config) => {
-      Object.assign(mainSettings(config), { timezone: 'Europe/Berlin', memoryMb: 256, network: 'egress' });
+      Object.assign(mainSettings(config), { timezone: 'Europe/Berlin', memoryMb: 256, diskLimitMb: 64 });
     });
-    expect(await mainAgent()).toMatchObject({ timezone: 'Europe/Berlin', sandbox: { memoryMb: 256, network: 'egress' } });
+    expect(await mainAgent()).toMatchObject({ timezone: 'Europe/Berlin', sandbox: { memoryMb: 256, diskMb: 64 } });
     editConfig((config) => {
       config.agents = { main: { name: 'main' } };
     });
     const agent = await mainAgent();
     expect(agent?.timezone).toBe('UTC');
     expect(agent?.sandbox.network).toBe('none');
+    expect(agent?.sandbox.diskMb).toBe(1024);
     expect(agent?.sandbox).not.toHaveProperty('memoryMb');
   });
 
