@@ -1,18 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { isValidTimeZone } from '@ngb/core';
 import * as v from 'valibot';
 
 // The schemas of single config values, with the bounds a running gateway can live with: a value
 // outside them is refused when the config is loaded, naming the key, not later inside a tool call.
-
-/** True when `timeZone` is an IANA zone this runtime knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const plainObject = (input: unknown): input is Record<string, unknown> =>
   typeof input === 'object' && input !== null && !Array.isArray(input);

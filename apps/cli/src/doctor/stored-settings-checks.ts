@@ -1,6 +1,7 @@
+import { isValidTimeZone } from '@ngb/core';
 import type { Agent, ScheduledTask, Store } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-import { cpus, isValidTimeZone, memoryMb, pids, positiveInteger, temperature } from '../config/config-values';
+import { cpus, memoryMb, pids, positiveInteger, temperature } from '../config/config-values';
 import type { LoadedConfig } from '../config/load-config';
 import type { CheckResult } from './doctor-checks';
 
