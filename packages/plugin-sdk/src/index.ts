@@ -149,3 +149,4 @@ export {
   providerTransportEntries,
   retryPolicyOf,
 } from './provider-support/transport-options';
+export { systemFolders } from './system-folders';

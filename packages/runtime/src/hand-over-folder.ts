@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, lchown, lstat, open, readdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join, sep } from 'node:path';
-import { SandboxError } from '@ngb/plugin-sdk';
+import { SandboxError, systemFolders } from '@ngb/plugin-sdk';
 
 /** The container user when none is configured: the host user, or uid 1000 when the host user is root. */
 export function defaultContainerUser(): string {
@@ -10,23 +10,6 @@ export function defaultContainerUser(): string {
   const gid = process.getgid?.() ?? 0;
   return uid === 0 ? '1000:1000' : `${uid}:${gid}`;
 }
-
-/** Folders of the system: never an agent folder, nor inside one. */
-const systemTrees = [
-  '/etc',
-  '/usr',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib32',
-  '/lib64',
-  '/libx32',
-  '/boot',
-  '/proc',
-  '/sys',
-  '/dev',
-  '/run',
-];
 
 /** The home folder of the user the gateway runs as, from the user database (not the environment). */
 function homeFolder(): string | undefined {
@@ -46,7 +29,7 @@ const isSameOrInside = (path: string, folder: string) => path === folder || path
  */
 export function agentFolderLocationProblem(folder: string): string | undefined {
   if (folder === '/' || dirname(folder) === '/') return 'a top-level folder of this machine (is the agents folder "/"?)';
-  const system = systemTrees.find((tree) => isSameOrInside(folder, tree));
+  const system = systemFolders.find((tree) => isSameOrInside(folder, tree));
   if (system !== undefined) return `inside the system folder ${system}`;
   if (dirname(folder) === '/home' || folder === homeFolder()) return 'a home folder';
   return undefined;

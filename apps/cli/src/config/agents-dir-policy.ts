@@ -1,22 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-
-/** Folders of the system: never an agents folder, nor inside one. */
-const systemTrees = [
-  '/etc',
-  '/usr',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib32',
-  '/lib64',
-  '/libx32',
-  '/boot',
-  '/proc',
-  '/sys',
-  '/dev',
-  '/run',
-];
+import { systemFolders } from '@ngb/plugin-sdk';
 
 /** Folders that hold other people's or the system's folders: never an agents folder themselves. */
 const sharedRoots = ['/', '/var', '/srv', '/opt', '/home', '/root', '/tmp', '/mnt', '/media'];
@@ -69,7 +53,7 @@ export function agentsDirProblem(context: AgentsDirContext): string | undefined 
   const agentsDir = resolveThroughLinks(context.agentsDir);
   const root = resolveThroughLinks(context.root);
   const shown = agentsDir === context.agentsDir ? agentsDir : `${context.agentsDir} (${agentsDir})`;
-  const system = systemTrees.find((folder) => isSameOrInside(agentsDir, folder));
+  const system = systemFolders.find((folder) => isSameOrInside(agentsDir, folder));
   if (system !== undefined) return `${shown} is a system folder (${system}); every folder in it would become an agent`;
   if (sharedRoots.includes(agentsDir)) return `${shown} is a system folder; every folder in it would become an agent`;
   const home = resolveThroughLinks(context.homeDir);
