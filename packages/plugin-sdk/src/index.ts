@@ -20,6 +20,7 @@ export {
   type ThreadsCapability,
   type TypingCapability,
 } from './contracts/channel';
+export { type ChannelManifest, type ChannelSecretOption, defineChannelManifest } from './contracts/channel-manifest';
 export type {
   LlmAssistantMessage,
   LlmEndPart,
