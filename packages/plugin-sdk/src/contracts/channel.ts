@@ -183,7 +183,7 @@ export interface ChannelAdapter {
   readonly self?: ChannelIdentity;
   /**
    * Connects and starts delivering inbound messages through `context.receive`. `self` is known once
-   * it resolves.
+   * it resolves. It may be called again once `stop` resolved (a reload), each time with its own context.
    * @throws ChannelApiError or ConfigError when it cannot connect.
    */
   start(context: ChannelContext): Promise<void>;

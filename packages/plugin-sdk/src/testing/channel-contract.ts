@@ -43,6 +43,16 @@ export function describeChannelContract(name: string, harness: ChannelHarness): 
       expect(run.received).toEqual([]);
     });
 
+    it('starts again after stop, and delivers to the new context', async () => {
+      await run.adapter.start(run.context);
+      await run.adapter.stop();
+      await run.adapter.start(run.context);
+      await harness.injectInbound({ chatId: run.platform.directChatId, text: 'after a restart', sender: { id: '77' } });
+      const message = await run.waitFor(() => run.received[0], 'the message after a restart');
+      expect(message.text).toBe('after a restart');
+      expect(run.received).toHaveLength(1);
+    });
+
     it('normalizes an inbound message and hands it to receive', async () => {
       await run.adapter.start(run.context);
       await harness.injectInbound({

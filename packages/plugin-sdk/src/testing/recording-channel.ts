@@ -26,7 +26,7 @@ import { answerRecordingWebhook, type RecordingInboundPayload } from './recordin
 
 /** One message the recording channel was asked to send, as the platform received it. */
 export interface RecordedSend {
-  /** Where it went (without `threadId` when the channel has no threads). */
+  /** Where it was sent, as the core asked. */
   address: Address;
   /** The message; its `format` is `plain` when the platform rejected the markup and it was resent. */
   message: OutboundMessage;
@@ -133,8 +133,6 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
       }
     }
   };
-  const platformAddress = (address: Address): Address =>
-    capabilities.threads || address.threadId === undefined ? address : { channel: address.channel, chatId: address.chatId };
   const checkLength = (text: string) => {
     if (text.length > limits.maxMessageLength) {
       throw new ChannelApiError(name, `[fake] message of ${text.length} exceeds ${limits.maxMessageLength}`, { status: 400 });
@@ -188,7 +186,7 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
       checkLength(message.text);
       const format = await sendWithPlainFallback(message.format, platformAccepts(message.text), isMarkupRejected);
       const platformMessageId = nextId();
-      sent.push({ address: platformAddress(address), message: { ...message, format }, platformMessageId });
+      sent.push({ address: address, message: { ...message, format }, platformMessageId });
       notify();
       return { platformMessageId };
     },
@@ -218,29 +216,29 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
   };
 
   if (capabilities.typing) {
-    channel.sendTyping = async (address) => void channel.typing.push(platformAddress(address));
+    channel.sendTyping = async (address) => void channel.typing.push(address);
   }
   if (capabilities.edit) {
     channel.edit = async (address, platformMessageId, text, format = 'plain') => {
       if (!live.has(platformMessageId)) throw new NotFoundError('message', platformMessageId);
       checkLength(text);
       const used = await sendWithPlainFallback(format, platformAccepts(text), isMarkupRejected);
-      channel.edits.push({ address: platformAddress(address), platformMessageId, text, format: used });
+      channel.edits.push({ address: address, platformMessageId, text, format: used });
     };
   }
   if (capabilities.delete) {
     channel.delete = async (address, platformMessageId) => {
-      if (live.delete(platformMessageId)) channel.deletions.push({ address: platformAddress(address), platformMessageId });
+      if (live.delete(platformMessageId)) channel.deletions.push({ address: address, platformMessageId });
     };
   }
   if (capabilities.react) {
     channel.react = async (address, platformMessageId, emoji) =>
-      void channel.reactions.push({ address: platformAddress(address), platformMessageId, emoji });
+      void channel.reactions.push({ address: address, platformMessageId, emoji });
   }
   if (capabilities.files) {
     channel.sendFile = async (address, file) => {
       const platformMessageId = nextId();
-      channel.files.push({ address: platformAddress(address), file, platformMessageId });
+      channel.files.push({ address: address, file, platformMessageId });
       return { platformMessageId };
     };
   }
