@@ -71,7 +71,11 @@ export function createDelivery(context: GatewayContext): Delivery {
       return false;
     }
     const address = { channel: entry.channel, chatId: entry.chatId, threadId: entry.threadId };
-    const changed = await context.plugins.sending(address, { text: entry.text, replyTo: entry.replyToPlatformId });
+    const changed = await context.plugins.sending(address, {
+      text: entry.text,
+      format: entry.format,
+      replyTo: entry.replyToPlatformId,
+    });
     if (changed === false) return drop(entry, 'cancelled by a plugin');
     const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');

@@ -16,6 +16,8 @@ export type GatewayEvent =
   | { type: 'message.received'; messageId: string; channel: string; chatId: string; senderId: string; text: string }
   | { type: 'message.routed'; messageId: string; agentId: string; sessionId: string; kind: 'message' | 'context' }
   | { type: 'message.dropped'; messageId?: string; agentId?: string; reason: string }
+  | { type: 'message.edited'; messageId: string; channel: string; chatId: string; text: string }
+  | { type: 'message.deleted'; messageId: string; channel: string; chatId: string }
   | { type: 'turn.start'; turnId: string; sessionId: string; agentId: string; attempt: number }
   | {
       type: 'turn.end';

@@ -31,7 +31,11 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
         address = { channel: chat.channel, chatId: chat.platformChatId };
       }
       if (!address) return { output: 'this turn has no chat to answer; name a destination', isError: true };
-      await enqueueText(context, address, input.text, nextKey(), { sessionId: turn.session.id, turnId: turn.turnId });
+      await enqueueText(context, address, input.text, nextKey(), {
+        sessionId: turn.session.id,
+        turnId: turn.turnId,
+        format: 'markdown',
+      });
       if (input.destination === undefined) await store.kv.set('turn-sent', turn.turnId, true);
       return { output: 'sent' };
     },

@@ -4,6 +4,7 @@ import { requestApproval } from './approvals';
 import { handleCommand, parseCommand } from './commands';
 import { decideAccess, isAdminOf, shouldEngage } from './engage';
 import type { GatewayContext } from './gateway-context';
+import { applyEarlierMessageChange, changesEarlierMessage, isOwnMessage } from './inbound-kinds';
 
 /** The session a wiring puts a message in. */
 function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>, threadId: string | undefined): SessionKey {
@@ -22,12 +23,17 @@ function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'
  * and routed; turns run later, from the session queue.
  */
 export async function ingest(context: GatewayContext, inbound: InboundMessage): Promise<void> {
+  if (isOwnMessage(context.channels.get(inbound.channel), inbound)) {
+    context.bus.emit({ type: 'message.dropped', reason: "the bot's own message" });
+    return;
+  }
   const changed = await context.plugins.received(inbound);
   if (changed === false) {
     context.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin' });
     return;
   }
   const message = changed;
+  if (changesEarlierMessage(message)) return applyEarlierMessageChange(context, message);
   // Storing and routing commit together (one commit, shared with concurrent messages), and nothing
   // starts work on the rows before they are committed.
   const effects: PendingEffects = [];
@@ -85,7 +91,10 @@ async function storeAndRoute(context: GatewayContext, message: InboundMessage): 
     senderName: message.sender.name,
     text: message.text,
     mentionsBot: message.mentionsBot,
-    replyToPlatformId: message.replyTo,
+    replyToPlatformId: message.replyTo?.id,
+    replyToAuthorId: message.replyTo?.author?.id,
+    replyToAuthorName: message.replyTo?.author?.name,
+    replyToText: message.replyTo?.text,
     attachments: message.attachments,
     timestamp: message.timestamp,
     direction: 'inbound',

@@ -137,6 +137,7 @@ export async function runSessionTurn(
           turnId: turn.id,
           ...originFields(origin),
           text: replyText,
+          format: 'markdown',
         });
       }
       await tx.inbox.markProcessed([...seen], turn.id);

@@ -1,25 +1,37 @@
 export { type Address, formatAddress, parseAddress } from './address';
+export { sendWithPlainFallback } from './channel-support/send-with-plain-fallback';
 export { type Clock, systemClock, type TimerHandle } from './clock';
+export type {
+  Attachment,
+  ChannelAdapter,
+  ChannelContext,
+  ChannelIdentity,
+  ChannelLimits,
+  ChannelStatus,
+  InboundKind,
+  InboundMessage,
+  InboundReplyTo,
+  MessageFormat,
+  OutboundMessage,
+  SendReceipt,
+} from './contracts/channel';
 export {
-  type Attachment,
-  type ChannelAdapter,
-  type ChannelContext,
-  type ChannelLimits,
-  type ChannelStatus,
+  canDelete,
   canEdit,
+  canHandleWebhooks,
   canReact,
   canSendFiles,
   canType,
+  type DeleteCapability,
   type EditCapability,
   type FilesCapability,
   hasThreads,
-  type InboundMessage,
-  type OutboundMessage,
+  type OutboundFile,
   type ReactCapability,
-  type SendReceipt,
   type ThreadsCapability,
   type TypingCapability,
-} from './contracts/channel';
+  type WebhookCapability,
+} from './contracts/channel-capabilities';
 export { type ChannelManifest, type ChannelSecretOption, defineChannelManifest } from './contracts/channel-manifest';
 export type {
   LlmAssistantMessage,

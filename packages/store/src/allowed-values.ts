@@ -6,6 +6,7 @@ import type {
   EngageMode,
   InboxKind,
   MessageDirection,
+  MessageFormat,
   SessionMode,
   SessionStatus,
   TaskContextMode,
@@ -46,6 +47,7 @@ export const allowedValues = {
   approvalDecision: valuesOf<'approved' | 'denied'>({ approved: true, denied: true }),
   targetType: valuesOf<DestinationTarget['type']>({ chat: true, agent: true }),
   network: valuesOf<AgentSandboxSettings['network']>({ none: true, egress: true }),
+  format: valuesOf<MessageFormat>({ markdown: true, plain: true }),
 } as const;
 
 /**

@@ -99,6 +99,12 @@ export interface MessagesTable {
   timestamp: number;
   direction: string;
   created_at: number;
+  reply_to_author_id: Generated<string | null>;
+  reply_to_author_name: Generated<string | null>;
+  reply_to_text: Generated<string | null>;
+  original_text: Generated<string | null>;
+  edited_at: Generated<number | null>;
+  deleted_at: Generated<number | null>;
 }
 
 export interface SessionInboxTable {
@@ -156,6 +162,7 @@ export interface OutboxTable {
   thread_id: string | null;
   text: string;
   reply_to_platform_id: string | null;
+  format: Generated<string>;
   status: string;
   attempts: number;
   error: string | null;

@@ -135,7 +135,7 @@ describe('turn model and cost migration', () => {
   it('turns a zero cost stored with tokens spent (no price was ever applied) into an unknown cost', async () => {
     const path = join(directory, 'before-prices.db');
     const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
-    const { '0003_turn_model_and_cost': _added, '0004_allowed_values': _later, ...before } = sqliteMigrations;
+    const before = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0003_turn_model_and_cost'));
     await migrateToLatest(db, before, createRecordingLogger(), path);
     await db.destroy();
     const database = new Database(path);
@@ -154,6 +154,39 @@ describe('turn model and cost migration', () => {
     expect((await store.turns.get('spent'))?.costUsd).toBeNull();
     expect((await store.turns.get('priced'))?.costUsd).toBe(0.25);
     expect((await store.turns.get('idle'))?.costUsd).toBe(0);
+    await store.close();
+  });
+});
+
+describe('message edits migration', () => {
+  it('keeps stored messages and queued replies readable: never edited, nothing quoted, sent as plain text', async () => {
+    const path = join(directory, 'before-edits.db');
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
+    const before = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0007_message_edits'));
+    await migrateToLatest(db, before, createRecordingLogger(), path);
+    await db.destroy();
+    const database = new Database(path);
+    database.exec(`
+      INSERT INTO chats (id, channel, platform_chat_id, name, is_group, unknown_sender_policy, status, created_at, updated_at)
+        VALUES ('c1', 'test', 'p1', 'Chat', 1, 'strict', 'active', 1, 1);
+      INSERT INTO messages (id, chat_id, platform_message_id, sender_id, text, mentions_bot, reply_to_platform_id, attachments,
+        timestamp, direction, created_at) VALUES ('m1', 'c1', '41', 'u1', 'old words', 0, '40', '[]', 5, 'inbound', 5);
+      INSERT INTO outbox (id, key, channel, chat_id, text, status, attempts, permanent_failure, created_at, updated_at)
+        VALUES ('o1', 'k1', 'test', 'p1', '*queued*', 'pending', 0, 0, 6, 6);
+    `);
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    const message = await store.messages.get('m1');
+    expect(message).toMatchObject({ text: 'old words', replyToPlatformId: '40' });
+    for (const key of ['replyToAuthorId', 'replyToText', 'originalText', 'editedAt', 'deletedAt'] as const)
+      expect(message?.[key]).toBeUndefined();
+    expect((await store.outbox.get('o1'))?.format).toBe('plain');
+    expect(await store.messages.edit('c1', '41', { text: 'new words', editedAt: 9 })).toMatchObject({
+      text: 'new words',
+      originalText: 'old words',
+    });
+    expect((await store.messages.search('new')).map((found) => found.id)).toEqual(['m1']);
     await store.close();
   });
 });

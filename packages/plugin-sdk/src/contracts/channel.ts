@@ -15,8 +15,44 @@ export interface Attachment {
   reference: string;
 }
 
-/** A message from a platform, normalized by its adapter. */
+/**
+ * What an inbound message tells the core: a new message, a new text for a message already posted,
+ * or the removal of one.
+ * - `message`: a new message; it is stored and routed, and may start a turn.
+ * - `edit`: `platformMessageId` names a message posted before and `text` is its whole new text. The
+ *   stored message gets the new text (its first text is kept); an edit never starts a turn and never
+ *   creates a chat.
+ * - `delete`: `platformMessageId` names a message that was removed; `text` is `''`. The stored message
+ *   is marked deleted; a deletion never starts a turn and never creates a chat.
+ */
+export type InboundKind = 'message' | 'edit' | 'delete';
+
+/** The message an inbound message replies to, as far as the platform tells. */
+export interface InboundReplyTo {
+  /** The platform's id of the message replied to (in the same chat). */
+  id: string;
+  /** Its author, when the platform gives it. */
+  author?: {
+    /** The platform's user id. */
+    id: string;
+    /** Display name. */
+    name?: string;
+  };
+  /** Its text (or the part the user quoted), when the platform gives it. */
+  text?: string;
+}
+
+/**
+ * A message from a platform, normalized by its adapter. One shape for every {@link InboundKind}, so
+ * `ChannelContext.receive` takes one type: edits and deletions set `kind` and name the message they
+ * change in `platformMessageId`.
+ */
 export interface InboundMessage {
+  /**
+   * What this tells the core; see {@link InboundKind}.
+   * @default 'message'
+   */
+  kind?: InboundKind;
   /** The adapter's name. */
   channel: string;
   /** The chat it was posted in. */
@@ -30,33 +66,54 @@ export interface InboundMessage {
   };
   /** Thread id when the message is inside a thread. */
   threadId?: string;
-  /** The platform's id of this message; with the chat id it makes the message unique. */
+  /**
+   * The platform's id of this message; with the chat id it makes the message unique. For an `edit`
+   * or a `delete`, the id of the message edited or removed.
+   */
   platformMessageId: string;
-  /** Who wrote it. */
+  /**
+   * Who wrote it (for an `edit`, who edited; for a `delete`, who removed it when the platform says,
+   * else its author). The core drops, before storing anything, every inbound message whose
+   * `sender.id` equals the adapter's `self.id`, so adapters report the bot's own messages unchanged.
+   */
   sender: {
     /** The platform's user id. */
     id: string;
     /** Display name; the core falls back to `id` when it is missing. */
     name?: string;
-    /** True when the sender is a bot (the core ignores its own messages). */
+    /** True when the sender is a bot (the core never starts a turn for a bot). */
     isBot?: boolean;
   };
-  /** Plain text of the message (captions included). */
+  /** Plain text of the message (captions included); for an `edit` the whole new text; `''` for a `delete`. */
   text: string;
   /** True when the platform marked the bot as mentioned. */
   mentionsBot: boolean;
-  /** The platform id of the message this one replies to. */
-  replyTo?: string;
+  /** The message this one replies to, with its author and text when the platform gives them. */
+  replyTo?: InboundReplyTo;
   /** Attached files. */
   attachments?: Attachment[];
-  /** When it was sent, epoch milliseconds. */
+  /** When it was sent (for an `edit` or a `delete`: when that happened), epoch milliseconds. */
   timestamp: number;
 }
+
+/**
+ * How the text of an outbound message is written.
+ * - `markdown`: CommonMark as models write it; the adapter converts it to the platform's markup.
+ * - `plain`: text shown as is; the adapter escapes whatever the platform would read as markup.
+ */
+export type MessageFormat = 'markdown' | 'plain';
 
 /** A message the core asks an adapter to send. */
 export interface OutboundMessage {
   /** Text, already within the adapter's `limits.maxMessageLength`. */
   text: string;
+  /**
+   * How `text` is written. The core sends agents' replies as `markdown` and its own notices
+   * (approvals, command answers, errors) as `plain`. When the platform rejects the converted markup,
+   * the adapter sends the same text again as plain text, once (see `sendWithPlainFallback`): a reply
+   * is never lost to a formatting error.
+   */
+  format: MessageFormat;
   /** The platform id of a message to reply to. */
   replyTo?: string;
   /** Files to attach (only with {@link FilesCapability}). */
@@ -76,6 +133,14 @@ export interface ChannelLimits {
    * (the gateway refuses a channel with any other value when it is registered).
    */
   maxMessageLength: number;
+}
+
+/** The bot's own account on a platform. */
+export interface ChannelIdentity {
+  /** The platform's user id of the bot, as inbound messages carry it in `sender.id`. */
+  readonly id: string;
+  /** The bot's display name. */
+  readonly name: string;
 }
 
 /** What the core gives an adapter when it starts. */
@@ -100,7 +165,8 @@ export type ChannelStatus =
 
 /**
  * A chat platform connection. Adapters normalize inbound messages and send outbound ones;
- * everything else (routing, retries, splitting) is the core's job.
+ * everything else (routing, retries, splitting, dropping the bot's own messages) is the core's job.
+ * Optional features are the capability interfaces of `channel-capabilities.ts`, detected by type guards.
  */
 export interface ChannelAdapter {
   /** Contract version this adapter implements. */
@@ -110,76 +176,25 @@ export interface ChannelAdapter {
   /** Platform limits the core splits outbound text by. */
   readonly limits: ChannelLimits;
   /**
-   * Connects and starts delivering inbound messages through `context.receive`.
+   * The bot's own account: `undefined` before `start` resolves, set once it has (a getter is fine).
+   * The core drops every inbound message whose `sender.id` equals `self.id` before storing it, the same
+   * way for every platform; an adapter whose platform has no bot account leaves it `undefined`.
+   */
+  readonly self?: ChannelIdentity;
+  /**
+   * Connects and starts delivering inbound messages through `context.receive`. `self` is known once
+   * it resolves. It may be called again once `stop` resolved (a reload), each time with its own context.
    * @throws ChannelApiError or ConfigError when it cannot connect.
    */
   start(context: ChannelContext): Promise<void>;
-  /** Disconnects; no `receive` happens after it resolves. Idempotent. */
+  /** Disconnects; no `receive` happens after it resolves. Idempotent, and harmless before `start`. */
   stop(): Promise<void>;
   /**
-   * Sends one message (text within `limits.maxMessageLength`).
+   * Sends one message (text within `limits.maxMessageLength`), converting `markdown` to the platform's
+   * markup and resending as plain text when the platform rejects that markup.
    * @param address where to send; its `channel` is this adapter's name
    * @returns the platform's id for the sent message
    * @throws ChannelApiError, `retryable` for rate limits and transient failures
    */
   send(address: Address, message: OutboundMessage): Promise<SendReceipt>;
-}
-
-/** Adapters that can show a typing indicator. */
-export interface TypingCapability {
-  /** Shows "typing..." in the chat for a few seconds. */
-  sendTyping(address: Address): Promise<void>;
-}
-
-/** Adapters that can edit a sent message. */
-export interface EditCapability {
-  /** Replaces the text of a message this bot sent. */
-  edit(address: Address, platformMessageId: string, text: string): Promise<void>;
-}
-
-/** Adapters that can react to a message with an emoji. */
-export interface ReactCapability {
-  /** Adds `emoji` as a reaction to the message. */
-  react(address: Address, platformMessageId: string, emoji: string): Promise<void>;
-}
-
-/** Adapters that can send files. */
-export interface FilesCapability {
-  /** Sends a file with an optional caption. */
-  sendFile(address: Address, file: { name: string; data: Uint8Array; mimeType?: string; caption?: string }): Promise<SendReceipt>;
-}
-
-/** Adapters whose platform has threads and can start or reply in one. */
-export interface ThreadsCapability {
-  /** True: `send` honours `address.threadId`. */
-  readonly supportsThreads: true;
-}
-
-function hasFunction(value: object, key: string): boolean {
-  return typeof (value as Record<string, unknown>)[key] === 'function';
-}
-
-/** True when the adapter implements {@link TypingCapability}. */
-export function canType<T extends ChannelAdapter>(adapter: T): adapter is T & TypingCapability {
-  return hasFunction(adapter, 'sendTyping');
-}
-
-/** True when the adapter implements {@link EditCapability}. */
-export function canEdit<T extends ChannelAdapter>(adapter: T): adapter is T & EditCapability {
-  return hasFunction(adapter, 'edit');
-}
-
-/** True when the adapter implements {@link ReactCapability}. */
-export function canReact<T extends ChannelAdapter>(adapter: T): adapter is T & ReactCapability {
-  return hasFunction(adapter, 'react');
-}
-
-/** True when the adapter implements {@link FilesCapability}. */
-export function canSendFiles<T extends ChannelAdapter>(adapter: T): adapter is T & FilesCapability {
-  return hasFunction(adapter, 'sendFile');
-}
-
-/** True when the adapter implements {@link ThreadsCapability}. */
-export function hasThreads<T extends ChannelAdapter>(adapter: T): adapter is T & ThreadsCapability {
-  return (adapter as Partial<ThreadsCapability>).supportsThreads === true;
 }

@@ -7,7 +7,10 @@ import type { Tool } from './tool';
 
 /** What each hook receives, and what it may return to change the flow. */
 export interface PluginHooks {
-  /** A message arrived. Return a changed message, `false` to drop it, or nothing to keep it. */
+  /**
+   * A message arrived. Return a changed message, `false` to drop it, or nothing to keep it. Edits and
+   * deletions arrive here too, with their `kind`; the bot's own messages never do (they are dropped first).
+   */
   'message:received': (
     message: InboundMessage,
   ) => InboundMessage | false | undefined | Promise<InboundMessage | false | undefined>;

@@ -1,94 +1,132 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatAddress, parseAddress } from '../address';
-import type { ChannelAdapter, ChannelContext, ChannelStatus, InboundMessage } from '../contracts/channel';
-import { silentLogger } from '../logger';
-
-/** What a channel test harness gives the contract suite: the adapter, wired to a fake platform. */
-export interface ChannelHarness {
-  /** The adapter under test, not started. */
-  adapter: ChannelAdapter;
-  /** Makes the fake platform deliver a text message in `chatId` (a DM unless `isGroup`). */
-  deliverInbound(input: { chatId: string; text: string; isGroup?: boolean; senderId?: string }): Promise<void>;
-  /** Texts the fake platform received from the adapter, in order. */
-  sentTexts(): Promise<Array<{ chatId: string; text: string }>>;
-  /** Stops the fake platform. */
-  close(): Promise<void>;
-}
-
-async function waitFor<T>(read: () => T | undefined, timeoutMs = 5_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { describeCapabilityCases } from './channel-contract-capabilities';
+import { type ContractRun, createContractRun } from './channel-contract-run';
+import type { ChannelHarness } from './channel-harness';
 
 /**
- * The behaviour every {@link ChannelAdapter} must have. Call it in a test file of the adapter's
- * package with a factory that builds the adapter against its fake platform server.
+ * The behaviour every `ChannelAdapter` must have, run through the harness its package supplies. The
+ * cases of an optional capability (typing, edit, delete, files, threads, webhook) and of a platform
+ * feature the harness declares (replies, inbound edits and deletions, rejected markup) run only when the
+ * adapter has it; the others report themselves skipped with the reason.
  */
-export function describeChannelContract(name: string, createHarness: () => Promise<ChannelHarness>): void {
+export function describeChannelContract(name: string, harness: ChannelHarness): void {
   describe(`ChannelAdapter contract: ${name}`, () => {
-    let harness: ChannelHarness;
-    let received: InboundMessage[];
-    let statuses: ChannelStatus[];
-    let context: ChannelContext;
+    let run: ContractRun;
+    const current = () => run;
 
     beforeEach(async () => {
-      harness = await createHarness();
-      received = [];
-      statuses = [];
-      context = {
-        receive: async (message) => void received.push(message),
-        logger: silentLogger,
-        setStatus: (status) => void statuses.push(status),
-      };
+      run = await createContractRun(harness);
     });
 
     afterEach(async () => {
-      await harness.adapter.stop();
-      await harness.close();
+      await run.adapter.stop();
+      await harness.dispose?.();
     });
 
-    it('declares version 1, a usable name and positive limits', () => {
-      expect(harness.adapter.specificationVersion).toBe(1);
-      expect(harness.adapter.name).toMatch(/^[a-z][a-z0-9-]*$/);
-      expect(harness.adapter.limits.maxMessageLength).toBeGreaterThan(0);
+    it('declares version 1, a usable name and limits', () => {
+      expect(run.adapter.specificationVersion).toBe(1);
+      expect(run.adapter.name).toMatch(/^[a-z][a-z0-9-]{0,31}$/);
+      expect(Number.isInteger(run.adapter.limits.maxMessageLength)).toBe(true);
+      expect(run.adapter.limits.maxMessageLength).toBeGreaterThanOrEqual(2);
+    });
+
+    it('stops idempotently, before and after start, and delivers nothing after stop', async () => {
+      await run.adapter.stop();
+      await run.adapter.start(run.context);
+      await run.adapter.stop();
+      await run.adapter.stop();
+      await harness
+        .injectInbound({ chatId: run.platform.directChatId, text: 'late', sender: { id: '77' } })
+        .catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(run.received).toEqual([]);
+    });
+
+    it('starts again after stop, and delivers to the new context', async () => {
+      await run.adapter.start(run.context);
+      await run.adapter.stop();
+      await run.adapter.start(run.context);
+      await harness.injectInbound({ chatId: run.platform.directChatId, text: 'after a restart', sender: { id: '77' } });
+      const message = await run.waitFor(() => run.received[0], 'the message after a restart');
+      expect(message.text).toBe('after a restart');
+      expect(run.received).toHaveLength(1);
     });
 
     it('normalizes an inbound message and hands it to receive', async () => {
-      await harness.adapter.start(context);
-      await harness.deliverInbound({ chatId: '1001', text: 'hello & <world>', senderId: '77' });
-      const message = await waitFor(() => received[0]);
-      expect(message.channel).toBe(harness.adapter.name);
-      expect(message.chat.id).toBe('1001');
-      expect(message.text).toBe('hello & <world>');
-      expect(message.sender.id).toBe('77');
+      await run.adapter.start(run.context);
+      await harness.injectInbound({
+        chatId: run.platform.directChatId,
+        text: 'hello & <world> *',
+        sender: { id: '77', name: 'Ann' },
+      });
+      const message = await run.waitFor(() => run.received[0], 'the inbound message');
+      expect(message.kind ?? 'message').toBe('message');
+      expect(message.channel).toBe(run.adapter.name);
+      expect(message.chat).toMatchObject({ id: run.platform.directChatId, isGroup: false });
+      expect(message.text).toBe('hello & <world> *');
+      expect(message.sender).toMatchObject({ id: '77', name: 'Ann' });
       expect(message.platformMessageId).not.toBe('');
+      expect(typeof message.mentionsBot).toBe('boolean');
       expect(Number.isFinite(message.timestamp)).toBe(true);
-      expect(statuses.some((status) => status.state === 'connected')).toBe(true);
+      expect(run.statuses.some((status) => status.state === 'connected')).toBe(true);
     });
 
-    it('sends text and returns the platform message id', async () => {
-      await harness.adapter.start(context);
-      const address = parseAddress(formatAddress({ channel: harness.adapter.name, chatId: '1001' }));
-      const receipt = await harness.adapter.send(address, { text: 'first' });
-      await harness.adapter.send(address, { text: 'x'.repeat(harness.adapter.limits.maxMessageLength) });
-      expect(receipt.platformMessageId).not.toBe('');
-      const texts = await harness.sentTexts();
-      expect(texts.map((sent) => sent.text.length)).toEqual([5, harness.adapter.limits.maxMessageLength]);
-      expect(texts[0]).toEqual({ chatId: '1001', text: 'first' });
+    it('tells a group message from a direct one', async () => {
+      await run.adapter.start(run.context);
+      await harness.injectInbound({ chatId: run.platform.groupChatId, isGroup: true, text: 'to all', sender: { id: '77' } });
+      const message = await run.waitFor(() => run.received[0], 'the group message');
+      expect(message.chat).toMatchObject({ id: run.platform.groupChatId, isGroup: true });
     });
 
-    it('delivers nothing after stop, and stop is idempotent', async () => {
-      await harness.adapter.start(context);
-      await harness.adapter.stop();
-      await harness.adapter.stop();
-      await harness.deliverInbound({ chatId: '1001', text: 'late' }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(received).toEqual([]);
+    it('knows its own account after start and reports its own messages unchanged', async (test) => {
+      await run.adapter.start(run.context);
+      const self = run.adapter.self;
+      if (self === undefined) return test.skip('the adapter has no bot account (`self` stays undefined)');
+      expect(self.id).not.toBe('');
+      expect(self.name).not.toBe('');
+      if (run.platform.echoesOwnMessages === false) return;
+      await harness.injectInbound({ chatId: run.platform.directChatId, text: 'my own words', sender: { id: self.id } });
+      const message = await run.waitFor(() => run.received[0], "the bot's own message");
+      expect(message.sender.id).toBe(self.id);
     });
+
+    it('sends text in both formats and returns the platform message id', async () => {
+      await run.adapter.start(run.context);
+      const address = { channel: run.adapter.name, chatId: run.platform.directChatId };
+      const first = await run.adapter.send(address, { text: 'plain & <kept> *as is*', format: 'plain' });
+      const second = await run.adapter.send(address, { text: 'a markdown reply', format: 'markdown' });
+      expect(first.platformMessageId).not.toBe('');
+      expect(second.platformMessageId).not.toBe(first.platformMessageId);
+      const { messages } = await harness.sent();
+      expect(
+        messages.map(({ chatId, text, format, platformMessageId }) => ({ chatId, text, format, platformMessageId })),
+      ).toEqual([
+        { chatId: address.chatId, text: 'plain & <kept> *as is*', format: 'plain', platformMessageId: first.platformMessageId },
+        { chatId: address.chatId, text: 'a markdown reply', format: 'markdown', platformMessageId: second.platformMessageId },
+      ]);
+    });
+
+    it('sends a text of exactly the length limit as one message', async () => {
+      await run.adapter.start(run.context);
+      const text = 'x'.repeat(run.adapter.limits.maxMessageLength);
+      await run.adapter.send({ channel: run.adapter.name, chatId: run.platform.directChatId }, { text, format: 'plain' });
+      const { messages } = await harness.sent();
+      expect(messages.map((message) => message.text)).toEqual([text]);
+    });
+
+    it('answers in the chat a message came from, through the address string', async () => {
+      await run.adapter.start(run.context);
+      await harness.injectInbound({ chatId: run.platform.groupChatId, isGroup: true, text: 'where am I', sender: { id: '77' } });
+      const inbound = await run.waitFor(() => run.received[0], 'the inbound message');
+      const written = formatAddress({ channel: inbound.channel, chatId: inbound.chat.id });
+      const address = parseAddress(written);
+      expect(formatAddress(address)).toBe(written);
+      await run.adapter.send(address, { text: 'here', format: 'plain', replyTo: inbound.platformMessageId });
+      const { messages } = await harness.sent();
+      expect(messages.map((message) => message.chatId)).toEqual([run.platform.groupChatId]);
+    });
+
+    describeCapabilityCases(harness, current);
   });
 }

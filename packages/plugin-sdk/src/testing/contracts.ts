@@ -1,6 +1,7 @@
 // The shared contract suites (`describe*Contract`), written with vitest: import them from a vitest test
 // file. The fakes they use are in `@ngb/plugin-sdk/testing`, which needs no test runner.
-export { type ChannelHarness, describeChannelContract } from './channel-contract';
+export { describeChannelContract } from './channel-contract';
+export type { ChannelHarness, HarnessInbound, HarnessPlatform, HarnessSent } from './channel-harness';
 export { describeLlmProviderContract } from './llm-provider-contract';
 export {
   describeSandboxRuntimeContract,

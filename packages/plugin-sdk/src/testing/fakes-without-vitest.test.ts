@@ -50,6 +50,33 @@ describe('@ngb/plugin-sdk/testing without vitest installed', () => {
     expect(JSON.parse(result.stdout)).toEqual({ fired: 1, now: 1050, lines: 1, sent: 1 });
   });
 
+  it('loads the recording channel with its capabilities, its webhook and its contract harness', () => {
+    const result = runNode(`
+      import { createRecordingChannelHarness, createRecordingWebhookRequest } from '@ngb/plugin-sdk/testing';
+      const harness = createRecordingChannelHarness({ capabilities: { edit: true, webhook: { secret: 's' } } });
+      const channel = await harness.create();
+      const received = [];
+      await channel.start({ receive: async (message) => { received.push(message.text); }, logger: undefined, setStatus() {} });
+      await harness.injectInbound({ chatId: 'c1', text: 'through the webhook', sender: { id: 'u1' } });
+      const forged = await channel.handleWebhook(createRecordingWebhookRequest({ text: 'forged' }, 'wrong'));
+      const receipt = await channel.send({ channel: 'fake', chatId: 'c1' }, { text: 'hi', format: 'markdown' });
+      await channel.edit({ channel: 'fake', chatId: 'c1' }, receipt.platformMessageId, 'hello', 'markdown');
+      const sent = await harness.sent();
+      console.log(JSON.stringify({ edit: typeof channel.edit, webhook: typeof channel.handleWebhook, received, forged: forged.status,
+        texts: sent.messages.map((message) => message.text), edits: sent.edits.map((edit) => edit.text) }));
+    `);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      edit: 'function',
+      webhook: 'function',
+      received: ['through the webhook'],
+      forged: 401,
+      texts: ['hi'],
+      edits: ['hello'],
+    });
+  });
+
   it('keeps the vitest suites behind their own subpath, which needs vitest', () => {
     const result = runNode(`import { describeStoreContract } from '@ngb/plugin-sdk/testing/contracts';`);
     expect(result.status).not.toBe(0);

@@ -1,6 +1,8 @@
 // The recording fakes and script types: plain code with no test runner, importable anywhere (a plugin's
 // own tests under any runner, a script, an example). The contract suites, which need vitest, are in
 // `@ngb/plugin-sdk/testing/contracts`.
+
+export type { ChannelHarness, HarnessInbound, HarnessPlatform, HarnessSent } from './channel-harness';
 export type {
   LlmProviderHarness,
   LlmRecordedRequest,
@@ -14,8 +16,16 @@ export type {
 export { createManualClock, type ManualClock } from './manual-clock';
 export {
   createRecordingChannel,
+  type RecordedEdit,
   type RecordedSend,
+  type RecordingCapabilities,
   type RecordingChannel,
   type RecordingChannelOptions,
 } from './recording-channel';
+export { createRecordingChannelHarness, type RecordingChannelHarness } from './recording-channel-harness';
 export { createRecordingLogger, type RecordedLogLine, type RecordingLogger } from './recording-logger';
+export {
+  createRecordingWebhookRequest,
+  type RecordingInboundPayload,
+  recordingWebhookSecretHeader,
+} from './recording-webhook';

@@ -1,33 +1,125 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelApiError } from '../errors';
+import { canDelete, canEdit, canHandleWebhooks, canSendFiles, canType, hasThreads } from '../contracts/channel-capabilities';
+import { ChannelApiError, NotFoundError } from '../errors';
+import { silentLogger } from '../logger';
 import { describeChannelContract } from './channel-contract';
 import { createRecordingChannel } from './recording-channel';
+import { createRecordingChannelHarness } from './recording-channel-harness';
+import { createRecordingWebhookRequest } from './recording-webhook';
 
-describeChannelContract('recording channel', async () => {
-  const adapter = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: 100 } });
-  return {
-    adapter,
-    deliverInbound: async ({ chatId, text, isGroup, senderId }) =>
-      adapter.inject({ text, chat: { id: chatId, isGroup: isGroup ?? false }, sender: { id: senderId ?? 'user-1' } }),
-    sentTexts: async () => adapter.sent.map((sent) => ({ chatId: sent.address.chatId, text: sent.message.text })),
-    close: async () => undefined,
-  };
-});
+describeChannelContract(
+  'recording channel, default capabilities',
+  createRecordingChannelHarness({ limits: { maxMessageLength: 100 } }),
+);
+
+describeChannelContract(
+  'recording channel, every capability, messages by webhook',
+  createRecordingChannelHarness(
+    {
+      name: 'fake-all',
+      limits: { maxMessageLength: 50 },
+      capabilities: {
+        typing: true,
+        edit: true,
+        delete: true,
+        react: true,
+        files: true,
+        threads: true,
+        webhook: { secret: 's3cret' },
+      },
+      rejectsMarkup: (text) => text.includes('**unbalanced'),
+    },
+    { replies: true, edits: true, deletions: true, rejectedMarkup: 'a **unbalanced reply' },
+  ),
+);
+
+describeChannelContract(
+  'recording channel, edit and delete only, a platform without replies',
+  createRecordingChannelHarness(
+    { name: 'fake-edit', capabilities: { edit: true, delete: true }, self: { id: 'U0BOT', name: 'Helper' } },
+    { directChatId: 'D:1', groupChatId: 'G%2', echoesOwnMessages: false },
+  ),
+);
+
+describeChannelContract(
+  'recording channel, webhook and files, no typing',
+  createRecordingChannelHarness({ name: 'fake-hook', capabilities: { files: true, webhook: { secret: 'another secret' } } }),
+);
+
+const context = { receive: async () => undefined, logger: silentLogger, setStatus: () => undefined };
 
 describe('recording channel', () => {
+  it('has exactly the capabilities its options ask for', () => {
+    const none = createRecordingChannel({ capabilities: {} });
+    expect([canType, canEdit, canDelete, canSendFiles, hasThreads, canHandleWebhooks].map((guard) => guard(none))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(canType(createRecordingChannel())).toBe(true);
+    const all = createRecordingChannel({
+      capabilities: { typing: true, edit: true, delete: true, files: true, threads: true, webhook: { secret: 'x' } },
+    });
+    expect([canType, canEdit, canDelete, canSendFiles, hasThreads, canHandleWebhooks].map((guard) => guard(all))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('reports its own account only while started', async () => {
+    const channel = createRecordingChannel({ self: { id: 'bot-9', name: 'Nine' } });
+    expect(channel.self).toBeUndefined();
+    await channel.start(context);
+    expect(channel.self).toEqual({ id: 'bot-9', name: 'Nine' });
+    await channel.stop();
+    expect(channel.self).toBeUndefined();
+  });
+
+  it('refuses webhook requests without the secret, with a bad body, or while stopped', async () => {
+    const calls: unknown[] = [];
+    const channel = createRecordingChannel({ capabilities: { webhook: { secret: 'right' } } });
+    const handle = channel.handleWebhook;
+    if (!handle) throw new Error('no webhook');
+    expect((await handle(createRecordingWebhookRequest({ text: 'early' }, 'right'))).status).toBe(503);
+    await channel.start({ ...context, receive: async (message) => void calls.push(message) });
+    expect((await handle(createRecordingWebhookRequest({ text: 'unsigned' }))).status).toBe(401);
+    expect((await handle(createRecordingWebhookRequest({ text: 'wrong' }, 'righ'))).status).toBe(401);
+    const notJson = new Request('http://x/', { method: 'POST', headers: { 'x-fake-secret': 'right' }, body: '{"text":' });
+    expect((await handle(notJson)).status).toBe(400);
+    const noText = new Request('http://x/', { method: 'POST', headers: { 'x-fake-secret': 'right' }, body: '{"chat":1}' });
+    expect((await handle(noText)).status).toBe(400);
+    expect((await handle(new Request('http://x/', { method: 'GET', headers: { 'x-fake-secret': 'right' } }))).status).toBe(405);
+    expect(calls).toEqual([]);
+    expect((await handle(createRecordingWebhookRequest({ text: 'good' }, 'right'))).status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('edits only messages it sent', async () => {
+    const channel = createRecordingChannel({ capabilities: { edit: true } });
+    const address = { channel: 'fake', chatId: 'c' };
+    await expect(channel.edit?.(address, 'sent-9', 'x')).rejects.toSatisfy(NotFoundError.isInstance);
+  });
+
   it('fails the requested number of sends with a retryable error, then recovers', async () => {
     const channel = createRecordingChannel();
     channel.failNextSends(2);
     const address = { channel: 'fake', chatId: 'c' };
-    const first = await channel.send(address, { text: 'a' }).catch((error: unknown) => error);
+    const first = await channel.send(address, { text: 'a', format: 'plain' }).catch((error: unknown) => error);
     expect(ChannelApiError.isInstance(first) && first.retryable).toBe(true);
-    await expect(channel.send(address, { text: 'a' })).rejects.toThrow('unavailable');
-    await expect(channel.send(address, { text: 'a' })).resolves.toEqual({ platformMessageId: 'sent-1' });
+    await expect(channel.send(address, { text: 'a', format: 'plain' })).rejects.toThrow('unavailable');
+    await expect(channel.send(address, { text: 'a', format: 'plain' })).resolves.toEqual({ platformMessageId: 'sent-1' });
   });
 
   it('refuses text over its limit', async () => {
     const channel = createRecordingChannel({ limits: { maxMessageLength: 3 } });
-    await expect(channel.send({ channel: 'fake', chatId: 'c' }, { text: 'abcd' })).rejects.toThrow('exceeds 3');
+    await expect(channel.send({ channel: 'fake', chatId: 'c' }, { text: 'abcd', format: 'plain' })).rejects.toThrow('exceeds 3');
   });
 
   it('waitForSends times out with a count', async () => {

@@ -1,20 +1,62 @@
 import type { Address } from '../address';
+import { sendWithPlainFallback } from '../channel-support/send-with-plain-fallback';
 import type {
   ChannelAdapter,
   ChannelContext,
+  ChannelIdentity,
   ChannelLimits,
   InboundMessage,
+  MessageFormat,
   OutboundMessage,
   SendReceipt,
-  TypingCapability,
 } from '../contracts/channel';
-import { ChannelApiError } from '../errors';
+import type {
+  DeleteCapability,
+  EditCapability,
+  FilesCapability,
+  OutboundFile,
+  ReactCapability,
+  ThreadsCapability,
+  TypingCapability,
+  WebhookCapability,
+} from '../contracts/channel-capabilities';
+import { ChannelApiError, NotFoundError } from '../errors';
+import { completeInbound } from './recording-inbound';
+import { answerRecordingWebhook, type RecordingInboundPayload } from './recording-webhook';
 
-/** One message the recording channel was asked to send. */
+/** One message the recording channel was asked to send, as the platform received it. */
 export interface RecordedSend {
+  /** Where it was sent, as the core asked. */
   address: Address;
+  /** The message; its `format` is `plain` when the platform rejected the markup and it was resent. */
   message: OutboundMessage;
   platformMessageId: string;
+}
+
+/** One edit of a sent message. */
+export interface RecordedEdit {
+  address: Address;
+  platformMessageId: string;
+  text: string;
+  format: MessageFormat;
+}
+
+/** Which optional capabilities the recording channel has. */
+export interface RecordingCapabilities {
+  /** {@link TypingCapability}. */
+  typing?: boolean;
+  /** {@link EditCapability}. */
+  edit?: boolean;
+  /** {@link DeleteCapability}. */
+  delete?: boolean;
+  /** {@link ReactCapability}. */
+  react?: boolean;
+  /** {@link FilesCapability}. */
+  files?: boolean;
+  /** {@link ThreadsCapability}. */
+  threads?: boolean;
+  /** {@link WebhookCapability}, checking this shared secret (see `createRecordingWebhookRequest`). */
+  webhook?: { secret: string };
 }
 
 /** Options of {@link createRecordingChannel}. */
@@ -23,22 +65,43 @@ export interface RecordingChannelOptions {
   name?: string;
   /** Platform limits. @default { maxMessageLength: 4096 } */
   limits?: ChannelLimits;
+  /** The bot's own account, reported as `self` once started. @default { id: 'fake-bot', name: 'Fake bot' } */
+  self?: ChannelIdentity;
+  /** The capabilities it has. @default { typing: true } */
+  capabilities?: RecordingCapabilities;
+  /** Texts whose markdown the fake platform refuses (the channel then resends them as plain). @default none */
+  rejectsMarkup?: (text: string) => boolean;
 }
 
-/** A channel adapter that records what it sends and lets a test post inbound messages. */
-export interface RecordingChannel extends ChannelAdapter, TypingCapability {
+/**
+ * A channel adapter that records what it sends and lets a test post inbound messages. The capability
+ * methods exist only when its options ask for them, so the type guards (`canEdit`, ...) see the truth.
+ */
+export interface RecordingChannel
+  extends ChannelAdapter,
+    Partial<TypingCapability & EditCapability & DeleteCapability & ReactCapability & FilesCapability & WebhookCapability>,
+    Partial<ThreadsCapability> {
   /** Messages sent, in order. */
   readonly sent: RecordedSend[];
   /** Addresses that got a typing indicator, in order. */
   readonly typing: Address[];
+  /** Edits of sent messages, in order. */
+  readonly edits: RecordedEdit[];
+  /** Deleted messages, in order. */
+  readonly deletions: Array<{ address: Address; platformMessageId: string }>;
+  /** Reactions, in order. */
+  readonly reactions: Array<{ address: Address; platformMessageId: string; emoji: string }>;
+  /** Files sent, in order. */
+  readonly files: Array<{ address: Address; file: OutboundFile; platformMessageId: string }>;
   /** True between `start` and `stop`. */
   readonly running: boolean;
   /**
-   * Posts a message as the platform would; resolves when the core has stored it.
-   * Fields left out get defaults (a DM from `user-1` in chat `chat-1`, a fresh message id, now).
+   * Posts a message (or an edit or deletion, by `kind`) as the platform would; resolves when the core
+   * has stored it. Fields left out get defaults (a DM from `user-1` in chat `chat-1`, a fresh message
+   * id, now).
    * @throws Error when the channel is not started
    */
-  inject(message: Partial<InboundMessage> & { text: string }): Promise<void>;
+  inject(message: RecordingInboundPayload): Promise<void>;
   /**
    * Makes the next `count` sends fail with `error` (default: a retryable 503 ChannelApiError).
    */
@@ -50,13 +113,17 @@ export interface RecordingChannel extends ChannelAdapter, TypingCapability {
 /** Creates a {@link RecordingChannel}. */
 export function createRecordingChannel(options: RecordingChannelOptions = {}): RecordingChannel {
   const name = options.name ?? 'fake';
+  const limits = options.limits ?? { maxMessageLength: 4096 };
+  const capabilities = options.capabilities ?? { typing: true };
+  const identity = options.self ?? { id: 'fake-bot', name: 'Fake bot' };
+  const rejectsMarkup = options.rejectsMarkup ?? (() => false);
   const sent: RecordedSend[] = [];
-  const typing: Address[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const live = new Set<string>();
   let context: ChannelContext | undefined;
   let failures: Error[] = [];
-  let messageCounter = 0;
-  let sendCounter = 0;
+  let inboundCounter = 0;
+  let outboundCounter = 0;
 
   const notify = () => {
     for (const waiter of [...waiters]) {
@@ -66,13 +133,42 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
       }
     }
   };
+  const checkLength = (text: string) => {
+    if (text.length > limits.maxMessageLength) {
+      throw new ChannelApiError(name, `[fake] message of ${text.length} exceeds ${limits.maxMessageLength}`, { status: 400 });
+    }
+  };
+  // The fake platform's answer to markup it cannot parse, and the adapter's test for it.
+  const markupError = () => new ChannelApiError(name, "[fake] can't parse the markup", { status: 400 });
+  const isMarkupRejected = (error: unknown) => ChannelApiError.isInstance(error) && error.message.includes("can't parse");
+  const platformAccepts = (text: string) => async (format: MessageFormat) => {
+    if (format === 'markdown' && rejectsMarkup(text)) throw markupError();
+    return format;
+  };
+  const nextId = () => {
+    outboundCounter += 1;
+    const platformMessageId = `sent-${outboundCounter}`;
+    live.add(platformMessageId);
+    return platformMessageId;
+  };
+  const normalize = (payload: RecordingInboundPayload): InboundMessage => {
+    inboundCounter += 1;
+    return completeInbound(name, inboundCounter, payload);
+  };
 
-  return {
+  const channel: RecordingChannel = {
     specificationVersion: 1,
     name,
-    limits: options.limits ?? { maxMessageLength: 4096 },
+    limits,
     sent,
-    typing,
+    typing: [],
+    edits: [],
+    deletions: [],
+    reactions: [],
+    files: [],
+    get self() {
+      return context === undefined ? undefined : identity;
+    },
     get running() {
       return context !== undefined;
     },
@@ -87,32 +183,16 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
     async send(address, message): Promise<SendReceipt> {
       const failure = failures.shift();
       if (failure) throw failure;
-      if (message.text.length > this.limits.maxMessageLength) {
-        throw new ChannelApiError(name, `[fake] message of ${message.text.length} exceeds ${this.limits.maxMessageLength}`, {
-          status: 400,
-        });
-      }
-      sendCounter += 1;
-      const platformMessageId = `sent-${sendCounter}`;
-      sent.push({ address, message, platformMessageId });
+      checkLength(message.text);
+      const format = await sendWithPlainFallback(message.format, platformAccepts(message.text), isMarkupRejected);
+      const platformMessageId = nextId();
+      sent.push({ address: address, message: { ...message, format }, platformMessageId });
       notify();
       return { platformMessageId };
     },
-    async sendTyping(address) {
-      typing.push(address);
-    },
     async inject(message) {
       if (!context) throw new Error(`[fake] channel "${name}" is not started`);
-      messageCounter += 1;
-      await context.receive({
-        channel: name,
-        chat: { id: 'chat-1', isGroup: false },
-        platformMessageId: `in-${messageCounter}-${Date.now()}`,
-        sender: { id: 'user-1' },
-        mentionsBot: false,
-        timestamp: Date.now(),
-        ...message,
-      });
+      await context.receive(normalize(message));
     },
     failNextSends(count, error) {
       failures = Array.from({ length: count }, () => error ?? new ChannelApiError(name, '[fake] unavailable', { status: 503 }));
@@ -134,4 +214,38 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
       });
     },
   };
+
+  if (capabilities.typing) {
+    channel.sendTyping = async (address) => void channel.typing.push(address);
+  }
+  if (capabilities.edit) {
+    channel.edit = async (address, platformMessageId, text, format = 'plain') => {
+      if (!live.has(platformMessageId)) throw new NotFoundError('message', platformMessageId);
+      checkLength(text);
+      const used = await sendWithPlainFallback(format, platformAccepts(text), isMarkupRejected);
+      channel.edits.push({ address: address, platformMessageId, text, format: used });
+    };
+  }
+  if (capabilities.delete) {
+    channel.delete = async (address, platformMessageId) => {
+      if (live.delete(platformMessageId)) channel.deletions.push({ address: address, platformMessageId });
+    };
+  }
+  if (capabilities.react) {
+    channel.react = async (address, platformMessageId, emoji) =>
+      void channel.reactions.push({ address: address, platformMessageId, emoji });
+  }
+  if (capabilities.files) {
+    channel.sendFile = async (address, file) => {
+      const platformMessageId = nextId();
+      channel.files.push({ address: address, file, platformMessageId });
+      return { platformMessageId };
+    };
+  }
+  if (capabilities.threads) Object.assign(channel, { supportsThreads: true });
+  const webhook = capabilities.webhook;
+  if (webhook) {
+    channel.handleWebhook = (request) => answerRecordingWebhook(request, webhook.secret, context, normalize);
+  }
+  return channel;
 }

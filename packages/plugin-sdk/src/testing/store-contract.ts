@@ -6,6 +6,7 @@ import { describeApprovalCases, describeDestinationCases, describeKvCases } from
 import { describeChatCases, describeWiringCases } from './store-contract/chats-wirings';
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
 import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
+import { describeMessageEditCases } from './store-contract/message-edits';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeSessionCases } from './store-contract/sessions';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeSessionCases(context);
     describeMessageCases(context);
     describeMessageSearchCases(context);
+    describeMessageEditCases(context);
     describeInboxCases(context);
     describeTurnCases(context);
     describeTranscriptCases(context);

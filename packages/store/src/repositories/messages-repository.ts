@@ -26,6 +26,9 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       text: row.text,
       mentionsBot: row.mentions_bot === 1,
       replyToPlatformId: optional(row.reply_to_platform_id),
+      replyToAuthorId: optional(row.reply_to_author_id),
+      replyToAuthorName: optional(row.reply_to_author_name),
+      replyToText: optional(row.reply_to_text),
       attachments:
         row.attachments === '[]'
           ? []
@@ -33,6 +36,9 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       timestamp: row.timestamp,
       direction: row.direction as MessageDirection,
       createdAt: row.created_at,
+      originalText: optional(row.original_text),
+      editedAt: optional(row.edited_at),
+      deletedAt: optional(row.deleted_at),
     };
   }
 
@@ -63,6 +69,9 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
         text: input.text,
         mentions_bot: input.mentionsBot ? 1 : 0,
         reply_to_platform_id: input.replyToPlatformId ?? null,
+        reply_to_author_id: input.replyToAuthorId ?? null,
+        reply_to_author_name: input.replyToAuthorName ?? null,
+        reply_to_text: input.replyToText ?? null,
         attachments:
           input.attachments === undefined || input.attachments.length === 0
             ? '[]'
@@ -89,6 +98,32 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       const existing = await getByPlatformId(input.chatId, input.platformMessageId);
       if (existing === undefined) throw new Error('[@ngb/store] message insert conflicted but the stored message was not found');
       return { message: existing, inserted: false };
+    },
+
+    async edit(chatId, platformMessageId, change) {
+      await db()
+        .updateTable('messages')
+        .set((update) => ({
+          original_text: update.fn.coalesce('original_text', 'text'),
+          text: change.text,
+          edited_at: change.editedAt,
+        }))
+        .where('chat_id', '=', chatId)
+        .where('platform_message_id', '=', platformMessageId)
+        .where((where) => where.or([where('edited_at', 'is', null), where('edited_at', '<=', change.editedAt)]))
+        .execute();
+      return getByPlatformId(chatId, platformMessageId);
+    },
+
+    async markDeleted(chatId, platformMessageId, deletedAt) {
+      await db()
+        .updateTable('messages')
+        .set({ deleted_at: deletedAt })
+        .where('chat_id', '=', chatId)
+        .where('platform_message_id', '=', platformMessageId)
+        .where('deleted_at', 'is', null)
+        .execute();
+      return getByPlatformId(chatId, platformMessageId);
     },
 
     async get(id) {
@@ -120,7 +155,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
       const chatFilter = options.chatId === undefined ? sql`` : sql`AND m.chat_id = ${options.chatId}`;
       const result = await sql<Selectable<MessagesTable>>`
         SELECT m.* FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid
-        WHERE messages_fts MATCH ${match} ${chatFilter}
+        WHERE messages_fts MATCH ${match} AND m.deleted_at IS NULL ${chatFilter}
         ORDER BY messages_fts.rank, m.timestamp DESC, m.seq DESC
         LIMIT ${limit}`.execute(db());
       return result.rows.map(toMessage);

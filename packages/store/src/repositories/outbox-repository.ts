@@ -1,6 +1,7 @@
-import type { OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
+import type { MessageFormat, OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql, type UpdateObject } from 'kysely';
+import { allowedValues, assertAllowed } from '../allowed-values';
 import type { OutboxTable, StoreDatabase } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { optional, withReferences } from '../row-helpers';
@@ -15,6 +16,7 @@ function toOutboxEntry(row: Selectable<OutboxTable>): OutboxEntry {
     chatId: row.chat_id,
     threadId: optional(row.thread_id),
     text: row.text,
+    format: row.format as MessageFormat,
     replyToPlatformId: optional(row.reply_to_platform_id),
     status: row.status as OutboxStatus,
     attempts: row.attempts,
@@ -44,6 +46,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
 
   return {
     async enqueue(input) {
+      assertAllowed(input.format, allowedValues.format, 'outbox entry', 'format');
       const time = now();
       const row = await withReferences(
         db(),
@@ -63,6 +66,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
               chat_id: input.chatId,
               thread_id: input.threadId ?? null,
               text: input.text,
+              format: input.format ?? 'plain',
               reply_to_platform_id: input.replyToPlatformId ?? null,
               status: 'pending',
               attempts: 0,

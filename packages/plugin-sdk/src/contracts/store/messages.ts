@@ -16,13 +16,26 @@ export interface StoredMessage {
   senderName?: string;
   text: string;
   mentionsBot: boolean;
+  /** The platform id of the message this one replies to. */
   replyToPlatformId?: string;
+  /** The platform user id of the author of the message replied to, when the platform gave it. */
+  replyToAuthorId?: string;
+  /** That author's display name, when the platform gave it. */
+  replyToAuthorName?: string;
+  /** The text of the message replied to (or the part quoted), when the platform gave it. */
+  replyToText?: string;
   attachments: Attachment[];
   /** When the platform says it was sent. */
   timestamp: number;
   direction: MessageDirection;
   /** When it was stored. */
   createdAt: number;
+  /** The text as first stored, once the message was edited (`text` holds the latest). */
+  originalText?: string;
+  /** When the latest edit applied happened on the platform. */
+  editedAt?: number;
+  /** When it was deleted on the platform; its row and text stay for the owner's audit. */
+  deletedAt?: number;
 }
 
 /** Input of {@link MessagesRepository.insert}. */
@@ -35,6 +48,9 @@ export interface NewStoredMessage {
   text: string;
   mentionsBot: boolean;
   replyToPlatformId?: string;
+  replyToAuthorId?: string;
+  replyToAuthorName?: string;
+  replyToText?: string;
   /** @default [] */
   attachments?: Attachment[];
   timestamp: number;
@@ -49,6 +65,22 @@ export interface MessagesRepository {
    * @throws NotFoundError for an unknown chat
    */
   insert(input: NewStoredMessage): Promise<{ message: StoredMessage; inserted: boolean }>;
+  /**
+   * Applies an edit made on the platform: `text` becomes the new text and the text first stored is
+   * kept in `originalText` (a second edit keeps the first text there). An edit older than the one
+   * already applied (`editedAt` before the stored one: a retried or reordered delivery) changes
+   * nothing. The search index follows the new text.
+   * @returns the message as stored after the call, or undefined when the chat has no message with
+   *   this platform id (nothing is stored then)
+   */
+  edit(chatId: string, platformMessageId: string, change: { text: string; editedAt: number }): Promise<StoredMessage | undefined>;
+  /**
+   * Marks a message deleted on the platform (its text stays, for the owner's audit). Marking it again
+   * keeps the first `deletedAt`. Deleted messages are left out of `search`.
+   * @returns the message as stored after the call, or undefined when the chat has no message with
+   *   this platform id (nothing is stored then)
+   */
+  markDeleted(chatId: string, platformMessageId: string, deletedAt: number): Promise<StoredMessage | undefined>;
   /** @returns undefined for an unknown id */
   get(id: string): Promise<StoredMessage | undefined>;
   /** @returns the message with this platform id in the chat, or undefined */
@@ -62,7 +94,7 @@ export interface MessagesRepository {
   /**
    * Full-text search. The text is split into words and every word must match; the text never reaches
    * the search engine's query syntax, so quotes, `*`, `NEAR`, `AND`, parentheses or `column:` are plain
-   * words. Text with no words gives `[]`.
+   * words. Text with no words gives `[]`. Deleted messages are never found; edited ones by their latest text.
    * @param options.limit @default 20
    * @returns best matches first (ties newest first)
    */

@@ -1,3 +1,5 @@
+import type { MessageFormat } from '../channel';
+
 /** Life of an outbox entry. */
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -13,6 +15,8 @@ export interface OutboxEntry {
   chatId: string;
   threadId?: string;
   text: string;
+  /** How `text` is written: agents' replies are `markdown`, the gateway's own notices `plain`. */
+  format: MessageFormat;
   replyToPlatformId?: string;
   status: OutboxStatus;
   attempts: number;
@@ -36,6 +40,8 @@ export interface NewOutboxEntry {
   chatId: string;
   threadId?: string;
   text: string;
+  /** How `text` is written. @default 'plain' */
+  format?: MessageFormat;
   replyToPlatformId?: string;
 }
 

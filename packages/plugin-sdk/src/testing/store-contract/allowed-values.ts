@@ -279,6 +279,15 @@ const cases: AllowedValueCase[] = [
     },
   },
   {
+    call: 'outbox.enqueue',
+    key: 'format',
+    allowed: ['markdown', 'plain'],
+    prepare: async (store) => ({
+      attempt: () => store.outbox.enqueue({ key: 'refused', channel: 'test', chatId: 'c', text: 't', format: bogus }),
+      snapshot: () => store.outbox.listPending(),
+    }),
+  },
+  {
     call: 'agents.create',
     key: 'sandbox.network',
     allowed: ['none', 'egress'],

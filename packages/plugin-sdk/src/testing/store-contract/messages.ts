@@ -17,6 +17,9 @@ export function describeMessageCases(context: ContextAccessor): void {
         text: 'Hello <b>there</b> "quoted" \u{1F600}',
         mentionsBot: true,
         replyToPlatformId: '1000',
+        replyToAuthorId: 'u-2',
+        replyToAuthorName: 'Bo',
+        replyToText: 'the question, <quoted>',
         attachments: [{ kind: 'image', name: 'cat.png', mimeType: 'image/png', size: 1234, reference: 'file-1' }],
         timestamp: startTime - 500,
         direction: 'inbound',
@@ -37,6 +40,11 @@ export function describeMessageCases(context: ContextAccessor): void {
       expect(message.threadId).toBeUndefined();
       expect(message.senderName).toBeUndefined();
       expect(message.replyToPlatformId).toBeUndefined();
+      expect(message.replyToAuthorId).toBeUndefined();
+      expect(message.replyToText).toBeUndefined();
+      expect(message.originalText).toBeUndefined();
+      expect(message.editedAt).toBeUndefined();
+      expect(message.deletedAt).toBeUndefined();
       expect(message.direction).toBe('outbound');
     });
 

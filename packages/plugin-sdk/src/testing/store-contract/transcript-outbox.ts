@@ -107,7 +107,13 @@ export function describeOutboxCases(context: ContextAccessor): void {
       const { store } = context();
       const { session } = await seedSession(store);
       const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
-      const input = reply('turn-1:0', { sessionId: session.id, turnId: turn.id, threadId: 'th', replyToPlatformId: '55' });
+      const input = reply('turn-1:0', {
+        sessionId: session.id,
+        turnId: turn.id,
+        threadId: 'th',
+        replyToPlatformId: '55',
+        format: 'markdown',
+      });
       const { entry, inserted } = await store.outbox.enqueue(input);
       expect(inserted).toBe(true);
       expect(entry).toEqual({
@@ -121,6 +127,13 @@ export function describeOutboxCases(context: ContextAccessor): void {
       });
       expect(await store.outbox.get(entry.id)).toEqual(entry);
       expect(await store.outbox.get('ghost')).toBeUndefined();
+    });
+
+    it('queues text as plain unless told it is markdown', async () => {
+      const { store } = context();
+      const { entry } = await store.outbox.enqueue(reply('notice'));
+      expect(entry.format).toBe('plain');
+      expect((await store.outbox.get(entry.id))?.format).toBe('plain');
     });
 
     it('is idempotent on key', async () => {

@@ -1,0 +1,44 @@
+import type { ChannelAdapter, InboundMessage, Store } from '@ngb/plugin-sdk';
+import type { EventBus } from './events';
+
+/**
+ * True when the bot's own account wrote the message (its sender is the adapter's `self`). Every
+ * platform echoes some of the bot's messages (groups, other sessions of the same account); dropping
+ * them here, one way for all, keeps a bot from answering itself.
+ */
+export function isOwnMessage(adapter: Pick<ChannelAdapter, 'self'> | undefined, message: InboundMessage): boolean {
+  const self = adapter?.self;
+  return self !== undefined && self.id === message.sender.id;
+}
+
+/** True for an edit or a deletion of a message posted before (they never start a turn). */
+export function changesEarlierMessage(message: InboundMessage): message is InboundMessage & { kind: 'edit' | 'delete' } {
+  return message.kind === 'edit' || message.kind === 'delete';
+}
+
+/**
+ * Applies an edit or a deletion to the stored message it names. It never creates a chat, never stores
+ * a new message and never reaches a session: a change to a message the gateway did not keep is dropped.
+ */
+export async function applyEarlierMessageChange(
+  parts: { store: Pick<Store, 'chats' | 'messages'>; bus: Pick<EventBus, 'emit'> },
+  message: InboundMessage & { kind: 'edit' | 'delete' },
+): Promise<void> {
+  const { store, bus } = parts;
+  const chat = await store.chats.getByPlatformId(message.channel, message.chat.id);
+  const changed =
+    chat === undefined
+      ? undefined
+      : message.kind === 'edit'
+        ? await store.messages.edit(chat.id, message.platformMessageId, { text: message.text, editedAt: message.timestamp })
+        : await store.messages.markDeleted(chat.id, message.platformMessageId, message.timestamp);
+  if (changed === undefined) {
+    bus.emit({ type: 'message.dropped', reason: `${message.kind} of a message the gateway did not keep` });
+    return;
+  }
+  bus.emit(
+    message.kind === 'edit'
+      ? { type: 'message.edited', messageId: changed.id, channel: message.channel, chatId: message.chat.id, text: changed.text }
+      : { type: 'message.deleted', messageId: changed.id, channel: message.channel, chatId: message.chat.id },
+  );
+}

@@ -1,0 +1,72 @@
+import type { ChannelAdapter, ChannelContext, ChannelStatus, InboundMessage } from '../contracts/channel';
+import { silentLogger } from '../logger';
+import type { ChannelHarness, HarnessPlatform } from './channel-harness';
+
+/** One case's adapter, with the context the suite starts it with and what `receive` got. */
+export interface ContractRun {
+  harness: ChannelHarness;
+  adapter: ChannelAdapter;
+  platform: Required<Pick<HarnessPlatform, 'directChatId' | 'groupChatId'>> & HarnessPlatform;
+  context: ChannelContext;
+  /** Messages `receive` stored, in order. */
+  received: InboundMessage[];
+  statuses: ChannelStatus[];
+  /** How many times `receive` was called (counted when called, before it resolves). */
+  receiveCalls(): number;
+  /** Makes `receive` wait until the returned function is called. */
+  holdReceive(): () => void;
+  /** Makes `receive` throw, as a store that cannot write would. */
+  failReceive(error: Error): void;
+  /** Resolves with `read()` once it is defined. */
+  waitFor<T>(read: () => T | undefined, what: string): Promise<T>;
+}
+
+const waitLimitMs = 5_000;
+
+/** Builds a {@link ContractRun} for one case. */
+export async function createContractRun(harness: ChannelHarness): Promise<ContractRun> {
+  const adapter = await harness.create();
+  const received: InboundMessage[] = [];
+  const statuses: ChannelStatus[] = [];
+  let calls = 0;
+  let gate: Promise<void> = Promise.resolve();
+  let failure: Error | undefined;
+  const context: ChannelContext = {
+    receive: async (message) => {
+      calls += 1;
+      await gate;
+      if (failure) throw failure;
+      received.push(message);
+    },
+    logger: silentLogger,
+    setStatus: (status) => void statuses.push(status),
+  };
+  return {
+    harness,
+    adapter,
+    platform: { directChatId: '1001', groupChatId: '2002', ...harness.platform },
+    context,
+    received,
+    statuses,
+    receiveCalls: () => calls,
+    holdReceive() {
+      let release!: () => void;
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      return release;
+    },
+    failReceive(error) {
+      failure = error;
+    },
+    async waitFor(read, what) {
+      const started = Date.now();
+      for (;;) {
+        const value = read();
+        if (value !== undefined) return value;
+        if (Date.now() - started > waitLimitMs) throw new Error(`[channel contract] ${what}: not seen within ${waitLimitMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+  };
+}
