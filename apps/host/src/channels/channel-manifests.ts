@@ -23,7 +23,3 @@ export const channelManifests: readonly ChannelManifest[] = [
   web,
 ];
 
-/** The manifest of a channel name, or undefined for a name no channel package has. */
-export function findChannelManifest(name: string): ChannelManifest | undefined {
-  return channelManifests.find((manifest) => manifest.name === name);
-}
