@@ -7,7 +7,7 @@ import { numberFlag } from '../number-flags';
 import { printNote } from '../output';
 import { formatDuration, formatUsage, shortId } from '../render/format';
 import { createTurnRenderer } from '../render/turn-renderer';
-import { parseRuntimeFlag } from '../runtime-flag';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { startConversation } from './start-conversation';
 import { noUsage, type TurnOutcome } from './turn-watcher';
 

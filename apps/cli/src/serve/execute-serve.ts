@@ -5,7 +5,7 @@ import { colors } from 'consola/utils';
 import { numberFlag } from '../number-flags';
 import { printLine, printNote, printWarning } from '../output';
 import { formatDuration } from '../render/format';
-import { parseRuntimeFlag } from '../runtime-flag';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { describeEvent } from './describe-event';
 
 /** The longest `--grace`, in seconds: a day. */

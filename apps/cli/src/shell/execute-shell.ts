@@ -8,7 +8,7 @@ import { printLine } from '../output';
 import { formatDuration, formatUsage, shortId } from '../render/format';
 import { describeTranscript } from '../render/transcript';
 import { createTurnRenderer } from '../render/turn-renderer';
-import { parseRuntimeFlag } from '../runtime-flag';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { attachSandbox } from './attach-sandbox';
 import { openShellHistory } from './shell-history';
 import { describeSession, shellHelp } from './shell-text';
