@@ -25,8 +25,8 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Expected {
-  index: { manifest: ChannelManifest<never> };
-  light: ChannelManifest<never>;
+  index: { manifest: ChannelManifest };
+  light: ChannelManifest;
   title: string;
   secrets: Array<[option: string, env: string]>;
   needsPublicUrl: boolean;
@@ -103,7 +103,7 @@ const table: Record<string, Expected> = {
 };
 
 /** Validates with the schema's Standard Schema interface (valibot implements it); synchronous for these schemas. */
-function validate(manifest: ChannelManifest<never>, value: unknown) {
+function validate(manifest: ChannelManifest, value: unknown) {
   const result = manifest.optionsSchema['~standard'].validate(value);
   if (result instanceof Promise) throw new TypeError('options schemas validate synchronously');
   return result;
