@@ -5,9 +5,9 @@ import type { runArgs } from '../commands/run-command';
 import type { Flags } from '../define-command';
 import { numberFlag } from '../number-flags';
 import { printNote } from '../output';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { formatDuration, formatUsage, shortId } from '../render/format';
 import { createTurnRenderer } from '../render/turn-renderer';
-import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { startConversation } from './start-conversation';
 import { noUsage, type TurnOutcome } from './turn-watcher';
 

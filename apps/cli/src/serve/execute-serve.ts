@@ -4,8 +4,8 @@ import type { LogLevel } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { numberFlag } from '../number-flags';
 import { printLine, printNote, printWarning } from '../output';
-import { formatDuration } from '../render/format';
 import { parseRuntimeFlag } from '../parse-runtime-flag';
+import { formatDuration } from '../render/format';
 import { describeEvent } from './describe-event';
 
 /** The longest `--grace`, in seconds: a day. */

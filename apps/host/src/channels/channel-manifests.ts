@@ -22,4 +22,3 @@ export const channelManifests: readonly ChannelManifest[] = [
   dingtalk,
   web,
 ];
-

@@ -54,7 +54,9 @@ describe('channels built from config through their manifests', () => {
   it('refuses a missing secret naming its variable, and a bad option naming its key but never the secret', async () => {
     const missing = await refusal(createChannel(manifestOf('discord'), configOf({ discord: {} }), {}));
     expect(ConfigError.isInstance(missing)).toBe(true);
-    expect(missing.message).toBe('channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set');
+    expect(missing.message).toBe(
+      'channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set',
+    );
     const bad = await refusal(
       createChannel(manifestOf('telegram'), configOf({ telegram: { maxMessageLength: 'long' } }), {
         TELEGRAM_BOT_TOKEN: '123:secret-token',
