@@ -61,16 +61,27 @@ function checkPackageManifest(root: string, packageDirectory: string): Violation
   return violations;
 }
 
+/**
+ * What a workspace package is: a `library` (packages/*), the apps' shared composition root `host`
+ * (apps/host: app code that may depend on every package, but never prints and reads no environment
+ * of its own), or an `app` (a program: it reads env and prints).
+ */
+type PackageKind = 'library' | 'host' | 'app';
+
 /** Rules on the source files of one package. */
-function checkPackageSources(root: string, packageDirectory: string, isLibrary: boolean): Violation[] {
+function checkPackageSources(root: string, packageDirectory: string, kind: PackageKind): Violation[] {
   const violations: Violation[] = [];
+  const code = kind === 'library' ? 'library code' : 'the composition root';
   for (const file of sourceFiles(join(packageDirectory, 'src'))) {
     const text = readFileSync(file, 'utf8');
     const add = (rule: string) => violations.push({ file: relative(root, file), rule });
     if (/^\s*export\s+\*/m.test(text)) add('no `export *`: export names explicitly');
-    if (!isLibrary || isTestFile(file)) continue;
-    if (/\bconsole\.[a-z]+\s*\(/.test(text)) add('no console.* in library code: take a Logger');
-    if (!isProgramEntry(file) && /\bprocess\.env\b/.test(text)) add('no process.env in library code: take options');
+    if (kind === 'app' || isTestFile(file)) continue;
+    if (/\bconsole\.[a-z]+\s*\(/.test(text)) add(`no console.* in ${code}: take a Logger`);
+    if ((kind === 'host' || !isProgramEntry(file)) && /\bprocess\.env\b/.test(text))
+      add(`no process.env in ${code}: take options`);
+    if (kind === 'host' && /\bprocess\.(stdout|stderr|exit)\b/.test(text))
+      add('no process.stdout, process.stderr or process.exit in the composition root: return values and errors, apps print');
   }
   return violations;
 }
@@ -79,7 +90,8 @@ function checkPackageSources(root: string, packageDirectory: string, isLibrary: 
  * The one dependency rule: a library depends at run time on `@ngb/plugin-sdk` and no other `@ngb`
  * package (except `@ngb/runtime` on `@ngb/sandbox`); `@ngb/testing` is only ever a dev dependency.
  */
-function checkDependencyRule(root: string, packageDirectory: string, isLibrary: boolean): Violation[] {
+function checkDependencyRule(root: string, packageDirectory: string, kind: PackageKind): Violation[] {
+  const isLibrary = kind === 'library';
   const manifestPath = join(packageDirectory, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PackageJson;
   const allowed = new Set(['@ngb/plugin-sdk', ...(manifest.name === '@ngb/runtime' ? ['@ngb/sandbox'] : [])]);
@@ -110,20 +122,23 @@ function checkDependencyRule(root: string, packageDirectory: string, isLibrary: 
   return violations;
 }
 
-/** Every package and app of the workspace under `root`, with whether it is a library. */
-function workspacePackages(root: string): Array<{ directory: string; isLibrary: boolean }> {
+/** Every package and app of the workspace under `root`, with its kind. */
+function workspacePackages(root: string): Array<{ directory: string; kind: PackageKind }> {
   return ['packages', 'apps'].flatMap((group) =>
     readdirSync(join(root, group))
       .filter((entry) => existsSync(join(root, group, entry, 'package.json')))
-      .map((entry) => ({ directory: join(root, group, entry), isLibrary: group === 'packages' })),
+      .map((entry) => ({
+        directory: join(root, group, entry),
+        kind: group === 'packages' ? ('library' as const) : entry === 'host' ? ('host' as const) : ('app' as const),
+      })),
   );
 }
 
 /** All rules over the whole workspace. */
 export function checkWorkspace(root: string): Violation[] {
-  return workspacePackages(root).flatMap(({ directory, isLibrary }) => [
+  return workspacePackages(root).flatMap(({ directory, kind }) => [
     ...checkPackageManifest(root, directory),
-    ...checkPackageSources(root, directory, isLibrary),
-    ...checkDependencyRule(root, directory, isLibrary),
+    ...checkPackageSources(root, directory, kind),
+    ...checkDependencyRule(root, directory, kind),
   ]);
 }

@@ -67,6 +67,16 @@ describe('the conventions check fails when a rule is broken', () => {
     goodFiles,
   );
 
+  const hostFiles = {
+    ...goodFiles,
+    'src/index.ts': "export { compose } from './compose';\n",
+    'src/compose.ts':
+      "import { createGateway } from '@ngb/core';\nexport const token = process.env.TOKEN;\nconsole.log(token);\nprocess.stderr.write('x');\n",
+  };
+  const appManifest = { ...goodManifest, dependencies: { '@ngb/core': '*', '@ngb/plugin-sdk': '*' } };
+  writePackage('apps', 'host', { ...appManifest, name: '@ngb/host', private: true }, hostFiles);
+  writePackage('apps', 'tool', { ...appManifest, name: '@ngb/tool' }, hostFiles);
+
   const violations = checkWorkspace(scratch);
   const lines = format(violations);
 
@@ -86,9 +96,17 @@ describe('the conventions check fails when a rule is broken', () => {
     ['packages/bad/src/a.ts', 'imports @ngb/core'],
     ['packages/leaky/package.json', 'may not depend on @ngb/core'],
     ['packages/leaky/package.json', '@ngb/testing may only be a devDependency'],
+    ['apps/host/src/compose.ts', 'no process.env in the composition root'],
+    ['apps/host/src/compose.ts', 'no console.* in the composition root'],
+    ['apps/host/src/compose.ts', 'no process.stdout, process.stderr or process.exit in the composition root'],
   ])('names %s for "%s"', (file, rule) => {
     expect(lines).toContain(`${file}: `);
     expect(violations.some((violation) => violation.file === file && violation.rule.includes(rule))).toBe(true);
+  });
+
+  it('lets the composition root depend on every package, and an app print and read the environment', () => {
+    expect(lines).not.toContain('apps/host/package.json');
+    expect(lines).not.toContain('apps/tool/');
   });
 
   it('lets test files print and read the environment', () => {

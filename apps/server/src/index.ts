@@ -1,1 +1,2 @@
-export { createServer, type ServerOptions } from './create-server';
+export { createServer, type Server, type ServerOptions } from './create-server';
+export { type ServedGateway, startServer } from './start-server';

@@ -1,1 +1,2 @@
-export { createDingTalkChannel, type DingTalkChannelOptions, dingTalkChannelOptionsSchema } from './dingtalk-channel';
+export { createDingTalkChannel } from './dingtalk-channel';
+export { type DingTalkChannelOptions, dingTalkChannelOptionsSchema, dingtalkManifest as manifest } from './dingtalk-options';

@@ -1,16 +1,5 @@
 import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
-
-/** Options of {@link createDiscordChannel}. */
-export const discordChannelOptionsSchema = v.object({
-  /** Secret the app reads from `DISCORD_BOT_TOKEN`. */
-  botToken: v.pipe(v.string(), v.minLength(1)),
-  /** Longest message the platform accepts. */
-  maxMessageLength: v.optional(v.number(), 2000),
-});
-
-/** Options of {@link createDiscordChannel}. */
-export type DiscordChannelOptions = v.InferInput<typeof discordChannelOptionsSchema>;
+import type { DiscordChannelOptions } from './discord-options';
 
 /**
  * The Discord channel adapter.

@@ -1,1 +1,2 @@
-export { createDiscordChannel, type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-channel';
+export { createDiscordChannel } from './discord-channel';
+export { type DiscordChannelOptions, discordChannelOptionsSchema, discordManifest as manifest } from './discord-options';

@@ -1,16 +1,5 @@
 import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
-
-/** Options of {@link createFeishuChannel}. */
-export const feishuChannelOptionsSchema = v.object({
-  /** Secret the app reads from `FEISHU_APP_SECRET`. */
-  appSecret: v.pipe(v.string(), v.minLength(1)),
-  /** Longest message the platform accepts. */
-  maxMessageLength: v.optional(v.number(), 30000),
-});
-
-/** Options of {@link createFeishuChannel}. */
-export type FeishuChannelOptions = v.InferInput<typeof feishuChannelOptionsSchema>;
+import type { FeishuChannelOptions } from './feishu-options';
 
 /**
  * The Feishu channel adapter.

@@ -1,1 +1,2 @@
-export { createFeishuChannel, type FeishuChannelOptions, feishuChannelOptionsSchema } from './feishu-channel';
+export { createFeishuChannel } from './feishu-channel';
+export { type FeishuChannelOptions, feishuChannelOptionsSchema, feishuManifest as manifest } from './feishu-options';

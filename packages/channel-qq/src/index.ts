@@ -1,1 +1,2 @@
-export { createQQChannel, type QQChannelOptions, qQChannelOptionsSchema } from './qq-channel';
+export { createQQChannel } from './qq-channel';
+export { type QQChannelOptions, qQChannelOptionsSchema, qqManifest as manifest } from './qq-options';

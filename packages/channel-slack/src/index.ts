@@ -1,1 +1,2 @@
-export { createSlackChannel, type SlackChannelOptions, slackChannelOptionsSchema } from './slack-channel';
+export { createSlackChannel } from './slack-channel';
+export { type SlackChannelOptions, slackChannelOptionsSchema, slackManifest as manifest } from './slack-options';

@@ -1,16 +1,5 @@
 import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
-
-/** Options of {@link createSlackChannel}. */
-export const slackChannelOptionsSchema = v.object({
-  /** Secret the app reads from `SLACK_BOT_TOKEN`. */
-  botToken: v.pipe(v.string(), v.minLength(1)),
-  /** Longest message the platform accepts. */
-  maxMessageLength: v.optional(v.number(), 40000),
-});
-
-/** Options of {@link createSlackChannel}. */
-export type SlackChannelOptions = v.InferInput<typeof slackChannelOptionsSchema>;
+import type { SlackChannelOptions } from './slack-options';
 
 /**
  * The Slack channel adapter.

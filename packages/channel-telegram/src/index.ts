@@ -1,1 +1,2 @@
-export { createTelegramChannel, type TelegramChannelOptions, telegramChannelOptionsSchema } from './telegram-channel';
+export { createTelegramChannel } from './telegram-channel';
+export { type TelegramChannelOptions, telegramChannelOptionsSchema, telegramManifest as manifest } from './telegram-options';

@@ -1,16 +1,5 @@
 import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
-
-/** Options of {@link createTelegramChannel}. */
-export const telegramChannelOptionsSchema = v.object({
-  /** Secret the app reads from `TELEGRAM_BOT_TOKEN`. */
-  botToken: v.pipe(v.string(), v.minLength(1)),
-  /** Longest message the platform accepts. */
-  maxMessageLength: v.optional(v.number(), 4096),
-});
-
-/** Options of {@link createTelegramChannel}. */
-export type TelegramChannelOptions = v.InferInput<typeof telegramChannelOptionsSchema>;
+import type { TelegramChannelOptions } from './telegram-options';
 
 /**
  * The Telegram channel adapter.

@@ -1,1 +1,2 @@
-export { createWebChannel, type WebChannelOptions, webChannelOptionsSchema } from './web-channel';
+export { createWebChannel } from './web-channel';
+export { type WebChannelOptions, webChannelOptionsSchema, webManifest as manifest } from './web-options';

@@ -1,16 +1,5 @@
 import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
-
-/** Options of {@link createWebChannel}. */
-export const webChannelOptionsSchema = v.object({
-  /** Where the server app mounts the web chat. */
-  path: v.pipe(v.string(), v.minLength(1)),
-  /** Longest message the platform accepts. */
-  maxMessageLength: v.optional(v.number(), 100000),
-});
-
-/** Options of {@link createWebChannel}. */
-export type WebChannelOptions = v.InferInput<typeof webChannelOptionsSchema>;
+import type { WebChannelOptions } from './web-options';
 
 /**
  * The Web channel adapter.

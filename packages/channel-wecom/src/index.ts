@@ -1,1 +1,2 @@
-export { createWeComChannel, type WeComChannelOptions, weComChannelOptionsSchema } from './wecom-channel';
+export { createWeComChannel } from './wecom-channel';
+export { type WeComChannelOptions, weComChannelOptionsSchema, wecomManifest as manifest } from './wecom-options';

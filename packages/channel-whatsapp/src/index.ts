@@ -1,1 +1,2 @@
-export { createWhatsAppChannel, type WhatsAppChannelOptions, whatsAppChannelOptionsSchema } from './whatsapp-channel';
+export { createWhatsAppChannel } from './whatsapp-channel';
+export { type WhatsAppChannelOptions, whatsAppChannelOptionsSchema, whatsappManifest as manifest } from './whatsapp-options';

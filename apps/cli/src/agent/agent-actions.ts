@@ -1,15 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentFolderProblem, displayPath, openProject } from '@ngb/host';
 import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
-import { openProject } from '../compose/open-project';
-import { agentFolderProblem } from '../compose/sync-agents';
-import { loadProjectConfig, type ProjectFlags } from '../compose/with-project';
-import { displayPath } from '../config/load-config';
 import { handToSandboxUser } from '../init/sandbox-owner';
 import { starterAgentInstructions } from '../init/starter-files';
 import { printLine } from '../output';
 import { table } from '../render/format';
+import { loadProjectConfig, type ProjectFlags } from '../with-project';
 
 type CommonFlags = ProjectFlags;
 

@@ -1,9 +1,9 @@
 import { type Approval, NgbError, type Store } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
-import { type ProjectFlags, withProject } from '../compose/with-project';
 import { printLine } from '../output';
 import { formatAge, oneLine, table } from '../render/format';
+import { type ProjectFlags, withProject } from '../with-project';
 
 /** An approval with what a person needs to decide it. */
 interface ApprovalRow {

@@ -1,8 +1,6 @@
 import type { GatewayEvent } from '@ngb/core';
+import { conversationScope, type OpenProject, startGateway } from '@ngb/host';
 import { type LlmProvider, NotSupportedError, type SandboxRuntime, type Store } from '@ngb/plugin-sdk';
-import type { OpenProject } from '../compose/open-project';
-import { conversationScope } from '../compose/scoped-store';
-import { startGateway } from '../compose/start-gateway';
 
 // `ngb approvals approve` decides through the gateway, so the original message is routed again
 // exactly as `/approve` in a chat does; but it answers nothing itself: the turn belongs to the

@@ -1,16 +1,16 @@
+import { channelManifests } from '@ngb/host';
 import { colors } from 'consola/utils';
-import { loadProjectConfig } from '../compose/with-project';
-import { channelNames } from '../config/config-schema';
 import { parseLogLine } from '../logs/format-log-line';
 import { readLastLines } from '../logs/read-log';
 import { printLine } from '../output';
 import { formatAge, table } from '../render/format';
+import { loadProjectConfig } from '../with-project';
 import { inspectChannel } from './channel-status';
 
 /** `ngb channel ls`. */
 export async function listChannels(flags: { config: string | undefined; json: boolean }): Promise<void> {
   const loaded = loadProjectConfig(flags);
-  const reports = await Promise.all(channelNames.map((name) => inspectChannel(name, loaded.config, process.env)));
+  const reports = await Promise.all(channelManifests.map((manifest) => inspectChannel(manifest, loaded.config, process.env)));
   const lastStatus = new Map<string, { state: string; error?: string; at: number }>();
   const { lines } = readLastLines(loaded.paths.logFile, 2000, (line) => line.includes('"channel.status"'));
   for (const line of lines) {

@@ -1,34 +1,37 @@
-import { NotSupportedError } from '@ngb/plugin-sdk';
-import { channelCatalog, channelOptions } from '../compose/channel-catalog';
-import type { ChannelName, NgbConfig } from '../config/config-schema';
-import type { Env } from '../config/load-config';
+import { channelOptions, type Env, type NgbConfig, parseChannelOptions } from '@ngb/host';
+import { type ChannelManifest, NotSupportedError } from '@ngb/plugin-sdk';
 
 /** What is known about one channel without connecting it. */
 export interface ChannelReport {
-  name: ChannelName;
+  name: string;
   title: string;
   configured: boolean;
   enabled: boolean;
   /** Variables that must be set and are not. */
   missing: string[];
-  /** `ready`, `not built yet`, or the factory's complaint. */
+  /** `ready`, `not built yet`, or the complaint of its options or its factory. */
   adapter: string;
 }
 
-/** Checks a channel: config, secrets, and whether its factory builds (it does not connect). */
-export async function inspectChannel(name: ChannelName, config: NgbConfig, env: Env): Promise<ChannelReport> {
-  const info = channelCatalog[name];
-  const settings = config.channels[name];
-  const { options, missing } = channelOptions(name, config, env);
+/** Checks a channel: config, secrets, and whether its manifest builds the adapter (it does not connect). */
+export async function inspectChannel(manifest: ChannelManifest, config: NgbConfig, env: Env): Promise<ChannelReport> {
+  const settings = config.channels[manifest.name];
+  const { options, missing } = channelOptions(manifest, config, env);
   let adapter = 'ready';
   try {
-    const factory = await info.load();
     // Placeholders stand in for missing secrets: this only asks whether the adapter exists.
     const probe = { ...options };
-    for (const entry of info.fromEnv) probe[entry.option] ??= 'placeholder';
-    factory(probe as never);
+    for (const secret of manifest.secrets) probe[secret.option] ??= 'placeholder';
+    await manifest.create(parseChannelOptions(manifest, probe));
   } catch (error) {
     adapter = NotSupportedError.isInstance(error) ? 'not built yet' : (error as Error).message;
   }
-  return { name, title: info.title, configured: settings !== undefined, enabled: settings?.enabled === true, missing, adapter };
+  return {
+    name: manifest.name,
+    title: manifest.title,
+    configured: settings !== undefined,
+    enabled: settings?.enabled === true,
+    missing,
+    adapter,
+  };
 }

@@ -1,12 +1,12 @@
+import { cliChannelName } from '@ngb/host';
 import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
+import { findAgent } from '../agent/find-agent';
 import { fail } from '../cli-error';
-import { findAgent } from '../compose/open-project';
-import { cliChannelName } from '../compose/scoped-store';
-import { type ProjectFlags, withProject } from '../compose/with-project';
 import { numberFlag } from '../number-flags';
 import { printLine } from '../output';
 import { shortId, table } from '../render/format';
+import { type ProjectFlags, withProject } from '../with-project';
 
 type CommonFlags = ProjectFlags;
 

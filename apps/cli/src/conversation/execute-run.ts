@@ -1,13 +1,13 @@
+import { abandonTurn } from '@ngb/host';
 import { colors } from 'consola/utils';
 import { CliExit, fail, interruptedExitCode, timeoutExitCode } from '../cli-error';
 import type { runArgs } from '../commands/run-command';
-import { parseRuntimeFlag } from '../compose/runtime-choice';
 import type { Flags } from '../define-command';
 import { numberFlag } from '../number-flags';
 import { printNote } from '../output';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { formatDuration, formatUsage, shortId } from '../render/format';
 import { createTurnRenderer } from '../render/turn-renderer';
-import { abandonTurn } from './abandon-turn';
 import { startConversation } from './start-conversation';
 import { noUsage, type TurnOutcome } from './turn-watcher';
 

@@ -1,13 +1,22 @@
+import {
+  chooseModel,
+  claimConversation,
+  conversationScope,
+  type Env,
+  loadConfig,
+  type ModelChoice,
+  type ModelOverrides,
+  type OpenProject,
+  openProject,
+  planHost,
+  type RunningGateway,
+  type RuntimeChoice,
+  type RuntimeDriver,
+  startHost,
+} from '@ngb/host';
 import { definePlugin, type Plugin } from '@ngb/plugin-sdk';
-import { type CliChannel, createCliChannel } from '../compose/cli-channel';
-import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from '../compose/model-providers';
-import { type OpenProject, openProject } from '../compose/open-project';
-import { planRuntime, type RuntimeChoice, type RuntimeDriver, startRuntime } from '../compose/runtime-choice';
-import { conversationScope } from '../compose/scoped-store';
-import { type RunningGateway, startGateway } from '../compose/start-gateway';
-import { type Env, loadConfig } from '../config/load-config';
 import { printWarning } from '../output';
-import { claimConversation } from './conversation-owner';
+import { type CliChannel, createCliChannel } from './cli-channel';
 import { type ConversationRecord, closeConversation, openConversation, promptMessage } from './open-conversation';
 import { resolveSession } from './resolve-session';
 import { runTurn, type TurnEvent, type TurnOutcome } from './turn-watcher';
@@ -60,14 +69,7 @@ function systemPromptPlugin(system: string): Plugin {
 export async function startConversation(request: ConversationRequest): Promise<Conversation> {
   const loaded = loadConfig({ configOption: request.configOption, env: request.env, cwd: process.cwd() });
   for (const warning of loaded.warnings) printWarning(warning);
-  const plan = await planRuntime({
-    config: loaded.config,
-    paths: loaded.paths,
-    env: request.env,
-    driverFlag: request.runtimeDriver,
-    purpose: 'conversation',
-    remoteChannels: [],
-  });
+  const plan = await planHost({ loaded, env: request.env, purpose: 'conversation', driverFlag: request.runtimeDriver });
   const project = await openProject(loaded, request.env, { command: request.command, debug: request.debug });
   let record: ConversationRecord | undefined;
   let unclaim: (() => Promise<void>) | undefined;
@@ -82,20 +84,18 @@ export async function startConversation(request: ConversationRequest): Promise<C
       title: request.command,
     });
     unclaim = await claimConversation(project.paths.dataDir, record.session.id, request.command);
-    const runtime = await startRuntime(plan, { namespace: `cli-${record.session.id}`.slice(0, 63), logger: project.logger });
-    if (runtime.warning) printWarning(runtime.warning);
-    const providers = await createProviders(model, project.config.model, request.env, project.logger, request.overrides);
     const channel: CliChannel = createCliChannel();
-    const running = await startGateway({
-      project,
-      runtime: runtime.runtime,
-      providers,
-      channels: [channel],
+    const { runtime, running } = await startHost(plan, project, {
+      model,
+      overrides: request.overrides,
+      namespace: `cli-${record.session.id}`.slice(0, 63),
       scope: conversationScope(new Set([record.session.id]), new Set([record.chat.platformChatId])),
       retries: false,
+      channels: [channel],
       plugins: request.system === undefined ? [] : [systemPromptPlugin(request.system)],
       sandboxEnv: request.sandboxEnv,
     });
+    if (runtime.warning) printWarning(runtime.warning);
     const opened = record;
     project.logger.info('terminal conversation opened', {
       sessionId: opened.session.id,

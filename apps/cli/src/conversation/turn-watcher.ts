@@ -1,5 +1,5 @@
 import type { EventBus, Gateway, TimedGatewayEvent, TurnUsage } from '@ngb/core';
-import type { CliChannel } from '../compose/cli-channel';
+import type { CliChannel } from './cli-channel';
 
 /** One tool call of a turn, as the events told it. */
 interface ToolCallRecord {

@@ -1,7 +1,6 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentFolderProblem } from '../compose/sync-agents';
-import { displayPath } from '../config/load-config';
+import { agentFolderProblem, displayPath } from '@ngb/host';
 import type { CheckResult } from './doctor-checks';
 
 const name = 'agent files';

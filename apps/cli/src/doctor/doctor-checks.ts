@@ -1,12 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  chooseModel,
+  displayPath,
+  dockerFix,
+  type Env,
+  enabledChannels,
+  imageExists,
+  type LoadedConfig,
+  listAgentFolders,
+  loadConfig,
+  type NgbConfig,
+  parseConfig,
+  probeDockerEngine,
+} from '@ngb/host';
 import { inspectChannel } from '../channel/channel-status';
-import { channelCatalog, enabledChannels } from '../compose/channel-catalog';
-import { dockerFix, imageExists, probeDockerEngine } from '../compose/docker-engine';
-import { chooseModel } from '../compose/model-providers';
-import { listAgentFolders } from '../compose/sync-agents';
-import type { NgbConfig } from '../config/config-schema';
-import { displayPath, type Env, type LoadedConfig, loadConfig, parseConfig } from '../config/load-config';
 import { sandboxCanWrite, sandboxUser } from '../init/sandbox-owner';
 import { agentFileChecks } from './agent-file-checks';
 import { storedSettingsChecks } from './stored-settings-checks';
@@ -91,7 +99,9 @@ async function runtimeChecks(config: NgbConfig, env: Env): Promise<CheckResult[]
   const probe = await probeDockerEngine(env);
   const local = config.runtime.driver === 'local';
   if (local) {
-    const remote = enabledChannels(config).filter((name) => channelCatalog[name].remote);
+    const remote = enabledChannels(config)
+      .filter((manifest) => manifest.remote)
+      .map((manifest) => manifest.name);
     results.push(
       remote.length > 0 && !config.allowLocalRuntime
         ? failed(
@@ -154,12 +164,13 @@ async function endpointCheck(baseURL: string): Promise<CheckResult> {
 }
 
 async function channelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> {
-  const names = enabledChannels(config);
-  if (names.length === 0)
+  const manifests = enabledChannels(config);
+  if (manifests.length === 0)
     return [ok('channels', 'none enabled (run and shell need none; serve waits for the dashboard and web chat)')];
   const results: CheckResult[] = [];
-  for (const name of names) {
-    const report = await inspectChannel(name, config, env);
+  for (const manifest of manifests) {
+    const { name } = manifest;
+    const report = await inspectChannel(manifest, config, env);
     if (report.missing.length > 0)
       results.push(
         failed(`channel ${name}`, `missing ${report.missing.join(', ')}`, `export ${report.missing[0]?.split(' ')[0]}=...`),

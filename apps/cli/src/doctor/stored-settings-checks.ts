@@ -1,8 +1,7 @@
 import { isValidTimeZone } from '@ngb/core';
+import { cpus, type LoadedConfig, memoryMb, pids, positiveInteger, temperature } from '@ngb/host';
 import type { Agent, ScheduledTask, Store } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-import { cpus, memoryMb, pids, positiveInteger, temperature } from '../config/config-values';
-import type { LoadedConfig } from '../config/load-config';
 import type { CheckResult } from './doctor-checks';
 
 const name = 'stored settings';

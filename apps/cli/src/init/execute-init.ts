@@ -1,6 +1,5 @@
+import { displayPath, openProject } from '@ngb/host';
 import { colors } from 'consola/utils';
-import { openProject } from '../compose/open-project';
-import { displayPath } from '../config/load-config';
 import { printLine, printWarning } from '../output';
 import { initProject } from './init-project';
 

@@ -1,6 +1,6 @@
 import { lstatSync, readlinkSync, type Stats, statSync } from 'node:fs';
+import { displayPath } from '@ngb/host';
 import { fail } from '../cli-error';
-import { displayPath } from '../config/load-config';
 
 /**
  * Whether `path` already holds the folder or file `ngb init` would create there; false when

@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { NgbConfig } from '../config/config-schema';
-import { checkedProjectPaths, type Env, parseConfig } from '../config/load-config';
-import { configFileName, type ProjectPaths } from '../config/project-paths';
+import { checkedProjectPaths, configFileName, type Env, type NgbConfig, type ProjectPaths, parseConfig } from '@ngb/host';
 import { existingEntry } from './existing-entry';
 import { handToSandboxUser } from './sandbox-owner';
 import { starterGlobalInstructions, starterMainInstructions } from './starter-files';

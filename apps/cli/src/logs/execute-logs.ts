@@ -1,12 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { displayPath, loadConfig, logLevels } from '@ngb/host';
 import type { LogLevel } from '@ngb/plugin-sdk';
 import { fail } from '../cli-error';
-import { displayPath, loadConfig } from '../config/load-config';
 import { numberFlag } from '../number-flags';
 import { printNote, printWarning } from '../output';
 import { formatLogRecord, parseLogLine } from './format-log-line';
-import { logLevels } from './log-sink';
 import { followLines, readLastLines } from './read-log';
 import { parseTruncatedLine } from './truncated-line';
 

@@ -11,9 +11,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openLogSink } from '@ngb/host';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseLogLine } from './format-log-line';
-import { openLogSink } from './log-sink';
 import { followLines, type ReadAt, readLastLines } from './read-log';
 import { parseTruncatedLine } from './truncated-line';
 

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { rotatedLogFiles } from './rotate-log-files';
+import { rotatedLogFiles } from '@ngb/host';
 import { LineAssembler, type LineLimits } from './truncated-line';
 
 /** Reads bytes of an open file at a position: `fs.readSync`'s shape, injectable to count what is read. */

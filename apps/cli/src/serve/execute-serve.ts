@@ -1,16 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { TimedGatewayEvent } from '@ngb/core';
-import { type ChannelAdapter, type LogLevel, NotSupportedError } from '@ngb/plugin-sdk';
+import { composeGateway, displayPath, loadConfig } from '@ngb/host';
+import type { LogLevel } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
-import { channelCatalog, createChannel, enabledChannels } from '../compose/channel-catalog';
-import { chooseModel, createProviders } from '../compose/model-providers';
-import { openProject } from '../compose/open-project';
-import { parseRuntimeFlag, planRuntime, startRuntime } from '../compose/runtime-choice';
-import { serveScope } from '../compose/scoped-store';
-import { startGateway } from '../compose/start-gateway';
-import { displayPath, loadConfig } from '../config/load-config';
 import { numberFlag } from '../number-flags';
 import { printLine, printNote, printWarning } from '../output';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { formatDuration } from '../render/format';
 import { describeEvent } from './describe-event';
 
@@ -31,32 +25,6 @@ export async function executeServe(flags: {
   const loaded = loadConfig({ configOption: flags.config, env, cwd: process.cwd() });
   for (const warning of loaded.warnings) printWarning(warning);
   const { config } = loaded;
-  const channelNames = enabledChannels(config);
-  const channels: ChannelAdapter[] = [];
-  for (const name of channelNames) channels.push(await createChannel(name, config, env));
-  if (config.dashboard.enabled) {
-    const { createServer } = await import('@ngb/server');
-    try {
-      createServer({ host: config.dashboard.host, port: config.dashboard.port });
-    } catch (error) {
-      if (NotSupportedError.isInstance(error)) {
-        throw new NotSupportedError(
-          'the dashboard is enabled in ngb.config.json but not built yet; set "dashboard.enabled": false',
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-  const model = chooseModel(config.model, env);
-  const plan = await planRuntime({
-    config,
-    paths: loaded.paths,
-    env,
-    driverFlag: runtimeDriver,
-    purpose: 'serve',
-    remoteChannels: channelNames.filter((name) => channelCatalog[name].remote),
-  });
   const echo = (level: LogLevel, message: string, fields: Record<string, unknown>, tag: string | undefined) => {
     if (!flags.debug && (level === 'debug' || level === 'info')) return;
     const color = level === 'error' ? colors.red : level === 'warn' ? colors.yellow : colors.dim;
@@ -64,23 +32,15 @@ export async function executeServe(flags: {
       `${color(`${level.padEnd(5)} ${tag ? `[${tag}] ` : ''}${message}`)} ${colors.dim(JSON.stringify(fields))}\n`,
     );
   };
-  const project = await openProject(loaded, env, { command: 'serve', debug: flags.debug, echo });
+  const request = { loaded, env, driverFlag: runtimeDriver, command: 'serve', debug: flags.debug, echo };
+  // With the dashboard on, the server app composes the gateway (through the same root) and serves it.
+  const served = config.dashboard.enabled
+    ? await (await import('@ngb/server')).startServer(request)
+    : { composed: await composeGateway(request), server: undefined };
+  const { project, running, model, channelNames, runtime } = served.composed;
   let stopping = false;
   try {
-    const runtime = await startRuntime(plan, {
-      namespace: `serve-${createHash('sha256').update(project.paths.dataDir).digest('hex').slice(0, 12)}`,
-      logger: project.logger,
-    });
     if (runtime.warning) printWarning(runtime.warning);
-    const providers = await createProviders(model, config.model, env, project.logger);
-    const running = await startGateway({
-      project,
-      runtime: runtime.runtime,
-      providers,
-      channels,
-      scope: serveScope(project.store),
-      retries: true,
-    });
     running.gateway.events.on((event: TimedGatewayEvent) => {
       const line = describeEvent(event, flags.debug);
       if (line !== undefined) printLine(line);
@@ -117,10 +77,11 @@ export async function executeServe(flags: {
     });
     clearInterval(keepAlive);
     const stopStarted = Date.now();
+    await served.server?.close();
     await running.stop(graceMs);
     project.logger.info('gateway stopped', { durationMs: Date.now() - stopStarted });
     printLine(`${colors.green('✓')} stopped in ${formatDuration(Date.now() - stopStarted)}: sandboxes closed, store flushed`);
   } finally {
-    await project.close();
+    await served.composed.close(0);
   }
 }

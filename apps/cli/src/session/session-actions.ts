@@ -1,13 +1,13 @@
+import { containersWithLabel, probeDockerEngine, removeContainer } from '@ngb/host';
 import type { Session, Store } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
-import { containersWithLabel, probeDockerEngine, removeContainer } from '../compose/docker-engine';
-import { findAgent } from '../compose/open-project';
-import { withProject } from '../compose/with-project';
+import { findAgent } from '../agent/find-agent';
 import { resolveSession } from '../conversation/resolve-session';
 import { numberFlag } from '../number-flags';
 import { printLine } from '../output';
 import { formatAge, formatCost, formatDuration, formatUsage, shortId, sumUsage, table } from '../render/format';
 import { describeTranscript } from '../render/transcript';
+import { withProject } from '../with-project';
 
 async function chatLabel(store: Store, session: Session): Promise<string> {
   if (!session.chatId) return '(agent-shared)';

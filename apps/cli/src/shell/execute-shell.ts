@@ -1,11 +1,11 @@
 import { createInterface, type Interface } from 'node:readline';
+import { abandonTurn } from '@ngb/host';
 import { colors } from 'consola/utils';
 import { CliExit, interruptedExitCode } from '../cli-error';
-import { parseRuntimeFlag } from '../compose/runtime-choice';
-import { abandonTurn } from '../conversation/abandon-turn';
 import { type Conversation, startConversation } from '../conversation/start-conversation';
 import type { TurnOutcome } from '../conversation/turn-watcher';
 import { printLine } from '../output';
+import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { formatDuration, formatUsage, shortId } from '../render/format';
 import { describeTranscript } from '../render/transcript';
 import { createTurnRenderer } from '../render/turn-renderer';

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import * as v from 'valibot';
+import { channelManifests } from '../channels/channel-manifests';
 import {
   cpus,
   idleTimeoutMinutes,
@@ -20,8 +21,8 @@ import {
 /** Agent folder names: what the sandbox mount accepts. `global` is reserved (checked separately). */
 export const agentFolderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-/** The chat channels `serve` can compose. */
-export const channelNames = ['telegram', 'slack', 'discord', 'whatsapp', 'qq', 'feishu', 'wecom', 'dingtalk', 'web'] as const;
+/** The chat channels `serve` can compose: one per channel package's manifest. */
+const channelNames = channelManifests.map((manifest) => manifest.name);
 
 const agentModelSchema = v.object({
   provider: v.optional(v.picklist(['openai', 'anthropic'], 'must be "openai" or "anthropic"')),
@@ -162,5 +163,3 @@ export type NgbConfig = v.InferOutput<typeof configSchema>;
 export type AgentConfig = v.InferOutput<typeof agentSchema>;
 /** The `model` section. */
 export type ModelConfig = v.InferOutput<typeof modelSchema>;
-/** A channel's name. */
-export type ChannelName = (typeof channelNames)[number];

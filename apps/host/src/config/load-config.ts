@@ -8,7 +8,7 @@ import { configSchema, type NgbConfig } from './config-schema';
 import { configFileName, type ProjectPaths, projectPaths } from './project-paths';
 import { findUnknownKeys } from './unknown-keys';
 
-/** The environment as the CLI reads it (passed in, so tests can give their own). */
+/** The environment as an app passes it in (the host never reads the process environment itself; tests give their own). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A validated config and where everything lives. */

@@ -1,6 +1,5 @@
-import { type LoadedConfig, loadConfig } from '../config/load-config';
-import { printWarning } from '../output';
-import { type OpenProject, openProject } from './open-project';
+import { type LoadedConfig, loadConfig, type OpenProject, openProject } from '@ngb/host';
+import { printWarning } from './output';
 
 /** The flags every project command takes. */
 export interface ProjectFlags {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Logger, NotSupportedError, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
-import { fail } from '../cli-error';
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import type { ProjectPaths } from '../config/project-paths';
@@ -13,6 +12,11 @@ const runtimeDrivers = ['docker', 'local'] as const;
 
 /** A driver named with `--runtime`. */
 export type RuntimeDriver = (typeof runtimeDrivers)[number];
+
+/** Whether a value names a runtime driver (`docker` or `local`). */
+export function isRuntimeDriver(value: string): value is RuntimeDriver {
+  return (runtimeDrivers as readonly string[]).includes(value);
+}
 
 /** The runtime a command got, and what to tell the user about it. */
 export interface RuntimeChoice {
@@ -132,11 +136,4 @@ export async function startRuntime(plan: RuntimePlan, { namespace, logger }: Run
     .mountAgentDisks(agentFolders)
     .catch((error: unknown) => logger.warn('could not mount the agent disks', { error }));
   return { runtime, driver: 'docker' };
-}
-
-/** Reads `--runtime`, or ends the command with one line when the value is not a driver. */
-export function parseRuntimeFlag(value: string | undefined): RuntimeDriver | undefined {
-  if (value === undefined) return undefined;
-  if ((runtimeDrivers as readonly string[]).includes(value)) return value as RuntimeDriver;
-  fail(`--runtime must be "docker" or "local", not "${value}"`);
 }

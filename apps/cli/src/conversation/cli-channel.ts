@@ -1,5 +1,5 @@
+import { cliChannelName } from '@ngb/host';
 import type { Address, ChannelAdapter, ChannelContext, OutboundMessage, SendReceipt } from '@ngb/plugin-sdk';
-import { cliChannelName } from './scoped-store';
 
 /** A reply the gateway delivered to the terminal. */
 interface CliDelivery {

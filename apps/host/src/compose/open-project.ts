@@ -1,5 +1,4 @@
 import type { Agent, Logger, Store } from '@ngb/plugin-sdk';
-import { fail } from '../cli-error';
 import type { Env, LoadedConfig } from '../config/load-config';
 import { createFileLogger, type FileLoggerOptions } from '../logs/file-logger';
 import { type LogSink, openLogSink } from '../logs/log-sink';
@@ -57,12 +56,4 @@ export async function openProject(
     sink.close();
     throw error;
   }
-}
-
-/** The agent of a folder name, or a one-line error listing the known ones. */
-export function findAgent(project: Pick<OpenProject, 'agents' | 'paths'>, folder: string): Agent {
-  const agent = project.agents.find((candidate) => candidate.folder === folder);
-  if (agent) return agent;
-  const known = project.agents.map((candidate) => candidate.folder).join(', ') || 'none';
-  fail(`unknown agent "${folder}" (agents: ${known}); add one with \`ngb agent add ${folder}\``);
 }

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLogSink } from './log-sink';
-import { readLastLines } from './read-log';
+import { rotatedLogFiles } from './rotate-log-files';
+
+/** Every line of the log and its rotated files, oldest first. */
+function allLines(path: string): string[] {
+  return [...rotatedLogFiles(path).reverse(), path].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== ''),
+  );
+}
 
 let directory: string;
 beforeEach(() => {
@@ -40,7 +49,7 @@ describe('openLogSink rotation', () => {
     const kept = [...oldest, ...previous, ...current];
     const first = Number(kept[0]?.slice(5));
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, offset) => `line ${first + offset}`));
-    expect(readLastLines(path, 1000).lines.map((line) => JSON.parse(line).msg)).toEqual(kept);
+    expect(allLines(path).map((line) => JSON.parse(line).msg)).toEqual(kept);
   });
 
   it('deletes rotated files beyond a lowered maxFiles, and with maxFiles 1 keeps only the current file', () => {
@@ -64,7 +73,7 @@ describe('openLogSink rotation', () => {
     second.close();
     expect(readdirSync(directory).length).toBeGreaterThan(5);
     for (const name of readdirSync(directory)) expect(statSync(join(directory, name)).size).toBeLessThanOrEqual(500);
-    const all = readLastLines(path, 1000).lines.map((line) => JSON.parse(line).msg);
+    const all = allLines(path).map((line) => JSON.parse(line).msg);
     expect(all).toEqual(Array.from({ length: 40 }, (_, index) => `line ${index}`));
   });
 

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { ConfigError, NotSupportedError } from '@ngb/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load-config';
+import { channelManifests } from './channel-manifests';
+import { channelOptions, createChannel, enabledChannels } from './create-channel';
+
+const configOf = (channels: object) => parseConfig(JSON.stringify({ channels }), join('/project', 'ngb.config.json')).config;
+const manifestOf = (name: string) => {
+  const manifest = channelManifests.find((candidate) => candidate.name === name);
+  if (manifest === undefined) throw new Error(`no manifest ${name}`);
+  return manifest;
+};
+
+async function refusal(promise: Promise<unknown>): Promise<Error & { key?: string }> {
+  return promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: Error & { key?: string }) => error,
+  );
+}
+
+describe('channels built from config through their manifests', () => {
+  it('knows every channel package, and the config accepts exactly their names', () => {
+    expect(channelManifests.map((manifest) => manifest.name)).toEqual([
+      'telegram',
+      'slack',
+      'discord',
+      'whatsapp',
+      'qq',
+      'feishu',
+      'wecom',
+      'dingtalk',
+      'web',
+    ]);
+    expect(() => configOf({ irc: { enabled: true } })).toThrow(/key "channels.irc" must be one of telegram, slack, discord/);
+  });
+
+  it('enables the channels the config enables, in config order', () => {
+    const config = configOf({ slack: { enabled: true }, telegram: {}, discord: { enabled: false } });
+    expect(enabledChannels(config).map((manifest) => manifest.name)).toEqual(['slack', 'telegram']);
+  });
+
+  it('fills each secret from its variable (over the config) and names the variables that are missing', () => {
+    const config = configOf({ telegram: { botToken: 'from-config', maxMessageLength: 100 }, discord: {} });
+    expect(channelOptions(manifestOf('telegram'), config, { TELEGRAM_BOT_TOKEN: 'from-env' })).toEqual({
+      options: { botToken: 'from-env', maxMessageLength: 100 },
+      missing: [],
+    });
+    expect(channelOptions(manifestOf('discord'), config, {}).missing).toEqual(['DISCORD_BOT_TOKEN (the bot token)']);
+  });
+
+  it('refuses a missing secret naming its variable, and a bad option naming its key but never the secret', async () => {
+    const missing = await refusal(createChannel(manifestOf('discord'), configOf({ discord: {} }), {}));
+    expect(ConfigError.isInstance(missing)).toBe(true);
+    expect(missing.message).toBe(
+      'channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set',
+    );
+    const bad = await refusal(
+      createChannel(manifestOf('telegram'), configOf({ telegram: { maxMessageLength: 'long' } }), {
+        TELEGRAM_BOT_TOKEN: '123:secret-token',
+      }),
+    );
+    expect(ConfigError.isInstance(bad)).toBe(true);
+    expect(bad.key).toBe('channels.telegram.maxMessageLength');
+    expect(bad.message).toContain('channel "telegram": key "channels.telegram.maxMessageLength" is invalid');
+    expect(bad.message).not.toContain('secret-token');
+  });
+
+  it('says how to run without a channel whose adapter is not built yet', async () => {
+    const error = await refusal(createChannel(manifestOf('telegram'), configOf({ telegram: {} }), { TELEGRAM_BOT_TOKEN: 't' }));
+    expect(NotSupportedError.isInstance(error)).toBe(true);
+    expect(error.message).toBe(
+      'channel "telegram" is enabled in ngb.config.json, but the Telegram adapter is not built yet; set "channels.telegram.enabled": false to run without it',
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { type ChannelAdapter, type ChannelManifest, ConfigError, NgbError, NotSupportedError } from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+import type { NgbConfig } from '../config/config-schema';
+import type { Env } from '../config/load-config';
+import { channelManifests } from './channel-manifests';
+
+/** The manifests of the channels the config enables, in config order. */
+export function enabledChannels(config: NgbConfig): ChannelManifest[] {
+  return Object.entries(config.channels).flatMap(([name, settings]) => {
+    const manifest = channelManifests.find((candidate) => candidate.name === name);
+    return manifest !== undefined && settings.enabled ? [manifest] : [];
+  });
+}
+
+/**
+ * The options a channel is built with: the config's settings (`channels.<name>`, without `enabled`)
+ * and each secret from its environment variable (a set variable wins over the config).
+ * @returns the options, and the secrets neither gives as `VARIABLE (what it is)`
+ */
+export function channelOptions(
+  manifest: ChannelManifest,
+  config: NgbConfig,
+  env: Env,
+): { options: Record<string, unknown>; missing: string[] } {
+  const { enabled: _enabled, ...settings } = config.channels[manifest.name] ?? {};
+  const options: Record<string, unknown> = { ...settings };
+  const missing: string[] = [];
+  for (const secret of manifest.secrets) {
+    const value = env[secret.env];
+    if (value) options[secret.option] = value;
+    else if (options[secret.option] === undefined) missing.push(`${secret.env} (${secret.description})`);
+  }
+  return { options, missing };
+}
+
+/**
+ * Validates a channel's options with its manifest's schema.
+ * @throws ConfigError naming `channels.<name>.<option>` (or the variable, for a secret); the value is never shown
+ */
+export function parseChannelOptions(manifest: ChannelManifest, options: Record<string, unknown>): Record<string, unknown> {
+  const result = v.safeParse(manifest.optionsSchema, options);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const option = v.getDotPath(issue) ?? '';
+  const secret = manifest.secrets.find((candidate) => candidate.option === option);
+  const where = secret === undefined ? `key "channels.${manifest.name}.${option}"` : `${secret.env} (${secret.description})`;
+  throw new ConfigError(`channel "${manifest.name}": ${where} is invalid: ${issue.message}`, {
+    key: `channels.${manifest.name}${option === '' ? '' : `.${option}`}`,
+  });
+}
+
+/**
+ * Builds one enabled channel through its manifest (the platform SDK is loaded only now).
+ * @throws ConfigError when a secret is missing or the options are invalid, NotSupportedError (with
+ *   a message that says how to go on without it) when the adapter is not built yet
+ */
+export async function createChannel(manifest: ChannelManifest, config: NgbConfig, env: Env): Promise<ChannelAdapter> {
+  const { name } = manifest;
+  const { options, missing } = channelOptions(manifest, config, env);
+  if (missing.length > 0) {
+    throw new ConfigError(`channel "${name}" is enabled in ngb.config.json but ${missing.join(' and ')} is not set`, {
+      key: `channels.${name}`,
+    });
+  }
+  const parsed = parseChannelOptions(manifest, options);
+  try {
+    return await manifest.create(parsed);
+  } catch (error) {
+    if (NotSupportedError.isInstance(error)) {
+      throw new NotSupportedError(
+        `channel "${name}" is enabled in ngb.config.json, but the ${manifest.title} adapter is not built yet; ` +
+          `set "channels.${name}.enabled": false to run without it`,
+        { cause: error },
+      );
+    }
+    if (NgbError.isInstance(error))
+      throw new ConfigError(`channel "${name}": ${error.message}`, { key: `channels.${name}`, cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { dingtalkManifest as manifest } from './dingtalk-options';

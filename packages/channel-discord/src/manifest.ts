@@ -1,0 +1,1 @@
+export { discordManifest as manifest } from './discord-options';

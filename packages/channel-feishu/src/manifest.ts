@@ -1,0 +1,1 @@
+export { feishuManifest as manifest } from './feishu-options';

@@ -1,0 +1,1 @@
+export { qqManifest as manifest } from './qq-options';

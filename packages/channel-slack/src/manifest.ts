@@ -1,0 +1,1 @@
+export { slackManifest as manifest } from './slack-options';

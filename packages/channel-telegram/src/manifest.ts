@@ -1,0 +1,1 @@
+export { telegramManifest as manifest } from './telegram-options';

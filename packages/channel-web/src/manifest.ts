@@ -1,0 +1,1 @@
+export { webManifest as manifest } from './web-options';

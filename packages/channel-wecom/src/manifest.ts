@@ -1,0 +1,1 @@
+export { wecomManifest as manifest } from './wecom-options';

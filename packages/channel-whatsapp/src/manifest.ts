@@ -1,0 +1,1 @@
+export { whatsappManifest as manifest } from './whatsapp-options';

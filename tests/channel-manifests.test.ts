@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as dingtalk from '@ngb/channel-dingtalk';
+import { manifest as dingtalkManifest } from '@ngb/channel-dingtalk/manifest';
+import * as discord from '@ngb/channel-discord';
+import { manifest as discordManifest } from '@ngb/channel-discord/manifest';
+import * as feishu from '@ngb/channel-feishu';
+import { manifest as feishuManifest } from '@ngb/channel-feishu/manifest';
+import * as qq from '@ngb/channel-qq';
+import { manifest as qqManifest } from '@ngb/channel-qq/manifest';
+import * as slack from '@ngb/channel-slack';
+import { manifest as slackManifest } from '@ngb/channel-slack/manifest';
+import * as telegram from '@ngb/channel-telegram';
+import { manifest as telegramManifest } from '@ngb/channel-telegram/manifest';
+import * as web from '@ngb/channel-web';
+import { manifest as webManifest } from '@ngb/channel-web/manifest';
+import * as wecom from '@ngb/channel-wecom';
+import { manifest as wecomManifest } from '@ngb/channel-wecom/manifest';
+import * as whatsapp from '@ngb/channel-whatsapp';
+import { manifest as whatsappManifest } from '@ngb/channel-whatsapp/manifest';
+import { type ChannelManifest, NotSupportedError } from '@ngb/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Expected {
+  index: { manifest: ChannelManifest };
+  light: ChannelManifest;
+  title: string;
+  secrets: Array<[option: string, env: string]>;
+  needsPublicUrl: boolean;
+  remote: boolean;
+}
+
+// The secrets and their variables are the ones `ngb` has always read; changing one breaks users' setups.
+const table: Record<string, Expected> = {
+  telegram: {
+    index: telegram,
+    light: telegramManifest,
+    title: 'Telegram',
+    secrets: [['botToken', 'TELEGRAM_BOT_TOKEN']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  slack: {
+    index: slack,
+    light: slackManifest,
+    title: 'Slack',
+    secrets: [['botToken', 'SLACK_BOT_TOKEN']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  discord: {
+    index: discord,
+    light: discordManifest,
+    title: 'Discord',
+    secrets: [['botToken', 'DISCORD_BOT_TOKEN']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  whatsapp: {
+    index: whatsapp,
+    light: whatsappManifest,
+    title: 'WhatsApp',
+    secrets: [['authDir', 'NGB_WHATSAPP_AUTH_DIR']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  qq: {
+    index: qq,
+    light: qqManifest,
+    title: 'QQ (OneBot v11)',
+    secrets: [['url', 'ONEBOT_URL']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  feishu: {
+    index: feishu,
+    light: feishuManifest,
+    title: 'Feishu / Lark',
+    secrets: [['appSecret', 'FEISHU_APP_SECRET']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  wecom: {
+    index: wecom,
+    light: wecomManifest,
+    title: 'WeCom',
+    secrets: [['secret', 'WECOM_SECRET']],
+    needsPublicUrl: true,
+    remote: true,
+  },
+  dingtalk: {
+    index: dingtalk,
+    light: dingtalkManifest,
+    title: 'DingTalk',
+    secrets: [['clientSecret', 'DINGTALK_CLIENT_SECRET']],
+    needsPublicUrl: false,
+    remote: true,
+  },
+  web: { index: web, light: webManifest, title: 'Web chat', secrets: [], needsPublicUrl: false, remote: false },
+};
+
+/** Validates with the schema's Standard Schema interface (valibot implements it); synchronous for these schemas. */
+function validate(manifest: ChannelManifest, value: unknown) {
+  const result = manifest.optionsSchema['~standard'].validate(value);
+  if (result instanceof Promise) throw new TypeError('options schemas validate synchronously');
+  return result;
+}
+
+const staticImport = /^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm;
+
+/** Every module a file loads before running (dynamic imports excluded), following relative imports. */
+function staticImports(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(staticImport)].flatMap((match) => {
+    const specifier = match[1] ?? '';
+    if (!specifier.startsWith('.')) return [specifier];
+    return staticImports(`${resolve(dirname(file), specifier)}.ts`, seen);
+  });
+}
+
+describe.each(Object.entries(table))('the %s channel manifest', (name, expected) => {
+  const manifest = expected.light;
+  const packageDirectory = join(root, 'packages', `channel-${name}`);
+
+  it('is the same object from the package and from its ./manifest entry, and describes the channel', () => {
+    expect(expected.index.manifest).toBe(manifest);
+    expect(manifest).toMatchObject({
+      specificationVersion: 1,
+      name,
+      title: expected.title,
+      needsPublicUrl: expected.needsPublicUrl,
+      remote: expected.remote,
+    });
+    expect(manifest.secrets.map((secret) => [secret.option, secret.env])).toEqual(expected.secrets);
+    for (const secret of manifest.secrets) expect(secret.description).not.toBe('');
+  });
+
+  it('refuses options without a secret, naming the option, and accepts them with it', () => {
+    const complete = Object.fromEntries(expected.secrets.map(([option]) => [option, 'value']));
+    expect(validate(manifest, complete).issues).toBeUndefined();
+    for (const [option] of expected.secrets) {
+      const { [option]: _left, ...without } = complete;
+      const issues = validate(manifest, without).issues ?? [];
+      expect(
+        issues.map((issue) => issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment)).join('.')),
+      ).toContain(option);
+    }
+  });
+
+  it('loads the adapter only in create, which says plainly that it is not built yet', async () => {
+    const parsed = validate(manifest, Object.fromEntries(expected.secrets.map(([option]) => [option, 'value'])));
+    const error = await manifest.create(('value' in parsed ? parsed.value : undefined) as never).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(NotSupportedError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain(`[@ngb/channel-${name}]`);
+    expect(readFileSync(join(packageDirectory, 'src', `${name}-options.ts`), 'utf8')).toContain(
+      `await import('./${name}-channel')`,
+    );
+  });
+
+  it('has a light ./manifest entry: exported, built, and loading only valibot and the plugin SDK', () => {
+    const packageJson = JSON.parse(readFileSync(join(packageDirectory, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; import: string }>;
+    };
+    expect(packageJson.exports['./manifest']).toEqual({ types: './dist/manifest.d.ts', import: './dist/manifest.js' });
+    expect(readFileSync(join(packageDirectory, 'tsup.config.ts'), 'utf8')).toContain("manifest: 'src/manifest.ts'");
+    const loaded = new Set(staticImports(join(packageDirectory, 'src', 'manifest.ts')));
+    expect([...loaded].sort()).toEqual(['@ngb/plugin-sdk', 'valibot']);
+  });
+});
