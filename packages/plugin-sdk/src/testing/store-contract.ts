@@ -6,6 +6,7 @@ import { describeApprovalCases, describeDestinationCases, describeKvCases } from
 import { describeChatCases, describeWiringCases } from './store-contract/chats-wirings';
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
 import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
+import { describeLeaseCases } from './store-contract/leases';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeSessionCases } from './store-contract/sessions';
@@ -48,6 +49,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeWiringCases(context);
     describeUserCases(context);
     describeSessionCases(context);
+    describeLeaseCases(context);
     describeMessageCases(context);
     describeMessageSearchCases(context);
     describeInboxCases(context);
