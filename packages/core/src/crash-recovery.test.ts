@@ -37,9 +37,13 @@ afterEach(async () => {
 /** Runs the gateway in a child process and kills it (SIGKILL) once `until` matches a line it prints. */
 async function crashAt(mode: string, until: (line: Record<string, unknown>) => boolean): Promise<void> {
   const databasePath = join(directory, 'ngb.db');
-  const child = spawn(process.execPath, [script, databasePath, join(directory, 'agents'), `${llm.url}/v1`, mode, String(leaseMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [script, databasePath, join(directory, 'agents'), `${llm.url}/v1`, mode, String(leaseMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   for await (const line of createInterface({ input: child.stdout })) {
     if (until(JSON.parse(line) as Record<string, unknown>)) break;

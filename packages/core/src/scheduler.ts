@@ -50,8 +50,10 @@ export function createScheduler(context: GatewayContext): Scheduler {
     for (const task of await context.store.tasks.due(now)) {
       let patch: Pick<TaskPatch, 'status' | 'nextRunAt' | 'lastRunAt'>;
       try {
-        const next = task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
-        patch = next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next };
+        const next =
+          task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
+        patch =
+          next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next };
       } catch (error) {
         context.logger.error('task schedule became invalid; task paused', { taskId: task.id, error });
         patch = { status: 'paused', lastRunAt: now, nextRunAt: null };

@@ -44,7 +44,13 @@ describe('gateways sharing one store', () => {
     const prepared = await gateway({ takeOver: 'none' });
     const [chat] = await prepared.store.chats.list();
     const { session } = await prepared.store.sessions.getOrCreate({ agentId: agent.id, chatId: chat?.id ?? '', threadId: null });
-    await prepared.store.outbox.enqueue({ key: 'turn-1:reply', sessionId: session.id, channel: 'fake', chatId: 'c1', text: 'once' });
+    await prepared.store.outbox.enqueue({
+      key: 'turn-1:reply',
+      sessionId: session.id,
+      channel: 'fake',
+      chatId: 'c1',
+      text: 'once',
+    });
     // Another process committed that reply and holds the session for 5 more seconds.
     await prepared.store.leases.acquire(session.id, 'other-process', { now: start, expiresAt: start + 5_000 });
 

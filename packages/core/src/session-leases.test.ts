@@ -20,7 +20,8 @@ function leasesFor(holderId: string): SessionLeases {
 
 /** A session with one message waiting in its inbox. */
 async function pendingSession(name: string): Promise<string> {
-  const agent = (await store.agents.getByFolder('andy')) ?? (await store.agents.create({ folder: 'andy', name: 'andy', isMain: false }));
+  const agent =
+    (await store.agents.getByFolder('andy')) ?? (await store.agents.create({ folder: 'andy', name: 'andy', isMain: false }));
   const chat = await store.chats.upsert({ channel: 'fake', platformChatId: name, name, isGroup: false, status: 'active' });
   const { session } = await store.sessions.getOrCreate({ agentId: agent.id, chatId: chat.id, threadId: null });
   const { message } = await store.messages.insert({

@@ -59,9 +59,13 @@ afterEach(async () => {
 });
 
 async function startGateway(): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [script, join(directory, 'ngb.db'), join(directory, 'agents'), `${llm.url}/v1`, String(leaseMs)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [script, join(directory, 'ngb.db'), join(directory, 'agents'), `${llm.url}/v1`, String(leaseMs)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const lines: Line[] = [];
   const waiters: Array<{ match: (line: Line) => boolean; resolve: (line: Line) => void }> = [];

@@ -1,7 +1,6 @@
 import type { GatewayEvent } from '@ngb/core';
 import { type LlmProvider, NotSupportedError, type SandboxRuntime, type Store } from '@ngb/plugin-sdk';
 import type { OpenProject } from '../compose/open-project';
-import { conversationScope } from '../compose/scoped-store';
 import { startGateway } from '../compose/start-gateway';
 
 // `ngb approvals approve` decides through the gateway, so the original message is routed again
@@ -67,7 +66,7 @@ export async function decideApproval(project: OpenProject, code: string, decisio
     runtime: noRuntime,
     providers: { default: noModel },
     channels: [],
-    scope: conversationScope(new Set(), new Set()),
+    takeOver: 'none',
     retries: false,
   });
   const rerouted: Rerouted[] = [];

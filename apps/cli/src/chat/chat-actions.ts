@@ -1,8 +1,8 @@
 import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
+import { cliChannelName } from '../compose/cli-channel';
 import { findAgent } from '../compose/open-project';
-import { cliChannelName } from '../compose/scoped-store';
 import { type ProjectFlags, withProject } from '../compose/with-project';
 import { numberFlag } from '../number-flags';
 import { printLine } from '../output';

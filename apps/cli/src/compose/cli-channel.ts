@@ -1,5 +1,7 @@
 import type { Address, ChannelAdapter, ChannelContext, OutboundMessage, SendReceipt } from '@ngb/plugin-sdk';
-import { cliChannelName } from './scoped-store';
+
+/** The channel name of conversations held in a terminal (`ngb run`, `ngb shell`). */
+export const cliChannelName = 'cli';
 
 /** A reply the gateway delivered to the terminal. */
 interface CliDelivery {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Agent, Chat, InboundMessage, Session, Store, User } from '@ngb/plugin-sdk';
 import { fail } from '../cli-error';
-import { cliChannelName } from '../compose/scoped-store';
+import { cliChannelName } from '../compose/cli-channel';
 import { resolveSession } from './resolve-session';
 
 /** A terminal conversation: the cli chat, its session with one agent, and the person typing. */

@@ -3,7 +3,6 @@ import { type CliChannel, createCliChannel } from '../compose/cli-channel';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from '../compose/model-providers';
 import { type OpenProject, openProject } from '../compose/open-project';
 import { planRuntime, type RuntimeChoice, type RuntimeDriver, startRuntime } from '../compose/runtime-choice';
-import { conversationScope } from '../compose/scoped-store';
 import { type RunningGateway, startGateway } from '../compose/start-gateway';
 import { type Env, loadConfig } from '../config/load-config';
 import { printWarning } from '../output';
@@ -91,7 +90,8 @@ export async function startConversation(request: ConversationRequest): Promise<C
       runtime: runtime.runtime,
       providers,
       channels: [channel],
-      scope: conversationScope(new Set([record.session.id]), new Set([record.chat.platformChatId])),
+      takeOver: 'none',
+      ownSessions: new Set([record.session.id]),
       retries: false,
       plugins: request.system === undefined ? [] : [systemPromptPlugin(request.system)],
       sandboxEnv: request.sandboxEnv,

@@ -6,7 +6,6 @@ import { channelCatalog, createChannel, enabledChannels } from '../compose/chann
 import { chooseModel, createProviders } from '../compose/model-providers';
 import { openProject } from '../compose/open-project';
 import { parseRuntimeFlag, planRuntime, startRuntime } from '../compose/runtime-choice';
-import { serveScope } from '../compose/scoped-store';
 import { startGateway } from '../compose/start-gateway';
 import { displayPath, loadConfig } from '../config/load-config';
 import { numberFlag } from '../number-flags';
@@ -78,7 +77,7 @@ export async function executeServe(flags: {
       runtime: runtime.runtime,
       providers,
       channels,
-      scope: serveScope(project.store),
+      takeOver: 'answerable',
       retries: true,
     });
     running.gateway.events.on((event: TimedGatewayEvent) => {

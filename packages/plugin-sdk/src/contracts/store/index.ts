@@ -30,6 +30,7 @@ export type {
   Wiring,
   WiringsRepository,
 } from './chats';
+export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type {
   InboxEntry,
   InboxKind,
@@ -39,7 +40,6 @@ export type {
   NewStoredMessage,
   StoredMessage,
 } from './messages';
-export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type { NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from './outbox';
 export type { Session, SessionKey, SessionStatus, SessionsRepository } from './sessions';
 export type { Store, StoreRepositories } from './store';

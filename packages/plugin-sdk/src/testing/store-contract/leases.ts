@@ -41,7 +41,9 @@ export function describeLeaseCases(context: ContextAccessor): void {
       const { store } = context();
       const sessionId = await pendingSession(store);
       const holders = ['a', 'b', 'c', 'd'];
-      const won = await Promise.all(holders.map((holder) => store.leases.acquire(sessionId, holder, { now: 0, expiresAt: minute })));
+      const won = await Promise.all(
+        holders.map((holder) => store.leases.acquire(sessionId, holder, { now: 0, expiresAt: minute })),
+      );
       expect(won.filter(Boolean)).toHaveLength(1);
       expect((await store.leases.get(sessionId))?.holderId).toBe(holders[won.indexOf(true)]);
     });
@@ -119,7 +121,13 @@ export function describeLeaseCases(context: ContextAccessor): void {
       const mine = await pendingSession(store);
       advance(1);
       const { chat, session: replyOnly } = await seedSession(store);
-      await store.outbox.enqueue({ key: 'r', sessionId: replyOnly.id, channel: chat.channel, chatId: chat.platformChatId, text: 'x' });
+      await store.outbox.enqueue({
+        key: 'r',
+        sessionId: replyOnly.id,
+        channel: chat.channel,
+        chatId: chat.platformChatId,
+        text: 'x',
+      });
       const { session: idle } = await seedSession(store);
       await store.leases.acquire(held, 'other', { now: 0, expiresAt: 100 });
       await store.leases.acquire(expired, 'other', { now: 0, expiresAt: 10 });

@@ -103,7 +103,9 @@ export function describeTaskCases(context: ContextAccessor): void {
       expect(await store.tasks.get(task.id)).toMatchObject({ status: 'active', ...next });
       // A stale due time (the run was already claimed) or a task no longer active claims nothing.
       expect(await store.tasks.claimRun(task.id, dueAt, next)).toBe(false);
-      expect(await store.tasks.claimRun(task.id, next.nextRunAt, { status: 'completed', nextRunAt: null, lastRunAt: 5 })).toBe(true);
+      expect(await store.tasks.claimRun(task.id, next.nextRunAt, { status: 'completed', nextRunAt: null, lastRunAt: 5 })).toBe(
+        true,
+      );
       expect(await store.tasks.get(task.id)).toMatchObject({ status: 'completed', lastRunAt: 5 });
       expect((await store.tasks.get(task.id))?.nextRunAt).toBeUndefined();
       expect(await store.tasks.claimRun('ghost', dueAt, next)).toBe(false);
