@@ -1,8 +1,9 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ type Line = Record<string, unknown>;
 
 /** One gateway process on the shared database, as `ngb serve` and a second gateway would run. */
 interface GatewayProcess {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcessByStdio<Writable, Readable, null>;
   lines: Line[];
   /** Resolves with the first line (already printed or still to come) that matches. */
   waitFor(match: (line: Line) => boolean): Promise<Line>;
