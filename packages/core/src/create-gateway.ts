@@ -17,7 +17,7 @@ import { resolveApproval } from './approvals';
 import { checkChannelLimits } from './channel-limits';
 import { createDelivery } from './delivery';
 import { createEventBus, type EventBus } from './events';
-import { agentChannel, type GatewayContext, type GatewaySettings } from './gateway-context';
+import type { GatewayContext, GatewaySettings } from './gateway-context';
 import { createHostTools } from './host-tools';
 import { loadPlugins, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
@@ -53,7 +53,7 @@ const settingsSchema = v.object({
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
-  takeOver: v.optional(v.picklist(['answerable', 'none']), 'answerable'),
+  takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
 });
 
 /** Options of {@link createGateway}. */
@@ -84,12 +84,12 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   holderId?: string;
   /**
    * Which sessions this gateway takes over without being woken for them by its own intake:
-   * `answerable` (sessions with pending work on one of its channels, agent-to-agent and chat-less
-   * ones, once nobody holds them; it fires scheduled tasks too) or `none` (a terminal conversation:
-   * only what it receives itself; no tasks).
-   * @default 'answerable'
+   * `all` (every session with pending work once nobody holds it, except the terminal conversations
+   * of other processes, those on `ephemeralChannels`; it fires scheduled tasks too) or `none` (a
+   * terminal conversation: only what it receives itself; no tasks).
+   * @default 'all'
    */
-  takeOver?: 'answerable' | 'none';
+  takeOver?: 'all' | 'none';
 }
 
 /** A running gateway. */
@@ -203,15 +203,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   const resume = async () => {
-    const takesOver = settings.takeOver === 'answerable';
+    const takesOver = settings.takeOver === 'all';
     const { ephemeralChannels } = settings;
-    await leases.start(
-      createSessionTakeOver({ store: options.store, queue, delivery, clock, channels, ephemeralChannels, takesOver }),
-    );
+    await leases.start(createSessionTakeOver({ store: options.store, queue, delivery, clock, ephemeralChannels, takesOver }));
     if (!takesOver) return;
     // Replies tied to no session; a session's replies are delivered by its lease holder.
     for (const chat of await options.store.outbox.pendingChats())
-      if (channels.has(chat.channel) || chat.channel === agentChannel) delivery.kick(chat.channel, chat.chatId);
+      if (!ephemeralChannels.includes(chat.channel)) delivery.kick(chat.channel, chat.chatId);
     await scheduler.reschedule();
   };
 

@@ -28,7 +28,7 @@ export interface GatewaySettings {
   /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
   sandboxEnv: Readonly<Record<string, string>>;
   /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
-  takeOver: 'answerable' | 'none';
+  takeOver: 'all' | 'none';
 }
 
 /** The parts of a running gateway its modules share. */

@@ -1,6 +1,5 @@
 import type { Clock, Store } from '@ngb/plugin-sdk';
 import type { Delivery } from './delivery';
-import { agentChannel } from './gateway-context';
 import type { LeaseTakeOver } from './session-leases';
 import type { SessionQueue } from './session-queue';
 
@@ -10,8 +9,6 @@ export interface SessionTakeOverOptions {
   queue: Pick<SessionQueue, 'wake' | 'hold' | 'release'>;
   delivery: Pick<Delivery, 'kick'>;
   clock: Clock;
-  /** The channels this gateway serves. */
-  channels: ReadonlySet<string> | ReadonlyMap<string, unknown>;
   /** Channels whose chats live only as long as the process that opened them. */
   ephemeralChannels: readonly string[];
   /** False for a gateway that takes over nothing (a terminal conversation). */
@@ -20,8 +17,9 @@ export interface SessionTakeOverOptions {
 
 /**
  * How a gateway resumes a session it now holds (a retry waits for its time; unsent replies are
- * delivered), and which sessions it takes over: those it can answer, on one of its own channels
- * (agent-to-agent and chat-less sessions included), never a terminal conversation of another process.
+ * delivered), and which sessions it takes over: any but a terminal conversation (a chat on an
+ * ephemeral channel), whose answer only the process that opened it could show. A session on a
+ * channel this gateway lacks is run too; its reply waits in the outbox for that channel.
  */
 export function createSessionTakeOver(options: SessionTakeOverOptions): LeaseTakeOver {
   const { store, queue, delivery, clock } = options;
@@ -50,8 +48,7 @@ export function createSessionTakeOver(options: SessionTakeOverOptions): LeaseTak
     if (session === undefined) return false;
     if (session.chatId === undefined) return true;
     const chat = await store.chats.get(session.chatId);
-    if (chat === undefined || options.ephemeralChannels.includes(chat.channel)) return false;
-    return chat.channel === agentChannel || options.channels.has(chat.channel);
+    return chat !== undefined && !options.ephemeralChannels.includes(chat.channel);
   };
   return { resume, accepts };
 }

@@ -14,11 +14,11 @@ export interface GatewayParts {
   providers: Record<string, LlmProvider>;
   channels: ChannelAdapter[];
   /**
-   * Which sessions this process runs besides those it receives messages for: `answerable` (`ngb
-   * serve`: every session on its channels whose lease is free or expired, and the scheduled tasks)
-   * or `none` (a terminal conversation: its own session only).
+   * Which sessions this process runs besides those it receives messages for: `all` (`ngb serve`:
+   * every session whose lease is free or expired, except terminal conversations, and the scheduled
+   * tasks) or `none` (a terminal conversation: its own session only).
    */
-  takeOver: 'answerable' | 'none';
+  takeOver: 'all' | 'none';
   /** Sessions this process runs itself: a dead terminal conversation's turns in them are not ended. */
   ownSessions?: ReadonlySet<string>;
   /** Retry failed turns on the gateway's schedule; terminal conversations fail fast instead. */

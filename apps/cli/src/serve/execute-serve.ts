@@ -77,7 +77,7 @@ export async function executeServe(flags: {
       runtime: runtime.runtime,
       providers,
       channels,
-      takeOver: 'answerable',
+      takeOver: 'all',
       retries: true,
     });
     running.gateway.events.on((event: TimedGatewayEvent) => {
