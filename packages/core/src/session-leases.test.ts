@@ -137,6 +137,33 @@ describe('session leases', () => {
     expect(await store.leases.get(sessionId)).toBeUndefined();
   });
 
+  it('takes over a lease that expired while it was looking, however the clock moved between its queries', async () => {
+    const sessionId = await pendingSession('c1');
+    await store.leases.acquire(sessionId, 'dead', { now: clock.now(), expiresAt: clock.now() + 5 });
+    // Time moves on between reading the clock for one query and the next, as on a busy machine.
+    let ticks = -10;
+    const ticking = {
+      ...clock,
+      now: () => {
+        ticks += 10;
+        return clock.now() + ticks;
+      },
+    };
+    const leases = createSessionLeases({
+      leases: store.leases,
+      holderId: 'second',
+      clock: ticking,
+      leaseMs,
+      logger: createRecordingLogger(),
+    });
+    const resumed: string[] = [];
+    await leases.start({ resume: (id) => void resumed.push(id), accepts: async () => true });
+    expect(resumed).toEqual([]);
+    while (resumed.length === 0 && (await clock.runNext())) await settle();
+    expect(resumed).toEqual([sessionId]);
+    await leases.stop();
+  });
+
   it('takes over nothing it does not accept, and nothing at all without a takeover rule', async () => {
     const free = await pendingSession('c1');
     const refused = leasesFor('picky');

@@ -57,6 +57,8 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
   let renewTimer: TimerHandle | undefined;
   let wakeTimer: TimerHandle | undefined;
   let stopped = false;
+  // When the last sweep listed the available sessions: a lease that expired since is still due one.
+  let sweptAt = 0;
   let chain: Promise<void> = Promise.resolve();
 
   const times = () => {
@@ -108,7 +110,7 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
     wakeTimer = undefined;
     if (stopped || takeOver === undefined) return;
     const now = clock.now();
-    let next = takeOver.accepts ? await leases.nextExpiry(holderId, now) : undefined;
+    let next = takeOver.accepts ? await leases.nextExpiry(holderId, sweptAt) : undefined;
     for (const sessionId of waiting) {
       const lease = await leases.get(sessionId);
       const free = lease === undefined || lease.holderId === holderId || lease.expiresAt <= now;
@@ -129,6 +131,7 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
     if (stopped || takeOver === undefined) return;
     const now = clock.now();
     if (takeOver.accepts) {
+      sweptAt = now;
       for (const sessionId of await leases.listAvailable(holderId, now)) {
         if (stopped) return;
         if (held.has(sessionId) || running.has(sessionId) || !(await takeOver.accepts(sessionId))) continue;
