@@ -63,6 +63,45 @@ describe('gateways sharing one store', () => {
     expect(await second.store.outbox.listPending()).toEqual([]);
   });
 
+  it('never takes over a terminal conversation of another process, and takes over the rest', async () => {
+    const setup = await gateway();
+    const agent = await setup.addAgent('andy');
+    const pending = async (channel: string, platformChatId: string) => {
+      const chat = await setup.store.chats.upsert({
+        channel,
+        platformChatId,
+        name: platformChatId,
+        isGroup: false,
+        status: 'active',
+      });
+      const { session } = await setup.store.sessions.getOrCreate({ agentId: agent.id, chatId: chat.id, threadId: null });
+      const { message } = await setup.store.messages.insert({
+        chatId: chat.id,
+        platformMessageId: `${platformChatId}-1`,
+        senderId: 'user',
+        text: `question in ${channel}`,
+        mentionsBot: false,
+        timestamp: start,
+        direction: 'inbound',
+      });
+      await setup.store.inbox.add({ sessionId: session.id, messageId: message.id, kind: 'message' });
+      return session.id;
+    };
+    const terminal = await pending('cli', 'run-1');
+    const platform = await pending('fake', 'c1');
+    await setup.close();
+    harnesses = [];
+
+    const serve = await gateway({ ephemeralChannels: ['cli'], script: [{ type: 'reply', text: 'answered' }] });
+    await settled(serve);
+    const asked = serve.llm.requests().map((request) => JSON.stringify(request.messages));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('question in fake');
+    expect(serve.texts()).toEqual(['answered']);
+    expect(await serve.store.inbox.listPending(terminal)).toHaveLength(1);
+    expect(await serve.store.inbox.listPending(platform)).toEqual([]);
+  });
+
   it('fires a task due in two gateways at once exactly once', async () => {
     const first = await gateway({ script: [{ type: 'reply', text: 'weather: sunny' }] });
     const agent = await first.addAgent('andy');
