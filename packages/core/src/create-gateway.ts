@@ -180,7 +180,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
     run: (sessionId) =>
-      leases.run(sessionId, () =>
+      leases.run(sessionId, (leaseLost) =>
         runSessionTurn(
           context,
           sessionId,
@@ -190,7 +190,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             ...createTaskTools(context, turn),
             ...context.plugins.tools,
           ],
-          stopController.signal,
+          AbortSignal.any([stopController.signal, leaseLost]),
         ),
       ),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),

@@ -189,13 +189,18 @@ describe('session leases', () => {
     expect(resumed).toEqual([sessionId]);
   });
 
-  it('gives up a lease another process took while this one was stalled', async () => {
+  it('gives up a lease another process took while this one was stalled, aborting its turn', async () => {
     const sessionId = await pendingSession('c1');
     const logger = createRecordingLogger();
     const first = createSessionLeases({ leases: store.leases, holderId: 'first', clock, leaseMs, logger });
     const turn = gate();
-    const running = first.run(sessionId, () => turn.closed);
+    let aborted: AbortSignal | undefined;
+    const running = first.run(sessionId, (signal) => {
+      aborted = signal;
+      return turn.closed;
+    });
     await settle();
+    expect(aborted?.aborted).toBe(false);
     // The lease ran out without a renewal (a stalled process) and another process took the session.
     const later = clock.now() + leaseMs;
     await store.leases.acquire(sessionId, 'second', { now: later, expiresAt: later + leaseMs });
@@ -203,6 +208,7 @@ describe('session leases', () => {
     await settle();
     expect(first.holds(sessionId)).toBe(false);
     expect(logger.lines.some((line) => line.message.includes('lost the lease'))).toBe(true);
+    expect(aborted?.aborted).toBe(true);
     turn.open(false);
     await running;
     expect(await store.leases.get(sessionId)).toMatchObject({ holderId: 'second' });

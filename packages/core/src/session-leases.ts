@@ -36,10 +36,11 @@ export interface SessionLeases {
   start(takeOver: LeaseTakeOver): Promise<void>;
   /**
    * Runs `turn` while holding the session's lease. When another process holds it, nothing runs
-   * and the session is resumed here once that lease expired.
+   * and the session is resumed here once that lease expired. `signal` aborts when the lease is lost
+   * mid-turn (this process stalled past its expiry and another took the session over).
    * @returns what `turn` returned, or false when it did not run
    */
-  run(sessionId: string, turn: () => Promise<boolean>): Promise<boolean>;
+  run(sessionId: string, turn: (signal: AbortSignal) => Promise<boolean>): Promise<boolean>;
   /** True while this process holds the session's lease (its replies may be delivered from here). */
   holds(sessionId: string): boolean;
   /** Stops the timers and releases every lease held. */
@@ -50,7 +51,8 @@ export interface SessionLeases {
 export function createSessionLeases(options: SessionLeasesOptions): SessionLeases {
   const { leases, holderId, clock, leaseMs, logger } = options;
   const held = new Set<string>();
-  const running = new Set<string>();
+  // Sessions running a turn here, with what aborts it when the lease is lost.
+  const running = new Map<string, AbortController>();
   // Sessions this process was asked to run while another process held them.
   const waiting = new Set<string>();
   let takeOver: LeaseTakeOver | undefined;
@@ -92,6 +94,7 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
         if (!(await leases.renew(sessionId, holderId, times()))) {
           held.delete(sessionId);
           logger.warn('lost the lease of a session to another process', { sessionId, holderId });
+          running.get(sessionId)?.abort(new Error('[@ngb/core] the session lease was taken over by another process'));
         }
       } catch (error) {
         logger.warn('renewing a session lease failed', { sessionId, error });
@@ -160,7 +163,8 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
     },
     async run(sessionId, turn) {
       if (stopped) return false;
-      running.add(sessionId);
+      const lost = new AbortController();
+      running.set(sessionId, lost);
       let more = false;
       try {
         const acquired = await leases.acquire(sessionId, holderId, times()).catch((error: unknown) => {
@@ -176,7 +180,7 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
         held.add(sessionId);
         waiting.delete(sessionId);
         armRenewal();
-        more = await turn();
+        more = await turn(lost.signal);
         return more;
       } finally {
         running.delete(sessionId);
