@@ -36,15 +36,31 @@ afterEach(async () => {
 
 /** Runs the gateway in a child process and kills it (SIGKILL) once `until` matches a line it prints. */
 async function crashAt(mode: string, until: (line: Record<string, unknown>) => boolean): Promise<void> {
-  const child = spawn(process.execPath, [script, join(directory, 'ngb.db'), join(directory, 'agents'), `${llm.url}/v1`, mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const databasePath = join(directory, 'ngb.db');
+  const child = spawn(
+    process.execPath,
+    [script, databasePath, join(directory, 'agents'), `${llm.url}/v1`, mode, String(leaseMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   for await (const line of createInterface({ input: child.stdout })) {
     if (until(JSON.parse(line) as Record<string, unknown>)) break;
   }
   child.kill('SIGKILL');
   await exited;
+}
+
+// The killed gateway's leases expire this long after its last renewal; the restarted one takes over then.
+const leaseMs = 300;
+
+/** Waits (generously) until the restarted gateway took the session over and answered. */
+async function answered(current: Harness, count: number): Promise<void> {
+  for (let waited = 0; current.texts().length < count && waited < 15_000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await current.gateway.idle();
 }
 
 async function prepare(): Promise<void> {
@@ -60,7 +76,7 @@ describe.skipIf(!built)('crash and restart', () => {
     llm.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 30_000 }]);
     await crashAt('mid-turn', (event) => event.type === 'turn.start');
     harness = await createHarness({ storePath: join(directory, 'ngb.db'), script: [{ type: 'reply', text: 'still here' }] });
-    await harness.gateway.idle();
+    await answered(harness, 1);
     expect(harness.texts()).toEqual(['still here']);
     const resumed = harness.llm.requests()[0]?.messages.at(-1);
     expect(resumed?.role === 'user' && resumed.content).toContain('are you still there?');
@@ -77,7 +93,7 @@ describe.skipIf(!built)('crash and restart', () => {
     llm.script([{ type: 'reply', text: 'committed answer' }]);
     await crashAt('before-delivery', (line) => line.sending === 'committed answer');
     harness = await createHarness({ storePath: join(directory, 'ngb.db') });
-    await harness.gateway.idle();
+    await answered(harness, 1);
     expect(harness.texts()).toEqual(['committed answer']);
     expect(llm.requests()).toHaveLength(1);
     await harness.close();

@@ -24,7 +24,9 @@ import { defaultAgentFileMaxBytes } from './read-agent-file';
 import { ingest, route } from './router';
 import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
+import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
+import { createSessionTakeOver } from './session-takeover';
 import { createTaskTools } from './task-tools';
 import { runSessionTurn } from './turn-runner';
 
@@ -49,6 +51,9 @@ const settingsSchema = v.object({
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
   ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
+  leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
+  holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
+  takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
 });
 
 /** Options of {@link createGateway}. */
@@ -68,10 +73,29 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default every cost unknown
    */
   price?: PriceLookup;
+  /**
+   * How long a session lease lasts unless renewed (it is renewed every third of it while the
+   * session has work here). A process that dies holding leases has its sessions taken over by
+   * another gateway on the same store once they expire.
+   * @default 30000
+   */
+  leaseMs?: number;
+  /** This process as the store's leases name it. @default a random id */
+  holderId?: string;
+  /**
+   * Which sessions this gateway takes over without being woken for them by its own intake:
+   * `all` (every session with pending work once nobody holds it, except the terminal conversations
+   * of other processes, those on `ephemeralChannels`; it fires scheduled tasks too) or `none` (a
+   * terminal conversation: only what it receives itself; no tasks).
+   * @default 'all'
+   */
+  takeOver?: 'all' | 'none';
 }
 
 /** A running gateway. */
 export interface Gateway {
+  /** This process as session leases name it. */
+  readonly holderId: string;
   /** Every step, live. */
   readonly events: EventBus;
   /** Starts plugins and channels and resumes unfinished work (pending inbox rows, unsent outbox rows). */
@@ -108,12 +132,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  const settings: GatewaySettings = { ...parsed.output, price: options.price ?? (() => undefined) };
+  const { holderId: chosenHolder, leaseMs, ...parsedSettings } = parsed.output;
+  const settings: GatewaySettings = { ...parsedSettings, price: options.price ?? (() => undefined) };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const bus = createEventBus({ now: () => clock.now(), logger });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
+  const leases = createSessionLeases({
+    leases: options.store.leases,
+    holderId: chosenHolder ?? crypto.randomUUID(),
+    clock,
+    leaseMs,
+    logger: logger.child('leases'),
+  });
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();
   const status = new Map<string, string>();
@@ -129,6 +161,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     generateId,
     settings,
     channels,
+    leases,
     providers: new Map(Object.entries(options.providers)),
     agentFiles: createAgentFileReader({
       agentsDirectory: settings.agentsDirectory,
@@ -147,16 +180,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
     run: (sessionId) =>
-      runSessionTurn(
-        context,
-        sessionId,
-        (turn) => [
-          ...sandboxTools,
-          ...createHostTools(context, turn),
-          ...createTaskTools(context, turn),
-          ...context.plugins.tools,
-        ],
-        stopController.signal,
+      leases.run(sessionId, (leaseLost) =>
+        runSessionTurn(
+          context,
+          sessionId,
+          (turn) => [
+            ...sandboxTools,
+            ...createHostTools(context, turn),
+            ...createTaskTools(context, turn),
+            ...context.plugins.tools,
+          ],
+          AbortSignal.any([stopController.signal, leaseLost]),
+        ),
       ),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
   });
@@ -168,19 +203,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   const resume = async () => {
-    const { store } = context;
-    for (const turn of await store.turns.listUnfinished()) {
-      if (turn.nextAttemptAt !== undefined && turn.nextAttemptAt > clock.now()) {
-        queue.hold(turn.sessionId);
-        clock.setTimeout(() => queue.release(turn.sessionId, 'message'), turn.nextAttemptAt - clock.now());
-      }
-    }
-    for (const sessionId of await store.inbox.sessionsWithPending()) queue.wake(sessionId, 'message');
-    for (const chat of await store.outbox.pendingChats()) delivery.kick(chat.channel, chat.chatId);
+    const takesOver = settings.takeOver === 'all';
+    const { ephemeralChannels } = settings;
+    await leases.start(createSessionTakeOver({ store: options.store, queue, delivery, clock, ephemeralChannels, takesOver }));
+    if (!takesOver) return;
+    // Replies tied to no session; a session's replies are delivered by its lease holder.
+    for (const chat of await options.store.outbox.pendingChats())
+      if (!ephemeralChannels.includes(chat.channel)) delivery.kick(chat.channel, chat.chatId);
     await scheduler.reschedule();
   };
 
   return {
+    holderId: leases.holderId,
     events: bus,
     async start() {
       if (started) return;
@@ -232,6 +266,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await queue.drain();
       delivery.stop();
       await delivery.idle();
+      await leases.stop();
     },
     receive,
     async resolveApproval(code, decision) {

@@ -56,6 +56,8 @@ export function createDelivery(context: GatewayContext): Delivery {
   // Returns false when the chat must wait (a retry is scheduled or the channel is missing).
   const deliverOne = async (entry: OutboxEntry): Promise<boolean> => {
     const { store, bus, clock } = context;
+    // Another process holds the session: it (or whoever takes the session over) delivers the reply.
+    if (entry.sessionId !== undefined && !context.leases.holds(entry.sessionId)) return false;
     if (entry.nextAttemptAt !== undefined && entry.nextAttemptAt > clock.now()) {
       schedule(entry.channel, entry.chatId, entry.nextAttemptAt);
       return false;

@@ -2,6 +2,7 @@ import type { Address, ChannelAdapter, Clock, LlmProvider, Logger, PriceLookup, 
 import type { AgentFileReader } from './agent-file-reader';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
+import type { SessionLeases } from './session-leases';
 import type { SessionQueue } from './session-queue';
 
 /** Settings of the gateway after defaults were applied. */
@@ -26,6 +27,8 @@ export interface GatewaySettings {
   ephemeralChannels: readonly string[];
   /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
   sandboxEnv: Readonly<Record<string, string>>;
+  /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
+  takeOver: 'all' | 'none';
 }
 
 /** The parts of a running gateway its modules share. */
@@ -39,6 +42,8 @@ export interface GatewayContext {
   readonly settings: GatewaySettings;
   readonly channels: Map<string, ChannelAdapter>;
   readonly providers: Map<string, LlmProvider>;
+  /** The sessions this process holds: only their replies are delivered from here. */
+  readonly leases: Pick<SessionLeases, 'holds'>;
   readonly plugins: PluginHost;
   /** Reads the agent folders' files for prompts, safely. */
   readonly agentFiles: AgentFileReader;

@@ -1,4 +1,4 @@
-import type { ScheduledTask } from '@ngb/plugin-sdk';
+import type { ScheduledTask, TaskPatch } from '@ngb/plugin-sdk';
 import type { GatewayContext } from './gateway-context';
 import { homeChat, isEphemeralChannel } from './home-chat';
 import { nextRunAt } from './schedule';
@@ -35,6 +35,9 @@ async function taskSession(context: GatewayContext, task: ScheduledTask, runAt: 
   return session.id;
 }
 
+const unreachable =
+  'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
+
 /** Creates the scheduler of a gateway. */
 export function createScheduler(context: GatewayContext): Scheduler {
   let timer: ReturnType<GatewayContext['clock']['setTimeout']> | undefined;
@@ -45,35 +48,40 @@ export function createScheduler(context: GatewayContext): Scheduler {
     timer = undefined;
     const now = context.clock.now();
     for (const task of await context.store.tasks.due(now)) {
-      const sessionId = await taskSession(context, task, now);
-      if (sessionId === undefined) {
-        const error =
-          'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
-        context.logger.warn(`scheduled task ${error}`, { taskId: task.id, agentId: task.agentId });
-        await context.store.taskRuns.add({ taskId: task.id, startedAt: now, endedAt: now, status: 'failed', error });
-      } else {
-        await context.store.inbox.add({ sessionId, kind: 'task', taskId: task.id });
-        await context.plugins.notify('task:run', { taskId: task.id, agentId: task.agentId, prompt: task.prompt });
-      }
-      let next: number | undefined;
+      let patch: Pick<TaskPatch, 'status' | 'nextRunAt' | 'lastRunAt'>;
       try {
-        next = task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
+        const next =
+          task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
+        patch =
+          next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next };
       } catch (error) {
         context.logger.error('task schedule became invalid; task paused', { taskId: task.id, error });
-        await context.store.tasks.update(task.id, { status: 'paused', lastRunAt: now, nextRunAt: null });
+        patch = { status: 'paused', lastRunAt: now, nextRunAt: null };
+      }
+      const sessionId = await taskSession(context, task, now);
+      // Claimed by compare-and-set on its due time: another process sharing the store fires it at most once.
+      const claimed = await context.store.transaction(async (tx) => {
+        if (!(await tx.tasks.claimRun(task.id, task.nextRunAt ?? now, patch))) return false;
+        if (sessionId === undefined) {
+          await tx.taskRuns.add({ taskId: task.id, startedAt: now, endedAt: now, status: 'failed', error: unreachable });
+        } else {
+          await tx.inbox.add({ sessionId, kind: 'task', taskId: task.id });
+        }
+        return true;
+      });
+      if (!claimed) continue;
+      if (sessionId === undefined) {
+        context.logger.warn(`scheduled task ${unreachable}`, { taskId: task.id, agentId: task.agentId });
         continue;
       }
-      await context.store.tasks.update(
-        task.id,
-        next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next },
-      );
-      if (sessionId !== undefined) context.queue.wake(sessionId, 'task');
+      await context.plugins.notify('task:run', { taskId: task.id, agentId: task.agentId, prompt: task.prompt });
+      context.queue.wake(sessionId, 'task');
     }
     await reschedule();
   };
 
   const reschedule = async () => {
-    if (stopped) return;
+    if (stopped || context.settings.takeOver === 'none') return;
     if (timer !== undefined) context.clock.clearTimeout(timer);
     timer = undefined;
     const due = await context.store.tasks.nextDueAt();

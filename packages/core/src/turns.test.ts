@@ -76,6 +76,8 @@ describe('turns', () => {
     const clock = createManualClock();
     harness = await createHarness({
       clock,
+      // The lease is renewed every third of it: an hour keeps that timer behind the retry timers.
+      leaseMs: 3_600_000,
       script: Array.from({ length: 6 }, () => ({ type: 'error' as const, status: 500, message: 'boom' })),
     });
     const agent = await harness.addAgent('andy');

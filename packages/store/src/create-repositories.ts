@@ -8,6 +8,7 @@ import { createInboxRepository } from './repositories/inbox-repository';
 import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
 import { createOutboxRepository } from './repositories/outbox-repository';
+import { createSessionLeasesRepository } from './repositories/session-leases-repository';
 import { createSessionsRepository } from './repositories/sessions-repository';
 import { createTaskRunsRepository } from './repositories/task-runs-repository';
 import { createTasksRepository } from './repositories/tasks-repository';
@@ -24,6 +25,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   users: createUsersRepository,
   agentMembers: createAgentMembersRepository,
   sessions: createSessionsRepository,
+  leases: createSessionLeasesRepository,
   messages: createMessagesRepository,
   inbox: createInboxRepository,
   turns: createTurnsRepository,

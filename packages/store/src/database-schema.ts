@@ -82,6 +82,8 @@ export interface SessionsTable {
   created_at: number;
   updated_at: number;
   last_activity_at: number;
+  lease_holder: string | null;
+  lease_expires_at: number | null;
 }
 
 export interface MessagesTable {

@@ -1,5 +1,5 @@
 import type { GatewayEvent } from '@ngb/core';
-import { conversationScope, type OpenProject, startGateway } from '@ngb/host';
+import { type OpenProject, startGateway } from '@ngb/host';
 import { type LlmProvider, NotSupportedError, type SandboxRuntime, type Store } from '@ngb/plugin-sdk';
 
 // `ngb approvals approve` decides through the gateway, so the original message is routed again
@@ -65,7 +65,7 @@ export async function decideApproval(project: OpenProject, code: string, decisio
     runtime: noRuntime,
     providers: { default: noModel },
     channels: [],
-    scope: conversationScope(new Set(), new Set()),
+    takeOver: 'none',
     retries: false,
   });
   const rerouted: Rerouted[] = [];

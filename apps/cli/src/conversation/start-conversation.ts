@@ -1,7 +1,6 @@
 import {
   chooseModel,
   claimConversation,
-  conversationScope,
   type Env,
   loadConfig,
   type ModelChoice,
@@ -89,7 +88,8 @@ export async function startConversation(request: ConversationRequest): Promise<C
       model,
       overrides: request.overrides,
       namespace: `cli-${record.session.id}`.slice(0, 63),
-      scope: conversationScope(new Set([record.session.id]), new Set([record.chat.platformChatId])),
+      takeOver: 'none',
+      ownSessions: new Set([record.session.id]),
       retries: false,
       channels: [channel],
       plugins: request.system === undefined ? [] : [systemPromptPlugin(request.system)],

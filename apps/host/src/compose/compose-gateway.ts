@@ -6,7 +6,6 @@ import type { FileLoggerOptions } from '../logs/file-logger';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from './model-providers';
 import { type OpenProject, openProject } from './open-project';
 import { planRuntime, type RuntimeChoice, type RuntimeDriver, type RuntimePlan, startRuntime } from './runtime-choice';
-import { type StoreScope, serveScope } from './scoped-store';
 import { type RunningGateway, startGateway } from './start-gateway';
 
 /** What an app asks the composition root for. */
@@ -59,8 +58,14 @@ export interface HostStart {
   overrides?: ModelOverrides;
   /** Groups this process's containers (a label, shown by `docker ps`). */
   namespace: string;
-  /** Which durable work this process takes over at start. */
-  scope: StoreScope;
+  /**
+   * Which sessions this process runs besides those it receives messages for: `all` (a serving
+   * gateway: every session whose lease is free or expired, except terminal conversations, and the
+   * scheduled tasks) or `none` (a terminal conversation: its own session only).
+   */
+  takeOver: 'all' | 'none';
+  /** Sessions this process runs itself: a dead terminal conversation's turns in them are not ended. */
+  ownSessions?: ReadonlySet<string>;
   /** Retry failed turns on the gateway's schedule; terminal conversations fail fast instead. */
   retries: boolean;
   /** Channels the app brings besides the config's (the terminal of `ngb run`). */
@@ -92,7 +97,8 @@ export async function startHost(plan: HostPlan, project: OpenProject, start: Hos
     runtime: runtime.runtime,
     providers,
     channels: [...plan.channels, ...(start.channels ?? [])],
-    scope: start.scope,
+    takeOver: start.takeOver,
+    ownSessions: start.ownSessions,
     retries: start.retries,
     plugins: start.plugins,
     sandboxEnv: start.sandboxEnv,
@@ -137,7 +143,7 @@ export async function composeGateway(request: ComposeRequest): Promise<ComposedG
     const started = await startHost(plan, project, {
       model,
       namespace: serveNamespace(project.paths.dataDir),
-      scope: serveScope(project.store),
+      takeOver: 'all',
       retries: true,
       plugins: request.plugins,
     });

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Gateway } from '@ngb/core';
 import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
 import { endTurnsOfDeadConversations } from '../conversation/conversation-owner';
 import { recordGatewayEvents } from '../logs/event-log';
+import { cliChannelName } from './cli-channel';
 import { createModelPrices } from './model-prices';
 import type { OpenProject } from './open-project';
-import { cliChannelName, type StoreScope, scopeStore } from './scoped-store';
 
 /** What a command hands to {@link startGateway}. */
 export interface GatewayParts {
@@ -12,8 +13,14 @@ export interface GatewayParts {
   runtime: SandboxRuntime;
   providers: Record<string, LlmProvider>;
   channels: ChannelAdapter[];
-  /** Which durable work this process takes over at start. */
-  scope: StoreScope;
+  /**
+   * Which sessions this process runs besides those it receives messages for: `all` (`ngb serve`:
+   * every session whose lease is free or expired, except terminal conversations, and the scheduled
+   * tasks) or `none` (a terminal conversation: its own session only).
+   */
+  takeOver: 'all' | 'none';
+  /** Sessions this process runs itself: a dead terminal conversation's turns in them are not ended. */
+  ownSessions?: ReadonlySet<string>;
   /** Retry failed turns on the gateway's schedule; terminal conversations fail fast instead. */
   retries: boolean;
   plugins?: Plugin[];
@@ -34,7 +41,11 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
   const { createGateway } = await import('@ngb/core');
   const settings = project.config.gateway;
   const gateway = createGateway({
-    store: scopeStore(project.store, parts.scope),
+    store: project.store,
+    // Random per process, with the command and pid for people reading the logs.
+    holderId: `${project.logBase.command}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    leaseMs: settings.leaseSeconds === undefined ? undefined : settings.leaseSeconds * 1000,
+    takeOver: parts.takeOver,
     runtime: parts.runtime,
     providers: parts.providers,
     channels: parts.channels,
@@ -66,7 +77,8 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     return stopping;
   };
   try {
-    const ended = await endTurnsOfDeadConversations(project.store, project.paths.dataDir, parts.scope.ownsSession);
+    const own = parts.ownSessions ?? new Set<string>();
+    const ended = await endTurnsOfDeadConversations(project.store, project.paths.dataDir, async (id) => own.has(id));
     if (ended > 0)
       project.logger.info('ended turns left running by a terminal conversation whose process died', { count: ended });
     await gateway.start();

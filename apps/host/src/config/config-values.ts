@@ -70,6 +70,9 @@ export const idleTimeoutMinutes = v.pipe(
 /** Seconds one tool call may take: up to a day, the most the sandbox accepts. */
 export const toolTimeoutSeconds = wholeNumber(1, 86_400, ' (a day)');
 
+/** Seconds a session lease lasts unless renewed: a killed process's sessions wait this long for another. */
+export const leaseSeconds = wholeNumber(1, 3_600, ' (an hour)');
+
 /** A TCP port to listen on. */
 export const port = wholeNumber(1, 65_535);
 

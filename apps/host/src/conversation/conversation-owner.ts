@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '@ngb/plugin-sdk';
 import type { ProcessIdentity } from '@ngb/runtime';
-import { cliChannelName } from '../compose/scoped-store';
+import { cliChannelName } from '../compose/cli-channel';
 import { abandonTurn } from './abandon-turn';
 
 /** Who holds a terminal conversation: the process of `ngb run` or `ngb shell`. */

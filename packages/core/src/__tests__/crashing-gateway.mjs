@@ -1,10 +1,10 @@
 // A gateway process that a test kills with SIGKILL mid-turn. Uses the built packages.
-// argv: <database path> <agents directory> <model base URL> <mode: mid-turn | before-delivery>
+// argv: <database path> <agents directory> <model base URL> <mode: mid-turn | before-delivery> <lease ms>
 import { createGateway } from '@ngb/core';
 import { createOpenAIProvider } from '@ngb/llm-openai';
 import { createSqliteStore } from '@ngb/store';
 
-const [databasePath, agentsDirectory, baseURL, mode] = process.argv.slice(2);
+const [databasePath, agentsDirectory, baseURL, mode, leaseMs] = process.argv.slice(2);
 const store = await createSqliteStore({ path: databasePath });
 const channel = {
   specificationVersion: 1,
@@ -36,6 +36,7 @@ const gateway = createGateway({
   store,
   runtime,
   agentsDirectory,
+  leaseMs: Number(leaseMs),
   channels: [channel],
   providers: { default: createOpenAIProvider({ baseURL, apiKey: 'k', model: 'fake-model', maxRetries: 0 }) },
 });

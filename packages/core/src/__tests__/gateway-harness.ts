@@ -24,6 +24,8 @@ export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | '
   runtime?: SandboxRuntime;
   /** Keep the store at this file (for restart tests). */
   storePath?: string;
+  /** Share this store (another gateway's, as a second process on one database would); not closed. */
+  store?: Awaited<ReturnType<typeof createSqliteStore>>;
 }
 
 /** A gateway wired to a real SQLite store, the fake model server and a recording channel. */
@@ -69,7 +71,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const directory = options.storePath ? dirname(options.storePath) : mkdtempSync(join(tmpdir(), 'ngb-core-'));
   const agentsDirectory = join(directory, 'agents');
   mkdirSync(agentsDirectory, { recursive: true });
-  const store = await createSqliteStore({ path: options.storePath ?? ':memory:' });
+  const store = options.store ?? (await createSqliteStore({ path: options.storePath ?? ':memory:' }));
   const llm = await createFakeLlmServer({ script: options.script ?? [], acceptAnyModel: true });
   const provider = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 });
   const runtime = options.runtime ?? createLocalRuntime({ maxSandboxes: 4 });
@@ -80,6 +82,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     maxMessageLength: _limit,
     runtime: _runtime,
     storePath: _path,
+    store: _shared,
     channels: more = [],
     ...rest
   } = options;
@@ -156,7 +159,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await gateway.stop({ graceMs: 1_000 });
       await runtime.close();
       await llm.close();
-      await store.close();
+      if (!options.store) await store.close();
       if (!options.storePath) rmSync(directory, { recursive: true, force: true });
     },
   };

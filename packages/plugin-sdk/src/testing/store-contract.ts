@@ -7,6 +7,7 @@ import { describeChatCases, describeWiringCases } from './store-contract/chats-w
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
 import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
 import { describeMessageEditCases } from './store-contract/message-edits';
+import { describeLeaseCases } from './store-contract/leases';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeSessionCases } from './store-contract/sessions';
@@ -49,6 +50,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeWiringCases(context);
     describeUserCases(context);
     describeSessionCases(context);
+    describeLeaseCases(context);
     describeMessageCases(context);
     describeMessageSearchCases(context);
     describeMessageEditCases(context);

@@ -121,6 +121,19 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
       return optional(row?.next ?? null);
     },
 
+    async claimRun(id, dueAt, patch) {
+      assertAllowed(patch.status, allowedValues.taskStatus, 'task', 'status');
+      // Compare-and-set on next_run_at: of two processes firing this run, one changes the row.
+      const result = await db()
+        .updateTable('tasks')
+        .set({ status: patch.status, next_run_at: patch.nextRunAt, last_run_at: patch.lastRunAt, updated_at: now() })
+        .where('id', '=', id)
+        .where('status', '=', sql.lit('active'))
+        .where('next_run_at', '=', dueAt)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
     async remove(id) {
       const result = await db().deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw new NotFoundError('task', id);

@@ -30,6 +30,7 @@ export type {
   Wiring,
   WiringsRepository,
 } from './chats';
+export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type {
   InboxEntry,
   InboxKind,

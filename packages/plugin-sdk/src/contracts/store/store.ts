@@ -1,6 +1,7 @@
 import type { AgentsRepository } from './agents';
 import type { ApprovalsRepository, DestinationsRepository, KvRepository } from './approvals';
 import type { ChatsRepository, WiringsRepository } from './chats';
+import type { SessionLeasesRepository } from './leases';
 import type { InboxRepository, MessagesRepository } from './messages';
 import type { OutboxRepository } from './outbox';
 import type { SessionsRepository } from './sessions';
@@ -31,6 +32,8 @@ export interface StoreRepositories {
   readonly users: UsersRepository;
   readonly agentMembers: AgentMembersRepository;
   readonly sessions: SessionsRepository;
+  /** Which gateway process runs each session. */
+  readonly leases: SessionLeasesRepository;
   readonly messages: MessagesRepository;
   readonly inbox: InboxRepository;
   readonly turns: TurnsRepository;

@@ -63,6 +63,13 @@ export interface TasksRepository {
   due(now: number): Promise<ScheduledTask[]>;
   /** @returns the earliest `nextRunAt` of `active` tasks (to arm one timer), or undefined */
   nextDueAt(): Promise<number | undefined>;
+  /**
+   * Claims one firing of a due task: applies `patch` only when the task is still `active` with
+   * `nextRunAt` equal to `dueAt`, in one compare-and-set statement. Of two processes firing the same
+   * task at once, exactly one gets true; the other must not run it.
+   * @returns true when this caller claimed the firing
+   */
+  claimRun(id: string, dueAt: number, patch: Pick<TaskPatch, 'status' | 'nextRunAt' | 'lastRunAt'>): Promise<boolean>;
   /** Deletes a task and its runs. @throws NotFoundError for an unknown id */
   remove(id: string): Promise<void>;
 }

@@ -93,6 +93,24 @@ export function describeTaskCases(context: ContextAccessor): void {
       expect(await store.tasks.nextDueAt()).toBeUndefined();
     });
 
+    it('lets exactly one of two callers claim a firing, by its due time', async () => {
+      const { store } = context();
+      const task = await seedTask(store);
+      const dueAt = task.nextRunAt ?? 0;
+      const next = { nextRunAt: dueAt + 86_400_000, lastRunAt: dueAt };
+      const claims = await Promise.all([store.tasks.claimRun(task.id, dueAt, next), store.tasks.claimRun(task.id, dueAt, next)]);
+      expect(claims.sort()).toEqual([false, true]);
+      expect(await store.tasks.get(task.id)).toMatchObject({ status: 'active', ...next });
+      // A stale due time (the run was already claimed) or a task no longer active claims nothing.
+      expect(await store.tasks.claimRun(task.id, dueAt, next)).toBe(false);
+      expect(await store.tasks.claimRun(task.id, next.nextRunAt, { status: 'completed', nextRunAt: null, lastRunAt: 5 })).toBe(
+        true,
+      );
+      expect(await store.tasks.get(task.id)).toMatchObject({ status: 'completed', lastRunAt: 5 });
+      expect((await store.tasks.get(task.id))?.nextRunAt).toBeUndefined();
+      expect(await store.tasks.claimRun('ghost', dueAt, next)).toBe(false);
+    });
+
     it('removes a task with its runs, and refuses unknown references', async () => {
       const { store } = context();
       const task = await seedTask(store);
