@@ -18,7 +18,7 @@ export function transactionalContext(context: GatewayContext, tx: StoreRepositor
   return {
     ...context,
     store,
-    bus: { on: context.bus.on, emit: (event) => void effects.push(() => context.bus.emit(event)) },
+    bus: { ...context.bus, emit: (event) => void effects.push(() => context.bus.emit(event)) },
     queue: { ...context.queue, wake: (sessionId, kind) => void effects.push(() => context.queue.wake(sessionId, kind)) },
     plugins: { ...context.plugins, notify: async (hook, event) => void effects.push(() => context.plugins.notify(hook, event)) },
     kickDelivery: (channel, chatId) => void effects.push(() => context.kickDelivery(channel, chatId)),

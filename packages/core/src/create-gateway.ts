@@ -6,6 +6,7 @@ import {
   type LlmProvider,
   type Logger,
   type PriceLookup,
+  type ReceiveResult,
   type SandboxRuntime,
   type Store,
   silentLogger,
@@ -16,7 +17,7 @@ import { createAgentFileReader } from './agent-file-reader';
 import { resolveApproval } from './approvals';
 import { checkChannelLimits } from './channel-limits';
 import { createDelivery } from './delivery';
-import { createEventBus, type EventBus } from './events';
+import { createEventBus, defaultEventBufferSize, type EventBus } from './events';
 import type { GatewayContext, GatewaySettings } from './gateway-context';
 import { createHostTools } from './host-tools';
 import { loadPlugins, type PluginEntry } from './plugin-host';
@@ -49,6 +50,7 @@ const settingsSchema = v.object({
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
   ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
+  eventBufferSize: v.optional(positive, defaultEventBufferSize),
 });
 
 /** Options of {@link createGateway}. */
@@ -81,8 +83,12 @@ export interface Gateway {
    * the next start) and stops the channels.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
-  /** Hands one inbound message to the gateway, as a channel does. Resolves once it is stored and routed. */
-  receive(message: InboundMessage): Promise<void>;
+  /**
+   * Hands one inbound message to the gateway, as a channel does. Resolves once it is stored and
+   * routed (never after a model call), with the stored message's id and the sessions it went to,
+   * or the reason it was dropped.
+   */
+  receive(message: InboundMessage): Promise<ReceiveResult>;
   /** Approves or denies a pending chat or sender request by its code. */
   resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
   /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
@@ -112,7 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const bus = createEventBus({ now: () => clock.now(), logger });
+  const bus = createEventBus({ now: () => clock.now(), logger, bufferSize: parsed.output.eventBufferSize });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();
@@ -162,9 +168,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   Object.assign(context, { queue });
 
-  const receive = async (message: InboundMessage) => {
+  const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
-    await ingest(context, message);
+    return ingest(context, message);
   };
 
   const resume = async () => {
@@ -235,7 +241,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     receive,
     async resolveApproval(code, decision) {
-      await resolveApproval(context, code, decision, (chat, user, message) => route(context, chat, user, message));
+      await resolveApproval(
+        context,
+        code,
+        decision,
+        async (chat, user, message) => void (await route(context, chat, user, message)),
+      );
     },
     async idle() {
       // Turns enqueue deliveries and deliveries to other agents wake turns: settle until both rest.

@@ -44,6 +44,7 @@ export {
   type PluginHookName,
   type PluginHooks,
 } from './contracts/plugin';
+export type { ReceiveResult, RoutedMessage } from './contracts/receive-result';
 export type {
   Sandbox,
   SandboxAcquireOptions,
