@@ -14,20 +14,27 @@ import {
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { createAgentFileReader } from './agent-file-reader';
-import { resolveApproval } from './approvals';
+import { createAgentMessages } from './agent-messages';
+import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
+import { createCommands } from './commands';
 import { createDelivery } from './delivery';
 import { createEventBus, defaultEventBufferSize, type EventBus } from './events';
-import type { GatewayContext, GatewaySettings } from './gateway-context';
+import type { GatewaySettings } from './gateway-settings';
+import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
-import { loadPlugins, type PluginEntry } from './plugin-host';
+import { createIngest } from './ingest';
+import { createEnqueueText } from './outbound';
+import { createPluginHost, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
-import { ingest, route } from './router';
+import { createResolveProvider } from './resolve-provider';
+import { createRouter } from './router';
 import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
 import { createSessionQueue } from './session-queue';
 import { createTaskTools } from './task-tools';
-import { runSessionTurn } from './turn-runner';
+import { createTurnRunner } from './turn-runner';
+import { createUnitOfWork } from './unit-of-work';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 // A timer cannot wait longer than 2^31-1 ms: past it, setTimeout fires at once.
@@ -116,70 +123,98 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
   const settings: GatewaySettings = { ...parsed.output, price: options.price ?? (() => undefined) };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
+  const { store, runtime } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const bus = createEventBus({ now: () => clock.now(), logger, bufferSize: parsed.output.eventBufferSize });
+  const bus = createEventBus({ now: () => clock.now(), logger, bufferSize: settings.eventBufferSize });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();
+  const providers = new Map(Object.entries(options.providers));
   const status = new Map<string, string>();
+  const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
   let started = false;
   let accepting = false;
 
-  const context = {
-    store: options.store,
-    runtime: options.runtime,
+  // The parts, each given only what it uses, in the order they depend on each other.
+  const runUnit = createUnitOfWork({ store, logger });
+  const plugins = createPluginHost({
+    logger,
+    clock,
+    hookTimeoutMs: settings.hookTimeoutMs,
+    onError: (plugin, hook, error) => {
+      logger.warn('plugin hook failed', { plugin, hook, error });
+      bus.emit({ type: 'plugin.error', plugin, hook, error: (error as Error)?.message ?? String(error) });
+    },
+  });
+  const resolveProvider = createResolveProvider(providers);
+  const agentFiles = createAgentFileReader({
+    agentsDirectory: settings.agentsDirectory,
+    maxBytes: settings.agentFileMaxBytes,
+    logger,
+  });
+  // Turns wake sessions and the queue runs turns: the queue comes first and reaches the turn
+  // runner (made below, before anything can wake a session) through this function.
+  const queue = createSessionQueue({
+    maxConcurrent: settings.maxConcurrentTurns,
+    run: (sessionId) => runTurn(sessionId, stopController.signal),
+    onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
+  });
+  const retryLater = (sessionId: string, delayMs: number) => {
+    queue.hold(sessionId);
+    clock.setTimeout(() => queue.release(sessionId, 'message'), delayMs);
+  };
+  const agentMessages = createAgentMessages({ runUnit, clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
+  const delivery = createDelivery({
+    store,
     bus,
     clock,
     logger,
-    generateId,
-    settings,
     channels,
-    providers: new Map(Object.entries(options.providers)),
-    agentFiles: createAgentFileReader({
-      agentsDirectory: settings.agentsDirectory,
-      maxBytes: settings.agentFileMaxBytes,
-      logger,
-    }),
-    kickDelivery: (channel: string, chatId: string) => delivery.kick(channel, chatId),
-    rescheduleTasks: () => scheduler.reschedule(),
-    afterCommit: async (effect: (committed: GatewayContext) => unknown) => {
-      await effect(context);
-    },
-  } as Omit<GatewayContext, 'plugins' | 'queue'> as GatewayContext;
-  const delivery = createDelivery(context);
-  const scheduler = createScheduler(context);
-  const sandboxTools = createSandboxTools(options.runtime, settings.toolTimeoutMs);
-  const queue = createSessionQueue({
-    maxConcurrent: settings.maxConcurrentTurns,
-    run: (sessionId) =>
-      runSessionTurn(
-        context,
-        sessionId,
-        (turn) => [
-          ...sandboxTools,
-          ...createHostTools(context, turn),
-          ...createTaskTools(context, turn),
-          ...context.plugins.tools,
-        ],
-        stopController.signal,
-      ),
-    onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
+    plugins,
+    agentMessages,
+    retryDelaysMs: settings.deliveryRetryDelaysMs,
   });
-  Object.assign(context, { queue });
+  const enqueueText = createEnqueueText(delivery.kick);
+  const scheduler = createScheduler({ store, runUnit, clock, logger, places, plugins, wake: queue.wake });
+  const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
+  const handleCommand = createCommands({ store, runUnit, bus, approvals, enqueueText, resolveProvider });
+  const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
+  const ingest = createIngest({ runUnit, bus, plugins, router });
+  const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
+  const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
+  const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
+  const runTurn = createTurnRunner({
+    store,
+    runUnit,
+    bus,
+    clock,
+    logger,
+    runtime,
+    agentFiles,
+    plugins,
+    resolveProvider,
+    channels,
+    kickDelivery: delivery.kick,
+    retryLater,
+    settings,
+    tools: (turn) => [
+      ...sandboxTools,
+      ...createHostTools(hostTools, turn),
+      ...createTaskTools(taskTools, turn),
+      ...plugins.tools,
+    ],
+  });
 
   const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
-    return ingest(context, message);
+    return ingest(message);
   };
 
   const resume = async () => {
-    const { store } = context;
     for (const turn of await store.turns.listUnfinished()) {
-      if (turn.nextAttemptAt !== undefined && turn.nextAttemptAt > clock.now()) {
-        queue.hold(turn.sessionId);
-        clock.setTimeout(() => queue.release(turn.sessionId, 'message'), turn.nextAttemptAt - clock.now());
-      }
+      if (turn.nextAttemptAt !== undefined && turn.nextAttemptAt > clock.now())
+        retryLater(turn.sessionId, turn.nextAttemptAt - clock.now());
     }
     for (const sessionId of await store.inbox.sessionsWithPending()) queue.wake(sessionId, 'message');
     for (const chat of await store.outbox.pendingChats()) delivery.kick(chat.channel, chat.chatId);
@@ -191,17 +226,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     async start() {
       if (started) return;
       started = true;
-      const plugins = await loadPlugins(options.plugins ?? [], {
-        logger,
-        clock,
-        hookTimeoutMs: settings.hookTimeoutMs,
-        onError: (plugin, hook, error) => {
-          logger.warn('plugin hook failed', { plugin, hook, error });
-          bus.emit({ type: 'plugin.error', plugin, hook, error: (error as Error)?.message ?? String(error) });
-        },
-      });
-      Object.assign(context, { plugins });
-      for (const [name, provider] of plugins.providers) context.providers.set(name, provider);
+      await plugins.load(options.plugins ?? []);
+      for (const [name, provider] of plugins.providers) providers.set(name, provider);
       for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
@@ -241,12 +267,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     receive,
     async resolveApproval(code, decision) {
-      await resolveApproval(
-        context,
-        code,
-        decision,
-        async (chat, user, message) => void (await route(context, chat, user, message)),
-      );
+      await runUnit((unit) => approvals.resolve(unit, code, decision, router.route));
     },
     async idle() {
       // Turns enqueue deliveries and deliveries to other agents wake turns: settle until both rest.

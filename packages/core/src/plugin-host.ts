@@ -20,8 +20,15 @@ export interface PluginEntry {
   config?: unknown;
 }
 
-/** What plugins contributed, and how to call their hooks. */
+/** What plugins contributed, and how to call their hooks. Empty until {@link PluginHost.load}. */
 export interface PluginHost {
+  /**
+   * Validates each plugin's config with its own schema and runs its `setup`. Called once, when the
+   * gateway starts.
+   * @throws ConfigError naming the plugin and the config key when a config is invalid, or when
+   *   `setup` fails
+   */
+  load(entries: readonly PluginEntry[]): Promise<void>;
   readonly tools: Tool[];
   readonly channels: ChannelAdapter[];
   readonly providers: Map<string, LlmProvider>;
@@ -51,65 +58,61 @@ function formatIssuePath(issue: v.BaseIssue<unknown>): string {
   return (issue.path ?? []).map((item) => String(item.key)).join('.');
 }
 
-/**
- * Validates each plugin's config with its own schema and runs its `setup`.
- * @throws ConfigError naming the plugin and the config key when a config is invalid, or when
- *   `setup` fails
- */
-export async function loadPlugins(
-  entries: readonly PluginEntry[],
-  options: {
-    logger: Logger;
-    clock: Clock;
-    hookTimeoutMs: number;
-    onError: (plugin: string, hook: string, error: unknown) => void;
-  },
-): Promise<PluginHost> {
+/** Creates the plugin host of a gateway; plugins are loaded when it starts. */
+export function createPluginHost(options: {
+  logger: Logger;
+  clock: Clock;
+  hookTimeoutMs: number;
+  onError: (plugin: string, hook: string, error: unknown) => void;
+}): PluginHost {
   const handlers = new Map<PluginHookName, Array<{ plugin: string; handler: AnyHandler }>>();
   const tools: Tool[] = [];
   const channels: ChannelAdapter[] = [];
   const providers = new Map<string, LlmProvider>();
   const names = new Set<string>();
 
-  for (const { plugin, config } of entries) {
-    if (names.has(plugin.name)) throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
-    names.add(plugin.name);
-    let parsed: unknown = config;
-    if (plugin.configSchema) {
-      const result = v.safeParse(plugin.configSchema, config ?? {});
-      if (!result.success) {
-        const issue = result.issues[0];
-        const key = issue ? formatIssuePath(issue) : '';
-        throw new ConfigError(
-          `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
-          {
-            key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
-          },
-        );
+  const load = async (entries: readonly PluginEntry[]) => {
+    for (const { plugin, config } of entries) {
+      if (names.has(plugin.name))
+        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
+      names.add(plugin.name);
+      let parsed: unknown = config;
+      if (plugin.configSchema) {
+        const result = v.safeParse(plugin.configSchema, config ?? {});
+        if (!result.success) {
+          const issue = result.issues[0];
+          const key = issue ? formatIssuePath(issue) : '';
+          throw new ConfigError(
+            `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
+            {
+              key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
+            },
+          );
+        }
+        parsed = result.output;
       }
-      parsed = result.output;
+      try {
+        await plugin.setup({
+          name: plugin.name,
+          config: parsed as never,
+          logger: options.logger.child(plugin.name),
+          on: (hook, handler) => {
+            const list = handlers.get(hook) ?? [];
+            list.push({ plugin: plugin.name, handler: handler as AnyHandler });
+            handlers.set(hook, list);
+          },
+          registerTool: (tool) => void tools.push(tool),
+          registerChannel: (channel) => void channels.push(channel),
+          registerProvider: (name, provider) => void providers.set(name, provider),
+        });
+      } catch (error) {
+        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${(error as Error).message}`, {
+          key: `plugins.${plugin.name}`,
+          cause: error,
+        });
+      }
     }
-    try {
-      await plugin.setup({
-        name: plugin.name,
-        config: parsed as never,
-        logger: options.logger.child(plugin.name),
-        on: (hook, handler) => {
-          const list = handlers.get(hook) ?? [];
-          list.push({ plugin: plugin.name, handler: handler as AnyHandler });
-          handlers.set(hook, list);
-        },
-        registerTool: (tool) => void tools.push(tool),
-        registerChannel: (channel) => void channels.push(channel),
-        registerProvider: (name, provider) => void providers.set(name, provider),
-      });
-    } catch (error) {
-      throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${(error as Error).message}`, {
-        key: `plugins.${plugin.name}`,
-        cause: error,
-      });
-    }
-  }
+  };
 
   const call = async (hook: PluginHookName, entry: { plugin: string; handler: AnyHandler }, value: unknown) => {
     let timer: ReturnType<Clock['setTimeout']> | undefined;
@@ -135,6 +138,7 @@ export async function loadPlugins(
   };
 
   return {
+    load,
     tools,
     channels,
     providers,

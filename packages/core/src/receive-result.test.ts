@@ -3,7 +3,7 @@ import { createHarness, type Harness } from './__tests__/gateway-harness';
 
 let harness: Harness;
 beforeEach(async () => {
-  harness = await createHarness({ script: [{ text: 'hi' }, { text: 'hi' }] });
+  harness = await createHarness();
 });
 afterEach(async () => {
   await harness.close();
@@ -41,7 +41,7 @@ describe('gateway.receive', () => {
         { agentId: second.id, sessionId: routed[1]?.sessionId, kind: 'context' },
       ],
     });
-    expect(await harness.store.messages.get('messageId' in result ? result.messageId : '')).toMatchObject({ text: 'hello' });
+    expect(await harness.store.messages.get('routed' in result ? result.messageId : '')).toMatchObject({ text: 'hello' });
   });
 
   it('resolves with the reason when a message is dropped, and names a stored message', async () => {

@@ -2,43 +2,95 @@ import { join } from 'node:path';
 import {
   type Address,
   type Agent,
+  type ChannelAdapter,
+  type Clock,
   canType,
   type InboxEntry,
+  type Logger,
+  type PriceLookup,
+  type SandboxRuntime,
   type Session,
+  type Store,
   type Tool,
   type ToolContext,
   type Turn,
 } from '@ngb/plugin-sdk';
+import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
-import type { GatewayContext } from './gateway-context';
+import type { EventBus } from './events';
+import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
+import type { ResolveProvider } from './resolve-provider';
+import { isActionable, replyAddress, turnHop } from './turn-context';
+import type { RunUnitOfWork } from './unit-of-work';
+
+/** The turn the tools of a turn are built for. */
+export interface TurnInfo {
+  agent: Agent;
+  session: Session;
+  turnId: string;
+  origin?: Address;
+  hop: number;
+}
 
 /** Tools of one turn, built per turn because host tools close over the turn. */
-export type TurnTools = (turn: { agent: Agent; session: Session; turnId: string; origin?: Address; hop: number }) => Tool[];
+export type TurnTools = (turn: TurnInfo) => Tool[];
 
-import { isActionable, replyAddress, turnHop } from './turn-context';
+/** What running turns needs. */
+export interface TurnRunnerOptions {
+  store: Store;
+  runUnit: RunUnitOfWork;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  runtime: SandboxRuntime;
+  agentFiles: AgentFileReader;
+  plugins: Pick<PluginHost, 'systemPrompt' | 'notify'>;
+  resolveProvider: ResolveProvider;
+  /** The running channels by name (for typing indicators). */
+  channels: ReadonlyMap<string, ChannelAdapter>;
+  tools: TurnTools;
+  /** Starts delivering a chat's pending outbox rows. */
+  kickDelivery: (channel: string, chatId: string) => void;
+  /** Runs the session again after `delayMs`, and not before. */
+  retryLater: (sessionId: string, delayMs: number) => void;
+  settings: {
+    agentsDirectory: string;
+    maxSteps: number;
+    maxTurnTokens: number;
+    retryDelaysMs: readonly number[];
+    typingIntervalMs: number;
+    price: PriceLookup;
+    ephemeralChannels: readonly string[];
+    sandboxEnv: Readonly<Record<string, string>>;
+  };
+}
 
-async function currentTurn(context: GatewayContext, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
-  const unfinished = (await context.store.turns.listForSession(session.id, { limit: 5 })).find(
+/**
+ * Runs one turn of a session when it has pending messages or tasks.
+ * @returns true when more work arrived for the session meanwhile
+ */
+export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise<boolean>;
+
+async function currentTurn(store: Store, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
+  const unfinished = (await store.turns.listForSession(session.id, { limit: 5 })).find(
     (turn) => turn.status === 'queued' || turn.status === 'running',
   );
   if (unfinished) return unfinished;
   const trigger = entries.some((entry) => entry.kind === 'task') ? 'task' : 'message';
-  return context.store.turns.create({ sessionId: session.id, trigger });
+  return store.turns.create({ sessionId: session.id, trigger });
 }
 
 /**
- * Runs one turn of a session when it has pending messages or tasks: model, tools, then one
- * transaction for transcript, replies, inbox cursor and turn status. Failures are retried on the
- * configured schedule; after the last one the chat gets a short apology.
- * @returns true when more work arrived for the session meanwhile
+ * Creates the turn runner: model, tools, then one unit of work for transcript, replies, inbox
+ * cursor and turn status. Failures are retried on the configured schedule; after the last one the
+ * chat gets a short apology.
  */
-export async function runSessionTurn(
-  context: GatewayContext,
-  sessionId: string,
-  tools: TurnTools,
-  signal: AbortSignal,
-): Promise<boolean> {
+export function createTurnRunner(options: TurnRunnerOptions): RunSessionTurn {
+  return (sessionId, signal) => runSessionTurn(options, sessionId, signal);
+}
+
+async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, signal: AbortSignal): Promise<boolean> {
   const { store, bus, clock, settings } = context;
   const session = await store.sessions.get(sessionId);
   const agent = session ? await store.agents.get(session.agentId) : undefined;
@@ -46,7 +98,7 @@ export async function runSessionTurn(
   const pending = await store.inbox.listPending(sessionId);
   if (!pending.some(isActionable)) return false;
 
-  let turn = await currentTurn(context, session, pending);
+  let turn = await currentTurn(store, session, pending);
   const attempt = turn.attempts + 1;
   const started = clock.now();
   turn = await store.turns.update(turn.id, {
@@ -59,8 +111,8 @@ export async function runSessionTurn(
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
   const seen = new Set(pending.map((entry) => entry.id));
-  const origin = await replyAddress(context, session, pending);
-  const hop = await turnHop(context, pending);
+  const origin = await replyAddress(store, settings, session, pending);
+  const hop = await turnHop(store, pending);
   const sandbox = lazySandbox(async () => {
     const acquireStarted = clock.now();
     const acquired = await context.runtime.acquire(
@@ -86,9 +138,8 @@ export async function runSessionTurn(
   });
   const typing = startTyping(context, origin);
   try {
-    const provider = context.providers.get(agent.model.provider ?? 'default') ?? [...context.providers.values()][0];
-    if (!provider) throw new Error(`no model provider "${agent.model.provider ?? 'default'}" is configured`);
-    const turnTools = tools({ agent, session, turnId: turn.id, origin, hop });
+    const provider = context.resolveProvider(agent);
+    const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
@@ -123,9 +174,9 @@ export async function runSessionTurn(
       },
       price: settings.price,
     });
-    const answered = await sentByTurn(context, turn.id);
+    const answered = await sentByTurn(store, turn.id);
     const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
-    await store.transaction(async (tx) => {
+    await context.runUnit(async ({ tx, after }) => {
       await tx.transcript.append(
         sessionId,
         result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })),
@@ -156,11 +207,11 @@ export async function runSessionTurn(
         model: result.usage.model ?? null,
       });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
+      if (replyText !== '' && origin) {
+        if (hop > 0) await tx.kv.set('hops', `${turn.id}:reply`, hop);
+        after(() => context.kickDelivery(origin.channel, origin.chatId));
+      }
     });
-    if (replyText !== '' && origin) {
-      if (hop > 0) await context.store.kv.set('hops', `${turn.id}:reply`, hop);
-      context.kickDelivery(origin.channel, origin.chatId);
-    }
     bus.emit({
       type: 'turn.end',
       turnId: turn.id,
@@ -200,12 +251,12 @@ function originFields(origin: Address) {
   return { channel: origin.channel, chatId: origin.chatId, threadId: origin.threadId };
 }
 
-async function sentByTurn(context: GatewayContext, turnId: string): Promise<boolean> {
-  return (await context.store.kv.get('turn-sent', turnId)) === true;
+async function sentByTurn(store: Store, turnId: string): Promise<boolean> {
+  return (await store.kv.get('turn-sent', turnId)) === true;
 }
 
 async function failTurn(
-  context: GatewayContext,
+  context: TurnRunnerOptions,
   failure: {
     turn: Turn;
     attempt: number;
@@ -218,7 +269,7 @@ async function failTurn(
     started: number;
   },
 ): Promise<void> {
-  const { store, bus, clock, settings, queue } = context;
+  const { bus, clock, settings } = context;
   const { turn, attempt, agent, sessionId } = failure;
   const errorClass = (failure.error as Error)?.name ?? 'Error';
   const message = `${errorClass}: ${(failure.error as Error)?.message ?? String(failure.error)}`;
@@ -226,9 +277,8 @@ async function failTurn(
   const delay = settings.retryDelaysMs[attempt - 1];
   context.logger.warn('turn failed', { turnId: turn.id, attempt, error: message });
   if (delay !== undefined) {
-    await store.turns.update(turn.id, { status: 'queued', error: message, nextAttemptAt: clock.now() + delay });
-    queue.hold(sessionId);
-    clock.setTimeout(() => queue.release(sessionId, 'message'), delay);
+    await context.store.turns.update(turn.id, { status: 'queued', error: message, nextAttemptAt: clock.now() + delay });
+    context.retryLater(sessionId, delay);
     bus.emit({
       type: 'turn.end',
       turnId: turn.id,
@@ -242,7 +292,7 @@ async function failTurn(
     });
     return;
   }
-  await store.transaction(async (tx) => {
+  await context.runUnit(async ({ tx, after }) => {
     await tx.inbox.markProcessed([...failure.seen], turn.id);
     for (const taskId of taskIds(failure.pending)) {
       await tx.taskRuns.add({ taskId, startedAt: failure.started, endedAt: clock.now(), status: 'failed', error: message });
@@ -250,10 +300,11 @@ async function failTurn(
     await tx.turns.update(turn.id, { status: 'failed', error: message, endedAt: clock.now() });
     if (failure.origin) {
       const text = `Sorry, I could not answer that (${errorClass}). Please try again later.`;
-      await tx.outbox.enqueue({ key: `${turn.id}:failed`, sessionId, turnId: turn.id, ...originFields(failure.origin), text });
+      const origin = failure.origin;
+      await tx.outbox.enqueue({ key: `${turn.id}:failed`, sessionId, turnId: turn.id, ...originFields(origin), text });
+      after(() => context.kickDelivery(origin.channel, origin.chatId));
     }
   });
-  if (failure.origin) context.kickDelivery(failure.origin.channel, failure.origin.chatId);
   bus.emit({
     type: 'turn.end',
     turnId: turn.id,
@@ -267,7 +318,7 @@ async function failTurn(
   await context.plugins.notify('agent:result', { agentId: agent.id, sessionId, turnId: turn.id, status: 'failed', text: '' });
 }
 
-function startTyping(context: GatewayContext, origin: Address | undefined): { stop: () => void } {
+function startTyping(context: TurnRunnerOptions, origin: Address | undefined): { stop: () => void } {
   const adapter = origin ? context.channels.get(origin.channel) : undefined;
   if (!origin || !adapter || !canType(adapter)) return { stop: () => undefined };
   let timer: ReturnType<typeof context.clock.setTimeout> | undefined;
