@@ -2,6 +2,7 @@ import {
   type ChannelAdapter,
   type Clock,
   ConfigError,
+  errorMessage,
   type InboundMessage,
   type LlmProvider,
   type Logger,
@@ -144,7 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     hookTimeoutMs: settings.hookTimeoutMs,
     onError: (plugin, hook, error) => {
       logger.warn('plugin hook failed', { plugin, hook, error });
-      bus.emit({ type: 'plugin.error', plugin, hook, error: (error as Error)?.message ?? String(error) });
+      bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
   });
   const resolveProvider = createResolveProvider(providers);

@@ -1,4 +1,12 @@
-import { type ChannelAdapter, ChannelApiError, type Clock, type Logger, type OutboxEntry, type Store } from '@ngb/plugin-sdk';
+import {
+  type ChannelAdapter,
+  ChannelApiError,
+  type Clock,
+  errorMessage,
+  type Logger,
+  type OutboxEntry,
+  type Store,
+} from '@ngb/plugin-sdk';
 import type { AgentMessages } from './agent-messages';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
@@ -118,7 +126,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       const retryable = ChannelApiError.isInstance(error) ? error.retryable : true;
       const retryAfter = ChannelApiError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
       const delay = options.retryDelaysMs[entry.attempts];
-      const text = (error as Error).message;
+      const text = errorMessage(error);
       if (retryable && delay !== undefined && !stopped) {
         const nextAttemptAt = clock.now() + Math.max(delay, retryAfter);
         await store.outbox.bumpAttempt(entry.id, text, nextAttemptAt);

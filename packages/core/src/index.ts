@@ -1,12 +1,12 @@
 export { createGateway, type Gateway, type GatewayOptions } from './create-gateway';
-export {
-  type EventBus,
-  type EventsSince,
-  type GatewayEvent,
-  type GatewayEventListener,
-  type GatewayEventType,
-  type TimedGatewayEvent,
-  type TurnUsage,
+export type {
+  EventBus,
+  EventsSince,
+  GatewayEvent,
+  GatewayEventListener,
+  GatewayEventType,
+  TimedGatewayEvent,
+  TurnUsage,
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { PluginEntry } from './plugin-host';

@@ -3,6 +3,7 @@ import {
   type ChannelAdapter,
   type Clock,
   ConfigError,
+  errorMessage,
   type InboundMessage,
   type LlmProvider,
   type Logger,
@@ -106,7 +107,7 @@ export function createPluginHost(options: {
           registerProvider: (name, provider) => void providers.set(name, provider),
         });
       } catch (error) {
-        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${(error as Error).message}`, {
+        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${errorMessage(error)}`, {
           key: `plugins.${plugin.name}`,
           cause: error,
         });

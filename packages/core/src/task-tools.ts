@@ -1,4 +1,4 @@
-import { type Clock, ConfigError, defineTool, type Store, type Tool } from '@ngb/plugin-sdk';
+import { type Clock, ConfigError, defineTool, errorMessage, type Store, type Tool } from '@ngb/plugin-sdk';
 import { type ChatPlaces, homeChat, isEphemeralChannel } from './home-chat';
 import { nextRunAt } from './schedule';
 import type { TurnInfo } from './turn-runner';
@@ -83,7 +83,7 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
         }
         first = nextRunAt(input.schedule_type, input.schedule_value, timezone, clock.now());
       } catch (error) {
-        return { output: `not scheduled: ${(error as Error).message.replace('[@ngb/core] ', '')}`, isError: true };
+        return { output: `not scheduled: ${errorMessage(error).replace('[@ngb/core] ', '')}`, isError: true };
       }
       if (first === undefined) return { output: 'not scheduled: that time is in the past', isError: true };
       const target = await taskTarget(options, turn);

@@ -5,6 +5,8 @@ import {
   type ChannelAdapter,
   type Clock,
   canType,
+  errorMessage,
+  errorName,
   type InboxEntry,
   type Logger,
   type PriceLookup,
@@ -271,8 +273,8 @@ async function failTurn(
 ): Promise<void> {
   const { bus, clock, settings } = context;
   const { turn, attempt, agent, sessionId } = failure;
-  const errorClass = (failure.error as Error)?.name ?? 'Error';
-  const message = `${errorClass}: ${(failure.error as Error)?.message ?? String(failure.error)}`;
+  const errorClass = errorName(failure.error);
+  const message = `${errorClass}: ${errorMessage(failure.error)}`;
   const usage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
   const delay = settings.retryDelaysMs[attempt - 1];
   context.logger.warn('turn failed', { turnId: turn.id, attempt, error: message });

@@ -132,6 +132,8 @@ export {
   type ApiErrorOptions,
   ChannelApiError,
   ConfigError,
+  errorMessage,
+  errorName,
   isRetryableStatus,
   LlmApiError,
   NgbError,

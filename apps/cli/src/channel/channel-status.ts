@@ -1,4 +1,4 @@
-import { NotSupportedError } from '@ngb/plugin-sdk';
+import { errorMessage, NotSupportedError } from '@ngb/plugin-sdk';
 import { channelCatalog, channelOptions } from '../compose/channel-catalog';
 import type { ChannelName, NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
@@ -28,7 +28,7 @@ export async function inspectChannel(name: ChannelName, config: NgbConfig, env: 
     for (const entry of info.fromEnv) probe[entry.option] ??= 'placeholder';
     factory(probe as never);
   } catch (error) {
-    adapter = NotSupportedError.isInstance(error) ? 'not built yet' : (error as Error).message;
+    adapter = NotSupportedError.isInstance(error) ? 'not built yet' : errorMessage(error);
   }
   return { name, title: info.title, configured: settings !== undefined, enabled: settings?.enabled === true, missing, adapter };
 }

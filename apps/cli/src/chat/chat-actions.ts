@@ -1,4 +1,5 @@
 import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
 import { findAgent } from '../compose/open-project';
@@ -83,7 +84,7 @@ export async function wireChat(
     try {
       new RegExp(flags.pattern, 'i');
     } catch (error) {
-      fail(`--pattern is not a valid regular expression: ${(error as Error).message}`);
+      fail(`--pattern is not a valid regular expression: ${errorMessage(error)}`);
     }
   }
   const sessionMode = (flags['session-mode'] ?? 'shared') as SessionMode;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { inspectChannel } from '../channel/channel-status';
 import { channelCatalog, enabledChannels } from '../compose/channel-catalog';
 import { dockerFix, imageExists, probeDockerEngine } from '../compose/docker-engine';
@@ -41,9 +42,7 @@ function configCheck(options: { configOption?: string; env: Env; cwd: string }):
     return { results, loaded };
   } catch (error) {
     return {
-      results: [
-        failed('config', (error as Error).message, 'run `ngb init` in the project directory, or fix the key named above'),
-      ],
+      results: [failed('config', errorMessage(error), 'run `ngb init` in the project directory, or fix the key named above')],
     };
   }
 }
@@ -129,7 +128,7 @@ async function modelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> 
   try {
     choice = chooseModel(config.model, env);
   } catch (error) {
-    return [failed('model', `${keys}`, (error as Error).message)];
+    return [failed('model', `${keys}`, errorMessage(error))];
   }
   const via = choice.credentialVariable ? `key from ${choice.credentialVariable}` : 'no key';
   const results = [ok('model', `${choice.provider}/${choice.model} (${via}${choice.baseURL ? `, ${choice.baseURL}` : ''})`)];

@@ -1,5 +1,6 @@
 import { isValidTimeZone } from '@ngb/core';
 import type { Agent, ScheduledTask, Store } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { cpus, memoryMb, pids, positiveInteger, temperature } from '../config/config-values';
 import type { LoadedConfig } from '../config/load-config';
@@ -64,7 +65,7 @@ export async function storedSettingsChecks(loaded: LoadedConfig): Promise<CheckR
   try {
     store = await createSqliteStore({ path: loaded.paths.database });
   } catch (error) {
-    return [{ name, status: 'fail', detail: `cannot open the database: ${(error as Error).message}`, fix: 'run `ngb init`' }];
+    return [{ name, status: 'fail', detail: `cannot open the database: ${errorMessage(error)}`, fix: 'run `ngb init`' }];
   }
   try {
     const agents = await store.agents.list();
