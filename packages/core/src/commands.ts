@@ -1,5 +1,5 @@
 import type { Agent, Chat, Store, StoredMessage, Turn, User, UserRole, Wiring } from '@ngb/plugin-sdk';
-import { NgbError } from '@ngb/plugin-sdk';
+import { errorMessage, NgbError } from '@ngb/plugin-sdk';
 import type { Approvals, Reroute } from './approvals';
 import { isAdminOf } from './engage';
 import type { EventBus } from './events';
@@ -92,7 +92,10 @@ export function createCommands(options: CommandsOptions): HandleCommand {
         const turns = await store.turns.listForSession(session.id, { limit: 10_000 });
         lines.push(`${name}: ${describeCost(turns)}`);
       } else if (agent) {
-        lines.push(`${name}: ${await compactSession(options, session.id, agent)}`);
+        const compacted = await compactSession(options, session.id, agent).catch(
+          (error: unknown) => `could not compact: ${errorMessage(error)}`,
+        );
+        lines.push(`${name}: ${compacted}`);
       }
     }
     return reply(lines.join('\n'));

@@ -65,7 +65,10 @@ const settingsSchema = v.object({
 export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   store: Store;
   runtime: SandboxRuntime;
-  /** Model providers by name; agents pick one by `model.provider`, else `default`, else the first. */
+  /**
+   * Model providers by name; an agent uses the one its `model.provider` names (an unknown name is a
+   * ConfigError for that agent's turns, never another vendor), else `default`, else the only one.
+   */
   providers: Record<string, LlmProvider>;
   channels?: ChannelAdapter[];
   plugins?: PluginEntry[];
