@@ -134,7 +134,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();
-  const providers = new Map(Object.entries(options.providers));
   const status = new Map<string, string>();
   const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
   let started = false;
@@ -151,7 +150,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
   });
-  const resolveProvider = createResolveProvider(providers);
+  const configuredProviders = Object.entries(options.providers);
+  const resolveProvider = createResolveProvider(() => new Map([...configuredProviders, ...plugins.providers]));
   const agentFiles = createAgentFileReader({
     agentsDirectory: settings.agentsDirectory,
     maxBytes: settings.agentFileMaxBytes,
@@ -231,7 +231,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
-      for (const [name, provider] of plugins.providers) providers.set(name, provider);
       for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
@@ -268,6 +267,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await queue.drain();
       delivery.stop();
       await delivery.idle();
+      await plugins.unloadAll();
     },
     receive,
     async resolveApproval(code, decision) {

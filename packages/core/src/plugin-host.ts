@@ -30,9 +30,18 @@ export interface PluginHost {
    *   `setup` fails
    */
   load(entries: readonly PluginEntry[]): Promise<void>;
-  readonly tools: Tool[];
-  readonly channels: ChannelAdapter[];
-  readonly providers: Map<string, LlmProvider>;
+  /**
+   * Undoes a loaded plugin: runs the dispose function its `setup` returned, then removes every
+   * hook, tool, channel and provider it registered (a channel it registered is the caller's to
+   * stop). Unknown names are ignored. A dispose that throws is reported and the rest still undone.
+   */
+  unload(name: string): Promise<void>;
+  /** Unloads every plugin, the last loaded first. */
+  unloadAll(): Promise<void>;
+  /** The tools of the loaded plugins, read again for every turn. */
+  readonly tools: readonly Tool[];
+  readonly channels: readonly ChannelAdapter[];
+  readonly providers: ReadonlyMap<string, LlmProvider>;
   /**
    * Calls `message:received` handlers in load order, passing each the previous handler's change.
    * A handler that throws or runs past the time limit is logged and skipped.
@@ -67,16 +76,38 @@ export function createPluginHost(options: {
   onError: (plugin: string, hook: string, error: unknown) => void;
 }): PluginHost {
   const handlers = new Map<PluginHookName, Array<{ plugin: string; handler: AnyHandler }>>();
-  const tools: Tool[] = [];
-  const channels: ChannelAdapter[] = [];
-  const providers = new Map<string, LlmProvider>();
-  const names = new Set<string>();
+  const tools: Array<{ plugin: string; tool: Tool }> = [];
+  const channels: Array<{ plugin: string; channel: ChannelAdapter }> = [];
+  const providers = new Map<string, { plugin: string; provider: LlmProvider }>();
+  // Loaded plugins in load order, with what their setup returned to undo it.
+  const loaded = new Map<string, { dispose?: () => unknown }>();
+
+  const unload = async (name: string) => {
+    const entry = loaded.get(name);
+    if (!entry) return;
+    loaded.delete(name);
+    try {
+      await entry.dispose?.();
+    } catch (error) {
+      options.onError(name, 'dispose', error);
+    }
+    for (const [hook, list] of handlers)
+      handlers.set(
+        hook,
+        list.filter((handler) => handler.plugin !== name),
+      );
+    for (const list of [tools, channels]) {
+      for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]?.plugin === name) list.splice(index, 1);
+    }
+    for (const [key, provider] of providers) if (provider.plugin === name) providers.delete(key);
+  };
 
   const load = async (entries: readonly PluginEntry[]) => {
     for (const { plugin, config } of entries) {
-      if (names.has(plugin.name))
+      if (loaded.has(plugin.name))
         throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
-      names.add(plugin.name);
+      const record: { dispose?: () => unknown } = {};
+      loaded.set(plugin.name, record);
       let parsed: unknown = config;
       if (plugin.configSchema) {
         const result = v.safeParse(plugin.configSchema, config ?? {});
@@ -93,7 +124,7 @@ export function createPluginHost(options: {
         parsed = result.output;
       }
       try {
-        await plugin.setup({
+        const dispose = await plugin.setup({
           name: plugin.name,
           config: parsed as never,
           logger: options.logger.child(plugin.name),
@@ -102,11 +133,13 @@ export function createPluginHost(options: {
             list.push({ plugin: plugin.name, handler: handler as AnyHandler });
             handlers.set(hook, list);
           },
-          registerTool: (tool) => void tools.push(tool),
-          registerChannel: (channel) => void channels.push(channel),
-          registerProvider: (name, provider) => void providers.set(name, provider),
+          registerTool: (tool) => void tools.push({ plugin: plugin.name, tool }),
+          registerChannel: (channel) => void channels.push({ plugin: plugin.name, channel }),
+          registerProvider: (name, provider) => void providers.set(name, { plugin: plugin.name, provider }),
         });
+        if (typeof dispose === 'function') record.dispose = dispose;
       } catch (error) {
+        await unload(plugin.name);
         throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${errorMessage(error)}`, {
           key: `plugins.${plugin.name}`,
           cause: error,
@@ -140,9 +173,19 @@ export function createPluginHost(options: {
 
   return {
     load,
-    tools,
-    channels,
-    providers,
+    unload,
+    async unloadAll() {
+      for (const name of [...loaded.keys()].reverse()) await unload(name);
+    },
+    get tools() {
+      return tools.map((entry) => entry.tool);
+    },
+    get channels() {
+      return channels.map((entry) => entry.channel);
+    },
+    get providers() {
+      return new Map([...providers].map(([name, entry]) => [name, entry.provider]));
+    },
     async received(message) {
       let current = message;
       for (const entry of handlers.get('message:received') ?? []) {

@@ -12,29 +12,32 @@ describe('resolveProvider', () => {
   it('picks the named provider, else `default`, else the only one', () => {
     expect(
       createResolveProvider(
-        new Map([
-          ['openai', openai],
-          ['default', fallback],
-        ]),
+        () =>
+          new Map([
+            ['openai', openai],
+            ['default', fallback],
+          ]),
       )({ folder: 'a', model: { provider: 'openai' } }),
     ).toBe(openai);
     expect(
       createResolveProvider(
-        new Map([
-          ['openai', openai],
-          ['default', fallback],
-        ]),
+        () =>
+          new Map([
+            ['openai', openai],
+            ['default', fallback],
+          ]),
       )({ folder: 'a', model: {} }),
     ).toBe(fallback);
-    expect(createResolveProvider(new Map([['openai', openai]]))({ folder: 'a', model: {} })).toBe(openai);
+    expect(createResolveProvider(() => new Map([['openai', openai]]))({ folder: 'a', model: {} })).toBe(openai);
   });
 
   it('refuses an unknown provider name with a ConfigError naming the key, never another vendor', () => {
     const resolve = createResolveProvider(
-      new Map([
-        ['openai', openai],
-        ['default', fallback],
-      ]),
+      () =>
+        new Map([
+          ['openai', openai],
+          ['default', fallback],
+        ]),
     );
     let thrown: unknown;
     try {
@@ -51,10 +54,11 @@ describe('resolveProvider', () => {
 
   it('refuses to guess among several providers when the agent names none and none is `default`', () => {
     const resolve = createResolveProvider(
-      new Map([
-        ['openai', openai],
-        ['other', fallback],
-      ]),
+      () =>
+        new Map([
+          ['openai', openai],
+          ['other', fallback],
+        ]),
     );
     expect(() => resolve({ folder: 'andy', model: {} })).toThrow(/agents\.andy\.model\.provider/);
   });

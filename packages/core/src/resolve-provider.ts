@@ -5,14 +5,15 @@ export type ResolveProvider = (agent: Pick<Agent, 'folder' | 'model'>) => LlmPro
 
 /**
  * Creates the one rule that picks an agent's model provider: the provider named by the agent's
- * `model.provider`, else the one named `default`, else the only one. `providers` is read at each
- * call, so providers registered by plugins at start are found.
+ * `model.provider`, else the one named `default`, else the only one. `current` is read at each
+ * call, so providers plugins register (and unregister) are found.
  * @throws ConfigError naming `agents.<folder>.model.provider` when the agent names a provider
  *   that is not configured (never another vendor instead), or names none while several are
  *   configured and none is called `default`
  */
-export function createResolveProvider(providers: ReadonlyMap<string, LlmProvider>): ResolveProvider {
+export function createResolveProvider(current: () => ReadonlyMap<string, LlmProvider>): ResolveProvider {
   return (agent) => {
+    const providers = current();
     const key = `agents.${agent.folder}.model.provider`;
     const named = agent.model.provider;
     if (named !== undefined) {

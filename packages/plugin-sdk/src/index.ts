@@ -43,6 +43,7 @@ export {
   type PluginApi,
   type PluginHookName,
   type PluginHooks,
+  type PluginSetupResult,
 } from './contracts/plugin';
 export type { ReceiveResult, RoutedMessage } from './contracts/receive-result';
 export type {
