@@ -5,7 +5,7 @@ import type { SessionQueue } from './session-queue';
 import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
 
 /** A message from one agent to another. */
-export interface AgentMessage {
+interface AgentMessage {
   fromAgentId: string;
   fromSessionId: string;
   toAgentId: string;

@@ -27,7 +27,7 @@ export function parseCommand(text: string): ParsedCommand | undefined {
 }
 
 /** A command as the router hands it over, once the message that holds it is committed. */
-export interface CommandInput {
+interface CommandInput {
   command: ParsedCommand;
   chat: Chat;
   user: User;

@@ -36,7 +36,7 @@ export interface TurnInfo {
 }
 
 /** Tools of one turn, built per turn because host tools close over the turn. */
-export type TurnTools = (turn: TurnInfo) => Tool[];
+type TurnTools = (turn: TurnInfo) => Tool[];
 
 /** What running turns needs. */
 export interface TurnRunnerOptions {
