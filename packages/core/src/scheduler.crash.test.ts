@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store, StoreRepositories } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createSqliteStore } from '@ngb/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { failingOnce } from './__tests__/failing-store';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 
 let directory: string | undefined;
@@ -15,44 +15,6 @@ afterEach(async () => {
   if (directory) rmSync(directory, { recursive: true, force: true });
   directory = undefined;
 });
-
-/**
- * The store as the gateway sees it, except that recording a task's next run fails once, in or
- * out of a transaction: the process dies between handing a task to its session and moving the
- * task on.
- */
-function failingOnceAtNextRun(store: Store): Store {
-  let armed = true;
-  const withFault = <R extends StoreRepositories>(repositories: R): R =>
-    new Proxy(repositories, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== 'tasks') return typeof value === 'function' ? value.bind(target) : value;
-        return new Proxy(value as StoreRepositories['tasks'], {
-          get(tasks, name, tasksReceiver) {
-            const method = Reflect.get(tasks, name, tasksReceiver);
-            if (name !== 'update' || typeof method !== 'function')
-              return typeof method === 'function' ? method.bind(tasks) : method;
-            return (...args: Parameters<StoreRepositories['tasks']['update']>) => {
-              if (armed) {
-                armed = false;
-                throw new Error('crash between the inbox row and the next run');
-              }
-              return tasks.update(...args);
-            };
-          },
-        });
-      },
-    });
-  const faulty = withFault(store);
-  return new Proxy(faulty, {
-    get(target, property, receiver) {
-      if (property === 'transaction')
-        return <T>(fn: (tx: StoreRepositories) => Promise<T>) => store.transaction((tx) => fn(withFault(tx)));
-      return Reflect.get(target, property, receiver);
-    },
-  });
-}
 
 describe('scheduler firing', () => {
   it('never runs a task twice when the firing dies before the next run is recorded', async () => {
@@ -83,7 +45,7 @@ describe('scheduler firing', () => {
     await setup.close();
 
     const clock = createManualClock(start);
-    harness = await createHarness({ storePath, clock, wrapStore: failingOnceAtNextRun });
+    harness = await createHarness({ storePath, clock, wrapStore: failingOnce('tasks', 'update', { armed: true }).wrap });
     await clock.advance(60_000);
     await harness.gateway.idle();
     expect(harness.llm.requests()).toHaveLength(0);
