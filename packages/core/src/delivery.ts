@@ -45,7 +45,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const active = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const timers = new Map<string, ReturnType<Clock['setTimeout']>>();
-  const chunksSent = new Map<string, { count: number; firstId?: string }>();
   let stopped = false;
 
   const schedule = (channel: string, chatId: string, at: number) => {
@@ -99,26 +98,26 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (changed === false) return drop(entry, 'cancelled by a plugin');
     const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');
-    const progress = chunksSent.get(entry.id) ?? { count: 0 };
+    // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
+    const sentIds = [...entry.sentChunkIds];
     try {
-      for (let index = progress.count; index < chunks.length; index += 1) {
+      for (let index = sentIds.length; index < chunks.length; index += 1) {
         const receipt = await adapter.send(address, {
           ...changed,
           text: chunks[index] ?? '',
           replyTo: index === 0 ? changed.replyTo : undefined,
         });
-        progress.firstId ??= receipt.platformMessageId;
-        progress.count = index + 1;
-        chunksSent.set(entry.id, progress);
+        sentIds.push(receipt.platformMessageId);
+        if (chunks.length > 1) await store.outbox.recordChunk(entry.id, receipt.platformMessageId);
       }
-      chunksSent.delete(entry.id);
-      await store.outbox.markSent(entry.id, progress.firstId ?? '', clock.now());
+      const firstId = sentIds[0] ?? '';
+      await store.outbox.markSent(entry.id, firstId, clock.now());
       bus.emit({
         type: 'delivery.sent',
         outboxId: entry.id,
         channel: entry.channel,
         chatId: entry.chatId,
-        platformMessageId: progress.firstId ?? '',
+        platformMessageId: firstId,
         chunks: chunks.length,
       });
       return true;
@@ -141,7 +140,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         schedule(entry.channel, entry.chatId, nextAttemptAt);
         return false;
       }
-      chunksSent.delete(entry.id);
       await store.outbox.markFailed(entry.id, text, { permanent: true });
       bus.emit({
         type: 'delivery.failed',

@@ -162,6 +162,8 @@ export interface OutboxTable {
   next_attempt_at: number | null;
   permanent_failure: number;
   platform_message_id: string | null;
+  /** JSON array of the platform ids of the parts sent so far. */
+  sent_chunk_ids: Generated<string>;
   sent_at: number | null;
   created_at: number;
   updated_at: number;

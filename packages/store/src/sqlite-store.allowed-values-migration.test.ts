@@ -21,7 +21,7 @@ afterEach(() => rmSync(directory, { recursive: true, force: true }));
 async function createOldDatabase(path: string): Promise<void> {
   const database = new Database(path);
   const db = new Kysely<unknown>({ dialect: createSqliteDialect(database as unknown as BetterSqliteDatabase, true) });
-  const { '0004_allowed_values': _, ...older } = sqliteMigrations;
+  const older = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0004_allowed_values'));
   await migrateToLatest(db, older, createRecordingLogger(), path);
   await db.destroy();
   const raw = new Database(path);

@@ -135,7 +135,7 @@ describe('turn model and cost migration', () => {
   it('turns a zero cost stored with tokens spent (no price was ever applied) into an unknown cost', async () => {
     const path = join(directory, 'before-prices.db');
     const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
-    const { '0003_turn_model_and_cost': _added, '0004_allowed_values': _later, ...before } = sqliteMigrations;
+    const before = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0003_turn_model_and_cost'));
     await migrateToLatest(db, before, createRecordingLogger(), path);
     await db.destroy();
     const database = new Database(path);

@@ -3,6 +3,7 @@ import { migration0001Initial } from './0001_initial';
 import { migration0002DeferredSearchIndex } from './0002_deferred_search_index';
 import { migration0003TurnModelAndCost } from './0003_turn_model_and_cost';
 import { migration0004AllowedValues } from './0004_allowed_values';
+import { migration0005TurnFacts } from './0005_turn_facts';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -10,6 +11,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0002_deferred_search_index': migration0002DeferredSearchIndex,
   '0003_turn_model_and_cost': migration0003TurnModelAndCost,
   '0004_allowed_values': migration0004AllowedValues,
+  '0005_turn_facts': migration0005TurnFacts,
 };
 
 /** A static provider (no files read at run time, so bundling works). */
