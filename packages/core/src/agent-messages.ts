@@ -27,7 +27,7 @@ export interface AgentMessages {
    * goes back into the asking session, unless the hop limit is reached.
    * @returns a receipt id
    */
-  deliverReply(entry: { key: string; chatId: string; text: string; sessionId?: string }): Promise<string>;
+  deliverReply(entry: { key: string; chatId: string; text: string; sessionId?: string; hop: number }): Promise<string>;
 }
 
 /** What agent-to-agent messages need. */
@@ -62,9 +62,9 @@ export function createAgentMessages(options: AgentMessagesOptions): AgentMessage
       mentionsBot: true,
       timestamp: options.clock.now(),
       direction: 'inbound',
+      hop: message.hop,
     });
     if (!inserted) return;
-    await store.kv.set('hops', stored.id, message.hop);
     const session =
       (message.toSessionId ? await store.sessions.get(message.toSessionId) : undefined) ??
       (await store.sessions.getOrCreate({ agentId: message.toAgentId, chatId: chat.id, threadId: null })).session;
@@ -86,7 +86,8 @@ export function createAgentMessages(options: AgentMessagesOptions): AgentMessage
     deliverReply: (entry) =>
       options.runUnit(async (unit) => {
         const store = unit.tx;
-        const hop = ((await store.kv.get('hops', entry.key)) as number | undefined) ?? 1;
+        // A reply to another agent answers at least one hop.
+        const hop = Math.max(entry.hop, 1);
         const target = await store.sessions.get(entry.chatId);
         const fromSession = entry.sessionId ? await store.sessions.get(entry.sessionId) : undefined;
         if (!target || !fromSession) return 'dropped:unknown-session';

@@ -44,7 +44,7 @@ export function createHostTools(options: HostToolsOptions, turn: TurnInfo): Tool
       const key = nextKey();
       await runUnit(async (unit) => {
         await options.enqueueText(unit, target, input.text, key, { sessionId: turn.session.id, turnId: turn.turnId });
-        if (input.destination === undefined) await unit.tx.kv.set('turn-sent', turn.turnId, true);
+        if (input.destination === undefined) await unit.tx.turns.update(turn.turnId, { sentMessage: true });
       });
       return { output: 'sent' };
     },

@@ -43,8 +43,8 @@ export async function turnHop(store: StoreRepositories, entries: readonly InboxE
   let hop = 0;
   for (const entry of entries) {
     if (!entry.messageId) continue;
-    const value = await store.kv.get('hops', entry.messageId);
-    if (typeof value === 'number' && value > hop) hop = value;
+    const message = await store.messages.get(entry.messageId);
+    if (message && message.hop > hop) hop = message.hop;
   }
   return hop;
 }

@@ -190,6 +190,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
           turnId: turn.id,
           ...originFields(origin),
           text: replyText,
+          hop,
         });
       }
       await tx.inbox.markProcessed([...seen], turn.id);
@@ -210,7 +211,6 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
       if (replyText !== '' && origin) {
-        if (hop > 0) await tx.kv.set('hops', `${turn.id}:reply`, hop);
         after(() => context.kickDelivery(origin.channel, origin.chatId));
       }
     });
@@ -254,7 +254,7 @@ function originFields(origin: Address) {
 }
 
 async function sentByTurn(store: Store, turnId: string): Promise<boolean> {
-  return (await store.kv.get('turn-sent', turnId)) === true;
+  return (await store.turns.get(turnId))?.sentMessage === true;
 }
 
 async function failTurn(

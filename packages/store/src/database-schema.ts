@@ -98,6 +98,7 @@ export interface MessagesTable {
   attachments: string;
   timestamp: number;
   direction: string;
+  hop: Generated<number>;
   created_at: number;
 }
 
@@ -129,6 +130,7 @@ export interface TurnsTable {
   /** 1 when a model call of the turn had no known price (then `cost_usd` is only what was priced). */
   cost_unknown: Generated<number>;
   model: string | null;
+  sent_message: Generated<number>;
   started_at: number | null;
   ended_at: number | null;
   created_at: number;
@@ -164,6 +166,7 @@ export interface OutboxTable {
   platform_message_id: string | null;
   /** JSON array of the platform ids of the parts sent so far. */
   sent_chunk_ids: Generated<string>;
+  hop: Generated<number>;
   sent_at: number | null;
   created_at: number;
   updated_at: number;

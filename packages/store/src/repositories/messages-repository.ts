@@ -32,6 +32,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
           : parseJsonColumn<Attachment[]>(row.attachments, [], logger, `messages ${row.id} attachments`),
       timestamp: row.timestamp,
       direction: row.direction as MessageDirection,
+      hop: row.hop,
       createdAt: row.created_at,
     };
   }
@@ -69,6 +70,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
             : toJsonColumn(input.attachments, 'message attachments'),
         timestamp: input.timestamp,
         direction: input.direction,
+        hop: input.hop ?? 0,
         created_at: context.now(),
       };
       // One statement on the common path: the unique (chat, platform id) index turns a duplicate into a no-op.

@@ -28,6 +28,8 @@ export interface OutboxEntry {
    * never sends a part twice. Empty until the first part is sent.
    */
   sentChunkIds: string[];
+  /** For a reply to another agent: the hop count of the exchange it answers; 0 otherwise. */
+  hop: number;
   sentAt?: number;
   createdAt: number;
   updatedAt: number;
@@ -43,6 +45,8 @@ export interface NewOutboxEntry {
   threadId?: string;
   text: string;
   replyToPlatformId?: string;
+  /** @default 0 */
+  hop?: number;
 }
 
 /** Outbound delivery queue. */

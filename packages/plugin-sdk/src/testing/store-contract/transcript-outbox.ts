@@ -117,6 +117,7 @@ export function describeOutboxCases(context: ContextAccessor): void {
         attempts: 0,
         permanentFailure: false,
         sentChunkIds: [],
+        hop: 0,
         createdAt: startTime,
         updatedAt: startTime,
       });
@@ -183,6 +184,13 @@ export function describeOutboxCases(context: ContextAccessor): void {
       expect(gaveUp).toMatchObject({ status: 'failed', attempts: 2, error: 'timeout again', permanentFailure: false });
       expect(await store.outbox.listPending()).toEqual([]);
       expect(await store.outbox.pendingChats()).toEqual([]);
+    });
+
+    it('keeps the hop count of a reply to another agent', async () => {
+      const { store } = context();
+      const { entry } = await store.outbox.enqueue(reply('to-agent', { hop: 2 }));
+      expect(entry.hop).toBe(2);
+      expect((await store.outbox.get(entry.id))?.hop).toBe(2);
     });
 
     it('records the parts of a long text as they are sent, in order, and keeps them', async () => {
