@@ -1,21 +1,18 @@
 import { join } from 'node:path';
-import {
-  type Address,
-  type Agent,
-  type ChannelAdapter,
-  type Clock,
-  canType,
-  errorMessage,
-  errorName,
-  type InboxEntry,
-  type Logger,
-  type PriceLookup,
-  type SandboxRuntime,
-  type Session,
-  type Store,
-  type Tool,
-  type ToolContext,
-  type Turn,
+import type {
+  Address,
+  Agent,
+  ChannelAdapter,
+  Clock,
+  InboxEntry,
+  Logger,
+  PriceLookup,
+  SandboxRuntime,
+  Session,
+  Store,
+  Tool,
+  ToolContext,
+  Turn,
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
@@ -24,6 +21,8 @@ import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ResolveProvider } from './resolve-provider';
 import { isActionable, replyAddress, turnHop } from './turn-context';
+import { failTurn, originFields, taskIds } from './turn-failure';
+import { startTyping } from './typing-indicator';
 import type { RunUnitOfWork } from './unit-of-work';
 
 /** The turn the tools of a turn are built for. */
@@ -245,96 +244,6 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   return (await store.inbox.listPending(sessionId)).some(isActionable);
 }
 
-function taskIds(entries: readonly InboxEntry[]): string[] {
-  return entries.flatMap((entry) => (entry.kind === 'task' && entry.taskId ? [entry.taskId] : []));
-}
-
-function originFields(origin: Address) {
-  return { channel: origin.channel, chatId: origin.chatId, threadId: origin.threadId };
-}
-
 async function sentByTurn(store: Store, turnId: string): Promise<boolean> {
   return (await store.turns.get(turnId))?.sentMessage === true;
-}
-
-async function failTurn(
-  context: TurnRunnerOptions,
-  failure: {
-    turn: Turn;
-    attempt: number;
-    agent: Agent;
-    sessionId: string;
-    seen: Set<string>;
-    pending: readonly InboxEntry[];
-    origin?: Address;
-    error: unknown;
-    started: number;
-  },
-): Promise<void> {
-  const { bus, clock, settings } = context;
-  const { turn, attempt, agent, sessionId } = failure;
-  const errorClass = errorName(failure.error);
-  const message = `${errorClass}: ${errorMessage(failure.error)}`;
-  const usage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
-  const delay = settings.retryDelaysMs[attempt - 1];
-  context.logger.warn('turn failed', { turnId: turn.id, attempt, error: message });
-  if (delay !== undefined) {
-    await context.store.turns.update(turn.id, { status: 'queued', error: message, nextAttemptAt: clock.now() + delay });
-    context.retryLater(sessionId, delay);
-    bus.emit({
-      type: 'turn.end',
-      turnId: turn.id,
-      sessionId,
-      agentId: agent.id,
-      status: 'retrying',
-      durationMs: clock.now() - failure.started,
-      usage,
-      error: message,
-      retryInMs: delay,
-    });
-    return;
-  }
-  await context.runUnit(async ({ tx, after }) => {
-    await tx.inbox.markProcessed([...failure.seen], turn.id);
-    for (const taskId of taskIds(failure.pending)) {
-      await tx.taskRuns.add({ taskId, startedAt: failure.started, endedAt: clock.now(), status: 'failed', error: message });
-    }
-    await tx.turns.update(turn.id, { status: 'failed', error: message, endedAt: clock.now() });
-    if (failure.origin) {
-      const text = `Sorry, I could not answer that (${errorClass}). Please try again later.`;
-      const origin = failure.origin;
-      await tx.outbox.enqueue({ key: `${turn.id}:failed`, sessionId, turnId: turn.id, ...originFields(origin), text });
-      after(() => context.kickDelivery(origin.channel, origin.chatId));
-    }
-  });
-  bus.emit({
-    type: 'turn.end',
-    turnId: turn.id,
-    sessionId,
-    agentId: agent.id,
-    status: 'failed',
-    durationMs: clock.now() - failure.started,
-    usage,
-    error: message,
-  });
-  await context.plugins.notify('agent:result', { agentId: agent.id, sessionId, turnId: turn.id, status: 'failed', text: '' });
-}
-
-function startTyping(context: TurnRunnerOptions, origin: Address | undefined): { stop: () => void } {
-  const adapter = origin ? context.channels.get(origin.channel) : undefined;
-  if (!origin || !adapter || !canType(adapter)) return { stop: () => undefined };
-  let timer: ReturnType<typeof context.clock.setTimeout> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (stopped) return;
-    adapter.sendTyping(origin).catch(() => undefined);
-    timer = context.clock.setTimeout(tick, context.settings.typingIntervalMs);
-  };
-  tick();
-  return {
-    stop: () => {
-      stopped = true;
-      if (timer !== undefined) context.clock.clearTimeout(timer);
-    },
-  };
 }
