@@ -1,5 +1,6 @@
 export { channelManifests } from './channels/channel-manifests';
 export { channelOptions, createChannel, enabledChannels, parseChannelOptions } from './channels/create-channel';
+export { cliChannelName } from './compose/cli-channel';
 export {
   type ComposedGateway,
   type ComposeRequest,
@@ -15,7 +16,6 @@ export { containersWithLabel, dockerFix, imageExists, probeDockerEngine, removeC
 export { chooseModel, type ModelChoice, type ModelOverrides } from './compose/model-providers';
 export { type OpenProject, openProject } from './compose/open-project';
 export { isRuntimeDriver, type RuntimeChoice, type RuntimeDriver } from './compose/runtime-choice';
-export { cliChannelName } from './compose/cli-channel';
 export { type RunningGateway, startGateway } from './compose/start-gateway';
 export { agentFolderProblem, listAgentFolders } from './compose/sync-agents';
 export type { NgbConfig } from './config/config-schema';

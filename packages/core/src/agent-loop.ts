@@ -1,6 +1,8 @@
 import {
   type Agent,
   costOfUsage,
+  errorMessage,
+  errorName,
   type LlmMessage,
   type LlmProvider,
   type LlmToolCall,
@@ -12,6 +14,7 @@ import {
   type ToolResult,
 } from '@ngb/plugin-sdk';
 import type { EventBus, TurnUsage } from './events';
+import { isFatalToTurn } from './sandbox-fatal';
 
 /** Settings that bound one turn. */
 interface AgentLoopLimits {
@@ -67,12 +70,8 @@ async function runTool(tool: Tool | undefined, call: LlmToolCall, input: AgentLo
     return await tool.execute(call.input, input.toolContext(tool));
   } catch (error) {
     if (input.signal.aborted) throw error;
-    const name = (error as Error).name ?? 'Error';
-    if (name === 'SandboxError') {
-      const reason = (error as { reason?: string }).reason;
-      if (reason === 'engine_unavailable' || reason === 'image_missing') throw error;
-    }
-    return { output: `${name}: ${(error as Error).message}`, isError: true };
+    if (isFatalToTurn(error)) throw error;
+    return { output: `${errorName(error)}: ${errorMessage(error)}`, isError: true };
   }
 }
 

@@ -2,10 +2,12 @@ import {
   type ChannelAdapter,
   type Clock,
   ConfigError,
+  errorMessage,
   type InboundMessage,
   type LlmProvider,
   type Logger,
   type PriceLookup,
+  type ReceiveResult,
   type SandboxRuntime,
   type Store,
   silentLogger,
@@ -13,22 +15,29 @@ import {
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { createAgentFileReader } from './agent-file-reader';
-import { resolveApproval } from './approvals';
+import { createAgentMessages } from './agent-messages';
+import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
+import { createCommands } from './commands';
 import { createDelivery } from './delivery';
-import { createEventBus, type EventBus } from './events';
-import type { GatewayContext, GatewaySettings } from './gateway-context';
+import { createEventBus, defaultEventBufferSize, type EventBus } from './events';
+import type { GatewaySettings } from './gateway-settings';
+import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
-import { loadPlugins, type PluginEntry } from './plugin-host';
+import { createIngest } from './ingest';
+import { createEnqueueText } from './outbound';
+import { createPluginHost, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
-import { ingest, route } from './router';
+import { createResolveProvider } from './resolve-provider';
+import { createRouter } from './router';
 import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
 import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
 import { createSessionTakeOver } from './session-takeover';
 import { createTaskTools } from './task-tools';
-import { runSessionTurn } from './turn-runner';
+import { createTurnRunner } from './turn-runner';
+import { createUnitOfWork } from './unit-of-work';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 // A timer cannot wait longer than 2^31-1 ms: past it, setTimeout fires at once.
@@ -51,6 +60,7 @@ const settingsSchema = v.object({
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
   ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
+  eventBufferSize: v.optional(positive, defaultEventBufferSize),
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
@@ -60,7 +70,10 @@ const settingsSchema = v.object({
 export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   store: Store;
   runtime: SandboxRuntime;
-  /** Model providers by name; agents pick one by `model.provider`, else `default`, else the first. */
+  /**
+   * Model providers by name; an agent uses the one its `model.provider` names (an unknown name is a
+   * ConfigError for that agent's turns, never another vendor), else `default`, else the only one.
+   */
   providers: Record<string, LlmProvider>;
   channels?: ChannelAdapter[];
   plugins?: PluginEntry[];
@@ -105,8 +118,12 @@ export interface Gateway {
    * the next start) and stops the channels.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
-  /** Hands one inbound message to the gateway, as a channel does. Resolves once it is stored and routed. */
-  receive(message: InboundMessage): Promise<void>;
+  /**
+   * Hands one inbound message to the gateway, as a channel does. Resolves once it is stored and
+   * routed (never after a model call), with the stored message's id and the sessions it went to,
+   * or the reason it was dropped.
+   */
+  receive(message: InboundMessage): Promise<ReceiveResult>;
   /** Approves or denies a pending chat or sender request by its code. */
   resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
   /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
@@ -135,80 +152,119 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { holderId: chosenHolder, leaseMs, ...parsedSettings } = parsed.output;
   const settings: GatewaySettings = { ...parsedSettings, price: options.price ?? (() => undefined) };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
+  const { store, runtime } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const bus = createEventBus({ now: () => clock.now(), logger });
+  const bus = createEventBus({ now: () => clock.now(), logger, bufferSize: settings.eventBufferSize });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
+  const stopController = new AbortController();
+  const channels = new Map<string, ChannelAdapter>();
+  const status = new Map<string, string>();
+  const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
+  let started = false;
+  let accepting = false;
+
+  // The parts, each given only what it uses, in the order they depend on each other.
+  const runUnit = createUnitOfWork({ store, logger });
   const leases = createSessionLeases({
-    leases: options.store.leases,
+    leases: store.leases,
     holderId: chosenHolder ?? crypto.randomUUID(),
     clock,
     leaseMs,
     logger: logger.child('leases'),
   });
-  const stopController = new AbortController();
-  const channels = new Map<string, ChannelAdapter>();
-  const status = new Map<string, string>();
-  let started = false;
-  let accepting = false;
-
-  const context = {
-    store: options.store,
-    runtime: options.runtime,
-    bus,
-    clock,
+  const plugins = createPluginHost({
     logger,
-    generateId,
-    settings,
-    channels,
-    leases,
-    providers: new Map(Object.entries(options.providers)),
-    agentFiles: createAgentFileReader({
-      agentsDirectory: settings.agentsDirectory,
-      maxBytes: settings.agentFileMaxBytes,
-      logger,
-    }),
-    kickDelivery: (channel: string, chatId: string) => delivery.kick(channel, chatId),
-    rescheduleTasks: () => scheduler.reschedule(),
-    afterCommit: async (effect: (committed: GatewayContext) => unknown) => {
-      await effect(context);
+    clock,
+    hookTimeoutMs: settings.hookTimeoutMs,
+    onError: (plugin, hook, error) => {
+      logger.warn('plugin hook failed', { plugin, hook, error });
+      bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
-  } as Omit<GatewayContext, 'plugins' | 'queue'> as GatewayContext;
-  const delivery = createDelivery(context);
-  const scheduler = createScheduler(context);
-  const sandboxTools = createSandboxTools(options.runtime, settings.toolTimeoutMs);
+  });
+  const configuredProviders = Object.entries(options.providers);
+  const resolveProvider = createResolveProvider(() => new Map([...configuredProviders, ...plugins.providers]));
+  const agentFiles = createAgentFileReader({
+    agentsDirectory: settings.agentsDirectory,
+    maxBytes: settings.agentFileMaxBytes,
+    logger,
+  });
+  // Turns wake sessions and the queue runs turns: the queue comes first and reaches the turn
+  // runner (made below, before anything can wake a session) through this function.
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
     run: (sessionId) =>
-      leases.run(sessionId, (leaseLost) =>
-        runSessionTurn(
-          context,
-          sessionId,
-          (turn) => [
-            ...sandboxTools,
-            ...createHostTools(context, turn),
-            ...createTaskTools(context, turn),
-            ...context.plugins.tools,
-          ],
-          AbortSignal.any([stopController.signal, leaseLost]),
-        ),
-      ),
+      leases.run(sessionId, (leaseLost) => runTurn(sessionId, AbortSignal.any([stopController.signal, leaseLost]))),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
   });
-  Object.assign(context, { queue });
+  const retryLater = (sessionId: string, delayMs: number) => {
+    queue.hold(sessionId);
+    clock.setTimeout(() => queue.release(sessionId, 'message'), delayMs);
+  };
+  const agentMessages = createAgentMessages({ runUnit, clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
+  const delivery = createDelivery({
+    store,
+    bus,
+    clock,
+    logger,
+    channels,
+    plugins,
+    agentMessages,
+    holds: leases.holds,
+    retryDelaysMs: settings.deliveryRetryDelaysMs,
+  });
+  const enqueueText = createEnqueueText(delivery.kick);
+  const scheduler = createScheduler({
+    store,
+    runUnit,
+    clock,
+    logger,
+    places,
+    plugins,
+    wake: queue.wake,
+    firesTasks: settings.takeOver === 'all',
+  });
+  const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
+  const handleCommand = createCommands({ store, runUnit, bus, approvals, enqueueText, resolveProvider });
+  const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
+  const ingest = createIngest({ runUnit, bus, plugins, router, channels });
+  const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
+  const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
+  const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
+  const runTurn = createTurnRunner({
+    store,
+    runUnit,
+    bus,
+    clock,
+    logger,
+    runtime,
+    agentFiles,
+    plugins,
+    resolveProvider,
+    channels,
+    kickDelivery: delivery.kick,
+    retryLater,
+    settings,
+    tools: (turn) => [
+      ...sandboxTools,
+      ...createHostTools(hostTools, turn),
+      ...createTaskTools(taskTools, turn),
+      ...plugins.tools,
+    ],
+  });
 
-  const receive = async (message: InboundMessage) => {
+  const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
-    await ingest(context, message);
+    return ingest(message);
   };
 
   const resume = async () => {
     const takesOver = settings.takeOver === 'all';
     const { ephemeralChannels } = settings;
-    await leases.start(createSessionTakeOver({ store: options.store, queue, delivery, clock, ephemeralChannels, takesOver }));
+    await leases.start(createSessionTakeOver({ store, queue, delivery, clock, ephemeralChannels, takesOver }));
     if (!takesOver) return;
     // Replies tied to no session; a session's replies are delivered by its lease holder.
-    for (const chat of await options.store.outbox.pendingChats())
+    for (const chat of await store.outbox.pendingChats())
       if (!ephemeralChannels.includes(chat.channel)) delivery.kick(chat.channel, chat.chatId);
     await scheduler.reschedule();
   };
@@ -219,17 +275,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async start() {
       if (started) return;
       started = true;
-      const plugins = await loadPlugins(options.plugins ?? [], {
-        logger,
-        clock,
-        hookTimeoutMs: settings.hookTimeoutMs,
-        onError: (plugin, hook, error) => {
-          logger.warn('plugin hook failed', { plugin, hook, error });
-          bus.emit({ type: 'plugin.error', plugin, hook, error: (error as Error)?.message ?? String(error) });
-        },
-      });
-      Object.assign(context, { plugins });
-      for (const [name, provider] of plugins.providers) context.providers.set(name, provider);
+      await plugins.load(options.plugins ?? []);
       for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
@@ -267,10 +313,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       delivery.stop();
       await delivery.idle();
       await leases.stop();
+      await plugins.unloadAll();
     },
     receive,
     async resolveApproval(code, decision) {
-      await resolveApproval(context, code, decision, (chat, user, message) => route(context, chat, user, message));
+      await runUnit((unit) => approvals.resolve(unit, code, decision, router.route));
     },
     async idle() {
       // Turns enqueue deliveries and deliveries to other agents wake turns: settle until both rest.

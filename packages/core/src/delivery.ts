@@ -1,6 +1,16 @@
-import { ChannelApiError, type OutboxEntry } from '@ngb/plugin-sdk';
-import { agentChannel, type GatewayContext } from './gateway-context';
-import { deliverAgentReply } from './host-tools';
+import {
+  type ChannelAdapter,
+  ChannelApiError,
+  type Clock,
+  errorMessage,
+  type Logger,
+  type OutboxEntry,
+  type Store,
+} from '@ngb/plugin-sdk';
+import type { AgentMessages } from './agent-messages';
+import type { EventBus } from './events';
+import { agentChannel } from './gateway-settings';
+import type { PluginHost } from './plugin-host';
 import { splitMessage } from './split-message';
 
 /** Sends outbox rows per chat, in order, with retries. */
@@ -15,34 +25,50 @@ export interface Delivery {
   stop(): void;
 }
 
+/** What delivery needs. */
+export interface DeliveryOptions {
+  store: Store;
+  bus: Pick<EventBus, 'emit'>;
+  clock: Clock;
+  logger: Logger;
+  /** The running channels by name. */
+  channels: ReadonlyMap<string, ChannelAdapter>;
+  plugins: Pick<PluginHost, 'sending'>;
+  agentMessages: Pick<AgentMessages, 'deliverReply'>;
+  /** Whether this process holds a session's lease: only the holder delivers the session's replies. */
+  holds: (sessionId: string) => boolean;
+  /** Waits between attempts of a failed send; its length is the number of retries. */
+  retryDelaysMs: readonly number[];
+}
+
 /** Creates the delivery worker of a gateway. */
-export function createDelivery(context: GatewayContext): Delivery {
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const { store, bus, clock, logger } = options;
   const active = new Map<string, Promise<void>>();
   const again = new Set<string>();
-  const timers = new Map<string, ReturnType<GatewayContext['clock']['setTimeout']>>();
-  const chunksSent = new Map<string, { count: number; firstId?: string }>();
+  const timers = new Map<string, ReturnType<Clock['setTimeout']>>();
   let stopped = false;
 
   const schedule = (channel: string, chatId: string, at: number) => {
     const key = `${channel}\u0000${chatId}`;
     const existing = timers.get(key);
-    if (existing !== undefined) context.clock.clearTimeout(existing);
+    if (existing !== undefined) clock.clearTimeout(existing);
     timers.set(
       key,
-      context.clock.setTimeout(
+      clock.setTimeout(
         () => {
           timers.delete(key);
           kick(channel, chatId);
         },
-        Math.max(0, at - context.clock.now()),
+        Math.max(0, at - clock.now()),
       ),
     );
   };
 
   // An entry that will never be sent: failed for good, and the chat goes on.
   const drop = async (entry: OutboxEntry, reason: string): Promise<true> => {
-    await context.store.outbox.markFailed(entry.id, reason, { permanent: true });
-    context.bus.emit({
+    await store.outbox.markFailed(entry.id, reason, { permanent: true });
+    bus.emit({
       type: 'delivery.failed',
       outboxId: entry.id,
       channel: entry.channel,
@@ -55,25 +81,24 @@ export function createDelivery(context: GatewayContext): Delivery {
 
   // Returns false when the chat must wait (a retry is scheduled or the channel is missing).
   const deliverOne = async (entry: OutboxEntry): Promise<boolean> => {
-    const { store, bus, clock } = context;
     // Another process holds the session: it (or whoever takes the session over) delivers the reply.
-    if (entry.sessionId !== undefined && !context.leases.holds(entry.sessionId)) return false;
+    if (entry.sessionId !== undefined && !options.holds(entry.sessionId)) return false;
     if (entry.nextAttemptAt !== undefined && entry.nextAttemptAt > clock.now()) {
       schedule(entry.channel, entry.chatId, entry.nextAttemptAt);
       return false;
     }
     if (entry.channel === agentChannel) {
-      const receipt = await deliverAgentReply(context, entry);
+      const receipt = await options.agentMessages.deliverReply(entry);
       await store.outbox.markSent(entry.id, receipt, clock.now());
       return true;
     }
-    const adapter = context.channels.get(entry.channel);
+    const adapter = options.channels.get(entry.channel);
     if (!adapter) {
-      context.logger.warn('no channel for outbox row; it stays pending', { channel: entry.channel, outboxId: entry.id });
+      logger.warn('no channel for outbox row; it stays pending', { channel: entry.channel, outboxId: entry.id });
       return false;
     }
     const address = { channel: entry.channel, chatId: entry.chatId, threadId: entry.threadId };
-    const changed = await context.plugins.sending(address, {
+    const changed = await options.plugins.sending(address, {
       text: entry.text,
       format: entry.format,
       replyTo: entry.replyToPlatformId,
@@ -81,34 +106,34 @@ export function createDelivery(context: GatewayContext): Delivery {
     if (changed === false) return drop(entry, 'cancelled by a plugin');
     const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');
-    const progress = chunksSent.get(entry.id) ?? { count: 0 };
+    // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
+    const sentIds = [...entry.sentChunkIds];
     try {
-      for (let index = progress.count; index < chunks.length; index += 1) {
+      for (let index = sentIds.length; index < chunks.length; index += 1) {
         const receipt = await adapter.send(address, {
           ...changed,
           text: chunks[index] ?? '',
           replyTo: index === 0 ? changed.replyTo : undefined,
         });
-        progress.firstId ??= receipt.platformMessageId;
-        progress.count = index + 1;
-        chunksSent.set(entry.id, progress);
+        sentIds.push(receipt.platformMessageId);
+        if (chunks.length > 1) await store.outbox.recordChunk(entry.id, receipt.platformMessageId);
       }
-      chunksSent.delete(entry.id);
-      await store.outbox.markSent(entry.id, progress.firstId ?? '', clock.now());
+      const firstId = sentIds[0] ?? '';
+      await store.outbox.markSent(entry.id, firstId, clock.now());
       bus.emit({
         type: 'delivery.sent',
         outboxId: entry.id,
         channel: entry.channel,
         chatId: entry.chatId,
-        platformMessageId: progress.firstId ?? '',
+        platformMessageId: firstId,
         chunks: chunks.length,
       });
       return true;
     } catch (error) {
       const retryable = ChannelApiError.isInstance(error) ? error.retryable : true;
       const retryAfter = ChannelApiError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
-      const delay = context.settings.deliveryRetryDelaysMs[entry.attempts];
-      const text = (error as Error).message;
+      const delay = options.retryDelaysMs[entry.attempts];
+      const text = errorMessage(error);
       if (retryable && delay !== undefined && !stopped) {
         const nextAttemptAt = clock.now() + Math.max(delay, retryAfter);
         await store.outbox.bumpAttempt(entry.id, text, nextAttemptAt);
@@ -123,7 +148,6 @@ export function createDelivery(context: GatewayContext): Delivery {
         schedule(entry.channel, entry.chatId, nextAttemptAt);
         return false;
       }
-      chunksSent.delete(entry.id);
       await store.outbox.markFailed(entry.id, text, { permanent: true });
       bus.emit({
         type: 'delivery.failed',
@@ -133,14 +157,14 @@ export function createDelivery(context: GatewayContext): Delivery {
         error: text,
         permanent: true,
       });
-      context.logger.error('delivery failed for good', { outboxId: entry.id, error: text });
+      logger.error('delivery failed for good', { outboxId: entry.id, error: text });
       return true;
     }
   };
 
   const drain = async (channel: string, chatId: string) => {
     for (;;) {
-      const pending = await context.store.outbox.listPending({ channel, chatId });
+      const pending = await store.outbox.listPending({ channel, chatId });
       if (pending.length === 0) return;
       for (const entry of pending) {
         if (!(await deliverOne(entry))) return;
@@ -156,7 +180,7 @@ export function createDelivery(context: GatewayContext): Delivery {
       return;
     }
     const run = drain(channel, chatId)
-      .catch((error: unknown) => context.logger.error('delivery pass failed', { channel, chatId, error }))
+      .catch((error: unknown) => logger.error('delivery pass failed', { channel, chatId, error }))
       .finally(() => {
         active.delete(key);
         if (again.delete(key)) kick(channel, chatId);
@@ -172,7 +196,7 @@ export function createDelivery(context: GatewayContext): Delivery {
     busy: () => active.size > 0,
     stop() {
       stopped = true;
-      for (const timer of timers.values()) context.clock.clearTimeout(timer);
+      for (const timer of timers.values()) clock.clearTimeout(timer);
       timers.clear();
     },
   };

@@ -55,46 +55,109 @@ export type GatewayEvent =
 /** The names of {@link GatewayEvent}s. */
 export type GatewayEventType = GatewayEvent['type'];
 
-/** An event as delivered: the event plus the time it happened. */
-export type TimedGatewayEvent = GatewayEvent & { at: number };
+/** An event as delivered: the event, the time it happened and its place in the gateway's order. */
+export type TimedGatewayEvent = GatewayEvent & {
+  at: number;
+  /** Increases by one with every event of the gateway, from 1; a subscriber resumes after the last it saw. */
+  seq: number;
+};
 
 /** A listener; its errors are logged and never reach the emitter. */
 export type GatewayEventListener<E extends TimedGatewayEvent = TimedGatewayEvent> = (event: E) => void;
 
-/** In-process publish/subscribe of {@link GatewayEvent}s. */
+/** The buffered events after a sequence number. */
+export interface EventsSince {
+  /** The buffered events with a greater `seq`, oldest first. */
+  events: TimedGatewayEvent[];
+  /**
+   * True when events after the asked sequence number fell out of the buffer: `events` then starts
+   * later than asked and the subscriber missed some.
+   */
+  missed: boolean;
+}
+
+/** In-process publish/subscribe of {@link GatewayEvent}s, with a bounded buffer of the latest ones. */
 export interface EventBus {
   /**
-   * Subscribes to every event, or to one type.
+   * Subscribes to every event, or to one type. With `after`, first replays (synchronously, in
+   * order) the buffered events with a greater `seq`, then delivers live ones, with no gap and no
+   * repeat; `onMissed` is called first when some of them already fell out of the buffer.
    * @returns a function that unsubscribes
    */
-  on(listener: GatewayEventListener): () => void;
+  on(listener: GatewayEventListener, options?: { after?: number; onMissed?: () => void }): () => void;
   on<T extends GatewayEventType>(type: T, listener: GatewayEventListener<Extract<TimedGatewayEvent, { type: T }>>): () => void;
+  /** The buffered events after sequence number `seq` (0 for all), and whether some were lost. */
+  since(seq: number): EventsSince;
+  /** The sequence number of the latest event; 0 before the first. */
+  lastSeq(): number;
   /** Publishes an event to the current listeners, synchronously. */
   emit(event: GatewayEvent): void;
 }
 
-/** Creates an {@link EventBus}. */
-export function createEventBus(options: { now: () => number; logger: Logger }): EventBus {
+/** The number of events the bus keeps for late subscribers, by default. */
+export const defaultEventBufferSize = 10_000;
+
+/** Creates an {@link EventBus} keeping the latest `bufferSize` events (default 10,000). */
+export function createEventBus(options: { now: () => number; logger: Logger; bufferSize?: number }): EventBus {
+  const capacity = options.bufferSize ?? defaultEventBufferSize;
   const listeners = new Set<{ type?: GatewayEventType; listener: GatewayEventListener }>();
+  // A ring: the event with sequence number n sits at (n - 1) % capacity.
+  const ring: Array<TimedGatewayEvent | undefined> = new Array(capacity);
+  let seq = 0;
+
+  const since = (after: number): EventsSince => {
+    const oldest = Math.max(1, seq - capacity + 1);
+    const from = Math.max(after + 1, oldest);
+    const events: TimedGatewayEvent[] = [];
+    for (let next = from; next <= seq; next += 1) {
+      const event = ring[(next - 1) % capacity];
+      if (event) events.push(event);
+    }
+    return { events, missed: after + 1 < oldest && seq > 0 };
+  };
+
+  const deliver = (entry: { type?: GatewayEventType; listener: GatewayEventListener }, event: TimedGatewayEvent) => {
+    if (entry.type !== undefined && entry.type !== event.type) return;
+    try {
+      entry.listener(event);
+    } catch (error) {
+      options.logger.warn('event listener failed', { type: event.type, error });
+    }
+  };
+
+  function on(listener: GatewayEventListener, replay?: { after?: number; onMissed?: () => void }): () => void;
+  function on<T extends GatewayEventType>(
+    type: T,
+    listener: GatewayEventListener<Extract<TimedGatewayEvent, { type: T }>>,
+  ): () => void;
+  function on(
+    typeOrListener: GatewayEventType | GatewayEventListener,
+    second?: GatewayEventListener<never> | { after?: number; onMissed?: () => void },
+  ): () => void {
+    const entry =
+      typeof typeOrListener === 'function'
+        ? { listener: typeOrListener }
+        : { type: typeOrListener, listener: second as GatewayEventListener };
+    const replay = typeof typeOrListener === 'function' && typeof second === 'object' ? second : undefined;
+    if (replay?.after !== undefined) {
+      // Emitting is synchronous, so nothing can come between the replay and the subscription.
+      const missed = since(replay.after);
+      if (missed.missed) replay.onMissed?.();
+      for (const event of missed.events) deliver(entry, event);
+    }
+    listeners.add(entry);
+    return () => void listeners.delete(entry);
+  }
+
   return {
-    on(typeOrListener: GatewayEventType | GatewayEventListener, maybeListener?: GatewayEventListener<never>) {
-      const entry =
-        typeof typeOrListener === 'function'
-          ? { listener: typeOrListener }
-          : { type: typeOrListener, listener: maybeListener as unknown as GatewayEventListener };
-      listeners.add(entry);
-      return () => void listeners.delete(entry);
-    },
+    on,
+    since,
+    lastSeq: () => seq,
     emit(event) {
-      const timed = { ...event, at: options.now() } as TimedGatewayEvent;
-      for (const entry of listeners) {
-        if (entry.type !== undefined && entry.type !== event.type) continue;
-        try {
-          entry.listener(timed);
-        } catch (error) {
-          options.logger.warn('event listener failed', { type: event.type, error });
-        }
-      }
+      seq += 1;
+      const timed = { ...event, at: options.now(), seq } as TimedGatewayEvent;
+      ring[(seq - 1) % capacity] = timed;
+      for (const entry of listeners) deliver(entry, timed);
     },
-  } as EventBus;
+  };
 }

@@ -44,6 +44,30 @@ describe('host tools', () => {
     ]);
   });
 
+  it('records the hops of messages between agents and the sent flag of a turn as columns, not key-value rows', async () => {
+    harness = await createHarness({ hopLimit: 3 });
+    const asker = await harness.addAgent('asker');
+    const expert = await harness.addAgent('expert');
+    await harness.addChat('c1', { agent: asker });
+    await harness.store.destinations.set({ agentId: asker.id, name: 'expert', target: { type: 'agent', agentId: expert.id } });
+    harness.llm.script([
+      call('send_to_agent', { destination: 'expert', text: 'what is 6*7?' }),
+      call('send_message', { text: 'asking the expert' }),
+      { type: 'reply', text: 'not sent again' },
+      { type: 'reply', text: '42' },
+      { type: 'reply', text: 'The expert says 42.' },
+    ]);
+    await harness.say('ask the expert');
+    const routed = harness.events.flatMap((event) => (event.type === 'message.routed' ? [event.messageId] : []));
+    const hops = await Promise.all(routed.map(async (id) => (await harness?.store.messages.get(id))?.hop));
+    expect(hops).toEqual([0, 1, 2]);
+    for (const id of routed) expect(await harness.store.kv.get('hops', id)).toBeUndefined();
+    const [first] = harness.events.flatMap((event) => (event.type === 'turn.end' ? [event.turnId] : []));
+    expect((await harness.store.turns.get(first ?? ''))?.sentMessage).toBe(true);
+    expect(await harness.store.kv.get('turn-sent', first ?? '')).toBeUndefined();
+    expect(harness.texts()).toEqual(['asking the expert', 'The expert says 42.']);
+  });
+
   it('send_to_agent reaches the other agent and its answer comes back', async () => {
     harness = await createHarness({ hopLimit: 2 });
     const asker = await harness.addAgent('asker');

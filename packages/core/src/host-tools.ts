@@ -1,16 +1,25 @@
-import { type Address, ConfigError, defineTool, type Tool } from '@ngb/plugin-sdk';
-import { agentChannel, type GatewayContext } from './gateway-context';
-import { enqueueText } from './outbound';
-import type { TurnTools } from './turn-runner';
+import { type Address, ConfigError, defineTool, type Store, type Tool } from '@ngb/plugin-sdk';
+import type { AgentMessages } from './agent-messages';
+import type { EnqueueText } from './outbound';
+import type { TurnInfo } from './turn-runner';
+import type { RunUnitOfWork } from './unit-of-work';
 
-type TurnInfo = Parameters<TurnTools>[0];
+/** What the host tools need. */
+export interface HostToolsOptions {
+  store: Store;
+  runUnit: RunUnitOfWork;
+  enqueueText: EnqueueText;
+  agentMessages: Pick<AgentMessages, 'send'>;
+  /** Agent-to-agent steps allowed in one exchange. */
+  hopLimit: number;
+}
 
 const text = { type: 'string', description: 'The message text.' };
 const destination = { type: 'string', description: 'The name of one of your destinations.' };
 
 /** Host tools of a turn: messaging, agent-to-agent, and (main agent only) chat registration. */
-export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[] {
-  const { store } = context;
+export function createHostTools(options: HostToolsOptions, turn: TurnInfo): Tool[] {
+  const { store, runUnit, hopLimit } = options;
   let sent = 0;
   const nextKey = () => `${turn.turnId}:send:${sent++}`;
 
@@ -31,12 +40,16 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
         address = { channel: chat.channel, chatId: chat.platformChatId };
       }
       if (!address) return { output: 'this turn has no chat to answer; name a destination', isError: true };
-      await enqueueText(context, address, input.text, nextKey(), {
-        sessionId: turn.session.id,
-        turnId: turn.turnId,
-        format: 'markdown',
+      const target = address;
+      const key = nextKey();
+      await runUnit(async (unit) => {
+        await options.enqueueText(unit, target, input.text, key, {
+          sessionId: turn.session.id,
+          turnId: turn.turnId,
+          format: 'markdown',
+        });
+        if (input.destination === undefined) await unit.tx.turns.update(turn.turnId, { sentMessage: true });
       });
-      if (input.destination === undefined) await store.kv.set('turn-sent', turn.turnId, true);
       return { output: 'sent' };
     },
   });
@@ -50,17 +63,18 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
       const found = await store.destinations.get(turn.agent.id, input.destination);
       if (found?.target.type !== 'agent') return { output: `unknown agent destination "${input.destination}"`, isError: true };
       const hop = turn.hop + 1;
-      if (hop > context.settings.hopLimit) {
-        return { output: `not sent: the hop limit (${context.settings.hopLimit}) between agents was reached`, isError: true };
+      if (hop > hopLimit) {
+        return { output: `not sent: the hop limit (${hopLimit}) between agents was reached`, isError: true };
       }
-      await deliverToAgent(context, {
+      const message = {
         fromAgentId: turn.agent.id,
         fromSessionId: turn.session.id,
         toAgentId: found.target.agentId,
         text: input.text,
         key: nextKey(),
         hop,
-      });
+      };
+      await runUnit((unit) => options.agentMessages.send(unit, message));
       return { output: 'sent' };
     },
   });
@@ -126,84 +140,4 @@ export function createHostTools(context: GatewayContext, turn: TurnInfo): Tool[]
   });
 
   return [sendMessage, sendToAgent, registerChat];
-}
-
-/**
- * Puts a message from one agent into another agent's session and wakes it. The answer of that
- * turn is delivered back into the sending session (see {@link deliverAgentReply}).
- */
-async function deliverToAgent(
-  context: GatewayContext,
-  message: {
-    fromAgentId: string;
-    fromSessionId: string;
-    toAgentId: string;
-    toSessionId?: string;
-    text: string;
-    key: string;
-    hop: number;
-  },
-): Promise<void> {
-  const { store } = context;
-  const from = await store.agents.get(message.fromAgentId);
-  const chat = await store.chats.upsert({
-    channel: agentChannel,
-    platformChatId: message.fromSessionId,
-    name: `agent ${from?.folder ?? message.fromAgentId}`,
-    isGroup: false,
-    status: 'active',
-  });
-  const { message: stored, inserted } = await store.messages.insert({
-    chatId: chat.id,
-    platformMessageId: message.key,
-    senderId: `agent:${from?.folder ?? message.fromAgentId}`,
-    senderName: from?.name,
-    text: message.text,
-    mentionsBot: true,
-    timestamp: context.clock.now(),
-    direction: 'inbound',
-  });
-  if (!inserted) return;
-  await store.kv.set('hops', stored.id, message.hop);
-  const session =
-    (message.toSessionId ? await store.sessions.get(message.toSessionId) : undefined) ??
-    (await store.sessions.getOrCreate({ agentId: message.toAgentId, chatId: chat.id, threadId: null })).session;
-  await store.inbox.add({ sessionId: session.id, messageId: stored.id, kind: 'message' });
-  context.bus.emit({
-    type: 'message.routed',
-    messageId: stored.id,
-    agentId: message.toAgentId,
-    sessionId: session.id,
-    kind: 'message',
-  });
-  context.queue.wake(session.id, 'message');
-}
-
-/**
- * Delivers an outbox row addressed to the internal agent channel: the answering agent's text goes
- * back into the asking session, unless the hop limit is reached.
- * @returns a receipt id
- */
-export async function deliverAgentReply(
-  context: GatewayContext,
-  entry: { key: string; chatId: string; text: string; sessionId?: string },
-): Promise<string> {
-  const hop = ((await context.store.kv.get('hops', entry.key)) as number | undefined) ?? 1;
-  const target = await context.store.sessions.get(entry.chatId);
-  const fromSession = entry.sessionId ? await context.store.sessions.get(entry.sessionId) : undefined;
-  if (!target || !fromSession) return 'dropped:unknown-session';
-  if (hop + 1 > context.settings.hopLimit) {
-    context.bus.emit({ type: 'message.dropped', reason: `agent reply not delivered: hop limit ${context.settings.hopLimit}` });
-    return 'dropped:hop-limit';
-  }
-  await deliverToAgent(context, {
-    fromAgentId: fromSession.agentId,
-    fromSessionId: fromSession.id,
-    toAgentId: target.agentId,
-    toSessionId: target.id,
-    text: entry.text,
-    key: entry.key,
-    hop: hop + 1,
-  });
-  return `agent:${entry.key}`;
 }

@@ -1,5 +1,6 @@
-import type { ChannelAdapter, InboundMessage, Store } from '@ngb/plugin-sdk';
+import type { ChannelAdapter, InboundMessage, ReceiveResult } from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
+import type { UnitOfWork } from './unit-of-work';
 
 /**
  * True when the bot's own account wrote the message (its sender is the adapter's `self`). Every
@@ -17,14 +18,16 @@ export function changesEarlierMessage(message: InboundMessage): message is Inbou
 }
 
 /**
- * Applies an edit or a deletion to the stored message it names. It never creates a chat, never stores
- * a new message and never reaches a session: a change to a message the gateway did not keep is dropped.
+ * Applies an edit or a deletion to the stored message it names, in the unit's transaction. It never
+ * creates a chat, never stores a new message and never reaches a session: a change to a message the
+ * gateway did not keep is dropped.
  */
 export async function applyEarlierMessageChange(
-  parts: { store: Pick<Store, 'chats' | 'messages'>; bus: Pick<EventBus, 'emit'> },
+  unit: UnitOfWork,
+  bus: Pick<EventBus, 'emit'>,
   message: InboundMessage & { kind: 'edit' | 'delete' },
-): Promise<void> {
-  const { store, bus } = parts;
+): Promise<ReceiveResult> {
+  const store = unit.tx;
   const chat = await store.chats.getByPlatformId(message.channel, message.chat.id);
   const changed =
     chat === undefined
@@ -33,12 +36,16 @@ export async function applyEarlierMessageChange(
         ? await store.messages.edit(chat.id, message.platformMessageId, { text: message.text, editedAt: message.timestamp })
         : await store.messages.markDeleted(chat.id, message.platformMessageId, message.timestamp);
   if (changed === undefined) {
-    bus.emit({ type: 'message.dropped', reason: `${message.kind} of a message the gateway did not keep` });
-    return;
+    const reason = `${message.kind} of a message the gateway did not keep`;
+    unit.after(() => bus.emit({ type: 'message.dropped', reason }));
+    return { dropped: reason };
   }
-  bus.emit(
-    message.kind === 'edit'
-      ? { type: 'message.edited', messageId: changed.id, channel: message.channel, chatId: message.chat.id, text: changed.text }
-      : { type: 'message.deleted', messageId: changed.id, channel: message.channel, chatId: message.chat.id },
+  unit.after(() =>
+    bus.emit(
+      message.kind === 'edit'
+        ? { type: 'message.edited', messageId: changed.id, channel: message.channel, chatId: message.chat.id, text: changed.text }
+        : { type: 'message.deleted', messageId: changed.id, channel: message.channel, chatId: message.chat.id },
+    ),
   );
+  return { messageId: changed.id, routed: [] };
 }

@@ -1,5 +1,13 @@
 export { createGateway, type Gateway, type GatewayOptions } from './create-gateway';
-export type { EventBus, GatewayEvent, GatewayEventListener, GatewayEventType, TimedGatewayEvent, TurnUsage } from './events';
+export type {
+  EventBus,
+  EventsSince,
+  GatewayEvent,
+  GatewayEventListener,
+  GatewayEventType,
+  TimedGatewayEvent,
+  TurnUsage,
+} from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';

@@ -1,28 +1,32 @@
 import type { Address, MessageFormat } from '@ngb/plugin-sdk';
-import type { GatewayContext } from './gateway-context';
+import type { UnitOfWork } from './unit-of-work';
 
 /**
- * Queues a text for delivery under a stable key (a second enqueue with the same key is a no-op)
- * and starts delivering the chat. The text is `plain` (the gateway's own notices) unless `extra.format`
- * says the agent wrote it in markdown.
+ * Queues a text for delivery under a stable key (a second enqueue with the same key is a no-op);
+ * the chat's delivery starts once the unit committed.
  */
-export async function enqueueText(
-  context: GatewayContext,
+export type EnqueueText = (
+  unit: UnitOfWork,
   address: Address,
   text: string,
   key: string,
-  extra: { sessionId?: string; turnId?: string; replyTo?: string; format?: MessageFormat } = {},
-): Promise<void> {
-  await context.store.outbox.enqueue({
-    key,
-    channel: address.channel,
-    chatId: address.chatId,
-    threadId: address.threadId,
-    text,
-    format: extra.format,
-    sessionId: extra.sessionId,
-    turnId: extra.turnId,
-    replyToPlatformId: extra.replyTo,
-  });
-  context.kickDelivery(address.channel, address.chatId);
+  extra?: { sessionId?: string; turnId?: string; replyTo?: string; format?: MessageFormat },
+) => Promise<void>;
+
+/** Creates {@link EnqueueText} over the delivery's `kick`. */
+export function createEnqueueText(kickDelivery: (channel: string, chatId: string) => void): EnqueueText {
+  return async (unit, address, text, key, extra = {}) => {
+    await unit.tx.outbox.enqueue({
+      key,
+      channel: address.channel,
+      chatId: address.chatId,
+      threadId: address.threadId,
+      text,
+      format: extra.format,
+      sessionId: extra.sessionId,
+      turnId: extra.turnId,
+      replyToPlatformId: extra.replyTo,
+    });
+    unit.after(() => kickDelivery(address.channel, address.chatId));
+  };
 }

@@ -3,6 +3,7 @@ import {
   type ChannelAdapter,
   type Clock,
   ConfigError,
+  errorMessage,
   type InboundMessage,
   type LlmProvider,
   type Logger,
@@ -20,11 +21,27 @@ export interface PluginEntry {
   config?: unknown;
 }
 
-/** What plugins contributed, and how to call their hooks. */
+/** What plugins contributed, and how to call their hooks. Empty until {@link PluginHost.load}. */
 export interface PluginHost {
-  readonly tools: Tool[];
-  readonly channels: ChannelAdapter[];
-  readonly providers: Map<string, LlmProvider>;
+  /**
+   * Validates each plugin's config with its own schema and runs its `setup`. Called once, when the
+   * gateway starts.
+   * @throws ConfigError naming the plugin and the config key when a config is invalid, or when
+   *   `setup` fails
+   */
+  load(entries: readonly PluginEntry[]): Promise<void>;
+  /**
+   * Undoes a loaded plugin: runs the dispose function its `setup` returned, then removes every
+   * hook, tool, channel and provider it registered (a channel it registered is the caller's to
+   * stop). Unknown names are ignored. A dispose that throws is reported and the rest still undone.
+   */
+  unload(name: string): Promise<void>;
+  /** Unloads every plugin, the last loaded first. */
+  unloadAll(): Promise<void>;
+  /** The tools of the loaded plugins, read again for every turn. */
+  readonly tools: readonly Tool[];
+  readonly channels: readonly ChannelAdapter[];
+  readonly providers: ReadonlyMap<string, LlmProvider>;
   /**
    * Calls `message:received` handlers in load order, passing each the previous handler's change.
    * A handler that throws or runs past the time limit is logged and skipped.
@@ -51,65 +68,85 @@ function formatIssuePath(issue: v.BaseIssue<unknown>): string {
   return (issue.path ?? []).map((item) => String(item.key)).join('.');
 }
 
-/**
- * Validates each plugin's config with its own schema and runs its `setup`.
- * @throws ConfigError naming the plugin and the config key when a config is invalid, or when
- *   `setup` fails
- */
-export async function loadPlugins(
-  entries: readonly PluginEntry[],
-  options: {
-    logger: Logger;
-    clock: Clock;
-    hookTimeoutMs: number;
-    onError: (plugin: string, hook: string, error: unknown) => void;
-  },
-): Promise<PluginHost> {
+/** Creates the plugin host of a gateway; plugins are loaded when it starts. */
+export function createPluginHost(options: {
+  logger: Logger;
+  clock: Clock;
+  hookTimeoutMs: number;
+  onError: (plugin: string, hook: string, error: unknown) => void;
+}): PluginHost {
   const handlers = new Map<PluginHookName, Array<{ plugin: string; handler: AnyHandler }>>();
-  const tools: Tool[] = [];
-  const channels: ChannelAdapter[] = [];
-  const providers = new Map<string, LlmProvider>();
-  const names = new Set<string>();
+  const tools: Array<{ plugin: string; tool: Tool }> = [];
+  const channels: Array<{ plugin: string; channel: ChannelAdapter }> = [];
+  const providers = new Map<string, { plugin: string; provider: LlmProvider }>();
+  // Loaded plugins in load order, with what their setup returned to undo it.
+  const loaded = new Map<string, { dispose?: () => unknown }>();
 
-  for (const { plugin, config } of entries) {
-    if (names.has(plugin.name)) throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
-    names.add(plugin.name);
-    let parsed: unknown = config;
-    if (plugin.configSchema) {
-      const result = v.safeParse(plugin.configSchema, config ?? {});
-      if (!result.success) {
-        const issue = result.issues[0];
-        const key = issue ? formatIssuePath(issue) : '';
-        throw new ConfigError(
-          `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
-          {
-            key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
-          },
-        );
-      }
-      parsed = result.output;
-    }
+  const unload = async (name: string) => {
+    const entry = loaded.get(name);
+    if (!entry) return;
+    loaded.delete(name);
     try {
-      await plugin.setup({
-        name: plugin.name,
-        config: parsed as never,
-        logger: options.logger.child(plugin.name),
-        on: (hook, handler) => {
-          const list = handlers.get(hook) ?? [];
-          list.push({ plugin: plugin.name, handler: handler as AnyHandler });
-          handlers.set(hook, list);
-        },
-        registerTool: (tool) => void tools.push(tool),
-        registerChannel: (channel) => void channels.push(channel),
-        registerProvider: (name, provider) => void providers.set(name, provider),
-      });
+      await entry.dispose?.();
     } catch (error) {
-      throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${(error as Error).message}`, {
-        key: `plugins.${plugin.name}`,
-        cause: error,
-      });
+      options.onError(name, 'dispose', error);
     }
-  }
+    for (const [hook, list] of handlers)
+      handlers.set(
+        hook,
+        list.filter((handler) => handler.plugin !== name),
+      );
+    for (const list of [tools, channels]) {
+      for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]?.plugin === name) list.splice(index, 1);
+    }
+    for (const [key, provider] of providers) if (provider.plugin === name) providers.delete(key);
+  };
+
+  const load = async (entries: readonly PluginEntry[]) => {
+    for (const { plugin, config } of entries) {
+      if (loaded.has(plugin.name))
+        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
+      const record: { dispose?: () => unknown } = {};
+      loaded.set(plugin.name, record);
+      let parsed: unknown = config;
+      if (plugin.configSchema) {
+        const result = v.safeParse(plugin.configSchema, config ?? {});
+        if (!result.success) {
+          const issue = result.issues[0];
+          const key = issue ? formatIssuePath(issue) : '';
+          throw new ConfigError(
+            `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
+            {
+              key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
+            },
+          );
+        }
+        parsed = result.output;
+      }
+      try {
+        const dispose = await plugin.setup({
+          name: plugin.name,
+          config: parsed as never,
+          logger: options.logger.child(plugin.name),
+          on: (hook, handler) => {
+            const list = handlers.get(hook) ?? [];
+            list.push({ plugin: plugin.name, handler: handler as AnyHandler });
+            handlers.set(hook, list);
+          },
+          registerTool: (tool) => void tools.push({ plugin: plugin.name, tool }),
+          registerChannel: (channel) => void channels.push({ plugin: plugin.name, channel }),
+          registerProvider: (name, provider) => void providers.set(name, { plugin: plugin.name, provider }),
+        });
+        if (typeof dispose === 'function') record.dispose = dispose;
+      } catch (error) {
+        await unload(plugin.name);
+        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${errorMessage(error)}`, {
+          key: `plugins.${plugin.name}`,
+          cause: error,
+        });
+      }
+    }
+  };
 
   const call = async (hook: PluginHookName, entry: { plugin: string; handler: AnyHandler }, value: unknown) => {
     let timer: ReturnType<Clock['setTimeout']> | undefined;
@@ -135,9 +172,20 @@ export async function loadPlugins(
   };
 
   return {
-    tools,
-    channels,
-    providers,
+    load,
+    unload,
+    async unloadAll() {
+      for (const name of [...loaded.keys()].reverse()) await unload(name);
+    },
+    get tools() {
+      return tools.map((entry) => entry.tool);
+    },
+    get channels() {
+      return channels.map((entry) => entry.channel);
+    },
+    get providers() {
+      return new Map([...providers].map(([name, entry]) => [name, entry.provider]));
+    },
     async received(message) {
       let current = message;
       for (const entry of handlers.get('message:received') ?? []) {

@@ -100,3 +100,72 @@ describe('plugins', () => {
     );
   });
 });
+
+describe('plugin dispose', () => {
+  it('runs the dispose setup returned and undoes every hook, tool, channel and provider of the plugin', async () => {
+    const { createPluginHost } = await import('./plugin-host');
+    const { createRecordingChannel, createRecordingLogger } = await import('@ngb/plugin-sdk/testing');
+    const { systemClock } = await import('@ngb/plugin-sdk');
+    const calls: string[] = [];
+    const contributions = (name: string) =>
+      definePlugin({
+        name,
+        version: '1.0.0',
+        setup(api) {
+          api.on('message:received', (message) => ({ ...message, text: `${message.text} [${name}]` }));
+          api.registerTool(
+            defineTool({
+              name: `${name}_tool`,
+              description: 'x',
+              inputSchema: { type: 'object' },
+              where: 'host',
+              execute: async () => ({ output: '' }),
+            }),
+          );
+          api.registerChannel(createRecordingChannel({ name: `${name}-channel` }));
+          api.registerProvider(`${name}-model`, { specificationVersion: 1 } as never);
+          return () => void calls.push(`dispose ${name}`);
+        },
+      });
+    const host = createPluginHost({
+      logger: createRecordingLogger(),
+      clock: systemClock,
+      hookTimeoutMs: 1_000,
+      onError: () => undefined,
+    });
+    await host.load([{ plugin: contributions('first') }, { plugin: contributions('second') }]);
+    const inbound = {
+      channel: 'fake',
+      chat: { id: 'c', isGroup: false },
+      sender: { id: 'u', isBot: false },
+      text: 'hi',
+      mentionsBot: false,
+      platformMessageId: 'p',
+      timestamp: 1,
+    };
+    expect(host.tools.map((tool) => tool.name)).toEqual(['first_tool', 'second_tool']);
+    expect(((await host.received(inbound)) as { text: string }).text).toBe('hi [first] [second]');
+
+    await host.unload('first');
+    expect(calls).toEqual(['dispose first']);
+    expect(host.tools.map((tool) => tool.name)).toEqual(['second_tool']);
+    expect(host.channels.map((channel) => channel.name)).toEqual(['second-channel']);
+    expect([...host.providers.keys()]).toEqual(['second-model']);
+    expect(((await host.received(inbound)) as { text: string }).text).toBe('hi [second]');
+
+    await host.unloadAll();
+    expect(calls).toEqual(['dispose first', 'dispose second']);
+    expect([host.tools.length, host.channels.length, host.providers.size]).toEqual([0, 0, 0]);
+    expect(((await host.received(inbound)) as { text: string }).text).toBe('hi');
+  });
+
+  it('disposes the plugins when the gateway stops', async () => {
+    const calls: string[] = [];
+    const plugin = definePlugin({ name: 'tidy', version: '1.0.0', setup: () => () => void calls.push('disposed') });
+    harness = await createHarness({ plugins: [{ plugin }] });
+    expect(calls).toEqual([]);
+    await harness.close();
+    harness = undefined;
+    expect(calls).toEqual(['disposed']);
+  });
+});

@@ -2,6 +2,7 @@ import { existsSync, constants as fsConstants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { errorMessage } from '@ngb/plugin-sdk';
 
 /** The default cap on what the host reads of one agent file: 64 KiB. */
 export const defaultAgentFileMaxBytes = 64 * 1024;
@@ -38,7 +39,7 @@ function describeOpenError(error: unknown, shown: string, kind: 'folder' | 'file
   if (code === 'ENOENT') return { status: 'missing' };
   if (code === 'ELOOP') return refused('symlink', `${shown} is a symbolic link`);
   if (code === 'ENOTDIR') return refused('not-regular', `${shown} is not a ${kind}`);
-  return refused('unreadable', `${shown} cannot be read (${code ?? (error as Error).message})`);
+  return refused('unreadable', `${shown} cannot be read (${code ?? errorMessage(error)})`);
 }
 
 function kindOf(stats: Stats): string {
@@ -149,7 +150,7 @@ export async function readAgentFile(
   } catch (error) {
     return refused(
       'unreadable',
-      `${relativePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `${relativePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
     );
   } finally {
     for (const handle of handles.reverse()) await handle.close().catch(() => undefined);

@@ -1,192 +1,142 @@
-import type { Agent, Chat, InboundMessage, SessionKey, StoredMessage, User, UserRole, Wiring } from '@ngb/plugin-sdk';
-import { type PendingEffects, runEffects, transactionalContext } from './after-commit';
-import { requestApproval } from './approvals';
-import { handleCommand, parseCommand } from './commands';
+import type {
+  Agent,
+  Chat,
+  InboundMessage,
+  ReceiveResult,
+  RoutedMessage,
+  StoredMessage,
+  StoreRepositories,
+  User,
+  UserRole,
+  Wiring,
+} from '@ngb/plugin-sdk';
+import type { Approvals } from './approvals';
+import { type HandleCommand, parseCommand } from './commands';
 import { decideAccess, isAdminOf, shouldEngage } from './engage';
-import type { GatewayContext } from './gateway-context';
-import { applyEarlierMessageChange, changesEarlierMessage, isOwnMessage } from './inbound-kinds';
+import type { EventBus } from './events';
+import type { PluginHost } from './plugin-host';
+import { sessionKeyFor } from './session-key';
+import type { SessionQueue } from './session-queue';
+import type { UnitOfWork } from './unit-of-work';
 
-/** The session a wiring puts a message in. */
-function sessionKeyFor(wiring: Pick<Wiring, 'agentId' | 'sessionMode' | 'chatId'>, threadId: string | undefined): SessionKey {
-  switch (wiring.sessionMode) {
-    case 'shared':
-      return { agentId: wiring.agentId, chatId: wiring.chatId, threadId: null };
-    case 'per-thread':
-      return { agentId: wiring.agentId, chatId: wiring.chatId, threadId: threadId ?? null };
-    case 'agent-shared':
-      return { agentId: wiring.agentId, chatId: null, threadId: null };
-  }
+/** What the router needs. */
+export interface RouterOptions {
+  bus: Pick<EventBus, 'emit'>;
+  plugins: Pick<PluginHost, 'notify'>;
+  approvals: Pick<Approvals, 'request'>;
+  handleCommand: HandleCommand;
+  wake: SessionQueue['wake'];
 }
 
-/**
- * Stores an inbound message (idempotently) and routes it. Resolves once the message is stored
- * and routed; turns run later, from the session queue.
- */
-export async function ingest(context: GatewayContext, inbound: InboundMessage): Promise<void> {
-  if (isOwnMessage(context.channels.get(inbound.channel), inbound)) {
-    context.bus.emit({ type: 'message.dropped', reason: "the bot's own message" });
-    return;
-  }
-  const changed = await context.plugins.received(inbound);
-  if (changed === false) {
-    context.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin' });
-    return;
-  }
-  const message = changed;
-  if (changesEarlierMessage(message)) return applyEarlierMessageChange(context, message);
-  // Storing and routing commit together (one commit, shared with concurrent messages), and nothing
-  // starts work on the rows before they are committed.
-  const effects: PendingEffects = [];
-  await context.store.transaction(async (tx) => {
-    const scoped = transactionalContext(context, tx, effects);
-    await storeAndRoute(scoped, message);
-  });
-  await runEffects(context, effects);
+/** Puts stored messages of known chats into the sessions of their wired agents. */
+export interface Router {
+  /**
+   * Routes a stored message of a known chat to its wired agents, in the unit's transaction (used
+   * again when an approval replays it). Sessions are woken once the unit committed.
+   */
+  route(unit: UnitOfWork, chat: Chat, sender: User | (() => Promise<User>), message: StoredMessage): Promise<ReceiveResult>;
+  /** Says why a message was dropped, as an event (once committed) and as the result of `receive`. */
+  drop(unit: UnitOfWork, event: { messageId?: string; agentId?: string; reason: string }): ReceiveResult;
 }
 
 /**
  * Whether a message of a chat the gateway does not serve yet is meant for it: a direct message, a
  * platform mention, or the main agent's `@name` trigger.
  */
-async function addressesGateway(
-  context: GatewayContext,
+export async function addressesGateway(
+  store: StoreRepositories,
   chat: Pick<Chat, 'isGroup'>,
   message: Pick<InboundMessage, 'text' | 'mentionsBot'>,
 ): Promise<boolean> {
   if (!chat.isGroup || message.mentionsBot) return true;
-  const main = (await context.store.agents.list()).find((agent) => agent.isMain);
+  const main = (await store.agents.list()).find((agent) => agent.isMain);
   return main !== undefined && shouldEngage(mentionWiring(main), main, chat, message);
 }
 
-async function storeAndRoute(context: GatewayContext, message: InboundMessage): Promise<void> {
-  const { store } = context;
-  const existingChat = await store.chats.getByPlatformId(message.channel, message.chat.id);
-  // A chat the gateway does not serve keeps nothing of what is said in it, except a message that
-  // asks for the gateway (it becomes the chat's approval request).
-  if (existingChat?.status === 'denied') {
-    context.bus.emit({ type: 'message.dropped', reason: 'chat denied' });
-    return;
-  }
-  if (existingChat?.status !== 'active') {
-    const chat = existingChat ?? { isGroup: message.chat.isGroup };
-    if (message.sender.isBot || !(await addressesGateway(context, chat, message))) {
-      context.bus.emit({ type: 'message.dropped', reason: 'unknown chat, not addressed to the bot' });
-      return;
-    }
-  }
-  const chat =
-    existingChat ??
-    (await store.chats.upsert({
-      channel: message.channel,
-      platformChatId: message.chat.id,
-      name: message.chat.name ?? message.chat.id,
-      isGroup: message.chat.isGroup,
-      status: 'pending',
-    }));
-  const { message: stored, inserted } = await store.messages.insert({
-    chatId: chat.id,
-    platformMessageId: message.platformMessageId,
-    threadId: message.threadId,
-    senderId: message.sender.id,
-    senderName: message.sender.name,
-    text: message.text,
-    mentionsBot: message.mentionsBot,
-    replyToPlatformId: message.replyTo?.id,
-    replyToAuthorId: message.replyTo?.author?.id,
-    replyToAuthorName: message.replyTo?.author?.name,
-    replyToText: message.replyTo?.text,
-    attachments: message.attachments,
-    timestamp: message.timestamp,
-    direction: 'inbound',
-  });
-  if (!inserted) return;
-  context.bus.emit({
-    type: 'message.received',
-    messageId: stored.id,
-    channel: message.channel,
-    chatId: message.chat.id,
-    senderId: message.sender.id,
-    text: message.text,
-  });
-  if (message.sender.isBot) {
-    context.bus.emit({ type: 'message.dropped', messageId: stored.id, reason: 'sent by a bot' });
-    return;
-  }
-  // The sender's user row is only needed for access checks, approvals and commands.
-  let user: Promise<User> | undefined;
-  const sender = () => {
-    user ??= store.users.upsert({ channel: message.channel, platformUserId: message.sender.id, name: message.sender.name });
-    return user;
-  };
-  await route(context, chat, sender, stored);
-}
+/** Creates the router of a gateway. */
+export function createRouter(options: RouterOptions): Router {
+  const { bus, approvals } = options;
 
-/** Routes a stored message of a known chat to its wired agents (used again when an approval replays it). */
-export async function route(
-  context: GatewayContext,
-  chat: Chat,
-  sender: User | (() => Promise<User>),
-  message: StoredMessage,
-): Promise<void> {
-  const user = typeof sender === 'function' ? sender : async () => sender;
-  const { store } = context;
-  const { bus } = context;
-  if (chat.status === 'denied') {
-    bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'chat denied' });
-    return;
-  }
-  if (chat.status === 'pending') {
-    if (await addressesGateway(context, chat, message))
-      await requestApproval(context, { kind: 'chat', chat, user: await user(), message });
-    bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'unknown chat' });
-    return;
-  }
-  const wirings = await store.wirings.listForChat(chat.id);
-  let roles: Promise<UserRole[]> | undefined;
-  const userRoles = async () => {
-    roles ??= user().then((found) => store.users.listRoles(found.id));
-    return roles;
+  const emit = (unit: UnitOfWork, event: Parameters<EventBus['emit']>[0]) => unit.after(() => bus.emit(event));
+
+  const drop: Router['drop'] = (unit, event) => {
+    emit(unit, { type: 'message.dropped', ...event });
+    return event.messageId === undefined ? { dropped: event.reason } : { dropped: event.reason, messageId: event.messageId };
   };
-  const command = parseCommand(message.text);
-  if (command) {
-    // Commands may call the model (/compact): they run after the message is committed.
-    // Commands may call the model (/compact): they run once the message is committed.
-    const input = { command, chat, user: await user(), roles: await userRoles(), message, wirings };
-    await context.afterCommit((committed) =>
-      handleCommand(committed, { ...input, reroute: (target, author, stored) => route(committed, target, author, stored) }),
-    );
-    return;
-  }
-  if (wirings.length === 0) {
-    bus.emit({ type: 'message.dropped', messageId: message.id, reason: 'no agent wired to the chat' });
-    return;
-  }
-  for (const wiring of wirings) {
-    const agent = await store.agents.get(wiring.agentId);
-    if (!agent) continue;
-    if (!shouldEngage(wiring, agent, chat, message)) {
-      if (wiring.accumulate) await addToInbox(context, wiring, message, 'context', bus);
-      else bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'not engaged' });
-      continue;
+
+  const addToInbox = async (
+    unit: UnitOfWork,
+    wiring: Wiring,
+    message: StoredMessage,
+    kind: 'message' | 'context',
+  ): Promise<RoutedMessage> => {
+    const { session, created } = await unit.tx.sessions.getOrCreate(sessionKeyFor(wiring, message.threadId));
+    await unit.tx.inbox.add({ sessionId: session.id, messageId: message.id, kind });
+    const notification = { sessionId: session.id, agentId: session.agentId, chatId: session.chatId ?? null };
+    if (created) unit.after(() => options.plugins.notify('session:created', notification));
+    emit(unit, { type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
+    if (kind === 'message') unit.after(() => options.wake(session.id, 'message'));
+    return { agentId: wiring.agentId, sessionId: session.id, kind };
+  };
+
+  const route: Router['route'] = async (unit, chat, sender, message) => {
+    const store = unit.tx;
+    const user = typeof sender === 'function' ? sender : async () => sender;
+    if (chat.status === 'denied') return drop(unit, { messageId: message.id, reason: 'chat denied' });
+    if (chat.status === 'pending') {
+      if (await addressesGateway(store, chat, message))
+        await approvals.request(unit, { kind: 'chat', chat, user: await user(), message });
+      return drop(unit, { messageId: message.id, reason: 'unknown chat' });
     }
-    // Public chats need no lookups; elsewhere roles first, then membership only when they do not decide.
-    const found = chat.unknownSenderPolicy === 'public' ? undefined : await user();
-    const roles = found ? await userRoles() : [];
-    const isMember =
-      found !== undefined && !isAdminOf(roles, agent.id) && (await store.agentMembers.isMember(agent.id, found.id));
-    const access = decideAccess({ chat, roles, agentId: agent.id, isMember });
-    if (access === 'deny') {
-      bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender not allowed (strict chat)' });
-      continue;
+    const wirings = await store.wirings.listForChat(chat.id);
+    let roles: Promise<UserRole[]> | undefined;
+    const userRoles = async () => {
+      roles ??= user().then((found) => store.users.listRoles(found.id));
+      return roles;
+    };
+    const command = parseCommand(message.text);
+    if (command) {
+      // Commands may call the model (/compact): they run once the message is committed.
+      const input = { command, chat, user: await user(), roles: await userRoles(), message, wirings, reroute: route };
+      unit.after(() => options.handleCommand(input));
+      return { dropped: `command /${command.name}`, messageId: message.id };
     }
-    if (access === 'request') {
-      await requestApproval(context, { kind: 'sender', chat, user: found ?? (await user()), message });
-      bus.emit({ type: 'message.dropped', messageId: message.id, agentId: agent.id, reason: 'sender awaiting approval' });
-      continue;
+    if (wirings.length === 0) return drop(unit, { messageId: message.id, reason: 'no agent wired to the chat' });
+    const routed: RoutedMessage[] = [];
+    let lastDrop = 'not engaged';
+    const skip = (agentId: string, reason: string) => {
+      lastDrop = reason;
+      drop(unit, { messageId: message.id, agentId, reason });
+    };
+    for (const wiring of wirings) {
+      const agent = await store.agents.get(wiring.agentId);
+      if (!agent) continue;
+      if (!shouldEngage(wiring, agent, chat, message)) {
+        if (wiring.accumulate) routed.push(await addToInbox(unit, wiring, message, 'context'));
+        else skip(agent.id, 'not engaged');
+        continue;
+      }
+      // Public chats need no lookups; elsewhere roles first, then membership only when they do not decide.
+      const found = chat.unknownSenderPolicy === 'public' ? undefined : await user();
+      const foundRoles = found ? await userRoles() : [];
+      const isMember =
+        found !== undefined && !isAdminOf(foundRoles, agent.id) && (await store.agentMembers.isMember(agent.id, found.id));
+      const access = decideAccess({ chat, roles: foundRoles, agentId: agent.id, isMember });
+      if (access === 'deny') {
+        skip(agent.id, 'sender not allowed (strict chat)');
+        continue;
+      }
+      if (access === 'request') {
+        await approvals.request(unit, { kind: 'sender', chat, user: found ?? (await user()), message });
+        skip(agent.id, 'sender awaiting approval');
+        continue;
+      }
+      routed.push(await addToInbox(unit, wiring, message, 'message'));
     }
-    const sessionId = await addToInbox(context, wiring, message, 'message', bus);
-    context.queue.wake(sessionId, 'message');
-  }
+    return routed.length > 0 ? { messageId: message.id, routed } : { dropped: lastDrop, messageId: message.id };
+  };
+
+  return { route, drop };
 }
 
 function mentionWiring(agent: Agent): Wiring {
@@ -200,23 +150,4 @@ function mentionWiring(agent: Agent): Wiring {
     accumulate: false,
     createdAt: 0,
   };
-}
-
-async function addToInbox(
-  context: GatewayContext,
-  wiring: Wiring,
-  message: StoredMessage,
-  kind: 'message' | 'context',
-  bus: Pick<GatewayContext['bus'], 'emit'>,
-): Promise<string> {
-  const { session, created } = await context.store.sessions.getOrCreate(sessionKeyFor(wiring, message.threadId));
-  await context.store.inbox.add({ sessionId: session.id, messageId: message.id, kind });
-  if (created)
-    await context.plugins.notify('session:created', {
-      sessionId: session.id,
-      agentId: session.agentId,
-      chatId: session.chatId ?? null,
-    });
-  bus.emit({ type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
-  return session.id;
 }

@@ -1,4 +1,5 @@
 import { SandboxError, type SandboxRuntime, type Tool } from '@ngb/plugin-sdk';
+import { isFatalToTurn } from './sandbox-fatal';
 
 /** Turns a sandbox tool's JSON output into the text the model reads. */
 function formatSandboxOutput(output: unknown): string {
@@ -31,7 +32,7 @@ export function createSandboxTools(runtime: SandboxRuntime, timeoutMs: number): 
           result.output.exitCode !== 0;
         return { output: formatSandboxOutput(result.output), isError };
       } catch (error) {
-        if (SandboxError.isInstance(error) && error.reason !== 'engine_unavailable' && error.reason !== 'image_missing') {
+        if (SandboxError.isInstance(error) && !isFatalToTurn(error)) {
           return { output: `${error.reason}: ${error.message}`, isError: true };
         }
         throw error;

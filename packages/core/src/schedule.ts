@@ -1,4 +1,4 @@
-import { ConfigError, type TaskScheduleType } from '@ngb/plugin-sdk';
+import { ConfigError, errorMessage, type TaskScheduleType } from '@ngb/plugin-sdk';
 import { Cron } from 'croner';
 import { isValidTimeZone } from './format-messages';
 import { type WallClock, zonedTimeToInstant } from './zoned-time';
@@ -73,7 +73,7 @@ export function nextRunAt(
       try {
         cron = new Cron(scheduleValue, { timezone, paused: true });
       } catch (error) {
-        throw new ConfigError(`[@ngb/core] invalid cron expression "${scheduleValue}": ${(error as Error).message}`, {
+        throw new ConfigError(`[@ngb/core] invalid cron expression "${scheduleValue}": ${errorMessage(error)}`, {
           key: 'schedule_value',
         });
       }

@@ -1,7 +1,9 @@
-import type { ScheduledTask, TaskPatch } from '@ngb/plugin-sdk';
-import type { GatewayContext } from './gateway-context';
-import { homeChat, isEphemeralChannel } from './home-chat';
+import type { Clock, Logger, ScheduledTask, Store, StoreRepositories, TaskPatch } from '@ngb/plugin-sdk';
+import { type ChatPlaces, homeChat, isEphemeralChannel } from './home-chat';
+import type { PluginHost } from './plugin-host';
 import { nextRunAt } from './schedule';
+import type { SessionQueue } from './session-queue';
+import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
 
 /** Wakes sessions when their scheduled tasks are due: one timer for the soonest task, never a poll. */
 export interface Scheduler {
@@ -14,20 +16,38 @@ export interface Scheduler {
   stop(): void;
 }
 
+/** What the scheduler needs. */
+export interface SchedulerOptions {
+  store: Store;
+  runUnit: RunUnitOfWork;
+  clock: Clock;
+  logger: Logger;
+  places: ChatPlaces;
+  plugins: Pick<PluginHost, 'notify'>;
+  wake: SessionQueue['wake'];
+  /** False for a gateway that fires no scheduled tasks (a terminal conversation). */
+  firesTasks: boolean;
+}
+
 /**
  * The session a task run goes to: its own session (group context) or a fresh one (isolated). A
  * task of a terminal conversation, which nobody can read once its command ended, runs in the
  * agent's home chat instead; undefined when there is none.
  */
-async function taskSession(context: GatewayContext, task: ScheduledTask, runAt: number): Promise<string | undefined> {
+async function taskSession(
+  store: StoreRepositories,
+  places: ChatPlaces,
+  task: ScheduledTask,
+  runAt: number,
+): Promise<string | undefined> {
   let chatId = task.chatId ?? null;
-  const chat = task.chatId ? await context.store.chats.get(task.chatId) : undefined;
-  if (chat && isEphemeralChannel(context, chat.channel)) {
-    const home = await homeChat(context, task.agentId);
+  const chat = task.chatId ? await store.chats.get(task.chatId) : undefined;
+  if (chat && isEphemeralChannel(places, chat.channel)) {
+    const home = await homeChat(store, places, task.agentId);
     if (!home) return undefined;
     chatId = home.id;
   } else if (task.contextMode === 'group' && task.sessionId) return task.sessionId;
-  const { session } = await context.store.sessions.getOrCreate({
+  const { session } = await store.sessions.getOrCreate({
     agentId: task.agentId,
     chatId,
     threadId: task.contextMode === 'isolated' ? `task:${task.id}:${runAt}` : null,
@@ -35,62 +55,64 @@ async function taskSession(context: GatewayContext, task: ScheduledTask, runAt: 
   return session.id;
 }
 
-const unreachable =
-  'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
-
 /** Creates the scheduler of a gateway. */
-export function createScheduler(context: GatewayContext): Scheduler {
-  let timer: ReturnType<GatewayContext['clock']['setTimeout']> | undefined;
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { clock, logger, places } = options;
+  let timer: ReturnType<Clock['setTimeout']> | undefined;
   let stopped = false;
   const firing = new Set<Promise<void>>();
 
+  /**
+   * Hands one due task to its session: the inbox row, the task's next run and the wake-up are one
+   * unit, so a crash either leaves the task due (it fires again) or fired once (never both).
+   */
+  const fireTask = async (unit: UnitOfWork, due: ScheduledTask, now: number) => {
+    const store = unit.tx;
+    // Read again inside the transaction: another firing may have handled it meanwhile.
+    const task = await store.tasks.get(due.id);
+    if (task?.status !== 'active' || task.nextRunAt === undefined || task.nextRunAt > now) return;
+    let patch: Pick<TaskPatch, 'status' | 'nextRunAt' | 'lastRunAt'>;
+    try {
+      const next =
+        task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
+      patch = next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next };
+    } catch (error) {
+      logger.error('task schedule became invalid; task paused', { taskId: task.id, error });
+      patch = { status: 'paused', lastRunAt: now, nextRunAt: null };
+    }
+    // Claimed by compare-and-set on its due time: another process sharing the store fires it at most once.
+    if (!(await store.tasks.claimRun(task.id, task.nextRunAt, patch))) return;
+    const sessionId = await taskSession(store, places, task, now);
+    if (sessionId === undefined) {
+      const error =
+        'not run: it was scheduled in a terminal conversation, and neither the agent nor the owner has a chat to send its result to';
+      logger.warn(`scheduled task ${error}`, { taskId: task.id, agentId: task.agentId });
+      await store.taskRuns.add({ taskId: task.id, startedAt: now, endedAt: now, status: 'failed', error });
+      return;
+    }
+    await store.inbox.add({ sessionId, kind: 'task', taskId: task.id });
+    unit.after(() => options.plugins.notify('task:run', { taskId: task.id, agentId: task.agentId, prompt: task.prompt }));
+    unit.after(() => options.wake(sessionId, 'task'));
+  };
+
   const fire = async () => {
     timer = undefined;
-    const now = context.clock.now();
-    for (const task of await context.store.tasks.due(now)) {
-      let patch: Pick<TaskPatch, 'status' | 'nextRunAt' | 'lastRunAt'>;
-      try {
-        const next =
-          task.scheduleType === 'once' ? undefined : nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now);
-        patch =
-          next === undefined ? { status: 'completed', lastRunAt: now, nextRunAt: null } : { lastRunAt: now, nextRunAt: next };
-      } catch (error) {
-        context.logger.error('task schedule became invalid; task paused', { taskId: task.id, error });
-        patch = { status: 'paused', lastRunAt: now, nextRunAt: null };
-      }
-      const sessionId = await taskSession(context, task, now);
-      // Claimed by compare-and-set on its due time: another process sharing the store fires it at most once.
-      const claimed = await context.store.transaction(async (tx) => {
-        if (!(await tx.tasks.claimRun(task.id, task.nextRunAt ?? now, patch))) return false;
-        if (sessionId === undefined) {
-          await tx.taskRuns.add({ taskId: task.id, startedAt: now, endedAt: now, status: 'failed', error: unreachable });
-        } else {
-          await tx.inbox.add({ sessionId, kind: 'task', taskId: task.id });
-        }
-        return true;
-      });
-      if (!claimed) continue;
-      if (sessionId === undefined) {
-        context.logger.warn(`scheduled task ${unreachable}`, { taskId: task.id, agentId: task.agentId });
-        continue;
-      }
-      await context.plugins.notify('task:run', { taskId: task.id, agentId: task.agentId, prompt: task.prompt });
-      context.queue.wake(sessionId, 'task');
-    }
+    const now = clock.now();
+    for (const task of await options.store.tasks.due(now)) await options.runUnit((unit) => fireTask(unit, task, now));
     await reschedule();
   };
 
   const reschedule = async () => {
-    if (stopped || context.settings.takeOver === 'none') return;
-    if (timer !== undefined) context.clock.clearTimeout(timer);
+    if (stopped || !options.firesTasks) return;
+    if (timer !== undefined) clock.clearTimeout(timer);
     timer = undefined;
-    const due = await context.store.tasks.nextDueAt();
+    const due = await options.store.tasks.nextDueAt();
     if (due === undefined) return;
     // Timers longer than ~24 days overflow; wake up and look again instead.
-    const delay = Math.min(Math.max(0, due - context.clock.now()), 2 ** 31 - 1);
-    timer = context.clock.setTimeout(() => {
+    const delay = Math.min(Math.max(0, due - clock.now()), 2 ** 31 - 1);
+    timer = clock.setTimeout(() => {
       const run = fire()
-        .catch((error: unknown) => context.logger.error('scheduler run failed', { error }))
+        .catch((error: unknown) => logger.error('scheduler run failed', { error }))
         .finally(() => firing.delete(run));
       firing.add(run);
     }, delay);
@@ -104,7 +126,7 @@ export function createScheduler(context: GatewayContext): Scheduler {
     busy: () => firing.size > 0,
     stop() {
       stopped = true;
-      if (timer !== undefined) context.clock.clearTimeout(timer);
+      if (timer !== undefined) clock.clearTimeout(timer);
     },
   };
 }

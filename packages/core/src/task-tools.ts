@@ -1,10 +1,16 @@
-import { ConfigError, defineTool, type Tool } from '@ngb/plugin-sdk';
-import type { GatewayContext } from './gateway-context';
-import { homeChat, isEphemeralChannel } from './home-chat';
+import { type Clock, ConfigError, defineTool, errorMessage, type Store, type Tool } from '@ngb/plugin-sdk';
+import { type ChatPlaces, homeChat, isEphemeralChannel } from './home-chat';
 import { nextRunAt } from './schedule';
-import type { TurnTools } from './turn-runner';
+import type { TurnInfo } from './turn-runner';
 
-type TurnInfo = Parameters<TurnTools>[0];
+/** What the task tools need. */
+export interface TaskToolsOptions {
+  store: Store;
+  clock: Clock;
+  places: ChatPlaces;
+  /** Re-arms the scheduler after a task changed. */
+  reschedule: () => Promise<void>;
+}
 
 const taskId = { type: 'string', description: 'The id of one of your tasks (from list_tasks).' };
 
@@ -14,12 +20,12 @@ const taskId = { type: 'string', description: 'The id of one of your tasks (from
  * there is none the task is refused rather than left with nobody to deliver to.
  */
 async function taskTarget(
-  context: GatewayContext,
+  { store, places }: Pick<TaskToolsOptions, 'store' | 'places'>,
   turn: TurnInfo,
 ): Promise<{ sessionId?: string; chatId?: string; note?: string; refusal?: string }> {
-  const chat = turn.session.chatId ? await context.store.chats.get(turn.session.chatId) : undefined;
-  if (!chat || !isEphemeralChannel(context, chat.channel)) return { sessionId: turn.session.id, chatId: turn.session.chatId };
-  const home = await homeChat(context, turn.agent.id);
+  const chat = turn.session.chatId ? await store.chats.get(turn.session.chatId) : undefined;
+  if (!chat || !isEphemeralChannel(places, chat.channel)) return { sessionId: turn.session.id, chatId: turn.session.chatId };
+  const home = await homeChat(store, places, turn.agent.id);
   if (!home) {
     return {
       refusal: `this conversation is in a terminal ("${chat.name}"), which cannot receive a result once its command has ended, and agent "${turn.agent.name}" has no chat (nor has the owner) to send it to instead; schedule it from a chat app conversation with the agent`,
@@ -32,8 +38,8 @@ async function taskTarget(
 }
 
 /** Host tools to schedule recurring or one-off prompts and manage them. */
-export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[] {
-  const { store } = context;
+export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool[] {
+  const { store, clock } = options;
 
   const ownTask = async (id: string) => {
     const task = await store.tasks.get(id);
@@ -75,12 +81,12 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
             { key: 'timezone' },
           );
         }
-        first = nextRunAt(input.schedule_type, input.schedule_value, timezone, context.clock.now());
+        first = nextRunAt(input.schedule_type, input.schedule_value, timezone, clock.now());
       } catch (error) {
-        return { output: `not scheduled: ${(error as Error).message.replace('[@ngb/core] ', '')}`, isError: true };
+        return { output: `not scheduled: ${errorMessage(error).replace('[@ngb/core] ', '')}`, isError: true };
       }
       if (first === undefined) return { output: 'not scheduled: that time is in the past', isError: true };
-      const target = await taskTarget(context, turn);
+      const target = await taskTarget(options, turn);
       if (target.refusal) return { output: `not scheduled: ${target.refusal}`, isError: true };
       const task = await store.tasks.create({
         agentId: turn.agent.id,
@@ -93,7 +99,7 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
         contextMode: input.context_mode ?? 'group',
         nextRunAt: first,
       });
-      await context.rescheduleTasks();
+      await options.reschedule();
       return { output: `scheduled task ${task.id}; first run ${new Date(first).toISOString()}${target.note ?? ''}` };
     },
   });
@@ -127,10 +133,10 @@ export function createTaskTools(context: GatewayContext, turn: TurnInfo): Tool[]
           return { output: `task is ${task.status}`, isError: true };
         const patch =
           status === 'active'
-            ? { status, nextRunAt: nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, context.clock.now()) ?? null }
+            ? { status, nextRunAt: nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, clock.now()) ?? null }
             : { status };
         await store.tasks.update(task.id, patch);
-        await context.rescheduleTasks();
+        await options.reschedule();
         return { output: `task ${task.id} is ${status}` };
       },
     });

@@ -1,6 +1,6 @@
-import type { Address, InboxEntry, Session } from '@ngb/plugin-sdk';
-import { agentChannel, type GatewayContext } from './gateway-context';
-import { isEphemeralChannel } from './home-chat';
+import type { Address, InboxEntry, Session, StoreRepositories } from '@ngb/plugin-sdk';
+import { agentChannel } from './gateway-settings';
+import { type ChatPlaces, isEphemeralChannel } from './home-chat';
 
 /** Inbox entries that start a turn (context rows only ride along). */
 export const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
@@ -10,40 +10,41 @@ export const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
  * the session's own chat; else the chat of its task or of the asking agent.
  */
 export async function replyAddress(
-  context: GatewayContext,
+  store: StoreRepositories,
+  places: Pick<ChatPlaces, 'ephemeralChannels'>,
   session: Session,
   entries: readonly InboxEntry[],
 ): Promise<Address | undefined> {
   const candidates: Address[] = [];
   for (const entry of [...entries].reverse()) {
     if (!isActionable(entry)) continue;
-    const message = entry.messageId ? await context.store.messages.get(entry.messageId) : undefined;
-    const task = entry.taskId ? await context.store.tasks.get(entry.taskId) : undefined;
+    const message = entry.messageId ? await store.messages.get(entry.messageId) : undefined;
+    const task = entry.taskId ? await store.tasks.get(entry.taskId) : undefined;
     let chatId = message?.chatId ?? task?.chatId ?? (task ? session.chatId : undefined);
-    let chat = chatId ? await context.store.chats.get(chatId) : undefined;
+    let chat = chatId ? await store.chats.get(chatId) : undefined;
     // A task of a terminal conversation runs in the agent's home chat (see the scheduler): answer there.
-    if (task && !message && chat && isEphemeralChannel(context, chat.channel)) {
+    if (task && !message && chat && isEphemeralChannel(places, chat.channel)) {
       chatId = session.chatId;
-      chat = chatId ? await context.store.chats.get(chatId) : undefined;
+      chat = chatId ? await store.chats.get(chatId) : undefined;
     }
     if (!chat) continue;
     const address = { channel: chat.channel, chatId: chat.platformChatId, threadId: message?.threadId ?? session.threadId };
     if (chat.channel !== agentChannel) return address;
     candidates.push(address);
   }
-  const own = session.chatId ? await context.store.chats.get(session.chatId) : undefined;
+  const own = session.chatId ? await store.chats.get(session.chatId) : undefined;
   if (own && own.channel !== agentChannel)
     return { channel: own.channel, chatId: own.platformChatId, threadId: session.threadId };
   return candidates[0];
 }
 
 /** The hop count of a turn: the highest hop among its agent-to-agent messages. */
-export async function turnHop(context: GatewayContext, entries: readonly InboxEntry[]): Promise<number> {
+export async function turnHop(store: StoreRepositories, entries: readonly InboxEntry[]): Promise<number> {
   let hop = 0;
   for (const entry of entries) {
     if (!entry.messageId) continue;
-    const value = await context.store.kv.get('hops', entry.messageId);
-    if (typeof value === 'number' && value > hop) hop = value;
+    const message = await store.messages.get(entry.messageId);
+    if (message && message.hop > hop) hop = message.hop;
   }
   return hop;
 }

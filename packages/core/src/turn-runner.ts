@@ -1,44 +1,97 @@
 import { join } from 'node:path';
-import {
-  type Address,
-  type Agent,
-  canType,
-  type InboxEntry,
-  type Session,
-  type Tool,
-  type ToolContext,
-  type Turn,
+import type {
+  Address,
+  Agent,
+  ChannelAdapter,
+  Clock,
+  InboxEntry,
+  Logger,
+  PriceLookup,
+  SandboxRuntime,
+  Session,
+  Store,
+  Tool,
+  ToolContext,
+  Turn,
 } from '@ngb/plugin-sdk';
+import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
-import type { GatewayContext } from './gateway-context';
+import type { EventBus } from './events';
+import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
+import type { ResolveProvider } from './resolve-provider';
+import { isActionable, replyAddress, turnHop } from './turn-context';
+import { failTurn, originFields, taskIds } from './turn-failure';
+import { startTyping } from './typing-indicator';
+import type { RunUnitOfWork } from './unit-of-work';
+
+/** The turn the tools of a turn are built for. */
+export interface TurnInfo {
+  agent: Agent;
+  session: Session;
+  turnId: string;
+  origin?: Address;
+  hop: number;
+}
 
 /** Tools of one turn, built per turn because host tools close over the turn. */
-export type TurnTools = (turn: { agent: Agent; session: Session; turnId: string; origin?: Address; hop: number }) => Tool[];
+type TurnTools = (turn: TurnInfo) => Tool[];
 
-import { isActionable, replyAddress, turnHop } from './turn-context';
+/** What running turns needs. */
+export interface TurnRunnerOptions {
+  store: Store;
+  runUnit: RunUnitOfWork;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  runtime: SandboxRuntime;
+  agentFiles: AgentFileReader;
+  plugins: Pick<PluginHost, 'systemPrompt' | 'notify'>;
+  resolveProvider: ResolveProvider;
+  /** The running channels by name (for typing indicators). */
+  channels: ReadonlyMap<string, ChannelAdapter>;
+  tools: TurnTools;
+  /** Starts delivering a chat's pending outbox rows. */
+  kickDelivery: (channel: string, chatId: string) => void;
+  /** Runs the session again after `delayMs`, and not before. */
+  retryLater: (sessionId: string, delayMs: number) => void;
+  settings: {
+    agentsDirectory: string;
+    maxSteps: number;
+    maxTurnTokens: number;
+    retryDelaysMs: readonly number[];
+    typingIntervalMs: number;
+    price: PriceLookup;
+    ephemeralChannels: readonly string[];
+    sandboxEnv: Readonly<Record<string, string>>;
+  };
+}
 
-async function currentTurn(context: GatewayContext, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
-  const unfinished = (await context.store.turns.listForSession(session.id, { limit: 5 })).find(
+/**
+ * Runs one turn of a session when it has pending messages or tasks.
+ * @returns true when more work arrived for the session meanwhile
+ */
+export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise<boolean>;
+
+async function currentTurn(store: Store, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
+  const unfinished = (await store.turns.listForSession(session.id, { limit: 5 })).find(
     (turn) => turn.status === 'queued' || turn.status === 'running',
   );
   if (unfinished) return unfinished;
   const trigger = entries.some((entry) => entry.kind === 'task') ? 'task' : 'message';
-  return context.store.turns.create({ sessionId: session.id, trigger });
+  return store.turns.create({ sessionId: session.id, trigger });
 }
 
 /**
- * Runs one turn of a session when it has pending messages or tasks: model, tools, then one
- * transaction for transcript, replies, inbox cursor and turn status. Failures are retried on the
- * configured schedule; after the last one the chat gets a short apology.
- * @returns true when more work arrived for the session meanwhile
+ * Creates the turn runner: model, tools, then one unit of work for transcript, replies, inbox
+ * cursor and turn status. Failures are retried on the configured schedule; after the last one the
+ * chat gets a short apology.
  */
-export async function runSessionTurn(
-  context: GatewayContext,
-  sessionId: string,
-  tools: TurnTools,
-  signal: AbortSignal,
-): Promise<boolean> {
+export function createTurnRunner(options: TurnRunnerOptions): RunSessionTurn {
+  return (sessionId, signal) => runSessionTurn(options, sessionId, signal);
+}
+
+async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, signal: AbortSignal): Promise<boolean> {
   const { store, bus, clock, settings } = context;
   const session = await store.sessions.get(sessionId);
   const agent = session ? await store.agents.get(session.agentId) : undefined;
@@ -46,7 +99,7 @@ export async function runSessionTurn(
   const pending = await store.inbox.listPending(sessionId);
   if (!pending.some(isActionable)) return false;
 
-  let turn = await currentTurn(context, session, pending);
+  let turn = await currentTurn(store, session, pending);
   const attempt = turn.attempts + 1;
   const started = clock.now();
   turn = await store.turns.update(turn.id, {
@@ -59,8 +112,8 @@ export async function runSessionTurn(
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
   const seen = new Set(pending.map((entry) => entry.id));
-  const origin = await replyAddress(context, session, pending);
-  const hop = await turnHop(context, pending);
+  const origin = await replyAddress(store, settings, session, pending);
+  const hop = await turnHop(store, pending);
   const sandbox = lazySandbox(async () => {
     const acquireStarted = clock.now();
     const acquired = await context.runtime.acquire(
@@ -86,9 +139,8 @@ export async function runSessionTurn(
   });
   const typing = startTyping(context, origin);
   try {
-    const provider = context.providers.get(agent.model.provider ?? 'default') ?? [...context.providers.values()][0];
-    if (!provider) throw new Error(`no model provider "${agent.model.provider ?? 'default'}" is configured`);
-    const turnTools = tools({ agent, session, turnId: turn.id, origin, hop });
+    const provider = context.resolveProvider(agent);
+    const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
@@ -123,9 +175,9 @@ export async function runSessionTurn(
       },
       price: settings.price,
     });
-    const answered = await sentByTurn(context, turn.id);
+    const answered = await sentByTurn(store, turn.id);
     const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
-    await store.transaction(async (tx) => {
+    await context.runUnit(async ({ tx, after }) => {
       await tx.transcript.append(
         sessionId,
         result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })),
@@ -138,6 +190,7 @@ export async function runSessionTurn(
           ...originFields(origin),
           text: replyText,
           format: 'markdown',
+          hop,
         });
       }
       await tx.inbox.markProcessed([...seen], turn.id);
@@ -157,11 +210,10 @@ export async function runSessionTurn(
         model: result.usage.model ?? null,
       });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
+      if (replyText !== '' && origin) {
+        after(() => context.kickDelivery(origin.channel, origin.chatId));
+      }
     });
-    if (replyText !== '' && origin) {
-      if (hop > 0) await context.store.kv.set('hops', `${turn.id}:reply`, hop);
-      context.kickDelivery(origin.channel, origin.chatId);
-    }
     bus.emit({
       type: 'turn.end',
       turnId: turn.id,
@@ -193,96 +245,6 @@ export async function runSessionTurn(
   return (await store.inbox.listPending(sessionId)).some(isActionable);
 }
 
-function taskIds(entries: readonly InboxEntry[]): string[] {
-  return entries.flatMap((entry) => (entry.kind === 'task' && entry.taskId ? [entry.taskId] : []));
-}
-
-function originFields(origin: Address) {
-  return { channel: origin.channel, chatId: origin.chatId, threadId: origin.threadId };
-}
-
-async function sentByTurn(context: GatewayContext, turnId: string): Promise<boolean> {
-  return (await context.store.kv.get('turn-sent', turnId)) === true;
-}
-
-async function failTurn(
-  context: GatewayContext,
-  failure: {
-    turn: Turn;
-    attempt: number;
-    agent: Agent;
-    sessionId: string;
-    seen: Set<string>;
-    pending: readonly InboxEntry[];
-    origin?: Address;
-    error: unknown;
-    started: number;
-  },
-): Promise<void> {
-  const { store, bus, clock, settings, queue } = context;
-  const { turn, attempt, agent, sessionId } = failure;
-  const errorClass = (failure.error as Error)?.name ?? 'Error';
-  const message = `${errorClass}: ${(failure.error as Error)?.message ?? String(failure.error)}`;
-  const usage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
-  const delay = settings.retryDelaysMs[attempt - 1];
-  context.logger.warn('turn failed', { turnId: turn.id, attempt, error: message });
-  if (delay !== undefined) {
-    await store.turns.update(turn.id, { status: 'queued', error: message, nextAttemptAt: clock.now() + delay });
-    queue.hold(sessionId);
-    clock.setTimeout(() => queue.release(sessionId, 'message'), delay);
-    bus.emit({
-      type: 'turn.end',
-      turnId: turn.id,
-      sessionId,
-      agentId: agent.id,
-      status: 'retrying',
-      durationMs: clock.now() - failure.started,
-      usage,
-      error: message,
-      retryInMs: delay,
-    });
-    return;
-  }
-  await store.transaction(async (tx) => {
-    await tx.inbox.markProcessed([...failure.seen], turn.id);
-    for (const taskId of taskIds(failure.pending)) {
-      await tx.taskRuns.add({ taskId, startedAt: failure.started, endedAt: clock.now(), status: 'failed', error: message });
-    }
-    await tx.turns.update(turn.id, { status: 'failed', error: message, endedAt: clock.now() });
-    if (failure.origin) {
-      const text = `Sorry, I could not answer that (${errorClass}). Please try again later.`;
-      await tx.outbox.enqueue({ key: `${turn.id}:failed`, sessionId, turnId: turn.id, ...originFields(failure.origin), text });
-    }
-  });
-  if (failure.origin) context.kickDelivery(failure.origin.channel, failure.origin.chatId);
-  bus.emit({
-    type: 'turn.end',
-    turnId: turn.id,
-    sessionId,
-    agentId: agent.id,
-    status: 'failed',
-    durationMs: clock.now() - failure.started,
-    usage,
-    error: message,
-  });
-  await context.plugins.notify('agent:result', { agentId: agent.id, sessionId, turnId: turn.id, status: 'failed', text: '' });
-}
-
-function startTyping(context: GatewayContext, origin: Address | undefined): { stop: () => void } {
-  const adapter = origin ? context.channels.get(origin.channel) : undefined;
-  if (!origin || !adapter || !canType(adapter)) return { stop: () => undefined };
-  let timer: ReturnType<typeof context.clock.setTimeout> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (stopped) return;
-    adapter.sendTyping(origin).catch(() => undefined);
-    timer = context.clock.setTimeout(tick, context.settings.typingIntervalMs);
-  };
-  tick();
-  return {
-    stop: () => {
-      stopped = true;
-      if (timer !== undefined) context.clock.clearTimeout(timer);
-    },
-  };
+async function sentByTurn(store: Store, turnId: string): Promise<boolean> {
+  return (await store.turns.get(turnId))?.sentMessage === true;
 }

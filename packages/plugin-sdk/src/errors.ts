@@ -23,23 +23,49 @@ export class NgbError extends Error {
 
   /** True for any error of this project, from any copy of this package. */
   static isInstance(value: unknown): value is NgbError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+    return carries(value, marker);
   }
 }
 
-function hasName<T extends NgbError>(name: string) {
-  return (value: unknown): value is T => NgbError.isInstance(value) && value.name === name;
+/** True when `value` carries `marker`: set by a class of this package, from any copy of it, and by its subclasses. */
+function carries(value: unknown, marker: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
+
+/**
+ * The message of anything thrown: an error's `message`, a string as it is, anything else as
+ * `String(value)`.
+ */
+export function errorMessage(error: unknown): string {
+  if (
+    error instanceof Error ||
+    (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+  )
+    return (error as { message: string }).message;
+  return String(error);
+}
+
+/** The class name of anything thrown (`TypeError`, `SandboxError`), `Error` when it has none. */
+export function errorName(error: unknown): string {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name !== '' ? name : 'Error';
 }
 
 /** Invalid or missing configuration; the message names the key and how to set it. */
+const configErrorMarker = Symbol.for('@ngb/plugin-sdk.ConfigError');
+
 export class ConfigError extends NgbError {
+  readonly [configErrorMarker] = true;
   /** The option or config key at fault, such as `botToken` or `agents[0].folder`. */
   readonly key: string | undefined;
   constructor(message: string, options: NgbErrorOptions & { key?: string } = {}) {
     super('config_invalid', message, options);
     this.key = options.key;
   }
-  static override isInstance = hasName<ConfigError>('ConfigError');
+  /** True for this error and its subclasses, from any copy of this package. */
+  static override isInstance(value: unknown): value is ConfigError {
+    return carries(value, configErrorMarker);
+  }
 }
 
 /** Options of the errors that come from a remote API. */
@@ -58,7 +84,10 @@ export function isRetryableStatus(status: number | undefined): boolean {
 }
 
 /** A chat platform's API refused or failed a call. */
+const channelApiErrorMarker = Symbol.for('@ngb/plugin-sdk.ChannelApiError');
+
 export class ChannelApiError extends NgbError {
+  readonly [channelApiErrorMarker] = true;
   readonly channel: string;
   readonly status: number | undefined;
   readonly retryable: boolean;
@@ -70,11 +99,17 @@ export class ChannelApiError extends NgbError {
     this.retryable = options.retryable ?? isRetryableStatus(options.status);
     this.retryAfterMs = options.retryAfterMs;
   }
-  static override isInstance = hasName<ChannelApiError>('ChannelApiError');
+  /** True for this error and its subclasses, from any copy of this package. */
+  static override isInstance(value: unknown): value is ChannelApiError {
+    return carries(value, channelApiErrorMarker);
+  }
 }
 
 /** A model provider's API refused or failed a call, or its stream was malformed. */
+const llmApiErrorMarker = Symbol.for('@ngb/plugin-sdk.LlmApiError');
+
 export class LlmApiError extends NgbError {
+  readonly [llmApiErrorMarker] = true;
   readonly provider: string;
   readonly status: number | undefined;
   readonly retryable: boolean;
@@ -86,7 +121,10 @@ export class LlmApiError extends NgbError {
     this.retryable = options.retryable ?? isRetryableStatus(options.status);
     this.retryAfterMs = options.retryAfterMs;
   }
-  static override isInstance = hasName<LlmApiError>('LlmApiError');
+  /** True for this error and its subclasses, from any copy of this package. */
+  static override isInstance(value: unknown): value is LlmApiError {
+    return carries(value, llmApiErrorMarker);
+  }
 }
 
 /** Why a sandbox operation failed. */
@@ -105,25 +143,40 @@ export type SandboxErrorReason =
   | 'disk_limit';
 
 /** A sandbox could not be created, or a call in it failed. */
+const sandboxErrorMarker = Symbol.for('@ngb/plugin-sdk.SandboxError');
+
 export class SandboxError extends NgbError {
+  readonly [sandboxErrorMarker] = true;
   readonly reason: SandboxErrorReason;
   constructor(reason: SandboxErrorReason, message: string, options: NgbErrorOptions = {}) {
     super(`sandbox_${reason}`, message, options);
     this.reason = reason;
   }
-  static override isInstance = hasName<SandboxError>('SandboxError');
+  /** True for this error and its subclasses, from any copy of this package. */
+  static override isInstance(value: unknown): value is SandboxError {
+    return carries(value, sandboxErrorMarker);
+  }
 }
 
 /** A feature that is declared but not built yet, or that a driver does not offer. */
+const notSupportedErrorMarker = Symbol.for('@ngb/plugin-sdk.NotSupportedError');
+
 export class NotSupportedError extends NgbError {
+  readonly [notSupportedErrorMarker] = true;
   constructor(message: string, options: NgbErrorOptions = {}) {
     super('not_supported', message, options);
   }
-  static override isInstance = hasName<NotSupportedError>('NotSupportedError');
+  /** True for this error and its subclasses, from any copy of this package. */
+  static override isInstance(value: unknown): value is NotSupportedError {
+    return carries(value, notSupportedErrorMarker);
+  }
 }
 
 /** A record that was asked for by id does not exist. */
+const notFoundErrorMarker = Symbol.for('@ngb/plugin-sdk.NotFoundError');
+
 export class NotFoundError extends NgbError {
+  readonly [notFoundErrorMarker] = true;
   /** What kind of record, such as `agent` or `session`. */
   readonly entity: string;
   readonly id: string;
@@ -132,5 +185,8 @@ export class NotFoundError extends NgbError {
     this.entity = entity;
     this.id = id;
   }
-  static override isInstance = hasName<NotFoundError>('NotFoundError');
+  /** True for this error and its subclasses, from any copy of this package. */
+  static override isInstance(value: unknown): value is NotFoundError {
+    return carries(value, notFoundErrorMarker);
+  }
 }

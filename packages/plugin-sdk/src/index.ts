@@ -55,7 +55,9 @@ export {
   type PluginApi,
   type PluginHookName,
   type PluginHooks,
+  type PluginSetupResult,
 } from './contracts/plugin';
+export type { ReceiveResult, RoutedMessage } from './contracts/receive-result';
 export type {
   Sandbox,
   SandboxAcquireOptions,
@@ -146,6 +148,8 @@ export {
   type ApiErrorOptions,
   ChannelApiError,
   ConfigError,
+  errorMessage,
+  errorName,
   isRetryableStatus,
   LlmApiError,
   NgbError,

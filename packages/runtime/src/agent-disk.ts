@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { diskError, growDiskImage, makeDiskImage, mebibyte, mountDiskImage } from './disk-image';
 import { type DiskTools, findDiskTools, runDiskTool } from './disk-tools';
 import { lockFile } from './file-lock';
@@ -84,7 +85,7 @@ export function createAgentDisks(options: AgentDisksOptions): AgentDisks {
         await runDiskTool(used.umount, [agentFolder]);
         return undefined;
       } catch (error) {
-        if (attempt >= 10) return (error as Error).message;
+        if (attempt >= 10) return errorMessage(error);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, rmdir, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Logger, SandboxError } from '@ngb/plugin-sdk';
+import { errorMessage, type Logger, SandboxError } from '@ngb/plugin-sdk';
 import { copyFolderContents } from './copy-folder-contents';
 import { type DiskTools, runDiskTool } from './disk-tools';
 
@@ -81,7 +81,7 @@ export async function makeDiskImage(
         error,
       );
     }
-    throw diskError(`could not make the disk image of the agent folder ${source}: ${(error as Error).message}`, error);
+    throw diskError(`could not make the disk image of the agent folder ${source}: ${errorMessage(error)}`, error);
   } finally {
     if (mounted) await runDiskTool(tools.umount, ['-l', stagingMount]).catch(() => undefined);
     await rmdir(stagingMount).catch(() => undefined);
@@ -111,7 +111,7 @@ export async function growDiskImage(
   } catch (error) {
     await truncate(image, from).catch(() => undefined);
     throw diskError(
-      `could not grow the disk image ${image} of the agent folder ${work.agentFolder}: ${(error as Error).message}`,
+      `could not grow the disk image ${image} of the agent folder ${work.agentFolder}: ${errorMessage(error)}`,
       error,
     );
   }
@@ -123,10 +123,7 @@ export async function growDiskImage(
  */
 export async function mountDiskImage(tools: DiskTools, image: string, agentFolder: string): Promise<void> {
   await runDiskTool(tools.mount, ['-o', 'loop,nosuid,nodev', image, agentFolder]).catch((error: unknown) => {
-    throw diskError(
-      `could not mount the disk image ${image} on the agent folder ${agentFolder}: ${(error as Error).message}`,
-      error,
-    );
+    throw diskError(`could not mount the disk image ${image} on the agent folder ${agentFolder}: ${errorMessage(error)}`, error);
   });
   // e2fsck may have made lost+found again; the agent has no use for it (and cannot make a root-owned one).
   const lostAndFound = path.join(agentFolder, 'lost+found');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '@ngb/plugin-sdk';
+import { ConfigError, errorMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import type { MountAllowlist } from './mount-policy';
 
@@ -35,7 +35,7 @@ export async function loadMountAllowlist(
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`[@ngb/runtime] cannot read the mount allowlist ${file}: ${(error as Error).message}`, {
+    throw new ConfigError(`[@ngb/runtime] cannot read the mount allowlist ${file}: ${errorMessage(error)}`, {
       cause: error,
     });
   }
@@ -43,7 +43,7 @@ export async function loadMountAllowlist(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`[@ngb/runtime] the mount allowlist ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`[@ngb/runtime] the mount allowlist ${file} is not valid JSON: ${errorMessage(error)}`);
   }
   const parsed = v.safeParse(allowlistSchema, value);
   if (!parsed.success) {

@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { createCgroupMemoryProbe } from './memory-probe';
 import { startSandboxServer } from './sandbox-server';
 import { findToolReach } from './tool-reach';
@@ -76,7 +77,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const badArguments = String((error as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`[@ngb/sandbox] ${(error as Error).message ?? String(error)}\n${badArguments ? `${usage}\n` : ''}`);
+    process.stderr.write(`[@ngb/sandbox] ${errorMessage(error)}\n${badArguments ? `${usage}\n` : ''}`);
     process.exit(1);
   },
 );

@@ -1,3 +1,4 @@
+import { errorMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 /**
@@ -101,7 +102,7 @@ function parseLine<Frame>(schema: v.GenericSchema<unknown, Frame>, line: string)
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { ok: false, id: null, message: `not JSON: ${(error as Error).message}` };
+    return { ok: false, id: null, message: `not JSON: ${errorMessage(error)}` };
   }
   const result = v.safeParse(schema, value);
   if (result.success) return { ok: true, frame: result.output };

@@ -2,7 +2,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, type Logger, NgbError, type Store, type StoreRepositories, silentLogger } from '@ngb/plugin-sdk';
+import {
+  ConfigError,
+  errorMessage,
+  type Logger,
+  NgbError,
+  type Store,
+  type StoreRepositories,
+  silentLogger,
+} from '@ngb/plugin-sdk';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import * as v from 'valibot';
@@ -70,7 +78,7 @@ function openDatabase(path: string): BetterSqliteDatabase {
     if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
     return new Database(path);
   } catch (error) {
-    throw new ConfigError(`[@ngb/store] cannot open the database at \`path\` "${path}": ${(error as Error).message}`, {
+    throw new ConfigError(`[@ngb/store] cannot open the database at \`path\` "${path}": ${errorMessage(error)}`, {
       key: 'path',
       cause: error,
     });

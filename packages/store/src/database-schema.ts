@@ -100,6 +100,7 @@ export interface MessagesTable {
   attachments: string;
   timestamp: number;
   direction: string;
+  hop: Generated<number>;
   created_at: number;
   reply_to_author_id: Generated<string | null>;
   reply_to_author_name: Generated<string | null>;
@@ -137,6 +138,7 @@ export interface TurnsTable {
   /** 1 when a model call of the turn had no known price (then `cost_usd` is only what was priced). */
   cost_unknown: Generated<number>;
   model: string | null;
+  sent_message: Generated<number>;
   started_at: number | null;
   ended_at: number | null;
   created_at: number;
@@ -171,6 +173,9 @@ export interface OutboxTable {
   next_attempt_at: number | null;
   permanent_failure: number;
   platform_message_id: string | null;
+  /** JSON array of the platform ids of the parts sent so far. */
+  sent_chunk_ids: Generated<string>;
+  hop: Generated<number>;
   sent_at: number | null;
   created_at: number;
   updated_at: number;

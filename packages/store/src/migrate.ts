@@ -1,4 +1,4 @@
-import { ConfigError, type Logger, NgbError } from '@ngb/plugin-sdk';
+import { ConfigError, errorMessage, type Logger, NgbError } from '@ngb/plugin-sdk';
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { createMigrationProvider } from './migrations/index';
 
@@ -41,7 +41,7 @@ export async function migrateToLatest(
     const failed = results.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
     throw new NgbError(
       'store_migration_failed',
-      `[@ngb/store] migration ${failed} failed on ${location}: ${(error as Error).message}`,
+      `[@ngb/store] migration ${failed} failed on ${location}: ${errorMessage(error)}`,
       {
         cause: error,
       },

@@ -1,5 +1,5 @@
 import type { Logger } from '@ngb/plugin-sdk';
-import { NotFoundError } from '@ngb/plugin-sdk';
+import { errorMessage, NotFoundError } from '@ngb/plugin-sdk';
 import type { Kysely } from 'kysely';
 import type { StoreDatabase } from './database-schema';
 
@@ -27,7 +27,7 @@ export function toJsonColumn(value: unknown, what: string): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new TypeError(`[@ngb/store] ${what} is not JSON-serializable: ${(error as Error).message}`);
+    throw new TypeError(`[@ngb/store] ${what} is not JSON-serializable: ${errorMessage(error)}`);
   }
   if (text === undefined) throw new TypeError(`[@ngb/store] ${what} is not JSON-serializable (${typeof value})`);
   return text;

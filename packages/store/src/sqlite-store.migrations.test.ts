@@ -190,3 +190,41 @@ describe('message edits migration', () => {
     await store.close();
   });
 });
+
+describe('turn facts migration', () => {
+  it('carries the hop counts and sent flags earlier versions kept as key-value rows into columns, and drops the rows', async () => {
+    const path = join(directory, 'before-turn-facts.db');
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
+    const before = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0005_turn_facts'));
+    await migrateToLatest(db, before, createRecordingLogger(), path);
+    await db.destroy();
+    const database = new Database(path);
+    database.exec(`
+      INSERT INTO agents (id, folder, name, instructions_file, timezone, created_at, updated_at)
+        VALUES ('a1', 'main', 'Main', 'AGENTS.md', 'UTC', 0, 0);
+      INSERT INTO sessions (id, agent_id, status, created_at, updated_at, last_activity_at) VALUES ('s1', 'a1', 'active', 0, 0, 0);
+      INSERT INTO turns (id, session_id, trigger, status, input_tokens, output_tokens, cost_usd, created_at, updated_at) VALUES
+        ('sent', 's1', 'message', 'succeeded', 0, 0, 0, 0, 0), ('quiet', 's1', 'message', 'succeeded', 0, 0, 0, 0, 0);
+      INSERT INTO chats (id, channel, platform_chat_id, name, is_group, unknown_sender_policy, status, created_at, updated_at)
+        VALUES ('c1', 'agent', 's0', 'agent main', 0, 'strict', 'active', 0, 0);
+      INSERT INTO messages (id, chat_id, platform_message_id, sender_id, text, mentions_bot, timestamp, direction, created_at)
+        VALUES ('m1', 'c1', 'k1', 'agent:main', 'hi', 1, 0, 'inbound', 0), ('m2', 'c1', 'k2', 'agent:main', 'hi', 1, 0, 'inbound', 0);
+      INSERT INTO outbox (id, key, channel, chat_id, text, status, created_at, updated_at)
+        VALUES ('o1', 'sent:reply', 'agent', 's0', 'answer', 'pending', 0, 0);
+      INSERT INTO kv (namespace, key, value, updated_at) VALUES
+        ('hops', 'm1', '2', 0), ('hops', 'sent:reply', '3', 0), ('turn-sent', 'sent', 'true', 0), ('other', 'x', '1', 0);
+    `);
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    expect((await store.messages.get('m1'))?.hop).toBe(2);
+    expect((await store.messages.get('m2'))?.hop).toBe(0);
+    expect((await store.outbox.get('o1'))?.hop).toBe(3);
+    expect((await store.turns.get('sent'))?.sentMessage).toBe(true);
+    expect((await store.turns.get('quiet'))?.sentMessage).toBe(false);
+    expect(await store.kv.get('hops', 'm1')).toBeUndefined();
+    expect(await store.kv.get('turn-sent', 'sent')).toBeUndefined();
+    expect(await store.kv.get('other', 'x')).toBe(1);
+    await store.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { channelOptions, type Env, type NgbConfig, parseChannelOptions } from '@ngb/host';
-import { type ChannelManifest, NotSupportedError } from '@ngb/plugin-sdk';
+import { type ChannelManifest, errorMessage, NotSupportedError } from '@ngb/plugin-sdk';
 
 /** What is known about one channel without connecting it. */
 export interface ChannelReport {
@@ -24,7 +24,7 @@ export async function inspectChannel(manifest: ChannelManifest, config: NgbConfi
     for (const secret of manifest.secrets) probe[secret.option] ??= 'placeholder';
     await manifest.create(parseChannelOptions(manifest, probe));
   } catch (error) {
-    adapter = NotSupportedError.isInstance(error) ? 'not built yet' : (error as Error).message;
+    adapter = NotSupportedError.isInstance(error) ? 'not built yet' : errorMessage(error);
   }
   return {
     name: manifest.name,

@@ -1,5 +1,6 @@
 import { cliChannelName } from '@ngb/host';
 import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { findAgent } from '../agent/find-agent';
 import { fail } from '../cli-error';
@@ -83,7 +84,7 @@ export async function wireChat(
     try {
       new RegExp(flags.pattern, 'i');
     } catch (error) {
-      fail(`--pattern is not a valid regular expression: ${(error as Error).message}`);
+      fail(`--pattern is not a valid regular expression: ${errorMessage(error)}`);
     }
   }
   const sessionMode = (flags['session-mode'] ?? 'shared') as SessionMode;

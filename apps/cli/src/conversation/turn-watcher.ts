@@ -1,4 +1,5 @@
 import type { EventBus, Gateway, TimedGatewayEvent, TurnUsage } from '@ngb/core';
+import type { ReceiveResult } from '@ngb/plugin-sdk';
 import type { CliChannel } from './cli-channel';
 
 /** One tool call of a turn, as the events told it. */
@@ -41,24 +42,18 @@ const emptyUsage: TurnUsage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0,
 export async function runTurn(
   gateway: Gateway,
   channel: CliChannel,
-  input: { sessionId: string; chatId: string; send: () => Promise<void>; onEvent?: (event: TurnEvent) => void },
+  input: { sessionId: string; chatId: string; send: () => Promise<ReceiveResult>; onEvent?: (event: TurnEvent) => void },
 ): Promise<TurnOutcome> {
   const started = Date.now();
   const deliveries: string[] = [];
   const toolCalls = new Map<string, ToolCallRecord>();
   let turnId: string | undefined;
-  let messageId: string | undefined;
   let settle: (outcome: Omit<TurnOutcome, 'deliveries' | 'toolCalls' | 'durationMs'>) => void = () => undefined;
   const ended = new Promise<Omit<TurnOutcome, 'deliveries' | 'toolCalls' | 'durationMs'>>((resolve) => {
     settle = resolve;
   });
   const bus: EventBus = gateway.events;
   const unsubscribe = bus.on((event) => {
-    if (event.type === 'message.received' && event.channel === channel.name && event.chatId === input.chatId)
-      messageId = event.messageId;
-    if (event.type === 'message.dropped' && event.messageId !== undefined && event.messageId === messageId) {
-      settle({ status: 'dropped', turnId: undefined, finalText: '', error: event.reason, usage: noUsage() });
-    }
     if (!('sessionId' in event) || event.sessionId !== input.sessionId) return;
     switch (event.type) {
       case 'turn.start':
@@ -98,7 +93,14 @@ export async function runTurn(
   });
   const stopListening = channel.onDelivery(input.chatId, (delivery) => deliveries.push(delivery.text));
   try {
-    await input.send();
+    const received = await input.send();
+    // Only a message routed to this conversation's session starts the turn followed here.
+    const routedHere =
+      'routed' in received && received.routed.some((route) => route.sessionId === input.sessionId && route.kind === 'message');
+    if (!routedHere) {
+      const reason = 'dropped' in received ? received.dropped : 'routed to another session';
+      settle({ status: 'dropped', turnId: undefined, finalText: '', error: reason, usage: noUsage() });
+    }
     const outcome = await ended;
     await gateway.idle();
     return {

@@ -14,6 +14,7 @@ import {
   parseConfig,
   probeDockerEngine,
 } from '@ngb/host';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { inspectChannel } from '../channel/channel-status';
 import { sandboxCanWrite, sandboxUser } from '../init/sandbox-owner';
 import { agentFileChecks } from './agent-file-checks';
@@ -49,9 +50,7 @@ function configCheck(options: { configOption?: string; env: Env; cwd: string }):
     return { results, loaded };
   } catch (error) {
     return {
-      results: [
-        failed('config', (error as Error).message, 'run `ngb init` in the project directory, or fix the key named above'),
-      ],
+      results: [failed('config', errorMessage(error), 'run `ngb init` in the project directory, or fix the key named above')],
     };
   }
 }
@@ -139,7 +138,7 @@ async function modelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> 
   try {
     choice = chooseModel(config.model, env);
   } catch (error) {
-    return [failed('model', `${keys}`, (error as Error).message)];
+    return [failed('model', `${keys}`, errorMessage(error))];
   }
   const via = choice.credentialVariable ? `key from ${choice.credentialVariable}` : 'no key';
   const results = [ok('model', `${choice.provider}/${choice.model} (${via}${choice.baseURL ? `, ${choice.baseURL}` : ''})`)];

@@ -1,6 +1,7 @@
 import { isValidTimeZone } from '@ngb/core';
 import { cpus, type LoadedConfig, memoryMb, pids, positiveInteger, temperature } from '@ngb/host';
 import type { Agent, ScheduledTask, Store } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import type { CheckResult } from './doctor-checks';
 
@@ -63,7 +64,7 @@ export async function storedSettingsChecks(loaded: LoadedConfig): Promise<CheckR
   try {
     store = await createSqliteStore({ path: loaded.paths.database });
   } catch (error) {
-    return [{ name, status: 'fail', detail: `cannot open the database: ${(error as Error).message}`, fix: 'run `ngb init`' }];
+    return [{ name, status: 'fail', detail: `cannot open the database: ${errorMessage(error)}`, fix: 'run `ngb init`' }];
   }
   try {
     const agents = await store.agents.list();

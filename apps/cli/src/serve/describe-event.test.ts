@@ -4,6 +4,7 @@ import { describeEvent } from './describe-event';
 const received = {
   type: 'message.received',
   at: Date.UTC(2026, 0, 1),
+  seq: 1,
   messageId: 'm1',
   channel: 'telegram',
   chatId: '42',

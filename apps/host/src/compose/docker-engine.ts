@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { errorMessage } from '@ngb/plugin-sdk';
 import type { Env } from '../config/load-config';
 
 /** Where the Docker engine listens, from `DOCKER_HOST` (unix or tcp), else the default socket. */
@@ -73,7 +74,7 @@ export async function probeDockerEngine(env: Env, timeoutMs = 1500): Promise<Doc
           ? 'connection refused'
           : code === 'EACCES'
             ? 'permission denied'
-            : (error as Error).message;
+            : errorMessage(error);
     return { ok: false, endpoint, error: reason };
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ConfigError } from '@ngb/plugin-sdk';
+import { ConfigError, errorMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { agentsDirProblem } from './agents-dir-policy';
 import { configSchema, type NgbConfig } from './config-schema';
@@ -47,7 +47,7 @@ export function parseConfig(text: string, file: string): { config: NgbConfig; wa
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${shown} is not valid JSON: ${(error as Error).message}`, { key: '', cause: error });
+    throw new ConfigError(`${shown} is not valid JSON: ${errorMessage(error)}`, { key: '', cause: error });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${shown} must hold a JSON object ({ ... })`, { key: '' });
@@ -89,7 +89,7 @@ export function loadConfig(options: { configOption?: string; env: Env; cwd: stri
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error);
     const origin = options.configOption !== undefined ? '--config' : 'NGB_CONFIG';
     throw new ConfigError(`cannot read the config file ${file} (from ${origin}): ${reason}`, { key: '', cause: error });
   }

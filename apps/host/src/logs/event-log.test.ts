@@ -27,6 +27,8 @@ function createBus(): EventBus & { emitAll(events: GatewayEvent[]): void } {
     emitAll(events) {
       for (const event of events) this.emit(event);
     },
+    since: () => ({ events: [], missed: false }),
+    lastSeq: () => 0,
   };
 }
 

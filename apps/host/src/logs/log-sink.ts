@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { rotateLogFiles } from './rotate-log-files';
 
 /** Log levels from most to least verbose. */
@@ -89,7 +90,7 @@ export function openLogSink(path: string, options: LogSinkOptions = {}): LogSink
       if (statSync(path, { throwIfNoEntry: false })?.ino === open.inode) rotateLogFiles(path, maxFiles);
     } catch (error) {
       // Logging must not stop the gateway: keep appending to the full file, and say so in it.
-      rotationError = (error as Error).message;
+      rotationError = errorMessage(error);
     }
     return openFile(path);
   };

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
-import type { Agent, Chat, EngageMode, SandboxRuntime, SessionMode, UnknownSenderPolicy } from '@ngb/plugin-sdk';
+import type { Agent, Chat, EngageMode, SandboxRuntime, SessionMode, Store, UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import {
   createRecordingChannel,
   createRecordingLogger,
@@ -26,6 +26,8 @@ export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | '
   storePath?: string;
   /** Share this store (another gateway's, as a second process on one database would); not closed. */
   store?: Awaited<ReturnType<typeof createSqliteStore>>;
+  /** Hands the gateway this view of the store instead (fault injection); `harness.store` stays the real one. */
+  wrapStore?: (store: Store) => Store;
 }
 
 /** A gateway wired to a real SQLite store, the fake model server and a recording channel. */
@@ -83,11 +85,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     runtime: _runtime,
     storePath: _path,
     store: _shared,
+    wrapStore,
     channels: more = [],
     ...rest
   } = options;
   const gateway = createGateway({
-    store,
+    store: wrapStore ? wrapStore(store) : store,
     runtime,
     providers: { default: provider },
     channels: [channel, ...more],

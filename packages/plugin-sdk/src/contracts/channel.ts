@@ -1,5 +1,6 @@
 import type { Address } from '../address';
 import type { Logger } from '../logger';
+import type { ReceiveResult } from './receive-result';
 
 /** A file or media item attached to a message. */
 export interface Attachment {
@@ -146,11 +147,13 @@ export interface ChannelIdentity {
 /** What the core gives an adapter when it starts. */
 export interface ChannelContext {
   /**
-   * Hands one inbound message to the core. Resolves once the message is stored, so an adapter
-   * may acknowledge the platform (answer a webhook with 200) only after it resolves.
+   * Hands one inbound message to the core. Resolves once the message is stored and routed (never
+   * after a model call), so an adapter may acknowledge the platform (answer a webhook with 200)
+   * only after it resolves.
+   * @returns the stored message's id and the sessions it was routed to, or why it was dropped
    * @throws when the message could not be stored; the adapter should let the platform retry.
    */
-  receive(message: InboundMessage): Promise<void>;
+  receive(message: InboundMessage): Promise<ReceiveResult>;
   /** Logger tagged with the adapter's name. */
   logger: Logger;
   /** Reports connection state changes, shown by `ngb channel ls` and the dashboard. */

@@ -64,6 +64,9 @@ export interface PluginApi<Config = unknown> {
   registerProvider(name: string, provider: LlmProvider): void;
 }
 
+/** What `setup` may return: nothing, or a function that releases what the plugin opened. */
+export type PluginSetupResult = undefined | void | (() => void | Promise<void>);
+
 /** A plugin: a named bundle of hooks, tools, channels and providers. */
 export interface Plugin<Schema extends GenericSchema = GenericSchema> {
   /** Contract version the plugin was written for. */
@@ -74,8 +77,13 @@ export interface Plugin<Schema extends GenericSchema = GenericSchema> {
   readonly version: string;
   /** valibot schema of the plugin's config; the host validates before `setup` and names the key on failure. */
   readonly configSchema?: Schema;
-  /** Registers hooks and contributions. Runs once at gateway start. */
-  setup(api: PluginApi<InferOutput<Schema>>): void | Promise<void>;
+  /**
+   * Registers hooks and contributions. Runs once at gateway start. May return a dispose function:
+   * the host runs it when the plugin is unloaded (gateway stop, hot reload), then undoes every
+   * `api.on` and `api.register*` of this plugin itself, so a dispose only releases what the
+   * plugin opened on its own (timers, connections).
+   */
+  setup(api: PluginApi<InferOutput<Schema>>): PluginSetupResult | Promise<PluginSetupResult>;
 }
 
 /** Declares a plugin. */

@@ -46,7 +46,11 @@ describeChannelContract(
   createRecordingChannelHarness({ name: 'fake-hook', capabilities: { files: true, webhook: { secret: 'another secret' } } }),
 );
 
-const context = { receive: async () => undefined, logger: silentLogger, setStatus: () => undefined };
+const context = {
+  receive: async () => ({ dropped: 'recorded by the test' }) as const,
+  logger: silentLogger,
+  setStatus: () => undefined,
+};
 
 describe('recording channel', () => {
   it('has exactly the capabilities its options ask for', () => {
@@ -88,7 +92,13 @@ describe('recording channel', () => {
     const handle = channel.handleWebhook;
     if (!handle) throw new Error('no webhook');
     expect((await handle(createRecordingWebhookRequest({ text: 'early' }, 'right'))).status).toBe(503);
-    await channel.start({ ...context, receive: async (message) => void calls.push(message) });
+    await channel.start({
+      ...context,
+      receive: async (message) => {
+        calls.push(message);
+        return { dropped: 'recorded by the test' };
+      },
+    });
     expect((await handle(createRecordingWebhookRequest({ text: 'unsigned' }))).status).toBe(401);
     expect((await handle(createRecordingWebhookRequest({ text: 'wrong' }, 'righ'))).status).toBe(401);
     const notJson = new Request('http://x/', { method: 'POST', headers: { 'x-fake-secret': 'right' }, body: '{"text":' });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxRuntime, SandboxSpec } from '../contracts/sandbox';
-import { SandboxError, type SandboxErrorReason } from '../errors';
+import { errorMessage, SandboxError, type SandboxErrorReason } from '../errors';
 
 /** What a runtime driver hands to {@link describeSandboxRuntimeContract}. */
 export interface SandboxRuntimeHarness {
@@ -36,7 +36,7 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 async function expectSandboxError(promise: Promise<unknown>, reason: SandboxErrorReason): Promise<SandboxError> {
   const error = await rejectionOf(promise);
   expect(SandboxError.isInstance(error), `expected a SandboxError, got ${String(error)}`).toBe(true);
-  expect((error as SandboxError).reason, (error as Error).message).toBe(reason);
+  expect((error as SandboxError).reason, errorMessage(error)).toBe(reason);
   return error as SandboxError;
 }
 

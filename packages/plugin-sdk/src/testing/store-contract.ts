@@ -6,8 +6,8 @@ import { describeApprovalCases, describeDestinationCases, describeKvCases } from
 import { describeChatCases, describeWiringCases } from './store-contract/chats-wirings';
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
 import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
-import { describeMessageEditCases } from './store-contract/message-edits';
 import { describeLeaseCases } from './store-contract/leases';
+import { describeMessageEditCases } from './store-contract/message-edits';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeSessionCases } from './store-contract/sessions';

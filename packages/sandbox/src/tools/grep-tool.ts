@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { errorMessage } from '@ngb/plugin-sdk';
 import { walkFiles } from '../file-walker';
 import { globToRegExp } from '../glob-pattern';
 import { ToolError } from '../tool-error';
@@ -108,7 +109,7 @@ async function searchWithNode(target: string, input: GrepInput, maxResults: numb
   try {
     expression = new RegExp(input.pattern, input.ignoreCase ? 'i' : '');
   } catch (error) {
-    throw new ToolError('invalid_input', `invalid regular expression: ${(error as Error).message}`);
+    throw new ToolError('invalid_input', `invalid regular expression: ${errorMessage(error)}`);
   }
   const fileFilter = input.glob ? globToRegExp(input.glob, { matchBaseName: true }) : undefined;
   const matches: GrepMatch[] = [];

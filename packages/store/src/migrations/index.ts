@@ -3,6 +3,7 @@ import { migration0001Initial } from './0001_initial';
 import { migration0002DeferredSearchIndex } from './0002_deferred_search_index';
 import { migration0003TurnModelAndCost } from './0003_turn_model_and_cost';
 import { migration0004AllowedValues } from './0004_allowed_values';
+import { migration0005TurnFacts } from './0005_turn_facts';
 import { migration0006SessionLeases } from './0006_session_leases';
 import { migration0007MessageEdits } from './0007_message_edits';
 
@@ -12,6 +13,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0002_deferred_search_index': migration0002DeferredSearchIndex,
   '0003_turn_model_and_cost': migration0003TurnModelAndCost,
   '0004_allowed_values': migration0004AllowedValues,
+  '0005_turn_facts': migration0005TurnFacts,
   '0006_session_leases': migration0006SessionLeases,
   '0007_message_edits': migration0007MessageEdits,
 };

@@ -35,6 +35,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
           : parseJsonColumn<Attachment[]>(row.attachments, [], logger, `messages ${row.id} attachments`),
       timestamp: row.timestamp,
       direction: row.direction as MessageDirection,
+      hop: row.hop,
       createdAt: row.created_at,
       originalText: optional(row.original_text),
       editedAt: optional(row.edited_at),
@@ -78,6 +79,7 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
             : toJsonColumn(input.attachments, 'message attachments'),
         timestamp: input.timestamp,
         direction: input.direction,
+        hop: input.hop ?? 0,
         created_at: context.now(),
       };
       // One statement on the common path: the unique (chat, platform id) index turns a duplicate into a no-op.

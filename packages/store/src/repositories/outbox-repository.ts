@@ -24,6 +24,8 @@ function toOutboxEntry(row: Selectable<OutboxTable>): OutboxEntry {
     nextAttemptAt: optional(row.next_attempt_at),
     permanentFailure: row.permanent_failure === 1,
     platformMessageId: optional(row.platform_message_id),
+    sentChunkIds: JSON.parse(row.sent_chunk_ids) as string[],
+    hop: row.hop,
     sentAt: optional(row.sent_at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -68,6 +70,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
               text: input.text,
               format: input.format ?? 'plain',
               reply_to_platform_id: input.replyToPlatformId ?? null,
+              hop: input.hop ?? 0,
               status: 'pending',
               attempts: 0,
               permanent_failure: 0,
@@ -113,6 +116,10 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
         next_attempt_at: null,
         permanent_failure: options.permanent ? 1 : 0,
       });
+    },
+
+    recordChunk(id, platformMessageId) {
+      return change(id, { sent_chunk_ids: sql<string>`json_insert(sent_chunk_ids, '$[#]', ${platformMessageId})` });
     },
 
     bumpAttempt(id, error, nextAttemptAt) {

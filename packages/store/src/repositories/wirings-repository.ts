@@ -1,5 +1,5 @@
 import type { EngageMode, NewWiring, SessionMode, Wiring, WiringsRepository } from '@ngb/plugin-sdk';
-import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
+import { ConfigError, errorMessage, NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
@@ -33,7 +33,7 @@ function assertValidEngage(input: NewWiring): void {
     new RegExp(input.pattern, 'i');
   } catch (error) {
     throw new ConfigError(
-      `[@ngb/store] wiring pattern "${input.pattern}" is not a valid regular expression: ${(error as Error).message}`,
+      `[@ngb/store] wiring pattern "${input.pattern}" is not a valid regular expression: ${errorMessage(error)}`,
       {
         key: 'pattern',
         cause: error,

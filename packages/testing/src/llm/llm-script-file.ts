@@ -1,3 +1,4 @@
+import { errorMessage } from '@ngb/plugin-sdk';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
 import * as v from 'valibot';
 
@@ -57,7 +58,7 @@ export function parseLlmScript(text: string, fileName: string): LlmScriptStep[] 
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${fileName} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${fileName} is not valid JSON: ${errorMessage(error)}`);
   }
   const result = v.safeParse(fileSchema, Array.isArray(json) ? { steps: json } : json);
   if (!result.success) {

@@ -28,6 +28,8 @@ export interface StoredMessage {
   /** When the platform says it was sent. */
   timestamp: number;
   direction: MessageDirection;
+  /** For a message from another agent: how many agent-to-agent steps led to it; 0 otherwise. */
+  hop: number;
   /** When it was stored. */
   createdAt: number;
   /** The text as first stored, once the message was edited (`text` holds the latest). */
@@ -55,6 +57,8 @@ export interface NewStoredMessage {
   attachments?: Attachment[];
   timestamp: number;
   direction: MessageDirection;
+  /** @default 0 */
+  hop?: number;
 }
 
 /** Messages and full-text search. */

@@ -26,6 +26,14 @@ export interface OutboxEntry {
   /** For `failed` entries: true when the platform refused for good, false when retries ran out. */
   permanentFailure: boolean;
   platformMessageId?: string;
+  /**
+   * Platform ids of the parts of a long text already sent, in order (a text longer than the
+   * channel's limit goes out in parts). Delivery resumes after them, so a crash part-way through
+   * never sends a part twice. Empty until the first part is sent.
+   */
+  sentChunkIds: string[];
+  /** For a reply to another agent: the hop count of the exchange it answers; 0 otherwise. */
+  hop: number;
   sentAt?: number;
   createdAt: number;
   updatedAt: number;
@@ -43,6 +51,8 @@ export interface NewOutboxEntry {
   /** How `text` is written. @default 'plain' */
   format?: MessageFormat;
   replyToPlatformId?: string;
+  /** @default 0 */
+  hop?: number;
 }
 
 /** Outbound delivery queue. */
@@ -60,6 +70,12 @@ export interface OutboxRepository {
   markSent(id: string, platformMessageId: string, sentAt: number): Promise<OutboxEntry>;
   /** Gives up: status `failed`, one more attempt counted. @throws NotFoundError for an unknown id */
   markFailed(id: string, error: string, options: { permanent: boolean }): Promise<OutboxEntry>;
+  /**
+   * Records that the next part of a long text was sent, with its platform id (appended to
+   * `sentChunkIds`). Call it right after each part is accepted by the platform.
+   * @throws NotFoundError for an unknown id
+   */
+  recordChunk(id: string, platformMessageId: string): Promise<OutboxEntry>;
   /** Counts a failed attempt and keeps it pending until `nextAttemptAt`. @throws NotFoundError */
   bumpAttempt(id: string, error: string, nextAttemptAt: number): Promise<OutboxEntry>;
   /** @returns chats with pending entries, the one waiting longest first */

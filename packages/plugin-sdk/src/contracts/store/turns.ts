@@ -25,6 +25,11 @@ export interface Turn {
   costUsd: number | null;
   /** The model that answered the turn's last call, as the API reported it. */
   model?: string;
+  /**
+   * True once the turn sent a message to the chat it answers (`send_message`), written with that
+   * message; then the turn's final text is not sent again as its reply.
+   */
+  sentMessage: boolean;
   startedAt?: number;
   endedAt?: number;
   createdAt: number;
@@ -43,6 +48,7 @@ export interface TurnPatch {
   /** `null` records that the cost is not known. */
   costUsd?: number | null;
   model?: string | null;
+  sentMessage?: boolean;
   startedAt?: number | null;
   endedAt?: number | null;
 }

@@ -130,11 +130,21 @@ export function describeTurnCases(context: ContextAccessor): void {
         outputTokens: 0,
         cacheTokens: 0,
         costUsd: 0,
+        sentMessage: false,
         createdAt: startTime,
         updatedAt: startTime,
       });
       expect(await store.turns.get(turn.id)).toEqual(turn);
       expect(await store.turns.get('ghost')).toBeUndefined();
+    });
+
+    it('records that a turn sent a message, and keeps it through other changes', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
+      expect((await store.turns.update(turn.id, { sentMessage: true })).sentMessage).toBe(true);
+      expect((await store.turns.update(turn.id, { status: 'running' })).sentMessage).toBe(true);
+      expect((await store.turns.get(turn.id))?.sentMessage).toBe(true);
     });
 
     it('updates with a patch and clears fields with null', async () => {

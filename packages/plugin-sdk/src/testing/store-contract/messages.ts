@@ -23,6 +23,7 @@ export function describeMessageCases(context: ContextAccessor): void {
         attachments: [{ kind: 'image', name: 'cat.png', mimeType: 'image/png', size: 1234, reference: 'file-1' }],
         timestamp: startTime - 500,
         direction: 'inbound',
+        hop: 2,
       };
       const { message, inserted } = await store.messages.insert(input);
       expect(inserted).toBe(true);
@@ -30,6 +31,12 @@ export function describeMessageCases(context: ContextAccessor): void {
       expect(message).toEqual({ ...input, id: message.id, createdAt: startTime });
       expect(await store.messages.get(message.id)).toEqual(message);
       expect(await store.messages.getByPlatformId(chat.id, '1001')).toEqual(message);
+    });
+
+    it('stores hop 0 when none is given', async () => {
+      const { store } = context();
+      const chat = await seedChat(store);
+      expect((await seedMessage(store, chat.id)).hop).toBe(0);
     });
 
     it('leaves optional fields undefined and attachments empty when not given', async () => {

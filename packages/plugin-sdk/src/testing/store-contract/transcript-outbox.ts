@@ -122,6 +122,8 @@ export function describeOutboxCases(context: ContextAccessor): void {
         status: 'pending',
         attempts: 0,
         permanentFailure: false,
+        sentChunkIds: [],
+        hop: 0,
         createdAt: startTime,
         updatedAt: startTime,
       });
@@ -197,9 +199,31 @@ export function describeOutboxCases(context: ContextAccessor): void {
       expect(await store.outbox.pendingChats()).toEqual([]);
     });
 
+    it('keeps the hop count of a reply to another agent', async () => {
+      const { store } = context();
+      const { entry } = await store.outbox.enqueue(reply('to-agent', { hop: 2 }));
+      expect(entry.hop).toBe(2);
+      expect((await store.outbox.get(entry.id))?.hop).toBe(2);
+    });
+
+    it('records the parts of a long text as they are sent, in order, and keeps them', async () => {
+      const { store, now } = context();
+      const entry = (await store.outbox.enqueue(reply('long'))).entry;
+      expect(entry.sentChunkIds).toEqual([]);
+      await store.outbox.recordChunk(entry.id, 'part-1');
+      const second = await store.outbox.recordChunk(entry.id, 'part-2');
+      expect(second).toMatchObject({ status: 'pending', sentChunkIds: ['part-1', 'part-2'] });
+      expect((await store.outbox.listPending())[0]?.sentChunkIds).toEqual(['part-1', 'part-2']);
+      await store.outbox.bumpAttempt(entry.id, 'timeout', now() + 1);
+      const sent = await store.outbox.markSent(entry.id, 'part-1', now());
+      expect(sent.sentChunkIds).toEqual(['part-1', 'part-2']);
+      expect((await store.outbox.get(entry.id))?.sentChunkIds).toEqual(['part-1', 'part-2']);
+    });
+
     it('refuses unknown ids and references', async () => {
       const { store } = context();
       await expectNotFound(store.outbox.markSent('ghost', 'p', 1), 'outbox entry', 'ghost');
+      await expectNotFound(store.outbox.recordChunk('ghost', 'p'), 'outbox entry', 'ghost');
       await expectNotFound(store.outbox.markFailed('ghost', 'e', { permanent: true }), 'outbox entry', 'ghost');
       await expectNotFound(store.outbox.bumpAttempt('ghost', 'e', 1), 'outbox entry', 'ghost');
       await expectNotFound(store.outbox.enqueue(reply('q', { sessionId: 'ghost' })), 'session', 'ghost');

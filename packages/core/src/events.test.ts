@@ -1,0 +1,60 @@
+import { silentLogger } from '@ngb/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+import { createEventBus, type TimedGatewayEvent } from './events';
+
+const bus = (bufferSize?: number) => createEventBus({ now: () => 42, logger: silentLogger, bufferSize });
+const dropped = (reason: string) => ({ type: 'message.dropped' as const, reason });
+
+describe('event bus', () => {
+  it('numbers every event from 1, across types', () => {
+    const events = bus();
+    const seen: TimedGatewayEvent[] = [];
+    events.on((event) => void seen.push(event));
+    events.emit(dropped('a'));
+    events.emit({ type: 'sandbox.reaped', count: 1 });
+    events.emit(dropped('b'));
+    expect(seen.map((event) => event.seq)).toEqual([1, 2, 3]);
+    expect(events.lastSeq()).toBe(3);
+  });
+
+  it('returns everything after a sequence number, and says when some fell out of the buffer', () => {
+    const events = bus(3);
+    for (const reason of ['1', '2', '3', '4', '5']) events.emit(dropped(reason));
+    expect(events.since(3)).toEqual({
+      events: [expect.objectContaining({ seq: 4 }), expect.objectContaining({ seq: 5 })],
+      missed: false,
+    });
+    expect(events.since(2).missed).toBe(false);
+    const late = events.since(1);
+    expect(late.missed).toBe(true);
+    expect(late.events.map((event) => event.seq)).toEqual([3, 4, 5]);
+    expect(events.since(5)).toEqual({ events: [], missed: false });
+    expect(bus().since(0)).toEqual({ events: [], missed: false });
+  });
+
+  it('keeps 10,000 events by default', () => {
+    const events = bus();
+    for (let index = 0; index < 10_001; index += 1) events.emit(dropped(String(index)));
+    const all = events.since(0);
+    expect(all.missed).toBe(true);
+    expect(all.events).toHaveLength(10_000);
+    expect(all.events[0]?.seq).toBe(2);
+  });
+
+  it('replays what a late subscriber missed, then delivers live events with no gap and no repeat', () => {
+    const events = bus(4);
+    for (const reason of ['1', '2', '3']) events.emit(dropped(reason));
+    const seen: number[] = [];
+    let missed = false;
+    events.on((event) => void seen.push(event.seq), { after: 1, onMissed: () => (missed = true) });
+    events.emit(dropped('4'));
+    expect(seen).toEqual([2, 3, 4]);
+    expect(missed).toBe(false);
+
+    for (const reason of ['5', '6', '7']) events.emit(dropped(reason));
+    const again: number[] = [];
+    events.on((event) => void again.push(event.seq), { after: 1, onMissed: () => (missed = true) });
+    expect(missed).toBe(true);
+    expect(again).toEqual([4, 5, 6, 7]);
+  });
+});

@@ -1,0 +1,32 @@
+import type { Address, PriceLookup } from '@ngb/plugin-sdk';
+
+/** Settings of the gateway after defaults were applied. */
+export interface GatewaySettings {
+  agentsDirectory: string;
+  maxConcurrentTurns: number;
+  maxSteps: number;
+  maxTurnTokens: number;
+  retryDelaysMs: readonly number[];
+  deliveryRetryDelaysMs: readonly number[];
+  toolTimeoutMs: number;
+  hookTimeoutMs: number;
+  hopLimit: number;
+  typingIntervalMs: number;
+  price: PriceLookup;
+  approvalsAddress?: Address;
+  /** How long an approval code can be used after it was sent. */
+  approvalTtlMs: number;
+  /** The most the host reads of one file of an agent folder (AGENTS.md and the like). */
+  agentFileMaxBytes: number;
+  /** Channels whose chats live only as long as one process (the CLI's terminal). */
+  ephemeralChannels: readonly string[];
+  /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
+  sandboxEnv: Readonly<Record<string, string>>;
+  /** Events the bus keeps for subscribers that join late. */
+  eventBufferSize: number;
+  /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
+  takeOver: 'all' | 'none';
+}
+
+/** The internal channel name of messages between agents. */
+export const agentChannel = 'agent';

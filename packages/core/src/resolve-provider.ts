@@ -1,0 +1,34 @@
+import { type Agent, ConfigError, type LlmProvider } from '@ngb/plugin-sdk';
+
+/** The model provider of an agent. */
+export type ResolveProvider = (agent: Pick<Agent, 'folder' | 'model'>) => LlmProvider;
+
+/**
+ * Creates the one rule that picks an agent's model provider: the provider named by the agent's
+ * `model.provider`, else the one named `default`, else the only one. `current` is read at each
+ * call, so providers plugins register (and unregister) are found.
+ * @throws ConfigError naming `agents.<folder>.model.provider` when the agent names a provider
+ *   that is not configured (never another vendor instead), or names none while several are
+ *   configured and none is called `default`
+ */
+export function createResolveProvider(current: () => ReadonlyMap<string, LlmProvider>): ResolveProvider {
+  return (agent) => {
+    const providers = current();
+    const key = `agents.${agent.folder}.model.provider`;
+    const named = agent.model.provider;
+    if (named !== undefined) {
+      const provider = providers.get(named);
+      if (provider) return provider;
+      throw new ConfigError(
+        `[@ngb/core] ${key}: no model provider "${named}" is configured (configured: ${[...providers.keys()].join(', ') || 'none'}); configure it or name one of these`,
+        { key },
+      );
+    }
+    const fallback = providers.get('default') ?? (providers.size === 1 ? [...providers.values()][0] : undefined);
+    if (fallback) return fallback;
+    throw new ConfigError(
+      `[@ngb/core] ${key}: the agent names no model provider and none is called "default" among ${[...providers.keys()].join(', ') || 'none'}; name one`,
+      { key },
+    );
+  };
+}
