@@ -2,7 +2,6 @@ import {
   type Agent,
   costOfUsage,
   errorMessage,
-  type InboxEntry,
   type PriceLookup,
   type Store,
   type Turn,
@@ -73,7 +72,11 @@ export function createSessionCommands(options: SessionCommandsOptions): RunSessi
           await store.turns.update(turn.id, { status: 'failed', endedAt: clock.now(), error: `aborted: ${errorMessage(error)}` });
           return;
         }
-        outcome = { text: `${agent.name}: could not compact: ${errorMessage(error)}`, status: 'failed', error: errorMessage(error) };
+        outcome = {
+          text: `${agent.name}: could not compact: ${errorMessage(error)}`,
+          status: 'failed',
+          error: errorMessage(error),
+        };
       }
     }
     if (signal.aborted) {

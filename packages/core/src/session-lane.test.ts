@@ -117,7 +117,9 @@ describe('admin commands in the session lane', () => {
   });
 
   it('/compact: receive never waits for the model, a stop aborts it, and a later run records its usage', async () => {
-    const session = (await store.sessions.getOrCreate({ agentId: agent.id, chatId: (await store.chats.list())[0]?.id ?? '', threadId: null })).session;
+    const session = (
+      await store.sessions.getOrCreate({ agentId: agent.id, chatId: (await store.chats.list())[0]?.id ?? '', threadId: null })
+    ).session;
     await store.transcript.append(session.id, [
       { role: 'user', content: { role: 'user', content: 'remember 42' } },
       { role: 'assistant', content: { role: 'assistant', content: 'noted' } },
