@@ -1,7 +1,7 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart } from '@ngb/plugin-sdk';
 
 /** One call to the gated model, waiting for the test to answer it. */
-export interface GatedCall {
+interface GatedCall {
   request: LlmRequest;
   /** Answers the call with `text` and the given usage. */
   answer(text: string, usage?: { inputTokens: number; outputTokens: number; model?: string }): void;
