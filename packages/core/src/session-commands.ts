@@ -1,12 +1,4 @@
-import {
-  type Agent,
-  costOfUsage,
-  errorMessage,
-  type PriceLookup,
-  type Store,
-  type Turn,
-  type TurnPatch,
-} from '@ngb/plugin-sdk';
+import { type Agent, costOfUsage, errorMessage, type PriceLookup, type Store, type Turn, type TurnPatch } from '@ngb/plugin-sdk';
 import { parseCommand } from './commands';
 import type { EnqueueText } from './outbound';
 import type { ResolveProvider } from './resolve-provider';
