@@ -32,6 +32,8 @@ import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
 import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
+import { createSessionCommands } from './session-commands';
+import { createSessionLane } from './session-lane';
 import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
 import { createSessionTakeOver } from './session-takeover';
@@ -189,12 +191,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBytes: settings.agentFileMaxBytes,
     logger,
   });
-  // Turns wake sessions and the queue runs turns: the queue comes first and reaches the turn
-  // runner (made below, before anything can wake a session) through this function.
+  // Turns wake sessions and the queue runs turns: the queue comes first and reaches the session
+  // lane (made below, before anything can wake a session) through this function.
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
     run: (sessionId) =>
-      leases.run(sessionId, (leaseLost) => runTurn(sessionId, AbortSignal.any([stopController.signal, leaseLost]))),
+      leases.run(sessionId, (leaseLost) => runLane(sessionId, AbortSignal.any([stopController.signal, leaseLost]))),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
   });
   const retryLater = (sessionId: string, delayMs: number) => {
@@ -225,7 +227,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     firesTasks: settings.takeOver === 'all',
   });
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
-  const handleCommand = createCommands({ store, runUnit, bus, approvals, enqueueText, resolveProvider });
+  const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
   const ingest = createIngest({ runUnit, bus, plugins, router, channels });
   const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
@@ -243,6 +245,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     resolveProvider,
     channels,
     kickDelivery: delivery.kick,
+    holdsLease: leases.holds,
     retryLater,
     settings,
     tools: (turn) => [
@@ -252,6 +255,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...plugins.tools,
     ],
   });
+
+  const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
+  const runLane = createSessionLane({ store, runTurn, runCommand });
 
   const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');

@@ -11,7 +11,7 @@ import type {
   Wiring,
 } from '@ngb/plugin-sdk';
 import type { Approvals } from './approvals';
-import { type HandleCommand, parseCommand } from './commands';
+import { type HandleCommand, parseCommand, runsInSession } from './commands';
 import { decideAccess, isAdminOf, shouldEngage } from './engage';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
@@ -79,6 +79,14 @@ export function createRouter(options: RouterOptions): Router {
     return { agentId: wiring.agentId, sessionId: session.id, kind };
   };
 
+  const queueCommand = async (unit: UnitOfWork, wiring: Wiring, message: StoredMessage) => {
+    const { session, created } = await unit.tx.sessions.getOrCreate(sessionKeyFor(wiring, message.threadId));
+    await unit.tx.inbox.add({ sessionId: session.id, messageId: message.id, kind: 'command' });
+    const notification = { sessionId: session.id, agentId: session.agentId, chatId: session.chatId ?? null };
+    if (created) unit.after(() => options.plugins.notify('session:created', notification));
+    unit.after(() => options.wake(session.id, 'message'));
+  };
+
   const route: Router['route'] = async (unit, chat, sender, message) => {
     const store = unit.tx;
     const user = typeof sender === 'function' ? sender : async () => sender;
@@ -96,8 +104,14 @@ export function createRouter(options: RouterOptions): Router {
     };
     const command = parseCommand(message.text);
     if (command) {
-      // Commands may call the model (/compact): they run once the message is committed.
-      const input = { command, chat, user: await user(), roles: await userRoles(), message, wirings, reroute: route };
+      const roles = await userRoles();
+      const admin = runsInSession(command) ? wirings.filter((wiring) => isAdminOf(roles, wiring.agentId)) : [];
+      // Rights are decided here; the command then waits in each session's lane behind the work
+      // before it, so it never races a turn, and `receive` never waits for its model call.
+      for (const wiring of admin) await queueCommand(unit, wiring, message);
+      if (admin.length > 0) return drop(unit, { messageId: message.id, reason: `command /${command.name}` });
+      // `/approve`, `/deny` and refusals are answered once the message is committed.
+      const input = { command, chat, user: await user(), roles, message, reroute: route };
       unit.after(() => options.handleCommand(input));
       return { dropped: `command /${command.name}`, messageId: message.id };
     }

@@ -20,6 +20,7 @@ import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ResolveProvider } from './resolve-provider';
+import { entriesBeforeCommand } from './session-lane';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
 import { startTyping } from './typing-indicator';
@@ -53,6 +54,8 @@ export interface TurnRunnerOptions {
   tools: TurnTools;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
+  /** Whether this process still holds the session's lease (a turn that lost it leaves its row alone). */
+  holdsLease: (sessionId: string) => boolean;
   /** Runs the session again after `delayMs`, and not before. */
   retryLater: (sessionId: string, delayMs: number) => void;
   settings: {
@@ -75,7 +78,7 @@ export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise
 
 async function currentTurn(store: Store, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
   const unfinished = (await store.turns.listForSession(session.id, { limit: 5 })).find(
-    (turn) => turn.status === 'queued' || turn.status === 'running',
+    (turn) => turn.trigger !== 'command' && (turn.status === 'queued' || turn.status === 'running'),
   );
   if (unfinished) return unfinished;
   const trigger = entries.some((entry) => entry.kind === 'task') ? 'task' : 'message';
@@ -96,7 +99,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const session = await store.sessions.get(sessionId);
   const agent = session ? await store.agents.get(session.agentId) : undefined;
   if (!session || !agent) return false;
-  const pending = await store.inbox.listPending(sessionId);
+  const pending = entriesBeforeCommand(await store.inbox.listPending(sessionId));
   if (!pending.some(isActionable)) return false;
 
   let turn = await currentTurn(store, session, pending);
@@ -112,6 +115,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
   const seen = new Set(pending.map((entry) => entry.id));
+  let commandWaits = false;
   const origin = await replyAddress(store, settings, session, pending);
   const hop = await turnHop(store, pending);
   const sandbox = lazySandbox(async () => {
@@ -169,7 +173,11 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       now: clock.now,
       toolContext,
       pollFollowUps: async () => {
-        const fresh = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
+        // An admin command ends what this turn may take: it and what follows wait for the commit.
+        if (commandWaits) return undefined;
+        const unseen = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
+        const fresh = entriesBeforeCommand(unseen);
+        commandWaits = fresh.length < unseen.length;
         for (const entry of fresh) seen.add(entry.id);
         return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone) : undefined;
       },
@@ -233,7 +241,9 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     });
   } catch (error) {
     if (signal.aborted) {
-      await store.turns.update(turn.id, { status: 'queued', attempts: attempt - 1 });
+      // Stopping: the turn runs again at the next start. A lost lease: the new holder runs it
+      // already, and its row is no longer this process's to write.
+      if (context.holdsLease(sessionId)) await store.turns.update(turn.id, { status: 'queued', attempts: attempt - 1 });
       return false;
     }
     await failTurn(context, { turn, attempt, agent, sessionId, seen, pending, origin, error, started });

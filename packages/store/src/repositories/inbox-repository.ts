@@ -99,7 +99,7 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
         .select('session_id')
         .select((eb) => eb.fn.min('seq').as('first_seq'))
         .where('processed_at', 'is', null)
-        .where('kind', 'in', ['message', 'task'])
+        .where('kind', 'in', ['message', 'task', 'command'])
         .groupBy('session_id')
         .orderBy('first_seq')
         .execute();

@@ -12,7 +12,7 @@ function checkTimes(times: LeaseTimes): void {
 // Pending work of a session, as the contract defines it: the first time each kind of work waits since.
 const pendingWork = sql<{ session_id: string; since: number }>`(
   SELECT session_id, min(created_at) AS since FROM session_inbox
-    WHERE processed_at IS NULL AND kind IN ('message', 'task') GROUP BY session_id
+    WHERE processed_at IS NULL AND kind IN ('message', 'task', 'command') GROUP BY session_id
   UNION ALL
   SELECT session_id, min(created_at) AS since FROM outbox
     WHERE status = 'pending' AND session_id IS NOT NULL GROUP BY session_id
@@ -70,7 +70,7 @@ export function createSessionLeasesRepository(context: RepositoryContext): Sessi
 
     async hasPendingWork(sessionId) {
       const row = await sql<{ pending: number }>`SELECT (
-        EXISTS (SELECT 1 FROM session_inbox WHERE session_id = ${sessionId} AND processed_at IS NULL AND kind IN ('message', 'task'))
+        EXISTS (SELECT 1 FROM session_inbox WHERE session_id = ${sessionId} AND processed_at IS NULL AND kind IN ('message', 'task', 'command'))
         OR EXISTS (SELECT 1 FROM outbox WHERE session_id = ${sessionId} AND status = 'pending')
       ) AS pending`.execute(db());
       return Boolean(row.rows[0]?.pending);

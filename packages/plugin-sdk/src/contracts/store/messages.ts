@@ -105,8 +105,11 @@ export interface MessagesRepository {
   search(text: string, options?: { chatId?: string; limit?: number }): Promise<StoredMessage[]>;
 }
 
-/** What an inbox row asks of a session: answer a message, keep a message as context, or run a task. */
-export type InboxKind = 'message' | 'context' | 'task';
+/**
+ * What an inbox row asks of a session: answer a message, keep a message as context, run a task, or
+ * run an admin command (`/clear`, `/compact`, `/cost`, whose message the row names) in its turn.
+ */
+export type InboxKind = 'message' | 'context' | 'task' | 'command';
 
 /** Work waiting for a session (the session queue's durable state). */
 export interface InboxEntry {
@@ -137,6 +140,6 @@ export interface InboxRepository {
    * @throws NotFoundError when an id is unknown (nothing is changed then)
    */
   markProcessed(ids: readonly string[], turnId: string): Promise<void>;
-  /** @returns ids of sessions with unprocessed `message` or `task` rows, the one waiting longest first */
+  /** @returns ids of sessions with unprocessed `message`, `task` or `command` rows, the one waiting longest first */
   sessionsWithPending(): Promise<string[]>;
 }

@@ -1,5 +1,5 @@
-/** What started a turn. */
-export type TurnTrigger = 'message' | 'task' | 'manual';
+/** What started a turn; `command` is an admin command run in the session's turn (`/compact`'s model call). */
+export type TurnTrigger = 'message' | 'task' | 'manual' | 'command';
 /** Life of a turn. */
 export type TurnStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

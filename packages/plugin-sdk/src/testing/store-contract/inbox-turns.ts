@@ -72,6 +72,27 @@ export function describeInboxCases(context: ContextAccessor): void {
       await expectNotFound(store.inbox.add({ sessionId: session.id, kind: 'task', taskId: 'ghost' }), 'task', 'ghost');
     });
 
+    it('holds admin command rows in order with messages, as pending work, consumed by a command turn', async () => {
+      const { store } = context();
+      const { chat, session } = await seedSession(store);
+      const question = await seedMessage(store, chat.id);
+      const clear = await seedMessage(store, chat.id);
+      const first = await store.inbox.add({ sessionId: session.id, messageId: question.id, kind: 'message' });
+      const command = await store.inbox.add({ sessionId: session.id, messageId: clear.id, kind: 'command' });
+      expect(command).toMatchObject({ kind: 'command', messageId: clear.id });
+      expect(await store.inbox.listPending(session.id)).toEqual([first, command]);
+      const turn = await store.turns.create({ sessionId: session.id, trigger: 'message' });
+      await store.inbox.markProcessed([first.id], turn.id);
+      // Only a command is left: still work for the session (its lease is kept, it is resumed).
+      expect(await store.inbox.sessionsWithPending()).toEqual([session.id]);
+      expect(await store.leases.hasPendingWork(session.id)).toBe(true);
+      const commandTurn = await store.turns.create({ sessionId: session.id, trigger: 'command' });
+      expect(commandTurn.trigger).toBe('command');
+      await store.inbox.markProcessed([command.id], commandTurn.id);
+      expect(await store.inbox.sessionsWithPending()).toEqual([]);
+      expect(await store.leases.hasPendingWork(session.id)).toBe(false);
+    });
+
     it('changes nothing when an id is unknown', async () => {
       const { store } = context();
       const { chat, session } = await seedSession(store);
