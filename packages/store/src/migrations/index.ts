@@ -6,6 +6,7 @@ import { migration0004AllowedValues } from './0004_allowed_values';
 import { migration0005TurnFacts } from './0005_turn_facts';
 import { migration0006SessionLeases } from './0006_session_leases';
 import { migration0007MessageEdits } from './0007_message_edits';
+import { migration0009ReplyStream } from './0009_reply_stream';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0005_turn_facts': migration0005TurnFacts,
   '0006_session_leases': migration0006SessionLeases,
   '0007_message_edits': migration0007MessageEdits,
+  '0009_reply_stream': migration0009ReplyStream,
 };
 
 /** A static provider (no files read at run time, so bundling works). */
