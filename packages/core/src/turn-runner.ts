@@ -16,9 +16,11 @@ import type {
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
+import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
+import type { ReplyStreams } from './reply-streams';
 import type { ResolveProvider } from './resolve-provider';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
@@ -51,6 +53,8 @@ export interface TurnRunnerOptions {
   /** The running channels by name (for typing indicators). */
   channels: ReadonlyMap<string, ChannelAdapter>;
   tools: TurnTools;
+  /** Streams a turn's reply into platform messages on the channels configured for it. */
+  replyStreams: Pick<ReplyStreams, 'open'>;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
   /** Runs the session again after `delayMs`, and not before. */
@@ -138,6 +142,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     return acquired;
   });
   const typing = startTyping(context, origin);
+  const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
     const provider = context.resolveProvider(agent);
     const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
@@ -175,15 +180,16 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       },
       price: settings.price,
     });
+    await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
-    const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
+    const replyText = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);
     await context.runUnit(async ({ tx, after }) => {
       await tx.transcript.append(
         sessionId,
         result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })),
       );
       if (replyText !== '' && origin) {
-        await tx.outbox.enqueue({
+        await enqueueReply(tx.outbox, {
           key: `${turn.id}:reply`,
           sessionId,
           turnId: turn.id,
@@ -232,6 +238,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       text: replyText,
     });
   } catch (error) {
+    // Stopped mid-reply, the turn resumes on the next start and completes the same messages.
+    if (!signal.aborted) await stream?.interrupt();
     if (signal.aborted) {
       await store.turns.update(turn.id, { status: 'queued', attempts: attempt - 1 });
       return false;
@@ -240,6 +248,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     return false;
   } finally {
     typing.stop();
+    await stream?.stop();
     sandbox.release();
   }
   return (await store.inbox.listPending(sessionId)).some(isActionable);
