@@ -81,7 +81,6 @@ export function openReplyStream(options: ReplyStreamOptions): ReplyStream {
     }
     const parts = splitMessage(text.trimEnd(), limit);
     for (const [index, part] of parts.entries()) {
-      if (stopped) return;
       const id = ids[index];
       if (id !== undefined) {
         if (showing[index] === part) continue;
