@@ -32,7 +32,13 @@ describe('createGateway options', () => {
     const runtime = createLocalRuntime();
     try {
       const attempt = () =>
-        createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', streaming: { slack: { firstAfterChars: 0 } } });
+        createGateway({
+          store,
+          runtime,
+          providers: {},
+          agentsDirectory: '/srv/ngb/agents',
+          streaming: { slack: { firstAfterChars: 0 } },
+        });
       expect(attempt).toThrow(ConfigError);
       expect(attempt).toThrow(/^\[@ngb\/core\] option "streaming\.slack\.firstAfterChars": /);
     } finally {

@@ -114,7 +114,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     try {
       // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
       const sentIds = streamed
-        ? await completeStreamedReply({ adapter: streamed, outbox: store.outbox, entry, address, message: changed, parts: chunks })
+        ? await completeStreamedReply({
+            adapter: streamed,
+            outbox: store.outbox,
+            entry,
+            address,
+            message: changed,
+            parts: chunks,
+          })
         : [...entry.sentChunkIds];
       for (let index = sentIds.length; index < chunks.length; index += 1) {
         const receipt = await adapter.send(address, {

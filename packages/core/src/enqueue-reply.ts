@@ -15,7 +15,10 @@ export function replyTextOf(own: string, stream: Pick<ReplyStream, 'shown' | 'te
  * row already exists under the same key: it gets the final text and becomes pending, so delivery
  * edits the streamed messages with it (one reply per turn, never a second message).
  */
-export async function enqueueReply(outbox: Pick<OutboxRepository, 'enqueue' | 'closeStream'>, input: NewOutboxEntry): Promise<void> {
+export async function enqueueReply(
+  outbox: Pick<OutboxRepository, 'enqueue' | 'closeStream'>,
+  input: NewOutboxEntry,
+): Promise<void> {
   const { entry, inserted } = await outbox.enqueue(input);
   if (!inserted && entry.streaming) await outbox.closeStream(entry.id, input.text);
 }

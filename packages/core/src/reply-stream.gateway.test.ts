@@ -97,13 +97,16 @@ describe('streamed replies', () => {
 
     // The platform keeps its messages; a new process on the same database takes the turn up again.
     const final = 'Hello there, friend. All done.';
-    harness = await wiredHarness({
-      storePath,
-      clock: createManualClock(start + 61_000),
-      channels: [platform],
-      streaming,
-      script: [{ type: 'reply', text: final }],
-    }, true);
+    harness = await wiredHarness(
+      {
+        storePath,
+        clock: createManualClock(start + 61_000),
+        channels: [platform],
+        streaming,
+        script: [{ type: 'reply', text: final }],
+      },
+      true,
+    );
     await harness.gateway.idle();
 
     expect(platform.sent.map((sent) => sent.platformMessageId)).toEqual([first?.platformMessageId]);
@@ -138,7 +141,10 @@ describe('streamed replies', () => {
     await clock.advance(5_000);
     await harness.gateway.idle();
     expect(channel.sent).toHaveLength(1);
-    expect(channel.edits.at(-1)).toMatchObject({ platformMessageId: channel.sent[0]?.platformMessageId, text: 'Done: all good.' });
+    expect(channel.edits.at(-1)).toMatchObject({
+      platformMessageId: channel.sent[0]?.platformMessageId,
+      text: 'Done: all good.',
+    });
   });
 
   it("gives plugins' message:sending the final text, which replaces the streamed text with one last edit", async () => {

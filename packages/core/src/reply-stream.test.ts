@@ -24,7 +24,7 @@ async function setup(settings: StreamingSettings, maxMessageLength = 4096) {
     logger: createRecordingLogger(),
     settings,
   });
-  const row = async () => (await store.outbox.openStream({ key: 't1:reply', channel: 'fake', chatId: 'c1', text: '' }));
+  const row = async () => await store.outbox.openStream({ key: 't1:reply', channel: 'fake', chatId: 'c1', text: '' });
   return { store, clock, channel, stream, row };
 }
 
@@ -74,7 +74,10 @@ describe('a streamed reply', () => {
 
   it('goes on in a new message before the length limit, and records every message on the row', async () => {
     const limit = 20;
-    const { clock, channel, stream, row } = await setup({ firstAfterChars: 1, firstAfterMs: 1_000, editIntervalMs: 1_000 }, limit);
+    const { clock, channel, stream, row } = await setup(
+      { firstAfterChars: 1, firstAfterMs: 1_000, editIntervalMs: 1_000 },
+      limit,
+    );
     stream.append('one two three ');
     await clock.advance(0);
     stream.append('four five six seven eight nine ten');
@@ -83,7 +86,9 @@ describe('a streamed reply', () => {
     const parts = splitMessage(text, limit);
     expect(parts).toHaveLength(3);
     expect(channel.sent.map((sent) => sent.message.text)).toEqual(['one two three', ...parts.slice(1)]);
-    expect(channel.edits.map((edit) => [edit.platformMessageId, edit.text])).toEqual([[channel.sent[0]?.platformMessageId, parts[0]]]);
+    expect(channel.edits.map((edit) => [edit.platformMessageId, edit.text])).toEqual([
+      [channel.sent[0]?.platformMessageId, parts[0]],
+    ]);
     for (const sent of channel.sent) expect(sent.message.text.length).toBeLessThanOrEqual(limit);
     await stream.stop();
     expect((await row()).streamMessageIds).toEqual(channel.sent.map((sent) => sent.platformMessageId));

@@ -1,12 +1,4 @@
-import type {
-  Address,
-  ChannelAdapter,
-  Clock,
-  EditCapability,
-  Logger,
-  NewOutboxEntry,
-  OutboxRepository,
-} from '@ngb/plugin-sdk';
+import type { Address, ChannelAdapter, Clock, EditCapability, Logger, NewOutboxEntry, OutboxRepository } from '@ngb/plugin-sdk';
 import { splitMessage } from './split-message';
 
 /** When a channel's streamed replies first show, and how often they change. */

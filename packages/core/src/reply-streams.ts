@@ -1,11 +1,4 @@
-import {
-  type Address,
-  type ChannelAdapter,
-  type Clock,
-  canEdit,
-  type Logger,
-  type OutboxRepository,
-} from '@ngb/plugin-sdk';
+import { type Address, type ChannelAdapter, type Clock, canEdit, type Logger, type OutboxRepository } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import type { EventBus } from './events';
 import { openReplyStream, type ReplyStream, type StreamingSettings } from './reply-stream';
