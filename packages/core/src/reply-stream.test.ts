@@ -1,3 +1,4 @@
+import { canEdit } from '@ngb/plugin-sdk';
 import { createManualClock, createRecordingChannel, createRecordingLogger } from '@ngb/plugin-sdk/testing';
 import { createSqliteStore } from '@ngb/store';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ async function setup(settings: StreamingSettings, maxMessageLength = 4096) {
   closers.push(() => store.close());
   const clock = createManualClock();
   const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength }, capabilities: { edit: true } });
+  if (!canEdit(channel)) throw new Error('the recording channel was made without the edit capability');
   const stream = openReplyStream({
     outbox: store.outbox,
     channel,
