@@ -32,7 +32,7 @@ export interface ReplyStreamsOptions {
 }
 
 /** The turn whose reply may stream. */
-export interface StreamedTurn {
+interface StreamedTurn {
   turnId: string;
   sessionId: string;
   origin?: Address;
