@@ -28,6 +28,7 @@ import { createIngest } from './ingest';
 import { createEnqueueText } from './outbound';
 import { createPluginHost, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
+import { createReplyStreams, streamingOptionSchema } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
 import { createSandboxTools } from './sandbox-tools';
@@ -66,6 +67,7 @@ const settingsSchema = v.object({
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
+  streaming: streamingOptionSchema,
 });
 
 /** Options of {@link createGateway}. */
@@ -105,6 +107,15 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default 'all'
    */
   takeOver?: 'all' | 'none';
+  /**
+   * Channels whose replies stream into one platform message while the model writes them (a new
+   * message before the length limit), by channel name; off for every channel by default. The
+   * channel needs the edit capability: one without it is warned about at start and sends replies
+   * whole. The outbox still holds exactly one reply per turn, and plugins' `message:sending` applies
+   * to the final text, which replaces the streamed text with one last edit.
+   * @default {} (firstAfterChars 80, firstAfterMs 1000, editIntervalMs 1500 for a channel listed)
+   */
+  streaming?: Record<string, { firstAfterChars?: number; firstAfterMs?: number; editIntervalMs?: number }>;
 }
 
 /** A running gateway. */
@@ -151,7 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  const { holderId: chosenHolder, leaseMs, ...parsedSettings } = parsed.output;
+  const { holderId: chosenHolder, leaseMs, streaming, ...parsedSettings } = parsed.output;
   const settings: GatewaySettings = { ...parsedSettings, price: options.price ?? (() => undefined) };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const { store, runtime } = options;
@@ -230,6 +241,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
   const ingest = createIngest({ runUnit, bus, plugins, router, channels });
+  const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
@@ -247,6 +259,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     kickDelivery: delivery.kick,
     holdsLease: leases.holds,
     retryLater,
+    replyStreams,
     settings,
     tools: (turn) => [
       ...sandboxTools,
@@ -288,6 +301,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         checkChannelLimits(channel);
         channels.set(channel.name, channel);
       }
+      replyStreams.check();
       accepting = true;
       for (const channel of channels.values()) {
         await channel.start({

@@ -16,9 +16,11 @@ import type {
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
+import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
+import type { ReplyStreams } from './reply-streams';
 import type { ResolveProvider } from './resolve-provider';
 import { entriesBeforeCommand } from './session-lane';
 import { isActionable, replyAddress, turnHop } from './turn-context';
@@ -52,6 +54,8 @@ export interface TurnRunnerOptions {
   /** The running channels by name (for typing indicators). */
   channels: ReadonlyMap<string, ChannelAdapter>;
   tools: TurnTools;
+  /** Streams a turn's reply into platform messages on the channels configured for it. */
+  replyStreams: Pick<ReplyStreams, 'open'>;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
   /** Whether this process still holds the session's lease (a turn that lost it leaves its row alone). */
@@ -142,6 +146,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     return acquired;
   });
   const typing = startTyping(context, origin);
+  const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
     const provider = context.resolveProvider(agent);
     const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
@@ -183,15 +188,16 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       },
       price: settings.price,
     });
+    await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
-    const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
+    const replyText = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);
     await context.runUnit(async ({ tx, after }) => {
       await tx.transcript.append(
         sessionId,
         result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })),
       );
       if (replyText !== '' && origin) {
-        await tx.outbox.enqueue({
+        await enqueueReply(tx.outbox, {
           key: `${turn.id}:reply`,
           sessionId,
           turnId: turn.id,
@@ -240,6 +246,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       text: replyText,
     });
   } catch (error) {
+    // Stopped mid-reply, the turn resumes on the next start and completes the same messages.
+    if (!signal.aborted) await stream?.interrupt();
     if (signal.aborted) {
       // Stopping: the turn runs again at the next start. A lost lease: the new holder runs it
       // already, and its row is no longer this process's to write.
@@ -250,6 +258,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     return false;
   } finally {
     typing.stop();
+    await stream?.stop();
     sandbox.release();
   }
   return (await store.inbox.listPending(sessionId)).some(isActionable);
