@@ -30,7 +30,6 @@ import { createPluginHost, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
-import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
 import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
@@ -228,7 +227,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const handleCommand = createCommands({ store, runUnit, bus, approvals, enqueueText, resolveProvider });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
   const ingest = createIngest({ runUnit, bus, plugins, router, channels });
-  const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
   const runTurn = createTurnRunner({
@@ -246,7 +244,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     retryLater,
     settings,
     tools: (turn) => [
-      ...sandboxTools,
       ...createHostTools(hostTools, turn),
       ...createTaskTools(taskTools, turn),
       ...plugins.tools,

@@ -20,8 +20,10 @@ import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ResolveProvider } from './resolve-provider';
+import { createSandboxTools } from './sandbox-tools';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
+import { sandboxToolsOfTurn } from './turn-sandbox-tools';
 import { startTyping } from './typing-indicator';
 import type { RunUnitOfWork } from './unit-of-work';
 
@@ -34,7 +36,7 @@ export interface TurnInfo {
   hop: number;
 }
 
-/** Tools of one turn, built per turn because host tools close over the turn. */
+/** Host, task and plugin tools of one turn, built per turn because host tools close over the turn. */
 type TurnTools = (turn: TurnInfo) => Tool[];
 
 /** What running turns needs. */
@@ -50,6 +52,7 @@ export interface TurnRunnerOptions {
   resolveProvider: ResolveProvider;
   /** The running channels by name (for typing indicators). */
   channels: ReadonlyMap<string, ChannelAdapter>;
+  /** The tools besides the sandbox's, which the turn runner assembles itself (see {@link sandboxToolsOfTurn}). */
   tools: TurnTools;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
@@ -60,6 +63,7 @@ export interface TurnRunnerOptions {
     maxSteps: number;
     maxTurnTokens: number;
     retryDelaysMs: readonly number[];
+    toolTimeoutMs: number;
     typingIntervalMs: number;
     price: PriceLookup;
     ephemeralChannels: readonly string[];
@@ -83,9 +87,10 @@ async function currentTurn(store: Store, session: Session, entries: readonly Inb
 }
 
 /**
- * Creates the turn runner: model, tools, then one unit of work for transcript, replies, inbox
- * cursor and turn status. Failures are retried on the configured schedule; after the last one the
- * chat gets a short apology.
+ * Creates the turn runner: tools assembled for the turn, model, tools run, then one unit of work for transcript, replies, inbox
+ * cursor and turn status. A failed model call is retried inside the agent loop; a turn is run
+ * again on the configured schedule only for other failures (see {@link failTurn}); after the last
+ * try the chat gets a short apology.
  */
 export function createTurnRunner(options: TurnRunnerOptions): RunSessionTurn {
   return (sessionId, signal) => runSessionTurn(options, sessionId, signal);
@@ -140,7 +145,11 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const typing = startTyping(context, origin);
   try {
     const provider = context.resolveProvider(agent);
-    const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
+    const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
+    const turnTools = [
+      ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
+      ...context.tools({ agent, session, turnId: turn.id, origin, hop }),
+    ];
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
@@ -166,7 +175,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       signal,
       bus,
       logger: context.logger,
-      now: clock.now,
+      clock,
+      retryDelaysMs: settings.retryDelaysMs,
       toolContext,
       pollFollowUps: async () => {
         const fresh = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
