@@ -243,11 +243,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     kickDelivery: delivery.kick,
     retryLater,
     settings,
-    tools: (turn) => [
-      ...createHostTools(hostTools, turn),
-      ...createTaskTools(taskTools, turn),
-      ...plugins.tools,
-    ],
+    tools: (turn) => [...createHostTools(hostTools, turn), ...createTaskTools(taskTools, turn), ...plugins.tools],
   });
 
   const receive = async (message: InboundMessage): Promise<ReceiveResult> => {

@@ -85,7 +85,9 @@ describe('anthropic provider retries', () => {
       { type: 'error', status: 503 },
       { type: 'reply', text: 'never' },
     ]);
-    const { error } = await run(createAnthropicProvider({ apiKey: 'k', baseURL: server.url, model: 'fake-model' }).doStream(hello));
+    const { error } = await run(
+      createAnthropicProvider({ apiKey: 'k', baseURL: server.url, model: 'fake-model' }).doStream(hello),
+    );
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect(server.requests()).toHaveLength(1);
   });

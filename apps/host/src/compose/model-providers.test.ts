@@ -1,8 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { anthropicPrices, createAnthropicProvider } from '@ngb/llm-anthropic';
 import { openAIPrices } from '@ngb/llm-openai';
 import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { chooseModel, createProviders } from './model-providers';
 
