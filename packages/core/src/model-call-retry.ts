@@ -4,7 +4,7 @@ import { type Clock, errorMessage, LlmApiError, type Logger } from '@ngb/plugin-
  * A `retry-after` longer than this is not waited for: the call fails at once (the turn fails and
  * the chat is told), so one model call never holds a turn and its session lease for longer.
  */
-export const maxModelRetryAfterMs = 300_000;
+const maxModelRetryAfterMs = 300_000;
 
 /** How the agent loop retries one model call. */
 export interface ModelCallRetry {
@@ -39,7 +39,7 @@ function wait(clock: ModelCallRetry['clock'], delayMs: number, signal: AbortSign
  * not be retried: not a model API error, not retryable, the schedule is exhausted, or the server
  * asked for a wait longer than {@link maxModelRetryAfterMs}.
  */
-export function modelRetryDelay(error: unknown, retry: number, delaysMs: readonly number[]): number | undefined {
+function modelRetryDelay(error: unknown, retry: number, delaysMs: readonly number[]): number | undefined {
   if (!LlmApiError.isInstance(error) || !error.retryable) return undefined;
   const delay = delaysMs[retry];
   if (delay === undefined) return undefined;
