@@ -31,7 +31,6 @@ import { defaultAgentFileMaxBytes } from './read-agent-file';
 import { createReplyStreams, streamingOptionSchema } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
-import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
 import { createSessionCommands } from './session-commands';
 import { createSessionLane } from './session-lane';
@@ -242,7 +241,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
   const ingest = createIngest({ runUnit, bus, plugins, router, channels });
   const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
-  const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
   const runTurn = createTurnRunner({
@@ -261,12 +259,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     retryLater,
     replyStreams,
     settings,
-    tools: (turn) => [
-      ...sandboxTools,
-      ...createHostTools(hostTools, turn),
-      ...createTaskTools(taskTools, turn),
-      ...plugins.tools,
-    ],
+    tools: (turn) => [...createHostTools(hostTools, turn), ...createTaskTools(taskTools, turn), ...plugins.tools],
   });
 
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });

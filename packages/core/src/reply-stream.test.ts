@@ -64,6 +64,21 @@ describe('a streamed reply', () => {
     expect(await row()).toMatchObject({ streaming: true, streamMessageIds: [channel.sent[0]?.platformMessageId] });
   });
 
+  it('takes back the text of a model call that failed and is sent again, so nothing shows twice', async () => {
+    const { clock, channel, stream } = await setup({ firstAfterChars: 1, firstAfterMs: 60_000, editIntervalMs: 1_000 });
+    stream.append('Checking.');
+    await clock.advance(0);
+    stream.nextStep();
+    stream.append('The answer is');
+    stream.retract('The answer is'.length);
+    stream.append('The answer is 42.');
+    await clock.advance(1_000);
+    expect(channel.sent.map((sent) => sent.message.text)).toEqual(['Checking.']);
+    expect(channel.edits.map((edit) => edit.text)).toEqual(['Checking.\n\nThe answer is 42.']);
+    expect(stream.text()).toBe('Checking.\n\nThe answer is 42.');
+    await stream.stop();
+  });
+
   it('sends first after the time limit when the text stays short', async () => {
     const { clock, channel, stream } = await setup({ firstAfterChars: 100, firstAfterMs: 2_000, editIntervalMs: 1_000 });
     stream.append('Hmm');

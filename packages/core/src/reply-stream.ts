@@ -15,6 +15,8 @@ export interface StreamingSettings {
 export interface ReplyStream {
   /** Adds text the model wrote. */
   append(text: string): void;
+  /** Takes back the last `length` characters appended (a model call that failed and is sent again). */
+  retract(length: number): void;
   /** A new model step begins: its text starts a new paragraph. */
   nextStep(): void;
   /** Everything appended so far. */
@@ -138,6 +140,16 @@ export function openReplyStream(options: ReplyStreamOptions): ReplyStream {
       if (stepBreak && text.trim() !== '') text += '\n\n';
       stepBreak = false;
       text += delta;
+      request();
+    },
+    retract(length) {
+      if (stopped || length <= 0) return;
+      text = text.slice(0, Math.max(0, text.length - length));
+      // The paragraph break put before the void text comes back with the call's retry.
+      if (text.endsWith('\n\n')) {
+        text = text.slice(0, -2);
+        stepBreak = true;
+      }
       request();
     },
     nextStep() {

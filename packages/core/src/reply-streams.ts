@@ -91,11 +91,15 @@ export function createReplyStreams(options: ReplyStreamsOptions): ReplyStreams {
       const offText = options.bus.on('text.delta', (event) => {
         if (event.turnId === turn.turnId) stream.append(event.text);
       });
+      const offRetracted = options.bus.on('text.retracted', (event) => {
+        if (event.turnId === turn.turnId) stream.retract(event.length);
+      });
       const offTool = options.bus.on('tool.start', (event) => {
         if (event.turnId === turn.turnId) stream.nextStep();
       });
       const unsubscribe = () => {
         offText();
+        offRetracted();
         offTool();
       };
       return {

@@ -22,9 +22,11 @@ import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ReplyStreams } from './reply-streams';
 import type { ResolveProvider } from './resolve-provider';
+import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
+import { sandboxToolsOfTurn } from './turn-sandbox-tools';
 import { startTyping } from './typing-indicator';
 import type { RunUnitOfWork } from './unit-of-work';
 
@@ -37,7 +39,7 @@ export interface TurnInfo {
   hop: number;
 }
 
-/** Tools of one turn, built per turn because host tools close over the turn. */
+/** Host, task and plugin tools of one turn, built per turn because host tools close over the turn. */
 type TurnTools = (turn: TurnInfo) => Tool[];
 
 /** What running turns needs. */
@@ -53,6 +55,7 @@ export interface TurnRunnerOptions {
   resolveProvider: ResolveProvider;
   /** The running channels by name (for typing indicators). */
   channels: ReadonlyMap<string, ChannelAdapter>;
+  /** The tools besides the sandbox's, which the turn runner assembles itself (see {@link sandboxToolsOfTurn}). */
   tools: TurnTools;
   /** Streams a turn's reply into platform messages on the channels configured for it. */
   replyStreams: Pick<ReplyStreams, 'open'>;
@@ -67,6 +70,7 @@ export interface TurnRunnerOptions {
     maxSteps: number;
     maxTurnTokens: number;
     retryDelaysMs: readonly number[];
+    toolTimeoutMs: number;
     typingIntervalMs: number;
     price: PriceLookup;
     ephemeralChannels: readonly string[];
@@ -90,9 +94,10 @@ async function currentTurn(store: Store, session: Session, entries: readonly Inb
 }
 
 /**
- * Creates the turn runner: model, tools, then one unit of work for transcript, replies, inbox
- * cursor and turn status. Failures are retried on the configured schedule; after the last one the
- * chat gets a short apology.
+ * Creates the turn runner: tools assembled for the turn, model, tools run, then one unit of work for transcript, replies, inbox
+ * cursor and turn status. A failed model call is retried inside the agent loop; a turn is run
+ * again on the configured schedule only for other failures (see {@link failTurn}); after the last
+ * try the chat gets a short apology.
  */
 export function createTurnRunner(options: TurnRunnerOptions): RunSessionTurn {
   return (sessionId, signal) => runSessionTurn(options, sessionId, signal);
@@ -149,7 +154,11 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
     const provider = context.resolveProvider(agent);
-    const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
+    const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
+    const turnTools = [
+      ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
+      ...context.tools({ agent, session, turnId: turn.id, origin, hop }),
+    ];
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
@@ -175,7 +184,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       signal,
       bus,
       logger: context.logger,
-      now: clock.now,
+      clock,
+      retryDelaysMs: settings.retryDelaysMs,
       toolContext,
       pollFollowUps: async () => {
         // An admin command ends what this turn may take: it and what follows wait for the commit.
