@@ -9,6 +9,7 @@ function escapeRegExp(text: string): string {
 // routing a message. They hold no data, so nothing in them can go stale; the cap bounds memory.
 const compiledCap = 256;
 const compiled = new Map<string, RegExp>();
+const mentionTriggers = new Map<string, RegExp>();
 
 function compile(source: string, flags: string): RegExp {
   const key = `${flags}/${source}`;
@@ -23,7 +24,13 @@ function compile(source: string, flags: string): RegExp {
 
 /** The default mention trigger of an agent: `^@<assistant name>\b`, case-insensitive. */
 function mentionTrigger(assistantName: string): RegExp {
-  return compile(`^@${escapeRegExp(assistantName)}(?![\\p{L}\\p{N}_])`, 'iu');
+  let trigger = mentionTriggers.get(assistantName);
+  if (trigger === undefined) {
+    trigger = compile(`^@${escapeRegExp(assistantName)}(?![\\p{L}\\p{N}_])`, 'iu');
+    if (mentionTriggers.size >= compiledCap) mentionTriggers.clear();
+    mentionTriggers.set(assistantName, trigger);
+  }
+  return trigger;
 }
 
 /**

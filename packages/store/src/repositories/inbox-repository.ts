@@ -65,7 +65,12 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
 
     async listPending(sessionId) {
       const rows = await runCachedQuery(context, 'inbox.listPending', [sessionId], () =>
-        db().selectFrom('session_inbox').selectAll().where('session_id', '=', sessionId).where('processed_at', 'is', null).orderBy('seq'),
+        db()
+          .selectFrom('session_inbox')
+          .selectAll()
+          .where('session_id', '=', sessionId)
+          .where('processed_at', 'is', null)
+          .orderBy('seq'),
       );
       return rows.map(toInboxEntry);
     },

@@ -28,13 +28,17 @@ export function createSessionLeasesRepository(context: RepositoryContext): Sessi
       checkTimes(times);
       // One statement: free, expired or already ours, or nothing changes.
       // RETURNING says whether the row changed (a cached query yields rows, not a change count).
-      const [won] = await runCachedQuery(context, 'leases.acquire', [holderId, times.expiresAt, sessionId, times.now, holderId], () =>
-        db()
-          .updateTable('sessions')
-          .set({ lease_holder: holderId, lease_expires_at: times.expiresAt })
-          .where('id', '=', sessionId)
-          .where((eb) => eb.or([eb('lease_holder', 'is', null), eb('lease_expires_at', '<=', times.now), heldBy(holderId)(eb)]))
-          .returning('id'),
+      const [won] = await runCachedQuery(
+        context,
+        'leases.acquire',
+        [holderId, times.expiresAt, sessionId, times.now, holderId],
+        () =>
+          db()
+            .updateTable('sessions')
+            .set({ lease_holder: holderId, lease_expires_at: times.expiresAt })
+            .where('id', '=', sessionId)
+            .where((eb) => eb.or([eb('lease_holder', 'is', null), eb('lease_expires_at', '<=', times.now), heldBy(holderId)(eb)]))
+            .returning('id'),
       );
       if (won !== undefined) return true;
       const exists = await db().selectFrom('sessions').select('id').where('id', '=', sessionId).executeTakeFirst();
