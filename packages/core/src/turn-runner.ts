@@ -10,6 +10,7 @@ import type {
   SandboxRuntime,
   Session,
   Store,
+  StoreRepositories,
   Tool,
   ToolContext,
   Turn,
@@ -84,7 +85,7 @@ export interface TurnRunnerOptions {
  */
 export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise<boolean>;
 
-async function currentTurn(store: Store, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
+async function currentTurn(store: StoreRepositories, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
   const unfinished = (await store.turns.listForSession(session.id, { limit: 5 })).find(
     (turn) => turn.trigger !== 'command' && (turn.status === 'queued' || turn.status === 'running'),
   );
@@ -111,16 +112,19 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const pending = entriesBeforeCommand(await store.inbox.listPending(sessionId));
   if (!pending.some(isActionable)) return false;
 
-  let turn = await currentTurn(store, session, pending);
-  const attempt = turn.attempts + 1;
   const started = clock.now();
-  turn = await store.turns.update(turn.id, {
-    status: 'running',
-    attempts: attempt,
-    startedAt: started,
-    error: null,
-    nextAttemptAt: null,
+  // Finding or creating the turn and marking it running share one commit.
+  const turn = await store.transaction(async (tx) => {
+    const current = await currentTurn(tx, session, pending);
+    return tx.turns.update(current.id, {
+      status: 'running',
+      attempts: current.attempts + 1,
+      startedAt: started,
+      error: null,
+      nextAttemptAt: null,
+    });
   });
+  const attempt = turn.attempts;
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
   const seen = new Set(pending.map((entry) => entry.id));
