@@ -51,6 +51,8 @@ const settingsSchema = v.object({
   maxSteps: v.optional(positive, 30),
   maxTurnTokens: v.optional(positive, 500_000),
   retryDelaysMs: v.optional(v.array(delay), [5_000, 10_000, 20_000, 40_000, 80_000]),
+  // Waits before a failed model call is sent again, in place; by default the turn schedule above.
+  modelRetryDelaysMs: v.optional(v.array(delay)),
   deliveryRetryDelaysMs: v.optional(v.array(delay), [1_000, 2_000, 4_000, 8_000, 16_000]),
   // The sandbox protocol accepts up to a day per call.
   toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
@@ -162,7 +164,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
   const { holderId: chosenHolder, leaseMs, streaming, ...parsedSettings } = parsed.output;
-  const settings: GatewaySettings = { ...parsedSettings, price: options.price ?? (() => undefined) };
+  const settings: GatewaySettings = {
+    ...parsedSettings,
+    modelRetryDelaysMs: parsedSettings.modelRetryDelaysMs ?? parsedSettings.retryDelaysMs,
+    price: options.price ?? (() => undefined),
+  };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const { store, runtime } = options;
   const clock = options.clock ?? systemClock;

@@ -72,6 +72,32 @@ describe('a failing model call is retried in place by the agent loop, on one sch
     expect(turn?.attempts).toBe(1);
   });
 
+  it('follows its own schedule when one is given: a terminal conversation retries a call with no turn re-runs', async () => {
+    const clock = createManualClock();
+    harness = await createHarness({
+      clock,
+      leaseMs,
+      typingIntervalMs,
+      retryDelaysMs: [],
+      modelRetryDelaysMs: [1_000, 2_000],
+      script: Array.from({ length: 6 }, () => ({ type: 'error' as const, status: 529, message: 'overloaded' })),
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await ask(harness);
+    const waits: number[] = [];
+    for (let retry = 0; retry < 2; retry += 1) {
+      await until(() => retryWaits(clock).length > 0, `retry ${retry + 1} to be scheduled`);
+      const [next] = retryWaits(clock);
+      waits.push(next ?? -1);
+      await clock.advance(next ?? 0);
+    }
+    await harness.gateway.idle();
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(harness.llm.requests()).toHaveLength(3);
+    expect(harness.texts()).toHaveLength(1);
+  });
+
   it('waits a 429 retry-after that is longer than the schedule', async () => {
     const clock = createManualClock();
     harness = await createHarness({

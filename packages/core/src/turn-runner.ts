@@ -71,6 +71,7 @@ export interface TurnRunnerOptions {
     maxSteps: number;
     maxTurnTokens: number;
     retryDelaysMs: readonly number[];
+    modelRetryDelaysMs: readonly number[];
     toolTimeoutMs: number;
     typingIntervalMs: number;
     price: PriceLookup;
@@ -189,7 +190,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       bus,
       logger: context.logger,
       clock,
-      retryDelaysMs: settings.retryDelaysMs,
+      retryDelaysMs: settings.modelRetryDelaysMs,
       toolContext,
       pollFollowUps: async () => {
         // An admin command ends what this turn may take: it and what follows wait for the commit.

@@ -63,7 +63,9 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     agentFileMaxBytes: settings.agentFileMaxBytes,
     // Terminal chats end with their command: tasks and approval requests never wait on them.
     ephemeralChannels: [cliChannelName],
-    ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [] }),
+    // A terminal conversation fails fast: no turn re-runs, no delivery retries, and a failed model
+    // call is sent again twice within seconds (as the providers themselves once did).
+    ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [], modelRetryDelaysMs: [1_000, 2_000] }),
   });
   const stopRecording = recordGatewayEvents(gateway.events, project.sink, project.logBase);
   let stopping: Promise<void> | undefined;
