@@ -57,6 +57,15 @@ async function stopMidTurn(stopping: Harness, clock: ManualClock): Promise<void>
   await closing;
 }
 
+/** Waits (in real time, the model server being real) until `check` holds. */
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('streamed replies', () => {
   it('are off by default: an edit-capable channel gets the reply as one message, never edited', async () => {
     const channel = streamChannel();
@@ -121,7 +130,7 @@ describe('streamed replies', () => {
     expect(harness.llm.requests()).toHaveLength(1);
   });
 
-  it('marks a reply interrupted when its attempt fails, then the retry completes the same message', async () => {
+  it('takes back the text of a model call cut mid-stream, and completes the same message when the call is sent again', async () => {
     const channel = streamChannel();
     const clock = createManualClock(start);
     harness = await wiredHarness({
@@ -135,16 +144,34 @@ describe('streamed replies', () => {
       ],
     });
     await harness.gateway.receive(inbound('do it'));
-    await harness.gateway.idle();
+    await waitFor(() => clock.pendingDelays().includes(5_000), 'the model call to wait for its retry');
     expect(channel.sent.map((sent) => sent.message.text)).toEqual(['Working on it']);
-    expect(channel.edits.map((edit) => edit.text)).toEqual([`Working on it\n\n${interruptedNote}`]);
     await clock.advance(5_000);
     await harness.gateway.idle();
     expect(channel.sent).toHaveLength(1);
+    expect(channel.edits.map((edit) => edit.text).filter((text) => text.includes('Working'))).toEqual([]);
     expect(channel.edits.at(-1)).toMatchObject({
       platformMessageId: channel.sent[0]?.platformMessageId,
       text: 'Done: all good.',
     });
+  });
+
+  it('marks a reply interrupted when its model call fails for good, and the chat is told once', async () => {
+    const channel = streamChannel();
+    harness = await wiredHarness({
+      clock: createManualClock(start),
+      channels: [channel],
+      streaming,
+      retryDelaysMs: [],
+      script: [{ type: 'reply', text: ['Working ', 'on it ', 'now'], fault: { kind: 'cut', afterDeltas: 2 } }],
+    });
+    await harness.gateway.receive(inbound('do it'));
+    await harness.gateway.idle();
+    expect(channel.sent[0]?.message.text).toBe('Working on it');
+    expect(channel.edits.map((edit) => edit.text)).toEqual([`Working on it\n\n${interruptedNote}`]);
+    expect(channel.sent.slice(1).map((sent) => sent.message.text)).toEqual([
+      'Sorry, I could not answer that (LlmApiError). Please try again later.',
+    ]);
   });
 
   it("gives plugins' message:sending the final text, which replaces the streamed text with one last edit", async () => {
