@@ -1,8 +1,8 @@
-import type { Clock } from '@ngb/plugin-sdk';
+import type { Clock, InboundMessage, ReceiveResult } from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
 import type { SessionQueue } from './session-queue';
-import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
+import type { UnitOfWork } from './unit-of-work';
 
 /** A message from one agent to another. */
 interface AgentMessage {
@@ -21,18 +21,17 @@ interface AgentMessage {
 /** Messages between agents, through the internal `agent` channel. */
 export interface AgentMessages {
   /** Puts a message into the receiving agent's session, in the unit; the session wakes once it committed. */
-  send(unit: UnitOfWork, message: AgentMessage): Promise<void>;
+  send(unit: UnitOfWork, message: AgentMessage): Promise<ReceiveResult>;
   /**
-   * Delivers an outbox row addressed to the internal agent channel: the answering agent's text
-   * goes back into the asking session, unless the hop limit is reached.
-   * @returns a receipt id
+   * Routes an inbound message of the internal `agent` channel (a reply sent through it): its chat
+   * id names the asking session, its sender the answering one. The text goes into the asking
+   * session one hop further, unless that passes the hop limit.
    */
-  deliverReply(entry: { key: string; chatId: string; text: string; sessionId?: string; hop: number }): Promise<string>;
+  receive(unit: UnitOfWork, inbound: InboundMessage): Promise<ReceiveResult>;
 }
 
 /** What agent-to-agent messages need. */
 export interface AgentMessagesOptions {
-  runUnit: RunUnitOfWork;
   clock: Clock;
   bus: Pick<EventBus, 'emit'>;
   wake: SessionQueue['wake'];
@@ -64,7 +63,7 @@ export function createAgentMessages(options: AgentMessagesOptions): AgentMessage
       direction: 'inbound',
       hop: message.hop,
     });
-    if (!inserted) return;
+    if (!inserted) return { dropped: 'already received', messageId: stored.id };
     const session =
       (message.toSessionId ? await store.sessions.get(message.toSessionId) : undefined) ??
       (await store.sessions.getOrCreate({ agentId: message.toAgentId, chatId: chat.id, threadId: null })).session;
@@ -79,32 +78,33 @@ export function createAgentMessages(options: AgentMessagesOptions): AgentMessage
       });
       options.wake(session.id, 'message');
     });
+    return { messageId: stored.id, routed: [{ agentId: message.toAgentId, sessionId: session.id, kind: 'message' }] };
+  };
+
+  const drop = (unit: UnitOfWork, reason: string): ReceiveResult => {
+    unit.after(() => bus.emit({ type: 'message.dropped', reason }));
+    return { dropped: reason };
   };
 
   return {
     send,
-    deliverReply: (entry) =>
-      options.runUnit(async (unit) => {
-        const store = unit.tx;
-        // A reply to another agent answers at least one hop.
-        const hop = Math.max(entry.hop, 1);
-        const target = await store.sessions.get(entry.chatId);
-        const fromSession = entry.sessionId ? await store.sessions.get(entry.sessionId) : undefined;
-        if (!target || !fromSession) return 'dropped:unknown-session';
-        if (hop + 1 > hopLimit) {
-          unit.after(() => bus.emit({ type: 'message.dropped', reason: `agent reply not delivered: hop limit ${hopLimit}` }));
-          return 'dropped:hop-limit';
-        }
-        await send(unit, {
-          fromAgentId: fromSession.agentId,
-          fromSessionId: fromSession.id,
-          toAgentId: target.agentId,
-          toSessionId: target.id,
-          text: entry.text,
-          key: entry.key,
-          hop: hop + 1,
-        });
-        return `agent:${entry.key}`;
-      }),
+    async receive(unit, inbound) {
+      const store = unit.tx;
+      // A reply to another agent answers at least one hop.
+      const hop = Math.max(inbound.hop ?? 0, 1) + 1;
+      const target = await store.sessions.get(inbound.chat.id);
+      const fromSession = inbound.sender.id === '' ? undefined : await store.sessions.get(inbound.sender.id);
+      if (!target || !fromSession) return drop(unit, 'agent reply not delivered: unknown session');
+      if (hop > hopLimit) return drop(unit, `agent reply not delivered: hop limit ${hopLimit}`);
+      return send(unit, {
+        fromAgentId: fromSession.agentId,
+        fromSessionId: fromSession.id,
+        toAgentId: target.agentId,
+        toSessionId: target.id,
+        text: inbound.text,
+        key: inbound.platformMessageId,
+        hop,
+      });
+    },
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { createAgentFileReader } from './agent-file-reader';
+import { createAgentChannel } from './agent-channel';
 import { createAgentMessages } from './agent-messages';
 import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
@@ -203,7 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     queue.hold(sessionId);
     clock.setTimeout(() => queue.release(sessionId, 'message'), delayMs);
   };
-  const agentMessages = createAgentMessages({ runUnit, clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
+  const agentMessages = createAgentMessages({ clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
   const delivery = createDelivery({
     store,
     bus,
@@ -211,7 +212,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     channels,
     plugins,
-    agentMessages,
     holds: leases.holds,
     retryDelaysMs: settings.deliveryRetryDelaysMs,
   });
@@ -229,7 +229,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
-  const ingest = createIngest({ runUnit, bus, plugins, router, channels });
+  const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels });
   const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
@@ -282,7 +282,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
-      for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
+      for (const channel of [...(options.channels ?? []), ...plugins.channels, createAgentChannel({ clock })]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
         checkChannelLimits(channel);
