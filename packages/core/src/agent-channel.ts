@@ -4,6 +4,8 @@ import { agentChannel } from './gateway-settings';
 /** What the agent channel needs. */
 export interface AgentChannelOptions {
   clock: Pick<Clock, 'now'>;
+  /** The display name of the agent whose session writes (the sender's name). */
+  nameOf: (sessionId: string) => Promise<string | undefined>;
 }
 
 /**
@@ -15,7 +17,6 @@ export interface AgentChannelOptions {
  */
 export function createAgentChannel(options: AgentChannelOptions): ChannelAdapter {
   let context: ChannelContext | undefined;
-  let sent = 0;
   return {
     specificationVersion: 1,
     name: agentChannel,
@@ -31,14 +32,15 @@ export function createAgentChannel(options: AgentChannelOptions): ChannelAdapter
     },
     async send(address, message) {
       if (!context) throw new Error(`[@ngb/core] the "${agentChannel}" channel is not started`);
-      sent += 1;
-      const id = message.idempotencyKey ?? `${options.clock.now()}:${sent}`;
+      const sessionId = message.sessionId ?? '';
+      const name = sessionId === '' ? undefined : await options.nameOf(sessionId);
+      const id = message.idempotencyKey ?? crypto.randomUUID();
       await context.receive({
         channel: agentChannel,
         chat: { id: address.chatId, isGroup: false },
         threadId: address.threadId,
         platformMessageId: id,
-        sender: { id: message.sessionId ?? '' },
+        sender: name === undefined ? { id: sessionId } : { id: sessionId, name },
         text: message.text,
         mentionsBot: true,
         timestamp: options.clock.now(),

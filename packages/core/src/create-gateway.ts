@@ -259,6 +259,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
   const runLane = createSessionLane({ store, runTurn, runCommand });
 
+  const agentNameOf = async (sessionId: string) => {
+    const session = await store.sessions.get(sessionId);
+    return session && (await store.agents.get(session.agentId))?.name;
+  };
+
   const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
     return ingest(message);
@@ -282,7 +287,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
-      for (const channel of [...(options.channels ?? []), ...plugins.channels, createAgentChannel({ clock })]) {
+      for (const channel of [...(options.channels ?? []), ...plugins.channels, createAgentChannel({ clock, nameOf: agentNameOf })]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
         checkChannelLimits(channel);
