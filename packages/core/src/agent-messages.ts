@@ -1,4 +1,4 @@
-import type { Clock, InboundMessage, ReceiveResult, Session, StoreRepositories } from '@ngb/plugin-sdk';
+import { type Clock, type InboundMessage, NotSupportedError, type ReceiveResult, type Session, type StoreRepositories } from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
 import type { SessionQueue } from './session-queue';
@@ -84,6 +84,17 @@ export function createAgentMessages(options: AgentMessagesOptions): AgentMessage
       return { messageId: stored.id, routed: [routed] };
     },
   };
+}
+
+/**
+ * Refuses a message of the `agent` channel handed to the gateway by anything but that channel: it
+ * would put text into any session, as any agent. A rejected promise, so the caller sees why.
+ */
+export function refuseAgentMessage(message: Pick<InboundMessage, 'channel'>): Promise<never> | undefined {
+  if (message.channel !== agentChannel) return undefined;
+  return Promise.reject(
+    new NotSupportedError(`[@ngb/core] messages of the internal "${agentChannel}" channel come only from that channel`),
+  );
 }
 
 /** The chat of the `agent` channel that holds what one session says to other agents. */

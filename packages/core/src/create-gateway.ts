@@ -16,13 +16,13 @@ import {
 import * as v from 'valibot';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentChannel } from './agent-channel';
-import { createAgentMessages } from './agent-messages';
+import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
 import { createCommands } from './commands';
 import { createDelivery } from './delivery';
 import { createEventBus, defaultEventBufferSize, type EventBus } from './events';
-import type { GatewaySettings } from './gateway-settings';
+import { agentChannel, type GatewaySettings } from './gateway-settings';
 import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
 import { createIngest } from './ingest';
@@ -264,10 +264,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     return session && (await store.agents.get(session.agentId))?.name;
   };
 
-  const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
+  const ingestMessage = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
     return ingest(message);
   };
+  // A message of the `agent` channel goes straight into the session its chat names: only that
+  // channel may report one, never a caller of `receive` nor another channel.
+  const receive = (message: InboundMessage) => refuseAgentMessage(message) ?? ingestMessage(message);
+  const receiveFrom = (name: string) => (name === agentChannel ? ingestMessage : receive);
 
   const resume = async () => {
     const takesOver = settings.takeOver === 'all';
@@ -296,7 +300,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       accepting = true;
       for (const channel of channels.values()) {
         await channel.start({
-          receive,
+          receive: receiveFrom(channel.name),
           logger: logger.child(channel.name),
           setStatus: (channelStatus) => {
             status.set(channel.name, channelStatus.state);
