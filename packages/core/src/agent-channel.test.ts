@@ -75,12 +75,22 @@ describe('agent channel', () => {
       setStatus: () => undefined,
     });
     const address = { channel: 'agent', chatId: 'asking-session' };
-    const message = { text: '42', format: 'markdown' as const, sessionId: 'answering-session', hop: 1, idempotencyKey: 't1:reply' };
+    const message = {
+      text: '42',
+      format: 'markdown' as const,
+      sessionId: 'answering-session',
+      hop: 1,
+      idempotencyKey: 't1:reply',
+    };
     const first = await channel.send(address, message);
     const again = await channel.send(address, message);
     expect(again).toEqual(first);
     expect(received).toEqual([
-      expect.objectContaining({ channel: 'agent', chat: { id: 'asking-session', isGroup: false }, platformMessageId: 't1:reply' }),
+      expect.objectContaining({
+        channel: 'agent',
+        chat: { id: 'asking-session', isGroup: false },
+        platformMessageId: 't1:reply',
+      }),
       expect.objectContaining({ platformMessageId: 't1:reply' }),
     ]);
     expect(received[0]).toMatchObject({ sender: { id: 'answering-session', name: 'Expert' }, hop: 1, text: '42', timestamp: 5 });

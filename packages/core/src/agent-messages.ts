@@ -1,4 +1,11 @@
-import { type Clock, type InboundMessage, NotSupportedError, type ReceiveResult, type Session, type StoreRepositories } from '@ngb/plugin-sdk';
+import {
+  type Clock,
+  type InboundMessage,
+  NotSupportedError,
+  type ReceiveResult,
+  type Session,
+  type StoreRepositories,
+} from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
 import type { SessionQueue } from './session-queue';

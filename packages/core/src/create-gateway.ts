@@ -14,8 +14,8 @@ import {
   systemClock,
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-import { createAgentFileReader } from './agent-file-reader';
 import { createAgentChannel } from './agent-channel';
+import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
@@ -291,7 +291,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
-      for (const channel of [...(options.channels ?? []), ...plugins.channels, createAgentChannel({ clock, nameOf: agentNameOf })]) {
+      for (const channel of [
+        ...(options.channels ?? []),
+        ...plugins.channels,
+        createAgentChannel({ clock, nameOf: agentNameOf }),
+      ]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
         checkChannelLimits(channel);
