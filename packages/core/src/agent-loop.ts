@@ -1,10 +1,13 @@
 import {
   type Agent,
+  type Clock,
   costOfUsage,
   errorMessage,
   errorName,
   type LlmMessage,
   type LlmProvider,
+  type LlmRequest,
+  type LlmStreamPart,
   type LlmToolCall,
   type Logger,
   type PriceLookup,
@@ -14,6 +17,7 @@ import {
   type ToolResult,
 } from '@ngb/plugin-sdk';
 import type { EventBus, TurnUsage } from './events';
+import { callModelWithRetries } from './model-call-retry';
 import { isFatalToTurn } from './sandbox-fatal';
 
 /** Settings that bound one turn. */
@@ -38,7 +42,10 @@ export interface AgentLoopInput {
   signal: AbortSignal;
   bus: EventBus;
   logger: Logger;
-  now: () => number;
+  /** Times tool calls and the waits between retries of a model call. */
+  clock: Clock;
+  /** Waits before each retry of a failed model call (see {@link callModelWithRetries}). */
+  retryDelaysMs: readonly number[];
   /** Builds the context handed to each tool. */
   toolContext: (tool: Tool) => ToolContext;
   /** New user messages that arrived while the turn ran; asked before every model call but the first. */
@@ -75,9 +82,39 @@ async function runTool(tool: Tool | undefined, call: LlmToolCall, input: AgentLo
   }
 }
 
+type UsagePart = Extract<LlmStreamPart, { type: 'usage' }>;
+
+/** One model call: its text streamed to the bus as it comes, its tool calls and usage collected. */
+async function streamOnce(input: AgentLoopInput, request: LlmRequest) {
+  let text = '';
+  const toolCalls: LlmToolCall[] = [];
+  const usageParts: UsagePart[] = [];
+  try {
+    for await (const part of input.provider.doStream(request)) {
+      if (part.type === 'text-delta') {
+        text += part.text;
+        input.bus.emit({ type: 'text.delta', turnId: input.turnId, sessionId: input.sessionId, text: part.text });
+      } else if (part.type === 'tool-call') {
+        toolCalls.push({ id: part.id, name: part.name, input: part.input });
+      } else if (part.type === 'usage') {
+        usageParts.push(part);
+      }
+    }
+  } catch (error) {
+    // The call is sent again from the start (or the turn ends): what it streamed so far is void,
+    // so a streamed reply takes it back rather than showing it twice.
+    if (text.length > 0)
+      input.bus.emit({ type: 'text.retracted', turnId: input.turnId, sessionId: input.sessionId, length: text.length });
+    throw error;
+  }
+  return { text, toolCalls, usageParts };
+}
+
 /**
  * The agent loop of one turn: call the model, run the tools it asks for (in the sandbox or on the
- * host), add follow-up messages before each next call, and stop at the step or token limit.
+ * host), add follow-up messages before each next call, and stop at the step or token limit. A
+ * failed model call is retried here, in place (see {@link callModelWithRetries}), so the tools
+ * already run in this turn are not run again.
  */
 export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResult> {
   const { bus, sessionId, turnId } = input;
@@ -101,32 +138,30 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
         added.push(message);
       }
     }
-    let text = '';
-    const toolCalls: LlmToolCall[] = [];
-    for await (const part of input.provider.doStream({
+    const request: LlmRequest = {
       model: input.agent.model.model,
       system: input.system,
-      messages,
+      messages: [...messages],
       tools: definitions,
       maxTokens: input.agent.model.maxTokens,
       temperature: input.agent.model.temperature,
       signal: input.signal,
-    })) {
-      if (part.type === 'text-delta') {
-        text += part.text;
-        bus.emit({ type: 'text.delta', turnId, sessionId, text: part.text });
-      } else if (part.type === 'tool-call') {
-        toolCalls.push({ id: part.id, name: part.name, input: part.input });
-      } else if (part.type === 'usage') {
-        usage.inputTokens += part.inputTokens;
-        usage.outputTokens += part.outputTokens;
-        usage.cacheTokens += (part.cacheReadTokens ?? 0) + (part.cacheWriteTokens ?? 0);
-        // Priced by the model that answered (a dated snapshot, a fallback), not only the one asked for.
-        const model = part.model ?? input.agent.model.model;
-        if (model !== undefined) usage.model = model;
-        const price = model === undefined ? undefined : input.price(model);
-        usage.costUsd = price === undefined || usage.costUsd === null ? null : usage.costUsd + costOfUsage(price, part);
-      }
+    };
+    const { text, toolCalls, usageParts } = await callModelWithRetries(() => streamOnce(input, request), {
+      delaysMs: input.retryDelaysMs,
+      clock: input.clock,
+      logger: input.logger,
+      signal: input.signal,
+    });
+    for (const part of usageParts) {
+      usage.inputTokens += part.inputTokens;
+      usage.outputTokens += part.outputTokens;
+      usage.cacheTokens += (part.cacheReadTokens ?? 0) + (part.cacheWriteTokens ?? 0);
+      // Priced by the model that answered (a dated snapshot, a fallback), not only the one asked for.
+      const model = part.model ?? input.agent.model.model;
+      if (model !== undefined) usage.model = model;
+      const price = model === undefined ? undefined : input.price(model);
+      usage.costUsd = price === undefined || usage.costUsd === null ? null : usage.costUsd + costOfUsage(price, part);
     }
     const assistant: LlmMessage =
       toolCalls.length > 0 ? { role: 'assistant', content: text, toolCalls } : { role: 'assistant', content: text };
@@ -136,7 +171,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     if (toolCalls.length === 0) return { added, finalText, usage };
 
     for (const call of toolCalls) {
-      const started = input.now();
+      const started = input.clock.now();
       bus.emit({ type: 'tool.start', turnId, sessionId, callId: call.id, name: call.name, input: call.input });
       const result = await runTool(toolsByName.get(call.name), call, input);
       bus.emit({
@@ -145,7 +180,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
         sessionId,
         callId: call.id,
         name: call.name,
-        durationMs: input.now() - started,
+        durationMs: input.clock.now() - started,
         isError: result.isError === true,
         output: result.output.slice(0, 2000),
       });

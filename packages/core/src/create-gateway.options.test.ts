@@ -13,13 +13,34 @@ describe('createGateway options', () => {
     ['typingIntervalMs', { typingIntervalMs: 2 ** 31 }],
     ['retryDelaysMs.0', { retryDelaysMs: [2 ** 31] }],
     ['deliveryRetryDelaysMs.1', { deliveryRetryDelaysMs: [1_000, 3e12] }],
+    ['streaming.telegram.editIntervalMs', { streaming: { telegram: { editIntervalMs: 2 ** 31 } } }],
   ])('refuses a %s no timer can wait, naming it', async (key, options) => {
     const store = await createSqliteStore({ path: ':memory:' });
     const runtime = createLocalRuntime();
     try {
       const attempt = () => createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', ...options });
       expect(attempt).toThrow(ConfigError);
-      expect(attempt).toThrow(new RegExp(`^\\[@ngb/core\\] option "${key.replace('.', '\\.')}": must be at most`));
+      expect(attempt).toThrow(new RegExp(`^\\[@ngb/core\\] option "${key.replaceAll('.', '\\.')}": must be at most`));
+    } finally {
+      await runtime.close();
+      await store.close();
+    }
+  });
+
+  it('refuses streaming settings that are not whole positive numbers, naming the channel and the key', async () => {
+    const store = await createSqliteStore({ path: ':memory:' });
+    const runtime = createLocalRuntime();
+    try {
+      const attempt = () =>
+        createGateway({
+          store,
+          runtime,
+          providers: {},
+          agentsDirectory: '/srv/ngb/agents',
+          streaming: { slack: { firstAfterChars: 0 } },
+        });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^\[@ngb\/core\] option "streaming\.slack\.firstAfterChars": /);
     } finally {
       await runtime.close();
       await store.close();

@@ -29,9 +29,9 @@ import { createIngest } from './ingest';
 import { createEnqueueText } from './outbound';
 import { createPluginHost, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
+import { createReplyStreams, streamingOptionSchema } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
-import { createSandboxTools } from './sandbox-tools';
 import { createScheduler } from './scheduler';
 import { createSessionCommands } from './session-commands';
 import { createSessionLane } from './session-lane';
@@ -52,6 +52,8 @@ const settingsSchema = v.object({
   maxSteps: v.optional(positive, 30),
   maxTurnTokens: v.optional(positive, 500_000),
   retryDelaysMs: v.optional(v.array(delay), [5_000, 10_000, 20_000, 40_000, 80_000]),
+  // Waits before a failed model call is sent again, in place; by default the turn schedule above.
+  modelRetryDelaysMs: v.optional(v.array(delay)),
   deliveryRetryDelaysMs: v.optional(v.array(delay), [1_000, 2_000, 4_000, 8_000, 16_000]),
   // The sandbox protocol accepts up to a day per call.
   toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
@@ -67,6 +69,7 @@ const settingsSchema = v.object({
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
+  streaming: streamingOptionSchema,
 });
 
 /** Options of {@link createGateway}. */
@@ -106,6 +109,15 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default 'all'
    */
   takeOver?: 'all' | 'none';
+  /**
+   * Channels whose replies stream into one platform message while the model writes them (a new
+   * message before the length limit), by channel name; off for every channel by default. The
+   * channel needs the edit capability: one without it is warned about at start and sends replies
+   * whole. The outbox still holds exactly one reply per turn, and plugins' `message:sending` applies
+   * to the final text, which replaces the streamed text with one last edit.
+   * @default {} (firstAfterChars 80, firstAfterMs 1000, editIntervalMs 1500 for a channel listed)
+   */
+  streaming?: Record<string, { firstAfterChars?: number; firstAfterMs?: number; editIntervalMs?: number }>;
 }
 
 /** A running gateway. */
@@ -152,8 +164,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  const { holderId: chosenHolder, leaseMs, ...parsedSettings } = parsed.output;
-  const settings: GatewaySettings = { ...parsedSettings, price: options.price ?? (() => undefined) };
+  const { holderId: chosenHolder, leaseMs, streaming, ...parsedSettings } = parsed.output;
+  const settings: GatewaySettings = {
+    ...parsedSettings,
+    modelRetryDelaysMs: parsedSettings.modelRetryDelaysMs ?? parsedSettings.retryDelaysMs,
+    price: options.price ?? (() => undefined),
+  };
   for (const channel of options.channels ?? []) checkChannelLimits(channel);
   const { store, runtime } = options;
   const clock = options.clock ?? systemClock;
@@ -230,7 +246,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
   const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels });
-  const sandboxTools = createSandboxTools(runtime, settings.toolTimeoutMs);
+  const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
   const runTurn = createTurnRunner({
@@ -247,13 +263,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     kickDelivery: delivery.kick,
     holdsLease: leases.holds,
     retryLater,
+    replyStreams,
     settings,
-    tools: (turn) => [
-      ...sandboxTools,
-      ...createHostTools(hostTools, turn),
-      ...createTaskTools(taskTools, turn),
-      ...plugins.tools,
-    ],
+    tools: (turn) => [...createHostTools(hostTools, turn), ...createTaskTools(taskTools, turn), ...plugins.tools],
   });
 
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
@@ -301,6 +313,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         checkChannelLimits(channel);
         channels.set(channel.name, channel);
       }
+      replyStreams.check();
       accepting = true;
       for (const channel of channels.values()) {
         await channel.start({

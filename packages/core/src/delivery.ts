@@ -2,11 +2,13 @@ import {
   type ChannelAdapter,
   ChannelApiError,
   type Clock,
+  canEdit,
   errorMessage,
   type Logger,
   type OutboxEntry,
   type Store,
 } from '@ngb/plugin-sdk';
+import { completeStreamedReply, retireStreamedMessages } from './deliver-streamed';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import { splitMessage } from './split-message';
@@ -95,12 +97,24 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       format: entry.format,
       replyTo: entry.replyToPlatformId,
     });
+    // A reply streamed while its turn ran is completed by editing its messages, never sent again.
+    const streamed = entry.streamMessageIds.length > 0 && canEdit(adapter) ? adapter : undefined;
+    const chunks = changed === false ? [] : splitMessage(changed.text, adapter.limits.maxMessageLength);
+    if (chunks.length === 0 && streamed) await retireStreamedMessages(streamed, address, entry.streamMessageIds);
     if (changed === false) return drop(entry, 'cancelled by a plugin');
-    const chunks = splitMessage(changed.text, adapter.limits.maxMessageLength);
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');
-    // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
-    const sentIds = [...entry.sentChunkIds];
     try {
+      // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
+      const sentIds = streamed
+        ? await completeStreamedReply({
+            adapter: streamed,
+            outbox: store.outbox,
+            entry,
+            address,
+            message: changed,
+            parts: chunks,
+          })
+        : [...entry.sentChunkIds];
       for (let index = sentIds.length; index < chunks.length; index += 1) {
         const receipt = await adapter.send(address, {
           ...changed,

@@ -5,9 +5,32 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+// Compiled expressions by source: compiling one (a Unicode-aware one above all) costs more than
+// routing a message. They hold no data, so nothing in them can go stale; the cap bounds memory.
+const compiledCap = 256;
+const compiled = new Map<string, RegExp>();
+const mentionTriggers = new Map<string, RegExp>();
+
+function compile(source: string, flags: string): RegExp {
+  const key = `${flags}/${source}`;
+  let expression = compiled.get(key);
+  if (expression === undefined) {
+    expression = new RegExp(source, flags);
+    if (compiled.size >= compiledCap) compiled.clear();
+    compiled.set(key, expression);
+  }
+  return expression;
+}
+
 /** The default mention trigger of an agent: `^@<assistant name>\b`, case-insensitive. */
 function mentionTrigger(assistantName: string): RegExp {
-  return new RegExp(`^@${escapeRegExp(assistantName)}(?![\\p{L}\\p{N}_])`, 'iu');
+  let trigger = mentionTriggers.get(assistantName);
+  if (trigger === undefined) {
+    trigger = compile(`^@${escapeRegExp(assistantName)}(?![\\p{L}\\p{N}_])`, 'iu');
+    if (mentionTriggers.size >= compiledCap) mentionTriggers.clear();
+    mentionTriggers.set(assistantName, trigger);
+  }
+  return trigger;
 }
 
 /**
@@ -26,7 +49,7 @@ export function shouldEngage(
     case 'always':
       return true;
     case 'pattern':
-      return wiring.pattern !== undefined && new RegExp(wiring.pattern, 'i').test(message.text);
+      return wiring.pattern !== undefined && compile(wiring.pattern, 'i').test(message.text);
     case 'mention':
       return message.mentionsBot || mentionTrigger(agent.assistantName ?? agent.name).test(message.text.trimStart());
   }

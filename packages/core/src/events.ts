@@ -32,6 +32,8 @@ export type GatewayEvent =
       retryInMs?: number;
     }
   | { type: 'text.delta'; turnId: string; sessionId: string; text: string }
+  /** A model call that had streamed `length` characters failed and is sent again: those characters are void. */
+  | { type: 'text.retracted'; turnId: string; sessionId: string; length: number }
   | { type: 'tool.start'; turnId: string; sessionId: string; callId: string; name: string; input: unknown }
   | {
       type: 'tool.end';

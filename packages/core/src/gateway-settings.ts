@@ -6,7 +6,10 @@ export interface GatewaySettings {
   maxConcurrentTurns: number;
   maxSteps: number;
   maxTurnTokens: number;
+  /** Waits before a turn that failed (not by a model API error) is run again. */
   retryDelaysMs: readonly number[];
+  /** Waits before a failed model call is sent again, in place (the one retry of model calls). */
+  modelRetryDelaysMs: readonly number[];
   deliveryRetryDelaysMs: readonly number[];
   toolTimeoutMs: number;
   hookTimeoutMs: number;

@@ -1,4 +1,4 @@
-import { SandboxError, type SandboxRuntime, type Tool } from '@ngb/plugin-sdk';
+import { SandboxError, type SandboxToolDefinition, type Tool } from '@ngb/plugin-sdk';
 import { isFatalToTurn } from './sandbox-fatal';
 
 /** Turns a sandbox tool's JSON output into the text the model reads. */
@@ -14,9 +14,9 @@ function formatSandboxOutput(output: unknown): string {
   return JSON.stringify(output, null, 2) ?? '';
 }
 
-/** The runtime's sandbox tools as {@link Tool}s that run in the session's sandbox. */
-export function createSandboxTools(runtime: SandboxRuntime, timeoutMs: number): Tool[] {
-  return runtime.tools.map((definition) => ({
+/** A turn's sandbox tools as {@link Tool}s that run in the session's sandbox. */
+export function createSandboxTools(definitions: readonly SandboxToolDefinition[], timeoutMs: number): Tool[] {
+  return definitions.map((definition) => ({
     name: definition.name,
     description: definition.description,
     inputSchema: definition.inputSchema,

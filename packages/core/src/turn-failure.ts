@@ -1,4 +1,4 @@
-import { type Address, type Agent, errorMessage, errorName, type InboxEntry, type Turn } from '@ngb/plugin-sdk';
+import { type Address, type Agent, errorMessage, errorName, type InboxEntry, LlmApiError, type Turn } from '@ngb/plugin-sdk';
 import type { TurnRunnerOptions } from './turn-runner';
 
 /** The task ids among a turn's inbox entries. */
@@ -13,7 +13,9 @@ export function originFields(origin: Address) {
 
 /**
  * Ends a failed attempt: schedules the next one on the retry schedule, or after the last one
- * marks the turn failed and tells the chat, in one unit of work.
+ * marks the turn failed and tells the chat, in one unit of work. A model API error is never
+ * re-run here: the agent loop already retried that call on the same schedule (or the error is
+ * not retryable), and a re-run would repeat the turn's tool calls and multiply the model calls.
  */
 export async function failTurn(
   context: TurnRunnerOptions,
@@ -34,7 +36,7 @@ export async function failTurn(
   const errorClass = errorName(failure.error);
   const message = `${errorClass}: ${errorMessage(failure.error)}`;
   const usage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
-  const delay = settings.retryDelaysMs[attempt - 1];
+  const delay = LlmApiError.isInstance(failure.error) ? undefined : settings.retryDelaysMs[attempt - 1];
   context.logger.warn('turn failed', { turnId: turn.id, attempt, error: message });
   if (delay !== undefined) {
     await context.store.turns.update(turn.id, { status: 'queued', error: message, nextAttemptAt: clock.now() + delay });

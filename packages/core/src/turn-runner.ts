@@ -10,19 +10,24 @@ import type {
   SandboxRuntime,
   Session,
   Store,
+  StoreRepositories,
   Tool,
   ToolContext,
   Turn,
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
+import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
+import type { ReplyStreams } from './reply-streams';
 import type { ResolveProvider } from './resolve-provider';
+import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
+import { sandboxToolsOfTurn } from './turn-sandbox-tools';
 import { startTyping } from './typing-indicator';
 import type { RunUnitOfWork } from './unit-of-work';
 
@@ -35,7 +40,7 @@ export interface TurnInfo {
   hop: number;
 }
 
-/** Tools of one turn, built per turn because host tools close over the turn. */
+/** Host, task and plugin tools of one turn, built per turn because host tools close over the turn. */
 type TurnTools = (turn: TurnInfo) => Tool[];
 
 /** What running turns needs. */
@@ -51,7 +56,10 @@ export interface TurnRunnerOptions {
   resolveProvider: ResolveProvider;
   /** The running channels by name (for typing indicators). */
   channels: ReadonlyMap<string, ChannelAdapter>;
+  /** The tools besides the sandbox's, which the turn runner assembles itself (see {@link sandboxToolsOfTurn}). */
   tools: TurnTools;
+  /** Streams a turn's reply into platform messages on the channels configured for it. */
+  replyStreams: Pick<ReplyStreams, 'open'>;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
   /** Whether this process still holds the session's lease (a turn that lost it leaves its row alone). */
@@ -63,6 +71,8 @@ export interface TurnRunnerOptions {
     maxSteps: number;
     maxTurnTokens: number;
     retryDelaysMs: readonly number[];
+    modelRetryDelaysMs: readonly number[];
+    toolTimeoutMs: number;
     typingIntervalMs: number;
     price: PriceLookup;
     ephemeralChannels: readonly string[];
@@ -76,7 +86,7 @@ export interface TurnRunnerOptions {
  */
 export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise<boolean>;
 
-async function currentTurn(store: Store, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
+async function currentTurn(store: StoreRepositories, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
   const unfinished = (await store.turns.listForSession(session.id, { limit: 5 })).find(
     (turn) => turn.trigger !== 'command' && (turn.status === 'queued' || turn.status === 'running'),
   );
@@ -86,9 +96,10 @@ async function currentTurn(store: Store, session: Session, entries: readonly Inb
 }
 
 /**
- * Creates the turn runner: model, tools, then one unit of work for transcript, replies, inbox
- * cursor and turn status. Failures are retried on the configured schedule; after the last one the
- * chat gets a short apology.
+ * Creates the turn runner: tools assembled for the turn, model, tools run, then one unit of work for transcript, replies, inbox
+ * cursor and turn status. A failed model call is retried inside the agent loop; a turn is run
+ * again on the configured schedule only for other failures (see {@link failTurn}); after the last
+ * try the chat gets a short apology.
  */
 export function createTurnRunner(options: TurnRunnerOptions): RunSessionTurn {
   return (sessionId, signal) => runSessionTurn(options, sessionId, signal);
@@ -102,16 +113,19 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const pending = entriesBeforeCommand(await store.inbox.listPending(sessionId));
   if (!pending.some(isActionable)) return false;
 
-  let turn = await currentTurn(store, session, pending);
-  const attempt = turn.attempts + 1;
   const started = clock.now();
-  turn = await store.turns.update(turn.id, {
-    status: 'running',
-    attempts: attempt,
-    startedAt: started,
-    error: null,
-    nextAttemptAt: null,
+  // Finding or creating the turn and marking it running share one commit.
+  const turn = await store.transaction(async (tx) => {
+    const current = await currentTurn(tx, session, pending);
+    return tx.turns.update(current.id, {
+      status: 'running',
+      attempts: current.attempts + 1,
+      startedAt: started,
+      error: null,
+      nextAttemptAt: null,
+    });
   });
+  const attempt = turn.attempts;
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
   const seen = new Set(pending.map((entry) => entry.id));
@@ -142,9 +156,14 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     return acquired;
   });
   const typing = startTyping(context, origin);
+  const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
     const provider = context.resolveProvider(agent);
-    const turnTools = context.tools({ agent, session, turnId: turn.id, origin, hop });
+    const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
+    const turnTools = [
+      ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
+      ...context.tools({ agent, session, turnId: turn.id, origin, hop }),
+    ];
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
@@ -170,7 +189,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       signal,
       bus,
       logger: context.logger,
-      now: clock.now,
+      clock,
+      retryDelaysMs: settings.modelRetryDelaysMs,
       toolContext,
       pollFollowUps: async () => {
         // An admin command ends what this turn may take: it and what follows wait for the commit.
@@ -183,15 +203,16 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       },
       price: settings.price,
     });
+    await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
-    const replyText = result.stoppedBy || !answered ? result.finalText.trim() : '';
+    const replyText = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);
     await context.runUnit(async ({ tx, after }) => {
       await tx.transcript.append(
         sessionId,
         result.added.map((message) => ({ turnId: turn.id, role: message.role, content: message })),
       );
       if (replyText !== '' && origin) {
-        await tx.outbox.enqueue({
+        await enqueueReply(tx.outbox, {
           key: `${turn.id}:reply`,
           sessionId,
           turnId: turn.id,
@@ -240,6 +261,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       text: replyText,
     });
   } catch (error) {
+    // Stopped mid-reply, the turn resumes on the next start and completes the same messages.
+    if (!signal.aborted) await stream?.interrupt();
     if (signal.aborted) {
       // Stopping: the turn runs again at the next start. A lost lease: the new holder runs it
       // already, and its row is no longer this process's to write.
@@ -250,6 +273,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     return false;
   } finally {
     typing.stop();
+    await stream?.stop();
     sandbox.release();
   }
   return (await store.inbox.listPending(sessionId)).some(isActionable);

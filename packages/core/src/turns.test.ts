@@ -1,6 +1,7 @@
 import { openAIPrices } from '@ngb/llm-openai';
-import { createPriceLookup } from '@ngb/plugin-sdk';
+import { createPriceLookup, SandboxError } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { createLocalRuntime } from '@ngb/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 import { splitMessage } from './split-message';
@@ -72,20 +73,30 @@ describe('turns', () => {
     expect(harness.texts().sort()).toEqual(['answer 1', 'answer 2', 'answer 3']);
   });
 
-  it('retries a failing turn after 5, 10, 20, 40 and 80 s, then tells the chat', async () => {
+  it('re-runs a turn that failed for another reason than the model after 5, 10, 20, 40 and 80 s, then tells the chat', async () => {
     const clock = createManualClock();
+    const local = createLocalRuntime({ maxSandboxes: 1 });
     harness = await createHarness({
       clock,
       // The lease is renewed every third of it: an hour keeps that timer behind the retry timers.
       leaseMs: 3_600_000,
-      script: Array.from({ length: 6 }, () => ({ type: 'error' as const, status: 500, message: 'boom' })),
+      runtime: {
+        ...local,
+        acquire: async () => {
+          throw new SandboxError('engine_unavailable', '[@ngb/runtime] the Docker engine is not running');
+        },
+      },
+      script: Array.from({ length: 6 }, () => ({
+        type: 'reply' as const,
+        toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }],
+      })),
     });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.say('hello');
     const delays: number[] = [];
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const pending = clock.pendingDelays().filter((delay) => delay >= 1_000);
+      const pending = clock.pendingDelays().filter((delay) => delay >= 1_000 && delay < 1_000_000);
       delays.push(pending[0] ?? -1);
       expect(harness.texts()).toEqual([]);
       await clock.advance(pending[0] ?? 0);
@@ -93,27 +104,29 @@ describe('turns', () => {
     }
     expect(delays).toEqual([5_000, 10_000, 20_000, 40_000, 80_000]);
     expect(harness.llm.requests()).toHaveLength(6);
-    expect(harness.texts()).toEqual(['Sorry, I could not answer that (LlmApiError). Please try again later.']);
+    expect(harness.texts()).toEqual(['Sorry, I could not answer that (SandboxError). Please try again later.']);
     const [turn] = await harness.store.turns.listForSession((await harness.store.sessions.list())[0]?.id ?? '');
     expect(turn?.status).toBe('failed');
     expect(turn?.attempts).toBe(6);
   });
 
-  it('a turn that succeeds on a retry answers once', async () => {
+  it('a model error that cannot be retried fails the turn at once, without re-running it', async () => {
     const clock = createManualClock();
     harness = await createHarness({
       clock,
+      leaseMs: 3_600_000,
       script: [
-        { type: 'error', status: 503 },
-        { type: 'reply', text: 'fine now' },
+        { type: 'error', status: 400, message: 'bad request' },
+        { type: 'reply', text: 'never' },
       ],
     });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });
     await harness.say('hello');
-    await clock.advance(5_000);
+    await clock.advance(600_000);
     await harness.gateway.idle();
-    expect(harness.texts()).toEqual(['fine now']);
+    expect(harness.llm.requests()).toHaveLength(1);
+    expect(harness.texts()).toEqual(['Sorry, I could not answer that (LlmApiError). Please try again later.']);
   });
 
   it('retries delivery after the channel fails twice, keeping order', async () => {

@@ -9,6 +9,8 @@ describeLlmProviderContract('anthropic', async () => {
     baseURL: server.url,
     model: 'fake-model',
     timeoutMs: 1_000,
+    // The contract covers a provider used alone, which opts in to its own retries.
+    maxRetries: 2,
     retryDelayMs: 10,
   });
   return { provider, script: server.script, requests: server.requests, close: server.close };

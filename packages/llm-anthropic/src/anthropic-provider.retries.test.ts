@@ -16,8 +16,9 @@ function recordingSleep() {
   return { waits, sleep: async (ms: number) => void waits.push(ms) };
 }
 
+/** A provider used alone, opting in to its own retries. */
 function provider(options: Partial<AnthropicProviderOptions> = {}) {
-  return createAnthropicProvider({ apiKey: 'k', baseURL: server.url, model: 'fake-model', ...options });
+  return createAnthropicProvider({ apiKey: 'k', baseURL: server.url, model: 'fake-model', maxRetries: 2, ...options });
 }
 
 async function run(stream: AsyncIterable<LlmStreamPart>): Promise<{ parts: LlmStreamPart[]; error: unknown }> {
@@ -77,6 +78,18 @@ describe('anthropic provider retries', () => {
     expect(third).toBeGreaterThanOrEqual(320);
     expect(third).toBeLessThanOrEqual(480);
     expect(logger.lines.filter((line) => line.level === 'warn' && line.message.startsWith('retrying'))).toHaveLength(3);
+  });
+
+  it('does not retry by default (the gateway retries model calls itself)', async () => {
+    server.script([
+      { type: 'error', status: 503 },
+      { type: 'reply', text: 'never' },
+    ]);
+    const { error } = await run(
+      createAnthropicProvider({ apiKey: 'k', baseURL: server.url, model: 'fake-model' }).doStream(hello),
+    );
+    expect(error).toMatchObject({ status: 503, retryable: true });
+    expect(server.requests()).toHaveLength(1);
   });
 
   it('does not retry with maxRetries 0', async () => {

@@ -21,12 +21,26 @@ async function run(stream: AsyncIterable<LlmStreamPart>): Promise<unknown> {
 }
 
 describe('openai provider retries', () => {
+  it('does not retry by default (the gateway retries model calls itself)', async () => {
+    const provider = createOpenAIProvider({ apiKey: 'k', baseURL: `${server.url}/v1`, model: 'fake-model' });
+    server.script([
+      { type: 'error', status: 503 },
+      { type: 'reply', text: 'never' },
+    ]);
+    expect(await run(provider.doStream({ messages: [{ role: 'user', content: 'x' }] }))).toMatchObject({
+      status: 503,
+      retryable: true,
+    });
+    expect(server.requests()).toHaveLength(1);
+  });
+
   it('waits the seconds of a plain retry-after before retrying', async () => {
     const waits: number[] = [];
     const provider = createOpenAIProvider({
       apiKey: 'k',
       baseURL: `${server.url}/v1`,
       model: 'fake-model',
+      maxRetries: 2,
       sleep: async (ms) => void waits.push(ms),
     });
     server.script([
@@ -42,6 +56,7 @@ describe('openai provider retries', () => {
       apiKey: 'k',
       baseURL: `${server.url}/v1`,
       model: 'fake-model',
+      maxRetries: 2,
       maxRetryDelayMs: 1_000,
     });
     server.script([

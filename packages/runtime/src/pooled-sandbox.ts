@@ -7,8 +7,10 @@ import {
   SandboxError,
   type SandboxInfo,
   type SandboxSpec,
+  type SandboxToolDefinition,
   type TimerHandle,
 } from '@ngb/plugin-sdk';
+import { sandboxToolDefinitions } from '@ngb/sandbox';
 import type { SandboxChannel } from './sandbox-channel';
 
 /** One running sandbox program (a container or a child process) with its protocol channel. */
@@ -112,6 +114,17 @@ export class PooledSandbox implements Sandbox {
       this.#touch();
       if (this.callsInFlight === 0 && this.claims === 0) this.#hooks.onEvictable(this);
     }
+  }
+
+  /**
+   * The built-in tools the running program named in its hello. A name this runtime has no
+   * definition of (an image newer than the runtime) cannot be described to the model: left out.
+   */
+  async listTools(): Promise<SandboxToolDefinition[]> {
+    if (!this.#open) throw closedError(this.sessionId);
+    const hello = await (await this.ensureInstance()).channel.hello;
+    const offered = new Set(hello.tools);
+    return sandboxToolDefinitions.filter((definition) => offered.has(definition.name));
   }
 
   /** The live instance, starting one when there is none (first use, or the last one died). */

@@ -175,6 +175,10 @@ export interface OutboxTable {
   platform_message_id: string | null;
   /** JSON array of the platform ids of the parts sent so far. */
   sent_chunk_ids: Generated<string>;
+  /** JSON array of the platform ids of the messages a streamed reply went into. */
+  stream_message_ids: Generated<string>;
+  /** 1 while the reply's turn still streams it (delivery leaves the row alone). */
+  streaming: Generated<number>;
   hop: Generated<number>;
   sent_at: number | null;
   created_at: number;

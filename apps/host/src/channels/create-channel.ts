@@ -13,7 +13,8 @@ export function enabledChannels(config: NgbConfig): ChannelManifest[] {
 }
 
 /**
- * The options a channel is built with: the config's settings (`channels.<name>`, without `enabled`)
+ * The options a channel is built with: the config's settings (`channels.<name>`, without `enabled`
+ * and `streaming`)
  * and each secret from its environment variable (a set variable wins over the config).
  * @returns the options, and the secrets neither gives as `VARIABLE (what it is)`
  */
@@ -22,7 +23,7 @@ export function channelOptions(
   config: NgbConfig,
   env: Env,
 ): { options: Record<string, unknown>; missing: string[] } {
-  const { enabled: _enabled, ...settings } = config.channels[manifest.name] ?? {};
+  const { enabled: _enabled, streaming: _streaming, ...settings } = config.channels[manifest.name] ?? {};
   const options: Record<string, unknown> = { ...settings };
   const missing: string[] = [];
   for (const secret of manifest.secrets) {

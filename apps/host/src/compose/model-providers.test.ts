@@ -1,8 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { anthropicPrices, createAnthropicProvider } from '@ngb/llm-anthropic';
 import { openAIPrices } from '@ngb/llm-openai';
 import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
-import { chooseModel } from './model-providers';
+import { chooseModel, createProviders } from './model-providers';
 
 describe('chooseModel', () => {
   it('prefers the config, then ANTHROPIC_API_KEY, then OpenAI (key or base URL)', () => {
@@ -62,5 +64,37 @@ describe('chooseModel', () => {
       }
     }).rejects.toMatchObject({ status: 400 });
     expect(logger.lines.filter((line) => line.level === 'warn')).toEqual([]);
+  });
+});
+
+describe('createProviders', () => {
+  it('builds providers that never retry a model call themselves (the gateway retries it once, in one place)', async () => {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      response.writeHead(529, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { type: 'overloaded_error', message: 'overloaded' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const providers = await createProviders(
+        { provider: 'openai', model: 'fake-model', baseURL },
+        undefined,
+        { OPENAI_API_KEY: 'k' },
+        createRecordingLogger(),
+      );
+      const stream = providers.default?.doStream({ messages: [{ role: 'user', content: 'hello' }] }) ?? [];
+      await expect(
+        (async () => {
+          for await (const _ of stream) {
+            // drain
+          }
+        })(),
+      ).rejects.toMatchObject({ status: 529, retryable: true });
+      expect(requests).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

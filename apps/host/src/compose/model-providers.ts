@@ -83,6 +83,8 @@ export async function createProviders(
   const settings = {
     maxTokens: overrides.maxTokens ?? config?.maxTokens,
     temperature: overrides.temperature ?? config?.temperature,
+    // The gateway's agent loop retries a failed model call; the provider must not retry it too.
+    maxRetries: 0,
   };
   const providers: Record<string, LlmProvider> = {};
   const build = async (name: 'openai' | 'anthropic', model: string, baseURL: string | undefined): Promise<LlmProvider> => {

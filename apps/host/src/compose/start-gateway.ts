@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Gateway } from '@ngb/core';
 import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
+import { channelStreaming } from '../channels/channel-streaming';
 import { endTurnsOfDeadConversations } from '../conversation/conversation-owner';
 import { recordGatewayEvents } from '../logs/event-log';
 import { cliChannelName } from './cli-channel';
@@ -49,6 +50,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     runtime: parts.runtime,
     providers: parts.providers,
     channels: parts.channels,
+    streaming: channelStreaming(project.config),
     plugins: (parts.plugins ?? []).map((plugin) => ({ plugin })),
     logger: project.logger.child('gateway'),
     price: await createModelPrices(Object.keys(parts.providers), project.config.pricing),
@@ -61,7 +63,9 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     agentFileMaxBytes: settings.agentFileMaxBytes,
     // Terminal chats end with their command: tasks and approval requests never wait on them.
     ephemeralChannels: [cliChannelName],
-    ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [] }),
+    // A terminal conversation fails fast: no turn re-runs, no delivery retries, and a failed model
+    // call is sent again twice within seconds (as the providers themselves once did).
+    ...(parts.retries ? {} : { retryDelaysMs: [], deliveryRetryDelaysMs: [], modelRetryDelaysMs: [1_000, 2_000] }),
   });
   const stopRecording = recordGatewayEvents(gateway.events, project.sink, project.logBase);
   let stopping: Promise<void> | undefined;

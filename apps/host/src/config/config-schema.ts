@@ -83,8 +83,27 @@ const agentSchema = v.object({
   diskLimitMb: v.optional(v.pipe(positiveInteger, v.minValue(16, 'must be at least 16 (MiB)')), 1024),
 });
 
-// Channel options are the adapter's own (checked by its factory), so unknown keys are not warned about.
-const channelSchema = section(v.looseObject({ enabled: v.optional(v.boolean('must be true or false'), true) }));
+// Timers cannot wait longer than 2^31-1 ms.
+const streamingMs = v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)'));
+
+/** `channels.<name>.streaming`: the channel's replies stream into one message while they are written (edits). */
+const streamingSchema = section(
+  v.object({
+    firstAfterChars: v.optional(positiveInteger),
+    firstAfterMs: v.optional(streamingMs),
+    editIntervalMs: v.optional(streamingMs),
+  }),
+  '{ "editIntervalMs": 1500 }, or {} for the defaults',
+);
+
+// Channel options are the adapter's own (checked by its factory), so unknown keys are not warned
+// about; `enabled` and `streaming` are the gateway's and never reach the adapter.
+const channelSchema = section(
+  v.looseObject({
+    enabled: v.optional(v.boolean('must be true or false'), true),
+    streaming: v.optional(streamingSchema),
+  }),
+);
 
 /** The schema of `ngb.config.json`. Unknown keys are reported as warnings, never refused. */
 export const configSchema = v.object({

@@ -134,6 +134,17 @@ export interface Sandbox {
    */
   call(tool: string, input: unknown, options?: SandboxCallOptions): Promise<SandboxCallResult>;
   /**
+   * The tools this sandbox offers now, for the model: the runtime's built-in tools its program
+   * reported when it started (a subset of {@link SandboxRuntime.tools}, in that order), plus any
+   * tools added inside it later (the tools of MCP servers running in the sandbox). The gateway
+   * assembles each turn's tools from this list once the session's sandbox is running, and from
+   * {@link SandboxRuntime.tools} before that, so a turn that uses no tool starts no sandbox.
+   * Starts the sandbox's program when none runs (first use, or the last one died).
+   * @throws SandboxError like {@link Sandbox.call} when a program cannot be started
+   *   (`engine_unavailable`, `image_missing`, `crashed`, `protocol`, `closed`)
+   */
+  listTools(): Promise<SandboxToolDefinition[]>;
+  /**
    * Gives back this acquire's claim. The sandbox stays warm for the session's next acquire until
    * the idle timeout, but when others are waiting for a slot an unclaimed sandbox is stopped first.
    * Calling it more often than `acquire` was called has no effect.
@@ -199,7 +210,10 @@ export interface SandboxRuntime {
    * means tools run on the host as the gateway's user; apps must say so plainly.
    */
   readonly isolated: boolean;
-  /** The tools every sandbox of this runtime offers, for the model. */
+  /**
+   * The built-in tools every sandbox of this runtime offers, for the model; known without
+   * starting a sandbox. A running sandbox may offer more ({@link Sandbox.listTools}).
+   */
   readonly tools: readonly SandboxToolDefinition[];
   /**
    * Returns the session's sandbox, starting one if it has none. Waits in order while the

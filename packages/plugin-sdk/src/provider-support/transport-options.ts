@@ -9,7 +9,12 @@ export interface ProviderTransportOptions {
   headers?: Record<string, string>;
   /** The fetch used for HTTP. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
-  /** Retries of a failed call (429, 5xx, a dropped connection) before the first part. @default 2 */
+  /**
+   * Retries of a failed call (429, 5xx, a dropped connection) before the first part. Off by
+   * default: the gateway retries a failed model call itself, in its agent loop, on its own
+   * schedule, and a provider retrying too would multiply the calls. A provider used alone (a
+   * script, another host) may opt in. @default 0
+   */
   maxRetries?: number;
   /** The first retry's backoff when the server gives no `retry-after`; doubled each retry. @default 500 */
   retryDelayMs?: number;
@@ -30,7 +35,7 @@ const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const providerTransportEntries = {
   headers: v.optional(v.record(v.string(), v.string()), {}),
   fetch: v.optional(v.custom<typeof globalThis.fetch>((value) => typeof value === 'function', 'must be a function')),
-  maxRetries: v.optional(nonNegativeInteger, 2),
+  maxRetries: v.optional(nonNegativeInteger, 0),
   retryDelayMs: v.optional(nonNegativeInteger, 500),
   maxRetryDelayMs: v.optional(nonNegativeInteger, 60_000),
   timeoutMs: v.optional(positiveInteger, 300_000),

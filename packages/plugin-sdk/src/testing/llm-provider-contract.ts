@@ -25,7 +25,7 @@ import type { LlmProviderHarness } from './llm-script';
  * @example
  * describeLlmProviderContract('openai', async () => {
  *   const server = await createFakeLlmServer();
- *   const provider = createOpenAIProvider({ apiKey: 'test', baseURL: `${server.url}/v1`, model: 'fake-model', timeoutMs: 1000, retryDelayMs: 10 });
+ *   const provider = createOpenAIProvider({ apiKey: 'test', baseURL: `${server.url}/v1`, model: 'fake-model', timeoutMs: 1000, maxRetries: 2, retryDelayMs: 10 });
  *   return { provider, script: server.script, requests: server.requests, close: server.close };
  * });
  */

@@ -92,7 +92,7 @@ export interface LlmRecordedRequest {
  * model server (the `@ngb/testing` fake LLM server satisfies everything but `provider`).
  *
  * The server must know the provider's default model and answer 404 for the model `no-such-model`.
- * The provider must be configured with a short timeout (≤ 2 s) and a short retry backoff (≤ 50 ms).
+ * The provider must be configured with a short timeout (≤ 2 s), retries on (`maxRetries: 2`) and a short retry backoff (≤ 50 ms).
  */
 export interface LlmProviderHarness {
   /** The provider under test. */

@@ -96,6 +96,15 @@ export function describeSandboxRuntimeContract(
       sandbox.release();
     });
 
+    it("lists the tools the sandbox offers: the runtime's built-in tools, described alike", { timeout }, async () => {
+      const sandbox = await harness.runtime.acquire(await harness.createSpec(newSessionId('tools')));
+      const listed = await sandbox.listTools();
+      expect(listed.map((tool) => tool.name)).toEqual(expect.arrayContaining(['bash', 'read_file', 'write_file']));
+      for (const tool of listed) expect(harness.runtime.tools).toContainEqual(tool);
+      expect(sandbox.id).not.toBe('');
+      sandbox.release();
+    });
+
     it('hands out the same warm sandbox while the session has one, and different ones to other sessions', {
       timeout,
     }, async () => {
@@ -176,6 +185,7 @@ export function describeSandboxRuntimeContract(
       await sandbox.close();
       await sandbox.close();
       await expectSandboxError(sandbox.call('bash', { command: 'true' }), 'closed');
+      await expectSandboxError(sandbox.listTools(), 'closed');
       const next = await harness.runtime.acquire(spec);
       expect(next).not.toBe(sandbox);
       expect((await next.call('bash', { command: 'echo new' })).output).toMatchObject({ stdout: 'new\n' });

@@ -7,6 +7,7 @@ import { migration0005TurnFacts } from './0005_turn_facts';
 import { migration0006SessionLeases } from './0006_session_leases';
 import { migration0007MessageEdits } from './0007_message_edits';
 import { migration0008CommandInbox } from './0008_command_inbox';
+import { migration0009ReplyStream } from './0009_reply_stream';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0006_session_leases': migration0006SessionLeases,
   '0007_message_edits': migration0007MessageEdits,
   '0008_command_inbox': migration0008CommandInbox,
+  '0009_reply_stream': migration0009ReplyStream,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

@@ -2,6 +2,7 @@ import type { Agent, AgentPatch, AgentSandboxSettings, AgentsRepository, NewAgen
 import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
+import { runCachedQuery } from '../cached-query';
 import type { AgentsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { isUniqueViolation, optional, parseJsonColumn, toJsonColumn } from '../row-helpers';
@@ -80,7 +81,9 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
   }
 
   async function get(id: string): Promise<Agent | undefined> {
-    const row = await db().selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await runCachedQuery(context, 'agents.get', [id], () =>
+      db().selectFrom('agents').selectAll().where('id', '=', id),
+    );
     return row === undefined ? undefined : toAgent(row, context);
   }
 

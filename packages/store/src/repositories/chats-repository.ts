@@ -64,7 +64,9 @@ export function createChatsRepository(context: RepositoryContext): ChatsReposito
     },
 
     async get(id) {
-      const row = await db().selectFrom('chats').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await runCachedQuery(context, 'chats.get', [id], () =>
+        db().selectFrom('chats').selectAll().where('id', '=', id),
+      );
       return row === undefined ? undefined : toChat(row);
     },
 

@@ -64,13 +64,14 @@ export function createInboxRepository(context: RepositoryContext): InboxReposito
     },
 
     async listPending(sessionId) {
-      const rows = await db()
-        .selectFrom('session_inbox')
-        .selectAll()
-        .where('session_id', '=', sessionId)
-        .where('processed_at', 'is', null)
-        .orderBy('seq')
-        .execute();
+      const rows = await runCachedQuery(context, 'inbox.listPending', [sessionId], () =>
+        db()
+          .selectFrom('session_inbox')
+          .selectAll()
+          .where('session_id', '=', sessionId)
+          .where('processed_at', 'is', null)
+          .orderBy('seq'),
+      );
       return rows.map(toInboxEntry);
     },
 

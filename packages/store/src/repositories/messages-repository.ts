@@ -129,7 +129,9 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
     },
 
     async get(id) {
-      const row = await db().selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await runCachedQuery(context, 'messages.get', [id], () =>
+        db().selectFrom('messages').selectAll().where('id', '=', id),
+      );
       return row === undefined ? undefined : toMessage(row);
     },
 

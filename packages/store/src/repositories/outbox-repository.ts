@@ -1,4 +1,4 @@
-import type { MessageFormat, OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
+import type { MessageFormat, NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql, type UpdateObject } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
@@ -25,6 +25,8 @@ function toOutboxEntry(row: Selectable<OutboxTable>): OutboxEntry {
     permanentFailure: row.permanent_failure === 1,
     platformMessageId: optional(row.platform_message_id),
     sentChunkIds: JSON.parse(row.sent_chunk_ids) as string[],
+    streamMessageIds: JSON.parse(row.stream_message_ids) as string[],
+    streaming: row.streaming === 1,
     hop: row.hop,
     sentAt: optional(row.sent_at),
     createdAt: row.created_at,
@@ -46,44 +48,59 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
     return toOutboxEntry(row);
   }
 
+  async function insert(input: NewOutboxEntry, streaming: boolean): Promise<{ entry: OutboxEntry; inserted: boolean }> {
+    assertAllowed(input.format, allowedValues.format, 'outbox entry', 'format');
+    const time = now();
+    const row = await withReferences(
+      db(),
+      [
+        ['session', 'sessions', input.sessionId],
+        ['turn', 'turns', input.turnId],
+      ],
+      () =>
+        db()
+          .insertInto('outbox')
+          .values({
+            id: context.generateId(),
+            key: input.key,
+            session_id: input.sessionId ?? null,
+            turn_id: input.turnId ?? null,
+            channel: input.channel,
+            chat_id: input.chatId,
+            thread_id: input.threadId ?? null,
+            text: input.text,
+            format: input.format ?? 'plain',
+            reply_to_platform_id: input.replyToPlatformId ?? null,
+            hop: input.hop ?? 0,
+            status: 'pending',
+            attempts: 0,
+            permanent_failure: 0,
+            streaming: streaming ? 1 : 0,
+            created_at: time,
+            updated_at: time,
+          })
+          .onConflict((conflict) => conflict.column('key').doNothing())
+          .returningAll()
+          .executeTakeFirst(),
+    );
+    if (row !== undefined) return { entry: toOutboxEntry(row), inserted: true };
+    const existing = await db().selectFrom('outbox').selectAll().where('key', '=', input.key).executeTakeFirstOrThrow();
+    return { entry: toOutboxEntry(existing), inserted: false };
+  }
+
   return {
-    async enqueue(input) {
-      assertAllowed(input.format, allowedValues.format, 'outbox entry', 'format');
-      const time = now();
-      const row = await withReferences(
-        db(),
-        [
-          ['session', 'sessions', input.sessionId],
-          ['turn', 'turns', input.turnId],
-        ],
-        () =>
-          db()
-            .insertInto('outbox')
-            .values({
-              id: context.generateId(),
-              key: input.key,
-              session_id: input.sessionId ?? null,
-              turn_id: input.turnId ?? null,
-              channel: input.channel,
-              chat_id: input.chatId,
-              thread_id: input.threadId ?? null,
-              text: input.text,
-              format: input.format ?? 'plain',
-              reply_to_platform_id: input.replyToPlatformId ?? null,
-              hop: input.hop ?? 0,
-              status: 'pending',
-              attempts: 0,
-              permanent_failure: 0,
-              created_at: time,
-              updated_at: time,
-            })
-            .onConflict((conflict) => conflict.column('key').doNothing())
-            .returningAll()
-            .executeTakeFirst(),
-      );
-      if (row !== undefined) return { entry: toOutboxEntry(row), inserted: true };
-      const existing = await db().selectFrom('outbox').selectAll().where('key', '=', input.key).executeTakeFirstOrThrow();
-      return { entry: toOutboxEntry(existing), inserted: false };
+    enqueue: (input) => insert(input, false),
+
+    async openStream(input) {
+      return (await insert(input, true)).entry;
+    },
+
+    recordStreamMessage(id, platformMessageId) {
+      return change(id, { stream_message_ids: sql<string>`json_insert(stream_message_ids, '$[#]', ${platformMessageId})` });
+    },
+
+    closeStream(id, text) {
+      return change(id, { text, streaming: 0 });
     },
 
     async get(id) {
@@ -92,7 +109,12 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
     },
 
     async listPending(filter = {}) {
-      let query = db().selectFrom('outbox').selectAll().where('status', '=', sql.lit('pending')).orderBy('seq');
+      let query = db()
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', sql.lit('pending'))
+        .where('streaming', '=', 0)
+        .orderBy('seq');
       if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
       if (filter.chatId !== undefined) query = query.where('chat_id', '=', filter.chatId);
       return (await query.execute()).map(toOutboxEntry);
@@ -132,6 +154,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
         .select(['channel', 'chat_id'])
         .select((eb) => eb.fn.min('seq').as('first_seq'))
         .where('status', '=', sql.lit('pending'))
+        .where('streaming', '=', 0)
         .groupBy(['channel', 'chat_id'])
         .orderBy('first_seq')
         .execute();

@@ -1,6 +1,7 @@
 import type { LeaseTimes, SessionLeasesRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type ExpressionBuilder, sql } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { StoreDatabase } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 
@@ -26,13 +27,20 @@ export function createSessionLeasesRepository(context: RepositoryContext): Sessi
     async acquire(sessionId, holderId, times) {
       checkTimes(times);
       // One statement: free, expired or already ours, or nothing changes.
-      const result = await db()
-        .updateTable('sessions')
-        .set({ lease_holder: holderId, lease_expires_at: times.expiresAt })
-        .where('id', '=', sessionId)
-        .where((eb) => eb.or([eb('lease_holder', 'is', null), eb('lease_expires_at', '<=', times.now), heldBy(holderId)(eb)]))
-        .executeTakeFirst();
-      if (result.numUpdatedRows > 0n) return true;
+      // RETURNING says whether the row changed (a cached query yields rows, not a change count).
+      const [won] = await runCachedQuery(
+        context,
+        'leases.acquire',
+        [holderId, times.expiresAt, sessionId, times.now, holderId],
+        () =>
+          db()
+            .updateTable('sessions')
+            .set({ lease_holder: holderId, lease_expires_at: times.expiresAt })
+            .where('id', '=', sessionId)
+            .where((eb) => eb.or([eb('lease_holder', 'is', null), eb('lease_expires_at', '<=', times.now), heldBy(holderId)(eb)]))
+            .returning('id'),
+      );
+      if (won !== undefined) return true;
       const exists = await db().selectFrom('sessions').select('id').where('id', '=', sessionId).executeTakeFirst();
       if (exists === undefined) throw new NotFoundError('session', sessionId);
       return false;

@@ -79,7 +79,9 @@ export function createSessionsRepository(context: RepositoryContext): SessionsRe
     },
 
     async get(id) {
-      const row = await db().selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await runCachedQuery(context, 'sessions.get', [id], () =>
+        db().selectFrom('sessions').selectAll().where('id', '=', id),
+      );
       return row === undefined ? undefined : toSession(row);
     },
 

@@ -1,6 +1,7 @@
 import type { TranscriptEntry, TranscriptRepository, TranscriptRole } from '@ngb/plugin-sdk';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
+import { runCachedQuery } from '../cached-query';
 import type { StoreDatabase, TranscriptTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
@@ -58,9 +59,12 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
     async list(sessionId, options = {}) {
       const limit = normalizeLimit(options.limit);
       if (limit === 0) return [];
-      let query = db().selectFrom('transcript').selectAll().where('session_id', '=', sessionId).orderBy('seq', 'desc');
-      if (limit !== undefined) query = query.limit(limit);
-      return (await query.execute()).reverse().map(toEntry);
+      const query = () => db().selectFrom('transcript').selectAll().where('session_id', '=', sessionId).orderBy('seq', 'desc');
+      const rows =
+        limit === undefined
+          ? await runCachedQuery(context, 'transcript.list', [sessionId], query)
+          : await runCachedQuery(context, 'transcript.list.limit', [sessionId, limit], () => query().limit(limit));
+      return rows.reverse().map(toEntry);
     },
 
     async clear(sessionId) {

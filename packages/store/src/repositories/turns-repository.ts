@@ -2,6 +2,7 @@ import type { Turn, TurnStatus, TurnsRepository, TurnTrigger } from '@ngb/plugin
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
+import { runCachedQuery } from '../cached-query';
 import type { TurnsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, withReferences } from '../row-helpers';
@@ -91,9 +92,12 @@ export function createTurnsRepository(context: RepositoryContext): TurnsReposito
     async listForSession(sessionId, options = {}) {
       const limit = normalizeLimit(options.limit);
       if (limit === 0) return [];
-      let query = db().selectFrom('turns').selectAll().where('session_id', '=', sessionId).orderBy('seq', 'desc');
-      if (limit !== undefined) query = query.limit(limit);
-      return (await query.execute()).reverse().map(toTurn);
+      const query = () => db().selectFrom('turns').selectAll().where('session_id', '=', sessionId).orderBy('seq', 'desc');
+      const rows =
+        limit === undefined
+          ? await runCachedQuery(context, 'turns.listForSession', [sessionId], query)
+          : await runCachedQuery(context, 'turns.listForSession.limit', [sessionId, limit], () => query().limit(limit));
+      return rows.reverse().map(toTurn);
     },
 
     async listUnfinished() {

@@ -32,6 +32,17 @@ export interface OutboxEntry {
    * never sends a part twice. Empty until the first part is sent.
    */
   sentChunkIds: string[];
+  /**
+   * Platform ids of the messages a streamed reply went into while its turn ran, in order. Delivery
+   * edits them with the final text (and sends only the parts beyond them), so a reply is never sent
+   * twice, even after a crash mid-stream. Empty for a reply that was not streamed.
+   */
+  streamMessageIds: string[];
+  /**
+   * True while the reply's turn still streams it: the row is not pending for delivery (neither
+   * `listPending` nor `pendingChats` returns it) until {@link OutboxRepository.closeStream}.
+   */
+  streaming: boolean;
   /** For a reply to another agent: the hop count of the exchange it answers; 0 otherwise. */
   hop: number;
   sentAt?: number;
@@ -62,9 +73,27 @@ export interface OutboxRepository {
    * @throws NotFoundError for an unknown session or turn
    */
   enqueue(input: NewOutboxEntry): Promise<{ entry: OutboxEntry; inserted: boolean }>;
+  /**
+   * Starts a streamed reply: inserts the entry with `streaming: true`, or returns the entry already
+   * queued under `key` (a retried turn streams into the messages of its earlier attempt).
+   * @throws NotFoundError for an unknown session or turn
+   */
+  openStream(input: NewOutboxEntry): Promise<OutboxEntry>;
+  /**
+   * Records a platform message the reply streamed into (appended to `streamMessageIds`). Call it
+   * right after the platform accepted the message.
+   * @throws NotFoundError for an unknown id
+   */
+  recordStreamMessage(id: string, platformMessageId: string): Promise<OutboxEntry>;
+  /**
+   * Ends streaming with the reply's final text: the entry becomes pending for delivery, which
+   * edits the streamed messages. Call it in the transaction that commits the turn.
+   * @throws NotFoundError for an unknown id
+   */
+  closeStream(id: string, text: string): Promise<OutboxEntry>;
   /** @returns undefined for an unknown id */
   get(id: string): Promise<OutboxEntry | undefined>;
-  /** @returns `pending` entries (whatever their `nextAttemptAt`), oldest first */
+  /** @returns `pending` entries that are not streaming (whatever their `nextAttemptAt`), oldest first */
   listPending(filter?: { channel?: string; chatId?: string }): Promise<OutboxEntry[]>;
   /** Marks delivered. @throws NotFoundError for an unknown id */
   markSent(id: string, platformMessageId: string, sentAt: number): Promise<OutboxEntry>;
@@ -78,6 +107,6 @@ export interface OutboxRepository {
   recordChunk(id: string, platformMessageId: string): Promise<OutboxEntry>;
   /** Counts a failed attempt and keeps it pending until `nextAttemptAt`. @throws NotFoundError */
   bumpAttempt(id: string, error: string, nextAttemptAt: number): Promise<OutboxEntry>;
-  /** @returns chats with pending entries, the one waiting longest first */
+  /** @returns chats with pending entries that are not streaming, the one waiting longest first */
   pendingChats(): Promise<Array<{ channel: string; chatId: string }>>;
 }

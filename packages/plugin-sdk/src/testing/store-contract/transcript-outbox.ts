@@ -123,6 +123,8 @@ export function describeOutboxCases(context: ContextAccessor): void {
         attempts: 0,
         permanentFailure: false,
         sentChunkIds: [],
+        streamMessageIds: [],
+        streaming: false,
         hop: 0,
         createdAt: startTime,
         updatedAt: startTime,
@@ -218,6 +220,26 @@ export function describeOutboxCases(context: ContextAccessor): void {
       const sent = await store.outbox.markSent(entry.id, 'part-1', now());
       expect(sent.sentChunkIds).toEqual(['part-1', 'part-2']);
       expect((await store.outbox.get(entry.id))?.sentChunkIds).toEqual(['part-1', 'part-2']);
+    });
+
+    it('keeps a streamed reply away from delivery until its stream is closed, with the messages it went into', async () => {
+      const { store } = context();
+      const opened = await store.outbox.openStream(reply('turn-9:reply', { text: '' }));
+      expect(opened).toMatchObject({ status: 'pending', streaming: true, streamMessageIds: [] });
+      expect(await store.outbox.listPending()).toEqual([]);
+      expect(await store.outbox.pendingChats()).toEqual([]);
+      await store.outbox.recordStreamMessage(opened.id, 'm-1');
+      await store.outbox.recordStreamMessage(opened.id, 'm-2');
+      // A retried turn opens the same key again and finds the messages of its earlier attempt.
+      const again = await store.outbox.openStream(reply('turn-9:reply', { text: '' }));
+      expect(again).toMatchObject({ id: opened.id, streaming: true, streamMessageIds: ['m-1', 'm-2'] });
+      expect((await store.outbox.enqueue(reply('turn-9:reply'))).inserted).toBe(false);
+      const closed = await store.outbox.closeStream(opened.id, 'the final words');
+      expect(closed).toMatchObject({ streaming: false, text: 'the final words', streamMessageIds: ['m-1', 'm-2'] });
+      expect((await store.outbox.listPending()).map((entry) => entry.id)).toEqual([opened.id]);
+      expect(await store.outbox.pendingChats()).toEqual([{ channel: closed.channel, chatId: closed.chatId }]);
+      await expectNotFound(store.outbox.recordStreamMessage('ghost', 'p'), 'outbox entry', 'ghost');
+      await expectNotFound(store.outbox.closeStream('ghost', 't'), 'outbox entry', 'ghost');
     });
 
     it('refuses unknown ids and references', async () => {

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { ConfigError } from '@ngb/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load-config';
+import { channelManifests } from './channel-manifests';
+import { channelStreaming } from './channel-streaming';
+import { channelOptions } from './create-channel';
+
+const configOf = (channels: object) => parseConfig(JSON.stringify({ channels }), join('/project', 'ngb.config.json')).config;
+
+describe('channels.<name>.streaming', () => {
+  it('is off unless a channel sets it, and maps to the gateway option for the enabled channels only', () => {
+    expect(channelStreaming(configOf({ telegram: { pollingTimeout: 5 } }))).toEqual({});
+    const config = configOf({
+      telegram: { streaming: { editIntervalMs: 2_000 } },
+      slack: { streaming: {} },
+      discord: { enabled: false, streaming: {} },
+    });
+    expect(channelStreaming(config)).toEqual({ telegram: { editIntervalMs: 2_000 }, slack: {} });
+  });
+
+  it('never reaches the adapter as one of its options', () => {
+    const telegram = channelManifests.find((manifest) => manifest.name === 'telegram');
+    if (!telegram) throw new Error('no telegram manifest');
+    const { options } = channelOptions(telegram, configOf({ telegram: { streaming: {}, pollingTimeout: 5 } }), {});
+    expect(options).not.toHaveProperty('streaming');
+    expect(options).toHaveProperty('pollingTimeout', 5);
+  });
+
+  it.each([
+    ['{"telegram":{"streaming":true}}', 'channels.telegram.streaming', 'must be an object'],
+    ['{"telegram":{"streaming":{"editIntervalMs":0}}}', 'channels.telegram.streaming.editIntervalMs', 'must be at least 1'],
+    ['{"telegram":{"streaming":{"firstAfterMs":3000000000}}}', 'channels.telegram.streaming.firstAfterMs', 'must be at most'],
+  ])('refuses %s naming %s', (channels, key, message) => {
+    let refused: unknown;
+    try {
+      parseConfig(`{"channels":${channels}}`, join('/project', 'ngb.config.json'));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect(refused).toMatchObject({ key, message: expect.stringContaining(message) });
+  });
+});
