@@ -1,38 +1,45 @@
-import type { Clock } from '@ngb/plugin-sdk';
+import {
+  type Clock,
+  type InboundMessage,
+  NotSupportedError,
+  type ReceiveResult,
+  type Session,
+  type StoreRepositories,
+} from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
 import type { SessionQueue } from './session-queue';
-import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
+import type { UnitOfWork } from './unit-of-work';
 
-/** A message from one agent to another. */
-interface AgentMessage {
+/** A session that starts talking to another agent. */
+interface Conversation {
   fromAgentId: string;
   fromSessionId: string;
   toAgentId: string;
-  /** The session to answer into (a reply); else the receiving agent's session for the sender. */
-  toSessionId?: string;
-  text: string;
-  /** Stable per message: a second send with the same key is a no-op. */
-  key: string;
-  /** How many agent-to-agent steps led to this message. */
-  hop: number;
 }
 
-/** Messages between agents, through the internal `agent` channel. */
+/**
+ * Messages between agents. They travel through the internal `agent` channel like any outbound
+ * text: its chat ids are session ids (the session a message goes into), its senders the sessions
+ * that wrote them.
+ */
 export interface AgentMessages {
-  /** Puts a message into the receiving agent's session, in the unit; the session wakes once it committed. */
-  send(unit: UnitOfWork, message: AgentMessage): Promise<void>;
   /**
-   * Delivers an outbox row addressed to the internal agent channel: the answering agent's text
-   * goes back into the asking session, unless the hop limit is reached.
-   * @returns a receipt id
+   * The receiving agent's session for a conversation the sending session opens (made on first
+   * use, in the unit): where `send_to_agent` addresses its message.
    */
-  deliverReply(entry: { key: string; chatId: string; text: string; sessionId?: string; hop: number }): Promise<string>;
+  open(unit: UnitOfWork, conversation: Conversation): Promise<Session>;
+  /**
+   * Routes an inbound message of the internal `agent` channel, in the unit: its chat id names the
+   * receiving session, its sender the writing one, its hop the exchange it answers. The text goes
+   * into the receiving session one hop further (stored once per platform id), unless that passes
+   * the hop limit; the session wakes once the unit committed.
+   */
+  receive(unit: UnitOfWork, inbound: InboundMessage): Promise<ReceiveResult>;
 }
 
 /** What agent-to-agent messages need. */
 export interface AgentMessagesOptions {
-  runUnit: RunUnitOfWork;
   clock: Clock;
   bus: Pick<EventBus, 'emit'>;
   wake: SessionQueue['wake'];
@@ -43,68 +50,68 @@ export interface AgentMessagesOptions {
 export function createAgentMessages(options: AgentMessagesOptions): AgentMessages {
   const { bus, hopLimit } = options;
 
-  const send: AgentMessages['send'] = async (unit, message) => {
-    const store = unit.tx;
-    const from = await store.agents.get(message.fromAgentId);
-    const chat = await store.chats.upsert({
-      channel: agentChannel,
-      platformChatId: message.fromSessionId,
-      name: `agent ${from?.folder ?? message.fromAgentId}`,
-      isGroup: false,
-      status: 'active',
-    });
-    const { message: stored, inserted } = await store.messages.insert({
-      chatId: chat.id,
-      platformMessageId: message.key,
-      senderId: `agent:${from?.folder ?? message.fromAgentId}`,
-      senderName: from?.name,
-      text: message.text,
-      mentionsBot: true,
-      timestamp: options.clock.now(),
-      direction: 'inbound',
-      hop: message.hop,
-    });
-    if (!inserted) return;
-    const session =
-      (message.toSessionId ? await store.sessions.get(message.toSessionId) : undefined) ??
-      (await store.sessions.getOrCreate({ agentId: message.toAgentId, chatId: chat.id, threadId: null })).session;
-    await store.inbox.add({ sessionId: session.id, messageId: stored.id, kind: 'message' });
-    unit.after(() => {
-      bus.emit({
-        type: 'message.routed',
-        messageId: stored.id,
-        agentId: message.toAgentId,
-        sessionId: session.id,
-        kind: 'message',
-      });
-      options.wake(session.id, 'message');
-    });
+  const drop = (unit: UnitOfWork, reason: string): ReceiveResult => {
+    unit.after(() => bus.emit({ type: 'message.dropped', reason }));
+    return { dropped: reason };
   };
 
   return {
-    send,
-    deliverReply: (entry) =>
-      options.runUnit(async (unit) => {
-        const store = unit.tx;
-        // A reply to another agent answers at least one hop.
-        const hop = Math.max(entry.hop, 1);
-        const target = await store.sessions.get(entry.chatId);
-        const fromSession = entry.sessionId ? await store.sessions.get(entry.sessionId) : undefined;
-        if (!target || !fromSession) return 'dropped:unknown-session';
-        if (hop + 1 > hopLimit) {
-          unit.after(() => bus.emit({ type: 'message.dropped', reason: `agent reply not delivered: hop limit ${hopLimit}` }));
-          return 'dropped:hop-limit';
-        }
-        await send(unit, {
-          fromAgentId: fromSession.agentId,
-          fromSessionId: fromSession.id,
-          toAgentId: target.agentId,
-          toSessionId: target.id,
-          text: entry.text,
-          key: entry.key,
-          hop: hop + 1,
-        });
-        return `agent:${entry.key}`;
-      }),
+    async open(unit, conversation) {
+      const chat = await conversationChat(unit.tx, conversation.fromAgentId, conversation.fromSessionId);
+      return (await unit.tx.sessions.getOrCreate({ agentId: conversation.toAgentId, chatId: chat.id, threadId: null })).session;
+    },
+    async receive(unit, inbound) {
+      const store = unit.tx;
+      const hop = (inbound.hop ?? 0) + 1;
+      const target = await store.sessions.get(inbound.chat.id);
+      const from = inbound.sender.id === '' ? undefined : await store.sessions.get(inbound.sender.id);
+      if (!target || !from) return drop(unit, 'agent message not delivered: unknown session');
+      if (hop > hopLimit) return drop(unit, `agent message not delivered: hop limit ${hopLimit}`);
+      const fromAgent = await store.agents.get(from.agentId);
+      // What a session says to other agents is kept in its own chat of the channel.
+      const chat = await conversationChat(store, from.agentId, from.id);
+      const { message: stored, inserted } = await store.messages.insert({
+        chatId: chat.id,
+        platformMessageId: inbound.platformMessageId,
+        senderId: `agent:${fromAgent?.folder ?? from.agentId}`,
+        senderName: fromAgent?.name,
+        text: inbound.text,
+        mentionsBot: true,
+        timestamp: options.clock.now(),
+        direction: 'inbound',
+        hop,
+      });
+      if (!inserted) return { dropped: 'already received', messageId: stored.id };
+      await store.inbox.add({ sessionId: target.id, messageId: stored.id, kind: 'message' });
+      const routed = { agentId: target.agentId, sessionId: target.id, kind: 'message' } as const;
+      unit.after(() => {
+        bus.emit({ type: 'message.routed', messageId: stored.id, ...routed });
+        options.wake(target.id, 'message');
+      });
+      return { messageId: stored.id, routed: [routed] };
+    },
   };
+}
+
+/**
+ * Refuses a message of the `agent` channel handed to the gateway by anything but that channel: it
+ * would put text into any session, as any agent. A rejected promise, so the caller sees why.
+ */
+export function refuseAgentMessage(message: Pick<InboundMessage, 'channel'>): Promise<never> | undefined {
+  if (message.channel !== agentChannel) return undefined;
+  return Promise.reject(
+    new NotSupportedError(`[@ngb/core] messages of the internal "${agentChannel}" channel come only from that channel`),
+  );
+}
+
+/** The chat of the `agent` channel that holds what one session says to other agents. */
+async function conversationChat(store: StoreRepositories, agentId: string, sessionId: string) {
+  const agent = await store.agents.get(agentId);
+  return store.chats.upsert({
+    channel: agentChannel,
+    platformChatId: sessionId,
+    name: `agent ${agent?.folder ?? agentId}`,
+    isGroup: false,
+    status: 'active',
+  });
 }

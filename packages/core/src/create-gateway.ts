@@ -14,14 +14,15 @@ import {
   systemClock,
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
+import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
-import { createAgentMessages } from './agent-messages';
+import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
 import { createCommands } from './commands';
 import { createDelivery } from './delivery';
 import { createEventBus, defaultEventBufferSize, type EventBus } from './events';
-import type { GatewaySettings } from './gateway-settings';
+import { agentChannel, type GatewaySettings } from './gateway-settings';
 import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
 import { createIngest } from './ingest';
@@ -219,7 +220,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     queue.hold(sessionId);
     clock.setTimeout(() => queue.release(sessionId, 'message'), delayMs);
   };
-  const agentMessages = createAgentMessages({ runUnit, clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
+  const agentMessages = createAgentMessages({ clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
   const delivery = createDelivery({
     store,
     bus,
@@ -227,7 +228,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     channels,
     plugins,
-    agentMessages,
     holds: leases.holds,
     retryDelaysMs: settings.deliveryRetryDelaysMs,
   });
@@ -245,7 +245,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
-  const ingest = createIngest({ runUnit, bus, plugins, router, channels });
+  const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels });
   const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
@@ -271,10 +271,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
   const runLane = createSessionLane({ store, runTurn, runCommand });
 
-  const receive = async (message: InboundMessage): Promise<ReceiveResult> => {
+  const agentNameOf = async (sessionId: string) => {
+    const session = await store.sessions.get(sessionId);
+    return session && (await store.agents.get(session.agentId))?.name;
+  };
+
+  const ingestMessage = async (message: InboundMessage): Promise<ReceiveResult> => {
     if (!accepting) throw new Error('[@ngb/core] the gateway is not accepting messages (not started or stopping)');
     return ingest(message);
   };
+  // A message of the `agent` channel goes straight into the session its chat names: only that
+  // channel may report one, never a caller of `receive` nor another channel.
+  const receive = (message: InboundMessage) => refuseAgentMessage(message) ?? ingestMessage(message);
+  const receiveFrom = (name: string) => (name === agentChannel ? ingestMessage : receive);
 
   const resume = async () => {
     const takesOver = settings.takeOver === 'all';
@@ -294,7 +303,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
-      for (const channel of [...(options.channels ?? []), ...plugins.channels]) {
+      for (const channel of [
+        ...(options.channels ?? []),
+        ...plugins.channels,
+        createAgentChannel({ clock, nameOf: agentNameOf }),
+      ]) {
         if (channels.has(channel.name))
           throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
         checkChannelLimits(channel);
@@ -304,7 +317,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       accepting = true;
       for (const channel of channels.values()) {
         await channel.start({
-          receive,
+          receive: receiveFrom(channel.name),
           logger: logger.child(channel.name),
           setStatus: (channelStatus) => {
             status.set(channel.name, channelStatus.state);

@@ -8,10 +8,8 @@ import {
   type OutboxEntry,
   type Store,
 } from '@ngb/plugin-sdk';
-import type { AgentMessages } from './agent-messages';
 import { completeStreamedReply, retireStreamedMessages } from './deliver-streamed';
 import type { EventBus } from './events';
-import { agentChannel } from './gateway-settings';
 import type { PluginHost } from './plugin-host';
 import { splitMessage } from './split-message';
 
@@ -36,7 +34,6 @@ export interface DeliveryOptions {
   /** The running channels by name. */
   channels: ReadonlyMap<string, ChannelAdapter>;
   plugins: Pick<PluginHost, 'sending'>;
-  agentMessages: Pick<AgentMessages, 'deliverReply'>;
   /** Whether this process holds a session's lease: only the holder delivers the session's replies. */
   holds: (sessionId: string) => boolean;
   /** Waits between attempts of a failed send; its length is the number of retries. */
@@ -89,11 +86,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       schedule(entry.channel, entry.chatId, entry.nextAttemptAt);
       return false;
     }
-    if (entry.channel === agentChannel) {
-      const receipt = await options.agentMessages.deliverReply(entry);
-      await store.outbox.markSent(entry.id, receipt, clock.now());
-      return true;
-    }
     const adapter = options.channels.get(entry.channel);
     if (!adapter) {
       logger.warn('no channel for outbox row; it stays pending', { channel: entry.channel, outboxId: entry.id });
@@ -128,6 +120,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           ...changed,
           text: chunks[index] ?? '',
           replyTo: index === 0 ? changed.replyTo : undefined,
+          ...sendFacts(entry, index),
         });
         sentIds.push(receipt.platformMessageId);
         if (chunks.length > 1) await store.outbox.recordChunk(entry.id, receipt.platformMessageId);
@@ -213,5 +206,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       for (const timer of timers.values()) clock.clearTimeout(timer);
       timers.clear();
     },
+  };
+}
+
+/** What every send of a row carries besides its text: a key stable across redeliveries, its writer and hop. */
+function sendFacts(entry: OutboxEntry, part: number) {
+  return {
+    idempotencyKey: part === 0 ? entry.key : `${entry.key}#${part}`,
+    sessionId: entry.sessionId,
+    hop: entry.hop,
   };
 }

@@ -1,5 +1,6 @@
 import { type Address, ConfigError, defineTool, type Store, type Tool } from '@ngb/plugin-sdk';
 import type { AgentMessages } from './agent-messages';
+import { agentChannel } from './gateway-settings';
 import type { EnqueueText } from './outbound';
 import type { TurnInfo } from './turn-runner';
 import type { RunUnitOfWork } from './unit-of-work';
@@ -9,7 +10,7 @@ export interface HostToolsOptions {
   store: Store;
   runUnit: RunUnitOfWork;
   enqueueText: EnqueueText;
-  agentMessages: Pick<AgentMessages, 'send'>;
+  agentMessages: Pick<AgentMessages, 'open'>;
   /** Agent-to-agent steps allowed in one exchange. */
   hopLimit: number;
 }
@@ -66,15 +67,18 @@ export function createHostTools(options: HostToolsOptions, turn: TurnInfo): Tool
       if (hop > hopLimit) {
         return { output: `not sent: the hop limit (${hopLimit}) between agents was reached`, isError: true };
       }
-      const message = {
-        fromAgentId: turn.agent.id,
-        fromSessionId: turn.session.id,
-        toAgentId: found.target.agentId,
-        text: input.text,
-        key: nextKey(),
-        hop,
-      };
-      await runUnit((unit) => options.agentMessages.send(unit, message));
+      const conversation = { fromAgentId: turn.agent.id, fromSessionId: turn.session.id, toAgentId: found.target.agentId };
+      const key = nextKey();
+      // Sent through the `agent` channel like any text; it arrives one hop further than this turn.
+      await runUnit(async (unit) => {
+        const target = await options.agentMessages.open(unit, conversation);
+        await options.enqueueText(unit, { channel: agentChannel, chatId: target.id }, input.text, key, {
+          sessionId: turn.session.id,
+          turnId: turn.turnId,
+          format: 'markdown',
+          hop: turn.hop,
+        });
+      });
       return { output: 'sent' };
     },
   });

@@ -1,5 +1,7 @@
 import type { ChannelAdapter, InboundMessage, ReceiveResult, StoreRepositories, User } from '@ngb/plugin-sdk';
+import type { AgentMessages } from './agent-messages';
 import type { EventBus } from './events';
+import { agentChannel } from './gateway-settings';
 import { applyEarlierMessageChange, changesEarlierMessage, isOwnMessage } from './inbound-kinds';
 import type { PluginHost } from './plugin-host';
 import { addressesGateway, type Router } from './router';
@@ -11,6 +13,8 @@ export interface IngestOptions {
   bus: Pick<EventBus, 'emit'>;
   plugins: Pick<PluginHost, 'received'>;
   router: Router;
+  /** Routes the messages of the internal `agent` channel (replies between agents, with their hop). */
+  agentMessages: Pick<AgentMessages, 'receive'>;
   /** The running channels by name: a message from a channel's own account (`self`) is dropped. */
   channels: ReadonlyMap<string, Pick<ChannelAdapter, 'self'>>;
 }
@@ -33,6 +37,7 @@ export function createIngest(options: IngestOptions): Ingest {
       options.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin' });
       return { dropped: 'dropped by a plugin' };
     }
+    if (changed.channel === agentChannel) return options.runUnit((unit) => options.agentMessages.receive(unit, changed));
     if (changesEarlierMessage(changed)) return options.runUnit((unit) => applyEarlierMessageChange(unit, options.bus, changed));
     // Storing and routing commit together (one commit, shared with concurrent messages), and
     // nothing starts work on the rows before they are committed.

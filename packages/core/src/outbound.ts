@@ -10,7 +10,7 @@ export type EnqueueText = (
   address: Address,
   text: string,
   key: string,
-  extra?: { sessionId?: string; turnId?: string; replyTo?: string; format?: MessageFormat },
+  extra?: { sessionId?: string; turnId?: string; replyTo?: string; format?: MessageFormat; hop?: number },
 ) => Promise<void>;
 
 /** Creates {@link EnqueueText} over the delivery's `kick`. */
@@ -26,6 +26,7 @@ export function createEnqueueText(kickDelivery: (channel: string, chatId: string
       sessionId: extra.sessionId,
       turnId: extra.turnId,
       replyToPlatformId: extra.replyTo,
+      hop: extra.hop,
     });
     unit.after(() => kickDelivery(address.channel, address.chatId));
   };

@@ -95,6 +95,12 @@ export interface InboundMessage {
   attachments?: Attachment[];
   /** When it was sent (for an `edit` or a `delete`: when that happened), epoch milliseconds. */
   timestamp: number;
+  /**
+   * Gateway-internal: the hop count of the agent-to-agent exchange this message answers, set only by
+   * the gateway's own `agent` channel from {@link OutboundMessage.hop}. The core reads it only on
+   * messages of that channel; platform adapters leave it unset.
+   */
+  hop?: number;
 }
 
 /**
@@ -119,6 +125,19 @@ export interface OutboundMessage {
   replyTo?: string;
   /** Files to attach (only with {@link FilesCapability}). */
   attachments?: Attachment[];
+  /**
+   * Stable for one outbox row and part: the same on every redelivery of it. A platform that
+   * deduplicates sends may pass it on; the gateway's `agent` channel makes it the platform id of
+   * the message it hands to `receive`, so a redelivery is stored once.
+   */
+  idempotencyKey?: string;
+  /** The session whose turn wrote the message, when one did (the gateway's notices have none). */
+  sessionId?: string;
+  /**
+   * Gateway-internal: for a reply to another agent, the hop count of the exchange it answers; read
+   * only by the gateway's `agent` channel (platform adapters ignore it).
+   */
+  hop?: number;
 }
 
 /** What a platform returned for a sent message. */

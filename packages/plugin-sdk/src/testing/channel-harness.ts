@@ -48,6 +48,11 @@ export interface HarnessPlatform {
   directChatId?: string;
   /** A group chat's id on this platform. @default '2002' */
   groupChatId?: string;
+  /**
+   * The platform has group chats. Without them the group case is skipped and the chat cases use the
+   * direct chat. @default true
+   */
+  groups?: boolean;
   /** The platform delivers the bot's own messages back to it. @default true */
   echoesOwnMessages?: boolean;
   /** Inbound replies name the message they reply to. @default false */
