@@ -1,5 +1,4 @@
 import type { Attachment } from '../channel';
-import type { Session } from './sessions';
 
 /** Who wrote a message: someone on the platform, or the gateway. */
 export type MessageDirection = 'inbound' | 'outbound';
