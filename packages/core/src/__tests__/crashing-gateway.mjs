@@ -3,6 +3,7 @@
 import { createGateway } from '@ngb/core';
 import { createOpenAIProvider } from '@ngb/llm-openai';
 import { createSqliteStore } from '@ngb/store';
+import { noSandboxRuntime } from './no-sandbox-runtime.mjs';
 
 const [databasePath, agentsDirectory, baseURL, mode, leaseMs] = process.argv.slice(2);
 const store = await createSqliteStore({ path: databasePath });
@@ -20,18 +21,7 @@ const channel = {
       ? new Promise(() => process.stdout.write(`${JSON.stringify({ sending: message.text })}\n`))
       : Promise.resolve({ platformMessageId: 'never' }),
 };
-const runtime = {
-  specificationVersion: 1,
-  name: 'none',
-  isolated: true,
-  tools: [],
-  acquire: async () => {
-    throw new Error('no sandbox');
-  },
-  list: async () => [],
-  reap: async () => 0,
-  close: async () => {},
-};
+const runtime = noSandboxRuntime;
 const gateway = createGateway({
   store,
   runtime,

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { createGateway } from '@ngb/core';
 import { createOpenAIProvider } from '@ngb/llm-openai';
 import { createSqliteStore } from '@ngb/store';
+import { noSandboxRuntime } from './no-sandbox-runtime.mjs';
 
 const [databasePath, agentsDirectory, baseURL, leaseMs] = process.argv.slice(2);
 const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -25,18 +26,7 @@ const channel = {
     return { platformMessageId: `${process.pid}-${sent}` };
   },
 };
-const runtime = {
-  specificationVersion: 1,
-  name: 'none',
-  isolated: true,
-  tools: [],
-  acquire: async () => {
-    throw new Error('no sandbox');
-  },
-  list: async () => [],
-  reap: async () => 0,
-  close: async () => {},
-};
+const runtime = noSandboxRuntime;
 const gateway = createGateway({
   store,
   runtime,
