@@ -1,28 +1,77 @@
-import type { Gateway } from '@ngb/core';
-import { NotSupportedError, type Store } from '@ngb/plugin-sdk';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { ConfigError } from '@ngb/plugin-sdk';
+import { createServerApp } from './create-app';
+import { isLoopbackHost } from './http/loopback';
+import type { ServerOptions } from './server-options';
 
-/** Options of {@link createServer}: the composed gateway and store it serves, and where it listens. */
-export interface ServerOptions {
-  /** The running gateway the API, the dashboard and the web chat talk to. */
-  gateway: Gateway;
-  /** The gateway's store, which the API and the dashboard read. */
-  store: Store;
-  /** Address to bind. @default '127.0.0.1' */
-  host?: string;
-  /** Port to listen on. */
-  port?: number;
-}
+/** The shortest auth token accepted: a guessable token on a reachable port is no protection. */
+const minimumTokenLength = 16;
 
 /** A listening server. */
 export interface Server {
-  /** Stops listening; the gateway and the store stay open (their owner closes them). */
-  close(): Promise<void>;
+  /** Where it listens, e.g. `http://127.0.0.1:7070`. */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Stops taking connections, ends the live event streams, lets requests in flight finish for up
+   * to `graceMs`, then cuts what is left. The gateway and the store stay open (their owner closes them).
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
- * The HTTP API, dashboard and web chat over a composed gateway.
- * @throws NotSupportedError until the dashboard lands
+ * Refuses what would expose the gateway: a non-loopback address without a token, or a short token.
+ * @throws ConfigError naming `dashboard.host` or `dashboard.token`
  */
-export function createServer(_options: ServerOptions): Server {
-  throw new NotSupportedError('[@ngb/server] the HTTP API and dashboard are not built yet');
+export function checkExposure(host: string, token: string | undefined): void {
+  if (token !== undefined && token.length < minimumTokenLength) {
+    throw new ConfigError(
+      `[@ngb/server] the dashboard token is ${token.length} characters long; use at least ${minimumTokenLength} (e.g. \`openssl rand -hex 24\`)`,
+      { key: 'dashboard.token' },
+    );
+  }
+  if (token === undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `[@ngb/server] refusing to listen on ${host} without an auth token: anyone who can reach it could drive the agents. Set NGB_DASHBOARD_TOKEN, or bind 127.0.0.1`,
+      { key: 'dashboard.host' },
+    );
+  }
+}
+
+/**
+ * Serves the API, live events, webhooks and dashboard over HTTP.
+ * @throws ConfigError when the address or token would expose the gateway (see {@link checkExposure}),
+ *   and the listen error (e.g. `EADDRINUSE`) when the port is taken
+ */
+export async function createServer(options: ServerOptions): Promise<Server> {
+  const host = options.host ?? '127.0.0.1';
+  checkExposure(host, options.token);
+  const served = createServerApp(options);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const listening = serve({ fetch: served.app.fetch, hostname: host, port: served.settings.port }, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close({ graceMs = 5000 } = {}) {
+      closing ??= new Promise<void>((resolve) => {
+        served.close();
+        const cut = setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }, graceMs);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
 }

@@ -1,2 +1,4 @@
-export { createServer, type Server, type ServerOptions } from './create-server';
+export { createServerApp, type ServerApp } from './create-app';
+export { checkExposure, createServer, type Server } from './create-server';
+export type { ReadinessCheck, ServerOptions } from './server-options';
 export { type ServedGateway, startServer } from './start-server';

@@ -1,40 +1,57 @@
 import { type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
-import { NotSupportedError } from '@ngb/plugin-sdk';
-import { createServer, type Server } from './create-server';
+import { checkExposure, createServer, type Server } from './create-server';
 
 /** A serving gateway with its HTTP server. */
 export interface ServedGateway {
   composed: ComposedGateway;
   server: Server;
+  /** Stops the server (draining requests), then the gateway, then closes the store. */
+  close(graceMs: number): Promise<void>;
 }
 
 /**
  * Composes the gateway through the one composition root (`@ngb/host`) and serves it over HTTP at
- * the config's `dashboard.host` and `dashboard.port`. When the server cannot start, the gateway is
- * stopped and the store closed before the error is thrown.
- * @throws NotSupportedError until the dashboard lands, and whatever `composeGateway` refuses
+ * the config's `dashboard.host` and `dashboard.port`, with the token from `NGB_DASHBOARD_TOKEN`.
+ * An exposed address without a token is refused before anything starts; when the server cannot
+ * listen, the gateway is stopped and the store closed before the error is thrown.
+ * @throws ConfigError for an exposed address without a token or a short token, the listen error,
+ *   and whatever `composeGateway` refuses
  */
 export async function startServer(request: ComposeRequest): Promise<ServedGateway> {
+  const { dashboard } = request.loaded.config;
+  const token = request.env.NGB_DASHBOARD_TOKEN || undefined;
+  checkExposure(dashboard.host, token);
   const composed = await composeGateway(request);
-  const { dashboard } = composed.project.config;
+  const { project, running, runtime } = composed;
   try {
-    const server = createServer({
-      gateway: composed.running.gateway,
-      store: composed.project.store,
+    const server = await createServer({
+      gateway: running.gateway,
+      store: project.store,
+      channels: composed.channels,
       host: dashboard.host,
       port: dashboard.port,
+      token,
+      isolated: runtime.runtime.isolated,
+      logger: project.logger.child('server'),
+      readiness: {
+        store: async () => void (await project.store.agents.list()),
+        runtime: async () => void (await runtime.runtime.list()),
+      },
+      sandboxCount: async () => (await runtime.runtime.list()).length,
     });
-    return { composed, server };
+    return {
+      composed,
+      server,
+      async close(graceMs) {
+        try {
+          await server.close({ graceMs: Math.min(graceMs, 5000) });
+        } finally {
+          await composed.close(graceMs);
+        }
+      },
+    };
   } catch (error) {
     await composed.close(0).catch(() => undefined);
-    if (NotSupportedError.isInstance(error)) {
-      throw new NotSupportedError(
-        'the dashboard is enabled in ngb.config.json but not built yet; set "dashboard.enabled": false',
-        {
-          cause: error,
-        },
-      );
-    }
     throw error;
   }
 }

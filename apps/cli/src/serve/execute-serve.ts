@@ -58,6 +58,7 @@ export async function executeServe(flags: {
     printLine(`  runtime  ${runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)'}`);
     printLine(`  model    ${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`);
     printLine(`  log      ${displayPath(project.paths.logFile)}  (follow it with \`ngb logs -f\`)`);
+    if (served.server) printLine(`  open     ${colors.bold(served.server.url)}  (dashboard and web chat)`);
     printNote('Ctrl-C stops the gateway.');
 
     // A timer handle keeps the process alive while nothing else does (no channel connected); it never fires work.

@@ -114,6 +114,8 @@ export interface ComposeRequest extends Omit<HostRequest, 'purpose'> {
   /** Echoes log records as they are written (the app decides how to show them). */
   echo?: FileLoggerOptions['echo'];
   plugins?: Plugin[];
+  /** Channels the app builds itself (the server's web chat), beside the config's. */
+  channels?: ChannelAdapter[];
 }
 
 /** A serving gateway and everything it holds. */
@@ -122,6 +124,8 @@ export interface ComposedGateway extends StartedHost {
   model: ModelChoice;
   /** The names of the channels built from the config. */
   channelNames: string[];
+  /** Every channel the gateway runs: the config's, then the app's own. */
+  channels: ChannelAdapter[];
   /** Stops the gateway (waiting up to `graceMs` for running turns), closes the sandboxes and the store. */
   close(graceMs: number): Promise<void>;
 }
@@ -146,12 +150,14 @@ export async function composeGateway(request: ComposeRequest): Promise<ComposedG
       takeOver: 'all',
       retries: true,
       plugins: request.plugins,
+      channels: request.channels,
     });
     return {
       ...started,
       project,
       model,
       channelNames: plan.channels.map((channel) => channel.name),
+      channels: [...plan.channels, ...(request.channels ?? [])],
       async close(graceMs) {
         try {
           await started.running.stop(graceMs);

@@ -74,7 +74,8 @@ export const toolTimeoutSeconds = wholeNumber(1, 86_400, ' (a day)');
 export const leaseSeconds = wholeNumber(1, 3_600, ' (an hour)');
 
 /** A TCP port to listen on. */
-export const port = wholeNumber(1, 65_535);
+/** A TCP port; 0 asks the system for a free one (the server prints where it listens). */
+export const port = wholeNumber(0, 65_535);
 
 // Docker's reference grammar: [registry[:port]/]path[:tag][@digest], path components in lower case.
 const domainPart = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])';

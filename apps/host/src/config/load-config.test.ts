@@ -110,8 +110,8 @@ describe('parseConfig', () => {
     ['runtime.image', '{"image":"-rm"}', 'must be an image reference'],
     ['gateway.toolTimeoutSeconds', '{"toolTimeoutSeconds":3000000}', 'must be from 1 to 86400 (a day)'],
     ['gateway.toolTimeoutSeconds', '{"toolTimeoutSeconds":0}', 'must be from 1 to 86400'],
-    ['dashboard.port', '{"port":0}', 'must be from 1 to 65535'],
-    ['dashboard.port', '{"port":70000}', 'must be from 1 to 65535'],
+    ['dashboard.port', '{"port":-1}', 'must be from 0 to 65535'],
+    ['dashboard.port', '{"port":70000}', 'must be from 0 to 65535'],
   ])('refuses a bad %s (%s) naming the key', (key, value, reason) => {
     const section = key.split('.')[0] ?? '';
     const error = refusal(`{${JSON.stringify(section)}:${value}}`);

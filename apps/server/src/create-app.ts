@@ -1,0 +1,81 @@
+import { silentLogger, systemClock } from '@ngb/plugin-sdk';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { apiRoutes } from './api/api-routes';
+import { loopbackHostGuard, requireAuth } from './http/auth';
+import { errorResponse, jsonError } from './http/json-error';
+import { eventsRoutes } from './routes/events-routes';
+import { healthRoutes } from './routes/health-routes';
+import { loginRoutes } from './routes/login-routes';
+import { createMetrics, metricsRoutes } from './routes/metrics-routes';
+import { webhookRoutes } from './routes/webhook-routes';
+import type { ServerOptions, ServerSettings } from './server-options';
+
+/** One mebibyte: the default request body limit. */
+const defaultMaxBodyBytes = 1024 * 1024;
+
+/** The server's routes over the gateway, without a socket: `app.fetch(request)` answers one request. */
+export interface ServerApp {
+  app: Hono;
+  settings: ServerSettings;
+  /** Ends the live event streams and the metrics' listeners (the server's graceful shutdown calls it). */
+  close(): void;
+}
+
+function settingsOf(options: ServerOptions): ServerSettings {
+  return {
+    gateway: options.gateway,
+    store: options.store,
+    channels: options.channels ?? [],
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 7070,
+    token: options.token,
+    readiness: options.readiness ?? {},
+    isolated: options.isolated ?? true,
+    maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
+    logger: options.logger ?? silentLogger,
+    clock: options.clock ?? systemClock,
+    sandboxCount: options.sandboxCount ?? (async () => 0),
+  };
+}
+
+/**
+ * Builds the HTTP side of `ngb serve`: health, metrics, the API, live events, channel webhooks and
+ * the dashboard. Public: `/healthz`, `/readyz`, `/login`, `/channels/<name>/webhook` (checked by
+ * the channel). Everything else needs the token when one is set.
+ */
+export function createServerApp(options: ServerOptions): ServerApp {
+  const settings = settingsOf(options);
+  const { gateway, store, token, logger } = settings;
+  const app = new Hono();
+  app.onError((error) => errorResponse(error, logger));
+  app.notFound((context) => jsonError(404, 'not_found', `nothing at ${context.req.method} ${new URL(context.req.url).pathname}`));
+  app.use(loopbackHostGuard(token));
+  app.use(
+    bodyLimit({
+      maxSize: settings.maxBodyBytes,
+      onError: () => jsonError(413, 'payload_too_large', `request bodies are limited to ${settings.maxBodyBytes} bytes`),
+    }),
+  );
+  app.route('/', healthRoutes(gateway, settings.readiness));
+  if (token !== undefined) app.route('/', loginRoutes(token, settings.clock));
+  app.route('/channels', webhookRoutes(settings.channels, logger));
+
+  const metrics = createMetrics(gateway, { activeSandboxes: settings.sandboxCount });
+  app.use('/metrics', requireAuth(token));
+  app.route('/metrics', metricsRoutes(metrics.registry));
+
+  const events = eventsRoutes(gateway, store);
+  app.use('/api/*', requireAuth(token));
+  app.route('/api/events', events.app);
+  app.route('/api', apiRoutes({ gateway, store, isolated: settings.isolated }));
+
+  return {
+    app,
+    settings,
+    close() {
+      events.streams.closeAll();
+      metrics.close();
+    },
+  };
+}

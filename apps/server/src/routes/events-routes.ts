@@ -1,0 +1,99 @@
+import type { Gateway, TimedGatewayEvent } from '@ngb/core';
+import type { Store } from '@ngb/plugin-sdk';
+import { Hono } from 'hono';
+import { jsonError } from '../http/json-error';
+import { openSseStream, type SseStream } from '../http/sse-stream';
+
+/** The open event streams of a server, closed together when it shuts down. */
+export interface EventStreams {
+  closeAll(): void;
+  count(): number;
+}
+
+function sessionOf(event: TimedGatewayEvent): string | undefined {
+  return 'sessionId' in event ? event.sessionId : undefined;
+}
+
+/** Where a session belongs, remembered for the agent filter (bounded: oldest forgotten first). */
+function createSessionAgents(store: Store, limit = 10_000) {
+  const known = new Map<string, string>();
+  const remember = (sessionId: string, agentId: string) => {
+    if (known.size >= limit) known.delete(known.keys().next().value as string);
+    known.set(sessionId, agentId);
+  };
+  return {
+    learn(event: TimedGatewayEvent) {
+      if ((event.type === 'turn.start' || event.type === 'message.routed') && !known.has(event.sessionId)) {
+        remember(event.sessionId, event.agentId);
+      }
+    },
+    async agentOf(sessionId: string): Promise<string | undefined> {
+      const cached = known.get(sessionId);
+      if (cached !== undefined) return cached;
+      const session = await store.sessions.get(sessionId).catch(() => undefined);
+      if (session) remember(sessionId, session.agentId);
+      return session?.agentId;
+    },
+  };
+}
+
+function parseAfter(value: string | undefined): number | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,15}$/.test(value)) return 'invalid';
+  return Number(value);
+}
+
+/**
+ * `GET /api/events`: the gateway's events as Server-Sent Events, each with its sequence number as
+ * `id`. `?session=` and `?agent=` filter; `Last-Event-ID` (or `?after=`) resumes after an event,
+ * replaying what the bus still holds — a `missed` event says when some were already gone.
+ */
+export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; streams: EventStreams } {
+  const open = new Set<SseStream>();
+  const sessions = createSessionAgents(store);
+  gateway.events.on((event) => sessions.learn(event));
+  const app = new Hono();
+  app.get('/', async (context) => {
+    const after = parseAfter(context.req.header('last-event-id') ?? context.req.query('after'));
+    if (after === 'invalid') return jsonError(400, 'invalid_request', 'Last-Event-ID / after must be an event sequence number');
+    const sessionFilter = context.req.query('session');
+    const agentFilter = context.req.query('agent');
+    let unsubscribe: () => void = () => undefined;
+    const stream = openSseStream({ onClose: () => unsubscribe() });
+    open.add(stream);
+    void stream.closed.then(() => open.delete(stream));
+    const deliver = (event: TimedGatewayEvent) => stream.send({ id: event.seq, data: JSON.stringify(event) });
+    // Order matters and a store lookup is asynchronous: events wait in line behind a pending lookup.
+    let line = Promise.resolve();
+    const listener = (event: TimedGatewayEvent) => {
+      if (sessionFilter !== undefined && sessionOf(event) !== sessionFilter) return;
+      if (agentFilter === undefined) {
+        deliver(event);
+        return;
+      }
+      const sessionId = sessionOf(event);
+      const direct = 'agentId' in event ? event.agentId : undefined;
+      if (direct !== undefined || sessionId === undefined) {
+        if (direct === agentFilter) line = line.then(() => void deliver(event));
+        return;
+      }
+      line = line.then(async () => {
+        if ((await sessions.agentOf(sessionId)) === agentFilter) deliver(event);
+      });
+    };
+    unsubscribe = gateway.events.on(listener, {
+      after: after ?? gateway.events.lastSeq(),
+      onMissed: () => stream.send({ event: 'missed', data: JSON.stringify({ after }) }),
+    });
+    return stream.response;
+  });
+  return {
+    app,
+    streams: {
+      closeAll: () => {
+        for (const stream of open) stream.close();
+      },
+      count: () => open.size,
+    },
+  };
+}
