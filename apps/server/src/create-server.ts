@@ -65,8 +65,13 @@ export async function createServer(options: ServerOptions): Promise<Server> {
           if ('closeAllConnections' in server) server.closeAllConnections();
         }, graceMs);
         cut.unref();
+        // A connection kept alive after its last answer would hold the close until its keep-alive timeout.
+        const sweep = setInterval(() => {
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        }, 25);
         server.close(() => {
           clearTimeout(cut);
+          clearInterval(sweep);
           resolve();
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();

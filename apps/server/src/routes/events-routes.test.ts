@@ -1,0 +1,137 @@
+import type { TimedGatewayEvent } from '@ngb/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
+import { readSse } from '../__tests__/sse-reader';
+
+let harness: ServerHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const parse = (data: string) => JSON.parse(data) as TimedGatewayEvent;
+
+async function wiredHarness(options: Parameters<typeof createServerHarness>[0] = {}) {
+  const built = await createServerHarness(options);
+  const agent = (await built.store.agents.list())[0];
+  if (!agent) throw new Error('no agent');
+  const chat = await built.store.chats.upsert({
+    channel: 'fake',
+    platformChatId: 'c1',
+    name: 'chat',
+    isGroup: false,
+    status: 'active',
+    unknownSenderPolicy: 'public',
+  });
+  await built.store.wirings.add({
+    chatId: chat.id,
+    agentId: agent.id,
+    engage: 'always',
+    sessionMode: 'shared',
+    accumulate: false,
+  });
+  return built;
+}
+
+let counter = 0;
+function say(built: ServerHarness, text: string) {
+  counter += 1;
+  return built.channel.inject({
+    text,
+    chat: { id: 'c1', isGroup: false },
+    sender: { id: 'u1', name: 'U' },
+    platformMessageId: `m${counter}`,
+  });
+}
+
+describe('GET /api/events', () => {
+  it('streams the bus with sequence numbers as ids, and resumes after a disconnect losing no event', async () => {
+    harness = await wiredHarness({
+      script: [
+        { type: 'reply', text: ['one ', 'two'] },
+        { type: 'reply', text: 'three' },
+      ],
+    });
+    const first = readSse(await harness.request('/api/events'));
+    await say(harness, 'hello');
+    const before = await first.until((message) => parse(message.data).type === 'turn.end');
+    const ids = before.map((message) => Number(message.id));
+    expect(ids).toEqual(before.map((message) => parse(message.data).seq));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const lastSeen = ids.at(-1) as number;
+    await first.cancel();
+
+    // While nobody listens, a second turn runs.
+    await harness.gateway.idle();
+    await say(harness, 'again');
+    await harness.gateway.idle();
+    const missedWhileAway = harness.gateway.events.since(lastSeen).events.map((event) => event.seq);
+    expect(missedWhileAway.length).toBeGreaterThan(3);
+
+    const resumed = readSse(await harness.request('/api/events', { headers: { 'last-event-id': String(lastSeen) } }));
+    const replayed = await resumed.until((message) => Number(message.id) === missedWhileAway.at(-1));
+    expect(replayed.map((message) => Number(message.id))).toEqual(missedWhileAway);
+    expect(replayed.some((message) => parse(message.data).type === 'turn.end')).toBe(true);
+    await resumed.cancel();
+  });
+
+  it('filters by session and by agent', async () => {
+    harness = await wiredHarness({ script: [{ type: 'reply', text: 'hi' }] });
+    const agent = (await harness.store.agents.list())[0];
+    const other = readSse(await harness.request('/api/events?agent=some-other-agent'));
+    const mine = readSse(await harness.request(`/api/events?agent=${agent?.id}`));
+    await say(harness, 'hello');
+    const events = (await mine.until((message) => parse(message.data).type === 'turn.end')).map((message) => parse(message.data));
+    const sessionId = events.find((event) => event.type === 'turn.start' && 'sessionId' in event)?.sessionId;
+    expect(sessionId).toBeDefined();
+    // Events without an agent of their own (text deltas) are matched through their session.
+    expect(events.some((event) => event.type === 'text.delta')).toBe(true);
+    for (const event of events) if ('sessionId' in event) expect(event.sessionId).toBe(sessionId);
+    await harness.gateway.idle();
+    // The other agent's stream saw nothing of this turn: the first thing it gets is a marker of its own agent.
+    harness.gateway.events.emit({ type: 'message.dropped', agentId: 'some-other-agent', reason: 'marker' });
+    const firstOther = await other.next();
+    expect(parse(firstOther?.data ?? '{}')).toMatchObject({ type: 'message.dropped', reason: 'marker' });
+    const sessionStream = readSse(await harness.request(`/api/events?session=${sessionId}&after=0`));
+    const replay = await sessionStream.until((message) => parse(message.data).type === 'turn.end');
+    expect(replay.every((message) => 'sessionId' in parse(message.data))).toBe(true);
+    await Promise.all([other.cancel(), mine.cancel(), sessionStream.cancel()]);
+  });
+
+  it('says so when the events asked for already left the buffer', async () => {
+    harness = await wiredHarness({ gateway: { eventBufferSize: 10 } });
+    for (let index = 0; index < 30; index += 1) harness.gateway.events.emit({ type: 'sandbox.reaped', count: index });
+    const stream = readSse(await harness.request('/api/events', { headers: { 'last-event-id': '1' } }));
+    const first = await stream.next();
+    expect(first?.event).toBe('missed');
+    const next = await stream.next();
+    expect(Number(next?.id)).toBe(harness.gateway.events.lastSeq() - 9);
+    await stream.cancel();
+  });
+
+  it('drops a client that stops reading, and the gateway never waits for it', async () => {
+    harness = await wiredHarness();
+    const response = await harness.request('/api/events');
+    const big = 'x'.repeat(64 * 1024);
+    // 64 KiB events: past the 1 MiB queue after ~16 of them. Emitting stays synchronous and quick.
+    for (let index = 0; index < 100; index += 1) {
+      harness.gateway.events.emit({ type: 'plugin.error', plugin: 'p', hook: 'h', error: big });
+    }
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
+    // The stream ended by itself, having queued no more than its limit (plus the event that overflowed it).
+    expect(bytes).toBeLessThan(1024 * 1024 + 2 * big.length);
+    expect(bytes).toBeGreaterThan(10 * big.length);
+  });
+
+  it('refuses a Last-Event-ID that is not a sequence number', async () => {
+    harness = await wiredHarness();
+    const response = await harness.request('/api/events', { headers: { 'last-event-id': 'abc' } });
+    expect(response.status).toBe(400);
+  });
+});
