@@ -7,6 +7,7 @@ import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions } from './docker-container-options';
 import { type DockerRuntimeOptions, diskLimitChoice, dockerOptionsSchema } from './docker-runtime-options';
 import { startDockerSandbox } from './docker-sandbox-instance';
+import { createEngineApi, type EngineApi, engineApiOf } from './engine-api';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
 import type { ResolvedMount } from './mount-policy';
@@ -57,8 +58,10 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   }
   const diskLimit = parsed.diskLimit;
   const logger = (options.logger ?? silentLogger).child('sandbox:docker');
-  // dockerode (and the gRPC and SSH stacks it pulls in) loads on first use: an idle gateway never pays for it.
+  // dockerode (and the gRPC and SSH stacks it pulls in) loads on the first sandbox: start-up's few calls
+  // (ping, image, old containers) go straight to the engine's socket, so an idle gateway never pays for it.
   let docker: Docker | undefined = options.docker;
+  const engine: EngineApi = options.docker ? engineApiOf(options.docker) : createEngineApi(parsed.socketPath);
   const client = async (): Promise<Docker> => {
     if (!docker) {
       const { default: DockerClient } = await import('dockerode');
@@ -90,7 +93,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
           processAlive,
           logger,
           folderInUse: async (folder) => {
-            const containers = await (await client()).listContainers({ all: true });
+            const containers = await engine.listContainers();
             return containers.some(
               (container) =>
                 !finishedStates.has(container.State) &&
@@ -110,25 +113,20 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
 
   const setUp = async () => {
     await setUpDisks();
-    const docker = await client();
-    await docker.ping().catch((error: unknown) => {
+    await engine.ping().catch((error: unknown) => {
       throw engineUnavailableError(errorContext, error);
     });
-    await docker
-      .getImage(parsed.image)
-      .inspect()
-      .catch((error: { statusCode?: number }) => {
-        throw error?.statusCode === 404
-          ? imageMissingError(errorContext, error)
-          : mapDockerError(error, { ...errorContext, operation: 'inspecting the image' });
-      });
+    await engine.inspectImage(parsed.image).catch((error: { statusCode?: number }) => {
+      throw error?.statusCode === 404
+        ? imageMissingError(errorContext, error)
+        : mapDockerError(error, { ...errorContext, operation: 'inspecting the image' });
+    });
     if (parsed.removeOrphans) await removeOrphans();
   };
 
   let orphanSweep: Promise<number> | undefined;
   const removeOrphans = () => {
-    orphanSweep ??= (async () =>
-      removeOrphanSandboxes({ docker: await client(), namespace: parsed.namespace, processAlive, logger }))().catch(
+    orphanSweep ??= removeOrphanSandboxes({ engine, namespace: parsed.namespace, processAlive, logger }).catch(
       (error: unknown) => {
         orphanSweep = undefined;
         throw mapDockerError(error, { ...errorContext, operation: 'listing old sandbox containers' });

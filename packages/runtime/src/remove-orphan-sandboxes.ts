@@ -1,11 +1,12 @@
 import type { Logger } from '@ngb/plugin-sdk';
 import type Docker from 'dockerode';
 import { sandboxLabels } from './docker-container-options';
+import type { EngineApi } from './engine-api';
 import type { ProcessAliveCheck, ProcessIdentity } from './process-identity';
 
 /** What {@link removeOrphanSandboxes} needs. */
 export interface OrphanSweep {
-  docker: Docker;
+  engine: EngineApi;
   /** This runtime's namespace: containers of it without owner labels (older versions) are removed too. */
   namespace: string;
   processAlive: ProcessAliveCheck;
@@ -33,7 +34,7 @@ function ownerOf(labels: Record<string, string>): ProcessIdentity | undefined {
  * @throws what `listContainers` throws (the caller maps it)
  */
 export async function removeOrphanSandboxes(sweep: OrphanSweep): Promise<number> {
-  const containers = await sweep.docker.listContainers({ all: true, filters: { label: [`${sandboxLabels.marker}=true`] } });
+  const containers = await sweep.engine.listContainers({ label: [`${sandboxLabels.marker}=true`] });
   const orphans: Docker.ContainerInfo[] = [];
   await Promise.all(
     containers.map(async (container) => {
@@ -47,7 +48,7 @@ export async function removeOrphanSandboxes(sweep: OrphanSweep): Promise<number>
   await Promise.all(
     orphans.map(async (orphan) => {
       try {
-        await sweep.docker.getContainer(orphan.Id).remove({ force: true });
+        await sweep.engine.removeContainer(orphan.Id);
         removed += 1;
       } catch (error) {
         // 404: gone already; 409: another gateway is removing it now.
