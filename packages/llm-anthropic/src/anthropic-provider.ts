@@ -1,8 +1,8 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, guardedParts, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
 import { createRetirementWarner } from './anthropic-model-retirements';
 import {
   type AnthropicProviderOptions,
@@ -11,7 +11,7 @@ import {
 } from './anthropic-options';
 import { createAnthropicPartAssembler } from './anthropic-stream-parts';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request';
-import { mapAnthropicError } from './map-anthropic-error';
+import { type AnthropicErrorClasses, mapAnthropicError } from './map-anthropic-error';
 
 const label = '[@ngb/llm-anthropic]';
 
@@ -23,9 +23,9 @@ function sdkLogger(logger: Logger) {
   return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
 }
 
-function createClient(options: ResolvedAnthropicProviderOptions, logger: Logger): Anthropic {
+function createClient(Client: typeof Anthropic, options: ResolvedAnthropicProviderOptions, logger: Logger): Anthropic {
   // Every setting is explicit so the SDK falls back on none of its environment variables.
-  return new Anthropic({
+  return new Client({
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : { authToken: options.authToken }),
     baseURL: options.baseURL,
     defaultHeaders: options.headers,
@@ -37,15 +37,24 @@ function createClient(options: ResolvedAnthropicProviderOptions, logger: Logger)
   });
 }
 
+/** The SDK and a client of it, loaded on the first model call: a gateway starts without paying for it. */
+interface LoadedClient {
+  sdk: AnthropicErrorClasses;
+  client: Anthropic;
+}
+
 async function* streamOnce(
-  client: Anthropic,
+  load: () => Promise<LoadedClient>,
   request: LlmRequest,
   options: ResolvedAnthropicProviderOptions,
 ): AsyncGenerator<LlmStreamPart, void, undefined> {
   const body = convertToAnthropicRequest(request, options);
   const guard = createAttemptGuard(request.signal, options.timeoutMs, 'anthropic', label);
   let events: AsyncIterator<RawMessageStreamEvent> | undefined;
+  let loaded: LoadedClient | undefined;
   try {
+    loaded = await guard.race(load());
+    const { client } = loaded;
     // Not `client.messages.create`: for a deprecated model it writes a notice to `console.warn`,
     // past the logger; the provider warns through the logger itself (`createRetirementWarner`).
     const stream = await guard.race(
@@ -60,9 +69,12 @@ async function* streamOnce(
       yield* guardedParts(guard, assembler.push(next.value));
       if (assembler.finished) return;
     }
-    throw guard.stopError() ?? mapAnthropicError(new Error('the stream ended before message_stop'), body.model);
+    throw guard.stopError() ?? mapAnthropicError(new Error('the stream ended before message_stop'), body.model, loaded.sdk);
   } catch (error) {
-    throw guard.stopError() ?? mapAnthropicError(error, body.model);
+    const stopped = guard.stopError();
+    if (stopped) throw stopped;
+    if (!loaded) throw error;
+    throw mapAnthropicError(error, body.model, loaded.sdk);
   } finally {
     guard.dispose();
     // Not awaited: after an abort the SDK's pending read may never settle.
@@ -77,7 +89,10 @@ async function* streamOnce(
 export function createAnthropicProvider(options: AnthropicProviderOptions): LlmProvider {
   const resolved = parseAnthropicProviderOptions(options);
   const logger = resolved.logger.child('anthropic');
-  const client = createClient(resolved, logger);
+  const load = loadOnce(async (): Promise<LoadedClient> => {
+    const sdk = await import('@anthropic-ai/sdk');
+    return { sdk, client: createClient(sdk.default, resolved, logger) };
+  });
   const policy = retryPolicyOf(resolved, logger);
   const warnIfRetiring = createRetirementWarner(logger, label);
   let warnedTemperature = false;
@@ -90,7 +105,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmP
         logger.warn(`${label} temperature is not part of the Messages API version the SDK speaks; it is not sent`);
       }
       warnIfRetiring(request.model ?? resolved.model);
-      return streamWithRetries(() => streamOnce(client, request, resolved), request.signal, policy);
+      return streamWithRetries(() => streamOnce(load, request, resolved), request.signal, policy);
     },
   };
 }

@@ -1,4 +1,11 @@
-import { APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type { APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+
+/** The SDK's error classes, from the module loaded on the first call. */
+export interface AnthropicErrorClasses {
+  APIError: typeof APIError;
+  APIConnectionTimeoutError: typeof APIConnectionTimeoutError;
+}
+
 import { isRetryableStatus, LlmApiError, parseRetryAfter } from '@ngb/plugin-sdk';
 
 const label = '[@ngb/llm-anthropic]';
@@ -8,12 +15,12 @@ const retryableTypes = new Set(['overloaded_error', 'api_error', 'rate_limit_err
  * Turns whatever the SDK or the stream threw into an LlmApiError (abort reasons are handled before
  * this is called). A 404 names the model.
  */
-export function mapAnthropicError(error: unknown, model: string): LlmApiError {
+export function mapAnthropicError(error: unknown, model: string, sdk: AnthropicErrorClasses): LlmApiError {
   if (LlmApiError.isInstance(error)) return error;
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new LlmApiError('anthropic', `${label} the API did not answer in time`, { retryable: true, cause: error });
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     const status = error.status;
     const detail = error.apiMessage ?? error.message;
     if (status === 404) {

@@ -1,5 +1,11 @@
 import { isRetryableStatus, LlmApiError, parseRetryAfter } from '@ngb/plugin-sdk';
-import { APIConnectionTimeoutError, APIError } from 'openai';
+import type { APIConnectionTimeoutError, APIError } from 'openai';
+
+/** The SDK's error classes, from the module loaded on the first call. */
+export interface OpenAIErrorClasses {
+  APIError: typeof APIError;
+  APIConnectionTimeoutError: typeof APIConnectionTimeoutError;
+}
 
 const label = '[@ngb/llm-openai]';
 
@@ -7,12 +13,12 @@ const label = '[@ngb/llm-openai]';
  * Turns whatever the SDK or the stream threw into an LlmApiError (abort reasons are handled before
  * this is called). A 404 names the model.
  */
-export function mapOpenAIError(error: unknown, model: string): LlmApiError {
+export function mapOpenAIError(error: unknown, model: string, sdk: OpenAIErrorClasses): LlmApiError {
   if (LlmApiError.isInstance(error)) return error;
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new LlmApiError('openai', `${label} the server did not answer in time`, { retryable: true, cause: error });
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     const status = error.status;
     const body = (error.error ?? {}) as { message?: unknown };
     const detail = typeof body.message === 'string' ? body.message : error.message;

@@ -1,9 +1,9 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, guardedParts, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
-import OpenAI from 'openai';
+import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import type OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
-import { mapOpenAIError } from './map-openai-error';
+import { mapOpenAIError, type OpenAIErrorClasses } from './map-openai-error';
 import { type OpenAIProviderOptions, parseOpenAIProviderOptions, type ResolvedOpenAIProviderOptions } from './openai-options';
 import { createOpenAIPartAssembler } from './openai-stream-parts';
 
@@ -17,10 +17,10 @@ function sdkLogger(logger: Logger) {
   return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
 }
 
-function createClient(options: ResolvedOpenAIProviderOptions, logger: Logger): OpenAI {
+function createClient(Client: typeof OpenAI, options: ResolvedOpenAIProviderOptions, logger: Logger): OpenAI {
   // Every setting is explicit so the SDK falls back on none of its environment variables. Without
   // a key (a local server), the SDK still wants one, so a placeholder is given and its header removed.
-  return new OpenAI({
+  return new Client({
     apiKey: options.apiKey ?? 'no-key',
     adminAPIKey: null,
     organization: null,
@@ -36,15 +36,24 @@ function createClient(options: ResolvedOpenAIProviderOptions, logger: Logger): O
   });
 }
 
+/** The SDK and a client of it, loaded on the first model call: a gateway starts without paying for it. */
+interface LoadedClient {
+  sdk: OpenAIErrorClasses;
+  client: OpenAI;
+}
+
 async function* streamOnce(
-  client: OpenAI,
+  load: () => Promise<LoadedClient>,
   request: LlmRequest,
   options: ResolvedOpenAIProviderOptions,
 ): AsyncGenerator<LlmStreamPart, void, undefined> {
   const body = convertToOpenAIRequest(request, options);
   const guard = createAttemptGuard(request.signal, options.timeoutMs, 'openai', label);
   let chunks: AsyncIterator<ChatCompletionChunk> | undefined;
+  let loaded: LoadedClient | undefined;
   try {
+    loaded = await guard.race(load());
+    const { client } = loaded;
     const stream = await guard.race(client.chat.completions.create(body, { signal: guard.signal }));
     chunks = stream[Symbol.asyncIterator]();
     const assembler = createOpenAIPartAssembler();
@@ -56,7 +65,10 @@ async function* streamOnce(
       if (next.done === true) return;
     }
   } catch (error) {
-    throw guard.stopError() ?? mapOpenAIError(error, body.model);
+    const stopped = guard.stopError();
+    if (stopped) throw stopped;
+    if (!loaded) throw error;
+    throw mapOpenAIError(error, body.model, loaded.sdk);
   } finally {
     guard.dispose();
     // Not awaited: after an abort the SDK's pending read may never settle.
@@ -72,11 +84,14 @@ async function* streamOnce(
 export function createOpenAIProvider(options: OpenAIProviderOptions): LlmProvider {
   const resolved = parseOpenAIProviderOptions(options);
   const logger = resolved.logger.child('openai');
-  const client = createClient(resolved, logger);
+  const load = loadOnce(async (): Promise<LoadedClient> => {
+    const sdk = await import('openai');
+    return { sdk, client: createClient(sdk.default, resolved, logger) };
+  });
   const policy = retryPolicyOf(resolved, logger);
   return {
     specificationVersion: 1,
     name: 'openai',
-    doStream: (request) => streamWithRetries(() => streamOnce(client, request, resolved), request.signal, policy),
+    doStream: (request) => streamWithRetries(() => streamOnce(load, request, resolved), request.signal, policy),
   };
 }

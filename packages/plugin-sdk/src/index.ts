@@ -162,6 +162,7 @@ export {
 export { type LogFields, type Logger, type LogLevel, redactFields, redactText, silentLogger } from './logger';
 export { costOfUsage, createPriceLookup, type ModelPrice, type ModelPriceTable, type PriceLookup } from './model-price';
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
+export { loadOnce } from './provider-support/load-once';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';
 export { type RetryPolicy, realSleep, type Sleep, streamWithRetries } from './provider-support/stream-with-retries';
 export {
