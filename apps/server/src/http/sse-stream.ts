@@ -10,6 +10,8 @@ export interface SseStream {
   readonly response: Response;
   /** Queues a message; false (and the stream closed) when the client was too slow or is gone. */
   send(message: SseMessage): boolean;
+  /** Queues a message already framed by {@link encodeSseMessage} (one encoding shared by many streams). */
+  sendEncoded(frame: Uint8Array): boolean;
   /** Ends the stream. */
   close(): void;
   /** Resolves when the stream ended, for whatever reason. */
@@ -17,6 +19,11 @@ export interface SseStream {
 }
 
 const encoder = new TextEncoder();
+
+/** The bytes of one SSE message on the wire. */
+export function encodeSseMessage(message: SseMessage): Uint8Array {
+  return encoder.encode(frame(message));
+}
 
 function frame(message: SseMessage): string {
   let text = '';
@@ -59,13 +66,13 @@ export function openSseStream(options: { maxQueuedBytes?: number; heartbeatMs?: 
     },
     { highWaterMark: maxQueuedBytes, size: (chunk) => chunk.byteLength },
   );
-  const write = (text: string): boolean => {
+  const write = (bytes: Uint8Array): boolean => {
     if (!open || !controller) return false;
     if ((controller.desiredSize ?? 0) <= 0) {
       close();
       return false;
     }
-    controller.enqueue(encoder.encode(text));
+    controller.enqueue(bytes);
     return true;
   };
   const close = () => {
@@ -77,9 +84,10 @@ export function openSseStream(options: { maxQueuedBytes?: number; heartbeatMs?: 
     }
     finish();
   };
-  heartbeat = setInterval(() => write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
+  const keepAlive = encoder.encode(': keep-alive\n\n');
+  heartbeat = setInterval(() => write(keepAlive), options.heartbeatMs ?? 15_000);
   heartbeat.unref();
-  write(': connected\n\n');
+  write(encoder.encode(': connected\n\n'));
   const response = new Response(body, {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -88,5 +96,5 @@ export function openSseStream(options: { maxQueuedBytes?: number; heartbeatMs?: 
       'x-accel-buffering': 'no',
     },
   });
-  return { response, send: (message) => write(frame(message)), close, closed };
+  return { response, send: (message) => write(encodeSseMessage(message)), sendEncoded: write, close, closed };
 }

@@ -2,7 +2,7 @@ import type { Gateway, TimedGatewayEvent } from '@ngb/core';
 import type { Store } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import { jsonError } from '../http/json-error';
-import { openSseStream, type SseStream } from '../http/sse-stream';
+import { encodeSseMessage, openSseStream, type SseStream } from '../http/sse-stream';
 
 /** The open event streams of a server, closed together when it shuts down. */
 export interface EventStreams {
@@ -50,6 +50,16 @@ function parseAfter(value: string | undefined): number | undefined | 'invalid' {
  */
 export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; streams: EventStreams } {
   const open = new Set<SseStream>();
+  // Each event is serialized once, however many clients receive it.
+  const encoded = new WeakMap<TimedGatewayEvent, Uint8Array>();
+  const encode = (event: TimedGatewayEvent) => {
+    let bytes = encoded.get(event);
+    if (!bytes) {
+      bytes = encodeSseMessage({ id: event.seq, data: JSON.stringify(event) });
+      encoded.set(event, bytes);
+    }
+    return bytes;
+  };
   const sessions = createSessionAgents(store);
   gateway.events.on((event) => sessions.learn(event));
   const app = new Hono();
@@ -62,7 +72,7 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
     const stream = openSseStream({ onClose: () => unsubscribe() });
     open.add(stream);
     void stream.closed.then(() => open.delete(stream));
-    const deliver = (event: TimedGatewayEvent) => stream.send({ id: event.seq, data: JSON.stringify(event) });
+    const deliver = (event: TimedGatewayEvent) => stream.sendEncoded(encode(event));
     // Order matters and a store lookup is asynchronous: events wait in line behind a pending lookup.
     let line = Promise.resolve();
     const listener = (event: TimedGatewayEvent) => {
