@@ -6,11 +6,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createGateway } from '@ngb/core';
-import { createOpenAIProvider } from '@ngb/llm-openai';
-import { createRecordingChannel } from '@ngb/plugin-sdk/testing';
 import { createSqliteStore } from '@ngb/store';
-import { createFakeLlmServer } from '@ngb/testing';
+import { message, setup } from './gateway-setup.mjs';
 import { benchOptions, figure, finish, machine, percentile, repeatRuns } from './report.mjs';
 
 const options = benchOptions();
@@ -20,80 +17,6 @@ const counts = options.quick
 
 // better-sqlite3 as @ngb/store resolves it (the bench package does not depend on it directly).
 const Database = createRequire(import.meta.resolve('@ngb/store'))('better-sqlite3');
-
-const noSandbox = {
-  specificationVersion: 1,
-  name: 'none',
-  isolated: true,
-  tools: [],
-  acquire: async () => {
-    throw new Error('no sandbox in this benchmark');
-  },
-  list: async () => [],
-  reap: async () => 0,
-  close: async () => {},
-};
-
-async function setup({ maxConcurrentTurns = 5 } = {}) {
-  const directory = mkdtempSync(join(tmpdir(), 'ngb-bench-'));
-  const store = await createSqliteStore({ path: join(directory, 'ngb.db') });
-  const llm = await createFakeLlmServer({ acceptAnyModel: true });
-  const inner = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'k', model: 'fake-model', maxRetries: 0 });
-  const requestTimes = [];
-  const provider = {
-    ...inner,
-    doStream: (request) => {
-      requestTimes.push(performance.now());
-      return inner.doStream(request);
-    },
-  };
-  const channel = createRecordingChannel({ name: 'fake' });
-  const gateway = createGateway({
-    store,
-    runtime: noSandbox,
-    providers: { default: provider },
-    channels: [channel],
-    agentsDirectory: directory,
-    maxConcurrentTurns,
-  });
-  await gateway.start();
-  const agent = await store.agents.create({ folder: 'andy', name: 'andy', isMain: true, assistantName: 'Andy' });
-  const wire = async (chatId, extra = {}) => {
-    const chat = await store.chats.upsert({
-      channel: 'fake',
-      platformChatId: chatId,
-      name: chatId,
-      isGroup: extra.isGroup ?? false,
-      status: 'active',
-      unknownSenderPolicy: 'public',
-    });
-    await store.wirings.add({
-      chatId: chat.id,
-      agentId: agent.id,
-      engage: extra.engage ?? 'always',
-      sessionMode: 'shared',
-      accumulate: extra.accumulate ?? false,
-    });
-  };
-  const close = async () => {
-    await gateway.stop({ graceMs: 1000 });
-    await llm.close();
-    await store.close();
-    rmSync(directory, { recursive: true, force: true });
-  };
-  return { gateway, store, channel, wire, requestTimes, close };
-}
-
-let sequence = 0;
-const message = (chatId, text, extra = {}) => ({
-  channel: 'fake',
-  chat: { id: chatId, isGroup: extra.isGroup ?? false },
-  platformMessageId: `b-${++sequence}`,
-  sender: { id: extra.sender ?? 'user', name: 'User' },
-  text,
-  mentionsBot: false,
-  timestamp: Date.now(),
-});
 
 /** One run's p50 and p99 of receive → first model request, over sequential messages. */
 async function overhead() {

@@ -14,6 +14,7 @@ const sections = [
   { bench: 'gateway', title: 'Gateway', script: 'bench/gateway.bench.mjs' },
   { bench: 'sandbox', title: 'Sandbox', script: 'bench/sandbox.bench.mjs' },
   { bench: 'cli', title: 'CLI', script: 'bench/cli-help.bench.mjs' },
+  { bench: 'server', title: 'Server', script: 'bench/server.bench.mjs' },
 ];
 
 /**

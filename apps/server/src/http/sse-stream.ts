@@ -36,14 +36,22 @@ function frame(message: SseMessage): string {
 /**
  * Opens an SSE response. Messages wait in a queue of at most `maxQueuedBytes`; a client that lets
  * it fill is cut off (it reconnects with `Last-Event-ID` and loses nothing the bus still holds),
- * so a slow reader costs the sender one comparison, never a wait. A comment is sent every
- * `heartbeatMs` so proxies and clients can tell a quiet stream from a dead one.
+ * so a slow reader costs the sender one comparison, never a wait. Messages written within
+ * `coalesceMs` of each other leave in one write: fifty clients cost fifty socket writes per
+ * interval, not per event. A comment is sent every `heartbeatMs` so proxies and clients can tell
+ * a quiet stream from a dead one.
  */
-export function openSseStream(options: { maxQueuedBytes?: number; heartbeatMs?: number; onClose?: () => void } = {}): SseStream {
+export function openSseStream(
+  options: { maxQueuedBytes?: number; heartbeatMs?: number; coalesceMs?: number; onClose?: () => void } = {},
+): SseStream {
   const maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024;
+  const coalesceMs = options.coalesceMs ?? 10;
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let open = true;
   let heartbeat: NodeJS.Timeout | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
   let resolveClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
@@ -52,6 +60,8 @@ export function openSseStream(options: { maxQueuedBytes?: number; heartbeatMs?: 
     if (!open) return;
     open = false;
     clearInterval(heartbeat);
+    clearTimeout(flushTimer);
+    pending = [];
     options.onClose?.();
     resolveClosed();
   };
@@ -66,17 +76,28 @@ export function openSseStream(options: { maxQueuedBytes?: number; heartbeatMs?: 
     },
     { highWaterMark: maxQueuedBytes, size: (chunk) => chunk.byteLength },
   );
+  const flush = () => {
+    flushTimer = undefined;
+    if (!open || !controller || pending.length === 0) return;
+    const chunk = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    controller.enqueue(chunk);
+  };
   const write = (bytes: Uint8Array): boolean => {
     if (!open || !controller) return false;
-    if ((controller.desiredSize ?? 0) <= 0) {
+    if ((controller.desiredSize ?? 0) - pendingBytes <= 0) {
       close();
       return false;
     }
-    controller.enqueue(bytes);
+    pending.push(bytes);
+    pendingBytes += bytes.byteLength;
+    flushTimer ??= setTimeout(flush, coalesceMs);
     return true;
   };
   const close = () => {
     if (!open) return;
+    flush();
     try {
       controller?.close();
     } catch {
