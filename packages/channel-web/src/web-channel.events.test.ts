@@ -49,13 +49,7 @@ describe('GET /chat/api/events and /chat/api/history', () => {
     await channel.edit(ann, platformMessageId, 'Hello, **world**', 'markdown');
     await channel.delete(ann, platformMessageId);
     const events = await reader.until((event) => event.event === 'delete');
-    expect(summary(events)).toEqual([
-      '1 typing',
-      '2 message Hel',
-      '3 edit Hello, wor',
-      '4 edit Hello, **world**',
-      '5 delete',
-    ]);
+    expect(summary(events)).toEqual(['1 typing', '2 message Hel', '3 edit Hello, wor', '4 edit Hello, **world**', '5 delete']);
     expect(JSON.parse(events[3]?.data ?? '')).toEqual({
       id: platformMessageId,
       text: 'Hello, **world**',
@@ -69,7 +63,10 @@ describe('GET /chat/api/events and /chat/api/history', () => {
     await say('while you were away');
     await say('and this');
     const first = readWebEvents(await channel.handleRequest(eventsRequest('ann')));
-    expect(summary(await first.until((event) => event.id === '2'))).toEqual(['1 message while you were away', '2 message and this']);
+    expect(summary(await first.until((event) => event.id === '2'))).toEqual([
+      '1 message while you were away',
+      '2 message and this',
+    ]);
     await first.cancel();
     // A second page (or a reload) is not sent again what a connection already got: it reads the history.
     const second = readWebEvents(await channel.handleRequest(eventsRequest('ann')));

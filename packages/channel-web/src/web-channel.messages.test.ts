@@ -245,7 +245,10 @@ describe('POST /chat/api/messages', () => {
 
   it('quotes the message replied to from the conversation', async () => {
     const cookie = visitorCookie('visitor-1');
-    const { platformMessageId } = await channel.send({ channel: 'web', chatId: 'visitor-1' }, { text: 'a question?', format: 'plain' });
+    const { platformMessageId } = await channel.send(
+      { channel: 'web', chatId: 'visitor-1' },
+      { text: 'a question?', format: 'plain' },
+    );
     await channel.handleRequest(post(JSON.stringify({ text: 'yes', replyTo: platformMessageId }), { cookie }));
     await channel.handleRequest(post(JSON.stringify({ text: 'and?', replyTo: 'unknown-id' }), { cookie }));
     expect(test.received.map((message) => message.replyTo)).toEqual([

@@ -117,7 +117,9 @@ export function createWebChannel(input: WebChannelOptions): WebChannel {
     },
     async delete(address, platformMessageId) {
       const conversation = conversationOf(address);
-      const index = conversation.history.findIndex((candidate) => candidate.id === platformMessageId && candidate.from === 'agent');
+      const index = conversation.history.findIndex(
+        (candidate) => candidate.id === platformMessageId && candidate.from === 'agent',
+      );
       if (index >= 0) conversation.history.splice(index, 1);
       // Told even when the history no longer holds it: the page may still show it.
       conversations.publish(conversation, 'delete', { id: platformMessageId });

@@ -2,7 +2,7 @@ import type { MessageFormat } from '@ngb/plugin-sdk';
 import type { TokenBucket } from './web-rate-limit';
 
 /** What the page is told on the event stream. */
-export type WebEventType = 'message' | 'edit' | 'delete' | 'typing' | 'reset';
+type WebEventType = 'message' | 'edit' | 'delete' | 'typing' | 'reset';
 
 /** One event of a conversation's stream; ids grow by one per event of that conversation. */
 export interface WebEvent {
@@ -12,7 +12,7 @@ export interface WebEvent {
 }
 
 /** One message of a conversation, as `GET <path>/api/history` shows it. */
-export interface HistoryEntry {
+interface HistoryEntry {
   /** The platform message id (the visitor's, or the one `send` returned). */
   id: string;
   from: 'visitor' | 'agent';

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /** The body of `POST <path>/api/messages`. */
-export function webMessageRequestSchema(maxMessageLength: number) {
+function webMessageRequestSchema(maxMessageLength: number) {
   return v.object(
     {
       text: v.pipe(
@@ -32,7 +32,7 @@ export function webMessageRequestSchema(maxMessageLength: number) {
 }
 
 /** A parsed message request. */
-export type WebMessageRequest = v.InferOutput<ReturnType<typeof webMessageRequestSchema>>;
+type WebMessageRequest = v.InferOutput<ReturnType<typeof webMessageRequestSchema>>;
 
 /** Parses the body text: the request, or the error code and message to answer 400 with. */
 export function parseWebMessageRequest(

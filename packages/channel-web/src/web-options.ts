@@ -1,7 +1,11 @@
 import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
-const positiveInteger = v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'));
+const positiveInteger = v.pipe(
+  v.number('must be a number'),
+  v.integer('must be a whole number'),
+  v.minValue(1, 'must be at least 1'),
+);
 
 /** Options of {@link createWebChannel}. Nothing is read from the environment. */
 export const webChannelOptionsSchema = v.object({
@@ -50,7 +54,9 @@ export const webChannelOptionsSchema = v.object({
     ),
   ),
   /** Where request failures are logged before `start` gives the context's logger. @default silent */
-  logger: v.optional(v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger')),
+  logger: v.optional(
+    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
+  ),
 });
 
 /** Options of {@link createWebChannel}. */

@@ -18,7 +18,7 @@ export interface WebAccess {
 }
 
 /** The fixed identity (chat and sender) of the dashboard's own chat. */
-export const dashboardSpeakerId = 'dashboard';
+const dashboardSpeakerId = 'dashboard';
 
 /** What the request handler needs from the adapter. */
 export interface WebRequestDependencies {
