@@ -194,6 +194,24 @@ describe('POST /chat/api/messages', () => {
     ]);
   });
 
+  it('hands out at most newVisitorRateLimit new identities, so dropping the cookie does not escape the rate limit', async () => {
+    await channel.stop();
+    await create({ rateLimit: { messages: 1, perSeconds: 60 }, newVisitorRateLimit: { visitors: 2, perSeconds: 60 } });
+    expect((await channel.handleRequest(post('{"text":"one"}'))).status).toBe(202);
+    expect((await channel.handleRequest(new Request('http://localhost/chat/api/history'))).status).toBe(200);
+    const refused = await channel.handleRequest(post('{"text":"three"}'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    expect((await channel.handleRequest(new Request('http://localhost/chat/api/events'))).status).toBe(429);
+    // Known visitors and the dashboard are not new identities.
+    expect((await channel.handleRequest(post('{"text":"known"}', { cookie: visitorCookie('ann') }))).status).toBe(202);
+    expect((await channel.handleRequest(post('{"text":"owner"}'), { speaker: 'dashboard' })).status).toBe(202);
+    await clock.advance(30_000);
+    expect((await channel.handleRequest(post('{"text":"later"}'))).status).toBe(202);
+    expect(test.received.map((message) => message.text)).toEqual(['one', 'known', 'owner', 'later']);
+  });
+
   it('gives a visitor with no cookie a new signed identity, and recognises it on the next request', async () => {
     const first = await channel.handleRequest(post('{"text":"hi"}'));
     expect(first.status).toBe(202);

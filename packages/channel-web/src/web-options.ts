@@ -34,6 +34,14 @@ export const webChannelOptionsSchema = v.object({
     messages: 20,
     perSeconds: 60,
   }),
+  /**
+   * New visitor identities the whole channel hands out: `visitors` per `perSeconds`; a request without
+   * a valid cookie past it gets 429. Without it, dropping the cookie would escape `rateLimit`.
+   */
+  newVisitorRateLimit: v.optional(v.object({ visitors: positiveInteger, perSeconds: positiveInteger }), {
+    visitors: 30,
+    perSeconds: 60,
+  }),
   /** Events kept per visitor, which a reconnect with `Last-Event-ID` can resume from. */
   eventBufferSize: v.optional(positiveInteger, 200),
   /** Messages kept per visitor (both ways), served by `GET <path>/api/history`. */

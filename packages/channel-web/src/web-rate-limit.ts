@@ -4,15 +4,19 @@ export interface TokenBucket {
   updatedAt: number;
 }
 
-/** Refills `bucket` to `now` and takes one token; when none is left, says how long until one is. */
+/**
+ * Refills `bucket` (at most `capacity` tokens, `capacity` per `perSeconds`) to `now` and takes one
+ * token; when none is left, says how long until one is.
+ */
 export function takeToken(
   bucket: TokenBucket,
-  limit: { messages: number; perSeconds: number },
+  capacity: number,
+  perSeconds: number,
   now: number,
 ): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
-  const msPerToken = (limit.perSeconds * 1000) / limit.messages;
+  const msPerToken = (perSeconds * 1000) / capacity;
   const elapsed = Math.max(0, now - bucket.updatedAt);
-  bucket.tokens = Math.min(limit.messages, bucket.tokens + elapsed / msPerToken);
+  bucket.tokens = Math.min(capacity, bucket.tokens + elapsed / msPerToken);
   bucket.updatedAt = now;
   if (bucket.tokens >= 1) {
     bucket.tokens -= 1;

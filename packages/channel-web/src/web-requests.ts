@@ -5,7 +5,7 @@ import { openEventStream } from './web-event-stream';
 import { errorResponse, jsonResponse, readJsonBody } from './web-http';
 import { parseWebMessageRequest } from './web-message-request';
 import type { ResolvedWebChannelOptions } from './web-options';
-import { takeToken } from './web-rate-limit';
+import { type TokenBucket, takeToken } from './web-rate-limit';
 import { identifyVisitor } from './web-visitor-cookie';
 
 /**
@@ -47,16 +47,27 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
   const { options, clock, conversations } = dependencies;
   const prefix = `${options.path}/api/`;
 
-  const identify = (request: Request, access: WebAccess | undefined): Speaker => {
+  const newVisitors: TokenBucket = { tokens: options.newVisitorRateLimit.visitors, updatedAt: clock.now() };
+
+  /** The speaker of the request, or the 429 to answer when it would be one new identity too many. */
+  const identify = (request: Request, access: WebAccess | undefined): Speaker | Response => {
     if (access?.speaker === dashboardSpeakerId) return { id: dashboardSpeakerId, name: 'Dashboard' };
     const visitor = identifyVisitor(request, options.secret, options.path);
+    if (visitor.setCookie !== undefined) {
+      const { visitors, perSeconds } = options.newVisitorRateLimit;
+      const rate = takeToken(newVisitors, visitors, perSeconds, clock.now());
+      if (!rate.allowed)
+        return errorResponse(429, 'rate-limited', `too many new visitors: wait ${rate.retryAfterSeconds} s`, {
+          'retry-after': String(rate.retryAfterSeconds),
+        });
+    }
     return { ...visitor, name: `Visitor ${visitor.id.slice(0, 6)}` };
   };
 
   const postMessage = async (request: Request, speaker: Speaker, context: ChannelContext): Promise<Response> => {
     const now = clock.now();
     const conversation = conversations.get(speaker.id, now);
-    const rate = takeToken(conversation.bucket, options.rateLimit, now);
+    const rate = takeToken(conversation.bucket, options.rateLimit.messages, options.rateLimit.perSeconds, now);
     if (!rate.allowed) {
       await request.body?.cancel().catch(() => undefined);
       return errorResponse(429, 'rate-limited', `too many messages: wait ${rate.retryAfterSeconds} s`, {
@@ -140,6 +151,10 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
     const context = dependencies.context();
     if (!context) return errorResponse(503, 'not-started', 'the web chat is not running; try again shortly');
     const speaker = identify(request, access);
+    if (speaker instanceof Response) {
+      await request.body?.cancel().catch(() => undefined);
+      return speaker;
+    }
     const setCookie: Record<string, string> = speaker.setCookie === undefined ? {} : { 'set-cookie': speaker.setCookie };
     let response: Response;
     if (route === 'messages') response = await postMessage(request, speaker, context);
