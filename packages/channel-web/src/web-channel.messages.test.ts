@@ -1,7 +1,8 @@
 import { ConfigError } from '@ngb/plugin-sdk';
-import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
+import { createManualClock, createRecordingChannel, type ManualClock } from '@ngb/plugin-sdk/testing';
+import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWebChannel, type WebChannel } from './web-channel';
+import { createWebChannel, isWebChannel, type WebChannel } from './web-channel';
 import { createTestContext, harnessSecret, visitorCookie } from './web-channel-harness';
 import type { WebChannelOptions } from './web-options';
 import { readVisitorCookie } from './web-visitor-cookie';
@@ -285,6 +286,13 @@ describe('POST /chat/api/messages', () => {
     expect(wrong.headers.get('allow')).toBe('POST');
     expect(await errorOf(wrong)).toMatchObject({ code: 'method-not-allowed' });
     expect(test.calls()).toBe(0);
+  });
+
+  it('is told apart from other channels, also when built through its manifest', async () => {
+    const { manifest } = await import('./manifest');
+    const built = await manifest.create(v.parse(manifest.optionsSchema, { secret: harnessSecret }));
+    expect(isWebChannel(built)).toBe(true);
+    expect(isWebChannel(createRecordingChannel({ name: 'web' }))).toBe(false);
   });
 
   it('refuses invalid options naming the key', () => {

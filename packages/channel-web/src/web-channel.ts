@@ -35,6 +35,11 @@ export interface WebChannel extends ChannelAdapter, TypingCapability, EditCapabi
   handleRequest(request: Request, access?: WebAccess): Promise<Response>;
 }
 
+/** True when `adapter` is a web chat channel (one the server app mounts under `<path>/api/`). */
+export function isWebChannel(adapter: ChannelAdapter): adapter is WebChannel {
+  return adapter.name === 'web' && typeof (adapter as Partial<WebChannel>).handleRequest === 'function';
+}
+
 /**
  * Creates the web chat channel. Each visitor (a signed cookie) is its own direct chat; the agent's
  * replies reach them over Server-Sent Events, and wait in memory while they have no page open.
