@@ -113,6 +113,27 @@ describe('GET /chat/api/events and /chat/api/history', () => {
     await unknown.cancel();
   });
 
+  it('bounds the buffer by the weight of its events too, keeping the newest one always', async () => {
+    await channel.stop();
+    await create({ eventBufferChars: 500 });
+    const { platformMessageId } = await say('a'.repeat(100));
+    await channel.edit(ann, platformMessageId, 'b'.repeat(150), 'markdown');
+    await channel.edit(ann, platformMessageId, 'c'.repeat(150), 'markdown');
+    const recent = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '1' })));
+    expect(summary(await recent.until((event) => event.id === '3')).map((line) => line.slice(0, 9))).toEqual([
+      '2 edit bb',
+      '3 edit cc',
+    ]);
+    await recent.cancel();
+    const older = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '0' })));
+    expect(summary(await older.until(() => true))).toEqual(['3 reset']);
+    await older.cancel();
+    await say('d'.repeat(1_000));
+    const newest = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '3' })));
+    expect(summary(await newest.until(() => true))).toEqual([`4 message ${'d'.repeat(1_000)}`]);
+    await newest.cancel();
+  });
+
   it('keeps one typing event in the buffer, so typing never pushes messages out', async () => {
     await channel.stop();
     await create({ eventBufferSize: 2 });

@@ -58,6 +58,7 @@ export function createWebChannel(input: WebChannelOptions): WebChannel {
   const identity: ChannelIdentity = { id: 'ngb', name: options.assistantName };
   const conversations = createConversations({
     eventBufferSize: options.eventBufferSize,
+    eventBufferChars: options.eventBufferChars,
     historySize: options.historySize,
     maxVisitors: options.maxVisitors,
     burst: options.rateLimit.messages,

@@ -9,6 +9,8 @@ export interface WebEvent {
   id: number;
   type: WebEventType;
   data: Record<string, unknown>;
+  /** The size of `data` as sent (JSON, UTF-16 code units), counted against the buffer's budget. */
+  size: number;
 }
 
 /** One message of a conversation, as `GET <path>/api/history` shows it. */
@@ -38,8 +40,10 @@ export interface Conversation {
   readonly events: WebEvent[];
   /** The id of the newest event (0 before any). */
   lastEventId: number;
-  /** The newest event id pushed out of `events` by its bound. */
+  /** The newest event id pushed out of `events` by its bounds. */
   evictedUpTo: number;
+  /** The sum of the buffered events' sizes. */
+  eventsSize: number;
   /** The newest event id written to any connection. */
   deliveredUpTo: number;
   /** The newest messages, oldest first. */
@@ -51,6 +55,8 @@ export interface Conversation {
 /** Bounds of {@link createConversations}. */
 export interface ConversationLimits {
   eventBufferSize: number;
+  /** The most the buffered events of one conversation may weigh (their JSON, UTF-16 code units). */
+  eventBufferChars: number;
   historySize: number;
   maxVisitors: number;
   /** A new visitor's token bucket starts full with this many tokens. */
@@ -92,6 +98,7 @@ export function createConversations(limits: ConversationLimits): Conversations {
         events: [],
         lastEventId: 0,
         evictedUpTo: 0,
+        eventsSize: 0,
         deliveredUpTo: 0,
         history: [],
         connections: new Set(),
@@ -103,16 +110,24 @@ export function createConversations(limits: ConversationLimits): Conversations {
     },
     publish(conversation, type, data) {
       conversation.lastEventId += 1;
-      const event: WebEvent = { id: conversation.lastEventId, type, data };
+      const event: WebEvent = { id: conversation.lastEventId, type, data, size: JSON.stringify(data).length };
       if (type === 'typing') {
         // Only the latest typing indicator means anything; keeping one leaves room for messages.
         const stale = conversation.events.findIndex((candidate) => candidate.type === 'typing');
-        if (stale >= 0) conversation.events.splice(stale, 1);
+        if (stale >= 0) conversation.eventsSize -= conversation.events.splice(stale, 1)[0]?.size ?? 0;
       }
       conversation.events.push(event);
-      while (conversation.events.length > limits.eventBufferSize) {
+      conversation.eventsSize += event.size;
+      // A streamed reply repeats its whole text in every edit: the budget in characters, not only the
+      // count, bounds what an idle visitor holds. The newest event always stays.
+      while (
+        conversation.events.length > 1 &&
+        (conversation.events.length > limits.eventBufferSize || conversation.eventsSize > limits.eventBufferChars)
+      ) {
         const evicted = conversation.events.shift();
-        if (evicted) conversation.evictedUpTo = evicted.id;
+        if (!evicted) break;
+        conversation.eventsSize -= evicted.size;
+        conversation.evictedUpTo = evicted.id;
       }
       for (const connection of [...conversation.connections]) connection.write(event);
       if (conversation.connections.size > 0) conversation.deliveredUpTo = event.id;

@@ -32,7 +32,7 @@ function formatEvent(event: WebEvent): string {
 function replayFor(conversation: Conversation, resumeAfter: number | undefined): WebEvent[] {
   if (resumeAfter === undefined) return conversation.events.filter((event) => event.id > conversation.deliveredUpTo);
   if (resumeAfter < conversation.evictedUpTo || resumeAfter > conversation.lastEventId)
-    return [{ id: conversation.lastEventId, type: 'reset', data: {} }];
+    return [{ id: conversation.lastEventId, type: 'reset', data: {}, size: 2 }];
   return conversation.events.filter((event) => event.id > resumeAfter);
 }
 

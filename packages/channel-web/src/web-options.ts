@@ -44,6 +44,11 @@ export const webChannelOptionsSchema = v.object({
   }),
   /** Events kept per visitor, which a reconnect with `Last-Event-ID` can resume from. */
   eventBufferSize: v.optional(positiveInteger, 200),
+  /**
+   * The most one visitor's buffered events may weigh (their JSON, in UTF-16 code units); the oldest
+   * leave first, the newest always stays.
+   */
+  eventBufferChars: v.optional(positiveInteger, 1_000_000),
   /** Messages kept per visitor (both ways), served by `GET <path>/api/history`. */
   historySize: v.optional(positiveInteger, 200),
   /** Events queued for one connection that its reader has not taken; past it the connection is dropped. */
