@@ -281,6 +281,10 @@ describe('POST /chat/api/messages', () => {
     expect(missing.status).toBe(404);
     const other = await channel.handleRequest(new Request('http://localhost/elsewhere/api/messages', { method: 'POST' }));
     expect(other.status).toBe(404);
+    for (const inherited of ['constructor', '__proto__', 'toString', 'messages/', 'messages/x']) {
+      const response = await channel.handleRequest(new Request(`http://localhost/chat/api/${inherited}`, { method: 'POST' }));
+      expect(response.status).toBe(404);
+    }
     const wrong = await channel.handleRequest(new Request(url));
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');

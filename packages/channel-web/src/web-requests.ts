@@ -40,7 +40,11 @@ interface Speaker {
   setCookie?: string;
 }
 
-const routes: Record<string, string> = { messages: 'POST', events: 'GET', history: 'GET' };
+const routes = new Map([
+  ['messages', 'POST'],
+  ['events', 'GET'],
+  ['history', 'GET'],
+]);
 
 /** Answers every request under `<path>/api/`; see `WebChannel.handleRequest`. */
 export function createWebRequestHandler(dependencies: WebRequestDependencies) {
@@ -144,7 +148,7 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
   return async function handleRequest(request: Request, access?: WebAccess): Promise<Response> {
     const { pathname } = new URL(request.url);
     const route = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : '';
-    const method = routes[route];
+    const method = routes.get(route);
     if (method === undefined) return errorResponse(404, 'not-found', `no web chat route ${pathname}`);
     if (request.method !== method)
       return errorResponse(405, 'method-not-allowed', `${pathname} accepts ${method} only`, { allow: method });
