@@ -119,12 +119,12 @@ export async function createProject(
   const dir = mkdtempSync(join(tmpdir(), `ngb-cli-${prefix}-`));
   const result = await runCli(['init'], { cwd: dir });
   if (result.code !== 0) throw new Error(`ngb init failed: ${result.stderr}`);
-  if (changeConfig) {
-    const file = join(dir, 'ngb.config.json');
-    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    changeConfig(config);
-    writeFileSync(file, JSON.stringify(config, null, 2));
-  }
+  const file = join(dir, 'ngb.config.json');
+  const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  // Tests run side by side: each `ngb serve` listens on a free port.
+  config.dashboard = { ...(config.dashboard as object | undefined), port: 0 };
+  changeConfig?.(config);
+  writeFileSync(file, JSON.stringify(config, null, 2));
   return {
     dir,
     remove: () => {

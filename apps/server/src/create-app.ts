@@ -1,3 +1,4 @@
+import { isWebChannel } from '@ngb/channel-web';
 import { silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,6 +9,7 @@ import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes } from './routes/health-routes';
 import { loginRoutes } from './routes/login-routes';
 import { createMetrics, metricsRoutes } from './routes/metrics-routes';
+import { webChatRoutes } from './routes/web-chat-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 import type { ServerOptions, ServerSettings } from './server-options';
 
@@ -40,9 +42,9 @@ function settingsOf(options: ServerOptions): ServerSettings {
 }
 
 /**
- * Builds the HTTP side of `ngb serve`: health, metrics, the API, live events, channel webhooks and
- * the dashboard. Public: `/healthz`, `/readyz`, `/login`, `/channels/<name>/webhook` (checked by
- * the channel). Everything else needs the token when one is set.
+ * Builds the HTTP side of `ngb serve`: health, metrics, the API, live events, channel webhooks, the
+ * web chat and the dashboard. Public: `/healthz`, `/readyz`, `/login`, `/channels/<name>/webhook`
+ * (checked by the channel), the web chat's visitor API. Everything else needs the token when one is set.
  */
 export function createServerApp(options: ServerOptions): ServerApp {
   const settings = settingsOf(options);
@@ -65,9 +67,14 @@ export function createServerApp(options: ServerOptions): ServerApp {
   app.use('/metrics', requireAuth(token));
   app.route('/metrics', metricsRoutes(metrics.registry));
 
+  const web = settings.channels.find(isWebChannel);
+  const chat = web ? webChatRoutes(web) : undefined;
+  if (web && chat) app.route(`${web.path}/api`, chat.visitors);
+
   const events = eventsRoutes(gateway, store);
   app.use('/api/*', requireAuth(token));
   app.route('/api/events', events.app);
+  if (chat) app.route('/api/chat', chat.dashboard);
   app.route('/api', apiRoutes({ gateway, store, isolated: settings.isolated }));
 
   return {

@@ -1,5 +1,7 @@
 import { type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
+import { ConfigError } from '@ngb/plugin-sdk';
 import { checkExposure, createServer, type Server } from './create-server';
+import { isLoopbackHost } from './http/loopback';
 
 /** A serving gateway with its HTTP server. */
 export interface ServedGateway {
@@ -12,18 +14,29 @@ export interface ServedGateway {
 /**
  * Composes the gateway through the one composition root (`@ngb/host`) and serves it over HTTP at
  * the config's `dashboard.host` and `dashboard.port`, with the token from `NGB_DASHBOARD_TOKEN`.
- * An exposed address without a token is refused before anything starts; when the server cannot
- * listen, the gateway is stopped and the store closed before the error is thrown.
+ * The web chat channel comes with it (unless `channels.web.enabled` is false). An exposed address
+ * without a token is refused before anything starts, and so is the web chat on an exposed address
+ * over the local runtime; when the server cannot listen, the gateway is stopped and the store
+ * closed before the error is thrown.
  * @throws ConfigError for an exposed address without a token or a short token, the listen error,
  *   and whatever `composeGateway` refuses
  */
 export async function startServer(request: ComposeRequest): Promise<ServedGateway> {
-  const { dashboard } = request.loaded.config;
+  const { config } = request.loaded;
+  const { dashboard } = config;
   const token = request.env.NGB_DASHBOARD_TOKEN || undefined;
   checkExposure(dashboard.host, token);
-  const composed = await composeGateway(request);
+  // The web chat comes with the server unless `channels.web.enabled` is false.
+  const channels = { ...config.channels, web: config.channels.web ?? { enabled: true } };
+  const composed = await composeGateway({ ...request, loaded: { ...request.loaded, config: { ...config, channels } } });
   const { project, running, runtime } = composed;
   try {
+    if (!runtime.runtime.isolated && !isLoopbackHost(dashboard.host) && channels.web.enabled) {
+      throw new ConfigError(
+        `[@ngb/server] the web chat on ${dashboard.host} would let anyone who reaches it run tools on this machine (the local runtime is not isolated); use the docker runtime, or bind the dashboard to 127.0.0.1`,
+        { key: 'dashboard.host' },
+      );
+    }
     const server = await createServer({
       gateway: running.gateway,
       store: project.store,

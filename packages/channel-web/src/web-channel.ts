@@ -20,6 +20,8 @@ import { createWebRequestHandler, type WebAccess } from './web-requests';
 
 /** The web chat adapter: a channel with streamed replies, plus the HTTP entry point the server mounts. */
 export interface WebChannel extends ChannelAdapter, TypingCapability, EditCapability, DeleteCapability {
+  /** Where the server mounts it (`/chat`): its API is under `<path>/api/`. */
+  readonly path: string;
   /**
    * Answers one request under `<path>/api/` (web-standard Request and Response):
    * - `POST messages` `{ text, replyTo?, name? }` hands the message to `receive` and answers 202
@@ -133,6 +135,7 @@ export function createWebChannel(input: WebChannelOptions): WebChannel {
     async sendTyping(address) {
       conversations.publish(conversationOf(address), 'typing', { at: clock.now() });
     },
+    path: options.path,
     handleRequest,
   };
 }

@@ -80,14 +80,16 @@ export type ResolvedWebChannelOptions = v.InferOutput<typeof webChannelOptionsSc
 
 /**
  * How apps build the Web chat channel from config: its options and a factory that loads the adapter
- * only when the channel is enabled. It has no secret read from the environment: the host supplies
- * `secret` (the key visitor cookies are signed with) itself.
+ * only when the channel is enabled. Its one secret, the key visitor cookies are signed with, is
+ * `NGB_WEB_CHAT_SECRET` or else generated once by the app and kept in its data directory.
  */
 export const webManifest = defineChannelManifest<ResolvedWebChannelOptions>({
   name: 'web',
   title: 'Web chat',
   optionsSchema: webChannelOptionsSchema,
-  secrets: [],
+  secrets: [
+    { option: 'secret', env: 'NGB_WEB_CHAT_SECRET', description: 'the key visitor cookies are signed with', generate: true },
+  ],
   needsPublicUrl: false,
   // Reached through the server app, on loopback unless its operator binds it elsewhere.
   remote: false,

@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { type ChannelAdapter, type ChannelManifest, ConfigError, NgbError, NotSupportedError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import { channelManifests } from './channel-manifests';
+import { readOrCreateSecret } from './generated-secret';
 
 /** The manifests of the channels the config enables, in config order. */
 export function enabledChannels(config: NgbConfig): ChannelManifest[] {
@@ -14,14 +16,16 @@ export function enabledChannels(config: NgbConfig): ChannelManifest[] {
 
 /**
  * The options a channel is built with: the config's settings (`channels.<name>`, without `enabled`
- * and `streaming`)
- * and each secret from its environment variable (a set variable wins over the config).
+ * and `streaming`) and each secret from its environment variable (a set variable wins over the
+ * config). A secret the manifest lets apps generate comes, when neither gives it, from a file in
+ * `secretsDirectory` (created the first time); without that directory it is left out, not missing.
  * @returns the options, and the secrets neither gives as `VARIABLE (what it is)`
  */
 export function channelOptions(
   manifest: ChannelManifest,
   config: NgbConfig,
   env: Env,
+  secretsDirectory?: string,
 ): { options: Record<string, unknown>; missing: string[] } {
   const { enabled: _enabled, streaming: _streaming, ...settings } = config.channels[manifest.name] ?? {};
   const options: Record<string, unknown> = { ...settings };
@@ -29,7 +33,10 @@ export function channelOptions(
   for (const secret of manifest.secrets) {
     const value = env[secret.env];
     if (value) options[secret.option] = value;
-    else if (options[secret.option] === undefined) missing.push(`${secret.env} (${secret.description})`);
+    else if (options[secret.option] !== undefined) continue;
+    else if (secret.generate && secretsDirectory !== undefined) {
+      options[secret.option] = readOrCreateSecret(join(secretsDirectory, `${manifest.name}.${secret.option}`));
+    } else if (!secret.generate) missing.push(`${secret.env} (${secret.description})`);
   }
   return { options, missing };
 }
@@ -55,9 +62,14 @@ export function parseChannelOptions(manifest: ChannelManifest, options: Record<s
  * @throws ConfigError when a secret is missing or the options are invalid, NotSupportedError (with
  *   a message that says how to go on without it) when the adapter is not built yet
  */
-export async function createChannel(manifest: ChannelManifest, config: NgbConfig, env: Env): Promise<ChannelAdapter> {
+export async function createChannel(
+  manifest: ChannelManifest,
+  config: NgbConfig,
+  env: Env,
+  secretsDirectory?: string,
+): Promise<ChannelAdapter> {
   const { name } = manifest;
-  const { options, missing } = channelOptions(manifest, config, env);
+  const { options, missing } = channelOptions(manifest, config, env, secretsDirectory);
   if (missing.length > 0) {
     throw new ConfigError(`channel "${name}" is enabled in ngb.config.json but ${missing.join(' and ')} is not set`, {
       key: `channels.${name}`,

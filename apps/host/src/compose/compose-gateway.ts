@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { ChannelAdapter, LlmProvider, Plugin } from '@ngb/plugin-sdk';
 import { createChannel, enabledChannels } from '../channels/create-channel';
 import type { Env, LoadedConfig } from '../config/load-config';
@@ -32,7 +33,8 @@ export interface HostPlan {
 }
 
 /**
- * Builds the enabled channels through their manifests and decides the runtime. Nothing is written:
+ * Builds the enabled channels through their manifests and decides the runtime. Nothing is written
+ * (but a channel secret generated the first time it is needed):
  * a missing secret, an adapter not built yet or a missing sandbox is refused first.
  * @throws ConfigError, NotSupportedError or SandboxError saying what to fix
  */
@@ -40,7 +42,9 @@ export async function planHost(request: HostRequest): Promise<HostPlan> {
   const { config } = request.loaded;
   const manifests = request.purpose === 'serve' ? enabledChannels(config) : [];
   const channels: ChannelAdapter[] = [];
-  for (const manifest of manifests) channels.push(await createChannel(manifest, config, request.env));
+  for (const manifest of manifests) {
+    channels.push(await createChannel(manifest, config, request.env, join(request.loaded.paths.dataDir, 'secrets')));
+  }
   const runtime = await planRuntime({
     config,
     paths: request.loaded.paths,

@@ -158,7 +158,7 @@ export const configSchema = v.object({
   dashboard: v.optional(
     section(
       v.object({
-        enabled: v.optional(v.boolean('must be true or false'), false),
+        enabled: v.optional(v.boolean('must be true or false'), true),
         host: v.optional(text, '127.0.0.1'),
         port: v.optional(port, 7070),
       }),

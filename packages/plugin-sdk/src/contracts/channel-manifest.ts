@@ -9,6 +9,11 @@ export interface ChannelSecretOption {
   env: string;
   /** What the value is, for error messages (`the bot token from @BotFather`). */
   description: string;
+  /**
+   * A key only the gateway needs (such as the key cookies are signed with): when its variable is
+   * unset, apps generate a random one once and keep it in their data directory, so it survives restarts.
+   */
+  generate?: boolean;
 }
 
 /**
