@@ -28,7 +28,7 @@ function withChannels(channels: Record<string, unknown>): () => void {
 }
 
 describe('ngb serve', { timeout: 60_000 }, () => {
-  it('runs with no channel enabled, and stops cleanly on SIGTERM', async () => {
+  it('runs with the web chat and the dashboard on loopback, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], { cwd: project.dir, env: cliEnv(model) });
     let stdout = '';
     let stderr = '';
@@ -41,7 +41,11 @@ describe('ngb serve', { timeout: 60_000 }, () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       await waitFor(() => stdout.includes('gateway ready'), `serve to be ready (stderr: ${stderr})`, 20_000);
-      expect(stdout).toContain('channels none enabled');
+      expect(stdout).toContain('channels web');
+      const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      expect(url).toBeDefined();
+      const ready = await fetch(`${url}/readyz`);
+      expect(await ready.json()).toMatchObject({ status: 'ready', channels: { web: 'connected' } });
       const run = await runCli(['run', '-p', 'while serving'], { cwd: project.dir, env: model });
       expect(run.stdout).toBe('echo: while serving\n');
       expect(stdout).not.toContain('while serving');
