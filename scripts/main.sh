@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Sets everything up (.ci/setup.sh), then runs the main job: one `ngb run` turn whose tool call runs in
-# a real Docker sandbox. With ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL set it talks to
-# that model; without, it starts the bundled scripted model server (`ngb-fake-llm`) on loopback.
-# The project it uses lives in ./playground (created by `ngb init`, kept between runs).
+# Sets everything up (.ci/setup.sh), then runs the main job: `ngb serve` with the dashboard and the web
+# chat on 127.0.0.1 (it prints the address to open; Ctrl-C stops it cleanly). Every tool call runs in a
+# real Docker sandbox. With ANTHROPIC_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL set it talks to that
+# model; without, it starts the bundled scripted model server (`ngb-fake-llm`) on loopback, which
+# answers `run: <command>` with a bash tool call. The project lives in ./playground (created by
+# `ngb init`, kept between runs). NGB_PROMPT="..." runs that one prompt with `ngb run` instead.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$root/.ci/setup.sh"
@@ -12,7 +14,6 @@ mkdir -p "$root/playground"
 cd "$root/playground"
 ngb init >/dev/null
 
-prompt="${NGB_PROMPT:-run: echo \"hello from \$(id -un) (uid \$(id -u)) in \$(pwd)\"; uname -sr}"
 if [ -z "${ANTHROPIC_API_KEY:-}${OPENAI_API_KEY:-}${OPENAI_BASE_URL:-}" ]; then
   url_file="$(mktemp)"
   node "$root/packages/testing/dist/fake-llm-cli.js" --port 0 --quiet --any-model >"$url_file" &
@@ -23,5 +24,11 @@ if [ -z "${ANTHROPIC_API_KEY:-}${OPENAI_API_KEY:-}${OPENAI_BASE_URL:-}" ]; then
   printf '\n== no model key set: using the scripted model server at %s\n' "$OPENAI_BASE_URL"
 fi
 
-printf "\n== ngb run -p '%s'\n" "$prompt"
-ngb run --stream -p "$prompt"
+if [ -n "${NGB_PROMPT:-}" ]; then
+  printf "\n== ngb run -p '%s'\n" "$NGB_PROMPT"
+  ngb run --stream -p "$NGB_PROMPT"
+  exit 0
+fi
+
+printf '\n== ngb serve (open the address below; in the chat, try: run: uname -a)\n'
+ngb serve
