@@ -39,6 +39,7 @@ import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
 import { createSessionTakeOver } from './session-takeover';
 import { createTaskTools } from './task-tools';
+import { createTranscriptCache } from './transcript-cache';
 import { createTurnRunner } from './turn-runner';
 import { createUnitOfWork } from './unit-of-work';
 
@@ -257,6 +258,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     runtime,
     agentFiles,
+    transcripts: createTranscriptCache(),
     plugins,
     resolveProvider,
     channels,

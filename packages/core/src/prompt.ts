@@ -1,6 +1,7 @@
 import type { Agent, InboxEntry, LlmMessage, Store, Tool } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { escapeXml, formatMessages, formatTimestamp, type PromptMessage } from './format-messages';
+import type { TranscriptCache } from './transcript-cache';
 
 /**
  * The system prompt: the agent's instructions file, the shared read-only global one, the tools
@@ -31,8 +32,8 @@ export async function buildSystemPrompt(
 }
 
 /** The transcript of a session as model messages. */
-export async function loadTranscript(store: Store, sessionId: string): Promise<LlmMessage[]> {
-  const entries = await store.transcript.list(sessionId);
+export async function loadTranscript(transcripts: TranscriptCache, store: Store, sessionId: string): Promise<LlmMessage[]> {
+  const entries = await transcripts.load(store, sessionId);
   return entries
     .map((entry) => entry.content)
     .filter((content): content is LlmMessage => typeof content === 'object' && content !== null && 'role' in content);

@@ -1,5 +1,4 @@
-import { existsSync, constants as fsConstants, type Stats } from 'node:fs';
-import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { closeSync, existsSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { errorMessage } from '@ngb/plugin-sdk';
@@ -42,6 +41,14 @@ function describeOpenError(error: unknown, shown: string, kind: 'folder' | 'file
   return refused('unreadable', `${shown} cannot be read (${code ?? errorMessage(error)})`);
 }
 
+function lstatOrError(path: string): Stats | NodeJS.ErrnoException {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
+}
+
 function kindOf(stats: Stats): string {
   if (stats.isSymbolicLink()) return 'a symbolic link';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
@@ -51,11 +58,11 @@ function kindOf(stats: Stats): string {
   return 'not a regular file';
 }
 
-async function readCapped(handle: FileHandle, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+function readCapped(descriptor: number, maxBytes: number): { text: string; truncated: boolean } {
   const buffer = Buffer.allocUnsafe(maxBytes + 1);
   let filled = 0;
   while (filled < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+    const bytesRead = readSync(descriptor, buffer, filled, buffer.length - filled, null);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
@@ -66,18 +73,18 @@ async function readCapped(handle: FileHandle, maxBytes: number): Promise<{ text:
 }
 
 /** Opens the parent folders of `parts` without following links; returns the folder to open the file in. */
-async function openParents(
+function openParents(
   agentsDirectory: string,
   parts: readonly string[],
-  handles: FileHandle[],
+  descriptors: number[],
   byDescriptor: boolean,
-): Promise<{ folder: string } | AgentFileRead> {
+): { folder: string } | AgentFileRead {
   let folder = agentsDirectory;
   for (let index = 0; index < parts.length - 1; index += 1) {
     const shown = parts.slice(0, index + 1).join('/');
     const path = join(folder, parts[index] as string);
     if (!byDescriptor) {
-      const stats = await lstat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
+      const stats = lstatOrError(path);
       if (stats instanceof Error) return describeOpenError(stats, shown, 'folder');
       if (!stats.isDirectory())
         return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${shown} is ${kindOf(stats)}`);
@@ -85,14 +92,15 @@ async function openParents(
       continue;
     }
     try {
-      const handle = await open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
-      handles.push(handle);
-      folder = `/proc/self/fd/${handle.fd}`;
+      const descriptor = openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
+      descriptors.push(descriptor);
+      folder = `/proc/self/fd/${descriptor}`;
     } catch (error) {
       // Linux answers ENOTDIR for a link opened with O_DIRECTORY: look, only to say what it is.
       const code = (error as NodeJS.ErrnoException).code;
-      const stats = code === 'ENOTDIR' || code === 'ELOOP' ? await lstat(path).catch(() => undefined) : undefined;
-      if (stats) return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${shown} is ${kindOf(stats)}`);
+      const stats = code === 'ENOTDIR' || code === 'ELOOP' ? lstatOrError(path) : undefined;
+      if (stats && !(stats instanceof Error))
+        return refused(stats.isSymbolicLink() ? 'symlink' : 'not-regular', `${shown} is ${kindOf(stats)}`);
       return describeOpenError(error, shown, 'folder');
     }
   }
@@ -121,31 +129,33 @@ export async function readAgentFile(
   const parts = relativePath.split('/');
   if (parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0')))
     return refused('bad-path', `${relativePath} is not a plain path inside the agents folder`);
-  const handles: FileHandle[] = [];
+  // Synchronous calls: a capped read of a local file costs microseconds, where each asynchronous
+  // call would wait its turn in the thread pool (this runs before every model call).
+  const descriptors: number[] = [];
   try {
-    const parents = await openParents(agentsDirectory, parts, handles, byDescriptor);
+    const parents = openParents(agentsDirectory, parts, descriptors, byDescriptor);
     if ('status' in parents) return parents;
     const name = parts[parts.length - 1] as string;
     const path = join(parents.folder, name);
     // A first look, so that a FIFO or device is not even opened; fstat of the opened file decides.
-    const first = await lstat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
+    const first = lstatOrError(path);
     if (first instanceof Error) return describeOpenError(first, relativePath, 'file');
     if (!first.isFile())
       return refused(first.isSymbolicLink() ? 'symlink' : 'not-regular', `${relativePath} is ${kindOf(first)}`);
-    let handle: FileHandle;
+    let descriptor: number;
     try {
-      handle = await open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      descriptor = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     } catch (error) {
       return describeOpenError(error, relativePath, 'file');
     }
-    handles.push(handle);
-    const stats = await handle.stat();
+    descriptors.push(descriptor);
+    const stats = fstatSync(descriptor);
     if (!stats.isFile()) return refused('not-regular', `${relativePath} is ${kindOf(stats)}`);
     if (!byDescriptor) {
-      const again = await verifyPath(agentsDirectory, parts, stats);
+      const again = verifyPath(agentsDirectory, parts, stats);
       if (again) return again;
     }
-    const { text, truncated } = await readCapped(handle, options.maxBytes);
+    const { text, truncated } = readCapped(descriptor, options.maxBytes);
     return { status: 'read', text, truncated };
   } catch (error) {
     return refused(
@@ -153,20 +163,26 @@ export async function readAgentFile(
       `${relativePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
     );
   } finally {
-    for (const handle of handles.reverse()) await handle.close().catch(() => undefined);
+    for (const descriptor of descriptors.reverse()) {
+      try {
+        closeSync(descriptor);
+      } catch {
+        // Closing a descriptor we opened cannot fail in a way worth reporting.
+      }
+    }
   }
 }
 
 // Without descriptors: after the open, the path must still lead, through no link, to the file opened.
-async function verifyPath(
+function verifyPath(
   agentsDirectory: string,
   parts: readonly string[],
   opened: { dev: number; ino: number },
-): Promise<AgentFileRead | undefined> {
+): AgentFileRead | undefined {
   let path = agentsDirectory;
   for (const [index, part] of parts.entries()) {
     path = join(path, part);
-    const stats = await lstat(path);
+    const stats = lstatSync(path);
     const last = index === parts.length - 1;
     if (stats.isSymbolicLink() || (!last && !stats.isDirectory()))
       return refused('symlink', `${parts.slice(0, index + 1).join('/')} changed while it was read`);

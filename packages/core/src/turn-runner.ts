@@ -25,6 +25,7 @@ import type { ReplyStreams } from './reply-streams';
 import type { ResolveProvider } from './resolve-provider';
 import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
+import type { TranscriptCache } from './transcript-cache';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
 import { sandboxToolsOfTurn } from './turn-sandbox-tools';
@@ -52,6 +53,8 @@ export interface TurnRunnerOptions {
   logger: Logger;
   runtime: SandboxRuntime;
   agentFiles: AgentFileReader;
+  /** The sessions' transcripts, read again only where they changed. */
+  transcripts: TranscriptCache;
   plugins: Pick<PluginHost, 'systemPrompt' | 'notify'>;
   resolveProvider: ResolveProvider;
   /** The running channels by name (for typing indicators). */
@@ -183,7 +186,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       turnId: turn.id,
       provider,
       system,
-      messages: [...(await loadTranscript(store, sessionId)), { role: 'user', content: newText }],
+      messages: [...(await loadTranscript(context.transcripts, store, sessionId)), { role: 'user', content: newText }],
       tools: turnTools,
       limits: { maxSteps: settings.maxSteps, maxTurnTokens: settings.maxTurnTokens },
       signal,

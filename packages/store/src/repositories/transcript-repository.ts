@@ -15,6 +15,7 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
   function toEntry(row: Selectable<TranscriptTable>): TranscriptEntry {
     return {
       id: row.id,
+      seq: row.seq,
       sessionId: row.session_id,
       turnId: optional(row.turn_id),
       role: row.role as TranscriptRole,
@@ -59,11 +60,16 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
     async list(sessionId, options = {}) {
       const limit = normalizeLimit(options.limit);
       if (limit === 0) return [];
-      const query = () => db().selectFrom('transcript').selectAll().where('session_id', '=', sessionId).orderBy('seq', 'desc');
-      const rows =
-        limit === undefined
-          ? await runCachedQuery(context, 'transcript.list', [sessionId], query)
-          : await runCachedQuery(context, 'transcript.list.limit', [sessionId, limit], () => query().limit(limit));
+      const after = options.after;
+      if (after !== undefined && !Number.isSafeInteger(after))
+        throw new TypeError(`transcript list: after must be a whole number (got ${after})`);
+      const query = () => {
+        const base = db().selectFrom('transcript').selectAll().where('session_id', '=', sessionId);
+        return (after === undefined ? base : base.where('seq', '>', after)).orderBy('seq', 'desc');
+      };
+      const key = `transcript.list${after === undefined ? '' : '.after'}${limit === undefined ? '' : '.limit'}`;
+      const parameters = [sessionId, ...(after === undefined ? [] : [after]), ...(limit === undefined ? [] : [limit])];
+      const rows = await runCachedQuery(context, key, parameters, () => (limit === undefined ? query() : query().limit(limit)));
       return rows.reverse().map(toEntry);
     },
 

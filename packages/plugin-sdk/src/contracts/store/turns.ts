@@ -76,6 +76,11 @@ export type TranscriptRole = 'user' | 'assistant' | 'tool';
 /** One entry of a session's model conversation. */
 export interface TranscriptEntry {
   id: string;
+  /**
+   * The entry's place in the store's order: an entry appended later has a greater one. Places of
+   * deleted entries (a cleared transcript) may be given again.
+   */
+  seq: number;
   sessionId: string;
   turnId?: string;
   role: TranscriptRole;
@@ -96,8 +101,12 @@ export interface TranscriptRepository {
     sessionId: string,
     entries: ReadonlyArray<{ turnId?: string; role: TranscriptRole; content: unknown }>,
   ): Promise<TranscriptEntry[]>;
-  /** @param options.limit keep the most recent `limit` (still oldest first) */
-  list(sessionId: string, options?: { limit?: number }): Promise<TranscriptEntry[]>;
+  /**
+   * The session's entries, oldest first.
+   * @param options.limit keep the most recent `limit` (still oldest first)
+   * @param options.after only the entries whose `seq` is greater (what was appended since)
+   */
+  list(sessionId: string, options?: { limit?: number; after?: number }): Promise<TranscriptEntry[]>;
   /** Deletes the session's transcript. @returns how many entries were deleted */
   clear(sessionId: string): Promise<number>;
   count(sessionId: string): Promise<number>;

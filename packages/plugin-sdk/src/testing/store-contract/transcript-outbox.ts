@@ -47,6 +47,32 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       expect(await store.transcript.count(other.session.id)).toBe(1);
     });
 
+    it('lists only what was appended after a place, in order, with increasing seq', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const first = await store.transcript.append(session.id, [
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'two' },
+      ]);
+      const last = first.at(-1);
+      expect(last?.seq).toBeGreaterThan(first[0]?.seq ?? Number.POSITIVE_INFINITY);
+      expect(await store.transcript.list(session.id, { after: last?.seq ?? 0 })).toEqual([]);
+      const second = await store.transcript.append(session.id, [
+        { role: 'user', content: 'three' },
+        { role: 'assistant', content: 'four' },
+      ]);
+      expect(await store.transcript.list(session.id, { after: last?.seq ?? 0 })).toEqual(second);
+      expect(
+        (await store.transcript.list(session.id, { after: last?.seq ?? 0, limit: 1 })).map((entry) => entry.content),
+      ).toEqual(['four']);
+      expect((await store.transcript.list(session.id, { after: 0 })).map((entry) => entry.content)).toEqual([
+        'one',
+        'two',
+        'three',
+        'four',
+      ]);
+    });
+
     it("clears one session's transcript", async () => {
       const { store } = context();
       const { session } = await seedSession(store);
