@@ -43,6 +43,8 @@ export interface ApiRoute<
   status?: 200 | 201;
   /** Error statuses the route answers besides 400, 401 and 403 (404 for an unknown id, 409, ...). */
   errors?: readonly number[];
+  /** Served by a handler outside the table (a stream): described in the document, not mounted. */
+  mountedElsewhere?: boolean;
   handle(request: ApiRequest<TParams, TQuery, TBody>): unknown;
 }
 
@@ -88,6 +90,7 @@ async function readJsonBody(context: Context): Promise<unknown> {
 /** Mounts the routes of the table on `app`, each checking its inputs before its handler runs. */
 export function mountRoutes(app: Hono, routes: readonly AnyApiRoute[]): void {
   for (const route of routes) {
+    if (route.mountedElsewhere) continue;
     app.on(route.method.toUpperCase(), route.path, async (context) => {
       const params = route.params ? check(route.params, context.req.param(), 'path') : undefined;
       const query = route.query ? check(route.query, context.req.query(), 'query') : undefined;

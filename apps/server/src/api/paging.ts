@@ -67,7 +67,11 @@ export function pageOf<T extends { id: string }>(items: readonly T[], query: { c
     const after = decodeCursor(query.cursor);
     const index = items.findIndex((item) => item.id === after);
     if (index === -1) {
-      throw new HttpError(400, 'invalid_cursor', 'query.cursor: the item it continues after is gone; load the list from its start');
+      throw new HttpError(
+        400,
+        'invalid_cursor',
+        'query.cursor: the item it continues after is gone; load the list from its start',
+      );
     }
     start = index + 1;
   }

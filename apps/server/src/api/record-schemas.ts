@@ -41,9 +41,7 @@ export const agentRecord = v.object({
     cpus: v.optional(v.number()),
     pids: v.optional(v.number()),
     diskMb: v.optional(v.number()),
-    mounts: v.array(
-      v.object({ hostPath: v.string(), containerPath: v.optional(v.string()), readonly: v.optional(v.boolean()) }),
-    ),
+    mounts: v.array(v.object({ hostPath: v.string(), containerPath: v.optional(v.string()), readonly: v.optional(v.boolean()) })),
   }),
   timezone: v.string(),
   createdAt: time,

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { type AnyApiRoute, defineRoute } from './api-route';
 import type { ApiParts } from './api-parts';
+import { type AnyApiRoute, defineRoute } from './api-route';
 import type { ChannelState } from './channel-states';
 
 const channelState = v.object({
@@ -29,8 +29,7 @@ export function statusRoutes(parts: ApiParts, channels: { list(): ChannelState[]
       path: '/status',
       tag: 'status',
       summary: 'The gateway now: isolation, channels, queue and the latest event',
-      description:
-        '`isolated` is false when tools run on the host (the local runtime): the dashboard must say so plainly.',
+      description: '`isolated` is false when tools run on the host (the local runtime): the dashboard must say so plainly.',
       response: v.object({
         version: v.optional(v.string()),
         isolated: v.boolean(),
