@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 async function pendingFor(platformChatId: string) {
-  await harness.channel.inject({ text: 'hello?', chat: { id: platformChatId, name: platformChatId, isGroup: false }, sender: { id: 'stranger' } });
+  await harness.channel.inject({
+    text: 'hello?',
+    chat: { id: platformChatId, name: platformChatId, isGroup: false },
+    sender: { id: 'stranger' },
+  });
   const chat = await harness.store.chats.getByPlatformId('fake', platformChatId);
   const list = await call(harness, 'GET', '/api/approvals?status=pending');
   const approval = list.body.items.find((item: { chatId: string }) => item.chatId === chat?.id);
@@ -27,9 +31,9 @@ describe('approvals', () => {
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ id: approval.id, status: 'approved', resolvedAt: clock.now() });
     expect((await harness.store.chats.get(chat?.id ?? ''))?.status).toBe('active');
-    expect((await call(harness, 'GET', '/api/approvals?status=approved')).body.items.map((item: { id: string }) => item.id)).toContain(
-      approval.id,
-    );
+    expect(
+      (await call(harness, 'GET', '/api/approvals?status=approved')).body.items.map((item: { id: string }) => item.id),
+    ).toContain(approval.id);
     const twice = await call(harness, 'POST', `/api/approvals/${approval.code}/deny`);
     expect(twice.status).toBe(404);
   });

@@ -34,7 +34,9 @@ describe('GET /api/openapi.json', () => {
     expect(registered.length).toBeGreaterThan(30);
     expect(registered).toContain('get /api/events');
     expect(documentedRoutes()).toEqual(registered);
-    const ids = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
+    const ids = Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => operation.operationId),
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -60,10 +62,15 @@ describe('GET /api/openapi.json', () => {
 
   it('documents bodies, required fields, parameters and error answers', () => {
     const createTask = document.paths['/api/tasks']?.post;
-    const body = createTask?.requestBody?.content['application/json'].schema as { required: string[]; properties: Record<string, unknown> };
+    const body = createTask?.requestBody?.content['application/json'].schema as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(body.required).toEqual(expect.arrayContaining(['agentId', 'chatId', 'prompt', 'scheduleType', 'scheduleValue']));
     expect(body.properties.scheduleType).toMatchObject({ enum: ['cron', 'interval', 'once'] });
-    expect(Object.keys(createTask?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '413', '415']));
+    expect(Object.keys(createTask?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404', '413', '415']),
+    );
     const chat = document.paths['/api/chats/{id}']?.get;
     expect(chat?.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     const list = document.paths['/api/chats']?.get;

@@ -16,7 +16,11 @@ afterAll(() => harness.close());
 describe('sessions and messages', () => {
   it('shows the sessions, transcript and turns (model, usage, status) of a real turn', async () => {
     const chat = await wiredChat(harness, 'turns');
-    await harness.channel.inject({ text: 'how did the deploy go?', chat: { id: 'turns', isGroup: false }, sender: { id: 'ann' } });
+    await harness.channel.inject({
+      text: 'how did the deploy go?',
+      chat: { id: 'turns', isGroup: false },
+      sender: { id: 'ann' },
+    });
     await harness.gateway.idle();
     const sessions = await call(harness, 'GET', `/api/sessions?agent=${await mainAgentId(harness)}&status=active`);
     expect(sessions.status).toBe(200);
@@ -32,7 +36,14 @@ describe('sessions and messages', () => {
 
     const turns = await call(harness, 'GET', `/api/sessions/${id}/turns`);
     expect(turns.body.items).toEqual([
-      expect.objectContaining({ sessionId: id, status: 'succeeded', attempts: 1, model: 'fake-model', inputTokens: 120, outputTokens: 30 }),
+      expect.objectContaining({
+        sessionId: id,
+        status: 'succeeded',
+        attempts: 1,
+        model: 'fake-model',
+        inputTokens: 120,
+        outputTokens: 30,
+      }),
     ]);
     expect(turns.body.items[0]).toHaveProperty('costUsd');
   });
@@ -41,7 +52,15 @@ describe('sessions and messages', () => {
     const one = await wiredChat(harness, 'search-one');
     const two = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'search-two', name: 'two', isGroup: true });
     const insert = (chatId: string, platformMessageId: string, text: string, senderId: string, timestamp: number) =>
-      harness.store.messages.insert({ chatId, platformMessageId, text, senderId, timestamp, mentionsBot: false, direction: 'inbound' });
+      harness.store.messages.insert({
+        chatId,
+        platformMessageId,
+        text,
+        senderId,
+        timestamp,
+        mentionsBot: false,
+        direction: 'inbound',
+      });
     const a = (await insert(one.id, 's1', 'Rollout of the release', 'zed', 1_000)).message;
     const b = (await insert(two.id, 's2', 'the RELEASE notes', 'bob', 2_000)).message;
     const c = (await insert(two.id, 's3', 'lunch plans', 'zed', 3_000)).message;

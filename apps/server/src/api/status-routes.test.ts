@@ -21,7 +21,10 @@ const refused: ChannelAdapter = {
 let harness: ServerHarness;
 beforeAll(async () => {
   harness = await createServerHarness({
-    script: [{ type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }] }, { type: 'reply', text: 'done' }],
+    script: [
+      { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }] },
+      { type: 'reply', text: 'done' },
+    ],
     channels: [refused, createRecordingChannel({ name: 'editing', capabilities: { edit: true, threads: true } })],
     server: { isolated: false, version: '1.2.3' },
   });
@@ -41,7 +44,7 @@ describe('status, channels and sandboxes', () => {
     });
   });
 
-  it("lists the channels with their state, the error of their latest report and their capabilities", async () => {
+  it('lists the channels with their state, the error of their latest report and their capabilities', async () => {
     const channels = await call(harness, 'GET', '/api/channels');
     expect(channels.body.items).toEqual(
       expect.arrayContaining([

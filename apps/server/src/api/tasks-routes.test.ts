@@ -55,7 +55,9 @@ describe('tasks', () => {
   });
 
   it('refuses an unknown schedule type, agent or chat', async () => {
-    expect((await newTask({ scheduleType: 'weekly', scheduleValue: 'monday' })).body.error.message).toMatch(/^body\.scheduleType: /);
+    expect((await newTask({ scheduleType: 'weekly', scheduleValue: 'monday' })).body.error.message).toMatch(
+      /^body\.scheduleType: /,
+    );
     expect((await newTask({ scheduleType: 'interval', scheduleValue: '1h', agentId: 'ghost' })).status).toBe(404);
     expect((await newTask({ scheduleType: 'interval', scheduleValue: '1h', chatId: 'ghost' })).status).toBe(404);
   });
