@@ -81,7 +81,7 @@ ul.schema{list-style:none;padding-left:16px;margin:2px 0;border-left:2px solid #
 `;
 
 /** A self-contained HTML page (no script, no external asset) showing the document, by resource. */
-export function renderDocsPage(document: OpenApiDocument): string {
+function renderDocsPage(document: OpenApiDocument): string {
   const byTag = new Map<string, string[]>();
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {

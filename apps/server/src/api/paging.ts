@@ -2,9 +2,9 @@ import * as v from 'valibot';
 import { HttpError } from '../http/json-error';
 
 /** Items of a list when `limit` is not given. */
-export const defaultPageSize = 50;
+const defaultPageSize = 50;
 /** The largest `limit` accepted. */
-export const maxPageSize = 200;
+const maxPageSize = 200;
 
 /** `?limit=`: 1 to {@link maxPageSize}, {@link defaultPageSize} when left out. */
 export const limitQuery = v.optional(
@@ -20,7 +20,7 @@ export const limitQuery = v.optional(
 );
 
 /** `?cursor=`: the `next` of the previous page, as it was given. */
-export const cursorQuery = v.optional(v.pipe(v.string(), v.maxLength(512, 'is not a cursor of this API')));
+const cursorQuery = v.optional(v.pipe(v.string(), v.maxLength(512, 'is not a cursor of this API')));
 
 /** The paging part of a list's query. */
 export const pageQueryEntries = { cursor: cursorQuery, limit: limitQuery };
