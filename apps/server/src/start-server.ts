@@ -1,5 +1,7 @@
 import { type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
 import { ConfigError } from '@ngb/plugin-sdk';
+import packageJson from '../package.json' with { type: 'json' };
+import { secretValuesOf } from './api/redact-config';
 import { checkExposure, createServer, type Server } from './create-server';
 import { isLoopbackHost } from './http/loopback';
 
@@ -51,6 +53,11 @@ export async function startServer(request: ComposeRequest): Promise<ServedGatewa
         runtime: async () => void (await runtime.runtime.list()),
       },
       sandboxCount: async () => (await runtime.runtime.list()).length,
+      sandboxes: () => runtime.runtime.list(),
+      config: request.loaded.config,
+      secretValues: secretValuesOf(request.env),
+      logFile: project.paths.logFile,
+      version: packageJson.version,
     });
     return {
       composed,

@@ -10,7 +10,9 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function withWebChat(options: { token?: string; script?: NonNullable<Parameters<typeof createServerHarness>[0]>['script'] } = {}) {
+async function withWebChat(
+  options: { token?: string; script?: NonNullable<Parameters<typeof createServerHarness>[0]>['script'] } = {},
+) {
   const web = createWebChannel({ secret: 'a-test-secret-of-at-least-32-characters' });
   const built = await createServerHarness({ channels: [web], script: options.script, server: { token: options.token } });
   // The dashboard's chat, wired to the main agent (onboarding makes it the owner's).
