@@ -8,7 +8,9 @@ export type {
   TimedGatewayEvent,
   TurnUsage,
 } from './events';
+export { dashboardIdentity } from './dashboard-identity';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
+export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
 export { splitMessage } from './split-message';
