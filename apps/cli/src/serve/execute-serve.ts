@@ -58,6 +58,13 @@ export async function executeServe(flags: {
     printLine(`  runtime  ${runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)'}`);
     printLine(`  model    ${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`);
     printLine(`  log      ${displayPath(project.paths.logFile)}  (follow it with \`ngb logs -f\`)`);
+    const claim = await running.gateway.onboarding.claimCode();
+    if (claim) {
+      printLine('');
+      printLine(`  ${colors.bold('This gateway has no owner yet.')} Claim it with the one-time code ${colors.bold(claim.code)}:`);
+      printLine(`  send /claim ${claim.code} from any chat, or the dashboard's chat (valid until ${new Date(claim.expiresAt).toLocaleString()})`);
+      printLine('');
+    }
     printNote('Ctrl-C stops the gateway.');
 
     // A timer handle keeps the process alive while nothing else does (no channel connected); it never fires work.
