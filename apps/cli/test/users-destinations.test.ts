@@ -58,7 +58,10 @@ describe('ngb user', { timeout: 60_000 }, () => {
         ['user', 'grant', 'telegram:100', 'owner', '--agent', 'main'],
         '✖ an owner owns the whole gateway: drop --agent, or make them admin of that agent',
       ],
-      [['user', 'grant', 'telegram:100', 'admin', '--agent', 'ghost'], '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`'],
+      [
+        ['user', 'grant', 'telegram:100', 'admin', '--agent', 'ghost'],
+        '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`',
+      ],
       [['user', 'revoke', 'telegram:100', 'admin'], '✖ telegram:100 (Ann) is not admin (`ngb user ls` shows the roles)'],
     ];
     for (const [args, line] of cases) {
@@ -79,7 +82,10 @@ describe('ngb chat policy', { timeout: 60_000 }, () => {
     const unknown = await ngb(['chat', 'policy', 'nope', 'strict']);
     expect([unknown.code, unknown.stderr.trim()]).toEqual([1, '✖ unknown chat "nope" (`ngb chat ls` lists them)']);
     const bad = await ngb(['chat', 'policy', ids.family, 'open']);
-    expect([bad.code, bad.stderr.trim()]).toEqual([1, '✖ the policy must be one of strict, request_approval, public, not "open"']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      1,
+      '✖ the policy must be one of strict, request_approval, public, not "open"',
+    ]);
   });
 });
 
@@ -96,7 +102,9 @@ describe('ngb destination', { timeout: 60_000 }, () => {
     expect(listed.stdout).toMatch(/^main\s+research\s+agent helper$/m);
     expect(listed.stdout).toMatch(/^helper\s+boss\s+agent main$/m);
     const helperOnly = JSON.parse((await ngb(['destination', 'ls', '--agent', 'helper', '--json'])).stdout);
-    expect(helperOnly).toEqual([{ agent: 'helper', name: 'boss', target: { type: 'agent', agentId: expect.any(String) }, to: 'agent main' }]);
+    expect(helperOnly).toEqual([
+      { agent: 'helper', name: 'boss', target: { type: 'agent', agentId: expect.any(String) }, to: 'agent main' },
+    ]);
     expect((await ngb(['destination', 'rm', 'family'])).stdout).toContain('main: "family" removed');
     expect((await ngb(['destination', 'ls', '--agent', 'main', '--json'])).stdout).not.toContain('family');
   });
@@ -104,12 +112,24 @@ describe('ngb destination', { timeout: 60_000 }, () => {
   it('refuses unknown agents, chats and destinations, and a missing or double target, in one line with exit 1', async () => {
     const cases: Array<[string[], string]> = [
       [['destination', 'add', 'x', '--chat', 'nope'], '✖ unknown chat "nope" (`ngb chat ls` lists them)'],
-      [['destination', 'add', 'x', '--to-agent', 'ghost'], '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`'],
-      [['destination', 'add', 'x', '--agent', 'ghost', '--to-agent', 'main'], '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`'],
+      [
+        ['destination', 'add', 'x', '--to-agent', 'ghost'],
+        '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`',
+      ],
+      [
+        ['destination', 'add', 'x', '--agent', 'ghost', '--to-agent', 'main'],
+        '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`',
+      ],
       [['destination', 'add', 'x'], '✖ pass exactly one target: --chat <chat> or --to-agent <folder>'],
-      [['destination', 'add', 'x', '--chat', ids.family, '--to-agent', 'helper'], '✖ pass exactly one target: --chat <chat> or --to-agent <folder>'],
+      [
+        ['destination', 'add', 'x', '--chat', ids.family, '--to-agent', 'helper'],
+        '✖ pass exactly one target: --chat <chat> or --to-agent <folder>',
+      ],
       [['destination', 'rm', 'nothing'], '✖ unknown destination "nothing" of main (`ngb destination ls` lists them)'],
-      [['destination', 'ls', '--agent', 'ghost'], '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`'],
+      [
+        ['destination', 'ls', '--agent', 'ghost'],
+        '✖ unknown agent "ghost" (agents: main, helper); add one with `ngb agent add ghost`',
+      ],
     ];
     for (const [args, line] of cases) {
       const result = await ngb(args);

@@ -123,7 +123,8 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
       if (!chat) return approval;
       if (approval.kind === 'chat') {
         // Approving a chat lets the person who asked in; other members of a group need their own approval.
-        chat = decision === 'approved' ? await activateChat(store, chat) : await store.chats.update(chat.id, { status: 'denied' });
+        chat =
+          decision === 'approved' ? await activateChat(store, chat) : await store.chats.update(chat.id, { status: 'denied' });
         const requester = approval.messageId ? await store.messages.get(approval.messageId) : undefined;
         const user = requester ? await store.users.getByPlatformId(chat.channel, requester.senderId) : undefined;
         if (decision === 'approved' && user) {

@@ -184,8 +184,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  const { holderId: chosenHolder, leaseMs, streaming, claimCodeTtlMs, linkCodeTtlMs, maxWrongCodes, codeLockMs, ...parsedSettings } =
-    parsed.output;
+  const {
+    holderId: chosenHolder,
+    leaseMs,
+    streaming,
+    claimCodeTtlMs,
+    linkCodeTtlMs,
+    maxWrongCodes,
+    codeLockMs,
+    ...parsedSettings
+  } = parsed.output;
   const settings: GatewaySettings = {
     ...parsedSettings,
     modelRetryDelaysMs: parsedSettings.modelRetryDelaysMs ?? parsedSettings.retryDelaysMs,

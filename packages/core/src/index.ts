@@ -1,4 +1,5 @@
 export { createGateway, type Gateway, type GatewayOptions } from './create-gateway';
+export { dashboardIdentity } from './dashboard-identity';
 export type {
   EventBus,
   EventsSince,
@@ -8,7 +9,6 @@ export type {
   TimedGatewayEvent,
   TurnUsage,
 } from './events';
-export { dashboardIdentity } from './dashboard-identity';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';

@@ -3,8 +3,8 @@ import type { AgentMessages } from './agent-messages';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
 import { applyEarlierMessageChange, changesEarlierMessage, isOwnMessage } from './inbound-kinds';
-import type { PluginHost } from './plugin-host';
 import type { Onboarding } from './onboarding';
+import type { PluginHost } from './plugin-host';
 import { addressesGateway, type Router } from './router';
 import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
 

@@ -9,8 +9,11 @@ afterEach(async () => {
 });
 
 const sentTo = (chatId: string, channel = 'fake') =>
-  harness.channel.sent.filter((sent) => sent.address.chatId === chatId && sent.address.channel === channel).map((sent) => sent.message.text);
-const owners = async () => (await harness.store.users.listWithRole('owner')).map((user) => `${user.channel}:${user.platformUserId}`);
+  harness.channel.sent
+    .filter((sent) => sent.address.chatId === chatId && sent.address.channel === channel)
+    .map((sent) => sent.message.text);
+const owners = async () =>
+  (await harness.store.users.listWithRole('owner')).map((user) => `${user.channel}:${user.platformUserId}`);
 
 let counter = 0;
 function inbound(text: string, sender: string, chatId: string): InboundMessage {

@@ -37,7 +37,9 @@ describe('linking identities', () => {
     expect(annOnSlack?.linkedUserId).toBe(ann?.id);
     expect((await harness.store.users.listRoles(annOnSlack?.id ?? '')).map((role) => role.role)).toEqual(['owner']);
     expect(slack.sent.map((sent) => sent.message.text)).toEqual(['Linked: this account now acts as ann.']);
-    expect(harness.events).toContainEqual(expect.objectContaining({ type: 'identity.linked', channel: 'slack', senderId: 'U-ann' }));
+    expect(harness.events).toContainEqual(
+      expect.objectContaining({ type: 'identity.linked', channel: 'slack', senderId: 'U-ann' }),
+    );
     // The owner's new chat is served, and the code works once.
     await sayOnSlack('hello from slack');
     expect(slack.sent.at(-1)?.message.text).toBe('echo: hello from slack');

@@ -152,7 +152,10 @@ export function createOnboarding(options: OnboardingOptions): Onboarding {
         await store.users.grantRole(user.id, 'owner');
         await activate(store);
         await linkDashboard(unit);
-        await reply(unit, 'You are now the owner of this gateway. Link your other accounts with /link; approve new chats and people with /approve CODE.');
+        await reply(
+          unit,
+          'You are now the owner of this gateway. Link your other accounts with /link; approve new chats and people with /approve CODE.',
+        );
         unit.after(() => {
           shown = undefined;
           logger.info('gateway claimed', { ...where, userId: user.id });

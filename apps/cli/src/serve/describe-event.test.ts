@@ -33,6 +33,8 @@ describe('describeEvent of a dropped message', () => {
       senderId: 'eve',
       messageId: 'm2',
     } as const;
-    expect(describeEvent(dropped, false)).toMatch(/telegram:42 eve: not passed to an agent \(sender not allowed \(strict chat\)\)$/);
+    expect(describeEvent(dropped, false)).toMatch(
+      /telegram:42 eve: not passed to an agent \(sender not allowed \(strict chat\)\)$/,
+    );
   });
 });

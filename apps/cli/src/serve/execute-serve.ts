@@ -62,7 +62,9 @@ export async function executeServe(flags: {
     if (claim) {
       printLine('');
       printLine(`  ${colors.bold('This gateway has no owner yet.')} Claim it with the one-time code ${colors.bold(claim.code)}:`);
-      printLine(`  send /claim ${claim.code} from any chat, or the dashboard's chat (valid until ${new Date(claim.expiresAt).toLocaleString()})`);
+      printLine(
+        `  send /claim ${claim.code} from any chat, or the dashboard's chat (valid until ${new Date(claim.expiresAt).toLocaleString()})`,
+      );
       printLine('');
     }
     printNote('Ctrl-C stops the gateway.');

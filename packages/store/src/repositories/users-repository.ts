@@ -168,7 +168,11 @@ export function createUsersRepository(context: RepositoryContext): UsersReposito
                   .where('held.user_id', '=', userId)
                   .whereRef('held.role', '=', 'user_roles.role')
                   .where((inner) =>
-                    inner(inner.fn.coalesce('held.agent_id', inner.val('')), '=', inner.fn.coalesce('user_roles.agent_id', inner.val(''))),
+                    inner(
+                      inner.fn.coalesce('held.agent_id', inner.val('')),
+                      '=',
+                      inner.fn.coalesce('user_roles.agent_id', inner.val('')),
+                    ),
                   ),
               ),
             ),

@@ -73,7 +73,10 @@ export function describeLinkedIdentityCases(context: ContextAccessor): void {
       expect(await store.onboardingCodes.consume('link', 'h1', now())).toBeUndefined();
       expect(await store.onboardingCodes.consume('claim', 'h2', now())).toBeUndefined();
       expect(await store.onboardingCodes.consume('claim', 'h1', now() + 100)).toBeUndefined();
-      expect(await store.onboardingCodes.consume('claim', 'h1', now() + 99)).toMatchObject({ id: claim.id, consumedAt: now() + 99 });
+      expect(await store.onboardingCodes.consume('claim', 'h1', now() + 99)).toMatchObject({
+        id: claim.id,
+        consumedAt: now() + 99,
+      });
       expect(await store.onboardingCodes.consume('claim', 'h1', now() + 99)).toBeUndefined();
       expect(await store.onboardingCodes.consume('link', 'h2', now())).toMatchObject({ id: link.id, userId: ann.id });
     });
