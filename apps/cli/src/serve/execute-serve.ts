@@ -50,6 +50,8 @@ export async function executeServe(flags: {
       runtime: runtime.driver,
       model: `${model.provider}/${model.model}`,
     });
+    // Asked before the ready line: from that line on, nothing awaits until the signal handlers are set.
+    const claim = await running.gateway.onboarding.claimCode();
     printLine(`${colors.green('✓')} ngb serve: gateway ready in ${formatDuration(Date.now() - started)}`);
     printLine(`  agents   ${project.agents.map((agent) => agent.folder).join(', ') || 'none (add one with `ngb agent add`)'}`);
     printLine(
@@ -58,7 +60,6 @@ export async function executeServe(flags: {
     printLine(`  runtime  ${runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)'}`);
     printLine(`  model    ${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`);
     printLine(`  log      ${displayPath(project.paths.logFile)}  (follow it with \`ngb logs -f\`)`);
-    const claim = await running.gateway.onboarding.claimCode();
     if (claim) {
       printLine('');
       printLine(`  ${colors.bold('This gateway has no owner yet.')} Claim it with the one-time code ${colors.bold(claim.code)}:`);
