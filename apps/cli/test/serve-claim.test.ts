@@ -79,4 +79,12 @@ describe('claiming a gateway that `ngb serve` runs', { timeout: 90_000 }, () => 
     expect(second).not.toContain('/claim');
     expect(await sayOnTelegram(`/claim ${code}`)).toEqual(['This gateway is already claimed: it has an owner.']);
   });
+
+  it('shows a message no agent got in `ngb logs`, with its reason', async () => {
+    const run = await runCli(['run', '-p', '/claim WRONGCODE1'], { cwd: project.dir, env: model });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the gateway ran no turn for the prompt (command /claim)');
+    const log = await runCli(['logs', '-n', '50'], { cwd: project.dir });
+    expect(log.stdout).toMatch(/ message\.dropped reason="command \/claim" channel=cli chatId=run-\S+ senderId=\S+/);
+  });
 });
