@@ -283,6 +283,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     hasDashboard: () => channels.has(dashboardIdentity.channel),
     claimTtlMs: claimCodeTtlMs,
     linkTtlMs: linkCodeTtlMs,
+    approvalTtlMs: settings.approvalTtlMs,
     maxWrongCodes,
     codeLockMs,
   });

@@ -170,4 +170,21 @@ describe('claiming the gateway', () => {
     await harness.close();
     harness = first;
   });
+
+  it('tells the new owner which requests came in while the gateway had no owner, and /approve answers them', async () => {
+    harness = await createHarness();
+    await harness.addAgent('main', { isMain: true, assistantName: 'Andy' });
+    await harness.say('hi, anyone?', { chatId: 'ann-dm', sender: 'ann' });
+    await harness.say('@Andy hello', { chatId: 'group', isGroup: true, sender: 'bob' });
+    expect(harness.texts()).toEqual([]);
+    await harness.say(`/claim ${await claimCode()}`, { chatId: 'ann-dm', sender: 'ann' });
+    const [welcome] = sentTo('ann-dm');
+    const code = /new chat "group" \(fake\): \/approve ([A-Z0-9]+) or \/deny/.exec(welcome ?? '')?.[1];
+    expect(code, welcome).toBeDefined();
+    // The request of the chat claimed from is settled by the claim.
+    expect(welcome?.split('\n').filter((line) => line.startsWith('- '))).toHaveLength(1);
+    expect(await harness.store.approvals.list({ status: 'pending' })).toHaveLength(1);
+    await harness.say(`/approve ${code}`, { chatId: 'ann-dm', sender: 'ann' });
+    expect(sentTo('group')).toEqual(['echo: @Andy hello']);
+  });
 });

@@ -5,6 +5,7 @@ import type { EventBus } from './events';
 import { type CodeThrottle, createCodeThrottle, hashOnboardingCode, newOnboardingCode } from './onboarding-code';
 import type { EnqueueText } from './outbound';
 import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
+import { waitingApprovals } from './waiting-approvals';
 
 /** What the gateway's onboarding offers its app (the server shows the claim code to loopback visitors). */
 export interface GatewayOnboarding {
@@ -28,6 +29,8 @@ export interface OnboardingOptions {
   hasDashboard: () => boolean;
   claimTtlMs: number;
   linkTtlMs: number;
+  /** How long an approval code can be used (requests waiting for a new owner are listed to them). */
+  approvalTtlMs: number;
   /** Wrong codes allowed within `codeLockMs` before codes are locked for `codeLockMs`. */
   maxWrongCodes: number;
   codeLockMs: number;
@@ -129,7 +132,7 @@ export function createOnboarding(options: OnboardingOptions): Onboarding {
         isGroup: inbound.chat.isGroup,
         status: 'active',
       });
-      await activateChat(store, chat);
+      return activateChat(store, chat);
     };
 
     if (name === 'claim') {
@@ -150,11 +153,13 @@ export function createOnboarding(options: OnboardingOptions): Onboarding {
         await store.onboardingCodes.discardUnused('claim');
         const user = await sender(store);
         await store.users.grantRole(user.id, 'owner');
-        await activate(store);
+        const chat = await activate(store);
         await linkDashboard(unit);
+        const waiting = await waitingApprovals(store, { ownChatId: chat.id, now: clock.now(), ttlMs: options.approvalTtlMs });
         await reply(
           unit,
-          'You are now the owner of this gateway. Link your other accounts with /link; approve new chats and people with /approve CODE.',
+          'You are now the owner of this gateway. Link your other accounts with /link; approve new chats and people with /approve CODE.' +
+            (waiting.length > 0 ? `\nWaiting for your decision:\n${waiting.join('\n')}` : ''),
         );
         unit.after(() => {
           shown = undefined;
