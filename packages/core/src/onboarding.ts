@@ -106,11 +106,7 @@ export function createOnboarding(options: OnboardingOptions): Onboarding {
       options.enqueueText(unit, address, text, `onboarding:${inbound.channel}:${inbound.chat.id}:${inbound.platformMessageId}`, {
         replyTo: inbound.platformMessageId,
       });
-    const answer = (text: string, effect?: (unit: UnitOfWork) => Promise<void>) =>
-      runUnit(async (unit) => {
-        await effect?.(unit);
-        await reply(unit, text);
-      });
+    const answer = (text: string) => runUnit((unit) => reply(unit, text));
     const reason = `command /${name}`;
     bus.emit({ type: 'message.dropped', reason, ...where });
     const result: ReceiveResult = { dropped: reason };
@@ -174,12 +170,13 @@ export function createOnboarding(options: OnboardingOptions): Onboarding {
 
     if (code === undefined) {
       await runUnit(async (unit) => {
-        const user = await sender(unit.tx);
         if (inbound.chat.isGroup) {
           await reply(unit, 'Send /link in a direct chat with me: a code shown in a group could be used by anyone in it.');
           return;
         }
-        if (!(await isKnown(unit.tx, user))) {
+        // A stranger asking for a code leaves no user row behind.
+        const user = await unit.tx.users.getByPlatformId(inbound.channel, inbound.sender.id);
+        if (!user || !(await isKnown(unit.tx, user))) {
           await reply(unit, 'Only people the gateway knows can link accounts.');
           return;
         }
