@@ -46,8 +46,18 @@ export const commandTable: readonly CommandEntry[] = [
   },
   {
     name: 'chat',
-    summary: 'List chats, or wire a chat to an agent',
+    summary: 'List chats, wire a chat to an agent, or set who may talk in it',
     load: () => import('./commands/chat-commands').then((module) => module.chatCommands),
+  },
+  {
+    name: 'user',
+    summary: 'List users and their linked identities; grant or revoke owner, admin and member roles',
+    load: () => import('./commands/user-commands').then((module) => module.userCommands),
+  },
+  {
+    name: 'destination',
+    summary: "Add, list or remove an agent's named destinations (a chat or another agent)",
+    load: () => import('./commands/destination-commands').then((module) => module.destinationCommands),
   },
   {
     name: 'approvals',

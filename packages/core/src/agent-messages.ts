@@ -50,8 +50,9 @@ export interface AgentMessagesOptions {
 export function createAgentMessages(options: AgentMessagesOptions): AgentMessages {
   const { bus, hopLimit } = options;
 
-  const drop = (unit: UnitOfWork, reason: string): ReceiveResult => {
-    unit.after(() => bus.emit({ type: 'message.dropped', reason }));
+  const drop = (unit: UnitOfWork, inbound: InboundMessage, reason: string): ReceiveResult => {
+    const where = { channel: inbound.channel, chatId: inbound.chat.id, senderId: inbound.sender.id };
+    unit.after(() => bus.emit({ type: 'message.dropped', reason, ...where }));
     return { dropped: reason };
   };
 
@@ -65,8 +66,8 @@ export function createAgentMessages(options: AgentMessagesOptions): AgentMessage
       const hop = (inbound.hop ?? 0) + 1;
       const target = await store.sessions.get(inbound.chat.id);
       const from = inbound.sender.id === '' ? undefined : await store.sessions.get(inbound.sender.id);
-      if (!target || !from) return drop(unit, 'agent message not delivered: unknown session');
-      if (hop > hopLimit) return drop(unit, `agent message not delivered: hop limit ${hopLimit}`);
+      if (!target || !from) return drop(unit, inbound, 'agent message not delivered: unknown session');
+      if (hop > hopLimit) return drop(unit, inbound, `agent message not delivered: hop limit ${hopLimit}`);
       const fromAgent = await store.agents.get(from.agentId);
       // What a session says to other agents is kept in its own chat of the channel.
       const chat = await conversationChat(store, from.agentId, from.id);

@@ -1,5 +1,6 @@
 import type { Address, Approval, Chat, Clock, Logger, StoredMessage, StoreRepositories, User } from '@ngb/plugin-sdk';
 import { NgbError, NotFoundError } from '@ngb/plugin-sdk';
+import { activateChat } from './activate-chat';
 import type { EventBus } from './events';
 import { type ChatPlaces, ownerChat } from './home-chat';
 import type { EnqueueText } from './outbound';
@@ -122,23 +123,8 @@ export function createApprovals(options: ApprovalsOptions): Approvals {
       if (!chat) return approval;
       if (approval.kind === 'chat') {
         // Approving a chat lets the person who asked in; other members of a group need their own approval.
-        chat = await store.chats.update(
-          chat.id,
-          decision === 'approved'
-            ? { status: 'active', unknownSenderPolicy: chat.isGroup ? 'request_approval' : 'strict' }
-            : { status: 'denied' },
-        );
-        if (decision === 'approved' && (await store.wirings.listForChat(chat.id)).length === 0) {
-          const main = (await store.agents.list()).find((agent) => agent.isMain);
-          if (main) {
-            await store.wirings.add({
-              chatId: chat.id,
-              agentId: main.id,
-              engage: chat.isGroup ? 'mention' : 'always',
-              sessionMode: 'shared',
-            });
-          }
-        }
+        chat =
+          decision === 'approved' ? await activateChat(store, chat) : await store.chats.update(chat.id, { status: 'denied' });
         const requester = approval.messageId ? await store.messages.get(approval.messageId) : undefined;
         const user = requester ? await store.users.getByPlatformId(chat.channel, requester.senderId) : undefined;
         if (decision === 'approved' && user) {

@@ -57,7 +57,14 @@ export function createCommands(options: CommandsOptions): HandleCommand {
       runUnit((unit) =>
         options.enqueueText(unit, address, text, `command:${message.id}`, { replyTo: message.platformMessageId }),
       );
-    options.bus.emit({ type: 'message.dropped', messageId: message.id, reason: `command /${command.name}` });
+    options.bus.emit({
+      type: 'message.dropped',
+      reason: `command /${command.name}`,
+      channel: chat.channel,
+      chatId: chat.platformChatId,
+      senderId: message.senderId,
+      messageId: message.id,
+    });
 
     if (command.name === 'approve' || command.name === 'deny') {
       if (!roles.some((role) => role.role === 'owner')) return reply(`/${command.name} is for the owner only.`);

@@ -20,12 +20,14 @@ import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
 import { createCommands } from './commands';
+import { dashboardIdentity } from './dashboard-identity';
 import { createDelivery } from './delivery';
 import { createEventBus, defaultEventBufferSize, type EventBus } from './events';
 import { agentChannel, type GatewaySettings } from './gateway-settings';
 import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
 import { createIngest } from './ingest';
+import { createOnboarding, type GatewayOnboarding } from './onboarding';
 import { createEnqueueText } from './outbound';
 import { createPluginHost, type PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
@@ -63,6 +65,10 @@ const settingsSchema = v.object({
   typingIntervalMs: v.optional(positiveDelay, 5_000),
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
   approvalTtlMs: v.optional(positive, 10 * 60_000),
+  claimCodeTtlMs: v.optional(positive, 24 * 60 * 60_000),
+  linkCodeTtlMs: v.optional(positive, 10 * 60_000),
+  maxWrongCodes: v.optional(positive, 5),
+  codeLockMs: v.optional(positive, 15 * 60_000),
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
   ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
@@ -119,6 +125,18 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default {} (firstAfterChars 80, firstAfterMs 1000, editIntervalMs 1500 for a channel listed)
    */
   streaming?: Record<string, { firstAfterChars?: number; firstAfterMs?: number; editIntervalMs?: number }>;
+  /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
+  claimCodeTtlMs?: number;
+  /** How long a `/link` code can be used. @default 600000 (10 minutes) */
+  linkCodeTtlMs?: number;
+  /**
+   * Wrong claim or link codes allowed within `codeLockMs`; one more locks that kind of code for
+   * `codeLockMs` (logged), so codes cannot be guessed.
+   * @default 5
+   */
+  maxWrongCodes?: number;
+  /** @default 900000 (15 minutes) */
+  codeLockMs?: number;
 }
 
 /** A running gateway. */
@@ -127,6 +145,8 @@ export interface Gateway {
   readonly holderId: string;
   /** Every step, live. */
   readonly events: EventBus;
+  /** Claiming the gateway: the code that makes its first owner. */
+  readonly onboarding: GatewayOnboarding;
   /** Starts plugins and channels and resumes unfinished work (pending inbox rows, unsent outbox rows). */
   start(): Promise<void>;
   /**
@@ -170,7 +190,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  const { holderId: chosenHolder, leaseMs, streaming, ...parsedSettings } = parsed.output;
+  const {
+    holderId: chosenHolder,
+    leaseMs,
+    streaming,
+    claimCodeTtlMs,
+    linkCodeTtlMs,
+    maxWrongCodes,
+    codeLockMs,
+    ...parsedSettings
+  } = parsed.output;
   const settings: GatewaySettings = {
     ...parsedSettings,
     modelRetryDelaysMs: parsedSettings.modelRetryDelaysMs ?? parsedSettings.retryDelaysMs,
@@ -251,7 +280,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
-  const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels });
+  const onboarding = createOnboarding({
+    runUnit,
+    bus,
+    clock,
+    logger: logger.child('onboarding'),
+    enqueueText,
+    hasDashboard: () => channels.has(dashboardIdentity.channel),
+    claimTtlMs: claimCodeTtlMs,
+    linkTtlMs: linkCodeTtlMs,
+    approvalTtlMs: settings.approvalTtlMs,
+    maxWrongCodes,
+    codeLockMs,
+  });
+  const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels, onboarding });
   const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
@@ -306,6 +348,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     holderId: leases.holderId,
     events: bus,
+    onboarding: { claimCode: onboarding.claimCode },
     async start() {
       if (started) return;
       started = true;
@@ -321,6 +364,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         channels.set(channel.name, channel);
       }
       replyStreams.check();
+      await onboarding.linkDashboard();
       accepting = true;
       for (const channel of channels.values()) {
         await channel.start({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventBus, type TimedGatewayEvent } from './events';
 
 const bus = (bufferSize?: number) => createEventBus({ now: () => 42, logger: silentLogger, bufferSize });
-const dropped = (reason: string) => ({ type: 'message.dropped' as const, reason });
+const dropped = (reason: string) => ({ type: 'message.dropped' as const, reason, channel: 'fake', chatId: 'c1' });
 
 describe('event bus', () => {
   it('numbers every event from 1, across types', () => {

@@ -15,7 +15,21 @@ export interface TurnUsage {
 export type GatewayEvent =
   | { type: 'message.received'; messageId: string; channel: string; chatId: string; senderId: string; text: string }
   | { type: 'message.routed'; messageId: string; agentId: string; sessionId: string; kind: 'message' | 'context' }
-  | { type: 'message.dropped'; messageId?: string; agentId?: string; reason: string }
+  /**
+   * A message the gateway did not hand to any agent, and why (the bot's own message, an unknown
+   * chat, a sender not allowed or awaiting approval, no agent engaged or wired, a command the
+   * gateway answered itself, ...). `chatId` is the platform's chat id; `messageId` names the stored
+   * row when the message was kept.
+   */
+  | {
+      type: 'message.dropped';
+      reason: string;
+      channel: string;
+      chatId: string;
+      senderId?: string;
+      messageId?: string;
+      agentId?: string;
+    }
   | { type: 'message.edited'; messageId: string; channel: string; chatId: string; text: string }
   | { type: 'message.deleted'; messageId: string; channel: string; chatId: string }
   | { type: 'turn.start'; turnId: string; sessionId: string; agentId: string; attempt: number }
@@ -51,6 +65,10 @@ export type GatewayEvent =
   | { type: 'delivery.failed'; outboxId: string; channel: string; chatId: string; error: string; permanent: boolean }
   | { type: 'approval.requested'; approvalId: string; kind: 'chat' | 'sender'; chatId: string; code: string }
   | { type: 'approval.resolved'; approvalId: string; status: 'approved' | 'denied' }
+  /** Someone sent the claim code and became the gateway's owner (`chatId` is the platform's chat id). */
+  | { type: 'gateway.claimed'; userId: string; channel: string; chatId: string; senderId: string }
+  /** An identity was linked to a user with a `/link` code. */
+  | { type: 'identity.linked'; userId: string; identityId: string; channel: string; chatId: string; senderId: string }
   | { type: 'channel.status'; channel: string; status: ChannelStatus }
   | { type: 'plugin.error'; plugin: string; hook: string; error: string };
 

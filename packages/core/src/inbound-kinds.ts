@@ -37,7 +37,8 @@ export async function applyEarlierMessageChange(
         : await store.messages.markDeleted(chat.id, message.platformMessageId, message.timestamp);
   if (changed === undefined) {
     const reason = `${message.kind} of a message the gateway did not keep`;
-    unit.after(() => bus.emit({ type: 'message.dropped', reason }));
+    const where = { channel: message.channel, chatId: message.chat.id, senderId: message.sender.id };
+    unit.after(() => bus.emit({ type: 'message.dropped', reason, ...where }));
     return { dropped: reason };
   }
   unit.after(() =>

@@ -1,4 +1,5 @@
 export { createGateway, type Gateway, type GatewayOptions } from './create-gateway';
+export { dashboardIdentity } from './dashboard-identity';
 export type {
   EventBus,
   EventsSince,
@@ -9,6 +10,7 @@ export type {
   TurnUsage,
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
+export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';

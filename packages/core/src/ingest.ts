@@ -3,6 +3,7 @@ import type { AgentMessages } from './agent-messages';
 import type { EventBus } from './events';
 import { agentChannel } from './gateway-settings';
 import { applyEarlierMessageChange, changesEarlierMessage, isOwnMessage } from './inbound-kinds';
+import type { Onboarding } from './onboarding';
 import type { PluginHost } from './plugin-host';
 import { addressesGateway, type Router } from './router';
 import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
@@ -17,6 +18,8 @@ export interface IngestOptions {
   agentMessages: Pick<AgentMessages, 'receive'>;
   /** The running channels by name: a message from a channel's own account (`self`) is dropped. */
   channels: ReadonlyMap<string, Pick<ChannelAdapter, 'self'>>;
+  /** Answers `/claim` and `/link` before anything else sees them. */
+  onboarding: Pick<Onboarding, 'handle'>;
 }
 
 /**
@@ -28,13 +31,19 @@ export type Ingest = (inbound: InboundMessage) => Promise<ReceiveResult>;
 /** Creates the ingest step of a gateway. */
 export function createIngest(options: IngestOptions): Ingest {
   return async (inbound) => {
+    const where = { channel: inbound.channel, chatId: inbound.chat.id, senderId: inbound.sender.id };
     if (isOwnMessage(options.channels.get(inbound.channel), inbound)) {
-      options.bus.emit({ type: 'message.dropped', reason: "the bot's own message" });
+      options.bus.emit({ type: 'message.dropped', reason: "the bot's own message", ...where });
       return { dropped: "the bot's own message" };
+    }
+    // Claim and link codes pass every chat policy, and are never stored, shown to a plugin or a model.
+    if (inbound.channel !== agentChannel) {
+      const onboarded = options.onboarding.handle(inbound);
+      if (onboarded) return onboarded;
     }
     const changed = await options.plugins.received(inbound);
     if (changed === false) {
-      options.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin' });
+      options.bus.emit({ type: 'message.dropped', reason: 'dropped by a plugin', ...where });
       return { dropped: 'dropped by a plugin' };
     }
     if (changed.channel === agentChannel) return options.runUnit((unit) => options.agentMessages.receive(unit, changed));
@@ -51,14 +60,15 @@ async function storeAndRoute(
   message: InboundMessage,
 ): Promise<ReceiveResult> {
   const store = unit.tx;
+  const where = { channel: message.channel, chatId: message.chat.id, senderId: message.sender.id };
   const existingChat = await store.chats.getByPlatformId(message.channel, message.chat.id);
   // A chat the gateway does not serve keeps nothing of what is said in it, except a message that
   // asks for the gateway (it becomes the chat's approval request).
-  if (existingChat?.status === 'denied') return router.drop(unit, { reason: 'chat denied' });
+  if (existingChat?.status === 'denied') return router.drop(unit, { ...where, reason: 'chat denied' });
   if (existingChat?.status !== 'active') {
     const chat = existingChat ?? { isGroup: message.chat.isGroup };
     if (message.sender.isBot || !(await addressesGateway(store, chat, message)))
-      return router.drop(unit, { reason: 'unknown chat, not addressed to the bot' });
+      return router.drop(unit, { ...where, reason: 'unknown chat, not addressed to the bot' });
   }
   const chat =
     existingChat ??
@@ -85,7 +95,7 @@ async function storeAndRoute(
     timestamp: message.timestamp,
     direction: 'inbound',
   });
-  if (!inserted) return { dropped: 'already received', messageId: stored.id };
+  if (!inserted) return router.drop(unit, { ...where, messageId: stored.id, reason: 'already received' });
   unit.after(() =>
     bus.emit({
       type: 'message.received',
@@ -96,7 +106,7 @@ async function storeAndRoute(
       text: message.text,
     }),
   );
-  if (message.sender.isBot) return router.drop(unit, { messageId: stored.id, reason: 'sent by a bot' });
+  if (message.sender.isBot) return router.drop(unit, { ...where, messageId: stored.id, reason: 'sent by a bot' });
   return router.route(unit, chat, lazyUser(store, message), stored);
 }
 

@@ -36,7 +36,10 @@ export interface Router {
    */
   route(unit: UnitOfWork, chat: Chat, sender: User | (() => Promise<User>), message: StoredMessage): Promise<ReceiveResult>;
   /** Says why a message was dropped, as an event (once committed) and as the result of `receive`. */
-  drop(unit: UnitOfWork, event: { messageId?: string; agentId?: string; reason: string }): ReceiveResult;
+  drop(
+    unit: UnitOfWork,
+    event: { reason: string; channel: string; chatId: string; senderId?: string; messageId?: string; agentId?: string },
+  ): ReceiveResult;
 }
 
 /**
@@ -90,11 +93,12 @@ export function createRouter(options: RouterOptions): Router {
   const route: Router['route'] = async (unit, chat, sender, message) => {
     const store = unit.tx;
     const user = typeof sender === 'function' ? sender : async () => sender;
-    if (chat.status === 'denied') return drop(unit, { messageId: message.id, reason: 'chat denied' });
+    const where = { channel: chat.channel, chatId: chat.platformChatId, senderId: message.senderId, messageId: message.id };
+    if (chat.status === 'denied') return drop(unit, { ...where, reason: 'chat denied' });
     if (chat.status === 'pending') {
       if (await addressesGateway(store, chat, message))
         await approvals.request(unit, { kind: 'chat', chat, user: await user(), message });
-      return drop(unit, { messageId: message.id, reason: 'unknown chat' });
+      return drop(unit, { ...where, reason: 'unknown chat, awaiting approval' });
     }
     const wirings = await store.wirings.listForChat(chat.id);
     let roles: Promise<UserRole[]> | undefined;
@@ -109,18 +113,18 @@ export function createRouter(options: RouterOptions): Router {
       // Rights are decided here; the command then waits in each session's lane behind the work
       // before it, so it never races a turn, and `receive` never waits for its model call.
       for (const wiring of admin) await queueCommand(unit, wiring, message);
-      if (admin.length > 0) return drop(unit, { messageId: message.id, reason: `command /${command.name}` });
+      if (admin.length > 0) return drop(unit, { ...where, reason: `command /${command.name}` });
       // `/approve`, `/deny` and refusals are answered once the message is committed.
       const input = { command, chat, user: await user(), roles, message, reroute: route };
       unit.after(() => options.handleCommand(input));
       return { dropped: `command /${command.name}`, messageId: message.id };
     }
-    if (wirings.length === 0) return drop(unit, { messageId: message.id, reason: 'no agent wired to the chat' });
+    if (wirings.length === 0) return drop(unit, { ...where, reason: 'no agent wired to the chat' });
     const routed: RoutedMessage[] = [];
     let lastDrop = 'not engaged';
     const skip = (agentId: string, reason: string) => {
       lastDrop = reason;
-      drop(unit, { messageId: message.id, agentId, reason });
+      drop(unit, { ...where, agentId, reason });
     };
     for (const wiring of wirings) {
       const agent = await store.agents.get(wiring.agentId);

@@ -7,6 +7,7 @@ import type {
   InboxKind,
   MessageDirection,
   MessageFormat,
+  OnboardingCodeKind,
   SessionMode,
   SessionStatus,
   TaskContextMode,
@@ -48,6 +49,7 @@ export const allowedValues = {
   targetType: valuesOf<DestinationTarget['type']>({ chat: true, agent: true }),
   network: valuesOf<AgentSandboxSettings['network']>({ none: true, egress: true }),
   format: valuesOf<MessageFormat>({ markdown: true, plain: true }),
+  onboardingCodeKind: valuesOf<OnboardingCodeKind>({ claim: true, link: true }),
 } as const;
 
 /**

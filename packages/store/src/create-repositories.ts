@@ -7,6 +7,7 @@ import { createDestinationsRepository } from './repositories/destinations-reposi
 import { createInboxRepository } from './repositories/inbox-repository';
 import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
+import { createOnboardingCodesRepository } from './repositories/onboarding-codes-repository';
 import { createOutboxRepository } from './repositories/outbox-repository';
 import { createSessionLeasesRepository } from './repositories/session-leases-repository';
 import { createSessionsRepository } from './repositories/sessions-repository';
@@ -36,6 +37,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   approvals: createApprovalsRepository,
   destinations: createDestinationsRepository,
   kv: createKvRepository,
+  onboardingCodes: createOnboardingCodesRepository,
 };
 
 /**

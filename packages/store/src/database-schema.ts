@@ -53,8 +53,20 @@ export interface UsersTable {
   channel: string;
   platform_user_id: string;
   name: string | null;
+  linked_user_id: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface OnboardingCodesTable {
+  seq: Generated<number>;
+  id: string;
+  kind: string;
+  code_hash: string;
+  user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
 }
 
 export interface UserRolesTable {
@@ -265,4 +277,5 @@ export interface StoreDatabase {
   approvals: ApprovalsTable;
   destinations: DestinationsTable;
   kv: KvTable;
+  onboarding_codes: OnboardingCodesTable;
 }

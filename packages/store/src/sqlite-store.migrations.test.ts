@@ -228,3 +228,37 @@ describe('turn facts migration', () => {
     await store.close();
   });
 });
+
+describe('onboarding migration', () => {
+  it('keeps users and their roles as they were, unlinked, and adds linking and one-time codes', async () => {
+    const path = join(directory, 'before-onboarding.db');
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
+    const before = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0010_onboarding'));
+    await migrateToLatest(db, before, createRecordingLogger(), path);
+    await db.destroy();
+    const database = new Database(path);
+    database.exec(`
+      INSERT INTO users (id, channel, platform_user_id, name, created_at, updated_at) VALUES ('u1', 'telegram', '7', 'Ann', 1, 1);
+      INSERT INTO users (id, channel, platform_user_id, name, created_at, updated_at) VALUES ('u2', 'slack', 'U7', NULL, 2, 2);
+      INSERT INTO user_roles (user_id, role, agent_id, granted_at) VALUES ('u1', 'owner', NULL, 3);
+    `);
+    database.close();
+
+    const store = await createSqliteStore({ path });
+    expect(await store.users.get('u1')).toEqual({
+      id: 'u1',
+      channel: 'telegram',
+      platformUserId: '7',
+      name: 'Ann',
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    expect((await store.users.get('u1'))?.linkedUserId).toBeUndefined();
+    await store.users.link('u2', 'u1');
+    expect((await store.users.listRoles('u2')).map((role) => [role.userId, role.role])).toEqual([['u1', 'owner']]);
+    await store.onboardingCodes.create({ kind: 'claim', codeHash: 'h', expiresAt: 10 });
+    expect(await store.onboardingCodes.consume('claim', 'h', 5)).toMatchObject({ consumedAt: 5 });
+    await store.close();
+    expect(appliedMigrations(path)).toContain('0010_onboarding');
+  });
+});

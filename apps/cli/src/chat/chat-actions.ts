@@ -1,5 +1,5 @@
 import { cliChannelName } from '@ngb/host';
-import type { Chat, EngageMode, SessionMode, Store } from '@ngb/plugin-sdk';
+import type { EngageMode, SessionMode, UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import { errorMessage } from '@ngb/plugin-sdk';
 import { colors } from 'consola/utils';
 import { findAgent } from '../agent/find-agent';
@@ -8,23 +8,9 @@ import { numberFlag } from '../number-flags';
 import { printLine } from '../output';
 import { shortId, table } from '../render/format';
 import { type ProjectFlags, withProject } from '../with-project';
+import { resolveChat } from './resolve-chat';
 
 type CommonFlags = ProjectFlags;
-
-/** The chat an id, id prefix or `channel:platformChatId` names; one line and exit 1 otherwise. */
-async function resolveChat(store: Store, wanted: string): Promise<Chat> {
-  const exact = await store.chats.get(wanted);
-  if (exact) return exact;
-  const separator = wanted.indexOf(':');
-  if (separator > 0) {
-    const byPlatform = await store.chats.getByPlatformId(wanted.slice(0, separator), wanted.slice(separator + 1));
-    if (byPlatform) return byPlatform;
-  }
-  const matches = (await store.chats.list()).filter((chat) => chat.id.startsWith(wanted));
-  if (matches.length === 1 && matches[0]) return matches[0];
-  if (matches.length === 0) fail(`unknown chat "${wanted}" (\`ngb chat ls\` lists them)`);
-  fail(`chat id "${wanted}" is ambiguous: it starts ${matches.length} chats; type more of it`);
-}
 
 /** `ngb chat ls`. */
 export async function listChats(flags: CommonFlags & { all: boolean; json: boolean }): Promise<void> {
@@ -104,5 +90,23 @@ export async function wireChat(
       `${colors.green('✓')} ${chat.channel}:${chat.name} ${existing ? 'rewired' : 'wired'} to ${agent.folder} (engage ${engage}${flags.pattern ? ` /${flags.pattern}/` : ''}, ${sessionMode} sessions)` +
         (activated ? `; the chat was ${chat.status} and is now active` : ''),
     );
+  });
+}
+
+const policies: readonly UnknownSenderPolicy[] = ['strict', 'request_approval', 'public'];
+
+/** `ngb chat policy <chat> <policy>`. */
+export async function setChatPolicy(flags: CommonFlags & { chat: string; policy: string }): Promise<void> {
+  const policy = flags.policy as UnknownSenderPolicy;
+  if (!policies.includes(policy)) fail(`the policy must be one of ${policies.join(', ')}, not "${flags.policy}"`);
+  await withProject(flags, async ({ store }) => {
+    const chat = await resolveChat(store, flags.chat);
+    await store.chats.update(chat.id, { unknownSenderPolicy: policy });
+    const meaning = {
+      strict: 'only members and admins of its agents are answered; others are dropped (logged)',
+      request_approval: 'an unknown sender is answered once the owner approves them',
+      public: 'everyone is answered',
+    }[policy];
+    printLine(`${colors.green('✓')} ${chat.channel}:${chat.name} is now ${policy}: ${meaning}`);
   });
 }

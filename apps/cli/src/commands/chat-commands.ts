@@ -34,8 +34,26 @@ const wire = defineNgbCommand({
   },
 });
 
-/** `ngb chat ls | wire`. */
-export const chatCommands = defineCommandGroup('chat', 'List chats, or wire a chat to an agent', {
+const policy = defineNgbCommand({
+  path: 'ngb chat policy',
+  description: 'Set who may talk to the agents of a chat when the sender is unknown',
+  args: {
+    chat: { type: 'positional', required: true, description: 'Chat id, a unique prefix of it, or channel:platformChatId' },
+    policy: {
+      type: 'positional',
+      required: true,
+      description: 'strict (members and admins only), request_approval (ask the owner) or public (everyone)',
+    },
+  },
+  async run(flags) {
+    const { setChatPolicy } = await import('../chat/chat-actions');
+    await setChatPolicy(flags);
+  },
+});
+
+/** `ngb chat ls | wire | policy`. */
+export const chatCommands = defineCommandGroup('chat', 'List chats, wire a chat to an agent, or set its policy', {
   ls: async () => ls,
   wire: async () => wire,
+  policy: async () => policy,
 });

@@ -20,3 +20,21 @@ describe('describeEvent', () => {
     expect(describeEvent(received, true)).toContain('my private plans');
   });
 });
+
+describe('describeEvent of a dropped message', () => {
+  it('shows every drop with its chat, sender and reason, even without --debug', () => {
+    const dropped = {
+      type: 'message.dropped',
+      at: Date.UTC(2026, 0, 1),
+      seq: 2,
+      reason: 'sender not allowed (strict chat)',
+      channel: 'telegram',
+      chatId: '42',
+      senderId: 'eve',
+      messageId: 'm2',
+    } as const;
+    expect(describeEvent(dropped, false)).toMatch(
+      /telegram:42 eve: not passed to an agent \(sender not allowed \(strict chat\)\)$/,
+    );
+  });
+});

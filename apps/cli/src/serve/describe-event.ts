@@ -30,6 +30,15 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
       return `${time(event.at)} ${colors.red('✗')} delivery to ${event.channel}:${event.chatId} failed${event.permanent ? ' for good' : ''}: ${oneLine(event.error, 100)}`;
     case 'channel.status':
       return `${time(event.at)} ${event.channel} ${event.status.state}${'error' in event.status && event.status.error ? `: ${event.status.error}` : ''}`;
+    case 'message.dropped': {
+      // Every message no agent got is shown with its reason: nothing is dropped silently.
+      const who = event.senderId === undefined ? '' : ` ${event.senderId}`;
+      return `${time(event.at)} ${colors.yellow('⊘')} ${event.channel}:${event.chatId}${who}: not passed to an agent (${event.reason})`;
+    }
+    case 'gateway.claimed':
+      return `${time(event.at)} ${colors.green('✓')} gateway claimed: ${event.channel}:${event.senderId} is the owner`;
+    case 'identity.linked':
+      return `${time(event.at)} ${colors.green('✓')} ${event.channel}:${event.senderId} linked to user ${shortId(event.userId)}`;
     case 'approval.requested':
       return `${time(event.at)} approval ${event.code} requested (${event.kind})`;
     case 'plugin.error':

@@ -50,6 +50,8 @@ export async function executeServe(flags: {
       runtime: runtime.driver,
       model: `${model.provider}/${model.model}`,
     });
+    // Asked before the ready line: from that line on, nothing awaits until the signal handlers are set.
+    const claim = await running.gateway.onboarding.claimCode();
     printLine(`${colors.green('✓')} ngb serve: gateway ready in ${formatDuration(Date.now() - started)}`);
     printLine(`  agents   ${project.agents.map((agent) => agent.folder).join(', ') || 'none (add one with `ngb agent add`)'}`);
     printLine(
@@ -59,6 +61,14 @@ export async function executeServe(flags: {
     printLine(`  model    ${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`);
     printLine(`  log      ${displayPath(project.paths.logFile)}  (follow it with \`ngb logs -f\`)`);
     if (served.server) printLine(`  open     ${colors.bold(served.server.url)}  (dashboard and web chat)`);
+    if (claim) {
+      printLine('');
+      printLine(`  ${colors.bold('This gateway has no owner yet.')} Claim it with the one-time code ${colors.bold(claim.code)}:`);
+      printLine(
+        `  send /claim ${claim.code} from any chat, or the dashboard's chat (valid until ${new Date(claim.expiresAt).toLocaleString()})`,
+      );
+      printLine('');
+    }
     printNote('Ctrl-C stops the gateway.');
 
     // A timer handle keeps the process alive while nothing else does (no channel connected); it never fires work.

@@ -69,6 +69,7 @@ export const userRecord = v.object({
   channel: v.string(),
   platformUserId: v.string(),
   name: v.optional(v.string()),
+  linkedUserId: v.pipe(v.optional(v.string()), v.description('The user this identity is linked to (roles follow the link).')),
   createdAt: time,
   updatedAt: time,
 });

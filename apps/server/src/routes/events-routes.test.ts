@@ -89,7 +89,13 @@ describe('GET /api/events', () => {
     for (const event of events) if ('sessionId' in event) expect(event.sessionId).toBe(sessionId);
     await harness.gateway.idle();
     // The other agent's stream saw nothing of this turn: the first thing it gets is a marker of its own agent.
-    harness.gateway.events.emit({ type: 'message.dropped', agentId: 'some-other-agent', reason: 'marker' });
+    harness.gateway.events.emit({
+      type: 'message.dropped',
+      agentId: 'some-other-agent',
+      reason: 'marker',
+      channel: 'fake',
+      chatId: 'c1',
+    });
     const firstOther = await other.next();
     expect(parse(firstOther?.data ?? '{}')).toMatchObject({ type: 'message.dropped', reason: 'marker' });
     const sessionStream = readSse(await harness.request(`/api/events?session=${sessionId}&after=0`));

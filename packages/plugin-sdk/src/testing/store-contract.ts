@@ -7,6 +7,7 @@ import { describeChatCases, describeWiringCases } from './store-contract/chats-w
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
 import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
 import { describeLeaseCases } from './store-contract/leases';
+import { describeLinkedIdentityCases } from './store-contract/linked-identities';
 import { describeMessageEditCases } from './store-contract/message-edits';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
@@ -49,6 +50,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeChatCases(context);
     describeWiringCases(context);
     describeUserCases(context);
+    describeLinkedIdentityCases(context);
     describeSessionCases(context);
     describeLeaseCases(context);
     describeMessageCases(context);

@@ -1,12 +1,13 @@
 import type { AgentMembersRepository } from '@ngb/plugin-sdk';
 import type { RepositoryContext } from '../repository-context';
 import { withReferences } from '../row-helpers';
-import { toUser } from './users-repository';
+import { roleHolderId, toUser } from './users-repository';
 
 export function createAgentMembersRepository(context: RepositoryContext): AgentMembersRepository {
   const { db } = context;
   return {
-    async add(agentId, userId) {
+    async add(agentId, identityId) {
+      const userId = await roleHolderId(db(), identityId);
       await withReferences(
         db(),
         [
@@ -22,7 +23,8 @@ export function createAgentMembersRepository(context: RepositoryContext): AgentM
       );
     },
 
-    async remove(agentId, userId) {
+    async remove(agentId, identityId) {
+      const userId = await roleHolderId(db(), identityId);
       const result = await db()
         .deleteFrom('agent_members')
         .where('agent_id', '=', agentId)
@@ -31,7 +33,8 @@ export function createAgentMembersRepository(context: RepositoryContext): AgentM
       return result.numDeletedRows > 0n;
     },
 
-    async isMember(agentId, userId) {
+    async isMember(agentId, identityId) {
+      const userId = await roleHolderId(db(), identityId);
       const row = await db()
         .selectFrom('agent_members')
         .select('seq')

@@ -1,8 +1,8 @@
 import type { User, UserRole, UserRoleName, UsersRepository } from '@ngb/plugin-sdk';
-import { ConfigError } from '@ngb/plugin-sdk';
-import type { Selectable } from 'kysely';
+import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
+import type { Kysely, Selectable } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
-import type { UserRolesTable, UsersTable } from '../database-schema';
+import type { StoreDatabase, UserRolesTable, UsersTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { assertReferencesExist, optional } from '../row-helpers';
 
@@ -13,6 +13,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     channel: row.channel,
     platformUserId: row.platform_user_id,
     name: optional(row.name),
+    linkedUserId: optional(row.linked_user_id),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -20,6 +21,15 @@ export function toUser(row: Selectable<UsersTable>): User {
 
 function toUserRole(row: Selectable<UserRolesTable>): UserRole {
   return { userId: row.user_id, role: row.role as UserRoleName, agentId: optional(row.agent_id), grantedAt: row.granted_at };
+}
+
+/**
+ * The user whose roles an identity holds: the one it is linked to, else itself. An unknown id is
+ * returned as it is, so the caller's own not-found handling applies.
+ */
+export async function roleHolderId(db: Kysely<StoreDatabase>, userId: string): Promise<string> {
+  const row = await db.selectFrom('users').select(['id', 'linked_user_id']).where('id', '=', userId).executeTakeFirst();
+  return row?.linked_user_id ?? userId;
 }
 
 export function createUsersRepository(context: RepositoryContext): UsersRepository {
@@ -53,6 +63,7 @@ export function createUsersRepository(context: RepositoryContext): UsersReposito
           channel: input.channel,
           platform_user_id: input.platformUserId,
           name: input.name ?? null,
+          linked_user_id: null,
           created_at: time,
           updated_at: time,
         })
@@ -78,7 +89,8 @@ export function createUsersRepository(context: RepositoryContext): UsersReposito
       return (await db().selectFrom('users').selectAll().orderBy('seq').execute()).map(toUser);
     },
 
-    async grantRole(userId, role, agentId) {
+    async grantRole(identityId, role, agentId) {
+      const userId = await roleHolderId(db(), identityId);
       assertAllowed(role, allowedValues.role, 'user', 'role');
       // The core reads any owner role as owning the whole gateway: a scoped one would be a global owner.
       if (role === 'owner' && agentId !== undefined) {
@@ -101,14 +113,16 @@ export function createUsersRepository(context: RepositoryContext): UsersReposito
       return toUserRole(row);
     },
 
-    async revokeRole(userId, role, agentId) {
+    async revokeRole(identityId, role, agentId) {
+      const userId = await roleHolderId(db(), identityId);
       let query = db().deleteFrom('user_roles').where('user_id', '=', userId).where('role', '=', role);
       query = agentId === undefined ? query.where('agent_id', 'is', null) : query.where('agent_id', '=', agentId);
       const result = await query.executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
 
-    async listRoles(userId) {
+    async listRoles(identityId) {
+      const userId = await roleHolderId(db(), identityId);
       const rows = await db().selectFrom('user_roles').selectAll().where('user_id', '=', userId).orderBy('seq').execute();
       return rows.map(toUserRole);
     },
@@ -127,6 +141,79 @@ export function createUsersRepository(context: RepositoryContext): UsersReposito
         )
         .groupBy('users.id')
         .orderBy('first_grant')
+        .execute();
+      return rows.map(toUser);
+    },
+
+    async link(identityId, targetId) {
+      const identity = await db().selectFrom('users').select('id').where('id', '=', identityId).executeTakeFirst();
+      if (identity === undefined) throw new NotFoundError('user', identityId);
+      const target = await db().selectFrom('users').select('id').where('id', '=', targetId).executeTakeFirst();
+      if (target === undefined) throw new NotFoundError('user', targetId);
+      const userId = await roleHolderId(db(), targetId);
+      const from = await roleHolderId(db(), identityId);
+      if (from !== userId) {
+        // What the identity's user held moves to the user it joins: roles are only ever held by a
+        // user no identity links onwards from.
+        await db()
+          .updateTable('user_roles')
+          .set({ user_id: userId })
+          .where('user_id', '=', from)
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('user_roles as held')
+                  .select('held.seq')
+                  .where('held.user_id', '=', userId)
+                  .whereRef('held.role', '=', 'user_roles.role')
+                  .where((inner) =>
+                    inner(
+                      inner.fn.coalesce('held.agent_id', inner.val('')),
+                      '=',
+                      inner.fn.coalesce('user_roles.agent_id', inner.val('')),
+                    ),
+                  ),
+              ),
+            ),
+          )
+          .execute();
+        await db().deleteFrom('user_roles').where('user_id', '=', from).execute();
+        await db()
+          .updateTable('agent_members')
+          .set({ user_id: userId })
+          .where('user_id', '=', from)
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('agent_members as held')
+                  .select('held.seq')
+                  .where('held.user_id', '=', userId)
+                  .whereRef('held.agent_id', '=', 'agent_members.agent_id'),
+              ),
+            ),
+          )
+          .execute();
+        await db().deleteFrom('agent_members').where('user_id', '=', from).execute();
+        await db()
+          .updateTable('users')
+          .set({ linked_user_id: userId, updated_at: now() })
+          .where((eb) => eb.or([eb('id', '=', from), eb('linked_user_id', '=', from), eb('id', '=', identityId)]))
+          .where('id', '!=', userId)
+          .execute();
+      }
+      const row = await db().selectFrom('users').selectAll().where('id', '=', identityId).executeTakeFirstOrThrow();
+      return toUser(row);
+    },
+
+    async listIdentities(identityId) {
+      const userId = await roleHolderId(db(), identityId);
+      const rows = await db()
+        .selectFrom('users')
+        .selectAll()
+        .where((eb) => eb.or([eb('id', '=', userId), eb('linked_user_id', '=', userId)]))
+        .orderBy('seq')
         .execute();
       return rows.map(toUser);
     },

@@ -42,6 +42,7 @@ export type {
   NewStoredMessage,
   StoredMessage,
 } from './messages';
+export type { OnboardingCode, OnboardingCodeKind, OnboardingCodesRepository } from './onboarding-codes';
 export type { NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from './outbox';
 export type { Session, SessionKey, SessionStatus, SessionsRepository } from './sessions';
 export type { Store, StoreRepositories } from './store';

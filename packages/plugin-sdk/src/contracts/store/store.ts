@@ -3,6 +3,7 @@ import type { ApprovalsRepository, DestinationsRepository, KvRepository } from '
 import type { ChatsRepository, WiringsRepository } from './chats';
 import type { SessionLeasesRepository } from './leases';
 import type { InboxRepository, MessagesRepository } from './messages';
+import type { OnboardingCodesRepository } from './onboarding-codes';
 import type { OutboxRepository } from './outbox';
 import type { SessionsRepository } from './sessions';
 import type { TaskRunsRepository, TasksRepository } from './tasks';
@@ -44,6 +45,8 @@ export interface StoreRepositories {
   readonly approvals: ApprovalsRepository;
   readonly destinations: DestinationsRepository;
   readonly kv: KvRepository;
+  /** One-time codes that claim the gateway or link identities. */
+  readonly onboardingCodes: OnboardingCodesRepository;
 }
 
 /** The gateway's persistent state. */

@@ -8,6 +8,11 @@ export interface User {
   /** The platform's user id. Unique together with `channel`. */
   platformUserId: string;
   name?: string;
+  /**
+   * The user this identity is linked to (with `/link`): its roles and memberships are that user's.
+   * Undefined for a user's own identity.
+   */
+  linkedUserId?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -21,7 +26,11 @@ export interface UserRole {
   grantedAt: number;
 }
 
-/** Users and their roles. */
+/**
+ * Users and their roles. A user can have several identities (one per platform account): identities
+ * linked to a user share its roles and memberships, and every method taking a user id accepts any
+ * of its identities' ids.
+ */
 export interface UsersRepository {
   /** Creates the user, or updates the name of the existing one (when `name` is given). */
   upsert(input: { channel: string; platformUserId: string; name?: string }): Promise<User>;
@@ -40,13 +49,24 @@ export interface UsersRepository {
   grantRole(userId: string, role: UserRoleName, agentId?: string): Promise<UserRole>;
   /** @returns true when the role was held and is now revoked, false when it was not held */
   revokeRole(userId: string, role: UserRoleName, agentId?: string): Promise<boolean>;
-  /** @returns the user's roles in the order they were granted */
+  /** @returns the user's roles (those of the user it is linked to, for a linked identity) in the order they were granted */
   listRoles(userId: string): Promise<UserRole[]>;
   /**
    * @param filter.agentId also include users holding the role for this agent (global holders always count)
    * @returns users holding `role`, in the order the roles were granted, each once
    */
   listWithRole(role: UserRoleName, filter?: { agentId?: string }): Promise<User[]>;
+  /**
+   * Links an identity to a user (to the user that one is linked to, if it is itself linked): from
+   * then on the identity holds that user's roles and memberships. The identity's own roles and
+   * memberships move to that user, and identities linked to it follow it. Linking an identity to
+   * its own user is a no-op.
+   * @returns the identity as linked
+   * @throws NotFoundError for an unknown identity or user
+   */
+  link(identityId: string, userId: string): Promise<User>;
+  /** @returns the user (resolved through its link) and every identity linked to it, oldest first; empty for an unknown id */
+  listIdentities(userId: string): Promise<User[]>;
 }
 
 /** Users allowed to talk to an agent in chats with a `strict` policy. */
