@@ -7,6 +7,7 @@ import { errorResponse, jsonError } from './http/json-error';
 import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes } from './routes/health-routes';
 import { loginRoutes } from './routes/login-routes';
+import { dashboardRoutes } from './routes/dashboard-routes';
 import { createMetrics, metricsRoutes } from './routes/metrics-routes';
 import { webhookRoutes } from './routes/webhook-routes';
 import type { ServerOptions, ServerSettings } from './server-options';
@@ -69,6 +70,7 @@ export function createServerApp(options: ServerOptions): ServerApp {
   app.use('/api/*', requireAuth(token));
   app.route('/api/events', events.app);
   app.route('/api', apiRoutes({ gateway, store, isolated: settings.isolated }));
+  app.route('/', dashboardRoutes({ token }));
 
   return {
     app,

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { TimedGatewayEvent } from '@ngb/core';
+import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createServerHarness, type ServerHarness } from '../src/__tests__/server-harness';
+import { createServer, type Server } from '../src/create-server';
+
+/** Debian's browser, never a downloaded one (`.ci/system.sh` installs it). */
+export const chromiumPath = '/usr/bin/chromium';
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const packageRoot = fileURLToPath(new URL('../', import.meta.url));
+export const webBuild = `${packageRoot}dist/web`;
+export const screenshots = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+
+/** Builds the dashboard when the tests run before `pnpm build` did. */
+export async function ensureDashboardBuilt(): Promise<void> {
+  if (existsSync(`${webBuild}/index.html`)) return;
+  const { build } = await import('vite');
+  await build({ configFile: `${packageRoot}vite.config.ts`, logLevel: 'error' });
+}
+
+/** Starts Debian's Chromium headless. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`[@ngb/server] browser tests need Debian's chromium at ${chromiumPath}: run .ci/system.sh (apt-get install chromium)`);
+  }
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+/** A real gateway served by a real `createServer` on a free loopback port. */
+export interface BrowserHarness {
+  gateway: ServerHarness;
+  server: Server;
+  url: string;
+  events: TimedGatewayEvent[];
+  /** Posts a message from `user-1` in the wired chat `chat-1` and resolves once it is stored. */
+  say(text: string, extra?: { sender?: string; chatId?: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startBrowserHarness(options: { script?: LlmScriptStep[]; token?: string } = {}): Promise<BrowserHarness> {
+  await ensureDashboardBuilt();
+  const gateway = await createServerHarness({ script: options.script });
+  const events: TimedGatewayEvent[] = [];
+  gateway.gateway.events.on((event) => void events.push(event));
+  const agent = await gateway.store.agents.getByFolder('main');
+  const chat = await gateway.store.chats.upsert({
+    channel: 'fake',
+    platformChatId: 'chat-1',
+    name: 'Team room',
+    isGroup: false,
+    status: 'active',
+    unknownSenderPolicy: 'public',
+  });
+  await gateway.store.wirings.add({ chatId: chat.id, agentId: agent!.id, engage: 'always', sessionMode: 'shared' });
+  const server = await createServer({
+    gateway: gateway.gateway,
+    store: gateway.store,
+    channels: [gateway.channel],
+    port: 0,
+    isolated: false,
+    token: options.token,
+  });
+  return {
+    gateway,
+    server,
+    url: server.url,
+    events,
+    async say(text, extra = {}) {
+      counter += 1;
+      await gateway.channel.inject({
+        text,
+        chat: { id: extra.chatId ?? 'chat-1', isGroup: false, name: 'Team room' },
+        sender: { id: extra.sender ?? 'user-1', name: 'Ada' },
+        platformMessageId: `browser-${counter}`,
+      });
+    },
+    async close() {
+      await server.close({ graceMs: 200 });
+      await gateway.close();
+    },
+  };
+}
+
+/** Opens a page that fails the test on any script error or CSP violation it reports. */
+export async function openPage(browser: Browser, problems: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'dark' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+  return page;
+}

@@ -1,0 +1,141 @@
+import { useState } from 'preact/hooks';
+import { type Page, useApi } from '../api';
+import { ToolCall } from '../components/tool-call';
+import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader } from '../components/ui';
+import { useGatewayEvents } from '../events';
+import { ago, compact, dollars, duration, shortId, when } from '../format';
+import { applyTurnEvent, type LiveTurn } from '../live-turns';
+import type { Session, TranscriptEntry, Turn } from '../types';
+import { Transcript } from './transcript';
+
+function LiveTurnView(props: { turn: LiveTurn }) {
+  const { turn } = props;
+  return (
+    <article class={`turn turn-${turn.status}`} data-turn={turn.turnId}>
+      <header>
+        <Badge value={turn.status} />
+        <span class="muted small">
+          {new Date(turn.startedAt).toLocaleTimeString()}
+          {turn.attempt > 1 && ` · attempt ${turn.attempt}`}
+          {turn.durationMs !== undefined && !Number.isNaN(turn.durationMs) && ` · ${duration(turn.durationMs)}`}
+          {turn.tokens ? ` · ${compact(turn.tokens)} tokens` : ''}
+        </span>
+      </header>
+      {turn.blocks.length === 0 && turn.status === 'running' && <p class="muted thinking">Thinking…</p>}
+      {turn.blocks.map((block, index) =>
+        block.kind === 'text' ? (
+          <p key={index} class="turn-text">
+            {block.text}
+            {turn.status === 'running' && index === turn.blocks.length - 1 && <span class="caret" />}
+          </p>
+        ) : (
+          <ToolCall key={block.call.callId} call={block.call} />
+        ),
+      )}
+      {turn.error && <p class="turn-error">{turn.error}</p>}
+    </article>
+  );
+}
+
+export function SessionView(props: { id: string }) {
+  const path = `/api/sessions/${encodeURIComponent(props.id)}`;
+  const session = useApi<Session>(path);
+  const transcript = useApi<Page<TranscriptEntry>>(`${path}/transcript`);
+  const turns = useApi<Page<Turn>>(`${path}/turns`);
+  const [live, setLive] = useState<LiveTurn[]>([]);
+  const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}`, (event) => {
+    setLive((previous) => applyTurnEvent(previous, event));
+    if (event.type === 'turn.end') turns.reload();
+  });
+  const detail = session.data;
+  return (
+    <>
+      <PageHeader
+        title={`Session ${shortId(props.id)}`}
+        subtitle={
+          <>
+            <Link href="/sessions">Sessions</Link> / <span class="mono">{props.id}</span>
+          </>
+        }
+      >
+        <span class={`live-pill ${connected ? 'on' : ''}`}>{connected ? 'Live' : 'Connecting…'}</span>
+      </PageHeader>
+      <div class="session-layout">
+        <div class="session-main">
+          <Card title="Conversation">
+            {transcript.error ? (
+              <ErrorState error={transcript.error} what="Transcripts" onRetry={transcript.reload} />
+            ) : !transcript.data ? (
+              <Loading />
+            ) : transcript.data.items.length === 0 && live.length === 0 ? (
+              <Empty title="Nothing said yet">The next turn of this session streams here as the agent writes.</Empty>
+            ) : (
+              <Transcript entries={transcript.data.items} />
+            )}
+          </Card>
+          <Card title="Live" extra={<span class="muted small">text and tool calls as they happen</span>}>
+            {live.length === 0 ? (
+              <Empty title="Waiting for the next turn">Send this session a message; its turn appears here as it runs.</Empty>
+            ) : (
+              <div class="live-turns">
+                {live.map((turn) => (
+                  <LiveTurnView key={turn.turnId} turn={turn} />
+                ))}
+              </div>
+            )}
+          </Card>
+        </div>
+        <aside class="session-side">
+          <Card title="Details">
+            {session.error ? (
+              <ErrorState error={session.error} what="Session details" />
+            ) : !detail ? (
+              <Loading />
+            ) : (
+              <dl class="facts">
+                <dt>Status</dt>
+                <dd>
+                  <Badge value={detail.status} />
+                </dd>
+                <dt>Agent</dt>
+                <dd class="mono">{shortId(detail.agentId)}</dd>
+                <dt>Chat</dt>
+                <dd class="mono">{detail.chatId ? shortId(detail.chatId) : '—'}</dd>
+                {detail.threadId && (
+                  <>
+                    <dt>Thread</dt>
+                    <dd class="mono">{detail.threadId}</dd>
+                  </>
+                )}
+                <dt>Started</dt>
+                <dd>{when(detail.createdAt)}</dd>
+                <dt>Last activity</dt>
+                <dd>{ago(detail.lastActivityAt)}</dd>
+              </dl>
+            )}
+          </Card>
+          <Card title="Turns">
+            {turns.error ? (
+              <ErrorState error={turns.error} what="Turns" />
+            ) : !turns.data ? (
+              <Loading />
+            ) : turns.data.items.length === 0 ? (
+              <Empty title="No turn yet" />
+            ) : (
+              <ul class="rows compact">
+                {turns.data.items.slice(0, 20).map((turn) => (
+                  <li key={turn.id}>
+                    <Badge value={turn.status} />
+                    <span class="muted small">{ago(turn.startedAt ?? turn.createdAt)}</span>
+                    <span class="small">{compact((turn.inputTokens ?? 0) + (turn.outputTokens ?? 0))} tok</span>
+                    <span class="small muted">{dollars(turn.costUsd)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </aside>
+      </div>
+    </>
+  );
+}
