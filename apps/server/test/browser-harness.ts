@@ -7,7 +7,7 @@ import { createServerHarness, type ServerHarness } from '../src/__tests__/server
 import { createServer, type Server } from '../src/create-server';
 
 /** Debian's browser, never a downloaded one (`.ci/system.sh` installs it). */
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = '/usr/bin/chromium';
 
 const chromiumArgs = [
   '--headless',
@@ -19,7 +19,7 @@ const chromiumArgs = [
   '--no-first-run',
 ];
 
-export const packageRoot = fileURLToPath(new URL('../', import.meta.url));
+const packageRoot = fileURLToPath(new URL('../', import.meta.url));
 export const webBuild = `${packageRoot}dist/web`;
 export const screenshots = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
 
@@ -33,7 +33,9 @@ export async function ensureDashboardBuilt(): Promise<void> {
 /** Starts Debian's Chromium headless. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`[@ngb/server] browser tests need Debian's chromium at ${chromiumPath}: run .ci/system.sh (apt-get install chromium)`);
+    throw new Error(
+      `[@ngb/server] browser tests need Debian's chromium at ${chromiumPath}: run .ci/system.sh (apt-get install chromium)`,
+    );
   }
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }

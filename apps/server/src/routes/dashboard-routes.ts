@@ -14,7 +14,7 @@ export interface DashboardFiles {
 }
 
 /** The pages of the single-page app: each answers with the dashboard's `index.html`. */
-export const dashboardPages = ['/', '/sessions', '/sessions/:id', '/talk', '/messages', '/tasks', '/approvals', '/people', '/logs'];
+const dashboardPages = ['/', '/sessions', '/sessions/:id', '/talk', '/messages', '/tasks', '/approvals', '/people', '/logs'];
 
 const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -55,7 +55,9 @@ const pageHeaders = {
 
 /** Where the build is: beside the bundled server (`dist/web`), or the package's `dist/web` when run from source. */
 function defaultDirectory(): string {
-  const candidates = [new URL('./web/', import.meta.url), new URL('../../dist/web/', import.meta.url)].map((url) => fileURLToPath(url));
+  const candidates = [new URL('./web/', import.meta.url), new URL('../../dist/web/', import.meta.url)].map((url) =>
+    fileURLToPath(url),
+  );
   return candidates.find((candidate) => existsSync(join(candidate, 'index.html'))) ?? candidates[0]!;
 }
 

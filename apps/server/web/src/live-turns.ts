@@ -46,7 +46,10 @@ export function applyTurnEvent(turns: LiveTurn[], event: GatewayEvent): LiveTurn
       const text = String(event.text ?? '');
       next = {
         ...current,
-        blocks: last?.kind === 'text' ? [...current.blocks.slice(0, -1), { kind: 'text', text: last.text + text }] : [...current.blocks, { kind: 'text', text }],
+        blocks:
+          last?.kind === 'text'
+            ? [...current.blocks.slice(0, -1), { kind: 'text', text: last.text + text }]
+            : [...current.blocks, { kind: 'text', text }],
       };
       break;
     }
@@ -56,7 +59,10 @@ export function applyTurnEvent(turns: LiveTurn[], event: GatewayEvent): LiveTurn
     case 'tool.start':
       next = {
         ...current,
-        blocks: [...current.blocks, { kind: 'tool', call: { callId: String(event.callId), name: String(event.name), input: event.input, done: false } }],
+        blocks: [
+          ...current.blocks,
+          { kind: 'tool', call: { callId: String(event.callId), name: String(event.name), input: event.input, done: false } },
+        ],
       };
       break;
     case 'tool.end':
@@ -64,7 +70,16 @@ export function applyTurnEvent(turns: LiveTurn[], event: GatewayEvent): LiveTurn
         ...current,
         blocks: current.blocks.map((block) =>
           block.kind === 'tool' && block.call.callId === event.callId
-            ? { kind: 'tool', call: { ...block.call, done: true, output: String(event.output ?? ''), isError: Boolean(event.isError), durationMs: Number(event.durationMs) } }
+            ? {
+                kind: 'tool',
+                call: {
+                  ...block.call,
+                  done: true,
+                  output: String(event.output ?? ''),
+                  isError: Boolean(event.isError),
+                  durationMs: Number(event.durationMs),
+                },
+              }
             : block,
         ),
       };

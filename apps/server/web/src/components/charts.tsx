@@ -61,7 +61,9 @@ export function AreaChart(props: { points: Point[]; label: string; format?: (val
   const format = props.format ?? String;
   if (points.length === 0) return <figure class="chart chart-empty">No data yet</figure>;
   const { x, y, max } = scale(points.length === 1 ? [{ at: points[0]!.at - 60_000, value: 0 }, ...points] : points);
-  const line = points.map((point, index) => `${index === 0 ? 'M' : 'L'}${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`).join(' ');
+  const line = points
+    .map((point, index) => `${index === 0 ? 'M' : 'L'}${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`)
+    .join(' ');
   const area = `${line} L${x(points.at(-1)!.at).toFixed(1)},${height - pad} L${x(points[0]!.at).toFixed(1)},${height - pad} Z`;
   return (
     <figure class="chart">

@@ -34,14 +34,27 @@ function useOwnToolCalls(enabled: boolean, speaker: string) {
     (event: GatewayEvent) => {
       const own = mine.current;
       if (event.type === 'message.received' && event.senderId === speaker) own.messages.add(String(event.messageId));
-      else if (event.type === 'message.routed' && own.messages.has(String(event.messageId))) own.sessions.add(String(event.sessionId));
+      else if (event.type === 'message.routed' && own.messages.has(String(event.messageId)))
+        own.sessions.add(String(event.sessionId));
       else if (event.type === 'tool.start' && own.sessions.has(String(event.sessionId)))
-        setTools((previous) => [...previous, { at: event.at, call: { callId: String(event.callId), name: String(event.name), input: event.input, done: false } }]);
+        setTools((previous) => [
+          ...previous,
+          { at: event.at, call: { callId: String(event.callId), name: String(event.name), input: event.input, done: false } },
+        ]);
       else if (event.type === 'tool.end' && own.sessions.has(String(event.sessionId)))
         setTools((previous) =>
           previous.map((item) =>
             item.call.callId === event.callId
-              ? { ...item, call: { ...item.call, done: true, output: String(event.output ?? ''), isError: Boolean(event.isError), durationMs: Number(event.durationMs) } }
+              ? {
+                  ...item,
+                  call: {
+                    ...item.call,
+                    done: true,
+                    output: String(event.output ?? ''),
+                    isError: Boolean(event.isError),
+                    durationMs: Number(event.durationMs),
+                  },
+                }
               : item,
           ),
         );
@@ -86,13 +99,20 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
       source = new EventSource(`${props.base}/events`);
       source.addEventListener('message', (event) => {
         const data = parse((event as MessageEvent).data);
-        const message: ChatMessage = { id: String(data.id), from: 'agent', text: String(data.text ?? ''), at: Number(data.at ?? Date.now()) };
+        const message: ChatMessage = {
+          id: String(data.id),
+          from: 'agent',
+          text: String(data.text ?? ''),
+          at: Number(data.at ?? Date.now()),
+        };
         setTypingAt(undefined);
         setMessages((previous) => (previous.some((item) => item.id === message.id) ? previous : [...previous, message]));
       });
       source.addEventListener('edit', (event) => {
         const data = parse((event as MessageEvent).data);
-        setMessages((previous) => previous.map((item) => (item.id === data.id ? { ...item, text: String(data.text ?? '') } : item)));
+        setMessages((previous) =>
+          previous.map((item) => (item.id === data.id ? { ...item, text: String(data.text ?? '') } : item)),
+        );
       });
       source.addEventListener('delete', (event) => {
         const data = parse((event as MessageEvent).data);
@@ -155,7 +175,11 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
         )}
         {items.map((item) =>
           item.kind === 'message' ? (
-            <div key={item.message.id} class={`bubble ${item.message.from === 'visitor' ? 'mine' : 'theirs'}`} data-from={item.message.from}>
+            <div
+              key={item.message.id}
+              class={`bubble ${item.message.from === 'visitor' ? 'mine' : 'theirs'}`}
+              data-from={item.message.from}
+            >
               {item.message.text}
             </div>
           ) : (
@@ -165,7 +189,7 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
           ),
         )}
         {typingAt !== undefined && (
-          <div class="bubble theirs typing" aria-label={`${assistant} is typing`}>
+          <div class="bubble theirs typing" role="status" aria-label={`${assistant} is typing`}>
             <span />
             <span />
             <span />

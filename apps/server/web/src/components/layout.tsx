@@ -45,8 +45,8 @@ export function Shell(props: { path: string; status: Status | undefined; childre
       <main class="main">
         {props.status?.isolated === false && (
           <div class="banner" role="alert">
-            <strong>Tools run on this machine, not in a sandbox.</strong> This gateway uses the local runtime: an agent's
-            commands can read and change your files. Start Docker and use the docker runtime for isolation.
+            <strong>Tools run on this machine, not in a sandbox.</strong> This gateway uses the local runtime: an agent's commands
+            can read and change your files. Start Docker and use the docker runtime for isolation.
           </div>
         )}
         {props.children}

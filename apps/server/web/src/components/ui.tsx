@@ -25,7 +25,12 @@ export function PageHeader(props: { title: string; subtitle?: ComponentChildren;
 }
 
 /** A bordered panel with an optional title. */
-export function Card(props: { title?: ComponentChildren; extra?: ComponentChildren; class?: string; children: ComponentChildren }) {
+export function Card(props: {
+  title?: ComponentChildren;
+  extra?: ComponentChildren;
+  class?: string;
+  children: ComponentChildren;
+}) {
   return (
     <section class={`card ${props.class ?? ''}`}>
       {(props.title || props.extra) && (
@@ -81,7 +86,9 @@ export function ErrorState(props: { error: ApiError; what: string; onRetry?: () 
   const missing = props.error.status === 404 && props.error.code === 'not_found';
   return (
     <div class={`empty ${missing ? '' : 'error'}`} role={missing ? undefined : 'alert'}>
-      <strong>{missing ? `${props.what} are not available on this server yet` : `Could not load ${props.what.toLowerCase()}`}</strong>
+      <strong>
+        {missing ? `${props.what} are not available on this server yet` : `Could not load ${props.what.toLowerCase()}`}
+      </strong>
       <p>{missing ? 'This gateway does not serve that part of the API. Update ngb to see it here.' : props.error.message}</p>
       {!missing && props.onRetry && (
         <button type="button" class="button" onClick={props.onRetry}>

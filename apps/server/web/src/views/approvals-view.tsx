@@ -13,7 +13,8 @@ export function ApprovalsView() {
   useGatewayEvents('', (event) => {
     if (event.type === 'approval.requested' || event.type === 'approval.resolved') pending.reload();
   });
-  const chatName = (id: string) => chats.data?.items.find((chat) => chat.id === id || chat.platformChatId === id)?.name ?? shortId(id);
+  const chatName = (id: string) =>
+    chats.data?.items.find((chat) => chat.id === id || chat.platformChatId === id)?.name ?? shortId(id);
   const decide = async (approval: Approval, verdict: 'approve' | 'deny') => {
     setActing(approval.code);
     setFailure(undefined);
@@ -53,7 +54,8 @@ export function ApprovalsView() {
                 <span>
                   {approval.kind === 'sender' ? (
                     <>
-                      Sender <strong class="mono">{shortId(approval.userId)}</strong> in <strong>{chatName(approval.chatId)}</strong>
+                      Sender <strong class="mono">{shortId(approval.userId)}</strong> in{' '}
+                      <strong>{chatName(approval.chatId)}</strong>
                     </>
                   ) : (
                     <>
@@ -64,10 +66,20 @@ export function ApprovalsView() {
                 <code class="code-chip">{approval.code}</code>
                 <span class="muted small">{ago(approval.requestedAt)}</span>
                 <span class="row-actions">
-                  <button class="button primary" type="button" disabled={acting !== undefined} onClick={() => void decide(approval, 'approve')}>
+                  <button
+                    class="button primary"
+                    type="button"
+                    disabled={acting !== undefined}
+                    onClick={() => void decide(approval, 'approve')}
+                  >
                     Approve
                   </button>
-                  <button class="button danger" type="button" disabled={acting !== undefined} onClick={() => void decide(approval, 'deny')}>
+                  <button
+                    class="button danger"
+                    type="button"
+                    disabled={acting !== undefined}
+                    onClick={() => void decide(approval, 'deny')}
+                  >
                     Deny
                   </button>
                 </span>

@@ -2,7 +2,7 @@ import type { GatewayEvent } from '../events';
 import { duration, shortId } from '../format';
 
 function clip(text: unknown, length = 80): string {
-  const value = typeof text === 'string' ? text : JSON.stringify(text) ?? '';
+  const value = typeof text === 'string' ? text : (JSON.stringify(text) ?? '');
   return value.length > length ? `${value.slice(0, length - 1)}…` : value;
 }
 

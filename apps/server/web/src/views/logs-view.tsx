@@ -24,7 +24,8 @@ export function LogsView() {
   return (
     <>
       <PageHeader title="Logs" subtitle="What the gateway wrote, newest first.">
-        <div class="segmented" role="group" aria-label="Level">
+        <fieldset class="segmented">
+          <legend class="hidden-label">Level</legend>
           {levels.map((candidate) => (
             <button
               key={candidate}
@@ -36,7 +37,7 @@ export function LogsView() {
               {candidate}
             </button>
           ))}
-        </div>
+        </fieldset>
         <label class="toggle">
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.currentTarget.checked)} /> Follow
         </label>
@@ -58,7 +59,9 @@ export function LogsView() {
                   <span class={`log-level level-${entry.level}`}>{entry.level}</span>
                   {entry.tag && <span class="log-tag">{entry.tag}</span>}
                   <span class="log-message">{entry.message}</span>
-                  {entry.fields && Object.keys(entry.fields).length > 0 && <code class="log-fields">{show(entry.fields).replace(/\s+/g, ' ')}</code>}
+                  {entry.fields && Object.keys(entry.fields).length > 0 && (
+                    <code class="log-fields">{show(entry.fields).replace(/\s+/g, ' ')}</code>
+                  )}
                 </li>
               );
             })}

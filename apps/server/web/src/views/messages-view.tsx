@@ -54,14 +54,19 @@ export function MessagesView() {
           limit: 50,
         })}`,
       );
-      setResult((previous) => ({ items: cursor && previous ? [...previous.items, ...page.items] : page.items, next: page.next, asked }));
+      setResult((previous) => ({
+        items: cursor && previous ? [...previous.items, ...page.items] : page.items,
+        next: page.next,
+        asked,
+      }));
     } catch (caught) {
       setError(caught as ApiError);
     } finally {
       setBusy(false);
     }
   };
-  const set = (key: keyof Filters) => (event: Event) => setFilters({ ...filters, [key]: (event.currentTarget as HTMLInputElement).value });
+  const set = (key: keyof Filters) => (event: Event) =>
+    setFilters({ ...filters, [key]: (event.currentTarget as HTMLInputElement).value });
 
   return (
     <>
@@ -69,13 +74,19 @@ export function MessagesView() {
       <Card>
         <form
           class="filters"
-          role="search"
           onSubmit={(event) => {
             event.preventDefault();
             void run(filters);
           }}
         >
-          <input class="grow" type="search" placeholder="Search words…" aria-label="Search words" value={filters.q} onInput={set('q')} />
+          <input
+            class="grow"
+            type="search"
+            placeholder="Search words…"
+            aria-label="Search words"
+            value={filters.q}
+            onInput={set('q')}
+          />
           <select aria-label="Chat" value={filters.chat} onChange={set('chat')}>
             <option value="">All chats</option>
             {chats.data?.items.map((chat) => (
@@ -99,7 +110,9 @@ export function MessagesView() {
           busy ? (
             <Loading />
           ) : (
-            <Empty title="Search the message history">Type a few words, or pick a chat, a sender or dates, and press Search.</Empty>
+            <Empty title="Search the message history">
+              Type a few words, or pick a chat, a sender or dates, and press Search.
+            </Empty>
           )
         ) : result.items.length === 0 ? (
           <Empty title="No message matches">Try fewer words, or widen the dates.</Empty>

@@ -7,7 +7,7 @@ import { ago, compact, dollars, shortId } from '../format';
 import type { Sandbox, Session, Status, Usage } from '../types';
 import { describeEvent } from './event-text';
 
-const minutes = 30;
+const minutes = 20;
 
 function channelState(value: Status['channels'][string]): { state: string; detail?: string } {
   return typeof value === 'string' ? { state: value } : { state: value.state, detail: value.detail ?? value.error };
@@ -50,7 +50,10 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
   const spend = (usage.data?.agents ?? []).filter((agent) => agent.inputTokens + agent.outputTokens > 0);
   return (
     <>
-      <PageHeader title="Overview" subtitle={connected ? 'Live: updates as the gateway works.' : 'Connecting to the live events…'} />
+      <PageHeader
+        title="Overview"
+        subtitle={connected ? 'Live: updates as the gateway works.' : 'Connecting to the live events…'}
+      />
       {status && status.claimed === false && (
         <Card class="claim">
           <h2>Claim this gateway</h2>
@@ -72,14 +75,20 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
         />
         <Stat label="Turns running" value={status?.queue.running.length ?? '—'} />
         <Stat label="Queue depth" value={status?.queue.waiting.length ?? '—'} hint="sessions waiting for a slot" />
-        <Stat label="Sandboxes" value={sandboxes.data ? sandboxes.data.items.length : '—'} hint={sandboxes.error ? 'not reported' : 'running now'} />
+        <Stat
+          label="Sandboxes"
+          value={sandboxes.data ? sandboxes.data.items.length : '—'}
+          hint={sandboxes.error ? 'not reported' : 'running now'}
+        />
       </div>
       <div class="grid-2">
         <Card title="Channels">
           {!status ? (
             <Loading />
           ) : channels.length === 0 ? (
-            <Empty title="No channel is connected">Add one under `channels` in ngb.config.json (Telegram, Slack, web chat…) and restart.</Empty>
+            <Empty title="No channel is connected">
+              Add one under `channels` in ngb.config.json (Telegram, Slack, web chat…) and restart.
+            </Empty>
           ) : (
             <ul class="channel-list">
               {channels.map(([name, value]) => {
@@ -96,7 +105,10 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
             </ul>
           )}
         </Card>
-        <Card title="Activity" extra={<span class="muted small">{activity.fromUsage ? `last ${minutes} min` : 'since this page opened'}</span>}>
+        <Card
+          title="Activity"
+          extra={<span class="muted small">{activity.fromUsage ? `last ${minutes} min` : 'since this page opened'}</span>}
+        >
           <div class="charts">
             <BarChart points={activity.turns} label="Turns per minute" />
             <AreaChart points={activity.tokens} label="Tokens per minute" format={compact} />
@@ -110,7 +122,9 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           ) : !sessions.data ? (
             <Loading />
           ) : sessions.data.items.length === 0 ? (
-            <Empty title="No session yet">A session starts when someone messages an agent. Try the <Link href="/talk">chat</Link>.</Empty>
+            <Empty title="No session yet">
+              A session starts when someone messages an agent. Try the <Link href="/talk">chat</Link>.
+            </Empty>
           ) : (
             <ul class="rows">
               {sessions.data.items.map((session) => (
@@ -150,6 +164,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
         ) : (
           <ol class="event-feed">
             {live
+              .filter((event) => event.type !== 'text.delta')
               .slice(-12)
               .reverse()
               .map((event) => (

@@ -85,7 +85,9 @@ function UsersCard() {
       ) : !users.data ? (
         <Loading />
       ) : users.data.items.length === 0 ? (
-        <Empty title="Nobody yet">The first person to send `/claim CODE` becomes the owner; grant roles with `ngb user grant`.</Empty>
+        <Empty title="Nobody yet">
+          The first person to send `/claim CODE` becomes the owner; grant roles with `ngb user grant`.
+        </Empty>
       ) : (
         <table class="table">
           <thead>
@@ -107,7 +109,11 @@ function UsersCard() {
                     <span class="muted">member</span>
                   ) : (
                     user.roles?.map((role) => (
-                      <Badge key={`${role.role}-${role.agentId ?? ''}`} value={role.agentId ? `${role.role} of ${role.agentId.slice(0, 6)}` : role.role} tone={role.role === 'owner' ? 'ok' : 'info'} />
+                      <Badge
+                        key={`${role.role}-${role.agentId ?? ''}`}
+                        value={role.agentId ? `${role.role} of ${role.agentId.slice(0, 6)}` : role.role}
+                        tone={role.role === 'owner' ? 'ok' : 'info'}
+                      />
                     ))
                   )}
                 </td>

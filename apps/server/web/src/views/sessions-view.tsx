@@ -19,7 +19,9 @@ export function SessionsView() {
         ) : !sessions.data ? (
           <Loading />
         ) : sessions.data.items.length === 0 ? (
-          <Empty title="No session yet">Sessions appear when someone messages an agent — send one from the <Link href="/talk">chat</Link>.</Empty>
+          <Empty title="No session yet">
+            Sessions appear when someone messages an agent — send one from the <Link href="/talk">chat</Link>.
+          </Empty>
         ) : (
           <table class="table">
             <thead>

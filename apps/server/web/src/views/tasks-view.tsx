@@ -41,7 +41,8 @@ function CreateTask(props: { agents: Agent[]; onCreated: () => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const value = scheduleType === 'once' && scheduleValue !== '' ? new Date(scheduleValue).toISOString() : scheduleValue.trim();
+      const value =
+        scheduleType === 'once' && scheduleValue !== '' ? new Date(scheduleValue).toISOString() : scheduleValue.trim();
       await api('/api/tasks', {
         method: 'POST',
         body: {
@@ -164,7 +165,9 @@ export function TasksView() {
                     {task.scheduleType} {task.scheduleValue}
                   </code>
                   <span class="muted small">{agentName(task.agentId)}</span>
-                  <span class="muted small">{task.status === 'active' && task.nextRunAt ? `next ${ago(task.nextRunAt)}` : ''}</span>
+                  <span class="muted small">
+                    {task.status === 'active' && task.nextRunAt ? `next ${ago(task.nextRunAt)}` : ''}
+                  </span>
                   <span class="row-actions">
                     {task.status === 'active' && (
                       <button class="button" type="button" onClick={() => void act(task, 'pause')}>

@@ -19,7 +19,9 @@ function asSaid(entry: TranscriptEntry): Said {
 function text(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content))
-    return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text) : show(part))).join('\n');
+    return content
+      .map((part) => (part && typeof part === 'object' && 'text' in part ? String(part.text) : show(part)))
+      .join('\n');
   return show(content);
 }
 
