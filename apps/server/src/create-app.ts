@@ -2,6 +2,8 @@ import { silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { apiRoutes } from './api/api-routes';
+import { docsResponse } from './api/docs-page';
+import { createLogFileReader } from './api/log-file-reader';
 import { loopbackHostGuard, requireAuth } from './http/auth';
 import { errorResponse, jsonError } from './http/json-error';
 import { dashboardRoutes } from './routes/dashboard-routes';
@@ -37,6 +39,11 @@ function settingsOf(options: ServerOptions): ServerSettings {
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
     sandboxCount: options.sandboxCount ?? (async () => 0),
+    sandboxes: options.sandboxes,
+    config: options.config,
+    secretValues: options.secretValues,
+    logFile: options.logFile,
+    version: options.version,
   };
 }
 
@@ -69,7 +76,20 @@ export function createServerApp(options: ServerOptions): ServerApp {
   const events = eventsRoutes(gateway, store);
   app.use('/api/*', requireAuth(token));
   app.route('/api/events', events.app);
-  app.route('/api', apiRoutes({ gateway, store, isolated: settings.isolated }));
+  const api = apiRoutes({
+    gateway,
+    store,
+    isolated: settings.isolated,
+    channels: settings.channels,
+    clock: settings.clock,
+    version: settings.version,
+    sandboxes: settings.sandboxes,
+    config: settings.config === undefined ? undefined : { value: settings.config, secretValues: settings.secretValues ?? [] },
+    logs: settings.logFile === undefined ? undefined : createLogFileReader(settings.logFile),
+  });
+  app.route('/api', api.app);
+  app.use('/docs', requireAuth(token, { pages: true }));
+  app.get('/docs', () => docsResponse(api.document()));
   app.route('/', dashboardRoutes({ token }));
 
   return {
@@ -78,6 +98,7 @@ export function createServerApp(options: ServerOptions): ServerApp {
     close() {
       events.streams.closeAll();
       metrics.close();
+      api.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Gateway } from '@ngb/core';
-import type { ChannelAdapter, Clock, Logger, Store } from '@ngb/plugin-sdk';
+import type { ChannelAdapter, Clock, Logger, SandboxInfo, Store } from '@ngb/plugin-sdk';
 
 /** A readiness probe: resolves when the part answers, rejects with the reason when it does not. */
 export type ReadinessCheck = () => Promise<void>;
@@ -27,6 +27,16 @@ export interface ServerOptions {
   isolated?: boolean;
   /** Sandboxes running now, for `/metrics`. */
   sandboxCount?: () => Promise<number>;
+  /** The runtime's sandboxes, for `/api/sandboxes`. */
+  sandboxes?: () => Promise<SandboxInfo[]>;
+  /** The loaded config, which `/api/config` answers with its secrets redacted. */
+  config?: unknown;
+  /** Secret strings (tokens read from the environment) that never appear in an API answer. */
+  secretValues?: readonly string[];
+  /** The structured log file `/api/logs` reads (only this file, never one named by a request). */
+  logFile?: string;
+  /** The gateway's version, in `/api/status` and the API document. */
+  version?: string;
   /** Largest request body accepted, in bytes; larger ones get 413. @default 1 MiB */
   maxBodyBytes?: number;
   logger?: Logger;
@@ -34,4 +44,6 @@ export interface ServerOptions {
 }
 
 /** What {@link ServerOptions} becomes once defaults are applied. */
-export type ServerSettings = Required<Omit<ServerOptions, 'token'>> & Pick<ServerOptions, 'token'>;
+export type ServerSettings = Required<Omit<ServerOptions, OptionalSettings>> & Pick<ServerOptions, OptionalSettings>;
+
+type OptionalSettings = 'token' | 'sandboxes' | 'config' | 'secretValues' | 'logFile' | 'version';

@@ -1,4 +1,5 @@
 import { type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
+import { secretValuesOf } from './api/redact-config';
 import { checkExposure, createServer, type Server } from './create-server';
 
 /** A serving gateway with its HTTP server. */
@@ -38,6 +39,10 @@ export async function startServer(request: ComposeRequest): Promise<ServedGatewa
         runtime: async () => void (await runtime.runtime.list()),
       },
       sandboxCount: async () => (await runtime.runtime.list()).length,
+      sandboxes: () => runtime.runtime.list(),
+      config: request.loaded.config,
+      secretValues: secretValuesOf(request.env),
+      logFile: project.paths.logFile,
     });
     return {
       composed,

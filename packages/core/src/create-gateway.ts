@@ -139,6 +139,11 @@ export interface Gateway {
    * or the reason it was dropped.
    */
   receive(message: InboundMessage): Promise<ReceiveResult>;
+  /**
+   * Re-arms the scheduler after tasks were created or changed outside the gateway's own tools (the
+   * HTTP API): it reads the soonest due time again.
+   */
+  tasksChanged(): Promise<void>;
   /** Approves or denies a pending chat or sender request by its code. */
   resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
   /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
@@ -348,6 +353,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await plugins.unloadAll();
     },
     receive,
+    tasksChanged: () => scheduler.reschedule(),
     async resolveApproval(code, decision) {
       await runUnit((unit) => approvals.resolve(unit, code, decision, router.route));
     },

@@ -11,4 +11,5 @@ export type {
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
+export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
 export { splitMessage } from './split-message';

@@ -1,4 +1,4 @@
-import { ConfigError, errorMessage, type TaskScheduleType } from '@ngb/plugin-sdk';
+import { ConfigError, errorMessage, NgbError, type ScheduledTask, type TaskPatch, type TaskScheduleType } from '@ngb/plugin-sdk';
 import { Cron } from 'croner';
 import { isValidTimeZone } from './format-messages';
 import { type WallClock, zonedTimeToInstant } from './zoned-time';
@@ -96,4 +96,56 @@ export function nextRunAt(
       return at > after ? at : undefined;
     }
   }
+}
+
+const scheduleTypes: readonly TaskScheduleType[] = ['cron', 'interval', 'once'];
+
+/** A new task's schedule as a person or an agent gives it. */
+export interface TaskScheduleRequest {
+  scheduleType: string;
+  scheduleValue: string;
+  /** IANA time zone; when left out, `defaultTimezone`. An interval takes none. */
+  timezone?: string;
+}
+
+/**
+ * Checks a new task's schedule the one way every entry point checks it (the `schedule_task` tool,
+ * the HTTP API): a known type, no time zone on an interval, a valid cron expression, interval, time
+ * and time zone, and a first run still to come.
+ * @returns the checked type, the time zone the task runs in and its first run (epoch ms)
+ * @throws ConfigError with the reason, its `key` the field at fault
+ */
+export function planTaskSchedule(
+  request: TaskScheduleRequest,
+  defaultTimezone: string,
+  now: number,
+): { scheduleType: TaskScheduleType; timezone: string; nextRunAt: number } {
+  const scheduleType = scheduleTypes.find((type) => type === request.scheduleType);
+  if (scheduleType === undefined) {
+    throw new ConfigError(`[@ngb/core] schedule_type must be cron, interval or once, not "${request.scheduleType}"`, {
+      key: 'schedule_type',
+    });
+  }
+  if (scheduleType === 'interval' && request.timezone !== undefined) {
+    throw new ConfigError(
+      `[@ngb/core] an interval task runs every ${request.scheduleValue} from now, so a time zone means nothing for it; leave timezone out, or use cron for times of day in ${request.timezone}`,
+      { key: 'timezone' },
+    );
+  }
+  const timezone = request.timezone ?? defaultTimezone;
+  const first = nextRunAt(scheduleType, request.scheduleValue, timezone, now);
+  if (first === undefined) throw new ConfigError('[@ngb/core] that time is in the past', { key: 'schedule_value' });
+  return { scheduleType, timezone, nextRunAt: first };
+}
+
+/**
+ * The change that pauses, resumes (from the next run after `now`) or cancels a task.
+ * @throws NgbError with code `task_state` when the task is completed or cancelled: it never runs again
+ */
+export function taskStatusChange(task: ScheduledTask, status: 'active' | 'paused' | 'cancelled', now: number): TaskPatch {
+  if (task.status === 'completed' || task.status === 'cancelled') {
+    throw new NgbError('task_state', `[@ngb/core] task is ${task.status}`);
+  }
+  if (status !== 'active') return { status };
+  return { status, nextRunAt: nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, now) ?? null };
 }

@@ -1,6 +1,6 @@
-import { type Clock, ConfigError, defineTool, errorMessage, type Store, type Tool } from '@ngb/plugin-sdk';
+import { type Clock, defineTool, errorMessage, NgbError, type Store, type TaskPatch, type Tool } from '@ngb/plugin-sdk';
 import { type ChatPlaces, homeChat, isEphemeralChannel } from './home-chat';
-import { nextRunAt } from './schedule';
+import { planTaskSchedule, taskStatusChange } from './schedule';
 import type { TurnInfo } from './turn-runner';
 
 /** What the task tools need. */
@@ -69,23 +69,16 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
     },
     where: 'host',
     async execute(input) {
-      const timezone = input.timezone ?? turn.agent.timezone;
-      let first: number | undefined;
+      let plan: ReturnType<typeof planTaskSchedule>;
       try {
-        if (!['cron', 'interval', 'once'].includes(input.schedule_type)) {
-          throw new ConfigError(`schedule_type must be cron, interval or once, not "${input.schedule_type}"`);
-        }
-        if (input.schedule_type === 'interval' && input.timezone !== undefined) {
-          throw new ConfigError(
-            `an interval task runs every ${input.schedule_value} from now, so a time zone means nothing for it; leave timezone out, or use cron for times of day in ${input.timezone}`,
-            { key: 'timezone' },
-          );
-        }
-        first = nextRunAt(input.schedule_type, input.schedule_value, timezone, clock.now());
+        plan = planTaskSchedule(
+          { scheduleType: input.schedule_type, scheduleValue: input.schedule_value, timezone: input.timezone },
+          turn.agent.timezone,
+          clock.now(),
+        );
       } catch (error) {
         return { output: `not scheduled: ${errorMessage(error).replace('[@ngb/core] ', '')}`, isError: true };
       }
-      if (first === undefined) return { output: 'not scheduled: that time is in the past', isError: true };
       const target = await taskTarget(options, turn);
       if (target.refusal) return { output: `not scheduled: ${target.refusal}`, isError: true };
       const task = await store.tasks.create({
@@ -93,14 +86,14 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
         sessionId: target.sessionId,
         chatId: target.chatId,
         prompt: input.prompt,
-        scheduleType: input.schedule_type,
+        scheduleType: plan.scheduleType,
         scheduleValue: input.schedule_value,
-        timezone,
+        timezone: plan.timezone,
         contextMode: input.context_mode ?? 'group',
-        nextRunAt: first,
+        nextRunAt: plan.nextRunAt,
       });
       await options.reschedule();
-      return { output: `scheduled task ${task.id}; first run ${new Date(first).toISOString()}${target.note ?? ''}` };
+      return { output: `scheduled task ${task.id}; first run ${new Date(plan.nextRunAt).toISOString()}${target.note ?? ''}` };
     },
   });
 
@@ -129,12 +122,13 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
       async execute(input) {
         const task = await ownTask(input.task_id);
         if (!task) return { output: `unknown task "${input.task_id}"`, isError: true };
-        if (task.status === 'completed' || task.status === 'cancelled')
-          return { output: `task is ${task.status}`, isError: true };
-        const patch =
-          status === 'active'
-            ? { status, nextRunAt: nextRunAt(task.scheduleType, task.scheduleValue, task.timezone, clock.now()) ?? null }
-            : { status };
+        let patch: TaskPatch;
+        try {
+          patch = taskStatusChange(task, status, clock.now());
+        } catch (error) {
+          if (!NgbError.isInstance(error) || error.code !== 'task_state') throw error;
+          return { output: errorMessage(error).replace('[@ngb/core] ', ''), isError: true };
+        }
         await store.tasks.update(task.id, patch);
         await options.reschedule();
         return { output: `task ${task.id} is ${status}` };

@@ -99,6 +99,7 @@ export type {
   KvRepository,
   LeaseTimes,
   MessageDirection,
+  MessageQuery,
   MessagesRepository,
   NewAgent,
   NewOutboxEntry,
@@ -140,6 +141,7 @@ export type {
   UserRoleName,
   UsersRepository,
   Wiring,
+  WiringPatch,
   WiringsRepository,
 } from './contracts/store';
 export { defineTool, type JsonSchema, type Tool, type ToolContext, type ToolResult } from './contracts/tool';

@@ -50,7 +50,7 @@ export async function createServerHarness(
     ...options.gateway,
   });
   await gateway.start();
-  const served = createServerApp({ gateway, store, channels, ...options.server });
+  const served = createServerApp({ gateway, store, channels, sandboxes: () => runtime.list(), ...options.server });
   return {
     gateway,
     store,

@@ -1,25 +1,68 @@
-import type { Gateway } from '@ngb/core';
-import type { Store } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
+import * as v from 'valibot';
+import { agentsRoutes } from './agents-routes';
+import type { ApiParts } from './api-parts';
+import { type AnyApiRoute, defineRoute, mountRoutes } from './api-route';
+import { approvalsRoutes } from './approvals-routes';
+import { createChannelStates } from './channel-states';
+import { chatsRoutes } from './chats-routes';
+import { configRoutes } from './config-routes';
+import { eventsDescription } from './events-description';
+import { logsRoutes } from './logs-routes';
+import { messagesRoutes } from './messages-routes';
+import { type OpenApiDocument, openApiDocument } from './openapi-document';
+import { sessionsRoutes } from './sessions-routes';
+import { statusRoutes } from './status-routes';
+import { tasksRoutes } from './tasks-routes';
+import { usageRoutes } from './usage-routes';
+import { usersRoutes } from './users-routes';
+import { wiringsRoutes } from './wirings-routes';
 
-/** What the API reads and changes. */
-export interface ApiParts {
-  gateway: Gateway;
-  store: Store;
-  /** True when tools run isolated from the host. */
-  isolated: boolean;
+export type { ApiParts } from './api-parts';
+
+/** The JSON API, its route table, and the OpenAPI document made from that table. */
+export interface Api {
+  /** The routes, to mount under `/api`. */
+  app: Hono;
+  routes: readonly AnyApiRoute[];
+  document(): OpenApiDocument;
+  /** Stops following the gateway's channel reports. */
+  close(): void;
 }
 
-/** The JSON API under `/api`. */
-export function apiRoutes(parts: ApiParts): Hono {
-  const app = new Hono();
-  app.get('/status', (context) =>
-    context.json({
-      isolated: parts.isolated,
-      channels: parts.gateway.channelStatus(),
-      queue: parts.gateway.queueState(),
-      lastEventSeq: parts.gateway.events.lastSeq(),
+/** The JSON API under `/api`: one route table checks the requests and makes the document. */
+export function apiRoutes(parts: ApiParts): Api {
+  const { store, gateway, clock } = parts;
+  const channels = createChannelStates(gateway, parts.channels);
+  let document: OpenApiDocument | undefined;
+  const describe = () => {
+    document ??= openApiDocument(routes, { version: parts.version ?? '0.0.0' });
+    return document;
+  };
+  const routes: AnyApiRoute[] = [
+    ...statusRoutes(parts, channels),
+    ...agentsRoutes(store),
+    ...chatsRoutes(store),
+    ...wiringsRoutes(store),
+    ...usersRoutes(store),
+    ...sessionsRoutes(store),
+    ...messagesRoutes(store),
+    ...tasksRoutes({ store, gateway, clock }),
+    ...approvalsRoutes({ store, gateway }),
+    ...configRoutes(parts.config),
+    ...usageRoutes({ store, clock }),
+    ...logsRoutes(parts.logs),
+    eventsDescription,
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'meta',
+      summary: 'This document (OpenAPI 3.1), made from the schemas that check the requests; readable at `/docs`',
+      response: v.record(v.string(), v.unknown()),
+      handle: () => describe(),
     }),
-  );
-  return app;
+  ];
+  const app = new Hono();
+  mountRoutes(app, routes);
+  return { app, routes, document: describe, close: channels.close };
 }

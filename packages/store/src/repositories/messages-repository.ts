@@ -1,4 +1,5 @@
-import type { Attachment, MessageDirection, MessagesRepository, StoredMessage } from '@ngb/plugin-sdk';
+import type { Attachment, MessageDirection, MessageQuery, MessagesRepository, StoredMessage } from '@ngb/plugin-sdk';
+import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Insertable, type Selectable, sql } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
@@ -8,6 +9,7 @@ import type { RepositoryContext } from '../repository-context';
 import { normalizeLimit, optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
 
 const defaultSearchLimit = 20;
+const defaultFindLimit = 50;
 // New messages join the search index in bulk (one FTS5 segment for many rows): after this many
 // inserts, and before every search.
 const indexBatchSize = 256;
@@ -57,7 +59,38 @@ export function createMessagesRepository(context: RepositoryContext): MessagesRe
     return row === undefined ? undefined : toMessage(row);
   }
 
+  async function find(query: MessageQuery): Promise<StoredMessage[]> {
+    const limit = normalizeLimit(query.limit) ?? defaultFindLimit;
+    if (limit === 0) return [];
+    const conditions = [sql`1 = 1`];
+    if (query.afterId !== undefined) {
+      const after = await db()
+        .selectFrom('messages')
+        .select(['timestamp', 'seq'])
+        .where('id', '=', query.afterId)
+        .executeTakeFirst();
+      if (after === undefined) throw new NotFoundError('message', query.afterId);
+      conditions.push(sql`(m.timestamp < ${after.timestamp} OR (m.timestamp = ${after.timestamp} AND m.seq < ${after.seq}))`);
+    }
+    if (query.text !== undefined) {
+      const match = toFtsMatchQuery(query.text);
+      if (match === undefined) return [];
+      await catchUpSearchIndex();
+      conditions.push(sql`m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${match}) AND m.deleted_at IS NULL`);
+    }
+    if (query.chatId !== undefined) conditions.push(sql`m.chat_id = ${query.chatId}`);
+    if (query.senderId !== undefined) conditions.push(sql`m.sender_id = ${query.senderId}`);
+    if (query.fromTimestamp !== undefined) conditions.push(sql`m.timestamp >= ${query.fromTimestamp}`);
+    if (query.toTimestamp !== undefined) conditions.push(sql`m.timestamp <= ${query.toTimestamp}`);
+    const result = await sql<Selectable<MessagesTable>>`
+      SELECT m.* FROM messages AS m WHERE ${sql.join(conditions, sql` AND `)}
+      ORDER BY m.timestamp DESC, m.seq DESC LIMIT ${limit}`.execute(db());
+    return result.rows.map(toMessage);
+  }
+
   return {
+    find,
+
     async insert(input) {
       assertAllowed(input.direction, allowedValues.direction, 'message', 'direction');
       const row: Insertable<MessagesTable> = {

@@ -22,7 +22,7 @@ function toWiring(row: Selectable<WiringsTable>): Wiring {
 }
 
 /** @throws ConfigError when the engage or session settings cannot work */
-function assertValidEngage(input: NewWiring): void {
+function assertValidEngage(input: Pick<NewWiring, 'engage' | 'pattern' | 'sessionMode'>): void {
   assertAllowed(input.engage, allowedValues.engage, 'wiring', 'engage');
   assertAllowed(input.sessionMode, allowedValues.sessionMode, 'wiring', 'sessionMode');
   if (input.engage === 'pattern' && (input.pattern === undefined || input.pattern === '')) {
@@ -75,6 +75,31 @@ export function createWiringsRepository(context: RepositoryContext): WiringsRepo
           cause: error,
         });
       }
+    },
+
+    async update(id, patch) {
+      const current = await db().selectFrom('wirings').selectAll().where('id', '=', id).executeTakeFirst();
+      if (current === undefined) throw new NotFoundError('wiring', id);
+      const wiring = toWiring(current);
+      const next = {
+        engage: patch.engage ?? wiring.engage,
+        pattern: patch.pattern === null ? undefined : (patch.pattern ?? wiring.pattern),
+        sessionMode: patch.sessionMode ?? wiring.sessionMode,
+      };
+      assertValidEngage(next);
+      const row = await db()
+        .updateTable('wirings')
+        .set({
+          engage: next.engage,
+          pattern: next.pattern ?? null,
+          session_mode: next.sessionMode,
+          priority: patch.priority ?? wiring.priority,
+          accumulate: (patch.accumulate ?? wiring.accumulate) ? 1 : 0,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toWiring(row);
     },
 
     async get(id) {

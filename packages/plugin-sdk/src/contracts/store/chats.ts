@@ -89,6 +89,15 @@ export interface NewWiring {
   accumulate?: boolean;
 }
 
+/** Changes to a wiring; `pattern: null` clears the pattern. */
+export interface WiringPatch {
+  engage?: EngageMode;
+  pattern?: string | null;
+  sessionMode?: SessionMode;
+  priority?: number;
+  accumulate?: boolean;
+}
+
 /** Chat ↔ agent wirings (many-to-many, one per pair). */
 export interface WiringsRepository {
   /**
@@ -97,6 +106,13 @@ export interface WiringsRepository {
    *   expression, or the pair is already wired; NotFoundError for an unknown chat or agent
    */
   add(input: NewWiring): Promise<Wiring>;
+  /**
+   * Changes how a wired agent engages, keeping the wiring's id, chat and agent. The result is checked
+   * as `add` checks a new wiring, before anything is written.
+   * @throws NotFoundError for an unknown id; ConfigError when the result has engage `pattern` without
+   *   a pattern, or a pattern that is not a valid regular expression
+   */
+  update(id: string, patch: WiringPatch): Promise<Wiring>;
   /** @returns undefined for an unknown id */
   get(id: string): Promise<Wiring | undefined>;
   /** @returns the chat's wirings, highest `priority` first, then oldest first */

@@ -28,6 +28,7 @@ export type {
   SessionMode,
   UnknownSenderPolicy,
   Wiring,
+  WiringPatch,
   WiringsRepository,
 } from './chats';
 export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
@@ -36,6 +37,7 @@ export type {
   InboxKind,
   InboxRepository,
   MessageDirection,
+  MessageQuery,
   MessagesRepository,
   NewStoredMessage,
   StoredMessage,

@@ -102,6 +102,31 @@ export interface MessagesRepository {
    * @returns best matches first (ties newest first)
    */
   search(text: string, options?: { chatId?: string; limit?: number }): Promise<StoredMessage[]>;
+  /**
+   * Browses messages of every chat, newest first (by `timestamp`, ties the latest stored first),
+   * filtered by words, chat, sender and time, in pages: pass the last message of a page as
+   * `afterId` for the next. With `text` no words (only punctuation) find nothing.
+   * @throws NotFoundError when `afterId` is not a stored message
+   */
+  find(query: MessageQuery): Promise<StoredMessage[]>;
+}
+
+/** What {@link MessagesRepository.find} looks for; every filter given must hold. */
+export interface MessageQuery {
+  /** Words that must all occur in the text, as in {@link MessagesRepository.search}; deleted messages never match. */
+  text?: string;
+  /** The store's chat id. */
+  chatId?: string;
+  /** The platform's id of the sender. */
+  senderId?: string;
+  /** Only messages with a `timestamp` at or after this (epoch ms). */
+  fromTimestamp?: number;
+  /** Only messages with a `timestamp` at or before this (epoch ms). */
+  toTimestamp?: number;
+  /** Continue after this message (the last of the previous page), in the same order. */
+  afterId?: string;
+  /** @default 50 */
+  limit?: number;
 }
 
 /**

@@ -212,5 +212,36 @@ export function describeWiringCases(context: ContextAccessor): void {
       expect((await store.wirings.listForAgent(agent.id)).map((wiring) => wiring.id)).toEqual([second.id]);
       await expectNotFound(store.wirings.remove(first.id), 'wiring', first.id);
     });
+
+    it('updates a wiring in place, checking the result as add does, and refuses unknown ids', async () => {
+      const { store } = context();
+      const agent = await seedAgent(store);
+      const chat = await seedChat(store);
+      const wiring = await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'mention', sessionMode: 'shared' });
+      const changed = await store.wirings.update(wiring.id, {
+        engage: 'pattern',
+        pattern: '^deploy\\b',
+        sessionMode: 'per-thread',
+        priority: 4,
+        accumulate: true,
+      });
+      expect(changed).toEqual({
+        ...wiring,
+        engage: 'pattern',
+        pattern: '^deploy\\b',
+        sessionMode: 'per-thread',
+        priority: 4,
+        accumulate: true,
+      });
+      expect(await store.wirings.get(wiring.id)).toEqual(changed);
+      await expectConfigError(store.wirings.update(wiring.id, { pattern: '(unclosed' }), /\(unclosed/);
+      await expectConfigError(store.wirings.update(wiring.id, { pattern: null }), /pattern/);
+      await expectConfigError(store.wirings.update(wiring.id, { sessionMode: 'nope' as never }), /sessionMode/);
+      expect(await store.wirings.get(wiring.id)).toEqual(changed);
+      const cleared = await store.wirings.update(wiring.id, { engage: 'always', pattern: null });
+      expect(cleared.pattern).toBeUndefined();
+      expect(cleared).toMatchObject({ engage: 'always', priority: 4, sessionMode: 'per-thread' });
+      await expectNotFound(store.wirings.update('ghost', { priority: 1 }), 'wiring', 'ghost');
+    });
   });
 }

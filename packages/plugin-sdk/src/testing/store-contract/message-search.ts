@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContextAccessor } from './context';
-import { seedChat, seedMessage } from './context';
+import { expectNotFound, seedChat, seedMessage } from './context';
 
 /** Query texts that would be syntax (or errors) if they reached an FTS MATCH expression raw. */
 export const hostileSearchTexts = [
@@ -115,6 +115,33 @@ export function describeMessageSearchCases(context: ContextAccessor): void {
       expect(await ids('rock*')).toEqual([literal.id, plain.id].sort());
       expect(await ids('"rock music"')).toEqual([plain.id]);
       expect(await ids('roc*')).toEqual([]);
+    });
+
+    it('finds messages newest first, filtered by words, chat, sender and time, in pages', async () => {
+      const { store } = context();
+      const one = await seedChat(store);
+      const two = await seedChat(store);
+      const early = await seedMessage(store, one.id, { text: 'deploy the site', timestamp: 100, senderId: 'ann' });
+      const sameTimeA = await seedMessage(store, one.id, { text: 'deploy again', timestamp: 200, senderId: 'bob' });
+      const sameTimeB = await seedMessage(store, two.id, { text: 'lunch?', timestamp: 200, senderId: 'ann' });
+      const late = await seedMessage(store, two.id, { text: 'deploy done', timestamp: 300, senderId: 'ann' });
+      const ids = async (query: Parameters<typeof store.messages.find>[0]) =>
+        (await store.messages.find(query)).map((message) => message.id);
+      expect(await ids({})).toEqual([late.id, sameTimeB.id, sameTimeA.id, early.id]);
+      expect(await ids({ text: 'DEPLOY' })).toEqual([late.id, sameTimeA.id, early.id]);
+      expect(await ids({ text: 'deploy', chatId: one.id })).toEqual([sameTimeA.id, early.id]);
+      expect(await ids({ senderId: 'ann' })).toEqual([late.id, sameTimeB.id, early.id]);
+      expect(await ids({ fromTimestamp: 200, toTimestamp: 200 })).toEqual([sameTimeB.id, sameTimeA.id]);
+      expect(await ids({ text: '!!!' })).toEqual([]);
+      expect(await ids({ text: 'NEAR(deploy' })).toEqual([]);
+      const first = await ids({ limit: 2 });
+      expect(first).toEqual([late.id, sameTimeB.id]);
+      expect(await ids({ limit: 2, afterId: sameTimeB.id })).toEqual([sameTimeA.id, early.id]);
+      expect(await ids({ limit: 2, afterId: early.id })).toEqual([]);
+      expect(await ids({ limit: 0 })).toEqual([]);
+      await store.messages.markDeleted(two.id, late.platformMessageId, 400);
+      expect(await ids({ text: 'deploy' })).toEqual([sameTimeA.id, early.id]);
+      await expectNotFound(store.messages.find({ afterId: 'ghost' }), 'message', 'ghost');
     });
 
     it('keeps the index in sync with inserts only (duplicates add nothing)', async () => {

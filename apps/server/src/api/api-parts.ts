@@ -1,0 +1,25 @@
+import type { Gateway } from '@ngb/core';
+import type { ChannelAdapter, Clock, SandboxInfo, Store } from '@ngb/plugin-sdk';
+import type { LogReader } from './log-file-reader';
+
+/** What the API reads and changes. */
+export interface ApiParts {
+  gateway: Gateway;
+  store: Store;
+  /** True when tools run isolated from the host. */
+  isolated: boolean;
+  /** The gateway's channels (their capabilities). */
+  channels: readonly ChannelAdapter[];
+  clock: Clock;
+  /** The gateway's version, when the app knows it. */
+  version?: string;
+  /** The runtime's sandboxes; none listed without it. */
+  sandboxes?: () => Promise<SandboxInfo[]>;
+  /**
+   * The loaded config, answered with its secrets redacted; `secretValues` are strings (such as
+   * the tokens read from the environment) that never appear in an answer, wherever they are.
+   */
+  config?: { value: unknown; secretValues: readonly string[] };
+  /** Recent records of the structured log; `/api/logs` answers 501 without it. */
+  logs?: LogReader;
+}

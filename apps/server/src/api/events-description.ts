@@ -1,0 +1,23 @@
+import * as v from 'valibot';
+import { type AnyApiRoute, defineRoute } from './api-route';
+
+/**
+ * `GET /events` is served by the live event stream (`routes/events-routes.ts`); this entry
+ * describes it in the document and is not mounted by the table.
+ */
+export const eventsDescription: AnyApiRoute = defineRoute({
+  method: 'get',
+  path: '/events',
+  tag: 'events',
+  summary: 'The gateway bus as Server-Sent Events (`text/event-stream`), each event with its sequence number as `id`',
+  description:
+    'Resume with the `Last-Event-ID` header (or `after`); a `missed` event says when some were no longer held. A client that falls behind is dropped and reconnects.',
+  mountedElsewhere: true,
+  query: v.object({
+    session: v.optional(v.pipe(v.string(), v.description('Only events of this session.'))),
+    agent: v.optional(v.pipe(v.string(), v.description('Only events of this agent.'))),
+    after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.description('Replay events after this sequence number.'))),
+  }),
+  response: v.pipe(v.string(), v.description('An event stream of JSON gateway events.')),
+  handle: () => undefined,
+});

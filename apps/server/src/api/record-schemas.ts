@@ -1,0 +1,226 @@
+import type {
+  Agent,
+  Approval,
+  Chat,
+  ScheduledTask,
+  Session,
+  StoredMessage,
+  TaskRun,
+  TranscriptEntry,
+  Turn,
+  User,
+  UserRole,
+  Wiring,
+} from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+
+/*
+ * The store's records as the API answers them, for the OpenAPI document. The type checks at the
+ * end keep each schema equal to the `@ngb/plugin-sdk` record it describes.
+ */
+
+const time = v.pipe(v.number(), v.description('Epoch milliseconds.'));
+const id = v.string();
+
+export const agentRecord = v.object({
+  id,
+  folder: v.string(),
+  name: v.string(),
+  isMain: v.boolean(),
+  assistantName: v.optional(v.string()),
+  instructionsFile: v.string(),
+  model: v.object({
+    provider: v.optional(v.string()),
+    model: v.optional(v.string()),
+    maxTokens: v.optional(v.number()),
+    temperature: v.optional(v.number()),
+  }),
+  sandbox: v.object({
+    network: v.picklist(['none', 'egress']),
+    memoryMb: v.optional(v.number()),
+    cpus: v.optional(v.number()),
+    pids: v.optional(v.number()),
+    diskMb: v.optional(v.number()),
+    mounts: v.array(v.object({ hostPath: v.string(), containerPath: v.optional(v.string()), readonly: v.optional(v.boolean()) })),
+  }),
+  timezone: v.string(),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const unknownSenderPolicy = v.picklist(['strict', 'request_approval', 'public']);
+export const chatStatus = v.picklist(['active', 'pending', 'denied']);
+
+export const chatRecord = v.object({
+  id,
+  channel: v.string(),
+  platformChatId: v.string(),
+  name: v.string(),
+  isGroup: v.boolean(),
+  unknownSenderPolicy,
+  status: chatStatus,
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const engageMode = v.picklist(['always', 'pattern', 'mention']);
+export const sessionMode = v.picklist(['shared', 'per-thread', 'agent-shared']);
+
+export const wiringRecord = v.object({
+  id,
+  chatId: v.string(),
+  agentId: v.string(),
+  engage: engageMode,
+  pattern: v.optional(v.string()),
+  sessionMode,
+  priority: v.number(),
+  accumulate: v.boolean(),
+  createdAt: time,
+});
+
+export const userRecord = v.object({
+  id,
+  channel: v.string(),
+  platformUserId: v.string(),
+  name: v.optional(v.string()),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const userRoleRecord = v.object({
+  userId: v.string(),
+  role: v.picklist(['owner', 'admin']),
+  agentId: v.optional(v.string()),
+  grantedAt: time,
+});
+
+export const sessionRecord = v.object({
+  id,
+  agentId: v.string(),
+  chatId: v.optional(v.string()),
+  threadId: v.optional(v.string()),
+  status: v.picklist(['active', 'closed']),
+  createdAt: time,
+  updatedAt: time,
+  lastActivityAt: time,
+});
+
+export const turnRecord = v.object({
+  id,
+  sessionId: v.string(),
+  trigger: v.picklist(['message', 'task', 'manual', 'command']),
+  status: v.picklist(['queued', 'running', 'succeeded', 'failed']),
+  attempts: v.number(),
+  error: v.optional(v.string()),
+  nextAttemptAt: v.optional(time),
+  inputTokens: v.number(),
+  outputTokens: v.number(),
+  cacheTokens: v.number(),
+  costUsd: v.nullable(v.pipe(v.number(), v.description('US dollars; null when a model had no known price.'))),
+  model: v.optional(v.string()),
+  sentMessage: v.boolean(),
+  startedAt: v.optional(time),
+  endedAt: v.optional(time),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const transcriptRecord = v.object({
+  id,
+  sessionId: v.string(),
+  turnId: v.optional(v.string()),
+  role: v.picklist(['user', 'assistant', 'tool']),
+  content: v.pipe(v.unknown(), v.description("The core's message format (any JSON).")),
+  createdAt: time,
+});
+
+const attachmentRecord = v.looseObject({ kind: v.string() });
+
+export const messageRecord = v.object({
+  id,
+  chatId: v.string(),
+  platformMessageId: v.string(),
+  threadId: v.optional(v.string()),
+  senderId: v.string(),
+  senderName: v.optional(v.string()),
+  text: v.string(),
+  mentionsBot: v.boolean(),
+  replyToPlatformId: v.optional(v.string()),
+  replyToAuthorId: v.optional(v.string()),
+  replyToAuthorName: v.optional(v.string()),
+  replyToText: v.optional(v.string()),
+  attachments: v.array(attachmentRecord),
+  timestamp: time,
+  direction: v.picklist(['inbound', 'outbound']),
+  hop: v.number(),
+  createdAt: time,
+  originalText: v.optional(v.string()),
+  editedAt: v.optional(time),
+  deletedAt: v.optional(time),
+});
+
+export const taskScheduleType = v.picklist(['cron', 'interval', 'once']);
+export const taskContextMode = v.picklist(['group', 'isolated']);
+export const taskStatus = v.picklist(['active', 'paused', 'completed', 'cancelled']);
+
+export const taskRecord = v.object({
+  id,
+  agentId: v.string(),
+  sessionId: v.optional(v.string()),
+  chatId: v.optional(v.string()),
+  prompt: v.string(),
+  scheduleType: taskScheduleType,
+  scheduleValue: v.string(),
+  timezone: v.string(),
+  contextMode: taskContextMode,
+  status: taskStatus,
+  nextRunAt: v.optional(time),
+  lastRunAt: v.optional(time),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const taskRunRecord = v.object({
+  id,
+  taskId: v.string(),
+  startedAt: time,
+  endedAt: v.optional(time),
+  status: v.picklist(['succeeded', 'failed']),
+  result: v.optional(v.string()),
+  error: v.optional(v.string()),
+});
+
+export const approvalStatus = v.picklist(['pending', 'approved', 'denied']);
+
+export const approvalRecord = v.object({
+  id,
+  kind: v.picklist(['chat', 'sender']),
+  chatId: v.string(),
+  userId: v.optional(v.string()),
+  messageId: v.optional(v.string()),
+  code: v.string(),
+  status: approvalStatus,
+  requestedAt: time,
+  resolvedAt: v.optional(time),
+});
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Described<TSchema extends v.GenericSchema> = v.InferOutput<TSchema>;
+// Each line fails to compile when a schema and its record type part ways.
+export type RecordSchemasMatch = [
+  Same<Described<typeof agentRecord>, Agent>,
+  Same<Described<typeof chatRecord>, Chat>,
+  Same<Described<typeof wiringRecord>, Wiring>,
+  Same<Described<typeof userRecord>, User>,
+  Same<Described<typeof userRoleRecord>, UserRole>,
+  Same<Described<typeof sessionRecord>, Session>,
+  Same<Described<typeof turnRecord>, Turn>,
+  Same<Described<typeof transcriptRecord>, TranscriptEntry>,
+  Same<Described<typeof taskRecord>, ScheduledTask>,
+  Same<Described<typeof taskRunRecord>, TaskRun>,
+  Same<Described<typeof approvalRecord>, Approval>,
+  Same<Omit<Described<typeof messageRecord>, 'attachments'>, Omit<StoredMessage, 'attachments'>>,
+] extends true[]
+  ? true
+  : never;
+export const recordSchemasMatch: RecordSchemasMatch = true;
