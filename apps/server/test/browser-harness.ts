@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TimedGatewayEvent } from '@ngb/core';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
@@ -46,6 +48,8 @@ export interface BrowserHarness {
   server: Server;
   url: string;
   events: TimedGatewayEvent[];
+  /** The structured log file `/api/logs` reads: a test writes its records. */
+  logFile: string;
   /** Posts a message from `user-1` in the wired chat `chat-1` and resolves once it is stored. */
   say(text: string, extra?: { sender?: string; chatId?: string }): Promise<void>;
   close(): Promise<void>;
@@ -55,6 +59,9 @@ let counter = 0;
 
 export async function startBrowserHarness(options: { script?: LlmScriptStep[]; token?: string } = {}): Promise<BrowserHarness> {
   await ensureDashboardBuilt();
+  const scratch = mkdtempSync(join(tmpdir(), 'ngb-browser-'));
+  const logFile = join(scratch, 'ngb.log');
+  writeFileSync(logFile, '');
   const gateway = await createServerHarness({ script: options.script });
   const events: TimedGatewayEvent[] = [];
   gateway.gateway.events.on((event) => void events.push(event));
@@ -75,12 +82,14 @@ export async function startBrowserHarness(options: { script?: LlmScriptStep[]; t
     port: 0,
     isolated: false,
     token: options.token,
+    logFile,
   });
   return {
     gateway,
     server,
     url: server.url,
     events,
+    logFile,
     async say(text, extra = {}) {
       counter += 1;
       await gateway.channel.inject({
@@ -93,6 +102,7 @@ export async function startBrowserHarness(options: { script?: LlmScriptStep[]; t
     async close() {
       await server.close({ graceMs: 200 });
       await gateway.close();
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }

@@ -49,6 +49,11 @@ export async function wiredChat(harness: ServerHarness, platformChatId: string):
     status: 'active',
     unknownSenderPolicy: 'public',
   });
-  await harness.store.wirings.add({ chatId: chat.id, agentId: await mainAgentId(harness), engage: 'always', sessionMode: 'shared' });
+  await harness.store.wirings.add({
+    chatId: chat.id,
+    agentId: await mainAgentId(harness),
+    engage: 'always',
+    sessionMode: 'shared',
+  });
   return chat;
 }

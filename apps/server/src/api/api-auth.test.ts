@@ -10,11 +10,14 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 describe('API auth', () => {
-  it.each(['/api/status', '/api/agents', '/api/config', '/api/openapi.json'])('answers 401 without the token: %s', async (path) => {
-    const answer = await call(harness, 'GET', path);
-    expect(answer.status).toBe(401);
-    expect(answer.body.error.code).toBe('unauthorized');
-  });
+  it.each(['/api/status', '/api/agents', '/api/config', '/api/openapi.json'])(
+    'answers 401 without the token: %s',
+    async (path) => {
+      const answer = await call(harness, 'GET', path);
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.code).toBe('unauthorized');
+    },
+  );
 
   it('answers with the bearer token', async () => {
     const answer = await call(harness, 'GET', '/api/agents', undefined, { authorization: `Bearer ${token}` });
@@ -37,7 +40,13 @@ describe('API auth', () => {
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     expect(cookie).toMatch(/^ngb_auth=/);
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'csrf', name: 'c', isGroup: false });
-    const foreign = await call(harness, 'PATCH', `/api/chats/${chat.id}`, { status: 'active' }, { cookie, origin: 'https://evil.example' });
+    const foreign = await call(
+      harness,
+      'PATCH',
+      `/api/chats/${chat.id}`,
+      { status: 'active' },
+      { cookie, origin: 'https://evil.example' },
+    );
     expect(foreign.status).toBe(403);
     expect(foreign.body.error.code).toBe('cross_site');
     const task = await call(
@@ -49,7 +58,13 @@ describe('API auth', () => {
     );
     expect(task.status).toBe(403);
     expect((await harness.store.chats.get(chat.id))?.status).toBe('pending');
-    const own = await call(harness, 'PATCH', `/api/chats/${chat.id}`, { status: 'active' }, { cookie, origin: 'http://127.0.0.1:7070' });
+    const own = await call(
+      harness,
+      'PATCH',
+      `/api/chats/${chat.id}`,
+      { status: 'active' },
+      { cookie, origin: 'http://127.0.0.1:7070' },
+    );
     expect(own.status).toBe(200);
     expect(own.body.status).toBe('active');
   });

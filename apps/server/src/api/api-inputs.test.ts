@@ -12,7 +12,10 @@ describe('API inputs', () => {
   it('refuses a body that is not JSON with 400 invalid_json, and changes nothing', async () => {
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'json', name: 'j', isGroup: false });
     const answer = await call(harness, 'PATCH', `/api/chats/${chat.id}`, '{"status": "active",');
-    expect(answer).toEqual({ status: 400, body: { error: { code: 'invalid_json', message: 'the request body is not valid JSON' } } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_json', message: 'the request body is not valid JSON' } },
+    });
     expect((await harness.store.chats.get(chat.id))?.status).toBe('pending');
   });
 
@@ -31,7 +34,12 @@ describe('API inputs', () => {
   });
 
   it('refuses a body over the limit with 413', async () => {
-    const answer = await call(harness, 'POST', '/api/wirings', { chatId: 'x', agentId: 'y', engage: 'pattern', pattern: 'a'.repeat(8000) });
+    const answer = await call(harness, 'POST', '/api/wirings', {
+      chatId: 'x',
+      agentId: 'y',
+      engage: 'pattern',
+      pattern: 'a'.repeat(8000),
+    });
     expect(answer.status).toBe(413);
     expect(answer.body.error.code).toBe('payload_too_large');
   });
@@ -40,7 +48,10 @@ describe('API inputs', () => {
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'keys', name: 'k', isGroup: false });
     const policy = await call(harness, 'PATCH', `/api/chats/${chat.id}`, { unknownSenderPolicy: 'everyone' });
     expect(policy.status).toBe(400);
-    expect(policy.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^body\.unknownSenderPolicy: /) });
+    expect(policy.body.error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/^body\.unknownSenderPolicy: /),
+    });
     const extra = await call(harness, 'PATCH', `/api/chats/${chat.id}`, { name: 'renamed' });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toMatch(/^body\.name: /);

@@ -40,7 +40,10 @@ describe('agents, chats and wirings', () => {
 
   it("changes a chat's unknown-sender policy and status", async () => {
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'policy', name: 'p', isGroup: true });
-    const changed = await call(harness, 'PATCH', `/api/chats/${chat.id}`, { unknownSenderPolicy: 'request_approval', status: 'active' });
+    const changed = await call(harness, 'PATCH', `/api/chats/${chat.id}`, {
+      unknownSenderPolicy: 'request_approval',
+      status: 'active',
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: chat.id, unknownSenderPolicy: 'request_approval', status: 'active' });
     expect(await harness.store.chats.get(chat.id)).toMatchObject({ unknownSenderPolicy: 'request_approval', status: 'active' });
@@ -49,14 +52,30 @@ describe('agents, chats and wirings', () => {
   it('wires, rewires and unwires an agent, with the store checking the engage settings', async () => {
     const agentId = await mainAgentId(harness);
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'wire', name: 'w', isGroup: true });
-    const created = await call(harness, 'POST', '/api/wirings', { chatId: chat.id, agentId, engage: 'pattern', pattern: '^andy\\b' });
+    const created = await call(harness, 'POST', '/api/wirings', {
+      chatId: chat.id,
+      agentId,
+      engage: 'pattern',
+      pattern: '^andy\\b',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ chatId: chat.id, agentId, engage: 'pattern', pattern: '^andy\\b', sessionMode: 'shared', priority: 0 });
+    expect(created.body).toMatchObject({
+      chatId: chat.id,
+      agentId,
+      engage: 'pattern',
+      pattern: '^andy\\b',
+      sessionMode: 'shared',
+      priority: 0,
+    });
     const again = await call(harness, 'POST', '/api/wirings', { chatId: chat.id, agentId, engage: 'always' });
     expect(again.status).toBe(400);
     expect(again.body.error.message).toContain('already wired');
 
-    const changed = await call(harness, 'PATCH', `/api/wirings/${created.body.id}`, { engage: 'mention', pattern: null, priority: 3 });
+    const changed = await call(harness, 'PATCH', `/api/wirings/${created.body.id}`, {
+      engage: 'mention',
+      pattern: null,
+      priority: 3,
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ ...created.body, engage: 'mention', priority: 3, pattern: undefined });
     expect(await harness.store.wirings.get(created.body.id)).toMatchObject({ engage: 'mention', priority: 3 });
@@ -69,7 +88,12 @@ describe('agents, chats and wirings', () => {
   it('refuses a pattern that is not a regular expression, or a missing one, before saving', async () => {
     const agentId = await mainAgentId(harness);
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'regex', name: 'r', isGroup: true });
-    const bad = await call(harness, 'POST', '/api/wirings', { chatId: chat.id, agentId, engage: 'pattern', pattern: '(unclosed' });
+    const bad = await call(harness, 'POST', '/api/wirings', {
+      chatId: chat.id,
+      agentId,
+      engage: 'pattern',
+      pattern: '(unclosed',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/not a valid regular expression/);
     const missing = await call(harness, 'POST', '/api/wirings', { chatId: chat.id, agentId, engage: 'pattern' });
@@ -89,6 +113,8 @@ describe('agents, chats and wirings', () => {
     const agentId = await mainAgentId(harness);
     const chat = await harness.store.chats.upsert({ channel: 'fake', platformChatId: 'unknown-ref', name: 'u', isGroup: true });
     expect((await call(harness, 'POST', '/api/wirings', { chatId: 'ghost', agentId, engage: 'always' })).status).toBe(404);
-    expect((await call(harness, 'POST', '/api/wirings', { chatId: chat.id, agentId: 'ghost', engage: 'always' })).status).toBe(404);
+    expect((await call(harness, 'POST', '/api/wirings', { chatId: chat.id, agentId: 'ghost', engage: 'always' })).status).toBe(
+      404,
+    );
   });
 });

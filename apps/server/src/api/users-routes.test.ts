@@ -19,7 +19,9 @@ describe('users and roles', () => {
     expect((await call(harness, 'POST', `/api/users/${bob.id}/roles`, { role: 'admin', agentId })).body.roles).toEqual([
       expect.objectContaining({ role: 'admin', agentId }),
     ]);
-    expect((await call(harness, 'POST', `/api/users/${bob.id}/roles`, { role: 'member', agentId })).body.memberOf).toEqual([agentId]);
+    expect((await call(harness, 'POST', `/api/users/${bob.id}/roles`, { role: 'member', agentId })).body.memberOf).toEqual([
+      agentId,
+    ]);
 
     const list = await call(harness, 'GET', '/api/users');
     expect(list.body.items).toEqual([

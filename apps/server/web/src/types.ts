@@ -38,7 +38,8 @@ export interface User {
   channel: string;
   platformUserId: string;
   name?: string;
-  roles?: UserRole[];
+  roles: UserRole[];
+  memberOf?: string[];
 }
 
 export interface Session {
@@ -86,6 +87,7 @@ export interface Message {
 export interface Task {
   id: string;
   agentId: string;
+  chatId?: string;
   prompt: string;
   scheduleType: 'cron' | 'interval' | 'once';
   scheduleValue: string;
@@ -117,21 +119,25 @@ export interface Approval {
 
 export interface Sandbox {
   id: string;
-  sessionId?: string;
-  state?: string;
-  status?: string;
+  sessionId: string;
+  agentName: string;
+  state: 'starting' | 'idle' | 'busy';
 }
 
-export interface LogEntry {
-  at?: number;
-  time?: number;
-  level: string;
-  message: string;
-  tag?: string;
-  fields?: Record<string, unknown>;
-}
+/** One record of the structured log: `time` (ISO), `level`, `tag`, `msg`, and any other fields. */
+export type LogEntry = Record<string, unknown> & { time: string; level: string; tag?: string; msg?: string };
 
 export interface Usage {
-  agents?: Array<{ agentId: string; name?: string; inputTokens: number; outputTokens: number; costUsd: number | null }>;
-  turnsPerMinute?: Array<{ at: number; count: number }>;
+  since: number;
+  agents: Array<{
+    agentId: string;
+    agentName: string;
+    turns: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    unpricedTurns: number;
+  }>;
+  /** The last hour, a minute each. */
+  turnsPerMinute: Array<{ minute: number; succeeded: number; failed: number }>;
 }

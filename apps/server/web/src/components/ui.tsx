@@ -83,13 +83,18 @@ export function Empty(props: { title: string; children?: ComponentChildren }) {
 
 /** A failed load, in words: a route this server does not have yet reads differently from an outage. */
 export function ErrorState(props: { error: ApiError; what: string; onRetry?: () => void }) {
-  const missing = props.error.status === 404 && props.error.code === 'not_found';
+  // The server's catch-all 404 ("nothing at GET /api/…") and 501 mean the route is not there, not that it failed.
+  const missing = (props.error.status === 404 && props.error.message.startsWith('nothing at')) || props.error.status === 501;
   return (
     <div class={`empty ${missing ? '' : 'error'}`} role={missing ? undefined : 'alert'}>
       <strong>
         {missing ? `${props.what} are not available on this server yet` : `Could not load ${props.what.toLowerCase()}`}
       </strong>
-      <p>{missing ? 'This gateway does not serve that part of the API. Update ngb to see it here.' : props.error.message}</p>
+      <p>
+        {missing && props.error.status === 404
+          ? 'This gateway does not serve that part of the API. Update ngb to see it here.'
+          : props.error.message}
+      </p>
       {!missing && props.onRetry && (
         <button type="button" class="button" onClick={props.onRetry}>
           Try again

@@ -3,11 +3,16 @@ import { type ApiError, api, type Page, useApi } from '../api';
 import { Badge, Card, Empty, ErrorState, Loading, PageHeader } from '../components/ui';
 import { useGatewayEvents } from '../events';
 import { ago, shortId } from '../format';
-import type { Approval, Chat } from '../types';
+import type { Approval, Chat, User } from '../types';
 
 export function ApprovalsView() {
   const pending = useApi<Page<Approval>>('/api/approvals?status=pending');
-  const chats = useApi<Page<Chat>>('/api/chats');
+  const chats = useApi<Page<Chat>>('/api/chats?limit=200');
+  const users = useApi<Page<User>>('/api/users?limit=200');
+  const userName = (id: string | undefined) => {
+    const user = users.data?.items.find((candidate) => candidate.id === id);
+    return user ? (user.name ?? user.platformUserId) : shortId(id);
+  };
   const [acting, setActing] = useState<string | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   useGatewayEvents('', (event) => {
@@ -54,8 +59,7 @@ export function ApprovalsView() {
                 <span>
                   {approval.kind === 'sender' ? (
                     <>
-                      Sender <strong class="mono">{shortId(approval.userId)}</strong> in{' '}
-                      <strong>{chatName(approval.chatId)}</strong>
+                      Sender <strong>{userName(approval.userId)}</strong> in <strong>{chatName(approval.chatId)}</strong>
                     </>
                   ) : (
                     <>

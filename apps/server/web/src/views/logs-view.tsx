@@ -52,16 +52,16 @@ export function LogsView() {
         ) : (
           <ol class="logs">
             {items.map((entry, index) => {
-              const at = entry.at ?? entry.time;
+              const { time, level, tag, msg, ...fields } = entry;
               return (
-                <li key={`${at}-${index}`} class={`log log-${entry.level}`} data-level={entry.level}>
-                  <span class="log-time mono">{at ? new Date(at).toLocaleTimeString() : ''}</span>
-                  <span class={`log-level level-${entry.level}`}>{entry.level}</span>
-                  {entry.tag && <span class="log-tag">{entry.tag}</span>}
-                  <span class="log-message">{entry.message}</span>
-                  {entry.fields && Object.keys(entry.fields).length > 0 && (
-                    <code class="log-fields">{show(entry.fields).replace(/\s+/g, ' ')}</code>
-                  )}
+                <li key={`${time}-${index}`} class={`log log-${level}`} data-level={level}>
+                  <span class="log-time mono" title={time}>
+                    {new Date(time).toLocaleTimeString()}
+                  </span>
+                  <span class={`log-level level-${level}`}>{level}</span>
+                  {tag && <span class="log-tag">{tag}</span>}
+                  <span class="log-message">{msg ?? ''}</span>
+                  {Object.keys(fields).length > 0 && <code class="log-fields">{show(fields).replace(/\s+/g, ' ')}</code>}
                 </li>
               );
             })}

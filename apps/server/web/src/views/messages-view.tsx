@@ -36,7 +36,7 @@ export function MessagesView() {
   const [result, setResult] = useState<{ items: Message[]; next?: string; asked: Filters } | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
-  const chats = useApi<Page<Chat>>('/api/chats');
+  const chats = useApi<Page<Chat>>('/api/chats?limit=200');
   const chatName = (id: string) => chats.data?.items.find((chat) => chat.id === id)?.name ?? shortId(id);
 
   const run = async (asked: Filters, cursor?: string) => {
@@ -95,7 +95,7 @@ export function MessagesView() {
               </option>
             ))}
           </select>
-          <input type="text" placeholder="Sender" aria-label="Sender" value={filters.sender} onInput={set('sender')} />
+          <input type="text" placeholder="Sender id" aria-label="Sender" value={filters.sender} onInput={set('sender')} />
           <input type="date" aria-label="From" value={filters.from} onInput={set('from')} />
           <input type="date" aria-label="To" value={filters.to} onInput={set('to')} />
           <button class="button primary" type="submit" disabled={busy}>

@@ -16,13 +16,23 @@ function channelState(value: Status['channels'][string]): { state: string; detai
 /** Turns and tokens per minute, from the usage API when it has them, else from the live events. */
 function useActivity(usage: Usage | undefined, live: GatewayEvent[]) {
   const ends = live.filter((event) => event.type === 'turn.end' && event.status !== 'retrying');
-  const turns =
-    usage?.turnsPerMinute && usage.turnsPerMinute.length > 0
-      ? usage.turnsPerMinute.map((point) => ({ at: point.at, value: point.count }))
-      : perMinute(
-          ends.map((event) => ({ at: event.at, value: 1 })),
-          minutes,
-        );
+  const counted = perMinute(
+    ends.map((event) => ({ at: event.at, value: 1 })),
+    minutes,
+  );
+  // The store's figures, with the turns that ended since they were read added on top.
+  const readAt = usage ? Math.max(...usage.turnsPerMinute.map((point) => point.minute)) : undefined;
+  const turns = usage
+    ? perMinute(
+        [
+          ...usage.turnsPerMinute.map((point) => ({ at: point.minute, value: point.succeeded + point.failed })),
+          ...ends
+            .filter((event) => readAt === undefined || event.at >= readAt + 60_000)
+            .map((event) => ({ at: event.at, value: 1 })),
+        ],
+        minutes,
+      )
+    : counted;
   const tokens = perMinute(
     ends.map((event) => {
       const used = event.usage as { inputTokens?: number; outputTokens?: number } | undefined;
@@ -30,7 +40,7 @@ function useActivity(usage: Usage | undefined, live: GatewayEvent[]) {
     }),
     minutes,
   );
-  return { turns, tokens, fromUsage: Boolean(usage?.turnsPerMinute?.length) };
+  return { turns, tokens, fromUsage: usage !== undefined };
 }
 
 export function OverviewView(props: { status: Status | undefined; reloadStatus: () => void }) {
@@ -47,7 +57,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
   const { status } = props;
   const activity = useActivity(usage.data, live);
   const channels = Object.entries(status?.channels ?? {});
-  const spend = (usage.data?.agents ?? []).filter((agent) => agent.inputTokens + agent.outputTokens > 0);
+  const spend = (usage.data?.agents ?? []).filter((agent) => agent.turns > 0);
   return (
     <>
       <PageHeader
@@ -78,7 +88,11 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
         <Stat
           label="Sandboxes"
           value={sandboxes.data ? sandboxes.data.items.length : '—'}
-          hint={sandboxes.error ? 'not reported' : 'running now'}
+          hint={
+            sandboxes.error
+              ? 'not reported'
+              : `${sandboxes.data?.items.filter((sandbox) => sandbox.state === 'busy').length ?? 0} busy`
+          }
         />
       </div>
       <div class="grid-2">
@@ -107,7 +121,11 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
         </Card>
         <Card
           title="Activity"
-          extra={<span class="muted small">{activity.fromUsage ? `last ${minutes} min` : 'since this page opened'}</span>}
+          extra={
+            <span class="muted small">
+              {activity.fromUsage ? `last ${minutes} min · tokens since this page opened` : 'since this page opened'}
+            </span>
+          }
         >
           <div class="charts">
             <BarChart points={activity.turns} label="Turns per minute" />
@@ -150,9 +168,9 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           ) : (
             <ShareBars
               rows={spend.map((agent) => ({
-                label: agent.name ?? shortId(agent.agentId),
+                label: agent.agentName,
                 value: agent.inputTokens + agent.outputTokens,
-                text: `${compact(agent.inputTokens + agent.outputTokens)} tok · ${dollars(agent.costUsd)}`,
+                text: `${compact(agent.inputTokens + agent.outputTokens)} tokens · ${agent.unpricedTurns === agent.turns ? 'no price' : dollars(agent.costUsd)}`,
               }))}
             />
           )}

@@ -10,7 +10,7 @@ const policies: Array<{ value: Chat['unknownSenderPolicy']; label: string }> = [
 ];
 
 function ChatsCard() {
-  const chats = useApi<Page<Chat>>('/api/chats');
+  const chats = useApi<Page<Chat>>('/api/chats?limit=200');
   const [failure, setFailure] = useState<string | undefined>();
   const setPolicy = async (chat: Chat, policy: string) => {
     setFailure(undefined);
@@ -77,9 +77,24 @@ function ChatsCard() {
 }
 
 function UsersCard() {
-  const users = useApi<Page<User>>('/api/users');
+  const users = useApi<Page<User>>('/api/users?limit=200');
+  const [failure, setFailure] = useState<string | undefined>();
+  const change = async (user: User, method: 'POST' | 'DELETE', role: string, agentId?: string) => {
+    setFailure(undefined);
+    try {
+      await api(`/api/users/${encodeURIComponent(user.id)}/roles`, { method, body: agentId ? { role, agentId } : { role } });
+    } catch (error) {
+      setFailure((error as ApiError).message);
+    }
+    users.reload();
+  };
   return (
     <Card title="Users" extra={<span class="muted small">owners and admins may run admin commands</span>}>
+      {failure && (
+        <p class="form-error" role="alert">
+          {failure}
+        </p>
+      )}
       {users.error ? (
         <ErrorState error={users.error} what="Users" onRetry={users.reload} />
       ) : !users.data ? (
@@ -95,27 +110,58 @@ function UsersCard() {
               <th>User</th>
               <th>Channel</th>
               <th>Roles</th>
+              <th />
             </tr>
           </thead>
           <tbody>
             {users.data.items.map((user) => (
-              <tr key={user.id}>
+              <tr key={user.id} data-user={user.platformUserId}>
                 <td>
                   {user.name ?? user.platformUserId} <span class="muted small mono">{user.platformUserId}</span>
                 </td>
                 <td>{user.channel}</td>
                 <td>
-                  {(user.roles ?? []).length === 0 ? (
-                    <span class="muted">member</span>
+                  {user.roles.length === 0 && (user.memberOf ?? []).length === 0 ? (
+                    <span class="muted">no role</span>
                   ) : (
-                    user.roles?.map((role) => (
-                      <Badge
-                        key={`${role.role}-${role.agentId ?? ''}`}
-                        value={role.agentId ? `${role.role} of ${role.agentId.slice(0, 6)}` : role.role}
-                        tone={role.role === 'owner' ? 'ok' : 'info'}
-                      />
-                    ))
+                    <span class="chips">
+                      {user.roles.map((role) => (
+                        <span
+                          key={`${role.role}-${role.agentId ?? ''}`}
+                          class={`chip tone-${role.role === 'owner' ? 'ok' : 'info'}`}
+                        >
+                          {role.agentId ? `${role.role} · ${role.agentId.slice(0, 6)}` : role.role}
+                          <button
+                            type="button"
+                            aria-label={`Revoke ${role.role}`}
+                            title="Revoke"
+                            onClick={() => void change(user, 'DELETE', role.role, role.agentId)}
+                          >
+                            ×
+                          </button>
+                        </span>
+                      ))}
+                      {(user.memberOf ?? []).map((agentId) => (
+                        <span key={agentId} class="chip tone-muted">
+                          member · {agentId.slice(0, 6)}
+                        </span>
+                      ))}
+                    </span>
                   )}
+                </td>
+                <td>
+                  <select
+                    aria-label={`Grant a role to ${user.name ?? user.platformUserId}`}
+                    value=""
+                    onChange={(event) => {
+                      const role = event.currentTarget.value;
+                      if (role) void change(user, 'POST', role);
+                    }}
+                  >
+                    <option value="">Grant…</option>
+                    <option value="admin">admin</option>
+                    <option value="owner">owner</option>
+                  </select>
                 </td>
               </tr>
             ))}

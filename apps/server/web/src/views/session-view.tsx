@@ -40,8 +40,8 @@ function LiveTurnView(props: { turn: LiveTurn }) {
 export function SessionView(props: { id: string }) {
   const path = `/api/sessions/${encodeURIComponent(props.id)}`;
   const session = useApi<Session>(path);
-  const transcript = useApi<Page<TranscriptEntry>>(`${path}/transcript`);
-  const turns = useApi<Page<Turn>>(`${path}/turns`);
+  const transcript = useApi<Page<TranscriptEntry>>(`${path}/transcript?limit=200`);
+  const turns = useApi<Page<Turn>>(`${path}/turns?limit=200`);
   const [live, setLive] = useState<LiveTurn[]>([]);
   const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}`, (event) => {
     setLive((previous) => applyTurnEvent(previous, event));
@@ -123,14 +123,17 @@ export function SessionView(props: { id: string }) {
               <Empty title="No turn yet" />
             ) : (
               <ul class="rows compact">
-                {turns.data.items.slice(0, 20).map((turn) => (
-                  <li key={turn.id}>
-                    <Badge value={turn.status} />
-                    <span class="muted small">{ago(turn.startedAt ?? turn.createdAt)}</span>
-                    <span class="small">{compact((turn.inputTokens ?? 0) + (turn.outputTokens ?? 0))} tok</span>
-                    <span class="small muted">{dollars(turn.costUsd)}</span>
-                  </li>
-                ))}
+                {[...turns.data.items]
+                  .reverse()
+                  .slice(0, 20)
+                  .map((turn) => (
+                    <li key={turn.id}>
+                      <Badge value={turn.status} />
+                      <span class="muted small">{ago(turn.startedAt ?? turn.createdAt)}</span>
+                      <span class="small">{compact((turn.inputTokens ?? 0) + (turn.outputTokens ?? 0))} tok</span>
+                      <span class="small muted">{dollars(turn.costUsd)}</span>
+                    </li>
+                  ))}
               </ul>
             )}
           </Card>

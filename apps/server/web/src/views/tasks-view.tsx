@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import { type ApiError, api, type Page, useApi } from '../api';
 import { Badge, Card, Empty, ErrorState, Loading, PageHeader } from '../components/ui';
 import { ago, when } from '../format';
-import type { Agent, Task, TaskRun } from '../types';
+import type { Agent, Chat, Task, TaskRun } from '../types';
 
 const hints: Record<Task['scheduleType'], string> = {
   cron: 'e.g. 0 8 * * *  (every day at 8:00)',
-  interval: 'milliseconds, e.g. 3600000 (every hour)',
+  interval: 'e.g. 30m, 2h or 1d',
   once: 'a date and time, e.g. 2026-12-24T18:00',
 };
 
@@ -28,14 +28,16 @@ function Runs(props: { taskId: string }) {
   );
 }
 
-function CreateTask(props: { agents: Agent[]; onCreated: () => void }) {
+function CreateTask(props: { agents: Agent[]; chats: Chat[]; onCreated: () => void }) {
   const [agentId, setAgentId] = useState('');
+  const [chatId, setChatId] = useState('');
   const [prompt, setPrompt] = useState('');
   const [scheduleType, setScheduleType] = useState<Task['scheduleType']>('cron');
   const [scheduleValue, setScheduleValue] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const chosenAgent = agentId || props.agents.find((agent) => agent.isMain)?.id || props.agents[0]?.id || '';
+  const chosenChat = chatId || props.chats[0]?.id || '';
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -47,10 +49,11 @@ function CreateTask(props: { agents: Agent[]; onCreated: () => void }) {
         method: 'POST',
         body: {
           agentId: chosenAgent,
+          chatId: chosenChat,
           prompt: prompt.trim(),
           scheduleType,
           scheduleValue: value,
-          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          ...(scheduleType === 'interval' ? {} : { timezone: Intl.DateTimeFormat().resolvedOptions().timeZone }),
           contextMode: 'isolated',
         },
       });
@@ -75,15 +78,15 @@ function CreateTask(props: { agents: Agent[]; onCreated: () => void }) {
           ))}
         </select>
       </label>
-      <label class="wide">
-        Prompt
-        <textarea
-          rows={2}
-          required
-          placeholder="Send me a summary of the weather in Berlin"
-          value={prompt}
-          onInput={(event) => setPrompt(event.currentTarget.value)}
-        />
+      <label>
+        Send results to
+        <select value={chosenChat} onChange={(event) => setChatId(event.currentTarget.value)} required>
+          {props.chats.map((chat) => (
+            <option key={chat.id} value={chat.id}>
+              {chat.name} ({chat.channel})
+            </option>
+          ))}
+        </select>
       </label>
       <label>
         Schedule
@@ -103,7 +106,17 @@ function CreateTask(props: { agents: Agent[]; onCreated: () => void }) {
           onInput={(event) => setScheduleValue(event.currentTarget.value)}
         />
       </label>
-      <button class="button primary" type="submit" disabled={busy || chosenAgent === ''}>
+      <label class="wide">
+        Prompt
+        <textarea
+          rows={2}
+          required
+          placeholder="Send me a summary of the weather in Berlin"
+          value={prompt}
+          onInput={(event) => setPrompt(event.currentTarget.value)}
+        />
+      </label>
+      <button class="button primary" type="submit" disabled={busy || chosenAgent === '' || chosenChat === ''}>
         Create task
       </button>
       {error && (
@@ -118,6 +131,7 @@ function CreateTask(props: { agents: Agent[]; onCreated: () => void }) {
 export function TasksView() {
   const tasks = useApi<Page<Task>>('/api/tasks');
   const agents = useApi<Page<Agent>>('/api/agents');
+  const chats = useApi<Page<Chat>>('/api/chats?limit=200');
   const [open, setOpen] = useState<string | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   const act = async (task: Task, action: 'pause' | 'resume' | 'cancel') => {
@@ -134,12 +148,14 @@ export function TasksView() {
     <>
       <PageHeader title="Tasks" subtitle="Prompts an agent runs on a schedule: every morning, every hour, or once." />
       <Card title="New task">
-        {agents.error ? (
-          <ErrorState error={agents.error} what="Agents" />
-        ) : !agents.data ? (
+        {agents.error || chats.error ? (
+          <ErrorState error={(agents.error ?? chats.error)!} what={agents.error ? 'Agents' : 'Chats'} />
+        ) : !agents.data || !chats.data ? (
           <Loading />
+        ) : chats.data.items.length === 0 ? (
+          <Empty title="No chat to send results to yet">A task reports to a chat: message the agent from one first.</Empty>
         ) : (
-          <CreateTask agents={agents.data.items} onCreated={tasks.reload} />
+          <CreateTask agents={agents.data.items} chats={chats.data.items} onCreated={tasks.reload} />
         )}
       </Card>
       {failure && (
