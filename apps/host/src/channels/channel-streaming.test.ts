@@ -19,6 +19,14 @@ describe('channels.<name>.streaming', () => {
     expect(channelStreaming(config)).toEqual({ telegram: { editIntervalMs: 2_000 }, slack: {} });
   });
 
+  it('streams the web chat by default, with its own settings when it sets them, and only when it is enabled', () => {
+    expect(channelStreaming(configOf({ web: {} }))).toEqual({ web: {} });
+    expect(channelStreaming(configOf({ web: { streaming: { editIntervalMs: 500 } } }))).toEqual({
+      web: { editIntervalMs: 500 },
+    });
+    expect(channelStreaming(configOf({ web: { enabled: false } }))).toEqual({});
+  });
+
   it('never reaches the adapter as one of its options', () => {
     const telegram = channelManifests.find((manifest) => manifest.name === 'telegram');
     if (!telegram) throw new Error('no telegram manifest');

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelContext, ChannelIdentity, Clock, InboundMessage, InboundReplyTo, Logger } from '@ngb/plugin-sdk';
+import type { Conversation, Conversations } from './web-conversations';
+import { openEventStream } from './web-event-stream';
+import { errorResponse, jsonResponse, readJsonBody } from './web-http';
+import { parseWebMessageRequest } from './web-message-request';
+import type { ResolvedWebChannelOptions } from './web-options';
+import { type TokenBucket, takeToken } from './web-rate-limit';
+import { identifyVisitor } from './web-visitor-cookie';
+
+/**
+ * Who the server vouches for. The server passes it only after checking the admin token; the adapter
+ * never derives it from the request.
+ */
+export interface WebAccess {
+  /** `dashboard`: the request speaks as the gateway owner's dashboard chat. */
+  speaker: 'dashboard';
+}
+
+/** The fixed identity (chat and sender) of the dashboard's own chat. */
+const dashboardSpeakerId = 'dashboard';
+
+/** What the request handler needs from the adapter. */
+export interface WebRequestDependencies {
+  name: string;
+  options: ResolvedWebChannelOptions;
+  clock: Clock;
+  conversations: Conversations;
+  /** Open event streams, closed by `stop`. */
+  streams: Set<{ close(): void }>;
+  /** The context while started, else undefined. */
+  context(): ChannelContext | undefined;
+  self: ChannelIdentity;
+  logger(): Logger;
+}
+
+interface Speaker {
+  id: string;
+  name: string;
+  setCookie?: string;
+}
+
+const routes = new Map([
+  ['messages', 'POST'],
+  ['events', 'GET'],
+  ['history', 'GET'],
+]);
+
+/** Answers every request under `<path>/api/`; see `WebChannel.handleRequest`. */
+export function createWebRequestHandler(dependencies: WebRequestDependencies) {
+  const { options, clock, conversations } = dependencies;
+  const prefix = `${options.path}/api/`;
+
+  const newVisitors: TokenBucket = { tokens: options.newVisitorRateLimit.visitors, updatedAt: clock.now() };
+
+  /** The speaker of the request, or the 429 to answer when it would be one new identity too many. */
+  const identify = (request: Request, access: WebAccess | undefined): Speaker | Response => {
+    if (access?.speaker === dashboardSpeakerId) return { id: dashboardSpeakerId, name: 'Dashboard' };
+    const visitor = identifyVisitor(request, options.secret, options.path);
+    if (visitor.setCookie !== undefined) {
+      const { visitors, perSeconds } = options.newVisitorRateLimit;
+      const rate = takeToken(newVisitors, visitors, perSeconds, clock.now());
+      if (!rate.allowed)
+        return errorResponse(429, 'rate-limited', `too many new visitors: wait ${rate.retryAfterSeconds} s`, {
+          'retry-after': String(rate.retryAfterSeconds),
+        });
+    }
+    return { ...visitor, name: `Visitor ${visitor.id.slice(0, 6)}` };
+  };
+
+  const postMessage = async (request: Request, speaker: Speaker, context: ChannelContext): Promise<Response> => {
+    const now = clock.now();
+    const conversation = conversations.get(speaker.id, now);
+    const rate = takeToken(conversation.bucket, options.rateLimit.messages, options.rateLimit.perSeconds, now);
+    if (!rate.allowed) {
+      await request.body?.cancel().catch(() => undefined);
+      return errorResponse(429, 'rate-limited', `too many messages: wait ${rate.retryAfterSeconds} s`, {
+        'retry-after': String(rate.retryAfterSeconds),
+      });
+    }
+    const body = await readJsonBody(request, options.maxBodyBytes);
+    if (!body.ok) return body.response;
+    const parsed = parseWebMessageRequest(body.text, options.maxMessageLength);
+    if (!parsed.ok) return errorResponse(400, parsed.code, parsed.message);
+    const { text, replyTo, name } = parsed.request;
+    const platformMessageId = randomUUID();
+    const inbound: InboundMessage = {
+      kind: 'message',
+      channel: dependencies.name,
+      chat: { id: speaker.id, name: speaker.name, isGroup: false },
+      platformMessageId,
+      sender: { id: speaker.id, name: name ?? speaker.name, isBot: false },
+      text,
+      mentionsBot: false,
+      ...(replyTo !== undefined && { replyTo: quoted(conversation, replyTo, speaker) }),
+      timestamp: now,
+    };
+    try {
+      await context.receive(inbound);
+    } catch (error) {
+      dependencies.logger().error('web chat message could not be stored', { visitor: speaker.id, error });
+      return errorResponse(500, 'receive-failed', 'the message could not be stored; send it again');
+    }
+    conversations.remember(conversation, {
+      id: platformMessageId,
+      from: 'visitor',
+      text,
+      format: 'plain',
+      ...(replyTo !== undefined && { replyTo }),
+      at: now,
+    });
+    return jsonResponse(202, { id: platformMessageId, at: now });
+  };
+
+  const quoted = (conversation: Conversation, id: string, speaker: Speaker): InboundReplyTo => {
+    const entry = conversation.history.find((candidate) => candidate.id === id);
+    if (!entry) return { id };
+    const author = entry.from === 'agent' ? dependencies.self : { id: speaker.id, name: speaker.name };
+    return { id, author: { id: author.id, name: author.name }, text: entry.text };
+  };
+
+  const openEvents = (request: Request, speaker: Speaker, setCookie: Record<string, string>): Response => {
+    const written = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('lastEventId');
+    if (written !== null && !/^\d{1,15}$/.test(written.trim()))
+      return errorResponse(400, 'invalid-last-event-id', 'Last-Event-ID must be an event id this stream sent');
+    return openEventStream({
+      conversation: conversations.get(speaker.id, clock.now()),
+      resumeAfter: written === null ? undefined : Number(written.trim()),
+      queueSize: options.connectionQueueSize,
+      heartbeatMs: options.heartbeatMs,
+      clock,
+      logger: dependencies.logger(),
+      headers: setCookie,
+      open: dependencies.streams,
+    });
+  };
+
+  const history = (speaker: Speaker): Response => {
+    const conversation = conversations.get(speaker.id, clock.now());
+    return jsonResponse(200, {
+      visitor: { id: speaker.id, name: speaker.name },
+      assistant: { id: dependencies.self.id, name: dependencies.self.name },
+      messages: conversation.history,
+      lastEventId: conversation.lastEventId,
+    });
+  };
+
+  return async function handleRequest(request: Request, access?: WebAccess): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    const route = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : '';
+    const method = routes.get(route);
+    if (method === undefined) return errorResponse(404, 'not-found', `no web chat route ${pathname}`);
+    if (request.method !== method)
+      return errorResponse(405, 'method-not-allowed', `${pathname} accepts ${method} only`, { allow: method });
+    const context = dependencies.context();
+    if (!context) return errorResponse(503, 'not-started', 'the web chat is not running; try again shortly');
+    const speaker = identify(request, access);
+    if (speaker instanceof Response) {
+      await request.body?.cancel().catch(() => undefined);
+      return speaker;
+    }
+    const setCookie: Record<string, string> = speaker.setCookie === undefined ? {} : { 'set-cookie': speaker.setCookie };
+    let response: Response;
+    if (route === 'messages') response = await postMessage(request, speaker, context);
+    else if (route === 'events') return openEvents(request, speaker, setCookie);
+    else response = history(speaker);
+    for (const [key, value] of Object.entries(setCookie)) response.headers.set(key, value);
+    return response;
+  };
+}
