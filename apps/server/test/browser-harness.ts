@@ -2,10 +2,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createWebChannel, type WebChannel } from '@ngb/channel-web';
 import type { TimedGatewayEvent } from '@ngb/core';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
+import { Hono } from 'hono';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServerHarness, type ServerHarness } from '../src/__tests__/server-harness';
+import { createServerApp } from '../src/create-app';
 import { createServer, type Server } from '../src/create-server';
 
 /** Debian's browser, never a downloaded one (`.ci/system.sh` installs it). */
@@ -57,12 +61,21 @@ export interface BrowserHarness {
 
 let counter = 0;
 
-export async function startBrowserHarness(options: { script?: LlmScriptStep[]; token?: string } = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  options: { script?: LlmScriptStep[]; token?: string; webChat?: boolean } = {},
+): Promise<BrowserHarness> {
   await ensureDashboardBuilt();
   const scratch = mkdtempSync(join(tmpdir(), 'ngb-browser-'));
   const logFile = join(scratch, 'ngb.log');
   writeFileSync(logFile, '');
-  const gateway = await createServerHarness({ script: options.script });
+  const web = options.webChat
+    ? createWebChannel({ secret: 'a-cookie-signing-secret-of-32-characters', assistantName: 'Andy' })
+    : undefined;
+  const gateway = await createServerHarness({
+    script: options.script,
+    channels: web ? [web] : [],
+    gateway: web ? { streaming: { web: { firstAfterChars: 1, firstAfterMs: 1, editIntervalMs: 50 } } } : {},
+  });
   const events: TimedGatewayEvent[] = [];
   gateway.gateway.events.on((event) => void events.push(event));
   const agent = await gateway.store.agents.getByFolder('main');
@@ -75,15 +88,16 @@ export async function startBrowserHarness(options: { script?: LlmScriptStep[]; t
     unknownSenderPolicy: 'public',
   });
   await gateway.store.wirings.add({ chatId: chat.id, agentId: agent!.id, engage: 'always', sessionMode: 'shared' });
-  const server = await createServer({
+  const serverOptions = {
     gateway: gateway.gateway,
     store: gateway.store,
-    channels: [gateway.channel],
+    channels: [gateway.channel, ...(web ? [web] : [])],
     port: 0,
     isolated: false,
     token: options.token,
     logFile,
-  });
+  };
+  const server = web ? await serveWithWebChat(serverOptions, web) : await createServer(serverOptions);
   return {
     gateway,
     server,
@@ -116,4 +130,36 @@ export async function openPage(browser: Browser, problems: string[]): Promise<Pa
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });
   return page;
+}
+
+/**
+ * The server app with the web chat in front of it: visitors at `/chat/api/*`, the dashboard's own
+ * chat (as the owner) at `/api/chat/*`.
+ */
+async function serveWithWebChat(options: Parameters<typeof createServerApp>[0], web: WebChannel): Promise<Server> {
+  const served = createServerApp(options);
+  const front = new Hono();
+  front.all('/chat/api/*', (context) => web.handleRequest(context.req.raw));
+  front.all('/api/chat/*', (context) => {
+    const request = context.req.raw;
+    const url = new URL(request.url);
+    url.pathname = url.pathname.replace(/^\/api\/chat\//, '/chat/api/');
+    const init = { method: request.method, headers: request.headers, body: request.body, duplex: 'half' } as RequestInit;
+    return web.handleRequest(new Request(url, init), { speaker: 'dashboard' });
+  });
+  front.all('*', (context) => served.app.fetch(context.req.raw));
+  const listening = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const server = serve({ fetch: front.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(server));
+  });
+  const { port } = listening.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        served.close();
+        if ('closeAllConnections' in listening) listening.closeAllConnections();
+        listening.close(() => resolve());
+      }),
+  };
 }
