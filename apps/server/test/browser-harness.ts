@@ -121,9 +121,16 @@ export async function startBrowserHarness(
   };
 }
 
-/** Opens a page that fails the test on any script error or CSP violation it reports. */
-export async function openPage(browser: Browser, problems: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'dark' });
+/**
+ * Opens a page (in a fresh context) that records any script error or CSP refusal in `problems`;
+ * with `token`, every request carries it as a bearer header.
+ */
+export async function openPage(browser: Browser, problems: string[], token?: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    colorScheme: 'dark',
+    ...(token ? { extraHTTPHeaders: { authorization: `Bearer ${token}` } } : {}),
+  });
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {

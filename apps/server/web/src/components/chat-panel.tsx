@@ -161,7 +161,9 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
     return (
       <div class="empty">
         <strong>The web chat is not enabled on this gateway</strong>
-        <p>Add the `web` channel to `channels` in ngb.config.json and restart `ngb serve`.</p>
+        <p>
+          Add the <code>web</code> channel to <code>channels</code> in ngb.config.json and restart <code>ngb serve</code>.
+        </p>
       </div>
     );
   return (

@@ -49,7 +49,7 @@ export function ApprovalsView() {
         ) : items.length === 0 ? (
           <Empty title="Nothing waits for you">
             When a chat with the request-approval policy hears from someone new, they appear here (and you can also answer
-            `/approve CODE` from chat).
+            <code>/approve CODE</code> from chat).
           </Empty>
         ) : (
           <ul class="rows approvals">

@@ -4,7 +4,7 @@ import { AreaChart, BarChart, perMinute, ShareBars } from '../components/charts'
 import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader, Stat } from '../components/ui';
 import { type GatewayEvent, useGatewayEvents } from '../events';
 import { ago, compact, dollars, shortId } from '../format';
-import type { Sandbox, Session, Status, Usage } from '../types';
+import type { Agent, Chat, Sandbox, Session, Status, Usage } from '../types';
 import { describeEvent } from './event-text';
 
 const minutes = 20;
@@ -13,26 +13,18 @@ function channelState(value: Status['channels'][string]): { state: string; detai
   return typeof value === 'string' ? { state: value } : { state: value.state, detail: value.detail ?? value.error };
 }
 
-/** Turns and tokens per minute, from the usage API when it has them, else from the live events. */
+/** Turns per minute from the store's figures; tokens per minute from the turns seen since the page opened. */
 function useActivity(usage: Usage | undefined, live: GatewayEvent[]) {
   const ends = live.filter((event) => event.type === 'turn.end' && event.status !== 'retrying');
-  const counted = perMinute(
-    ends.map((event) => ({ at: event.at, value: 1 })),
-    minutes,
-  );
-  // The store's figures, with the turns that ended since they were read added on top.
-  const readAt = usage ? Math.max(...usage.turnsPerMinute.map((point) => point.minute)) : undefined;
   const turns = usage
     ? perMinute(
-        [
-          ...usage.turnsPerMinute.map((point) => ({ at: point.minute, value: point.succeeded + point.failed })),
-          ...ends
-            .filter((event) => readAt === undefined || event.at >= readAt + 60_000)
-            .map((event) => ({ at: event.at, value: 1 })),
-        ],
+        usage.turnsPerMinute.map((point) => ({ at: point.minute, value: point.succeeded + point.failed })),
         minutes,
       )
-    : counted;
+    : perMinute(
+        ends.map((event) => ({ at: event.at, value: 1 })),
+        minutes,
+      );
   const tokens = perMinute(
     ends.map((event) => {
       const used = event.usage as { inputTokens?: number; outputTokens?: number } | undefined;
@@ -45,14 +37,17 @@ function useActivity(usage: Usage | undefined, live: GatewayEvent[]) {
 
 export function OverviewView(props: { status: Status | undefined; reloadStatus: () => void }) {
   const [live, setLive] = useState<GatewayEvent[]>([]);
-  const since = useState(() => Date.now() - minutes * 60_000)[0];
+  const since = useState(() => Date.now() - 24 * 3_600_000)[0];
   const sessions = useApi<Page<Session>>('/api/sessions?status=active&limit=8');
   const sandboxes = useApi<Page<Sandbox>>('/api/sandboxes');
   const usage = useApi<Usage>(`/api/usage?since=${since}`);
+  const chats = useApi<Page<Chat>>('/api/chats?limit=200');
+  const agents = useApi<Page<Agent>>('/api/agents');
   const connected = useGatewayEvents('', (event) => {
     setLive((previous) => [...previous.slice(-499), event]);
     if (event.type === 'channel.status' || event.type.startsWith('turn.')) props.reloadStatus();
     if (event.type === 'turn.start') sessions.reload();
+    if (event.type === 'turn.end') usage.reload();
   });
   const { status } = props;
   const activity = useActivity(usage.data, live);
@@ -73,7 +68,9 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
               <Link href="/talk">chat</Link>) to become its owner.
             </p>
           ) : (
-            <p>Nobody owns this gateway yet. The claim code is printed by `ngb serve` and shown here on this machine.</p>
+            <p>
+              Nobody owns this gateway yet. The claim code is printed by <code>ngb serve</code> and shown here on this machine.
+            </p>
           )}
         </Card>
       )}
@@ -101,7 +98,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
             <Loading />
           ) : channels.length === 0 ? (
             <Empty title="No channel is connected">
-              Add one under `channels` in ngb.config.json (Telegram, Slack, web chat…) and restart.
+              Add one under <code>channels</code> in ngb.config.json (Telegram, Slack, web chat…) and restart.
             </Empty>
           ) : (
             <ul class="channel-list">
@@ -123,7 +120,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           title="Activity"
           extra={
             <span class="muted small">
-              {activity.fromUsage ? `last ${minutes} min · tokens since this page opened` : 'since this page opened'}
+              {activity.fromUsage ? `turns: last ${minutes} min · tokens: since this page opened` : 'since this page opened'}
             </span>
           }
         >
@@ -150,7 +147,14 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
                   <Link href={`/sessions/${encodeURIComponent(session.id)}`} class="mono">
                     {shortId(session.id)}
                   </Link>
-                  <span class="muted">{session.chatId ? `chat ${shortId(session.chatId)}` : 'no chat'}</span>
+                  <span>
+                    {agents.data?.items.find((agent) => agent.id === session.agentId)?.name ?? shortId(session.agentId)}
+                  </span>
+                  <span class="muted">
+                    {session.chatId
+                      ? (chats.data?.items.find((chat) => chat.id === session.chatId)?.name ?? shortId(session.chatId))
+                      : 'no chat'}
+                  </span>
                   {status?.queue.running.includes(session.id) ? <Badge value="running" /> : <Badge value={session.status} />}
                   <span class="muted small">{ago(session.lastActivityAt)}</span>
                 </li>
@@ -158,7 +162,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
             </ul>
           )}
         </Card>
-        <Card title="Token spend by agent">
+        <Card title="Token spend by agent" extra={<span class="muted small">last 24 h</span>}>
           {usage.error ? (
             <ErrorState error={usage.error} what="Usage figures" />
           ) : !usage.data ? (

@@ -101,7 +101,8 @@ function UsersCard() {
         <Loading />
       ) : users.data.items.length === 0 ? (
         <Empty title="Nobody yet">
-          The first person to send `/claim CODE` becomes the owner; grant roles with `ngb user grant`.
+          The first person to send <code>/claim CODE</code> becomes the owner; grant roles here or with{' '}
+          <code>ngb user grant</code>.
         </Empty>
       ) : (
         <table class="table">

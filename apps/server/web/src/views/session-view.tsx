@@ -5,7 +5,7 @@ import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader } from '../co
 import { useGatewayEvents } from '../events';
 import { ago, compact, dollars, duration, shortId, when } from '../format';
 import { applyTurnEvent, type LiveTurn } from '../live-turns';
-import type { Session, TranscriptEntry, Turn } from '../types';
+import type { Agent, Chat, Session, TranscriptEntry, Turn } from '../types';
 import { Transcript } from './transcript';
 
 function LiveTurnView(props: { turn: LiveTurn }) {
@@ -42,6 +42,8 @@ export function SessionView(props: { id: string }) {
   const session = useApi<Session>(path);
   const transcript = useApi<Page<TranscriptEntry>>(`${path}/transcript?limit=200`);
   const turns = useApi<Page<Turn>>(`${path}/turns?limit=200`);
+  const agent = useApi<Agent>(session.data ? `/api/agents/${encodeURIComponent(session.data.agentId)}` : null);
+  const chat = useApi<Chat>(session.data?.chatId ? `/api/chats/${encodeURIComponent(session.data.chatId)}` : null);
   const [live, setLive] = useState<LiveTurn[]>([]);
   const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}`, (event) => {
     setLive((previous) => applyTurnEvent(previous, event));
@@ -98,9 +100,15 @@ export function SessionView(props: { id: string }) {
                   <Badge value={detail.status} />
                 </dd>
                 <dt>Agent</dt>
-                <dd class="mono">{shortId(detail.agentId)}</dd>
+                <dd>{agent.data?.name ?? <span class="mono">{shortId(detail.agentId)}</span>}</dd>
                 <dt>Chat</dt>
-                <dd class="mono">{detail.chatId ? shortId(detail.chatId) : '—'}</dd>
+                <dd>
+                  {chat.data ? (
+                    `${chat.data.name} (${chat.data.channel})`
+                  ) : (
+                    <span class="mono">{detail.chatId ? shortId(detail.chatId) : '—'}</span>
+                  )}
+                </dd>
                 {detail.threadId && (
                   <>
                     <dt>Thread</dt>

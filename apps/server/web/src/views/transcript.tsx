@@ -25,6 +25,35 @@ function text(content: unknown): string {
   return show(content);
 }
 
+/** The messages of a prompt the gateway wrote (`<messages><message sender=… time=…>…`), or undefined for other text. */
+function promptMessages(body: string): Array<{ sender: string; time: string; text: string }> | undefined {
+  if (!body.trimStart().startsWith('<messages')) return undefined;
+  const parsed = new DOMParser().parseFromString(body, 'text/xml');
+  if (parsed.querySelector('parsererror')) return undefined;
+  return [...parsed.querySelectorAll('message')].map((message) => ({
+    sender: message.getAttribute('sender') ?? '',
+    time: message.getAttribute('time') ?? '',
+    text: message.textContent ?? '',
+  }));
+}
+
+function Body(props: { text: string }) {
+  const messages = promptMessages(props.text);
+  if (!messages) return <p>{props.text}</p>;
+  return (
+    <>
+      {messages.map((message, index) => (
+        <p key={index}>
+          <span class="said-sender">{message.sender}</span>
+          {message.time && <span class="muted small"> · {message.time}</span>}
+          <br />
+          {message.text}
+        </p>
+      ))}
+    </>
+  );
+}
+
 /** A stored conversation: what the user said, what the agent answered, and its tool calls with their results. */
 export function Transcript(props: { entries: TranscriptEntry[] }) {
   const said = props.entries.map(asSaid);
@@ -37,7 +66,7 @@ export function Transcript(props: { entries: TranscriptEntry[] }) {
         return (
           <div key={props.entries[index]?.id ?? index} class={`said said-${item.role}`}>
             <span class="said-role">{item.role === 'user' ? 'User' : 'Agent'}</span>
-            {body.trim() !== '' && <p>{body}</p>}
+            {body.trim() !== '' && <Body text={body} />}
             {item.toolCalls?.map((call) => {
               const result = results.get(call.id);
               return (
