@@ -43,6 +43,12 @@ describe('startServer', () => {
       const ready = await fetch(`${served.server.url}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: 'ready', checks: { store: { ok: true }, runtime: { ok: true } } });
+      const status = await (await fetch(`${served.server.url}/api/status`)).json();
+      expect(status).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), isolated: false });
+      const config = await (await fetch(`${served.server.url}/api/config`)).json();
+      expect(config).toMatchObject({ runtime: { driver: 'local' }, dashboard: { enabled: true } });
+      expect((await fetch(`${served.server.url}/api/logs`)).status).toBe(200);
+      expect((await fetch(`${served.server.url}/api/sandboxes`)).status).toBe(200);
     } finally {
       await served.close(1000);
     }

@@ -1,4 +1,5 @@
 import { type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
+import packageJson from '../package.json' with { type: 'json' };
 import { secretValuesOf } from './api/redact-config';
 import { checkExposure, createServer, type Server } from './create-server';
 
@@ -43,6 +44,7 @@ export async function startServer(request: ComposeRequest): Promise<ServedGatewa
       config: request.loaded.config,
       secretValues: secretValuesOf(request.env),
       logFile: project.paths.logFile,
+      version: packageJson.version,
     });
     return {
       composed,

@@ -7,10 +7,10 @@ type AnySchema = v.GenericSchema;
 type Parsed<TSchema> = TSchema extends AnySchema ? v.InferOutput<TSchema> : undefined;
 
 /** HTTP methods of the API. */
-export type ApiMethod = 'get' | 'post' | 'patch' | 'delete';
+type ApiMethod = 'get' | 'post' | 'patch' | 'delete';
 
 /** What a route's handler receives: its inputs, parsed and checked by the route's own schemas. */
-export interface ApiRequest<TParams, TQuery, TBody> {
+interface ApiRequest<TParams, TQuery, TBody> {
   params: Parsed<TParams>;
   query: Parsed<TQuery>;
   body: Parsed<TBody>;

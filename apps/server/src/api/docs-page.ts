@@ -40,12 +40,19 @@ function renderSchema(schema: JsonSchema, depth = 0): string {
   return `<ul class="schema">${rows.join('')}</ul>`;
 }
 
+function parameterNotes(parameter: OpenApiOperation['parameters'][number]): string {
+  const fallback = (parameter.schema as { default?: unknown }).default;
+  const notes = [parameter.description ? prose(parameter.description) : ''];
+  if (fallback !== undefined) notes.push(`Default <code>${escapeHtml(String(fallback))}</code>.`);
+  return notes.filter((note) => note !== '').join(' ');
+}
+
 function renderOperation(method: string, path: string, operation: OpenApiOperation): string {
   const parameters = operation.parameters.length
     ? `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>type</th><th>notes</th></tr>${operation.parameters
         .map(
           (parameter) =>
-            `<tr><td><code>${escapeHtml(parameter.name)}</code>${parameter.required ? '' : '<span class="optional">?</span>'}</td><td>${parameter.in}</td><td class="type">${escapeHtml(typeOf(parameter.schema))}</td><td>${parameter.description ? prose(parameter.description) : ''}</td></tr>`,
+            `<tr><td><code>${escapeHtml(parameter.name)}</code>${parameter.required ? '' : '<span class="optional">?</span>'}</td><td>${parameter.in}</td><td class="type">${escapeHtml(typeOf(parameter.schema))}</td><td>${parameterNotes(parameter)}</td></tr>`,
         )
         .join('')}</table>`
     : '';
@@ -77,11 +84,12 @@ table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-top:1px so
 code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f0f2f5;border-radius:3px;padding:0 3px}
 .type{color:#6b3fa0;font-family:ui-monospace,monospace;font-size:13px}.optional{color:#999}.note{color:#566}
 ul.schema{list-style:none;padding-left:16px;margin:2px 0;border-left:2px solid #eef0f3}ul.responses{padding-left:18px}
+header code{background:#2c3445;color:#fff}
 .status{font-weight:700;font-family:ui-monospace,monospace}.s2{color:#2f7d4f}.s4{color:#b3261e}.s5{color:#a86b00}
 `;
 
 /** A self-contained HTML page (no script, no external asset) showing the document, by resource. */
-export function renderDocsPage(document: OpenApiDocument): string {
+function renderDocsPage(document: OpenApiDocument): string {
   const byTag = new Map<string, string[]>();
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {

@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { type LogLevel, redactFields } from '@ngb/plugin-sdk';
 
 /** One record of the structured log, as written (`time`, `level`, `tag`, `msg`, fields). */
-export type LogRecord = Record<string, unknown> & { time: string; level: LogLevel; msg?: string };
+type LogRecord = Record<string, unknown> & { time: string; level: LogLevel; msg?: string };
 
 /** Reads recent records of the gateway's structured log. */
 export interface LogReader {

@@ -100,12 +100,13 @@ export function openApiDocument(routes: readonly AnyApiRoute[], info: { version:
   for (const route of routes) {
     const path = `/api${route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
     usedTags.add(route.tag);
-    const statuses = new Set<number>([400, 401, ...(route.errors ?? [])]);
+    const statuses = new Set<number>([401, ...(route.errors ?? [])]);
+    if (route.params || route.query || route.body) statuses.add(400);
     if (route.method !== 'get') statuses.add(403);
     if (route.body) statuses.add(413);
     const responses: OpenApiOperation['responses'] = {
       [String(route.status ?? 200)]: {
-        description: route.summary,
+        description: route.status === 201 ? 'Created.' : 'OK.',
         content: { 'application/json': { schema: schemaOf(route.response) } },
       },
     };

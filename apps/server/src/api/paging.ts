@@ -2,14 +2,15 @@ import * as v from 'valibot';
 import { HttpError } from '../http/json-error';
 
 /** Items of a list when `limit` is not given. */
-export const defaultPageSize = 50;
+const defaultPageSize = 50;
 /** The largest `limit` accepted. */
-export const maxPageSize = 200;
+const maxPageSize = 200;
 
 /** `?limit=`: 1 to {@link maxPageSize}, {@link defaultPageSize} when left out. */
 export const limitQuery = v.optional(
   v.pipe(
     v.string(),
+    v.description(`Items per page, 1 to ${maxPageSize}.`),
     v.regex(/^\d{1,4}$/, `must be a whole number from 1 to ${maxPageSize}`),
     v.transform(Number),
     v.number(),
@@ -20,7 +21,9 @@ export const limitQuery = v.optional(
 );
 
 /** `?cursor=`: the `next` of the previous page, as it was given. */
-export const cursorQuery = v.optional(v.pipe(v.string(), v.maxLength(512, 'is not a cursor of this API')));
+const cursorQuery = v.optional(
+  v.pipe(v.string(), v.maxLength(512, 'is not a cursor of this API'), v.description('The `next` of the previous page.')),
+);
 
 /** The paging part of a list's query. */
 export const pageQueryEntries = { cursor: cursorQuery, limit: limitQuery };

@@ -18,6 +18,7 @@ export function found<T>(record: T | undefined, entity: string, id: string): T {
  */
 export const timeQuery = v.pipe(
   v.string(),
+  v.description('An ISO 8601 time or epoch milliseconds.'),
   v.check(
     (text) => /^\d{1,15}$/.test(text) || (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))),
     'must be an ISO 8601 time (2026-12-01T08:00:00Z) or epoch milliseconds',

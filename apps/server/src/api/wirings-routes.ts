@@ -22,7 +22,7 @@ export function wiringsRoutes(store: Store): AnyApiRoute[] {
       path: '/wirings',
       tag: 'chats',
       summary: 'Wires an agent to a chat',
-      description: engageDescription,
+      description: `${engageDescription} The chat's status is left as it is: \`PATCH /api/chats/{id}\` activates a pending chat.`,
       body: v.strictObject({
         chatId: idText,
         agentId: idText,

@@ -1,0 +1,50 @@
+import type {
+  Agent,
+  Approval,
+  Chat,
+  ScheduledTask,
+  Session,
+  StoredMessage,
+  TaskRun,
+  TranscriptEntry,
+  Turn,
+  User,
+  UserRole,
+  Wiring,
+} from '@ngb/plugin-sdk';
+import type * as v from 'valibot';
+import { describe, expectTypeOf, it } from 'vitest';
+import type {
+  agentRecord,
+  approvalRecord,
+  chatRecord,
+  messageRecord,
+  sessionRecord,
+  taskRecord,
+  taskRunRecord,
+  transcriptRecord,
+  turnRecord,
+  userRecord,
+  userRoleRecord,
+  wiringRecord,
+} from './record-schemas';
+
+type Described<TSchema extends v.GenericSchema> = v.InferOutput<TSchema>;
+
+// Checked by the compiler (`pnpm typecheck`): a schema that parts ways with its record fails to build.
+describe('record schemas', () => {
+  it('describe the store records exactly', () => {
+    expectTypeOf<Described<typeof agentRecord>>().toEqualTypeOf<Agent>();
+    expectTypeOf<Described<typeof chatRecord>>().toEqualTypeOf<Chat>();
+    expectTypeOf<Described<typeof wiringRecord>>().toEqualTypeOf<Wiring>();
+    expectTypeOf<Described<typeof userRecord>>().toEqualTypeOf<User>();
+    expectTypeOf<Described<typeof userRoleRecord>>().toEqualTypeOf<UserRole>();
+    expectTypeOf<Described<typeof sessionRecord>>().toEqualTypeOf<Session>();
+    expectTypeOf<Described<typeof turnRecord>>().toEqualTypeOf<Turn>();
+    expectTypeOf<Described<typeof transcriptRecord>>().toEqualTypeOf<TranscriptEntry>();
+    expectTypeOf<Described<typeof taskRecord>>().toEqualTypeOf<ScheduledTask>();
+    expectTypeOf<Described<typeof taskRunRecord>>().toEqualTypeOf<TaskRun>();
+    expectTypeOf<Described<typeof approvalRecord>>().toEqualTypeOf<Approval>();
+    expectTypeOf<Omit<Described<typeof messageRecord>, 'attachments'>>().toEqualTypeOf<Omit<StoredMessage, 'attachments'>>();
+  });
+});

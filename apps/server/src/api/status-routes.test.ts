@@ -1,0 +1,67 @@
+import type { ChannelAdapter } from '@ngb/plugin-sdk';
+import { createRecordingChannel } from '@ngb/plugin-sdk/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, wiredChat } from '../__tests__/api-client';
+import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
+
+/** A channel whose platform refused its token at start. */
+const refused: ChannelAdapter = {
+  specificationVersion: 1,
+  name: 'refused',
+  limits: { maxMessageLength: 100 },
+  async start(context) {
+    context.setStatus({ state: 'disconnected', error: 'the platform answered 401: token revoked' });
+  },
+  async stop() {},
+  async send() {
+    throw new Error('not connected');
+  },
+};
+
+let harness: ServerHarness;
+beforeAll(async () => {
+  harness = await createServerHarness({
+    script: [
+      { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }] },
+      { type: 'reply', text: 'done' },
+    ],
+    channels: [refused, createRecordingChannel({ name: 'editing', capabilities: { edit: true, threads: true } })],
+    server: { isolated: false, version: '1.2.3' },
+  });
+});
+afterAll(() => harness.close());
+
+describe('status, channels and sandboxes', () => {
+  it('says whether tools are isolated, with the version, channel states, queue and latest event', async () => {
+    const status = await call(harness, 'GET', '/api/status');
+    expect(status.status).toBe(200);
+    expect(status.body).toEqual({
+      version: '1.2.3',
+      isolated: false,
+      channels: expect.objectContaining({ fake: 'connected', refused: 'disconnected', editing: 'connected' }),
+      queue: { running: [], waiting: [] },
+      lastEventSeq: harness.gateway.events.lastSeq(),
+    });
+  });
+
+  it('lists the channels with their state, the error of their latest report and their capabilities', async () => {
+    const channels = await call(harness, 'GET', '/api/channels');
+    expect(channels.body.items).toEqual(
+      expect.arrayContaining([
+        { name: 'fake', state: 'connected', capabilities: ['typing'] },
+        { name: 'refused', state: 'disconnected', detail: 'the platform answered 401: token revoked', capabilities: [] },
+        { name: 'editing', state: 'connected', capabilities: ['edit', 'threads'] },
+      ]),
+    );
+  });
+
+  it("lists the runtime's sandboxes", async () => {
+    expect((await call(harness, 'GET', '/api/sandboxes')).body).toEqual({ items: [] });
+    await wiredChat(harness, 'sandbox');
+    await harness.channel.inject({ text: 'run something', chat: { id: 'sandbox', isGroup: false } });
+    await harness.gateway.idle();
+    const sandboxes = await call(harness, 'GET', '/api/sandboxes');
+    const [session] = await harness.store.sessions.list();
+    expect(sandboxes.body.items).toEqual([expect.objectContaining({ sessionId: session?.id, agentName: 'main', claims: 0 })]);
+  });
+});
