@@ -8,7 +8,7 @@ export interface Status {
   /** Whether the gateway has an owner yet. */
   claimed?: boolean;
   /** The one-time claim code, shown only to a loopback visitor before the gateway is claimed. */
-  claimCode?: string;
+  claimCode?: string | { code: string; expiresAt?: number };
 }
 
 export interface Agent {

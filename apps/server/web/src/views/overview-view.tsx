@@ -59,13 +59,16 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
         title="Overview"
         subtitle={connected ? 'Live: updates as the gateway works.' : 'Connecting to the live events…'}
       />
-      {status && status.claimed === false && (
+      {status && (status.claimed === false || status.claimCode !== undefined) && status.claimed !== true && (
         <Card class="claim">
           <h2>Claim this gateway</h2>
           {status.claimCode ? (
             <p>
-              Send <code class="code-chip">/claim {status.claimCode}</code> from any chat connected to this gateway (or from the{' '}
-              <Link href="/talk">chat</Link>) to become its owner.
+              Send{' '}
+              <code class="code-chip">
+                /claim {typeof status.claimCode === 'string' ? status.claimCode : status.claimCode.code}
+              </code>{' '}
+              from any chat connected to this gateway (or from the <Link href="/talk">chat</Link>) to become its owner.
             </p>
           ) : (
             <p>
