@@ -62,7 +62,7 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('.event-feed').textContent(), { timeout: 15_000 }).toContain('turn.end');
     await expect.poll(() => page.locator('.event-feed').textContent()).toContain('good morning');
     await page.screenshot({ path: `${screenshots}dashboard-overview.png` });
-  }, 60_000);
+  }, 120_000);
 
   it('streams the text and a tool call of a running turn into the session view, live', async () => {
     harness = await startBrowserHarness({

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useApi } from './api';
+import { prefetch, useApi } from './api';
 import { Shell } from './components/layout';
 import { Empty, Link, PageHeader } from './components/ui';
 import './styles.css';
@@ -46,5 +46,6 @@ function App() {
   );
 }
 
+prefetch('/api/status');
 const root = document.getElementById('app');
 if (root) render(<App />, root);
