@@ -1,5 +1,5 @@
-import type { ToolCallView } from './components/tool-call';
 import type { GatewayEvent } from './events';
+import type { ToolCallView } from './types';
 
 /** A piece of a turn as it streams: text, or a tool call. */
 export type LiveBlock = { kind: 'text'; text: string } | { kind: 'tool'; call: ToolCallView };

@@ -141,3 +141,14 @@ export interface Usage {
   /** The last hour, a minute each. */
   turnsPerMinute: Array<{ minute: number; succeeded: number; failed: number }>;
 }
+
+/** A tool call as it runs and after: its name, input, and (once ended) output and time. */
+export interface ToolCallView {
+  callId: string;
+  name: string;
+  input: unknown;
+  output?: string;
+  isError?: boolean;
+  durationMs?: number;
+  done: boolean;
+}

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { type GatewayEvent, useGatewayEvents } from '../events';
-import { ToolCall, type ToolCallView } from './tool-call';
+import type { ToolCallView } from '../types';
+import { ToolCall } from './tool-call';
 
 interface ChatMessage {
   id: string;

@@ -1,15 +1,5 @@
 import { duration, show } from '../format';
-
-/** A tool call as it runs and after: its name, input, and (once ended) output and time. */
-export interface ToolCallView {
-  callId: string;
-  name: string;
-  input: unknown;
-  output?: string;
-  isError?: boolean;
-  durationMs?: number;
-  done: boolean;
-}
+import type { ToolCallView } from '../types';
 
 function inputSummary(input: unknown): string {
   if (input && typeof input === 'object' && 'command' in input && typeof input.command === 'string') return input.command;
