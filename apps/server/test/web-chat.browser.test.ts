@@ -73,6 +73,7 @@ describe('web chat in Chromium', () => {
     const seen = await replies();
     // Streamed: the bubble showed the reply growing before it showed the whole.
     expect(seen.some((text) => text.includes('Your workspace') && !text.includes('summarize it?'))).toBe(true);
+    await tool.locator('summary').click();
     await page.screenshot({ path: `${screenshots}web-chat.png` });
   }, 60_000);
 
