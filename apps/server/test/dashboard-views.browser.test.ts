@@ -20,7 +20,7 @@ afterEach(async () => {
   problems = [];
 });
 
-describe('dashboard views in Chromium', () => {
+describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   it('finds a message by its words and marks them', async () => {
     harness = await startBrowserHarness();
     await harness.say('the invoice for the blue lighthouse is due on Friday');

@@ -21,7 +21,7 @@ afterEach(async () => {
   problems = [];
 });
 
-describe('dashboard in Chromium', () => {
+describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   it('loads fast on loopback, shows the channels and live activity, and says plainly that tools are not isolated', async () => {
     harness = await startBrowserHarness({ token, script: [{ type: 'reply', text: ['Good ', 'morning! ', 'How can I help?'] }] });
     // Navigation start to a usable page by the page's own clock, in fresh contexts (nothing cached),
@@ -100,7 +100,7 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('.turn').last().getAttribute('class')).toContain('turn-succeeded');
     await page.locator('.tool-call[data-tool="bash"] summary').click();
     await page.screenshot({ path: `${screenshots}dashboard-session.png` });
-  }, 60_000);
+  });
 
   it('asks for the token on the login page, refuses a wrong one and opens the dashboard with the right one', async () => {
     harness = await startBrowserHarness({ token });

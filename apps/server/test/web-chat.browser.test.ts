@@ -36,7 +36,7 @@ async function recordReplies(page: Page): Promise<() => Promise<string[]>> {
 
 const slowReply = ['Your ', 'workspace ', 'holds ', 'one ', 'file: ', 'notes.md ', '— want ', 'me to ', 'summarize ', 'it?'];
 
-describe('web chat in Chromium', () => {
+describe('web chat in Chromium', { timeout: 60_000 }, () => {
   it("streams the owner's reply in place and shows the agent's tool call inline", async () => {
     harness = await startBrowserHarness({
       webChat: true,
@@ -75,7 +75,7 @@ describe('web chat in Chromium', () => {
     expect(seen.some((text) => text.includes('Your workspace') && !text.includes('summarize it?'))).toBe(true);
     await tool.locator('summary').click();
     await page.screenshot({ path: `${screenshots}web-chat.png` });
-  }, 60_000);
+  });
 
   it('serves the public chat page to a visitor, without the token, and streams the reply', async () => {
     harness = await startBrowserHarness({
@@ -106,5 +106,5 @@ describe('web chat in Chromium', () => {
       .poll(() => page.locator('.bubble[data-from="agent"]').last().textContent(), { timeout: 15_000 })
       .toBe('Hi! I am Andy. How can I help?');
     expect((await replies()).length).toBeGreaterThan(1);
-  }, 60_000);
+  });
 });
