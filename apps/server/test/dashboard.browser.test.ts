@@ -102,6 +102,60 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.screenshot({ path: `${screenshots}dashboard-session.png` });
   });
 
+  it('shows a turn that was already running when the session view opened, from its first words', async () => {
+    const chunks = [
+      'Early ',
+      'words ',
+      'came ',
+      'before ',
+      'the ',
+      'page ',
+      'opened, ',
+      'and ',
+      'the ',
+      'rest ',
+      'came ',
+      'while ',
+      'it ',
+      'watched.',
+    ];
+    harness = await startBrowserHarness({
+      script: [
+        { type: 'reply', text: 'Ready.' },
+        { type: 'reply', text: chunks, chunkDelayMs: 500 },
+      ],
+    });
+    await harness.say('hello');
+    await harness.gateway.gateway.idle();
+    const before = harness.events.length;
+    await harness.say('tell me something slowly');
+    await expect.poll(() => harness?.events.slice(before).some((event) => event.type === 'text.delta')).toBe(true);
+    const routed = harness.events.find((event) => event.type === 'message.routed');
+    const sessionId = routed?.type === 'message.routed' ? routed.sessionId : '';
+
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/sessions/${sessionId}`);
+    // While the turn still runs, it shows from its first words on.
+    const running = page.locator('.turn.turn-running .turn-text');
+    await expect
+      .poll(() => running.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 15_000 })
+      .toMatch(/^Early words came/);
+    const text = page.locator('.turn-text');
+    await expect
+      .poll(
+        () =>
+          text
+            .last()
+            .textContent({ timeout: 1000 })
+            .catch(() => ''),
+        { timeout: 15_000 },
+      )
+      .toBe(chunks.join(''));
+    // The finished first turn is in the stored conversation only, not repeated as a live turn.
+    expect(await page.locator('.turn').count()).toBe(1);
+    expect(await page.locator('.said-assistant').textContent({ timeout: 5000 })).toContain('Ready.');
+  });
+
   it('asks for the token on the login page, refuses a wrong one and opens the dashboard with the right one', async () => {
     harness = await startBrowserHarness({ token });
     const page = await openPage(browser, problems);

@@ -45,11 +45,15 @@ export function SessionView(props: { id: string }) {
   const agent = useApi<Agent>(session.data ? `/api/agents/${encodeURIComponent(session.data.agentId)}` : null);
   const chat = useApi<Chat>(session.data?.chatId ? `/api/chats/${encodeURIComponent(session.data.chatId)}` : null);
   const [live, setLive] = useState<LiveTurn[]>([]);
-  const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}`, (event) => {
+  // From the start of the gateway's buffer: a turn already running when the page opens shows whole.
+  const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}&after=0`, (event) => {
     setLive((previous) => applyTurnEvent(previous, event));
     if (event.type === 'turn.end') turns.reload();
   });
   const detail = session.data;
+  // Turns the stored transcript already holds are shown there, not twice.
+  const stored = new Set((transcript.data?.items ?? []).map((entry) => entry.turnId));
+  const fresh = transcript.data || transcript.error ? live.filter((turn) => !stored.has(turn.turnId)) : [];
   return (
     <>
       <PageHeader
@@ -69,18 +73,18 @@ export function SessionView(props: { id: string }) {
               <ErrorState error={transcript.error} what="Transcripts" onRetry={transcript.reload} />
             ) : !transcript.data ? (
               <Loading />
-            ) : transcript.data.items.length === 0 && live.length === 0 ? (
+            ) : transcript.data.items.length === 0 && fresh.length === 0 ? (
               <Empty title="Nothing said yet">The next turn of this session streams here as the agent writes.</Empty>
             ) : (
               <Transcript entries={transcript.data.items} />
             )}
           </Card>
           <Card title="Live" extra={<span class="muted small">text and tool calls as they happen</span>}>
-            {live.length === 0 ? (
+            {fresh.length === 0 ? (
               <Empty title="Waiting for the next turn">Send this session a message; its turn appears here as it runs.</Empty>
             ) : (
               <div class="live-turns">
-                {live.map((turn) => (
+                {fresh.map((turn) => (
                   <LiveTurnView key={turn.turnId} turn={turn} />
                 ))}
               </div>
