@@ -7,6 +7,7 @@ import { docsResponse } from './api/docs-page';
 import { createLogFileReader } from './api/log-file-reader';
 import { loopbackHostGuard, requireAuth } from './http/auth';
 import { errorResponse, jsonError } from './http/json-error';
+import { dashboardRoutes } from './routes/dashboard-routes';
 import { eventsRoutes } from './routes/events-routes';
 import { healthRoutes } from './routes/health-routes';
 import { loginRoutes } from './routes/login-routes';
@@ -96,6 +97,7 @@ export function createServerApp(options: ServerOptions): ServerApp {
   app.route('/api', api.app);
   app.use('/docs', requireAuth(token, { pages: true }));
   app.get('/docs', () => docsResponse(api.document()));
+  app.route('/', dashboardRoutes({ token }));
 
   return {
     app,

@@ -25,7 +25,7 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /** Who the request is, or undefined when it proved nothing. */
-export function authenticate(context: Context, token: string | undefined): Authenticated | undefined {
+function authenticate(context: Context, token: string | undefined): Authenticated | undefined {
   if (token === undefined) return 'loopback';
   const header = context.req.header('authorization');
   if (header?.startsWith('Bearer ') && sameSecret(header.slice(7).trim(), token)) return 'bearer';

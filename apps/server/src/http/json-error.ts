@@ -2,7 +2,7 @@ import type { Logger } from '@ngb/plugin-sdk';
 import { ConfigError, errorMessage, NgbError, NotFoundError, NotSupportedError } from '@ngb/plugin-sdk';
 
 /** The body of every error response: a stable machine code and a sentence for a person. */
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: string; message: string };
 }
 

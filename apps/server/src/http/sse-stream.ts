@@ -1,5 +1,5 @@
 /** One Server-Sent Events message. */
-export interface SseMessage {
+interface SseMessage {
   id?: string | number;
   event?: string;
   data: string;

@@ -1,0 +1,172 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createWebChannel, type WebChannel } from '@ngb/channel-web';
+import type { TimedGatewayEvent } from '@ngb/core';
+import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
+import { Hono } from 'hono';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createServerHarness, type ServerHarness } from '../src/__tests__/server-harness';
+import { createServerApp } from '../src/create-app';
+import { createServer, type Server } from '../src/create-server';
+
+/** Debian's browser, never a downloaded one (`.ci/system.sh` installs it). */
+const chromiumPath = '/usr/bin/chromium';
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const packageRoot = fileURLToPath(new URL('../', import.meta.url));
+export const webBuild = `${packageRoot}dist/web`;
+export const screenshots = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+
+/** Builds the dashboard when the tests run before `pnpm build` did. */
+export async function ensureDashboardBuilt(): Promise<void> {
+  if (existsSync(`${webBuild}/index.html`)) return;
+  const { build } = await import('vite');
+  await build({ configFile: `${packageRoot}vite.config.ts`, logLevel: 'error' });
+}
+
+/** Starts Debian's Chromium headless. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `[@ngb/server] browser tests need Debian's chromium at ${chromiumPath}: run .ci/system.sh (apt-get install chromium)`,
+    );
+  }
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+/** A real gateway served by a real `createServer` on a free loopback port. */
+export interface BrowserHarness {
+  gateway: ServerHarness;
+  server: Server;
+  url: string;
+  events: TimedGatewayEvent[];
+  /** The structured log file `/api/logs` reads: a test writes its records. */
+  logFile: string;
+  /** Posts a message from `user-1` in the wired chat `chat-1` and resolves once it is stored. */
+  say(text: string, extra?: { sender?: string; chatId?: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startBrowserHarness(
+  options: { script?: LlmScriptStep[]; token?: string; webChat?: boolean } = {},
+): Promise<BrowserHarness> {
+  await ensureDashboardBuilt();
+  const scratch = mkdtempSync(join(tmpdir(), 'ngb-browser-'));
+  const logFile = join(scratch, 'ngb.log');
+  writeFileSync(logFile, '');
+  const web = options.webChat
+    ? createWebChannel({ secret: 'a-cookie-signing-secret-of-32-characters', assistantName: 'Andy' })
+    : undefined;
+  const gateway = await createServerHarness({
+    script: options.script,
+    channels: web ? [web] : [],
+    gateway: web ? { streaming: { web: { firstAfterChars: 1, firstAfterMs: 1, editIntervalMs: 50 } } } : {},
+  });
+  const events: TimedGatewayEvent[] = [];
+  gateway.gateway.events.on((event) => void events.push(event));
+  const agent = await gateway.store.agents.getByFolder('main');
+  const chat = await gateway.store.chats.upsert({
+    channel: 'fake',
+    platformChatId: 'chat-1',
+    name: 'Team room',
+    isGroup: false,
+    status: 'active',
+    unknownSenderPolicy: 'public',
+  });
+  await gateway.store.wirings.add({ chatId: chat.id, agentId: agent!.id, engage: 'always', sessionMode: 'shared' });
+  const serverOptions = {
+    gateway: gateway.gateway,
+    store: gateway.store,
+    channels: [gateway.channel, ...(web ? [web] : [])],
+    port: 0,
+    isolated: false,
+    token: options.token,
+    logFile,
+  };
+  const server = web ? await serveWithWebChat(serverOptions, web) : await createServer(serverOptions);
+  return {
+    gateway,
+    server,
+    url: server.url,
+    events,
+    logFile,
+    async say(text, extra = {}) {
+      counter += 1;
+      await gateway.channel.inject({
+        text,
+        chat: { id: extra.chatId ?? 'chat-1', isGroup: false, name: 'Team room' },
+        sender: { id: extra.sender ?? 'user-1', name: 'Ada' },
+        platformMessageId: `browser-${counter}`,
+      });
+    },
+    async close() {
+      await server.close({ graceMs: 200 });
+      await gateway.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens a page (in a fresh context) that records any script error or CSP refusal in `problems`;
+ * with `token`, every request carries it as a bearer header.
+ */
+export async function openPage(browser: Browser, problems: string[], token?: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    colorScheme: 'dark',
+    ...(token ? { extraHTTPHeaders: { authorization: `Bearer ${token}` } } : {}),
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+  return page;
+}
+
+/**
+ * The server app with the web chat in front of it: visitors at `/chat/api/*`, the dashboard's own
+ * chat (as the owner) at `/api/chat/*`.
+ */
+async function serveWithWebChat(options: Parameters<typeof createServerApp>[0], web: WebChannel): Promise<Server> {
+  const served = createServerApp(options);
+  const front = new Hono();
+  front.all('/chat/api/*', (context) => web.handleRequest(context.req.raw));
+  front.all('/api/chat/*', (context) => {
+    const request = context.req.raw;
+    const url = new URL(request.url);
+    url.pathname = url.pathname.replace(/^\/api\/chat\//, '/chat/api/');
+    const init = { method: request.method, headers: request.headers, body: request.body, duplex: 'half' } as RequestInit;
+    return web.handleRequest(new Request(url, init), { speaker: 'dashboard' });
+  });
+  front.all('*', (context) => served.app.fetch(context.req.raw));
+  const listening = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const server = serve({ fetch: front.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(server));
+  });
+  const { port } = listening.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        served.close();
+        if ('closeAllConnections' in listening) listening.closeAllConnections();
+        listening.close(() => resolve());
+      }),
+  };
+}

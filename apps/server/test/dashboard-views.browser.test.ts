@@ -1,0 +1,108 @@
+import { appendFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserHarness, launchChromium, openPage, startBrowserHarness } from './browser-harness';
+
+let browser: Browser;
+let harness: BrowserHarness | undefined;
+let problems: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  expect(problems).toEqual([]);
+  problems = [];
+});
+
+describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
+  it('finds a message by its words and marks them', async () => {
+    harness = await startBrowserHarness();
+    await harness.say('the invoice for the blue lighthouse is due on Friday');
+    await harness.say('nothing to see here');
+    await harness.gateway.gateway.idle();
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/messages`);
+    await page.getByLabel('Search words').fill('lighthouse invoice');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const results = page.locator('.messages li');
+    await expect.poll(() => results.count()).toBe(1);
+    expect(await results.first().textContent()).toContain('the invoice for the blue lighthouse is due on Friday');
+    expect(await results.first().locator('mark').allTextContents()).toEqual(['invoice', 'lighthouse']);
+    await page.getByLabel('Search words').fill('zebra');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.locator('.empty strong').textContent()).toBe('No message matches');
+  });
+
+  it('creates a task, pauses it and resumes it', async () => {
+    harness = await startBrowserHarness();
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/tasks`);
+    await page.getByLabel('Prompt').fill('Send me the weather in Berlin');
+    await page.getByLabel('When').fill('0 8 * * *');
+    await page.getByRole('button', { name: 'Create task' }).click();
+    const task = page.locator('.task').filter({ hasText: 'Send me the weather in Berlin' });
+    await expect.poll(() => task.locator('.badge').first().textContent()).toBe('active');
+    expect(await task.locator('.code-chip').textContent()).toBe('cron 0 8 * * *');
+    await task.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => task.locator('.badge').first().textContent()).toBe('paused');
+    const [stored] = await harness.gateway.store.tasks.list();
+    expect(stored).toMatchObject({ prompt: 'Send me the weather in Berlin', status: 'paused', scheduleValue: '0 8 * * *' });
+    await task.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => task.locator('.badge').first().textContent()).toBe('active');
+    // A schedule the scheduler refuses says why, and nothing is created.
+    await page.getByLabel('Prompt').fill('Never');
+    await page.getByLabel('When').fill('not a cron');
+    await page.getByRole('button', { name: 'Create task' }).click();
+    await expect.poll(() => page.locator('.task-form .form-error').textContent()).toMatch(/cron|schedule/i);
+    expect(await harness.gateway.store.tasks.list()).toHaveLength(1);
+  });
+
+  it('approves a pending sender, who is then answered', async () => {
+    harness = await startBrowserHarness({ script: [{ type: 'reply', text: 'Welcome aboard.' }] });
+    const { store } = harness.gateway;
+    const chat = await store.chats.getByPlatformId('fake', 'chat-1');
+    await store.chats.update(chat!.id, { unknownSenderPolicy: 'request_approval' });
+    await harness.say('may I use the agent?', { sender: 'stranger-7' });
+    await harness.gateway.gateway.idle();
+    const [pending] = await store.approvals.list({ status: 'pending' });
+    expect(pending?.kind).toBe('sender');
+
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/approvals`);
+    const row = page.locator(`[data-code="${pending!.code}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Sender');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('.empty strong').textContent()).toBe('Nothing waits for you');
+    expect((await store.approvals.get(pending!.id))?.status).toBe('approved');
+    await harness.gateway.gateway.idle();
+    await expect.poll(() => harness?.gateway.channel.sent.map((sent) => sent.message.text)).toContain('Welcome aboard.');
+  });
+
+  it('filters the logs by level and follows new records', async () => {
+    harness = await startBrowserHarness();
+    const record = (level: string, msg: string) =>
+      `${JSON.stringify({ time: new Date().toISOString(), level, tag: 'gateway', msg, chat: 'chat-1' })}\n`;
+    appendFileSync(
+      harness.logFile,
+      record('debug', 'polling nothing') + record('info', 'channel connected') + record('warn', 'delivery slow'),
+    );
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/logs`);
+    const levels = () => page.locator('.logs li').evaluateAll((items) => items.map((item) => item.getAttribute('data-level')));
+    await expect.poll(levels).toEqual(['warn', 'info']);
+    await page.getByRole('button', { name: 'warn' }).click();
+    await expect.poll(levels).toEqual(['warn']);
+    await page.getByRole('button', { name: 'debug' }).click();
+    await expect.poll(levels).toEqual(['warn', 'info', 'debug']);
+    appendFileSync(harness.logFile, record('error', 'the model answered 500'));
+    await expect.poll(levels, { timeout: 10_000 }).toEqual(['error', 'warn', 'info', 'debug']);
+    expect(await page.locator('.logs li').first().textContent()).toContain('the model answered 500');
+  });
+});

@@ -1,0 +1,110 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserHarness, launchChromium, openPage, screenshots, startBrowserHarness } from './browser-harness';
+
+let browser: Browser;
+let harness: BrowserHarness | undefined;
+let problems: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  expect(problems).toEqual([]);
+  problems = [];
+});
+
+/** Records every text the agent's bubbles show, to tell a streamed reply from one that arrived whole. */
+async function recordReplies(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seenReplies: string[] }).seenReplies = seen;
+    new MutationObserver(() => {
+      for (const bubble of document.querySelectorAll('.bubble[data-from="agent"]')) {
+        const text = bubble.textContent ?? '';
+        if (seen.at(-1) !== text) seen.push(text);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { seenReplies: string[] }).seenReplies);
+}
+
+const slowReply = ['Your ', 'workspace ', 'holds ', 'one ', 'file: ', 'notes.md ', '— want ', 'me to ', 'summarize ', 'it?'];
+
+describe('web chat in Chromium', { timeout: 60_000 }, () => {
+  it("streams the owner's reply in place and shows the agent's tool call inline", async () => {
+    harness = await startBrowserHarness({
+      webChat: true,
+      script: [
+        { type: 'reply', text: 'Let me look.', toolCalls: [{ name: 'bash', input: { command: 'echo notes.md' } }] },
+        { type: 'reply', text: slowReply, chunkDelayMs: 120 },
+      ],
+    });
+    const { store } = harness.gateway;
+    const chat = await store.chats.upsert({
+      channel: 'web',
+      platformChatId: 'dashboard',
+      name: 'Dashboard',
+      isGroup: false,
+      status: 'active',
+      unknownSenderPolicy: 'public',
+    });
+    const agent = await store.agents.getByFolder('main');
+    await store.wirings.add({ chatId: chat.id, agentId: agent!.id, engage: 'always', sessionMode: 'shared' });
+
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/talk`);
+    await page.locator('.chat-hello').waitFor();
+    const replies = await recordReplies(page);
+    await page.getByLabel('Message').fill('what is in my workspace?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('.bubble.mine').textContent()).toBe('what is in my workspace?');
+
+    const tool = page.locator('.chat-tool .tool-call[data-tool="bash"]');
+    await tool.waitFor();
+    await expect.poll(() => tool.locator('.tool-output').textContent(), { timeout: 15_000 }).toContain('notes.md');
+    const final = slowReply.join('');
+    await expect.poll(() => page.locator('.bubble[data-from="agent"]').last().textContent(), { timeout: 15_000 }).toBe(final);
+    const seen = await replies();
+    // Streamed: the bubble showed the reply growing before it showed the whole.
+    expect(seen.some((text) => text.includes('Your workspace') && !text.includes('summarize it?'))).toBe(true);
+    await tool.locator('summary').click();
+    await page.screenshot({ path: `${screenshots}web-chat.png` });
+  });
+
+  it('serves the public chat page to a visitor, without the token, and streams the reply', async () => {
+    harness = await startBrowserHarness({
+      webChat: true,
+      token: 'a-token-of-at-least-16-characters',
+      script: [{ type: 'reply', text: ['Hi! ', 'I am ', 'Andy. ', 'How can ', 'I help?'], chunkDelayMs: 100 }],
+    });
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/chat`);
+    await expect.poll(() => page.locator('.chat-hello strong').textContent()).toBe('Say hello to Andy');
+    // The visitor chat is public, but the dashboard is not.
+    const dashboard = await page.context().request.get(`${harness.url}/api/status`);
+    expect(dashboard.status()).toBe(401);
+    const replies = await recordReplies(page);
+    await page.getByLabel('Message').fill('hello there');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.bubble.mine').textContent()).toBe('hello there');
+    // A new visitor's chat waits for the owner, who approves it; the held message is then answered.
+    await expect.poll(() => harness?.events.find((event) => event.type === 'approval.requested')).toBeDefined();
+    const requested = harness.events.find((event) => event.type === 'approval.requested');
+    const code = requested?.type === 'approval.requested' ? requested.code : '';
+    const approved = await fetch(`${harness.url}/api/approvals/${code}/approve`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer a-token-of-at-least-16-characters' },
+    });
+    expect(approved.status).toBe(200);
+    await expect
+      .poll(() => page.locator('.bubble[data-from="agent"]').last().textContent(), { timeout: 15_000 })
+      .toBe('Hi! I am Andy. How can I help?');
+    expect((await replies()).length).toBeGreaterThan(1);
+  });
+});
