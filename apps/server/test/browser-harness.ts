@@ -2,14 +2,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import { createWebChannel, type WebChannel } from '@ngb/channel-web';
+import { createWebChannel } from '@ngb/channel-web';
 import type { TimedGatewayEvent } from '@ngb/core';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
-import { Hono } from 'hono';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServerHarness, type ServerHarness } from '../src/__tests__/server-harness';
-import { createServerApp } from '../src/create-app';
 import { createServer, type Server } from '../src/create-server';
 
 /** Debian's browser, never a downloaded one (`.ci/system.sh` installs it). */
@@ -97,7 +94,7 @@ export async function startBrowserHarness(
     token: options.token,
     logFile,
   };
-  const server = web ? await serveWithWebChat(serverOptions, web) : await createServer(serverOptions);
+  const server = await createServer(serverOptions);
   return {
     gateway,
     server,
@@ -137,36 +134,4 @@ export async function openPage(browser: Browser, problems: string[], token?: str
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });
   return page;
-}
-
-/**
- * The server app with the web chat in front of it: visitors at `/chat/api/*`, the dashboard's own
- * chat (as the owner) at `/api/chat/*`.
- */
-async function serveWithWebChat(options: Parameters<typeof createServerApp>[0], web: WebChannel): Promise<Server> {
-  const served = createServerApp(options);
-  const front = new Hono();
-  front.all('/chat/api/*', (context) => web.handleRequest(context.req.raw));
-  front.all('/api/chat/*', (context) => {
-    const request = context.req.raw;
-    const url = new URL(request.url);
-    url.pathname = url.pathname.replace(/^\/api\/chat\//, '/chat/api/');
-    const init = { method: request.method, headers: request.headers, body: request.body, duplex: 'half' } as RequestInit;
-    return web.handleRequest(new Request(url, init), { speaker: 'dashboard' });
-  });
-  front.all('*', (context) => served.app.fetch(context.req.raw));
-  const listening = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const server = serve({ fetch: front.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(server));
-  });
-  const { port } = listening.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        served.close();
-        if ('closeAllConnections' in listening) listening.closeAllConnections();
-        listening.close(() => resolve());
-      }),
-  };
 }

@@ -45,25 +45,25 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
         { type: 'reply', text: slowReply, chunkDelayMs: 120 },
       ],
     });
-    const { store } = harness.gateway;
-    const chat = await store.chats.upsert({
-      channel: 'web',
-      platformChatId: 'dashboard',
-      name: 'Dashboard',
-      isGroup: false,
-      status: 'active',
-      unknownSenderPolicy: 'public',
-    });
-    const agent = await store.agents.getByFolder('main');
-    await store.wirings.add({ chatId: chat.id, agentId: agent!.id, engage: 'always', sessionMode: 'shared' });
-
+    // Nobody owns the gateway: the overview shows this machine's visitor the claim code.
     const page = await openPage(browser, problems);
-    await page.goto(`${harness.url}/talk`);
+    await page.goto(harness.url);
+    const claimCode = page.locator('.claim .code-chip');
+    await claimCode.waitFor();
+    const claim = (await claimCode.textContent())?.trim() ?? '';
+    expect(claim).toMatch(/^\/claim [A-Z0-9]+$/);
+    // Claimed from the dashboard's own chat, whose identity becomes the owner's.
+    await page.locator('.claim a[href="/talk"]').click();
     await page.locator('.chat-hello').waitFor();
+    await page.getByLabel('Message').fill(claim);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(() => page.locator('.bubble[data-from="agent"]').last().textContent(), { timeout: 15_000 })
+      .toContain('You are now the owner');
     const replies = await recordReplies(page);
     await page.getByLabel('Message').fill('what is in my workspace?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('.bubble.mine').textContent()).toBe('what is in my workspace?');
+    await expect.poll(() => page.locator('.bubble.mine').last().textContent()).toBe('what is in my workspace?');
 
     const tool = page.locator('.chat-tool .tool-call[data-tool="bash"]');
     await tool.waitFor();
@@ -92,7 +92,7 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
     const replies = await recordReplies(page);
     await page.getByLabel('Message').fill('hello there');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.bubble.mine').textContent()).toBe('hello there');
+    await expect.poll(() => page.locator('.bubble.mine').last().textContent()).toBe('hello there');
     // A new visitor's chat waits for the owner, who approves it; the held message is then answered.
     await expect.poll(() => harness?.events.find((event) => event.type === 'approval.requested')).toBeDefined();
     const requested = harness.events.find((event) => event.type === 'approval.requested');

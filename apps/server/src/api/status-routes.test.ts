@@ -41,6 +41,7 @@ describe('status, channels and sandboxes', () => {
       channels: expect.objectContaining({ fake: 'connected', refused: 'disconnected', editing: 'connected' }),
       queue: { running: [], waiting: [] },
       lastEventSeq: harness.gateway.events.lastSeq(),
+      claimed: false,
     });
   });
 
@@ -63,5 +64,35 @@ describe('status, channels and sandboxes', () => {
     const sandboxes = await call(harness, 'GET', '/api/sandboxes');
     const [session] = await harness.store.sessions.list();
     expect(sandboxes.body.items).toEqual([expect.objectContaining({ sessionId: session?.id, agentName: 'main', claims: 0 })]);
+  });
+});
+
+describe('the claim code in /api/status', () => {
+  const statusFrom = async (remoteAddress: string) => {
+    const request = new Request('http://127.0.0.1:7070/api/status', { headers: { host: '127.0.0.1:7070' } });
+    const response = await harness.served.app.fetch(request, { incoming: { socket: { remoteAddress } } });
+    return (await response.json()) as { claimed: boolean; claimCode?: { code: string; expiresAt: number } };
+  };
+
+  it('is shown to a visitor on this machine only, and only while nobody owns the gateway', async () => {
+    const local = await statusFrom('127.0.0.1');
+    expect(local.claimed).toBe(false);
+    expect(local.claimCode?.code).toMatch(/^[A-Z0-9]{6,}$/);
+    expect((await statusFrom('::ffff:127.0.0.1')).claimCode?.code).toBe(local.claimCode?.code);
+    const remote = await statusFrom('192.0.2.7');
+    expect(remote).toMatchObject({ claimed: false });
+    expect(remote.claimCode).toBeUndefined();
+    // An in-process request names no address: no code either.
+    expect(((await (await harness.request('/api/status')).json()) as { claimCode?: unknown }).claimCode).toBeUndefined();
+
+    await harness.channel.inject({
+      text: `/claim ${local.claimCode?.code}`,
+      chat: { id: 'owner-dm', isGroup: false },
+      sender: { id: 'ann' },
+    });
+    await harness.gateway.idle();
+    const claimed = await statusFrom('127.0.0.1');
+    expect(claimed.claimed).toBe(true);
+    expect(claimed.claimCode).toBeUndefined();
   });
 });

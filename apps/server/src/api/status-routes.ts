@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
 import * as v from 'valibot';
+import { isLoopbackHost } from '../http/loopback';
 import type { ApiParts } from './api-parts';
 import { type AnyApiRoute, defineRoute } from './api-route';
 import type { ChannelState } from './channel-states';
@@ -21,6 +24,11 @@ const sandboxRecord = v.object({
   lastActiveAt: v.number(),
 });
 
+/** The address the request came from, when it came over a socket (undefined for an in-process request). */
+function remoteAddress(context: Context): string | undefined {
+  return (context.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress;
+}
+
 /** `GET /status`, `/channels`, `/sandboxes`: what the gateway is doing now. */
 export function statusRoutes(parts: ApiParts, channels: { list(): ChannelState[] }): AnyApiRoute[] {
   return [
@@ -36,14 +44,26 @@ export function statusRoutes(parts: ApiParts, channels: { list(): ChannelState[]
         channels: v.record(v.string(), v.string()),
         queue: v.object({ running: v.array(v.string()), waiting: v.array(v.string()) }),
         lastEventSeq: v.number(),
+        claimed: v.pipe(v.boolean(), v.description('Whether the gateway has an owner.')),
+        claimCode: v.pipe(
+          v.optional(v.object({ code: v.string(), expiresAt: v.number() })),
+          v.description(
+            'The one-time code to send as `/claim CODE`: only to a visitor on this machine, only while nobody owns the gateway.',
+          ),
+        ),
       }),
-      handle: () => ({
-        ...(parts.version !== undefined ? { version: parts.version } : {}),
-        isolated: parts.isolated,
-        channels: parts.gateway.channelStatus(),
-        queue: parts.gateway.queueState(),
-        lastEventSeq: parts.gateway.events.lastSeq(),
-      }),
+      handle: async ({ context }) => {
+        const claim = await parts.gateway.onboarding.claimCode();
+        return {
+          ...(parts.version !== undefined ? { version: parts.version } : {}),
+          isolated: parts.isolated,
+          channels: parts.gateway.channelStatus(),
+          queue: parts.gateway.queueState(),
+          lastEventSeq: parts.gateway.events.lastSeq(),
+          claimed: claim === undefined,
+          ...(claim !== undefined && isLoopbackHost(remoteAddress(context) ?? '') ? { claimCode: claim } : {}),
+        };
+      },
     }),
     defineRoute({
       method: 'get',
