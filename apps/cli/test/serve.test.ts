@@ -59,6 +59,39 @@ describe('ngb serve', { timeout: 60_000 }, () => {
     expect(log).toContain('"msg":"gateway stopped"');
   });
 
+  it('writes one JSON object per line with --log-format json, the ready record carrying the address', async () => {
+    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2', '--log-format', 'json'], {
+      cwd: project.dir,
+      env: cliEnv(model),
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => stdout.includes('"ngb serve ready"'), 'serve to be ready', 20_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ready = records.find((record) => record.msg === 'ngb serve ready');
+    expect(ready).toMatchObject({ level: 'info', channels: ['web'], runtime: 'local (NOT ISOLATED)' });
+    expect(String(ready?.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(records.at(-1)).toMatchObject({ msg: 'ngb serve stopped' });
+    expect(records.every((record) => typeof record.time === 'string' && typeof record.level === 'string')).toBe(true);
+  });
+
+  it('refuses an unknown --log-format in one line', async () => {
+    const result = await runCli(['serve', '--log-format', 'xml'], { cwd: project.dir, env: model });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('✖ --log-format must be text or json (got "xml")');
+  });
+
   it('refuses in one line when a configured channel is not built yet', async () => {
     const restore = withChannels({ telegram: { enabled: true } });
     try {

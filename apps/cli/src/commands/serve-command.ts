@@ -10,6 +10,11 @@ export const serveCommand = defineNgbCommand({
   args: {
     grace: { type: 'string', description: 'Seconds running turns get to finish on shutdown (default 10)', valueHint: 'seconds' },
     runtime: runtimeFlag,
+    'log-format': {
+      type: 'string',
+      description: 'text (for people, default) or json (one object per line on stdout, for log shippers; also `log.format`)',
+      valueHint: 'format',
+    },
   },
   async run(flags) {
     const { executeServe } = await import('../serve/execute-serve');

@@ -169,6 +169,8 @@ export const configSchema = v.object({
     section(
       v.object({
         level: v.optional(v.picklist(['debug', 'info', 'warn', 'error']), 'info'),
+        // How `ngb serve` writes to its console: `text` for people, `json` (one object per line) for log shippers.
+        format: v.optional(v.picklist(['text', 'json'], 'must be "text" or "json"'), 'text'),
         // The log file is rotated past this size; `maxFiles` files are kept, the current one included.
         maxFileSizeMb: v.optional(positiveInteger, 10),
         maxFiles: v.optional(positiveInteger, 3),
