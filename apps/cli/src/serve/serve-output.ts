@@ -5,7 +5,7 @@ import { printLine, printNote, printWarning } from '../output';
 import { describeEvent } from './describe-event';
 
 /** What `ngb serve` shows once it is ready. */
-export interface ServeReady {
+interface ServeReady {
   readyMs: number;
   agents: string[];
   channels: string[];
