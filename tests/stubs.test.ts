@@ -4,7 +4,6 @@ import { createFeishuChannel } from '@ngb/channel-feishu';
 import { createQQChannel } from '@ngb/channel-qq';
 import { createSlackChannel } from '@ngb/channel-slack';
 import { createTelegramChannel } from '@ngb/channel-telegram';
-import { createWebChannel } from '@ngb/channel-web';
 import { createWeComChannel } from '@ngb/channel-wecom';
 import { createWhatsAppChannel } from '@ngb/channel-whatsapp';
 import { NotSupportedError } from '@ngb/plugin-sdk';
@@ -21,7 +20,6 @@ describe('factories not built yet throw NotSupportedError naming their package',
     ['@ngb/channel-feishu', () => createFeishuChannel({ appSecret: 's' })],
     ['@ngb/channel-wecom', () => createWeComChannel({ secret: 's' })],
     ['@ngb/channel-dingtalk', () => createDingTalkChannel({ clientSecret: 's' })],
-    ['@ngb/channel-web', () => createWebChannel({ path: '/chat' })],
   ])('%s', (name, create) => {
     const error = (() => {
       try {

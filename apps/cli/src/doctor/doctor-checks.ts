@@ -165,7 +165,7 @@ async function endpointCheck(baseURL: string): Promise<CheckResult> {
 async function channelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> {
   const manifests = enabledChannels(config);
   if (manifests.length === 0)
-    return [ok('channels', 'none enabled (run and shell need none; serve waits for the dashboard and web chat)')];
+    return [ok('channels', 'none enabled (run and shell need none; serve has the web chat and the dashboard)')];
   const results: CheckResult[] = [];
   for (const manifest of manifests) {
     const { name } = manifest;
