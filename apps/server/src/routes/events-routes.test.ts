@@ -1,5 +1,6 @@
 import type { TimedGatewayEvent } from '@ngb/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { wiredChat } from '../__tests__/api-client';
 import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
 import { readSse } from '../__tests__/sse-reader';
 
@@ -13,23 +14,7 @@ const parse = (data: string) => JSON.parse(data) as TimedGatewayEvent;
 
 async function wiredHarness(options: Parameters<typeof createServerHarness>[0] = {}) {
   const built = await createServerHarness(options);
-  const agent = (await built.store.agents.list())[0];
-  if (!agent) throw new Error('no agent');
-  const chat = await built.store.chats.upsert({
-    channel: 'fake',
-    platformChatId: 'c1',
-    name: 'chat',
-    isGroup: false,
-    status: 'active',
-    unknownSenderPolicy: 'public',
-  });
-  await built.store.wirings.add({
-    chatId: chat.id,
-    agentId: agent.id,
-    engage: 'always',
-    sessionMode: 'shared',
-    accumulate: false,
-  });
+  await wiredChat(built, 'c1');
   return built;
 }
 

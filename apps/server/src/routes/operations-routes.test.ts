@@ -1,5 +1,6 @@
 import { createRecordingChannel, createRecordingWebhookRequest } from '@ngb/plugin-sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { wiredChat } from '../__tests__/api-client';
 import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
 
 let harness: ServerHarness | undefined;
@@ -55,21 +56,7 @@ describe('/metrics', () => {
       server: { sandboxCount: async () => 3 },
     });
     const agent = (await harness.store.agents.list())[0];
-    const chat = await harness.store.chats.upsert({
-      channel: 'fake',
-      platformChatId: 'c1',
-      name: 'chat',
-      isGroup: false,
-      status: 'active',
-      unknownSenderPolicy: 'public',
-    });
-    await harness.store.wirings.add({
-      chatId: chat.id,
-      agentId: agent?.id ?? '',
-      engage: 'always',
-      sessionMode: 'shared',
-      accumulate: false,
-    });
+    await wiredChat(harness, 'c1');
     await harness.channel.inject({
       text: 'run it',
       chat: { id: 'c1', isGroup: false },
