@@ -3,7 +3,7 @@
 // idle `node` process, and its start → ready time. Needs the built CLI (`pnpm build`).
 // Options: --runs N (default 5), --quick, --no-write, --results <dir> (see report.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -55,6 +55,10 @@ async function serveIdle() {
   const env = { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: `${server.url}/v1` };
   try {
     spawnSync(process.execPath, [bin, 'init'], { cwd: directory, env, stdio: 'ignore' });
+    // The dashboard and the web chat come with `ngb serve`; a free port, so that runs never collide.
+    const configFile = join(directory, 'ngb.config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    writeFileSync(configFile, JSON.stringify({ ...config, dashboard: { ...config.dashboard, port: 0 } }));
     const started = performance.now();
     const child = spawn(process.execPath, [bin, 'serve'], { cwd: directory, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -107,7 +111,7 @@ finish(options, {
   setup:
     `Wall time of the whole process, spawn to exit: in each run, ${spawnsPerRun} rounds each spawning \`node -e 0\` and every ` +
     'command once (interleaved), and the run counts the median of its rounds. `ngb serve`: a fresh project from `ngb init`, ' +
-    `no channel, the ${serveRuntime} runtime, resident memory read ${idleSettleMs / 1000} s after "gateway ready"; its floor ` +
+    `with the server, the dashboard and the web chat (no other channel), the ${serveRuntime} runtime, resident memory read ${idleSettleMs / 1000} s after "gateway ready"; its floor ` +
     'is a bare `node` process idling as long.',
   figures: [
     ...cases.map((entry) =>

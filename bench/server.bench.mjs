@@ -1,16 +1,30 @@
 // Server numbers (DESIGN §9): what 50 live-event clients attached to `/api/events` cost ingest, against
-// no client in the same run. The clients run in another process, as browsers elsewhere would.
+// no client in the same run (the clients run in another process, as browsers elsewhere would); and the
+// first dashboard load in Debian's headless Chromium, against the static login page in the same browser.
 // Options: --runs N (default 5), --quick, --no-write, --results <dir> (see report.mjs).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createServer } from '@ngb/server';
 import { message, setup } from './gateway-setup.mjs';
-import { benchOptions, figure, finish, machine, repeatRuns } from './report.mjs';
+import { benchOptions, figure, finish, machine, percentile, repeatRuns } from './report.mjs';
 
 const options = benchOptions();
 const counts = options.quick ? { ingest: 300, warm: 50, clients: 5 } : { ingest: 5_000, warm: 500, clients: 50 };
 const clientsScript = fileURLToPath(new URL('./sse-clients.mjs', import.meta.url));
+const chromiumPath = '/usr/bin/chromium';
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const loadsPerRun = options.quick ? 2 : 5;
+const token = 'a-bench-token-of-at-least-16-characters';
 
 function attachClients(url, count) {
   const child = spawn(process.execPath, [clientsScript, url, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -68,10 +82,46 @@ async function ingestWith(clients) {
   return (counts.ingest / elapsed) * 1000;
 }
 
+/**
+ * Navigation start to a usable page, by the page's own clock, in fresh browser contexts (nothing
+ * cached): the dashboard until the channels are on screen, and the static login page (no script) as
+ * the floor of this browser on this machine. Medians of `loadsPerRun` loads each.
+ */
+async function dashboardLoads(browser) {
+  const bench = await setup();
+  const server = await createServer({ gateway: bench.gateway, store: bench.store, port: 0, token });
+  const usableAfter = async (path, selector) => {
+    const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
+    const usable = await page.waitForFunction((ready) => (document.querySelector(ready) ? performance.now() : false), selector, {
+      polling: 'raf',
+    });
+    const ms = await usable.jsonValue();
+    await context.close();
+    return ms;
+  };
+  const floor = [];
+  const dashboard = [];
+  for (let index = 0; index < loadsPerRun; index += 1) {
+    floor.push(await usableAfter('/login', 'form button'));
+    dashboard.push(await usableAfter('/', '[data-channel="fake"] .badge'));
+  }
+  await server.close();
+  await bench.close();
+  return { dashboard: percentile(dashboard, 50), loginPage: percentile(floor, 50) };
+}
+
+const browser = existsSync(chromiumPath)
+  ? await (await import('playwright-core')).chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
+  : undefined;
+if (!browser) console.log(`no ${chromiumPath}: the dashboard load is not measured (install Debian's chromium)`);
 const runs = await repeatRuns(options.runs, async () => ({
   none: await ingestWith(0),
   attached: await ingestWith(counts.clients),
+  ...(browser ? await dashboardLoads(browser) : {}),
 }));
+await browser?.close();
 
 finish(options, {
   bench: 'server',
@@ -93,5 +143,18 @@ finish(options, {
       compare: 'percent',
       target: '≥ 90 % (no more than 10 % lower)',
     }),
+    ...(runs.dashboard
+      ? [
+          figure({
+            what: `First dashboard load on loopback, navigation start to the channels on screen (median of ${loadsPerRun} fresh loads)`,
+            unit: 'ms',
+            values: runs.dashboard,
+            load: runs.load,
+            floor: { what: 'the static login page in the same browser', values: runs.loginPage },
+            compare: 'over',
+            target: '≤ 300 ms',
+          }),
+        ]
+      : []),
   ],
 });
