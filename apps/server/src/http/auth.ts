@@ -15,7 +15,7 @@ export type Authenticated = 'bearer' | 'cookie' | 'loopback';
 
 /** The value of the auth cookie for a token: changes when the token changes. */
 export function authCookieValue(token: string): string {
-  return createHmac('sha256', token).update('ngb dashboard session v1').digest('base64url');
+  return createHmac('sha256', token).update('dashboard-session/v1').digest('base64url');
 }
 
 function sameSecret(given: string, expected: string): boolean {
