@@ -1,4 +1,4 @@
-import { colors } from 'consola/utils';
+import { colors } from './colors';
 
 /** Writes one error line to stderr: `✖ message`. */
 export function printError(message: string): void {

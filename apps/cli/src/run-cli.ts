@@ -1,6 +1,7 @@
 import type { CommandDef } from 'citty';
 import packageJson from '../package.json' with { type: 'json' };
 import { CliExit } from './cli-error';
+import { colors } from './colors';
 import { commandTable, suggestCommand, topLevelHelp } from './command-table';
 import { printError } from './output';
 
@@ -55,7 +56,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const citty = await import('citty');
     const command = (await entry.load()) as Group;
     if (wantsHelp) {
-      const { colors } = await import('consola/utils');
       const usage = await renderHelp(citty.renderUsage, command, rest, `ngb ${name}`);
       process.stdout.write(`${usage.replace(/`([^`\n]+)`/g, (_, code: string) => colors.cyan(code)).replace(/[ \t]+$/gm, '')}\n`);
       return 0;

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentFolderProblem, displayPath, openProject } from '@ngb/host';
-import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
+import { colors } from '../colors';
 import { handToSandboxUser } from '../init/sandbox-owner';
 import { starterAgentInstructions } from '../init/starter-files';
 import { printLine } from '../output';

@@ -1,6 +1,6 @@
 import { type Approval, NgbError, type Store } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
 import { fail } from '../cli-error';
+import { colors } from '../colors';
 import { printLine } from '../output';
 import { formatAge, oneLine, table } from '../render/format';
 import { type ProjectFlags, withProject } from '../with-project';

@@ -1,5 +1,5 @@
 import { channelManifests } from '@ngb/host';
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import { parseLogLine } from '../logs/format-log-line';
 import { readLastLines } from '../logs/read-log';
 import { printLine } from '../output';

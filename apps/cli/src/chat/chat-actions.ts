@@ -1,9 +1,9 @@
 import { cliChannelName } from '@ngb/host';
 import type { EngageMode, SessionMode, UnknownSenderPolicy } from '@ngb/plugin-sdk';
 import { errorMessage } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
 import { findAgent } from '../agent/find-agent';
 import { fail } from '../cli-error';
+import { colors } from '../colors';
 import { numberFlag } from '../number-flags';
 import { printLine } from '../output';
 import { shortId, table } from '../render/format';

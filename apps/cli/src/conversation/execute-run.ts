@@ -1,6 +1,6 @@
 import { abandonTurn } from '@ngb/host';
-import { colors } from 'consola/utils';
 import { CliExit, fail, interruptedExitCode, timeoutExitCode } from '../cli-error';
+import { colors } from '../colors';
 import type { runArgs } from '../commands/run-command';
 import type { Flags } from '../define-command';
 import { numberFlag } from '../number-flags';

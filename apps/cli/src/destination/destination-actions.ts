@@ -1,8 +1,8 @@
 import type { DestinationTarget } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
 import { findAgent } from '../agent/find-agent';
 import { resolveChat } from '../chat/resolve-chat';
 import { fail } from '../cli-error';
+import { colors } from '../colors';
 import { printLine } from '../output';
 import { table } from '../render/format';
 import { type ProjectFlags, withProject } from '../with-project';

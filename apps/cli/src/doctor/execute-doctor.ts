@@ -1,5 +1,5 @@
-import { colors } from 'consola/utils';
 import { CliExit } from '../cli-error';
+import { colors } from '../colors';
 import { printLine } from '../output';
 import { runDoctorChecks } from './doctor-checks';
 

@@ -1,5 +1,5 @@
 import { displayPath, openProject } from '@ngb/host';
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import { printLine, printWarning } from '../output';
 import { initProject } from './init-project';
 

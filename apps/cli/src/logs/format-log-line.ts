@@ -1,4 +1,4 @@
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import { formatDuration, oneLine } from '../render/format';
 import { parseTruncatedLine } from './truncated-line';
 

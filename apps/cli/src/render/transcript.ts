@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import { oneLine } from './format';
 import { summarizeToolInput } from './turn-renderer';
 

@@ -1,4 +1,4 @@
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import type { TurnEvent } from '../conversation/turn-watcher';
 import { formatDuration, oneLine } from './format';
 

@@ -1,5 +1,5 @@
 import type { TimedGatewayEvent } from '@ngb/core';
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import { formatDuration, oneLine, shortId } from '../render/format';
 
 function time(at: number): string {

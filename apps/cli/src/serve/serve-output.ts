@@ -1,6 +1,6 @@
 import type { TimedGatewayEvent } from '@ngb/core';
 import type { LogLevel } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import { printLine, printNote, printWarning } from '../output';
 import { describeEvent } from './describe-event';
 

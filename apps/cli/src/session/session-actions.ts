@@ -1,7 +1,7 @@
 import { containersWithLabel, probeDockerEngine, removeContainer } from '@ngb/host';
 import type { Session, Store } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
 import { findAgent } from '../agent/find-agent';
+import { colors } from '../colors';
 import { resolveSession } from '../conversation/resolve-session';
 import { numberFlag } from '../number-flags';
 import { printLine } from '../output';

@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { abandonTurn } from '@ngb/host';
-import { colors } from 'consola/utils';
 import { CliExit, interruptedExitCode } from '../cli-error';
+import { colors } from '../colors';
 import { type Conversation, startConversation } from '../conversation/start-conversation';
 import type { TurnOutcome } from '../conversation/turn-watcher';
 import { printLine } from '../output';

@@ -1,4 +1,4 @@
-import { colors } from 'consola/utils';
+import { colors } from '../colors';
 import type { Conversation } from '../conversation/start-conversation';
 import { formatAge, formatUsage, sumUsage } from '../render/format';
 

@@ -1,8 +1,8 @@
 import type { OpenProject } from '@ngb/host';
 import type { Agent, Store, User } from '@ngb/plugin-sdk';
-import { colors } from 'consola/utils';
 import { findAgent } from '../agent/find-agent';
 import { fail } from '../cli-error';
+import { colors } from '../colors';
 import { printLine } from '../output';
 import { shortId, table } from '../render/format';
 import { type ProjectFlags, withProject } from '../with-project';
