@@ -45,7 +45,8 @@ export function openSseStream(
   options: { maxQueuedBytes?: number; heartbeatMs?: number; coalesceMs?: number; onClose?: () => void } = {},
 ): SseStream {
   const maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024;
-  const coalesceMs = options.coalesceMs ?? 10;
+  const coalesceMs = options.coalesceMs ?? 50;
+  const flushBytes = Math.min(64 * 1024, maxQueuedBytes);
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let open = true;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -76,28 +77,35 @@ export function openSseStream(
     },
     { highWaterMark: maxQueuedBytes, size: (chunk) => chunk.byteLength },
   );
-  const flush = () => {
+  // What the client has not taken yet is the stream's queue plus what waits here: checked when the
+  // waiting part is handed over, so that a message costs an array push, not a look into the stream.
+  // False when the client is too far behind: the caller drops it.
+  const handOver = (): boolean => {
+    clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (!open || !controller || pending.length === 0) return;
+    if (!open || !controller || pending.length === 0) return open;
+    if ((controller.desiredSize ?? 0) - pendingBytes < 0) return false;
     const chunk = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
     controller.enqueue(chunk);
+    return true;
+  };
+  const flush = () => {
+    if (!handOver()) close();
   };
   const write = (bytes: Uint8Array): boolean => {
     if (!open || !controller) return false;
-    if ((controller.desiredSize ?? 0) - pendingBytes <= 0) {
-      close();
-      return false;
-    }
     pending.push(bytes);
     pendingBytes += bytes.byteLength;
-    flushTimer ??= setTimeout(flush, coalesceMs);
-    return true;
+    // A burst (a replay after a reconnect) goes out in pieces rather than waiting for the timer.
+    if (pendingBytes >= flushBytes) flush();
+    else flushTimer ??= setTimeout(flush, coalesceMs);
+    return open;
   };
   const close = () => {
     if (!open) return;
-    flush();
+    handOver();
     try {
       controller?.close();
     } catch {
