@@ -238,9 +238,9 @@ finish(options, {
     'What ingest does beyond its floor, per message: the chat, wiring, agent and session looked up (four indexed reads; ' +
       'their SQL is compiled once per store, nothing is cached across transactions), a savepoint for its unit of work, ' +
       'the events after the commit, and the JavaScript between the statements (promises, kysely, garbage collection).',
-    'Overhead is measured in one session that grows by a question and an answer every message: each turn loads the ' +
-      "session's whole transcript and reads the agent's two instruction files without following links, and takes the " +
-      "session's lease and its turn row in two commits before the model request.",
+    'Overhead is measured in one session that grows by a question and an answer every message: each turn reads what ' +
+      "was appended to the session's transcript since the last (and checks the count), reads the agent's two instruction " +
+      "files without following links, and takes the session's lease and its turn row in two commits before the model request.",
   ],
 });
 if (answered !== options.runs) process.exit(1);
