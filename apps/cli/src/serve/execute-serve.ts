@@ -46,22 +46,10 @@ export async function executeServe(flags: {
       runtime: runtime.driver,
       model: `${model.provider}/${model.model}`,
     });
-    // Asked before the ready line: from that line on, nothing awaits until the signal handlers are set.
-    const claim = await running.gateway.onboarding.claimCode();
-    output.ready({
-      readyMs: Date.now() - started,
-      agents: project.agents.map((agent) => agent.folder),
-      channels: channelNames,
-      runtime: runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)',
-      model: `${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`,
-      logFile: displayPath(project.paths.logFile),
-      url: served.server?.url,
-      claim,
-    });
-
     // A timer handle keeps the process alive while nothing else does (no channel connected); it never fires work.
     const keepAlive = setInterval(() => undefined, 1 << 30);
-    await new Promise<void>((resolve) => {
+    // The signal handlers are set before the ready line: whoever reads that line may stop us at once.
+    const signalled = new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {
         if (stopping) {
           output.warning(`${signal} again: exiting without waiting`);
@@ -74,6 +62,18 @@ export async function executeServe(flags: {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
     });
+    const claim = await running.gateway.onboarding.claimCode();
+    output.ready({
+      readyMs: Date.now() - started,
+      agents: project.agents.map((agent) => agent.folder),
+      channels: channelNames,
+      runtime: runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)',
+      model: `${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`,
+      logFile: displayPath(project.paths.logFile),
+      url: served.server?.url,
+      claim,
+    });
+    await signalled;
     clearInterval(keepAlive);
     const stopStarted = Date.now();
     await served.server?.close();
