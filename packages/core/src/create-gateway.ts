@@ -1,5 +1,7 @@
 import {
   type ChannelAdapter,
+  type ChannelState,
+  type ChannelStatus,
   type Clock,
   ConfigError,
   errorMessage,
@@ -19,6 +21,7 @@ import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { checkChannelLimits } from './channel-limits';
+import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';
 import { dashboardIdentity } from './dashboard-identity';
 import { createDelivery } from './delivery';
@@ -170,7 +173,7 @@ export interface Gateway {
   /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
   idle(): Promise<void>;
   /** Connection state of each channel. */
-  channelStatus(): Record<string, string>;
+  channelStatus(): Record<string, ChannelState>;
   /** Sessions running a turn and waiting for a slot. */
   queueState(): { running: string[]; waiting: string[] };
 }
@@ -213,7 +216,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();
-  const status = new Map<string, string>();
+  const status = new Map<string, ChannelState>();
+  const setChannelStatus = (name: string, channelStatus: ChannelStatus) => {
+    status.set(name, channelStatus.state);
+    bus.emit({ type: 'channel.status', channel: name, status: channelStatus });
+  };
+  const starter = createChannelStarter({ clock, logger, setStatus: setChannelStatus });
   const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
   let started = false;
   let accepting = false;
@@ -367,19 +375,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       await onboarding.linkDashboard();
       accepting = true;
       for (const channel of channels.values()) {
-        await channel.start({
+        await starter.start(channel, {
           receive: receiveFrom(channel.name),
           logger: logger.child(channel.name),
-          setStatus: (channelStatus) => {
-            status.set(channel.name, channelStatus.state);
-            bus.emit({ type: 'channel.status', channel: channel.name, status: channelStatus });
-          },
+          setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
         });
       }
       await resume();
     },
     async stop({ graceMs = 10_000 } = {}) {
       accepting = false;
+      starter.stop();
       for (const channel of channels.values())
         await channel.stop().catch((error: unknown) => logger.warn('channel stop failed', { error }));
       let timer: ReturnType<Clock['setTimeout']> | undefined;

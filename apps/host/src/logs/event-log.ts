@@ -16,6 +16,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
     case 'tool.end':
       return event.isError ? 'warn' : 'info';
     case 'channel.status':
+      if (event.status.state === 'failed') return 'error';
+      if (event.status.state === 'degraded') return 'warn';
       return event.status.state === 'disconnected' && event.status.error !== undefined ? 'warn' : 'info';
     default:
       return 'info';

@@ -14,9 +14,9 @@ import {
 /** A channel as the API shows it. */
 export interface ChannelState {
   name: string;
-  /** `connecting`, `connected` or `disconnected` (or `unknown` before its first report). */
+  /** `connecting`, `connected`, `degraded`, `disconnected` or `failed` (or `unknown` before its first report). */
   state: string;
-  /** What the channel said with its state: a detail when connected, the error when disconnected. */
+  /** What the channel said with its state: a detail when connected or degraded, the error when disconnected or failed. */
   detail?: string;
   /** Optional capabilities the adapter has. */
   capabilities: string[];
@@ -33,9 +33,16 @@ const capabilityChecks: ReadonlyArray<readonly [string, (adapter: ChannelAdapter
 ];
 
 function detailOf(status: ChannelStatus): string | undefined {
-  if (status.state === 'connected') return status.detail;
-  if (status.state === 'disconnected') return status.error;
-  return undefined;
+  switch (status.state) {
+    case 'connected':
+    case 'degraded':
+      return status.detail;
+    case 'disconnected':
+    case 'failed':
+      return status.error;
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Address } from '../address';
-import type { ChannelAdapter, MessageFormat, SendReceipt } from './channel';
+import type { Attachment, ChannelAdapter, MessageFormat, SendReceipt } from './channel';
 
 /** Adapters that can show a typing indicator. */
 export interface TypingCapability {
@@ -64,6 +64,29 @@ export interface FilesCapability {
   sendFile(address: Address, file: OutboundFile): Promise<SendReceipt>;
 }
 
+/** What limits the download of an inbound attachment. */
+export interface FetchAttachmentOptions {
+  /**
+   * The most bytes the caller accepts. The adapter rejects with a `ChannelApiError` of `status` 413,
+   * before reading, when the platform's announced size is larger; the caller counts the bytes it reads
+   * as well and stops past it (an announced size is never trusted).
+   */
+  maxBytes: number;
+  /** Aborts the download. */
+  signal?: AbortSignal;
+}
+
+/** Adapters that can download the files attached to inbound messages. */
+export interface FetchFilesCapability {
+  /**
+   * Opens the content of an attachment this adapter put on an inbound message (its `reference`).
+   * @returns the bytes, read as they arrive
+   * @throws ChannelApiError (`status` 413 when the announced size passes `maxBytes`, 404 when the
+   *   platform no longer has the file, `retryable` for rate limits and transient failures)
+   */
+  fetchAttachment(attachment: Attachment, options: FetchAttachmentOptions): Promise<AsyncIterable<Uint8Array>>;
+}
+
 /** Adapters whose platform has threads and can start or reply in one. */
 export interface ThreadsCapability {
   /** True: `send` honours `address.threadId`, and inbound messages in a thread carry `threadId`. */
@@ -118,6 +141,11 @@ export function canReact<T extends ChannelAdapter>(adapter: T): adapter is T & R
 /** True when the adapter implements {@link FilesCapability}. */
 export function canSendFiles<T extends ChannelAdapter>(adapter: T): adapter is T & FilesCapability {
   return hasFunction(adapter, 'sendFile');
+}
+
+/** True when the adapter implements {@link FetchFilesCapability}. */
+export function canFetchFiles<T extends ChannelAdapter>(adapter: T): adapter is T & FetchFilesCapability {
+  return hasFunction(adapter, 'fetchAttachment');
 }
 
 /** True when the adapter implements {@link ThreadsCapability}. */

@@ -179,11 +179,26 @@ export interface ChannelContext {
   setStatus(status: ChannelStatus): void;
 }
 
-/** Connection state of an adapter. */
+/**
+ * Connection state of an adapter.
+ * - `connecting`: opening a connection (at start, or again after a drop).
+ * - `connected`: events arrive.
+ * - `degraded`: the connection is open but nothing (no event, no ping, no heartbeat) arrived for longer
+ *   than the adapter's watchdog allows; the adapter reconnects by itself. `detail` says what was missed.
+ * - `disconnected`: the connection dropped; the adapter (or, for a failed `start`, the core) retries
+ *   with backoff. `error` is why it dropped.
+ * - `failed`: the platform refused the bot's credentials or permissions (401/403); nothing retries
+ *   until the configuration is fixed and the channel restarted. `error` says what to fix.
+ */
 export type ChannelStatus =
   | { state: 'connecting' }
   | { state: 'connected'; detail?: string }
-  | { state: 'disconnected'; error?: string };
+  | { state: 'degraded'; detail: string }
+  | { state: 'disconnected'; error?: string }
+  | { state: 'failed'; error: string };
+
+/** The states of {@link ChannelStatus}. */
+export type ChannelState = ChannelStatus['state'];
 
 /**
  * A chat platform connection. Adapters normalize inbound messages and send outbound ones;

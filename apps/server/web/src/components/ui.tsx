@@ -55,6 +55,7 @@ const tones: Record<string, string> = {
   paused: 'warn',
   queued: 'warn',
   retrying: 'warn',
+  degraded: 'warn',
   request_approval: 'warn',
   disconnected: 'bad',
   failed: 'bad',
