@@ -93,6 +93,8 @@ export const webManifest = defineChannelManifest<ResolvedWebChannelOptions>({
   needsPublicUrl: false,
   // Reached through the server app, on loopback unless its operator binds it elsewhere.
   remote: false,
+  // Edits cost no platform rate limit and the page renders them live.
+  streamsByDefault: {},
   async create(options) {
     const { createWebChannel } = await import('./web-channel');
     return createWebChannel(options);

@@ -36,7 +36,12 @@ export {
   type TypingCapability,
   type WebhookCapability,
 } from './contracts/channel-capabilities';
-export { type ChannelManifest, type ChannelSecretOption, defineChannelManifest } from './contracts/channel-manifest';
+export {
+  type ChannelManifest,
+  type ChannelSecretOption,
+  defineChannelManifest,
+  type StreamingDefaults,
+} from './contracts/channel-manifest';
 export type {
   LlmAssistantMessage,
   LlmEndPart,

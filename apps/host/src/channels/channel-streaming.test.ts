@@ -27,6 +27,10 @@ describe('channels.<name>.streaming', () => {
     expect(channelStreaming(configOf({ web: { enabled: false } }))).toEqual({});
   });
 
+  it('`streaming: false` turns off a channel that streams by default', () => {
+    expect(channelStreaming(configOf({ web: { streaming: false } }))).toEqual({});
+  });
+
   it('never reaches the adapter as one of its options', () => {
     const telegram = channelManifests.find((manifest) => manifest.name === 'telegram');
     if (!telegram) throw new Error('no telegram manifest');
@@ -36,7 +40,8 @@ describe('channels.<name>.streaming', () => {
   });
 
   it.each([
-    ['{"telegram":{"streaming":true}}', 'channels.telegram.streaming', 'must be an object'],
+    ['{"telegram":{"streaming":true}}', 'channels.telegram.streaming', 'must be false or an object'],
+    ['{"telegram":{"streaming":[]}}', 'channels.telegram.streaming', 'must be false or an object'],
     ['{"telegram":{"streaming":{"editIntervalMs":0}}}', 'channels.telegram.streaming.editIntervalMs', 'must be at least 1'],
     ['{"telegram":{"streaming":{"firstAfterMs":3000000000}}}', 'channels.telegram.streaming.firstAfterMs', 'must be at most'],
   ])('refuses %s naming %s', (channels, key, message) => {

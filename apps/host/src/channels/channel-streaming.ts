@@ -1,22 +1,17 @@
 import type { GatewayOptions } from '@ngb/core';
 import type { NgbConfig } from '../config/config-schema';
-
-type StreamingSettings = NonNullable<GatewayOptions['streaming']>[string];
-
-// Channels whose replies stream unless `channels.<name>.streaming` says how: the web chat, whose
-// edits cost no platform rate limit and whose page renders them live.
-const streamingByDefault: Readonly<Record<string, StreamingSettings>> = { web: {} };
+import { channelManifests } from './channel-manifests';
 
 /**
- * The gateway's `streaming` option from `channels.<name>.streaming` (or the channel's default), for the
- * enabled channels only (the gateway warns about a streaming channel that cannot edit, and it sends that
- * one's replies whole).
+ * The gateway's `streaming` option for the enabled channels: `channels.<name>.streaming` when the config
+ * sets it (`false` turns it off), else the channel's own default from its manifest (the gateway warns
+ * about a streaming channel that cannot edit, and it sends that one's replies whole).
  */
 export function channelStreaming(config: NgbConfig): NonNullable<GatewayOptions['streaming']> {
   return Object.fromEntries(
     Object.entries(config.channels).flatMap(([name, settings]) => {
-      const streaming = settings.streaming ?? streamingByDefault[name];
-      return settings.enabled && streaming !== undefined ? [[name, streaming]] : [];
+      const streaming = settings.streaming ?? channelManifests.find((manifest) => manifest.name === name)?.streamsByDefault;
+      return settings.enabled && streaming !== undefined && streaming !== false ? [[name, { ...streaming }]] : [];
     }),
   );
 }

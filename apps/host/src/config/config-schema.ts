@@ -86,14 +86,23 @@ const agentSchema = v.object({
 // Timers cannot wait longer than 2^31-1 ms.
 const streamingMs = v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)'));
 
-/** `channels.<name>.streaming`: the channel's replies stream into one message while they are written (edits). */
-const streamingSchema = section(
-  v.object({
-    firstAfterChars: v.optional(positiveInteger),
-    firstAfterMs: v.optional(streamingMs),
-    editIntervalMs: v.optional(streamingMs),
-  }),
-  '{ "editIntervalMs": 1500 }, or {} for the defaults',
+/**
+ * `channels.<name>.streaming`: the channel's replies stream into one message while they are written
+ * (edits), or `false` for whole replies.
+ */
+const streamingSchema = v.union(
+  [
+    v.literal(false),
+    section(
+      v.object({
+        firstAfterChars: v.optional(positiveInteger),
+        firstAfterMs: v.optional(streamingMs),
+        editIntervalMs: v.optional(streamingMs),
+      }),
+      'false, or { "editIntervalMs": 1500 }, or {} for the defaults',
+    ),
+  ],
+  'must be false or an object such as { "editIntervalMs": 1500 } ({} for the defaults)',
 );
 
 // Channel options are the adapter's own (checked by its factory), so unknown keys are not warned

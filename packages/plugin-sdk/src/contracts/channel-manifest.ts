@@ -1,6 +1,16 @@
 import type * as v from 'valibot';
 import type { ChannelAdapter } from './channel';
 
+/** How a channel streams replies by default (see `ChannelManifest.streamsByDefault`). */
+export interface StreamingDefaults {
+  /** Characters written before the first message is sent. */
+  readonly firstAfterChars?: number;
+  /** Milliseconds after which the first message is sent, whatever its length. */
+  readonly firstAfterMs?: number;
+  /** The least time between two edits of the message, in milliseconds. */
+  readonly editIntervalMs?: number;
+}
+
 /** A secret option of a channel, and the environment variable apps read it from. */
 export interface ChannelSecretOption {
   /** The option's key in the channel's options (`botToken`). */
@@ -36,6 +46,12 @@ export interface ChannelManifest<Options = Record<string, unknown>> {
   readonly needsPublicUrl: boolean;
   /** True when people outside this machine reach agents through the channel. */
   readonly remote: boolean;
+  /**
+   * When set, the channel's replies stream into one message by edits unless its config says
+   * `streaming: false`, with these settings (for the platform's edit rate limit) unless the config
+   * gives its own. Unset: replies are sent whole unless the config asks for streaming.
+   */
+  readonly streamsByDefault?: StreamingDefaults;
   /**
    * Builds the adapter from validated options, loading the platform SDK only now.
    * @throws NotSupportedError when the adapter is not built yet, ConfigError for options the schema cannot check
