@@ -1,9 +1,31 @@
 import { expect, it } from 'vitest';
-import { canDelete, canEdit, canHandleWebhooks, canSendFiles, canType, hasThreads } from '../contracts/channel-capabilities';
+import {
+  canDelete,
+  canEdit,
+  canFetchFiles,
+  canHandleWebhooks,
+  canSendFiles,
+  canType,
+  hasThreads,
+} from '../contracts/channel-capabilities';
+import { ChannelApiError } from '../errors';
 import type { ContractRun } from './channel-contract-run';
 import type { ChannelHarness } from './channel-harness';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Reads a download whole; a refusal surfaces whether it comes when opening or while reading. */
+async function readAll(download: Promise<AsyncIterable<Uint8Array>>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of await download) chunks.push(chunk);
+  const whole = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return whole;
+}
 
 /** The cases of optional capabilities and platform features; each skips itself when they are absent. */
 export function describeCapabilityCases(harness: ChannelHarness, current: () => ContractRun): void {
@@ -60,6 +82,28 @@ export function describeCapabilityCases(harness: ChannelHarness, current: () => 
         caption: 'the notes',
       },
     ]);
+  });
+
+  it('files in: an inbound file is reported with its name and type, downloads to the same bytes, and a download past maxBytes is refused with 413', async (test) => {
+    const { run, address } = await started();
+    if (!canFetchFiles(run.adapter)) return test.skip('no FetchFilesCapability');
+    const data = new TextEncoder().encode('a,b\n1,2\n');
+    await harness.injectInbound({
+      chatId: address.chatId,
+      sender: { id: '77', name: 'Ada' },
+      text: 'the table',
+      attachments: [{ name: 'table.csv', mimeType: 'text/csv', data }],
+    });
+    const inbound = await run.waitFor(() => run.received[0], 'the message with a file');
+    const attachment = inbound.attachments?.[0];
+    if (!attachment) throw new Error('[channel contract] the inbound message carries no attachment');
+    expect(attachment).toMatchObject({ kind: 'file', name: 'table.csv', mimeType: 'text/csv' });
+    expect(await readAll(run.adapter.fetchAttachment(attachment, { maxBytes: 1024 }))).toEqual(data);
+    const refused = await readAll(run.adapter.fetchAttachment(attachment, { maxBytes: data.length - 1 })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(ChannelApiError.isInstance(refused) && refused.status).toBe(413);
   });
 
   it('threads: reports the thread of an inbound message and answers in it', async (test) => {

@@ -18,6 +18,18 @@ export interface HarnessInbound {
   text: string;
   /** The platform id of a message of the same chat this one replies to. */
   replyTo?: string;
+  /** Files attached to the message, as the person uploaded them (only for adapters that fetch files). */
+  attachments?: HarnessAttachment[];
+}
+
+/** A file a person attaches to an inbound message. */
+export interface HarnessAttachment {
+  /** File name as uploaded. */
+  name: string;
+  /** MIME type as uploaded. */
+  mimeType: string;
+  /** The content. */
+  data: Uint8Array;
 }
 
 /** What the fake platform received from the adapter, texts as people see them (markup removed). */
