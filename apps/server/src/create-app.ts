@@ -71,9 +71,9 @@ export function createServerApp(options: ServerOptions): ServerApp {
   if (token !== undefined) app.route('/', loginRoutes(token, settings.clock));
   app.route('/channels', webhookRoutes(settings.channels, logger));
 
-  const metrics = createMetrics(gateway, { activeSandboxes: settings.sandboxCount });
+  const metrics = createMetrics(gateway, { activeSandboxes: settings.sandboxCount }, logger);
   app.use('/metrics', requireAuth(token));
-  app.route('/metrics', metricsRoutes(metrics.registry));
+  app.route('/metrics', metricsRoutes(metrics));
 
   const web = settings.channels.find(isWebChannel);
   const chat = web ? webChatRoutes(web) : undefined;

@@ -7,6 +7,12 @@ import { formatAge, table } from '../render/format';
 import { loadProjectConfig } from '../with-project';
 import { inspectChannel } from './channel-status';
 
+function stateColor(state: string): string {
+  if (state === 'connected') return colors.green(state);
+  if (state === 'failed' || state === 'disconnected') return colors.red(state);
+  return state === 'degraded' ? colors.yellow(state) : state;
+}
+
 /** `ngb channel ls`. */
 export async function listChannels(flags: { config: string | undefined; json: boolean }): Promise<void> {
   const loaded = loadProjectConfig(flags);
@@ -15,9 +21,10 @@ export async function listChannels(flags: { config: string | undefined; json: bo
   const { lines } = readLastLines(loaded.paths.logFile, 2000, (line) => line.includes('"channel.status"'));
   for (const line of lines) {
     const record = parseLogLine(line);
-    const status = record?.status as { state?: string; error?: string } | undefined;
+    const status = record?.status as { state?: string; error?: string; detail?: string } | undefined;
     if (typeof record?.channel === 'string' && status?.state) {
-      lastStatus.set(record.channel, { state: status.state, error: status.error, at: Date.parse(String(record.time)) });
+      const error = status.error ?? (status.state === 'degraded' ? status.detail : undefined);
+      lastStatus.set(record.channel, { state: status.state, error, at: Date.parse(String(record.time)) });
     }
   }
   if (flags.json) {
@@ -35,7 +42,9 @@ export async function listChannels(flags: { config: string | undefined; json: bo
           : colors.dim('not set')
         : 'ok',
       report.adapter === 'ready' ? 'ready' : colors.yellow(report.adapter),
-      status ? `${status.state}${status.error ? ` (${status.error})` : ''} ${colors.dim(formatAge(status.at))}` : colors.dim('-'),
+      status
+        ? `${stateColor(status.state)}${status.error ? ` (${status.error})` : ''} ${colors.dim(formatAge(status.at))}`
+        : colors.dim('-'),
     ];
   });
   const tableLines = table(['CHANNEL', 'CONFIG', 'SECRETS', 'ADAPTER', 'LAST STATUS (ngb serve)'], rows);

@@ -1,6 +1,7 @@
 import type { Gateway, TimedGatewayEvent } from '@ngb/core';
+import type { Logger } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 /** Gauges read when Prometheus scrapes, from parts the server does not own. */
 export interface MetricsSources {
@@ -8,8 +9,48 @@ export interface MetricsSources {
   activeSandboxes?: () => Promise<number>;
 }
 
-/** The server's metrics: one registry per server (no global state), fed by the gateway's events. */
-export function createMetrics(gateway: Gateway, sources: MetricsSources) {
+/** Waits after the server is built before prom-client is loaded, so that it does not delay start-up. */
+const loadDelayMs = 250;
+
+/**
+ * The server's metrics: one registry per server (no global state), fed by the gateway's events.
+ * prom-client loads a moment after start (or at the first scrape, whichever comes first); the events
+ * of the meantime are replayed from the gateway's buffer, so none is missed.
+ */
+export function createMetrics(gateway: Gateway, sources: MetricsSources, logger: Logger) {
+  const after = gateway.events.lastSeq();
+  let closed = false;
+  let built: Promise<{ registry: Registry; unsubscribe: () => void }> | undefined;
+  const load = () => {
+    built ??= import('prom-client').then((promClient) => {
+      const { registry, record } = buildRegistry(promClient, gateway, sources);
+      const unsubscribe = gateway.events.on(record, {
+        after,
+        onMissed: () => logger.warn('metrics missed events that fell out of the buffer before they were loaded'),
+      });
+      if (closed) unsubscribe();
+      return { registry, unsubscribe };
+    });
+    return built;
+  };
+  const timer = setTimeout(() => void load(), loadDelayMs);
+  timer.unref();
+  return {
+    /** The registry, loading prom-client now if it is not yet. */
+    registry: async () => (await load()).registry,
+    close(): void {
+      closed = true;
+      clearTimeout(timer);
+      void built?.then(({ registry, unsubscribe }) => {
+        unsubscribe();
+        registry.clear();
+      });
+    },
+  };
+}
+
+function buildRegistry(promClient: typeof import('prom-client'), gateway: Gateway, sources: MetricsSources) {
+  const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = promClient;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ngb_', eventLoopMonitoringPrecision: 20 });
   const messagesIn = new Counter({
@@ -115,19 +156,15 @@ export function createMetrics(gateway: Gateway, sources: MetricsSources) {
         return;
     }
   };
-  const unsubscribe = gateway.events.on(record);
-  return {
-    registry,
-    close(): void {
-      unsubscribe();
-      registry.clear();
-    },
-  };
+  return { registry, record };
 }
 
 /** `GET /metrics` in the Prometheus text format. */
-export function metricsRoutes(registry: Registry): Hono {
+export function metricsRoutes(metrics: { registry(): Promise<Registry> }): Hono {
   const app = new Hono();
-  app.get('/', async (context) => context.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.get('/', async (context) => {
+    const registry = await metrics.registry();
+    return context.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
+  });
   return app;
 }
