@@ -2,6 +2,7 @@ import type { Agent, InboxEntry, LlmMessage, Store, Tool } from '@ngb/plugin-sdk
 import type { AgentFileReader } from './agent-file-reader';
 import { escapeXml, formatMessages, formatTimestamp, type PromptMessage } from './format-messages';
 import type { TranscriptCache } from './transcript-cache';
+import type { TurnReads } from './turn-reads';
 
 /**
  * The system prompt: the agent's instructions file, the shared read-only global one, the tools
@@ -40,7 +41,11 @@ export async function loadTranscript(transcripts: TranscriptCache, store: Store,
 }
 
 /** Formats inbox entries (messages, context and scheduled tasks) into one user message. */
-export async function formatInbox(store: Store, entries: readonly InboxEntry[], timeZone: string): Promise<string | undefined> {
+export async function formatInbox(
+  store: TurnReads,
+  entries: readonly InboxEntry[],
+  timeZone: string,
+): Promise<string | undefined> {
   const messages: PromptMessage[] = [];
   const tasks: string[] = [];
   for (const entry of entries) {

@@ -1,6 +1,7 @@
 import type { Address, InboxEntry, Session, StoreRepositories } from '@ngb/plugin-sdk';
 import { agentChannel } from './gateway-settings';
 import { type ChatPlaces, isEphemeralChannel } from './home-chat';
+import type { TurnReads } from './turn-reads';
 
 /** Inbox entries that start a turn (context rows only ride along). */
 export const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
@@ -10,7 +11,7 @@ export const isActionable = (entry: InboxEntry) => entry.kind !== 'context';
  * the session's own chat; else the chat of its task or of the asking agent.
  */
 export async function replyAddress(
-  store: StoreRepositories,
+  store: TurnReads,
   places: Pick<ChatPlaces, 'ephemeralChannels'>,
   session: Session,
   entries: readonly InboxEntry[],
@@ -39,7 +40,7 @@ export async function replyAddress(
 }
 
 /** The hop count of a turn: the highest hop among its agent-to-agent messages. */
-export async function turnHop(store: StoreRepositories, entries: readonly InboxEntry[]): Promise<number> {
+export async function turnHop(store: TurnReads, entries: readonly InboxEntry[]): Promise<number> {
   let hop = 0;
   for (const entry of entries) {
     if (!entry.messageId) continue;

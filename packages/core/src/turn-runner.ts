@@ -28,6 +28,7 @@ import { entriesBeforeCommand } from './session-lane';
 import type { TranscriptCache } from './transcript-cache';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
+import { readOnce } from './turn-reads';
 import { sandboxToolsOfTurn } from './turn-sandbox-tools';
 import { startTyping } from './typing-indicator';
 import type { RunUnitOfWork } from './unit-of-work';
@@ -133,8 +134,9 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
 
   const seen = new Set(pending.map((entry) => entry.id));
   let commandWaits = false;
-  const origin = await replyAddress(store, settings, session, pending);
-  const hop = await turnHop(store, pending);
+  const reads = readOnce(store);
+  const origin = await replyAddress(reads, settings, session, pending);
+  const hop = await turnHop(reads, pending);
   const sandbox = lazySandbox(async () => {
     const acquireStarted = clock.now();
     const acquired = await context.runtime.acquire(
@@ -169,7 +171,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     ];
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
-    const newText = (await formatInbox(store, pending, agent.timezone)) ?? '';
+    const newText = (await formatInbox(reads, pending, agent.timezone)) ?? '';
     const toolContext = (tool: Tool): ToolContext => ({
       agentId: agent.id,
       isMain: agent.isMain,

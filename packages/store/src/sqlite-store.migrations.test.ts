@@ -261,4 +261,19 @@ describe('onboarding migration', () => {
     await store.close();
     expect(appliedMigrations(path)).toContain('0010_onboarding');
   });
+  it("reads a session's latest turns through an index, without sorting all of them", async () => {
+    const path = join(directory, 'ngb.db');
+    await (await createSqliteStore({ path })).close();
+    const database = new Database(path, { readonly: true });
+    try {
+      const plan = database
+        .prepare('EXPLAIN QUERY PLAN SELECT * FROM turns WHERE session_id = ? ORDER BY seq DESC LIMIT 5')
+        .all('s1') as Array<{ detail: string }>;
+      const details = plan.map((step) => step.detail).join('\n');
+      expect(details).toContain('turns_session_seq');
+      expect(details).not.toContain('TEMP B-TREE');
+    } finally {
+      database.close();
+    }
+  });
 });
