@@ -90,7 +90,7 @@ export interface FakeDiscordServer {
   readonly apiUrl: string;
   readonly token: string;
   readonly bot: FakeDiscordUser;
-  /** Messages the bot posted, in order (edits change `content`; deleted ones stay). */
+  /** Messages the bot posted, in order, as posted (edits are in `edits`; deleted ones stay). */
   readonly sent: FakeDiscordSentMessage[];
   readonly edits: Array<{ channelId: string; messageId: string; content: string; flags: number }>;
   readonly deletions: Array<{ channelId: string; messageId: string }>;
@@ -289,8 +289,6 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
         return 400;
       }
       const flags = typeof json.flags === 'number' ? json.flags : own.flags;
-      own.content = content;
-      own.flags = flags;
       edits.push({ channelId, messageId, content, flags });
       const message = { ...(messages.get(messageId) ?? {}), content, flags, edited_timestamp: new Date().toISOString() };
       messages.set(messageId, message);
