@@ -48,7 +48,7 @@ const emptyCaches = [
 export function createDiscordClient(apiUrl: string): Client {
   const client: Client = new Client({
     intents: discordIntents,
-    rest: { api: apiUrl, retries: 0, rejectOnRateLimit: () => true },
+    rest: { api: apiUrl, retries: 0, rejectOnRateLimit: () => true, offset: 0 },
     makeCache: Options.cacheWithLimits({
       ...Object.fromEntries(emptyCaches.map((name) => [name, 0])),
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === client.user?.id },
