@@ -68,7 +68,13 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   let inbound: Promise<void> = Promise.resolve();
   const authors = new Map<string, InboundMessage['sender']>();
 
-  const status: ChannelContext['setStatus'] = (value) => context?.setStatus(value);
+  let lastState: string | undefined;
+  // discord.js reports a shard ready and login resolves for the same connection: say it once.
+  const status: ChannelContext['setStatus'] = (value) => {
+    if (value.state === 'connected' && lastState === 'connected') return;
+    lastState = value.state;
+    context?.setStatus(value);
+  };
   const logger = () => context?.logger ?? options.logger;
 
   const watchdog = createDiscordWatchdog({
@@ -179,7 +185,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     if (!running) return;
     const old = client;
     client = undefined;
-    await old?.destroy();
+    // Not awaited: a connection that went deaf may never answer the close handshake.
+    void old?.destroy().catch(() => undefined);
     status({ state: 'connecting' });
     try {
       await connect();
@@ -196,6 +203,16 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     }
   }
 
+  // A deaf connection may never finish its close handshake; stop must still return.
+  const settleWithin = (work: Promise<unknown>, limitMs: number) =>
+    new Promise<void>((resolve) => {
+      const timer = clock.setTimeout(resolve, limitMs);
+      work.then(
+        () => (clock.clearTimeout(timer), resolve()),
+        () => (clock.clearTimeout(timer), resolve()),
+      );
+    });
+
   return {
     specificationVersion: 1,
     name: 'discord',
@@ -207,6 +224,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     async start(startContext) {
       if (running) throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is already started', { retryable: false });
       context = startContext;
+      lastState = undefined;
       running = true;
       status({ state: 'connecting' });
       try {
@@ -224,7 +242,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
       const old = client;
       client = undefined;
-      await old?.destroy();
+      if (old) await settleWithin(old.destroy(), 5_000);
       await inbound;
     },
     ...createDiscordOutbound(rest),
