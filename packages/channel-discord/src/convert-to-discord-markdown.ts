@@ -85,9 +85,16 @@ function codeBlock(text: string, language = ''): string {
 }
 
 function table(token: Tokens.Table): string {
-  const rows = [token.header.map((cell) => plainInline(cell.tokens)), ...token.rows.map((row) => row.map((cell) => plainInline(cell.tokens)))];
+  const rows = [
+    token.header.map((cell) => plainInline(cell.tokens)),
+    ...token.rows.map((row) => row.map((cell) => plainInline(cell.tokens))),
+  ];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join(' | ')
+      .trimEnd();
   const [header, ...body] = rows;
   return codeBlock([line(header ?? []), widths.map((width) => '-'.repeat(width)).join('-|-'), ...body.map(line)].join('\n'));
 }
@@ -105,7 +112,10 @@ function list(token: Tokens.List): string {
     .map((item, index) => {
       const marker = token.ordered ? `${start + index}. ` : '- ';
       const box = item.task ? (item.checked ? '☑ ' : '☐ ') : '';
-      const body = blocks(item.tokens.filter((child) => child.type !== 'checkbox'), '\n');
+      const body = blocks(
+        item.tokens.filter((child) => child.type !== 'checkbox'),
+        '\n',
+      );
       return marker + box + indent(body, ' '.repeat(marker.length));
     })
     .join('\n');

@@ -19,7 +19,12 @@ export function visibleDiscordText(content: string): string {
  * accepts, while the same text as plain escaped text fits: Discord refuses the first with Invalid Form
  * Body, and the adapter resends it as plain.
  */
-export const tooLongOnceConverted = ['| k | v |', '|---|---|', `| ${'w'.repeat(200)} | 1 |`, ...Array.from({ length: 20 }, () => '| a | b |')].join('\n');
+export const tooLongOnceConverted = [
+  '| k | v |',
+  '|---|---|',
+  `| ${'w'.repeat(200)} | 1 |`,
+  ...Array.from({ length: 20 }, () => '| a | b |'),
+].join('\n');
 
 /** The harness, with the fake of the case running now. */
 export function createDiscordChannelHarness(options: Partial<DiscordChannelOptions> = {}): ChannelHarness & {
@@ -62,7 +67,8 @@ export function createDiscordChannelHarness(options: Partial<DiscordChannelOptio
     },
     async injectInbound(input) {
       const server = current();
-      if (input.kind === 'edit') return void server.injectEdit({ channelId: input.chatId, messageId: input.messageId ?? '', content: input.text });
+      if (input.kind === 'edit')
+        return void server.injectEdit({ channelId: input.chatId, messageId: input.messageId ?? '', content: input.text });
       if (input.kind === 'delete') return server.injectDelete({ channelId: input.chatId, messageId: input.messageId ?? '' });
       let channelId = input.chatId;
       if (input.threadId !== undefined) {
@@ -76,7 +82,11 @@ export function createDiscordChannelHarness(options: Partial<DiscordChannelOptio
         author: isBot ? server.bot : { id: input.sender.id, username: input.sender.name ?? `user${input.sender.id}` },
         content: input.text,
         ...(input.replyTo === undefined ? {} : { replyTo: input.replyTo }),
-        ...(input.attachments ? { attachments: input.attachments.map(({ name, mimeType, data }) => ({ filename: name, contentType: mimeType, data })) } : {}),
+        ...(input.attachments
+          ? {
+              attachments: input.attachments.map(({ name, mimeType, data }) => ({ filename: name, contentType: mimeType, data })),
+            }
+          : {}),
       });
     },
     async sent(): Promise<HarnessSent> {
@@ -112,7 +122,8 @@ export function createDiscordChannelHarness(options: Partial<DiscordChannelOptio
           format: edit.flags & suppressEmbeds ? 'plain' : 'markdown',
         });
       }
-      for (const deletion of server.deletions) sent.deletions.push({ chatId: place(deletion.channelId).chatId, platformMessageId: deletion.messageId });
+      for (const deletion of server.deletions)
+        sent.deletions.push({ chatId: place(deletion.channelId).chatId, platformMessageId: deletion.messageId });
       for (const typing of server.typing) sent.typing.push(place(typing.channelId));
       return sent;
     },

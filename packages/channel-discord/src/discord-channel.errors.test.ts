@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscordTestRun, eventually, startDiscordTestRun } from './discord-test-run';
 
 const address = { channel: 'discord', chatId: '2002' };
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('Discord errors, through mapDiscordError', () => {
   let run: DiscordTestRun;
@@ -13,7 +17,9 @@ describe('Discord errors, through mapDiscordError', () => {
     run = await startDiscordTestRun();
     run.fake.failNext({ status: 429, retryAfterSeconds: 2.5 });
     const error = await failure(run.channel.send(address, { text: 'hi', format: 'plain' }));
-    expect(ChannelApiError.isInstance(error) && { status: error.status, retryable: error.retryable, retryAfterMs: error.retryAfterMs }).toEqual({
+    expect(
+      ChannelApiError.isInstance(error) && { status: error.status, retryable: error.retryable, retryAfterMs: error.retryAfterMs },
+    ).toEqual({
       status: 429,
       retryable: true,
       retryAfterMs: 2500,

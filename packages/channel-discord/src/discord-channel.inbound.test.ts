@@ -37,7 +37,11 @@ describe('Discord inbound: documented payloads replayed through the fake gateway
     expect(message).toMatchObject({
       text: 'and tomorrow?',
       mentionsBot: true,
-      replyTo: { id: '1300000000000000001', author: { id: '900000000000000001', name: 'ngb-bot' }, text: 'Here is the summary **you** asked for.' },
+      replyTo: {
+        id: '1300000000000000001',
+        author: { id: '900000000000000001', name: 'ngb-bot' },
+        text: 'Here is the summary **you** asked for.',
+      },
     });
   });
 

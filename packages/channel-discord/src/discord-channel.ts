@@ -17,8 +17,8 @@ import {
 import { type Client, Events } from 'discord.js';
 import * as v from 'valibot';
 import { createDiscordClient } from './create-discord-client';
-import { createDiscordOutbound } from './discord-outbound';
 import { type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-options';
+import { createDiscordOutbound } from './discord-outbound';
 import { createDiscordWatchdog } from './discord-watchdog';
 import { fetchDiscordAttachment } from './fetch-discord-attachment';
 import { mapDiscordError } from './map-discord-error';
@@ -81,7 +81,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     clock,
     timeoutMs: options.watchdogMs,
     heartbeatMark: () => client?.ws.shards.first()?.lastPingTimestamp,
-    onDeaf: (quietMs) => status({ state: 'degraded', detail: `no gateway event or heartbeat ACK for ${Math.round(quietMs / 1000)} s` }),
+    onDeaf: (quietMs) =>
+      status({ state: 'degraded', detail: `no gateway event or heartbeat ACK for ${Math.round(quietMs / 1000)} s` }),
     onDead: () => void reconnect(0),
     onAlive: () => status({ state: 'connected' }),
   });
@@ -134,7 +135,9 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       const data = (packet.d ?? {}) as { channel_id?: unknown; guild_id?: unknown };
       inbound = inbound
         .then(() => handle(owner, type, data))
-        .catch((error: unknown) => logger()?.error('[@ngb/channel-discord] an inbound message was not stored', { error: String(error) }));
+        .catch((error: unknown) =>
+          logger()?.error('[@ngb/channel-discord] an inbound message was not stored', { error: String(error) }),
+        );
     });
     const connected = () => {
       if (owner !== client) return;
@@ -151,7 +154,9 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       const refusal = refusals[event.code] ?? `the gateway closed the session for good (code ${event.code})`;
       fail(`[@ngb/channel-discord] ${refusal}`);
     });
-    owner.on(Events.ShardError, (error: Error) => logger()?.warn('[@ngb/channel-discord] gateway error', { error: error.message }));
+    owner.on(Events.ShardError, (error: Error) =>
+      logger()?.warn('[@ngb/channel-discord] gateway error', { error: error.message }),
+    );
   }
 
   function fail(error: string): void {
@@ -207,10 +212,11 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   const settleWithin = (work: Promise<unknown>, limitMs: number) =>
     new Promise<void>((resolve) => {
       const timer = clock.setTimeout(resolve, limitMs);
-      work.then(
-        () => (clock.clearTimeout(timer), resolve()),
-        () => (clock.clearTimeout(timer), resolve()),
-      );
+      const done = () => {
+        clock.clearTimeout(timer);
+        resolve();
+      };
+      work.then(done, done);
     });
 
   return {
@@ -222,7 +228,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       return self;
     },
     async start(startContext) {
-      if (running) throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is already started', { retryable: false });
+      if (running)
+        throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is already started', { retryable: false });
       context = startContext;
       lastState = undefined;
       running = true;
@@ -246,6 +253,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       await inbound;
     },
     ...createDiscordOutbound(rest),
-    fetchAttachment: (attachment, fetchOptions) => fetchDiscordAttachment(attachment, fetchOptions, { fetch: fetchFile, hosts: fileHosts }),
+    fetchAttachment: (attachment, fetchOptions) =>
+      fetchDiscordAttachment(attachment, fetchOptions, { fetch: fetchFile, hosts: fileHosts }),
   };
 }

@@ -19,7 +19,12 @@ export const discordChannelOptionsSchema = v.object({
   apiUrl: v.optional(v.pipe(v.string(), v.url('must be a URL such as https://discord.com/api')), 'https://discord.com/api'),
   /** Longest message Discord accepts. */
   maxMessageLength: v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(2, 'must be at least 2'), v.maxValue(2000, 'must be at most 2000 (Discord refuses longer messages)')),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(2, 'must be at least 2'),
+      v.maxValue(2000, 'must be at most 2000 (Discord refuses longer messages)'),
+    ),
     2000,
   ),
   /** Hand messages of other bots to the gateway too (they never start a turn). */
@@ -34,12 +39,17 @@ export const discordChannelOptionsSchema = v.object({
   attachmentHosts: v.optional(v.array(v.string()), ['cdn.discordapp.com', 'media.discordapp.net']),
   /** Time and timers (the watchdog, reconnect backoff). @default the system clock */
   clock: v.optional(
-    v.custom<Clock>((value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value, 'must be a Clock'),
+    v.custom<Clock>(
+      (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
+      'must be a Clock',
+    ),
   ),
   /** `fetch` used to download attachments. @default globalThis.fetch */
   fetch: v.optional(v.custom<typeof fetch>((value) => typeof value === 'function', 'must be a fetch function')),
   /** Logger used before `start` gives the context's. @default silent */
-  logger: v.optional(v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger')),
+  logger: v.optional(
+    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
+  ),
 });
 
 /** Options of {@link createDiscordChannel}. */

@@ -53,10 +53,15 @@ export function createDiscordOutbound(rest: () => REST) {
   return {
     async send(address: Address, message: OutboundMessage): Promise<SendReceipt> {
       const route = Routes.channelMessages(targetChannel(address));
-      const reference = message.replyTo === undefined ? {} : { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } };
+      const reference =
+        message.replyTo === undefined ? {} : { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } };
       const posted = await sendWithPlainFallback(
         message.format,
-        (format) => call<{ id: string }>(() => rest().post(route, { body: { ...body(message.text, format), ...reference } }), permissionFor(address)),
+        (format) =>
+          call<{ id: string }>(
+            () => rest().post(route, { body: { ...body(message.text, format), ...reference } }),
+            permissionFor(address),
+          ),
         isDiscordMarkupRejected,
       );
       return { platformMessageId: posted.id };
@@ -93,7 +98,12 @@ export function createDiscordOutbound(rest: () => REST) {
       const posted = await call<{ id: string }>(
         () =>
           rest().post(Routes.channelMessages(targetChannel(address)), {
-            body: { ...caption, flags: suppressEmbeds, allowed_mentions: allowedMentions, attachments: [{ id: 0, filename: file.name }] },
+            body: {
+              ...caption,
+              flags: suppressEmbeds,
+              allowed_mentions: allowedMentions,
+              attachments: [{ id: 0, filename: file.name }],
+            },
             files: [{ name: file.name, data: Buffer.from(file.data), ...(file.mimeType ? { contentType: file.mimeType } : {}) }],
           }),
         permissionFor(address, true),

@@ -27,22 +27,33 @@ export async function fetchDiscordAttachment(
     throw new ChannelApiError('discord', `${prefix} the attachment reference is not a URL`, { status: 400, retryable: false });
   }
   if (!['https:', 'http:'].includes(url.protocol) || !settings.hosts.includes(url.host)) {
-    throw new ChannelApiError('discord', `${prefix} refusing to download an attachment from ${url.host}: not a Discord file host`, {
-      status: 400,
-      retryable: false,
-    });
+    throw new ChannelApiError(
+      'discord',
+      `${prefix} refusing to download an attachment from ${url.host}: not a Discord file host`,
+      {
+        status: 400,
+        retryable: false,
+      },
+    );
   }
   let response: Response;
   try {
     response = await settings.fetch(url, { signal });
   } catch (error) {
-    throw new ChannelApiError('discord', `${prefix} downloading ${attachment.name ?? 'an attachment'} failed`, { retryable: true, cause: error });
+    throw new ChannelApiError('discord', `${prefix} downloading ${attachment.name ?? 'an attachment'} failed`, {
+      retryable: true,
+      cause: error,
+    });
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new ChannelApiError('discord', `${prefix} downloading ${attachment.name ?? 'an attachment'}: the CDN answered ${response.status}`, {
-      status: response.status,
-    });
+    throw new ChannelApiError(
+      'discord',
+      `${prefix} downloading ${attachment.name ?? 'an attachment'}: the CDN answered ${response.status}`,
+      {
+        status: response.status,
+      },
+    );
   }
   const announced = Number(response.headers.get('content-length'));
   if (Number.isFinite(announced) && announced > maxBytes) {

@@ -38,19 +38,22 @@ export function mapDiscordError(error: unknown, needs: DiscordCallNeeds = {}): C
     const status = error.status;
     if (status === 401) return tokenRejected(error);
     if (status === 403 || error.code === missingAccess || error.code === missingPermissions) {
-      const permission =
-        error.code === missingAccess ? 'ViewChannel' : (needs.permission ?? 'the permission this call needs');
+      const permission = error.code === missingAccess ? 'ViewChannel' : (needs.permission ?? 'the permission this call needs');
       return new ChannelApiError(channel, `${prefix} missing permission ${permission}: ${error.message} (code ${error.code})`, {
         status: 403,
         retryable: false,
         cause: error,
       });
     }
-    return new ChannelApiError(channel, `${prefix} Discord refused ${error.method} ${error.url}: ${error.message} (code ${error.code})`, {
-      status,
-      retryable: status === 408 || status === 409 || status >= 500,
-      cause: error,
-    });
+    return new ChannelApiError(
+      channel,
+      `${prefix} Discord refused ${error.method} ${error.url}: ${error.message} (code ${error.code})`,
+      {
+        status,
+        retryable: status === 408 || status === 409 || status >= 500,
+        cause: error,
+      },
+    );
   }
   if (error instanceof HTTPError) {
     return new ChannelApiError(channel, `${prefix} Discord answered ${error.status} ${error.message}`, {
@@ -74,11 +77,15 @@ export function mapDiscordError(error: unknown, needs: DiscordCallNeeds = {}): C
 }
 
 function tokenRejected(error: unknown): ChannelApiError {
-  return new ChannelApiError(channel, `${prefix} token rejected: check DISCORD_BOT_TOKEN (Developer Portal → Bot → Reset Token)`, {
-    status: 401,
-    retryable: false,
-    cause: error,
-  });
+  return new ChannelApiError(
+    channel,
+    `${prefix} token rejected: check DISCORD_BOT_TOKEN (Developer Portal → Bot → Reset Token)`,
+    {
+      status: 401,
+      retryable: false,
+      cause: error,
+    },
+  );
 }
 
 /** True for Discord's refusal of converted content (Invalid Form Body on `content`), answered by a plain resend. */

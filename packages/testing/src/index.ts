@@ -1,13 +1,4 @@
 export {
-  createFakeLlmServer,
-  type FakeLlmApi,
-  type FakeLlmRequest,
-  type FakeLlmServer,
-  type FakeLlmServerOptions,
-} from './llm/fake-llm-server';
-export { findRunCommand, replyByRules } from './llm/llm-rules';
-export { parseLlmScript } from './llm/llm-script-file';
-export {
   createFakeDiscordServer,
   type FakeDiscordChannel,
   type FakeDiscordFailure,
@@ -20,3 +11,12 @@ export {
   type FakeDiscordServerOptions,
   type FakeDiscordUser,
 } from './discord/fake-discord-server';
+export {
+  createFakeLlmServer,
+  type FakeLlmApi,
+  type FakeLlmRequest,
+  type FakeLlmServer,
+  type FakeLlmServerOptions,
+} from './llm/fake-llm-server';
+export { findRunCommand, replyByRules } from './llm/llm-rules';
+export { parseLlmScript } from './llm/llm-script-file';

@@ -51,7 +51,11 @@ export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
   const raw = await readBody(request);
   const contentType = request.headers['content-type'] ?? '';
   if (contentType.startsWith('multipart/form-data')) {
-    const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+    const form = await new Request('http://fake.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: raw,
+    }).formData();
     const files: ParsedBody['files'] = [];
     let json: Record<string, unknown> = {};
     for (const [field, value] of form.entries()) {
@@ -75,15 +79,19 @@ function parseObject(text: string): Record<string, unknown> {
   }
 }
 
-export function writeJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Answers with a JSON body. @returns the status, for the request log */
+export function writeJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
+  return status;
 }
 
-export function writeEmpty(response: ServerResponse): void {
+/** Answers 204. @returns the status, for the request log */
+export function writeEmpty(response: ServerResponse): number {
   response.writeHead(204);
   response.end();
+  return 204;
 }
 
 /** Answers a request with an injected failure, as Discord shapes its errors. */

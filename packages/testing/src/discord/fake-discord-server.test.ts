@@ -2,7 +2,12 @@ import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RateLimit
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeDiscordServer, type FakeDiscordServer } from './fake-discord-server';
 
-const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages];
+const intents = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+  GatewayIntentBits.DirectMessages,
+];
 
 async function waitFor<T>(read: () => T | undefined, what: string): Promise<T> {
   const started = Date.now();

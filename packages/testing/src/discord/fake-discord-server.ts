@@ -36,96 +36,22 @@ import {
   writeFailure,
   writeJson,
 } from './discord-fake-rest';
+import type { FakeDiscordSentMessage, FakeDiscordServer, FakeDiscordServerOptions } from './fake-discord-types';
 
-export type { FakeDiscordChannel, FakeDiscordFailure, FakeDiscordGatewayLog, FakeDiscordGuild, FakeDiscordRequest, FakeDiscordUser };
-
-/** Options of {@link createFakeDiscordServer}. */
-export interface FakeDiscordServerOptions {
-  /** The bot token requests must carry. @default 'fake-discord-token' */
-  token?: string;
-  /** The bot's account. @default { id: '900000000000000001', username: 'ngb-bot', bot: true } */
-  bot?: FakeDiscordUser;
-  /** Guilds the bot is in. @default one guild `3003` with text channel `2002` (general) */
-  guilds?: FakeDiscordGuild[];
-  /** HELLO's `heartbeat_interval`, in milliseconds. @default 41250 */
-  heartbeatIntervalMs?: number;
-  /** Longest `content` accepted (longer gets 400 Invalid Form Body, as Discord answers). @default 2000 */
-  maxContentLength?: number;
-}
-
-/** A message the bot posted. */
-export interface FakeDiscordSentMessage {
-  id: string;
-  channelId: string;
-  /** `content` as sent, markup included. */
-  content: string;
-  /** Message flags (4 = SUPPRESS_EMBEDS). */
-  flags: number;
-  /** The message it replies to. */
-  replyTo?: string;
-  /** `allowed_mentions` as sent. */
-  allowedMentions?: unknown;
-  files: Array<{ filename: string; contentType: string; size: number; data: Uint8Array }>;
-}
-
-/** A message as a person posts it, for {@link FakeDiscordServer.injectMessage}. */
-export interface FakeDiscordInbound {
-  channelId: string;
-  author: FakeDiscordUser;
-  content: string;
-  /** Server nickname of the author (guild messages). */
-  nick?: string;
-  /** Users mentioned; `<@id>` of the bot in `content` adds the bot. */
-  mentions?: FakeDiscordUser[];
-  /** A message of the same channel this one replies to. */
-  replyTo?: string;
-  attachments?: Array<{ filename: string; contentType: string; data: Uint8Array }>;
-}
-
-/** The running fake. */
-export interface FakeDiscordServer {
-  /** `http://127.0.0.1:<port>`. */
-  readonly url: string;
-  /** The REST base for discord.js's `rest.api`: `<url>/api`. */
-  readonly apiUrl: string;
-  readonly token: string;
-  readonly bot: FakeDiscordUser;
-  /** Messages the bot posted, in order, as posted (edits are in `edits`; deleted ones stay). */
-  readonly sent: FakeDiscordSentMessage[];
-  readonly edits: Array<{ channelId: string; messageId: string; content: string; flags: number }>;
-  readonly deletions: Array<{ channelId: string; messageId: string }>;
-  readonly typing: Array<{ channelId: string }>;
-  /** Every REST and CDN request with the status answered. */
-  readonly requests: FakeDiscordRequest[];
-  readonly gateway: FakeDiscordGatewayLog;
-  /** Posts a message as a person (MESSAGE_CREATE; DMs carry `channel_type: 1`). @returns its payload */
-  injectMessage(input: FakeDiscordInbound): Record<string, unknown>;
-  /** Edits a message (MESSAGE_UPDATE with the whole message). */
-  injectEdit(input: { channelId: string; messageId: string; content: string }): Record<string, unknown>;
-  /** Deletes a message (MESSAGE_DELETE). */
-  injectDelete(input: { channelId: string; messageId: string }): void;
-  /** Creates a channel (CHANNEL_CREATE) or, with `parentId`, a thread (THREAD_CREATE) in the first guild. */
-  addChannel(channel: FakeDiscordChannel): void;
-  /** Sends any dispatch event to the bot's session. */
-  dispatch(type: string, data: unknown): void;
-  /** Makes the next REST call whose path matches fail. */
-  failNext(failure: FakeDiscordFailure): void;
-  /** Stops answering heartbeats (the socket stays open and events still flow). */
-  stopAcking(): void;
-  /** Sends nothing at all on any socket, old or new (no HELLO, ACK or event), without closing. */
-  goSilent(): void;
-  /** Ends {@link stopAcking} and {@link goSilent}. */
-  speak(): void;
-  /** Answers the next RESUME with INVALID_SESSION (`d: false`), so the client identifies again. */
-  invalidateNextResume(): void;
-  /** Closes the bot's sockets with `code` (4000 unknown error: the client resumes; 4004: token refused). */
-  closeConnections(code?: number, reason?: string): void;
-  /** Drops the bot's sockets without a close frame. */
-  terminateConnections(): void;
-  /** Sockets with an identified or resumed session. */
-  attachedConnections(): number;
-  close(): Promise<void>;
-}
+export type {
+  FakeDiscordInbound,
+  FakeDiscordSentMessage,
+  FakeDiscordServer,
+  FakeDiscordServerOptions,
+} from './fake-discord-types';
+export type {
+  FakeDiscordChannel,
+  FakeDiscordFailure,
+  FakeDiscordGatewayLog,
+  FakeDiscordGuild,
+  FakeDiscordRequest,
+  FakeDiscordUser,
+};
 
 const directChannelType = 1;
 
@@ -133,7 +59,9 @@ const directChannelType = 1;
 export async function createFakeDiscordServer(options: FakeDiscordServerOptions = {}): Promise<FakeDiscordServer> {
   const token = options.token ?? 'fake-discord-token';
   const bot: FakeDiscordUser = options.bot ?? { id: '900000000000000001', username: 'ngb-bot', bot: true };
-  const guilds: FakeDiscordGuild[] = options.guilds ?? [{ id: '3003', name: 'Fake Guild', channels: [{ id: '2002', name: 'general' }] }];
+  const guilds: FakeDiscordGuild[] = options.guilds ?? [
+    { id: '3003', name: 'Fake Guild', channels: [{ id: '2002', name: 'general' }] },
+  ];
   const maxContentLength = options.maxContentLength ?? 2000;
   const sent: FakeDiscordSentMessage[] = [];
   const edits: FakeDiscordServer['edits'] = [];
@@ -182,12 +110,20 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
       pinned: false,
       flags: 0,
       ...(guild
-        ? { guild_id: guild.id, member: { nick: extra.nick ?? null, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false } }
+        ? {
+            guild_id: guild.id,
+            member: { nick: extra.nick ?? null, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false },
+          }
         : { channel_type: directChannelType }),
       ...(extra.replyTo === undefined
         ? {}
         : {
-            message_reference: { type: 0, message_id: extra.replyTo, channel_id: channelId, ...(guild ? { guild_id: guild.id } : {}) },
+            message_reference: {
+              type: 0,
+              message_id: extra.replyTo,
+              channel_id: channelId,
+              ...(guild ? { guild_id: guild.id } : {}),
+            },
             referenced_message: referenced ?? null,
           }),
     };
@@ -238,12 +174,12 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
     const download = /^\/attachments\/[^/]+\/([^/]+)\/[^/]+$/.exec(path);
     if (download && method === 'GET') {
       const file = files.get(download[1] ?? '');
-      if (!file) return writeJson(response, 404, { message: 'Not Found' }), 404;
+      if (!file) return writeJson(response, 404, { message: 'Not Found' });
       response.writeHead(200, { 'content-type': file.contentType, 'content-length': file.data.length });
       response.end(file.data);
       return 200;
     }
-    if (!path.startsWith('/api/v10/')) return writeJson(response, 404, { message: '404: Not Found', code: 0 }), 404;
+    if (!path.startsWith('/api/v10/')) return writeJson(response, 404, { message: '404: Not Found', code: 0 });
     if (request.headers.authorization !== `Bot ${token}`) {
       writeJson(response, 401, { message: '401: Unauthorized', code: 0 });
       return 401;
@@ -255,7 +191,7 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
       return failure.status;
     }
     const api = path.slice('/api/v10'.length);
-    if (method === 'GET' && api === '/users/@me') return writeJson(response, 200, userObject(bot)), 200;
+    if (method === 'GET' && api === '/users/@me') return writeJson(response, 200, userObject(bot));
     if (method === 'GET' && (api === '/gateway/bot' || api === '/gateway')) {
       writeJson(response, 200, {
         url: `${baseUrl.replace('http:', 'ws:')}/gateway`,
@@ -265,23 +201,29 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
       return 200;
     }
     const channelRoute = /^\/channels\/([^/]+)(\/.*)?$/.exec(api);
-    if (!channelRoute) return writeJson(response, 404, { message: '404: Not Found', code: 0 }), 404;
+    if (!channelRoute) return writeJson(response, 404, { message: '404: Not Found', code: 0 });
     const channelId = decodeURIComponent(channelRoute[1] ?? '');
     const rest = channelRoute[2] ?? '';
     if (method === 'GET' && rest === '') {
       const channel = channelOf(channelId);
       const guild = guildOf(channelId);
-      if (!channel || !guild) return writeJson(response, 404, { message: 'Unknown Channel', code: 10003 }), 404;
-      return writeJson(response, 200, channelObject(channel, guild.id, bot.id)), 200;
+      if (!channel || !guild) return writeJson(response, 404, { message: 'Unknown Channel', code: 10003 });
+      return writeJson(response, 200, channelObject(channel, guild.id, bot.id));
     }
-    if (method === 'POST' && rest === '/typing') return typing.push({ channelId }), writeEmpty(response), 204;
+    if (method === 'POST' && rest === '/typing') {
+      typing.push({ channelId });
+      return writeEmpty(response);
+    }
     if (method === 'POST' && rest === '/messages') return postMessage(request, response, channelId);
     const messageRoute = /^\/messages\/([^/]+)$/.exec(rest);
     const messageId = messageRoute ? decodeURIComponent(messageRoute[1] ?? '') : undefined;
     const own = sent.find((message) => message.id === messageId && message.channelId === channelId);
     if (messageId !== undefined && (method === 'PATCH' || method === 'DELETE')) {
-      if (!own) return writeJson(response, 404, { message: 'Unknown Message', code: 10008 }), 404;
-      if (method === 'DELETE') return deletions.push({ channelId, messageId }), writeEmpty(response), 204;
+      if (!own) return writeJson(response, 404, { message: 'Unknown Message', code: 10008 });
+      if (method === 'DELETE') {
+        deletions.push({ channelId, messageId });
+        return writeEmpty(response);
+      }
       const { json } = await parseBody(request);
       const content = typeof json.content === 'string' ? json.content : own.content;
       if (content.length > maxContentLength) {
