@@ -66,7 +66,7 @@ export const discordManifest = defineChannelManifest<ResolvedDiscordChannelOptio
   name: 'discord',
   title: 'Discord',
   optionsSchema: discordChannelOptionsSchema,
-  secrets: [{ option: 'botToken', env: 'DISCORD_BOT_TOKEN', description: 'the bot token from the Discord Developer Portal' }],
+  secrets: [{ option: 'botToken', env: 'DISCORD_BOT_TOKEN', description: 'the bot token' }],
   needsPublicUrl: false,
   remote: true,
   // Discord allows about 5 edits per 5 s per channel; one edit every 1.2 s stays under it.
