@@ -5,7 +5,7 @@ import { Client, GatewayIntentBits, Options } from 'discord.js';
  * (`GuildMessages`), their text (`MessageContent`, a privileged intent to enable in the Developer
  * Portal), and direct messages (`DirectMessages`).
  */
-export const discordIntents = [
+const discordIntents = [
   GatewayIntentBits.Guilds,
   GatewayIntentBits.GuildMessages,
   GatewayIntentBits.MessageContent,

@@ -10,7 +10,7 @@ import { unescapeDiscordText } from './escape-discord-text';
 const suppressEmbeds = 1 << 2;
 
 /** What people see of a message's content: markup and escapes removed. */
-export function visibleDiscordText(content: string): string {
+function visibleDiscordText(content: string): string {
   return unescapeDiscordText(content.replace(/(?<!\\)(\*\*|~~|\|\||`)/g, ''));
 }
 
@@ -19,7 +19,7 @@ export function visibleDiscordText(content: string): string {
  * accepts, while the same text as plain escaped text fits: Discord refuses the first with Invalid Form
  * Body, and the adapter resends it as plain.
  */
-export const tooLongOnceConverted = [
+const tooLongOnceConverted = [
   '| k | v |',
   '|---|---|',
   `| ${'w'.repeat(200)} | 1 |`,

@@ -20,7 +20,7 @@ const discordLimit = 2000;
 const allowedMentions = { parse: [], replied_user: false };
 
 /** Where an address posts: a thread's own channel when it names one, else the chat's channel. */
-export function targetChannel(address: Address): string {
+function targetChannel(address: Address): string {
   return address.threadId ?? address.chatId;
 }
 

@@ -16,7 +16,7 @@ export interface DiscordTestRun {
 }
 
 /** The guild of the tests: text channel 2002 and thread 4004 in it. */
-export const testGuilds = [
+const testGuilds = [
   {
     id: '3003',
     name: 'Fake Guild',

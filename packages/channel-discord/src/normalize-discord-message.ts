@@ -13,7 +13,7 @@ interface RawUser {
 }
 
 /** A message as the gateway sends it (the fields read here). */
-export interface RawDiscordMessage {
+interface RawDiscordMessage {
   id: string;
   channel_id: string;
   guild_id?: string;

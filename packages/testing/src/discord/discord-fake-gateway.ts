@@ -168,5 +168,3 @@ export function createFakeDiscordGateway(settings: GatewaySettings) {
     },
   };
 }
-
-export type FakeDiscordGateway = ReturnType<typeof createFakeDiscordGateway>;

@@ -55,7 +55,7 @@ export function userObject(user: FakeDiscordUser): Record<string, unknown> {
   };
 }
 
-export function channelType(channel: FakeDiscordChannel): number {
+function channelType(channel: FakeDiscordChannel): number {
   return channel.type ?? (channel.parentId === undefined ? 0 : 11);
 }
 

@@ -40,7 +40,7 @@ const statusTexts: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export async function readBody(request: IncomingMessage): Promise<Buffer> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
