@@ -116,9 +116,12 @@ describe('Discord inbound: documented payloads replayed through the fake gateway
   it('a thread created before the bot connected is looked up once over REST', async () => {
     run = await startDiscordTestRun();
     run.fake.dispatch('MESSAGE_CREATE', { ...fixture('message-create-thread'), channel_id: '5005' });
-    // 5005 is not in the fake's guild: the lookup fails (404) and the message stays in its own channel.
-    const message = await eventually(() => run.received[0], 'the message');
-    expect(message.chat.id).toBe('5005');
-    expect(run.fake.requests).toContainEqual({ method: 'GET', path: '/api/v10/channels/5005', status: 404 });
+    run.fake.dispatch('MESSAGE_CREATE', { ...fixture('message-create-thread'), id: '1300000000000000020', channel_id: '5005' });
+    // 5005 is not in the fake's guild: the lookup fails (404), once, and the messages stay in their own channel.
+    await eventually(() => run.received[1], 'both messages');
+    expect(run.received.map((message) => message.chat.id)).toEqual(['5005', '5005']);
+    expect(run.fake.requests.filter((request) => request.path === '/api/v10/channels/5005')).toEqual([
+      { method: 'GET', path: '/api/v10/channels/5005', status: 404 },
+    ]);
   });
 });

@@ -40,7 +40,7 @@ const refusals: Record<number, string> = {
   4013: 'missing permission: the gateway refused the intents asked for',
   4014: 'missing permission: enable the Message Content intent (Developer Portal → Bot → Privileged Gateway Intents)',
 };
-const maxRememberedAuthors = 500;
+const maxRemembered = 500;
 
 /**
  * The Discord channel: discord.js's gateway client for inbound (raw dispatches, normalized here), its
@@ -67,6 +67,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   let retryTimer: TimerHandle | undefined;
   let inbound: Promise<void> = Promise.resolve();
   const authors = new Map<string, InboundMessage['sender']>();
+  const unknownChannels = new Set<string>();
 
   let lastState: string | undefined;
   // discord.js reports a shard ready and login resolves for the same connection: say it once.
@@ -103,7 +104,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     if (message.kind !== undefined) return;
     authors.delete(message.platformMessageId);
     authors.set(message.platformMessageId, message.sender);
-    if (authors.size > maxRememberedAuthors) authors.delete(authors.keys().next().value as string);
+    if (authors.size > maxRemembered) authors.delete(authors.keys().next().value as string);
   }
 
   async function handle(owner: Client, type: string, data: { channel_id?: unknown; guild_id?: unknown }): Promise<void> {
@@ -111,8 +112,12 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     if (!running || owner !== client || !receiving || !self) return;
     const channelId = typeof data.channel_id === 'string' ? data.channel_id : undefined;
     // A guild channel the cache has not seen (a thread created before we connected) is asked for once.
-    if (channelId && data.guild_id !== undefined && !owner.channels.cache.has(channelId)) {
-      await owner.channels.fetch(channelId).catch(() => undefined);
+    if (channelId && data.guild_id !== undefined && !owner.channels.cache.has(channelId) && !unknownChannels.has(channelId)) {
+      const found = await owner.channels.fetch(channelId).catch(() => null);
+      if (!found) {
+        unknownChannels.add(channelId);
+        if (unknownChannels.size > maxRemembered) unknownChannels.delete(unknownChannels.values().next().value as string);
+      }
     }
     const message = normalizeDiscordDispatch(type, data, {
       selfId: self.id,
