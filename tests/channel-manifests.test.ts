@@ -63,6 +63,7 @@ const table: Record<string, Expected> = {
     secrets: [['botToken', 'DISCORD_BOT_TOKEN']],
     needsPublicUrl: false,
     remote: true,
+    built: true,
   },
   whatsapp: {
     index: whatsapp,

@@ -1,10 +1,264 @@
-import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import type { DiscordChannelOptions } from './discord-options';
+import {
+  type ChannelAdapter,
+  ChannelApiError,
+  type ChannelContext,
+  type ChannelIdentity,
+  ConfigError,
+  type DeleteCapability,
+  type EditCapability,
+  type FetchFilesCapability,
+  type FilesCapability,
+  type InboundMessage,
+  systemClock,
+  type ThreadsCapability,
+  type TimerHandle,
+  type TypingCapability,
+} from '@ngb/plugin-sdk';
+import { type Client, Events } from 'discord.js';
+import * as v from 'valibot';
+import { createDiscordClient } from './create-discord-client';
+import { type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-options';
+import { createDiscordOutbound } from './discord-outbound';
+import { createDiscordWatchdog } from './discord-watchdog';
+import { fetchDiscordAttachment } from './fetch-discord-attachment';
+import { mapDiscordError } from './map-discord-error';
+import { type DiscordChannelInfo, normalizeDiscordDispatch } from './normalize-discord-message';
+
+/** The Discord adapter with its capabilities. */
+export type DiscordChannel = ChannelAdapter &
+  TypingCapability &
+  EditCapability &
+  DeleteCapability &
+  FilesCapability &
+  FetchFilesCapability &
+  ThreadsCapability;
+
+const messageEvents = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE']);
+// Close codes after which discord.js gives up: the configuration must change first.
+const refusals: Record<number, string> = {
+  4004: 'token rejected: check DISCORD_BOT_TOKEN (Developer Portal → Bot → Reset Token)',
+  4013: 'missing permission: the gateway refused the intents asked for',
+  4014: 'missing permission: enable the Message Content intent (Developer Portal → Bot → Privileged Gateway Intents)',
+};
+const maxRemembered = 500;
 
 /**
- * The Discord channel adapter.
- * @throws NotSupportedError always, until the Discord adapter lands
+ * The Discord channel: discord.js's gateway client for inbound (raw dispatches, normalized here), its
+ * REST client for outbound. Addresses: `chatId` is the channel (a guild text channel or a DM channel);
+ * a message in a thread has the thread's channel id as `threadId` and its parent as `chatId`, and `send`
+ * to an address with `threadId` posts in the thread.
+ * @throws ConfigError naming the option when `options` are invalid
  */
-export function createDiscordChannel(_options: DiscordChannelOptions): ChannelAdapter {
-  throw new NotSupportedError('[@ngb/channel-discord] the Discord channel is not built yet');
+export function createDiscordChannel(input: DiscordChannelOptions): DiscordChannel {
+  const parsed = v.safeParse(discordChannelOptionsSchema, input);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue ? (v.getDotPath(issue) ?? 'options') : 'options';
+    throw new ConfigError(`[@ngb/channel-discord] \`${key}\` ${issue?.message ?? 'is invalid'}`, { key });
+  }
+  const options = parsed.output;
+  const clock = options.clock ?? systemClock;
+  const fetchFile = options.fetch ?? globalThis.fetch;
+  const fileHosts = [new URL(options.apiUrl).host, ...options.attachmentHosts];
+  let client: Client | undefined;
+  let context: ChannelContext | undefined;
+  let self: ChannelIdentity | undefined;
+  let running = false;
+  let retryTimer: TimerHandle | undefined;
+  let inbound: Promise<void> = Promise.resolve();
+  const authors = new Map<string, InboundMessage['sender']>();
+  const unknownChannels = new Set<string>();
+
+  let lastState: string | undefined;
+  // discord.js reports a shard ready and login resolves for the same connection: say it once.
+  const status: ChannelContext['setStatus'] = (value) => {
+    if (value.state === 'connected' && lastState === 'connected') return;
+    lastState = value.state;
+    context?.setStatus(value);
+  };
+  const logger = () => context?.logger ?? options.logger;
+
+  const watchdog = createDiscordWatchdog({
+    clock,
+    timeoutMs: options.watchdogMs,
+    heartbeatMark: () => client?.ws.shards.first()?.lastPingTimestamp,
+    onDeaf: (quietMs) =>
+      status({ state: 'degraded', detail: `no gateway event or heartbeat ACK for ${Math.round(quietMs / 1000)} s` }),
+    onDead: () => void reconnect(0),
+    onAlive: () => status({ state: 'connected' }),
+  });
+
+  const rest = () => {
+    if (!client) throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is not started', { retryable: true });
+    return client.rest;
+  };
+
+  function channelInfo(channelId: string): DiscordChannelInfo | undefined {
+    const channel = client?.channels.cache.get(channelId);
+    if (!channel) return undefined;
+    if (channel.isThread()) return { parentId: channel.parentId ?? undefined, parentName: channel.parent?.name };
+    return 'name' in channel && typeof channel.name === 'string' ? { name: channel.name } : {};
+  }
+
+  function remember(message: InboundMessage): void {
+    if (message.kind !== undefined) return;
+    authors.delete(message.platformMessageId);
+    authors.set(message.platformMessageId, message.sender);
+    if (authors.size > maxRemembered) authors.delete(authors.keys().next().value as string);
+  }
+
+  async function handle(owner: Client, type: string, data: { channel_id?: unknown; guild_id?: unknown }): Promise<void> {
+    const receiving = context;
+    if (!running || owner !== client || !receiving || !self) return;
+    const channelId = typeof data.channel_id === 'string' ? data.channel_id : undefined;
+    // A guild channel the cache has not seen (a thread created before we connected) is asked for once.
+    if (channelId && data.guild_id !== undefined && !owner.channels.cache.has(channelId) && !unknownChannels.has(channelId)) {
+      const found = await owner.channels.fetch(channelId).catch(() => null);
+      if (!found) {
+        unknownChannels.add(channelId);
+        if (unknownChannels.size > maxRemembered) unknownChannels.delete(unknownChannels.values().next().value as string);
+      }
+    }
+    const message = normalizeDiscordDispatch(type, data, {
+      selfId: self.id,
+      channel: channelInfo,
+      author: (id) => authors.get(id),
+      now: () => clock.now(),
+    });
+    if (!message) return;
+    if (message.sender.isBot && message.sender.id !== self.id && !options.allowBots) return;
+    remember(message);
+    await receiving.receive(message);
+  }
+
+  function attach(owner: Client): void {
+    owner.on(Events.Raw, (packet: { t?: unknown; d?: unknown }) => {
+      if (owner !== client) return;
+      watchdog.alive();
+      if (typeof packet.t !== 'string' || !messageEvents.has(packet.t)) return;
+      const type = packet.t;
+      const data = (packet.d ?? {}) as { channel_id?: unknown; guild_id?: unknown };
+      inbound = inbound
+        .then(() => handle(owner, type, data))
+        .catch((error: unknown) =>
+          logger()?.error('[@ngb/channel-discord] an inbound message was not stored', { error: String(error) }),
+        );
+    });
+    const connected = () => {
+      if (owner !== client) return;
+      watchdog.alive();
+      status({ state: 'connected' });
+    };
+    owner.on(Events.ShardReady, connected);
+    owner.on(Events.ShardResume, connected);
+    owner.on(Events.ShardReconnecting, () => {
+      if (owner === client && running) status({ state: 'disconnected', error: 'the gateway connection closed; resuming' });
+    });
+    owner.on(Events.ShardDisconnect, (event: { code: number }) => {
+      if (owner !== client || !running) return;
+      const refusal = refusals[event.code] ?? `the gateway closed the session for good (code ${event.code})`;
+      fail(`[@ngb/channel-discord] ${refusal}`);
+    });
+    owner.on(Events.ShardError, (error: Error) =>
+      logger()?.warn('[@ngb/channel-discord] gateway error', { error: error.message }),
+    );
+  }
+
+  function fail(error: string): void {
+    running = false;
+    watchdog.stop();
+    const old = client;
+    client = undefined;
+    void old?.destroy();
+    status({ state: 'failed', error });
+  }
+
+  async function connect(): Promise<void> {
+    const next = createDiscordClient(options.apiUrl);
+    client = next;
+    attach(next);
+    try {
+      const ready = new Promise<void>((resolve) => next.once(Events.ClientReady, () => resolve()));
+      await next.login(options.botToken);
+      await ready;
+    } catch (error) {
+      if (client === next) client = undefined;
+      await next.destroy();
+      throw mapDiscordError(error);
+    }
+    const user = next.user;
+    if (user) self = { id: user.id, name: user.globalName ?? user.username };
+  }
+
+  // A new session after the watchdog found the connection dead (or a failed attempt at one), with backoff.
+  async function reconnect(attempt: number): Promise<void> {
+    if (!running) return;
+    const old = client;
+    client = undefined;
+    // Not awaited: a connection that went deaf may never answer the close handshake.
+    void old?.destroy().catch(() => undefined);
+    status({ state: 'connecting' });
+    try {
+      await connect();
+      // stop() may have run while connecting; it could not see the client being built.
+      const current = client as Client | undefined;
+      if (!running) return void (await current?.destroy());
+      watchdog.start();
+      status({ state: 'connected' });
+    } catch (error) {
+      const mapped = mapDiscordError(error);
+      if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
+      status({ state: 'disconnected', error: mapped.message });
+      retryTimer = clock.setTimeout(() => void reconnect(attempt + 1), Math.min(60_000, 1_000 * 2 ** attempt));
+    }
+  }
+
+  // A deaf connection may never finish its close handshake; stop must still return.
+  const settleWithin = (work: Promise<unknown>, limitMs: number) =>
+    new Promise<void>((resolve) => {
+      const timer = clock.setTimeout(resolve, limitMs);
+      const done = () => {
+        clock.clearTimeout(timer);
+        resolve();
+      };
+      work.then(done, done);
+    });
+
+  return {
+    specificationVersion: 1,
+    name: 'discord',
+    limits: { maxMessageLength: options.maxMessageLength },
+    supportsThreads: true,
+    get self() {
+      return self;
+    },
+    async start(startContext) {
+      if (running)
+        throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is already started', { retryable: false });
+      context = startContext;
+      lastState = undefined;
+      running = true;
+      status({ state: 'connecting' });
+      try {
+        await connect();
+      } catch (error) {
+        running = false;
+        throw error;
+      }
+      watchdog.start();
+      status({ state: 'connected' });
+    },
+    async stop() {
+      running = false;
+      watchdog.stop();
+      if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+      const old = client;
+      client = undefined;
+      if (old) await settleWithin(old.destroy(), 5_000);
+      await inbound;
+    },
+    ...createDiscordOutbound(rest),
+    fetchAttachment: (attachment, fetchOptions) =>
+      fetchDiscordAttachment(attachment, fetchOptions, { fetch: fetchFile, hosts: fileHosts }),
+  };
 }

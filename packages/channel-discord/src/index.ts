@@ -1,2 +1,7 @@
-export { createDiscordChannel } from './discord-channel';
-export { type DiscordChannelOptions, discordChannelOptionsSchema, discordManifest as manifest } from './discord-options';
+export { createDiscordChannel, type DiscordChannel } from './discord-channel';
+export {
+  type DiscordChannelOptions,
+  discordChannelOptionsSchema,
+  discordManifest as manifest,
+  type ResolvedDiscordChannelOptions,
+} from './discord-options';

@@ -1,4 +1,17 @@
 export {
+  createFakeDiscordServer,
+  type FakeDiscordChannel,
+  type FakeDiscordFailure,
+  type FakeDiscordGatewayLog,
+  type FakeDiscordGuild,
+  type FakeDiscordInbound,
+  type FakeDiscordRequest,
+  type FakeDiscordSentMessage,
+  type FakeDiscordServer,
+  type FakeDiscordServerOptions,
+  type FakeDiscordUser,
+} from './discord/fake-discord-server';
+export {
   createFakeLlmServer,
   type FakeLlmApi,
   type FakeLlmRequest,
