@@ -39,6 +39,7 @@ import { createReplyStreams, streamingOptionSchema } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
 import { createScheduler } from './scheduler';
+import { createSendFileTool, createSentFiles } from './send-file-tool';
 import { createSessionCommands } from './session-commands';
 import { createSessionLane } from './session-lane';
 import { createSessionLeases } from './session-leases';
@@ -318,6 +319,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
+  const sendFile = {
+    channels,
+    agentsDirectory: settings.agentsDirectory,
+    maxBytes: settings.sendFileMaxBytes,
+    sentFiles: createSentFiles(bus),
+  };
   const runTurn = createTurnRunner({
     store,
     runUnit,
@@ -343,7 +350,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     retryLater,
     replyStreams,
     settings,
-    tools: (turn) => [...createHostTools(hostTools, turn), ...createTaskTools(taskTools, turn), ...plugins.tools],
+    tools: (turn) => [
+      ...createHostTools(hostTools, turn),
+      createSendFileTool(sendFile, turn),
+      ...createTaskTools(taskTools, turn),
+      ...plugins.tools,
+    ],
   });
 
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
