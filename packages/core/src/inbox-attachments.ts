@@ -43,7 +43,7 @@ export interface InboxAttachmentsOptions {
  * of a turn (so a retried turn finds it and downloads nothing), and two attachments of one day with
  * the same name never collide.
  */
-export function inboxFileName(messageId: string, index: number, attachment: Attachment): { shown: string; fileName: string } {
+function inboxFileName(messageId: string, index: number, attachment: Attachment): { shown: string; fileName: string } {
   const tag = createHash('sha256').update(`${messageId}:${index}`).digest('hex').slice(0, 8);
   return safeFileName(attachment.name, `-${tag}`);
 }

@@ -27,7 +27,7 @@ export type WorkspaceFileRead =
  * The parts of a path the agent gave, relative to its folder or absolute under `/workspace/agent`;
  * undefined when it leads anywhere else (`..`, another absolute path, a NUL).
  */
-export function workspaceParts(path: string): string[] | undefined {
+function workspaceParts(path: string): string[] | undefined {
   let relative = path;
   if (path.startsWith('/')) {
     if (!path.startsWith(`${workspaceAgentPath}/`)) return undefined;

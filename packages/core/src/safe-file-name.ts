@@ -5,7 +5,19 @@ const maxExtensionBytes = 32;
 
 // Separators, NUL and every other control character, and the marks that reorder text on screen
 // (a name like `gpj.exe` shown as `exe.jpg`).
-const unsafeCharacters = /[\u0000-\u001f\u007f-\u009f/\\\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function isUnsafe(character: string): boolean {
+  const code = character.codePointAt(0) ?? 0;
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    character === '/' ||
+    character === '\\' ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
 
 const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -41,9 +53,8 @@ function splitExtension(name: string): { stem: string; extension: string } {
  */
 export function safeFileName(name: string | undefined, suffix = ''): { shown: string; fileName: string } {
   const cleaned =
-    (name ?? '')
-      .normalize('NFC')
-      .replace(unsafeCharacters, '_')
+    Array.from((name ?? '').normalize('NFC'), (character) => (isUnsafe(character) ? '_' : character))
+      .join('')
       .replace(/\.{2,}/g, '.')
       .trim()
       .replace(/^[.\s]+/, '')

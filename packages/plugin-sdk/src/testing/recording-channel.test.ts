@@ -130,7 +130,10 @@ describe('recording channel', () => {
     const received: InboundMessage[] = [];
     const receiving = {
       ...context,
-      receive: async (message: InboundMessage) => (received.push(message), { dropped: 'kept' as const }),
+      receive: async (message: InboundMessage) => {
+        received.push(message);
+        return { dropped: 'kept' as const };
+      },
     };
     const data = new Uint8Array([1, 2, 3, 4, 5]);
     const files = [

@@ -26,7 +26,7 @@ export interface RecordingWebhookFile {
 }
 
 /** The broad kind of a file by its MIME type, as platforms tell photos, voice notes and videos apart. */
-export function attachmentKind(mimeType: string): Attachment['kind'] {
+function attachmentKind(mimeType: string): Attachment['kind'] {
   if (mimeType.startsWith('image/')) return 'image';
   if (mimeType.startsWith('audio/')) return 'audio';
   if (mimeType.startsWith('video/')) return 'video';
