@@ -29,6 +29,7 @@ import { createEventBus, defaultEventBufferSize, type EventBus } from './events'
 import { agentChannel, type GatewaySettings } from './gateway-settings';
 import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
+import { createInboxAttachments } from './inbox-attachments';
 import { createIngest } from './ingest';
 import { createOnboarding, type GatewayOnboarding } from './onboarding';
 import { createEnqueueText } from './outbound';
@@ -38,6 +39,7 @@ import { createReplyStreams, streamingOptionSchema } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
 import { createScheduler } from './scheduler';
+import { createSendFileTool, createSentFiles } from './send-file-tool';
 import { createSessionCommands } from './session-commands';
 import { createSessionLane } from './session-lane';
 import { createSessionLeases } from './session-leases';
@@ -49,6 +51,8 @@ import { createTurnRunner } from './turn-runner';
 import { createUnitOfWork } from './unit-of-work';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** The default cap on one file saved from a chat or sent to one: 20 MiB. */
+const defaultFileMaxBytes = 20 * 1024 * 1024;
 // A timer cannot wait longer than 2^31-1 ms: past it, setTimeout fires at once.
 const delay = v.pipe(v.number(), v.minValue(0), v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
 const positiveDelay = v.pipe(positive, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
@@ -73,6 +77,8 @@ const settingsSchema = v.object({
   maxWrongCodes: v.optional(positive, 5),
   codeLockMs: v.optional(positive, 15 * 60_000),
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
+  attachmentMaxBytes: v.optional(positive, defaultFileMaxBytes),
+  sendFileMaxBytes: v.optional(positive, defaultFileMaxBytes),
   ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
   eventBufferSize: v.optional(positive, defaultEventBufferSize),
@@ -140,6 +146,14 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   maxWrongCodes?: number;
   /** @default 900000 (15 minutes) */
   codeLockMs?: number;
+  /**
+   * The most bytes saved of one file attached to an inbound message (counted while it is written;
+   * a larger one is not saved and the prompt says why).
+   * @default 20971520 (20 MiB)
+   */
+  attachmentMaxBytes?: number;
+  /** The most bytes of one file the agent sends with `send_file`. @default 20971520 (20 MiB) */
+  sendFileMaxBytes?: number;
 }
 
 /** A running gateway. */
@@ -305,6 +319,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
+  const sendFile = {
+    channels,
+    agentsDirectory: settings.agentsDirectory,
+    maxBytes: settings.sendFileMaxBytes,
+    sentFiles: createSentFiles(bus),
+  };
   const runTurn = createTurnRunner({
     store,
     runUnit,
@@ -313,6 +333,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     runtime,
     agentFiles,
+    inboxAttachments: createInboxAttachments({
+      store,
+      channels,
+      agentsDirectory: settings.agentsDirectory,
+      maxBytes: settings.attachmentMaxBytes,
+      bus,
+      logger: logger.child('inbox'),
+    }),
     transcripts: createTranscriptCache(),
     plugins,
     resolveProvider,
@@ -322,7 +350,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     retryLater,
     replyStreams,
     settings,
-    tools: (turn) => [...createHostTools(hostTools, turn), ...createTaskTools(taskTools, turn), ...plugins.tools],
+    tools: (turn) => [
+      ...createHostTools(hostTools, turn),
+      createSendFileTool(sendFile, turn),
+      ...createTaskTools(taskTools, turn),
+      ...plugins.tools,
+    ],
   });
 
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });

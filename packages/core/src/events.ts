@@ -59,6 +59,10 @@ export type GatewayEvent =
       isError: boolean;
       output: string;
     }
+  /** An attachment of a message a turn reads, saved in the agent's inbox (`path` as the sandbox sees it). */
+  | { type: 'attachment.saved'; sessionId: string; messageId: string; name: string; path: string; bytes: number }
+  /** An attachment that was not saved, and why (too large, a link in the inbox, a failed download, ...). */
+  | { type: 'attachment.refused'; sessionId: string; messageId: string; name: string; reason: string }
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
   | { type: 'sandbox.reaped'; count: number }
   | { type: 'delivery.sent'; outboxId: string; channel: string; chatId: string; platformMessageId: string; chunks: number }

@@ -6,6 +6,8 @@ export interface PromptMessage {
   timestamp: number;
   /** Set for messages stored as context without waking the agent. */
   context?: boolean;
+  /** One line per attachment: where it was saved in the workspace, or why not. */
+  attachments?: readonly string[];
 }
 
 /** Escapes text for an XML attribute or element (`&` first). */
@@ -58,7 +60,8 @@ export function formatMessages(messages: readonly PromptMessage[], timeZone: str
     const sender = escapeXml(message.senderName?.trim() || message.senderId);
     const time = escapeXml(formatTimestamp(message.timestamp, timeZone));
     const context = message.context ? ' context="true"' : '';
-    return `<message sender="${sender}" time="${time}"${context}>${escapeXml(message.text)}</message>`;
+    const files = (message.attachments ?? []).map((line) => `\n${escapeXml(line)}`).join('');
+    return `<message sender="${sender}" time="${time}"${context}>${escapeXml(message.text)}${files}</message>`;
   });
   return `<messages>\n${lines.join('\n')}\n</messages>`;
 }

@@ -21,6 +21,10 @@ export interface GatewaySettings {
   approvalTtlMs: number;
   /** The most the host reads of one file of an agent folder (AGENTS.md and the like). */
   agentFileMaxBytes: number;
+  /** The most bytes saved of one inbound attachment. */
+  attachmentMaxBytes: number;
+  /** The most bytes of one file sent with `send_file`. */
+  sendFileMaxBytes: number;
   /** Channels whose chats live only as long as one process (the CLI's terminal). */
   ephemeralChannels: readonly string[];
   /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */

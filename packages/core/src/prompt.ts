@@ -1,4 +1,4 @@
-import type { Agent, InboxEntry, LlmMessage, Store, Tool } from '@ngb/plugin-sdk';
+import type { Agent, InboxEntry, LlmMessage, Store, StoredMessage, Tool } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { escapeXml, formatMessages, formatTimestamp, type PromptMessage } from './format-messages';
 import type { TranscriptCache } from './transcript-cache';
@@ -40,11 +40,15 @@ export async function loadTranscript(transcripts: TranscriptCache, store: Store,
     .filter((content): content is LlmMessage => typeof content === 'object' && content !== null && 'role' in content);
 }
 
-/** Formats inbox entries (messages, context and scheduled tasks) into one user message. */
+/**
+ * Formats inbox entries (messages, context and scheduled tasks) into one user message.
+ * @param describeAttachments the lines saying where each attachment of a message was saved, or why not
+ */
 export async function formatInbox(
   store: TurnReads,
   entries: readonly InboxEntry[],
   timeZone: string,
+  describeAttachments: (message: StoredMessage) => Promise<string[]> = async () => [],
 ): Promise<string | undefined> {
   const messages: PromptMessage[] = [];
   const tasks: string[] = [];
@@ -62,6 +66,7 @@ export async function formatInbox(
       text: message.text,
       timestamp: message.timestamp,
       context: entry.kind === 'context',
+      attachments: await describeAttachments(message),
     });
   }
   const parts: string[] = [];

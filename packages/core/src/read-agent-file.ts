@@ -1,7 +1,15 @@
-import { closeSync, existsSync, constants as fsConstants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { constants as fsConstants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { errorMessage } from '@ngb/plugin-sdk';
+import {
+  closeDescriptors,
+  descriptorPath,
+  descriptorsAvailable,
+  isPlainName,
+  kindOf,
+  lstatOrError,
+} from './agent-folder-descriptors';
 
 /** The default cap on what the host reads of one agent file: 64 KiB. */
 export const defaultAgentFileMaxBytes = 64 * 1024;
@@ -27,7 +35,6 @@ export type AgentFileRead =
     };
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fsConstants;
-const procAvailable = existsSync('/proc/self/fd');
 
 function refused(reason: AgentFileRefusal, detail: string): AgentFileRead {
   return { status: 'refused', reason, detail };
@@ -39,23 +46,6 @@ function describeOpenError(error: unknown, shown: string, kind: 'folder' | 'file
   if (code === 'ELOOP') return refused('symlink', `${shown} is a symbolic link`);
   if (code === 'ENOTDIR') return refused('not-regular', `${shown} is not a ${kind}`);
   return refused('unreadable', `${shown} cannot be read (${code ?? errorMessage(error)})`);
-}
-
-function lstatOrError(path: string): Stats | NodeJS.ErrnoException {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    return error as NodeJS.ErrnoException;
-  }
-}
-
-function kindOf(stats: Stats): string {
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isDirectory()) return 'a folder';
-  return 'not a regular file';
 }
 
 function readCapped(descriptor: number, maxBytes: number): { text: string; truncated: boolean } {
@@ -94,7 +84,7 @@ function openParents(
     try {
       const descriptor = openSync(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
       descriptors.push(descriptor);
-      folder = `/proc/self/fd/${descriptor}`;
+      folder = descriptorPath(descriptor);
     } catch (error) {
       // Linux answers ENOTDIR for a link opened with O_DIRECTORY: look, only to say what it is.
       const code = (error as NodeJS.ErrnoException).code;
@@ -125,10 +115,9 @@ export async function readAgentFile(
   relativePath: string,
   options: { maxBytes: number; byDescriptor?: boolean },
 ): Promise<AgentFileRead> {
-  const byDescriptor = options.byDescriptor ?? procAvailable;
+  const byDescriptor = options.byDescriptor ?? descriptorsAvailable;
   const parts = relativePath.split('/');
-  if (parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0')))
-    return refused('bad-path', `${relativePath} is not a plain path inside the agents folder`);
+  if (!parts.every(isPlainName)) return refused('bad-path', `${relativePath} is not a plain path inside the agents folder`);
   // Synchronous calls: a capped read of a local file costs microseconds, where each asynchronous
   // call would wait its turn in the thread pool (this runs before every model call).
   const descriptors: number[] = [];
@@ -163,13 +152,7 @@ export async function readAgentFile(
       `${relativePath} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`,
     );
   } finally {
-    for (const descriptor of descriptors.reverse()) {
-      try {
-        closeSync(descriptor);
-      } catch {
-        // Closing a descriptor we opened cannot fail in a way worth reporting.
-      }
-    }
+    closeDescriptors(descriptors);
   }
 }
 

@@ -10,6 +10,7 @@ import type {
   SandboxRuntime,
   Session,
   Store,
+  StoredMessage,
   StoreRepositories,
   Tool,
   ToolContext,
@@ -19,6 +20,7 @@ import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
+import type { InboxAttachments } from './inbox-attachments';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ReplyStreams } from './reply-streams';
@@ -54,6 +56,8 @@ export interface TurnRunnerOptions {
   logger: Logger;
   runtime: SandboxRuntime;
   agentFiles: AgentFileReader;
+  /** Saves the attachments of the messages a turn reads in the agent's inbox. */
+  inboxAttachments: InboxAttachments;
   /** The sessions' transcripts, read again only where they changed. */
   transcripts: TranscriptCache;
   plugins: Pick<PluginHost, 'systemPrompt' | 'notify'>;
@@ -171,7 +175,9 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     ];
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
-    const newText = (await formatInbox(reads, pending, agent.timezone)) ?? '';
+    // Attachments are fetched when the turn reads their message; a retried turn finds them saved.
+    const attachmentLines = (message: StoredMessage) => context.inboxAttachments.describe(agent, sessionId, message, signal);
+    const newText = (await formatInbox(reads, pending, agent.timezone, attachmentLines)) ?? '';
     const toolContext = (tool: Tool): ToolContext => ({
       agentId: agent.id,
       isMain: agent.isMain,
@@ -204,7 +210,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         const fresh = entriesBeforeCommand(unseen);
         commandWaits = fresh.length < unseen.length;
         for (const entry of fresh) seen.add(entry.id);
-        return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone) : undefined;
+        return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines) : undefined;
       },
       price: settings.price,
     });

@@ -61,6 +61,8 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     toolTimeoutMs: settings.toolTimeoutSeconds === undefined ? undefined : settings.toolTimeoutSeconds * 1000,
     sandboxEnv: parts.sandboxEnv,
     agentFileMaxBytes: settings.agentFileMaxBytes,
+    attachmentMaxBytes: settings.attachmentMaxBytes,
+    sendFileMaxBytes: settings.sendFileMaxBytes,
     // Terminal chats end with their command: tasks and approval requests never wait on them.
     ephemeralChannels: [cliChannelName],
     // A terminal conversation fails fast: no turn re-runs, no delivery retries, and a failed model

@@ -160,6 +160,9 @@ export const configSchema = v.object({
         toolTimeoutSeconds: v.optional(toolTimeoutSeconds),
         leaseSeconds: v.optional(leaseSeconds),
         agentFileMaxBytes: v.optional(positiveInteger),
+        // The most bytes saved of one file people attach, and of one file the agent sends (default 20 MiB each).
+        attachmentMaxBytes: v.optional(positiveInteger),
+        sendFileMaxBytes: v.optional(positiveInteger),
       }),
     ),
     {},

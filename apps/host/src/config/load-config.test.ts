@@ -110,6 +110,8 @@ describe('parseConfig', () => {
     ['runtime.image', '{"image":"-rm"}', 'must be an image reference'],
     ['gateway.toolTimeoutSeconds', '{"toolTimeoutSeconds":3000000}', 'must be from 1 to 86400 (a day)'],
     ['gateway.toolTimeoutSeconds', '{"toolTimeoutSeconds":0}', 'must be from 1 to 86400'],
+    ['gateway.attachmentMaxBytes', '{"attachmentMaxBytes":0}', 'must be at least 1'],
+    ['gateway.sendFileMaxBytes', '{"sendFileMaxBytes":1.5}', 'must be a whole number'],
     ['dashboard.port', '{"port":-1}', 'must be from 0 to 65535'],
     ['dashboard.port', '{"port":70000}', 'must be from 0 to 65535'],
   ])('refuses a bad %s (%s) naming the key', (key, value, reason) => {
@@ -137,6 +139,15 @@ describe('parseConfig', () => {
       'key "agents.main.diskLimitMb" must be at least 16 (MiB)',
     );
     expect(refusal('{"runtime":{"diskLimits":false}}').message).toContain('key "runtime.diskLimits" must be "on" or "off"');
+  });
+
+  it('takes the size caps of files saved from chats and sent to them, without warnings', () => {
+    const { config, warnings } = parseConfig(
+      '{"gateway":{"attachmentMaxBytes":1048576,"sendFileMaxBytes":2097152}}',
+      join(scratch, 'ngb.config.json'),
+    );
+    expect(config.gateway).toMatchObject({ attachmentMaxBytes: 1_048_576, sendFileMaxBytes: 2_097_152 });
+    expect(warnings).toEqual([]);
   });
 
   it('refuses what is not JSON, or not an object', () => {

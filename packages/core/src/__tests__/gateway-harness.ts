@@ -7,7 +7,9 @@ import {
   createRecordingChannel,
   createRecordingLogger,
   type LlmScriptStep,
+  type RecordingCapabilities,
   type RecordingChannel,
+  type RecordingInboundFile,
 } from '@ngb/plugin-sdk/testing';
 import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
@@ -21,6 +23,8 @@ export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | '
   channels?: GatewayOptions['channels'];
   script?: LlmScriptStep[];
   maxMessageLength?: number;
+  /** The capabilities of the recording channel `fake`. @default { typing: true } */
+  channelCapabilities?: RecordingCapabilities;
   runtime?: SandboxRuntime;
   /** Keep the store at this file (for restart tests). */
   storePath?: string;
@@ -60,7 +64,14 @@ export interface Harness {
   /** Posts a message and waits until the gateway is idle. */
   say(
     text: string,
-    extra?: { chatId?: string; sender?: string; isGroup?: boolean; threadId?: string; mentionsBot?: boolean },
+    extra?: {
+      chatId?: string;
+      sender?: string;
+      isGroup?: boolean;
+      threadId?: string;
+      mentionsBot?: boolean;
+      files?: RecordingInboundFile[];
+    },
   ): Promise<void>;
   texts(): string[];
   close(): Promise<void>;
@@ -77,11 +88,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const llm = await createFakeLlmServer({ script: options.script ?? [], acceptAnyModel: true });
   const provider = createOpenAIProvider({ baseURL: `${llm.url}/v1`, apiKey: 'test-key', model: 'fake-model', maxRetries: 0 });
   const runtime = options.runtime ?? createLocalRuntime({ maxSandboxes: 4 });
-  const channel = createRecordingChannel({ name: 'fake', limits: { maxMessageLength: options.maxMessageLength ?? 4096 } });
+  const channel = createRecordingChannel({
+    name: 'fake',
+    limits: { maxMessageLength: options.maxMessageLength ?? 4096 },
+    capabilities: options.channelCapabilities,
+  });
   const logger = createRecordingLogger();
   const {
     script: _script,
     maxMessageLength: _limit,
+    channelCapabilities: _capabilities,
     runtime: _runtime,
     storePath: _path,
     store: _shared,
@@ -154,6 +170,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         threadId: extra.threadId,
         mentionsBot: extra.mentionsBot ?? false,
         platformMessageId: `m-${counter}`,
+        files: extra.files,
       });
       await gateway.idle();
     },

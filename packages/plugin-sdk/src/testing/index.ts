@@ -23,6 +23,7 @@ export {
   type RecordingChannelOptions,
 } from './recording-channel';
 export { createRecordingChannelHarness, type RecordingChannelHarness } from './recording-channel-harness';
+export type { RecordingInboundFile } from './recording-files';
 export { createRecordingLogger, type RecordedLogLine, type RecordingLogger } from './recording-logger';
 export {
   createRecordingWebhookRequest,

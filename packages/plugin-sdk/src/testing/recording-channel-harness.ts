@@ -48,6 +48,7 @@ export function createRecordingChannelHarness(
       sender: input.sender,
       text: input.kind === 'delete' ? '' : input.text,
       ...(replyTo && { replyTo }),
+      ...(input.attachments !== undefined && { files: input.attachments }),
     };
   };
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canDelete, canEdit, canHandleWebhooks, canSendFiles, canType, hasThreads } from '../contracts/channel-capabilities';
+import type { InboundMessage } from '../contracts/channel';
+import {
+  canDelete,
+  canEdit,
+  canFetchFiles,
+  canHandleWebhooks,
+  canSendFiles,
+  canType,
+  hasThreads,
+} from '../contracts/channel-capabilities';
 import { ChannelApiError, NotFoundError } from '../errors';
 import { silentLogger } from '../logger';
 import { describeChannelContract } from './channel-contract';
@@ -105,10 +114,60 @@ describe('recording channel', () => {
     expect((await handle(notJson)).status).toBe(400);
     const noText = new Request('http://x/', { method: 'POST', headers: { 'x-fake-secret': 'right' }, body: '{"chat":1}' });
     expect((await handle(noText)).status).toBe(400);
+    const badFiles = new Request('http://x/', {
+      method: 'POST',
+      headers: { 'x-fake-secret': 'right' },
+      body: '{"text":"x","files":[{"name":"a"}]}',
+    });
+    expect((await handle(badFiles)).status).toBe(400);
     expect((await handle(new Request('http://x/', { method: 'GET', headers: { 'x-fake-secret': 'right' } }))).status).toBe(405);
     expect(calls).toEqual([]);
     expect((await handle(createRecordingWebhookRequest({ text: 'good' }, 'right'))).status).toBe(200);
     expect(calls).toHaveLength(1);
+  });
+
+  it('turns posted files into attachments it downloads only with the files capability, announcing the size it is told', async () => {
+    const received: InboundMessage[] = [];
+    const receiving = {
+      ...context,
+      receive: async (message: InboundMessage) => {
+        received.push(message);
+        return { dropped: 'kept' as const };
+      },
+    };
+    const data = new Uint8Array([1, 2, 3, 4, 5]);
+    const files = [
+      { name: 'photo.jpg', mimeType: 'image/jpeg', data },
+      { name: 'voice.ogg', mimeType: 'audio/ogg', data, announcedSize: 2 },
+    ];
+    const without = createRecordingChannel({ capabilities: {} });
+    await without.start(receiving);
+    await without.inject({ text: 'look', files });
+    expect(canFetchFiles(without)).toBe(false);
+    expect(received[0]?.attachments?.map((attachment) => attachment.kind)).toEqual(['image', 'audio']);
+
+    const channel = createRecordingChannel({ capabilities: { files: true } });
+    if (!canFetchFiles(channel)) throw new Error('no FetchFilesCapability');
+    await channel.start(receiving);
+    await channel.inject({ text: 'look', files });
+    const [photo, voice] = received[1]?.attachments ?? [];
+    if (!photo || !voice) throw new Error('no attachments');
+    expect(photo).toMatchObject({ kind: 'image', name: 'photo.jpg', mimeType: 'image/jpeg', size: 5 });
+    expect(voice.size).toBe(2);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of await channel.fetchAttachment(voice, { maxBytes: 3 })) chunks.push(chunk);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(data));
+    const refused = await channel.fetchAttachment(photo, { maxBytes: 4 }).catch((error: unknown) => error);
+    expect(ChannelApiError.isInstance(refused) && refused.status).toBe(413);
+    const gone = await channel
+      .fetchAttachment({ ...photo, reference: 'file-99' }, { maxBytes: 9 })
+      .catch((error: unknown) => error);
+    expect(ChannelApiError.isInstance(gone) && gone.status).toBe(404);
+    expect(channel.fetches).toEqual([
+      { reference: voice.reference, maxBytes: 3 },
+      { reference: photo.reference, maxBytes: 4 },
+      { reference: 'file-99', maxBytes: 9 },
+    ]);
   });
 
   it('edits only messages it sent', async () => {

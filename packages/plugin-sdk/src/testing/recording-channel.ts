@@ -13,6 +13,7 @@ import type {
 import type {
   DeleteCapability,
   EditCapability,
+  FetchFilesCapability,
   FilesCapability,
   OutboundFile,
   ReactCapability,
@@ -21,6 +22,7 @@ import type {
   WebhookCapability,
 } from '../contracts/channel-capabilities';
 import { ChannelApiError, NotFoundError } from '../errors';
+import { createRecordingFileStore } from './recording-files';
 import { completeInbound } from './recording-inbound';
 import { answerRecordingWebhook, type RecordingInboundPayload } from './recording-webhook';
 
@@ -51,7 +53,7 @@ export interface RecordingCapabilities {
   delete?: boolean;
   /** {@link ReactCapability}. */
   react?: boolean;
-  /** {@link FilesCapability}. */
+  /** {@link FilesCapability} and {@link FetchFilesCapability}: sends files, and downloads those people attach. */
   files?: boolean;
   /** {@link ThreadsCapability}. */
   threads?: boolean;
@@ -79,7 +81,15 @@ export interface RecordingChannelOptions {
  */
 export interface RecordingChannel
   extends ChannelAdapter,
-    Partial<TypingCapability & EditCapability & DeleteCapability & ReactCapability & FilesCapability & WebhookCapability>,
+    Partial<
+      TypingCapability &
+        EditCapability &
+        DeleteCapability &
+        ReactCapability &
+        FilesCapability &
+        FetchFilesCapability &
+        WebhookCapability
+    >,
     Partial<ThreadsCapability> {
   /** Messages sent, in order. */
   readonly sent: RecordedSend[];
@@ -93,6 +103,8 @@ export interface RecordingChannel
   readonly reactions: Array<{ address: Address; platformMessageId: string; emoji: string }>;
   /** Files sent, in order. */
   readonly files: Array<{ address: Address; file: OutboundFile; platformMessageId: string }>;
+  /** Downloads of inbound attachments asked for, in order (refused ones too). */
+  readonly fetches: Array<{ reference: string; maxBytes: number }>;
   /** True between `start` and `stop`. */
   readonly running: boolean;
   /**
@@ -151,9 +163,14 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
     live.add(platformMessageId);
     return platformMessageId;
   };
-  const normalize = (payload: RecordingInboundPayload): InboundMessage => {
+  const fileStore = createRecordingFileStore(name);
+  const normalize = ({ files, ...payload }: RecordingInboundPayload): InboundMessage => {
     inboundCounter += 1;
-    return completeInbound(name, inboundCounter, payload);
+    const attachments = files === undefined ? undefined : fileStore.upload(files);
+    return completeInbound(name, inboundCounter, {
+      ...payload,
+      ...(attachments && { attachments: [...(payload.attachments ?? []), ...attachments] }),
+    });
   };
 
   const channel: RecordingChannel = {
@@ -166,6 +183,7 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
     deletions: [],
     reactions: [],
     files: [],
+    fetches: [],
     get self() {
       return context === undefined ? undefined : identity;
     },
@@ -240,6 +258,10 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
       const platformMessageId = nextId();
       channel.files.push({ address: address, file, platformMessageId });
       return { platformMessageId };
+    };
+    channel.fetchAttachment = async (attachment, fetchOptions) => {
+      channel.fetches.push({ reference: attachment.reference, maxBytes: fetchOptions.maxBytes });
+      return fileStore.fetch(attachment, fetchOptions);
     };
   }
   if (capabilities.threads) Object.assign(channel, { supportsThreads: true });

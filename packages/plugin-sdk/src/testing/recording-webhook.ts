@@ -1,11 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ChannelContext, InboundMessage } from '../contracts/channel';
+import { fromWebhookFiles, type RecordingInboundFile, toWebhookFiles } from './recording-files';
 
 /** The header that carries the recording channel's webhook secret (like Telegram's secret token). */
 export const recordingWebhookSecretHeader = 'x-fake-secret';
 
-/** What a test posts to the recording channel's webhook: an inbound message, defaults filled in. */
-export type RecordingInboundPayload = Partial<InboundMessage> & { text: string };
+/**
+ * What a test posts to the recording channel: an inbound message, defaults filled in, and the files a
+ * person attached to it (they become its `attachments`, downloadable with `fetchAttachment` when the
+ * channel has the `files` capability).
+ */
+export type RecordingInboundPayload = Partial<InboundMessage> & { text: string; files?: RecordingInboundFile[] };
 
 /**
  * Builds the request a platform would post to the recording channel's webhook.
@@ -14,15 +19,21 @@ export type RecordingInboundPayload = Partial<InboundMessage> & { text: string }
 export function createRecordingWebhookRequest(payload: RecordingInboundPayload, secret?: string): Request {
   const headers = new Headers({ 'content-type': 'application/json' });
   if (secret !== undefined) headers.set(recordingWebhookSecretHeader, secret);
-  return new Request('http://gateway.invalid/channels/fake/webhook', { method: 'POST', headers, body: JSON.stringify(payload) });
+  const { files, ...message } = payload;
+  const body = JSON.stringify(files === undefined ? message : { ...message, files: toWebhookFiles(files) });
+  return new Request('http://gateway.invalid/channels/fake/webhook', { method: 'POST', headers, body });
 }
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function isPayload(value: unknown): value is RecordingInboundPayload {
-  return typeof value === 'object' && value !== null && typeof (value as { text?: unknown }).text === 'string';
+function toPayload(value: unknown): RecordingInboundPayload | undefined {
+  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') return undefined;
+  const { files, ...message } = value as RecordingInboundPayload & { files?: unknown };
+  if (files === undefined) return message;
+  const decoded = fromWebhookFiles(files);
+  return decoded === undefined ? undefined : { ...message, files: decoded };
 }
 
 /**
@@ -40,13 +51,14 @@ export async function answerRecordingWebhook(
   // Compared as digests: equal lengths, and the time taken says nothing about the secret.
   const given = request.headers.get(recordingWebhookSecretHeader);
   if (given === null || !timingSafeEqual(digest(given), digest(secret))) return new Response('bad secret', { status: 401 });
-  let payload: unknown;
+  let body: unknown;
   try {
-    payload = JSON.parse(await request.text());
+    body = JSON.parse(await request.text());
   } catch {
     return new Response('body is not JSON', { status: 400 });
   }
-  if (!isPayload(payload)) return new Response('body has no text', { status: 400 });
+  const payload = toPayload(body);
+  if (payload === undefined) return new Response('body has no text, or files that are not files', { status: 400 });
   try {
     await context.receive(normalize(payload));
   } catch (error) {
