@@ -20,28 +20,36 @@ export function escapeTelegramUrl(url: string): string {
 
 const linkableUrl = /^(https?:\/\/|tg:\/\/|mailto:)/i;
 
-function inline(tokens: readonly Token[] | undefined): string {
+const noStyles: ReadonlySet<string> = new Set();
+
+function inline(tokens: readonly Token[] | undefined, active: ReadonlySet<string> = noStyles): string {
   if (!tokens) return '';
   let out = '';
   let previous: Token | undefined;
   for (const token of tokens) {
     // `__` always opens or closes underline, so two italics that touch are kept apart by a CR, which
     // Telegram ignores.
-    if (previous?.type === 'em' && token.type === 'em') out += '\r';
-    out += inlineToken(token);
+    if (previous?.type === 'em' && token.type === 'em' && !active.has('em')) out += '\r';
+    out += inlineToken(token, active);
     previous = token;
   }
   return out;
 }
 
-function inlineToken(token: Token): string {
+/** An entity inside the same entity is refused by Telegram (and shows nothing more): it is left out. */
+function styled(token: Tokens.Strong | Tokens.Em | Tokens.Del, marker: string, active: ReadonlySet<string>): string {
+  if (active.has(token.type)) return inline(token.tokens, active);
+  return `${marker}${inline(token.tokens, new Set([...active, token.type]))}${marker}`;
+}
+
+function inlineToken(token: Token, active: ReadonlySet<string>): string {
   switch (token.type) {
     case 'strong':
-      return `*${inline((token as Tokens.Strong).tokens)}*`;
+      return styled(token as Tokens.Strong, '*', active);
     case 'em':
-      return `_${inline((token as Tokens.Em).tokens)}_`;
+      return styled(token as Tokens.Em, '_', active);
     case 'del':
-      return `~${inline((token as Tokens.Del).tokens)}~`;
+      return styled(token as Tokens.Del, '~', active);
     case 'codespan':
       return `\`${escapeTelegramCode((token as Tokens.Codespan).text)}\``;
     case 'br':
@@ -49,7 +57,7 @@ function inlineToken(token: Token): string {
     case 'link':
     case 'image': {
       const link = token as Tokens.Link | Tokens.Image;
-      const label = link.type === 'image' ? escapeTelegramText(link.text || link.href) : inline(link.tokens);
+      const label = link.type === 'image' ? escapeTelegramText(link.text || link.href) : inline(link.tokens, active);
       if ('autolink' in link && link.autolink === true) return escapeTelegramText(link.text);
       if (!linkableUrl.test(link.href)) return `${label} \\(${escapeTelegramText(link.href)}\\)`;
       return `[${label || escapeTelegramText(link.href)}](${escapeTelegramUrl(link.href)})`;
@@ -59,7 +67,7 @@ function inlineToken(token: Token): string {
       return escapeTelegramText((token as Tokens.Escape | Tokens.HTML).text);
     case 'text': {
       const text = token as Tokens.Text;
-      return text.tokens ? inline(text.tokens) : escapeTelegramText(text.text);
+      return text.tokens ? inline(text.tokens, active) : escapeTelegramText(text.text);
     }
     default:
       return 'text' in token && typeof token.text === 'string' ? escapeTelegramText(token.text) : '';
@@ -92,6 +100,7 @@ function block(token: Token, depth: number): string | undefined {
   switch (token.type) {
     case 'space':
     case 'def':
+    case 'checkbox':
       return undefined;
     case 'paragraph':
       return inline((token as Tokens.Paragraph).tokens);

@@ -1,6 +1,7 @@
 // Test support: the channel contract's harness for Telegram, backed by the fake Bot API of @ngb/testing.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
 import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import type { ChannelHarness, HarnessInbound, HarnessSent } from '@ngb/plugin-sdk/testing';
 import { createFakeTelegramServer, type FakeTelegramMessageInput, type FakeTelegramServer } from '@ngb/testing';
@@ -160,6 +161,43 @@ export function createTelegramChannelHarness(
       await hook?.close();
       hook = undefined;
       await fake?.close();
+    },
+  };
+}
+
+/** A context that records what `receive` got and every status, and can fail `receive`. */
+export function createRecordingContext() {
+  const received: InboundMessage[] = [];
+  const statuses: ChannelStatus[] = [];
+  let failures = 0;
+  const context: ChannelContext = {
+    async receive(message) {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('disk full');
+      }
+      received.push(message);
+      return { messageId: `stored-${received.length}`, routed: [] };
+    },
+    logger: silentLogger,
+    setStatus: (status) => void statuses.push(status),
+  };
+  return {
+    context,
+    received,
+    statuses,
+    /** The next `count` calls of `receive` throw. */
+    failNext(count = 1) {
+      failures += count;
+    },
+    /** Resolves once `read()` is defined (polls the event loop; no timing is asserted). */
+    async until<T>(read: () => T | undefined, what: string): Promise<T> {
+      for (let attempt = 0; attempt < 500; attempt += 1) {
+        const value = read();
+        if (value !== undefined) return value;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`[test] ${what}: not seen`);
     },
   };
 }
