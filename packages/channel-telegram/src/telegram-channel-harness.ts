@@ -168,10 +168,12 @@ export function createTelegramChannelHarness(
 /** A context that records what `receive` got and every status, and can fail `receive`. */
 export function createRecordingContext() {
   const received: InboundMessage[] = [];
+  const attempted: InboundMessage[] = [];
   const statuses: ChannelStatus[] = [];
   let failures = 0;
   const context: ChannelContext = {
     async receive(message) {
+      attempted.push(message);
       if (failures > 0) {
         failures -= 1;
         throw new Error('disk full');
@@ -185,6 +187,8 @@ export function createRecordingContext() {
   return {
     context,
     received,
+    /** Every message `receive` was called with, stored or not. */
+    attempted,
     statuses,
     /** The next `count` calls of `receive` throw. */
     failNext(count = 1) {
