@@ -67,7 +67,9 @@ function outgoing(context: FakeTelegramMethodContext, params: Params, fields: Re
   const threadId = threadOf(params);
   const replyTo = replyOf(params);
   const replied = replyTo === undefined ? undefined : context.chats.message(chat.id, replyTo);
-  if (replyTo !== undefined && !replied) throw badRequest('message to be replied not found');
+  const parameters = params.reply_parameters as { allow_sending_without_reply?: unknown } | undefined;
+  if (replyTo !== undefined && !replied && parameters?.allow_sending_without_reply !== true)
+    throw badRequest('message to be replied not found');
   const message: Record<string, unknown> = {
     message_id: context.chats.allocateMessageId(chat.id),
     from: context.bot,
