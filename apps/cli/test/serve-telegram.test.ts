@@ -48,7 +48,11 @@ describeWithDocker('ngb serve with the Telegram channel against the fake Bot API
       await waitFor(() => said().find((sent) => /owner/.test(sent.text ?? '')), `the claim answer (${stderr})`, 20_000);
       expect(said()[0]).toMatchObject({ chatId: '1001', text: expect.stringMatching(/^You are now the owner/) });
 
-      await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text: 'run: echo hello-from-the-sandbox' });
+      await telegram.injectMessage({
+        chatId: 1001,
+        from: { id: 77, first_name: 'Ann' },
+        text: 'run: echo hello-from-the-sandbox',
+      });
       const reply = await waitFor(
         () => said().find((sent) => sent.text?.includes('hello-from-the-sandbox') && sent.text.includes('printed')),
         `the reply with the tool output (stderr: ${stderr})`,

@@ -64,14 +64,41 @@ describe('convertToTelegramMarkup', () => {
   });
 
   it('produces text Telegram accepts for any mix of reserved characters', () => {
-    const alphabet = ['_', '*', '[', ']', '(', ')', '~', '`', '>', '#', '+', '-', '=', '|', '{', '}', '.', '!', '\\', 'a', ' ', '\n', '1'];
+    const alphabet = [
+      '_',
+      '*',
+      '[',
+      ']',
+      '(',
+      ')',
+      '~',
+      '`',
+      '>',
+      '#',
+      '+',
+      '-',
+      '=',
+      '|',
+      '{',
+      '}',
+      '.',
+      '!',
+      '\\',
+      'a',
+      ' ',
+      '\n',
+      '1',
+    ];
     let seed = 7;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
     for (let sample = 0; sample < 500; sample += 1) {
-      const text = Array.from({ length: 1 + Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const text = Array.from(
+        { length: 1 + Math.floor(random() * 40) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join('');
       const result = parseMarkdownV2(convertToTelegramMarkup(text));
       expect(result.ok ? 'accepted' : `${JSON.stringify(text)} → ${result.error}`).toBe('accepted');
     }

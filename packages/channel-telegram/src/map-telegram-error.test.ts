@@ -7,7 +7,10 @@ const telegramError = (error_code: number, description: string, parameters?: Rec
 
 describe('mapTelegramError', () => {
   it.each([
-    [telegramError(429, 'Too Many Requests: retry after 12', { retry_after: 12 }), { status: 429, retryable: true, retryAfterMs: 12_000 }],
+    [
+      telegramError(429, 'Too Many Requests: retry after 12', { retry_after: 12 }),
+      { status: 429, retryable: true, retryAfterMs: 12_000 },
+    ],
     [telegramError(500, 'Internal Server Error'), { status: 500, retryable: true, retryAfterMs: undefined }],
     [telegramError(409, 'Conflict: terminated by other getUpdates request'), { status: 409, retryable: true }],
     [telegramError(401, 'Unauthorized'), { status: 401, retryable: false }],
@@ -27,7 +30,9 @@ describe('mapTelegramError', () => {
   });
 
   it('treats network errors as retryable and never shows the token', () => {
-    const error = new Error('request to http://127.0.0.1:9/bot123456:AAE-secret_token/getMe failed, reason: connect ECONNREFUSED');
+    const error = new Error(
+      'request to http://127.0.0.1:9/bot123456:AAE-secret_token/getMe failed, reason: connect ECONNREFUSED',
+    );
     const mapped = mapTelegramError(error, 'getMe');
     expect(mapped).toMatchObject({ status: undefined, retryable: true });
     expect(mapped.message).not.toContain('AAE-secret_token');

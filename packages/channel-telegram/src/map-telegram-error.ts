@@ -33,9 +33,13 @@ export function mapTelegramError(error: unknown, method = 'call'): ChannelApiErr
   const failure = failureOf(error);
   if (!failure) {
     const aborted = typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
-    return new ChannelApiError('telegram', `${prefix}: ${aborted ? 'aborted' : `network error: ${redact(errorMessage(error))}`}`, {
-      retryable: true,
-    });
+    return new ChannelApiError(
+      'telegram',
+      `${prefix}: ${aborted ? 'aborted' : `network error: ${redact(errorMessage(error))}`}`,
+      {
+        retryable: true,
+      },
+    );
   }
   const status = failure.error_code;
   const retryAfter = failure.parameters?.retry_after;

@@ -44,7 +44,9 @@ function attachment(file: TelegramFileField, kind: Attachment['kind'], name: str
 function attachmentsOf(message: TelegramMessage): Attachment[] {
   const found: Attachment[] = [];
   const largest = message.photo?.reduce((best, size) =>
-    (size.file_size ?? (size.width ?? 0) * (size.height ?? 0)) >= (best.file_size ?? (best.width ?? 0) * (best.height ?? 0)) ? size : best,
+    (size.file_size ?? (size.width ?? 0) * (size.height ?? 0)) >= (best.file_size ?? (best.width ?? 0) * (best.height ?? 0))
+      ? size
+      : best,
   );
   if (largest) found.push(attachment(largest, 'image', 'photo.jpg', 'image/jpeg'));
   if (message.document) found.push(attachment(message.document, kindOfMime(message.document.mime_type), 'document'));
@@ -75,7 +77,9 @@ function mentionsBot(message: TelegramMessage, text: string, self: TelegramNorma
 /** `/claim@my_bot CODE` → `/claim CODE`: a command addressed to this bot reads as typed in a direct chat. */
 function withoutBotSuffix(message: TelegramMessage, text: string, username: string | undefined): string {
   if (username === undefined) return text;
-  const command = (message.entities ?? message.caption_entities ?? []).find((entity) => entity.type === 'bot_command' && entity.offset === 0);
+  const command = (message.entities ?? message.caption_entities ?? []).find(
+    (entity) => entity.type === 'bot_command' && entity.offset === 0,
+  );
   if (!command) return text;
   const written = text.slice(0, command.length);
   const suffix = `@${username}`;
@@ -126,7 +130,9 @@ export function normalizeTelegramUpdate(payload: unknown, options: TelegramNorma
       ? {
           replyTo: {
             id: String(reply.message_id),
-            ...(reply.from ? { author: { id: String(reply.from.id), ...(fullName(reply.from) ? { name: fullName(reply.from) } : {}) } } : {}),
+            ...(reply.from
+              ? { author: { id: String(reply.from.id), ...(fullName(reply.from) ? { name: fullName(reply.from) } : {}) } }
+              : {}),
             ...((message.quote?.text ?? reply.text ?? reply.caption) === undefined
               ? {}
               : { text: message.quote?.text ?? reply.text ?? reply.caption }),

@@ -18,7 +18,11 @@ export interface TelegramApi {
  * is a real request whose answer is read).
  * @param onUnauthorized called when any call gets 401: the token was revoked while running
  */
-export function createTelegramApi(options: { token: string; apiRoot: string; onUnauthorized(error: ChannelApiError): void }): TelegramApi {
+export function createTelegramApi(options: {
+  token: string;
+  apiRoot: string;
+  onUnauthorized(error: ChannelApiError): void;
+}): TelegramApi {
   const telegram = new Telegram(options.token, { apiRoot: options.apiRoot, webhookReply: false });
   return {
     async call<Result>(method: string, payload: Record<string, unknown>, signal?: AbortSignal): Promise<Result> {
@@ -39,7 +43,9 @@ export function createTelegramApi(options: { token: string; apiRoot: string; onU
     fileUrl(filePath) {
       const segments = filePath.split('/');
       if (filePath === '' || segments.some((segment) => segment === '' || segment === '.' || segment === '..'))
-        throw new ChannelApiError('telegram', `[@ngb/channel-telegram] getFile: refused the file path "${filePath}"`, { status: 400 });
+        throw new ChannelApiError('telegram', `[@ngb/channel-telegram] getFile: refused the file path "${filePath}"`, {
+          status: 400,
+        });
       return new URL(`file/bot${options.token}/${segments.map(encodeURIComponent).join('/')}`, options.apiRoot);
     },
   };

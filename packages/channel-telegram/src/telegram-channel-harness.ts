@@ -2,8 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
-import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import type { ChannelHarness, HarnessInbound, HarnessSent } from '@ngb/plugin-sdk/testing';
+import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeTelegramServer, type FakeTelegramMessageInput, type FakeTelegramServer } from '@ngb/testing';
 import { createTelegramChannel, type TelegramChannel } from './telegram-channel';
 import type { TelegramChannelOptions } from './telegram-options';
@@ -11,10 +11,10 @@ import type { TelegramChannelOptions } from './telegram-options';
 /** The webhook secret of the harness's webhook-mode channels. */
 export const harnessWebhookSecret = 'harness-webhook-secret_1';
 /** Markdown whose converted markup the harness's fake refuses. */
-export const harnessRejectedMarkup = 'REJECTED markup';
+const harnessRejectedMarkup = 'REJECTED markup';
 
 /** A loopback HTTP server that hands each request to the channel's `handleWebhook`, as the server app does. */
-export async function serveWebhook(handle: () => TelegramChannel | undefined): Promise<{ url: string; close(): Promise<void> }> {
+async function serveWebhook(handle: () => TelegramChannel | undefined): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -41,7 +41,7 @@ export async function serveWebhook(handle: () => TelegramChannel | undefined): P
 }
 
 /** The fake's message input for a harness inbound message (groups with a thread are forum supergroups). */
-export function fakeMessageInput(input: HarnessInbound): FakeTelegramMessageInput {
+function fakeMessageInput(input: HarnessInbound): FakeTelegramMessageInput {
   return {
     chatId: input.chatId,
     ...(input.isGroup ? { chatType: input.threadId === undefined ? 'group' : 'supergroup' } : {}),
@@ -54,7 +54,7 @@ export function fakeMessageInput(input: HarnessInbound): FakeTelegramMessageInpu
 }
 
 /** What the fake received, in the contract's terms. */
-export function sentOf(fake: FakeTelegramServer): HarnessSent {
+function sentOf(fake: FakeTelegramServer): HarnessSent {
   const sent: HarnessSent = { messages: [], edits: [], deletions: [], typing: [], files: [] };
   const formatOf = (parseMode: string | undefined) => (parseMode === 'MarkdownV2' ? 'markdown' : 'plain');
   for (const entry of fake.sent) {
@@ -93,7 +93,12 @@ export function sentOf(fake: FakeTelegramServer): HarnessSent {
 export function createTelegramChannelHarness(
   mode: 'polling' | 'webhook' = 'polling',
   options: Partial<TelegramChannelOptions> = {},
-): ChannelHarness & { readonly fake: FakeTelegramServer; readonly clock: ManualClock; readonly channel: TelegramChannel } {
+): Omit<ChannelHarness, 'create'> & {
+  create(): Promise<TelegramChannel>;
+  readonly fake: FakeTelegramServer;
+  readonly clock: ManualClock;
+  readonly channel: TelegramChannel;
+} {
   let fake: FakeTelegramServer | undefined;
   let channel: TelegramChannel | undefined;
   let clock = createManualClock();
@@ -153,7 +158,10 @@ export function createTelegramChannelHarness(
       const update = current(fake).buildMessageUpdate(fakeMessageInput(input));
       return new Request('http://127.0.0.1/channels/telegram/webhook', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': signed ? harnessWebhookSecret : 'forged' },
+        headers: {
+          'content-type': 'application/json',
+          'x-telegram-bot-api-secret-token': signed ? harnessWebhookSecret : 'forged',
+        },
         body: JSON.stringify(update),
       });
     },

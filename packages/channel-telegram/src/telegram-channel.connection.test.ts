@@ -133,7 +133,10 @@ describe('Telegram long polling', () => {
 describe('Telegram webhook mode', () => {
   it('sets the webhook with the public URL and the secret at start, and receives what Telegram posts', async () => {
     const { fake, recording } = await started(webhook);
-    expect(fake.webhook).toEqual({ url: expect.stringMatching(/\/channels\/telegram\/webhook$/), secretToken: harnessWebhookSecret });
+    expect(fake.webhook).toEqual({
+      url: expect.stringMatching(/\/channels\/telegram\/webhook$/),
+      secretToken: harnessWebhookSecret,
+    });
     expect(fake.calls.find((call) => call.method === 'setWebhook')?.params).toMatchObject({
       allowed_updates: ['message', 'edited_message'],
     });

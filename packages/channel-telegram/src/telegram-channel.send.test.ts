@@ -9,7 +9,7 @@ const address = { channel: 'telegram', chatId: '1001' };
 const topic = { channel: 'telegram', chatId: '-1001555000111', threadId: '198' };
 
 beforeEach(async () => {
-  channel = (await harness.create()) as TelegramChannel;
+  channel = await harness.create();
   await channel.start(createRecordingContext().context);
 });
 afterEach(async () => {
@@ -18,11 +18,18 @@ afterEach(async () => {
 });
 
 const paramsOf = (method: string) => harness.fake.calls.filter((call) => call.method === method).map((call) => call.params);
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('Telegram sends', () => {
   it('converts markdown to MarkdownV2 that shows the text as written', async () => {
-    await channel.send(address, { text: '**Done.** Version 1.2 - see [the docs](https://e.com/a_(b)) `x*y`', format: 'markdown' });
+    await channel.send(address, {
+      text: '**Done.** Version 1.2 - see [the docs](https://e.com/a_(b)) `x*y`',
+      format: 'markdown',
+    });
     expect(harness.fake.sent[0]).toMatchObject({ text: 'Done. Version 1.2 - see the docs x*y', parseMode: 'MarkdownV2' });
   });
 
@@ -32,10 +39,15 @@ describe('Telegram sends', () => {
   });
 
   it("resends as plain text when Telegram answers can't parse entities", async () => {
-    harness.fake.failNext('sendMessage', { status: 400, description: "Bad Request: can't parse entities: Unsupported start tag" });
+    harness.fake.failNext('sendMessage', {
+      status: 400,
+      description: "Bad Request: can't parse entities: Unsupported start tag",
+    });
     const receipt = await channel.send(address, { text: 'a **b**', format: 'markdown' });
     expect(paramsOf('sendMessage').map((params) => params.parse_mode)).toEqual(['MarkdownV2', undefined]);
-    expect(harness.fake.sent).toEqual([expect.objectContaining({ text: 'a **b**', messageId: Number(receipt.platformMessageId) })]);
+    expect(harness.fake.sent).toEqual([
+      expect.objectContaining({ text: 'a **b**', messageId: Number(receipt.platformMessageId) }),
+    ]);
   });
 
   it('answers in a forum topic and replies to a message, with Telegram integer ids', async () => {
@@ -85,7 +97,12 @@ describe('Telegram sends', () => {
 
 describe('Telegram files', () => {
   it('sends JPEG/PNG/WebP images as photos and anything else as documents, in the thread asked', async () => {
-    await channel.sendFile(topic, { name: 'chart.png', data: new Uint8Array([1, 2, 3]), mimeType: 'image/png', caption: 'the chart' });
+    await channel.sendFile(topic, {
+      name: 'chart.png',
+      data: new Uint8Array([1, 2, 3]),
+      mimeType: 'image/png',
+      caption: 'the chart',
+    });
     await channel.sendFile(address, { name: 'data.csv', data: new TextEncoder().encode('a,b\n'), mimeType: 'text/csv' });
     expect(harness.fake.sent.map(({ method, file, text, threadId }) => ({ method, name: file?.name, text, threadId }))).toEqual([
       { method: 'sendPhoto', name: 'chart.png', text: 'the chart', threadId: '198' },
@@ -110,7 +127,12 @@ describe('Telegram files', () => {
   });
 
   it('counts the bytes as they arrive when the announced size is a lie', async () => {
-    const file = harness.fake.uploadFile({ name: 'liar.bin', mimeType: 'application/octet-stream', data: new Uint8Array(100), announcedSize: 10 });
+    const file = harness.fake.uploadFile({
+      name: 'liar.bin',
+      mimeType: 'application/octet-stream',
+      data: new Uint8Array(100),
+      announcedSize: 10,
+    });
     const read = async () => {
       for await (const _chunk of await channel.fetchAttachment({ kind: 'file', reference: file.file_id }, { maxBytes: 50 })) {
         // reading

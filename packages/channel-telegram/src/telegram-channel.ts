@@ -58,7 +58,10 @@ function textPayload(text: string, format: MessageFormat): Record<string, unknow
  * where the server hands Telegram's requests to `handleWebhook` and `start` calls `setWebhook`.
  * @throws ConfigError naming the option when the options are invalid
  */
-export function createTelegramChannel(input: TelegramChannelOptions, dependencies: TelegramChannelDependencies = {}): TelegramChannel {
+export function createTelegramChannel(
+  input: TelegramChannelOptions,
+  dependencies: TelegramChannelDependencies = {},
+): TelegramChannel {
   const parsed = v.safeParse(telegramChannelOptionsSchema, input);
   if (!parsed.success) {
     const issue = parsed.issues[0];
@@ -132,7 +135,12 @@ export function createTelegramChannel(input: TelegramChannelOptions, dependencie
       failed = false;
       startContext.setStatus({ state: 'connecting' });
       const me = await api.call<{ id: number; first_name: string; username?: string }>('getMe', {});
-      self = { id: String(me.id), name: me.username ?? me.first_name, userId: me.id, ...(me.username ? { username: me.username } : {}) };
+      self = {
+        id: String(me.id),
+        name: me.username ?? me.first_name,
+        userId: me.id,
+        ...(me.username ? { username: me.username } : {}),
+      };
       if (options.mode === 'webhook') {
         await api.call('setWebhook', {
           url: options.webhookUrl,
@@ -168,7 +176,11 @@ export function createTelegramChannel(input: TelegramChannelOptions, dependencie
         await sendWithPlainFallback(
           format,
           (attempt) =>
-            api.call('editMessageText', { chat_id: address.chatId, message_id: Number(platformMessageId), ...textPayload(text, attempt) }),
+            api.call('editMessageText', {
+              chat_id: address.chatId,
+              message_id: Number(platformMessageId),
+              ...textPayload(text, attempt),
+            }),
           isTelegramMarkupRejection,
         );
       } catch (error) {

@@ -1,4 +1,11 @@
-import { type Address, type Attachment, ChannelApiError, type FetchAttachmentOptions, type OutboundFile, type SendReceipt } from '@ngb/plugin-sdk';
+import {
+  type Address,
+  type Attachment,
+  ChannelApiError,
+  type FetchAttachmentOptions,
+  type OutboundFile,
+  type SendReceipt,
+} from '@ngb/plugin-sdk';
 import { mapTelegramError } from './map-telegram-error';
 import { type TelegramApi, threadParameter } from './telegram-api';
 
@@ -9,7 +16,9 @@ const maxPhotoBytes = 10 * 1024 * 1024;
 const photoTypes = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 const tooLarge = (what: string, maxBytes: number) =>
-  new ChannelApiError('telegram', `[@ngb/channel-telegram] ${what} is larger than the ${maxBytes} bytes allowed`, { status: 413 });
+  new ChannelApiError('telegram', `[@ngb/channel-telegram] ${what} is larger than the ${maxBytes} bytes allowed`, {
+    status: 413,
+  });
 
 async function* counted(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
   const reader = body.getReader();
@@ -48,7 +57,8 @@ export async function fetchTelegramAttachment(
     throw error;
   }
   if (file.file_size !== undefined && file.file_size > maxBytes) throw tooLarge(`"${attachment.name ?? 'the file'}"`, maxBytes);
-  if (file.file_path === undefined) throw new ChannelApiError('telegram', '[@ngb/channel-telegram] getFile gave no file_path', { status: 404 });
+  if (file.file_path === undefined)
+    throw new ChannelApiError('telegram', '[@ngb/channel-telegram] getFile gave no file_path', { status: 404 });
   let response: Response;
   try {
     response = await fetch(api.fileUrl(file.file_path), signal === undefined ? {} : { signal });
@@ -57,7 +67,9 @@ export async function fetchTelegramAttachment(
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel().catch(() => undefined);
-    throw new ChannelApiError('telegram', `[@ngb/channel-telegram] file download: ${response.status}`, { status: response.status });
+    throw new ChannelApiError('telegram', `[@ngb/channel-telegram] file download: ${response.status}`, {
+      status: response.status,
+    });
   }
   const announced = Number(response.headers.get('content-length') ?? '0');
   if (announced > maxBytes) {

@@ -32,10 +32,14 @@ describe('Telegram options', () => {
       key: 'webhookUrl',
       message: '[@ngb/channel-telegram] option "webhookUrl" is invalid: is required when mode is "webhook"',
     });
-    expect(configErrorOf({ botToken: token, mode: 'webhook', webhookUrl: 'https://bot.example/channels/telegram/webhook' })).toMatchObject({
+    expect(
+      configErrorOf({ botToken: token, mode: 'webhook', webhookUrl: 'https://bot.example/channels/telegram/webhook' }),
+    ).toMatchObject({
       key: 'webhookSecret',
     });
-    expect(configErrorOf({ botToken: token, mode: 'webhook', webhookUrl: 'https://b.example/h', webhookSecret: 'not allowed!' })).toMatchObject({
+    expect(
+      configErrorOf({ botToken: token, mode: 'webhook', webhookUrl: 'https://b.example/h', webhookSecret: 'not allowed!' }),
+    ).toMatchObject({
       key: 'webhookSecret',
     });
   });

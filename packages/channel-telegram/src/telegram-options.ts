@@ -6,7 +6,8 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** True for an https URL, or an http one on this machine (a local Bot API server, a test fake). */
 function isSafeUrl(value: string): boolean {
   const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (!url || url.username !== '' || url.password !== '') return false;
+  if (url === undefined) return false;
+  if (url.username !== '' || url.password !== '') return false;
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
 }
 
@@ -51,14 +52,20 @@ export const telegramChannelOptionsSchema = v.pipe(
       v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -')),
     ),
     /** Seconds one getUpdates long poll may wait for updates. @default 50 */
-    pollTimeoutSeconds: v.optional(v.pipe(wholeNumber, v.minValue(1, 'must be at least 1'), v.maxValue(50, 'must be at most 50')), 50),
+    pollTimeoutSeconds: v.optional(
+      v.pipe(wholeNumber, v.minValue(1, 'must be at least 1'), v.maxValue(50, 'must be at most 50')),
+      50,
+    ),
     /**
      * Milliseconds past the poll timeout after which a getUpdates that neither answered nor failed counts
      * as a deaf connection: the channel reports `degraded` and polls again. @default 15000
      */
     watchdogMarginMs: v.optional(v.pipe(wholeNumber, v.minValue(100, 'must be at least 100')), 15_000),
     /** Longest message text; Telegram's limit is 4096 characters after markup. @default 4096 */
-    maxMessageLength: v.optional(v.pipe(wholeNumber, v.minValue(2, 'must be at least 2'), v.maxValue(4096, 'must be at most 4096')), 4096),
+    maxMessageLength: v.optional(
+      v.pipe(wholeNumber, v.minValue(2, 'must be at least 2'), v.maxValue(4096, 'must be at most 4096')),
+      4096,
+    ),
     /** Hand messages of other bots to the core (they never start a turn). @default false */
     allowBots: v.optional(v.boolean('must be true or false'), false),
   }),

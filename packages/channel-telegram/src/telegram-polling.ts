@@ -2,7 +2,7 @@ import type { ChannelApiError, ChannelStatus, Clock, Logger, TimerHandle } from 
 import { errorMessage } from '@ngb/plugin-sdk';
 
 /** Waits after failed polls (the last one repeats), unless Telegram says how long (retry_after). */
-export const telegramPollBackoffMs: readonly number[] = [1_000, 2_000, 5_000, 15_000, 60_000];
+const telegramPollBackoffMs: readonly number[] = [1_000, 2_000, 5_000, 15_000, 60_000];
 
 /** What the poller needs. */
 export interface TelegramPollerOptions {
@@ -85,7 +85,10 @@ export function createTelegramPoller(options: TelegramPollerOptions) {
           await options.handle(update);
         } catch (error) {
           // Not confirmed: Telegram hands it again after the wait, and the store ignores what it kept.
-          logger.error('telegram update not stored; fetching it again', { updateId: update.update_id, error: errorMessage(error) });
+          logger.error('telegram update not stored; fetching it again', {
+            updateId: update.update_id,
+            error: errorMessage(error),
+          });
           await sleep(telegramPollBackoffMs[0] ?? 1_000);
           break;
         }

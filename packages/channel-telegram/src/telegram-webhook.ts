@@ -25,7 +25,10 @@ async function readLimited(request: Request): Promise<string | undefined> {
 }
 
 const answer = (status: number, body?: Record<string, unknown>) =>
-  new Response(body === undefined ? null : JSON.stringify(body), body === undefined ? { status } : { status, headers: { 'content-type': 'application/json' } });
+  new Response(
+    body === undefined ? null : JSON.stringify(body),
+    body === undefined ? { status } : { status, headers: { 'content-type': 'application/json' } },
+  );
 
 /** What one webhook request needs from the channel. */
 export interface TelegramWebhookOptions {

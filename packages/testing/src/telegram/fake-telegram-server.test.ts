@@ -49,12 +49,19 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
   it('records texts as people see them, parses MarkdownV2 strictly and refuses bad markup', async () => {
     const telegram = await started();
     await telegram.sendMessage(5, '*bold* and `a\\`b` 1\\.5 [x](http://e/\\)) \\\\', { parse_mode: 'MarkdownV2' });
-    expect(fake.sent[0]).toMatchObject({ method: 'sendMessage', chatId: '5', text: 'bold and a`b 1.5 x \\', parseMode: 'MarkdownV2' });
+    expect(fake.sent[0]).toMatchObject({
+      method: 'sendMessage',
+      chatId: '5',
+      text: 'bold and a`b 1.5 x \\',
+      parseMode: 'MarkdownV2',
+    });
     const refused = await failureOf(telegram.sendMessage(5, 'version 1.5', { parse_mode: 'MarkdownV2' }));
     expect(refused).toMatchObject({ error_code: 400 });
     expect(refused?.description).toMatch(/^Bad Request: can't parse entities: Character '\.' is reserved/);
     expect(await failureOf(telegram.sendMessage(5, '*open', { parse_mode: 'MarkdownV2' }))).toMatchObject({ error_code: 400 });
-    expect(await failureOf(telegram.sendMessage(5, 'x'.repeat(4097)))).toMatchObject({ description: 'Bad Request: message is too long' });
+    expect(await failureOf(telegram.sendMessage(5, 'x'.repeat(4097)))).toMatchObject({
+      description: 'Bad Request: message is too long',
+    });
     expect(fake.sent).toHaveLength(1);
   });
 
@@ -78,7 +85,11 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
 
   it('takes documents and photos as multipart, and serves files through getFile and the file URL', async () => {
     const telegram = await started();
-    const message = await telegram.sendDocument(5, { source: Buffer.from('a,b\n'), filename: 'table.csv' }, { caption: 'the table' });
+    const message = await telegram.sendDocument(
+      5,
+      { source: Buffer.from('a,b\n'), filename: 'table.csv' },
+      { caption: 'the table' },
+    );
     await telegram.sendPhoto(5, { source: Buffer.from([1, 2, 3]), filename: 'dot.png' });
     expect(fake.sent.map(({ method, file, text }) => ({ method, file: file?.name, size: file?.size, text }))).toEqual([
       { method: 'sendDocument', file: 'table.csv', size: 4, text: 'the table' },
@@ -105,7 +116,9 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
     fake.failNext('sendMessage', { status: 502 });
     expect(await failureOf(telegram.sendMessage(5, 'x'))).toMatchObject({ error_code: 502 });
     fake.rejectMarkup('REJECT');
-    expect(await failureOf(telegram.sendMessage(5, 'REJECT me', { parse_mode: 'MarkdownV2' }))).toMatchObject({ error_code: 400 });
+    expect(await failureOf(telegram.sendMessage(5, 'REJECT me', { parse_mode: 'MarkdownV2' }))).toMatchObject({
+      error_code: 400,
+    });
     await telegram.sendMessage(5, 'REJECT me');
     expect(fake.sent.map((sent) => sent.text)).toEqual(['REJECT me']);
   });
@@ -129,7 +142,9 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
     await telegram.setWebhook(`http://127.0.0.1:${port}/hook`, { secret_token: 'sekret_1' });
     expect(await failureOf(telegram.getUpdates(0, 100, 0, []))).toMatchObject({ error_code: 409 });
     await fake.injectMessage({ chatId: 1001, text: 'pushed' });
-    expect(seen).toEqual([{ secret: 'sekret_1', body: expect.objectContaining({ message: expect.objectContaining({ text: 'pushed' }) }) }]);
+    expect(seen).toEqual([
+      { secret: 'sekret_1', body: expect.objectContaining({ message: expect.objectContaining({ text: 'pushed' }) }) },
+    ]);
     expect(fake.webhookDeliveries.map((delivery) => delivery.status)).toEqual([200]);
     await telegram.deleteWebhook();
     expect(fake.webhook).toBeUndefined();

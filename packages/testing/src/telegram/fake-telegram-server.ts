@@ -10,7 +10,12 @@
 // revoked token) or the server go silent.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFakeTelegramChats, type FakeTelegramFile, type FakeTelegramUpload, type FakeTelegramUser } from './telegram-fake-chats';
+import {
+  createFakeTelegramChats,
+  type FakeTelegramFile,
+  type FakeTelegramUpload,
+  type FakeTelegramUser,
+} from './telegram-fake-chats';
 import { FakeTelegramFailure, readParams, writeAnswer } from './telegram-fake-http';
 import { type FakeTelegramMethodContext, type FakeTelegramSent, fakeTelegramMethods } from './telegram-fake-methods';
 import { createFakeTelegramUpdates } from './telegram-fake-update-queue';
@@ -127,7 +132,8 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     const spec = failures.get(method)?.shift();
     if (!spec) return undefined;
     let description = spec.description ?? defaultDescriptions[spec.status] ?? `Error ${spec.status}`;
-    if (spec.status === 429 && spec.description === undefined) description = `Too Many Requests: retry after ${spec.retryAfter ?? 1}`;
+    if (spec.status === 429 && spec.description === undefined)
+      description = `Too Many Requests: retry after ${spec.retryAfter ?? 1}`;
     return new FakeTelegramFailure(spec.status, description, spec.retryAfter);
   };
 
@@ -136,12 +142,17 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     if (file) {
       const found = file[1] === token && !revoked ? chats.fileAt(decodeURIComponent(file[2] ?? '')) : undefined;
       if (!found) {
-        response.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":404,"description":"Not Found"}');
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"ok":false,"error_code":404,"description":"Not Found"}');
         return;
       }
       // A file whose announced size is a lie comes without a length, in two chunks: only counting catches it.
       const honest = found.announcedSize === found.data.length;
-      response.writeHead(200, { 'content-type': 'application/octet-stream', ...(honest ? { 'content-length': found.data.length } : {}) });
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        ...(honest ? { 'content-length': found.data.length } : {}),
+      });
       if (honest) response.end(found.data);
       else {
         response.write(found.data.subarray(0, 1));
@@ -173,11 +184,15 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
 
   async function callMethod(method: string, params: Record<string, unknown>): Promise<unknown> {
     if (method === 'setWebhook') {
-      if (typeof params.url !== 'string' || params.url === '') return updates.setWebhook(undefined, Boolean(params.drop_pending_updates));
+      if (typeof params.url !== 'string' || params.url === '')
+        return updates.setWebhook(undefined, Boolean(params.drop_pending_updates));
       const secretToken = typeof params.secret_token === 'string' ? params.secret_token : undefined;
       if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken))
         throw new FakeTelegramFailure(400, 'Bad Request: secret token contains unallowed characters');
-      return updates.setWebhook({ url: params.url, ...(secretToken === undefined ? {} : { secretToken }) }, Boolean(params.drop_pending_updates));
+      return updates.setWebhook(
+        { url: params.url, ...(secretToken === undefined ? {} : { secretToken }) },
+        Boolean(params.drop_pending_updates),
+      );
     }
     if (method === 'deleteWebhook') return updates.setWebhook(undefined, Boolean(params.drop_pending_updates));
     if (method === 'getWebhookInfo') return { url: updates.webhook?.url ?? '', pending_update_count: updates.pending() };

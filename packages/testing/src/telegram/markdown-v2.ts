@@ -71,7 +71,17 @@ export function parseMarkdownV2(source: string): MarkdownV2Result {
     }
     const twin = source[index + 1] === char;
     const entity =
-      char === '*' ? 'Bold' : char === '~' ? 'Strikethrough' : char === '_' ? (twin ? 'Underline' : 'Italic') : char === '|' && twin ? 'Spoiler' : undefined;
+      char === '*'
+        ? 'Bold'
+        : char === '~'
+          ? 'Strikethrough'
+          : char === '_'
+            ? twin
+              ? 'Underline'
+              : 'Italic'
+            : char === '|' && twin
+              ? 'Spoiler'
+              : undefined;
     if (entity !== undefined) {
       const error = toggle(entity, index);
       if (error) return fail(error);
@@ -99,7 +109,8 @@ function readCode(source: string, from: number, fence: string): { content: strin
       continue;
     }
     if (source.startsWith(fence, index)) return { content, end: index + fence.length };
-    if (char === '`') return { content, end: index, error: `Character '\`' is reserved and must be escaped with the preceding '\\'` };
+    if (char === '`')
+      return { content, end: index, error: `Character '\`' is reserved and must be escaped with the preceding '\\'` };
     content += char;
     index += 1;
   }

@@ -109,7 +109,14 @@ export function fileFields(file: FakeTelegramFile, as: FakeTelegramUpload['as'] 
     case 'photo':
       return {
         photo: [
-          { ...base, file_id: `${file.file_id}-small`, file_unique_id: `${file.file_unique_id}s`, width: 90, height: 60, file_size: 1 },
+          {
+            ...base,
+            file_id: `${file.file_id}-small`,
+            file_unique_id: `${file.file_unique_id}s`,
+            width: 90,
+            height: 60,
+            file_size: 1,
+          },
           { ...base, width: 1280, height: 853 },
         ],
       };

@@ -52,7 +52,11 @@ export async function readParams(request: IncomingMessage, url: URL): Promise<Re
     return { ...params, ...(parsed as Record<string, unknown>) };
   }
   if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
-    const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    const form = await new Request('http://fake.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    }).formData();
     for (const [key, value] of form) {
       if (typeof value === 'string') params[key] = maybeJson(value);
       else {

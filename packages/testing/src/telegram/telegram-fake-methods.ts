@@ -1,12 +1,6 @@
 import { parseMarkdownV2 } from './markdown-v2';
 import { type FakeTelegramChats, type FakeTelegramUser, fileFields } from './telegram-fake-chats';
-import {
-  badRequest,
-  type FakeTelegramParam,
-  type FakeTelegramPart,
-  optionalInteger,
-  stringParam,
-} from './telegram-fake-http';
+import { badRequest, type FakeTelegramParam, type FakeTelegramPart, optionalInteger, stringParam } from './telegram-fake-http';
 
 /** One thing the adapter did on the platform, as a person in the chat would see it. */
 export interface FakeTelegramSent {
@@ -157,7 +151,12 @@ function sendFile(context: FakeTelegramMethodContext, params: Params, method: 's
 
 /** The Bot API methods the fake answers (other than getUpdates and the webhook ones), by name. */
 export const fakeTelegramMethods: Record<string, (context: FakeTelegramMethodContext, params: Params) => unknown> = {
-  getMe: (context) => ({ ...context.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+  getMe: (context) => ({
+    ...context.bot,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+  }),
   sendMessage,
   editMessageText,
   deleteMessage(context, params) {
@@ -183,6 +182,11 @@ export const fakeTelegramMethods: Record<string, (context: FakeTelegramMethodCon
   getFile(context, params) {
     const file = context.chats.file(stringParam(params, 'file_id'));
     if (!file) throw badRequest('invalid file_id');
-    return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.announcedSize, file_path: file.file_path };
+    return {
+      file_id: file.file_id,
+      file_unique_id: file.file_unique_id,
+      file_size: file.announcedSize,
+      file_path: file.file_path,
+    };
   },
 };

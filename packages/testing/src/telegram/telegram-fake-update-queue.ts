@@ -89,7 +89,9 @@ export function createFakeTelegramUpdates() {
       if (waiter) {
         const older = waiter;
         release(older);
-        writeAnswer(older.response, { failure: new FakeTelegramFailure(409, 'Conflict: terminated by other getUpdates request') });
+        writeAnswer(older.response, {
+          failure: new FakeTelegramFailure(409, 'Conflict: terminated by other getUpdates request'),
+        });
       }
       if (queue.length > 0 && !silent) {
         writeAnswer(response, { result: queue.slice(0, limit) });

@@ -36,7 +36,7 @@ function user(from: FakeTelegramMessageInput['from']): FakeTelegramUser {
 }
 
 /** The entities Telegram marks in a text: `@username` mentions and a leading bot command (UTF-16 offsets). */
-export function entitiesOf(text: string): Array<Record<string, unknown>> {
+function entitiesOf(text: string): Array<Record<string, unknown>> {
   const entities: Array<Record<string, unknown>> = [];
   const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?/.exec(text);
   if (command) entities.push({ type: 'bot_command', offset: 0, length: command[0].length });
@@ -48,7 +48,11 @@ export function entitiesOf(text: string): Array<Record<string, unknown>> {
 }
 
 /** Builds the `message` of an update for `input`, allocating its id and remembering it for replies and edits. */
-export function buildFakeMessage(chats: FakeTelegramChats, input: FakeTelegramMessageInput, now: number): Record<string, unknown> {
+export function buildFakeMessage(
+  chats: FakeTelegramChats,
+  input: FakeTelegramMessageInput,
+  now: number,
+): Record<string, unknown> {
   const type = input.chatType ?? (input.threadId === undefined ? 'private' : 'supergroup');
   const from = user(input.from);
   const chat =
@@ -60,7 +64,8 @@ export function buildFakeMessage(chats: FakeTelegramChats, input: FakeTelegramMe
           ...(input.threadId === undefined ? {} : { is_forum: true }),
         });
   const replied = input.replyTo === undefined ? undefined : chats.message(chat.id, input.replyTo);
-  if (input.replyTo !== undefined && !replied) throw new Error(`[@ngb/testing] no message ${input.replyTo} in chat ${chat.id} to reply to`);
+  if (input.replyTo !== undefined && !replied)
+    throw new Error(`[@ngb/testing] no message ${input.replyTo} in chat ${chat.id} to reply to`);
   const text = input.text ?? '';
   const upload = input.files?.[0];
   const entities = entitiesOf(text);
@@ -76,9 +81,7 @@ export function buildFakeMessage(chats: FakeTelegramChats, input: FakeTelegramMe
     from,
     chat,
     date: Math.floor(now / 1000),
-    ...(input.threadId === undefined
-      ? {}
-      : { message_thread_id: input.threadId, is_topic_message: true }),
+    ...(input.threadId === undefined ? {} : { message_thread_id: input.threadId, is_topic_message: true }),
     ...(replied ? { reply_to_message: replied } : {}),
     ...content,
   };
