@@ -1,6 +1,6 @@
 import { ChannelApiError } from '@ngb/plugin-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecordingContext, createTelegramChannelHarness, harnessWebhookSecret } from './telegram-channel-harness';
+import { createRecordingContext, createTelegramChannelHarness, harnessWebhookSecret } from './testing/telegram-channel-harness';
 
 const polling = createTelegramChannelHarness('polling');
 const webhook = createTelegramChannelHarness('webhook');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { InboundMessage } from '@ngb/plugin-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRecordingContext, createTelegramChannelHarness } from './telegram-channel-harness';
+import { createRecordingContext, createTelegramChannelHarness } from './testing/telegram-channel-harness';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { ChannelApiError, NotFoundError } from '@ngb/plugin-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelegramChannel } from './telegram-channel';
-import { createRecordingContext, createTelegramChannelHarness } from './telegram-channel-harness';
+import { createRecordingContext, createTelegramChannelHarness } from './testing/telegram-channel-harness';
 
 const harness = createTelegramChannelHarness('polling');
 let channel: TelegramChannel;

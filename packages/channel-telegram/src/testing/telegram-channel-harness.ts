@@ -5,8 +5,8 @@ import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLog
 import type { ChannelHarness, HarnessInbound, HarnessSent } from '@ngb/plugin-sdk/testing';
 import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeTelegramServer, type FakeTelegramMessageInput, type FakeTelegramServer } from '@ngb/testing';
-import { createTelegramChannel, type TelegramChannel } from './telegram-channel';
-import type { TelegramChannelOptions } from './telegram-options';
+import { createTelegramChannel, type TelegramChannel } from '../telegram-channel';
+import type { TelegramChannelOptions } from '../telegram-options';
 
 /** The webhook secret of the harness's webhook-mode channels. */
 export const harnessWebhookSecret = 'harness-webhook-secret_1';
