@@ -77,6 +77,19 @@ describe('Telegram long polling', () => {
     expect(recording.statuses.at(-1)).toEqual({ state: 'connected' });
   });
 
+  it('reconnects after the connection drops, with backoff', async () => {
+    const { fake, recording, clock } = await started();
+    await recording.until(() => getUpdatesCalls(fake)[0], 'the first poll');
+    fake.dropConnections();
+    await recording.until(() => (states(recording).includes('disconnected') ? true : undefined), 'the dropped poll');
+    expect(recording.statuses.at(-1)).toMatchObject({ state: 'disconnected', error: expect.stringContaining('network error') });
+    expect(clock.pendingDelays()).toEqual([1_000]);
+    await clock.advance(1_000);
+    await fake.injectMessage({ chatId: 1001, text: 'after the drop' });
+    expect((await recording.until(() => recording.received[0], 'the message after the drop')).text).toBe('after the drop');
+    expect(recording.statuses.at(-1)).toEqual({ state: 'connected' });
+  });
+
   it('waits exactly retry_after after a 429', async () => {
     const { fake, recording, clock } = await started();
     await recording.until(() => getUpdatesCalls(fake)[0], 'the first poll');

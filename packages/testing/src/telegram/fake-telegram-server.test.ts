@@ -151,6 +151,17 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
     await new Promise<void>((resolve) => hook.close(() => resolve()));
   });
 
+  it('drops connections, failing the pending call with a network error', async () => {
+    const telegram = await started();
+    const poll = telegram.getUpdates(30, 100, 0, []).then(
+      () => 'answered',
+      (error: Error) => error.message,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    fake.dropConnections();
+    expect(await poll).toMatch(/socket hang up|ECONNRESET/);
+  });
+
   it('goes silent without closing, and answers again on resume', async () => {
     const telegram = await started();
     fake.goSilent();

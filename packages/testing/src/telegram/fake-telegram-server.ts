@@ -88,6 +88,8 @@ export interface FakeTelegramServer {
   rejectMarkup(part: string): void;
   /** Every call with the current token gets 401 from now on (the token was revoked). */
   revokeToken(): void;
+  /** Destroys every open connection (held long polls included), as a network drop would. */
+  dropConnections(): void;
   /** Stops answering anything (requests stay open); `resume` answers them again. */
   goSilent(): void;
   resume(): void;
@@ -238,6 +240,9 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     },
     revokeToken() {
       revoked = true;
+    },
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
     },
     goSilent() {
       silent = true;
