@@ -3,7 +3,6 @@ import { createDiscordChannel } from '@ngb/channel-discord';
 import { createFeishuChannel } from '@ngb/channel-feishu';
 import { createQQChannel } from '@ngb/channel-qq';
 import { createSlackChannel } from '@ngb/channel-slack';
-import { createTelegramChannel } from '@ngb/channel-telegram';
 import { createWeComChannel } from '@ngb/channel-wecom';
 import { createWhatsAppChannel } from '@ngb/channel-whatsapp';
 import { NotSupportedError } from '@ngb/plugin-sdk';
@@ -12,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 // Packages whose work belongs to later issues must say so plainly instead of pretending to work.
 describe('factories not built yet throw NotSupportedError naming their package', () => {
   it.each([
-    ['@ngb/channel-telegram', () => createTelegramChannel({ botToken: 't' })],
     ['@ngb/channel-slack', () => createSlackChannel({ botToken: 't' })],
     ['@ngb/channel-discord', () => createDiscordChannel({ botToken: 't' })],
     ['@ngb/channel-whatsapp', () => createWhatsAppChannel({ authDir: 'd' })],

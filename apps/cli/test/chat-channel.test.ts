@@ -47,6 +47,7 @@ describe('ngb channel ls', { timeout: 60_000 }, () => {
     for (const name of ['telegram', 'slack', 'discord', 'whatsapp', 'qq', 'feishu', 'wecom', 'dingtalk', 'web']) {
       expect(result.stdout).toMatch(new RegExp(`^${name}\\s+off\\s`, 'm'));
     }
-    expect(result.stdout).toMatch(/^telegram\s+off\s+not set\s+not built yet/m);
+    expect(result.stdout).toMatch(/^telegram\s+off\s+not set\s+ready/m);
+    expect(result.stdout).toMatch(/^feishu\s+off\s+not set\s+not built yet/m);
   });
 });

@@ -47,16 +47,16 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
   it('an enabled channel whose adapter is not built fails with the fix; one without its secret names the variable', async () => {
     const config = (await import('node:fs')).readFileSync(`${project.dir}/ngb.config.json`, 'utf8');
     const changed = JSON.parse(config);
-    changed.channels = { telegram: { enabled: true }, slack: { enabled: true } };
+    changed.channels = { feishu: { enabled: true }, slack: { enabled: true } };
     (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
     try {
       const result = await runCli(['doctor'], {
         cwd: project.dir,
-        env: { OPENAI_BASE_URL: `${server.url}/v1`, TELEGRAM_BOT_TOKEN: '123:abc' },
+        env: { OPENAI_BASE_URL: `${server.url}/v1`, FEISHU_APP_SECRET: '123:abc' },
       });
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/^✖ channel telegram\s+the Telegram adapter: not built yet$/m);
-      expect(result.stdout).toContain('fix: set "channels.telegram.enabled": false until it is built');
+      expect(result.stdout).toMatch(/^✖ channel feishu\s+the Feishu \/ Lark adapter: not built yet$/m);
+      expect(result.stdout).toContain('fix: set "channels.feishu.enabled": false until it is built');
       expect(result.stdout).toMatch(/^✖ channel slack\s+missing SLACK_BOT_TOKEN/m);
       expect(result.stdout).not.toContain('123:abc');
     } finally {

@@ -93,12 +93,12 @@ describe('ngb serve', { timeout: 60_000 }, () => {
   });
 
   it('refuses in one line when a configured channel is not built yet', async () => {
-    const restore = withChannels({ telegram: { enabled: true } });
+    const restore = withChannels({ feishu: { enabled: true } });
     try {
-      const result = await runCli(['serve'], { cwd: project.dir, env: { ...model, TELEGRAM_BOT_TOKEN: '123:secret-token' } });
+      const result = await runCli(['serve'], { cwd: project.dir, env: { ...model, FEISHU_APP_SECRET: '123:secret-token' } });
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
-        '✖ channel "telegram" is enabled in ngb.config.json, but the Telegram adapter is not built yet; set "channels.telegram.enabled": false to run without it',
+        '✖ channel "feishu" is enabled in ngb.config.json, but the Feishu / Lark adapter is not built yet; set "channels.feishu.enabled": false to run without it',
       );
       expect(result.stdout + result.stderr).not.toContain('123:secret-token');
     } finally {

@@ -10,7 +10,7 @@ const configOf = (channels: object) => parseConfig(JSON.stringify({ channels }),
 
 describe('channels.<name>.streaming', () => {
   it('is off unless a channel sets it, and maps to the gateway option for the enabled channels only', () => {
-    expect(channelStreaming(configOf({ telegram: { pollingTimeout: 5 } }))).toEqual({});
+    expect(channelStreaming(configOf({ feishu: { pollingTimeout: 5 } }))).toEqual({});
     const config = configOf({
       telegram: { streaming: { editIntervalMs: 2_000 } },
       slack: { streaming: {} },
@@ -29,6 +29,11 @@ describe('channels.<name>.streaming', () => {
 
   it('`streaming: false` turns off a channel that streams by default', () => {
     expect(channelStreaming(configOf({ web: { streaming: false } }))).toEqual({});
+    expect(channelStreaming(configOf({ telegram: { streaming: false } }))).toEqual({});
+  });
+
+  it('streams Telegram by default, editing no more often than its rate limit allows', () => {
+    expect(channelStreaming(configOf({ telegram: {} }))).toEqual({ telegram: { editIntervalMs: 2_000 } });
   });
 
   it('never reaches the adapter as one of its options', () => {

@@ -69,10 +69,10 @@ describe('channels built from config through their manifests', () => {
   });
 
   it('says how to run without a channel whose adapter is not built yet', async () => {
-    const error = await refusal(createChannel(manifestOf('telegram'), configOf({ telegram: {} }), { TELEGRAM_BOT_TOKEN: 't' }));
+    const error = await refusal(createChannel(manifestOf('feishu'), configOf({ feishu: {} }), { FEISHU_APP_SECRET: 't' }));
     expect(NotSupportedError.isInstance(error)).toBe(true);
     expect(error.message).toBe(
-      'channel "telegram" is enabled in ngb.config.json, but the Telegram adapter is not built yet; set "channels.telegram.enabled": false to run without it',
+      'channel "feishu" is enabled in ngb.config.json, but the Feishu / Lark adapter is not built yet; set "channels.feishu.enabled": false to run without it',
     );
   });
 });

@@ -40,11 +40,11 @@ describe('composeGateway', () => {
   });
 
   it('refuses an enabled channel whose adapter is not built before anything is written', async () => {
-    const root = project('refused', { channels: { telegram: { enabled: true } } });
+    const root = project('refused', { channels: { feishu: { enabled: true } } });
     const loaded = loadConfig({ env, cwd: root });
     const error = await composeGateway({
       loaded,
-      env: { ...env, TELEGRAM_BOT_TOKEN: '123:secret' },
+      env: { ...env, FEISHU_APP_SECRET: '123:secret' },
       command: 'test',
       debug: false,
     }).then(
@@ -52,7 +52,7 @@ describe('composeGateway', () => {
       (thrown: unknown) => thrown,
     );
     expect(NotSupportedError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('the Telegram adapter is not built yet');
+    expect((error as Error).message).toContain('the Feishu / Lark adapter is not built yet');
     expect(existsSync(join(root, '.ngb'))).toBe(false);
   });
 

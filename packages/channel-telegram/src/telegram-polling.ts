@@ -1,0 +1,120 @@
+import type { ChannelApiError, ChannelStatus, Clock, Logger, TimerHandle } from '@ngb/plugin-sdk';
+import { errorMessage } from '@ngb/plugin-sdk';
+
+/** Waits after failed polls (the last one repeats), unless Telegram says how long (retry_after). */
+const telegramPollBackoffMs: readonly number[] = [1_000, 2_000, 5_000, 15_000, 60_000];
+
+/** What the poller needs. */
+export interface TelegramPollerOptions {
+  /** One getUpdates call from `offset`, aborted by `signal`. @throws ChannelApiError */
+  getUpdates(offset: number, signal: AbortSignal): Promise<Array<{ update_id: number }>>;
+  /** Hands one update to the core; throws when it could not be stored (it is fetched again). */
+  handle(update: { update_id: number }): Promise<void>;
+  clock: Clock;
+  /** After this long without an answer or an error, a poll is deaf. */
+  watchdogMs: number;
+  setStatus(status: ChannelStatus): void;
+  logger: Logger;
+}
+
+/**
+ * Long polling with getUpdates: confirms updates by advancing the offset only after the core stored
+ * them, waits with backoff (or retry_after) after failures, stops for good on 401, and treats a poll
+ * that neither answers nor fails within `watchdogMs` as a deaf connection (`degraded`, then polls again).
+ */
+export function createTelegramPoller(options: TelegramPollerOptions) {
+  const { clock, setStatus, logger } = options;
+  let offset = 0;
+  let running: { active: boolean; controller?: AbortController; wake?: () => void; done: Promise<void> } | undefined;
+
+  async function loop(run: NonNullable<typeof running>): Promise<void> {
+    let failures = 0;
+    let state: ChannelStatus['state'] = 'connected';
+    const report = (status: ChannelStatus) => {
+      state = status.state;
+      setStatus(status);
+    };
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer: TimerHandle = clock.setTimeout(resolve, ms);
+        run.wake = () => {
+          clock.clearTimeout(timer);
+          resolve();
+        };
+      });
+    while (run.active) {
+      const controller = new AbortController();
+      run.controller = controller;
+      let deaf = false;
+      const watchdog = clock.setTimeout(() => {
+        deaf = true;
+        controller.abort();
+      }, options.watchdogMs);
+      let updates: Array<{ update_id: number }>;
+      try {
+        updates = await options.getUpdates(offset, controller.signal);
+      } catch (error) {
+        clock.clearTimeout(watchdog);
+        if (!run.active) return;
+        if (deaf) {
+          const detail = `getUpdates neither answered nor failed within ${options.watchdogMs} ms; polling again`;
+          logger.warn('telegram poll is deaf', { watchdogMs: options.watchdogMs });
+          report({ state: 'degraded', detail });
+          continue;
+        }
+        const mapped = error as ChannelApiError;
+        if (mapped.status === 401) {
+          report({ state: 'failed', error: `token rejected (401): ${errorMessage(error)}` });
+          run.active = false;
+          return;
+        }
+        const wait = mapped.retryAfterMs ?? telegramPollBackoffMs[Math.min(failures, telegramPollBackoffMs.length - 1)] ?? 1_000;
+        failures += 1;
+        logger.warn('telegram poll failed', { error: errorMessage(error), retryInMs: wait });
+        report({ state: 'disconnected', error: errorMessage(error) });
+        await sleep(wait);
+        continue;
+      }
+      clock.clearTimeout(watchdog);
+      if (!run.active) return;
+      failures = 0;
+      if (state !== 'connected') report({ state: 'connected' });
+      for (const update of updates) {
+        if (!run.active) return;
+        try {
+          await options.handle(update);
+        } catch (error) {
+          // Not confirmed: Telegram hands it again after the wait, and the store ignores what it kept.
+          logger.error('telegram update not stored; fetching it again', {
+            updateId: update.update_id,
+            error: errorMessage(error),
+          });
+          await sleep(telegramPollBackoffMs[0] ?? 1_000);
+          break;
+        }
+        offset = update.update_id + 1;
+      }
+    }
+  }
+
+  return {
+    /** Starts polling (from the last confirmed offset). */
+    start(): void {
+      const run: NonNullable<typeof running> = { active: true, done: Promise.resolve() };
+      run.done = loop(run).catch((error: unknown) => {
+        logger.error('telegram polling stopped', { error: errorMessage(error) });
+      });
+      running = run;
+    },
+    /** Stops polling: aborts the pending call and resolves once no update is being handed over. */
+    async stop(): Promise<void> {
+      const run = running;
+      running = undefined;
+      if (!run) return;
+      run.active = false;
+      run.controller?.abort();
+      run.wake?.();
+      await run.done;
+    },
+  };
+}
