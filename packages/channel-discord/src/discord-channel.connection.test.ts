@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscordTestRun, eventually, startDiscordTestRun } from './discord-test-run';
+import { type DiscordTestRun, eventually, startDiscordTestRun } from './testing/discord-test-run';
 
 const ann = { id: '77', username: 'ann' };
 

@@ -1,4 +1,4 @@
 import { describeChannelContract } from '@ngb/plugin-sdk/testing/contracts';
-import { createDiscordChannelHarness } from './discord-channel-harness';
+import { createDiscordChannelHarness } from './testing/discord-channel-harness';
 
 describeChannelContract('discord', createDiscordChannelHarness());

@@ -1,6 +1,6 @@
 import { ChannelApiError, NotFoundError } from '@ngb/plugin-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscordTestRun, eventually, startDiscordTestRun } from './discord-test-run';
+import { type DiscordTestRun, eventually, startDiscordTestRun } from './testing/discord-test-run';
 
 const address = { channel: 'discord', chatId: '2002' };
 const failure = (promise: Promise<unknown>) =>

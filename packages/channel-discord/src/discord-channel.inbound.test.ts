@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscordTestRun, eventually, startDiscordTestRun } from './discord-test-run';
+import { type DiscordTestRun, eventually, startDiscordTestRun } from './testing/discord-test-run';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`./__fixtures__/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;

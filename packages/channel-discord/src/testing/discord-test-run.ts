@@ -2,8 +2,8 @@
 import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
 import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeDiscordServer, type FakeDiscordServer, type FakeDiscordServerOptions } from '@ngb/testing';
-import { createDiscordChannel, type DiscordChannel } from './discord-channel';
-import type { DiscordChannelOptions } from './discord-options';
+import { createDiscordChannel, type DiscordChannel } from '../discord-channel';
+import type { DiscordChannelOptions } from '../discord-options';
 
 export interface DiscordTestRun {
   fake: FakeDiscordServer;

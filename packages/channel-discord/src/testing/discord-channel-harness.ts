@@ -3,9 +3,9 @@
 import type { ChannelHarness, HarnessSent } from '@ngb/plugin-sdk/testing';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeDiscordServer, type FakeDiscordServer } from '@ngb/testing';
-import { createDiscordChannel, type DiscordChannel } from './discord-channel';
-import type { DiscordChannelOptions } from './discord-options';
-import { unescapeDiscordText } from './escape-discord-text';
+import { createDiscordChannel, type DiscordChannel } from '../discord-channel';
+import type { DiscordChannelOptions } from '../discord-options';
+import { unescapeDiscordText } from '../escape-discord-text';
 
 const suppressEmbeds = 1 << 2;
 
