@@ -166,12 +166,15 @@ export function normalizeSlackEvent(event: unknown, context: SlackNormalizeConte
 }
 
 /**
- * The key one delivery of an event is known by: the channel and the event's own `ts`. A message
- * Slack sends both as `message` and as `app_mention` has the same key, and so has every retry.
+ * The key one delivery of an event is known by: the channel, the event's own `ts`, and for edits and
+ * deletions their subtype. A message Slack sends both as `message` and as `app_mention` has the same
+ * key, and so has every retry.
  */
 export function slackEventKey(event: unknown): string | undefined {
   const fields = record(event);
   const channel = text(fields?.channel);
   const ts = text(fields?.ts) ?? text(fields?.event_ts);
-  return channel !== undefined && ts !== undefined ? `${channel}:${ts}` : undefined;
+  const subtype = text(fields?.subtype);
+  const change = subtype === 'message_changed' || subtype === 'message_deleted' ? `:${subtype}` : '';
+  return channel !== undefined && ts !== undefined ? `${channel}:${ts}${change}` : undefined;
 }

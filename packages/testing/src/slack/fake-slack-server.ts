@@ -87,9 +87,12 @@ export interface FakeSlackServer {
   unackedEnvelopes(): FakeSlackEnvelope[];
   /** Resolves once the client acknowledged the envelope. */
   waitForAck(envelopeId: string): Promise<void>;
-  /** Stops sending anything on the sockets (events, pings) without closing them. */
+  /**
+   * Makes the sockets open now go silent (no events, no pings) without closing them; sockets opened
+   * later work, and events that waited go to them (with `retry_attempt` one more).
+   */
   silence(): void;
-  /** Ends {@link silence}, sending what waited. */
+  /** Ends {@link silence}, sending what waited to the newest socket. */
   speak(): void;
   /** Sends `{type:'disconnect', reason}` on every socket. */
   sendDisconnect(reason?: string): void;
@@ -289,8 +292,8 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
     envelopes: () => socket.envelopes(),
     unackedEnvelopes: () => socket.envelopes().filter((envelope) => !envelope.acked),
     waitForAck: (envelopeId) => socket.waitForAck(envelopeId),
-    silence: () => socket.setSilent(true),
-    speak: () => socket.setSilent(false),
+    silence: () => socket.silence(),
+    speak: () => socket.speak(),
     sendDisconnect: (reason = 'refresh_requested') => socket.sendDisconnect(reason),
     dropConnections: () => socket.drop(),
     ping: () => socket.ping(),

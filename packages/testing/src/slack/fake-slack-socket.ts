@@ -31,7 +31,7 @@ export function createFakeSlackSocket(appId: string) {
   const ackWaiters = new Map<string, Array<() => void>>();
   let ticketCounter = 0;
   let envelopeCounter = 0;
-  let silent = false;
+  const silent = new Set<WebSocket>();
   let connectionsOpened = 0;
 
   const frame = (envelope: FakeSlackEnvelope) => {
@@ -47,7 +47,7 @@ export function createFakeSlackSocket(appId: string) {
     });
   };
 
-  const newest = () => open.at(-1);
+  const newest = () => open.filter((socket) => !silent.has(socket)).at(-1);
 
   function sendPending(socket: WebSocket): void {
     for (const envelope of envelopes) {
@@ -80,6 +80,7 @@ export function createFakeSlackSocket(appId: string) {
     socket.on('close', () => {
       const index = open.indexOf(socket);
       if (index >= 0) open.splice(index, 1);
+      silent.delete(socket);
     });
     socket.send(
       JSON.stringify({
@@ -90,7 +91,7 @@ export function createFakeSlackSocket(appId: string) {
       }),
     );
     // Slack resends what was not acknowledged; a new connection is where it arrives.
-    if (!silent) sendPending(socket);
+    sendPending(socket);
   });
 
   return {
@@ -122,16 +123,14 @@ export function createFakeSlackSocket(appId: string) {
         acked: false,
       };
       envelopes.push(envelope);
-      const socket = newest();
-      if (socket && !silent) socket.send(frame(envelope));
+      newest()?.send(frame(envelope));
       return envelope;
     },
     /** Sends an envelope again (with `retry_attempt` one more), as Slack does after an ack timeout. */
     redeliver(envelopeId: string): void {
       const envelope = envelopes.find((candidate) => candidate.envelopeId === envelopeId);
       if (!envelope) throw new Error(`[@ngb/testing] fake Slack: no envelope ${envelopeId}`);
-      const socket = newest();
-      if (socket && !silent) socket.send(frame(envelope));
+      newest()?.send(frame(envelope));
     },
     /** Resolves once the client acknowledged the envelope. */
     waitForAck(envelopeId: string): Promise<void> {
@@ -142,15 +141,20 @@ export function createFakeSlackSocket(appId: string) {
       });
     },
     envelopes: (): readonly FakeSlackEnvelope[] => envelopes,
-    /** Stops sending anything (events and pings) without closing; `speak` sends what waited. */
-    setSilent(value: boolean): void {
-      silent = value;
-      if (!value) {
-        const socket = newest();
-        if (socket) sendPending(socket);
-      }
+    /**
+     * Makes the connections open now go silent (no events, no pings) without closing them, as a
+     * "connected but deaf" Socket Mode connection does; connections opened later work. What waited
+     * goes to the next working connection.
+     */
+    silence(): void {
+      for (const socket of open) silent.add(socket);
     },
-    isSilent: () => silent,
+    /** Ends {@link silence} and sends what waited to the newest connection. */
+    speak(): void {
+      silent.clear();
+      const socket = newest();
+      if (socket) sendPending(socket);
+    },
     /** Sends `{type:'disconnect', reason}` on every open connection, as Slack does before recycling one. */
     sendDisconnect(reason: string): void {
       for (const socket of open) socket.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-fake' } }));
@@ -159,10 +163,9 @@ export function createFakeSlackSocket(appId: string) {
     drop(): void {
       for (const socket of [...open]) socket.terminate();
     },
-    /** Sends a WebSocket ping frame on every open connection (nothing while silent). */
+    /** Sends a WebSocket ping frame on every open connection that is not silent. */
     ping(): void {
-      if (silent) return;
-      for (const socket of open) socket.ping('fake-slack');
+      for (const socket of open) if (!silent.has(socket)) socket.ping('fake-slack');
     },
     openConnections: () => open.length,
     connectionsOpened: () => connectionsOpened,
