@@ -19,7 +19,9 @@ describe('convertToSlackMarkup', () => {
   });
 
   it('escapes &, < and > in text, so nothing becomes a mention, a channel ping or a link', () => {
-    expect(convertToSlackMarkup('a & b < c > d <!channel> <@U123>')).toBe('a &amp; b &lt; c &gt; d &lt;!channel&gt; &lt;@U123&gt;');
+    expect(convertToSlackMarkup('a & b < c > d <!channel> <@U123>')).toBe(
+      'a &amp; b &lt; c &gt; d &lt;!channel&gt; &lt;@U123&gt;',
+    );
   });
 
   it('keeps markup characters inside code literal and escaped', () => {

@@ -43,10 +43,14 @@ function fromPlatformError(code: string, shape: SlackErrorShape, cause: unknown)
     });
   }
   if (tokenRefused.has(code)) {
-    return new ChannelApiError(channel, `${prefix} token rejected by Slack (${code}): check SLACK_BOT_TOKEN and SLACK_APP_TOKEN`, {
-      status: 401,
-      cause,
-    });
+    return new ChannelApiError(
+      channel,
+      `${prefix} token rejected by Slack (${code}): check SLACK_BOT_TOKEN and SLACK_APP_TOKEN`,
+      {
+        status: 401,
+        cause,
+      },
+    );
   }
   if (code === 'missing_scope' || code === 'no_permission' || code === 'not_in_channel') {
     const needed = typeof shape.data?.needed === 'string' ? shape.data.needed : undefined;
@@ -93,7 +97,10 @@ export function mapSlackError(error: unknown): ChannelApiError {
         cause: error,
       });
     default:
-      return new ChannelApiError(channel, `${prefix} Slack call failed: ${errorMessage(error)}`, { retryable: true, cause: error });
+      return new ChannelApiError(channel, `${prefix} Slack call failed: ${errorMessage(error)}`, {
+        retryable: true,
+        cause: error,
+      });
   }
 }
 

@@ -71,7 +71,9 @@ function attachmentsOf(files: unknown): Attachment[] | undefined {
           : 'file';
     const size = typeof fields.size === 'number' ? fields.size : undefined;
     const name = text(fields.name) ?? text(fields.title);
-    return [{ kind, reference, ...(name ? { name } : {}), ...(mimeType ? { mimeType } : {}), ...(size !== undefined ? { size } : {}) }];
+    return [
+      { kind, reference, ...(name ? { name } : {}), ...(mimeType ? { mimeType } : {}), ...(size !== undefined ? { size } : {}) },
+    ];
   });
   return attachments.length > 0 ? attachments : undefined;
 }
@@ -129,7 +131,8 @@ export function normalizeSlackEvent(event: unknown, context: SlackNormalizeConte
   const ts = text(message?.ts);
   if (!message || ts === undefined) return { ignored: 'message without ts' };
   const previousText = text(record(fields.previous_message)?.text);
-  if (editing && previousText !== undefined && previousText === text(message.text)) return { ignored: 'edit without a text change' };
+  if (editing && previousText !== undefined && previousText === text(message.text))
+    return { ignored: 'edit without a text change' };
 
   const sender = senderOf(message, context.names);
   if (sender.isBot && sender.id !== context.selfId && !context.allowBots) return { ignored: 'a bot message' };
@@ -155,7 +158,9 @@ export function normalizeSlackEvent(event: unknown, context: SlackNormalizeConte
         ? {
             replyTo: {
               id: threadTs,
-              ...(parentUserId !== undefined ? { author: { id: parentUserId, ...(parentName ? { name: parentName } : {}) } } : {}),
+              ...(parentUserId !== undefined
+                ? { author: { id: parentUserId, ...(parentName ? { name: parentName } : {}) } }
+                : {}),
             },
           }
         : {}),

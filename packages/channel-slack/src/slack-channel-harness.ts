@@ -27,10 +27,13 @@ export function createSlackChannelHarness(
 
   async function post(input: HarnessInbound) {
     const { fake } = current();
-    if (input.sender.name !== undefined) fake.addUser({ id: input.sender.id, name: input.sender.name.toLowerCase(), displayName: input.sender.name });
+    if (input.sender.name !== undefined)
+      fake.addUser({ id: input.sender.id, name: input.sender.name.toLowerCase(), displayName: input.sender.name });
     if (input.kind === 'edit') return fake.editMessage(input.chatId, String(input.messageId), input.text);
     if (input.kind === 'delete') return fake.deleteMessage(input.chatId, String(input.messageId));
-    const files = input.attachments?.map((file) => fake.addFile({ name: file.name, mimetype: file.mimeType, data: file.data, user: input.sender.id }));
+    const files = input.attachments?.map((file) =>
+      fake.addFile({ name: file.name, mimetype: file.mimeType, data: file.data, user: input.sender.id }),
+    );
     const threadTs = input.threadId ?? input.replyTo;
     const posted = fake.postMessage({
       channel: input.chatId,
@@ -99,7 +102,12 @@ export function createSlackChannelHarness(
           text: message.text,
           format: message.format,
         })),
-        edits: sent.edits.map((edit) => ({ chatId: edit.channel, platformMessageId: edit.ts, text: edit.text, format: edit.format })),
+        edits: sent.edits.map((edit) => ({
+          chatId: edit.channel,
+          platformMessageId: edit.ts,
+          text: edit.text,
+          format: edit.format,
+        })),
         deletions: sent.deletions.map((deletion) => ({ chatId: deletion.channel, platformMessageId: deletion.ts })),
         typing: [],
         files: sent.files.map((file) => ({

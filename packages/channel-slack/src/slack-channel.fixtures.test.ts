@@ -4,7 +4,7 @@ import { createFakeSlackServer, type FakeSlackEvent, type FakeSlackServer } from
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeSlackEvent, readableSlackText } from './normalize-slack-event';
 import { createSlackChannel, type SlackChannel } from './slack-channel';
-import { createTestContext, waitFor } from './slack-test-context';
+import { createTestContext } from './slack-test-context';
 
 // The bot of the fixtures (Slack's documentation examples) is U0LAN0Z89.
 const botUserId = 'U0LAN0Z89';
@@ -25,7 +25,12 @@ beforeEach(async () => {
     ],
   });
   test = createTestContext();
-  channel = createSlackChannel({ botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, clock: createManualClock() });
+  channel = createSlackChannel({
+    botToken: fake.botToken,
+    appToken: fake.appToken,
+    apiUrl: fake.apiUrl,
+    clock: createManualClock(),
+  });
   await channel.start(test.context);
 });
 
@@ -114,7 +119,9 @@ describe('normalizeSlackEvent on its own', () => {
 
   it('keeps other bots when allowed', () => {
     const outcome = normalizeSlackEvent(fixture('bot-message'), { ...context, allowBots: true });
-    expect(outcome).toMatchObject({ inbound: { sender: { id: 'BB12033', name: 'github', isBot: true }, text: 'Deploy finished' } });
+    expect(outcome).toMatchObject({
+      inbound: { sender: { id: 'BB12033', name: 'github', isBot: true }, text: 'Deploy finished' },
+    });
   });
 
   it('ignores an edit that does not change the text (a link preview being added)', () => {
@@ -123,17 +130,23 @@ describe('normalizeSlackEvent on its own', () => {
     expect(normalizeSlackEvent(same, context)).toEqual({ ignored: 'edit without a text change' });
   });
 
-  it.each([null, 42, 'text', [], {}, { type: 'message' }, { type: 'reaction_added', channel: 'C1' }, { type: 'message', channel: 'C1' }])(
-    'never throws on a malformed event: %j',
-    (event) => {
-      expect('ignored' in normalizeSlackEvent(event, context)).toBe(true);
-    },
-  );
+  it.each([
+    null,
+    42,
+    'text',
+    [],
+    {},
+    { type: 'message' },
+    { type: 'reaction_added', channel: 'C1' },
+    { type: 'message', channel: 'C1' },
+  ])('never throws on a malformed event: %j', (event) => {
+    expect('ignored' in normalizeSlackEvent(event, context)).toBe(true);
+  });
 
   it('shows mentions, channels, broadcasts and links as people read them', () => {
     const names = new Map([['U1', 'Ann']]);
-    expect(readableSlackText('<@U1> <@U2|bo> <#C1|general> <!here> <!subteam^S1|@devs> <mailto:a@b.c|a@b.c> &amp;lt;', names)).toBe(
-      '@Ann @bo #general @here @devs a@b.c &lt;',
-    );
+    expect(
+      readableSlackText('<@U1> <@U2|bo> <#C1|general> <!here> <!subteam^S1|@devs> <mailto:a@b.c|a@b.c> &amp;lt;', names),
+    ).toBe('@Ann @bo #general @here @devs a@b.c &lt;');
   });
 });

@@ -16,7 +16,12 @@ const address = { channel: 'slack', chatId: 'C1' };
 beforeEach(async () => {
   fake = await createFakeSlackServer();
   test = createTestContext();
-  channel = createSlackChannel({ botToken: fake.botToken, appToken: fake.appToken, apiUrl: fake.apiUrl, clock: createManualClock() });
+  channel = createSlackChannel({
+    botToken: fake.botToken,
+    appToken: fake.appToken,
+    apiUrl: fake.apiUrl,
+    clock: createManualClock(),
+  });
   await channel.start(test.context);
 });
 
@@ -25,7 +30,11 @@ afterEach(async () => {
   await fake.close();
 });
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as ChannelApiError);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as ChannelApiError,
+  );
 
 describe('Slack sends: errors through mapSlackError, one call each (the SDK retries nothing)', () => {
   it('HTTP 429 with Retry-After is retryable after that many seconds', async () => {
@@ -74,7 +83,9 @@ describe('Slack sends: markup', () => {
     fake.rejectMarkup('[[no]]');
     const receipt = await channel.send(address, { text: '**a** [[no]]', format: 'markdown' });
     expect(fake.calls('chat.postMessage').map((call) => call.params.mrkdwn)).toEqual(['true', 'false']);
-    expect(fake.sent().messages).toEqual([expect.objectContaining({ ts: receipt.platformMessageId, text: '**a** [[no]]', format: 'plain' })]);
+    expect(fake.sent().messages).toEqual([
+      expect.objectContaining({ ts: receipt.platformMessageId, text: '**a** [[no]]', format: 'plain' }),
+    ]);
   });
 
   it('edits in the format asked: mrkdwn text (clearing blocks), or plain_text blocks', async () => {
@@ -100,11 +111,30 @@ describe('Slack sends: markup', () => {
 describe('Slack files', () => {
   it('uploads through getUploadURLExternal → upload → completeUploadExternal, into the thread, caption escaped', async () => {
     const data = new TextEncoder().encode('a,b\n');
-    const receipt = await channel.sendFile({ ...address, threadId: '1700000000.000100' }, { name: 't.csv', data, caption: 'see <this>' });
-    expect(fake.calls().map((call) => call.method).slice(-2)).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
-    expect(fake.calls('files.completeUploadExternal')[0]?.params).toMatchObject({ initial_comment: 'see &lt;this&gt;', thread_ts: '1700000000.000100' });
+    const receipt = await channel.sendFile(
+      { ...address, threadId: '1700000000.000100' },
+      { name: 't.csv', data, caption: 'see <this>' },
+    );
+    expect(
+      fake
+        .calls()
+        .map((call) => call.method)
+        .slice(-2),
+    ).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+    expect(fake.calls('files.completeUploadExternal')[0]?.params).toMatchObject({
+      initial_comment: 'see &lt;this&gt;',
+      thread_ts: '1700000000.000100',
+    });
     expect(fake.sent().files).toEqual([
-      { channel: 'C1', ts: receipt.platformMessageId, threadTs: '1700000000.000100', fileId: expect.any(String), name: 't.csv', size: 4, caption: 'see <this>' },
+      {
+        channel: 'C1',
+        ts: receipt.platformMessageId,
+        threadTs: '1700000000.000100',
+        fileId: expect.any(String),
+        name: 't.csv',
+        size: 4,
+        caption: 'see <this>',
+      },
     ]);
   });
 
@@ -133,15 +163,26 @@ describe('Slack files', () => {
         }),
         { headers: { 'content-type': 'text/plain' } },
       );
-    const files = createSlackFiles({ client: undefined as never, botToken: 't', apiUrl: 'https://slack.com/api/', fetch: unannounced });
-    const download = await files.fetchAttachment({ kind: 'file', reference: 'https://files.slack.com/files-pri/T-F/download/a' }, { maxBytes: 100 });
+    const files = createSlackFiles({
+      client: undefined as never,
+      botToken: 't',
+      apiUrl: 'https://slack.com/api/',
+      fetch: unannounced,
+    });
+    const download = await files.fetchAttachment(
+      { kind: 'file', reference: 'https://files.slack.com/files-pri/T-F/download/a' },
+      { maxBytes: 100 },
+    );
     let read = 0;
     const error = await (async () => {
       for await (const part of download) {
         read += part.length;
         if (read > 1_000) break;
       }
-    })().then(() => undefined, (caught: unknown) => caught);
+    })().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(ChannelApiError.isInstance(error) && error.status).toBe(413);
     expect(read).toBeLessThanOrEqual(100);
   });

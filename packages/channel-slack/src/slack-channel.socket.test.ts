@@ -157,7 +157,9 @@ describe('Slack Socket Mode: each message once', () => {
     test.failNext();
     const posted = fake.postMessage({ channel: 'C1', user: 'U1', text: 'try again' });
     await waitFor(() => test.calls() === 1, 'the failed receive');
-    expect(fake.unackedEnvelopes().map((envelope) => envelope.envelopeId)).toEqual(posted.envelopes.map((envelope) => envelope.envelopeId));
+    expect(fake.unackedEnvelopes().map((envelope) => envelope.envelopeId)).toEqual(
+      posted.envelopes.map((envelope) => envelope.envelopeId),
+    );
     fake.sendDisconnect('refresh_requested');
     const message = await waitFor(() => test.received[0], 'the redelivered message');
     expect(message).toMatchObject({ chat: { id: 'C1' }, platformMessageId: posted.ts, text: 'try again' });

@@ -49,7 +49,10 @@ const plainBlockChars = 3_000;
 function plainBlocks(text: string) {
   const blocks = [];
   for (let start = 0; start < text.length; start += plainBlockChars) {
-    blocks.push({ type: 'section', text: { type: 'plain_text', text: text.slice(start, start + plainBlockChars), emoji: false } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'plain_text', text: text.slice(start, start + plainBlockChars), emoji: false },
+    });
   }
   return blocks;
 }
@@ -68,12 +71,17 @@ export function createSlackChannel(input: SlackChannelOptions): SlackChannel {
   }
   const options = parsed.output;
   if (options.mode === 'socket' && options.appToken === undefined) {
-    throw new ConfigError(`${prefix} Socket Mode needs the app-level token: pass \`appToken\` or set SLACK_APP_TOKEN`, { key: 'appToken' });
+    throw new ConfigError(`${prefix} Socket Mode needs the app-level token: pass \`appToken\` or set SLACK_APP_TOKEN`, {
+      key: 'appToken',
+    });
   }
   if (options.mode === 'events' && options.signingSecret === undefined) {
-    throw new ConfigError(`${prefix} the Events API mode needs the signing secret: pass \`signingSecret\` or set SLACK_SIGNING_SECRET`, {
-      key: 'signingSecret',
-    });
+    throw new ConfigError(
+      `${prefix} the Events API mode needs the signing secret: pass \`signingSecret\` or set SLACK_SIGNING_SECRET`,
+      {
+        key: 'signingSecret',
+      },
+    );
   }
   const clock = options.clock ?? systemClock;
   let context: ChannelContext | undefined;

@@ -30,7 +30,8 @@ const handle = (request: Request) => {
   if (!channel.handleWebhook) throw new Error('no webhook in events mode');
   return channel.handleWebhook(request);
 };
-const messageBody = (text = 'hello') => fake.eventCallback(fake.postMessage({ channel: 'C1', user: 'U1', text }).events[0] ?? { type: 'none' });
+const messageBody = (text = 'hello') =>
+  fake.eventCallback(fake.postMessage({ channel: 'C1', user: 'U1', text }).events[0] ?? { type: 'none' });
 
 describe('Slack Events API webhook', () => {
   it('has no socket and no webhook in the other mode: Socket Mode adapters have no handleWebhook', () => {
@@ -60,7 +61,9 @@ describe('Slack Events API webhook', () => {
     ['no signature', { unsigned: true }],
   ])('refuses %s with 401 and never calls receive', async (_what, shift) => {
     const { timestampSeconds = 0, ...rest } = shift as { timestampSeconds?: number; signingSecret?: string; unsigned?: boolean };
-    const response = await handle(fake.signedRequest(messageBody(), { timestampSeconds: nowSeconds() + timestampSeconds, ...rest }));
+    const response = await handle(
+      fake.signedRequest(messageBody(), { timestampSeconds: nowSeconds() + timestampSeconds, ...rest }),
+    );
     expect(response.status).toBe(401);
     expect(test.calls()).toBe(0);
   });
@@ -107,11 +110,17 @@ describe('Slack Events API webhook', () => {
     const timestamp = nowSeconds();
     const notJson = new Request('http://127.0.0.1/channels/slack/webhook', {
       method: 'POST',
-      headers: { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(fake.signingSecret, timestamp, raw) },
+      headers: {
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(fake.signingSecret, timestamp, raw),
+      },
       body: raw,
     });
     expect((await handle(notJson)).status).toBe(400);
-    const huge = fake.signedRequest({ type: 'event_callback', padding: 'x'.repeat(2 * 1024 * 1024) }, { timestampSeconds: timestamp });
+    const huge = fake.signedRequest(
+      { type: 'event_callback', padding: 'x'.repeat(2 * 1024 * 1024) },
+      { timestampSeconds: timestamp },
+    );
     expect((await handle(huge)).status).toBe(413);
     await channel.stop();
     expect((await handle(fake.signedRequest(messageBody(), { timestampSeconds: timestamp }))).status).toBe(503);

@@ -36,7 +36,9 @@ function trusted(url: URL, apiOrigin: string): boolean {
 }
 
 function tooLarge(size: number, maxBytes: number): ChannelApiError {
-  return new ChannelApiError(channel, `${prefix} the file (${size} bytes or more) is larger than ${maxBytes} bytes`, { status: 413 });
+  return new ChannelApiError(channel, `${prefix} the file (${size} bytes or more) is larger than ${maxBytes} bytes`, {
+    status: 413,
+  });
 }
 
 async function* counted(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
@@ -65,7 +67,8 @@ export function createSlackFiles(options: SlackFilesOptions) {
     async sendFile(address: Address, file: OutboundFile): Promise<SendReceipt> {
       try {
         const target = await options.client.files.getUploadURLExternal({ filename: file.name, length: file.data.length });
-        if (!target.upload_url || !target.file_id) throw new ChannelApiError(channel, `${prefix} Slack gave no upload URL`, { status: 502 });
+        if (!target.upload_url || !target.file_id)
+          throw new ChannelApiError(channel, `${prefix} Slack gave no upload URL`, { status: 502 });
         const uploaded = await fetchFn(target.upload_url, {
           method: 'POST',
           headers: { 'content-type': file.mimeType ?? 'application/octet-stream' },
@@ -74,7 +77,9 @@ export function createSlackFiles(options: SlackFilesOptions) {
         });
         await uploaded.body?.cancel();
         if (!uploaded.ok) {
-          throw new ChannelApiError(channel, `${prefix} the file upload answered HTTP ${uploaded.status}`, { status: uploaded.status });
+          throw new ChannelApiError(channel, `${prefix} the file upload answered HTTP ${uploaded.status}`, {
+            status: uploaded.status,
+          });
         }
         const completed = await options.client.files.completeUploadExternal({
           files: [{ id: target.file_id, title: file.name }],
@@ -104,7 +109,9 @@ export function createSlackFiles(options: SlackFilesOptions) {
       }
       for (let hop = 0; ; hop += 1) {
         if (!trusted(url, apiOrigin)) {
-          throw new ChannelApiError(channel, `${prefix} refusing to send the bot token to ${url.host} (not a Slack host)`, { status: 400 });
+          throw new ChannelApiError(channel, `${prefix} refusing to send the bot token to ${url.host} (not a Slack host)`, {
+            status: 400,
+          });
         }
         let response: Response;
         try {
@@ -133,7 +140,9 @@ export function createSlackFiles(options: SlackFilesOptions) {
         if ((response.headers.get('content-type') ?? '').startsWith('text/html') && attachment.mimeType !== 'text/html') {
           await response.body.cancel();
           // Slack serves its sign-in page instead of the file when the token may not read files.
-          throw new ChannelApiError(channel, `${prefix} missing permission files:read (Slack answered with a sign-in page)`, { status: 403 });
+          throw new ChannelApiError(channel, `${prefix} missing permission files:read (Slack answered with a sign-in page)`, {
+            status: 403,
+          });
         }
         const length = Number(response.headers.get('content-length') ?? Number.NaN);
         if (Number.isFinite(length) && length > maxBytes) {

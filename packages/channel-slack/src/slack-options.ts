@@ -15,9 +15,7 @@ export const slackChannelOptionsSchema = v.object({
   /** The app-level token (`xapp-…`, scope `connections:write`), from `SLACK_APP_TOKEN`; needed in `socket` mode. */
   appToken: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty (set SLACK_APP_TOKEN)'))),
   /** The app's signing secret, from `SLACK_SIGNING_SECRET`; needed in `events` mode. */
-  signingSecret: v.optional(
-    v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty (set SLACK_SIGNING_SECRET)')),
-  ),
+  signingSecret: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty (set SLACK_SIGNING_SECRET)'))),
   /**
    * How events arrive: `socket` (Socket Mode: an outbound WebSocket, no public URL) or `events` (the
    * Events API posting to the server's `/channels/slack/webhook`, which needs a public URL).

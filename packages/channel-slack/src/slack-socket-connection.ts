@@ -96,7 +96,8 @@ export function createSlackSocketConnection(options: SlackSocketConnectionOption
     stopPing = () => unsubscribe(pingChannel, onPing);
     created.on('ws_message', (data: unknown) => {
       alive(current);
-      if (typeof data === 'string' && data.includes('"disconnect"') && /"type"\s*:\s*"disconnect"/.test(data)) disconnectFrame = true;
+      if (typeof data === 'string' && data.includes('"disconnect"') && /"type"\s*:\s*"disconnect"/.test(data))
+        disconnectFrame = true;
     });
     created.on('slack_event', (envelope: { ack(): Promise<void>; type: string; body: unknown; retry_num?: number }) => {
       void deliver(envelope);
@@ -106,7 +107,9 @@ export function createSlackSocketConnection(options: SlackSocketConnectionOption
     try {
       await created.start();
     } catch (error) {
-      throw error ?? new ChannelApiError('slack', '[@ngb/channel-slack] the Socket Mode connection closed before Slack said hello');
+      throw (
+        error ?? new ChannelApiError('slack', '[@ngb/channel-slack] the Socket Mode connection closed before Slack said hello')
+      );
     }
   }
 
@@ -204,7 +207,10 @@ export function createSlackSocketConnection(options: SlackSocketConnectionOption
       void client?.disconnect().catch(() => undefined);
       return;
     }
-    options.setStatus({ state: 'degraded', detail: `nothing from Slack (no event, no ping) for ${options.watchdogMs} ms; reconnecting` });
+    options.setStatus({
+      state: 'degraded',
+      detail: `nothing from Slack (no event, no ping) for ${options.watchdogMs} ms; reconnecting`,
+    });
     options.logger().warn('slack socket silent; reconnecting', { watchdogMs: options.watchdogMs });
     void attempt();
   }

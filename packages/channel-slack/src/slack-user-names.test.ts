@@ -16,7 +16,10 @@ function setup(size = 2, ttlMs = 1_000) {
       return `name of ${id}`;
     },
   });
-  return { clock, lookups, names, failNext: (value: boolean) => void (fail = value) };
+  const failNext = (value: boolean) => {
+    fail = value;
+  };
+  return { clock, lookups, names, failNext };
 }
 
 describe('Slack user names cache', () => {

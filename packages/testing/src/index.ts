@@ -8,6 +8,7 @@ export {
 export { findRunCommand, replyByRules } from './llm/llm-rules';
 export { parseLlmScript } from './llm/llm-script-file';
 export type { FakeSlackEvent } from './slack/fake-slack-events';
+export { slackSignature } from './slack/fake-slack-events';
 export type { FakeSlackUserMessage } from './slack/fake-slack-inbound';
 export {
   createFakeSlackServer,
@@ -16,7 +17,6 @@ export {
   type FakeSlackServerOptions,
 } from './slack/fake-slack-server';
 export type { FakeSlackEnvelope } from './slack/fake-slack-socket';
-export { slackSignature } from './slack/fake-slack-events';
 export type {
   FakeSlackCall,
   FakeSlackFailure,

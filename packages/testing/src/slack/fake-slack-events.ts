@@ -24,7 +24,13 @@ export function eventCallback(workspace: FakeSlackWorkspace, event: FakeSlackEve
     event_id: `Ev${String(eventCounter).padStart(8, '0')}`,
     event_time: Math.floor(eventTime / 1000),
     authorizations: [
-      { enterprise_id: null, team_id: workspace.teamId, user_id: workspace.botUserId, is_bot: true, is_enterprise_install: false },
+      {
+        enterprise_id: null,
+        team_id: workspace.teamId,
+        user_id: workspace.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
     ],
     is_ext_shared_channel: false,
     event_context: `4-${Buffer.from(String(eventCounter)).toString('base64')}`,

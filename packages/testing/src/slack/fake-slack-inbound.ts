@@ -92,7 +92,10 @@ export function editEvent(
 }
 
 /** The `message_deleted` event of a removal. */
-export function deleteEvent(original: { channel: string; ts: string; user: string; text: string }, deleteTs: string): FakeSlackEvent {
+export function deleteEvent(
+  original: { channel: string; ts: string; user: string; text: string },
+  deleteTs: string,
+): FakeSlackEvent {
   return {
     type: 'message',
     subtype: 'message_deleted',

@@ -46,18 +46,30 @@ describe('fake Slack Web API, driven by @slack/web-api', () => {
     fake = await createFakeSlackServer();
     await expect(webClient('xoxb-wrong').auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
     const client = webClient();
-    fake.failNext('chat.postMessage', { status: 429, retryAfterSeconds: 7 }, { status: 503 }, { error: 'missing_scope', needed: 'chat:write' });
+    fake.failNext(
+      'chat.postMessage',
+      { status: 429, retryAfterSeconds: 7 },
+      { status: 503 },
+      { error: 'missing_scope', needed: 'chat:write' },
+    );
     await expect(client.chat.postMessage({ channel: 'C1', text: 'a' })).rejects.toMatchObject({
       code: ErrorCode.RateLimitedError,
       retryAfter: 7,
     });
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'a' })).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'a' })).rejects.toMatchObject({
+      code: ErrorCode.HTTPError,
+      statusCode: 503,
+    });
     await expect(client.chat.postMessage({ channel: 'C1', text: 'a' })).rejects.toMatchObject({
       data: { error: 'missing_scope', needed: 'chat:write' },
     });
     fake.rejectMarkup('[[bad]]');
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x [[bad]]' })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
-    await expect(client.chat.postMessage({ channel: 'C1', text: 'x [[bad]]', mrkdwn: false })).resolves.toMatchObject({ ok: true });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x [[bad]]' })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    await expect(client.chat.postMessage({ channel: 'C1', text: 'x [[bad]]', mrkdwn: false })).resolves.toMatchObject({
+      ok: true,
+    });
     expect(fake.sent().messages.map((message) => message.format)).toEqual(['plain']);
   });
 
@@ -65,11 +77,18 @@ describe('fake Slack Web API, driven by @slack/web-api', () => {
     fake = await createFakeSlackServer();
     const client = webClient();
     const data = Buffer.from('hello file');
-    const result = (await client.filesUploadV2({ channel_id: 'C1', file: data, filename: 'a.txt', initial_comment: 'see' })) as unknown as {
+    const result = (await client.filesUploadV2({
+      channel_id: 'C1',
+      file: data,
+      filename: 'a.txt',
+      initial_comment: 'see',
+    })) as unknown as {
       files: Array<{ files: Array<{ id: string; url_private_download: string }> }>;
     };
     const file = result.files[0]?.files[0];
-    expect(fake.sent().files).toMatchObject([{ channel: 'C1', name: 'a.txt', size: data.length, caption: 'see', fileId: file?.id }]);
+    expect(fake.sent().files).toMatchObject([
+      { channel: 'C1', name: 'a.txt', size: data.length, caption: 'see', fileId: file?.id },
+    ]);
     const url = String(file?.url_private_download);
     const withToken = await fetch(url, { headers: { authorization: `Bearer ${fake.botToken}` } });
     expect(Buffer.from(await withToken.arrayBuffer()).toString()).toBe('hello file');

@@ -207,7 +207,11 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
       let data: Uint8Array = body;
       let mimetype: string | undefined;
       if (contentType.startsWith('multipart/form-data')) {
-        const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
+        const form = await new Request('http://fake/', {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body,
+        }).formData();
         const part = [...form.values()].find((value) => typeof value !== 'string');
         if (part !== undefined && typeof part !== 'string') {
           data = new Uint8Array(await part.arrayBuffer());

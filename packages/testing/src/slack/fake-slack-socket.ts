@@ -130,6 +130,8 @@ export function createFakeSlackSocket(appId: string) {
     redeliver(envelopeId: string): void {
       const envelope = envelopes.find((candidate) => candidate.envelopeId === envelopeId);
       if (!envelope) throw new Error(`[@ngb/testing] fake Slack: no envelope ${envelopeId}`);
+      // A redelivered envelope waits for its own ack.
+      envelope.acked = false;
       newest()?.send(frame(envelope));
     },
     /** Resolves once the client acknowledged the envelope. */
@@ -157,7 +159,8 @@ export function createFakeSlackSocket(appId: string) {
     },
     /** Sends `{type:'disconnect', reason}` on every open connection, as Slack does before recycling one. */
     sendDisconnect(reason: string): void {
-      for (const socket of open) socket.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-fake' } }));
+      for (const socket of open)
+        socket.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-fake' } }));
     },
     /** Drops every connection without a close frame. */
     drop(): void {

@@ -236,7 +236,11 @@ export function createFakeSlackWebApi(setup: WebApiSetup) {
         }
         const { data: _data, ...metadata } = file;
         const share = [{ ts, ...(threadTs ? { thread_ts: threadTs } : {}) }];
-        completed.push({ ...metadata, title: String(entry.title ?? file.title), shares: channel ? { public: { [channel]: share } } : {} });
+        completed.push({
+          ...metadata,
+          title: String(entry.title ?? file.title),
+          shares: channel ? { public: { [channel]: share } } : {},
+        });
       }
       return ok({ files: completed });
     },
