@@ -67,12 +67,12 @@ describeWithDocker('ngb serve with the Slack channel (Socket Mode) against a fak
     expect((await runCli(['user', 'ls'], { cwd: project.dir })).stdout).toMatch(/^\S+\s+slack\s+U0ANN\s+Ann\s+-\s+owner$/m);
 
     const posted = slack.postMessage({ channel: 'D0ANN', user: 'U0ANN', text: 'run: echo slack-e2e-$((6*7))' });
-    const reply = await waitFor(
-      () => repliesIn('D0ANN').find((message) => message.text.includes('slack-e2e-42')),
-      `a reply with the tool output (sent: ${JSON.stringify(slack.sent().messages)}; stderr: ${stderr})`,
+    // The reply streams in plain edits; its final edit is the agent's markdown.
+    await waitFor(
+      () => repliesIn('D0ANN').find((message) => message.text.includes('slack-e2e-42') && message.format === 'markdown'),
+      `a reply with the tool output (sent: ${JSON.stringify(slack.sent())}; stderr: ${stderr})`,
       60_000,
     );
-    expect(reply.format).toBe('markdown');
     expect(slack.unackedEnvelopes()).toEqual([]);
     // Slack redelivers the message (a late ack): the gateway stores it once and runs no second turn.
     // The chat's turns run one after another, so once the next message is answered, a second turn
