@@ -33,6 +33,8 @@ interface Expected {
   remote: boolean;
   /** The adapter is built: `create` gives it, rather than a NotSupportedError. */
   built?: boolean;
+  /** Secrets the schema lets out (the channel names them when its configuration needs them). */
+  optional?: string[];
 }
 
 /** What the tests pass for every secret: long enough for any length rule. */
@@ -52,9 +54,15 @@ const table: Record<string, Expected> = {
     index: slack,
     light: slackManifest,
     title: 'Slack',
-    secrets: [['botToken', 'SLACK_BOT_TOKEN']],
+    secrets: [
+      ['botToken', 'SLACK_BOT_TOKEN'],
+      ['appToken', 'SLACK_APP_TOKEN'],
+      ['signingSecret', 'SLACK_SIGNING_SECRET'],
+    ],
+    optional: ['appToken', 'signingSecret'],
     needsPublicUrl: false,
     remote: true,
+    built: true,
   },
   discord: {
     index: discord,
@@ -151,12 +159,14 @@ describe.each(Object.entries(table))('the %s channel manifest', (name, expected)
     });
     expect(manifest.secrets.map((secret) => [secret.option, secret.env])).toEqual(expected.secrets);
     for (const secret of manifest.secrets) expect(secret.description).not.toBe('');
+    expect(manifest.secrets.filter((secret) => secret.optional).map((secret) => secret.option)).toEqual(expected.optional ?? []);
   });
 
   it('refuses options without a secret, naming the option, and accepts them with it', () => {
     const complete = Object.fromEntries(expected.secrets.map(([option]) => [option, secretValue]));
     expect(validate(manifest, complete).issues).toBeUndefined();
     for (const [option] of expected.secrets) {
+      if (expected.optional?.includes(option)) continue;
       const { [option]: _left, ...without } = complete;
       const issues = validate(manifest, without).issues ?? [];
       expect(

@@ -2,7 +2,6 @@ import { createDingTalkChannel } from '@ngb/channel-dingtalk';
 import { createDiscordChannel } from '@ngb/channel-discord';
 import { createFeishuChannel } from '@ngb/channel-feishu';
 import { createQQChannel } from '@ngb/channel-qq';
-import { createSlackChannel } from '@ngb/channel-slack';
 import { createTelegramChannel } from '@ngb/channel-telegram';
 import { createWeComChannel } from '@ngb/channel-wecom';
 import { createWhatsAppChannel } from '@ngb/channel-whatsapp';
@@ -13,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 describe('factories not built yet throw NotSupportedError naming their package', () => {
   it.each([
     ['@ngb/channel-telegram', () => createTelegramChannel({ botToken: 't' })],
-    ['@ngb/channel-slack', () => createSlackChannel({ botToken: 't' })],
     ['@ngb/channel-discord', () => createDiscordChannel({ botToken: 't' })],
     ['@ngb/channel-whatsapp', () => createWhatsAppChannel({ authDir: 'd' })],
     ['@ngb/channel-qq', () => createQQChannel({ url: 'ws://127.0.0.1:1' })],
