@@ -10,7 +10,7 @@ const notBuiltParts = /\bMCP\b|platform APIs?\b/i;
 const honestMarker = /not built|when they land|stubs today/i;
 const stubPackages = [
   ...readdirSync(join(root, 'packages'))
-    .filter((name) => name.startsWith('channel-') && name !== 'channel-web')
+    .filter((name) => name.startsWith('channel-') && !['channel-web', 'channel-slack'].includes(name))
     .map((name) => `packages/${name}`),
 ];
 

@@ -26,7 +26,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const messageSubtypes = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message', 'bot_message']);
 
 /** Epoch milliseconds of a Slack `ts` (`"1355517523.000005"`). */
-export function slackTsToMs(ts: string | undefined): number {
+function slackTsToMs(ts: string | undefined): number {
   const seconds = Number(ts);
   return Number.isFinite(seconds) ? Math.round(seconds * 1000) : 0;
 }

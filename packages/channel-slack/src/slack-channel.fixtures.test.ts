@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackEvent, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext } from './__tests__/slack-test-context';
 import { normalizeSlackEvent, readableSlackText } from './normalize-slack-event';
 import { createSlackChannel, type SlackChannel } from './slack-channel';
-import { createTestContext } from './slack-test-context';
 
 // The bot of the fixtures (Slack's documentation examples) is U0LAN0Z89.
 const botUserId = 'U0LAN0Z89';

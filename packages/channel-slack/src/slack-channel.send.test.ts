@@ -4,9 +4,9 @@ import { ChannelApiError } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext } from './__tests__/slack-test-context';
 import { createSlackChannel, type SlackChannel } from './slack-channel';
 import { createSlackFiles } from './slack-files';
-import { createTestContext } from './slack-test-context';
 
 let fake: FakeSlackServer;
 let channel: SlackChannel;

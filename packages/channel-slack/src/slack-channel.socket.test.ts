@@ -2,8 +2,8 @@ import { ChannelApiError } from '@ngb/plugin-sdk';
 import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext, waitFor } from './__tests__/slack-test-context';
 import { createSlackChannel, type SlackChannel } from './slack-channel';
-import { createTestContext, waitFor } from './slack-test-context';
 
 const watchdogMs = 30_000;
 let fake: FakeSlackServer;

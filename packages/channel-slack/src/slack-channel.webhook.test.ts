@@ -1,8 +1,8 @@
 import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext } from './__tests__/slack-test-context';
 import { createSlackChannel, type SlackChannel } from './slack-channel';
-import { createTestContext } from './slack-test-context';
 
 let fake: FakeSlackServer;
 let clock: ManualClock;

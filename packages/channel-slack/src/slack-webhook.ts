@@ -23,7 +23,7 @@ const answer = (status: number, body?: unknown) =>
     : new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /** True when `signature` is the `v0=` HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time. */
-export function verifySlackSignature(signingSecret: string, timestamp: string, rawBody: string, signature: string): boolean {
+function verifySlackSignature(signingSecret: string, timestamp: string, rawBody: string, signature: string): boolean {
   const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`);
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);

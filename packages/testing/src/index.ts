@@ -22,6 +22,7 @@ export type {
   FakeSlackFailure,
   FakeSlackFile,
   FakeSlackSent,
+  FakeSlackSentFile,
   FakeSlackSentMessage,
   FakeSlackUser,
 } from './slack/fake-slack-web-api';

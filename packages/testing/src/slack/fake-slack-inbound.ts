@@ -23,7 +23,7 @@ export interface FakeSlackUserMessage {
 }
 
 /** `channel_type` of a channel id, as Slack names it. */
-export function channelTypeOf(channel: string): 'im' | 'mpim' | 'group' | 'channel' {
+function channelTypeOf(channel: string): 'im' | 'mpim' | 'group' | 'channel' {
   if (channel.startsWith('D')) return 'im';
   if (channel.startsWith('G')) return 'group';
   return 'channel';

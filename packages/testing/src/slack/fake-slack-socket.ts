@@ -178,6 +178,3 @@ export function createFakeSlackSocket(appId: string) {
     },
   };
 }
-
-/** The Socket Mode side of the fake Slack server. */
-export type FakeSlackSocket = ReturnType<typeof createFakeSlackSocket>;

@@ -4,7 +4,7 @@ export function escapeSlackText(text: string): string {
 }
 
 /** Undoes {@link escapeSlackText}. */
-export function unescapeSlackText(text: string): string {
+function unescapeSlackText(text: string): string {
   return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 

@@ -306,6 +306,3 @@ function fileOf(setup: WebApiSetup, id: string, name: string, mimetype: string, 
     data,
   };
 }
-
-/** The Web API part of the fake Slack server. */
-export type FakeSlackWebApi = ReturnType<typeof createFakeSlackWebApi>;

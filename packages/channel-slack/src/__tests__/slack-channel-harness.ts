@@ -2,11 +2,11 @@
 import type { ChannelHarness, HarnessInbound, HarnessSent } from '@ngb/plugin-sdk/testing';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackServer } from '@ngb/testing';
-import { createSlackChannel, type SlackChannel } from './slack-channel';
-import type { SlackChannelOptions } from './slack-options';
+import { createSlackChannel, type SlackChannel } from '../slack-channel';
+import type { SlackChannelOptions } from '../slack-options';
 
 /** Markdown whose converted markup the fake rejects (`invalid_blocks`), so the adapter resends it plain. */
-export const rejectedMarkup = 'a *reply* with [[refused]] markup';
+const rejectedMarkup = 'a *reply* with [[refused]] markup';
 
 /**
  * The harness in either mode: `socket` delivers the fake's envelopes over Socket Mode (a manual clock,
