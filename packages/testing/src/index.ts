@@ -25,4 +25,4 @@ export type {
   FakeSlackSentFile,
   FakeSlackSentMessage,
   FakeSlackUser,
-} from './slack/fake-slack-web-api';
+} from './slack/fake-slack-types';

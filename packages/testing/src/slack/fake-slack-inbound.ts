@@ -1,6 +1,6 @@
 import type { FakeSlackEvent } from './fake-slack-events';
 import { escapeSlackText } from './fake-slack-text';
-import type { FakeSlackFile } from './fake-slack-web-api';
+import type { FakeSlackFile } from './fake-slack-types';
 
 /** A message a person (or another bot) posts in the fake workspace. */
 export interface FakeSlackUserMessage {

@@ -10,16 +10,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventCallback, type FakeSlackEvent, signedSlackRequest } from './fake-slack-events';
+import { parseParams, readBody, writeJson } from './fake-slack-http';
 import { deleteEvent, editEvent, type FakeSlackUserMessage, newMessageEvents } from './fake-slack-inbound';
 import { createFakeSlackSocket, type FakeSlackEnvelope } from './fake-slack-socket';
-import {
-  createFakeSlackWebApi,
-  type FakeSlackCall,
-  type FakeSlackFailure,
-  type FakeSlackFile,
-  type FakeSlackSent,
-  type FakeSlackUser,
-} from './fake-slack-web-api';
+import type { FakeSlackCall, FakeSlackFailure, FakeSlackFile, FakeSlackSent, FakeSlackUser } from './fake-slack-types';
+import { createFakeSlackWebApi } from './fake-slack-web-api';
 
 /** Options of {@link createFakeSlackServer}. */
 export interface FakeSlackServerOptions {
@@ -113,45 +108,6 @@ export interface FakeSlackServer {
   /** Answers `invalid_blocks` to a markup (non-plain) message whose text contains `marker`. */
   rejectMarkup(marker: string): void;
   close(): Promise<void>;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function parseParams(body: Buffer, contentType: string): Record<string, unknown> {
-  const text = body.toString('utf8');
-  if (contentType.includes('application/json')) {
-    try {
-      const parsed: unknown = JSON.parse(text || '{}');
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  }
-  const params: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
-    params[key] = value;
-    if (/^[[{]/.test(value)) {
-      try {
-        params[key] = JSON.parse(value);
-      } catch {
-        // kept as the string it was
-      }
-    }
-  }
-  return params;
-}
-
-function writeJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-  response.end(text);
 }
 
 /** Starts a fake Slack on loopback; resolves once it listens. */
