@@ -79,6 +79,8 @@ export function createSlackSocketConnection(options: SlackSocketConnectionOption
     const created = new SocketModeClient({
       appToken: options.appToken,
       autoReconnectEnabled: false,
+      // The SDK's own ping check (real timers) stays only as a backstop behind this watchdog.
+      serverPingTimeout: Math.min(options.watchdogMs * 2, 2 ** 31 - 1),
       clientOptions: {
         slackApiUrl: options.apiUrl,
         retryConfig: { retries: 0 },
