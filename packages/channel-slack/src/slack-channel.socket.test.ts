@@ -114,6 +114,36 @@ describe('Slack Socket Mode: connection', () => {
   });
 });
 
+describe('Slack Socket Mode: a handshake that hangs', () => {
+  it('a socket that opens but never says hello fails start after watchdogMs (retryable), instead of hanging', async () => {
+    fake.withholdHello();
+    const starting = channel.start(test.context).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await waitFor(() => fake.openConnections() === 1, 'the socket to open');
+    await clock.advance(watchdogMs);
+    const error = await starting;
+    expect(ChannelApiError.isInstance(error) && error.retryable).toBe(true);
+    await waitFor(() => fake.openConnections() === 0, 'the socket to be closed');
+  });
+
+  it('after a drop, a reconnection whose hello never comes is abandoned and retried with the next delay', async () => {
+    await channel.start(test.context);
+    fake.withholdHello();
+    fake.dropConnections();
+    await waitFor(() => test.state() === 'disconnected', 'the drop');
+    await clock.advance(1_000);
+    await waitFor(() => fake.openConnections() === 1, 'the second socket to open');
+    await clock.advance(watchdogMs);
+    await waitFor(() => clock.pendingDelays().includes(5_000), 'the next delay');
+    fake.withholdHello(false);
+    await clock.advance(5_000);
+    await waitFor(() => test.state() === 'connected', 'the reconnection');
+    expect(opens()).toBe(3);
+  });
+});
+
 describe('Slack Socket Mode: start refusals', () => {
   it('a wrong bot token is a 401 ChannelApiError (the core marks the channel failed)', async () => {
     const wrong = createSlackChannel({ botToken: 'xoxb-wrong', appToken: fake.appToken, apiUrl: fake.apiUrl, clock });

@@ -89,6 +89,8 @@ export interface FakeSlackServer {
   silence(): void;
   /** Ends {@link silence}, sending what waited to the newest socket. */
   speak(): void;
+  /** Makes new sockets open but never send `hello` (a handshake that hangs), or work again with `false`. */
+  withholdHello(value?: boolean): void;
   /** Sends `{type:'disconnect', reason}` on every socket. */
   sendDisconnect(reason?: string): void;
   /** Drops every socket without a close frame. */
@@ -254,6 +256,7 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
     waitForAck: (envelopeId) => socket.waitForAck(envelopeId),
     silence: () => socket.silence(),
     speak: () => socket.speak(),
+    withholdHello: (value = true) => socket.setWithholdHello(value),
     sendDisconnect: (reason = 'refresh_requested') => socket.sendDisconnect(reason),
     dropConnections: () => socket.drop(),
     ping: () => socket.ping(),

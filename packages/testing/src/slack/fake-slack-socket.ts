@@ -33,6 +33,7 @@ export function createFakeSlackSocket(appId: string) {
   let envelopeCounter = 0;
   const silent = new Set<WebSocket>();
   let connectionsOpened = 0;
+  let withholdHello = false;
 
   const frame = (envelope: FakeSlackEnvelope) => {
     envelope.retryAttempt = envelope.deliveries;
@@ -82,6 +83,7 @@ export function createFakeSlackSocket(appId: string) {
       if (index >= 0) open.splice(index, 1);
       silent.delete(socket);
     });
+    if (withholdHello) return;
     socket.send(
       JSON.stringify({
         type: 'hello',
@@ -156,6 +158,10 @@ export function createFakeSlackSocket(appId: string) {
       silent.clear();
       const socket = newest();
       if (socket) sendPending(socket);
+    },
+    /** Makes new connections open but never say hello (nor deliver anything), or say it again. */
+    setWithholdHello(value: boolean): void {
+      withholdHello = value;
     },
     /** Sends `{type:'disconnect', reason}` on every open connection, as Slack does before recycling one. */
     sendDisconnect(reason: string): void {
