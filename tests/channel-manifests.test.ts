@@ -29,12 +29,16 @@ interface Expected {
   light: ChannelManifest;
   title: string;
   secrets: Array<[option: string, env: string]>;
-  /** Secrets the options may leave out (needed only in some modes; apps generate them). */
-  optionalSecrets?: string[];
+  /** Secrets apps generate when their variable is unset. */
+  generatedSecrets?: string[];
+  /** Secrets the options schema accepts being left out (needed only in some modes). */
+  schemaLetsOut?: string[];
   needsPublicUrl: boolean;
   remote: boolean;
   /** The adapter is built: `create` gives it, rather than a NotSupportedError. */
   built?: boolean;
+  /** Secrets the schema lets out (the channel names them when its configuration needs them). */
+  optional?: string[];
 }
 
 /** What the tests pass for every secret: long enough for any length rule. */
@@ -50,7 +54,8 @@ const table: Record<string, Expected> = {
       ['botToken', 'TELEGRAM_BOT_TOKEN'],
       ['webhookSecret', 'TELEGRAM_WEBHOOK_SECRET'],
     ],
-    optionalSecrets: ['webhookSecret'],
+    generatedSecrets: ['webhookSecret'],
+    schemaLetsOut: ['webhookSecret'],
     needsPublicUrl: false,
     remote: true,
     built: true,
@@ -59,9 +64,16 @@ const table: Record<string, Expected> = {
     index: slack,
     light: slackManifest,
     title: 'Slack',
-    secrets: [['botToken', 'SLACK_BOT_TOKEN']],
+    secrets: [
+      ['botToken', 'SLACK_BOT_TOKEN'],
+      ['appToken', 'SLACK_APP_TOKEN'],
+      ['signingSecret', 'SLACK_SIGNING_SECRET'],
+    ],
+    optional: ['appToken', 'signingSecret'],
+    schemaLetsOut: ['appToken', 'signingSecret'],
     needsPublicUrl: false,
     remote: true,
+    built: true,
   },
   discord: {
     index: discord,
@@ -117,6 +129,7 @@ const table: Record<string, Expected> = {
     light: webManifest,
     title: 'Web chat',
     secrets: [['secret', 'NGB_WEB_CHAT_SECRET']],
+    generatedSecrets: ['secret'],
     needsPublicUrl: false,
     remote: false,
     built: true,
@@ -159,18 +172,23 @@ describe.each(Object.entries(table))('the %s channel manifest', (name, expected)
     });
     expect(manifest.secrets.map((secret) => [secret.option, secret.env])).toEqual(expected.secrets);
     for (const secret of manifest.secrets) expect(secret.description).not.toBe('');
+    expect(manifest.secrets.filter((secret) => secret.optional).map((secret) => secret.option)).toEqual(expected.optional ?? []);
+    expect(manifest.secrets.filter((secret) => secret.generate).map((secret) => secret.option)).toEqual(
+      expected.generatedSecrets ?? [],
+    );
   });
 
   it('refuses options without a secret, naming the option, and accepts them with it', () => {
     const complete = Object.fromEntries(expected.secrets.map(([option]) => [option, secretValue]));
     expect(validate(manifest, complete).issues).toBeUndefined();
     for (const [option] of expected.secrets) {
-      if (expected.optionalSecrets?.includes(option)) continue;
       const { [option]: _left, ...without } = complete;
       const issues = validate(manifest, without).issues ?? [];
-      expect(
-        issues.map((issue) => issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment)).join('.')),
-      ).toContain(option);
+      const named = issues.map((issue) =>
+        issue.path?.map((segment) => (typeof segment === 'object' ? segment.key : segment)).join('.'),
+      );
+      if (expected.schemaLetsOut?.includes(option)) expect(named).not.toContain(option);
+      else expect(named).toContain(option);
     }
   });
 

@@ -10,7 +10,10 @@ const notBuiltParts = /\bMCP\b|platform APIs?\b/i;
 const honestMarker = /not built|when they land|stubs today/i;
 const stubPackages = [
   ...readdirSync(join(root, 'packages'))
-    .filter((name) => name.startsWith('channel-') && !['channel-web', 'channel-telegram', 'channel-discord'].includes(name))
+    .filter(
+      (name) =>
+        name.startsWith('channel-') && !['channel-web', 'channel-telegram', 'channel-discord', 'channel-slack'].includes(name),
+    )
     .map((name) => `packages/${name}`),
 ];
 

@@ -1,7 +1,6 @@
 import { createDingTalkChannel } from '@ngb/channel-dingtalk';
 import { createFeishuChannel } from '@ngb/channel-feishu';
 import { createQQChannel } from '@ngb/channel-qq';
-import { createSlackChannel } from '@ngb/channel-slack';
 import { createWeComChannel } from '@ngb/channel-wecom';
 import { createWhatsAppChannel } from '@ngb/channel-whatsapp';
 import { NotSupportedError } from '@ngb/plugin-sdk';
@@ -10,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 // Packages whose work belongs to later issues must say so plainly instead of pretending to work.
 describe('factories not built yet throw NotSupportedError naming their package', () => {
   it.each([
-    ['@ngb/channel-slack', () => createSlackChannel({ botToken: 't' })],
     ['@ngb/channel-whatsapp', () => createWhatsAppChannel({ authDir: 'd' })],
     ['@ngb/channel-qq', () => createQQChannel({ url: 'ws://127.0.0.1:1' })],
     ['@ngb/channel-feishu', () => createFeishuChannel({ appSecret: 's' })],

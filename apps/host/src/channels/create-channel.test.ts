@@ -51,6 +51,23 @@ describe('channels built from config through their manifests', () => {
     expect(channelOptions(manifestOf('discord'), config, {}).missing).toEqual(['DISCORD_BOT_TOKEN (the bot token)']);
   });
 
+  it('leaves out an optional secret whose variable is unset, and fills it when set', () => {
+    const manifest = {
+      ...manifestOf('discord'),
+      secrets: [
+        { option: 'botToken', env: 'BOT_TOKEN', description: 'the token' },
+        { option: 'signingSecret', env: 'SIGNING_SECRET', description: 'the secret', optional: true },
+      ],
+    };
+    const config = configOf({ discord: {} });
+    expect(channelOptions(manifest, config, { BOT_TOKEN: 't' })).toEqual({ options: { botToken: 't' }, missing: [] });
+    expect(channelOptions(manifest, config, { BOT_TOKEN: 't', SIGNING_SECRET: 's' }).options).toEqual({
+      botToken: 't',
+      signingSecret: 's',
+    });
+    expect(channelOptions(manifest, config, {}).missing).toEqual(['BOT_TOKEN (the token)']);
+  });
+
   it('refuses a missing secret naming its variable, and a bad option naming its key but never the secret', async () => {
     const missing = await refusal(createChannel(manifestOf('discord'), configOf({ discord: {} }), {}));
     expect(ConfigError.isInstance(missing)).toBe(true);

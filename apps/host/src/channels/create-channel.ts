@@ -36,7 +36,7 @@ export function channelOptions(
     else if (options[secret.option] !== undefined) continue;
     else if (secret.generate && secretsDirectory !== undefined) {
       options[secret.option] = readOrCreateSecret(join(secretsDirectory, `${manifest.name}.${secret.option}`));
-    } else if (!secret.generate) missing.push(`${secret.env} (${secret.description})`);
+    } else if (!secret.generate && !secret.optional) missing.push(`${secret.env} (${secret.description})`);
   }
   return { options, missing };
 }

@@ -24,6 +24,12 @@ export interface ChannelSecretOption {
    * unset, apps generate a random one once and keep it in their data directory, so it survives restarts.
    */
   generate?: boolean;
+  /**
+   * The channel can run without it in some configurations (Slack's signing secret is needed only in
+   * its Events API mode): apps leave it out when its variable is unset instead of refusing, and the
+   * channel's own factory names it when the chosen configuration needs it.
+   */
+  optional?: boolean;
 }
 
 /**
