@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { message, setup } from './gateway-setup.mjs';
+
 const bench = await setup();
 await bench.wire('dm');
 const samples = [];
@@ -12,4 +13,9 @@ for (let index = 0; index < 600; index += 1) {
 }
 await bench.close();
 samples.sort((a, b) => a - b);
-console.log('p50', samples[Math.floor(samples.length / 2)].toFixed(2), 'p99', samples[Math.floor(samples.length * 0.99)].toFixed(2));
+console.log(
+  'p50',
+  samples[Math.floor(samples.length / 2)].toFixed(2),
+  'p99',
+  samples[Math.floor(samples.length * 0.99)].toFixed(2),
+);

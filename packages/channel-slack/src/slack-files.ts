@@ -72,7 +72,7 @@ export function createSlackFiles(options: SlackFilesOptions) {
         const uploaded = await fetchFn(target.upload_url, {
           method: 'POST',
           headers: { 'content-type': file.mimeType ?? 'application/octet-stream' },
-          body: file.data,
+          body: file.data as Uint8Array<ArrayBuffer>,
           redirect: 'error',
         });
         await uploaded.body?.cancel();

@@ -17,7 +17,7 @@ export const defaultChannelRestartDelaysMs: readonly number[] = [1_000, 2_000, 5
  * Why the platform refused to let the bot in, in words a person can act on, or undefined when the
  * failure is one a retry may cure.
  */
-export function refusalOf(error: unknown): string | undefined {
+function refusalOf(error: unknown): string | undefined {
   if (ConfigError.isInstance(error)) return `configuration rejected: ${errorMessage(error)}`;
   if (!ChannelApiError.isInstance(error)) return undefined;
   if (error.status === 401) return `token rejected (401): ${errorMessage(error)}`;

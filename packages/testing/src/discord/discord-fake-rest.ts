@@ -1,5 +1,6 @@
 // The fake's REST side: the routes of Discord's HTTP API (v10) a bot uses, and its CDN.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, readForm } from '../http/request-body';
 
 /** A failure the next matching REST call answers with. */
 export interface FakeDiscordFailure {
@@ -40,22 +41,12 @@ const statusTexts: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** Reads a JSON body or a multipart one (`payload_json` plus `files[n]`), as Discord accepts both. */
 export async function parseBody(request: IncomingMessage): Promise<ParsedBody> {
   const raw = await readBody(request);
   const contentType = request.headers['content-type'] ?? '';
   if (contentType.startsWith('multipart/form-data')) {
-    const form = await new Request('http://fake.invalid/', {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: raw,
-    }).formData();
+    const form = await readForm(raw, contentType);
     const files: ParsedBody['files'] = [];
     let json: Record<string, unknown> = {};
     for (const [field, value] of form.entries()) {

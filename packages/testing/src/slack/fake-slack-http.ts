@@ -1,15 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The whole body of a request. */
-export function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
 /** Web API parameters of a form-encoded or JSON body; form fields holding JSON are parsed. */
 export function parseParams(body: Buffer, contentType: string): Record<string, unknown> {
   const text = body.toString('utf8');

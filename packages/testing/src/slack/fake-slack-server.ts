@@ -9,8 +9,9 @@
 // that goes silent without closing, a `disconnect` frame, a dropped connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, readForm } from '../http/request-body';
 import { eventCallback, type FakeSlackEvent, signedSlackRequest } from './fake-slack-events';
-import { parseParams, readBody, writeJson } from './fake-slack-http';
+import { parseParams, writeJson } from './fake-slack-http';
 import { deleteEvent, editEvent, type FakeSlackUserMessage, newMessageEvents } from './fake-slack-inbound';
 import { createFakeSlackSocket, type FakeSlackEnvelope } from './fake-slack-socket';
 import type { FakeSlackCall, FakeSlackFailure, FakeSlackFile, FakeSlackSent, FakeSlackUser } from './fake-slack-types';
@@ -165,11 +166,7 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
       let data: Uint8Array = body;
       let mimetype: string | undefined;
       if (contentType.startsWith('multipart/form-data')) {
-        const form = await new Request('http://fake/', {
-          method: 'POST',
-          headers: { 'content-type': contentType },
-          body,
-        }).formData();
+        const form = await readForm(body, contentType);
         const part = [...form.values()].find((value) => typeof value !== 'string');
         if (part !== undefined && typeof part !== 'string') {
           data = new Uint8Array(await part.arrayBuffer());

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, readForm } from '../http/request-body';
 
 /** A request parameter as the fake read it: JSON values, form strings, or an uploaded file. */
 export type FakeTelegramParam = unknown;
@@ -25,12 +26,6 @@ export class FakeTelegramFailure extends Error {
 /** The Bot API's "Bad Request" failure. */
 export const badRequest = (description: string) => new FakeTelegramFailure(400, `Bad Request: ${description}`);
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 function maybeJson(value: string): unknown {
   if (!/^[[{]/.test(value)) return value;
   try {
@@ -52,11 +47,7 @@ export async function readParams(request: IncomingMessage, url: URL): Promise<Re
     return { ...params, ...(parsed as Record<string, unknown>) };
   }
   if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
-    const form = await new Request('http://fake.invalid/', {
-      method: 'POST',
-      headers: { 'content-type': type },
-      body,
-    }).formData();
+    const form = await readForm(body, type);
     for (const [key, value] of form) {
       if (typeof value === 'string') params[key] = maybeJson(value);
       else {
