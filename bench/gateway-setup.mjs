@@ -23,7 +23,10 @@ const noSandbox = {
   close: async () => {},
 };
 
-export async function setup({ maxConcurrentTurns = 5 } = {}) {
+/**
+ * @param options.channels channels to run besides the recording one (named `fake`)
+ */
+export async function setup({ maxConcurrentTurns = 5, channels = [] } = {}) {
   const directory = mkdtempSync(join(tmpdir(), 'ngb-bench-'));
   const store = await createSqliteStore({ path: join(directory, 'ngb.db') });
   const llm = await createFakeLlmServer({ acceptAnyModel: true });
@@ -41,7 +44,7 @@ export async function setup({ maxConcurrentTurns = 5 } = {}) {
     store,
     runtime: noSandbox,
     providers: { default: provider },
-    channels: [channel],
+    channels: [channel, ...channels],
     agentsDirectory: directory,
     maxConcurrentTurns,
   });
@@ -49,7 +52,7 @@ export async function setup({ maxConcurrentTurns = 5 } = {}) {
   const agent = await store.agents.create({ folder: 'andy', name: 'andy', isMain: true, assistantName: 'Andy' });
   const wire = async (chatId, extra = {}) => {
     const chat = await store.chats.upsert({
-      channel: 'fake',
+      channel: extra.channel ?? 'fake',
       platformChatId: chatId,
       name: chatId,
       isGroup: extra.isGroup ?? false,
