@@ -15,6 +15,7 @@ const sections = [
   { bench: 'sandbox', title: 'Sandbox', script: 'bench/sandbox.bench.mjs' },
   { bench: 'cli', title: 'CLI', script: 'bench/cli-help.bench.mjs' },
   { bench: 'server', title: 'Server', script: 'bench/server.bench.mjs' },
+  { bench: 'channels', title: 'Channels', script: 'bench/channels.bench.mjs' },
 ];
 
 /**
