@@ -1,4 +1,4 @@
-import { type Attachment, ChannelApiError, type FetchAttachmentOptions } from '@ngb/plugin-sdk';
+import { type Attachment, ChannelApiError, type FetchAttachmentOptions, readWithinLimit } from '@ngb/plugin-sdk';
 
 const prefix = '[@ngb/channel-discord]';
 
@@ -60,21 +60,6 @@ export async function fetchDiscordAttachment(
     await response.body?.cancel();
     throw tooLarge(announced, maxBytes);
   }
-  const body = response.body;
-  return (async function* read() {
-    if (!body) return;
-    let total = 0;
-    const reader = body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        total += value.length;
-        if (total > maxBytes) throw tooLarge(`more than ${maxBytes}`, maxBytes);
-        yield value;
-      }
-    } finally {
-      await reader.cancel().catch(() => undefined);
-    }
-  })();
+  if (!response.body) return (async function* empty() {})();
+  return readWithinLimit(response.body, maxBytes, () => tooLarge(`more than ${maxBytes}`, maxBytes));
 }

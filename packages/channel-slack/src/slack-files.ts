@@ -4,6 +4,7 @@ import {
   ChannelApiError,
   type FetchAttachmentOptions,
   type OutboundFile,
+  readWithinLimit,
   type SendReceipt,
 } from '@ngb/plugin-sdk';
 import type { WebClient } from '@slack/web-api';
@@ -39,22 +40,6 @@ function tooLarge(size: number, maxBytes: number): ChannelApiError {
   return new ChannelApiError(channel, `${prefix} the file (${size} bytes or more) is larger than ${maxBytes} bytes`, {
     status: 413,
   });
-}
-
-async function* counted(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
-  const reader = body.getReader();
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.length;
-      if (total > maxBytes) throw tooLarge(total, maxBytes);
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
 }
 
 /** Files both ways: the three-step upload of `files.uploadV2`, and downloads of private file URLs with the bot token. */
@@ -149,7 +134,7 @@ export function createSlackFiles(options: SlackFilesOptions) {
           await response.body.cancel();
           throw tooLarge(length, maxBytes);
         }
-        return counted(response.body, maxBytes);
+        return readWithinLimit(response.body, maxBytes, (bytes) => tooLarge(bytes, maxBytes));
       }
     },
   };

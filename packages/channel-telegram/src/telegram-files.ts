@@ -4,6 +4,7 @@ import {
   ChannelApiError,
   type FetchAttachmentOptions,
   type OutboundFile,
+  readWithinLimit,
   type SendReceipt,
 } from '@ngb/plugin-sdk';
 import { mapTelegramError } from './map-telegram-error';
@@ -19,22 +20,6 @@ const tooLarge = (what: string, maxBytes: number) =>
   new ChannelApiError('telegram', `[@ngb/channel-telegram] ${what} is larger than the ${maxBytes} bytes allowed`, {
     status: 413,
   });
-
-async function* counted(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncIterable<Uint8Array> {
-  const reader = body.getReader();
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.length;
-      if (total > maxBytes) throw tooLarge('the file', maxBytes);
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
 
 /**
  * Opens an inbound file: `getFile` for its path and announced size (refused past `maxBytes` before any
@@ -76,7 +61,7 @@ export async function fetchTelegramAttachment(
     await response.body.cancel().catch(() => undefined);
     throw tooLarge(`"${attachment.name ?? 'the file'}"`, maxBytes);
   }
-  return counted(response.body, maxBytes);
+  return readWithinLimit(response.body, maxBytes, () => tooLarge('the file', maxBytes));
 }
 
 /**

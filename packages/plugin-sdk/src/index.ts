@@ -1,4 +1,5 @@
 export { type Address, formatAddress, parseAddress } from './address';
+export { readWithinLimit } from './channel-support/read-within-limit';
 export { sendWithPlainFallback } from './channel-support/send-with-plain-fallback';
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export type {
