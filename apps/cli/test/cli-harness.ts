@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -184,4 +184,51 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A running `ngb serve`, with what it printed so far. */
+export interface ServeProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the built `ngb serve` in `cwd` and waits until it prints that it is ready. */
+export async function startServe(
+  cwd: string,
+  env: Record<string, string>,
+  args: string[] = ['--grace', '1'],
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cliBin, 'serve', ...args], { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const serve: ServeProcess = {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+  try {
+    await waitFor(() => stderr.includes('Ctrl-C stops the gateway') || child.exitCode !== null, 'serve to be ready', 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message} (stderr: ${stderr})`);
+  }
+  if (child.exitCode !== null) throw new Error(`ngb serve exited with ${child.exitCode}: ${stderr}`);
+  return serve;
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createGateway } from '@ngb/core';
 import { createOpenAIProvider } from '@ngb/llm-openai';
@@ -7,7 +6,7 @@ import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, localRuntime, runCli, waitFor } from './cli-harness';
+import { assertBuilt, cliEnv, createProject, localRuntime, runCli, startServe } from './cli-harness';
 
 let server: FakeLlmServer;
 let project: { dir: string; remove: () => void };
@@ -26,23 +25,9 @@ afterAll(async () => {
 
 /** Runs `ngb serve` until it is ready, then stops it; returns what it printed. */
 async function serveOnce(): Promise<string> {
-  const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '1'], { cwd: project.dir, env: cliEnv(model) });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  try {
-    await waitFor(() => stderr.includes('Ctrl-C stops the gateway'), `serve to be ready (stderr: ${stderr})`, 20_000);
-  } finally {
-    child.kill('SIGTERM');
-  }
-  expect(await exited).toBe(0);
-  return stdout;
+  const serve = await startServe(project.dir, cliEnv(model));
+  expect(await serve.stop()).toBe(0);
+  return serve.stdout();
 }
 
 /** Someone sends a text on a chat channel, as a running gateway would receive it; returns the bot's answers. */

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createFakeLlmServer, createFakeTelegramServer, type FakeLlmServer, type FakeTelegramServer } from '@ngb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, runCli, waitFor } from './cli-harness';
+import { assertBuilt, cliEnv, createProject, runCli, startServe, waitFor } from './cli-harness';
 import { describeWithDocker } from './docker-gate';
 
 describeWithDocker('ngb serve with the Telegram channel against the fake Bot API', () => {
@@ -28,24 +27,14 @@ describeWithDocker('ngb serve with the Telegram channel against the fake Bot API
 
   it('is claimed with /claim from Telegram, then answers with the output of a tool run in the sandbox', async () => {
     const env = cliEnv({ OPENAI_BASE_URL: `${model.url}/v1`, TELEGRAM_BOT_TOKEN: telegram.token });
-    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '1'], { cwd: project.dir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const serve = await startServe(project.dir, env);
     try {
-      await waitFor(() => stderr.includes('Ctrl-C stops the gateway'), `serve to be ready (stderr: ${stderr})`, 30_000);
-      const code = /send \/claim ([0-9A-Z]{10})/.exec(stdout)?.[1];
-      expect(code, stdout).toBeDefined();
+      const code = /send \/claim ([0-9A-Z]{10})/.exec(serve.stdout())?.[1];
+      expect(code, serve.stdout()).toBeDefined();
       await waitFor(() => telegram.calls.find((call) => call.method === 'getUpdates'), 'the first poll', 10_000);
 
       await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text: `/claim ${code}` });
-      await waitFor(() => said().find((sent) => /owner/.test(sent.text ?? '')), `the claim answer (${stderr})`, 20_000);
+      await waitFor(() => said().find((sent) => /owner/.test(sent.text ?? '')), `the claim answer (${serve.stderr()})`, 20_000);
       expect(said()[0]).toMatchObject({ chatId: '1001', text: expect.stringMatching(/^You are now the owner/) });
 
       await telegram.injectMessage({
@@ -55,15 +44,15 @@ describeWithDocker('ngb serve with the Telegram channel against the fake Bot API
       });
       const reply = await waitFor(
         () => said().find((sent) => sent.text?.includes('hello-from-the-sandbox') && sent.text.includes('printed')),
-        `the reply with the tool output (stderr: ${stderr})`,
+        `the reply with the tool output (stderr: ${serve.stderr()})`,
         45_000,
       );
       expect(reply.chatId).toBe('1001');
       expect(telegram.sent.some((sent) => sent.method === 'sendChatAction' && sent.action === 'typing')).toBe(true);
     } finally {
-      child.kill('SIGTERM');
+      await serve.stop();
     }
-    expect(await exited).toBe(0);
+    expect(await serve.exited).toBe(0);
   });
 });
 
@@ -88,20 +77,10 @@ describeWithDocker('ngb serve with a Telegram token the platform refuses', () =>
 
   it('still serves; the channel is failed with the reason in /readyz and `ngb channel ls`, and is not retried', async () => {
     const env = cliEnv({ OPENAI_BASE_URL: `${model.url}/v1`, TELEGRAM_BOT_TOKEN: '123456:not-the-token' });
-    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '1'], { cwd: project.dir, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const serve = await startServe(project.dir, env);
     try {
-      await waitFor(() => stderr.includes('Ctrl-C stops the gateway'), `serve to be ready (stderr: ${stderr})`, 30_000);
-      const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout + stderr)?.[1];
-      expect(url, stdout + stderr).toBeDefined();
+      const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(serve.stdout() + serve.stderr())?.[1];
+      expect(url, serve.stdout() + serve.stderr()).toBeDefined();
       const ready = await waitFor(
         async () => {
           const response = await fetch(`${url}/readyz`);
@@ -119,8 +98,8 @@ describeWithDocker('ngb serve with a Telegram token the platform refuses', () =>
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(telegram.calls.filter((call) => call.method === 'getMe').length).toBe(attempts);
     } finally {
-      child.kill('SIGTERM');
+      await serve.stop();
     }
-    expect(await exited).toBe(0);
+    expect(await serve.exited).toBe(0);
   });
 });
