@@ -190,6 +190,10 @@ finish(options, {
     `the fake model (instant replies), no sandbox: ${counts.messages} sequential messages in a DM per run, each after the last ` +
     `turn ended. Memory: \`ngb serve\` from \`ngb init\` (server, dashboard, web chat, docker runtime), read ${counts.settleMs / 1000} s ` +
     'after the three channels reported connected, against the same project with only the web chat, in the same run.',
+  notes: [
+    "The latency figures include each platform's own path on loopback: Telegram's long poll answered by the fake, Slack's Socket Mode envelope (acknowledged once the core stored the message), Discord's gateway dispatch; the floor is the same turn handed to `receive` directly by the recording channel, in the same run.",
+    'Memory: the three SDKs loaded and connected add 41\u201360 MB to `ngb serve`, each with its own HTTP and WebSocket stack (telegraf: node-fetch; @slack/web-api: axios, @slack/socket-mode: undici; discord.js: its own undici and @discordjs/ws). The target (\u2264 90 MB with the three connected) is not met.',
+  ],
   figures: [
     latency('telegram', 'Telegram'),
     latency('slack', 'Slack'),
