@@ -5,7 +5,8 @@ import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
-import { createGateway, type GatewayOptions } from './create-gateway';
+import { createGateway } from './create-gateway';
+import type { GatewayOptions } from './gateway-options';
 
 let harness: Harness | undefined;
 const cleanups: Array<() => Promise<void>> = [];

@@ -5,7 +5,8 @@ import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultChannelRestartDelaysMs } from './channel-starter';
-import { createGateway, type Gateway } from './create-gateway';
+import { createGateway } from './create-gateway';
+import type { Gateway } from './gateway-options';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -2,7 +2,8 @@ import { ConfigError } from '@ngb/plugin-sdk';
 import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { describe, expect, it } from 'vitest';
-import { createGateway, type GatewayOptions } from './create-gateway';
+import { createGateway } from './create-gateway';
+import type { GatewayOptions } from './gateway-options';
 
 describe('createGateway options', () => {
   // A timer past 2^31-1 ms fires at once: 3,000,000 s of tool time made every call time out at once.

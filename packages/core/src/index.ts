@@ -1,4 +1,4 @@
-export { createGateway, type Gateway, type GatewayOptions } from './create-gateway';
+export { createGateway } from './create-gateway';
 export { dashboardIdentity } from './dashboard-identity';
 export type {
   EventBus,
@@ -10,6 +10,7 @@ export type {
   TurnUsage,
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
+export type { Gateway, GatewayOptions } from './gateway-options';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';

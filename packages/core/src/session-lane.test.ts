@@ -7,7 +7,8 @@ import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGatedModel, type GatedModel } from './__tests__/gated-model';
-import { createGateway, type Gateway } from './create-gateway';
+import { createGateway } from './create-gateway';
+import type { Gateway } from './gateway-options';
 
 type SqliteStore = Awaited<ReturnType<typeof createSqliteStore>>;
 

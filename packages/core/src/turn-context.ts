@@ -1,4 +1,4 @@
-import type { Address, InboxEntry, Session, StoreRepositories } from '@ngb/plugin-sdk';
+import type { Address, InboxEntry, Session } from '@ngb/plugin-sdk';
 import { agentChannel } from './gateway-settings';
 import { type ChatPlaces, isEphemeralChannel } from './home-chat';
 import type { TurnReads } from './turn-reads';

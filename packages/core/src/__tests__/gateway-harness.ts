@@ -14,8 +14,9 @@ import {
 import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { createGateway, type Gateway, type GatewayOptions } from '../create-gateway';
+import { createGateway } from '../create-gateway';
 import type { TimedGatewayEvent } from '../events';
+import type { Gateway, GatewayOptions } from '../gateway-options';
 
 /** Options of a test gateway. */
 export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | 'runtime' | 'providers' | 'agentsDirectory'>> {

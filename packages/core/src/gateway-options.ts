@@ -1,0 +1,178 @@
+import type {
+  ChannelAdapter,
+  ChannelState,
+  Clock,
+  InboundMessage,
+  LlmProvider,
+  Logger,
+  PriceLookup,
+  ReceiveResult,
+  SandboxRuntime,
+  Store,
+} from '@ngb/plugin-sdk';
+import { ConfigError } from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+import { defaultEventBufferSize, type EventBus } from './events';
+import type { GatewayOnboarding } from './onboarding';
+import type { PluginEntry } from './plugin-host';
+import { defaultAgentFileMaxBytes } from './read-agent-file';
+import { streamingOptionSchema } from './reply-streams';
+
+const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** The default cap on one file saved from a chat or sent to one: 20 MiB. */
+const defaultFileMaxBytes = 20 * 1024 * 1024;
+// A timer cannot wait longer than 2^31-1 ms: past it, setTimeout fires at once.
+const delay = v.pipe(v.number(), v.minValue(0), v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
+const positiveDelay = v.pipe(positive, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
+const settingsSchema = v.object({
+  agentsDirectory: v.pipe(v.string(), v.minLength(1, 'pass the directory that holds the agent folders')),
+  maxConcurrentTurns: v.optional(positive, 5),
+  maxSteps: v.optional(positive, 30),
+  maxTurnTokens: v.optional(positive, 500_000),
+  retryDelaysMs: v.optional(v.array(delay), [5_000, 10_000, 20_000, 40_000, 80_000]),
+  // Waits before a failed model call is sent again, in place; by default the turn schedule above.
+  modelRetryDelaysMs: v.optional(v.array(delay)),
+  deliveryRetryDelaysMs: v.optional(v.array(delay), [1_000, 2_000, 4_000, 8_000, 16_000]),
+  // The sandbox protocol accepts up to a day per call.
+  toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
+  hookTimeoutMs: v.optional(positiveDelay, 5_000),
+  hopLimit: v.optional(positive, 3),
+  typingIntervalMs: v.optional(positiveDelay, 5_000),
+  approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
+  approvalTtlMs: v.optional(positive, 10 * 60_000),
+  claimCodeTtlMs: v.optional(positive, 24 * 60 * 60_000),
+  linkCodeTtlMs: v.optional(positive, 10 * 60_000),
+  maxWrongCodes: v.optional(positive, 5),
+  codeLockMs: v.optional(positive, 15 * 60_000),
+  agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
+  attachmentMaxBytes: v.optional(positive, defaultFileMaxBytes),
+  sendFileMaxBytes: v.optional(positive, defaultFileMaxBytes),
+  ephemeralChannels: v.optional(v.array(v.string()), []),
+  sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
+  eventBufferSize: v.optional(positive, defaultEventBufferSize),
+  leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
+  holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
+  takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
+  streaming: streamingOptionSchema,
+});
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
+  store: Store;
+  runtime: SandboxRuntime;
+  /**
+   * Model providers by name; an agent uses the one its `model.provider` names (an unknown name is a
+   * ConfigError for that agent's turns, never another vendor), else `default`, else the only one.
+   */
+  providers: Record<string, LlmProvider>;
+  channels?: ChannelAdapter[];
+  plugins?: PluginEntry[];
+  logger?: Logger;
+  clock?: Clock;
+  generateId?: () => string;
+  /**
+   * The price of each model, by the id the API reported for a call (see `createPriceLookup` and the
+   * provider packages' tables). A turn whose calls it cannot price has an unknown cost (`null`).
+   * @default every cost unknown
+   */
+  price?: PriceLookup;
+  /**
+   * How long a session lease lasts unless renewed (it is renewed every third of it while the
+   * session has work here). A process that dies holding leases has its sessions taken over by
+   * another gateway on the same store once they expire.
+   * @default 30000
+   */
+  leaseMs?: number;
+  /** This process as the store's leases name it. @default a random id */
+  holderId?: string;
+  /**
+   * Which sessions this gateway takes over without being woken for them by its own intake:
+   * `all` (every session with pending work once nobody holds it, except the terminal conversations
+   * of other processes, those on `ephemeralChannels`; it fires scheduled tasks too) or `none` (a
+   * terminal conversation: only what it receives itself; no tasks).
+   * @default 'all'
+   */
+  takeOver?: 'all' | 'none';
+  /**
+   * Channels whose replies stream into one platform message while the model writes them (a new
+   * message before the length limit), by channel name; off for every channel by default. The
+   * channel needs the edit capability: one without it is warned about at start and sends replies
+   * whole. The outbox still holds exactly one reply per turn, and plugins' `message:sending` applies
+   * to the final text, which replaces the streamed text with one last edit.
+   * @default {} (firstAfterChars 80, firstAfterMs 1000, editIntervalMs 1500 for a channel listed)
+   */
+  streaming?: Record<string, { firstAfterChars?: number; firstAfterMs?: number; editIntervalMs?: number }>;
+  /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
+  claimCodeTtlMs?: number;
+  /** How long a `/link` code can be used. @default 600000 (10 minutes) */
+  linkCodeTtlMs?: number;
+  /**
+   * Wrong claim or link codes allowed within `codeLockMs`; one more locks that kind of code for
+   * `codeLockMs` (logged), so codes cannot be guessed.
+   * @default 5
+   */
+  maxWrongCodes?: number;
+  /** @default 900000 (15 minutes) */
+  codeLockMs?: number;
+  /**
+   * The most bytes saved of one file attached to an inbound message (counted while it is written;
+   * a larger one is not saved and the prompt says why).
+   * @default 20971520 (20 MiB)
+   */
+  attachmentMaxBytes?: number;
+  /** The most bytes of one file the agent sends with `send_file`. @default 20971520 (20 MiB) */
+  sendFileMaxBytes?: number;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** This process as session leases name it. */
+  readonly holderId: string;
+  /** Every step, live. */
+  readonly events: EventBus;
+  /** Claiming the gateway: the code that makes its first owner. */
+  readonly onboarding: GatewayOnboarding;
+  /** Starts plugins and channels and resumes unfinished work (pending inbox rows, unsent outbox rows). */
+  start(): Promise<void>;
+  /**
+   * Stops intake, lets running turns finish for up to `graceMs`, then aborts them (they resume on
+   * the next start) and stops the channels.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /**
+   * Hands one inbound message to the gateway, as a channel does. Resolves once it is stored and
+   * routed (never after a model call), with the stored message's id and the sessions it went to,
+   * or the reason it was dropped.
+   */
+  receive(message: InboundMessage): Promise<ReceiveResult>;
+  /**
+   * Re-arms the scheduler after tasks were created or changed outside the gateway's own tools (the
+   * HTTP API): it reads the soonest due time again.
+   */
+  tasksChanged(): Promise<void>;
+  /** Approves or denies a pending chat or sender request by its code. */
+  resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
+  /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
+  idle(): Promise<void>;
+  /** Connection state of each channel. */
+  channelStatus(): Record<string, ChannelState>;
+  /** Sessions running a turn and waiting for a slot. */
+  queueState(): { running: string[]; waiting: string[] };
+}
+
+/**
+ * Checks the options of {@link createGateway} and fills in the defaults.
+ * @throws ConfigError naming the option when an option is invalid
+ */
+export function parseGatewayOptions(options: GatewayOptions) {
+  const parsed = v.safeParse(settingsSchema, options);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
+    throw new ConfigError(`[@ngb/core] option "${key}": ${issue?.message}`, { key });
+  }
+  if (Object.keys(options.providers).length === 0) {
+    throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
+  }
+  return parsed.output;
+}
