@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxError } from '@ngb/plugin-sdk';
 import { createManualClock, type RecordingInboundFile } from '@ngb/plugin-sdk/testing';
-import { createLocalRuntime } from '@ngb/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runtimeWhoseFirstAcquireFails } from './__tests__/first-acquire-fails';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 
 let harness: Harness | undefined;
@@ -137,20 +136,11 @@ describe('inbound attachments', () => {
 
   it('a retried turn does not download the same attachment again', async () => {
     const clock = createManualClock();
-    const local = createLocalRuntime({ maxSandboxes: 1 });
-    let acquisitions = 0;
     const { h, day } = await setUp({
       clock,
       leaseMs: 3_600_000,
       retryDelaysMs: [5_000],
-      runtime: {
-        ...local,
-        acquire: async (spec, options) => {
-          acquisitions += 1;
-          if (acquisitions === 1) throw new SandboxError('engine_unavailable', '[@ngb/runtime] not yet');
-          return local.acquire(spec, options);
-        },
-      },
+      runtime: runtimeWhoseFirstAcquireFails(),
       script: [
         { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }] },
         { type: 'reply', text: 'second try' },

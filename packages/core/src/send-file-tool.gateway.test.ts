@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxError } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
-import { createLocalRuntime } from '@ngb/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runtimeWhoseFirstAcquireFails } from './__tests__/first-acquire-fails';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 
 let harness: Harness | undefined;
@@ -109,20 +108,11 @@ describe('send_file', () => {
 
   it('a turn run again after a failure does not send the same file twice', async () => {
     const clock = createManualClock();
-    const local = createLocalRuntime({ maxSandboxes: 1 });
-    let acquisitions = 0;
     const { h, folder } = await setUp({
       clock,
       leaseMs: 3_600_000,
       retryDelaysMs: [5_000],
-      runtime: {
-        ...local,
-        acquire: async (spec, options) => {
-          acquisitions += 1;
-          if (acquisitions === 1) throw new SandboxError('engine_unavailable', '[@ngb/runtime] not yet');
-          return local.acquire(spec, options);
-        },
-      },
+      runtime: runtimeWhoseFirstAcquireFails(),
       script: [
         call({ path: 'a.txt', caption: 'once' }),
         { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }] },
