@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackEvent, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestContext } from './__tests__/slack-test-context';
+import { type createTestContext, startSlackChannel } from './__tests__/slack-test-context';
 import { normalizeSlackEvent, readableSlackText } from './normalize-slack-event';
-import { createSlackChannel, type SlackChannel } from './slack-channel';
+import type { SlackChannel } from './slack-channel';
 
 // The bot of the fixtures (Slack's documentation examples) is U0LAN0Z89.
 const botUserId = 'U0LAN0Z89';
@@ -24,14 +23,7 @@ beforeEach(async () => {
       { id: 'U123ABC456', name: 'cy', displayName: 'Cy' },
     ],
   });
-  test = createTestContext();
-  channel = createSlackChannel({
-    botToken: fake.botToken,
-    appToken: fake.appToken,
-    apiUrl: fake.apiUrl,
-    clock: createManualClock(),
-  });
-  await channel.start(test.context);
+  ({ test, channel } = await startSlackChannel(fake));
 });
 
 afterEach(async () => {

@@ -1,11 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChannelApiError } from '@ngb/plugin-sdk';
-import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeSlackServer, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestContext } from './__tests__/slack-test-context';
-import { createSlackChannel, type SlackChannel } from './slack-channel';
+import { type createTestContext, startSlackChannel } from './__tests__/slack-test-context';
+import type { SlackChannel } from './slack-channel';
 import { createSlackFiles } from './slack-files';
 
 let fake: FakeSlackServer;
@@ -15,14 +14,7 @@ const address = { channel: 'slack', chatId: 'C1' };
 
 beforeEach(async () => {
   fake = await createFakeSlackServer();
-  test = createTestContext();
-  channel = createSlackChannel({
-    botToken: fake.botToken,
-    appToken: fake.appToken,
-    apiUrl: fake.apiUrl,
-    clock: createManualClock(),
-  });
-  await channel.start(test.context);
+  ({ test, channel } = await startSlackChannel(fake));
 });
 
 afterEach(async () => {

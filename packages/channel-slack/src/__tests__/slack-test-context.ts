@@ -1,6 +1,8 @@
 // Test support: a context that records what `receive` got and the statuses, and can fail `receive`.
 import type { ChannelContext, ChannelStatus, InboundMessage } from '@ngb/plugin-sdk';
-import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
+import { createManualClock, createRecordingLogger } from '@ngb/plugin-sdk/testing';
+import type { FakeSlackServer } from '@ngb/testing';
+import { createSlackChannel } from '../slack-channel';
 
 /** A context for one adapter under test. */
 export function createTestContext() {
@@ -46,4 +48,17 @@ export async function waitFor<T>(read: () => T | undefined, what: string, limitM
     if (Date.now() - started > limitMs) throw new Error(`[test] ${what}: not seen within ${limitMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** A started Socket Mode adapter against `fake`, on a manual clock, with a recording context. */
+export async function startSlackChannel(fake: FakeSlackServer) {
+  const test = createTestContext();
+  const channel = createSlackChannel({
+    botToken: fake.botToken,
+    appToken: fake.appToken,
+    apiUrl: fake.apiUrl,
+    clock: createManualClock(),
+  });
+  await channel.start(test.context);
+  return { test, channel };
 }
