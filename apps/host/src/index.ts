@@ -15,7 +15,7 @@ export {
 export { containersWithLabel, dockerFix, imageExists, probeDockerEngine, removeContainer } from './compose/docker-engine';
 export { chooseModel, type ModelChoice, type ModelOverrides } from './compose/model-providers';
 export { type OpenProject, openProject } from './compose/open-project';
-export { isRuntimeDriver, type RuntimeChoice, type RuntimeDriver } from './compose/runtime-choice';
+export { isRuntimeDriver, type RuntimeChoice, type RuntimeDriver, runtimeDriverOf } from './compose/runtime-choice';
 export { type RunningGateway, startGateway } from './compose/start-gateway';
 export { agentFolderProblem, listAgentFolders } from './compose/sync-agents';
 export type { NgbConfig } from './config/config-schema';

@@ -1,5 +1,5 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { ConfigError } from '@ngb/plugin-sdk';
 import { createServerApp } from './create-app';
 import { isLoopbackHost } from './http/loopback';
@@ -7,6 +7,35 @@ import type { ServerOptions } from './server-options';
 
 /** The shortest auth token accepted: a guessable token on a reachable port is no protection. */
 const minimumTokenLength = 16;
+
+/** Waits after the server listens before its request adapter is loaded, so that it does not delay start-up. */
+const adapterLoadDelayMs = 100;
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * Node's request listener for the app, built on first use. The adapter from Node's requests to web
+ * Requests loads Node's whole fetch implementation when it is imported (tens of milliseconds), which a
+ * gateway waiting for its first visitor need not pay before it is ready: it loads a moment after the
+ * server listens, or at the first request, whichever comes first.
+ */
+function deferredRequestListener(fetch: (request: Request) => Response | Promise<Response>) {
+  let loading: Promise<RequestListener> | undefined;
+  const load = () => {
+    loading ??= import('@hono/node-server').then(({ getRequestListener }) => getRequestListener(fetch));
+    return loading;
+  };
+  const listener: RequestListener = (request, response) => {
+    load().then(
+      (handle) => handle(request, response),
+      () => {
+        response.statusCode = 500;
+        response.end();
+      },
+    );
+  };
+  return { listener, load };
+}
 
 /** A listening server. */
 export interface Server {
@@ -48,10 +77,17 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const host = options.host ?? '127.0.0.1';
   checkExposure(host, options.token);
   const served = createServerApp(options);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const listening = serve({ fetch: served.app.fetch, hostname: host, port: served.settings.port }, () => resolve(listening));
-    listening.once('error', reject);
+  const adapter = deferredRequestListener(served.app.fetch);
+  const server = createHttpServer(adapter.listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(served.settings.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  const adapterTimer = setTimeout(() => void adapter.load(), adapterLoadDelayMs);
+  adapterTimer.unref();
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
@@ -60,21 +96,22 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     port,
     close({ graceMs = 5000 } = {}) {
       closing ??= new Promise<void>((resolve) => {
+        clearTimeout(adapterTimer);
         served.close();
         const cut = setTimeout(() => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
+          server.closeAllConnections();
         }, graceMs);
         cut.unref();
         // A connection kept alive after its last answer would hold the close until its keep-alive timeout.
         const sweep = setInterval(() => {
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
+          server.closeIdleConnections();
         }, 25);
         server.close(() => {
           clearTimeout(cut);
           clearInterval(sweep);
           resolve();
         });
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        server.closeIdleConnections();
       });
       return closing;
     },

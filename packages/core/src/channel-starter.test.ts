@@ -3,8 +3,8 @@ import { type ChannelAdapter, ChannelApiError, type ChannelContext, type Channel
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defaultChannelRestartDelaysMs } from './channel-starter';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultChannelRestartDelaysMs, defaultChannelStartTimeoutMs } from './channel-starter';
 import { createGateway } from './create-gateway';
 import type { Gateway } from './gateway-options';
 
@@ -36,7 +36,8 @@ function flakyChannel(name: string, failures: unknown[]) {
   return { channel, events };
 }
 
-async function startGateway(channels: ChannelAdapter[]) {
+/** A gateway over the given channels, not started yet. */
+async function openGateway(channels: ChannelAdapter[]) {
   const clock = createManualClock();
   const store = await createSqliteStore({ path: ':memory:' });
   const runtime = createLocalRuntime({ maxSandboxes: 1 });
@@ -58,8 +59,44 @@ async function startGateway(channels: ChannelAdapter[]) {
     await runtime.close();
     await store.close();
   });
-  await gateway.start();
   return { gateway, clock, statuses };
+}
+
+async function startGateway(channels: ChannelAdapter[]) {
+  const opened = await openGateway(channels);
+  await opened.gateway.start();
+  return opened;
+}
+
+/** A channel whose first `start` never settles by itself (it connects late, once stopped); later ones connect. */
+function silentChannel(name: string) {
+  const events: string[] = [];
+  let release: (() => void) | undefined;
+  const channel: ChannelAdapter = {
+    specificationVersion: 1,
+    name,
+    limits: { maxMessageLength: 100 },
+    async start(context: ChannelContext) {
+      events.push('start');
+      if (events.filter((event) => event === 'start').length === 1) {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        // The abandoned attempt ends late and claims to be connected.
+        context.setStatus({ state: 'connected' });
+        return;
+      }
+      context.setStatus({ state: 'connected' });
+    },
+    async stop() {
+      events.push('stop');
+      release?.();
+    },
+    async send() {
+      return { platformMessageId: '1' };
+    },
+  };
+  return { channel, events };
 }
 
 describe('starting channels', () => {
@@ -111,5 +148,32 @@ describe('starting channels', () => {
     await gateway.stop({ graceMs: 0 });
     await clock.advance(60_000);
     expect(flaky.events.filter((event) => event === 'start')).toHaveLength(1);
+  });
+
+  it('a start that says nothing within the start timeout is stopped, marked disconnected and started again', async () => {
+    const silent = silentChannel('silent');
+    const fine = flakyChannel('fine', []);
+    const { gateway, clock, statuses } = await openGateway([silent.channel, fine.channel]);
+    let started = false;
+    const starting = gateway.start().then(() => {
+      started = true;
+    });
+    await vi.waitFor(() => expect(clock.pendingDelays()).toContain(defaultChannelStartTimeoutMs));
+    await clock.advance(defaultChannelStartTimeoutMs - 1);
+    // The other channel did not wait for the silent one.
+    expect(fine.events).toEqual(['start']);
+    expect(started).toBe(false);
+    await clock.advance(1);
+    await starting;
+    expect(statuses.find((entry) => entry.channel === 'silent')?.status).toEqual({
+      state: 'disconnected',
+      error: `did not connect within ${defaultChannelStartTimeoutMs} ms`,
+    });
+    // The late "connected" of the abandoned attempt is not believed.
+    expect(silent.events).toEqual(['start', 'stop']);
+    expect(gateway.channelStatus()).toMatchObject({ silent: 'disconnected', fine: 'connected' });
+    await clock.advance(defaultChannelRestartDelaysMs[0] ?? 0);
+    expect(silent.events).toEqual(['start', 'stop', 'start']);
+    expect(gateway.channelStatus()).toMatchObject({ silent: 'connected' });
   });
 });

@@ -250,13 +250,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       replyStreams.check();
       await onboarding.linkDashboard();
       accepting = true;
-      for (const channel of channels.values()) {
-        await starter.start(channel, {
-          receive: receiveFrom(channel.name),
-          logger: logger.child(channel.name),
-          setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
-        });
-      }
+      // Every channel connects at once: start waits for the slowest first attempt, not for their sum.
+      await Promise.all(
+        [...channels.values()].map((channel) =>
+          starter.start(channel, {
+            receive: receiveFrom(channel.name),
+            logger: logger.child(channel.name),
+            setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
+          }),
+        ),
+      );
       await resume();
     },
     async stop({ graceMs = 10_000 } = {}) {

@@ -32,7 +32,14 @@ export async function migrateToLatest(
       { key: 'path' },
     );
   }
-  const migrator = new Migrator({ db, provider: createMigrationProvider(migrations), migrationTableName: migrationTable });
+  const migrator = new Migrator({
+    db,
+    provider: createMigrationProvider(migrations),
+    migrationTableName: migrationTable,
+    // Names are ASCII (`0001_initial`); kysely's default `localeCompare` would load ICU's collation
+    // data at every start, for nothing.
+    nameComparator: (left, right) => (left < right ? -1 : left > right ? 1 : 0),
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   for (const result of results) {
     if (result.status === 'Success') logger.info('[@ngb/store] applied migration', { migration: result.migrationName });

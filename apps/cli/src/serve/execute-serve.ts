@@ -1,5 +1,5 @@
 import type { TimedGatewayEvent } from '@ngb/core';
-import { composeGateway, displayPath, loadConfig } from '@ngb/host';
+import { composeGateway, displayPath, loadConfig, probeDockerEngine, runtimeDriverOf } from '@ngb/host';
 import { fail } from '../cli-error';
 import { numberFlag } from '../number-flags';
 import { parseRuntimeFlag } from '../parse-runtime-flag';
@@ -31,7 +31,17 @@ export async function executeServe(flags: {
   const output = createServeOutput(format, flags.debug, formatDuration);
   for (const warning of loaded.warnings) output.warning(warning);
   const { config } = loaded;
-  const request = { loaded, env, driverFlag: runtimeDriver, command: 'serve', debug: flags.debug, echo: output.echo };
+  // Asked now, so that the engine's answer arrives while the server's modules load.
+  const dockerProbe = runtimeDriverOf(config, runtimeDriver) === 'docker' ? probeDockerEngine(env) : undefined;
+  const request = {
+    loaded,
+    env,
+    driverFlag: runtimeDriver,
+    dockerProbe,
+    command: 'serve',
+    debug: flags.debug,
+    echo: output.echo,
+  };
   // With the dashboard on, the server app composes the gateway (through the same root) and serves it.
   const served = config.dashboard.enabled
     ? await (await import('@ngb/server')).startServer(request)

@@ -4,6 +4,7 @@ import type { ChannelAdapter, LlmProvider, Plugin } from '@ngb/plugin-sdk';
 import { createChannel, enabledChannels } from '../channels/create-channel';
 import type { Env, LoadedConfig } from '../config/load-config';
 import type { FileLoggerOptions } from '../logs/file-logger';
+import type { DockerProbe } from './docker-engine';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from './model-providers';
 import { type OpenProject, openProject } from './open-project';
 import { planRuntime, type RuntimeChoice, type RuntimeDriver, type RuntimePlan, startRuntime } from './runtime-choice';
@@ -22,6 +23,11 @@ export interface HostRequest {
   purpose: 'serve' | 'conversation';
   /** `--runtime`: wins over `runtime.driver` in the config. */
   driverFlag?: RuntimeDriver;
+  /**
+   * The Docker engine's answer, when the app asked for it early (see `probeDockerEngine`) so that
+   * the wait overlaps its own start-up; asked for here otherwise.
+   */
+  dockerProbe?: Promise<DockerProbe>;
 }
 
 /** What is decided before anything is written: the channels built, the runtime checked. */
@@ -50,6 +56,7 @@ export async function planHost(request: HostRequest): Promise<HostPlan> {
     paths: request.loaded.paths,
     env: request.env,
     driverFlag: request.driverFlag,
+    dockerProbe: request.dockerProbe,
     purpose: request.purpose,
     remoteChannels: manifests.filter((manifest) => manifest.remote).map((manifest) => manifest.name),
   });

@@ -4,7 +4,7 @@ import { ConfigError, type Logger, NotSupportedError, SandboxError, type Sandbox
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import type { ProjectPaths } from '../config/project-paths';
-import { dockerFix, probeDockerEngine } from './docker-engine';
+import { type DockerProbe, dockerFix, probeDockerEngine } from './docker-engine';
 import { listAgentFolders } from './sync-agents';
 
 /** The drivers a command line can ask for with `--runtime`. */
@@ -33,6 +33,8 @@ export interface RuntimeRequest {
   env: Env;
   /** `--runtime` on the command line; wins over `runtime.driver` in the config. */
   driverFlag?: RuntimeDriver;
+  /** The engine's answer when it was asked for already; asked for here otherwise. */
+  dockerProbe?: Promise<DockerProbe>;
   /** `serve` refuses the local runtime while a remote chat channel is enabled. */
   purpose: 'serve' | 'conversation';
   /** Enabled channels that people outside this machine can write to. */
@@ -48,6 +50,11 @@ export interface RuntimePlan {
   warning?: string;
 }
 
+/** The driver a command runs: `--runtime` when given, else the config's (`auto` means Docker). */
+export function runtimeDriverOf(config: NgbConfig, driverFlag: RuntimeDriver | undefined): RuntimeDriver {
+  return driverFlag ?? (config.runtime.driver === 'local' ? 'local' : 'docker');
+}
+
 /**
  * Decides the runtime. The sandbox is not optional: `auto` and `docker` mean Docker, and when no
  * engine answers the command is refused with the fix. The local runtime runs only when
@@ -58,9 +65,9 @@ export interface RuntimePlan {
  */
 export async function planRuntime(request: RuntimeRequest): Promise<RuntimePlan> {
   const { config, env, paths } = request;
-  const driver: RuntimeDriver = request.driverFlag ?? (config.runtime.driver === 'local' ? 'local' : 'docker');
+  const driver = runtimeDriverOf(config, request.driverFlag);
   if (driver === 'docker') {
-    const probe = await probeDockerEngine(env);
+    const probe = await (request.dockerProbe ?? probeDockerEngine(env));
     if (!probe.ok) {
       throw new SandboxError(
         'engine_unavailable',

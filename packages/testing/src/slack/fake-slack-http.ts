@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 /** Web API parameters of a form-encoded or JSON body; form fields holding JSON are parsed. */
 export function parseParams(body: Buffer, contentType: string): Record<string, unknown> {
