@@ -14,5 +14,15 @@ export type { Gateway, GatewayOptions } from './gateway-options';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
+export {
+  defaultMaxSkills,
+  readSkillScope,
+  type Skill,
+  type SkillProblem,
+  type SkillScope,
+  type SkillScopeRead,
+} from './read-skill-scope';
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
+export { mergeSkillScopes, type SkillListing } from './skill-catalog';
+export { maxSkillDescriptionLength, parseSkillFrontMatter, skillNameProblem } from './skill-front-matter';
 export { splitMessage } from './split-message';
