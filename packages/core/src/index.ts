@@ -11,6 +11,7 @@ export type {
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { Gateway, GatewayOptions } from './gateway-options';
+export { type InstallSkillResult, installSkill, type RemoveSkillResult, removeSkill } from './install-skill';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';

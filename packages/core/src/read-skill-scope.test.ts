@@ -113,7 +113,7 @@ describe('readSkillScope', () => {
         scope: 'agent',
         path: 'main/skills/huge/SKILL.md',
         name: 'huge',
-        reason: 'main/skills/huge/SKILL.md is larger than 65536 bytes; the skill is skipped',
+        reason: 'main/skills/huge/SKILL.md is larger than the 64 KiB limit; the skill is skipped',
       },
     ]);
   });

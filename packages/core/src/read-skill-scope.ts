@@ -4,6 +4,7 @@ import { errorMessage } from '@ngb/plugin-sdk';
 import { closeDescriptors, descriptorPath, isRefusal, openAgentFolder, openChildFolder } from './agent-folder-descriptors';
 import { workspaceAgentPath } from './inbox-attachments';
 import { readAgentFile } from './read-agent-file';
+import { formatBytes } from './save-inbox-file';
 import { parseSkillFrontMatter } from './skill-front-matter';
 import { entryStamp } from './skill-stamp';
 
@@ -119,7 +120,8 @@ export async function readSkillScope(
       const found = await readAgentFile(base, `${name}/SKILL.md`, { maxBytes: options.maxBytes });
       if (found.status === 'missing') problem(path, `${folder}/skills/${name} has no SKILL.md`, name);
       else if (found.status === 'refused') problem(path, `${folder}/skills/${found.detail}; the skill is skipped`, name);
-      else if (found.truncated) problem(path, `${path} is larger than ${options.maxBytes} bytes; the skill is skipped`, name);
+      else if (found.truncated)
+        problem(path, `${path} is larger than the ${formatBytes(options.maxBytes)} limit; the skill is skipped`, name);
       else if (found.invalidUtf8) problem(path, `${path} is not valid UTF-8`, name);
       else {
         const parsed = await parseSkillFrontMatter(found.text, name);
