@@ -25,5 +25,4 @@ export {
 } from './read-skill-scope';
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
 export { mergeSkillScopes, type SkillListing } from './skill-catalog';
-export { maxSkillDescriptionLength, parseSkillFrontMatter, skillNameProblem } from './skill-front-matter';
 export { splitMessage } from './split-message';

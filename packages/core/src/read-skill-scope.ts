@@ -9,7 +9,7 @@ import { parseSkillFrontMatter } from './skill-front-matter';
 import { entryStamp } from './skill-stamp';
 
 /** Where the shared global folder is in every sandbox (read-only). */
-export const workspaceGlobalPath = '/workspace/global';
+const workspaceGlobalPath = '/workspace/global';
 
 /** The most skills listed for one agent, and the most skill folders read in one skills folder. */
 export const defaultMaxSkills = 100;
@@ -53,7 +53,7 @@ export interface SkillScopeRead {
 }
 
 /** The sandbox path of a skill's SKILL.md. */
-export function skillSandboxPath(scope: SkillScope, name: string): string {
+function skillSandboxPath(scope: SkillScope, name: string): string {
   return `${scope === 'agent' ? workspaceAgentPath : workspaceGlobalPath}/skills/${name}/SKILL.md`;
 }
 

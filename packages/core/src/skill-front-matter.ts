@@ -1,7 +1,7 @@
 /** The longest skill name. */
-export const maxSkillNameLength = 64;
+const maxSkillNameLength = 64;
 /** The longest skill description, in characters. */
-export const maxSkillDescriptionLength = 1024;
+const maxSkillDescriptionLength = 1024;
 
 /** What the front matter of a valid SKILL.md says. */
 export interface SkillFrontMatter {

@@ -18,7 +18,7 @@ import { parseSkillFrontMatter, type SkillFrontMatter, skillNameProblem } from '
 /** The largest file other than SKILL.md a skill folder may hold: 10 MiB. */
 export const maxSkillFileBytes = 10 * 1024 * 1024;
 /** The most files and folders a skill folder may hold. */
-export const maxSkillEntries = 1000;
+const maxSkillEntries = 1000;
 
 /** What a skill folder holds, as checked before it is copied. */
 export interface SkillSourceCheck {
