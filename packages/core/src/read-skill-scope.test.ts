@@ -150,6 +150,18 @@ describe('readSkillScope', () => {
     ]);
   });
 
+  it('writes control characters of folder names as escapes, never raw', async () => {
+    mkdirSync(join(agents, 'main', 'skills', 'evil\u001b[2J'));
+    expect((await read()).problems).toEqual([
+      {
+        scope: 'agent',
+        path: 'main/skills/evil\\u001b[2J/SKILL.md',
+        name: 'evil\\u001b[2J',
+        reason: 'main/skills/evil\\u001b[2J has no SKILL.md',
+      },
+    ]);
+  });
+
   it('reads at most maxSkills skill folders, the first by name, and says so', async () => {
     for (const name of ['c', 'a', 'd', 'b']) addSkill('main', name);
     const found = await read('main', { maxSkills: 2 });

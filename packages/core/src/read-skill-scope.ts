@@ -52,6 +52,18 @@ export interface SkillScopeRead {
   stamp: string;
 }
 
+/**
+ * Names and words from an agent folder as they may be shown in a terminal or a log: control and
+ * direction-changing characters written as `\u001b`.
+ */
+function printable(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** The sandbox path of a skill's SKILL.md. */
 function skillSandboxPath(scope: SkillScope, name: string): string {
   return `${scope === 'agent' ? workspaceAgentPath : workspaceGlobalPath}/skills/${name}/SKILL.md`;
@@ -77,7 +89,11 @@ export async function readSkillScope(
   const result: SkillScopeRead = { skills: [], problems: [], folders: [], stamp: entryStamp(skillsPath) };
   if (result.stamp === '-') return result;
   const problem = (path: string, reason: string, name?: string) =>
-    result.problems.push(name === undefined ? { scope, path, reason } : { scope, path, name, reason });
+    result.problems.push(
+      name === undefined
+        ? { scope, path: printable(path), reason: printable(reason) }
+        : { scope, path: printable(path), name: printable(name), reason: printable(reason) },
+    );
   const descriptors: number[] = [];
   try {
     const root = openAgentFolder(agentsDirectory, folder, descriptors);

@@ -46,6 +46,8 @@ describe('parseSkillFrontMatter', () => {
     ['a name other than the folder', file('name: other\ndescription: y'), 'differs from its folder\'s name "x"'],
     ['no description', file('name: x'), 'has no `description`'],
     ['an empty description', file('name: x\ndescription: "  "'), '`description` is empty'],
+    ['a terminal escape in the description', file('name: x\ndescription: "red \\e[31m text"'), 'holds control characters'],
+    ['a direction override in the description', file('name: x\ndescription: "abc \u202e cba"'), 'holds control characters'],
     ['a list as description', file('name: x\ndescription: [a, b]'), '`description` is not a string'],
     ['a 1025-character description', file(`name: x\ndescription: ${long(1025)}`), 'is 1025 characters long; at most 1024'],
   ])('refuses %s', async (_case, text, reason) => {

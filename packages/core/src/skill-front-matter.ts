@@ -79,6 +79,10 @@ export async function parseSkillFrontMatter(text: string, folderName: string): P
   if (name !== folderName) return invalid(`its name "${name}" differs from its folder's name "${folderName}"`);
   if (description === undefined || description === null) return invalid('its front matter has no `description`');
   if (typeof description !== 'string') return invalid('its `description` is not a string');
+  // The description reaches prompts, terminals and pages: no control or direction-changing characters.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(description))
+    return invalid('its `description` holds control characters');
   const length = [...description.trim()].length;
   if (length === 0) return invalid('its `description` is empty');
   if (length > maxSkillDescriptionLength)
