@@ -45,6 +45,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import('./commands/agent-commands').then((module) => module.agentCommands),
   },
   {
+    name: 'skill',
+    summary: 'List, add or remove skills (SKILL.md folders the agents read)',
+    load: () => import('./commands/skill-commands').then((module) => module.skillCommands),
+  },
+  {
     name: 'chat',
     summary: 'List chats, wire a chat to an agent, or set who may talk in it',
     load: () => import('./commands/chat-commands').then((module) => module.chatCommands),

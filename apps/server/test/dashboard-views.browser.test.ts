@@ -1,7 +1,8 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, launchChromium, openPage, startBrowserHarness } from './browser-harness';
+import { type BrowserHarness, launchChromium, openPage, screenshots, startBrowserHarness } from './browser-harness';
 
 let browser: Browser;
 let harness: BrowserHarness | undefined;
@@ -37,6 +38,35 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
     await page.getByLabel('Search words').fill('zebra');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('.empty strong').textContent()).toBe('No message matches');
+  });
+
+  it("lists an agent's skills and the skipped ones with the reason", async () => {
+    harness = await startBrowserHarness();
+    const skill = (folder: string, name: string, text: string) => {
+      const directory = join(harness!.gateway.agentsDirectory, folder, 'skills', name);
+      mkdirSync(directory, { recursive: true });
+      writeFileSync(join(directory, 'SKILL.md'), text);
+    };
+    skill('main', 'pdf-forms', '---\nname: pdf-forms\ndescription: Fill in PDF forms from a chat photo.\n---\n');
+    skill('global', 'pdf-forms', '---\nname: pdf-forms\ndescription: The shared PDF skill.\n---\n');
+    skill('global', 'weather', '---\nname: weather\ndescription: Tell the weather <b>today</b> for a city.\n---\n');
+    skill('main', 'release-notes', '---\nname: changelog\ndescription: Write release notes.\n---\n');
+    skill('main', 'broken', '# A title, and no front matter\n');
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/agents`);
+    const rows = page.locator('.agent table.skills tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('[data-skill="pdf-forms"]').textContent()).toMatch(
+      /pdf-forms.*agent.*overrides global.*Fill in PDF forms/,
+    );
+    expect(await page.locator('[data-skill="weather"]').textContent()).toContain('Tell the weather <b>today</b> for a city.');
+    const skipped = page.getByRole('list', { name: 'Skills skipped for main' }).locator('li');
+    expect(await skipped.allTextContents()).toEqual([
+      'skipped main/skills/broken/SKILL.md: it has no front matter: the file must start with a `---` line, then `name:` and `description:`',
+      'skipped main/skills/release-notes/SKILL.md: its name "changelog" differs from its folder\'s name "release-notes"',
+    ]);
+    expect(await page.locator('.nav-item.current').textContent()).toBe('Agents');
+    await page.screenshot({ path: `${screenshots}dashboard-agents.png` });
   });
 
   it('creates a task, pauses it and resumes it', async () => {

@@ -39,6 +39,7 @@ import { createSessionLane } from './session-lane';
 import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
 import { createSessionTakeOver } from './session-takeover';
+import { createSkillCatalog } from './skill-catalog';
 import { createTaskTools } from './task-tools';
 import { createTranscriptCache } from './transcript-cache';
 import { createTurnRunner } from './turn-runner';
@@ -108,6 +109,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBytes: settings.agentFileMaxBytes,
     logger,
   });
+  const skills = createSkillCatalog({
+    agentsDirectory: settings.agentsDirectory,
+    maxBytes: settings.agentFileMaxBytes,
+    onProblem: (problem, agentId) => bus.emit({ type: 'skill.invalid', ...problem, ...(agentId && { agentId }) }),
+  });
   // Turns wake sessions and the queue runs turns: the queue comes first and reaches the session
   // lane (made below, before anything can wake a session) through this function.
   const queue = createSessionQueue({
@@ -176,6 +182,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     runtime,
     agentFiles,
+    skills,
     inboxAttachments: createInboxAttachments({
       store,
       channels,
@@ -300,5 +307,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     channelStatus: () => Object.fromEntries(status),
     queueState: () => ({ running: queue.running(), waiting: queue.waiting() }),
+    skills: (agent) => skills.list(agent),
   };
 }

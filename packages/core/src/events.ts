@@ -74,7 +74,14 @@ export type GatewayEvent =
   /** An identity was linked to a user with a `/link` code. */
   | { type: 'identity.linked'; userId: string; identityId: string; channel: string; chatId: string; senderId: string }
   | { type: 'channel.status'; channel: string; status: ChannelStatus }
-  | { type: 'plugin.error'; plugin: string; hook: string; error: string };
+  | { type: 'plugin.error'; plugin: string; hook: string; error: string }
+  /**
+   * A skill the gateway skipped (no SKILL.md, a link, too large, invalid front matter, ...) or a
+   * skills folder it could not read, and why; told once, and again only after it went away.
+   * `path` is under the agents folder (`main/skills/pdf/SKILL.md`); `agentId` is absent for the
+   * global folder.
+   */
+  | { type: 'skill.invalid'; scope: 'agent' | 'global'; path: string; reason: string; name?: string; agentId?: string };
 
 /** The names of {@link GatewayEvent}s. */
 export type GatewayEventType = GatewayEvent['type'];

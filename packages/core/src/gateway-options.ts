@@ -1,4 +1,5 @@
 import type {
+  Agent,
   ChannelAdapter,
   ChannelState,
   Clock,
@@ -17,6 +18,7 @@ import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
 import { streamingOptionSchema } from './reply-streams';
+import type { SkillListing } from './skill-catalog';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 /** The default cap on one file saved from a chat or sent to one: 20 MiB. */
@@ -158,6 +160,11 @@ export interface Gateway {
   channelStatus(): Record<string, ChannelState>;
   /** Sessions running a turn and waiting for a slot. */
   queueState(): { running: string[]; waiting: string[] };
+  /**
+   * The skills an agent's system prompt lists, and the ones skipped with the reason (read as a
+   * turn reads them, from the same cache).
+   */
+  skills(agent: Pick<Agent, 'id' | 'folder'>): Promise<SkillListing>;
 }
 
 /**

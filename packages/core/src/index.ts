@@ -11,8 +11,18 @@ export type {
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { Gateway, GatewayOptions } from './gateway-options';
+export { type InstallSkillResult, installSkill, type RemoveSkillResult, removeSkill } from './install-skill';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
+export {
+  defaultMaxSkills,
+  readSkillScope,
+  type Skill,
+  type SkillProblem,
+  type SkillScope,
+  type SkillScopeRead,
+} from './read-skill-scope';
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
+export { mergeSkillScopes, type SkillListing } from './skill-catalog';
 export { splitMessage } from './split-message';

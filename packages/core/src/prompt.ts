@@ -1,19 +1,22 @@
 import type { Agent, InboxEntry, LlmMessage, Store, StoredMessage, Tool } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { escapeXml, formatMessages, formatTimestamp, type PromptMessage } from './format-messages';
+import type { Skill } from './read-skill-scope';
+import { skillsPromptSection } from './skills-prompt';
 import type { TranscriptCache } from './transcript-cache';
 import type { TurnReads } from './turn-reads';
 
 /**
- * The system prompt: the agent's instructions file, the shared read-only global one, the tools
- * and the current time in the agent's time zone. Both files are read through the agent file
- * reader: no links, only regular files, size-capped.
+ * The system prompt: the agent's instructions file, the shared read-only global one, its skills,
+ * the tools and the current time in the agent's time zone. Both files are read through the agent
+ * file reader: no links, only regular files, size-capped.
  */
 export async function buildSystemPrompt(
   files: AgentFileReader,
   agent: Agent,
   tools: readonly Tool[],
   now: number,
+  skills: readonly Skill[],
 ): Promise<string> {
   // Each read is several file-system calls in turn (no link followed on the way); the two overlap.
   const [own, shared] = await Promise.all([
@@ -27,6 +30,8 @@ export async function buildSystemPrompt(
   ];
   if (shared) sections.push(`<global_instructions>\n${shared}\n</global_instructions>`);
   if (own) sections.push(`<agent_instructions>\n${own}\n</agent_instructions>`);
+  const skillsSection = skillsPromptSection(skills);
+  if (skillsSection) sections.push(skillsSection);
   sections.push(`Tools: ${tools.map((tool) => `${tool.name} (${tool.where})`).join(', ') || 'none'}.`);
   sections.push('Your final text answer is sent to the chat, unless you already answered with send_message.');
   return sections.join('\n\n');

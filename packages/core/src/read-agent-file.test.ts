@@ -77,6 +77,13 @@ describe.each([
       expect(await read(path), path).toMatchObject({ status: 'refused', reason: 'bad-path' });
   });
 
+  it('says when a file read whole is not valid UTF-8', async () => {
+    writeFileSync(join(agents, 'main', 'LATIN1.md'), Buffer.from('caf\xe9', 'latin1'));
+    expect(await read('main/LATIN1.md')).toMatchObject({ status: 'read', truncated: false, invalidUtf8: true });
+    writeFileSync(join(agents, 'main', 'UTF8.md'), 'café \uFFFD');
+    expect(await read('main/UTF8.md')).toEqual({ status: 'read', text: 'café \uFFFD', truncated: false });
+  });
+
   it('reads at most maxBytes, says it truncated, and never cuts a character in two', async () => {
     writeFileSync(join(agents, 'main', 'AGENTS.md'), `${'a'.repeat(9)}é${'b'.repeat(100)}`);
     expect(await read('main/AGENTS.md', 10)).toEqual({ status: 'read', text: 'a'.repeat(9), truncated: true });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { constants as fsConstants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -25,6 +26,11 @@ export type AgentFileRead =
       text: string;
       /** True when the file holds more than `maxBytes` bytes. */
       truncated: boolean;
+      /**
+       * Present when a file read whole is not valid UTF-8 (`text` then holds U+FFFD in place of
+       * invalid bytes, or drops them at the end); a truncated file is not checked.
+       */
+      invalidUtf8?: true;
     }
   | { status: 'missing' }
   | {
@@ -48,7 +54,7 @@ function describeOpenError(error: unknown, shown: string, kind: 'folder' | 'file
   return refused('unreadable', `${shown} cannot be read (${code ?? errorMessage(error)})`);
 }
 
-function readCapped(descriptor: number, maxBytes: number): { text: string; truncated: boolean } {
+function readCapped(descriptor: number, maxBytes: number): { text: string; truncated: boolean; invalidUtf8?: true } {
   const buffer = Buffer.allocUnsafe(maxBytes + 1);
   let filled = 0;
   while (filled < buffer.length) {
@@ -59,6 +65,7 @@ function readCapped(descriptor: number, maxBytes: number): { text: string; trunc
   const truncated = filled > maxBytes;
   // StringDecoder keeps an incomplete trailing character back instead of emitting U+FFFD.
   const text = new StringDecoder('utf8').write(buffer.subarray(0, Math.min(filled, maxBytes)));
+  if (!truncated && !isUtf8(buffer.subarray(0, filled))) return { text, truncated, invalidUtf8: true };
   return { text, truncated };
 }
 
@@ -144,8 +151,7 @@ export async function readAgentFile(
       const again = verifyPath(agentsDirectory, parts, stats);
       if (again) return again;
     }
-    const { text, truncated } = readCapped(descriptor, options.maxBytes);
-    return { status: 'read', text, truncated };
+    return { status: 'read', ...readCapped(descriptor, options.maxBytes) };
   } catch (error) {
     return refused(
       'unreadable',

@@ -27,6 +27,7 @@ import type { ReplyStreams } from './reply-streams';
 import type { ResolveProvider } from './resolve-provider';
 import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
+import type { SkillCatalog } from './skill-catalog';
 import type { TranscriptCache } from './transcript-cache';
 import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
@@ -56,6 +57,8 @@ export interface TurnRunnerOptions {
   logger: Logger;
   runtime: SandboxRuntime;
   agentFiles: AgentFileReader;
+  /** The agents' skills, listed in the system prompt. */
+  skills: SkillCatalog;
   /** Saves the attachments of the messages a turn reads in the agent's inbox. */
   inboxAttachments: InboxAttachments;
   /** The sessions' transcripts, read again only where they changed. */
@@ -173,7 +176,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
       ...context.tools({ agent, session, turnId: turn.id, origin, hop }),
     ];
-    const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now());
+    const { skills } = await context.skills.list(agent);
+    const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now(), skills);
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     // Attachments are fetched when the turn reads their message; a retried turn finds them saved.
     const attachmentLines = (message: StoredMessage) => context.inboxAttachments.describe(agent, sessionId, message, signal);

@@ -38,3 +38,18 @@ describe('describeEvent of a dropped message', () => {
     );
   });
 });
+
+describe('describeEvent of a skipped skill', () => {
+  it('shows the reason, even without --debug', () => {
+    const skipped = {
+      type: 'skill.invalid',
+      at: Date.UTC(2026, 0, 1),
+      seq: 3,
+      scope: 'global',
+      name: 'pdf',
+      path: 'global/skills/pdf/SKILL.md',
+      reason: 'global/skills/pdf/SKILL.md is not valid UTF-8',
+    } as const;
+    expect(describeEvent(skipped, false)).toMatch(/skill skipped: global\/skills\/pdf\/SKILL.md is not valid UTF-8$/);
+  });
+});

@@ -43,6 +43,8 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
       return `${time(event.at)} approval ${event.code} requested (${event.kind})`;
     case 'plugin.error':
       return `${time(event.at)} ${colors.yellow('!')} plugin ${event.plugin} ${event.hook}: ${event.error}`;
+    case 'skill.invalid':
+      return `${time(event.at)} ${colors.yellow('!')} skill skipped: ${event.reason}`;
     case 'tool.start':
       return verbose ? `${time(event.at)}   ⚙ ${event.name} (session ${shortId(event.sessionId)})` : undefined;
     default:

@@ -108,4 +108,36 @@ describe('recordGatewayEvents', () => {
       for (const said of texts) expect(JSON.stringify(line)).not.toContain(said);
     }
   });
+
+  it('writes a skipped skill at warn, with its path and reason', () => {
+    const path = join(directory, 'warn.jsonl');
+    const sink = openLogSink(path, { level: 'warn' });
+    const bus = createBus();
+    recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
+    bus.emitAll([
+      ...events,
+      {
+        type: 'skill.invalid',
+        scope: 'agent',
+        agentId: 'a1',
+        name: 'pdf',
+        path: 'main/skills/pdf/SKILL.md',
+        reason: 'main/skills/pdf/SKILL.md is a symbolic link; the skill is skipped',
+      },
+    ]);
+    sink.close();
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        event: 'skill.invalid',
+        agentId: 'a1',
+        path: 'main/skills/pdf/SKILL.md',
+        reason: 'main/skills/pdf/SKILL.md is a symbolic link; the skill is skipped',
+      }),
+    ]);
+  });
 });

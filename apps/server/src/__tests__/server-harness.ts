@@ -18,6 +18,8 @@ export interface ServerHarness {
   llm: FakeLlmServer;
   channel: RecordingChannel;
   served: ServerApp;
+  /** The folder holding the agent folders (`main`, `global`, ...). */
+  agentsDirectory: string;
   /** Answers one request through the app, as if it came over loopback. */
   request(path: string, init?: RequestInit & { host?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export async function createServerHarness(
     llm,
     channel,
     served,
+    agentsDirectory,
     request(path, init = {}) {
       const { host = '127.0.0.1:7070', ...rest } = init;
       const headers = new Headers(rest.headers);

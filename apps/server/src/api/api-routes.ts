@@ -41,7 +41,7 @@ export function apiRoutes(parts: ApiParts): Api {
   };
   const routes: AnyApiRoute[] = [
     ...statusRoutes(parts, channels),
-    ...agentsRoutes(store),
+    ...agentsRoutes({ store, gateway }),
     ...chatsRoutes(store),
     ...wiringsRoutes(store),
     ...usersRoutes(store),

@@ -1,3 +1,4 @@
+import type { Skill, SkillProblem } from '@ngb/core';
 import type {
   Agent,
   Approval,
@@ -20,6 +21,8 @@ import type {
   chatRecord,
   messageRecord,
   sessionRecord,
+  skillProblemRecord,
+  skillRecord,
   taskRecord,
   taskRunRecord,
   transcriptRecord,
@@ -45,6 +48,8 @@ describe('record schemas', () => {
     expectTypeOf<Described<typeof taskRecord>>().toEqualTypeOf<ScheduledTask>();
     expectTypeOf<Described<typeof taskRunRecord>>().toEqualTypeOf<TaskRun>();
     expectTypeOf<Described<typeof approvalRecord>>().toEqualTypeOf<Approval>();
+    expectTypeOf<Described<typeof skillRecord>>().toEqualTypeOf<Skill>();
+    expectTypeOf<Described<typeof skillProblemRecord>>().toEqualTypeOf<SkillProblem>();
     expectTypeOf<Omit<Described<typeof messageRecord>, 'attachments'>>().toEqualTypeOf<Omit<StoredMessage, 'attachments'>>();
   });
 });

@@ -34,6 +34,34 @@ export const agentRecord = v.object({
   updatedAt: time,
 });
 
+const skillScope = v.pipe(
+  v.picklist(['agent', 'global']),
+  v.description("Where the skill is: the agent's own `skills` folder or the shared `global/skills`."),
+);
+
+export const skillRecord = v.object({
+  name: v.string(),
+  description: v.string(),
+  scope: skillScope,
+  path: v.pipe(v.string(), v.description('Its SKILL.md as the sandbox sees it (`/workspace/agent/skills/<name>/SKILL.md`).')),
+  overridesGlobal: v.pipe(v.optional(v.boolean()), v.description('An agent skill that hides a global skill of the same name.')),
+});
+
+export const skillProblemRecord = v.object({
+  scope: skillScope,
+  path: v.pipe(v.string(), v.description('Under the agents folder, such as `main/skills/pdf/SKILL.md`.')),
+  name: v.pipe(v.optional(v.string()), v.description("The skill's folder name, when the problem is one skill's.")),
+  reason: v.string(),
+});
+
+export const skillListingRecord = v.object({
+  skills: v.pipe(
+    v.array(skillRecord),
+    v.description('What the system prompt lists: own skills, then the global ones not overridden.'),
+  ),
+  problems: v.pipe(v.array(skillProblemRecord), v.description('Skills skipped, or skills folders not read, and why.')),
+});
+
 export const unknownSenderPolicy = v.picklist(['strict', 'request_approval', 'public']);
 export const chatStatus = v.picklist(['active', 'pending', 'denied']);
 

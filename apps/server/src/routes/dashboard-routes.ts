@@ -14,7 +14,18 @@ export interface DashboardFiles {
 }
 
 /** The pages of the single-page app: each answers with the dashboard's `index.html`. */
-const dashboardPages = ['/', '/sessions', '/sessions/:id', '/talk', '/messages', '/tasks', '/approvals', '/people', '/logs'];
+const dashboardPages = [
+  '/',
+  '/sessions',
+  '/sessions/:id',
+  '/agents',
+  '/talk',
+  '/messages',
+  '/tasks',
+  '/approvals',
+  '/people',
+  '/logs',
+];
 
 const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

@@ -5,6 +5,7 @@ import { Empty, Link, PageHeader } from './components/ui';
 import './styles.css';
 import { useLocation } from './router';
 import type { Status } from './types';
+import { AgentsView } from './views/agents-view';
 import { ApprovalsView } from './views/approvals-view';
 import { LogsView } from './views/logs-view';
 import { MessagesView } from './views/messages-view';
@@ -20,6 +21,7 @@ function Page(props: { path: string; status: Status | undefined; reloadStatus: (
   if (path === '/') return <OverviewView status={props.status} reloadStatus={props.reloadStatus} />;
   if (path === '/sessions') return <SessionsView />;
   if (path.startsWith('/sessions/')) return <SessionView id={decodeURIComponent(path.slice('/sessions/'.length))} />;
+  if (path === '/agents') return <AgentsView />;
   if (path === '/talk') return <TalkView />;
   if (path === '/messages') return <MessagesView />;
   if (path === '/tasks') return <TasksView />;

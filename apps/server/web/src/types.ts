@@ -18,6 +18,21 @@ export interface Agent {
   isMain: boolean;
 }
 
+export interface Skill {
+  name: string;
+  description: string;
+  scope: 'agent' | 'global';
+  /** Its SKILL.md as the sandbox sees it. */
+  path: string;
+  overridesGlobal?: boolean;
+}
+
+/** `/api/agents/:id/skills`: the skills listed, and those skipped with the reason. */
+export interface SkillListing {
+  skills: Skill[];
+  problems: Array<{ scope: 'agent' | 'global'; path: string; name?: string; reason: string }>;
+}
+
 export interface Chat {
   id: string;
   channel: string;

@@ -5,6 +5,7 @@ import { Link } from './ui';
 const sections = [
   { href: '/', label: 'Overview', icon: 'M3 13h8V3H3zm10 8h8V11h-8zM3 21h8v-6H3zm10-18v6h8V3z' },
   { href: '/sessions', label: 'Sessions', icon: 'M4 5h16v10H8l-4 4zM8 9h8M8 12h5' },
+  { href: '/agents', label: 'Agents', icon: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5' },
   { href: '/talk', label: 'Chat', icon: 'M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z' },
   { href: '/messages', label: 'Messages', icon: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zm10 17-5-5' },
   { href: '/tasks', label: 'Tasks', icon: 'M12 7v5l3 3M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z' },

@@ -35,6 +35,8 @@ export function describeEvent(event: GatewayEvent): string {
       return String(event.status);
     case 'channel.status':
       return `${event.channel} · ${(event.status as { state?: string } | undefined)?.state ?? ''}`;
+    case 'skill.invalid':
+      return `skill skipped: ${clip(event.reason, 120)}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
     default:
