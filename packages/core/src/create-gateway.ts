@@ -29,6 +29,7 @@ import { createIngest } from './ingest';
 import { createOnboarding } from './onboarding';
 import { createEnqueueText } from './outbound';
 import { createPluginHost } from './plugin-host';
+import { createReplacePlugin } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
@@ -96,10 +97,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     clock,
     hookTimeoutMs: settings.hookTimeoutMs,
+    setupTimeoutMs: settings.pluginSetupTimeoutMs,
     onError: (plugin, hook, error) => {
       logger.warn('plugin hook failed', { plugin, hook, error });
       bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
+    // A plugin's text goes the way of the gateway's own notices: the outbox, then delivery.
+    send: (plugin, address, text) =>
+      runUnit((unit) => enqueueText(unit, address, text, `plugin:${plugin}:${generateId()}`, { format: 'plain' })),
   });
   const configuredProviders = Object.entries(options.providers);
   const resolveProvider = createResolveProvider(() => new Map([...configuredProviders, ...plugins.providers]));
@@ -217,6 +222,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   // channel may report one, never a caller of `receive` nor another channel.
   const receive = (message: InboundMessage) => refuseAgentMessage(message) ?? ingestMessage(message);
   const receiveFrom = (name: string) => (name === agentChannel ? ingestMessage : receive);
+  const startChannel = (channel: ChannelAdapter) =>
+    starter.start(channel, {
+      receive: receiveFrom(channel.name),
+      logger: logger.child(channel.name),
+      setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
+    });
+  const replacePlugin = createReplacePlugin({
+    plugins,
+    channels,
+    bus,
+    logger,
+    startChannel: async (channel) => {
+      if (accepting) await startChannel(channel);
+    },
+  });
 
   const resume = async () => {
     const takesOver = settings.takeOver === 'all';
@@ -237,6 +257,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
+      for (const plugin of plugins.list()) {
+        const source = plugin.source !== undefined ? { source: plugin.source } : {};
+        bus.emit({ type: 'plugin.status', plugin: plugin.name, state: 'loaded', version: plugin.version, ...source });
+      }
       for (const channel of [
         ...(options.channels ?? []),
         ...plugins.channels,
@@ -250,13 +274,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       replyStreams.check();
       await onboarding.linkDashboard();
       accepting = true;
-      for (const channel of channels.values()) {
-        await starter.start(channel, {
-          receive: receiveFrom(channel.name),
-          logger: logger.child(channel.name),
-          setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
-        });
-      }
+      for (const channel of channels.values()) await startChannel(channel);
       await resume();
     },
     async stop({ graceMs = 10_000 } = {}) {
@@ -281,6 +299,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await plugins.unloadAll();
     },
     receive,
+    replacePlugin,
     tasksChanged: () => scheduler.reschedule(),
     async resolveApproval(code, decision) {
       await runUnit((unit) => approvals.resolve(unit, code, decision, router.route));

@@ -74,7 +74,21 @@ export type GatewayEvent =
   /** An identity was linked to a user with a `/link` code. */
   | { type: 'identity.linked'; userId: string; identityId: string; channel: string; chatId: string; senderId: string }
   | { type: 'channel.status'; channel: string; status: ChannelStatus }
-  | { type: 'plugin.error'; plugin: string; hook: string; error: string };
+  | { type: 'plugin.error'; plugin: string; hook: string; error: string }
+  /**
+   * A plugin's state: `loaded` at start, `reloaded` after a hot reload swapped it, `failed` when a
+   * reload was refused (the previous instance keeps running; `error` says why), `needs-approval`
+   * when the app refused to load a pinned package that changed since it was approved. `source` is
+   * where the plugin came from (an npm package's name, a folder) when the app said.
+   */
+  | {
+      type: 'plugin.status';
+      plugin: string;
+      state: 'loaded' | 'reloaded' | 'failed' | 'needs-approval';
+      version?: string;
+      source?: string;
+      error?: string;
+    };
 
 /** The names of {@link GatewayEvent}s. */
 export type GatewayEventType = GatewayEvent['type'];

@@ -13,6 +13,12 @@ export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { Gateway, GatewayOptions } from './gateway-options';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
+export {
+  createRateLimitPlugin,
+  type RateLimitOptions,
+  rateLimitOptionsSchema,
+  rateLimitPluginName,
+} from './rate-limit-plugin';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
 export { splitMessage } from './split-message';

@@ -131,7 +131,9 @@ describe('plugin dispose', () => {
       logger: createRecordingLogger(),
       clock: systemClock,
       hookTimeoutMs: 1_000,
+      setupTimeoutMs: 1_000,
       onError: () => undefined,
+      send: async () => undefined,
     });
     await host.load([{ plugin: contributions('first') }, { plugin: contributions('second') }]);
     const inbound = {
