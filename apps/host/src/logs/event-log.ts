@@ -13,6 +13,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
       return event.permanent ? 'error' : 'warn';
     case 'plugin.error':
       return 'warn';
+    case 'plugin.status':
+      return event.state === 'failed' ? 'error' : event.state === 'needs-approval' ? 'warn' : 'info';
     case 'tool.end':
       return event.isError ? 'warn' : 'info';
     case 'channel.status':

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, cliEnv, runCli, startServe, waitFor } from './cli-harness';
+import { claimedDashboardChat, pluginProject, writeFiles } from './plugin-project';
+
+let model: FakeLlmServer;
+let project: { dir: string; remove: () => void };
+
+// The entry imports two files of its folder: `tag.js`, which the test edits, and `setups.js`, which
+// it never edits and whose count shows whether it is a new module instance too.
+const plugin = {
+  'plugins/shout/index.js': `
+import { definePlugin, defineTool } from '@ngb/plugin-sdk';
+import { tag } from './lib/tag.js';
+import { countSetup } from './lib/setups.js';
+
+export default definePlugin({
+  name: 'shout',
+  version: '1.0.0',
+  setup(api) {
+    const label = \`\${tag} #\${countSetup()}\`;
+    api.on('message:received', (message) => ({ ...message, text: \`\${message.text} [\${label}]\` }));
+    api.registerTool(
+      defineTool({
+        name: \`tool_\${tag}\`,
+        description: 'says the tag',
+        inputSchema: { type: 'object' },
+        where: 'host',
+        execute: async () => ({ output: tag }),
+      }),
+    );
+  },
+});
+`,
+  'plugins/shout/lib/tag.js': "export const tag = 'one';\n",
+  'plugins/shout/lib/setups.js': 'let setups = 0;\nexport const countSetup = () => ++setups;\n',
+};
+
+beforeAll(async () => {
+  assertBuilt();
+  model = await createFakeLlmServer({ acceptAnyModel: true });
+  project = await pluginProject('plugin-reload', [{ path: './plugins/shout' }]);
+  writeFiles(project.dir, plugin);
+});
+afterAll(async () => {
+  await model?.close();
+  project?.remove();
+});
+
+const toolNames = () =>
+  model
+    .requests()
+    .at(-1)
+    ?.tools.map((tool) => tool.name) ?? [];
+
+describe('hot reload of a plugin folder under `ngb serve`', { timeout: 90_000 }, () => {
+  it('imports the folder again on a change (new behaviour, old hooks and tools gone); a broken edit keeps the old one and says why', async () => {
+    const serve = await startServe(project.dir, cliEnv({ OPENAI_BASE_URL: `${model.url}/v1` }));
+    const reloads = () => serve.stdout().match(/plugin shout 1\.0\.0 reloaded/g)?.length ?? 0;
+    try {
+      const chat = await claimedDashboardChat(serve);
+      expect(await chat.say('hello')).toBe('echo: hello [one #1]');
+      expect(toolNames()).toContain('tool_one');
+
+      writeFiles(project.dir, { 'plugins/shout/lib/tag.js': "export const tag = 'two';\n" });
+      await waitFor(() => reloads() === 1, `the reload (stdout: ${serve.stdout()})`);
+      // `#1` again: the file that did not change is a new module instance as well.
+      expect(await chat.say('again')).toBe('echo: again [two #1]');
+      expect(toolNames()).toContain('tool_two');
+      expect(toolNames()).not.toContain('tool_one');
+
+      writeFiles(project.dir, { 'plugins/shout/lib/tag.js': "export const tag = 'three\n" });
+      await waitFor(() => /plugin shout failed: .*cannot import/.test(serve.stdout()), `the failure (stdout: ${serve.stdout()})`);
+      expect(serve.stdout()).toContain('(the previous version keeps running)');
+      expect(await chat.say('third')).toBe('echo: third [two #1]');
+      expect(toolNames()).toContain('tool_two');
+
+      const listed = await runCli(['plugin', 'ls'], { cwd: project.dir });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(
+        /^shout\s+folder \.\/plugins\/shout\s+1\.0\.0\s+-\s+failed: \[@ngb\/host\] cannot import the plugin \S+index\.js: .+ \(the previous version keeps running\)/m,
+      );
+
+      writeFiles(project.dir, { 'plugins/shout/lib/tag.js': "export const tag = 'four';\n" });
+      await waitFor(() => reloads() === 2, `the reload after the fix (stdout: ${serve.stdout()})`);
+      expect(await chat.say('fixed')).toBe('echo: fixed [four #1]');
+      expect((await runCli(['plugin', 'ls'], { cwd: project.dir })).stdout).toMatch(/^shout\s.*\s+reloaded /m);
+    } finally {
+      await serve.stop();
+    }
+    expect(await serve.exited).toBe(0);
+    const log = readFileSync(join(project.dir, '.ngb/logs/gateway.jsonl'), 'utf8');
+    expect(log).toMatch(/"level":"error","event":"plugin.status".*"state":"failed"/);
+  });
+});
