@@ -35,6 +35,10 @@ export function describeEvent(event: GatewayEvent): string {
       return String(event.status);
     case 'channel.status':
       return `${event.channel} · ${(event.status as { state?: string } | undefined)?.state ?? ''}`;
+    case 'plugin.status':
+      return `${event.plugin} ${event.state}${event.version ? ` ${event.version}` : ''}${event.error ? ` · ${clip(event.error, 160)}` : ''}`;
+    case 'plugin.error':
+      return `${event.plugin} ${event.hook} · ${clip(event.error)}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
     default:
