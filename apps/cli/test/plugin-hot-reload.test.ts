@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +93,36 @@ describe('hot reload of a plugin folder under `ngb serve`', { timeout: 90_000 },
     expect(await serve.exited).toBe(0);
     const log = readFileSync(join(project.dir, '.ngb/logs/gateway.jsonl'), 'utf8');
     expect(log).toMatch(/"level":"error","event":"plugin.status".*"state":"failed"/);
+  });
+
+  it('refuses to start, naming the file or the key, with a module that exports no plugin or a config its schema refuses', async () => {
+    writeFiles(project.dir, {
+      'plugins/bare/index.js': 'export default function setup() {}\n',
+      'plugins/strict/index.js': `
+import { definePlugin } from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+export default definePlugin({ name: 'strict', version: '1.0.0', configSchema: v.object({ level: v.number() }), setup() {} });
+`,
+    });
+    const file = join(project.dir, 'ngb.config.json');
+    const original = readFileSync(file, 'utf8');
+    const run = async (plugins: unknown[]) => {
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(original), plugins }));
+      try {
+        return await runCli(['run', '-p', 'hi'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${model.url}/v1` } });
+      } finally {
+        writeFileSync(file, original);
+      }
+    };
+    const bare = await run([{ path: './plugins/bare' }]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain(
+      `✖ [@ngb/host] ${join(project.dir, 'plugins/bare/index.js')} must export a plugin made by definePlugin() from @ngb/plugin-sdk, as its default export (or as "plugin"); its default export is a function`,
+    );
+    const strict = await run([{ path: './plugins/strict', config: { level: 'high' } }]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      '✖ [@ngb/core] plugin "strict": config key "level" (plugins.strict.level): Invalid type: Expected number',
+    );
   });
 });

@@ -1,11 +1,12 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { createProject, localRuntime, type ServeProcess, waitFor } from './cli-harness';
 
-/** The built `@ngb/plugin-sdk` of this repository, as a project installs it. */
+/** The built `@ngb/plugin-sdk` of this repository and its valibot, as a plugin author's project installs them. */
 const pluginSdk = fileURLToPath(new URL('../../../packages/plugin-sdk', import.meta.url));
+const valibot = realpathSync(join(pluginSdk, 'node_modules', 'valibot'));
 
 /** Writes files (paths relative to `root`), creating their folders. */
 export function writeFiles(root: string, files: Record<string, string>): void {
@@ -17,7 +18,7 @@ export function writeFiles(root: string, files: Record<string, string>): void {
 
 /**
  * A project made by `ngb init` (local runtime, dashboard on a free port) naming `plugins`, with
- * `@ngb/plugin-sdk` installed in its `node_modules` as a plugin author's project has it.
+ * `@ngb/plugin-sdk` and valibot installed in its `node_modules` as a plugin author's project has them.
  */
 export async function pluginProject(prefix: string, plugins: unknown[]) {
   const project = await createProject(prefix, (config) => {
@@ -26,6 +27,7 @@ export async function pluginProject(prefix: string, plugins: unknown[]) {
   });
   mkdirSync(join(project.dir, 'node_modules', '@ngb'), { recursive: true });
   symlinkSync(pluginSdk, join(project.dir, 'node_modules', '@ngb', 'plugin-sdk'));
+  symlinkSync(valibot, join(project.dir, 'node_modules', 'valibot'));
   return project;
 }
 

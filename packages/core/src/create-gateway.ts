@@ -102,9 +102,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger.warn('plugin hook failed', { plugin, hook, error });
       bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
-    // A plugin's text goes the way of the gateway's own notices: the outbox, then delivery.
+    // A plugin's text goes the way of the gateway's own notices: the outbox, then delivery; and only
+    // to a chat the gateway serves, so no plugin makes the bot speak where it was never let in.
     send: (plugin, address, text) =>
-      runUnit((unit) => enqueueText(unit, address, text, `plugin:${plugin}:${generateId()}`, { format: 'plain' })),
+      runUnit(async (unit) => {
+        const chat = await unit.tx.chats.getByPlatformId(address.channel, address.chatId);
+        if (chat?.status !== 'active')
+          throw new Error(
+            `[@ngb/core] plugin "${plugin}": ${address.channel}:${address.chatId} is not a chat the gateway serves`,
+          );
+        await enqueueText(unit, address, text, `plugin:${plugin}:${generateId()}`, { format: 'plain' });
+      }),
   });
   const configuredProviders = Object.entries(options.providers);
   const resolveProvider = createResolveProvider(() => new Map([...configuredProviders, ...plugins.providers]));

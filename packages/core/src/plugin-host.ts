@@ -16,7 +16,7 @@ import { type AnyHandler, type PluginEntry, type PluginInstance, setUpPlugin } f
 export type { PluginEntry } from './plugin-instance';
 
 /** A loaded plugin as reports name it. */
-export interface LoadedPlugin {
+interface LoadedPlugin {
   name: string;
   version: string;
   source?: string;
@@ -24,7 +24,7 @@ export interface LoadedPlugin {
 }
 
 /** What {@link PluginHost.replace} swapped. */
-export interface PluginSwap {
+interface PluginSwap {
   previous: LoadedPlugin;
   next: LoadedPlugin;
 }

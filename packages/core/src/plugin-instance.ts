@@ -62,9 +62,10 @@ function parseConfig(plugin: Plugin, config: unknown): unknown {
   if (result.success) return result.output;
   const issue = result.issues[0];
   const key = issue ? formatIssuePath(issue) : '';
+  const fullKey = `plugins.${plugin.name}${key ? `.${key}` : ''}`;
   throw new ConfigError(
-    `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
-    { key: `plugins.${plugin.name}${key ? `.${key}` : ''}` },
+    `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''} (${fullKey}): ${issue?.message ?? 'invalid'}`,
+    { key: fullKey },
   );
 }
 

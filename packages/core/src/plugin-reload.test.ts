@@ -213,5 +213,15 @@ describe('PluginApi.send', () => {
     await harness.say('ping');
     expect(harness.channel.sent.map((sent) => [sent.message.text, sent.message.format])).toEqual([['pong!', 'plain']]);
     expect(harness.llm.requests()).toHaveLength(0);
+    // A chat the gateway does not serve gets nothing, whatever a plugin asks.
+    await harness.say('ping', { chatId: 'stranger' });
+    expect(harness.channel.sent).toHaveLength(1);
+    expect(harness.events).toContainEqual(
+      expect.objectContaining({
+        type: 'plugin.error',
+        plugin: 'pong',
+        error: '[@ngb/core] plugin "pong": fake:stranger is not a chat the gateway serves',
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { rateLimitPluginName } from '@ngb/core';
 import {
   type ConfiguredPlugin,
   changedSinceApproved,
@@ -99,9 +100,9 @@ export async function listPlugins(flags: { config: string | undefined; json: boo
   const pins = openPluginPins(loaded.paths.dataDir);
   const rows: PluginRow[] = [];
   if (loaded.config.rateLimit !== undefined) {
-    const status = reported.get('ngb-rate-limit');
+    const status = reported.get(rateLimitPluginName);
     rows.push({
-      name: 'ngb-rate-limit',
+      name: rateLimitPluginName,
       source: 'built-in (rateLimit)',
       version: null,
       pin: null,

@@ -16,7 +16,7 @@ export interface FolderPlugin {
 }
 
 /** A package refused because it changed since it was approved. */
-export interface RefusedPlugin {
+interface RefusedPlugin {
   label: string;
   version: string;
   reason: string;

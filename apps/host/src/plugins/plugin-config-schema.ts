@@ -15,7 +15,7 @@ const folderPath = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
  * One entry of `plugins`: an npm package by name (with or without its config), or a local folder.
  * The plugin's `config` is checked by the plugin's own schema when it loads.
  */
-export const pluginEntrySchema = v.union(
+const pluginEntrySchema = v.union(
   [
     packageName,
     v.object({ package: packageName, config: v.optional(v.unknown()) }),
@@ -29,6 +29,3 @@ export const pluginsSchema = v.array(
   pluginEntrySchema,
   'must be a list such as [ "ngb-plugin-weather", { "path": "./plugins/mine" } ]',
 );
-
-/** One entry of `plugins` after validation. */
-export type PluginConfigEntry = v.InferOutput<typeof pluginEntrySchema>;

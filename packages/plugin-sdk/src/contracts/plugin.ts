@@ -68,8 +68,9 @@ export interface PluginApi<Config = unknown> {
    * plugin's `message:sending`. Resolves once it is queued, not once the platform has it.
    * @param address the chat (and thread) to send to
    * @param text the text, split by the gateway when longer than the channel's limit
-   * @throws Error when this plugin instance was unloaded (a disposed instance sends nothing), or
-   *   when the text is empty
+   * @throws Error when this plugin instance was unloaded (a disposed instance sends nothing), when
+   *   the text is empty, or when the address is not a chat the gateway serves (an active chat: a
+   *   plugin never makes the bot speak where it was not let in)
    */
   send(address: Address, text: string): Promise<void>;
 }
