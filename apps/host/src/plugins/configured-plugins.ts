@@ -86,7 +86,7 @@ export async function locatePlugin(
     return refuse(errorMessage(error));
   }
   if (entry.kind === 'folder') return { entryFile, directory };
-  const hash = await hashPackage(directory);
+  const hash = await hashPackage(directory).catch((error: unknown) => refuse(`cannot hash its files: ${errorMessage(error)}`));
   const pinned = context.pins?.get(entry.packageName);
   const state = pinned === undefined ? 'new' : pinned.version === version && pinned.hash === hash.hash ? 'approved' : 'changed';
   return { entryFile, directory, version: version ?? '(no version)', hash, pin: { state, pinned } };
