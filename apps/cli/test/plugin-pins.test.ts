@@ -53,7 +53,7 @@ afterAll(async () => {
 const run = (prompt: string) => runCli(['run', '-p', prompt], { cwd: project.dir, env: model });
 const listed = async () => (await runCli(['plugin', 'ls'], { cwd: project.dir })).stdout;
 
-describe('a pinned npm plugin', { timeout: 90_000 }, () => {
+describe('a pinned npm plugin', { timeout: 240_000 }, () => {
   it('is pinned on first load, refused once its files change (the gateway still starts), until `ngb plugin approve`', async () => {
     expect(await listed()).toMatch(/^ngb-plugin-stamp\s+npm\s+1\.0\.0\s+-\s+not pinned yet/m);
     expect((await run('hi')).stdout).toBe('echo: hi [stamped]\n');

@@ -51,10 +51,14 @@ export async function claimedDashboardChat(serve: ServeProcess) {
       body: JSON.stringify({ text }),
     });
     expect(response.status).toBe(202);
-    const answers = await waitFor(async () => {
-      const all = await history();
-      return all.length > before ? all : undefined;
-    }, `an answer to "${text}" (stderr: ${serve.stderr()})`);
+    const answers = await waitFor(
+      async () => {
+        const all = await history();
+        return all.length > before ? all : undefined;
+      },
+      `an answer to "${text}" (stderr: ${serve.stderr()})`,
+      45_000,
+    );
     return answers[before] ?? '';
   };
   expect(await say(`/claim ${code}`)).toMatch(/^You are now the owner/);
