@@ -75,6 +75,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import('./commands/channel-commands').then((module) => module.channelCommands),
   },
   {
+    name: 'plugin',
+    summary: 'List the plugins and their state; approve a changed npm plugin',
+    load: () => import('./commands/plugin-commands').then((module) => module.pluginCommands),
+  },
+  {
     name: 'image',
     summary: 'Build the sandbox image',
     load: () => import('./commands/image-commands').then((module) => module.imageCommands),

@@ -26,3 +26,11 @@ export { abandonTurn } from './conversation/abandon-turn';
 export { claimConversation } from './conversation/conversation-owner';
 export { logLevels, openLogSink } from './logs/log-sink';
 export { rotatedLogFiles } from './logs/rotate-log-files';
+export {
+  type ConfiguredPlugin,
+  changedSinceApproved,
+  configuredPlugins,
+  locatePlugin,
+  type PluginLocation,
+} from './plugins/configured-plugins';
+export { openPluginPins, type PluginPin, pluginPinsFileName } from './plugins/plugin-pins';

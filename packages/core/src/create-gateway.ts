@@ -29,6 +29,7 @@ import { createIngest } from './ingest';
 import { createOnboarding } from './onboarding';
 import { createEnqueueText } from './outbound';
 import { createPluginHost } from './plugin-host';
+import { createReplacePlugin } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
@@ -97,10 +98,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     clock,
     hookTimeoutMs: settings.hookTimeoutMs,
+    setupTimeoutMs: settings.pluginSetupTimeoutMs,
     onError: (plugin, hook, error) => {
       logger.warn('plugin hook failed', { plugin, hook, error });
       bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
+    // A plugin's text goes the way of the gateway's own notices: the outbox, then delivery; and only
+    // to a chat the gateway serves, so no plugin makes the bot speak where it was never let in.
+    send: (plugin, address, text) =>
+      runUnit(async (unit) => {
+        const chat = await unit.tx.chats.getByPlatformId(address.channel, address.chatId);
+        if (chat?.status !== 'active')
+          throw new Error(
+            `[@ngb/core] plugin "${plugin}": ${address.channel}:${address.chatId} is not a chat the gateway serves`,
+          );
+        await enqueueText(unit, address, text, `plugin:${plugin}:${generateId()}`, { format: 'plain' });
+      }),
   });
   const configuredProviders = Object.entries(options.providers);
   const resolveProvider = createResolveProvider(() => new Map([...configuredProviders, ...plugins.providers]));
@@ -224,6 +237,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   // channel may report one, never a caller of `receive` nor another channel.
   const receive = (message: InboundMessage) => refuseAgentMessage(message) ?? ingestMessage(message);
   const receiveFrom = (name: string) => (name === agentChannel ? ingestMessage : receive);
+  const startChannel = (channel: ChannelAdapter) =>
+    starter.start(channel, {
+      receive: receiveFrom(channel.name),
+      logger: logger.child(channel.name),
+      setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
+    });
+  const replacePlugin = createReplacePlugin({
+    plugins,
+    channels,
+    bus,
+    logger,
+    startChannel: async (channel) => {
+      if (accepting) await startChannel(channel);
+    },
+  });
 
   const resume = async () => {
     const takesOver = settings.takeOver === 'all';
@@ -244,6 +272,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
+      for (const plugin of plugins.list()) {
+        const source = plugin.source !== undefined ? { source: plugin.source } : {};
+        bus.emit({ type: 'plugin.status', plugin: plugin.name, state: 'loaded', version: plugin.version, ...source });
+      }
       for (const channel of [
         ...(options.channels ?? []),
         ...plugins.channels,
@@ -258,15 +290,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await onboarding.linkDashboard();
       accepting = true;
       // Every channel connects at once: start waits for the slowest first attempt, not for their sum.
-      await Promise.all(
-        [...channels.values()].map((channel) =>
-          starter.start(channel, {
-            receive: receiveFrom(channel.name),
-            logger: logger.child(channel.name),
-            setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
-          }),
-        ),
-      );
+      await Promise.all([...channels.values()].map((channel) => startChannel(channel)));
       await resume();
     },
     async stop({ graceMs = 10_000 } = {}) {
@@ -291,6 +315,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await plugins.unloadAll();
     },
     receive,
+    replacePlugin,
     tasksChanged: () => scheduler.reschedule(),
     async resolveApproval(code, decision) {
       await runUnit((unit) => approvals.resolve(unit, code, decision, router.route));

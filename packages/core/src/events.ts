@@ -81,7 +81,21 @@ export type GatewayEvent =
    * `path` is under the agents folder (`main/skills/pdf/SKILL.md`); `agentId` is absent for the
    * global folder.
    */
-  | { type: 'skill.invalid'; scope: 'agent' | 'global'; path: string; reason: string; name?: string; agentId?: string };
+  | { type: 'skill.invalid'; scope: 'agent' | 'global'; path: string; reason: string; name?: string; agentId?: string }
+  /**
+   * A plugin's state: `loaded` at start, `reloaded` after a hot reload swapped it, `failed` when a
+   * reload was refused (the previous instance keeps running; `error` says why), `needs-approval`
+   * when the app refused to load a pinned package that changed since it was approved. `source` is
+   * where the plugin came from (an npm package's name, a folder) when the app said.
+   */
+  | {
+      type: 'plugin.status';
+      plugin: string;
+      state: 'loaded' | 'reloaded' | 'failed' | 'needs-approval';
+      version?: string;
+      source?: string;
+      error?: string;
+    };
 
 /** The names of {@link GatewayEvent}s. */
 export type GatewayEventType = GatewayEvent['type'];

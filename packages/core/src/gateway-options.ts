@@ -38,6 +38,7 @@ const settingsSchema = v.object({
   // The sandbox protocol accepts up to a day per call.
   toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
   hookTimeoutMs: v.optional(positiveDelay, 5_000),
+  pluginSetupTimeoutMs: v.optional(positiveDelay, 30_000),
   hopLimit: v.optional(positive, 3),
   typingIntervalMs: v.optional(positiveDelay, 5_000),
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
@@ -68,7 +69,10 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    */
   providers: Record<string, LlmProvider>;
   channels?: ChannelAdapter[];
+  /** Plugins set up at start, in this order (their hooks run in it). */
   plugins?: PluginEntry[];
+  /** How long a plugin's `setup` may take before the plugin counts as failed. @default 30000 */
+  pluginSetupTimeoutMs?: number;
   logger?: Logger;
   clock?: Clock;
   generateId?: () => string;
@@ -154,6 +158,17 @@ export interface Gateway {
   tasksChanged(): Promise<void>;
   /** Approves or denies a pending chat or sender request by its code. */
   resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
+  /**
+   * Swaps the loaded plugin `name` for a new instance without a restart (hot reload): `load` gives
+   * the new plugin and its config; the new instance is set up while the old one serves, then takes
+   * its place in one step (hooks, tools and providers), the old one is disposed, the old
+   * instance's channels are stopped and the new one's started. Reported as a `plugin.status` event
+   * (`reloaded`, or `failed` with the reason).
+   * @returns the new instance's name and version
+   * @throws what `load` threw, or ConfigError when the new config is invalid, its `setup` fails, or
+   *   a channel it registered is named like another; the old instance then keeps running
+   */
+  replacePlugin(name: string, load: () => Promise<PluginEntry>): Promise<{ name: string; version: string }>;
   /** Resolves when no turn is running or waiting, and no delivery or task firing is in progress. */
   idle(): Promise<void>;
   /** Connection state of each channel. */

@@ -13,6 +13,8 @@ export interface GatewaySettings {
   deliveryRetryDelaysMs: readonly number[];
   toolTimeoutMs: number;
   hookTimeoutMs: number;
+  /** How long a plugin's `setup` may take. */
+  pluginSetupTimeoutMs: number;
   hopLimit: number;
   typingIntervalMs: number;
   price: PriceLookup;

@@ -14,6 +14,12 @@ export type { Gateway, GatewayOptions } from './gateway-options';
 export { type InstallSkillResult, installSkill, type RemoveSkillResult, removeSkill } from './install-skill';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
+export {
+  createRateLimitPlugin,
+  type RateLimitOptions,
+  rateLimitOptionsSchema,
+  rateLimitPluginName,
+} from './rate-limit-plugin';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';
 export {
   defaultMaxSkills,

@@ -3,22 +3,30 @@ import {
   type ChannelAdapter,
   type Clock,
   ConfigError,
-  errorMessage,
   type InboundMessage,
   type LlmProvider,
   type Logger,
   type OutboundMessage,
-  type Plugin,
   type PluginHookName,
   type PluginHooks,
   type Tool,
 } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
+import { type AnyHandler, type PluginEntry, type PluginInstance, setUpPlugin } from './plugin-instance';
 
-/** A plugin and the config to set it up with. */
-export interface PluginEntry {
-  plugin: Plugin;
-  config?: unknown;
+export type { PluginEntry } from './plugin-instance';
+
+/** A loaded plugin as reports name it. */
+interface LoadedPlugin {
+  name: string;
+  version: string;
+  source?: string;
+  channels: readonly ChannelAdapter[];
+}
+
+/** What {@link PluginHost.replace} swapped. */
+interface PluginSwap {
+  previous: LoadedPlugin;
+  next: LoadedPlugin;
 }
 
 /** What plugins contributed, and how to call their hooks. Empty until {@link PluginHost.load}. */
@@ -31,6 +39,22 @@ export interface PluginHost {
    */
   load(entries: readonly PluginEntry[]): Promise<void>;
   /**
+   * Swaps a loaded plugin for a new instance (hot reload): `load` gives the new plugin and its
+   * config; the config is validated and the new `setup` run while the old instance keeps serving;
+   * `accept` may still refuse what it registered. Only then the new instance takes the old one's
+   * place in the hook order, in one step (every hook pass, and every turn's tool list, sees one of
+   * the two, never a mix), and the old instance's dispose runs. Operations on the host run one at
+   * a time.
+   * @returns the old and the new plugin (their channels are the caller's to stop and start)
+   * @throws what `load` or `accept` threw, or ConfigError when the new config is invalid, `setup`
+   *   fails, or the new name is another loaded plugin's; the old instance then keeps running
+   */
+  replace(
+    name: string,
+    load: () => Promise<PluginEntry>,
+    accept?: (next: LoadedPlugin, previous: LoadedPlugin) => void,
+  ): Promise<PluginSwap>;
+  /**
    * Undoes a loaded plugin: runs the dispose function its `setup` returned, then removes every
    * hook, tool, channel and provider it registered (a channel it registered is the caller's to
    * stop). Unknown names are ignored. A dispose that throws is reported and the rest still undone.
@@ -38,6 +62,8 @@ export interface PluginHost {
   unload(name: string): Promise<void>;
   /** Unloads every plugin, the last loaded first. */
   unloadAll(): Promise<void>;
+  /** The loaded plugins, in load order. */
+  list(): LoadedPlugin[];
   /** The tools of the loaded plugins, read again for every turn. */
   readonly tools: readonly Tool[];
   readonly channels: readonly ChannelAdapter[];
@@ -62,90 +88,55 @@ export interface PluginHost {
   ): Promise<void>;
 }
 
-type AnyHandler = (value: never) => unknown;
-
-function formatIssuePath(issue: v.BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((item) => String(item.key)).join('.');
-}
-
-/** Creates the plugin host of a gateway; plugins are loaded when it starts. */
-export function createPluginHost(options: {
+/** What the plugin host needs. */
+export interface PluginHostOptions {
   logger: Logger;
   clock: Clock;
   hookTimeoutMs: number;
+  /** How long a plugin's `setup` may take. */
+  setupTimeoutMs: number;
   onError: (plugin: string, hook: string, error: unknown) => void;
-}): PluginHost {
-  const handlers = new Map<PluginHookName, Array<{ plugin: string; handler: AnyHandler }>>();
-  const tools: Array<{ plugin: string; tool: Tool }> = [];
-  const channels: Array<{ plugin: string; channel: ChannelAdapter }> = [];
-  const providers = new Map<string, { plugin: string; provider: LlmProvider }>();
-  // Loaded plugins in load order, with what their setup returned to undo it.
-  const loaded = new Map<string, { dispose?: () => unknown }>();
+  /** Queues a plugin's text for a chat through the outbox (`PluginApi.send`). */
+  send(plugin: string, address: Address, text: string): Promise<void>;
+}
+
+const describe = (instance: PluginInstance): LoadedPlugin => ({
+  name: instance.name,
+  version: instance.version,
+  ...(instance.source !== undefined ? { source: instance.source } : {}),
+  channels: [...instance.channels],
+});
+
+/** Creates the plugin host of a gateway; plugins are loaded when it starts. */
+export function createPluginHost(options: PluginHostOptions): PluginHost {
+  // Replaced, never changed in place: a hook pass or a turn that read it keeps a consistent set.
+  let instances: readonly PluginInstance[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(operation: () => Promise<T>): Promise<T> => {
+    const result = queue.then(operation);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  const setUp = (entry: PluginEntry) => setUpPlugin(entry, options);
+  const refuseDuplicate = (name: string, except?: PluginInstance) => {
+    if (instances.some((instance) => instance.name === name && instance !== except))
+      throw new ConfigError(`[@ngb/core] plugin "${name}" is loaded twice`, { key: 'plugins' });
+  };
+  const dispose = async (instance: PluginInstance) => {
+    try {
+      await instance.dispose();
+    } catch (error) {
+      options.onError(instance.name, 'dispose', error);
+    }
+  };
+  const handlersOf = (hook: PluginHookName) =>
+    instances.flatMap((instance) => instance.handlers(hook).map((handler) => ({ plugin: instance.name, handler })));
 
   const unload = async (name: string) => {
-    const entry = loaded.get(name);
-    if (!entry) return;
-    loaded.delete(name);
-    try {
-      await entry.dispose?.();
-    } catch (error) {
-      options.onError(name, 'dispose', error);
-    }
-    for (const [hook, list] of handlers)
-      handlers.set(
-        hook,
-        list.filter((handler) => handler.plugin !== name),
-      );
-    for (const list of [tools, channels]) {
-      for (let index = list.length - 1; index >= 0; index -= 1) if (list[index]?.plugin === name) list.splice(index, 1);
-    }
-    for (const [key, provider] of providers) if (provider.plugin === name) providers.delete(key);
-  };
-
-  const load = async (entries: readonly PluginEntry[]) => {
-    for (const { plugin, config } of entries) {
-      if (loaded.has(plugin.name))
-        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" is loaded twice`, { key: 'plugins' });
-      const record: { dispose?: () => unknown } = {};
-      loaded.set(plugin.name, record);
-      let parsed: unknown = config;
-      if (plugin.configSchema) {
-        const result = v.safeParse(plugin.configSchema, config ?? {});
-        if (!result.success) {
-          const issue = result.issues[0];
-          const key = issue ? formatIssuePath(issue) : '';
-          throw new ConfigError(
-            `[@ngb/core] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''}: ${issue?.message ?? 'invalid'}`,
-            {
-              key: `plugins.${plugin.name}${key ? `.${key}` : ''}`,
-            },
-          );
-        }
-        parsed = result.output;
-      }
-      try {
-        const dispose = await plugin.setup({
-          name: plugin.name,
-          config: parsed as never,
-          logger: options.logger.child(plugin.name),
-          on: (hook, handler) => {
-            const list = handlers.get(hook) ?? [];
-            list.push({ plugin: plugin.name, handler: handler as AnyHandler });
-            handlers.set(hook, list);
-          },
-          registerTool: (tool) => void tools.push({ plugin: plugin.name, tool }),
-          registerChannel: (channel) => void channels.push({ plugin: plugin.name, channel }),
-          registerProvider: (name, provider) => void providers.set(name, { plugin: plugin.name, provider }),
-        });
-        if (typeof dispose === 'function') record.dispose = dispose;
-      } catch (error) {
-        await unload(plugin.name);
-        throw new ConfigError(`[@ngb/core] plugin "${plugin.name}" failed to set up: ${errorMessage(error)}`, {
-          key: `plugins.${plugin.name}`,
-          cause: error,
-        });
-      }
-    }
+    const instance = instances.find((candidate) => candidate.name === name);
+    if (!instance) return;
+    instances = instances.filter((candidate) => candidate !== instance);
+    await dispose(instance);
   };
 
   const call = async (hook: PluginHookName, entry: { plugin: string; handler: AnyHandler }, value: unknown) => {
@@ -172,23 +163,49 @@ export function createPluginHost(options: {
   };
 
   return {
-    load,
-    unload,
-    async unloadAll() {
-      for (const name of [...loaded.keys()].reverse()) await unload(name);
-    },
+    load: (entries) =>
+      serially(async () => {
+        for (const entry of entries) {
+          refuseDuplicate(entry.plugin.name);
+          const instance = await setUp(entry);
+          instances = [...instances, instance];
+        }
+      }),
+    replace: (name, load, accept) =>
+      serially(async () => {
+        const previous = instances.find((instance) => instance.name === name);
+        if (!previous) throw new ConfigError(`[@ngb/core] no plugin "${name}" is loaded`, { key: 'plugins' });
+        const entry = await load();
+        refuseDuplicate(entry.plugin.name, previous);
+        const next = await setUp(entry);
+        try {
+          accept?.(describe(next), describe(previous));
+        } catch (error) {
+          await dispose(next);
+          throw error;
+        }
+        instances = instances.map((instance) => (instance === previous ? next : instance));
+        await dispose(previous);
+        return { previous: describe(previous), next: describe(next) };
+      }),
+    unload: (name) => serially(() => unload(name)),
+    unloadAll: () =>
+      serially(async () => {
+        for (const instance of [...instances].reverse()) await unload(instance.name);
+      }),
+    list: () => instances.map(describe),
     get tools() {
-      return tools.map((entry) => entry.tool);
+      return instances.flatMap((instance) => instance.tools);
     },
     get channels() {
-      return channels.map((entry) => entry.channel);
+      return instances.flatMap((instance) => instance.channels);
     },
     get providers() {
-      return new Map([...providers].map(([name, entry]) => [name, entry.provider]));
+      return new Map(instances.flatMap((instance) => [...instance.providers]));
     },
     async received(message) {
       let current = message;
-      for (const entry of handlers.get('message:received') ?? []) {
+      for (const entry of handlersOf('message:received')) {
         const result = await call('message:received', entry, current);
         if (!result.ok || result.value === undefined) continue;
         if (result.value === false) return false;
@@ -198,7 +215,7 @@ export function createPluginHost(options: {
     },
     async sending(address, message) {
       let current = message;
-      for (const entry of handlers.get('message:sending') ?? []) {
+      for (const entry of handlersOf('message:sending')) {
         const result = await call('message:sending', entry, { address, message: current });
         if (!result.ok || result.value === undefined) continue;
         if (result.value === false) return false;
@@ -208,7 +225,7 @@ export function createPluginHost(options: {
     },
     async systemPrompt(event) {
       let system = event.system;
-      for (const entry of handlers.get('agent:start') ?? []) {
+      for (const entry of handlersOf('agent:start')) {
         const result = await call('agent:start', entry, { ...event, system });
         const changed = result.ok ? (result.value as { system?: unknown } | undefined)?.system : undefined;
         if (typeof changed === 'string') system = changed;
@@ -216,7 +233,7 @@ export function createPluginHost(options: {
       return system;
     },
     async notify(hook, event) {
-      for (const entry of handlers.get(hook) ?? []) await call(hook, entry, event);
+      for (const entry of handlersOf(hook)) await call(hook, entry, event);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { definePlugin, defineTool } from '@ngb/plugin-sdk';
+import { createManualClock } from '@ngb/plugin-sdk/testing';
 import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
@@ -54,6 +55,32 @@ describe('plugins', () => {
     expect(harness.texts()).toEqual(['echo: still works']);
     const errors = harness.events.flatMap((event) => (event.type === 'plugin.error' ? [`${event.hook}: ${event.error}`] : []));
     expect(errors).toEqual(['message:received: kaput', 'message:sending: timed out after 50 ms']);
+  });
+
+  it('times a hanging hook out on the gateway clock and passes the message on unchanged; a failing agent:start keeps the prompt', async () => {
+    const clock = createManualClock();
+    const plugin = definePlugin({
+      name: 'stuck',
+      version: '0.0.1',
+      setup(api) {
+        api.on('message:received', () => new Promise<never>(() => undefined));
+        api.on('agent:start', () => {
+          throw new Error('no prompt today');
+        });
+      },
+    });
+    harness = await createHarness({ clock, hookTimeoutMs: 7_777, plugins: [{ plugin }] });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    const said = harness.say('patience');
+    await expect.poll(() => clock.pendingDelays()).toContain(7_777);
+    expect(harness.llm.requests()).toHaveLength(0);
+    await clock.advance(7_777);
+    await said;
+    expect(harness.texts()).toEqual(['echo: patience']);
+    expect(harness.llm.requests()[0]?.system).not.toContain('no prompt today');
+    const errors = harness.events.flatMap((event) => (event.type === 'plugin.error' ? [`${event.hook}: ${event.error}`] : []));
+    expect(errors).toEqual(['message:received: timed out after 7777 ms', 'agent:start: no prompt today']);
   });
 
   it('registers tools the model can call', async () => {
@@ -131,7 +158,9 @@ describe('plugin dispose', () => {
       logger: createRecordingLogger(),
       clock: systemClock,
       hookTimeoutMs: 1_000,
+      setupTimeoutMs: 1_000,
       onError: () => undefined,
+      send: async () => undefined,
     });
     await host.load([{ plugin: contributions('first') }, { plugin: contributions('second') }]);
     const inbound = {

@@ -84,7 +84,7 @@ export async function startConversation(request: ConversationRequest): Promise<C
     });
     unclaim = await claimConversation(project.paths.dataDir, record.session.id, request.command);
     const channel: CliChannel = createCliChannel();
-    const { runtime, running } = await startHost(plan, project, {
+    const { runtime, running, plugins } = await startHost(plan, project, {
       model,
       overrides: request.overrides,
       namespace: `cli-${record.session.id}`.slice(0, 63),
@@ -96,6 +96,7 @@ export async function startConversation(request: ConversationRequest): Promise<C
       sandboxEnv: request.sandboxEnv,
     });
     if (runtime.warning) printWarning(runtime.warning);
+    for (const refused of plugins.refused) printWarning(`plugin ${refused.label} not loaded: ${refused.reason}`);
     const opened = record;
     project.logger.info('terminal conversation opened', {
       sessionId: opened.session.id,

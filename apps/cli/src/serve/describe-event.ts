@@ -45,6 +45,14 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
       return `${time(event.at)} ${colors.yellow('!')} plugin ${event.plugin} ${event.hook}: ${event.error}`;
     case 'skill.invalid':
       return `${time(event.at)} ${colors.yellow('!')} skill skipped: ${event.reason}`;
+    case 'plugin.status': {
+      const mark =
+        event.state === 'failed' ? colors.red('✗') : event.state === 'needs-approval' ? colors.yellow('!') : colors.green('✓');
+      const version = event.version ? ` ${event.version}` : '';
+      const why = event.error ? `: ${oneLine(event.error, 160)}` : '';
+      const kept = event.state === 'failed' ? ' (the previous version keeps running)' : '';
+      return `${time(event.at)} ${mark} plugin ${event.plugin}${version} ${event.state}${why}${kept}`;
+    }
     case 'tool.start':
       return verbose ? `${time(event.at)}   ⚙ ${event.name} (session ${shortId(event.sessionId)})` : undefined;
     default:

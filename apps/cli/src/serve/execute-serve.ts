@@ -50,6 +50,8 @@ export async function executeServe(flags: {
   let stopping = false;
   try {
     if (runtime.warning) output.warning(runtime.warning);
+    for (const refused of served.composed.plugins.refused)
+      output.warning(`plugin ${refused.label} not loaded: ${refused.reason}`);
     running.gateway.events.on((event: TimedGatewayEvent) => output.event(event));
     project.logger.info('gateway ready', {
       channels: channelNames,

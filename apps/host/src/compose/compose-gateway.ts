@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ChannelAdapter, LlmProvider, Plugin } from '@ngb/plugin-sdk';
+import { type ChannelAdapter, type LlmProvider, type Plugin, systemClock } from '@ngb/plugin-sdk';
 import { createChannel, enabledChannels } from '../channels/create-channel';
 import type { Env, LoadedConfig } from '../config/load-config';
 import type { FileLoggerOptions } from '../logs/file-logger';
+import { type LoadedPlugins, loadPlugins } from '../plugins/load-plugins';
+import { startPluginReloader } from '../plugins/plugin-reloader';
 import type { DockerProbe } from './docker-engine';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from './model-providers';
 import { type OpenProject, openProject } from './open-project';
@@ -81,20 +83,29 @@ export interface HostStart {
   retries: boolean;
   /** Channels the app brings besides the config's (the terminal of `ngb run`). */
   channels?: ChannelAdapter[];
+  /** Plugins the app brings besides the config's (set up after them). */
   plugins?: Plugin[];
   /** Settings (never secrets) every sandbox gets as environment variables. */
   sandboxEnv?: Record<string, string>;
 }
 
-/** The started parts: the runtime (with its warning), the providers and the gateway. */
+/** The started parts: the runtime (with its warning), the providers, the config's plugins and the gateway. */
 export interface StartedHost {
   runtime: RuntimeChoice;
   providers: Record<string, LlmProvider>;
   running: RunningGateway;
+  /** The config's plugins: loaded, refused (changed since approved), and those that hot-reload. */
+  plugins: LoadedPlugins;
 }
 
 /** Starts the planned runtime, the model providers and the gateway over an opened project. */
 export async function startHost(plan: HostPlan, project: OpenProject, start: HostStart): Promise<StartedHost> {
+  const plugins = await loadPlugins({
+    config: project.config,
+    paths: project.paths,
+    clock: systemClock,
+    logger: project.logger.child('plugins'),
+  });
   const runtime = await startRuntime(plan.runtime, { namespace: start.namespace, logger: project.logger });
   let providers: Record<string, LlmProvider>;
   try {
@@ -111,10 +122,20 @@ export async function startHost(plan: HostPlan, project: OpenProject, start: Hos
     takeOver: start.takeOver,
     ownSessions: start.ownSessions,
     retries: start.retries,
-    plugins: start.plugins,
+    plugins: [...plugins.entries, ...(start.plugins ?? []).map((plugin) => ({ plugin }))],
     sandboxEnv: start.sandboxEnv,
   });
-  return { runtime, providers, running };
+  for (const refused of plugins.refused) {
+    running.gateway.events.emit({
+      type: 'plugin.status',
+      plugin: refused.label,
+      source: refused.label,
+      state: 'needs-approval',
+      version: refused.version,
+      error: refused.reason,
+    });
+  }
+  return { runtime, providers, running, plugins };
 }
 
 /** What {@link composeGateway} is asked for: a serving gateway, logged as `command`. */
@@ -163,15 +184,32 @@ export async function composeGateway(request: ComposeRequest): Promise<ComposedG
       plugins: request.plugins,
       channels: request.channels,
     });
+    // A serving gateway hot-reloads the plugins of local folders; npm packages never reload.
+    const stopReloading = startPluginReloader({
+      folders: started.plugins.folders,
+      replacePlugin: started.running.gateway.replacePlugin,
+      paths: project.paths,
+      config: project.config,
+      clock: systemClock,
+      logger: project.logger.child('plugins'),
+    });
+    const running: RunningGateway = {
+      gateway: started.running.gateway,
+      stop(graceMs) {
+        stopReloading();
+        return started.running.stop(graceMs);
+      },
+    };
     return {
       ...started,
+      running,
       project,
       model,
       channelNames: plan.channels.map((channel) => channel.name),
       channels: [...plan.channels, ...(request.channels ?? [])],
       async close(graceMs) {
         try {
-          await started.running.stop(graceMs);
+          await running.stop(graceMs);
         } finally {
           await project.close();
         }

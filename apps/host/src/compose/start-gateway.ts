@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Gateway } from '@ngb/core';
-import type { ChannelAdapter, LlmProvider, Plugin, SandboxRuntime } from '@ngb/plugin-sdk';
+import type { Gateway, PluginEntry } from '@ngb/core';
+import type { ChannelAdapter, LlmProvider, SandboxRuntime } from '@ngb/plugin-sdk';
 import { channelStreaming } from '../channels/channel-streaming';
 import { endTurnsOfDeadConversations } from '../conversation/conversation-owner';
 import { recordGatewayEvents } from '../logs/event-log';
@@ -24,7 +24,8 @@ export interface GatewayParts {
   ownSessions?: ReadonlySet<string>;
   /** Retry failed turns on the gateway's schedule; terminal conversations fail fast instead. */
   retries: boolean;
-  plugins?: Plugin[];
+  /** Plugins with their config, set up in this order. */
+  plugins?: PluginEntry[];
   /** Settings (never secrets) every sandbox gets as environment variables. */
   sandboxEnv?: Record<string, string>;
 }
@@ -51,7 +52,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     providers: parts.providers,
     channels: parts.channels,
     streaming: channelStreaming(project.config),
-    plugins: (parts.plugins ?? []).map((plugin) => ({ plugin })),
+    plugins: parts.plugins,
     logger: project.logger.child('gateway'),
     price: await createModelPrices(Object.keys(parts.providers), project.config.pricing),
     agentsDirectory: project.paths.agentsDir,

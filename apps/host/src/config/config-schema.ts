@@ -1,7 +1,9 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { rateLimitOptionsSchema } from '@ngb/core';
 import * as v from 'valibot';
 import { channelManifests } from '../channels/channel-manifests';
+import { pluginsSchema } from '../plugins/plugin-config-schema';
 import {
   cpus,
   idleTimeoutMinutes,
@@ -177,6 +179,10 @@ export const configSchema = v.object({
     ),
     {},
   ),
+  /** Host plugins (trusted code): npm packages, pinned on first load, or local folders, hot-reloaded by `serve`. */
+  plugins: v.optional(pluginsSchema, []),
+  /** The built-in rate limiter: fixed windows per sender and per chat; off when absent. */
+  rateLimit: v.optional(section(rateLimitOptionsSchema, '{ "perSender": { "messages": 10, "windowSeconds": 60 } }')),
   log: v.optional(
     section(
       v.object({

@@ -14,6 +14,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
     case 'plugin.error':
     case 'skill.invalid':
       return 'warn';
+    case 'plugin.status':
+      return event.state === 'failed' ? 'error' : event.state === 'needs-approval' ? 'warn' : 'info';
     case 'tool.end':
       return event.isError ? 'warn' : 'info';
     case 'channel.status':

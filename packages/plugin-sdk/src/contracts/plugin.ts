@@ -62,6 +62,17 @@ export interface PluginApi<Config = unknown> {
   registerChannel(channel: ChannelAdapter): void;
   /** Adds a model provider under a name agents can pick. */
   registerProvider(name: string, provider: LlmProvider): void;
+  /**
+   * Sends a plain text to a chat the way the gateway sends its own notices: queued in the outbox
+   * (so it survives a restart), then delivered in the chat's order, with retries, through every
+   * plugin's `message:sending`. Resolves once it is queued, not once the platform has it.
+   * @param address the chat (and thread) to send to
+   * @param text the text, split by the gateway when longer than the channel's limit
+   * @throws Error when this plugin instance was unloaded (a disposed instance sends nothing), when
+   *   the text is empty, or when the address is not a chat the gateway serves (an active chat: a
+   *   plugin never makes the bot speak where it was not let in)
+   */
+  send(address: Address, text: string): Promise<void>;
 }
 
 /** What `setup` may return: nothing, or a function that releases what the plugin opened. */
@@ -78,10 +89,13 @@ export interface Plugin<Schema extends GenericSchema = GenericSchema> {
   /** valibot schema of the plugin's config; the host validates before `setup` and names the key on failure. */
   readonly configSchema?: Schema;
   /**
-   * Registers hooks and contributions. Runs once at gateway start. May return a dispose function:
-   * the host runs it when the plugin is unloaded (gateway stop, hot reload), then undoes every
-   * `api.on` and `api.register*` of this plugin itself, so a dispose only releases what the
-   * plugin opened on its own (timers, connections).
+   * Registers hooks and contributions. Runs when the plugin is loaded: at gateway start, and for a
+   * plugin loaded from a local folder again on every hot reload, in a fresh module instance, while
+   * the previous instance still runs (so it must not take anything only one instance can hold).
+   * Its registrations take effect together once it resolved; if it throws, none do. May return a
+   * dispose function: the host runs it when the plugin is unloaded (gateway stop, hot reload), then
+   * undoes every `api.on` and `api.register*` of this plugin itself, so a dispose only releases
+   * what the plugin opened on its own (timers, connections).
    */
   setup(api: PluginApi<InferOutput<Schema>>): PluginSetupResult | Promise<PluginSetupResult>;
 }

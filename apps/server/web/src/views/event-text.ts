@@ -37,6 +37,10 @@ export function describeEvent(event: GatewayEvent): string {
       return `${event.channel} · ${(event.status as { state?: string } | undefined)?.state ?? ''}`;
     case 'skill.invalid':
       return `skill skipped: ${clip(event.reason, 120)}`;
+    case 'plugin.status':
+      return `${event.plugin} ${event.state}${event.version ? ` ${event.version}` : ''}${event.error ? ` · ${clip(event.error, 160)}` : ''}`;
+    case 'plugin.error':
+      return `${event.plugin} ${event.hook} · ${clip(event.error)}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
     default:
