@@ -24,7 +24,7 @@ import type { InboxAttachments } from './inbox-attachments';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ReplyStreams } from './reply-streams';
-import type { ResolveProvider } from './resolve-provider';
+import { fallbackRoutes, type ResolveProvider } from './resolve-provider';
 import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
 import type { TranscriptCache } from './transcript-cache';
@@ -168,6 +168,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
     const provider = context.resolveProvider(agent);
+    const fallbacks = fallbackRoutes(context.resolveProvider, agent);
     const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
     const turnTools = [
       ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
@@ -213,6 +214,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines) : undefined;
       },
       price: settings.price,
+      fallbacks,
     });
     await stream?.stop();
     const answered = await sentByTurn(store, turn.id);

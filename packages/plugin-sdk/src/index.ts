@@ -85,6 +85,7 @@ export type {
 export type {
   Agent,
   AgentMembersRepository,
+  AgentModelFallback,
   AgentModelSettings,
   AgentMount,
   AgentPatch,

@@ -1,5 +1,6 @@
 export type {
   Agent,
+  AgentModelFallback,
   AgentModelSettings,
   AgentMount,
   AgentPatch,
