@@ -10,6 +10,7 @@ export type {
   TurnUsage,
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
+export { createKeyRotatingProvider, type KeyRotatingProviderOptions, type ProviderKey } from './key-rotation';
 export type { Gateway, GatewayOptions } from './gateway-options';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
