@@ -10,6 +10,7 @@ import {
   silentLogger,
   systemClock,
 } from '@ngb/plugin-sdk';
+import { createTurnBudgets } from './budgets';
 import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
@@ -168,8 +169,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBytes: settings.sendFileMaxBytes,
     sentFiles: createSentFiles(bus),
   };
+  const budgets = settings.budgets
+    ? createTurnBudgets({ settings: settings.budgets, places, enqueueText, logger: logger.child('budgets') })
+    : undefined;
   const runTurn = createTurnRunner({
     store,
+    budgets,
     runUnit,
     bus,
     clock,

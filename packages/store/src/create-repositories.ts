@@ -5,6 +5,7 @@ import { createApprovalsRepository } from './repositories/approvals-repository';
 import { createChatsRepository } from './repositories/chats-repository';
 import { createDestinationsRepository } from './repositories/destinations-repository';
 import { createInboxRepository } from './repositories/inbox-repository';
+import { createBudgetSpendRepository } from './repositories/budget-spend-repository';
 import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
 import { createOnboardingCodesRepository } from './repositories/onboarding-codes-repository';
@@ -37,6 +38,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   approvals: createApprovalsRepository,
   destinations: createDestinationsRepository,
   kv: createKvRepository,
+  budgetSpend: createBudgetSpendRepository,
   onboardingCodes: createOnboardingCodesRepository,
 };
 

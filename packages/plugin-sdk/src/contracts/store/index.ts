@@ -32,6 +32,7 @@ export type {
   WiringPatch,
   WiringsRepository,
 } from './chats';
+export type { BudgetScope, BudgetSpend, BudgetSpendAddition, BudgetSpendRepository } from './budget-spend';
 export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type {
   InboxEntry,
