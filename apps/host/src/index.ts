@@ -12,6 +12,7 @@ export {
   type StartedHost,
   startHost,
 } from './compose/compose-gateway';
+export { type BudgetReportRow, budgetReport } from './compose/budget-report';
 export { containersWithLabel, dockerFix, imageExists, probeDockerEngine, removeContainer } from './compose/docker-engine';
 export { chooseModel, type ModelChoice, type ModelOverrides } from './compose/model-providers';
 export { type OpenProject, openProject } from './compose/open-project';

@@ -1,3 +1,4 @@
+export { budgetPeriodsAt } from './budget-periods';
 export { createGateway } from './create-gateway';
 export { dashboardIdentity } from './dashboard-identity';
 export type {
