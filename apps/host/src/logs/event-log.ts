@@ -12,6 +12,7 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
     case 'delivery.failed':
       return event.permanent ? 'error' : 'warn';
     case 'plugin.error':
+    case 'model.fallback':
       return 'warn';
     case 'tool.end':
       return event.isError ? 'warn' : 'info';
