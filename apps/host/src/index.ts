@@ -1,5 +1,6 @@
 export { channelManifests } from './channels/channel-manifests';
 export { channelOptions, createChannel, enabledChannels, parseChannelOptions } from './channels/create-channel';
+export { type BudgetReportRow, budgetReport } from './compose/budget-report';
 export { cliChannelName } from './compose/cli-channel';
 export {
   type ComposedGateway,
@@ -12,7 +13,6 @@ export {
   type StartedHost,
   startHost,
 } from './compose/compose-gateway';
-export { type BudgetReportRow, budgetReport } from './compose/budget-report';
 export { containersWithLabel, dockerFix, imageExists, probeDockerEngine, removeContainer } from './compose/docker-engine';
 export { chooseModel, type ModelChoice, type ModelOverrides } from './compose/model-providers';
 export { type OpenProject, openProject } from './compose/open-project';

@@ -11,7 +11,10 @@ export const budgetsSchema = v.object({
   /** The zone whose midnight starts a day and a month. @default 'UTC' */
   timeZone: v.optional(v.pipe(v.string(), v.check(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin')), 'UTC'),
   /** The share of a budget past which an agent with a `cheaperModel` moves to it. @default 0.8 */
-  nearShare: v.optional(v.pipe(v.number(), v.minValue(0.01, 'must be from 0.01 to 1'), v.maxValue(1, 'must be from 0.01 to 1')), 0.8),
+  nearShare: v.optional(
+    v.pipe(v.number(), v.minValue(0.01, 'must be from 0.01 to 1'), v.maxValue(1, 'must be from 0.01 to 1')),
+    0.8,
+  ),
   /** Each agent's own budget and cheaper model, by agent folder. */
   agents: v.optional(
     v.record(

@@ -71,7 +71,9 @@ describe('budgets: a cheaper model near the end, then one refusal per period, ke
     await harness.say('five');
     expect(harness.llm.requests()).toHaveLength(0);
     expect(harness.channel.sent).toHaveLength(0);
-    const turns = await harness.store.turns.listForSession((await harness.store.sessions.list()).find((s) => s.agentId === andy.id)?.id ?? '');
+    const turns = await harness.store.turns.listForSession(
+      (await harness.store.sessions.list()).find((s) => s.agentId === andy.id)?.id ?? '',
+    );
     expect(turns.at(-1)).toMatchObject({ status: 'failed', error: expect.stringContaining('budget') });
 
     // Midnight in Berlin (22:00 UTC): a new day, a new budget.

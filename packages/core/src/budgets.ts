@@ -1,12 +1,4 @@
-import type {
-  Address,
-  Agent,
-  BudgetScope,
-  BudgetSpendAddition,
-  InboxEntry,
-  Logger,
-  StoreRepositories,
-} from '@ngb/plugin-sdk';
+import type { Address, Agent, BudgetScope, BudgetSpendAddition, InboxEntry, Logger, StoreRepositories } from '@ngb/plugin-sdk';
 import { budgetPeriodsAt } from './budget-periods';
 import type { BudgetLimits, BudgetSettings } from './budget-settings';
 import type { TurnUsage } from './events';
@@ -78,17 +70,24 @@ export function createTurnBudgets(options: TurnBudgetsOptions) {
     async scopesOf(reads: StoreRepositories, agent: Agent, pending: readonly InboxEntry[]): Promise<TurnBudgetScope[]> {
       const scopes: TurnBudgetScope[] = [];
       const own = settings.agents[agent.folder];
-      if (own && (own.day || own.month)) scopes.push({ scope: 'agent', scopeId: agent.id, label: `agent ${agent.folder}`, limits: own });
+      if (own && (own.day || own.month))
+        scopes.push({ scope: 'agent', scopeId: agent.id, label: `agent ${agent.folder}`, limits: own });
       const newest = [...pending].reverse().find((entry) => entry.messageId !== undefined);
       const message = newest?.messageId ? await reads.messages.get(newest.messageId) : undefined;
       if (!message) return scopes;
       const chat = await reads.chats.get(message.chatId);
-      if (settings.eachChat && chat) scopes.push({ scope: 'chat', scopeId: chat.id, label: 'this chat', limits: settings.eachChat });
+      if (settings.eachChat && chat)
+        scopes.push({ scope: 'chat', scopeId: chat.id, label: 'this chat', limits: settings.eachChat });
       if (settings.eachUser && chat) {
         const identity = await reads.users.getByPlatformId(chat.channel, message.senderId);
         if (identity) {
           const userId = identity.linkedUserId ?? identity.id;
-          scopes.push({ scope: 'user', scopeId: userId, label: `user ${identity.name ?? message.senderId}`, limits: settings.eachUser });
+          scopes.push({
+            scope: 'user',
+            scopeId: userId,
+            label: `user ${identity.name ?? message.senderId}`,
+            limits: settings.eachUser,
+          });
         }
       }
       return scopes;
@@ -143,7 +142,10 @@ export function createTurnBudgets(options: TurnBudgetsOptions) {
           `${key}:owner`,
         );
       } else if (!owner) {
-        options.logger.warn('a budget is spent and no owner chat is known to tell', { scope: mark.scope.label, period: mark.period });
+        options.logger.warn('a budget is spent and no owner chat is known to tell', {
+          scope: mark.scope.label,
+          period: mark.period,
+        });
       }
     },
 
@@ -157,7 +159,8 @@ export function createTurnBudgets(options: TurnBudgetsOptions) {
       if (!(await unit.tx.budgetSpend.markNoticed(mark.scope.scope, mark.scope.scopeId, mark.period, 'near'))) return;
       const owner = await ownerAddress(unit.tx);
       const text = `Budget nearly spent: ${Math.round(settings.nearShare * 100)} % of the ${periodWord(mark)} budget of ${mark.scope.label} (${mark.limit}) is used; agent ${agent.folder} answers with ${model} until ${spentWhen(mark)}.`;
-      if (owner) await options.enqueueText(unit, owner, text, `budget:${mark.scope.scope}:${mark.scope.scopeId}:${mark.period}:near`);
+      if (owner)
+        await options.enqueueText(unit, owner, text, `budget:${mark.scope.scope}:${mark.scope.scopeId}:${mark.period}:near`);
       else options.logger.warn(text);
     },
 
@@ -169,14 +172,23 @@ export function createTurnBudgets(options: TurnBudgetsOptions) {
         const model = usage.model ?? 'unknown';
         if (!unpricedModelsTold.has(model)) {
           unpricedModelsTold.add(model);
-          options.logger.warn('model has no known price: its tokens count against budgets, its cost does not; add it under `pricing`', {
-            model,
-          });
+          options.logger.warn(
+            'model has no known price: its tokens count against budgets, its cost does not; add it under `pricing`',
+            {
+              model,
+            },
+          );
         }
       }
       const periods = budgetPeriodsAt(now, settings.timeZone);
       return scopes.flatMap((scope) =>
-        [periods.day, periods.month].map((period) => ({ scope: scope.scope, scopeId: scope.scopeId, period, tokens, costUsd: usage.costUsd })),
+        [periods.day, periods.month].map((period) => ({
+          scope: scope.scope,
+          scopeId: scope.scopeId,
+          period,
+          tokens,
+          costUsd: usage.costUsd,
+        })),
       );
     },
   };

@@ -10,11 +10,11 @@ import {
   silentLogger,
   systemClock,
 } from '@ngb/plugin-sdk';
-import { createTurnBudgets } from './budgets';
 import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
+import { createTurnBudgets } from './budgets';
 import { checkChannelLimits } from './channel-limits';
 import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';

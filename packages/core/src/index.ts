@@ -11,8 +11,8 @@ export type {
   TurnUsage,
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
-export { createKeyRotatingProvider, type KeyRotatingProviderOptions, type ProviderKey } from './key-rotation';
 export type { Gateway, GatewayOptions } from './gateway-options';
+export { createKeyRotatingProvider, type KeyRotatingProviderOptions, type ProviderKey } from './key-rotation';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export { type AgentFileRead, type AgentFileRefusal, defaultAgentFileMaxBytes, readAgentFile } from './read-agent-file';

@@ -36,11 +36,14 @@ async function call(provider: LlmProvider): Promise<string> {
 
 describe('several API keys of one provider', () => {
   it('a 429 moves the next call to the next key; a success stays on its key', async () => {
-    const { provider } = await rotating(['key-one', 'key-two'], [
-      { type: 'error', status: 429 },
-      { type: 'reply', text: 'a' },
-      { type: 'reply', text: 'b' },
-    ]);
+    const { provider } = await rotating(
+      ['key-one', 'key-two'],
+      [
+        { type: 'error', status: 429 },
+        { type: 'reply', text: 'a' },
+        { type: 'reply', text: 'b' },
+      ],
+    );
     await expect(call(provider)).rejects.toMatchObject({ status: 429 });
     expect(await call(provider)).toBe('a');
     expect(await call(provider)).toBe('b');
@@ -48,7 +51,14 @@ describe('several API keys of one provider', () => {
   });
 
   it('a key that answered 401 is marked bad and reported once; the call goes on with the next key', async () => {
-    const { provider, logger } = await rotating(['revoked', 'good'], [{ type: 'reply', text: 'a' }, { type: 'reply', text: 'b' }], 'good');
+    const { provider, logger } = await rotating(
+      ['revoked', 'good'],
+      [
+        { type: 'reply', text: 'a' },
+        { type: 'reply', text: 'b' },
+      ],
+      'good',
+    );
     expect(await call(provider)).toBe('a');
     expect(await call(provider)).toBe('b');
     expect(server?.requests().map((request) => request.apiKey)).toEqual(['revoked', 'good', 'good']);

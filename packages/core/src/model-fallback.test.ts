@@ -28,7 +28,12 @@ async function until(check: () => boolean, what: string) {
 /** A gateway whose `default` provider is the harness's fake server and `backup` a second one. */
 async function twoServers(first: Parameters<typeof createHarness>[0], backupScript: LlmScriptStep[]) {
   backup = await createFakeLlmServer({ script: backupScript, acceptAnyModel: true });
-  const backupProvider = createOpenAIProvider({ baseURL: `${backup.url}/v1`, apiKey: 'backup-key', model: 'backup-default', maxRetries: 0 });
+  const backupProvider = createOpenAIProvider({
+    baseURL: `${backup.url}/v1`,
+    apiKey: 'backup-key',
+    model: 'backup-default',
+    maxRetries: 0,
+  });
   return createHarness({ ...first, leaseMs, typingIntervalMs: leaseMs, moreProviders: { backup: backupProvider } });
 }
 

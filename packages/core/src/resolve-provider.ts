@@ -43,7 +43,10 @@ export function createResolveProvider(current: () => ReadonlyMap<string, LlmProv
 export function fallbackRoutes(resolve: ResolveProvider, agent: Pick<Agent, 'folder' | 'model'>): ModelRoute[] {
   return (agent.model.fallbacks ?? []).map((fallback, index) => {
     try {
-      return { provider: resolve({ folder: agent.folder, model: { provider: fallback.provider ?? agent.model.provider } }), model: fallback.model };
+      return {
+        provider: resolve({ folder: agent.folder, model: { provider: fallback.provider ?? agent.model.provider } }),
+        model: fallback.model,
+      };
     } catch (error) {
       if (!ConfigError.isInstance(error)) throw error;
       const key = `agents.${agent.folder}.model.fallbacks.${index}.provider`;

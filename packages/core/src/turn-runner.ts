@@ -17,8 +17,8 @@ import type {
   Turn,
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
-import type { TurnBudgets } from './budgets';
 import { lazySandbox, runAgentLoop } from './agent-loop';
+import type { TurnBudgets } from './budgets';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';

@@ -33,7 +33,9 @@ export async function showCost(flags: ProjectFlags & { json: boolean }): Promise
     printLine(colors.dim(lines[0] ?? ''));
     for (const line of lines.slice(1)) printLine(line);
     if (rows.some((row) => row.unpricedTokens > 0)) {
-      printLine(colors.dim('unpriced tokens count against token budgets only: add their models under `pricing` in ngb.config.json'));
+      printLine(
+        colors.dim('unpriced tokens count against token budgets only: add their models under `pricing` in ngb.config.json'),
+      );
     }
   });
 }

@@ -9,7 +9,14 @@ describe('budgetReport', () => {
     try {
       const andy = await store.agents.create({ folder: 'andy', name: 'andy', isMain: false });
       await store.agents.create({ folder: 'idle', name: 'idle', isMain: false });
-      const chat = await store.chats.upsert({ channel: 'fake', platformChatId: 'c1', name: 'family', isGroup: true, status: 'active', unknownSenderPolicy: 'public' });
+      const chat = await store.chats.upsert({
+        channel: 'fake',
+        platformChatId: 'c1',
+        name: 'family',
+        isGroup: true,
+        status: 'active',
+        unknownSenderPolicy: 'public',
+      });
       const { config } = parseConfig(
         JSON.stringify({
           agents: { andy: { budget: { day: { usd: 1 } } }, idle: { budget: { month: { tokens: 1000 } } } },
@@ -26,11 +33,61 @@ describe('budgetReport', () => {
       ]);
       const rows = await budgetReport(store, config, now);
       expect(rows).toEqual([
-        { scope: 'agent', name: 'andy', period: 'day', periodKey: 'day:2026-06-01', tokens: 300, costUsd: 0.25, unpricedTokens: 0, limitUsd: 1, limitTokens: undefined },
-        { scope: 'chat', name: 'fake:family', period: 'day', periodKey: 'day:2026-06-01', tokens: 200, costUsd: 0, unpricedTokens: 200, limitUsd: undefined, limitTokens: 500 },
-        { scope: 'agent', name: 'idle', period: 'day', periodKey: 'day:2026-06-01', tokens: 0, costUsd: 0, unpricedTokens: 0, limitUsd: undefined, limitTokens: undefined },
-        { scope: 'agent', name: 'andy', period: 'month', periodKey: 'month:2026-06', tokens: 0, costUsd: 0, unpricedTokens: 0, limitUsd: undefined, limitTokens: undefined },
-        { scope: 'agent', name: 'idle', period: 'month', periodKey: 'month:2026-06', tokens: 0, costUsd: 0, unpricedTokens: 0, limitUsd: undefined, limitTokens: 1000 },
+        {
+          scope: 'agent',
+          name: 'andy',
+          period: 'day',
+          periodKey: 'day:2026-06-01',
+          tokens: 300,
+          costUsd: 0.25,
+          unpricedTokens: 0,
+          limitUsd: 1,
+          limitTokens: undefined,
+        },
+        {
+          scope: 'chat',
+          name: 'fake:family',
+          period: 'day',
+          periodKey: 'day:2026-06-01',
+          tokens: 200,
+          costUsd: 0,
+          unpricedTokens: 200,
+          limitUsd: undefined,
+          limitTokens: 500,
+        },
+        {
+          scope: 'agent',
+          name: 'idle',
+          period: 'day',
+          periodKey: 'day:2026-06-01',
+          tokens: 0,
+          costUsd: 0,
+          unpricedTokens: 0,
+          limitUsd: undefined,
+          limitTokens: undefined,
+        },
+        {
+          scope: 'agent',
+          name: 'andy',
+          period: 'month',
+          periodKey: 'month:2026-06',
+          tokens: 0,
+          costUsd: 0,
+          unpricedTokens: 0,
+          limitUsd: undefined,
+          limitTokens: undefined,
+        },
+        {
+          scope: 'agent',
+          name: 'idle',
+          period: 'month',
+          periodKey: 'month:2026-06',
+          tokens: 0,
+          costUsd: 0,
+          unpricedTokens: 0,
+          limitUsd: undefined,
+          limitTokens: 1000,
+        },
       ]);
     } finally {
       await store.close();

@@ -116,7 +116,13 @@ describe('several API keys in one variable', () => {
       const providers = await createProviders(chooseModel(undefined, env), undefined, env, createRecordingLogger());
       for (let call = 0; call < 3; call += 1) {
         const stream = providers.default?.doStream({ messages: [{ role: 'user', content: 'hi' }] }) ?? [];
-        await expect((async () => { for await (const _part of stream) { /* drained */ } })()).rejects.toMatchObject({ status: 429 });
+        await expect(
+          (async () => {
+            for await (const _part of stream) {
+              /* drained */
+            }
+          })(),
+        ).rejects.toMatchObject({ status: 429 });
       }
       expect(seen).toEqual(['Bearer k1', 'Bearer k2', 'Bearer k1']);
     } finally {

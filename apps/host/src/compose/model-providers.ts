@@ -96,7 +96,10 @@ export async function createProviders(
       name,
       logger: logger.child(name),
       keys: await Promise.all(
-        keys.map(async (key, index) => ({ label: `${variable} #${index + 1}`, provider: await buildWithKey(name, model, baseURL, key) })),
+        keys.map(async (key, index) => ({
+          label: `${variable} #${index + 1}`,
+          provider: await buildWithKey(name, model, baseURL, key),
+        })),
       ),
     });
   };

@@ -195,7 +195,11 @@ export const configSchema = v.object({
       v.object({
         timeZone: v.optional(timeZone, 'UTC'),
         nearShare: v.optional(
-          v.pipe(v.number('must be a number'), v.minValue(0.01, 'must be from 0.01 to 1'), v.maxValue(1, 'must be from 0.01 to 1')),
+          v.pipe(
+            v.number('must be a number'),
+            v.minValue(0.01, 'must be from 0.01 to 1'),
+            v.maxValue(1, 'must be from 0.01 to 1'),
+          ),
           0.8,
         ),
         eachUser: v.optional(budgetLimitsSchema),

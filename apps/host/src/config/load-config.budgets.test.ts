@@ -24,10 +24,26 @@ const agent = (settings: unknown) => ({ agents: { main: settings } });
 
 describe('model chain and budget settings', () => {
   it.each([
-    ['agents.main.model.fallbacks', agent({ model: { fallbacks: { model: 'm' } } }), 'must be a list of { "provider"?: ..., "model": ... }'],
-    ['agents.main.model.fallbacks.0', agent({ model: { fallbacks: ['gpt'] } }), 'must be an object ({ "provider": "openai", "model": "gpt-6.1-terra" })'],
-    ['agents.main.model.fallbacks.0.provider', agent({ model: { fallbacks: [{ provider: 'mistral', model: 'm' }] } }), 'must be "openai" or "anthropic"'],
-    ['agents.main.model.fallbacks.1.model', agent({ model: { fallbacks: [{ model: 'a' }, { model: '' }] } }), 'must not be empty'],
+    [
+      'agents.main.model.fallbacks',
+      agent({ model: { fallbacks: { model: 'm' } } }),
+      'must be a list of { "provider"?: ..., "model": ... }',
+    ],
+    [
+      'agents.main.model.fallbacks.0',
+      agent({ model: { fallbacks: ['gpt'] } }),
+      'must be an object ({ "provider": "openai", "model": "gpt-6.1-terra" })',
+    ],
+    [
+      'agents.main.model.fallbacks.0.provider',
+      agent({ model: { fallbacks: [{ provider: 'mistral', model: 'm' }] } }),
+      'must be "openai" or "anthropic"',
+    ],
+    [
+      'agents.main.model.fallbacks.1.model',
+      agent({ model: { fallbacks: [{ model: 'a' }, { model: '' }] } }),
+      'must not be empty',
+    ],
     ['agents.main.budget.day', agent({ budget: { day: {} } }), 'must name "usd", "tokens" or both'],
     ['agents.main.budget.day.usd', agent({ budget: { day: { usd: -1 } } }), 'must not be negative'],
     ['agents.main.budget.month.tokens', agent({ budget: { month: { tokens: 0.5 } } }), 'must be a whole number'],
@@ -48,7 +64,11 @@ describe('model chain and budget settings', () => {
       JSON.stringify({
         agents: {
           main: {
-            model: { provider: 'anthropic', model: 'claude-sonnet-5-5', fallbacks: [{ provider: 'openai', model: 'gpt-6.1-terra' }] },
+            model: {
+              provider: 'anthropic',
+              model: 'claude-sonnet-5-5',
+              fallbacks: [{ provider: 'openai', model: 'gpt-6.1-terra' }],
+            },
             budget: { day: { usd: 2 }, month: { usd: 30, tokens: 5_000_000 }, cheaperModel: { model: 'claude-haiku-5' } },
           },
           helper: {},

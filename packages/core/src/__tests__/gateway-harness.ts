@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
-import type { Agent, Chat, EngageMode, LlmProvider, SandboxRuntime, SessionMode, Store, UnknownSenderPolicy } from '@ngb/plugin-sdk';
+import type {
+  Agent,
+  Chat,
+  EngageMode,
+  LlmProvider,
+  SandboxRuntime,
+  SessionMode,
+  Store,
+  UnknownSenderPolicy,
+} from '@ngb/plugin-sdk';
 import {
   createRecordingChannel,
   createRecordingLogger,

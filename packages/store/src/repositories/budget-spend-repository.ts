@@ -26,16 +26,7 @@ function toBudgetSpend(row: BudgetSpendRow): BudgetSpend {
   };
 }
 
-const columns = [
-  'scope',
-  'scope_id',
-  'period',
-  'tokens',
-  'cost_usd',
-  'unpriced_tokens',
-  'near_noticed',
-  'end_noticed',
-] as const;
+const columns = ['scope', 'scope_id', 'period', 'tokens', 'cost_usd', 'unpriced_tokens', 'near_noticed', 'end_noticed'] as const;
 
 export function createBudgetSpendRepository(context: RepositoryContext): BudgetSpendRepository {
   const { db } = context;

@@ -18,6 +18,7 @@ export type {
   DestinationTarget,
   KvRepository,
 } from './approvals';
+export type { BudgetScope, BudgetSpend, BudgetSpendAddition, BudgetSpendRepository } from './budget-spend';
 export type {
   Chat,
   ChatPatch,
@@ -32,7 +33,6 @@ export type {
   WiringPatch,
   WiringsRepository,
 } from './chats';
-export type { BudgetScope, BudgetSpend, BudgetSpendAddition, BudgetSpendRepository } from './budget-spend';
 export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type {
   InboxEntry,
