@@ -22,7 +22,7 @@ export interface ModelFallback {
 }
 
 /** How a route is named in events and logs: `provider/model`. */
-export function routeLabel(route: ModelRoute): string {
+function routeLabel(route: ModelRoute): string {
   return `${route.provider.name}/${route.model ?? 'default'}`;
 }
 
