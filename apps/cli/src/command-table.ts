@@ -85,6 +85,11 @@ export const commandTable: readonly CommandEntry[] = [
     load: () => import('./commands/image-commands').then((module) => module.imageCommands),
   },
   {
+    name: 'cost',
+    summary: 'Show what agents, users and chats spent this day and month, against their budgets',
+    load: () => import('./commands/cost-command').then((module) => module.costCommand),
+  },
+  {
     name: 'doctor',
     summary: 'Check Docker, the sandbox image, the config, API keys and channels',
     load: () => import('./commands/doctor-command').then((module) => module.doctorCommand),

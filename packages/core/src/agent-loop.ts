@@ -17,7 +17,8 @@ import {
   type ToolResult,
 } from '@ngb/plugin-sdk';
 import type { EventBus, TurnUsage } from './events';
-import { callModelWithRetries } from './model-call-retry';
+import type { callModelWithRetries } from './model-call-retry';
+import { callModelChain, type ModelChainPosition, type ModelRoute } from './model-chain';
 import { isFatalToTurn } from './sandbox-fatal';
 
 /** Settings that bound one turn. */
@@ -52,6 +53,13 @@ export interface AgentLoopInput {
   pollFollowUps: () => Promise<string | undefined>;
   /** The price of the model that answered a call; the turn's cost is unknown when a call has none. */
   price: PriceLookup;
+  /**
+   * The models tried after `provider` and the agent's model, in order, when a call still fails with
+   * a retryable error after its retries (see {@link callModelChain}). @default none
+   */
+  fallbacks?: readonly ModelRoute[];
+  /** The model asked for first, when not the agent's own (a budget's cheaper model). */
+  model?: string;
 }
 
 /** What a turn produced. */
@@ -85,12 +93,12 @@ async function runTool(tool: Tool | undefined, call: LlmToolCall, input: AgentLo
 type UsagePart = Extract<LlmStreamPart, { type: 'usage' }>;
 
 /** One model call: its text streamed to the bus as it comes, its tool calls and usage collected. */
-async function streamOnce(input: AgentLoopInput, request: LlmRequest) {
+async function streamOnce(input: AgentLoopInput, provider: LlmProvider, request: LlmRequest) {
   let text = '';
   const toolCalls: LlmToolCall[] = [];
   const usageParts: UsagePart[] = [];
   try {
-    for await (const part of input.provider.doStream(request)) {
+    for await (const part of provider.doStream(request)) {
       if (part.type === 'text-delta') {
         text += part.text;
         input.bus.emit({ type: 'text.delta', turnId: input.turnId, sessionId: input.sessionId, text: part.text });
@@ -128,6 +136,11 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     inputSchema: tool.inputSchema,
   }));
   let finalText = '';
+  const routes: ModelRoute[] = [
+    { provider: input.provider, model: input.model ?? input.agent.model.model },
+    ...(input.fallbacks ?? []),
+  ];
+  const position: ModelChainPosition = { index: 0 };
 
   for (let step = 0; step < input.limits.maxSteps; step += 1) {
     if (step > 0) {
@@ -139,7 +152,6 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
       }
     }
     const request: LlmRequest = {
-      model: input.agent.model.model,
       system: input.system,
       messages: [...messages],
       tools: definitions,
@@ -147,18 +159,23 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
       temperature: input.agent.model.temperature,
       signal: input.signal,
     };
-    const { text, toolCalls, usageParts } = await callModelWithRetries(() => streamOnce(input, request), {
-      delaysMs: input.retryDelaysMs,
-      clock: input.clock,
-      logger: input.logger,
-      signal: input.signal,
-    });
+    const { text, toolCalls, usageParts } = await callModelChain(
+      routes,
+      position,
+      (route) => streamOnce(input, route.provider, { ...request, model: route.model }),
+      { delaysMs: input.retryDelaysMs, clock: input.clock, logger: input.logger, signal: input.signal },
+      (fallback) => {
+        input.logger.warn('model call failed after its retries; falling back', { ...fallback });
+        bus.emit({ type: 'model.fallback', turnId, sessionId, agentId: input.agent.id, ...fallback });
+      },
+    );
+    const answeredBy = routes[position.index]?.model;
     for (const part of usageParts) {
       usage.inputTokens += part.inputTokens;
       usage.outputTokens += part.outputTokens;
       usage.cacheTokens += (part.cacheReadTokens ?? 0) + (part.cacheWriteTokens ?? 0);
       // Priced by the model that answered (a dated snapshot, a fallback), not only the one asked for.
-      const model = part.model ?? input.agent.model.model;
+      const model = part.model ?? answeredBy;
       if (model !== undefined) usage.model = model;
       const price = model === undefined ? undefined : input.price(model);
       usage.costUsd = price === undefined || usage.costUsd === null ? null : usage.costUsd + costOfUsage(price, part);

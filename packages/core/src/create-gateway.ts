@@ -14,6 +14,7 @@ import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
+import { createTurnBudgets } from './budgets';
 import { checkChannelLimits } from './channel-limits';
 import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';
@@ -187,8 +188,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBytes: settings.sendFileMaxBytes,
     sentFiles: createSentFiles(bus),
   };
+  const budgets = settings.budgets
+    ? createTurnBudgets({ settings: settings.budgets, places, enqueueText, logger: logger.child('budgets') })
+    : undefined;
   const runTurn = createTurnRunner({
     store,
+    budgets,
     runUnit,
     bus,
     clock,

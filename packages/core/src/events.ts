@@ -46,6 +46,11 @@ export type GatewayEvent =
       retryInMs?: number;
     }
   | { type: 'text.delta'; turnId: string; sessionId: string; text: string }
+  /**
+   * A model call still failed with a retryable error after its retries, and the turn moves on to the
+   * next model of the agent's chain (`provider/model`, both); `error` is the last failure.
+   */
+  | { type: 'model.fallback'; turnId: string; sessionId: string; agentId: string; from: string; to: string; error: string }
   /** A model call that had streamed `length` characters failed and is sent again: those characters are void. */
   | { type: 'text.retracted'; turnId: string; sessionId: string; length: number }
   | { type: 'tool.start'; turnId: string; sessionId: string; callId: string; name: string; input: unknown }

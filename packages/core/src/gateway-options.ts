@@ -13,6 +13,7 @@ import type {
 } from '@ngb/plugin-sdk';
 import { ConfigError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
+import { budgetsSchema } from './budget-settings';
 import { defaultEventBufferSize, type EventBus } from './events';
 import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
@@ -57,6 +58,7 @@ const settingsSchema = v.object({
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
   streaming: streamingOptionSchema,
+  budgets: v.optional(budgetsSchema),
 });
 
 /** Options of {@link createGateway}. */
@@ -108,6 +110,14 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default {} (firstAfterChars 80, firstAfterMs 1000, editIntervalMs 1500 for a channel listed)
    */
   streaming?: Record<string, { firstAfterChars?: number; firstAfterMs?: number; editIntervalMs?: number }>;
+  /**
+   * Budgets in US dollars and tokens per agent (by folder), per user and per chat, per day and per
+   * month in `timeZone`, priced by `price`. Past `nearShare` an agent with a `cheaperModel` moves to
+   * it (the owner is told once); at the end a turn is refused before any model call, with one reply
+   * to the chat and one notice to the owner per budget and period. A turn running when a budget is
+   * crossed finishes. @default no budgets
+   */
+  budgets?: v.InferInput<typeof budgetsSchema>;
   /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
   claimCodeTtlMs?: number;
   /** How long a `/link` code can be used. @default 600000 (10 minutes) */

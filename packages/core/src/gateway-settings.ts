@@ -1,4 +1,5 @@
 import type { Address, PriceLookup } from '@ngb/plugin-sdk';
+import type { BudgetSettings } from './budget-settings';
 
 /** Settings of the gateway after defaults were applied. */
 export interface GatewaySettings {
@@ -35,6 +36,8 @@ export interface GatewaySettings {
   eventBufferSize: number;
   /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
   takeOver: 'all' | 'none';
+  /** Budgets per agent, user and chat; none when undefined. */
+  budgets?: BudgetSettings;
 }
 
 /** The internal channel name of messages between agents. */

@@ -1,3 +1,4 @@
+export { budgetPeriodsAt } from './budget-periods';
 export { createGateway } from './create-gateway';
 export { dashboardIdentity } from './dashboard-identity';
 export type {
@@ -12,6 +13,7 @@ export type {
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { Gateway, GatewayOptions } from './gateway-options';
 export { type InstallSkillResult, installSkill, type RemoveSkillResult, removeSkill } from './install-skill';
+export { createKeyRotatingProvider, type KeyRotatingProviderOptions, type ProviderKey } from './key-rotation';
 export type { GatewayOnboarding } from './onboarding';
 export type { PluginEntry } from './plugin-host';
 export {

@@ -1,4 +1,5 @@
 import { type Agent, ConfigError, type LlmProvider } from '@ngb/plugin-sdk';
+import type { ModelRoute } from './model-chain';
 
 /** The model provider of an agent. */
 export type ResolveProvider = (agent: Pick<Agent, 'folder' | 'model'>) => LlmProvider;
@@ -31,4 +32,25 @@ export function createResolveProvider(current: () => ReadonlyMap<string, LlmProv
       { key },
     );
   };
+}
+
+/**
+ * The routes of an agent's `model.fallbacks`, in order, each on the provider it names (else the
+ * agent's own).
+ * @throws ConfigError naming `agents.<folder>.model.fallbacks.<index>.provider` for a provider that
+ *   is not configured
+ */
+export function fallbackRoutes(resolve: ResolveProvider, agent: Pick<Agent, 'folder' | 'model'>): ModelRoute[] {
+  return (agent.model.fallbacks ?? []).map((fallback, index) => {
+    try {
+      return {
+        provider: resolve({ folder: agent.folder, model: { provider: fallback.provider ?? agent.model.provider } }),
+        model: fallback.model,
+      };
+    } catch (error) {
+      if (!ConfigError.isInstance(error)) throw error;
+      const key = `agents.${agent.folder}.model.fallbacks.${index}.provider`;
+      throw new ConfigError(error.message.replace(`agents.${agent.folder}.model.provider`, key), { key });
+    }
+  });
 }

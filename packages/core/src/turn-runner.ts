@@ -18,13 +18,14 @@ import type {
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
+import type { TurnBudgets } from './budgets';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ReplyStreams } from './reply-streams';
-import type { ResolveProvider } from './resolve-provider';
+import { fallbackRoutes, type ResolveProvider } from './resolve-provider';
 import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
 import type { SkillCatalog } from './skill-catalog';
@@ -65,6 +66,8 @@ export interface TurnRunnerOptions {
   transcripts: TranscriptCache;
   plugins: Pick<PluginHost, 'systemPrompt' | 'notify'>;
   resolveProvider: ResolveProvider;
+  /** The gateway's budgets, when it has any. */
+  budgets?: TurnBudgets;
   /** The running channels by name (for typing indicators). */
   channels: ReadonlyMap<string, ChannelAdapter>;
   /** The tools besides the sandbox's, which the turn runner assembles itself (see {@link sandboxToolsOfTurn}). */
@@ -167,10 +170,36 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     bus.emit({ type: 'sandbox.acquired', sessionId, sandboxId: acquired.id, durationMs: clock.now() - acquireStarted });
     return acquired;
   });
+  const budgetScopes = context.budgets ? await context.budgets.scopesOf(store, agent, pending) : [];
+  const budget = context.budgets ? await context.budgets.check(store, budgetScopes, clock.now()) : {};
+  if (context.budgets && budget.spent) {
+    const { budgets } = context;
+    const spent = budget.spent;
+    const error = `budget: the ${spent.kind} budget of ${spent.scope.label} (${spent.limit}) is spent`;
+    await context.runUnit(async (unit) => {
+      await unit.tx.inbox.markProcessed([...seen], turn.id);
+      await unit.tx.turns.update(turn.id, { status: 'failed', endedAt: clock.now(), error });
+      await budgets.refuse(unit, spent, { turnId: turn.id, sessionId, origin, hop });
+    });
+    context.logger.warn('turn refused: a budget is spent', { turnId: turn.id, scope: spent.scope.label, period: spent.period });
+    const usage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
+    bus.emit({ type: 'turn.end', turnId: turn.id, sessionId, agentId: agent.id, status: 'failed', durationMs: 0, usage, error });
+    return (await store.inbox.listPending(sessionId)).some(isActionable);
+  }
   const typing = startTyping(context, origin);
   const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
-    const provider = context.resolveProvider(agent);
+    let provider = context.resolveProvider(agent);
+    let model: string | undefined;
+    const cheaper = context.budgets && budget.near ? context.budgets.cheaperModelOf(agent) : undefined;
+    if (context.budgets && budget.near && cheaper) {
+      const { budgets } = context;
+      const near = budget.near;
+      provider = context.resolveProvider({ folder: agent.folder, model: { provider: cheaper.provider ?? agent.model.provider } });
+      model = cheaper.model;
+      await context.runUnit((unit) => budgets.noticeNear(unit, near, agent, cheaper.model));
+    }
+    const fallbacks = fallbackRoutes(context.resolveProvider, agent);
     const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
     const turnTools = [
       ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
@@ -217,6 +246,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines) : undefined;
       },
       price: settings.price,
+      fallbacks,
+      model,
     });
     await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
@@ -254,6 +285,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         model: result.usage.model ?? null,
       });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
+      if (context.budgets) await tx.budgetSpend.add(context.budgets.additions(budgetScopes, result.usage, clock.now()));
       if (replyText !== '' && origin) {
         after(() => context.kickDelivery(origin.channel, origin.chatId));
       }

@@ -85,6 +85,7 @@ export type {
 export type {
   Agent,
   AgentMembersRepository,
+  AgentModelFallback,
   AgentModelSettings,
   AgentMount,
   AgentPatch,
@@ -94,6 +95,10 @@ export type {
   ApprovalKind,
   ApprovalStatus,
   ApprovalsRepository,
+  BudgetScope,
+  BudgetSpend,
+  BudgetSpendAddition,
+  BudgetSpendRepository,
   Chat,
   ChatPatch,
   ChatStatus,

@@ -2,6 +2,7 @@ import type { StoreRepositories } from '@ngb/plugin-sdk';
 import { createAgentMembersRepository } from './repositories/agent-members-repository';
 import { createAgentsRepository } from './repositories/agents-repository';
 import { createApprovalsRepository } from './repositories/approvals-repository';
+import { createBudgetSpendRepository } from './repositories/budget-spend-repository';
 import { createChatsRepository } from './repositories/chats-repository';
 import { createDestinationsRepository } from './repositories/destinations-repository';
 import { createInboxRepository } from './repositories/inbox-repository';
@@ -37,6 +38,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   approvals: createApprovalsRepository,
   destinations: createDestinationsRepository,
   kv: createKvRepository,
+  budgetSpend: createBudgetSpendRepository,
   onboardingCodes: createOnboardingCodesRepository,
 };
 

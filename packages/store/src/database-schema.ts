@@ -251,6 +251,18 @@ export interface DestinationsTable {
   updated_at: number;
 }
 
+interface BudgetSpendTable {
+  scope: string;
+  scope_id: string;
+  period: string;
+  tokens: Generated<number>;
+  cost_usd: Generated<number>;
+  unpriced_tokens: Generated<number>;
+  near_noticed: Generated<number>;
+  end_noticed: Generated<number>;
+  updated_at: number;
+}
+
 interface KvTable {
   namespace: string;
   key: string;
@@ -277,5 +289,6 @@ export interface StoreDatabase {
   approvals: ApprovalsTable;
   destinations: DestinationsTable;
   kv: KvTable;
+  budget_spend: BudgetSpendTable;
   onboarding_codes: OnboardingCodesTable;
 }

@@ -41,6 +41,8 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
       return `${time(event.at)} ${colors.green('✓')} ${event.channel}:${event.senderId} linked to user ${shortId(event.userId)}`;
     case 'approval.requested':
       return `${time(event.at)} approval ${event.code} requested (${event.kind})`;
+    case 'model.fallback':
+      return `${time(event.at)} ${colors.yellow('!')} model ${event.from} failed; falling back to ${event.to} (${event.error})`;
     case 'plugin.error':
       return `${time(event.at)} ${colors.yellow('!')} plugin ${event.plugin} ${event.hook}: ${event.error}`;
     case 'skill.invalid':

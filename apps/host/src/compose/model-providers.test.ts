@@ -98,3 +98,35 @@ describe('createProviders', () => {
     }
   });
 });
+
+describe('several API keys in one variable', () => {
+  it('splits OPENAI_API_KEY on commas (blanks ignored); a 429 sends the next call with the next key', async () => {
+    const { apiKeysOf } = await import('./model-providers');
+    expect(apiKeysOf(' k1, k2 ,,k3')).toEqual(['k1', 'k2', 'k3']);
+    expect(apiKeysOf(undefined)).toEqual([]);
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(String(request.headers.authorization));
+      response.writeHead(429, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: 'slow down', type: 'rate_limit' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = { OPENAI_API_KEY: 'k1, k2', OPENAI_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
+      const providers = await createProviders(chooseModel(undefined, env), undefined, env, createRecordingLogger());
+      for (let call = 0; call < 3; call += 1) {
+        const stream = providers.default?.doStream({ messages: [{ role: 'user', content: 'hi' }] }) ?? [];
+        await expect(
+          (async () => {
+            for await (const _part of stream) {
+              /* drained */
+            }
+          })(),
+        ).rejects.toMatchObject({ status: 429 });
+      }
+      expect(seen).toEqual(['Bearer k1', 'Bearer k2', 'Bearer k1']);
+    } finally {
+      server.close();
+    }
+  });
+});

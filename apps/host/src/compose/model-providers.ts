@@ -88,10 +88,31 @@ export async function createProviders(
   };
   const providers: Record<string, LlmProvider> = {};
   const build = async (name: 'openai' | 'anthropic', model: string, baseURL: string | undefined): Promise<LlmProvider> => {
+    const variable = name === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+    const keys = apiKeysOf(env[variable]);
+    if (keys.length < 2) return buildWithKey(name, model, baseURL, keys[0]);
+    const { createKeyRotatingProvider } = await import('@ngb/core');
+    return createKeyRotatingProvider({
+      name,
+      logger: logger.child(name),
+      keys: await Promise.all(
+        keys.map(async (key, index) => ({
+          label: `${variable} #${index + 1}`,
+          provider: await buildWithKey(name, model, baseURL, key),
+        })),
+      ),
+    });
+  };
+  const buildWithKey = async (
+    name: 'openai' | 'anthropic',
+    model: string,
+    baseURL: string | undefined,
+    apiKey: string | undefined,
+  ): Promise<LlmProvider> => {
     if (name === 'anthropic') {
       const { createAnthropicProvider } = await import('@ngb/llm-anthropic');
       return createAnthropicProvider({
-        apiKey: env.ANTHROPIC_API_KEY || undefined,
+        apiKey,
         authToken: env.ANTHROPIC_API_KEY ? undefined : env.ANTHROPIC_AUTH_TOKEN || undefined,
         baseURL,
         model,
@@ -101,7 +122,7 @@ export async function createProviders(
     }
     const { createOpenAIProvider } = await import('@ngb/llm-openai');
     return createOpenAIProvider({
-      apiKey: env.OPENAI_API_KEY || undefined,
+      apiKey,
       baseURL,
       model,
       ...settings,
@@ -119,6 +140,17 @@ export async function createProviders(
     providers[other] = withOverrides(await build(other, defaultModels[other], otherBase), overrides);
   }
   return providers;
+}
+
+/**
+ * The keys in an API key variable: several, separated by commas, rotate on 429 (see
+ * `createKeyRotatingProvider`); empty entries are ignored.
+ */
+export function apiKeysOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
 }
 
 /** A provider whose requests take this run's `--model`, `--max-tokens` and `--temperature`. */

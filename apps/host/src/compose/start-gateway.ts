@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Gateway, PluginEntry } from '@ngb/core';
 import type { ChannelAdapter, LlmProvider, SandboxRuntime } from '@ngb/plugin-sdk';
 import { channelStreaming } from '../channels/channel-streaming';
+import type { NgbConfig } from '../config/config-schema';
 import { endTurnsOfDeadConversations } from '../conversation/conversation-owner';
 import { recordGatewayEvents } from '../logs/event-log';
 import { cliChannelName } from './cli-channel';
@@ -38,6 +39,16 @@ export interface RunningGateway {
 }
 
 /** Builds the gateway from the project's parts, records its events in the log, and starts it. */
+/** The gateway's `budgets` from the config's `budgets` and each agent's `budget`; undefined when none is set. */
+export function gatewayBudgets(config: NgbConfig) {
+  const agents = Object.fromEntries(
+    Object.entries(config.agents).flatMap(([folder, agent]) => (agent.budget ? [[folder, agent.budget]] : [])),
+  );
+  const { eachUser, eachChat } = config.budgets;
+  if (Object.keys(agents).length === 0 && !eachUser && !eachChat) return undefined;
+  return { ...config.budgets, agents };
+}
+
 export async function startGateway(parts: GatewayParts): Promise<RunningGateway> {
   const { project } = parts;
   const { createGateway } = await import('@ngb/core');
@@ -64,6 +75,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     agentFileMaxBytes: settings.agentFileMaxBytes,
     attachmentMaxBytes: settings.attachmentMaxBytes,
     sendFileMaxBytes: settings.sendFileMaxBytes,
+    budgets: gatewayBudgets(project.config),
     // Terminal chats end with their command: tasks and approval requests never wait on them.
     ephemeralChannels: [cliChannelName],
     // A terminal conversation fails fast: no turn re-runs, no delivery retries, and a failed model

@@ -34,6 +34,20 @@ const agentModelSchema = v.object({
   temperature: v.optional(temperature),
 });
 
+const providerName = v.picklist(['openai', 'anthropic'], 'must be "openai" or "anthropic"');
+
+// A fallback names its model: falling back to the same model would only repeat the failed call.
+const fallbackSchema = section(
+  v.object({ provider: v.optional(providerName), model: text }),
+  '{ "provider": "openai", "model": "gpt-6.1-terra" }',
+);
+
+/** `agents.<name>.model`: the agent's model, and the models tried in order when it keeps failing. */
+const agentModelChainSchema = v.object({
+  ...agentModelSchema.entries,
+  fallbacks: v.optional(v.array(fallbackSchema, 'must be a list of { "provider"?: ..., "model": ... }')),
+});
+
 const modelSchema = v.object({
   ...agentModelSchema.entries,
   baseURL: v.optional(v.pipe(v.string(), v.url('must be a URL such as http://localhost:11434/v1'))),
@@ -70,10 +84,34 @@ const priceSchema = v.object({
   cacheRead: v.optional(price),
 });
 
+// US dollars and tokens per day or month; at least one of the two, or the budget would limit nothing.
+const budgetAmountSchema = section(
+  v.pipe(
+    v.object({
+      usd: v.optional(v.pipe(v.number('must be a number'), v.minValue(0, 'must not be negative'))),
+      tokens: v.optional(positiveInteger),
+    }),
+    v.check((amount) => amount.usd !== undefined || amount.tokens !== undefined, 'must name "usd", "tokens" or both'),
+  ),
+  '{ "usd": 1.5, "tokens": 200000 }',
+);
+const budgetLimitsEntries = { day: v.optional(budgetAmountSchema), month: v.optional(budgetAmountSchema) };
+const budgetLimitsSchema = section(v.object(budgetLimitsEntries), '{ "day": { "usd": 1 }, "month": { "usd": 20 } }');
+
+/** `agents.<name>.budget`: the agent's own limits, and the model it moves to as they near their end. */
+const agentBudgetSchema = section(
+  v.object({
+    ...budgetLimitsEntries,
+    cheaperModel: v.optional(section(v.object({ provider: v.optional(providerName), model: text }), '{ "model": "..." }')),
+  }),
+  '{ "day": { "usd": 1 }, "cheaperModel": { "model": "..." } }',
+);
+
 const agentSchema = v.object({
   name: v.optional(text),
   assistantName: v.optional(text),
-  model: v.optional(section(agentModelSchema)),
+  model: v.optional(section(agentModelChainSchema)),
+  budget: v.optional(agentBudgetSchema),
   network: v.optional(networkSchema),
   /** Extra host folders, mounted under `/workspace/extra/` when the mount allowlist allows them. */
   mounts: v.optional(v.array(agentMountSchema, 'must be a list of { "hostPath": ..., "containerPath"?: ..., "readonly"?: ... }')),
@@ -150,6 +188,25 @@ export const configSchema = v.object({
     section(
       v.record(v.pipe(v.string(), v.regex(agentFolderPattern, 'is not a valid agent folder name')), section(agentSchema)),
       '{ "main": { ... } }, keyed by agent folder',
+    ),
+    {},
+  ),
+  /** Budgets shared by every agent: each user's and each chat's limits, the day's zone, the near-end share. */
+  budgets: v.optional(
+    section(
+      v.object({
+        timeZone: v.optional(timeZone, 'UTC'),
+        nearShare: v.optional(
+          v.pipe(
+            v.number('must be a number'),
+            v.minValue(0.01, 'must be from 0.01 to 1'),
+            v.maxValue(1, 'must be from 0.01 to 1'),
+          ),
+          0.8,
+        ),
+        eachUser: v.optional(budgetLimitsSchema),
+        eachChat: v.optional(budgetLimitsSchema),
+      }),
     ),
     {},
   ),

@@ -140,4 +140,32 @@ describe('recordGatewayEvents', () => {
       }),
     ]);
   });
+
+  it('writes a move to a fallback model at warn, with both models and the error', () => {
+    const path = join(directory, 'fallback.jsonl');
+    const sink = openLogSink(path, { level: 'warn' });
+    const bus = createBus();
+    recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
+    bus.emit({
+      type: 'model.fallback',
+      turnId: 't1',
+      sessionId: 's1',
+      agentId: 'a1',
+      from: 'anthropic/m1',
+      to: 'openai/m2',
+      error: 'overloaded',
+    });
+    sink.close();
+    const [line] = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    expect(line).toMatchObject({
+      level: 'warn',
+      event: 'model.fallback',
+      from: 'anthropic/m1',
+      to: 'openai/m2',
+      error: 'overloaded',
+    });
+  });
 });

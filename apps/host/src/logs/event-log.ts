@@ -13,6 +13,7 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
       return event.permanent ? 'error' : 'warn';
     case 'plugin.error':
     case 'skill.invalid':
+    case 'model.fallback':
       return 'warn';
     case 'plugin.status':
       return event.state === 'failed' ? 'error' : event.state === 'needs-approval' ? 'warn' : 'info';

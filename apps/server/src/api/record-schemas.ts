@@ -20,6 +20,7 @@ export const agentRecord = v.object({
     model: v.optional(v.string()),
     maxTokens: v.optional(v.number()),
     temperature: v.optional(v.number()),
+    fallbacks: v.optional(v.array(v.object({ provider: v.optional(v.string()), model: v.string() }))),
   }),
   sandbox: v.object({
     network: v.picklist(['none', 'egress']),

@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createOpenAIProvider } from '@ngb/llm-openai';
-import type { Agent, Chat, EngageMode, SandboxRuntime, SessionMode, Store, UnknownSenderPolicy } from '@ngb/plugin-sdk';
+import type {
+  Agent,
+  Chat,
+  EngageMode,
+  LlmProvider,
+  SandboxRuntime,
+  SessionMode,
+  Store,
+  UnknownSenderPolicy,
+} from '@ngb/plugin-sdk';
 import {
   createRecordingChannel,
   createRecordingLogger,
@@ -33,6 +42,8 @@ export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | '
   store?: Awaited<ReturnType<typeof createSqliteStore>>;
   /** Hands the gateway this view of the store instead (fault injection); `harness.store` stays the real one. */
   wrapStore?: (store: Store) => Store;
+  /** Model providers besides `default` (the fake model server's), by name. */
+  moreProviders?: Record<string, LlmProvider>;
 }
 
 /** A gateway wired to a real SQLite store, the fake model server and a recording channel. */
@@ -46,7 +57,7 @@ export interface Harness {
   directory: string;
   addAgent(
     folder: string,
-    extra?: Partial<Pick<Agent, 'isMain' | 'assistantName' | 'timezone'>> & { instructions?: string },
+    extra?: Partial<Pick<Agent, 'isMain' | 'assistantName' | 'timezone' | 'model'>> & { instructions?: string },
   ): Promise<Agent>;
   addChat(
     chatId: string,
@@ -103,13 +114,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     storePath: _path,
     store: _shared,
     wrapStore,
+    moreProviders = {},
     channels: more = [],
     ...rest
   } = options;
   const gateway = createGateway({
     store: wrapStore ? wrapStore(store) : store,
     runtime,
-    providers: { default: provider },
+    providers: { default: provider, ...moreProviders },
     channels: [channel, ...more],
     agentsDirectory,
     logger,
@@ -136,6 +148,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         isMain: extra.isMain ?? false,
         assistantName: extra.assistantName,
         timezone: extra.timezone,
+        model: extra.model,
       });
     },
     async addChat(chatId, wiring) {

@@ -8,6 +8,21 @@ export interface AgentModelSettings {
   maxTokens?: number;
   /** Sampling temperature. */
   temperature?: number;
+  /**
+   * Models tried in order when a call to the one before still fails with a retryable error (429,
+   * 529, 5xx, timeout) after its in-place retries; a non-retryable error (400, 401) never falls
+   * through. Each entry names a provider (another vendor allowed) and a model.
+   * @default [] (no fallback)
+   */
+  fallbacks?: AgentModelFallback[];
+}
+
+/** One model of an agent's fallback chain. */
+export interface AgentModelFallback {
+  /** Provider name as registered with the gateway. @default the agent's provider */
+  provider?: string;
+  /** Model id; required (a fallback to the same model would only repeat the failed call). */
+  model: string;
 }
 
 /** An extra host directory mounted into the agent's sandbox (checked by the runtime's mount policy). */

@@ -1,5 +1,6 @@
 export type {
   Agent,
+  AgentModelFallback,
   AgentModelSettings,
   AgentMount,
   AgentPatch,
@@ -17,6 +18,7 @@ export type {
   DestinationTarget,
   KvRepository,
 } from './approvals';
+export type { BudgetScope, BudgetSpend, BudgetSpendAddition, BudgetSpendRepository } from './budget-spend';
 export type {
   Chat,
   ChatPatch,

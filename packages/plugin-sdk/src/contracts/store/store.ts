@@ -1,5 +1,6 @@
 import type { AgentsRepository } from './agents';
 import type { ApprovalsRepository, DestinationsRepository, KvRepository } from './approvals';
+import type { BudgetSpendRepository } from './budget-spend';
 import type { ChatsRepository, WiringsRepository } from './chats';
 import type { SessionLeasesRepository } from './leases';
 import type { InboxRepository, MessagesRepository } from './messages';
@@ -47,6 +48,8 @@ export interface StoreRepositories {
   readonly kv: KvRepository;
   /** One-time codes that claim the gateway or link identities. */
   readonly onboardingCodes: OnboardingCodesRepository;
+  /** Spend per budget scope and period (see the gateway's `budgets`). */
+  readonly budgetSpend: BudgetSpendRepository;
 }
 
 /** The gateway's persistent state. */

@@ -1,0 +1,41 @@
+import { budgetReport } from '@ngb/host';
+import { colors } from '../colors';
+import { printLine } from '../output';
+import { table } from '../render/format';
+import { type ProjectFlags, withProject } from '../with-project';
+
+const money = (usd: number) => `$${usd.toFixed(4)}`;
+
+/** `ngb cost`: spend of the current day and month per agent, user and chat, against their budgets. */
+export async function showCost(flags: ProjectFlags & { json: boolean }): Promise<void> {
+  await withProject(flags, async ({ store, config }) => {
+    const rows = await budgetReport(store, config, Date.now());
+    if (flags.json) {
+      printLine(JSON.stringify(rows));
+      return;
+    }
+    if (rows.length === 0) {
+      printLine('nothing spent against budgets this day or month (set them under `budgets` and `agents.<name>.budget`)');
+      return;
+    }
+    const lines = table(
+      ['PERIOD', 'SCOPE', 'NAME', 'SPENT', 'BUDGET', 'TOKENS', 'TOKEN BUDGET'],
+      rows.map((row) => [
+        row.periodKey,
+        row.scope,
+        row.name,
+        money(row.costUsd),
+        row.limitUsd === undefined ? '-' : money(row.limitUsd),
+        row.unpricedTokens > 0 ? `${row.tokens} (${row.unpricedTokens} unpriced)` : String(row.tokens),
+        row.limitTokens === undefined ? '-' : String(row.limitTokens),
+      ]),
+    );
+    printLine(colors.dim(lines[0] ?? ''));
+    for (const line of lines.slice(1)) printLine(line);
+    if (rows.some((row) => row.unpricedTokens > 0)) {
+      printLine(
+        colors.dim('unpriced tokens count against token budgets only: add their models under `pricing` in ngb.config.json'),
+      );
+    }
+  });
+}
