@@ -28,9 +28,9 @@ import { createHostTools } from './host-tools';
 import { createInboxAttachments } from './inbox-attachments';
 import { createIngest } from './ingest';
 import { createOnboarding } from './onboarding';
-import { createEnqueueText } from './outbound';
+import { createEnqueueText, createPluginSend } from './outbound';
 import { createPluginHost } from './plugin-host';
-import { createReplacePlugin } from './replace-plugin';
+import { createReplacePlugin, reportLoadedPlugins } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createRouter } from './router';
@@ -104,17 +104,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger.warn('plugin hook failed', { plugin, hook, error });
       bus.emit({ type: 'plugin.error', plugin, hook, error: errorMessage(error) });
     },
-    // A plugin's text goes the way of the gateway's own notices: the outbox, then delivery; and only
-    // to a chat the gateway serves, so no plugin makes the bot speak where it was never let in.
-    send: (plugin, address, text) =>
-      runUnit(async (unit) => {
-        const chat = await unit.tx.chats.getByPlatformId(address.channel, address.chatId);
-        if (chat?.status !== 'active')
-          throw new Error(
-            `[@ngb/core] plugin "${plugin}": ${address.channel}:${address.chatId} is not a chat the gateway serves`,
-          );
-        await enqueueText(unit, address, text, `plugin:${plugin}:${generateId()}`, { format: 'plain' });
-      }),
+    send: (plugin, address, text) => sendForPlugin(plugin, address, text),
   });
   const configuredProviders = Object.entries(options.providers);
   const resolveProvider = createResolveProvider(() => new Map([...configuredProviders, ...plugins.providers]));
@@ -152,6 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     retryDelaysMs: settings.deliveryRetryDelaysMs,
   });
   const enqueueText = createEnqueueText(delivery.kick);
+  const sendForPlugin = createPluginSend({ runUnit, enqueueText, generateId });
   const scheduler = createScheduler({
     store,
     runUnit,
@@ -277,10 +268,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (started) return;
       started = true;
       await plugins.load(options.plugins ?? []);
-      for (const plugin of plugins.list()) {
-        const source = plugin.source !== undefined ? { source: plugin.source } : {};
-        bus.emit({ type: 'plugin.status', plugin: plugin.name, state: 'loaded', version: plugin.version, ...source });
-      }
+      reportLoadedPlugins(plugins.list(), bus);
       for (const channel of [
         ...(options.channels ?? []),
         ...plugins.channels,

@@ -1,5 +1,5 @@
 import type { Address, MessageFormat } from '@ngb/plugin-sdk';
-import type { UnitOfWork } from './unit-of-work';
+import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
 
 /**
  * Queues a text for delivery under a stable key (a second enqueue with the same key is a no-op);
@@ -30,4 +30,19 @@ export function createEnqueueText(kickDelivery: (channel: string, chatId: string
     });
     unit.after(() => kickDelivery(address.channel, address.chatId));
   };
+}
+
+/**
+ * Creates what `PluginApi.send` does: a plain text queued in the outbox, like the gateway's own
+ * notices, and only to a chat the gateway serves, so no plugin makes the bot speak where it was
+ * never let in.
+ */
+export function createPluginSend(options: { runUnit: RunUnitOfWork; enqueueText: EnqueueText; generateId: () => string }) {
+  return (plugin: string, address: Address, text: string) =>
+    options.runUnit(async (unit) => {
+      const chat = await unit.tx.chats.getByPlatformId(address.channel, address.chatId);
+      if (chat?.status !== 'active')
+        throw new Error(`[@ngb/core] plugin "${plugin}": ${address.channel}:${address.chatId} is not a chat the gateway serves`);
+      await options.enqueueText(unit, address, text, `plugin:${plugin}:${options.generateId()}`, { format: 'plain' });
+    });
 }

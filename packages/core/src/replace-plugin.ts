@@ -72,3 +72,11 @@ export function createReplacePlugin(options: ReplacePluginOptions): ReplacePlugi
     }
   };
 }
+
+/** Reports each plugin loaded at start as a `plugin.status` event (`loaded`). */
+export function reportLoadedPlugins(loaded: ReturnType<PluginHost['list']>, bus: Pick<EventBus, 'emit'>): void {
+  for (const plugin of loaded) {
+    const source = plugin.source !== undefined ? { source: plugin.source } : {};
+    bus.emit({ type: 'plugin.status', plugin: plugin.name, state: 'loaded', version: plugin.version, ...source });
+  }
+}
