@@ -9,6 +9,7 @@ import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
 import { createOnboardingCodesRepository } from './repositories/onboarding-codes-repository';
 import { createOutboxRepository } from './repositories/outbox-repository';
+import { createQuestionsRepository } from './repositories/questions-repository';
 import { createSessionLeasesRepository } from './repositories/session-leases-repository';
 import { createSessionsRepository } from './repositories/sessions-repository';
 import { createTaskRunsRepository } from './repositories/task-runs-repository';
@@ -38,6 +39,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   destinations: createDestinationsRepository,
   kv: createKvRepository,
   onboardingCodes: createOnboardingCodesRepository,
+  questions: createQuestionsRepository,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { AgentsRepository } from './agents';
+import type { QuestionsRepository } from './questions';
 import type { ApprovalsRepository, DestinationsRepository, KvRepository } from './approvals';
 import type { ChatsRepository, WiringsRepository } from './chats';
 import type { SessionLeasesRepository } from './leases';
@@ -45,6 +46,8 @@ export interface StoreRepositories {
   readonly approvals: ApprovalsRepository;
   readonly destinations: DestinationsRepository;
   readonly kv: KvRepository;
+  /** Questions turns asked a person and wait on (`ask_user`). */
+  readonly questions: QuestionsRepository;
   /** One-time codes that claim the gateway or link identities. */
   readonly onboardingCodes: OnboardingCodesRepository;
 }
