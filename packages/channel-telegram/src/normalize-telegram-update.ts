@@ -100,9 +100,7 @@ function normalizeButtonPress(query: TelegramCallbackQuery, options: TelegramNor
   const message = query.message;
   if (!message || query.data === undefined) return undefined;
   if (query.from.is_bot && !options.allowBots) return undefined;
-  const label = message.reply_markup?.inline_keyboard
-    ?.flat()
-    .find((button) => button.callback_data === query.data)?.text;
+  const label = message.reply_markup?.inline_keyboard?.flat().find((button) => button.callback_data === query.data)?.text;
   const chatName = fullName(message.chat);
   const topic = message.is_topic_message === true && message.message_thread_id !== undefined;
   return {

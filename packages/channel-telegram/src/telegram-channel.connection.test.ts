@@ -40,7 +40,11 @@ describe('Telegram long polling', () => {
     const { fake, recording } = await started();
     await recording.until(() => getUpdatesCalls(fake)[0], 'the first poll');
     expect(fake.calls.map((call) => call.method).slice(0, 3)).toEqual(['getMe', 'deleteWebhook', 'getUpdates']);
-    expect(getUpdatesCalls(fake)[0]?.params).toEqual({ offset: 0, timeout: 50, allowed_updates: ['message', 'edited_message', 'callback_query'] });
+    expect(getUpdatesCalls(fake)[0]?.params).toEqual({
+      offset: 0,
+      timeout: 50,
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
+    });
   });
 
   it('reports a poll that neither answers nor fails as degraded, polls again, and is connected once updates flow', async () => {

@@ -189,7 +189,11 @@ export function createTelegramChannel(
       const keyboard =
         message.choices === undefined || message.choices.length === 0
           ? {}
-          : { reply_markup: { inline_keyboard: message.choices.map((choice) => [{ text: choice.label, callback_data: choice.id }]) } };
+          : {
+              reply_markup: {
+                inline_keyboard: message.choices.map((choice) => [{ text: choice.label, callback_data: choice.id }]),
+              },
+            };
       const sent = await sendText(address, message.text, message.format, { ...reply, ...keyboard });
       return { platformMessageId: String(sent.message_id) };
     },

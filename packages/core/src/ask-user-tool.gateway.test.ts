@@ -59,7 +59,11 @@ describe('ask_user', () => {
     await h.gateway.idle();
     expect(h.texts().at(-1)).toBe('Funghi it is');
     await post(h, 'again');
-    await waitForEvent(h.gateway, h.events, ofType('question.asked', (event) => event.turnId !== firstTurn));
+    await waitForEvent(
+      h.gateway,
+      h.events,
+      ofType('question.asked', (event) => event.turnId !== firstTurn),
+    );
     await post(h, 'diavola.');
     await h.gateway.idle();
     expect(h.texts().at(-1)).toBe('Diavola then');
@@ -86,9 +90,21 @@ describe('ask_user', () => {
     expect(sent?.message.choices?.map((choice) => choice.label)).toEqual(['Margherita', 'Funghi', 'Diavola']);
     const first = sent?.message.choices?.[0]?.id ?? '';
     expect(first).toBe(`ask:${question.questionId}:0`);
-    await h.channel.inject({ kind: 'choice', choice: first, text: 'Margherita', chat: { id: 'c1', isGroup: false }, platformMessageId: 'press-1' });
+    await h.channel.inject({
+      kind: 'choice',
+      choice: first,
+      text: 'Margherita',
+      chat: { id: 'c1', isGroup: false },
+      platformMessageId: 'press-1',
+    });
     await h.gateway.idle();
-    await h.channel.inject({ kind: 'choice', choice: first, text: 'Margherita', chat: { id: 'c1', isGroup: false }, platformMessageId: 'press-1' });
+    await h.channel.inject({
+      kind: 'choice',
+      choice: first,
+      text: 'Margherita',
+      chat: { id: 'c1', isGroup: false },
+      platformMessageId: 'press-1',
+    });
     expect(h.texts()).toEqual(['Which pizza?', 'Margherita it is']);
     expect(toolResults(h)).toEqual(['answered: "Margherita"']);
     expect(h.events.filter((event) => event.type === 'message.dropped').map((event) => event.reason)).toEqual([
@@ -119,7 +135,11 @@ describe('ask_user', () => {
     await h.gateway.idle();
     await post(h, 'again');
     const firstQuestion = (await asked(h)).questionId;
-    await waitForEvent(h.gateway, h.events, ofType('question.asked', (event) => event.questionId !== firstQuestion));
+    await waitForEvent(
+      h.gateway,
+      h.events,
+      ofType('question.asked', (event) => event.questionId !== firstQuestion),
+    );
     // The agent asked for 100,000 minutes; a question waits at most a day.
     await clock.advance(24 * 60 * 60_000);
     await h.gateway.idle();
@@ -228,7 +248,11 @@ describe('ask_user', () => {
 
     const second = await createHarness({ storePath, script: [ask(pizza), { type: 'reply', text: 'Funghi it is' }] });
     harnesses.push(second);
-    await waitForEvent(second.gateway, second.events, ofType('tool.start', (event) => event.name === 'ask_user'));
+    await waitForEvent(
+      second.gateway,
+      second.events,
+      ofType('tool.start', (event) => event.name === 'ask_user'),
+    );
     expect(second.channel.sent).toEqual([]);
     await post(second, '2');
     await second.gateway.idle();

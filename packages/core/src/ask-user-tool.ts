@@ -1,4 +1,12 @@
-import { type ChannelAdapter, type Clock, canShowButtons, defineTool, type Question, type Store, type Tool } from '@ngb/plugin-sdk';
+import {
+  type ChannelAdapter,
+  type Clock,
+  canShowButtons,
+  defineTool,
+  type Question,
+  type Store,
+  type Tool,
+} from '@ngb/plugin-sdk';
 import type { EventBus } from './events';
 import type { EnqueueText } from './outbound';
 import { choiceId, type Questions } from './questions';
@@ -6,9 +14,9 @@ import type { TurnInfo } from './turn-runner';
 import type { RunUnitOfWork } from './unit-of-work';
 
 /** How long a question waits when the agent names no timeout. */
-export const askUserDefaultTimeoutMs = 10 * 60_000;
+const askUserDefaultTimeoutMs = 10 * 60_000;
 /** The longest a question may wait, whatever the agent asks for. */
-export const askUserMaxTimeoutMs = 24 * 60 * 60_000;
+const askUserMaxTimeoutMs = 24 * 60 * 60_000;
 const maxQuestionLength = 1_000;
 const maxOptionLength = 100;
 
@@ -88,7 +96,8 @@ export function createAskUserTool(options: AskUserToolOptions, turn: TurnInfo): 
       const origin = turn.origin;
       const chat = origin ? await store.chats.getByPlatformId(origin.channel, origin.chatId) : undefined;
       const adapter = origin ? options.channels.get(origin.channel) : undefined;
-      if (!origin || !chat || !adapter) return { output: 'not asked: this turn answers no chat a person could answer in', isError: true };
+      if (!origin || !chat || !adapter)
+        return { output: 'not asked: this turn answers no chat a person could answer in', isError: true };
       const key = `${turn.turnId}:ask:${asked++}`;
       const waiting = (await store.questions.listPending(chat.id)).find((question) => question.key !== key);
       if (waiting) {
@@ -99,7 +108,8 @@ export function createAskUserTool(options: AskUserToolOptions, turn: TurnInfo): 
       }
       const labels = input.options.map((option) => option.trim());
       const defaultLabel = input.default === undefined ? undefined : String(input.default).trim().toLowerCase();
-      const defaultOption = defaultLabel === undefined ? undefined : labels.findIndex((label) => label.toLowerCase() === defaultLabel);
+      const defaultOption =
+        defaultLabel === undefined ? undefined : labels.findIndex((label) => label.toLowerCase() === defaultLabel);
       const timeoutMs = Math.min(
         input.timeout_minutes === undefined ? askUserDefaultTimeoutMs : input.timeout_minutes * 60_000,
         askUserMaxTimeoutMs,

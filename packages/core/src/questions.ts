@@ -17,7 +17,7 @@ function parseChoiceId(choice: string): { questionId: string; index: number } | 
  * The option a text names: its number (`2`) or its label, case-insensitive, surrounding spaces and
  * a final full stop ignored. Anything else answers nothing (it is an ordinary message).
  */
-export function optionOfText(options: readonly string[], text: string): number | undefined {
+function optionOfText(options: readonly string[], text: string): number | undefined {
   const said = text.trim().replace(/\.$/, '').trim().toLowerCase();
   if (/^\d{1,2}$/.test(said)) {
     const index = Number(said) - 1;

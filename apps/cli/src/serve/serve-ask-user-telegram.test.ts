@@ -30,7 +30,10 @@ describe('ask_user through the gateway and the Telegram channel', () => {
     const model = await createFakeLlmServer({
       acceptAnyModel: true,
       script: [
-        { type: 'reply', toolCalls: [{ name: 'ask_user', input: { question: 'Which pizza?', options: ['Margherita', 'Funghi'] } }] },
+        {
+          type: 'reply',
+          toolCalls: [{ name: 'ask_user', input: { question: 'Which pizza?', options: ['Margherita', 'Funghi'] } }],
+        },
         { type: 'reply', text: 'Ordering the Funghi.' },
       ],
     });

@@ -68,7 +68,9 @@ function sentOf(fake: FakeTelegramServer): HarnessSent {
         text: entry.text ?? '',
         format: formatOf(entry.parseMode),
         ...(entry.replyTo === undefined ? {} : { replyTo: String(entry.replyTo) }),
-        ...(entry.buttons === undefined ? {} : { buttons: entry.buttons.map((button) => ({ id: button.data, label: button.text })) }),
+        ...(entry.buttons === undefined
+          ? {}
+          : { buttons: entry.buttons.map((button) => ({ id: button.data, label: button.text })) }),
       });
     else if (entry.method === 'editMessageText')
       sent.edits.push({ chatId: entry.chatId, platformMessageId, text: entry.text ?? '', format: formatOf(entry.parseMode) });

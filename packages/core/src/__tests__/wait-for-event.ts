@@ -1,5 +1,5 @@
-import type { Gateway } from '../gateway-options';
 import type { TimedGatewayEvent } from '../events';
+import type { Gateway } from '../gateway-options';
 
 /**
  * Resolves with the first event of the gateway (already recorded in `seen`, or still to come) that
@@ -22,7 +22,10 @@ export function waitForEvent<E extends TimedGatewayEvent>(
 }
 
 /** Matches a `type` of event. */
-export function ofType<T extends TimedGatewayEvent['type']>(type: T, extra: (event: Extract<TimedGatewayEvent, { type: T }>) => boolean = () => true) {
+export function ofType<T extends TimedGatewayEvent['type']>(
+  type: T,
+  extra: (event: Extract<TimedGatewayEvent, { type: T }>) => boolean = () => true,
+) {
   return (event: TimedGatewayEvent): event is Extract<TimedGatewayEvent, { type: T }> =>
     event.type === type && extra(event as Extract<TimedGatewayEvent, { type: T }>);
 }

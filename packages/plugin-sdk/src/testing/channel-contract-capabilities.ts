@@ -110,7 +110,8 @@ export function describeCapabilityCases(harness: ChannelHarness, current: () => 
   it('buttons: shows choices as buttons, and a press arrives as a choice from the person who pressed it', async (test) => {
     const { run, address } = await started();
     if (!canShowButtons(run.adapter)) return test.skip('no ButtonsCapability');
-    if (!harness.pressButton) throw new Error('[contract] an adapter with buttons needs a harness that can press one (pressButton)');
+    if (!harness.pressButton)
+      throw new Error('[contract] an adapter with buttons needs a harness that can press one (pressButton)');
     const choices = [
       { id: 'ask:contract-question:0', label: 'Yes' },
       { id: 'ask:contract-question:1', label: 'No, thanks' },
@@ -125,7 +126,12 @@ export function describeCapabilityCases(harness: ChannelHarness, current: () => 
       sender: { id: '77', name: 'Ann' },
     });
     const press = await run.waitFor(() => run.received[0], 'the press');
-    expect(press).toMatchObject({ kind: 'choice', choice: 'ask:contract-question:1', chat: { id: address.chatId }, sender: { id: '77' } });
+    expect(press).toMatchObject({
+      kind: 'choice',
+      choice: 'ask:contract-question:1',
+      chat: { id: address.chatId },
+      sender: { id: '77' },
+    });
     expect(press.platformMessageId).not.toBe(receipt.platformMessageId);
   });
 

@@ -1,4 +1,12 @@
-import type { Logger, MessageFormat, NewOutboxEntry, OutboundChoice, OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
+import type {
+  Logger,
+  MessageFormat,
+  NewOutboxEntry,
+  OutboundChoice,
+  OutboxEntry,
+  OutboxRepository,
+  OutboxStatus,
+} from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql, type UpdateObject } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
@@ -7,7 +15,10 @@ import type { RepositoryContext } from '../repository-context';
 import { optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
 
 function toOutboxEntry(row: Selectable<OutboxTable>, logger: Logger): OutboxEntry {
-  const choices = row.choices === null ? undefined : parseJsonColumn<OutboundChoice[] | undefined>(row.choices, undefined, logger, 'outbox.choices');
+  const choices =
+    row.choices === null
+      ? undefined
+      : parseJsonColumn<OutboundChoice[] | undefined>(row.choices, undefined, logger, 'outbox.choices');
   return {
     id: row.id,
     key: row.key,

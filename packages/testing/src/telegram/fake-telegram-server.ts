@@ -10,13 +10,13 @@
 // revoked token) or the server go silent.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeTelegramCallbacks, type FakeTelegramPressInput } from './telegram-fake-buttons';
 import {
   createFakeTelegramChats,
   type FakeTelegramFile,
   type FakeTelegramUpload,
   type FakeTelegramUser,
 } from './telegram-fake-chats';
-import { createFakeTelegramCallbacks, type FakeTelegramPressInput } from './telegram-fake-buttons';
 import { FakeTelegramFailure, readParams, writeAnswer } from './telegram-fake-http';
 import { type FakeTelegramMethodContext, type FakeTelegramSent, fakeTelegramMethods } from './telegram-fake-methods';
 import { createFakeTelegramUpdates } from './telegram-fake-update-queue';

@@ -40,7 +40,8 @@ export function readInlineKeyboard(replyMarkup: FakeTelegramParam): FakeTelegram
   for (const row of rows) {
     if (!Array.isArray(row)) throw badRequest('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays');
     for (const button of row as Array<Record<string, unknown>>) {
-      if (typeof button?.text !== 'string' || button.text === '') throw badRequest('text buttons are unallowed in the inline keyboard');
+      if (typeof button?.text !== 'string' || button.text === '')
+        throw badRequest('text buttons are unallowed in the inline keyboard');
       const data = button.callback_data;
       if (typeof data !== 'string' || data === '' || Buffer.byteLength(data) > 64) throw badRequest('BUTTON_DATA_INVALID');
       buttons.push({ text: button.text, data });

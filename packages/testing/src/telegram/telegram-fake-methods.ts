@@ -99,7 +99,9 @@ function sendMessage(context: FakeTelegramMethodContext, params: Params) {
   const buttons = readInlineKeyboard(params.reply_markup);
   const { message, chatId, threadId, replyTo } = outgoing(context, params, {
     text,
-    ...(buttons ? { reply_markup: { inline_keyboard: buttons.map((button) => [{ text: button.text, callback_data: button.data }]) } } : {}),
+    ...(buttons
+      ? { reply_markup: { inline_keyboard: buttons.map((button) => [{ text: button.text, callback_data: button.data }]) } }
+      : {}),
   });
   rawTexts.set(message, raw);
   context.sent.push({

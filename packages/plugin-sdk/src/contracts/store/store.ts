@@ -1,11 +1,11 @@
 import type { AgentsRepository } from './agents';
-import type { QuestionsRepository } from './questions';
 import type { ApprovalsRepository, DestinationsRepository, KvRepository } from './approvals';
 import type { ChatsRepository, WiringsRepository } from './chats';
 import type { SessionLeasesRepository } from './leases';
 import type { InboxRepository, MessagesRepository } from './messages';
 import type { OnboardingCodesRepository } from './onboarding-codes';
 import type { OutboxRepository } from './outbox';
+import type { QuestionsRepository } from './questions';
 import type { SessionsRepository } from './sessions';
 import type { TaskRunsRepository, TasksRepository } from './tasks';
 import type { TranscriptRepository, TurnsRepository } from './turns';
