@@ -1,6 +1,7 @@
 import type { Attachment, InboundMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import {
+  type TelegramCallbackQuery,
   type TelegramFileField,
   type TelegramMessage,
   type TelegramUpdate,
@@ -15,6 +16,8 @@ export interface TelegramNormalizeOptions {
   self: { id: number; username?: string };
   /** Report messages of other bots. @default false */
   allowBots?: boolean;
+  /** When the update arrived (a button press carries no time of its own), epoch milliseconds. @default Date.now() */
+  receivedAt?: number;
 }
 
 /** Telegram's account for anonymous group admins; the group in `sender_chat` speaks. */
@@ -88,8 +91,39 @@ function withoutBotSuffix(message: TelegramMessage, text: string, username: stri
 }
 
 /**
+ * A press of an inline keyboard button → a `choice` inbound naming the button's `callback_data`, from
+ * the person who pressed it, in the chat of the message holding the keyboard. The press's own id is
+ * the platform message id, so a redelivered update is one answer. Presses on no message (inline
+ * mode) and without data are not the gateway's.
+ */
+function normalizeButtonPress(query: TelegramCallbackQuery, options: TelegramNormalizeOptions): InboundMessage | undefined {
+  const message = query.message;
+  if (!message || query.data === undefined) return undefined;
+  if (query.from.is_bot && !options.allowBots) return undefined;
+  const label = message.reply_markup?.inline_keyboard?.flat().find((button) => button.callback_data === query.data)?.text;
+  const chatName = fullName(message.chat);
+  const topic = message.is_topic_message === true && message.message_thread_id !== undefined;
+  return {
+    kind: 'choice',
+    choice: query.data,
+    channel: options.channel,
+    chat: { id: String(message.chat.id), ...(chatName ? { name: chatName } : {}), isGroup: message.chat.type !== 'private' },
+    ...(topic ? { threadId: String(message.message_thread_id) } : {}),
+    platformMessageId: `callback:${query.id}`,
+    sender: {
+      id: String(query.from.id),
+      ...(fullName(query.from) ? { name: fullName(query.from) } : {}),
+      isBot: query.from.is_bot === true,
+    },
+    text: label ?? '',
+    mentionsBot: false,
+    timestamp: options.receivedAt ?? Date.now(),
+  };
+}
+
+/**
  * Turns a Telegram update into the contract's inbound message: `message` → a new message,
- * `edited_message` → an edit. Forum topics give the thread (`message_thread_id` of a topic message);
+ * `edited_message` → an edit, `callback_query` → a `choice`. Forum topics give the thread (`message_thread_id` of a topic message);
  * a topic's own root is not a reply. Returns undefined for what is not a person's message (other
  * bots unless allowed, service messages without text or files, updates the adapter does not handle).
  */
@@ -97,6 +131,7 @@ export function normalizeTelegramUpdate(payload: unknown, options: TelegramNorma
   const parsed = v.safeParse(telegramUpdateSchema, payload);
   if (!parsed.success) return undefined;
   const update: TelegramUpdate = parsed.output;
+  if (update.callback_query) return normalizeButtonPress(update.callback_query, options);
   const message = update.message ?? update.edited_message;
   const kind = update.message ? 'message' : 'edit';
   if (!message?.from) return undefined;

@@ -40,7 +40,11 @@ describe('Telegram long polling', () => {
     const { fake, recording } = await started();
     await recording.until(() => getUpdatesCalls(fake)[0], 'the first poll');
     expect(fake.calls.map((call) => call.method).slice(0, 3)).toEqual(['getMe', 'deleteWebhook', 'getUpdates']);
-    expect(getUpdatesCalls(fake)[0]?.params).toEqual({ offset: 0, timeout: 50, allowed_updates: ['message', 'edited_message'] });
+    expect(getUpdatesCalls(fake)[0]?.params).toEqual({
+      offset: 0,
+      timeout: 50,
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
+    });
   });
 
   it('reports a poll that neither answers nor fails as degraded, polls again, and is connected once updates flow', async () => {
@@ -151,7 +155,7 @@ describe('Telegram webhook mode', () => {
       secretToken: harnessWebhookSecret,
     });
     expect(fake.calls.find((call) => call.method === 'setWebhook')?.params).toMatchObject({
-      allowed_updates: ['message', 'edited_message'],
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
     });
     await fake.injectMessage({ chatId: 1001, text: 'pushed to us' });
     expect(recording.received.map((message) => message.text)).toEqual(['pushed to us']);

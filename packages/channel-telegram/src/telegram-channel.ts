@@ -1,5 +1,6 @@
 import {
   type Address,
+  type ButtonsCapability,
   type ChannelAdapter,
   type ChannelApiError,
   type ChannelContext,
@@ -33,6 +34,7 @@ import { handleTelegramWebhook } from './telegram-webhook';
 /** The Telegram channel: every capability but reactions; `handleWebhook` only in webhook mode. */
 export interface TelegramChannel
   extends ChannelAdapter,
+    ButtonsCapability,
     TypingCapability,
     EditCapability,
     DeleteCapability,
@@ -93,8 +95,22 @@ export function createTelegramChannel(
       channel: name,
       self: { id: self.userId, ...(self.username === undefined ? {} : { username: self.username }) },
       allowBots: options.allowBots,
+      receivedAt: clock.now(),
     });
-    if (inbound) await current.receive(inbound);
+    if (!inbound) return;
+    if (inbound.kind !== 'choice') {
+      await current.receive(inbound);
+      return;
+    }
+    // Telegram shows a spinner on the button until the press is answered: answer it whatever the core made of it.
+    const queryId = inbound.platformMessageId.slice('callback:'.length);
+    try {
+      await current.receive(inbound);
+    } finally {
+      await api
+        .call('answerCallbackQuery', { callback_query_id: queryId })
+        .catch((error: unknown) => current.logger.warn('answerCallbackQuery failed', { error }));
+    }
   }
 
   const poller = createTelegramPoller({
@@ -127,6 +143,7 @@ export function createTelegramChannel(
     name,
     limits: { maxMessageLength: options.maxMessageLength },
     supportsThreads: true,
+    supportsButtons: true,
     get self() {
       return self === undefined ? undefined : { id: self.id, name: self.name };
     },
@@ -168,7 +185,16 @@ export function createTelegramChannel(
         message.replyTo === undefined
           ? {}
           : { reply_parameters: { message_id: Number(message.replyTo), allow_sending_without_reply: true } };
-      const sent = await sendText(address, message.text, message.format, reply);
+      // One button a row: option labels are whole sentences often, too long side by side.
+      const keyboard =
+        message.choices === undefined || message.choices.length === 0
+          ? {}
+          : {
+              reply_markup: {
+                inline_keyboard: message.choices.map((choice) => [{ text: choice.label, callback_data: choice.id }]),
+              },
+            };
+      const sent = await sendText(address, message.text, message.format, { ...reply, ...keyboard });
       return { platformMessageId: String(sent.message_id) };
     },
     async edit(address, platformMessageId, text, format = 'plain') {

@@ -64,12 +64,31 @@ const messageSchema = v.looseObject({
   reply_to_message: v.optional(v.looseObject(baseMessage)),
 });
 
+const inlineButtonSchema = v.looseObject({ text: v.string(), callback_data: v.optional(v.string()) });
+
+// A press of an inline keyboard button (https://core.telegram.org/bots/api#callbackquery).
+const callbackQuerySchema = v.looseObject({
+  id: v.string(),
+  from: userSchema,
+  message: v.optional(
+    v.looseObject({
+      ...baseMessage,
+      reply_markup: v.optional(v.looseObject({ inline_keyboard: v.optional(v.array(v.array(inlineButtonSchema))) })),
+    }),
+  ),
+  data: v.optional(v.string()),
+});
+
 /** The update fields the adapter reads. */
 export const telegramUpdateSchema = v.looseObject({
   update_id: v.number(),
   message: v.optional(messageSchema),
   edited_message: v.optional(messageSchema),
+  callback_query: v.optional(callbackQuerySchema),
 });
+
+/** A button press as the adapter reads it. */
+export type TelegramCallbackQuery = v.InferOutput<typeof callbackQuerySchema>;
 
 /** An update as the adapter reads it. */
 export type TelegramUpdate = v.InferOutput<typeof telegramUpdateSchema>;
@@ -81,4 +100,4 @@ export type TelegramUser = v.InferOutput<typeof userSchema>;
 export type TelegramFileField = v.InferOutput<typeof fileSchema>;
 
 /** The updates the adapter asks Telegram for (`allowed_updates`). */
-export const telegramAllowedUpdates = ['message', 'edited_message'] as const;
+export const telegramAllowedUpdates = ['message', 'edited_message', 'callback_query'] as const;

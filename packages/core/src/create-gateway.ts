@@ -14,6 +14,7 @@ import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
+import { createAskUserTool } from './ask-user-tool';
 import { createTurnBudgets } from './budgets';
 import { checkChannelLimits } from './channel-limits';
 import { createChannelStarter } from './channel-starter';
@@ -30,6 +31,7 @@ import { createIngest } from './ingest';
 import { createOnboarding } from './onboarding';
 import { createEnqueueText, createPluginSend } from './outbound';
 import { createPluginHost } from './plugin-host';
+import { createQuestions } from './questions';
 import { createReplacePlugin, reportLoadedPlugins } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
@@ -155,7 +157,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
-  const router = createRouter({ bus, plugins, approvals, handleCommand, wake: queue.wake });
+  const questions = createQuestions({ bus });
+  const router = createRouter({ bus, plugins, approvals, handleCommand, questions, wake: queue.wake });
   const onboarding = createOnboarding({
     runUnit,
     bus,
@@ -169,10 +172,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxWrongCodes,
     codeLockMs,
   });
-  const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels, onboarding });
+  const ingest = createIngest({ runUnit, bus, plugins, router, agentMessages, channels, onboarding, questions });
   const replyStreams = createReplyStreams({ outbox: store.outbox, bus, clock, logger, channels, streaming });
   const hostTools = { store, runUnit, enqueueText, agentMessages, hopLimit: settings.hopLimit };
   const taskTools = { store, clock, places, reschedule: () => scheduler.reschedule() };
+  const askUser = { store, runUnit, clock, bus, enqueueText, questions, channels };
   const sendFile = {
     channels,
     agentsDirectory: settings.agentsDirectory,
@@ -212,6 +216,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     tools: (turn) => [
       ...createHostTools(hostTools, turn),
       createSendFileTool(sendFile, turn),
+      createAskUserTool(askUser, turn),
       ...createTaskTools(taskTools, turn),
       ...plugins.tools,
     ],

@@ -121,6 +121,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           text: chunks[index] ?? '',
           replyTo: index === 0 ? changed.replyTo : undefined,
           ...sendFacts(entry, index),
+          // A question's buttons go under its last part, where the options are read.
+          ...(entry.choices && index === chunks.length - 1 ? { choices: entry.choices } : {}),
         });
         sentIds.push(receipt.platformMessageId);
         if (chunks.length > 1) await store.outbox.recordChunk(entry.id, receipt.platformMessageId);

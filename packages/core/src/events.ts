@@ -1,4 +1,4 @@
-import type { ChannelStatus, Logger } from '@ngb/plugin-sdk';
+import type { ChannelStatus, Logger, QuestionStatus } from '@ngb/plugin-sdk';
 
 /** Token counts and cost of a turn. */
 export interface TurnUsage {
@@ -74,6 +74,10 @@ export type GatewayEvent =
   | { type: 'delivery.failed'; outboxId: string; channel: string; chatId: string; error: string; permanent: boolean }
   | { type: 'approval.requested'; approvalId: string; kind: 'chat' | 'sender'; chatId: string; code: string }
   | { type: 'approval.resolved'; approvalId: string; status: 'approved' | 'denied' }
+  /** A turn asked a person a question (`ask_user`) and waits for the answer. */
+  | { type: 'question.asked'; questionId: string; sessionId: string; turnId: string; text: string; options: string[] }
+  /** A question was answered, or its time ran out (`answer` is then the default, or null). */
+  | { type: 'question.ended'; questionId: string; sessionId: string; status: QuestionStatus; answer: string | null }
   /** Someone sent the claim code and became the gateway's owner (`chatId` is the platform's chat id). */
   | { type: 'gateway.claimed'; userId: string; channel: string; chatId: string; senderId: string }
   /** An identity was linked to a user with a `/link` code. */

@@ -5,6 +5,7 @@ import { agentChannel } from './gateway-settings';
 import { applyEarlierMessageChange, changesEarlierMessage, isOwnMessage } from './inbound-kinds';
 import type { Onboarding } from './onboarding';
 import type { PluginHost } from './plugin-host';
+import type { Questions } from './questions';
 import { addressesGateway, type Router } from './router';
 import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
 
@@ -20,6 +21,8 @@ export interface IngestOptions {
   channels: ReadonlyMap<string, Pick<ChannelAdapter, 'self'>>;
   /** Answers `/claim` and `/link` before anything else sees them. */
   onboarding: Pick<Onboarding, 'handle'>;
+  /** Answers the question a button press names. */
+  questions: Pick<Questions, 'answerWithChoice'>;
 }
 
 /**
@@ -36,6 +39,8 @@ export function createIngest(options: IngestOptions): Ingest {
       options.bus.emit({ type: 'message.dropped', reason: "the bot's own message", ...where });
       return { dropped: "the bot's own message" };
     }
+    // A button press answers a question; it is no message, and no plugin rewrites it.
+    if (inbound.kind === 'choice') return options.runUnit((unit) => options.questions.answerWithChoice(unit, inbound));
     // Claim and link codes pass every chat policy, and are never stored, shown to a plugin or a model.
     if (inbound.channel !== agentChannel) {
       const onboarded = options.onboarding.handle(inbound);

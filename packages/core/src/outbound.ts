@@ -1,4 +1,4 @@
-import type { Address, MessageFormat } from '@ngb/plugin-sdk';
+import type { Address, MessageFormat, OutboundChoice } from '@ngb/plugin-sdk';
 import type { RunUnitOfWork, UnitOfWork } from './unit-of-work';
 
 /**
@@ -10,7 +10,14 @@ export type EnqueueText = (
   address: Address,
   text: string,
   key: string,
-  extra?: { sessionId?: string; turnId?: string; replyTo?: string; format?: MessageFormat; hop?: number },
+  extra?: {
+    sessionId?: string;
+    turnId?: string;
+    replyTo?: string;
+    format?: MessageFormat;
+    hop?: number;
+    choices?: OutboundChoice[];
+  },
 ) => Promise<void>;
 
 /** Creates {@link EnqueueText} over the delivery's `kick`. */
@@ -27,6 +34,7 @@ export function createEnqueueText(kickDelivery: (channel: string, chatId: string
       turnId: extra.turnId,
       replyToPlatformId: extra.replyTo,
       hop: extra.hop,
+      choices: extra.choices,
     });
     unit.after(() => kickDelivery(address.channel, address.chatId));
   };

@@ -15,6 +15,7 @@ import { type HandleCommand, parseCommand, runsInSession } from './commands';
 import { decideAccess, isAdminOf, shouldEngage } from './engage';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
+import type { Questions } from './questions';
 import { sessionKeyFor } from './session-key';
 import type { SessionQueue } from './session-queue';
 import type { UnitOfWork } from './unit-of-work';
@@ -25,6 +26,8 @@ export interface RouterOptions {
   plugins: Pick<PluginHost, 'notify'>;
   approvals: Pick<Approvals, 'request'>;
   handleCommand: HandleCommand;
+  /** Answers a waiting question (`ask_user`) with a message that names one of its options. */
+  questions: Pick<Questions, 'answerWithText'>;
   wake: SessionQueue['wake'];
 }
 
@@ -119,6 +122,9 @@ export function createRouter(options: RouterOptions): Router {
       unit.after(() => options.handleCommand(input));
       return { dropped: `command /${command.name}`, messageId: message.id };
     }
+    // A reply naming an option of a waiting question is its answer: the waiting turn resumes with it.
+    const answered = await options.questions.answerWithText(unit, chat, user, message);
+    if (answered) return answered;
     if (wirings.length === 0) return drop(unit, { ...where, reason: 'no agent wired to the chat' });
     const routed: RoutedMessage[] = [];
     let lastDrop = 'not engaged';

@@ -44,6 +44,8 @@ export interface TurnInfo {
   turnId: string;
   origin?: Address;
   hop: number;
+  /** Gives the session's sandbox back while the turn waits on a person; the next tool call acquires it again. */
+  releaseSandbox?: () => void;
 }
 
 /** Host, task and plugin tools of one turn, built per turn because host tools close over the turn. */
@@ -203,7 +205,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
     const turnTools = [
       ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
-      ...context.tools({ agent, session, turnId: turn.id, origin, hop }),
+      ...context.tools({ agent, session, turnId: turn.id, origin, hop, releaseSandbox: sandbox.release }),
     ];
     const { skills } = await context.skills.list(agent);
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now(), skills);

@@ -10,6 +10,7 @@ import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
 import { createOnboardingCodesRepository } from './repositories/onboarding-codes-repository';
 import { createOutboxRepository } from './repositories/outbox-repository';
+import { createQuestionsRepository } from './repositories/questions-repository';
 import { createSessionLeasesRepository } from './repositories/session-leases-repository';
 import { createSessionsRepository } from './repositories/sessions-repository';
 import { createTaskRunsRepository } from './repositories/task-runs-repository';
@@ -40,6 +41,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   kv: createKvRepository,
   budgetSpend: createBudgetSpendRepository,
   onboardingCodes: createOnboardingCodesRepository,
+  questions: createQuestionsRepository,
 };
 
 /**

@@ -192,6 +192,8 @@ export interface OutboxTable {
   /** 1 while the reply's turn still streams it (delivery leaves the row alone). */
   streaming: Generated<number>;
   hop: Generated<number>;
+  /** JSON array of the buttons to show under the message, or null. */
+  choices: Generated<string | null>;
   sent_at: number | null;
   created_at: number;
   updated_at: number;
@@ -237,6 +239,27 @@ export interface ApprovalsTable {
   status: string;
   requested_at: number;
   resolved_at: number | null;
+}
+
+export interface QuestionsTable {
+  seq: Generated<number>;
+  id: string;
+  key: string;
+  session_id: string;
+  turn_id: string;
+  agent_id: string;
+  chat_id: string;
+  thread_id: string | null;
+  text: string;
+  /** JSON array of the option labels. */
+  options: string;
+  default_option: number | null;
+  status: string;
+  answer: number | null;
+  answered_by: string | null;
+  expires_at: number;
+  created_at: number;
+  ended_at: number | null;
 }
 
 export interface DestinationsTable {
@@ -291,4 +314,5 @@ export interface StoreDatabase {
   kv: KvTable;
   budget_spend: BudgetSpendTable;
   onboarding_codes: OnboardingCodesTable;
+  questions: QuestionsTable;
 }

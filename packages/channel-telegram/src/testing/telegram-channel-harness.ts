@@ -68,6 +68,9 @@ function sentOf(fake: FakeTelegramServer): HarnessSent {
         text: entry.text ?? '',
         format: formatOf(entry.parseMode),
         ...(entry.replyTo === undefined ? {} : { replyTo: String(entry.replyTo) }),
+        ...(entry.buttons === undefined
+          ? {}
+          : { buttons: entry.buttons.map((button) => ({ id: button.data, label: button.text })) }),
       });
     else if (entry.method === 'editMessageText')
       sent.edits.push({ chatId: entry.chatId, platformMessageId, text: entry.text ?? '', format: formatOf(entry.parseMode) });
@@ -153,6 +156,14 @@ export function createTelegramChannelHarness(
     },
     async sent() {
       return sentOf(current(fake));
+    },
+    async pressButton(press) {
+      await current(fake).pressButton({
+        chatId: press.chatId,
+        messageId: Number(press.platformMessageId),
+        data: press.choiceId,
+        from: { id: Number(press.sender.id), first_name: press.sender.name ?? 'Ann' },
+      });
     },
     webhookRequest(input, { signed }) {
       const update = current(fake).buildMessageUpdate(fakeMessageInput(input));

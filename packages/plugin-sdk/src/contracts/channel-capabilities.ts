@@ -1,5 +1,5 @@
 import type { Address } from '../address';
-import type { Attachment, ChannelAdapter, MessageFormat, SendReceipt } from './channel';
+import type { Attachment, ChannelAdapter, MessageFormat, OutboundChoice, SendReceipt } from './channel';
 
 /** Adapters that can show a typing indicator. */
 export interface TypingCapability {
@@ -114,6 +114,19 @@ export interface WebhookCapability {
   handleWebhook(request: Request): Promise<Response>;
 }
 
+/**
+ * Adapters that can show buttons under a message and report presses. `send` then renders
+ * `OutboundMessage.choices` as buttons (Telegram inline keyboard, Slack Block Kit buttons, Discord
+ * message components, the web chat's buttons), and each press reaches `context.receive` as an
+ * inbound of kind `choice` carrying the pressed {@link OutboundChoice.id}, from the user who pressed
+ * it (the core decides whether that user may answer). The adapter acknowledges the press to the
+ * platform within the platform's deadline, whatever the core decided.
+ */
+export interface ButtonsCapability {
+  /** True: `send` shows `choices` as buttons and presses arrive as `choice` inbounds. */
+  readonly supportsButtons: true;
+}
+
 function hasFunction(value: object, key: string): boolean {
   return typeof (value as Record<string, unknown>)[key] === 'function';
 }
@@ -141,6 +154,11 @@ export function canReact<T extends ChannelAdapter>(adapter: T): adapter is T & R
 /** True when the adapter implements {@link FilesCapability}. */
 export function canSendFiles<T extends ChannelAdapter>(adapter: T): adapter is T & FilesCapability {
   return hasFunction(adapter, 'sendFile');
+}
+
+/** True when the adapter implements {@link ButtonsCapability}. */
+export function canShowButtons<T extends ChannelAdapter>(adapter: T): adapter is T & ButtonsCapability {
+  return (adapter as Partial<ButtonsCapability>).supportsButtons === true;
 }
 
 /** True when the adapter implements {@link FetchFilesCapability}. */

@@ -25,8 +25,11 @@ export interface Attachment {
  *   creates a chat.
  * - `delete`: `platformMessageId` names a message that was removed; `text` is `''`. The stored message
  *   is marked deleted; a deletion never starts a turn and never creates a chat.
+ * - `choice`: a button press (see `ButtonsCapability`); `choice` names the button. It answers the
+ *   question that showed the buttons when the sender may talk in the chat; it is never stored as a
+ *   message, never starts a turn and never creates a chat.
  */
-export type InboundKind = 'message' | 'edit' | 'delete';
+export type InboundKind = 'message' | 'edit' | 'delete' | 'choice';
 
 /** The message an inbound message replies to, as far as the platform tells. */
 export interface InboundReplyTo {
@@ -101,6 +104,25 @@ export interface InboundMessage {
    * messages of that channel; platform adapters leave it unset.
    */
   hop?: number;
+  /**
+   * For a `choice`: the {@link OutboundChoice.id} of the button the sender pressed, exactly as the
+   * message carrying the buttons gave it. `text` is then the button's label when the platform gives
+   * it (else `''`) and `platformMessageId` the platform's id of the press itself (a callback or
+   * interaction id), so a press delivered twice is answered once. A choice is never stored as a
+   * message and never starts a turn: it answers the question that showed the buttons.
+   */
+  choice?: string;
+}
+
+/** One button of a message that offers choices (see `ButtonsCapability`). */
+export interface OutboundChoice {
+  /**
+   * Opaque, at most 64 bytes of ASCII (Telegram's `callback_data` limit): the adapter hands it back
+   * unchanged as {@link InboundMessage.choice} when the button is pressed.
+   */
+  id: string;
+  /** The button's label, as shown to people. */
+  label: string;
 }
 
 /**
@@ -138,6 +160,11 @@ export interface OutboundMessage {
    * only by the gateway's `agent` channel (platform adapters ignore it).
    */
   hop?: number;
+  /**
+   * Buttons to show under the message, read only by adapters with `ButtonsCapability` (others
+   * ignore it; the core then writes the options into `text` as a numbered list instead).
+   */
+  choices?: OutboundChoice[];
 }
 
 /** What a platform returned for a sent message. */

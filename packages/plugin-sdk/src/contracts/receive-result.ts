@@ -2,8 +2,11 @@
 export interface RoutedMessage {
   agentId: string;
   sessionId: string;
-  /** `message` starts (or joins) a turn; `context` only rides along with the next one. */
-  kind: 'message' | 'context';
+  /**
+   * `message` starts (or joins) a turn; `context` only rides along with the next one; `answer`
+   * answered a question the session's waiting turn asked (`ask_user`), which resumes that turn.
+   */
+  kind: 'message' | 'context' | 'answer';
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   canFetchFiles,
   canHandleWebhooks,
   canSendFiles,
+  canShowButtons,
   canType,
   hasThreads,
 } from '../contracts/channel-capabilities';
@@ -104,6 +105,34 @@ export function describeCapabilityCases(harness: ChannelHarness, current: () => 
       (error: unknown) => error,
     );
     expect(ChannelApiError.isInstance(refused) && refused.status).toBe(413);
+  });
+
+  it('buttons: shows choices as buttons, and a press arrives as a choice from the person who pressed it', async (test) => {
+    const { run, address } = await started();
+    if (!canShowButtons(run.adapter)) return test.skip('no ButtonsCapability');
+    if (!harness.pressButton)
+      throw new Error('[contract] an adapter with buttons needs a harness that can press one (pressButton)');
+    const choices = [
+      { id: 'ask:contract-question:0', label: 'Yes' },
+      { id: 'ask:contract-question:1', label: 'No, thanks' },
+    ];
+    const receipt = await run.adapter.send(address, { text: 'Shall I?', format: 'plain', choices });
+    const shown = (await harness.sent()).messages.find((message) => message.platformMessageId === receipt.platformMessageId);
+    expect(shown?.buttons).toEqual(choices);
+    await harness.pressButton({
+      chatId: address.chatId,
+      platformMessageId: receipt.platformMessageId,
+      choiceId: 'ask:contract-question:1',
+      sender: { id: '77', name: 'Ann' },
+    });
+    const press = await run.waitFor(() => run.received[0], 'the press');
+    expect(press).toMatchObject({
+      kind: 'choice',
+      choice: 'ask:contract-question:1',
+      chat: { id: address.chatId },
+      sender: { id: '77' },
+    });
+    expect(press.platformMessageId).not.toBe(receipt.platformMessageId);
   });
 
   it('threads: reports the thread of an inbound message and answers in it', async (test) => {

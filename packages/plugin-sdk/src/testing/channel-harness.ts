@@ -22,6 +22,18 @@ export interface HarnessInbound {
   attachments?: HarnessAttachment[];
 }
 
+/** A person pressing a button under a message of the bot. */
+export interface HarnessPress {
+  /** The platform's chat id. */
+  chatId: string;
+  /** The platform id of the bot's message holding the buttons, from its send receipt. */
+  platformMessageId: string;
+  /** The button's `OutboundChoice.id`. */
+  choiceId: string;
+  /** Who presses it. */
+  sender: { id: string; name?: string };
+}
+
 /** A file a person attaches to an inbound message. */
 export interface HarnessAttachment {
   /** File name as uploaded. */
@@ -43,6 +55,8 @@ export interface HarnessSent {
     /** How the platform was asked to read the text (`plain` after a rejected markup was resent). */
     format: MessageFormat;
     replyTo?: string;
+    /** The buttons under the message (adapters with `ButtonsCapability`), in order. */
+    buttons?: Array<{ id: string; label: string }>;
   }>;
   /** Edits of sent messages, in order. */
   edits: Array<{ chatId: string; platformMessageId: string; text: string; format: MessageFormat }>;
@@ -91,6 +105,12 @@ export interface ChannelHarness {
   injectInbound(input: HarnessInbound): Promise<void>;
   /** What the fake platform has received from the adapter created last. */
   sent(): Promise<HarnessSent>;
+  /**
+   * A person presses a button under a message the adapter sent (required when the adapter has the
+   * buttons capability): the platform's own press event (a callback query, an interaction, a block
+   * action) reaches the adapter the way the platform delivers it.
+   */
+  pressButton?(input: HarnessPress): Promise<void>;
   /**
    * Builds the HTTP request the platform would post for `input` (required when the adapter has the
    * webhook capability): signed with the right secret, or with a wrong one.

@@ -1,7 +1,7 @@
 // The shared contract suites (`describe*Contract`), written with vitest: import them from a vitest test
 // file. The fakes they use are in `@ngb/plugin-sdk/testing`, which needs no test runner.
 export { describeChannelContract } from './channel-contract';
-export type { ChannelHarness, HarnessInbound, HarnessPlatform, HarnessSent } from './channel-harness';
+export type { ChannelHarness, HarnessInbound, HarnessPlatform, HarnessPress, HarnessSent } from './channel-harness';
 export { describeLlmProviderContract } from './llm-provider-contract';
 export {
   describeSandboxRuntimeContract,

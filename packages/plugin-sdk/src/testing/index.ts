@@ -2,7 +2,14 @@
 // own tests under any runner, a script, an example). The contract suites, which need vitest, are in
 // `@ngb/plugin-sdk/testing/contracts`.
 
-export type { ChannelHarness, HarnessAttachment, HarnessInbound, HarnessPlatform, HarnessSent } from './channel-harness';
+export type {
+  ChannelHarness,
+  HarnessAttachment,
+  HarnessInbound,
+  HarnessPlatform,
+  HarnessPress,
+  HarnessSent,
+} from './channel-harness';
 export type {
   LlmProviderHarness,
   LlmRecordedRequest,

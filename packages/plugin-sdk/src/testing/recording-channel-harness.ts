@@ -72,6 +72,19 @@ export function createRecordingChannelHarness(
       }
       await target.inject(payload);
     },
+    async pressButton(press) {
+      const label = current()
+        .sent.find((sent) => sent.platformMessageId === press.platformMessageId)
+        ?.message.choices?.find((choice) => choice.id === press.choiceId)?.label;
+      await current().inject({
+        kind: 'choice',
+        choice: press.choiceId,
+        text: label ?? '',
+        chat: { id: press.chatId, isGroup: false },
+        sender: press.sender,
+        platformMessageId: `press-${press.platformMessageId}-${press.choiceId}`,
+      });
+    },
     async sent(): Promise<HarnessSent> {
       const target = current();
       return {
@@ -82,6 +95,7 @@ export function createRecordingChannelHarness(
           text: message.text,
           format: message.format,
           ...(message.replyTo !== undefined && { replyTo: message.replyTo }),
+          ...(message.choices !== undefined && { buttons: message.choices.map(({ id, label }) => ({ id, label })) }),
         })),
         edits: target.edits.map(({ address, platformMessageId, text, format }) => ({
           chatId: address.chatId,

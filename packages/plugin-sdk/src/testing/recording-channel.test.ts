@@ -34,6 +34,7 @@ describeChannelContract(
         react: true,
         files: true,
         threads: true,
+        buttons: true,
         webhook: { secret: 's3cret' },
       },
       rejectsMarkup: (text) => text.includes('**unbalanced'),

@@ -11,6 +11,7 @@ import type {
   SendReceipt,
 } from '../contracts/channel';
 import type {
+  ButtonsCapability,
   DeleteCapability,
   EditCapability,
   FetchFilesCapability,
@@ -57,6 +58,8 @@ export interface RecordingCapabilities {
   files?: boolean;
   /** {@link ThreadsCapability}. */
   threads?: boolean;
+  /** {@link ButtonsCapability}: sends `choices` as buttons; a test presses one with `inject({ kind: 'choice', ... })`. */
+  buttons?: boolean;
   /** {@link WebhookCapability}, checking this shared secret (see `createRecordingWebhookRequest`). */
   webhook?: { secret: string };
 }
@@ -90,7 +93,8 @@ export interface RecordingChannel
         FetchFilesCapability &
         WebhookCapability
     >,
-    Partial<ThreadsCapability> {
+    Partial<ThreadsCapability>,
+    Partial<ButtonsCapability> {
   /** Messages sent, in order. */
   readonly sent: RecordedSend[];
   /** Addresses that got a typing indicator, in order. */
@@ -265,6 +269,7 @@ export function createRecordingChannel(options: RecordingChannelOptions = {}): R
     };
   }
   if (capabilities.threads) Object.assign(channel, { supportsThreads: true });
+  if (capabilities.buttons) Object.assign(channel, { supportsButtons: true });
   const webhook = capabilities.webhook;
   if (webhook) {
     channel.handleWebhook = (request) => answerRecordingWebhook(request, webhook.secret, context, normalize);

@@ -11,6 +11,7 @@ import { describeLinkedIdentityCases } from './store-contract/linked-identities'
 import { describeMessageEditCases } from './store-contract/message-edits';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
+import { describeQuestionCases } from './store-contract/questions';
 import { describeSessionCases } from './store-contract/sessions';
 import { describeTaskCases } from './store-contract/tasks';
 import { describeTransactionCases } from './store-contract/transactions';
@@ -62,6 +63,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeOutboxCases(context);
     describeTaskCases(context);
     describeApprovalCases(context);
+    describeQuestionCases(context);
     describeDestinationCases(context);
     describeKvCases(context);
     describeTransactionCases(context);

@@ -11,6 +11,7 @@ import { migration0009ReplyStream } from './0009_reply_stream';
 import { migration0010Onboarding } from './0010_onboarding';
 import { migration0011TurnsBySession } from './0011_turns_by_session';
 import { migration0012BudgetSpend } from './0012_budget_spend';
+import { migration0013Questions } from './0013_questions';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -26,6 +27,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0010_onboarding': migration0010Onboarding,
   '0011_turns_by_session': migration0011TurnsBySession,
   '0012_budget_spend': migration0012BudgetSpend,
+  '0013_questions': migration0013Questions,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

@@ -1,12 +1,24 @@
-import type { MessageFormat, NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from '@ngb/plugin-sdk';
+import type {
+  Logger,
+  MessageFormat,
+  NewOutboxEntry,
+  OutboundChoice,
+  OutboxEntry,
+  OutboxRepository,
+  OutboxStatus,
+} from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql, type UpdateObject } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
 import type { OutboxTable, StoreDatabase } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
-import { optional, withReferences } from '../row-helpers';
+import { optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
 
-function toOutboxEntry(row: Selectable<OutboxTable>): OutboxEntry {
+function toOutboxEntry(row: Selectable<OutboxTable>, logger: Logger): OutboxEntry {
+  const choices =
+    row.choices === null
+      ? undefined
+      : parseJsonColumn<OutboundChoice[] | undefined>(row.choices, undefined, logger, 'outbox.choices');
   return {
     id: row.id,
     key: row.key,
@@ -28,6 +40,7 @@ function toOutboxEntry(row: Selectable<OutboxTable>): OutboxEntry {
     streamMessageIds: JSON.parse(row.stream_message_ids) as string[],
     streaming: row.streaming === 1,
     hop: row.hop,
+    ...(choices === undefined ? {} : { choices }),
     sentAt: optional(row.sent_at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -45,7 +58,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
       .returningAll()
       .executeTakeFirst();
     if (row === undefined) throw new NotFoundError('outbox entry', id);
-    return toOutboxEntry(row);
+    return toOutboxEntry(row, context.logger);
   }
 
   async function insert(input: NewOutboxEntry, streaming: boolean): Promise<{ entry: OutboxEntry; inserted: boolean }> {
@@ -72,6 +85,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
             format: input.format ?? 'plain',
             reply_to_platform_id: input.replyToPlatformId ?? null,
             hop: input.hop ?? 0,
+            choices: input.choices === undefined ? null : toJsonColumn(input.choices, 'outbox choices'),
             status: 'pending',
             attempts: 0,
             permanent_failure: 0,
@@ -83,9 +97,9 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
           .returningAll()
           .executeTakeFirst(),
     );
-    if (row !== undefined) return { entry: toOutboxEntry(row), inserted: true };
+    if (row !== undefined) return { entry: toOutboxEntry(row, context.logger), inserted: true };
     const existing = await db().selectFrom('outbox').selectAll().where('key', '=', input.key).executeTakeFirstOrThrow();
-    return { entry: toOutboxEntry(existing), inserted: false };
+    return { entry: toOutboxEntry(existing, context.logger), inserted: false };
   }
 
   return {
@@ -105,7 +119,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
 
     async get(id) {
       const row = await db().selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? undefined : toOutboxEntry(row);
+      return row === undefined ? undefined : toOutboxEntry(row, context.logger);
     },
 
     async listPending(filter = {}) {
@@ -117,7 +131,7 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
         .orderBy('seq');
       if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
       if (filter.chatId !== undefined) query = query.where('chat_id', '=', filter.chatId);
-      return (await query.execute()).map(toOutboxEntry);
+      return (await query.execute()).map((row) => toOutboxEntry(row, context.logger));
     },
 
     markSent(id, platformMessageId, sentAt) {

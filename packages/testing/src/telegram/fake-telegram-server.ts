@@ -10,6 +10,7 @@
 // revoked token) or the server go silent.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeTelegramCallbacks, type FakeTelegramPressInput } from './telegram-fake-buttons';
 import {
   createFakeTelegramChats,
   type FakeTelegramFile,
@@ -76,6 +77,11 @@ export interface FakeTelegramServer {
   injectMessage(input: FakeTelegramMessageInput): Promise<Record<string, unknown>>;
   /** A person edits a message they posted (an `edited_message` update). */
   injectEdit(input: FakeTelegramEditInput): Promise<Record<string, unknown>>;
+  /**
+   * A person presses an inline keyboard button under a bot's message (a `callback_query` update);
+   * the bot must answer it once with `answerCallbackQuery`. @returns the update
+   */
+  pressButton(input: FakeTelegramPressInput): Promise<Record<string, unknown>>;
   /** Delivers a raw update (a fixture), with a fresh `update_id`. */
   injectUpdate(update: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Builds a message update without delivering it (to post it to a webhook yourself). */
@@ -127,6 +133,7 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     now,
     rejectedMarkup: [],
     maxMessageLength: options.maxMessageLength ?? 4096,
+    callbacks: createFakeTelegramCallbacks(chats, bot),
   };
   const updates = createFakeTelegramUpdates();
 
@@ -229,6 +236,7 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     pendingUpdates: () => updates.pending(),
     injectMessage: (input) => updates.deliver({ message: buildFakeMessage(chats, input, now()) }),
     injectEdit: (input) => updates.deliver({ edited_message: buildFakeEdit(chats, input, now()) }),
+    pressButton: (input) => updates.deliver({ callback_query: methodContext.callbacks.press(input) }),
     injectUpdate: ({ update_id: _id, ...update }) => updates.deliver(update),
     buildMessageUpdate: (input) => updates.stamp({ message: buildFakeMessage(chats, input, now()) }),
     uploadFile: (upload) => chats.addFile(upload, upload.as === 'photo' ? 'photos' : 'documents'),

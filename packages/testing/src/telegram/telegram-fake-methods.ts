@@ -1,10 +1,18 @@
 import { parseMarkdownV2 } from './markdown-v2';
+import { type createFakeTelegramCallbacks, type FakeTelegramButton, readInlineKeyboard } from './telegram-fake-buttons';
 import { type FakeTelegramChats, type FakeTelegramUser, fileFields } from './telegram-fake-chats';
 import { badRequest, type FakeTelegramParam, type FakeTelegramPart, optionalInteger, stringParam } from './telegram-fake-http';
 
 /** One thing the adapter did on the platform, as a person in the chat would see it. */
 export interface FakeTelegramSent {
-  method: 'sendMessage' | 'editMessageText' | 'deleteMessage' | 'sendChatAction' | 'sendDocument' | 'sendPhoto';
+  method:
+    | 'sendMessage'
+    | 'editMessageText'
+    | 'deleteMessage'
+    | 'sendChatAction'
+    | 'sendDocument'
+    | 'sendPhoto'
+    | 'answerCallbackQuery';
   chatId: string;
   threadId?: string;
   messageId?: number;
@@ -16,6 +24,10 @@ export interface FakeTelegramSent {
   replyTo?: number;
   action?: string;
   file?: { name: string; size: number; mimeType: string };
+  /** The inline keyboard under a sent message, buttons in order. */
+  buttons?: FakeTelegramButton[];
+  /** For `answerCallbackQuery`: the query answered. */
+  callbackQueryId?: string;
 }
 
 type Params = Record<string, FakeTelegramParam>;
@@ -32,6 +44,8 @@ export interface FakeTelegramMethodContext {
   /** Substrings that make a MarkdownV2 text be refused, as if its markup were wrong. */
   rejectedMarkup: string[];
   maxMessageLength: number;
+  /** Button presses waiting for `answerCallbackQuery`. */
+  callbacks: ReturnType<typeof createFakeTelegramCallbacks>;
 }
 
 function visibleText(context: FakeTelegramMethodContext, raw: string, parseMode: unknown): string {
@@ -82,7 +96,13 @@ function sendMessage(context: FakeTelegramMethodContext, params: Params) {
   if (raw === '') throw badRequest('message text is empty');
   const text = visibleText(context, raw, params.parse_mode);
   if (text.length > context.maxMessageLength) throw badRequest('message is too long');
-  const { message, chatId, threadId, replyTo } = outgoing(context, params, { text });
+  const buttons = readInlineKeyboard(params.reply_markup);
+  const { message, chatId, threadId, replyTo } = outgoing(context, params, {
+    text,
+    ...(buttons
+      ? { reply_markup: { inline_keyboard: buttons.map((button) => [{ text: button.text, callback_data: button.data }]) } }
+      : {}),
+  });
   rawTexts.set(message, raw);
   context.sent.push({
     method: 'sendMessage',
@@ -93,6 +113,7 @@ function sendMessage(context: FakeTelegramMethodContext, params: Params) {
     ...(typeof params.parse_mode === 'string' ? { parseMode: params.parse_mode } : {}),
     ...(threadId === undefined ? {} : { threadId }),
     ...(replyTo === undefined ? {} : { replyTo }),
+    ...(buttons ? { buttons } : {}),
   });
   return message;
 }
@@ -174,6 +195,17 @@ export const fakeTelegramMethods: Record<string, (context: FakeTelegramMethodCon
       chatId,
       action: stringParam(params, 'action'),
       ...(threadId === undefined ? {} : { threadId }),
+    });
+    return true;
+  },
+  answerCallbackQuery(context, params) {
+    const id = stringParam(params, 'callback_query_id');
+    context.callbacks.answer(id);
+    context.sent.push({
+      method: 'answerCallbackQuery',
+      chatId: '',
+      callbackQueryId: id,
+      ...(typeof params.text === 'string' ? { text: params.text } : {}),
     });
     return true;
   },

@@ -46,6 +46,7 @@ export type {
 } from './messages';
 export type { OnboardingCode, OnboardingCodeKind, OnboardingCodesRepository } from './onboarding-codes';
 export type { NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from './outbox';
+export type { NewQuestion, Question, QuestionStatus, QuestionsRepository } from './questions';
 export type { Session, SessionKey, SessionStatus, SessionsRepository } from './sessions';
 export type { Store, StoreRepositories } from './store';
 export type {

@@ -1,4 +1,4 @@
-import type { MessageFormat } from '../channel';
+import type { MessageFormat, OutboundChoice } from '../channel';
 
 /** Life of an outbox entry. */
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -45,6 +45,8 @@ export interface OutboxEntry {
   streaming: boolean;
   /** For a reply to another agent: the hop count of the exchange it answers; 0 otherwise. */
   hop: number;
+  /** Buttons to show under the message (a question of `ask_user`); shown with its last part. */
+  choices?: OutboundChoice[];
   sentAt?: number;
   createdAt: number;
   updatedAt: number;
@@ -64,6 +66,8 @@ export interface NewOutboxEntry {
   replyToPlatformId?: string;
   /** @default 0 */
   hop?: number;
+  /** Buttons to show under the message, on channels that can. */
+  choices?: OutboundChoice[];
 }
 
 /** Outbound delivery queue. */

@@ -6,6 +6,7 @@ import type { SessionLeasesRepository } from './leases';
 import type { InboxRepository, MessagesRepository } from './messages';
 import type { OnboardingCodesRepository } from './onboarding-codes';
 import type { OutboxRepository } from './outbox';
+import type { QuestionsRepository } from './questions';
 import type { SessionsRepository } from './sessions';
 import type { TaskRunsRepository, TasksRepository } from './tasks';
 import type { TranscriptRepository, TurnsRepository } from './turns';
@@ -46,6 +47,8 @@ export interface StoreRepositories {
   readonly approvals: ApprovalsRepository;
   readonly destinations: DestinationsRepository;
   readonly kv: KvRepository;
+  /** Questions turns asked a person and wait on (`ask_user`). */
+  readonly questions: QuestionsRepository;
   /** One-time codes that claim the gateway or link identities. */
   readonly onboardingCodes: OnboardingCodesRepository;
   /** Spend per budget scope and period (see the gateway's `budgets`). */
