@@ -177,7 +177,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     // Attachments are fetched when the turn reads their message; a retried turn finds them saved.
     const attachmentLines = (message: StoredMessage) => context.inboxAttachments.describe(agent, sessionId, message, signal);
-    const newText = (await formatInbox(reads, pending, agent.timezone, attachmentLines)) ?? '';
+    const newText = (await formatInbox(reads, pending, agent.timezone, attachmentLines, agent.model.maxPromptMessages)) ?? '';
     const toolContext = (tool: Tool): ToolContext => ({
       agentId: agent.id,
       isMain: agent.isMain,
@@ -210,7 +210,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         const fresh = entriesBeforeCommand(unseen);
         commandWaits = fresh.length < unseen.length;
         for (const entry of fresh) seen.add(entry.id);
-        return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines) : undefined;
+        return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines, agent.model.maxPromptMessages) : undefined;
       },
       price: settings.price,
     });

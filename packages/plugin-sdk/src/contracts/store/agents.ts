@@ -8,6 +8,12 @@ export interface AgentModelSettings {
   maxTokens?: number;
   /** Sampling temperature. */
   temperature?: number;
+  /** The model's context window in tokens, over the gateway's table of known models. */
+  contextWindow?: number;
+  /** Share of the context window a prompt may fill before older turns are compacted (0 < share < 1). @default 0.7 */
+  compactAt?: number;
+  /** How many chat messages one prompt carries at most (the most recent). @default 50 */
+  maxPromptMessages?: number;
 }
 
 /** An extra host directory mounted into the agent's sandbox (checked by the runtime's mount policy). */
