@@ -35,6 +35,8 @@ import { createRouter } from './router';
 import { createScheduler } from './scheduler';
 import { createSendFileTool, createSentFiles } from './send-file-tool';
 import { createSessionCommands } from './session-commands';
+import { createCompactor } from './compaction';
+import { createContextWindows } from './context-windows';
 import { createSessionLane } from './session-lane';
 import { createSessionLeases } from './session-leases';
 import { createSessionQueue } from './session-queue';
@@ -168,8 +170,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBytes: settings.sendFileMaxBytes,
     sentFiles: createSentFiles(bus),
   };
+  const compactor = createCompactor({
+    store,
+    bus,
+    logger: logger.child('compaction'),
+    now: () => clock.now(),
+    price: settings.price,
+    contextWindowOf: createContextWindows(logger.child('compaction')),
+    agentsDirectory: settings.agentsDirectory,
+  });
   const runTurn = createTurnRunner({
     store,
+    compactor,
     runUnit,
     bus,
     clock,
@@ -201,7 +213,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
-  const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
+  const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, compactor });
   const runLane = createSessionLane({ store, runTurn, runCommand });
 
   const agentNameOf = async (sessionId: string) => {

@@ -5,6 +5,7 @@ import type {
   ChannelAdapter,
   Clock,
   InboxEntry,
+  LlmMessage,
   Logger,
   PriceLookup,
   SandboxRuntime,
@@ -18,6 +19,8 @@ import type {
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
+import { addUsage, type Compactor, estimateTokens } from './compaction';
+import { runWithCompaction } from './compacting-loop';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';
@@ -51,6 +54,8 @@ type TurnTools = (turn: TurnInfo) => Tool[];
 export interface TurnRunnerOptions {
   store: Store;
   runUnit: RunUnitOfWork;
+  /** Summarises and archives older turns when a prompt nears the model's context window. */
+  compactor: Compactor;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -188,13 +193,13 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       logger: context.logger.child(tool.name),
       sandbox: sandbox.get,
     });
-    const result = await runAgentLoop({
+    const runLoop = async (history: LlmMessage[]) => runAgentLoop({
       agent,
       sessionId,
       turnId: turn.id,
       provider,
       system,
-      messages: [...(await loadTranscript(context.transcripts, store, sessionId)), { role: 'user', content: newText }],
+      messages: [...history, { role: 'user', content: newText }],
       tools: turnTools,
       limits: { maxSteps: settings.maxSteps, maxTurnTokens: settings.maxTurnTokens },
       signal,
@@ -213,6 +218,16 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines, agent.model.maxPromptMessages) : undefined;
       },
       price: settings.price,
+    });
+    const { result, compactionUsage } = await runWithCompaction(
+      { ...context, history: () => loadTranscript(context.transcripts, store, sessionId) },
+      {
+      agent,
+      sessionId,
+      provider,
+      signal,
+      otherTokens: estimateTokens(system + newText + JSON.stringify(turnTools.map((tool) => [tool.name, tool.description, tool.inputSchema]))),
+      runLoop,
     });
     await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
@@ -246,7 +261,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       await tx.turns.update(turn.id, {
         status: 'succeeded',
         endedAt: clock.now(),
-        ...result.usage,
+        ...addUsage(result.usage, compactionUsage),
         model: result.usage.model ?? null,
       });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
@@ -261,7 +276,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       agentId: agent.id,
       status: 'succeeded',
       durationMs: clock.now() - started,
-      usage: result.usage,
+      usage: addUsage(result.usage, compactionUsage),
       text: replyText,
     });
     await context.plugins.notify('agent:result', {
