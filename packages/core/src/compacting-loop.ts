@@ -1,6 +1,6 @@
 import { errorMessage, type LlmMessage, type Logger } from '@ngb/plugin-sdk';
 import type { AgentLoopResult } from './agent-loop';
-import { addUsage, type CompactRequest, type Compactor, isContextOverflow } from './compaction';
+import { addUsage, type Compactor, type CompactRequest, isContextOverflow } from './compaction';
 import type { TurnUsage } from './events';
 import type { RunUnitOfWork } from './unit-of-work';
 
@@ -46,4 +46,3 @@ export async function runWithCompaction(
     return { result: await turn.runLoop(await history()), compactionUsage };
   }
 }
-

@@ -28,7 +28,11 @@ describe('automatic compaction', () => {
     harness.llm.script([
       { type: 'reply', text: 'second answer' },
       { type: 'reply', text: 'third answer' },
-      { type: 'reply', text: 'The user said hello, then sent two long notes labelled ALPHA and BETA.', usage: { inputTokens: 500, outputTokens: 40 } },
+      {
+        type: 'reply',
+        text: 'The user said hello, then sent two long notes labelled ALPHA and BETA.',
+        usage: { inputTokens: 500, outputTokens: 40 },
+      },
       { type: 'reply', text: 'fourth answer', usage: { inputTokens: 300, outputTokens: 10 } },
     ]);
     await harness.say(filler('ALPHA'));
@@ -76,7 +80,11 @@ describe('automatic compaction', () => {
     await harness.addChat('c1', { agent });
     await harness.say('remember the code word PELICAN');
     harness.llm.script([
-      { type: 'error', status: 400, message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." },
+      {
+        type: 'error',
+        status: 400,
+        message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+      },
       { type: 'reply', text: 'Earlier the user gave the code word PELICAN.' },
       { type: 'reply', text: 'the code word was PELICAN' },
     ]);
@@ -84,7 +92,9 @@ describe('automatic compaction', () => {
     expect(harness.texts()).toEqual(['first answer', 'the code word was PELICAN']);
     const last = harness.llm.requests().at(-1);
     expect(last?.messages.map((message) => message.role)).toEqual(['user', 'user']);
-    expect(last?.messages[0]?.content).toBe('<conversation_summary>\nEarlier the user gave the code word PELICAN.\n</conversation_summary>');
+    expect(last?.messages[0]?.content).toBe(
+      '<conversation_summary>\nEarlier the user gave the code word PELICAN.\n</conversation_summary>',
+    );
     const [session] = await harness.store.sessions.list();
     const turns = await harness.store.turns.listForSession(session?.id ?? '');
     expect(turns.map((turn) => turn.status)).toEqual(['succeeded', 'succeeded']);
@@ -114,7 +124,11 @@ describe('automatic compaction', () => {
 
   it('says once in the log that a model has no known context window, and assumes a small one', async () => {
     harness = await createHarness({
-      script: [{ type: 'reply', text: 'one' }, { type: 'reply', text: 'two' }, { type: 'reply', text: 'three' }],
+      script: [
+        { type: 'reply', text: 'one' },
+        { type: 'reply', text: 'two' },
+        { type: 'reply', text: 'three' },
+      ],
     });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });

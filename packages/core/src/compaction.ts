@@ -40,7 +40,7 @@ export function isContextOverflow(error: unknown): boolean {
 }
 
 /** What one compaction did. */
-export interface Compaction {
+interface Compaction {
   /** Live entries archived. */
   archived: number;
   tokensBefore: number;
@@ -156,7 +156,8 @@ function keptStart(entries: readonly TranscriptEntry[], sizes: readonly number[]
   for (let index = entries.length - 1; index > 0; index -= 1) {
     total += sizes[index] ?? 0;
     if (total > budget) break;
-    if ((entries[index]?.content as LlmMessage).role === 'user') start = index;
+    const content = entries[index]?.content as LlmMessage | undefined;
+    if (content?.role === 'user') start = index;
   }
   return start;
 }
@@ -224,4 +225,3 @@ export function addUsage(first: TurnUsage, second: TurnUsage | undefined): TurnU
     ...(first.model !== undefined ? { model: first.model } : second.model !== undefined ? { model: second.model } : {}),
   };
 }
-

@@ -12,7 +12,7 @@ const knownContextWindows: ReadonlyArray<readonly [prefix: string, tokens: numbe
 ];
 
 /** The window assumed for a model the table does not know: small, so compaction comes early rather than too late. */
-export const unknownModelContextWindow = 32_000;
+const unknownModelContextWindow = 32_000;
 
 /** The share of the window a prompt may fill before older turns are compacted. */
 export const defaultCompactAt = 0.7;

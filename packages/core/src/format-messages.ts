@@ -74,6 +74,7 @@ export function formatMessages(messages: readonly PromptMessage[], timeZone: str
     const replyTo = formatReplyTo(message.replyTo);
     return `<message sender="${sender}" time="${time}"${context}>${replyTo}${escapeXml(message.text)}${files}</message>`;
   });
-  if (omitted > 0) lines.unshift(`<omitted>${omitted} older ${omitted === 1 ? 'message was' : 'messages were'} left out</omitted>`);
+  if (omitted > 0)
+    lines.unshift(`<omitted>${omitted} older ${omitted === 1 ? 'message was' : 'messages were'} left out</omitted>`);
   return `<messages>\n${lines.join('\n')}\n</messages>`;
 }

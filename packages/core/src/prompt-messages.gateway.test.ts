@@ -19,7 +19,11 @@ describe('the messages of a prompt', () => {
     await harness.store.agents.update(agent.id, { model: { maxPromptMessages: 3 } });
     await harness.addChat('g1', { agent, isGroup: true, engage: 'pattern', pattern: '^go$', accumulate: true });
     for (const index of [1, 2, 3, 4, 5]) {
-      await harness.channel.inject({ text: `chatter ${index}`, chat: { id: 'g1', isGroup: true }, platformMessageId: `p${index}` });
+      await harness.channel.inject({
+        text: `chatter ${index}`,
+        chat: { id: 'g1', isGroup: true },
+        platformMessageId: `p${index}`,
+      });
     }
     await harness.say('go', { chatId: 'g1', isGroup: true });
     const prompt = lastUserText(harness);
@@ -37,7 +41,11 @@ describe('the messages of a prompt', () => {
     const agent = await harness.addAgent('andy');
     await harness.addChat('g1', { agent, isGroup: true, engage: 'pattern', pattern: '^go$', accumulate: true });
     for (let index = 1; index <= 51; index += 1) {
-      await harness.channel.inject({ text: `chatter ${index}.`, chat: { id: 'g1', isGroup: true }, platformMessageId: `p${index}` });
+      await harness.channel.inject({
+        text: `chatter ${index}.`,
+        chat: { id: 'g1', isGroup: true },
+        platformMessageId: `p${index}`,
+      });
     }
     await harness.say('go', { chatId: 'g1', isGroup: true });
     const prompt = lastUserText(harness);

@@ -41,7 +41,7 @@ export async function loadTranscript(transcripts: TranscriptCache, store: Store,
 }
 
 /** How many messages one prompt carries when the agent does not say. */
-export const defaultMaxPromptMessages = 50;
+const defaultMaxPromptMessages = 50;
 
 /**
  * Formats inbox entries (messages, context and scheduled tasks) into one user message. Of the

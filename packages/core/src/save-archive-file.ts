@@ -33,7 +33,8 @@ export interface ArchiveFileRequest {
  * @returns the path under the agent folder, or the reason in words; never throws for what it finds
  */
 export function saveArchiveFile(request: ArchiveFileRequest): { path: string } | { refused: string } {
-  if (!isPlainName(request.sessionId) || !isPlainName(request.date)) return { refused: 'the session id or date is not a plain name' };
+  if (!isPlainName(request.sessionId) || !isPlainName(request.date))
+    return { refused: 'the session id or date is not a plain name' };
   const descriptors: number[] = [];
   try {
     const agentFolder = openAgentFolder(request.agentsDirectory, request.folder, descriptors);

@@ -1,6 +1,6 @@
 import { type Agent, errorMessage, type Store, type Turn, type TurnPatch } from '@ngb/plugin-sdk';
-import type { Compactor } from './compaction';
 import { parseCommand } from './commands';
+import type { Compactor } from './compaction';
 import type { EnqueueText } from './outbound';
 import type { ResolveProvider } from './resolve-provider';
 import type { RunSessionCommand } from './session-lane';

@@ -166,15 +166,23 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
     where: 'host',
     async execute(input) {
       const task = await ownTask(input.task_id);
-      if (!task) return { output: `not updated: no task "${input.task_id}" of yours (see list_tasks); nothing changed`, isError: true };
+      if (!task)
+        return { output: `not updated: no task "${input.task_id}" of yours (see list_tasks); nothing changed`, isError: true };
       if (task.status === 'completed' || task.status === 'cancelled') {
-        return { output: `not updated: task ${task.id} is ${task.status} and never runs again; schedule a new one`, isError: true };
+        return {
+          output: `not updated: task ${task.id} is ${task.status} and never runs again; schedule a new one`,
+          isError: true,
+        };
       }
       const reschedules = input.schedule_type !== undefined || input.schedule_value !== undefined || input.timezone !== undefined;
       if (input.prompt === undefined && !reschedules) {
-        return { output: 'not updated: give a new prompt, or a new schedule_value (and schedule_type or timezone)', isError: true };
+        return {
+          output: 'not updated: give a new prompt, or a new schedule_value (and schedule_type or timezone)',
+          isError: true,
+        };
       }
-      if (input.prompt !== undefined && input.prompt.trim() === '') return { output: 'not updated: the prompt is empty', isError: true };
+      if (input.prompt !== undefined && input.prompt.trim() === '')
+        return { output: 'not updated: the prompt is empty', isError: true };
       const patch: TaskPatch = input.prompt === undefined ? {} : { prompt: input.prompt };
       if (reschedules) {
         const scheduleType = input.schedule_type ?? task.scheduleType;

@@ -19,8 +19,8 @@ import type {
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
-import { addUsage, type Compactor, estimateTokens } from './compaction';
 import { runWithCompaction } from './compacting-loop';
+import { addUsage, type Compactor, estimateTokens } from './compaction';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';
@@ -193,42 +193,48 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       logger: context.logger.child(tool.name),
       sandbox: sandbox.get,
     });
-    const runLoop = async (history: LlmMessage[]) => runAgentLoop({
-      agent,
-      sessionId,
-      turnId: turn.id,
-      provider,
-      system,
-      messages: [...history, { role: 'user', content: newText }],
-      tools: turnTools,
-      limits: { maxSteps: settings.maxSteps, maxTurnTokens: settings.maxTurnTokens },
-      signal,
-      bus,
-      logger: context.logger,
-      clock,
-      retryDelaysMs: settings.modelRetryDelaysMs,
-      toolContext,
-      pollFollowUps: async () => {
-        // An admin command ends what this turn may take: it and what follows wait for the commit.
-        if (commandWaits) return undefined;
-        const unseen = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
-        const fresh = entriesBeforeCommand(unseen);
-        commandWaits = fresh.length < unseen.length;
-        for (const entry of fresh) seen.add(entry.id);
-        return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines, agent.model.maxPromptMessages) : undefined;
-      },
-      price: settings.price,
-    });
+    const runLoop = async (history: LlmMessage[]) =>
+      runAgentLoop({
+        agent,
+        sessionId,
+        turnId: turn.id,
+        provider,
+        system,
+        messages: [...history, { role: 'user', content: newText }],
+        tools: turnTools,
+        limits: { maxSteps: settings.maxSteps, maxTurnTokens: settings.maxTurnTokens },
+        signal,
+        bus,
+        logger: context.logger,
+        clock,
+        retryDelaysMs: settings.modelRetryDelaysMs,
+        toolContext,
+        pollFollowUps: async () => {
+          // An admin command ends what this turn may take: it and what follows wait for the commit.
+          if (commandWaits) return undefined;
+          const unseen = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
+          const fresh = entriesBeforeCommand(unseen);
+          commandWaits = fresh.length < unseen.length;
+          for (const entry of fresh) seen.add(entry.id);
+          return fresh.length > 0
+            ? formatInbox(store, fresh, agent.timezone, attachmentLines, agent.model.maxPromptMessages)
+            : undefined;
+        },
+        price: settings.price,
+      });
     const { result, compactionUsage } = await runWithCompaction(
       { ...context, history: () => loadTranscript(context.transcripts, store, sessionId) },
       {
-      agent,
-      sessionId,
-      provider,
-      signal,
-      otherTokens: estimateTokens(system + newText + JSON.stringify(turnTools.map((tool) => [tool.name, tool.description, tool.inputSchema]))),
-      runLoop,
-    });
+        agent,
+        sessionId,
+        provider,
+        signal,
+        otherTokens: estimateTokens(
+          system + newText + JSON.stringify(turnTools.map((tool) => [tool.name, tool.description, tool.inputSchema])),
+        ),
+        runLoop,
+      },
+    );
     await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
     const replyText = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);

@@ -59,9 +59,17 @@ describe('update_task', () => {
   });
 
   it.each([
-    ['an invalid cron expression', { schedule_value: 'every morning' }, /^Error: not updated: invalid cron expression "every morning"/],
+    [
+      'an invalid cron expression',
+      { schedule_value: 'every morning' },
+      /^Error: not updated: invalid cron expression "every morning"/,
+    ],
     ['an unknown time zone', { timezone: 'Mars/Base' }, /^Error: not updated: unknown time zone "Mars\/Base"/],
-    ['a time zone on an interval', { schedule_type: 'interval', schedule_value: '1h', timezone: 'UTC' }, /a time zone means nothing/],
+    [
+      'a time zone on an interval',
+      { schedule_type: 'interval', schedule_value: '1h', timezone: 'UTC' },
+      /a time zone means nothing/,
+    ],
     ['a time in the past', { schedule_type: 'once', schedule_value: '2025-01-01T00:00:00Z' }, /that time is in the past/],
     ['a new type without its value', { schedule_type: 'once' }, /needs its schedule_value/],
     ['nothing to change', {}, /give a new prompt/],

@@ -64,7 +64,11 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
       if (after !== undefined && !Number.isSafeInteger(after))
         throw new TypeError(`transcript list: after must be a whole number (got ${after})`);
       const query = () => {
-        const base = db().selectFrom('transcript').selectAll().where('session_id', '=', sessionId).where('archived_at', 'is', null);
+        const base = db()
+          .selectFrom('transcript')
+          .selectAll()
+          .where('session_id', '=', sessionId)
+          .where('archived_at', 'is', null);
         return (after === undefined ? base : base.where('seq', '>', after)).orderBy('seq', 'desc');
       };
       const key = `transcript.list${after === undefined ? '' : '.after'}${limit === undefined ? '' : '.limit'}`;
@@ -89,7 +93,8 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
     },
 
     async archive(sessionId, throughSeq) {
-      if (!Number.isSafeInteger(throughSeq)) throw new TypeError(`transcript archive: throughSeq must be a whole number (got ${throughSeq})`);
+      if (!Number.isSafeInteger(throughSeq))
+        throw new TypeError(`transcript archive: throughSeq must be a whole number (got ${throughSeq})`);
       const result = await db()
         .updateTable('transcript')
         .set({ archived_at: context.now() })

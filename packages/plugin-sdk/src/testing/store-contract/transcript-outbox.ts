@@ -33,7 +33,10 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       const { store } = context();
       const { session } = await seedSession(store);
       const other = await seedSession(store);
-      const stored = await store.transcript.append(session.id, ['a', 'b', 'c', 'd'].map((content) => ({ role: 'user' as const, content })));
+      const stored = await store.transcript.append(
+        session.id,
+        ['a', 'b', 'c', 'd'].map((content) => ({ role: 'user' as const, content })),
+      );
       await store.transcript.append(other.session.id, [{ role: 'user', content: 'elsewhere' }]);
       expect(await store.transcript.archive(session.id, stored[1]?.seq ?? 0)).toBe(2);
       expect((await store.transcript.list(session.id)).map((entry) => entry.content)).toEqual(['c', 'd']);
