@@ -214,11 +214,17 @@ describe('admin commands', () => {
     await harness.say('remember the number 42', { chatId: 'c1', sender: 'boss' });
     harness.llm.enqueue({ type: 'reply', text: 'The user asked to remember 42.' });
     await harness.say('/compact', { chatId: 'c1', sender: 'boss' });
-    expect(harness.texts()[1]).toBe('andy: compacted 2 entries into a summary.');
+    expect(harness.texts()[1]).toMatch(
+      /^andy: compacted 2 entries into a summary \(about \d+ → \d+ tokens\); the full text is archived\.$/,
+    );
     const [session] = await harness.store.sessions.list();
     const entries = await harness.store.transcript.list(session?.id ?? '');
     expect(entries.map((entry) => entry.content)).toEqual([
-      { role: 'user', content: 'Summary of the earlier conversation:\nThe user asked to remember 42.' },
+      { role: 'user', content: '<conversation_summary>\nThe user asked to remember 42.\n</conversation_summary>' },
+    ]);
+    expect((await harness.store.transcript.listArchived(session?.id ?? '')).map((entry) => entry.role)).toEqual([
+      'user',
+      'assistant',
     ]);
   });
 });

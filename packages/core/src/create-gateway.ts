@@ -19,6 +19,8 @@ import { createTurnBudgets } from './budgets';
 import { checkChannelLimits } from './channel-limits';
 import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';
+import { createCompactor } from './compaction';
+import { createContextWindows } from './context-windows';
 import { dashboardIdentity } from './dashboard-identity';
 import { createDelivery } from './delivery';
 import { createEventBus } from './events';
@@ -186,9 +188,19 @@ export function createGateway(options: GatewayOptions): Gateway {
   const budgets = settings.budgets
     ? createTurnBudgets({ settings: settings.budgets, places, enqueueText, logger: logger.child('budgets') })
     : undefined;
+  const compactor = createCompactor({
+    store,
+    bus,
+    logger: logger.child('compaction'),
+    now: () => clock.now(),
+    price: settings.price,
+    contextWindowOf: createContextWindows(logger.child('compaction')),
+    agentsDirectory: settings.agentsDirectory,
+  });
   const runTurn = createTurnRunner({
     store,
     budgets,
+    compactor,
     runUnit,
     bus,
     clock,
@@ -222,7 +234,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
-  const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, price: settings.price });
+  const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, compactor });
   const runLane = createSessionLane({ store, runTurn, runCommand });
 
   const agentNameOf = async (sessionId: string) => {

@@ -68,6 +68,19 @@ export type GatewayEvent =
   | { type: 'attachment.saved'; sessionId: string; messageId: string; name: string; path: string; bytes: number }
   /** An attachment that was not saved, and why (too large, a link in the inbox, a failed download, ...). */
   | { type: 'attachment.refused'; sessionId: string; messageId: string; name: string; reason: string }
+  /**
+   * Older turns of a session were summarised and archived (`archived` entries); the token counts are
+   * estimates of the prompt before and after; `archivePath` is the readable copy in the agent folder.
+   */
+  | {
+      type: 'session.compacted';
+      sessionId: string;
+      agentId: string;
+      archived: number;
+      tokensBefore: number;
+      tokensAfter: number;
+      archivePath?: string;
+    }
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
   | { type: 'sandbox.reaped'; count: number }
   | { type: 'delivery.sent'; outboxId: string; channel: string; chatId: string; platformMessageId: string; chunks: number }

@@ -8,6 +8,8 @@ export interface PromptMessage {
   context?: boolean;
   /** One line per attachment: where it was saved in the workspace, or why not. */
   attachments?: readonly string[];
+  /** The message this one answers, as far as the platform told (author and quoted text). */
+  replyTo?: { author?: string; text?: string };
 }
 
 /** Escapes text for an XML attribute or element (`&` first). */
@@ -51,17 +53,28 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+function formatReplyTo(replyTo: PromptMessage['replyTo']): string {
+  if (!replyTo || (replyTo.author === undefined && replyTo.text === undefined)) return '';
+  const author = replyTo.author === undefined ? '' : ` author="${escapeXml(replyTo.author)}"`;
+  return `<reply_to${author}>${escapeXml(replyTo.text ?? '')}</reply_to>\n`;
+}
+
 /**
  * The new messages of a turn as XML, every attribute and text escaped; the sender's name falls
- * back to their id; times are in the agent's time zone.
+ * back to their id; times are in the agent's time zone. A reply carries the message it answers as
+ * `<reply_to author="...">quoted text</reply_to>` before its own text.
+ * @param omitted how many older messages were left out; said in one line before the rest
  */
-export function formatMessages(messages: readonly PromptMessage[], timeZone: string): string {
+export function formatMessages(messages: readonly PromptMessage[], timeZone: string, omitted = 0): string {
   const lines = messages.map((message) => {
     const sender = escapeXml(message.senderName?.trim() || message.senderId);
     const time = escapeXml(formatTimestamp(message.timestamp, timeZone));
     const context = message.context ? ' context="true"' : '';
     const files = (message.attachments ?? []).map((line) => `\n${escapeXml(line)}`).join('');
-    return `<message sender="${sender}" time="${time}"${context}>${escapeXml(message.text)}${files}</message>`;
+    const replyTo = formatReplyTo(message.replyTo);
+    return `<message sender="${sender}" time="${time}"${context}>${replyTo}${escapeXml(message.text)}${files}</message>`;
   });
+  if (omitted > 0)
+    lines.unshift(`<omitted>${omitted} older ${omitted === 1 ? 'message was' : 'messages were'} left out</omitted>`);
   return `<messages>\n${lines.join('\n')}\n</messages>`;
 }

@@ -45,8 +45,13 @@ export async function loadTranscript(transcripts: TranscriptCache, store: Store,
     .filter((content): content is LlmMessage => typeof content === 'object' && content !== null && 'role' in content);
 }
 
+/** How many messages one prompt carries when the agent does not say. */
+const defaultMaxPromptMessages = 50;
+
 /**
- * Formats inbox entries (messages, context and scheduled tasks) into one user message.
+ * Formats inbox entries (messages, context and scheduled tasks) into one user message. Of the
+ * messages only the most recent `maxMessages` are shown, oldest first, after one line saying how
+ * many older ones were left out; tasks are always shown.
  * @param describeAttachments the lines saying where each attachment of a message was saved, or why not
  */
 export async function formatInbox(
@@ -54,7 +59,11 @@ export async function formatInbox(
   entries: readonly InboxEntry[],
   timeZone: string,
   describeAttachments: (message: StoredMessage) => Promise<string[]> = async () => [],
+  maxMessages = defaultMaxPromptMessages,
 ): Promise<string | undefined> {
+  const messageEntries = entries.filter((entry) => entry.kind !== 'task' && entry.messageId);
+  const shown = new Set(messageEntries.slice(-Math.max(1, maxMessages)));
+  const omitted = messageEntries.length - shown.size;
   const messages: PromptMessage[] = [];
   const tasks: string[] = [];
   for (const entry of entries) {
@@ -63,6 +72,7 @@ export async function formatInbox(
       if (task) tasks.push(task.prompt);
       continue;
     }
+    if (!shown.has(entry)) continue;
     const message = entry.messageId ? await store.messages.get(entry.messageId) : undefined;
     if (!message) continue;
     messages.push({
@@ -72,10 +82,17 @@ export async function formatInbox(
       timestamp: message.timestamp,
       context: entry.kind === 'context',
       attachments: await describeAttachments(message),
+      replyTo: replyContext(message),
     });
   }
   const parts: string[] = [];
-  if (messages.length > 0) parts.push(formatMessages(messages, timeZone));
+  if (messages.length > 0) parts.push(formatMessages(messages, timeZone, omitted));
   for (const prompt of tasks) parts.push(`<scheduled_task>\n${escapeXml(prompt)}\n</scheduled_task>`);
   return parts.length > 0 ? parts.join('\n') : undefined;
+}
+
+function replyContext(message: StoredMessage): PromptMessage['replyTo'] {
+  const author = message.replyToAuthorName?.trim() || message.replyToAuthorId;
+  if (author === undefined && message.replyToText === undefined) return undefined;
+  return { author, text: message.replyToText };
 }

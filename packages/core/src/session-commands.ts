@@ -1,5 +1,6 @@
-import { type Agent, costOfUsage, errorMessage, type PriceLookup, type Store, type Turn, type TurnPatch } from '@ngb/plugin-sdk';
+import { type Agent, errorMessage, type Store, type Turn, type TurnPatch } from '@ngb/plugin-sdk';
 import { parseCommand } from './commands';
+import type { Compactor } from './compaction';
 import type { EnqueueText } from './outbound';
 import type { ResolveProvider } from './resolve-provider';
 import type { RunSessionCommand } from './session-lane';
@@ -12,7 +13,8 @@ export interface SessionCommandsOptions {
   clock: { now(): number };
   resolveProvider: ResolveProvider;
   enqueueText: EnqueueText;
-  price: PriceLookup;
+  /** `/compact` runs the compaction that long prompts run by themselves, summarising everything. */
+  compactor: Compactor;
 }
 
 /** What one command did: the answer, and the usage of its model call. */
@@ -23,6 +25,8 @@ interface CommandOutcome {
   error?: string;
   /** Writes the command's change in the commit that consumes its inbox row. */
   apply?: (store: Store['transcript']) => Promise<void>;
+  /** Runs once the commit is done. */
+  afterCommit?: () => void;
 }
 
 /**
@@ -77,6 +81,7 @@ export function createSessionCommands(options: SessionCommandsOptions): RunSessi
     }
     await options.runUnit(async (unit) => {
       await outcome.apply?.(unit.tx.transcript);
+      if (outcome.afterCommit) unit.after(outcome.afterCommit);
       await unit.tx.inbox.markProcessed([entry.id], turn.id);
       await unit.tx.turns.update(turn.id, {
         status: outcome.status,
@@ -113,49 +118,27 @@ function describeCost(all: readonly Turn[]): string {
   return `${tokens}, cost unknown for ${unpriced.length} of them (no price for ${models})${rest}.`;
 }
 
-/** Asks the model for a summary of the session's transcript; the replacement is written at the commit. */
+/** Summarises and archives the whole live transcript (the same path as automatic compaction). */
 async function compact(
-  { store, resolveProvider, price }: Pick<SessionCommandsOptions, 'store' | 'resolveProvider' | 'price'>,
+  { resolveProvider, compactor }: Pick<SessionCommandsOptions, 'resolveProvider' | 'compactor'>,
   sessionId: string,
   agent: Agent,
   signal: AbortSignal,
 ): Promise<CommandOutcome> {
-  const entries = await store.transcript.list(sessionId);
-  if (entries.length === 0) return { text: `${agent.name}: nothing to compact.`, status: 'succeeded' };
-  const provider = resolveProvider(agent);
-  const history = entries
-    .map((entry) => entry.content as { role?: string; content?: string })
-    .filter((message) => message.role === 'user' || message.role === 'assistant')
-    .map((message) => `${message.role}: ${message.content ?? ''}`)
-    .join('\n\n');
-  let summary = '';
-  const usage: NonNullable<CommandOutcome['usage']> = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
-  for await (const part of provider.doStream({
-    model: agent.model.model,
-    system: 'You summarize conversations for an assistant. Keep facts, decisions, open questions and names.',
-    messages: [{ role: 'user', content: `Summarize this conversation in a few short paragraphs:\n\n${history}` }],
+  const compaction = await compactor.prepare({
+    agent,
+    sessionId,
+    provider: resolveProvider(agent),
     signal,
-  })) {
-    if (part.type === 'text-delta') summary += part.text;
-    else if (part.type === 'usage') {
-      const model = part.model ?? agent.model.model;
-      const known = model === undefined ? undefined : price(model);
-      usage.inputTokens = part.inputTokens;
-      usage.outputTokens = part.outputTokens;
-      usage.cacheTokens = (part.cacheReadTokens ?? 0) + (part.cacheWriteTokens ?? 0);
-      usage.model = model ?? null;
-      usage.costUsd = known === undefined ? null : costOfUsage(known, part);
-    }
-  }
+    otherTokens: 0,
+    mode: 'hard',
+  });
+  if (!compaction) return { text: `${agent.name}: nothing to compact.`, status: 'succeeded' };
   return {
-    text: `${agent.name}: compacted ${entries.length} entries into a summary.`,
+    text: `${agent.name}: compacted ${compaction.archived} entries into a summary (about ${compaction.tokensBefore} → ${compaction.tokensAfter} tokens); the full text is archived.`,
     status: 'succeeded',
-    usage,
-    apply: async (transcript) => {
-      await transcript.clear(sessionId);
-      await transcript.append(sessionId, [
-        { role: 'user', content: { role: 'user', content: `Summary of the earlier conversation:\n${summary}` } },
-      ]);
-    },
+    usage: { ...compaction.usage, model: compaction.usage.model ?? null },
+    apply: (transcript) => compaction.apply(transcript),
+    afterCommit: () => compaction.announce(),
   };
 }

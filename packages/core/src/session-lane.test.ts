@@ -146,10 +146,10 @@ describe('admin commands in the session lane', () => {
     const call = await model.call(0);
     call.answer('The user asked to remember 42.', { inputTokens: 120, outputTokens: 30, model: 'priced-model' });
     await next.gateway.idle();
-    expect(texts(next.channel)).toEqual(['andy: compacted 2 entries into a summary.']);
+    expect(texts(next.channel)).toEqual([expect.stringMatching(/^andy: compacted 2 entries into a summary /)]);
     const entries = await store.transcript.list(session.id);
     expect(entries.map((item) => item.content)).toEqual([
-      { role: 'user', content: 'Summary of the earlier conversation:\nThe user asked to remember 42.' },
+      { role: 'user', content: '<conversation_summary>\nThe user asked to remember 42.\n</conversation_summary>' },
     ]);
     const [compacted] = (await store.turns.listForSession(session.id)).filter((turn) => turn.status === 'succeeded');
     expect(compacted).toMatchObject({

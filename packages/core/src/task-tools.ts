@@ -37,6 +37,17 @@ async function taskTarget(
   };
 }
 
+/** A schedule checked by {@link planTaskSchedule}, or its refusal in words for the model. */
+function checkedSchedule(
+  ...request: Parameters<typeof planTaskSchedule>
+): ReturnType<typeof planTaskSchedule> | { refusal: string } {
+  try {
+    return planTaskSchedule(...request);
+  } catch (error) {
+    return { refusal: errorMessage(error).replace('[@ngb/core] ', '') };
+  }
+}
+
 /** Host tools to schedule recurring or one-off prompts and manage them. */
 export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool[] {
   const { store, clock } = options;
@@ -69,16 +80,12 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
     },
     where: 'host',
     async execute(input) {
-      let plan: ReturnType<typeof planTaskSchedule>;
-      try {
-        plan = planTaskSchedule(
-          { scheduleType: input.schedule_type, scheduleValue: input.schedule_value, timezone: input.timezone },
-          turn.agent.timezone,
-          clock.now(),
-        );
-      } catch (error) {
-        return { output: `not scheduled: ${errorMessage(error).replace('[@ngb/core] ', '')}`, isError: true };
-      }
+      const plan = checkedSchedule(
+        { scheduleType: input.schedule_type, scheduleValue: input.schedule_value, timezone: input.timezone },
+        turn.agent.timezone,
+        clock.now(),
+      );
+      if ('refusal' in plan) return { output: `not scheduled: ${plan.refusal}`, isError: true };
       const target = await taskTarget(options, turn);
       if (target.refusal) return { output: `not scheduled: ${target.refusal}`, isError: true };
       const task = await store.tasks.create({
@@ -135,8 +142,75 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
       },
     });
 
+  const updateTask = defineTool<{
+    task_id: string;
+    prompt?: string;
+    schedule_type?: 'cron' | 'interval' | 'once';
+    schedule_value?: string;
+    timezone?: string;
+  }>({
+    name: 'update_task',
+    description:
+      'Change the prompt and/or the schedule of one of your tasks (same schedule forms as schedule_task). A new schedule needs schedule_value; schedule_type defaults to the current one.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        task_id: taskId,
+        prompt: { type: 'string' },
+        schedule_type: { type: 'string', enum: ['cron', 'interval', 'once'] },
+        schedule_value: { type: 'string' },
+        timezone: { type: 'string', description: 'IANA time zone; default: the task time zone (cron, once).' },
+      },
+      required: ['task_id'],
+    },
+    where: 'host',
+    async execute(input) {
+      const task = await ownTask(input.task_id);
+      if (!task)
+        return { output: `not updated: no task "${input.task_id}" of yours (see list_tasks); nothing changed`, isError: true };
+      if (task.status === 'completed' || task.status === 'cancelled') {
+        return {
+          output: `not updated: task ${task.id} is ${task.status} and never runs again; schedule a new one`,
+          isError: true,
+        };
+      }
+      const reschedules = input.schedule_type !== undefined || input.schedule_value !== undefined || input.timezone !== undefined;
+      if (input.prompt === undefined && !reschedules) {
+        return {
+          output: 'not updated: give a new prompt, or a new schedule_value (and schedule_type or timezone)',
+          isError: true,
+        };
+      }
+      if (input.prompt !== undefined && input.prompt.trim() === '')
+        return { output: 'not updated: the prompt is empty', isError: true };
+      const patch: TaskPatch = input.prompt === undefined ? {} : { prompt: input.prompt };
+      if (reschedules) {
+        const scheduleType = input.schedule_type ?? task.scheduleType;
+        const scheduleValue = input.schedule_value ?? (input.schedule_type === undefined ? task.scheduleValue : undefined);
+        if (scheduleValue === undefined) {
+          return { output: `not updated: a new schedule_type needs its schedule_value; nothing changed`, isError: true };
+        }
+        // An interval has no time zone; a cron or once task keeps its own unless given another.
+        const timezone = input.timezone ?? (scheduleType === 'interval' ? undefined : task.timezone);
+        const plan = checkedSchedule({ scheduleType, scheduleValue, timezone }, turn.agent.timezone, clock.now());
+        if ('refusal' in plan) return { output: `not updated: ${plan.refusal}; nothing changed`, isError: true };
+        Object.assign(patch, {
+          scheduleType: plan.scheduleType,
+          scheduleValue,
+          timezone: plan.timezone,
+          ...(task.status === 'active' ? { nextRunAt: plan.nextRunAt } : {}),
+        });
+      }
+      const updated = await store.tasks.update(task.id, patch);
+      await options.reschedule();
+      const next = updated.nextRunAt ? `; next run ${new Date(updated.nextRunAt).toISOString()}` : '';
+      return { output: `updated task ${task.id} [${updated.status}]${next}` };
+    },
+  });
+
   return [
     scheduleTask,
+    updateTask,
     listTasks,
     statusTool('pause_task', 'Pause one of your scheduled tasks.', 'paused'),
     statusTool('resume_task', 'Resume a paused task.', 'active'),

@@ -5,6 +5,7 @@ import type {
   ChannelAdapter,
   Clock,
   InboxEntry,
+  LlmMessage,
   Logger,
   PriceLookup,
   SandboxRuntime,
@@ -19,6 +20,8 @@ import type {
 import type { AgentFileReader } from './agent-file-reader';
 import { lazySandbox, runAgentLoop } from './agent-loop';
 import type { TurnBudgets } from './budgets';
+import { runWithCompaction } from './compacting-loop';
+import { addUsage, type Compactor, estimateTokens } from './compaction';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';
@@ -55,6 +58,8 @@ type TurnTools = (turn: TurnInfo) => Tool[];
 export interface TurnRunnerOptions {
   store: Store;
   runUnit: RunUnitOfWork;
+  /** Summarises and archives older turns when a prompt nears the model's context window. */
+  compactor: Compactor;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -212,7 +217,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     const system = await context.plugins.systemPrompt({ agentId: agent.id, sessionId, turnId: turn.id, system: base });
     // Attachments are fetched when the turn reads their message; a retried turn finds them saved.
     const attachmentLines = (message: StoredMessage) => context.inboxAttachments.describe(agent, sessionId, message, signal);
-    const newText = (await formatInbox(reads, pending, agent.timezone, attachmentLines)) ?? '';
+    const newText = (await formatInbox(reads, pending, agent.timezone, attachmentLines, agent.model.maxPromptMessages)) ?? '';
     const toolContext = (tool: Tool): ToolContext => ({
       agentId: agent.id,
       isMain: agent.isMain,
@@ -223,34 +228,50 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       logger: context.logger.child(tool.name),
       sandbox: sandbox.get,
     });
-    const result = await runAgentLoop({
-      agent,
-      sessionId,
-      turnId: turn.id,
-      provider,
-      system,
-      messages: [...(await loadTranscript(context.transcripts, store, sessionId)), { role: 'user', content: newText }],
-      tools: turnTools,
-      limits: { maxSteps: settings.maxSteps, maxTurnTokens: settings.maxTurnTokens },
-      signal,
-      bus,
-      logger: context.logger,
-      clock,
-      retryDelaysMs: settings.modelRetryDelaysMs,
-      toolContext,
-      pollFollowUps: async () => {
-        // An admin command ends what this turn may take: it and what follows wait for the commit.
-        if (commandWaits) return undefined;
-        const unseen = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
-        const fresh = entriesBeforeCommand(unseen);
-        commandWaits = fresh.length < unseen.length;
-        for (const entry of fresh) seen.add(entry.id);
-        return fresh.length > 0 ? formatInbox(store, fresh, agent.timezone, attachmentLines) : undefined;
+    const runLoop = async (history: LlmMessage[]) =>
+      runAgentLoop({
+        agent,
+        sessionId,
+        turnId: turn.id,
+        provider,
+        system,
+        messages: [...history, { role: 'user', content: newText }],
+        tools: turnTools,
+        limits: { maxSteps: settings.maxSteps, maxTurnTokens: settings.maxTurnTokens },
+        signal,
+        bus,
+        logger: context.logger,
+        clock,
+        retryDelaysMs: settings.modelRetryDelaysMs,
+        toolContext,
+        pollFollowUps: async () => {
+          // An admin command ends what this turn may take: it and what follows wait for the commit.
+          if (commandWaits) return undefined;
+          const unseen = (await store.inbox.listPending(sessionId)).filter((entry) => !seen.has(entry.id));
+          const fresh = entriesBeforeCommand(unseen);
+          commandWaits = fresh.length < unseen.length;
+          for (const entry of fresh) seen.add(entry.id);
+          return fresh.length > 0
+            ? formatInbox(store, fresh, agent.timezone, attachmentLines, agent.model.maxPromptMessages)
+            : undefined;
+        },
+        price: settings.price,
+        fallbacks,
+        model,
+      });
+    const { result, compactionUsage } = await runWithCompaction(
+      { ...context, history: () => loadTranscript(context.transcripts, store, sessionId) },
+      {
+        agent,
+        sessionId,
+        provider,
+        signal,
+        otherTokens: estimateTokens(
+          system + newText + JSON.stringify(turnTools.map((tool) => [tool.name, tool.description, tool.inputSchema])),
+        ),
+        runLoop,
       },
-      price: settings.price,
-      fallbacks,
-      model,
-    });
+    );
     await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
     const replyText = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);
@@ -283,7 +304,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       await tx.turns.update(turn.id, {
         status: 'succeeded',
         endedAt: clock.now(),
-        ...result.usage,
+        ...addUsage(result.usage, compactionUsage),
         model: result.usage.model ?? null,
       });
       await tx.sessions.update(sessionId, { lastActivityAt: clock.now() });
@@ -299,7 +320,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       agentId: agent.id,
       status: 'succeeded',
       durationMs: clock.now() - started,
-      usage: result.usage,
+      usage: addUsage(result.usage, compactionUsage),
       text: replyText,
     });
     await context.plugins.notify('agent:result', {

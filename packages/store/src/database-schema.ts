@@ -165,6 +165,7 @@ export interface TranscriptTable {
   role: string;
   content: string;
   created_at: number;
+  archived_at: Generated<number | null>;
 }
 
 export interface OutboxTable {

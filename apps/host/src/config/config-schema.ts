@@ -107,10 +107,20 @@ const agentBudgetSchema = section(
   '{ "day": { "usd": 1 }, "cheaperModel": { "model": "..." } }',
 );
 
+// Per agent only: how long conversations are kept within the model's context.
+const agentConversationModelSchema = v.object({
+  ...agentModelChainSchema.entries,
+  contextWindow: v.optional(positiveInteger),
+  compactAt: v.optional(
+    v.pipe(v.number('must be a number'), v.gtValue(0, 'must be above 0'), v.ltValue(1, 'must be below 1 (a share, such as 0.7)')),
+  ),
+  maxPromptMessages: v.optional(positiveInteger),
+});
+
 const agentSchema = v.object({
   name: v.optional(text),
   assistantName: v.optional(text),
-  model: v.optional(section(agentModelChainSchema)),
+  model: v.optional(section(agentConversationModelSchema)),
   budget: v.optional(agentBudgetSchema),
   network: v.optional(networkSchema),
   /** Extra host folders, mounted under `/workspace/extra/` when the mount allowlist allows them. */

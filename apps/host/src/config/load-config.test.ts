@@ -100,6 +100,10 @@ describe('parseConfig', () => {
     ['agents.main.pids', '{"main":{"pids":64.5}}', 'must be a whole number'],
     ['agents.main.memoryMb', '{"main":{"memoryMb":16}}', 'must be from 128 to 1048576 (MiB)'],
     ['agents.main.memoryMb', '{"main":{"memoryMb":-512}}', 'must be from 128'],
+    ['agents.main.model.compactAt', '{"main":{"model":{"compactAt":1.5}}}', 'must be below 1 (a share, such as 0.7)'],
+    ['agents.main.model.compactAt', '{"main":{"model":{"compactAt":0}}}', 'must be above 0'],
+    ['agents.main.model.contextWindow', '{"main":{"model":{"contextWindow":0}}}', 'must be at least 1'],
+    ['agents.main.model.maxPromptMessages', '{"main":{"model":{"maxPromptMessages":2.5}}}', 'must be a whole number'],
     ['runtime.idleTimeoutMinutes', '{"idleTimeoutMinutes":0}', 'must be from 0.1 to 10080 (a week)'],
     ['runtime.idleTimeoutMinutes', '{"idleTimeoutMinutes":1000000000}', 'must be from 0.1 to 10080'],
     ['runtime.maxSandboxes', '{"maxSandboxes":0}', 'must be from 1 to 1000'],
@@ -125,6 +129,7 @@ describe('parseConfig', () => {
     ['runtime.image', { runtime: { image: 'registry.example.com:5000/team/ngb-agent:1.2.3' } }],
     ['runtime.image', { runtime: { image: `ngb-agent@sha256:${'a'.repeat(64)}` } }],
     ['agents.main', { agents: { main: { timezone: 'America/New_York', cpus: 0.5, pids: 64, memoryMb: 256 } } }],
+    ['agents.main.model', { agents: { main: { model: { contextWindow: 200_000, compactAt: 0.6, maxPromptMessages: 20 } } } }],
     ['gateway.toolTimeoutSeconds', { gateway: { toolTimeoutSeconds: 86_400 } }],
     ['runtime.driver "auto" (older configs)', { runtime: { driver: 'auto' } }],
   ])('accepts a good %s', (_, config) => {

@@ -21,6 +21,9 @@ export const agentRecord = v.object({
     maxTokens: v.optional(v.number()),
     temperature: v.optional(v.number()),
     fallbacks: v.optional(v.array(v.object({ provider: v.optional(v.string()), model: v.string() }))),
+    contextWindow: v.optional(v.number()),
+    compactAt: v.optional(v.number()),
+    maxPromptMessages: v.optional(v.number()),
   }),
   sandbox: v.object({
     network: v.picklist(['none', 'egress']),

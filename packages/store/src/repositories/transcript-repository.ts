@@ -64,7 +64,11 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
       if (after !== undefined && !Number.isSafeInteger(after))
         throw new TypeError(`transcript list: after must be a whole number (got ${after})`);
       const query = () => {
-        const base = db().selectFrom('transcript').selectAll().where('session_id', '=', sessionId);
+        const base = db()
+          .selectFrom('transcript')
+          .selectAll()
+          .where('session_id', '=', sessionId)
+          .where('archived_at', 'is', null);
         return (after === undefined ? base : base.where('seq', '>', after)).orderBy('seq', 'desc');
       };
       const key = `transcript.list${after === undefined ? '' : '.after'}${limit === undefined ? '' : '.limit'}`;
@@ -83,8 +87,33 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
         .selectFrom('transcript')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('session_id', '=', sessionId)
+        .where('archived_at', 'is', null)
         .executeTakeFirstOrThrow();
       return Number(row.count);
+    },
+
+    async archive(sessionId, throughSeq) {
+      if (!Number.isSafeInteger(throughSeq))
+        throw new TypeError(`transcript archive: throughSeq must be a whole number (got ${throughSeq})`);
+      const result = await db()
+        .updateTable('transcript')
+        .set({ archived_at: context.now() })
+        .where('session_id', '=', sessionId)
+        .where('seq', '<=', throughSeq)
+        .where('archived_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async listArchived(sessionId) {
+      const rows = await db()
+        .selectFrom('transcript')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .where('archived_at', 'is not', null)
+        .orderBy('seq', 'asc')
+        .execute();
+      return rows.map(toEntry);
     },
   };
 }

@@ -8,6 +8,12 @@ export interface AgentModelSettings {
   maxTokens?: number;
   /** Sampling temperature. */
   temperature?: number;
+  /** The model's context window in tokens, over the gateway's table of known models. */
+  contextWindow?: number;
+  /** Share of the context window a prompt may fill before older turns are compacted (0 < share < 1). @default 0.7 */
+  compactAt?: number;
+  /** How many chat messages one prompt carries at most (the most recent). @default 50 */
+  maxPromptMessages?: number;
   /**
    * Models tried in order when a call to the one before still fails with a retryable error (429,
    * 529, 5xx, timeout) after its in-place retries; a non-retryable error (400, 401) never falls

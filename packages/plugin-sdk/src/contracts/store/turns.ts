@@ -102,12 +102,22 @@ export interface TranscriptRepository {
     entries: ReadonlyArray<{ turnId?: string; role: TranscriptRole; content: unknown }>,
   ): Promise<TranscriptEntry[]>;
   /**
-   * The session's entries, oldest first.
+   * The session's live entries (not archived), oldest first.
    * @param options.limit keep the most recent `limit` (still oldest first)
    * @param options.after only the entries whose `seq` is greater (what was appended since)
    */
   list(sessionId: string, options?: { limit?: number; after?: number }): Promise<TranscriptEntry[]>;
-  /** Deletes the session's transcript. @returns how many entries were deleted */
+  /** Deletes the session's transcript, archived entries too. @returns how many entries were deleted */
   clear(sessionId: string): Promise<number>;
+  /** How many live (not archived) entries the session has. */
   count(sessionId: string): Promise<number>;
+  /**
+   * Archives the session's live entries whose `seq` is at most `throughSeq`: they leave `list` and
+   * `count` (the model no longer sees them) and stay readable through {@link listArchived}.
+   * @returns how many entries were archived
+   * @throws TypeError when `throughSeq` is not a whole number
+   */
+  archive(sessionId: string, throughSeq: number): Promise<number>;
+  /** The session's archived entries, oldest first. */
+  listArchived(sessionId: string): Promise<TranscriptEntry[]>;
 }

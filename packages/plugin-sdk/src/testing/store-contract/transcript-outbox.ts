@@ -29,6 +29,28 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       expect(await store.transcript.append(session.id, [])).toEqual([]);
     });
 
+    it('archives entries through a place: they leave list and count, and stay readable in order', async () => {
+      const { store } = context();
+      const { session } = await seedSession(store);
+      const other = await seedSession(store);
+      const stored = await store.transcript.append(
+        session.id,
+        ['a', 'b', 'c', 'd'].map((content) => ({ role: 'user' as const, content })),
+      );
+      await store.transcript.append(other.session.id, [{ role: 'user', content: 'elsewhere' }]);
+      expect(await store.transcript.archive(session.id, stored[1]?.seq ?? 0)).toBe(2);
+      expect((await store.transcript.list(session.id)).map((entry) => entry.content)).toEqual(['c', 'd']);
+      expect((await store.transcript.list(session.id, { limit: 1 })).map((entry) => entry.content)).toEqual(['d']);
+      expect(await store.transcript.count(session.id)).toBe(2);
+      expect((await store.transcript.listArchived(session.id)).map((entry) => entry.content)).toEqual(['a', 'b']);
+      expect(await store.transcript.archive(session.id, stored[1]?.seq ?? 0)).toBe(0);
+      expect(await store.transcript.count(other.session.id)).toBe(1);
+      expect(await store.transcript.listArchived(other.session.id)).toEqual([]);
+      await expectTypeError(store.transcript.archive(session.id, 1.5));
+      expect(await store.transcript.clear(session.id)).toBe(4);
+      expect(await store.transcript.listArchived(session.id)).toEqual([]);
+    });
+
     it('keeps order across appends and large batches, and keeps the most recent for a limit', async () => {
       const { store } = context();
       const { session } = await seedSession(store);
