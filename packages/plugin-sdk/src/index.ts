@@ -82,6 +82,12 @@ export type {
   SandboxSpec,
   SandboxToolDefinition,
 } from './contracts/sandbox';
+export {
+  type McpServersCapability,
+  reportsMcpServers,
+  type SandboxMcpServer,
+  type SandboxMcpServerStatus,
+} from './contracts/sandbox-mcp';
 export type {
   Agent,
   AgentMembersRepository,

@@ -1,3 +1,5 @@
+import type { SandboxMcpServer } from '../sandbox-mcp';
+
 /** How an agent calls its model. Every field falls back to the gateway's defaults. */
 export interface AgentModelSettings {
   /** Provider name as registered with the gateway, such as `anthropic` or `openai`. */
@@ -34,6 +36,11 @@ export interface AgentSandboxSettings {
   diskMb?: number;
   /** Extra mounts; empty for none. */
   mounts: AgentMount[];
+  /**
+   * Stdio MCP servers started inside each of the agent's sandboxes (see `SandboxSpec.mcpServers`).
+   * @default []
+   */
+  mcpServers?: SandboxMcpServer[];
 }
 
 /** An agent: a folder with its instructions and memory, a model and a sandbox. */
