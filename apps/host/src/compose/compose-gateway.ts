@@ -4,6 +4,7 @@ import type { ChannelAdapter, LlmProvider, Plugin } from '@ngb/plugin-sdk';
 import { createChannel, enabledChannels } from '../channels/create-channel';
 import type { Env, LoadedConfig } from '../config/load-config';
 import type { FileLoggerOptions } from '../logs/file-logger';
+import { checkAgentMcpServers } from './agent-mcp-servers';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from './model-providers';
 import { type OpenProject, openProject } from './open-project';
 import { planRuntime, type RuntimeChoice, type RuntimeDriver, type RuntimePlan, startRuntime } from './runtime-choice';
@@ -40,6 +41,7 @@ export interface HostPlan {
  */
 export async function planHost(request: HostRequest): Promise<HostPlan> {
   const { config } = request.loaded;
+  await checkAgentMcpServers(request.loaded);
   const manifests = request.purpose === 'serve' ? enabledChannels(config) : [];
   const channels: ChannelAdapter[] = [];
   for (const manifest of manifests) {

@@ -28,12 +28,28 @@ describe('describeMcpTool', () => {
     }
   });
 
-  it('drops a `required` that is not a list of names and `properties` that is not an object', () => {
+  it('drops a `required` that is not a list of names, and makes the schema an object schema', () => {
     const tool = describeMcpTool('s', 'mcp__s__t', {
       name: 't',
-      inputSchema: { type: 'string', required: 'a', properties: ['x'], description: 'kept' },
+      inputSchema: { type: 'string', required: 'a', description: 'kept' },
     });
     expect(tool.inputSchema).toEqual({ type: 'object', description: 'kept' });
+  });
+
+  it('leaves out a schema whose properties are not schemas, which providers would refuse', () => {
+    for (const properties of [['x'], { a: 5 }, { a: 'string' }, 'x']) {
+      const tool = describeMcpTool('s', 'mcp__s__t', { name: 't', inputSchema: { type: 'object', properties } });
+      expect(tool.inputSchema).toEqual({ type: 'object' });
+      expect(tool.description).toMatch(/input schema was left out/);
+    }
+    const fine = { type: 'object', properties: { a: { type: 'string' }, b: true } };
+    expect(describeMcpTool('s', 'mcp__s__t', { name: 't', inputSchema: fine }).inputSchema).toEqual(fine);
+  });
+
+  it('measures the schema as it is offered, so that what leaves the sandbox is within the host’s cap', () => {
+    const padding = 'x'.repeat(mcpToolLimits.inputSchemaBytes - 20);
+    const tool = describeMcpTool('s', 'mcp__s__t', { name: 't', inputSchema: { description: padding } });
+    expect(v.is(listedToolSchema, tool)).toBe(true);
   });
 
   it('uses the title when there is no description, and blanks control characters', () => {

@@ -32,26 +32,30 @@ export function capText(text: string, maxChars: number, what = 'text'): string {
 }
 
 /**
- * The input schema offered to the model: the server's own when it is an object schema of at most
- * `mcpToolLimits.inputSchemaBytes` written as JSON, with `properties` an object and `required` a
- * list of names (or left out); else undefined.
+ * The input schema offered to the model: the server's own when it is an object schema whose
+ * `properties` (if any) map names to schemas, with `required` (if any) a list of names, and which
+ * takes at most `mcpToolLimits.inputSchemaBytes` written as JSON; else undefined.
  */
 function usableSchema(schema: unknown): ListedTool['inputSchema'] | undefined {
   if (!isPlainObject(schema)) return undefined;
-  let encoded: string;
+  let copy: Record<string, unknown>;
   try {
-    encoded = JSON.stringify(schema);
+    copy = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
   } catch {
     return undefined;
   }
-  if (Buffer.byteLength(encoded) > mcpToolLimits.inputSchemaBytes) return undefined;
-  const copy = JSON.parse(encoded) as Record<string, unknown>;
-  if (copy.properties !== undefined && !isPlainObject(copy.properties)) delete copy.properties;
-  const required = copy.required;
+  const { properties, required } = copy;
+  if (properties !== undefined) {
+    const entries = isPlainObject(properties) ? Object.values(properties) : undefined;
+    // A property that is not a schema makes providers refuse the whole request, every turn.
+    if (!entries?.every((entry) => isPlainObject(entry) || typeof entry === 'boolean')) return undefined;
+  }
   if (required !== undefined && !(Array.isArray(required) && required.every((key) => typeof key === 'string'))) {
     delete copy.required;
   }
-  return { ...copy, type: 'object' } as ListedTool['inputSchema'];
+  const normalized = { ...copy, type: 'object' };
+  if (Buffer.byteLength(JSON.stringify(normalized)) > mcpToolLimits.inputSchemaBytes) return undefined;
+  return normalized as ListedTool['inputSchema'];
 }
 
 /**
@@ -64,7 +68,7 @@ export function describeMcpTool(server: string, name: string, tool: McpListedToo
   const schema = usableSchema(tool.inputSchema);
   const schemaNote = schema
     ? ''
-    : ` [Its input schema was left out (not an object schema of at most ${mcpToolLimits.inputSchemaBytes} bytes): pass the arguments its description names.]`;
+    : ` [Its input schema was left out (not a usable object schema of at most ${mcpToolLimits.inputSchemaBytes} bytes): pass the arguments its description names.]`;
   const prefix = `(MCP server "${server}") `;
   const room = mcpToolLimits.descriptionChars - prefix.length - schemaNote.length;
   const description = `${prefix}${blankControlCharacters(capText(own, room, 'description'))}${schemaNote}`;

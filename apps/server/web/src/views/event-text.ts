@@ -37,6 +37,8 @@ export function describeEvent(event: GatewayEvent): string {
       return `${event.channel} · ${(event.status as { state?: string } | undefined)?.state ?? ''}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
+    case 'sandbox.mcp':
+      return `MCP server ${event.server} ${event.state === 'ready' ? `ready, ${event.tools} tool(s)` : `${event.state}: ${clip(event.problem)}`}`;
     default:
       return '';
   }
