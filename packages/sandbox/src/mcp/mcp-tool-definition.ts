@@ -25,7 +25,7 @@ export function blankControlCharacters(text: string): string {
 }
 
 /** Cuts `text` to `maxChars` characters, ending in a note saying how long it was. */
-export function capText(text: string, maxChars: number, what = 'text'): string {
+function capText(text: string, maxChars: number, what = 'text'): string {
   if (text.length <= maxChars) return text;
   const note = ` [${what} cut: ${text.length} characters in total]`;
   return `${text.slice(0, Math.max(0, maxChars - note.length))}${note}`;
