@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Agent, SandboxMcpServer } from '@ngb/plugin-sdk';
+import type { Agent, AgentMcpServer } from '@ngb/plugin-sdk';
 import { createDockerRuntime } from '@ngb/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
@@ -39,7 +39,7 @@ afterEach(async () => {
 });
 
 /** An agent whose folder holds the tiny server, with these MCP servers in its sandbox settings. */
-async function mcpAgent(current: Harness, mcpServers: SandboxMcpServer[]): Promise<Agent> {
+async function mcpAgent(current: Harness, mcpServers: AgentMcpServer[]): Promise<Agent> {
   const agent = await current.addAgent('andy');
   copyFileSync(tinyServer, join(current.directory, 'agents', 'andy', 'tiny-mcp.mjs'));
   return current.store.agents.update(agent.id, { sandbox: { network: 'none', mounts: [], mcpServers } });

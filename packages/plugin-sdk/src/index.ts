@@ -90,6 +90,7 @@ export {
 } from './contracts/sandbox-mcp';
 export type {
   Agent,
+  AgentMcpServer,
   AgentMembersRepository,
   AgentModelSettings,
   AgentMount,

@@ -162,6 +162,8 @@ export function startMcpServerConnection(options: McpConnectionOptions): McpServ
     });
     try {
       await Promise.race([start(deadline.signal), timedOut, endedFirst]);
+      // Its connection may have closed after it answered and before it counted as ready.
+      if (!client?.transport) throw new Error('it stopped answering');
       state = 'ready';
       log(`[@ngb/sandbox] MCP server "${name}" is ready with ${listed.length} tools`);
     } catch (error) {

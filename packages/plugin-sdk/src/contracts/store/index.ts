@@ -1,5 +1,6 @@
 export type {
   Agent,
+  AgentMcpServer,
   AgentModelSettings,
   AgentMount,
   AgentPatch,
