@@ -8,7 +8,7 @@
 // debootstrap from this machine's apt sources. The tag is a hash of everything that goes into the
 // image, so running it again with nothing changed does nothing.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,12 +77,14 @@ async function main() {
   step(3, 'hashing the build context');
   const dockerfile = await readFile(path.join(here, 'Dockerfile'));
   const programBytes = await readFile(program);
-  const hash = createHash('sha256')
+  // The program's split chunks (its MCP client, loaded only by sandboxes with MCP servers) go with it.
+  const chunks = await programChunks();
+  const hashing = createHash('sha256')
     .update(JSON.stringify({ recipe: 2, baseId, base: base.reference, installPackages: base.installPackages }))
     .update(dockerfile)
-    .update(programBytes)
-    .digest('hex')
-    .slice(0, 16);
+    .update(programBytes);
+  for (const chunk of chunks) hashing.update(chunk.name).update(chunk.bytes);
+  const hash = hashing.digest('hex').slice(0, 16);
   const reference = `${values.image}:${hash}`;
   const latest = `${values.image}:latest`;
   if (await imageExists(reference)) {
@@ -97,6 +99,8 @@ async function main() {
     await writeFile(path.join(context, 'Dockerfile'), dockerfile);
     await mkdir(path.join(context, 'sandbox'));
     await copyFile(program, path.join(context, 'sandbox/bin.js'));
+    await mkdir(path.join(context, 'sandbox/bin-chunks'));
+    for (const chunk of chunks) await writeFile(path.join(context, 'sandbox/bin-chunks', chunk.name), chunk.bytes);
     await writeFile(path.join(context, 'sandbox/package.json'), '{ "type": "module" }\n');
     await run(
       'docker',
@@ -123,6 +127,17 @@ async function main() {
   }
   log(`built ${reference}, tagged ${latest}`);
   await removeOlderBuilds(hash);
+}
+
+/** The JavaScript chunks `dist/bin.js` imports, sorted by name (source maps stay behind). */
+async function programChunks() {
+  const folder = path.join(values['sandbox-dist'], 'bin-chunks');
+  const names = await readdir(folder).catch(() => []);
+  const chunks = [];
+  for (const name of names.filter((entry) => entry.endsWith('.js')).sort()) {
+    chunks.push({ name, bytes: await readFile(path.join(folder, name)) });
+  }
+  return chunks;
 }
 
 /** Untags earlier content-hash builds of the image; ones still used by a container stay. */

@@ -1,9 +1,21 @@
 import { definePackageBuild } from '../../tsup.base.ts';
 
-// Two builds: the library (dependencies stay external) and the sandbox program, bundled into one
-// file with everything it imports so that the image needs nothing but `node` and `dist/bin.js`.
-// The library build keeps bin.js when it cleans, so the two never race.
+// Two builds: the library (dependencies stay external) and the sandbox program, bundled with
+// everything it imports so that the image needs nothing but `node` and what lands in dist. The
+// program's MCP client is split into `dist/bin-chunks/`, loaded only by a sandbox that has MCP
+// servers. Each build keeps the other's files when it cleans, so the two never race.
 export default [
-  definePackageBuild(['src/index.ts'], { clean: ['!bin.js', '!bin.js.map'] }),
-  definePackageBuild({ bin: 'src/bin.ts' }, { clean: false, dts: false, noExternal: [/.*/] }),
+  definePackageBuild(['src/index.ts'], { clean: ['!bin.js', '!bin.js.map', '!bin-chunks/**'] }),
+  definePackageBuild(
+    { bin: 'src/bin.ts' },
+    {
+      clean: ['!index.*'],
+      dts: false,
+      noExternal: [/.*/],
+      splitting: true,
+      esbuildOptions(options) {
+        options.chunkNames = 'bin-chunks/[name]-[hash]';
+      },
+    },
+  ),
 ];

@@ -64,6 +64,32 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
     }
   });
 
+  it('shows each agent’s MCP servers, and fails one whose settings the sandbox would refuse', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const config = readFileSync(`${project.dir}/ngb.config.json`, 'utf8');
+    const changed = JSON.parse(config);
+    const tiny = { name: 'tiny', command: 'node', args: ['tiny-mcp.mjs'] };
+    changed.agents = { ...changed.agents, main: { ...changed.agents?.main, mcpServers: [tiny] } };
+    writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
+    try {
+      const env = { OPENAI_BASE_URL: `${server.url}/v1` };
+      const listed = await runCli(['doctor'], { cwd: project.dir, env });
+      expect(listed.stdout).toMatch(/^✔ MCP servers\s+agent main: tiny \(node tiny-mcp\.mjs\); started inside its sandbox$/m);
+      const secret = ['ghp_', 'abcdefghijklmnopqrstuvwxyz0123456789'].join('');
+      changed.agents.main.mcpServers = [{ ...tiny, env: { GITHUB: secret } }];
+      writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
+      const refused = await runCli(['doctor'], { cwd: project.dir, env });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(
+        /^✖ MCP servers\s+agent main: `mcpServers`\[0\]\.env: the value of "GITHUB" looks like a GitHub token/m,
+      );
+      expect(refused.stdout).toContain('fix: correct "agents.main.mcpServers" in ngb.config.json');
+      expect(refused.stdout).not.toContain(secret);
+    } finally {
+      writeFileSync(`${project.dir}/ngb.config.json`, config);
+    }
+  });
+
   it('names a link, a FIFO or an oversized file in the agent folders, which the gateway skips or cuts', async () => {
     const { execFileSync } = await import('node:child_process');
     const { mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');

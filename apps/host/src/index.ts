@@ -1,5 +1,6 @@
 export { channelManifests } from './channels/channel-manifests';
 export { channelOptions, createChannel, enabledChannels, parseChannelOptions } from './channels/create-channel';
+export { agentMcpServersProblem } from './compose/agent-mcp-servers';
 export { type BudgetReportRow, budgetReport } from './compose/budget-report';
 export { cliChannelName } from './compose/cli-channel';
 export {

@@ -30,6 +30,7 @@ import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
 import { createInboxAttachments } from './inbox-attachments';
 import { createIngest } from './ingest';
+import { createMcpServerReports } from './mcp-server-reports';
 import { createOnboarding } from './onboarding';
 import { createEnqueueText, createPluginSend } from './outbound';
 import { createPluginHost } from './plugin-host';
@@ -217,6 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger: logger.child('inbox'),
     }),
     transcripts: createTranscriptCache(),
+    reportMcpServers: createMcpServerReports(bus),
     plugins,
     resolveProvider,
     channels,

@@ -83,6 +83,20 @@ export type GatewayEvent =
     }
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
   | { type: 'sandbox.reaped'; count: number }
+  /**
+   * How an MCP server of a session's sandbox fares, once per sandbox and state: `ready` with the
+   * number of tools it offers, `failed` (it did not start or list its tools in time) or `exited`,
+   * with the reason. A failed or exited server's tools are absent; the turn goes on without them.
+   */
+  | {
+      type: 'sandbox.mcp';
+      sessionId: string;
+      sandboxId: string;
+      server: string;
+      state: 'ready' | 'failed' | 'exited';
+      tools: number;
+      problem?: string;
+    }
   | { type: 'delivery.sent'; outboxId: string; channel: string; chatId: string; platformMessageId: string; chunks: number }
   | { type: 'delivery.failed'; outboxId: string; channel: string; chatId: string; error: string; permanent: boolean }
   | { type: 'approval.requested'; approvalId: string; kind: 'chat' | 'sender'; chatId: string; code: string }

@@ -25,6 +25,7 @@ import { addUsage, type Compactor, estimateTokens } from './compaction';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';
+import type { createMcpServerReports } from './mcp-server-reports';
 import type { PluginHost } from './plugin-host';
 import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
 import type { ReplyStreams } from './reply-streams';
@@ -81,6 +82,8 @@ export interface TurnRunnerOptions {
   tools: TurnTools;
   /** Streams a turn's reply into platform messages on the channels configured for it. */
   replyStreams: Pick<ReplyStreams, 'open'>;
+  /** Tells how the MCP servers of a session's sandbox fare (see `createMcpServerReports`). */
+  reportMcpServers: ReturnType<typeof createMcpServerReports>;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
   /** Whether this process still holds the session's lease (a turn that lost it leaves its row alone). */
@@ -171,6 +174,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         },
         network: agent.sandbox.network,
         env: settings.sandboxEnv,
+        mcpServers: agent.sandbox.mcpServers ?? [],
       },
       { signal },
     );
@@ -207,7 +211,14 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
       await context.runUnit((unit) => budgets.noticeNear(unit, near, agent, cheaper.model));
     }
     const fallbacks = fallbackRoutes(context.resolveProvider, agent);
-    const sandboxTools = await sandboxToolsOfTurn(context.runtime, sessionId, sandbox.get, context.logger);
+    const sandboxTools = await sandboxToolsOfTurn({
+      runtime: context.runtime,
+      sessionId,
+      sandbox: sandbox.get,
+      startSandbox: (agent.sandbox.mcpServers?.length ?? 0) > 0,
+      onMcpServers: (sandboxId, servers) => context.reportMcpServers(sessionId, sandboxId, servers),
+      logger: context.logger,
+    });
     const turnTools = [
       ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
       ...context.tools({ agent, session, turnId: turn.id, origin, hop, releaseSandbox: sandbox.release }),

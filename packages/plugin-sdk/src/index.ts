@@ -85,8 +85,15 @@ export type {
   SandboxSpec,
   SandboxToolDefinition,
 } from './contracts/sandbox';
+export {
+  type McpServersCapability,
+  reportsMcpServers,
+  type SandboxMcpServer,
+  type SandboxMcpServerStatus,
+} from './contracts/sandbox-mcp';
 export type {
   Agent,
+  AgentMcpServer,
   AgentMembersRepository,
   AgentModelFallback,
   AgentModelSettings,

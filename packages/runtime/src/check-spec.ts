@@ -1,6 +1,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NotSupportedError, SandboxError, type SandboxLimits, type SandboxSpec } from '@ngb/plugin-sdk';
+import type { McpServerLaunch } from '@ngb/sandbox';
+import { checkMcpServers } from './check-mcp-servers';
 import { checkAgentFolderName } from './mount-policy';
 import { sandboxEnvProblem } from './sandbox-env-policy';
 
@@ -11,13 +13,16 @@ export interface CheckedSpec {
   /** Always `none`: outbound network waits for the egress proxy. */
   network: 'none';
   env: Record<string, string>;
+  /** The MCP servers to start inside, defaults filled in (see `checkMcpServers`). */
+  mcpServers: McpServerLaunch[];
 }
 
 /**
  * Checks what every driver needs of a spec: a session id, an existing agent folder with a valid
- * name, sane limits, no network, settings that are not secrets, and a list of mounts.
+ * name, sane limits, no network, settings that are not secrets, a list of mounts, and MCP servers
+ * that pass `checkMcpServers`.
  * @throws SandboxError `invalid_input` naming the field; `mount_refused` when `mounts` is not a list
- * @throws NotSupportedError for `network: 'egress'`
+ * @throws NotSupportedError for `network: 'egress'`, and for a remote MCP server (`url`)
  */
 export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits): Promise<CheckedSpec> {
   const refuse = (message: string) => new SandboxError('invalid_input', `[@ngb/runtime] ${message}`);
@@ -55,7 +60,8 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
     if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
     env[name] = value;
   }
-  return { agentFolder, limits, network: 'none', env };
+  const mcpServers = checkMcpServers(spec.mcpServers);
+  return { agentFolder, limits, network: 'none', env, mcpServers };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -48,6 +48,19 @@ describe('buildSandboxContainerOptions', () => {
     );
   });
 
+  it('hands the MCP servers to the sandbox program as one argument, and nothing when there are none', () => {
+    const tiny = { name: 'tiny', command: 'node', args: ['tiny-mcp.mjs'], env: {}, startTimeoutMs: 30_000 };
+    expect(buildSandboxContainerOptions(input).Cmd).toEqual(['--root', '/workspace', '--cwd', '/workspace/agent']);
+    expect(buildSandboxContainerOptions({ ...input, mcpServers: [tiny] }).Cmd).toEqual([
+      '--root',
+      '/workspace',
+      '--cwd',
+      '/workspace/agent',
+      '--mcp-servers',
+      JSON.stringify([tiny]),
+    ]);
+  });
+
   it('opens the network only for egress', () => {
     expect(buildSandboxContainerOptions({ ...input, network: 'egress' }).HostConfig?.NetworkMode).toBe('bridge');
   });

@@ -1,4 +1,5 @@
 import type { SandboxLimits, SandboxSpec } from '@ngb/plugin-sdk';
+import { type McpServerLaunch, mcpServersOption } from '@ngb/sandbox';
 import type { ContainerCreateOptions } from 'dockerode';
 import type { ResolvedMount } from './mount-policy';
 import type { ProcessIdentity } from './process-identity';
@@ -21,6 +22,8 @@ export interface SandboxContainerInput {
   nameSuffix: string;
   /** The gateway process that owns the container; a later start removes it once that process is gone. */
   owner: ProcessIdentity;
+  /** MCP servers the sandbox program starts inside (checked by `checkMcpServers`). @default [] */
+  mcpServers?: readonly McpServerLaunch[];
 }
 
 /** Labels every sandbox container carries; orphans are found by them. */
@@ -59,7 +62,13 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
   return {
     name: `ngb-${slug(input.namespace)}-${slug(input.spec.sessionId).slice(0, 40)}-${input.nameSuffix}`,
     Image: input.image,
-    Cmd: ['--root', '/workspace', '--cwd', '/workspace/agent'],
+    Cmd: [
+      '--root',
+      '/workspace',
+      '--cwd',
+      '/workspace/agent',
+      ...(input.mcpServers?.length ? [mcpServersOption, JSON.stringify(input.mcpServers)] : []),
+    ],
     User: input.user,
     WorkingDir: '/workspace/agent',
     // Only settings the spec names (checked: no secret-looking names); nothing of the host's environment.

@@ -177,6 +177,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
             tmpfsSizeMb: parsed.tmpfsSizeMb,
             nameSuffix: randomBytes(4).toString('hex'),
             owner: await owner(),
+            mcpServers: prepared.mcpServers,
           }),
         });
       } finally {

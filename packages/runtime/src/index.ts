@@ -1,3 +1,4 @@
+export { checkMcpServers } from './check-mcp-servers';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
 export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
 export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';

@@ -10,7 +10,7 @@ import {
   silentLogger,
   systemClock,
 } from '@ngb/plugin-sdk';
-import { sandboxToolDefinitions } from '@ngb/sandbox';
+import { mcpServersOption, sandboxToolDefinitions } from '@ngb/sandbox';
 import * as v from 'valibot';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import type { SandboxInstance } from './pooled-sandbox';
@@ -89,6 +89,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRu
       const env = { ...(parsed.env ?? { PATH: defaultPath, LANG: 'C.UTF-8', HOME: checked.agentFolder }), ...checked.env };
       // The tools run as the gateway's user and can reach this process; say so rather than let it refuse.
       const args = [program, '--root', checked.agentFolder, '--cwd', checked.agentFolder, '--not-isolated'];
+      if (checked.mcpServers.length > 0) args.push(mcpServersOption, JSON.stringify(checked.mcpServers));
       const child = spawn(nodePath, args, {
         cwd: checked.agentFolder,
         env,

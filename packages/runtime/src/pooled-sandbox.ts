@@ -1,16 +1,18 @@
 import {
   type Clock,
   type Logger,
+  type McpServersCapability,
   type Sandbox,
   type SandboxCallOptions,
   type SandboxCallResult,
   SandboxError,
   type SandboxInfo,
+  type SandboxMcpServerStatus,
   type SandboxSpec,
   type SandboxToolDefinition,
   type TimerHandle,
 } from '@ngb/plugin-sdk';
-import { sandboxToolDefinitions } from '@ngb/sandbox';
+import { mcpServerLimits, sandboxToolDefinitions, type ToolList } from '@ngb/sandbox';
 import type { SandboxChannel } from './sandbox-channel';
 
 /** One running sandbox program (a container or a child process) with its protocol channel. */
@@ -39,7 +41,7 @@ export interface PooledSandboxHooks {
  * A session's sandbox as handed to callers. It survives its instances: when a container or
  * process dies, the next call starts a fresh one in the same slot.
  */
-export class PooledSandbox implements Sandbox {
+export class PooledSandbox implements Sandbox, McpServersCapability {
   readonly sessionId: string;
   readonly createdAt: number;
   lastActiveAt: number;
@@ -122,9 +124,37 @@ export class PooledSandbox implements Sandbox {
    */
   async listTools(): Promise<SandboxToolDefinition[]> {
     if (!this.#open) throw closedError(this.sessionId);
-    const hello = await (await this.ensureInstance()).channel.hello;
-    const offered = new Set(hello.tools);
-    return sandboxToolDefinitions.filter((definition) => offered.has(definition.name));
+    const instance = await this.ensureInstance();
+    const offered = new Set((await instance.channel.hello).tools);
+    const builtIns = sandboxToolDefinitions.filter((definition) => offered.has(definition.name));
+    if (!this.#hasMcpServers) return builtIns;
+    return [...builtIns, ...(await this.#listMcp(instance)).tools];
+  }
+
+  /** The spec's MCP servers as the running program reports them (empty when the spec names none). */
+  async mcpServers(): Promise<SandboxMcpServerStatus[]> {
+    if (!this.#open) throw closedError(this.sessionId);
+    if (!this.#hasMcpServers) return [];
+    return (await this.#listMcp(await this.ensureInstance())).servers;
+  }
+
+  get #hasMcpServers(): boolean {
+    return (this.#hooks.spec.mcpServers?.length ?? 0) > 0;
+  }
+
+  /** Asks the program for its MCP tools; it answers once every server has started or failed. */
+  async #listMcp(instance: SandboxInstance): Promise<ToolList> {
+    const longestStart = Math.max(
+      ...(this.#hooks.spec.mcpServers ?? []).map((server) => server.startTimeoutMs ?? mcpServerLimits.defaultStartTimeoutMs),
+    );
+    try {
+      // The servers start with the program, so the answer comes within their longest start time limit.
+      return await instance.channel.listTools(longestStart + 10_000);
+    } catch (error) {
+      if (!this.#open) throw closedError(this.sessionId, error);
+      if (!instance.channel.usable) this.#discard(instance);
+      throw error;
+    }
   }
 
   /** The live instance, starting one when there is none (first use, or the last one died). */

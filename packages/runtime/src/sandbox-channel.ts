@@ -9,14 +9,19 @@ import {
 } from '@ngb/plugin-sdk';
 import {
   createLineSplitter,
+  describeIssues,
   encodeFrame,
   type HelloFrame,
+  type HostFrame,
   MAX_FRAME_BYTES,
   parseSandboxFrame,
   SANDBOX_PROTOCOL_VERSION,
   type SandboxErrorCode,
   type SandboxFrame,
+  type ToolList,
+  toolListSchema,
 } from '@ngb/sandbox';
+import * as v from 'valibot';
 
 /** Options of {@link openSandboxChannel}. */
 export interface SandboxChannelOptions {
@@ -44,6 +49,14 @@ export interface SandboxChannel {
   /** False once the sandbox ended or stopped answering; such a channel must be replaced. */
   readonly usable: boolean;
   call(tool: string, input: unknown, options?: SandboxCallOptions): Promise<SandboxCallResult>;
+  /**
+   * Asks for the tools of the sandbox's MCP servers and their states; the sandbox answers once each
+   * server has listed its tools or failed.
+   * @param timeoutMs how long to wait for the answer before the channel is given up
+   * @throws SandboxError `protocol` for an answer that is not a tool list within the caps, and
+   *   like {@link call} when the sandbox ends or does not answer
+   */
+  listTools(timeoutMs: number): Promise<ToolList>;
 }
 
 interface Pending {
@@ -173,58 +186,89 @@ export function openSandboxChannel(options: SandboxChannelOptions): SandboxChann
       return usable;
     },
     call(tool, input, callOptions = {}) {
-      if (endError) return Promise.reject(endError);
-      if (!usable) return Promise.reject(new SandboxError('crashed', '[@ngb/runtime] the sandbox stopped answering'));
-      const signal = callOptions.signal;
-      if (signal?.aborted) return Promise.reject(abortedError(tool));
-      // Unguessable, so that nothing but the sandbox program, which was told the id, can answer a call.
-      const id = randomUUID();
       const timeoutMs = callOptions.timeoutMs ?? options.defaultTimeoutMs;
-      return new Promise<SandboxCallResult>((resolve, reject) => {
-        const cleanup = () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        };
-        const onAbort = () => {
-          if (!pending.delete(id)) return;
-          cleanup();
-          abandon(id);
-          write({ type: 'cancel', id });
-          reject(abortedError(tool));
-        };
-        // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot. A timer
-        // past 2^31-1 ms would fire at once (the sandbox refuses such a call anyway).
-        const answerWithinMs = Math.min(timeoutMs + graceMs, 2 ** 31 - 1);
-        const timer = setTimeout(() => {
-          if (!pending.delete(id)) return;
-          cleanup();
-          abandon(id);
-          usable = false;
-          reject(
-            new SandboxError(
-              'timeout',
-              `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
-            ),
-          );
-        }, answerWithinMs);
-        pending.set(id, {
-          tool,
-          onProgress: callOptions.onProgress,
-          started: Date.now(),
-          resolve: (result) => {
-            cleanup();
-            resolve(result);
-          },
-          reject: (error) => {
-            cleanup();
-            reject(error);
-          },
-        });
-        signal?.addEventListener('abort', onAbort, { once: true });
-        write({ type: 'request', id, tool, input, timeoutMs, ...(callOptions.onProgress ? { progress: true } : {}) });
-      });
+      return exchange(tool, timeoutMs, callOptions, (id) => ({
+        type: 'request',
+        id,
+        tool,
+        input,
+        timeoutMs,
+        ...(callOptions.onProgress ? { progress: true } : {}),
+      }));
+    },
+    async listTools(timeoutMs) {
+      const result = await exchange('list-tools', timeoutMs, {}, (id) => ({ type: 'list-tools', id }));
+      const parsed = v.safeParse(toolListSchema, result.output);
+      if (!parsed.success) {
+        throw new SandboxError(
+          'protocol',
+          `[@ngb/runtime] the sandbox answered list-tools with something that is not a tool list within the caps: ${describeIssues(parsed.issues)}`,
+        );
+      }
+      return parsed.output;
     },
   };
+
+  /**
+   * Sends one frame that the sandbox answers with one response, and waits for that answer. The
+   * sandbox answers `timeout` itself at `timeoutMs`; past it and a grace period the channel is given up.
+   */
+  function exchange(
+    tool: string,
+    timeoutMs: number,
+    callOptions: Pick<SandboxCallOptions, 'signal' | 'onProgress'>,
+    frame: (id: string) => HostFrame,
+  ): Promise<SandboxCallResult> {
+    if (endError) return Promise.reject(endError);
+    if (!usable) return Promise.reject(new SandboxError('crashed', '[@ngb/runtime] the sandbox stopped answering'));
+    const signal = callOptions.signal;
+    if (signal?.aborted) return Promise.reject(abortedError(tool));
+    // Unguessable, so that nothing but the sandbox program, which was told the id, can answer a call.
+    const id = randomUUID();
+    return new Promise<SandboxCallResult>((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (!pending.delete(id)) return;
+        cleanup();
+        abandon(id);
+        write({ type: 'cancel', id });
+        reject(abortedError(tool));
+      };
+      // The sandbox answers `timeout` itself at `timeoutMs`; this one fires only if it cannot. A timer
+      // past 2^31-1 ms would fire at once (the sandbox refuses such a call anyway).
+      const answerWithinMs = Math.min(timeoutMs + graceMs, 2 ** 31 - 1);
+      const timer = setTimeout(() => {
+        if (!pending.delete(id)) return;
+        cleanup();
+        abandon(id);
+        usable = false;
+        reject(
+          new SandboxError(
+            'timeout',
+            `[@ngb/runtime] ${tool}: the sandbox did not answer within ${timeoutMs + graceMs} ms; it will be replaced`,
+          ),
+        );
+      }, answerWithinMs);
+      pending.set(id, {
+        tool,
+        onProgress: callOptions.onProgress,
+        started: Date.now(),
+        resolve: (result) => {
+          cleanup();
+          resolve(result);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      write(frame(id));
+    });
+  }
 
   function write(frame: Parameters<typeof encodeFrame>[0]): void {
     if (options.output.writableEnded || options.output.destroyed) return;

@@ -68,6 +68,16 @@ export function sandboxEnvProblem(name: string, value: string): string | undefin
   return undefined;
 }
 
+/**
+ * Why a value that is not a variable (an argument of an MCP server) may not be passed into a
+ * sandbox, or undefined when it may: the value rule of {@link sandboxEnvProblem}. The reason names
+ * `what` and the kind of secret, never the value.
+ */
+export function sandboxValueProblem(what: string, value: string): string | undefined {
+  const kind = secretValueKind(value);
+  return kind === undefined ? undefined : `${what} looks like ${kind}, and no secret may enter a sandbox`;
+}
+
 function isSecretName(name: string): boolean {
   const segments = name
     .split('_')

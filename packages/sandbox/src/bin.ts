@@ -3,6 +3,8 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@ngb/plugin-sdk';
+import { type McpServerLaunch, parseMcpServersOption } from './mcp/mcp-server-launch';
+import { failedMcpToolSource, type McpToolSource } from './mcp/mcp-tool-source';
 import { createCgroupMemoryProbe } from './memory-probe';
 import { startSandboxServer } from './sandbox-server';
 import { findToolReach } from './tool-reach';
@@ -11,9 +13,12 @@ import { findToolReach } from './tool-reach';
 // In the image it runs as `tini -- /opt/ngb/sandbox/node /opt/ngb/sandbox/bin.js` with the
 // defaults below; both binaries are execute-only, which keeps the processes out of the tools' reach.
 
-const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--not-isolated]
+const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--not-isolated] [--mcp-servers JSON]
   --root DIR       every path a file tool touches must stay inside DIR (default /workspace)
   --cwd DIR        where relative paths and bash start (default ROOT/agent when it exists, else ROOT)
+  --mcp-servers JSON
+                   stdio MCP servers to start, as [{"name","command","args","env","startTimeoutMs"}];
+                   their tools are offered as mcp__<server>__<tool>
   --not-isolated   serve even though the tools can reach this process (the local runtime, which
                    is not isolated); without it the program refuses unless it proves they cannot`;
 
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
       'max-output-bytes': { type: 'string' },
       'no-ripgrep': { type: 'boolean', default: false },
       'not-isolated': { type: 'boolean', default: false },
+      'mcp-servers': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -57,19 +63,41 @@ async function main(): Promise<void> {
   const root = path.resolve(values.root);
   const agentDirectory = path.join(root, 'agent');
   const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
+  const mcpOption = values['mcp-servers'];
+  const mcpServers = mcpOption === undefined ? [] : parseMcpServersOption(mcpOption);
+  const workingDirectory = values.cwd ?? (existsSync(agentDirectory) ? agentDirectory : root);
   const server = await startSandboxServer({
     input: process.stdin,
     output: process.stdout,
     workspaceRoot: root,
-    workingDirectory: values.cwd ?? (existsSync(agentDirectory) ? agentDirectory : root),
+    workingDirectory,
     env: process.env,
     maxOutputBytes: Number.isFinite(maxOutputBytes) ? maxOutputBytes : undefined,
     ripgrepPath: values['no-ripgrep'] ? null : findOnPath('rg', process.env.PATH),
     memoryProbe: createCgroupMemoryProbe(),
     outOfToolsReach: !notIsolated,
-    log: (line) => process.stderr.write(`${line}\n`),
+    log,
+    mcp: mcpServers.length > 0 ? loadMcpTools(mcpServers, workingDirectory) : undefined,
   });
   await server.done;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * The MCP client is a chunk of its own, loaded only when there are servers: a sandbox without any
+ * never reads it. A chunk that cannot be loaded (an image built without it) fails every server, and
+ * the sandbox serves its built-in tools on.
+ */
+function loadMcpTools(servers: McpServerLaunch[], workingDirectory: string): Promise<McpToolSource> {
+  return import('./mcp/mcp-hub').then(
+    ({ startMcpHub }) => startMcpHub({ servers, workingDirectory, env: process.env, log }),
+    (error: unknown) =>
+      failedMcpToolSource(
+        servers.map((server) => server.name),
+        `the sandbox program could not load its MCP client (${errorMessage(error)}); rebuild the sandbox image`,
+      ),
+  );
 }
 
 process.on('SIGTERM', () => process.exit(143));

@@ -1,4 +1,10 @@
 export { createLineSplitter, type LineSplitter } from './line-splitter';
+export {
+  type McpServerLaunch,
+  mcpServerLaunchSchema,
+  mcpServerLimits,
+  mcpServersOption,
+} from './mcp/mcp-server-launch';
 export { createCgroupMemoryProbe, type MemoryProbe } from './memory-probe';
 export { createOutputCapture, type OutputCapture, truncationMarker } from './output-capture';
 export {
@@ -10,6 +16,8 @@ export {
   type HostFrame,
   helloFrameSchema,
   hostFrameSchema,
+  type ListToolsFrame,
+  listToolsFrameSchema,
   MAX_FRAME_BYTES,
   type ParsedFrame,
   type ProgressFrame,
@@ -28,6 +36,16 @@ export {
 } from './protocol';
 export { type SandboxServer, type SandboxServerOptions, startSandboxServer } from './sandbox-server';
 export { sandboxToolDefinitions } from './tool-definitions';
+export {
+  type ListedTool,
+  listedToolSchema,
+  type McpServerStatus,
+  mcpServerStatusSchema,
+  mcpToolLimits,
+  providerToolNamePattern,
+  type ToolList,
+  toolListSchema,
+} from './tool-list';
 export {
   type BashInput,
   type BashOutput,

@@ -46,8 +46,17 @@ export const cancelFrameSchema = v.strictObject({
   id: requestId,
 });
 
+/**
+ * Host → sandbox: list the tools of the sandbox's MCP servers. Answered with a `response` whose
+ * output is a `ToolList` (see `toolListSchema`), once every server has listed its tools or failed.
+ */
+export const listToolsFrameSchema = v.strictObject({
+  type: v.literal('list-tools'),
+  id: requestId,
+});
+
 /** Every frame the host may send. */
-export const hostFrameSchema = v.variant('type', [requestFrameSchema, cancelFrameSchema]);
+export const hostFrameSchema = v.variant('type', [requestFrameSchema, cancelFrameSchema, listToolsFrameSchema]);
 
 /** Sandbox → host, first line after start: the sandbox is ready. */
 export const helloFrameSchema = v.object({
@@ -88,6 +97,7 @@ export const sandboxFrameSchema = v.variant('type', [helloFrameSchema, responseF
 
 export type RequestFrame = v.InferOutput<typeof requestFrameSchema>;
 export type CancelFrame = v.InferOutput<typeof cancelFrameSchema>;
+export type ListToolsFrame = v.InferOutput<typeof listToolsFrameSchema>;
 export type HostFrame = v.InferOutput<typeof hostFrameSchema>;
 export type HelloFrame = v.InferOutput<typeof helloFrameSchema>;
 export type ResponseFrame = v.InferOutput<typeof responseFrameSchema>;

@@ -1,11 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
 import * as v from 'valibot';
 import { createLineSplitter } from './line-splitter';
+import type { McpToolSource } from './mcp/mcp-tool-source';
 import type { MemoryProbe } from './memory-probe';
 import {
   describeIssues,
   encodeFrame,
   type HostFrame,
+  type ListToolsFrame,
   MAX_FRAME_BYTES,
   parseHostFrame,
   type RequestFrame,
@@ -14,6 +16,7 @@ import {
   type SandboxFrame,
 } from './protocol';
 import { ToolError } from './tool-error';
+import type { ToolList } from './tool-list';
 import { isSandboxToolName, type SandboxToolName, sandboxToolInputSchemas, sandboxToolNames } from './tool-schemas';
 import { runBash } from './tools/bash-tool';
 import { editFileTool, readFileTool, writeFileTool } from './tools/file-tools';
@@ -49,6 +52,12 @@ export interface SandboxServerOptions {
   outOfToolsReach?: boolean;
   /** Diagnostics (the program writes them to stderr). @default drops them */
   log?: (line: string) => void;
+  /**
+   * The tools of the sandbox's MCP servers, answered to `list-tools` and called like built-ins.
+   * A promise, so that `hello` never waits for the MCP code to load; closed when the server ends.
+   * @default none: `list-tools` answers an empty list
+   */
+  mcp?: Promise<McpToolSource>;
 }
 
 /** A running server. */
@@ -93,16 +102,34 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       fail(null, 'protocol', `request id "${frame.id}" is already running; ids must be unique`);
       return;
     }
-    const call = runRequest(frame).finally(() => settled.delete(call));
+    const call = (frame.type === 'list-tools' ? listTools(frame) : runRequest(frame)).finally(() => settled.delete(call));
     settled.add(call);
   };
 
+  const listTools = async (frame: ListToolsFrame) => {
+    const controller = new AbortController();
+    running.set(frame.id, controller);
+    try {
+      const source = await options.mcp;
+      const output: ToolList = source ? await source.list() : { tools: [], servers: [] };
+      send({ type: 'response', id: frame.id, ok: true, output });
+    } catch (error) {
+      log(`[@ngb/sandbox] listing the MCP tools failed: ${(error as Error).stack ?? String(error)}`);
+      fail(frame.id, 'tool_failed', `listing the MCP tools failed: ${describeSystemError(error)}`);
+    } finally {
+      running.delete(frame.id);
+    }
+  };
+
   const runRequest = async (frame: RequestFrame) => {
-    if (!isSandboxToolName(frame.tool)) {
+    const builtIn = isSandboxToolName(frame.tool);
+    if (!builtIn && !options.mcp) {
       fail(frame.id, 'unknown_tool', `unknown tool "${frame.tool}"; tools: ${sandboxToolNames.join(', ')}`);
       return;
     }
-    const parsed = v.safeParse(sandboxToolInputSchemas[frame.tool], frame.input);
+    const parsed = builtIn
+      ? v.safeParse(sandboxToolInputSchemas[frame.tool as SandboxToolName], frame.input)
+      : v.safeParse(mcpInputSchema, frame.input);
     if (!parsed.success) {
       fail(frame.id, 'invalid_input', `invalid input for ${frame.tool}: ${describeIssues(parsed.issues)}`);
       return;
@@ -122,10 +149,16 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       memoryProbe: options.memoryProbe,
     };
     try {
-      const output = await (runners[frame.tool] as (input: unknown, context: ToolContext) => Promise<unknown>)(
-        parsed.output,
-        context,
-      );
+      const output = builtIn
+        ? await (runners[frame.tool as SandboxToolName] as (input: unknown, context: ToolContext) => Promise<unknown>)(
+            parsed.output,
+            context,
+          )
+        : await (await (options.mcp as Promise<McpToolSource>)).call(
+            frame.tool,
+            parsed.output as Record<string, unknown>,
+            context,
+          );
       if (controller.signal.aborted) throw stoppedError(context);
       send({ type: 'response', id: frame.id, ok: true, output });
     } catch (error) {
@@ -172,6 +205,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       splitter.end();
       // Calls already running finish (each has its time limit) and answer before the server ends.
       await Promise.allSettled([...settled]);
+      const mcp = await options.mcp?.catch(() => undefined);
+      await mcp?.close().catch((error: unknown) => log(`[@ngb/sandbox] stopping the MCP servers failed: ${String(error)}`));
       resolve();
     };
     options.input.on('data', (chunk: Buffer | string) => splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
@@ -183,6 +218,12 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   });
   return { done };
 }
+
+// An MCP tool's input is the server's to check against its schema; here it only has to be an object.
+const mcpInputSchema = v.custom<Record<string, unknown>>(
+  (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+  'an MCP tool takes an object of arguments',
+);
 
 function describeSystemError(error: unknown): string {
   const errno = error as NodeJS.ErrnoException;

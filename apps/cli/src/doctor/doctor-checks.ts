@@ -18,6 +18,7 @@ import { errorMessage } from '@ngb/plugin-sdk';
 import { inspectChannel } from '../channel/channel-status';
 import { sandboxCanWrite, sandboxUser } from '../init/sandbox-owner';
 import { agentFileChecks } from './agent-file-checks';
+import { mcpServerChecks } from './mcp-server-checks';
 import { skillChecks } from './skill-checks';
 import { storedSettingsChecks } from './stored-settings-checks';
 
@@ -198,6 +199,7 @@ export async function runDoctorChecks(options: { configOption?: string; env: Env
     results.push(...projectChecks(configResult.loaded));
     results.push(...(await agentFileChecks(configResult.loaded.paths.agentsDir, config.gateway.agentFileMaxBytes)));
     results.push(...(await skillChecks(configResult.loaded.paths.agentsDir, config.gateway.agentFileMaxBytes)));
+    results.push(...(await mcpServerChecks(config)));
     if (existsSync(configResult.loaded.paths.database)) results.push(...(await storedSettingsChecks(configResult.loaded)));
   }
   results.push(...(await runtimeChecks(config, options.env)));

@@ -6,6 +6,7 @@ import type { Env, LoadedConfig } from '../config/load-config';
 import type { FileLoggerOptions } from '../logs/file-logger';
 import { type LoadedPlugins, loadPlugins } from '../plugins/load-plugins';
 import { startPluginReloader } from '../plugins/plugin-reloader';
+import { checkAgentMcpServers } from './agent-mcp-servers';
 import type { DockerProbe } from './docker-engine';
 import { chooseModel, createProviders, type ModelChoice, type ModelOverrides } from './model-providers';
 import { type OpenProject, openProject } from './open-project';
@@ -48,6 +49,7 @@ export interface HostPlan {
  */
 export async function planHost(request: HostRequest): Promise<HostPlan> {
   const { config } = request.loaded;
+  await checkAgentMcpServers(request.loaded);
   const manifests = request.purpose === 'serve' ? enabledChannels(config) : [];
   const channels: ChannelAdapter[] = [];
   for (const manifest of manifests) {

@@ -20,6 +20,7 @@ import {
   timeZone,
   toolTimeoutSeconds,
 } from './config-values';
+import { mcpServersSchema } from './mcp-servers-schema';
 
 /** Agent folder names: what the sandbox mount accepts. `global` is reserved (checked separately). */
 export const agentFolderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -131,6 +132,8 @@ const agentSchema = v.object({
   pids: v.optional(pids),
   /** Size limit of the agent folder in MiB (see `runtime.diskLimits`). */
   diskLimitMb: v.optional(v.pipe(positiveInteger, v.minValue(16, 'must be at least 16 (MiB)')), 1024),
+  /** Stdio MCP servers started inside the agent's sandbox; their tools are offered as `mcp__<name>__<tool>`. */
+  mcpServers: v.optional(mcpServersSchema),
 });
 
 // Timers cannot wait longer than 2^31-1 ms.

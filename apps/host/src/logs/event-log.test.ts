@@ -88,6 +88,30 @@ describe('recordGatewayEvents', () => {
     expect(lines[3]).toMatchObject({ status: 'succeeded', usage });
   });
 
+  it('writes an MCP server that failed or exited as a warning with its reason, and a ready one as info', () => {
+    const path = join(directory, 'mcp.jsonl');
+    const sink = openLogSink(path, { level: 'info' });
+    const bus = createBus();
+    recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
+    const base = { type: 'sandbox.mcp', sessionId: 's1', sandboxId: 'x1' } as const;
+    bus.emitAll([
+      { ...base, server: 'tiny', state: 'ready', tools: 7 },
+      { ...base, server: 'silent', state: 'failed', tools: 0, problem: 'it did not start and list its tools within 1000 ms' },
+      { ...base, server: 'tiny', state: 'exited', tools: 0, problem: 'it exited with code 3' },
+    ]);
+    sink.close();
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.level, line.event, line.server, line.state])).toEqual([
+      ['info', 'sandbox.mcp', 'tiny', 'ready'],
+      ['warn', 'sandbox.mcp', 'silent', 'failed'],
+      ['warn', 'sandbox.mcp', 'tiny', 'exited'],
+    ]);
+    expect(lines[1]).toMatchObject({ sessionId: 's1', problem: 'it did not start and list its tools within 1000 ms' });
+  });
+
   it('writes the text at debug, with the ids of its event', () => {
     const lines = record('debug');
     const debug = lines.filter((line) => line.level === 'debug');

@@ -19,6 +19,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
       return event.state === 'failed' ? 'error' : event.state === 'needs-approval' ? 'warn' : 'info';
     case 'tool.end':
       return event.isError ? 'warn' : 'info';
+    case 'sandbox.mcp':
+      return event.state === 'ready' ? 'info' : 'warn';
     case 'channel.status':
       if (event.status.state === 'failed') return 'error';
       if (event.status.state === 'degraded') return 'warn';

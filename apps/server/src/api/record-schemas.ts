@@ -32,6 +32,17 @@ export const agentRecord = v.object({
     pids: v.optional(v.number()),
     diskMb: v.optional(v.number()),
     mounts: v.array(v.object({ hostPath: v.string(), containerPath: v.optional(v.string()), readonly: v.optional(v.boolean()) })),
+    mcpServers: v.optional(
+      v.array(
+        v.object({
+          name: v.string(),
+          command: v.string(),
+          args: v.optional(v.array(v.string())),
+          env: v.optional(v.record(v.string(), v.string())),
+          startTimeoutMs: v.optional(v.number()),
+        }),
+      ),
+    ),
   }),
   timezone: v.string(),
   createdAt: time,

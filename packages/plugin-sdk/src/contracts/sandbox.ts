@@ -1,3 +1,4 @@
+import type { SandboxMcpServer } from './sandbox-mcp';
 import type { JsonSchema } from './tool';
 
 /**
@@ -77,6 +78,16 @@ export interface SandboxSpec {
    * `ghp_`, `xoxb-`, AWS key ids, JWTs, URLs with a password, long random strings). @default {}
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Stdio MCP servers the sandbox program starts inside the sandbox; their tools join
+   * {@link Sandbox.listTools} as `mcp__<server>__<tool>`. A server that fails to start, does not
+   * list its tools in time or exits is reported (`McpServersCapability`) and offers no tool;
+   * the sandbox works on. Refused with `invalid_input`: a name that is not
+   * `^[a-z0-9][a-z0-9_-]{0,31}$` or is used twice, an empty command, an `env` or argument that
+   * looks like a secret (the rule of {@link SandboxSpec.env}); with `NotSupportedError`: a `url`
+   * (remote servers need the egress proxy). @default []
+   */
+  mcpServers?: readonly SandboxMcpServer[];
 }
 
 /** One piece of live output from a running call. */
@@ -123,20 +134,27 @@ export interface Sandbox {
   readonly sessionId: string;
   /**
    * Runs one tool inside the sandbox. Calls may run concurrently.
-   * @param tool a name from {@link SandboxRuntime.tools}
-   * @param input the tool's input, checked by the sandbox against the tool's schema
-   * @returns the tool's output
+   * @param tool a name from {@link SandboxRuntime.tools}, or one {@link listTools} offered
+   * @param input the tool's input, checked by the sandbox against the tool's schema (an MCP tool's
+   *   input must be an object; the server checks the rest)
+   * @returns the tool's output; an MCP tool's is its content as text (images and binary resources
+   *   described, not included), capped like other tools' output
    * @throws SandboxError `invalid_input` (unknown tool, input not matching the schema, a path
    *   outside the workspace), `tool_failed` (the tool refused or failed: missing file, `edit_file`
-   *   text not found or not unique), `timeout`, `aborted`, `out_of_memory`, `crashed` (the
+   *   text not found or not unique, an MCP tool's `isError` answer with its text, an MCP server
+   *   that exited during the call), `timeout`, `aborted`, `out_of_memory`, `crashed` (the
    *   sandbox died during the call), `protocol`, `closed` (after {@link Sandbox.close} or reaping),
    *   or `engine_unavailable` / `image_missing` when a replacement cannot be started
    */
   call(tool: string, input: unknown, options?: SandboxCallOptions): Promise<SandboxCallResult>;
   /**
    * The tools this sandbox offers now, for the model: the runtime's built-in tools its program
-   * reported when it started (a subset of {@link SandboxRuntime.tools}, in that order), plus any
-   * tools added inside it later (the tools of MCP servers running in the sandbox). The gateway
+   * reported when it started (a subset of {@link SandboxRuntime.tools}, in that order), plus the
+   * tools of the MCP servers running in it (see {@link SandboxSpec.mcpServers}): the first listing
+   * waits until each server has listed its tools or failed (its `startTimeoutMs`); a server that
+   * failed or exited offers none. MCP tools are named `mcp__<server>__<tool>` mapped to
+   * `^[a-zA-Z0-9_-]{1,64}$` (other characters become `_`; a name too long is shortened and ends in
+   * a short hash; duplicates get one too); their descriptions and input schemas are capped. The gateway
    * assembles each turn's tools from this list once the session's sandbox is running, and from
    * {@link SandboxRuntime.tools} before that, so a turn that uses no tool starts no sandbox.
    * Starts the sandbox's program when none runs (first use, or the last one died).
@@ -223,7 +241,8 @@ export interface SandboxRuntime {
    *   `image_missing` (the message says how to build it), `mount_refused`, `disk_limit` (the
    *   agent folder's size limit cannot be set up; the message says why and how to fix it), `invalid_input`
    *   (bad spec), `aborted`, `closed` (the runtime was closed)
-   * @throws NotSupportedError for `network: 'egress'` until the egress proxy exists
+   * @throws NotSupportedError for `network: 'egress'` until the egress proxy exists, and for an MCP server
+   *   with a `url` (remote MCP needs the egress proxy)
    */
   acquire(spec: SandboxSpec, options?: SandboxAcquireOptions): Promise<Sandbox>;
   /** The sandboxes alive or starting now. */

@@ -42,7 +42,10 @@ export interface ToolResult {
  * on the model's behalf.
  */
 export interface Tool<Input = Record<string, unknown>> {
-  /** Name the model calls it by: `^[a-z][a-z0-9_]{0,63}$`. */
+  /**
+   * Name the model calls it by: `^[a-z][a-z0-9_]{0,63}$` (checked by {@link defineTool}). The tools of
+   * MCP servers in a sandbox are named `mcp__<server>__<tool>` within `^[a-zA-Z0-9_-]{1,64}$`.
+   */
   readonly name: string;
   /** What it does and when to use it, for the model. */
   readonly description: string;

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createLineSplitter } from '../line-splitter';
+import { startMcpHub } from '../mcp/mcp-hub';
+import type { McpServerLaunch } from '../mcp/mcp-server-launch';
 import { type SandboxFrame, parseSandboxFrame } from '../protocol';
 import { type SandboxServerOptions, startSandboxServer } from '../sandbox-server';
 
@@ -17,6 +19,8 @@ export interface ServerHarness {
   badLines: string[];
   /** Writes a raw line (a newline is added). */
   sendLine(line: string): void;
+  /** Sends a `list-tools` frame and waits for its response frame. */
+  listTools(): Promise<SandboxFrame>;
   /** Sends a request and waits for its response frame. */
   request(tool: string, input: unknown, extra?: { id?: string; timeoutMs?: number; progress?: boolean }): Promise<SandboxFrame>;
   /** Waits for the next frame matching `predicate` (already received ones count). */
@@ -27,7 +31,14 @@ export interface ServerHarness {
 
 let counter = 0;
 
-export async function startServerHarness(options: Partial<SandboxServerOptions> = {}): Promise<ServerHarness> {
+/**
+ * Starts a server on a fresh workspace; with `mcpServers`, an MCP hub starts them in its agent
+ * folder with the harness's tool environment, as the program does.
+ */
+export async function startServerHarness(
+  options: Partial<SandboxServerOptions> = {},
+  extra: { mcpServers?: McpServerLaunch[] } = {},
+): Promise<ServerHarness> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'ngb-sandbox-test-'));
   const agentDirectory = path.join(root, 'agent');
   await mkdir(agentDirectory);
@@ -55,12 +66,17 @@ export async function startServerHarness(options: Partial<SandboxServerOptions> 
     () => badLines.push('<oversized>'),
   );
   output.on('data', (chunk: Buffer) => splitter.push(chunk));
+  const env = options.env ?? { PATH: process.env.PATH };
+  const mcpServers = extra.mcpServers ?? [];
   const server = await startSandboxServer({
     input,
     output,
     workspaceRoot: root,
     workingDirectory: agentDirectory,
-    env: { PATH: process.env.PATH },
+    env,
+    ...(mcpServers.length > 0
+      ? { mcp: Promise.resolve(startMcpHub({ servers: mcpServers, workingDirectory: agentDirectory, env })) }
+      : {}),
     ...options,
   });
 
@@ -82,6 +98,12 @@ export async function startServerHarness(options: Partial<SandboxServerOptions> 
       const id = extra.id ?? `r${counter}`;
       const { id: _id, ...rest } = extra;
       input.write(`${JSON.stringify({ type: 'request', id, tool, input: requestInput, ...rest })}\n`);
+      return waitFor((frame) => frame.type === 'response' && frame.id === id);
+    },
+    listTools() {
+      counter += 1;
+      const id = `l${counter}`;
+      input.write(`${JSON.stringify({ type: 'list-tools', id })}\n`);
       return waitFor((frame) => frame.type === 'response' && frame.id === id);
     },
     waitFor,

@@ -43,6 +43,8 @@ export function describeEvent(event: GatewayEvent): string {
       return `${event.plugin} ${event.hook} · ${clip(event.error)}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
+    case 'sandbox.mcp':
+      return `MCP server ${event.server} ${event.state === 'ready' ? `ready, ${event.tools} tool(s)` : `${event.state}: ${clip(event.problem)}`}`;
     default:
       return '';
   }

@@ -41,6 +41,20 @@ export interface AgentMount {
   readonly?: boolean;
 }
 
+/** A stdio MCP server started inside the agent's sandboxes (see `SandboxMcpServer`, which it becomes). */
+export interface AgentMcpServer {
+  /** Unique per agent: `^[a-z0-9][a-z0-9_-]{0,31}$`. */
+  name: string;
+  /** The program to start inside the sandbox. */
+  command: string;
+  /** @default [] */
+  args?: string[];
+  /** Settings for this server (never secrets). @default {} */
+  env?: Record<string, string>;
+  /** @default 30000 */
+  startTimeoutMs?: number;
+}
+
 /** The sandbox an agent's sessions run in. */
 export interface AgentSandboxSettings {
   /** `none` (the default). `egress` is refused by the runtimes until the egress proxy exists. */
@@ -55,6 +69,11 @@ export interface AgentSandboxSettings {
   diskMb?: number;
   /** Extra mounts; empty for none. */
   mounts: AgentMount[];
+  /**
+   * Stdio MCP servers started inside each of the agent's sandboxes (see `SandboxSpec.mcpServers`).
+   * @default []
+   */
+  mcpServers?: AgentMcpServer[];
 }
 
 /** An agent: a folder with its instructions and memory, a model and a sandbox. */

@@ -1,5 +1,6 @@
 export type {
   Agent,
+  AgentMcpServer,
   AgentModelFallback,
   AgentModelSettings,
   AgentMount,

@@ -36,6 +36,10 @@ export function describeAgentCases(context: ContextAccessor): void {
         cpus: 1.5,
         pids: 128,
         mounts: [{ hostPath: '/srv/data', containerPath: 'data', readonly: true }, { hostPath: '/srv/docs' }],
+        mcpServers: [
+          { name: 'tiny', command: 'node', args: ['tiny-mcp.mjs'], env: { MODE: 'fast' }, startTimeoutMs: 5_000 },
+          { name: 'git', command: 'git-mcp' },
+        ],
       };
       const agent = await store.agents.create({
         folder: 'research',
@@ -123,6 +127,18 @@ export function describeAgentCases(context: ContextAccessor): void {
       expect(updated.model.provider).toBeUndefined();
       expect(updated.createdAt).toBe(agent.createdAt);
       expect(await store.agents.get(agent.id)).toEqual(updated);
+    });
+
+    it('replaces the sandbox settings on update, its MCP servers included', async () => {
+      const { store } = context();
+      const tiny = { name: 'tiny', command: 'node', args: ['tiny-mcp.mjs'] };
+      const agent = await store.agents.create({ folder: 'main', name: 'Main', isMain: false, sandbox: { mcpServers: [tiny] } });
+      expect(agent.sandbox).toEqual({ network: 'none', mounts: [], mcpServers: [tiny] });
+      const other = { name: 'other', command: 'other-mcp', env: { MODE: 'x' } };
+      expect((await store.agents.update(agent.id, { sandbox: { mcpServers: [other] } })).sandbox.mcpServers).toEqual([other]);
+      const cleared = await store.agents.update(agent.id, { sandbox: { memoryMb: 512 } });
+      expect(cleared.sandbox).toEqual({ network: 'none', mounts: [], memoryMb: 512 });
+      expect(await store.agents.get(agent.id)).toEqual(cleared);
     });
 
     it('validates a new folder on update', async () => {
