@@ -67,6 +67,13 @@ export {
   type PluginHooks,
   type PluginSetupResult,
 } from './contracts/plugin';
+export {
+  type EgressPolicy,
+  type EgressReporting,
+  type EgressRequestListener,
+  type EgressRequestRecord,
+  reportsEgress,
+} from './contracts/egress';
 export type { ReceiveResult, RoutedMessage } from './contracts/receive-result';
 export type {
   Sandbox,
@@ -159,6 +166,13 @@ export type {
 } from './contracts/store';
 export { defineTool, type JsonSchema, type Tool, type ToolContext, type ToolResult } from './contracts/tool';
 export { defineChannel } from './define-channel';
+export {
+  type CheckedEgressNetwork,
+  checkEgressNetwork,
+  isEgressDomainAllowed,
+  type NormalizedDomain,
+  normalizeEgressDomain,
+} from './egress-network';
 export {
   type ApiErrorOptions,
   ChannelApiError,
