@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@ngb/plugin-sdk';
+import { startEgressForwarder } from './egress-forwarder';
 import { createCgroupMemoryProbe } from './memory-probe';
 import { startSandboxServer } from './sandbox-server';
 import { findToolReach } from './tool-reach';
@@ -11,9 +12,11 @@ import { findToolReach } from './tool-reach';
 // In the image it runs as `tini -- /opt/ngb/sandbox/node /opt/ngb/sandbox/bin.js` with the
 // defaults below; both binaries are execute-only, which keeps the processes out of the tools' reach.
 
-const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--not-isolated]
+const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--egress-socket PATH] [--not-isolated]
   --root DIR       every path a file tool touches must stay inside DIR (default /workspace)
   --cwd DIR        where relative paths and bash start (default ROOT/agent when it exists, else ROOT)
+  --egress-socket PATH  relay a loopback HTTP proxy to the host's egress proxy on this unix socket;
+                   the tools get HTTP_PROXY and HTTPS_PROXY pointing at it
   --not-isolated   serve even though the tools can reach this process (the local runtime, which
                    is not isolated); without it the program refuses unless it proves they cannot`;
 
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
       cwd: { type: 'string' },
       'max-output-bytes': { type: 'string' },
       'no-ripgrep': { type: 'boolean', default: false },
+      'egress-socket': { type: 'string' },
       'not-isolated': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -57,12 +61,14 @@ async function main(): Promise<void> {
   const root = path.resolve(values.root);
   const agentDirectory = path.join(root, 'agent');
   const maxOutputBytes = values['max-output-bytes'] === undefined ? undefined : Number(values['max-output-bytes']);
+  const egressSocket = values['egress-socket'];
+  const forwarder = egressSocket === undefined ? undefined : await startEgressForwarder(egressSocket);
   const server = await startSandboxServer({
     input: process.stdin,
     output: process.stdout,
     workspaceRoot: root,
     workingDirectory: values.cwd ?? (existsSync(agentDirectory) ? agentDirectory : root),
-    env: process.env,
+    env: forwarder ? { ...process.env, ...forwarder.env } : process.env,
     maxOutputBytes: Number.isFinite(maxOutputBytes) ? maxOutputBytes : undefined,
     ripgrepPath: values['no-ripgrep'] ? null : findOnPath('rg', process.env.PATH),
     memoryProbe: createCgroupMemoryProbe(),

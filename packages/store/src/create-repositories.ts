@@ -4,6 +4,7 @@ import { createAgentsRepository } from './repositories/agents-repository';
 import { createApprovalsRepository } from './repositories/approvals-repository';
 import { createChatsRepository } from './repositories/chats-repository';
 import { createDestinationsRepository } from './repositories/destinations-repository';
+import { createEgressRequestsRepository } from './repositories/egress-requests-repository';
 import { createInboxRepository } from './repositories/inbox-repository';
 import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
@@ -38,6 +39,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   destinations: createDestinationsRepository,
   kv: createKvRepository,
   onboardingCodes: createOnboardingCodesRepository,
+  egressRequests: createEgressRequestsRepository,
 };
 
 /**

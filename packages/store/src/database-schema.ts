@@ -251,6 +251,23 @@ export interface DestinationsTable {
   updated_at: number;
 }
 
+export interface EgressRequestsTable {
+  seq: Generated<number>;
+  id: string;
+  session_id: string;
+  turn_id: string | null;
+  method: string;
+  host: string;
+  port: number;
+  address: string | null;
+  allowed: number;
+  reason: string | null;
+  bytes_up: number;
+  bytes_down: number;
+  started_at: number;
+  duration_ms: number;
+}
+
 interface KvTable {
   namespace: string;
   key: string;
@@ -278,4 +295,5 @@ export interface StoreDatabase {
   destinations: DestinationsTable;
   kv: KvTable;
   onboarding_codes: OnboardingCodesTable;
+  egress_requests: EgressRequestsTable;
 }

@@ -10,6 +10,7 @@ import { migration0008CommandInbox } from './0008_command_inbox';
 import { migration0009ReplyStream } from './0009_reply_stream';
 import { migration0010Onboarding } from './0010_onboarding';
 import { migration0011TurnsBySession } from './0011_turns_by_session';
+import { migration0012Egress } from './0012_egress';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -24,6 +25,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0009_reply_stream': migration0009ReplyStream,
   '0010_onboarding': migration0010Onboarding,
   '0011_turns_by_session': migration0011TurnsBySession,
+  '0012_egress': migration0012Egress,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

@@ -7,6 +7,7 @@ export type {
   AgentsRepository,
   NewAgent,
 } from './agents';
+export type { EgressRequestListOptions, EgressRequestsRepository, StoredEgressRequest } from './egress-requests';
 export type {
   Approval,
   ApprovalKind,
