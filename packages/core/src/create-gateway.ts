@@ -19,6 +19,7 @@ import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';
 import { dashboardIdentity } from './dashboard-identity';
 import { createDelivery } from './delivery';
+import { recordEgressRequests } from './egress-records';
 import { createEventBus } from './events';
 import { type Gateway, type GatewayOptions, parseGatewayOptions } from './gateway-options';
 import { agentChannel, type GatewaySettings } from './gateway-settings';
@@ -82,6 +83,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
   let started = false;
   let accepting = false;
+  let stopRecordingEgress = () => {};
 
   // The parts, each given only what it uses, in the order they depend on each other.
   const runUnit = createUnitOfWork({ store, logger });
@@ -248,6 +250,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         channels.set(channel.name, channel);
       }
       replyStreams.check();
+      stopRecordingEgress = recordEgressRequests({ runtime, store, bus, logger: logger.child('egress') });
       await onboarding.linkDashboard();
       accepting = true;
       for (const channel of channels.values()) {
@@ -279,6 +282,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await delivery.idle();
       await leases.stop();
       await plugins.unloadAll();
+      stopRecordingEgress();
     },
     receive,
     tasksChanged: () => scheduler.reschedule(),

@@ -1,4 +1,4 @@
-import type { ChannelStatus, Logger } from '@ngb/plugin-sdk';
+import type { ChannelStatus, EgressRequestRecord, Logger } from '@ngb/plugin-sdk';
 
 /** Token counts and cost of a turn. */
 export interface TurnUsage {
@@ -64,6 +64,11 @@ export type GatewayEvent =
   /** An attachment that was not saved, and why (too large, a link in the inbox, a failed download, ...). */
   | { type: 'attachment.refused'; sessionId: string; messageId: string; name: string; reason: string }
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
+  /**
+   * A request through a sandbox's egress proxy, once it ended: allowed (with the bytes it moved) or
+   * refused, with the reason; also stored (`store.egressRequests`).
+   */
+  | ({ type: 'egress.request' } & EgressRequestRecord)
   | { type: 'sandbox.reaped'; count: number }
   | { type: 'delivery.sent'; outboxId: string; channel: string; chatId: string; platformMessageId: string; chunks: number }
   | { type: 'delivery.failed'; outboxId: string; channel: string; chatId: string; error: string; permanent: boolean }
