@@ -11,7 +11,8 @@ export interface EgressOptions {
   /**
    * Host folder of the proxies' unix sockets (one subfolder per sandbox, mode 0700, owned by the
    * sandbox's user), outside every agent folder; made when missing (mode 0711). Its path must be
-   * short: a unix socket path has at most 107 bytes.
+   * short (at most 77 bytes): a unix socket path has at most 107; a longer one fails each acquire
+   * of a sandbox with egress.
    */
   socketFolder: string;
   /** Resolves the names the tools ask for, once per request: pass node's `dns.promises.lookup`. */
@@ -43,11 +44,6 @@ export const egressOptionsSchema = v.object({
   socketFolder: v.pipe(
     v.string(),
     v.check((folder) => folder.startsWith('/'), 'must be an absolute path'),
-    // <folder>/<16 hex>/egress.sock within the 107 bytes of a unix socket path.
-    v.check(
-      (folder) => Buffer.byteLength(folder) + 18 + egressSocketName.length <= 107,
-      'is too long for a unix socket path (at most 77 bytes); choose a shorter folder',
-    ),
   ),
   lookup: v.custom<EgressLookup>((value) => typeof value === 'function', 'must be a function like dns.promises.lookup'),
   ports: v.optional(v.pipe(v.array(port), v.minLength(1)), [443, 80]),
@@ -82,10 +78,20 @@ export interface SandboxEgressInput {
 
 /**
  * Makes the socket folder when missing and checks that it lies outside the agent folder (an agent
- * must not reach another sandbox's socket, or put files where the host listens).
- * @throws SandboxError `invalid_input` when one folder holds the other
+ * must not reach another sandbox's socket, or put files where the host listens), and that its
+ * sockets' paths fit a unix socket address.
+ * @throws SandboxError `invalid_input` when one folder holds the other, or the path is too long
  */
 export async function checkEgressFolder(socketFolder: string, agentFolder: string): Promise<void> {
+  // <folder>/<16 hex>/egress.sock must fit the 107 bytes of a unix socket path.
+  const room = 107 - 18 - egressSocketName.length;
+  if (Buffer.byteLength(socketFolder) > room) {
+    throw new SandboxError(
+      'invalid_input',
+      `[@ngb/runtime] the egress socket folder ${socketFolder} is too long for a unix socket path (at most ${room} bytes); ` +
+        'choose a shorter folder (for ngb: a shorter path of the project or of its "dataDir")',
+    );
+  }
   await mkdir(socketFolder, { recursive: true, mode: 0o711 });
   const folder = await realpath(socketFolder);
   const inside = (path: string, parent: string) => path === parent || path.startsWith(`${parent}${sep}`);

@@ -15,6 +15,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
       return 'warn';
     case 'tool.end':
       return event.isError ? 'warn' : 'info';
+    case 'egress.request':
+      return event.allowed ? 'info' : 'warn';
     case 'channel.status':
       if (event.status.state === 'failed') return 'error';
       if (event.status.state === 'degraded') return 'warn';
