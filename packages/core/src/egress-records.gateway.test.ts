@@ -81,12 +81,12 @@ describe('egress requests', () => {
     const turnId = turnStart?.type === 'turn.start' ? turnStart.turnId : undefined;
     expect(turnId).toBeDefined();
     expect(runtime.calls.map((options) => options.turnId)).toEqual([turnId]);
-    const published = harness.events.filter((event) => event.type === 'egress.request');
-    expect(published).toMatchObject([{ turnId, host: 'evil.example.net', allowed: false, reason: /not on the allowlist/ }]);
     const sessionId = turnStart?.type === 'turn.start' ? turnStart.sessionId : '';
-    await harness.gateway.idle();
-    await expect.poll(() => harness?.store.egressRequests.listForSession(sessionId)).toMatchObject([
-      { sessionId, turnId, host: 'evil.example.net', allowed: false },
+    await expect.poll(() => harness?.events.filter((event) => event.type === 'egress.request')).toHaveLength(1);
+    const [stored] = await harness.store.egressRequests.listForSession(sessionId);
+    expect(stored).toMatchObject({ sessionId, turnId, host: 'evil.example.net', allowed: false });
+    expect(harness.events.filter((event) => event.type === 'egress.request')).toMatchObject([
+      { id: stored?.id, sessionId, turnId, host: 'evil.example.net', allowed: false, reason: /not on the allowlist/ },
     ]);
   });
 });

@@ -66,9 +66,9 @@ export type GatewayEvent =
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
   /**
    * A request through a sandbox's egress proxy, once it ended: allowed (with the bytes it moved) or
-   * refused, with the reason; also stored (`store.egressRequests`).
+   * refused, with the reason; published once stored (`id`: its stored id, absent when storing failed).
    */
-  | ({ type: 'egress.request' } & EgressRequestRecord)
+  | ({ type: 'egress.request'; id?: string } & EgressRequestRecord)
   | { type: 'sandbox.reaped'; count: number }
   | { type: 'delivery.sent'; outboxId: string; channel: string; chatId: string; platformMessageId: string; chunks: number }
   | { type: 'delivery.failed'; outboxId: string; channel: string; chatId: string; error: string; permanent: boolean }

@@ -4,6 +4,7 @@ import type {
   Chat,
   ScheduledTask,
   Session,
+  StoredEgressRequest,
   StoredMessage,
   TaskRun,
   TranscriptEntry,
@@ -18,6 +19,7 @@ import type {
   agentRecord,
   approvalRecord,
   chatRecord,
+  egressRequestRecord,
   messageRecord,
   sessionRecord,
   taskRecord,
@@ -42,6 +44,7 @@ describe('record schemas', () => {
     expectTypeOf<Described<typeof sessionRecord>>().toEqualTypeOf<Session>();
     expectTypeOf<Described<typeof turnRecord>>().toEqualTypeOf<Turn>();
     expectTypeOf<Described<typeof transcriptRecord>>().toEqualTypeOf<TranscriptEntry>();
+    expectTypeOf<Described<typeof egressRequestRecord>>().toEqualTypeOf<StoredEgressRequest>();
     expectTypeOf<Described<typeof taskRecord>>().toEqualTypeOf<ScheduledTask>();
     expectTypeOf<Described<typeof taskRunRecord>>().toEqualTypeOf<TaskRun>();
     expectTypeOf<Described<typeof approvalRecord>>().toEqualTypeOf<Approval>();

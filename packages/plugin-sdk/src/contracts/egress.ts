@@ -12,7 +12,7 @@ export interface EgressPolicy {
    * other scripts in their punycode form (see `checkEgressNetwork`, which normalizes them). No IP
    * addresses and no single-label names.
    */
-  allow: readonly string[];
+  allow: string[];
   /**
    * The most bytes (both ways, all connections) the sandbox may move through the proxy in one
    * turn; a connection that crosses it is cut.

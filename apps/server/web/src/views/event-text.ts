@@ -35,6 +35,8 @@ export function describeEvent(event: GatewayEvent): string {
       return String(event.status);
     case 'channel.status':
       return `${event.channel} · ${(event.status as { state?: string } | undefined)?.state ?? ''}`;
+    case 'egress.request':
+      return `${event.allowed ? 'allowed' : 'refused'} ${event.method} ${event.host}:${event.port}${event.reason ? ` · ${clip(event.reason)}` : ''}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
     default:
