@@ -167,7 +167,11 @@ describe('ngb run', { timeout: 60_000 }, () => {
     const output = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
     // The sandbox was refused before bash could start: the call's output is the refusal, not the echo.
     expect(output.toolCalls).toMatchObject([
-      { name: 'bash', isError: true, output: expect.stringMatching(/^NotSupportedError: .*the local runtime cannot limit the network/) },
+      {
+        name: 'bash',
+        isError: true,
+        output: expect.stringMatching(/^NotSupportedError: .*the local runtime cannot limit the network/),
+      },
     ]);
     expect(output.toolCalls[0].output).not.toContain('ran-on-the-host');
   });

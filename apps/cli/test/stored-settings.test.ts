@@ -66,7 +66,10 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
     editConfig((config) => {
       mainSettings(config).network = { allow: ['API.Example.com', '*.Bücher.de'], maxBytesPerTurn: 65536 };
     });
-    expect((await mainAgent())?.sandbox.network).toEqual({ allow: ['api.example.com', '*.xn--bcher-kva.de'], maxBytesPerTurn: 65536 });
+    expect((await mainAgent())?.sandbox.network).toEqual({
+      allow: ['api.example.com', '*.xn--bcher-kva.de'],
+      maxBytesPerTurn: 65536,
+    });
     const table = await ngb(['agent', 'ls']);
     expect(table.stdout).toMatch(/^main\s.*api\.example\.com \*\.xn--bcher-kva\.de/m);
     editConfig((config) => {

@@ -43,6 +43,13 @@ export {
   defineChannelManifest,
   type StreamingDefaults,
 } from './contracts/channel-manifest';
+export {
+  type EgressPolicy,
+  type EgressReporting,
+  type EgressRequestListener,
+  type EgressRequestRecord,
+  reportsEgress,
+} from './contracts/egress';
 export type {
   LlmAssistantMessage,
   LlmEndPart,
@@ -67,13 +74,6 @@ export {
   type PluginHooks,
   type PluginSetupResult,
 } from './contracts/plugin';
-export {
-  type EgressPolicy,
-  type EgressReporting,
-  type EgressRequestListener,
-  type EgressRequestRecord,
-  reportsEgress,
-} from './contracts/egress';
 export type { ReceiveResult, RoutedMessage } from './contracts/receive-result';
 export type {
   Sandbox,

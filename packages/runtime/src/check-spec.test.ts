@@ -32,15 +32,26 @@ describe('checkSpec', () => {
   });
 
   it('normalizes an egress allowlist (lower case, punycode, no duplicates)', async () => {
-    const checked = await checkSpec(await spec({ network: { allow: ['API.Example.com', 'api.example.com', '*.Bücher.de'] } }), defaults);
+    const checked = await checkSpec(
+      await spec({ network: { allow: ['API.Example.com', 'api.example.com', '*.Bücher.de'] } }),
+      defaults,
+    );
     expect(checked.network).toEqual({ allow: ['api.example.com', '*.xn--bcher-kva.de'] });
   });
 
   it.each([
     ['the bridge mode of old', 'egress', /^\[@ngb\/runtime\] `network` must be "none" or \{ "allow"/],
     ['an unknown network', 'host', /`network` must be "none" or/],
-    ['an IP address in the allowlist', { allow: ['example.com', '10.0.0.1'] }, /`network.allow\[1\]` "10.0.0.1" is an IP address/],
-    ['a byte cap that is not a count', { allow: ['example.com'], maxBytesPerTurn: -1 }, /`network.maxBytesPerTurn` must be a whole number/],
+    [
+      'an IP address in the allowlist',
+      { allow: ['example.com', '10.0.0.1'] },
+      /`network.allow\[1\]` "10.0.0.1" is an IP address/,
+    ],
+    [
+      'a byte cap that is not a count',
+      { allow: ['example.com'], maxBytesPerTurn: -1 },
+      /`network.maxBytesPerTurn` must be a whole number/,
+    ],
   ])('refuses %s, naming the field', async (_name, network, message) => {
     const error = await refusal({ network: network as SandboxSpec['network'] });
     expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');

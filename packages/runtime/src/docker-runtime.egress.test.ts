@@ -41,7 +41,11 @@ async function startSandbox(name: string, allowPrivateAddresses: string[]): Prom
 }
 
 async function client(sandbox: Sandbox, ...args: string[]): Promise<string> {
-  const result = await sandbox.call('bash', { command: `python3 client.py ${args.join(' ')}` }, { timeoutMs: 30_000, turnId: 'turn-e2e' });
+  const result = await sandbox.call(
+    'bash',
+    { command: `python3 client.py ${args.join(' ')}` },
+    { timeoutMs: 30_000, turnId: 'turn-e2e' },
+  );
   const output = result.output as BashOutput;
   return `${output.stdout}${output.stderr}`.trim();
 }
@@ -64,7 +68,9 @@ describeWithDocker('docker runtime: egress through the host proxy', () => {
       folders = await createAgentFolders('egress');
       standIn = await createStandInHost(folders.base);
       loopbackServer = net.createServer((socket) => {
-        socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 14\r\nConnection: close\r\n\r\nloopback host\n'));
+        socket.once('data', () =>
+          socket.end('HTTP/1.1 200 OK\r\nContent-Length: 14\r\nConnection: close\r\n\r\nloopback host\n'),
+        );
       });
       await new Promise<void>((resolve) => loopbackServer.listen(0, '127.0.0.1', resolve));
       loopbackPort = (loopbackServer.address() as net.AddressInfo).port;

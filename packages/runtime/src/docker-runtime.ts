@@ -24,7 +24,7 @@ import { isProcessAlive, type ProcessIdentity, readProcessIdentity } from './pro
 import { removeOrphanSandboxes } from './remove-orphan-sandboxes';
 import { resolveMounts } from './resolve-mounts';
 import { parseRuntimeOptions } from './runtime-options';
-import { checkEgressFolder, openSandboxEgress, type SandboxEgress } from './sandbox-egress';
+import { checkEgressFolder, openSandboxEgress, removeStaleEgressFolders, type SandboxEgress } from './sandbox-egress';
 import { createSandboxPool } from './sandbox-pool';
 
 interface PreparedDockerSpec extends CheckedSpec {
@@ -148,6 +148,10 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
         : mapDockerError(error, { ...errorContext, operation: 'inspecting the image' });
     });
     if (parsed.removeOrphans) await removeOrphans();
+    if (parsed.egress) {
+      const stale = await removeStaleEgressFolders(parsed.egress.socketFolder);
+      if (stale > 0) logger.info('removed the egress socket folders of sandboxes gone', { count: stale });
+    }
   };
 
   let orphanSweep: Promise<number> | undefined;

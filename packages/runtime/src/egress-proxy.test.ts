@@ -213,7 +213,9 @@ describe('the egress proxy refuses, connects nowhere and records why', () => {
 
   it('cuts a transfer at the byte cap of the turn, refuses more in that turn, and counts again in the next', async () => {
     const cap = 64 * 1024;
-    const { socketPath, nextRecord, proxy, connects } = await harness({ policy: { allow: ['*.example.com'], maxBytesPerTurn: cap } });
+    const { socketPath, nextRecord, proxy, connects } = await harness({
+      policy: { allow: ['*.example.com'], maxBytesPerTurn: cap },
+    });
     proxy.beginTurn('turn-1');
     const answer = await exchange(socketPath, 'GET http://allowed.example.com/big HTTP/1.1\r\n\r\n');
     const cut = await nextRecord();

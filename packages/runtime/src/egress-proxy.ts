@@ -1,5 +1,5 @@
 import { chmod, chown, rm } from 'node:fs/promises';
-import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import {
   type EgressPolicy,
   type EgressRequestRecord,

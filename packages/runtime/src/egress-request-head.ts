@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
+import { isIP } from 'node:net';
 
 /** The longest request head the egress proxy reads; a longer one is refused (431). */
 export const maxRequestHeadBytes = 16 * 1024;
@@ -106,7 +106,9 @@ function parseHead(head: string, rest: Buffer): EgressTarget {
   }
   // The Host header names the checked target, never another name the client chose.
   const upstreamHead = Buffer.from(
-    [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, 'Connection: close', '', ''].join('\r\n'),
+    [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, 'Connection: close', '', ''].join(
+      '\r\n',
+    ),
     'latin1',
   );
   return { ok: true, method, host, port, literal: isIP(host) !== 0, upstreamHead, rest };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, realpath, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join, sep } from 'node:path';
 import { ConfigError, type EgressPolicy, type EgressRequestRecord, SandboxError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
@@ -149,4 +150,30 @@ export async function openSandboxEgress(input: SandboxEgressInput): Promise<Sand
     await close();
     throw error;
   }
+}
+
+/**
+ * Removes the socket folders no proxy listens in any more (left by a gateway that was killed); the
+ * folders of live proxies (this process's, or another gateway's on the same folder) stay.
+ * @returns how many it removed
+ */
+export async function removeStaleEgressFolders(socketFolder: string): Promise<number> {
+  const entries = await readdir(socketFolder, { withFileTypes: true }).catch(() => []);
+  let removed = 0;
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !/^[0-9a-f]{16}$/.test(entry.name)) continue;
+    const folder = join(socketFolder, entry.name);
+    const listening = await new Promise<boolean>((resolve) => {
+      const probe = connect(join(folder, egressSocketName));
+      probe.once('connect', () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.once('error', () => resolve(false));
+    });
+    if (listening) continue;
+    await rm(folder, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }

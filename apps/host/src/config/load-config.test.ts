@@ -52,10 +52,18 @@ describe('parseConfig', () => {
 
   it.each([
     ['the bridge mode of old', '"egress"', /key "agents\.main\.network" must be "none" or \{ "allow"/],
-    ['an IP address', '{"allow":["example.com","127.0.0.1"]}', /key "agents\.main\.network" entry allow\[1\]: "127\.0\.0\.1" is an IP address/],
+    [
+      'an IP address',
+      '{"allow":["example.com","127.0.0.1"]}',
+      /key "agents\.main\.network" entry allow\[1\]: "127\.0\.0\.1" is an IP address/,
+    ],
     ['a URL', '{"allow":["https://example.com"]}', /entry allow\[0\]: "https:\/\/example\.com" must be a domain name/],
     ['a single label', '{"allow":["localhost"]}', /entry allow\[0\]: "localhost" is a single-label name/],
-    ['the runtime-only opt-in', '{"allow":["example.com"],"allowPrivateAddresses":["127.0.0.1"]}', /entry allowPrivateAddresses: is not a setting/],
+    [
+      'the runtime-only opt-in',
+      '{"allow":["example.com"],"allowPrivateAddresses":["127.0.0.1"]}',
+      /entry allowPrivateAddresses: is not a setting/,
+    ],
   ])('refuses %s as a network, naming the key', (_name, network, message) => {
     const error = refusal(`{"agents":{"main":{"network":${network}}}}`);
     expect(error).toMatchObject({ key: 'agents.main.network' });

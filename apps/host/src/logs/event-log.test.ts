@@ -81,8 +81,24 @@ describe('recordGatewayEvents', () => {
     recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
     const request = { sessionId: 's1', turnId: 't1', port: 443, bytesUp: 0, bytesDown: 0, startedAt: 1, durationMs: 2 };
     bus.emitAll([
-      { type: 'egress.request', ...request, method: 'CONNECT', host: 'api.example.com', address: '203.0.113.9', allowed: true, bytesUp: 310, bytesDown: 5120 },
-      { type: 'egress.request', ...request, method: 'GET', host: 'evil.example.net', allowed: false, reason: 'domain evil.example.net is not on the allowlist' },
+      {
+        type: 'egress.request',
+        ...request,
+        method: 'CONNECT',
+        host: 'api.example.com',
+        address: '203.0.113.9',
+        allowed: true,
+        bytesUp: 310,
+        bytesDown: 5120,
+      },
+      {
+        type: 'egress.request',
+        ...request,
+        method: 'GET',
+        host: 'evil.example.net',
+        allowed: false,
+        reason: 'domain evil.example.net is not on the allowlist',
+      },
     ]);
     sink.close();
     const lines = readFileSync(path, 'utf8')
@@ -90,8 +106,24 @@ describe('recordGatewayEvents', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'info', event: 'egress.request', method: 'CONNECT', host: 'api.example.com', port: 443, bytesUp: 310, bytesDown: 5120, allowed: true }),
-      expect.objectContaining({ level: 'warn', event: 'egress.request', method: 'GET', host: 'evil.example.net', allowed: false, reason: 'domain evil.example.net is not on the allowlist' }),
+      expect.objectContaining({
+        level: 'info',
+        event: 'egress.request',
+        method: 'CONNECT',
+        host: 'api.example.com',
+        port: 443,
+        bytesUp: 310,
+        bytesDown: 5120,
+        allowed: true,
+      }),
+      expect.objectContaining({
+        level: 'warn',
+        event: 'egress.request',
+        method: 'GET',
+        host: 'evil.example.net',
+        allowed: false,
+        reason: 'domain evil.example.net is not on the allowlist',
+      }),
     ]);
   });
 

@@ -9,7 +9,11 @@ export function EgressRequests(props: { requests: Loaded<Page<EgressRequest>> })
   if (requests.error) return <ErrorState error={requests.error} what="Network requests" onRetry={requests.reload} />;
   if (!requests.data) return <Loading />;
   if (requests.data.items.length === 0) {
-    return <Empty title="No network request">Agents with a network allowlist reach it through the egress proxy; each request shows here.</Empty>;
+    return (
+      <Empty title="No network request">
+        Agents with a network allowlist reach it through the egress proxy; each request shows here.
+      </Empty>
+    );
   }
   return (
     <ul class="rows compact egress-requests">
@@ -25,7 +29,8 @@ export function EgressRequests(props: { requests: Loaded<Page<EgressRequest>> })
               </span>
               {request.reason && <span class="small muted egress-reason">{request.reason}</span>}
               <span class="small muted">
-                {request.allowed && `↑${compact(request.bytesUp)} ↓${compact(request.bytesDown)} · ${duration(request.durationMs)} · `}
+                {request.allowed &&
+                  `↑${compact(request.bytesUp)} ↓${compact(request.bytesDown)} · ${duration(request.durationMs)} · `}
                 {ago(request.startedAt)}
               </span>
             </div>

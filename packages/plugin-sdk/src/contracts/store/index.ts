@@ -7,7 +7,6 @@ export type {
   AgentsRepository,
   NewAgent,
 } from './agents';
-export type { EgressRequestListOptions, EgressRequestsRepository, StoredEgressRequest } from './egress-requests';
 export type {
   Approval,
   ApprovalKind,
@@ -32,6 +31,7 @@ export type {
   WiringPatch,
   WiringsRepository,
 } from './chats';
+export type { EgressRequestListOptions, EgressRequestsRepository, StoredEgressRequest } from './egress-requests';
 export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type {
   InboxEntry,
