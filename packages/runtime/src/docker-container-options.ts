@@ -16,7 +16,7 @@ export interface SandboxContainerInput {
   limits: SandboxLimits;
   /**
    * The host folder holding this sandbox's egress proxy socket, mounted read-only at
-   * {@link egressMountPoint}; the sandbox program relays its loopback proxy to it. None: no egress.
+   * `/run/ngb`; the sandbox program relays its loopback proxy to it. None: no egress.
    */
   egressFolder?: string;
   user: string;
@@ -42,7 +42,7 @@ export const sandboxLabels = {
 const mebibyte = 1024 * 1024;
 
 /** Where a sandbox sees its egress proxy's folder, and the socket in it. */
-export const egressMountPoint = '/run/ngb';
+const egressMountPoint = '/run/ngb';
 export const egressSocketName = 'egress.sock';
 
 /**

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 
 /** The longest request head the egress proxy reads; a longer one is refused (431). */
-export const maxRequestHeadBytes = 16 * 1024;
+const maxRequestHeadBytes = 16 * 1024;
 
 /** A request to the egress proxy, read from its head. */
 export type EgressTarget =
