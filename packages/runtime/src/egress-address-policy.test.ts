@@ -51,6 +51,14 @@ describe('egressAddressRefusal', () => {
     },
   );
 
+  it("refuses the host's own public addresses, in IPv4-mapped form too", () => {
+    const host = new Set(['203.0.113.1', '2001:db8::1']);
+    expect(egressAddressRefusal('203.0.113.1', none, host)).toBe('address 203.0.113.1 belongs to this host');
+    expect(egressAddressRefusal('::ffff:203.0.113.1', none, host)).toMatch(/belongs to this host/);
+    expect(egressAddressRefusal('2001:DB8::1', none, host)).toMatch(/belongs to this host/);
+    expect(egressAddressRefusal('203.0.113.2', none, host)).toBeUndefined();
+  });
+
   it('lets exactly the opted-in addresses through, nothing near them', () => {
     const optIn = new Set(['127.0.0.1']);
     expect(egressAddressRefusal('127.0.0.1', optIn)).toBeUndefined();

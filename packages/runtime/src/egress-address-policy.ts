@@ -79,9 +79,25 @@ function ipv6Refusal(address: string): string | undefined {
 /**
  * Why the egress proxy must not connect to `address`, or undefined for a public unicast address.
  * @param allowPrivateAddresses exact addresses exempted (the runtime's test-only opt-in)
+ * @param hostAddresses the addresses of this host's own interfaces: a public one reaches the host's
+ *   own services, so it is refused like loopback (IPv4-mapped forms of them too)
  */
-export function egressAddressRefusal(address: string, allowPrivateAddresses: ReadonlySet<string>): string | undefined {
+export function egressAddressRefusal(
+  address: string,
+  allowPrivateAddresses: ReadonlySet<string>,
+  hostAddresses: ReadonlySet<string> = new Set(),
+): string | undefined {
   if (allowPrivateAddresses.has(address)) return undefined;
+  const refusal = rangeRefusal(address);
+  if (refusal !== undefined) return refusal;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (hostAddresses.has(address.toLowerCase()) || (mapped !== undefined && hostAddresses.has(mapped))) {
+    return `address ${address} belongs to this host`;
+  }
+  return undefined;
+}
+
+function rangeRefusal(address: string): string | undefined {
   if (isIPv4(address)) {
     const refusal = ipv4Refusal(address);
     return refusal === undefined ? undefined : `address ${address} is ${refusal}`;

@@ -196,6 +196,13 @@ describe('the egress proxy refuses, connects nowhere and records why', () => {
     expect(connects).toEqual([]);
   });
 
+  it("refuses a name that resolves to one of this host's own addresses", async () => {
+    const { socketPath, nextRecord, connects } = await harness({ hostAddresses: new Set(['203.0.113.10']) });
+    expect(await exchange(socketPath, tunnel('allowed.example.com:443'))).toMatch(/^HTTP\/1\.1 403 /);
+    expect((await nextRecord()).reason).toMatch(/address 203\.0\.113\.10 belongs to this host/);
+    expect(connects).toEqual([]);
+  });
+
   it('resolves once: a rebinding resolver that answers public, then loopback, never gets its second answer used', async () => {
     const rebinding: string[][] = [['203.0.113.20'], ['127.0.0.1']];
     const { socketPath, connects, lookups, nextRecord } = await harness({

@@ -1,5 +1,6 @@
 import { chmod, chown, rm } from 'node:fs/promises';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import {
   type EgressPolicy,
   type EgressRequestRecord,
@@ -34,6 +35,8 @@ export interface EgressProxyOptions {
   connect?: EgressConnector;
   /** Exact addresses exempted from the refusal of non-public ones (tests only). */
   allowPrivateAddresses: ReadonlySet<string>;
+  /** The addresses of this host's interfaces, refused as targets. @default those of `os.networkInterfaces()` now */
+  hostAddresses?: ReadonlySet<string>;
   ports: ReadonlySet<number>;
   /** A connection with no traffic either way for this long is closed. */
   idleTimeoutMs: number;
@@ -70,6 +73,14 @@ const statusText: Record<number, string> = {
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const cap = options.policy.maxBytesPerTurn ?? options.defaultMaxBytesPerTurn;
   const connectTo = options.connect ?? ((target) => netConnect({ host: target.address, port: target.port }));
+  const hostAddresses =
+    options.hostAddresses ??
+    new Set(
+      Object.values(networkInterfaces())
+        .flat()
+        .map((entry) => entry?.address.toLowerCase())
+        .filter((address): address is string => address !== undefined),
+    );
   // Every socket, to cut them all on close; the clients alone count toward the cap.
   const open = new Set<Socket>();
   const clients = new Set<Socket>();
@@ -148,7 +159,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }
     record.address = addresses[0];
     for (const address of addresses) {
-      const refusal = egressAddressRefusal(address, options.allowPrivateAddresses);
+      const refusal = egressAddressRefusal(address, options.allowPrivateAddresses, hostAddresses);
       if (refusal !== undefined) {
         record.address = address;
         return refuse(403, `${record.host} resolves to a refused address: ${refusal}`);
