@@ -143,7 +143,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(server.requests()).toHaveLength(requests);
   });
 
-  it('refuses a config asking for the egress network, naming the key, before any model call', async () => {
+  it('refuses the bridge network of old in the config, naming the key, before any model call', async () => {
     const requests = server.requests().length;
     const config = JSON.parse(readFileSync(join(project.dir, 'ngb.config.json'), 'utf8'));
     config.agents = { main: { network: 'egress' } };
@@ -151,9 +151,29 @@ describe('ngb run', { timeout: 60_000 }, () => {
     const result = await run(['-p', 'hi', '--config', 'egress.config.json']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('key "agents.main.network" is "egress", which is not available yet');
-    expect(result.stderr).toContain('egress proxy');
+    expect(result.stderr).toContain('key "agents.main.network" must be "none" or { "allow": ["example.com", "*.example.org"]');
     expect(server.requests()).toHaveLength(requests);
+  });
+
+  it('never runs a tool of an agent with an egress allowlist on the local runtime, which cannot enforce it', async () => {
+    const config = JSON.parse(readFileSync(join(project.dir, 'ngb.config.json'), 'utf8'));
+    config.agents = { main: { network: { allow: ['example.com'] } } };
+    writeFileSync(join(project.dir, 'allowlist.config.json'), JSON.stringify(config));
+    server.script([
+      { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo ran-on-the-host' } }] },
+      { type: 'reply', text: 'after the tool' },
+    ]);
+    const result = await run(['-p', 'fetch it', '--config', 'allowlist.config.json', '--json']);
+    const output = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    // The sandbox was refused before bash could start: the call's output is the refusal, not the echo.
+    expect(output.toolCalls).toMatchObject([
+      {
+        name: 'bash',
+        isError: true,
+        output: expect.stringMatching(/^NotSupportedError: .*the local runtime cannot limit the network/),
+      },
+    ]);
+    expect(output.toolCalls[0].output).not.toContain('ran-on-the-host');
   });
 
   it('refuses bad values and an unknown agent in one line each', async () => {

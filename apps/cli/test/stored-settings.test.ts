@@ -62,6 +62,22 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
     }
   });
 
+  it('an egress allowlist is stored normalized, listed by `ngb agent ls`, and removed with its key', async () => {
+    editConfig((config) => {
+      mainSettings(config).network = { allow: ['API.Example.com', '*.Bücher.de'], maxBytesPerTurn: 65536 };
+    });
+    expect((await mainAgent())?.sandbox.network).toEqual({
+      allow: ['api.example.com', '*.xn--bcher-kva.de'],
+      maxBytesPerTurn: 65536,
+    });
+    const table = await ngb(['agent', 'ls']);
+    expect(table.stdout).toMatch(/^main\s.*api\.example\.com \*\.xn--bcher-kva\.de/m);
+    editConfig((config) => {
+      delete mainSettings(config).network;
+    });
+    expect((await mainAgent())?.sandbox.network).toBe('none');
+  });
+
   it('a key removed from the config returns the agent to its default', async () => {
     editConfig((config) => {
       Object.assign(mainSettings(config), { timezone: 'Europe/Berlin', memoryMb: 256, diskLimitMb: 64 });

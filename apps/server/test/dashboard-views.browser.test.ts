@@ -22,6 +22,50 @@ afterEach(async () => {
 });
 
 describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
+  it("lists a session's egress requests, stored ones and live ones, with what was refused and why", async () => {
+    harness = await startBrowserHarness({ script: [{ type: 'reply', text: 'on it' }] });
+    await harness.say('look something up');
+    await harness.gateway.gateway.idle();
+    const routed = harness.events.find((event) => event.type === 'message.routed');
+    const sessionId = routed?.type === 'message.routed' ? routed.sessionId : '';
+    const { store } = harness.gateway;
+    const request = { sessionId, turnId: 'turn-1', port: 443, bytesUp: 0, bytesDown: 0, startedAt: Date.now(), durationMs: 180 };
+    // Stored before the page opens, as after a restart of the gateway.
+    await store.egressRequests.add({
+      ...request,
+      method: 'CONNECT',
+      host: 'api.example.com',
+      address: '203.0.113.9',
+      allowed: true,
+      bytesUp: 2048,
+      bytesDown: 1_500_000,
+    });
+    const page = await openPage(browser, problems);
+    await page.goto(`${harness.url}/sessions/${sessionId}`);
+    await expect.poll(() => page.locator('.live-pill').textContent()).toBe('Live');
+    const rows = page.locator('.egress-requests li');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toMatch(/allowed.*CONNECT api\.example\.com:443.*↑2K ↓1\.5M/);
+
+    // Live: stored, then published with its id, as the gateway does.
+    const refused = {
+      ...request,
+      method: 'GET',
+      host: 'metadata.example.com',
+      port: 80,
+      address: '169.254.169.254',
+      allowed: false,
+      reason: 'metadata.example.com resolves to a refused address: address 169.254.169.254 is link-local (169.254.0.0/16)',
+    };
+    const stored = await store.egressRequests.add(refused);
+    harness.gateway.gateway.events.emit({ type: 'egress.request', ...refused, id: stored.id });
+    await expect.poll(() => rows.count()).toBe(2);
+    const newest = page.locator('.egress-requests li[data-egress="refused"]');
+    expect(await newest.textContent()).toMatch(/refused.*GET metadata\.example\.com:80.*link-local/);
+    expect(await rows.first().getAttribute('data-egress')).toBe('refused');
+    await page.locator('.session-side').screenshot({ path: `${screenshots}dashboard-session-network.png` });
+  });
+
   it('finds a message by its words and marks them', async () => {
     harness = await startBrowserHarness();
     await harness.say('the invoice for the blue lighthouse is due on Friday');

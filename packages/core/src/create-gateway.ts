@@ -23,6 +23,7 @@ import { createCompactor } from './compaction';
 import { createContextWindows } from './context-windows';
 import { dashboardIdentity } from './dashboard-identity';
 import { createDelivery } from './delivery';
+import { recordEgressRequests } from './egress-records';
 import { createEventBus } from './events';
 import { type Gateway, type GatewayOptions, parseGatewayOptions } from './gateway-options';
 import { agentChannel, type GatewaySettings } from './gateway-settings';
@@ -90,6 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
   let started = false;
   let accepting = false;
+  let stopRecordingEgress = () => {};
 
   // The parts, each given only what it uses, in the order they depend on each other.
   const runUnit = createUnitOfWork({ store, logger });
@@ -299,6 +301,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         channels.set(channel.name, channel);
       }
       replyStreams.check();
+      stopRecordingEgress = recordEgressRequests({ runtime, store, bus, logger: logger.child('egress') });
       await onboarding.linkDashboard();
       accepting = true;
       // Every channel connects at once: start waits for the slowest first attempt, not for their sum.
@@ -325,6 +328,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await delivery.idle();
       await leases.stop();
       await plugins.unloadAll();
+      stopRecordingEgress();
     },
     receive,
     replacePlugin,

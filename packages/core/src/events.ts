@@ -1,4 +1,4 @@
-import type { ChannelStatus, Logger, QuestionStatus } from '@ngb/plugin-sdk';
+import type { ChannelStatus, EgressRequestRecord, Logger, QuestionStatus } from '@ngb/plugin-sdk';
 
 /** Token counts and cost of a turn. */
 export interface TurnUsage {
@@ -82,6 +82,11 @@ export type GatewayEvent =
       archivePath?: string;
     }
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
+  /**
+   * A request through a sandbox's egress proxy, once it ended: allowed (with the bytes it moved) or
+   * refused, with the reason; published once stored (`id`: its stored id, absent when storing failed).
+   */
+  | ({ type: 'egress.request'; id?: string } & EgressRequestRecord)
   | { type: 'sandbox.reaped'; count: number }
   /**
    * How an MCP server of a session's sandbox fares, once per sandbox and state: `ready` with the

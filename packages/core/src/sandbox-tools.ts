@@ -24,7 +24,11 @@ export function createSandboxTools(definitions: readonly SandboxToolDefinition[]
     async execute(input, context) {
       const sandbox = await context.sandbox();
       try {
-        const result = await sandbox.call(definition.name, input, { timeoutMs, signal: context.signal });
+        const result = await sandbox.call(definition.name, input, {
+          timeoutMs,
+          signal: context.signal,
+          turnId: context.turnId,
+        });
         const isError =
           typeof result.output === 'object' &&
           result.output !== null &&

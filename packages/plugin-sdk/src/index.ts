@@ -46,6 +46,13 @@ export {
   defineChannelManifest,
   type StreamingDefaults,
 } from './contracts/channel-manifest';
+export {
+  type EgressPolicy,
+  type EgressReporting,
+  type EgressRequestListener,
+  type EgressRequestRecord,
+  reportsEgress,
+} from './contracts/egress';
 export type {
   LlmAssistantMessage,
   LlmEndPart,
@@ -117,6 +124,8 @@ export type {
   Destination,
   DestinationsRepository,
   DestinationTarget,
+  EgressRequestListOptions,
+  EgressRequestsRepository,
   EngageMode,
   InboxEntry,
   InboxKind,
@@ -150,6 +159,7 @@ export type {
   SessionStatus,
   SessionsRepository,
   Store,
+  StoredEgressRequest,
   StoredMessage,
   StoreRepositories,
   TaskContextMode,
@@ -178,6 +188,13 @@ export type {
 } from './contracts/store';
 export { defineTool, type JsonSchema, type Tool, type ToolContext, type ToolResult } from './contracts/tool';
 export { defineChannel } from './define-channel';
+export {
+  type CheckedEgressNetwork,
+  checkEgressNetwork,
+  isEgressDomainAllowed,
+  type NormalizedDomain,
+  normalizeEgressDomain,
+} from './egress-network';
 export {
   type ApiErrorOptions,
   ChannelApiError,

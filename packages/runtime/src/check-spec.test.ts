@@ -1,4 +1,4 @@
-import { NotSupportedError, SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
+import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { checkSpec } from './check-spec';
@@ -31,16 +31,31 @@ describe('checkSpec', () => {
     });
   });
 
-  it('refuses the egress network until the egress proxy exists', async () => {
-    const error = await refusal({ network: 'egress' });
-    expect(NotSupportedError.isInstance(error)).toBe(true);
-    expect(error.message).toMatch(/^\[@ngb\/runtime\] `network: "egress"` is not available yet/);
-    expect(error.message).toMatch(/egress proxy/);
+  it('normalizes an egress allowlist (lower case, punycode, no duplicates)', async () => {
+    const checked = await checkSpec(
+      await spec({ network: { allow: ['API.Example.com', 'api.example.com', '*.Bücher.de'] } }),
+      defaults,
+    );
+    expect(checked.network).toEqual({ allow: ['api.example.com', '*.xn--bcher-kva.de'] });
   });
 
-  it('refuses an unknown network', async () => {
-    const error = await refusal({ network: 'host' as SandboxSpec['network'] });
+  it.each([
+    ['the bridge mode of old', 'egress', /^\[@ngb\/runtime\] `network` must be "none" or \{ "allow"/],
+    ['an unknown network', 'host', /`network` must be "none" or/],
+    [
+      'an IP address in the allowlist',
+      { allow: ['example.com', '10.0.0.1'] },
+      /`network.allow\[1\]` "10.0.0.1" is an IP address/,
+    ],
+    [
+      'a byte cap that is not a count',
+      { allow: ['example.com'], maxBytesPerTurn: -1 },
+      /`network.maxBytesPerTurn` must be a whole number/,
+    ],
+  ])('refuses %s, naming the field', async (_name, network, message) => {
+    const error = await refusal({ network: network as SandboxSpec['network'] });
     expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');
+    expect(error.message).toMatch(message);
   });
 
   it('refuses mounts that are not a list as mount_refused', async () => {

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { NotSupportedError, SandboxError, type SandboxLimits, type SandboxSpec } from '@ngb/plugin-sdk';
+import { checkEgressNetwork, type EgressPolicy, SandboxError, type SandboxLimits, type SandboxSpec } from '@ngb/plugin-sdk';
 import type { McpServerLaunch } from '@ngb/sandbox';
 import { checkMcpServers } from './check-mcp-servers';
 import { checkAgentFolderName } from './mount-policy';
@@ -10,8 +10,8 @@ import { sandboxEnvProblem } from './sandbox-env-policy';
 export interface CheckedSpec {
   agentFolder: string;
   limits: SandboxLimits;
-  /** Always `none`: outbound network waits for the egress proxy. */
-  network: 'none';
+  /** `none`, or the normalized egress policy (domains lower-case and punycode, no duplicates). */
+  network: 'none' | EgressPolicy;
   env: Record<string, string>;
   /** The MCP servers to start inside, defaults filled in (see `checkMcpServers`). */
   mcpServers: McpServerLaunch[];
@@ -19,10 +19,10 @@ export interface CheckedSpec {
 
 /**
  * Checks what every driver needs of a spec: a session id, an existing agent folder with a valid
- * name, sane limits, no network, settings that are not secrets, a list of mounts, and MCP servers
- * that pass `checkMcpServers`.
+ * name, sane limits, a valid network setting, settings that are not secrets, a list of mounts, and MCP
+ * servers that pass `checkMcpServers`. Whether the driver can honour an egress policy is the driver's to say.
  * @throws SandboxError `invalid_input` naming the field; `mount_refused` when `mounts` is not a list
- * @throws NotSupportedError for `network: 'egress'`, and for a remote MCP server (`url`)
+ * @throws NotSupportedError for a remote MCP server (`url`)
  */
 export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits): Promise<CheckedSpec> {
   const refuse = (message: string) => new SandboxError('invalid_input', `[@ngb/runtime] ${message}`);
@@ -42,14 +42,8 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   }
   if (!Number.isInteger(limits.diskMb) || limits.diskMb < 16)
     throw refuse('`limits.diskMb` must be a whole number of MiB, at least 16');
-  if (spec.network === 'egress') {
-    // A bridge network reaches the host and the private ranges around it; egress waits for the proxy.
-    throw new NotSupportedError(
-      '[@ngb/runtime] `network: "egress"` is not available yet: a sandbox has no network until outbound traffic ' +
-        'can go through the host\'s egress proxy (domain allowlist, private addresses refused); use "none"',
-    );
-  }
-  if (spec.network !== undefined && spec.network !== 'none') throw refuse('`network` must be "none"');
+  const network = checkEgressNetwork(spec.network);
+  if (!network.ok) throw refuse(`\`network${network.path === '' ? '' : `.${network.path}`}\` ${network.problem}`);
   if (spec.mounts !== undefined && !Array.isArray(spec.mounts)) {
     throw new SandboxError('mount_refused', '[@ngb/runtime] `mounts` must be a list of { hostPath, containerPath?, readonly? }');
   }
@@ -61,7 +55,7 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
     env[name] = value;
   }
   const mcpServers = checkMcpServers(spec.mcpServers);
-  return { agentFolder, limits, network: 'none', env, mcpServers };
+  return { agentFolder, limits, network: network.network, env, mcpServers };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

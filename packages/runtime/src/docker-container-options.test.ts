@@ -9,7 +9,6 @@ const input: SandboxContainerInput = {
   globalFolder: '/srv/agents/global',
   extraMounts: [{ hostPath: '/srv/data', containerPath: '/workspace/extra/data', readonly: true }],
   limits: { memoryMb: 512, cpus: 0.5, pids: 128, diskMb: 1024 },
-  network: 'none',
   user: '1000:1000',
   tmpfsSizeMb: 64,
   nameSuffix: 'abcd1234',
@@ -61,8 +60,17 @@ describe('buildSandboxContainerOptions', () => {
     ]);
   });
 
-  it('opens the network only for egress', () => {
-    expect(buildSandboxContainerOptions({ ...input, network: 'egress' }).HostConfig?.NetworkMode).toBe('bridge');
+  it("keeps the network off with egress: the proxy socket's folder is mounted read-only and named to the program", () => {
+    const options = buildSandboxContainerOptions({ ...input, egressFolder: '/srv/ngb/egress/abcd1234' });
+    expect(options.HostConfig?.NetworkMode).toBe('none');
+    expect(options.HostConfig?.Mounts).toContainEqual({
+      Type: 'bind',
+      Source: '/srv/ngb/egress/abcd1234',
+      Target: '/run/ngb',
+      ReadOnly: true,
+    });
+    expect(options.Cmd).toEqual(['--root', '/workspace', '--cwd', '/workspace/agent', '--egress-socket', '/run/ngb/egress.sock']);
+    expect(buildSandboxContainerOptions(input).Cmd).toEqual(['--root', '/workspace', '--cwd', '/workspace/agent']);
   });
 
   it('labels the container with its owning process for orphan cleanup, and names it safely', () => {

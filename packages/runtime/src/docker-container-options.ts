@@ -15,7 +15,11 @@ export interface SandboxContainerInput {
   globalFolder: string | undefined;
   extraMounts: readonly ResolvedMount[];
   limits: SandboxLimits;
-  network: 'none' | 'egress';
+  /**
+   * The host folder holding this sandbox's egress proxy socket, mounted read-only at
+   * `/run/ngb`; the sandbox program relays its loopback proxy to it. None: no egress.
+   */
+  egressFolder?: string;
   user: string;
   tmpfsSizeMb: number;
   /** Unique suffix of the container name. */
@@ -40,10 +44,15 @@ export const sandboxLabels = {
 
 const mebibyte = 1024 * 1024;
 
+/** Where a sandbox sees its egress proxy's folder, and the socket in it. */
+const egressMountPoint = '/run/ngb';
+export const egressSocketName = 'egress.sock';
+
 /**
  * The container of one sandbox, hardened: non-root user, read-only root file system, tmpfs `/tmp`,
- * every capability dropped, no new privileges, pids/memory/CPU limits, no network unless the spec
- * asks for egress, and no mounts but the agent folder, the shared folder and checked extra mounts.
+ * every capability dropped, no new privileges, pids/memory/CPU limits, no network at all (egress, when
+ * allowed, goes through the host's proxy on a mounted unix socket), and no mounts but the agent folder,
+ * the shared folder, checked extra mounts and the egress socket's folder.
  */
 export function buildSandboxContainerOptions(input: SandboxContainerInput): ContainerCreateOptions {
   const mounts = [
@@ -57,6 +66,9 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
       Target: mount.containerPath,
       ReadOnly: mount.readonly,
     })),
+    ...(input.egressFolder
+      ? [{ Type: 'bind' as const, Source: input.egressFolder, Target: egressMountPoint, ReadOnly: true }]
+      : []),
   ];
   const memoryBytes = Math.round(input.limits.memoryMb * mebibyte);
   return {
@@ -68,6 +80,7 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
       '--cwd',
       '/workspace/agent',
       ...(input.mcpServers?.length ? [mcpServersOption, JSON.stringify(input.mcpServers)] : []),
+      ...(input.egressFolder ? ['--egress-socket', `${egressMountPoint}/${egressSocketName}`] : []),
     ],
     User: input.user,
     WorkingDir: '/workspace/agent',
@@ -91,7 +104,7 @@ export function buildSandboxContainerOptions(input: SandboxContainerInput): Cont
     StdinOnce: true,
     Tty: false,
     HostConfig: {
-      NetworkMode: input.network === 'egress' ? 'bridge' : 'none',
+      NetworkMode: 'none',
       ReadonlyRootfs: true,
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${input.tmpfsSizeMb}m,mode=1777` },
       CapDrop: ['ALL'],

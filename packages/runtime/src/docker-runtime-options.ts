@@ -5,6 +5,7 @@ import { defaultToolDirectories } from './disk-tools';
 import type { MountAllowlist } from './mount-policy';
 import type { ProcessAliveCheck } from './process-identity';
 import { poolOptionsSchema } from './runtime-options';
+import { type EgressOptions, egressOptionsSchema } from './sandbox-egress';
 
 /** Where the agent folders' disk images live (see {@link DockerRuntimeOptions.diskLimit}). */
 export interface DiskImageOptions {
@@ -63,6 +64,12 @@ export interface DockerRuntimeOptions {
   processAlive?: ProcessAliveCheck;
   /** How to build the image, shown when it is missing. @default the repository's build script */
   imageBuildHint?: string;
+  /**
+   * The host's egress proxy, for specs with an egress policy: each such sandbox gets its own proxy
+   * on a unix socket mounted at `/run/ngb`, and its container still has no network. Without these
+   * options such a spec is refused with `NotSupportedError`, never given a network.
+   */
+  egress?: EgressOptions;
   clock?: Clock;
   logger?: Logger;
 }
@@ -115,4 +122,5 @@ export const dockerOptionsSchema = v.object({
     ),
   ),
   imageBuildHint: v.optional(v.string(), '`node container-images/agent/build.mjs` from the ngb repository (after `pnpm build`)'),
+  egress: v.optional(egressOptionsSchema),
 });

@@ -87,7 +87,7 @@ describeWithDocker('docker runtime: isolation', () => {
     expect(output.stdout).not.toMatch(/reached the host/);
   });
 
-  it('refuses the egress network, which would reach the host through the bridge, and starts nothing', async () => {
+  it('refuses an egress allowlist when the runtime has no egress proxy options, and starts nothing', async () => {
     const before = (await runtime.list()).length;
     const error = await runtime
       .acquire({
@@ -95,11 +95,11 @@ describeWithDocker('docker runtime: isolation', () => {
         agentFolder: await folders.make('agent'),
         agentName: 'Egress',
         isMain: false,
-        network: 'egress',
+        network: { allow: ['example.com'] },
       })
       .catch((caught: unknown) => caught);
     expect(NotSupportedError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/egress proxy/);
+    expect((error as Error).message).toMatch(/without `egress` options \(the host proxy its traffic must go through\)/);
     expect(await runtime.list()).toHaveLength(before);
   });
 

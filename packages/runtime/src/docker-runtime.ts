@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, type SandboxRuntime, silentLogger, systemClock } from '@ngb/plugin-sdk';
+import {
+  ConfigError,
+  type EgressReporting,
+  type EgressRequestListener,
+  type EgressRequestRecord,
+  NotSupportedError,
+  type SandboxRuntime,
+  silentLogger,
+  systemClock,
+} from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
 import type Docker from 'dockerode';
 import { type AgentDisks, createAgentDisks } from './agent-disk';
@@ -15,14 +24,18 @@ import { isProcessAlive, type ProcessIdentity, readProcessIdentity } from './pro
 import { removeOrphanSandboxes } from './remove-orphan-sandboxes';
 import { resolveMounts } from './resolve-mounts';
 import { parseRuntimeOptions } from './runtime-options';
+import { checkEgressFolder, openSandboxEgress, removeStaleEgressFolders, type SandboxEgress } from './sandbox-egress';
 import { createSandboxPool } from './sandbox-pool';
 
 interface PreparedDockerSpec extends CheckedSpec {
   extraMounts: ResolvedMount[];
 }
 
-/** The Docker runtime: the contract, plus the clean-up of containers left by dead gateways. */
-export interface DockerRuntime extends SandboxRuntime {
+/**
+ * The Docker runtime: the contract, the records of its sandboxes' egress proxies, and the clean-up
+ * of containers left by dead gateways.
+ */
+export interface DockerRuntime extends SandboxRuntime, EgressReporting {
   /**
    * Removes the sandbox containers of every namespace whose gateway process is gone (killed,
    * crashed, or from before a reboot), running or exited; a live process's containers and those of
@@ -77,6 +90,19 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     imageBuildHint: parsed.imageBuildHint,
   };
 
+  const clock = options.clock ?? systemClock;
+  const egressListeners = new Set<EgressRequestListener>();
+  const reportEgress = (record: EgressRequestRecord) => {
+    logger.debug('egress request', { ...record });
+    for (const listener of egressListeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        logger.warn('an egress request listener failed', { error });
+      }
+    }
+  };
+
   const processAlive = options.processAlive ?? isProcessAlive;
   let ownIdentity: Promise<ProcessIdentity> | undefined;
   const owner = () => {
@@ -122,6 +148,10 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
         : mapDockerError(error, { ...errorContext, operation: 'inspecting the image' });
     });
     if (parsed.removeOrphans) await removeOrphans();
+    if (parsed.egress) {
+      const stale = await removeStaleEgressFolders(parsed.egress.socketFolder);
+      if (stale > 0) logger.info('removed the egress socket folders of sandboxes gone', { count: stale });
+    }
   };
 
   let orphanSweep: Promise<number> | undefined;
@@ -138,11 +168,21 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   const pool = createSandboxPool<PreparedDockerSpec>({
     maxSandboxes: parsed.maxSandboxes,
     idleTimeoutMs: parsed.idleTimeoutMs,
-    clock: options.clock ?? systemClock,
+    clock,
     logger,
     setUp,
     async prepare(spec) {
       const checked = await checkSpec(spec, parsed.defaultLimits);
+      if (checked.network !== 'none') {
+        if (parsed.egress === undefined) {
+          throw new NotSupportedError(
+            `[@ngb/runtime] session "${spec.sessionId}" asks for egress to ${checked.network.allow.join(', ')}, but this ` +
+              'Docker runtime was created without `egress` options (the host proxy its traffic must go through); ' +
+              'pass `egress: { socketFolder, lookup }`, or set the network to "none"',
+          );
+        }
+        await checkEgressFolder(parsed.egress.socketFolder, checked.agentFolder);
+      }
       const extraMounts = await resolveMounts({
         requests: spec.mounts ?? [],
         allowlist: options.mountAllowlist,
@@ -154,9 +194,20 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     async start(prepared, spec) {
       // The disk is held until the container exists, so that no gateway unmounts it to grow it in between.
       const release = await disks?.hold(prepared.agentFolder, prepared.limits.diskMb);
+      let egress: SandboxEgress | undefined;
       try {
         await handOverAgentFolder(prepared.agentFolder, containerUser);
-        return await startDockerSandbox({
+        if (prepared.network !== 'none' && parsed.egress !== undefined) {
+          egress = await openSandboxEgress({
+            options: parsed.egress,
+            sessionId: spec.sessionId,
+            policy: prepared.network,
+            containerUser,
+            now: () => clock.now(),
+            onRequest: reportEgress,
+          });
+        }
+        const instance = await startDockerSandbox({
           docker: await client(),
           errorContext,
           helloTimeoutMs: parsed.helloTimeoutMs,
@@ -172,7 +223,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
             globalFolder: parsed.globalFolder,
             extraMounts: prepared.extraMounts,
             limits: prepared.limits,
-            network: prepared.network,
+            egressFolder: egress?.folder,
             user: containerUser,
             tmpfsSizeMb: parsed.tmpfsSizeMb,
             nameSuffix: randomBytes(4).toString('hex'),
@@ -180,6 +231,23 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
             mcpServers: prepared.mcpServers,
           }),
         });
+        if (!egress) return instance;
+        const proxy = egress;
+        return {
+          id: instance.id,
+          channel: instance.channel,
+          beginTurn: (turnId) => proxy.proxy.beginTurn(turnId),
+          stop: async () => {
+            try {
+              await instance.stop();
+            } finally {
+              await proxy.close();
+            }
+          },
+        };
+      } catch (error) {
+        await egress?.close();
+        throw error;
       } finally {
         await release?.();
       }
@@ -195,6 +263,10 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
     list: async () => pool.list(),
     reap: (reapOptions) => pool.reap(reapOptions),
     close: () => pool.close(),
+    onEgressRequest(listener) {
+      egressListeners.add(listener);
+      return () => void egressListeners.delete(listener);
+    },
     removeOrphans,
     async mountAgentDisks(agentFolders) {
       if (!disks) return 0;

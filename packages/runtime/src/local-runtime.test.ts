@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
+import { NotSupportedError, SandboxError, type SandboxSpec } from '@ngb/plugin-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentFolders, createAgentFolders } from './__fixtures__/agent-folders';
 import { buildSandboxProgram } from './__fixtures__/sandbox-program';
@@ -67,7 +67,22 @@ describe('createLocalRuntime', () => {
       expect(await reasonOf(runtime.acquire({ ...(await spec('relative')), agentFolder: 'agents/main' }))).toBe('invalid_input');
       expect(await reasonOf(runtime.acquire(await spec('limits', { limits: { pids: -1 } })))).toBe('invalid_input');
       expect(await reasonOf(runtime.acquire(await spec('')))).toBe('invalid_input');
-      await expect(runtime.acquire(await spec('egress', { network: 'egress' }))).rejects.toThrow(/egress proxy/);
+      expect(await runtime.list()).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('refuses an egress allowlist, which it cannot enforce, and never starts the program with the full network', async () => {
+    const runtime = createLocalRuntime({ program });
+    try {
+      const error = await runtime
+        .acquire(await spec('egress', { network: { allow: ['example.com'] } }))
+        .catch((caught: unknown) => caught);
+      expect(NotSupportedError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/^\[@ngb\/runtime\] the local runtime cannot limit the network/);
+      expect((error as Error).message).toMatch(/example\.com/);
+      expect((error as Error).message).toMatch(/Use the Docker runtime/);
       expect(await runtime.list()).toEqual([]);
     } finally {
       await runtime.close();

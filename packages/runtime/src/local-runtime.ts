@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type Clock,
   type Logger,
+  NotSupportedError,
   SandboxError,
   type SandboxRuntime,
   type SandboxSpec,
@@ -55,8 +56,8 @@ const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 /**
  * A runtime that runs the sandbox program as a child process on the host. **Not isolated**:
- * commands run as the gateway's user with its file system and network; limits, network policy and
- * extra mounts do not apply (extra mounts are refused). For development without Docker only.
+ * commands run as the gateway's user with its file system and network; limits do not apply, and
+ * extra mounts and egress policies are refused. For development without Docker only.
  */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRuntime {
   const parsed = parseRuntimeOptions(localOptionsSchema, options, 'createLocalRuntime');
@@ -76,7 +77,16 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRu
           '[@ngb/runtime] the local runtime does not mount extra folders; use the Docker runtime',
         );
       }
-      return checkSpec(spec, { memoryMb: 1024, cpus: 1, pids: 256, diskMb: 1024 });
+      const checked = await checkSpec(spec, { memoryMb: 1024, cpus: 1, pids: 256, diskMb: 1024 });
+      if (checked.network !== 'none') {
+        // Its tools already have the host's whole network: an allowlist here would be a promise it cannot keep.
+        throw new NotSupportedError(
+          `[@ngb/runtime] the local runtime cannot limit the network: its tools run on this machine with all of its network, ` +
+            `so the egress allowlist (${checked.network.allow.join(', ')}) cannot be enforced. Use the Docker runtime, ` +
+            'or set the agent\'s `network` to "none"',
+        );
+      }
+      return checked;
     },
     start: async (checked) => {
       const program = parsed.program ?? defaultProgram();

@@ -22,6 +22,8 @@ export interface SandboxInstance {
   readonly channel: SandboxChannel;
   /** Stops and removes it; idempotent, never throws for "already gone". */
   stop(): Promise<void>;
+  /** Names the turn its calls now belong to (its egress proxy counts bytes per turn); absent without egress. */
+  beginTurn?(turnId: string): void;
 }
 
 /** What a {@link PooledSandbox} needs from its pool. */
@@ -106,6 +108,7 @@ export class PooledSandbox implements Sandbox, McpServersCapability {
     let instance: SandboxInstance | undefined;
     try {
       instance = await this.ensureInstance();
+      if (options?.turnId !== undefined) instance.beginTurn?.(options.turnId);
       return await instance.channel.call(tool, input, options);
     } catch (error) {
       if (!this.#open) throw closedError(this.sessionId, error);

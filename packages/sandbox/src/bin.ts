@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@ngb/plugin-sdk';
+import { startEgressForwarder } from './egress-forwarder';
 import { type McpServerLaunch, parseMcpServersOption } from './mcp/mcp-server-launch';
 import { failedMcpToolSource, type McpToolSource } from './mcp/mcp-tool-source';
 import { createCgroupMemoryProbe } from './memory-probe';
@@ -13,12 +14,14 @@ import { findToolReach } from './tool-reach';
 // In the image it runs as `tini -- /opt/ngb/sandbox/node /opt/ngb/sandbox/bin.js` with the
 // defaults below; both binaries are execute-only, which keeps the processes out of the tools' reach.
 
-const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--not-isolated] [--mcp-servers JSON]
+const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N] [--no-ripgrep] [--not-isolated] [--mcp-servers JSON] [--egress-socket PATH]
   --root DIR       every path a file tool touches must stay inside DIR (default /workspace)
   --cwd DIR        where relative paths and bash start (default ROOT/agent when it exists, else ROOT)
   --mcp-servers JSON
                    stdio MCP servers to start, as [{"name","command","args","env","startTimeoutMs"}];
                    their tools are offered as mcp__<server>__<tool>
+  --egress-socket PATH  relay a loopback HTTP proxy to the host's egress proxy on this unix socket;
+                   the tools get HTTP_PROXY and HTTPS_PROXY pointing at it
   --not-isolated   serve even though the tools can reach this process (the local runtime, which
                    is not isolated); without it the program refuses unless it proves they cannot`;
 
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
       cwd: { type: 'string' },
       'max-output-bytes': { type: 'string' },
       'no-ripgrep': { type: 'boolean', default: false },
+      'egress-socket': { type: 'string' },
       'not-isolated': { type: 'boolean', default: false },
       'mcp-servers': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -66,12 +70,14 @@ async function main(): Promise<void> {
   const mcpOption = values['mcp-servers'];
   const mcpServers = mcpOption === undefined ? [] : parseMcpServersOption(mcpOption);
   const workingDirectory = values.cwd ?? (existsSync(agentDirectory) ? agentDirectory : root);
+  const egressSocket = values['egress-socket'];
+  const forwarder = egressSocket === undefined ? undefined : await startEgressForwarder(egressSocket);
   const server = await startSandboxServer({
     input: process.stdin,
     output: process.stdout,
     workspaceRoot: root,
     workingDirectory,
-    env: process.env,
+    env: forwarder ? { ...process.env, ...forwarder.env } : process.env,
     maxOutputBytes: Number.isFinite(maxOutputBytes) ? maxOutputBytes : undefined,
     ripgrepPath: values['no-ripgrep'] ? null : findOnPath('rg', process.env.PATH),
     memoryProbe: createCgroupMemoryProbe(),

@@ -1,5 +1,4 @@
 import type {
-  AgentSandboxSettings,
   ApprovalKind,
   ChatStatus,
   DestinationTarget,
@@ -47,7 +46,6 @@ export const allowedValues = {
   approvalKind: valuesOf<ApprovalKind>({ chat: true, sender: true }),
   approvalDecision: valuesOf<'approved' | 'denied'>({ approved: true, denied: true }),
   targetType: valuesOf<DestinationTarget['type']>({ chat: true, agent: true }),
-  network: valuesOf<AgentSandboxSettings['network']>({ none: true, egress: true }),
   format: valuesOf<MessageFormat>({ markdown: true, plain: true }),
   onboardingCodeKind: valuesOf<OnboardingCodeKind>({ claim: true, link: true }),
 } as const;

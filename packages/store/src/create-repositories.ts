@@ -5,6 +5,7 @@ import { createApprovalsRepository } from './repositories/approvals-repository';
 import { createBudgetSpendRepository } from './repositories/budget-spend-repository';
 import { createChatsRepository } from './repositories/chats-repository';
 import { createDestinationsRepository } from './repositories/destinations-repository';
+import { createEgressRequestsRepository } from './repositories/egress-requests-repository';
 import { createInboxRepository } from './repositories/inbox-repository';
 import { createKvRepository } from './repositories/kv-repository';
 import { createMessagesRepository } from './repositories/messages-repository';
@@ -42,6 +43,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   budgetSpend: createBudgetSpendRepository,
   onboardingCodes: createOnboardingCodesRepository,
   questions: createQuestionsRepository,
+  egressRequests: createEgressRequestsRepository,
 };
 
 /**

@@ -287,6 +287,23 @@ interface BudgetSpendTable {
   updated_at: number;
 }
 
+export interface EgressRequestsTable {
+  seq: Generated<number>;
+  id: string;
+  session_id: string;
+  turn_id: string | null;
+  method: string;
+  host: string;
+  port: number;
+  address: string | null;
+  allowed: number;
+  reason: string | null;
+  bytes_up: number;
+  bytes_down: number;
+  started_at: number;
+  duration_ms: number;
+}
+
 interface KvTable {
   namespace: string;
   key: string;
@@ -316,4 +333,5 @@ export interface StoreDatabase {
   budget_spend: BudgetSpendTable;
   onboarding_codes: OnboardingCodesTable;
   questions: QuestionsTable;
+  egress_requests: EgressRequestsTable;
 }

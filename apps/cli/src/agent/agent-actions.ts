@@ -40,7 +40,7 @@ export async function listAgents(flags: CommonFlags & { json: boolean }): Promis
         agent.folder,
         agent.isMain ? 'yes' : '',
         [agent.model.provider, agent.model.model].filter(Boolean).join('/') || 'default',
-        agent.sandbox.network,
+        agent.sandbox.network === 'none' ? 'none' : agent.sandbox.network.allow.join(' '),
         String(sessions),
         instructions
           ? displayPath(join(project.paths.agentsDir, agent.folder, agent.instructionsFile))

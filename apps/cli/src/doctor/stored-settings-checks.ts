@@ -1,7 +1,7 @@
 import { isValidTimeZone } from '@ngb/core';
 import { cpus, type LoadedConfig, memoryMb, pids, positiveInteger, temperature } from '@ngb/host';
 import type { Agent, ScheduledTask, Store } from '@ngb/plugin-sdk';
-import { errorMessage } from '@ngb/plugin-sdk';
+import { checkEgressNetwork, errorMessage } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import type { CheckResult } from './doctor-checks';
 
@@ -23,7 +23,7 @@ function agentSettings(agent: Agent): StoredSetting[] {
     { key: 'model.provider', value: model.provider, valid: fits(v.picklist(['openai', 'anthropic']), model.provider) },
     { key: 'model.maxTokens', value: model.maxTokens, valid: fits(positiveInteger, model.maxTokens) },
     { key: 'model.temperature', value: model.temperature, valid: fits(temperature, model.temperature) },
-    { key: 'network', value: sandbox.network, valid: sandbox.network === 'none' || sandbox.network === 'egress' },
+    { key: 'network', value: sandbox.network, valid: checkEgressNetwork(sandbox.network).ok },
     { key: 'memoryMb', value: sandbox.memoryMb, valid: fits(memoryMb, sandbox.memoryMb) },
     { key: 'cpus', value: sandbox.cpus, valid: fits(cpus, sandbox.cpus) },
     { key: 'pids', value: sandbox.pids, valid: fits(pids, sandbox.pids) },

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Logger, NotSupportedError, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
@@ -134,6 +135,9 @@ export async function startRuntime(plan: RuntimePlan, { namespace, logger }: Run
     mountAllowlist: await runtimeModule.loadMountAllowlist(runtimeModule.defaultMountAllowlistPath()),
     imageBuildHint: '`ngb image build`',
     diskLimit: config.runtime.diskLimits === 'on' ? { imageFolder: join(paths.dataDir, 'disks') } : 'unlimited',
+    // Agents with a `network` allowlist reach it through a proxy per sandbox on a socket here (no opt-in
+    // for private addresses: that exists only for tests of the runtime).
+    egress: { socketFolder: join(paths.dataDir, 'egress'), lookup },
   });
   // Every start clears the containers of gateways that died (of any command), not only at the first sandbox,
   // and mounts the agents' disks again after a reboot, so the host reads what the agents wrote.

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { rateLimitOptionsSchema } from '@ngb/core';
+import { checkEgressNetwork } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { channelManifests } from '../channels/channel-manifests';
 import { pluginsSchema } from '../plugins/plugin-config-schema';
@@ -54,14 +55,16 @@ const modelSchema = v.object({
   baseURL: v.optional(v.pipe(v.string(), v.url('must be a URL such as http://localhost:11434/v1'))),
 });
 
-// Outbound network waits for the egress proxy (a bridge network reaches the host and its private ranges).
+// "none", or the domains the agent's tools may reach through the host's egress proxy (the container
+// itself never gets a network). Checked and normalized by the same rule the store and the runtime apply.
 const networkSchema = v.pipe(
-  v.picklist(['none', 'egress'], 'must be "none"'),
-  v.check(
-    (network) => network !== 'egress',
-    'is "egress", which is not available yet: sandboxes get outbound network only through the egress proxy, ' +
-      'which is not built yet; use "none"',
-  ),
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const checked = checkEgressNetwork(dataset.value);
+    if (checked.ok) return checked.network;
+    addIssue({ message: checked.path === '' ? checked.problem : `entry ${checked.path}: ${checked.problem}` });
+    return NEVER;
+  }),
 );
 
 // Checked again by the runtime's mount policy (allowlist file, secret-looking entries, container names).

@@ -40,12 +40,34 @@ describe('parseConfig', () => {
     expect(refusal('{"dataDir":5}').message).toMatch(/key "dataDir" is invalid: type: Expected string but received 5/);
   });
 
-  it('refuses the egress network, naming the key and the egress proxy', () => {
-    const error = refusal('{"agents":{"main":{"network":"egress"}}}');
+  it('reads an egress allowlist, normalized, and "none"', () => {
+    const read = (network: unknown) =>
+      parseConfig(JSON.stringify({ agents: { main: { network } } }), 'ngb.config.json').config.agents.main?.network;
+    expect(read('none')).toBe('none');
+    expect(read({ allow: ['API.Example.com', '*.Bücher.de'], maxBytesPerTurn: 1048576 })).toEqual({
+      allow: ['api.example.com', '*.xn--bcher-kva.de'],
+      maxBytesPerTurn: 1048576,
+    });
+  });
+
+  it.each([
+    ['the bridge mode of old', '"egress"', /key "agents\.main\.network" must be "none" or \{ "allow"/],
+    [
+      'an IP address',
+      '{"allow":["example.com","127.0.0.1"]}',
+      /key "agents\.main\.network" entry allow\[1\]: "127\.0\.0\.1" is an IP address/,
+    ],
+    ['a URL', '{"allow":["https://example.com"]}', /entry allow\[0\]: "https:\/\/example\.com" must be a domain name/],
+    ['a single label', '{"allow":["localhost"]}', /entry allow\[0\]: "localhost" is a single-label name/],
+    [
+      'the runtime-only opt-in',
+      '{"allow":["example.com"],"allowPrivateAddresses":["127.0.0.1"]}',
+      /entry allowPrivateAddresses: is not a setting/,
+    ],
+  ])('refuses %s as a network, naming the key', (_name, network, message) => {
+    const error = refusal(`{"agents":{"main":{"network":${network}}}}`);
     expect(error).toMatchObject({ key: 'agents.main.network' });
-    expect(error.message).toContain('key "agents.main.network" is "egress", which is not available yet');
-    expect(error.message).toContain('egress proxy');
-    expect(parseConfig('{"agents":{"main":{"network":"none"}}}', 'ngb.config.json').config.agents.main?.network).toBe('none');
+    expect(error.message).toMatch(message);
   });
 
   it('reads extra mounts of an agent, with ~ expanded, and refuses malformed ones naming the key', () => {

@@ -74,6 +74,59 @@ function record(level: LogLevel): Array<Record<string, unknown>> {
 }
 
 describe('recordGatewayEvents', () => {
+  it('logs every egress request: allowed at info, refused at warn, with host, port, method, bytes and reason', () => {
+    const path = join(directory, 'egress.jsonl');
+    const sink = openLogSink(path, { level: 'info' });
+    const bus = createBus();
+    recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
+    const request = { sessionId: 's1', turnId: 't1', port: 443, bytesUp: 0, bytesDown: 0, startedAt: 1, durationMs: 2 };
+    bus.emitAll([
+      {
+        type: 'egress.request',
+        ...request,
+        method: 'CONNECT',
+        host: 'api.example.com',
+        address: '203.0.113.9',
+        allowed: true,
+        bytesUp: 310,
+        bytesDown: 5120,
+      },
+      {
+        type: 'egress.request',
+        ...request,
+        method: 'GET',
+        host: 'evil.example.net',
+        allowed: false,
+        reason: 'domain evil.example.net is not on the allowlist',
+      },
+    ]);
+    sink.close();
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        event: 'egress.request',
+        method: 'CONNECT',
+        host: 'api.example.com',
+        port: 443,
+        bytesUp: 310,
+        bytesDown: 5120,
+        allowed: true,
+      }),
+      expect.objectContaining({
+        level: 'warn',
+        event: 'egress.request',
+        method: 'GET',
+        host: 'evil.example.net',
+        allowed: false,
+        reason: 'domain evil.example.net is not on the allowlist',
+      }),
+    ]);
+  });
+
   it('keeps what was said out of an info-level log, and keeps what happened', () => {
     const lines = record('info');
     const text = JSON.stringify(lines);

@@ -21,6 +21,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
       return event.isError ? 'warn' : 'info';
     case 'sandbox.mcp':
       return event.state === 'ready' ? 'info' : 'warn';
+    case 'egress.request':
+      return event.allowed ? 'info' : 'warn';
     case 'channel.status':
       if (event.status.state === 'failed') return 'error';
       if (event.status.state === 'degraded') return 'warn';

@@ -5,6 +5,7 @@ import type {
   Chat,
   ScheduledTask,
   Session,
+  StoredEgressRequest,
   StoredMessage,
   TaskRun,
   TranscriptEntry,
@@ -19,6 +20,7 @@ import type {
   agentRecord,
   approvalRecord,
   chatRecord,
+  egressRequestRecord,
   messageRecord,
   sessionRecord,
   skillProblemRecord,
@@ -45,6 +47,7 @@ describe('record schemas', () => {
     expectTypeOf<Described<typeof sessionRecord>>().toEqualTypeOf<Session>();
     expectTypeOf<Described<typeof turnRecord>>().toEqualTypeOf<Turn>();
     expectTypeOf<Described<typeof transcriptRecord>>().toEqualTypeOf<TranscriptEntry>();
+    expectTypeOf<Described<typeof egressRequestRecord>>().toEqualTypeOf<StoredEgressRequest>();
     expectTypeOf<Described<typeof taskRecord>>().toEqualTypeOf<ScheduledTask>();
     expectTypeOf<Described<typeof taskRunRecord>>().toEqualTypeOf<TaskRun>();
     expectTypeOf<Described<typeof approvalRecord>>().toEqualTypeOf<Approval>();

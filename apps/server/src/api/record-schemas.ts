@@ -26,7 +26,13 @@ export const agentRecord = v.object({
     maxPromptMessages: v.optional(v.number()),
   }),
   sandbox: v.object({
-    network: v.picklist(['none', 'egress']),
+    network: v.union([
+      v.literal('none'),
+      v.object({
+        allow: v.pipe(v.array(v.string()), v.description('Domains, exact or `*.example.com`; lower case, punycode.')),
+        maxBytesPerTurn: v.optional(v.number()),
+      }),
+    ]),
     memoryMb: v.optional(v.number()),
     cpus: v.optional(v.number()),
     pids: v.optional(v.number()),
@@ -153,6 +159,22 @@ export const turnRecord = v.object({
   endedAt: v.optional(time),
   createdAt: time,
   updatedAt: time,
+});
+
+export const egressRequestRecord = v.object({
+  id,
+  sessionId: v.string(),
+  turnId: v.optional(v.string()),
+  method: v.pipe(v.string(), v.description('`CONNECT` for a tunnel, else the plain HTTP method.')),
+  host: v.string(),
+  port: v.number(),
+  address: v.optional(v.pipe(v.string(), v.description('The address the proxy connected to, or refused.'))),
+  allowed: v.boolean(),
+  reason: v.optional(v.pipe(v.string(), v.description('Why it was refused or cut short.'))),
+  bytesUp: v.number(),
+  bytesDown: v.number(),
+  startedAt: time,
+  durationMs: v.number(),
 });
 
 export const transcriptRecord = v.object({

@@ -46,6 +46,35 @@ describe('sessions and messages', () => {
       }),
     ]);
     expect(turns.body.items[0]).toHaveProperty('costUsd');
+
+    expect((await call(harness, 'GET', `/api/sessions/${id}/egress`)).body).toEqual({ items: [] });
+    const base = { sessionId: id, port: 443, bytesUp: 0, bytesDown: 0, startedAt: 1, durationMs: 3 };
+    await harness.store.egressRequests.add({
+      ...base,
+      method: 'CONNECT',
+      host: 'api.example.com',
+      address: '203.0.113.9',
+      allowed: true,
+      bytesDown: 900,
+    });
+    await harness.store.egressRequests.add({
+      ...base,
+      method: 'GET',
+      host: 'evil.example.net',
+      allowed: false,
+      reason: 'domain evil.example.net is not on the allowlist',
+    });
+    const egress = await call(harness, 'GET', `/api/sessions/${id}/egress?limit=1`);
+    expect(egress.status).toBe(200);
+    expect(egress.body.items).toEqual([expect.objectContaining({ host: 'api.example.com', allowed: true, bytesDown: 900 })]);
+    expect((await call(harness, 'GET', `/api/sessions/${id}/egress?cursor=${egress.body.next}`)).body.items).toEqual([
+      expect.objectContaining({
+        host: 'evil.example.net',
+        allowed: false,
+        reason: 'domain evil.example.net is not on the allowlist',
+      }),
+    ]);
+    expect((await call(harness, 'GET', '/api/sessions/ghost/egress')).status).toBe(404);
   });
 
   it('searches messages by words, chat, sender and time, newest first, in pages', async () => {

@@ -2,10 +2,10 @@ import type { Store } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { type AnyApiRoute, defineRoute } from './api-route';
 import { pageOf, pageQueryEntries, pageSchema } from './paging';
-import { sessionRecord, transcriptRecord, turnRecord } from './record-schemas';
+import { egressRequestRecord, sessionRecord, transcriptRecord, turnRecord } from './record-schemas';
 import { found, idParams, idText } from './route-inputs';
 
-/** `GET /sessions`, `/sessions/:id`, `/sessions/:id/transcript`, `/sessions/:id/turns`. */
+/** `GET /sessions`, `/sessions/:id`, `/sessions/:id/transcript`, `/sessions/:id/turns`, `/sessions/:id/egress`. */
 export function sessionsRoutes(store: Store): AnyApiRoute[] {
   const session = async (id: string) => found(await store.sessions.get(id), 'session', id);
   return [
@@ -55,6 +55,21 @@ export function sessionsRoutes(store: Store): AnyApiRoute[] {
       handle: async ({ params, query }) => {
         await session(params.id);
         return pageOf(await store.turns.listForSession(params.id), query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/sessions/:id/egress',
+      tag: 'sessions',
+      summary:
+        "The requests of the session's sandbox through the egress proxy, allowed or refused, oldest first (the newest 1,000 are kept)",
+      params: idParams,
+      query: v.object(pageQueryEntries),
+      response: pageSchema(egressRequestRecord),
+      errors: [404],
+      handle: async ({ params, query }) => {
+        await session(params.id);
+        return pageOf(await store.egressRequests.listForSession(params.id), query);
       },
     }),
   ];

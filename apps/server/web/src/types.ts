@@ -167,3 +167,20 @@ export interface ToolCallView {
   durationMs?: number;
   done: boolean;
 }
+
+/** A request of a session's sandbox through the egress proxy, allowed or refused. */
+export interface EgressRequest {
+  id: string;
+  sessionId: string;
+  turnId?: string;
+  method: string;
+  host: string;
+  port: number;
+  address?: string;
+  allowed: boolean;
+  reason?: string;
+  bytesUp: number;
+  bytesDown: number;
+  startedAt: number;
+  durationMs: number;
+}

@@ -1,3 +1,4 @@
+import type { EgressPolicy } from './egress';
 import type { SandboxMcpServer } from './sandbox-mcp';
 import type { JsonSchema } from './tool';
 
@@ -65,11 +66,13 @@ export interface SandboxSpec {
   /** Resource limits; missing fields take the runtime's defaults. */
   limits?: Partial<SandboxLimits>;
   /**
-   * `none`: no network at all. `egress` is reserved for outbound traffic through the host's egress
-   * proxy, which is not built yet: the built-in drivers refuse it with `NotSupportedError`.
+   * `none`: no network at all. An {@link EgressPolicy}: still no network of its own, but its tools
+   * reach the allowlisted domains through the host's egress proxy (`HTTP_PROXY` and `HTTPS_PROXY`
+   * point at a forwarder inside the sandbox). Drivers that cannot isolate the network (the local
+   * runtime) refuse a policy with `NotSupportedError`; they never give full network instead.
    * @default 'none'
    */
-  network?: 'none' | 'egress';
+  network?: 'none' | EgressPolicy;
   /**
    * Extra environment variables for the tools (settings such as `DEBUG=1`, never secrets). Refused
    * with `invalid_input`: a name with a secret-looking segment (TOKEN, SECRET, PASSWORD, PASSWD,
@@ -110,6 +113,12 @@ export interface SandboxCallOptions {
   signal?: AbortSignal;
   /** Receives live output while the call runs (bash streams its stdout and stderr). */
   onProgress?: (progress: SandboxProgress) => void;
+  /**
+   * The turn this call belongs to. A sandbox with an egress policy counts the bytes its proxy moves
+   * per turn (`maxBytesPerTurn`): the count starts again at the first call that names a new turn,
+   * and what it records names the turn. Calls that name none count toward the last turn named.
+   */
+  turnId?: string;
 }
 
 /** The answer of a successful call. */
@@ -241,8 +250,8 @@ export interface SandboxRuntime {
    *   `image_missing` (the message says how to build it), `mount_refused`, `disk_limit` (the
    *   agent folder's size limit cannot be set up; the message says why and how to fix it), `invalid_input`
    *   (bad spec), `aborted`, `closed` (the runtime was closed)
-   * @throws NotSupportedError for `network: 'egress'` until the egress proxy exists, and for an MCP server
-   *   with a `url` (remote MCP needs the egress proxy)
+   * @throws NotSupportedError for an egress policy on a driver that cannot isolate the network, and for
+   *   an MCP server with a `url` (remote MCP is not wired through the egress proxy yet)
    */
   acquire(spec: SandboxSpec, options?: SandboxAcquireOptions): Promise<Sandbox>;
   /** The sandboxes alive or starting now. */

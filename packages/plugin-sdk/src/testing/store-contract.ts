@@ -5,6 +5,7 @@ import { describeAllowedValueCases } from './store-contract/allowed-values';
 import { describeApprovalCases, describeDestinationCases, describeKvCases } from './store-contract/approvals-destinations-kv';
 import { describeChatCases, describeWiringCases } from './store-contract/chats-wirings';
 import { createSeams, type StoreContractFactory, type StoreTestContext } from './store-contract/context';
+import { describeEgressRequestCases } from './store-contract/egress-requests';
 import { describeInboxCases, describeTurnCases } from './store-contract/inbox-turns';
 import { describeLeaseCases } from './store-contract/leases';
 import { describeLinkedIdentityCases } from './store-contract/linked-identities';
@@ -66,6 +67,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeQuestionCases(context);
     describeDestinationCases(context);
     describeKvCases(context);
+    describeEgressRequestCases(context);
     describeTransactionCases(context);
     describeAllowedValueCases(context);
   });

@@ -13,6 +13,7 @@ import { migration0011TurnsBySession } from './0011_turns_by_session';
 import { migration0012BudgetSpend } from './0012_budget_spend';
 import { migration0013Questions } from './0013_questions';
 import { migration0014TranscriptArchive } from './0014_transcript_archive';
+import { migration0015Egress } from './0015_egress';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -30,6 +31,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0012_budget_spend': migration0012BudgetSpend,
   '0013_questions': migration0013Questions,
   '0014_transcript_archive': migration0014TranscriptArchive,
+  '0015_egress': migration0015Egress,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

@@ -1,7 +1,6 @@
 import type { Agent, AgentPatch, AgentSandboxSettings, AgentsRepository, NewAgent } from '@ngb/plugin-sdk';
-import { ConfigError, NotFoundError } from '@ngb/plugin-sdk';
+import { ConfigError, checkEgressNetwork, NotFoundError } from '@ngb/plugin-sdk';
 import type { Selectable } from 'kysely';
-import { allowedValues, assertAllowed } from '../allowed-values';
 import { runCachedQuery } from '../cached-query';
 import type { AgentsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
@@ -29,6 +28,21 @@ export function assertValidAgentFolder(folder: string): void {
 
 function toSandbox(settings: Partial<AgentSandboxSettings> | undefined): AgentSandboxSettings {
   return { ...settings, network: settings?.network ?? 'none', mounts: settings?.mounts ?? [] };
+}
+
+/**
+ * The sandbox settings to write, with the network checked and normalized (lower-case, punycode, no duplicates).
+ * @throws ConfigError with key `sandbox.network`, naming the entry at fault
+ */
+function checkedSandbox(settings: Partial<AgentSandboxSettings> | undefined): AgentSandboxSettings {
+  const network = checkEgressNetwork(settings?.network);
+  if (!network.ok) {
+    throw new ConfigError(
+      `[@ngb/store] agent sandbox.network${network.path === '' ? '' : `.${network.path}`} ${network.problem}`,
+      { key: 'sandbox.network' },
+    );
+  }
+  return toSandbox({ ...settings, network: network.network });
 }
 
 function toAgent(row: Selectable<AgentsTable>, context: RepositoryContext): Agent {
@@ -90,7 +104,7 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
   return {
     async create(input: NewAgent) {
       assertValidAgentFolder(input.folder);
-      assertAllowed(input.sandbox?.network, allowedValues.network, 'agent', 'sandbox.network');
+      const sandbox = checkedSandbox(input.sandbox);
       await assertFree(input.folder, input.isMain, undefined);
       const time = now();
       const row = await mapConflicts(input.folder, () =>
@@ -104,7 +118,7 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
             assistant_name: input.assistantName ?? null,
             instructions_file: input.instructionsFile ?? 'AGENTS.md',
             model: toJsonColumn(input.model ?? {}, 'agent model settings'),
-            sandbox: toJsonColumn(toSandbox(input.sandbox), 'agent sandbox settings'),
+            sandbox: toJsonColumn(sandbox, 'agent sandbox settings'),
             timezone: input.timezone ?? 'UTC',
             created_at: time,
             updated_at: time,
@@ -132,7 +146,7 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
       if (current === undefined) throw new NotFoundError('agent', id);
       const folder = patch.folder ?? current.folder;
       if (patch.folder !== undefined) assertValidAgentFolder(patch.folder);
-      assertAllowed(patch.sandbox?.network, allowedValues.network, 'agent', 'sandbox.network');
+      const sandbox = patch.sandbox === undefined ? undefined : checkedSandbox(patch.sandbox);
       await assertFree(folder, patch.isMain ?? current.isMain, id);
       const row = await mapConflicts(folder, () =>
         db()
@@ -144,7 +158,7 @@ export function createAgentsRepository(context: RepositoryContext): AgentsReposi
             assistant_name: patch.assistantName,
             instructions_file: patch.instructionsFile,
             model: patch.model === undefined ? undefined : toJsonColumn(patch.model, 'agent model settings'),
-            sandbox: patch.sandbox === undefined ? undefined : toJsonColumn(toSandbox(patch.sandbox), 'agent sandbox settings'),
+            sandbox: sandbox === undefined ? undefined : toJsonColumn(sandbox, 'agent sandbox settings'),
             timezone: patch.timezone,
             updated_at: now(),
           })

@@ -41,6 +41,8 @@ export function describeEvent(event: GatewayEvent): string {
       return `${event.plugin} ${event.state}${event.version ? ` ${event.version}` : ''}${event.error ? ` · ${clip(event.error, 160)}` : ''}`;
     case 'plugin.error':
       return `${event.plugin} ${event.hook} · ${clip(event.error)}`;
+    case 'egress.request':
+      return `${event.allowed ? 'allowed' : 'refused'} ${event.method} ${event.host}:${event.port}${event.reason ? ` · ${clip(event.reason)}` : ''}`;
     case 'sandbox.acquired':
       return `session ${shortId(event.sessionId as string)} in ${duration(event.durationMs as number)}`;
     case 'sandbox.mcp':

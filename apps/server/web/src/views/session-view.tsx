@@ -5,7 +5,8 @@ import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader } from '../co
 import { useGatewayEvents } from '../events';
 import { ago, compact, dollars, duration, shortId, when } from '../format';
 import { applyTurnEvent, type LiveTurn } from '../live-turns';
-import type { Agent, Chat, Session, TranscriptEntry, Turn } from '../types';
+import type { Agent, Chat, EgressRequest, Session, TranscriptEntry, Turn } from '../types';
+import { EgressRequests } from './egress-requests';
 import { Transcript } from './transcript';
 
 function LiveTurnView(props: { turn: LiveTurn }) {
@@ -42,6 +43,7 @@ export function SessionView(props: { id: string }) {
   const session = useApi<Session>(path);
   const transcript = useApi<Page<TranscriptEntry>>(`${path}/transcript?limit=200`);
   const turns = useApi<Page<Turn>>(`${path}/turns?limit=200`);
+  const egress = useApi<Page<EgressRequest>>(`${path}/egress?limit=200`);
   const agent = useApi<Agent>(session.data ? `/api/agents/${encodeURIComponent(session.data.agentId)}` : null);
   const chat = useApi<Chat>(session.data?.chatId ? `/api/chats/${encodeURIComponent(session.data.chatId)}` : null);
   const [live, setLive] = useState<LiveTurn[]>([]);
@@ -49,6 +51,10 @@ export function SessionView(props: { id: string }) {
   const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}&after=0`, (event) => {
     setLive((previous) => applyTurnEvent(previous, event));
     if (event.type === 'turn.end') turns.reload();
+    // Published once stored, so a list still loading holds it already; a loaded list lacking it is read again.
+    if (event.type === 'egress.request' && egress.data && !egress.data.items.some((request) => request.id === event.id)) {
+      egress.reload();
+    }
   });
   const detail = session.data;
   // Turns the stored transcript already holds are shown there, not twice.
@@ -148,6 +154,9 @@ export function SessionView(props: { id: string }) {
                   ))}
               </ul>
             )}
+          </Card>
+          <Card title="Network" extra={<span class="muted small">through the egress proxy</span>}>
+            <EgressRequests requests={egress} />
           </Card>
         </aside>
       </div>

@@ -1,3 +1,5 @@
+import type { EgressPolicy } from '../egress';
+
 /** How an agent calls its model. Every field falls back to the gateway's defaults. */
 export interface AgentModelSettings {
   /** Provider name as registered with the gateway, such as `anthropic` or `openai`. */
@@ -57,8 +59,11 @@ export interface AgentMcpServer {
 
 /** The sandbox an agent's sessions run in. */
 export interface AgentSandboxSettings {
-  /** `none` (the default). `egress` is refused by the runtimes until the egress proxy exists. */
-  network: 'none' | 'egress';
+  /**
+   * `none` (the default), or the domains its tools may reach through the host's egress proxy
+   * (normalized: lower-case, punycode, no duplicates; see `checkEgressNetwork`).
+   */
+  network: 'none' | EgressPolicy;
   /** Memory limit in MiB. */
   memoryMb?: number;
   /** CPU limit (fractions allowed). */

@@ -34,6 +34,7 @@ export type {
   WiringPatch,
   WiringsRepository,
 } from './chats';
+export type { EgressRequestListOptions, EgressRequestsRepository, StoredEgressRequest } from './egress-requests';
 export type { LeaseTimes, SessionLease, SessionLeasesRepository } from './leases';
 export type {
   InboxEntry,

@@ -2,6 +2,7 @@ import type { AgentsRepository } from './agents';
 import type { ApprovalsRepository, DestinationsRepository, KvRepository } from './approvals';
 import type { BudgetSpendRepository } from './budget-spend';
 import type { ChatsRepository, WiringsRepository } from './chats';
+import type { EgressRequestsRepository } from './egress-requests';
 import type { SessionLeasesRepository } from './leases';
 import type { InboxRepository, MessagesRepository } from './messages';
 import type { OnboardingCodesRepository } from './onboarding-codes';
@@ -23,9 +24,10 @@ import type { AgentMembersRepository, UsersRepository } from './users';
  * - Optional fields that have no value are `undefined` on returned records. In patches, `null` clears
  *   a clearable field and `undefined` (or a missing key) leaves it unchanged.
  * - A field typed as a union of string literals (engage mode, session mode, policy, role, status, kind,
- *   trigger, schedule type, context mode, target type, sandbox network) accepts only those values, on
- *   create and on update: anything else rejects with `ConfigError` (its `key` the field, its message
- *   naming the allowed values) before anything is written.
+ *   trigger, schedule type, context mode, target type) accepts only those values, on create and on
+ *   update: anything else rejects with `ConfigError` (its `key` the field, its message naming the
+ *   allowed values) before anything is written. The sandbox network is `none` or an egress policy,
+ *   checked and normalized the same way (`checkEgressNetwork`; `key` `sandbox.network`).
  */
 /** Every repository; what a transaction callback receives. */
 export interface StoreRepositories {
@@ -53,6 +55,8 @@ export interface StoreRepositories {
   readonly onboardingCodes: OnboardingCodesRepository;
   /** Spend per budget scope and period (see the gateway's `budgets`). */
   readonly budgetSpend: BudgetSpendRepository;
+  /** Every request through the sandboxes' egress proxies. */
+  readonly egressRequests: EgressRequestsRepository;
 }
 
 /** The gateway's persistent state. */

@@ -31,7 +31,7 @@ export function describeAgentCases(context: ContextAccessor): void {
       const { store } = context();
       const model = { provider: 'anthropic', model: 'claude', maxTokens: 1000, temperature: 0.2 };
       const sandbox = {
-        network: 'egress' as const,
+        network: { allow: ['api.example.com', '*.example.org'], maxBytesPerTurn: 1_048_576 },
         memoryMb: 512,
         cpus: 1.5,
         pids: 128,
@@ -61,6 +61,49 @@ export function describeAgentCases(context: ContextAccessor): void {
         timezone: 'Europe/Paris',
       });
     });
+
+    it('normalizes an egress allowlist on create and update (lower case, punycode, no duplicates)', async () => {
+      const { store } = context();
+      const agent = await store.agents.create({
+        folder: 'web',
+        name: 'Web',
+        isMain: false,
+        sandbox: { network: { allow: ['API.Example.com', 'api.example.com.', '*.Bücher.de'] } },
+      });
+      expect(agent.sandbox.network).toEqual({ allow: ['api.example.com', '*.xn--bcher-kva.de'] });
+      expect((await store.agents.get(agent.id))?.sandbox.network).toEqual({ allow: ['api.example.com', '*.xn--bcher-kva.de'] });
+      const updated = await store.agents.update(agent.id, {
+        sandbox: { network: { allow: ['Docs.Example.com'], maxBytesPerTurn: 10 } },
+      });
+      expect(updated.sandbox.network).toEqual({ allow: ['docs.example.com'], maxBytesPerTurn: 10 });
+      expect((await store.agents.update(agent.id, { sandbox: { network: { allow: [] } } })).sandbox.network).toBe('none');
+    });
+
+    it.each([
+      ['the bridge mode of old', 'egress', /sandbox\.network must be "none" or/],
+      [
+        'an IP address',
+        { allow: ['example.com', '169.254.169.254'] },
+        /sandbox\.network\.allow\[1\] "169\.254\.169\.254" is an IP address/,
+      ],
+      ['a scheme', { allow: ['https://example.com'] }, /sandbox\.network\.allow\[0\]/],
+      ['a byte cap of zero', { allow: ['example.com'], maxBytesPerTurn: 0 }, /sandbox\.network\.maxBytesPerTurn/],
+    ])(
+      'refuses %s as a network with a ConfigError keyed sandbox.network, and writes nothing',
+      async (_name, network, message) => {
+        const { store } = context();
+        const refused = { network } as never;
+        const error = await expectConfigError(
+          store.agents.create({ folder: 'refused', name: 'R', isMain: false, sandbox: refused }),
+        );
+        expect(error.key).toBe('sandbox.network');
+        expect(error.message).toMatch(message);
+        expect(await store.agents.list()).toEqual([]);
+        const agent = await seedAgent(store);
+        await expectConfigError(store.agents.update(agent.id, { name: 'renamed', sandbox: refused }), message);
+        expect(await store.agents.get(agent.id)).toEqual(agent);
+      },
+    );
 
     it.each(invalidFolders)('refuses the invalid folder name %j with a ConfigError naming it', async (folder) => {
       const { store } = context();

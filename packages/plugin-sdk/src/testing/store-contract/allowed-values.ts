@@ -287,27 +287,6 @@ const cases: AllowedValueCase[] = [
       snapshot: () => store.outbox.listPending(),
     }),
   },
-  {
-    call: 'agents.create',
-    key: 'sandbox.network',
-    allowed: ['none', 'egress'],
-    prepare: async (store) => ({
-      attempt: () => store.agents.create({ folder: 'refused', name: 'Refused', isMain: false, sandbox: { network: bogus } }),
-      snapshot: () => store.agents.list(),
-    }),
-  },
-  {
-    call: 'agents.update',
-    key: 'sandbox.network',
-    allowed: ['none', 'egress'],
-    prepare: async (store) => {
-      const agent = await seedAgent(store);
-      return {
-        attempt: () => store.agents.update(agent.id, { name: 'renamed', sandbox: { network: bogus } }),
-        snapshot: () => store.agents.get(agent.id),
-      };
-    },
-  },
 ];
 
 export function describeAllowedValueCases(context: ContextAccessor): void {
