@@ -1,36 +1,17 @@
 import { copyFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Agent, AgentMcpServer } from '@ngb/plugin-sdk';
 import { createDockerRuntime } from '@ngb/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dockerEngineFor } from './__tests__/docker-engine-gate';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 
 // The tiny stdio MCP server the sandbox program's own tests use: a plain node script, no SDK.
 const tinyServer = fileURLToPath(new URL('../../sandbox/src/__fixtures__/tiny-mcp-server.mjs', import.meta.url));
 const image = process.env.NGB_TEST_IMAGE || 'ngb-agent:latest';
 
-function dockerAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = request({ socketPath: '/var/run/docker.sock', path: '/_ping', timeout: 2_000 }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    probe.on('error', () => resolve(false));
-    probe.on('timeout', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.end();
-  });
-}
-
-const engine = await dockerAnswers();
-if (!engine) {
-  if (process.env.CI === 'true') throw new Error('the end-to-end test needs a Docker engine: run `bash .ci/docker.sh`');
-  console.warn('core end-to-end MCP test skipped: no Docker engine answers at /var/run/docker.sock');
-}
+const engine = await dockerEngineFor('end-to-end MCP test');
 
 let harness: Harness | undefined;
 afterEach(async () => {

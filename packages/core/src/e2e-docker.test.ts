@@ -1,30 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { createDockerRuntime } from '@ngb/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dockerEngineFor } from './__tests__/docker-engine-gate';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
 
-function dockerAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = request({ socketPath: '/var/run/docker.sock', path: '/_ping', timeout: 2_000 }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    probe.on('error', () => resolve(false));
-    probe.on('timeout', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.end();
-  });
-}
-
-const engine = await dockerAnswers();
-if (!engine) {
-  if (process.env.CI === 'true') throw new Error('the end-to-end test needs a Docker engine: run `bash .ci/docker.sh`');
-  console.warn('core end-to-end Docker test skipped: no Docker engine answers at /var/run/docker.sock');
-}
+const engine = await dockerEngineFor('end-to-end Docker test');
 
 let harness: Harness | undefined;
 afterEach(async () => {
