@@ -1,4 +1,4 @@
-import { errorMessage, type LlmMessage, type Logger } from '@ngb/plugin-sdk';
+import { errorMessage, type LlmMessage, type Logger, type TranscriptEntry } from '@ngb/plugin-sdk';
 import type { AgentLoopResult } from './agent-loop';
 import { addUsage, type Compactor, type CompactRequest, isContextOverflow } from './compaction';
 import type { TurnUsage } from './events';
@@ -9,8 +9,15 @@ export interface CompactingLoopOptions {
   compactor: Compactor;
   runUnit: RunUnitOfWork;
   logger: Logger;
-  /** The session's live transcript as model messages, read again after a compaction. */
-  history: () => Promise<LlmMessage[]>;
+  /** The session's live transcript, read once before the loop and again after a compaction. */
+  transcript: () => Promise<readonly TranscriptEntry[]>;
+}
+
+/** The model messages of transcript entries (other entries are the store's own). */
+export function messagesOf(entries: readonly TranscriptEntry[]): LlmMessage[] {
+  return entries
+    .map((entry) => entry.content)
+    .filter((content): content is LlmMessage => typeof content === 'object' && content !== null && 'role' in content);
 }
 
 /**
@@ -20,22 +27,23 @@ export interface CompactingLoopOptions {
  */
 export async function runWithCompaction(
   context: CompactingLoopOptions,
-  turn: Omit<CompactRequest, 'mode'> & { runLoop: (history: LlmMessage[]) => Promise<AgentLoopResult> },
+  turn: Omit<CompactRequest, 'mode' | 'entries'> & { runLoop: (history: LlmMessage[]) => Promise<AgentLoopResult> },
 ): Promise<{ result: AgentLoopResult; compactionUsage?: TurnUsage }> {
   let compactionUsage: TurnUsage | undefined;
+  let entries = await context.transcript();
   const compact = async (mode: CompactRequest['mode']) => {
-    const compaction = await context.compactor.prepare({ ...turn, mode });
+    const compaction = await context.compactor.prepare({ ...turn, mode, entries });
     if (!compaction) return;
     await context.runUnit(async ({ tx, after }) => {
       await compaction.apply(tx.transcript);
       after(() => compaction.announce());
     });
     compactionUsage = compactionUsage ? addUsage(compactionUsage, compaction.usage) : compaction.usage;
+    entries = await context.transcript();
   };
-  const history = context.history;
   await compact('auto');
   try {
-    return { result: await turn.runLoop(await history()), compactionUsage };
+    return { result: await turn.runLoop(messagesOf(entries)), compactionUsage };
   } catch (error) {
     if (turn.signal.aborted || !isContextOverflow(error)) throw error;
     context.logger.warn('the model says the prompt is too long; compacting everything and trying once more', {
@@ -43,6 +51,6 @@ export async function runWithCompaction(
       error: errorMessage(error),
     });
     await compact('hard');
-    return { result: await turn.runLoop(await history()), compactionUsage };
+    return { result: await turn.runLoop(messagesOf(entries)), compactionUsage };
   }
 }

@@ -142,4 +142,30 @@ describe('automatic compaction', () => {
     expect(harness.logger.lines.filter((record) => record.message.startsWith('context window of'))).toHaveLength(1);
     expect(existsSync(join(harness.directory, 'agents', 'andy', 'archive'))).toBe(false);
   });
+
+  it("checks a session's size against its window without reading its whole transcript each turn", async () => {
+    // A long-lived chat must not get slower with every turn: the transcript is read whole once, and
+    // each later turn (its compaction check included) reads only what was appended since.
+    let fullReads = 0;
+    harness = await createHarness({
+      script: Array.from({ length: 6 }, (_, index) => ({ type: 'reply' as const, text: `answer ${index}` })),
+      wrapStore: (store) => ({
+        ...store,
+        transcript: {
+          ...store.transcript,
+          list: (sessionId, options) => {
+            if (options?.after === undefined) fullReads += 1;
+            return store.transcript.list(sessionId, options);
+          },
+        },
+      }),
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    for (let index = 0; index < 6; index += 1) await harness.say(`question ${index}`);
+    expect(harness.texts()).toEqual(Array.from({ length: 6 }, (_, index) => `answer ${index}`));
+    // The first turn finds it empty (nothing to build on), the second reads it whole, the rest only
+    // what was appended since.
+    expect(fullReads).toBe(2);
+  });
 });

@@ -27,6 +27,18 @@ function messageText(message: LlmMessage): string {
   return message.content;
 }
 
+// Entries are immutable once stored and the transcript cache hands out the same objects turn after
+// turn: each entry's size is counted once, not once per turn for the whole history.
+const entryTokens = new WeakMap<TranscriptEntry, number>();
+function tokensOfEntry(entry: TranscriptEntry): number {
+  let tokens = entryTokens.get(entry);
+  if (tokens === undefined) {
+    tokens = estimateTokens(messageText(entry.content as LlmMessage));
+    entryTokens.set(entry, tokens);
+  }
+  return tokens;
+}
+
 const isMessage = (content: unknown): content is LlmMessage =>
   typeof content === 'object' && content !== null && 'role' in content && 'content' in content;
 
@@ -73,6 +85,10 @@ export interface CompactRequest {
   otherTokens: number;
   /** `auto`: only past the threshold, keeping recent turns; `hard`: everything is summarised. */
   mode: 'auto' | 'hard';
+  /** The session's live transcript as this turn read it; left out, it is read from the store. */
+  entries?: readonly TranscriptEntry[];
+  /** The model that answered the session's last turn, when the caller already knows it. */
+  lastModel?: string;
 }
 
 /** Summarises and archives the older part of a session's transcript. */
@@ -82,8 +98,9 @@ export interface Compactor {
 }
 
 /** The model id a session's prompt goes to: the agent's, else the one that answered its last turn. */
-async function modelOf(store: Store, agent: Agent, sessionId: string): Promise<string | undefined> {
+async function modelOf(store: Store, agent: Agent, sessionId: string, lastModel?: string): Promise<string | undefined> {
   if (agent.model.model !== undefined) return agent.model.model;
+  if (lastModel !== undefined) return lastModel;
   return (await store.turns.listForSession(sessionId, { limit: 5 })).find((turn) => turn.model)?.model ?? undefined;
 }
 
@@ -93,11 +110,11 @@ export function createCompactor(options: CompactorOptions): Compactor {
   return {
     async prepare(request) {
       const { agent, sessionId } = request;
-      const entries = (await store.transcript.list(sessionId)).filter((entry) => isMessage(entry.content));
+      const entries = (request.entries ?? (await store.transcript.list(sessionId))).filter((entry) => isMessage(entry.content));
       if (entries.length === 0) return undefined;
-      const sizes = entries.map((entry) => estimateTokens(messageText(entry.content as LlmMessage)));
+      const sizes = entries.map(tokensOfEntry);
       const transcriptTokens = sizes.reduce((sum, size) => sum + size, 0);
-      const window = options.contextWindowOf(agent, await modelOf(store, agent, sessionId));
+      const window = options.contextWindowOf(agent, await modelOf(store, agent, sessionId, request.lastModel));
       const limit = Math.floor(window * (agent.model.compactAt ?? defaultCompactAt));
       const tokensBefore = transcriptTokens + request.otherTokens;
       if (request.mode === 'auto' && tokensBefore <= limit) return undefined;
@@ -108,7 +125,7 @@ export function createCompactor(options: CompactorOptions): Compactor {
       if (older.length === 0) return undefined;
       const { summary, usage } = await summarise(options, request, older, Math.floor(window / 2));
       const summaryMessage: LlmMessage = { role: 'user', content: `<conversation_summary>\n${summary}\n</conversation_summary>` };
-      const keptTokens = kept.reduce((sum, entry) => sum + estimateTokens(messageText(entry.content as LlmMessage)), 0);
+      const keptTokens = kept.reduce((sum, entry) => sum + tokensOfEntry(entry), 0);
       const tokensAfter = estimateTokens(summaryMessage.content) + keptTokens + request.otherTokens;
       const last = entries.at(-1) as TranscriptEntry;
       return {

@@ -1,9 +1,8 @@
-import type { Agent, InboxEntry, LlmMessage, Store, StoredMessage, Tool } from '@ngb/plugin-sdk';
+import type { Agent, InboxEntry, StoredMessage, Tool } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
 import { escapeXml, formatMessages, formatTimestamp, type PromptMessage } from './format-messages';
 import type { Skill } from './read-skill-scope';
 import { skillsPromptSection } from './skills-prompt';
-import type { TranscriptCache } from './transcript-cache';
 import type { TurnReads } from './turn-reads';
 
 /**
@@ -35,14 +34,6 @@ export async function buildSystemPrompt(
   sections.push(`Tools: ${tools.map((tool) => `${tool.name} (${tool.where})`).join(', ') || 'none'}.`);
   sections.push('Your final text answer is sent to the chat, unless you already answered with send_message.');
   return sections.join('\n\n');
-}
-
-/** The transcript of a session as model messages. */
-export async function loadTranscript(transcripts: TranscriptCache, store: Store, sessionId: string): Promise<LlmMessage[]> {
-  const entries = await transcripts.load(store, sessionId);
-  return entries
-    .map((entry) => entry.content)
-    .filter((content): content is LlmMessage => typeof content === 'object' && content !== null && 'role' in content);
 }
 
 /** How many messages one prompt carries when the agent does not say. */

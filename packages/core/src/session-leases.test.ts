@@ -79,9 +79,66 @@ describe('session leases', () => {
     await finishWork(sessionId);
     turn.open(false);
     expect(await running).toBe(false);
-    // No work left: released at once, free for anyone.
+    // No work left: released at the next renewal, then free for anyone.
+    expect(first.holds(sessionId)).toBe(true);
+    await clock.advance(leaseMs / 3);
+    await settle();
     expect(first.holds(sessionId)).toBe(false);
     expect(await store.leases.get(sessionId)).toBeUndefined();
+  });
+
+  it("runs a conversation's next turns on the lease it holds: one write for three turns", async () => {
+    const sessionId = await pendingSession('c1');
+    let acquired = 0;
+    const counting: Store['leases'] = {
+      ...store.leases,
+      acquire: (...args: Parameters<Store['leases']['acquire']>) => {
+        acquired += 1;
+        return store.leases.acquire(...args);
+      },
+    };
+    const first = createSessionLeases({ leases: counting, holderId: 'first', clock, leaseMs, logger: createRecordingLogger() });
+    for (let turn = 0; turn < 3; turn += 1) expect(await first.run(sessionId, async () => false)).toBe(false);
+    expect(acquired).toBe(1);
+    // Renewals failing (the store busy), less than half of the lease is soon left: the next turn takes it again.
+    counting.renew = () => Promise.reject(new Error('database is locked'));
+    await clock.advance(leaseMs / 3);
+    await settle();
+    expect(await first.run(sessionId, async () => false)).toBe(false);
+    expect(acquired).toBe(1);
+    await clock.advance(leaseMs / 3);
+    await settle();
+    expect(await first.run(sessionId, async () => false)).toBe(false);
+    expect(acquired).toBe(2);
+    await first.stop();
+  });
+
+  it('runs here what another process stored for a session it holds idle, at the next renewal', async () => {
+    const sessionId = await pendingSession('c1');
+    const first = leasesFor('first');
+    const resumed: string[] = [];
+    await first.start({ resume: (id) => void resumed.push(id) });
+    await first.run(sessionId, async () => {
+      await finishWork(sessionId);
+      return false;
+    });
+    // Another gateway stores a message for the session; this process holds the lease and is idle.
+    const chat = await store.chats.getByPlatformId('fake', 'c1');
+    const { message } = await store.messages.insert({
+      chatId: chat?.id ?? '',
+      platformMessageId: 'c1-2',
+      senderId: 'user',
+      text: 'again',
+      mentionsBot: false,
+      timestamp: 2,
+      direction: 'inbound',
+    });
+    await store.inbox.add({ sessionId, messageId: message.id, kind: 'message' });
+    await clock.advance(leaseMs / 3);
+    await settle();
+    expect(resumed).toEqual([sessionId]);
+    expect(first.holds(sessionId)).toBe(true);
+    await first.stop();
   });
 
   it('renews the lease on a timer while a turn runs, so it never expires under it', async () => {

@@ -25,10 +25,13 @@ export interface LeaseTakeOver {
 
 /**
  * The leases of one gateway process: a session runs here only while this process holds its lease.
- * The lease is taken before a turn starts, renewed on a timer while the session has work here, and
- * released once the session has none left (no pending inbox entry, no unsent reply) or the gateway
- * stops. A session held by another process is taken over when that lease expires: one timer at the
- * earliest such expiry, never a poll.
+ * The lease is taken before a turn starts and renewed on a timer (every third of its length). At
+ * the renewal after the session has no work left (no pending inbox entry, no unsent reply) it is
+ * released, and all are released when the gateway stops. Until then a conversation's next turn runs
+ * on the lease it holds, without a write of its own: a lease is taken again only when less than half
+ * of it is left. Pending work found at a renewal of a lease held here with no turn running (a
+ * message another process stored) is run here. A session held by another process is taken over
+ * when that lease expires: one timer at the earliest such expiry, never a poll.
  */
 export interface SessionLeases {
   readonly holderId: string;
@@ -51,6 +54,8 @@ export interface SessionLeases {
 export function createSessionLeases(options: SessionLeasesOptions): SessionLeases {
   const { leases, holderId, clock, leaseMs, logger } = options;
   const held = new Set<string>();
+  // When each lease held here ends unless renewed, as this process last wrote it.
+  const expiries = new Map<string, number>();
   // Sessions running a turn here, with what aborts it when the lease is lost.
   const running = new Map<string, AbortController>();
   // Sessions this process was asked to run while another process held them.
@@ -73,26 +78,42 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
     return chain;
   };
 
-  const release = async (sessionId: string) => {
+  const hold = (sessionId: string, expiresAt: number) => {
+    held.add(sessionId);
+    expiries.set(sessionId, expiresAt);
+  };
+  const forget = (sessionId: string) => {
     held.delete(sessionId);
+    expiries.delete(sessionId);
+  };
+  const release = async (sessionId: string) => {
+    forget(sessionId);
     await leases.release(sessionId, holderId);
   };
+  // Held here with more than half of it left: no other process can take it before the next renewal.
+  const stillHeld = (sessionId: string) => held.has(sessionId) && (expiries.get(sessionId) ?? 0) - clock.now() > leaseMs / 2;
 
   // Running sessions keep their lease; between the checks a new turn may have started here.
-  const releaseIfDone = async (sessionId: string) => {
-    if (running.has(sessionId) || !held.has(sessionId)) return;
+  // @returns true when the session is idle here yet has pending work (stored by another process)
+  const releaseIfDone = async (sessionId: string): Promise<boolean> => {
+    if (running.has(sessionId) || !held.has(sessionId)) return false;
     const pending = await leases.hasPendingWork(sessionId);
     if (!pending && !running.has(sessionId) && held.has(sessionId)) await release(sessionId);
+    return pending && !running.has(sessionId) && held.has(sessionId);
   };
 
   const renewAll = async () => {
     renewTimer = undefined;
     for (const sessionId of [...held]) {
       try {
-        await releaseIfDone(sessionId);
+        const idleWithWork = await releaseIfDone(sessionId);
         if (!held.has(sessionId)) continue;
-        if (!(await leases.renew(sessionId, holderId, times()))) {
-          held.delete(sessionId);
+        const renewed = times();
+        if (await leases.renew(sessionId, holderId, renewed)) {
+          expiries.set(sessionId, renewed.expiresAt);
+          if (idleWithWork) await takeOver?.resume(sessionId);
+        } else {
+          forget(sessionId);
           logger.warn('lost the lease of a session to another process', { sessionId, holderId });
           running.get(sessionId)?.abort(new Error('[@ngb/core] the session lease was taken over by another process'));
         }
@@ -138,8 +159,9 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
       for (const sessionId of await leases.listAvailable(holderId, now)) {
         if (stopped) return;
         if (held.has(sessionId) || running.has(sessionId) || !(await takeOver.accepts(sessionId))) continue;
-        if (!(await leases.acquire(sessionId, holderId, times()))) continue;
-        held.add(sessionId);
+        const taken = times();
+        if (!(await leases.acquire(sessionId, holderId, taken))) continue;
+        hold(sessionId, taken.expiresAt);
         waiting.delete(sessionId);
         armRenewal();
         logger.info('took over a session', { sessionId, holderId });
@@ -165,26 +187,28 @@ export function createSessionLeases(options: SessionLeasesOptions): SessionLease
       if (stopped) return false;
       const lost = new AbortController();
       running.set(sessionId, lost);
-      let more = false;
       try {
-        const acquired = await leases.acquire(sessionId, holderId, times()).catch((error: unknown) => {
-          logger.warn('taking a session lease failed', { sessionId, error });
-          return false;
-        });
-        if (!acquired) {
-          held.delete(sessionId);
-          waiting.add(sessionId);
-          void serially(armWake);
-          return false;
+        if (!stillHeld(sessionId)) {
+          const taken = times();
+          const acquired = await leases.acquire(sessionId, holderId, taken).catch((error: unknown) => {
+            logger.warn('taking a session lease failed', { sessionId, error });
+            return false;
+          });
+          if (!acquired) {
+            forget(sessionId);
+            waiting.add(sessionId);
+            void serially(armWake);
+            return false;
+          }
+          hold(sessionId, taken.expiresAt);
         }
-        held.add(sessionId);
         waiting.delete(sessionId);
         armRenewal();
-        more = await turn(lost.signal);
-        return more;
+        return await turn(lost.signal);
       } finally {
+        // The lease stays until the next renewal finds the session without work: the conversation's
+        // next turn, most often seconds away, needs no write to take it again.
         running.delete(sessionId);
-        if (!more) await releaseIfDone(sessionId).catch((error: unknown) => logger.warn('releasing a lease failed', { error }));
       }
     },
     holds: (sessionId) => held.has(sessionId),

@@ -62,6 +62,19 @@ describe('createTranscriptCache', () => {
     expect(await contents(cache)).toEqual([]);
   });
 
+  it('sees older entries archived while the last one stays, and what was appended with them', async () => {
+    const cache = createTranscriptCache();
+    const stored = await store.transcript.append(sessionId, [
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'two' },
+      { role: 'user', content: 'three' },
+    ]);
+    expect(await contents(cache)).toEqual(['one', 'two', 'three']);
+    await store.transcript.archive(sessionId, stored[1]?.seq ?? 0);
+    await store.transcript.append(sessionId, [{ role: 'assistant', content: 'four' }]);
+    expect(await contents(cache)).toEqual(['three', 'four']);
+  });
+
   it('keeps sessions apart and forgets the least recently used past its size', async () => {
     const cache = createTranscriptCache(1);
     const agent = (await store.agents.list())[0];

@@ -4,7 +4,8 @@ import type { StoreRepositories, TranscriptEntry } from '@ngb/plugin-sdk';
 export interface TranscriptCache {
   /**
    * The session's transcript, as the store holds it now. A known session costs two small queries
-   * (what was appended since, and the count) instead of reading and parsing every entry again.
+   * (what was appended since, and where the live transcript starts) instead of reading and parsing
+   * every entry again; neither grows with the transcript.
    */
   load(store: Pick<StoreRepositories, 'transcript'>, sessionId: string): Promise<readonly TranscriptEntry[]>;
 }
@@ -12,7 +13,9 @@ export interface TranscriptCache {
 /**
  * Creates a {@link TranscriptCache} of at most `sessions` sessions (the least recently used leave).
  * It checks itself against the store on every load, so writes by anyone (another gateway, `/clear`,
- * a compaction) are seen: the last entry it holds must still be there, and the count must add up.
+ * a compaction) are seen: the last entry it holds must still be there, and the live transcript must
+ * still start where its copy does. The store only appends, archives a prefix or clears, so the two
+ * ends tell a whole copy.
  */
 export function createTranscriptCache(sessions = 64): TranscriptCache {
   const cached = new Map<string, TranscriptEntry[]>();
@@ -28,11 +31,11 @@ export function createTranscriptCache(sessions = 64): TranscriptCache {
       const last = known?.at(-1);
       if (!known || !last) return remember(sessionId, await store.transcript.list(sessionId));
       // From the last known entry on: it must come back first, unchanged, for the rest to be new.
-      const [fresh, count] = await Promise.all([
+      const [fresh, firstSeq] = await Promise.all([
         store.transcript.list(sessionId, { after: last.seq - 1 }),
-        store.transcript.count(sessionId),
+        store.transcript.firstSeq(sessionId),
       ]);
-      if (fresh[0]?.id !== last.id || count !== known.length + fresh.length - 1) {
+      if (fresh[0]?.id !== last.id || firstSeq !== known[0]?.seq) {
         return remember(sessionId, await store.transcript.list(sessionId));
       }
       return remember(sessionId, fresh.length > 1 ? [...known, ...fresh.slice(1)] : known);

@@ -27,7 +27,7 @@ import type { EventBus } from './events';
 import type { InboxAttachments } from './inbox-attachments';
 import type { createMcpServerReports } from './mcp-server-reports';
 import type { PluginHost } from './plugin-host';
-import { buildSystemPrompt, formatInbox, loadTranscript } from './prompt';
+import { buildSystemPrompt, formatInbox } from './prompt';
 import type { ReplyStreams } from './reply-streams';
 import { fallbackRoutes, type ResolveProvider } from './resolve-provider';
 import { createSandboxTools } from './sandbox-tools';
@@ -110,13 +110,21 @@ export interface TurnRunnerOptions {
  */
 export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise<boolean>;
 
-async function currentTurn(store: StoreRepositories, session: Session, entries: readonly InboxEntry[]): Promise<Turn> {
-  const unfinished = (await store.turns.listForSession(session.id, { limit: 5 })).find(
-    (turn) => turn.trigger !== 'command' && (turn.status === 'queued' || turn.status === 'running'),
-  );
-  if (unfinished) return unfinished;
+/** The session's unfinished turn, else a new one; and the model that answered its latest turn. */
+async function currentTurn(
+  store: StoreRepositories,
+  session: Session,
+  entries: readonly InboxEntry[],
+): Promise<{ turn: Turn; lastModel?: string }> {
+  const recent = await store.turns.listForSession(session.id, { limit: 5 });
+  const lastModel = recent.findLast((turn) => turn.model)?.model ?? undefined;
+  const unfinished = recent.find((turn) => turn.trigger !== 'command' && (turn.status === 'queued' || turn.status === 'running'));
+  if (unfinished) return { turn: unfinished, ...(lastModel !== undefined ? { lastModel } : {}) };
   const trigger = entries.some((entry) => entry.kind === 'task') ? 'task' : 'message';
-  return store.turns.create({ sessionId: session.id, trigger });
+  return {
+    turn: await store.turns.create({ sessionId: session.id, trigger }),
+    ...(lastModel !== undefined ? { lastModel } : {}),
+  };
 }
 
 /**
@@ -139,15 +147,16 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
 
   const started = clock.now();
   // Finding or creating the turn and marking it running share one commit.
-  const turn = await store.transaction(async (tx) => {
+  const { turn, lastModel } = await store.transaction(async (tx) => {
     const current = await currentTurn(tx, session, pending);
-    return tx.turns.update(current.id, {
+    const running = await tx.turns.update(current.turn.id, {
       status: 'running',
-      attempts: current.attempts + 1,
+      attempts: current.turn.attempts + 1,
       startedAt: started,
       error: null,
       nextAttemptAt: null,
     });
+    return { turn: running, lastModel: current.lastModel };
   });
   const attempt = turn.attempts;
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
@@ -271,10 +280,11 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         model,
       });
     const { result, compactionUsage } = await runWithCompaction(
-      { ...context, history: () => loadTranscript(context.transcripts, store, sessionId) },
+      { ...context, transcript: () => context.transcripts.load(store, sessionId) },
       {
         agent,
         sessionId,
+        ...(lastModel !== undefined ? { lastModel } : {}),
         provider,
         signal,
         otherTokens: estimateTokens(

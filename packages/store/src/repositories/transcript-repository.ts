@@ -92,6 +92,19 @@ export function createTranscriptRepository(context: RepositoryContext): Transcri
       return Number(row.count);
     },
 
+    async firstSeq(sessionId) {
+      const [row] = await runCachedQuery(context, 'transcript.firstSeq', [sessionId, 1], () =>
+        db()
+          .selectFrom('transcript')
+          .select('seq')
+          .where('session_id', '=', sessionId)
+          .where('archived_at', 'is', null)
+          .orderBy('seq', 'asc')
+          .limit(1),
+      );
+      return row?.seq;
+    },
+
     async archive(sessionId, throughSeq) {
       if (!Number.isSafeInteger(throughSeq))
         throw new TypeError(`transcript archive: throughSeq must be a whole number (got ${throughSeq})`);

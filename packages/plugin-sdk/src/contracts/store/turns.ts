@@ -112,6 +112,11 @@ export interface TranscriptRepository {
   /** How many live (not archived) entries the session has. */
   count(sessionId: string): Promise<number>;
   /**
+   * The `seq` of the session's oldest live (not archived) entry, or undefined when it has none. Cheap
+   * whatever the transcript's length: with the last entry, it tells a cached copy is still whole.
+   */
+  firstSeq(sessionId: string): Promise<number | undefined>;
+  /**
    * Archives the session's live entries whose `seq` is at most `throughSeq`: they leave `list` and
    * `count` (the model no longer sees them) and stay readable through {@link listArchived}.
    * @returns how many entries were archived

@@ -38,7 +38,9 @@ export function describeTranscriptCases(context: ContextAccessor): void {
         ['a', 'b', 'c', 'd'].map((content) => ({ role: 'user' as const, content })),
       );
       await store.transcript.append(other.session.id, [{ role: 'user', content: 'elsewhere' }]);
+      expect(await store.transcript.firstSeq(session.id)).toBe(stored[0]?.seq);
       expect(await store.transcript.archive(session.id, stored[1]?.seq ?? 0)).toBe(2);
+      expect(await store.transcript.firstSeq(session.id)).toBe(stored[2]?.seq);
       expect((await store.transcript.list(session.id)).map((entry) => entry.content)).toEqual(['c', 'd']);
       expect((await store.transcript.list(session.id, { limit: 1 })).map((entry) => entry.content)).toEqual(['d']);
       expect(await store.transcript.count(session.id)).toBe(2);
@@ -49,6 +51,7 @@ export function describeTranscriptCases(context: ContextAccessor): void {
       await expectTypeError(store.transcript.archive(session.id, 1.5));
       expect(await store.transcript.clear(session.id)).toBe(4);
       expect(await store.transcript.listArchived(session.id)).toEqual([]);
+      expect(await store.transcript.firstSeq(session.id)).toBeUndefined();
     });
 
     it('keeps order across appends and large batches, and keeps the most recent for a limit', async () => {
