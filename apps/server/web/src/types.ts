@@ -184,3 +184,25 @@ export interface EgressRequest {
   startedAt: number;
   durationMs: number;
 }
+
+/** `/api/budgets`: one budget's spend this day or month against its limits. */
+export interface BudgetRow {
+  scope: 'agent' | 'user' | 'chat';
+  name: string;
+  period: 'day' | 'month';
+  periodKey: string;
+  costUsd: number;
+  tokens: number;
+  unpricedTokens: number;
+  limitUsd: number | null;
+  limitTokens: number | null;
+  share: number | null;
+  state: 'unlimited' | 'ok' | 'near' | 'spent';
+}
+
+export interface Budgets {
+  timeZone: string;
+  nearShare: number;
+  periods: { day: string; month: string };
+  budgets: BudgetRow[];
+}
