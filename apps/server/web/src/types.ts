@@ -3,7 +3,7 @@
 export interface Status {
   isolated: boolean;
   channels: Record<string, string | { state: string; detail?: string; error?: string }>;
-  queue: { running: string[]; waiting: string[]; parked: string[] };
+  queue: { running: string[]; waiting: string[]; parked?: string[] };
   lastEventSeq: number;
   /** Whether the gateway has an owner yet. */
   claimed?: boolean;

@@ -88,7 +88,11 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           value={channels.length}
           hint={`${channels.filter(([, value]) => channelState(value).state === 'connected').length} connected`}
         />
-        <Stat label="Turns running" value={status?.queue.running.length ?? '—'} />
+        <Stat
+          label="Turns running"
+          value={status?.queue.running.length ?? '—'}
+          hint={status?.queue.parked?.length ? `${status.queue.parked.length} more waiting on a person` : undefined}
+        />
         <Stat label="Queue depth" value={status?.queue.waiting.length ?? '—'} hint="sessions waiting for a slot" />
         <Stat
           label="Sandboxes"
