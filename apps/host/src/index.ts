@@ -1,7 +1,7 @@
 export { channelManifests } from './channels/channel-manifests';
 export { channelOptions, createChannel, enabledChannels, parseChannelOptions } from './channels/create-channel';
 export { agentMcpServersProblem } from './compose/agent-mcp-servers';
-export { type BudgetReportRow, budgetReport } from './compose/budget-report';
+export { type BudgetReportRow, type BudgetState, budgetReport, budgetStanding } from './compose/budget-report';
 export { cliChannelName } from './compose/cli-channel';
 export {
   type ComposedGateway,

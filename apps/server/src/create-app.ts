@@ -43,6 +43,7 @@ function settingsOf(options: ServerOptions): ServerSettings {
     sandboxCount: options.sandboxCount ?? (async () => 0),
     sandboxes: options.sandboxes,
     config: options.config,
+    budgets: options.budgets,
     secretValues: options.secretValues,
     logFile: options.logFile,
     version: options.version,
@@ -92,6 +93,7 @@ export function createServerApp(options: ServerOptions): ServerApp {
     version: settings.version,
     sandboxes: settings.sandboxes,
     config: settings.config === undefined ? undefined : { value: settings.config, secretValues: settings.secretValues ?? [] },
+    budgets: settings.budgets,
     logs: settings.logFile === undefined ? undefined : createLogFileReader(settings.logFile),
   });
   app.route('/api', api.app);

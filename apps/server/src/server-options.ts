@@ -1,5 +1,6 @@
 import type { Gateway } from '@ngb/core';
 import type { ChannelAdapter, Clock, Logger, SandboxInfo, Store } from '@ngb/plugin-sdk';
+import type { BudgetsSource } from './api/api-parts';
 
 /** A readiness probe: resolves when the part answers, rejects with the reason when it does not. */
 export type ReadinessCheck = () => Promise<void>;
@@ -31,6 +32,8 @@ export interface ServerOptions {
   sandboxes?: () => Promise<SandboxInfo[]>;
   /** The loaded config, which `/api/config` answers with its secrets redacted. */
   config?: unknown;
+  /** The config's budgets and the report of their spend, for `/api/budgets` (501 without). */
+  budgets?: BudgetsSource;
   /** Secret strings (tokens read from the environment) that never appear in an API answer. */
   secretValues?: readonly string[];
   /** The structured log file `/api/logs` reads (only this file, never one named by a request). */
@@ -46,4 +49,4 @@ export interface ServerOptions {
 /** What {@link ServerOptions} becomes once defaults are applied. */
 export type ServerSettings = Required<Omit<ServerOptions, OptionalSettings>> & Pick<ServerOptions, OptionalSettings>;
 
-type OptionalSettings = 'token' | 'sandboxes' | 'config' | 'secretValues' | 'logFile' | 'version';
+type OptionalSettings = 'token' | 'sandboxes' | 'config' | 'budgets' | 'secretValues' | 'logFile' | 'version';

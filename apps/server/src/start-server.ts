@@ -1,4 +1,4 @@
-import { type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
+import { budgetReport, type ComposedGateway, type ComposeRequest, composeGateway } from '@ngb/host';
 import { ConfigError } from '@ngb/plugin-sdk';
 import packageJson from '../package.json' with { type: 'json' };
 import { secretValuesOf } from './api/redact-config';
@@ -55,6 +55,11 @@ export async function startServer(request: ComposeRequest): Promise<ServedGatewa
       sandboxCount: async () => (await runtime.runtime.list()).length,
       sandboxes: () => runtime.runtime.list(),
       config: request.loaded.config,
+      budgets: {
+        timeZone: config.budgets.timeZone,
+        nearShare: config.budgets.nearShare,
+        report: (now) => budgetReport(project.store, config, now),
+      },
       secretValues: secretValuesOf(request.env),
       logFile: project.paths.logFile,
       version: packageJson.version,

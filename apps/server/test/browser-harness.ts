@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWebChannel } from '@ngb/channel-web';
-import type { TimedGatewayEvent } from '@ngb/core';
+import type { GatewayOptions, TimedGatewayEvent } from '@ngb/core';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServerHarness, type ServerHarness } from '../src/__tests__/server-harness';
+import type { BudgetsSource } from '../src/api/api-parts';
 import { createServer, type Server } from '../src/create-server';
 
 /** Debian's browser, never a downloaded one (`.ci/system.sh` installs it). */
@@ -59,7 +60,15 @@ export interface BrowserHarness {
 let counter = 0;
 
 export async function startBrowserHarness(
-  options: { script?: LlmScriptStep[]; token?: string; webChat?: boolean } = {},
+  options: {
+    script?: LlmScriptStep[];
+    token?: string;
+    webChat?: boolean;
+    /** Gateway options besides the harness's own (budgets, prices). */
+    gateway?: Partial<Omit<GatewayOptions, 'store' | 'runtime' | 'providers' | 'agentsDirectory' | 'channels'>>;
+    /** The budgets `/api/budgets` reports, read from the harness's store. */
+    budgets?: (store: ServerHarness['store']) => BudgetsSource;
+  } = {},
 ): Promise<BrowserHarness> {
   await ensureDashboardBuilt();
   const scratch = mkdtempSync(join(tmpdir(), 'ngb-browser-'));
@@ -71,7 +80,10 @@ export async function startBrowserHarness(
   const gateway = await createServerHarness({
     script: options.script,
     channels: web ? [web] : [],
-    gateway: web ? { streaming: { web: { firstAfterChars: 1, firstAfterMs: 1, editIntervalMs: 50 } } } : {},
+    gateway: {
+      ...(web ? { streaming: { web: { firstAfterChars: 1, firstAfterMs: 1, editIntervalMs: 50 } } } : {}),
+      ...options.gateway,
+    },
   });
   const events: TimedGatewayEvent[] = [];
   gateway.gateway.events.on((event) => void events.push(event));
@@ -93,6 +105,7 @@ export async function startBrowserHarness(
     isolated: false,
     token: options.token,
     logFile,
+    budgets: options.budgets?.(gateway.store),
   };
   const server = await createServer(serverOptions);
   return {

@@ -153,8 +153,6 @@ export function createAskUserTool(options: AskUserToolOptions, turn: TurnInfo): 
         return asking;
       });
       if (question.status === 'pending') {
-        // Nobody needs the sandbox while a person thinks: its slot goes back to the pool.
-        turn.releaseSandbox?.();
         const waiter = new AbortController();
         const ended = options.questions.whenEnded(question.id, AbortSignal.any([context.signal, waiter.signal]));
         const timer = clock.setTimeout(() => {
@@ -162,7 +160,8 @@ export function createAskUserTool(options: AskUserToolOptions, turn: TurnInfo): 
         }, question.expiresAt - clock.now());
         try {
           const current = await store.questions.get(question.id);
-          if (current?.status === 'pending') await ended;
+          // Nobody needs the sandbox nor a turn slot while a person thinks: both go to others meanwhile.
+          if (current?.status === 'pending') await (turn.waitForPerson ? turn.waitForPerson(ended) : ended);
         } finally {
           clock.clearTimeout(timer);
           waiter.abort();

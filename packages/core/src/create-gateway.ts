@@ -225,6 +225,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     resolveProvider,
     channels,
     kickDelivery: delivery.kick,
+    queue,
     holdsLease: leases.holds,
     retryLater,
     replyStreams,
@@ -322,8 +323,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       ]);
       if (timer !== undefined) clock.clearTimeout(timer);
       scheduler.stop();
+      // Turns waiting on a person did not hold the drain up: aborting ends their waits as a restart
+      // would (the question stays pending, the turn resumes at the next start); they finish here.
       stopController.abort(new Error('gateway stopping'));
-      await queue.drain();
+      await queue.whenIdle();
       delivery.stop();
       await delivery.idle();
       await leases.stop();
@@ -347,7 +350,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
     },
     channelStatus: () => Object.fromEntries(status),
-    queueState: () => ({ running: queue.running(), waiting: queue.waiting() }),
+    queueState: () => ({ running: queue.running(), waiting: queue.waiting(), parked: queue.parked() }),
     skills: (agent) => skills.list(agent),
   };
 }

@@ -183,8 +183,11 @@ export interface Gateway {
   idle(): Promise<void>;
   /** Connection state of each channel. */
   channelStatus(): Record<string, ChannelState>;
-  /** Sessions running a turn and waiting for a slot. */
-  queueState(): { running: string[]; waiting: string[] };
+  /**
+   * Sessions running a turn (holding a slot), waiting for a slot, and parked: running a turn that
+   * waits on a person without a slot.
+   */
+  queueState(): { running: string[]; waiting: string[]; parked: string[] };
   /**
    * The skills an agent's system prompt lists, and the ones skipped with the reason (read as a
    * turn reads them, from the same cache).

@@ -98,4 +98,94 @@ describe('session queue', () => {
     expect(done).toBe(true);
     expect(runs).toEqual(['a']);
   });
+
+  it('a parked session gives its slot to the next one and keeps its own lane closed', async () => {
+    const { queue, runs, finish } = harness(1);
+    queue.wake('a', 'message');
+    queue.wake('b', 'message');
+    expect(queue.running()).toEqual(['a']);
+    queue.park('a');
+    expect(queue.running()).toEqual(['b']);
+    expect(queue.parked()).toEqual(['a']);
+    // A new message of the parked session waits for its run to end: never two runs of one session.
+    queue.wake('a', 'message');
+    expect(runs).toEqual(['a', 'b']);
+    expect(queue.waiting()).toEqual([]);
+    await finish('b');
+    expect(queue.running()).toEqual([]);
+    await queue.unpark('a');
+    expect(queue.running()).toEqual(['a']);
+    expect(queue.parked()).toEqual([]);
+    await finish('a');
+    expect(runs).toEqual(['a', 'b', 'a']);
+  });
+
+  it('a returning session takes the next free slot before waiting tasks and messages', async () => {
+    const { queue, runs, finish } = harness(1);
+    queue.wake('a', 'message');
+    queue.park('a');
+    queue.wake('b', 'message');
+    queue.wake('m', 'message');
+    queue.wake('t', 'task');
+    expect(queue.running()).toEqual(['b']);
+    let back = false;
+    const returned = queue.unpark('a').then(() => {
+      back = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(back).toBe(false);
+    expect(queue.waiting()).toEqual(['t', 'm']);
+    await finish('b');
+    await returned;
+    expect(queue.running()).toEqual(['a']);
+    await finish('a');
+    expect(queue.running()).toEqual(['t']);
+    await finish('t');
+    await finish('m');
+    expect(runs).toEqual(['a', 'b', 't', 'm']);
+  });
+
+  it('sessions return in the order they asked; unpark of a session not parked resolves at once', async () => {
+    const { queue, finish } = harness(1);
+    queue.wake('a', 'message');
+    queue.park('a');
+    queue.wake('b', 'message');
+    queue.park('b');
+    queue.wake('c', 'message');
+    const order: string[] = [];
+    const b = queue.unpark('b').then(() => order.push('b'));
+    const a = queue.unpark('a').then(() => order.push('a'));
+    await queue.unpark('c');
+    await finish('c');
+    await b;
+    expect(order).toEqual(['b']);
+    await finish('b');
+    await a;
+    expect(order).toEqual(['b', 'a']);
+    await finish('a');
+    expect(queue.parked()).toEqual([]);
+  });
+
+  it('drain does not wait for a parked session; whenIdle does, and a returning one is let in while draining', async () => {
+    const { queue, runs, finish } = harness(1);
+    queue.wake('a', 'message');
+    queue.park('a');
+    queue.wake('b', 'message');
+    queue.wake('c', 'message');
+    let idle = false;
+    void queue.whenIdle().then(() => {
+      idle = true;
+    });
+    const drained = queue.drain();
+    await finish('b');
+    await drained;
+    expect(runs).toEqual(['a', 'b']);
+    expect(idle).toBe(false);
+    // The caller ends the wait (as a restart would): the run comes back, even while draining, and ends.
+    await queue.unpark('a');
+    expect(queue.running()).toEqual(['a']);
+    await finish('a');
+    expect(idle).toBe(true);
+    expect(runs).toEqual(['a', 'b']);
+  });
 });

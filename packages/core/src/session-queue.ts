@@ -14,21 +14,47 @@ export interface SessionQueueOptions {
   onError: (sessionId: string, error: unknown) => void;
 }
 
-/** Schedules sessions: one turn at a time per session, a global cap, tasks first, then arrival order. */
+/**
+ * Schedules sessions: one turn at a time per session, a global cap, tasks first, then arrival order.
+ * A running session may step out of the cap while it waits for a person ({@link SessionQueue.park}):
+ * its slot goes to the next session, its own lane stays closed (a wake runs it again only after its
+ * run ended), and it takes a slot again before any waiting session when the person answered.
+ */
 export interface SessionQueue {
-  /** Asks for the session to run. A running session is marked to run again afterwards. */
+  /** Asks for the session to run. A running (or parked) session is marked to run again afterwards. */
   wake(sessionId: string, kind: WakeKind): void;
   /** Keeps a session out of the queue (waiting for a retry) until {@link release}. */
   hold(sessionId: string): void;
   /** Ends a hold and queues the session. */
   release(sessionId: string, kind: WakeKind): void;
-  /** Sessions running now. */
+  /**
+   * Gives a running session's slot back while its run waits for a person (an `ask_user` answer):
+   * the next waiting session starts. Does nothing for a session that is not running or parked already.
+   */
+  park(sessionId: string): void;
+  /**
+   * Ends a {@link park}: resolves once the session holds a slot again. A returning session goes before
+   * every waiting one (its turn is half done), and is let back in while the queue drains (its run
+   * is still in progress and must finish). Resolves at once for a session that is not parked.
+   */
+  unpark(sessionId: string): Promise<void>;
+  /** Sessions holding a slot now. */
   running(): string[];
+  /** Sessions whose run is in progress but waits for a person, without a slot (returning ones included). */
+  parked(): string[];
   /** Sessions waiting for a slot, in the order they will run. */
   waiting(): string[];
-  /** Resolves once no session is running or waiting (at once when none is). */
+  /**
+   * Resolves once no session is running, parked or waiting (at once when none is). A parked session
+   * is not idle: its turn is not over.
+   */
   whenIdle(): Promise<void>;
-  /** Stops starting new runs; resolves when the running ones finish. */
+  /**
+   * Stops starting new runs; resolves when no session holds a slot. Parked sessions do not hold it
+   * up: a person may take a day to answer. The caller ends their waits the way a restart does
+   * (aborting the runs, the question staying pending in the store so the turn resumes after the
+   * next start) and then awaits {@link whenIdle}.
+   */
   drain(): Promise<void>;
 }
 
@@ -37,19 +63,32 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
   const waitingTasks: string[] = [];
   const waitingMessages: string[] = [];
   const active = new Set<string>();
+  const parked = new Set<string>();
+  /** Parked sessions asking for a slot again, in the order they asked, with their waiters. */
+  const returning: Array<{ sessionId: string; resume: () => void; back: Promise<void> }> = [];
   const again = new Map<string, WakeKind>();
   const held = new Set<string>();
   let draining = false;
   let idleWaiters: Array<() => void> = [];
-  const isIdle = () => active.size === 0 && (draining || (waitingTasks.length === 0 && waitingMessages.length === 0));
-  const notifyIdle = () => {
-    if (!isIdle()) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const resolve of waiters) resolve();
+  let drainWaiters: Array<() => void> = [];
+  const queued = () => waitingTasks.length > 0 || waitingMessages.length > 0;
+  const isIdle = () => active.size === 0 && parked.size === 0 && (draining || !queued());
+  const isDrained = () => draining && active.size === 0 && returning.length === 0;
+  const notify = () => {
+    if (isIdle()) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (isDrained()) {
+      const waiters = drainWaiters;
+      drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   };
 
   const isWaiting = (sessionId: string) => waitingTasks.includes(sessionId) || waitingMessages.includes(sessionId);
+  const isRunning = (sessionId: string) => active.has(sessionId) || parked.has(sessionId);
 
   const enqueue = (sessionId: string, kind: WakeKind) => {
     if (kind === 'task') {
@@ -62,12 +101,20 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
   };
 
   const pump = () => {
-    while (!draining && active.size < options.maxConcurrent) {
+    while (active.size < options.maxConcurrent) {
+      const back = returning.shift();
+      if (back) {
+        parked.delete(back.sessionId);
+        active.add(back.sessionId);
+        back.resume();
+        continue;
+      }
+      if (draining) break;
       const sessionId = waitingTasks.shift() ?? waitingMessages.shift();
       if (sessionId === undefined) break;
       start(sessionId);
     }
-    notifyIdle();
+    notify();
   };
 
   const start = (sessionId: string) => {
@@ -82,6 +129,10 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
       )
       .finally(() => {
         active.delete(sessionId);
+        // A run that ended while parked (it should unpark first) leaves nothing behind.
+        parked.delete(sessionId);
+        const index = returning.findIndex((entry) => entry.sessionId === sessionId);
+        if (index >= 0) returning.splice(index, 1)[0]?.resume();
         const kind = again.get(sessionId);
         again.delete(sessionId);
         if (kind !== undefined && !held.has(sessionId)) enqueue(sessionId, kind);
@@ -92,7 +143,7 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
   return {
     wake(sessionId, kind) {
       if (held.has(sessionId)) return;
-      if (active.has(sessionId)) {
+      if (isRunning(sessionId)) {
         if (again.get(sessionId) !== 'task') again.set(sessionId, kind);
         return;
       }
@@ -109,11 +160,30 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
     },
     release(sessionId, kind) {
       held.delete(sessionId);
-      if (active.has(sessionId)) again.set(sessionId, kind);
+      if (isRunning(sessionId)) again.set(sessionId, kind);
       else enqueue(sessionId, kind);
       pump();
     },
+    park(sessionId) {
+      if (!active.has(sessionId)) return;
+      active.delete(sessionId);
+      parked.add(sessionId);
+      pump();
+    },
+    unpark(sessionId) {
+      if (!parked.has(sessionId)) return Promise.resolve();
+      const asked = returning.find((entry) => entry.sessionId === sessionId);
+      if (asked) return asked.back;
+      let resume!: () => void;
+      const back = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      returning.push({ sessionId, resume, back });
+      pump();
+      return back;
+    },
     running: () => [...active],
+    parked: () => [...parked],
     waiting: () => [...waitingTasks, ...waitingMessages],
     whenIdle() {
       if (isIdle()) return Promise.resolve();
@@ -121,7 +191,8 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
     },
     drain() {
       draining = true;
-      return this.whenIdle();
+      if (isDrained()) return Promise.resolve();
+      return new Promise((resolve) => drainWaiters.push(resolve));
     },
   };
 }

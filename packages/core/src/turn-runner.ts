@@ -32,6 +32,7 @@ import type { ReplyStreams } from './reply-streams';
 import { fallbackRoutes, type ResolveProvider } from './resolve-provider';
 import { createSandboxTools } from './sandbox-tools';
 import { entriesBeforeCommand } from './session-lane';
+import type { SessionQueue } from './session-queue';
 import type { SkillCatalog } from './skill-catalog';
 import type { TranscriptCache } from './transcript-cache';
 import { isActionable, replyAddress, turnHop } from './turn-context';
@@ -48,8 +49,13 @@ export interface TurnInfo {
   turnId: string;
   origin?: Address;
   hop: number;
-  /** Gives the session's sandbox back while the turn waits on a person; the next tool call acquires it again. */
-  releaseSandbox?: () => void;
+  /**
+   * Waits on a person (an `ask_user` answer) without holding what other sessions need: the session's
+   * sandbox goes back to the pool (the next tool call acquires it again) and its concurrency slot to
+   * the next waiting session; once `wait` settles the turn takes a slot again, before any waiting
+   * session, and returns what `wait` gave.
+   */
+  waitForPerson?: <T>(wait: Promise<T>) => Promise<T>;
 }
 
 /** Host, task and plugin tools of one turn, built per turn because host tools close over the turn. */
@@ -84,6 +90,8 @@ export interface TurnRunnerOptions {
   replyStreams: Pick<ReplyStreams, 'open'>;
   /** Tells how the MCP servers of a session's sandbox fare (see `createMcpServerReports`). */
   reportMcpServers: ReturnType<typeof createMcpServerReports>;
+  /** The queue running the sessions: a turn waiting on a person steps out of its cap. */
+  queue: Pick<SessionQueue, 'park' | 'unpark'>;
   /** Starts delivering a chat's pending outbox rows. */
   kickDelivery: (channel: string, chatId: string) => void;
   /** Whether this process still holds the session's lease (a turn that lost it leaves its row alone). */
@@ -190,6 +198,15 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     bus.emit({ type: 'sandbox.acquired', sessionId, sandboxId: acquired.id, durationMs: clock.now() - acquireStarted });
     return acquired;
   });
+  const waitForPerson = async <T>(wait: Promise<T>): Promise<T> => {
+    sandbox.release();
+    context.queue.park(sessionId);
+    try {
+      return await wait;
+    } finally {
+      await context.queue.unpark(sessionId);
+    }
+  };
   const budgetScopes = context.budgets ? await context.budgets.scopesOf(store, agent, pending) : [];
   const budget = context.budgets ? await context.budgets.check(store, budgetScopes, clock.now()) : {};
   if (context.budgets && budget.spent) {
@@ -230,7 +247,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     });
     const turnTools = [
       ...createSandboxTools(sandboxTools, settings.toolTimeoutMs),
-      ...context.tools({ agent, session, turnId: turn.id, origin, hop, releaseSandbox: sandbox.release }),
+      ...context.tools({ agent, session, turnId: turn.id, origin, hop, waitForPerson }),
     ];
     const { skills } = await context.skills.list(agent);
     const base = await buildSystemPrompt(context.agentFiles, agent, turnTools, clock.now(), skills);

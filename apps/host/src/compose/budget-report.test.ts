@@ -1,7 +1,7 @@
 import { createSqliteStore } from '@ngb/store';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config';
-import { budgetReport } from './budget-report';
+import { budgetReport, budgetStanding } from './budget-report';
 
 describe('budgetReport', () => {
   it('shows the current day and month of each scope against its limits, in the budgets time zone', async () => {
@@ -92,5 +92,22 @@ describe('budgetReport', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('budgetStanding', () => {
+  it('takes the larger share of money and tokens: spent at 100 %, near from the near-end share', () => {
+    const row = { costUsd: 0.5, tokens: 900, limitUsd: 1, limitTokens: 1000 };
+    expect(budgetStanding(row, 0.8)).toEqual({ share: 0.9, state: 'near' });
+    expect(budgetStanding({ ...row, tokens: 100 }, 0.8)).toEqual({ share: 0.5, state: 'ok' });
+    expect(budgetStanding({ ...row, costUsd: 1 }, 0.8)).toEqual({ share: 1, state: 'spent' });
+    expect(budgetStanding({ costUsd: 0, tokens: 0, limitUsd: 0, limitTokens: undefined }, 0.8)).toEqual({
+      share: 1,
+      state: 'spent',
+    });
+    expect(budgetStanding({ costUsd: 3, tokens: 10, limitUsd: undefined, limitTokens: undefined }, 0.8)).toEqual({
+      share: undefined,
+      state: 'unlimited',
+    });
   });
 });

@@ -65,3 +65,24 @@ export async function budgetReport(store: Store, config: NgbConfig, now: number)
   }
   return rows;
 }
+
+/** Where a budget stands: no limit, under its near-end share, past it, or spent (turns refused). */
+export type BudgetState = 'unlimited' | 'ok' | 'near' | 'spent';
+
+/**
+ * How much of a row's limits is used (the larger share of money and tokens, as the gateway
+ * checks them) and what that means: `spent` at 100 %, `near` from `nearShare` on (an agent with a
+ * cheaper model moves to it).
+ * @returns `share` undefined when the row has no limit
+ */
+export function budgetStanding(
+  row: Pick<BudgetReportRow, 'costUsd' | 'tokens' | 'limitUsd' | 'limitTokens'>,
+  nearShare: number,
+): { share: number | undefined; state: BudgetState } {
+  const shares: number[] = [];
+  if (row.limitUsd !== undefined) shares.push(row.limitUsd === 0 ? 1 : row.costUsd / row.limitUsd);
+  if (row.limitTokens !== undefined) shares.push(row.tokens / row.limitTokens);
+  if (shares.length === 0) return { share: undefined, state: 'unlimited' };
+  const share = Math.max(...shares);
+  return { share, state: share >= 1 ? 'spent' : share >= nearShare ? 'near' : 'ok' };
+}

@@ -1,4 +1,5 @@
 import type { Gateway } from '@ngb/core';
+import type { BudgetReportRow } from '@ngb/host';
 import type { ChannelAdapter, Clock, SandboxInfo, Store } from '@ngb/plugin-sdk';
 import type { LogReader } from './log-file-reader';
 
@@ -20,6 +21,18 @@ export interface ApiParts {
    * the tokens read from the environment) that never appear in an answer, wherever they are.
    */
   config?: { value: unknown; secretValues: readonly string[] };
+  /** Budget spend against the config's limits; `/api/budgets` answers 501 without it. */
+  budgets?: BudgetsSource;
   /** Recent records of the structured log; `/api/logs` answers 501 without it. */
   logs?: LogReader;
+}
+
+/** The budgets of the loaded config and the report of their spend (what `ngb cost` prints). */
+export interface BudgetsSource {
+  /** The zone whose midnight starts a budget day and month. */
+  timeZone: string;
+  /** The share of a limit from which a budget is near its end. */
+  nearShare: number;
+  /** The spend of the day and month holding `now`, per agent, user and chat, with each one's limits. */
+  report(now: number): Promise<BudgetReportRow[]>;
 }

@@ -4,6 +4,7 @@ import { agentsRoutes } from './agents-routes';
 import type { ApiParts } from './api-parts';
 import { type AnyApiRoute, defineRoute, mountRoutes } from './api-route';
 import { approvalsRoutes } from './approvals-routes';
+import { budgetsRoutes } from './budgets-routes';
 import { createChannelStates } from './channel-states';
 import { chatsRoutes } from './chats-routes';
 import { configRoutes } from './config-routes';
@@ -51,6 +52,7 @@ export function apiRoutes(parts: ApiParts): Api {
     ...approvalsRoutes({ store, gateway }),
     ...configRoutes(parts.config),
     ...usageRoutes({ store, clock }),
+    ...budgetsRoutes({ budgets: parts.budgets, clock }),
     ...logsRoutes(parts.logs),
     eventsDescription,
     defineRoute({

@@ -39,7 +39,7 @@ describe('status, channels and sandboxes', () => {
       version: '1.2.3',
       isolated: false,
       channels: expect.objectContaining({ fake: 'connected', refused: 'disconnected', editing: 'connected' }),
-      queue: { running: [], waiting: [] },
+      queue: { running: [], waiting: [], parked: [] },
       lastEventSeq: harness.gateway.events.lastSeq(),
       claimed: false,
     });

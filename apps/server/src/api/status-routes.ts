@@ -42,7 +42,7 @@ export function statusRoutes(parts: ApiParts, channels: { list(): ChannelState[]
         version: v.optional(v.string()),
         isolated: v.boolean(),
         channels: v.record(v.string(), v.string()),
-        queue: v.object({ running: v.array(v.string()), waiting: v.array(v.string()) }),
+        queue: v.object({ running: v.array(v.string()), waiting: v.array(v.string()), parked: v.array(v.string()) }),
         lastEventSeq: v.number(),
         claimed: v.pipe(v.boolean(), v.description('Whether the gateway has an owner.')),
         claimCode: v.pipe(

@@ -3,7 +3,7 @@
 export interface Status {
   isolated: boolean;
   channels: Record<string, string | { state: string; detail?: string; error?: string }>;
-  queue: { running: string[]; waiting: string[] };
+  queue: { running: string[]; waiting: string[]; parked?: string[] };
   lastEventSeq: number;
   /** Whether the gateway has an owner yet. */
   claimed?: boolean;
@@ -183,4 +183,26 @@ export interface EgressRequest {
   bytesDown: number;
   startedAt: number;
   durationMs: number;
+}
+
+/** `/api/budgets`: one budget's spend this day or month against its limits. */
+export interface BudgetRow {
+  scope: 'agent' | 'user' | 'chat';
+  name: string;
+  period: 'day' | 'month';
+  periodKey: string;
+  costUsd: number;
+  tokens: number;
+  unpricedTokens: number;
+  limitUsd: number | null;
+  limitTokens: number | null;
+  share: number | null;
+  state: 'unlimited' | 'ok' | 'near' | 'spent';
+}
+
+export interface Budgets {
+  timeZone: string;
+  nearShare: number;
+  periods: { day: string; month: string };
+  budgets: BudgetRow[];
 }

@@ -4,7 +4,8 @@ import { AreaChart, BarChart, perMinute, ShareBars } from '../components/charts'
 import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader, Stat } from '../components/ui';
 import { type GatewayEvent, useGatewayEvents } from '../events';
 import { ago, compact, dollars, shortId } from '../format';
-import type { Agent, Chat, Sandbox, Session, Status, Usage } from '../types';
+import type { Agent, Budgets, Chat, Sandbox, Session, Status, Usage } from '../types';
+import { BudgetsCard } from './budgets-card';
 import { describeEvent } from './event-text';
 
 const minutes = 20;
@@ -43,11 +44,15 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
   const usage = useApi<Usage>(`/api/usage?since=${since}`);
   const chats = useApi<Page<Chat>>('/api/chats?limit=200');
   const agents = useApi<Page<Agent>>('/api/agents');
+  const budgets = useApi<Budgets>('/api/budgets');
   const connected = useGatewayEvents('', (event) => {
     setLive((previous) => [...previous.slice(-499), event]);
     if (event.type === 'channel.status' || event.type.startsWith('turn.')) props.reloadStatus();
     if (event.type === 'turn.start') sessions.reload();
-    if (event.type === 'turn.end') usage.reload();
+    if (event.type === 'turn.end') {
+      usage.reload();
+      budgets.reload();
+    }
   });
   const { status } = props;
   const activity = useActivity(usage.data, live);
@@ -83,7 +88,11 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           value={channels.length}
           hint={`${channels.filter(([, value]) => channelState(value).state === 'connected').length} connected`}
         />
-        <Stat label="Turns running" value={status?.queue.running.length ?? '—'} />
+        <Stat
+          label="Turns running"
+          value={status?.queue.running.length ?? '—'}
+          hint={status?.queue.parked?.length ? `${status.queue.parked.length} more waiting on a person` : undefined}
+        />
         <Stat label="Queue depth" value={status?.queue.waiting.length ?? '—'} hint="sessions waiting for a slot" />
         <Stat
           label="Sandboxes"
@@ -183,6 +192,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           )}
         </Card>
       </div>
+      <BudgetsCard loaded={budgets} />
       <Card title="Live events">
         {live.length === 0 ? (
           <Empty title="Quiet so far">Every message, turn, tool call and delivery shows up here as it happens.</Empty>
