@@ -1,10 +1,12 @@
 export {
   createFakeDiscordServer,
+  type FakeDiscordButton,
   type FakeDiscordChannel,
   type FakeDiscordFailure,
   type FakeDiscordGatewayLog,
   type FakeDiscordGuild,
   type FakeDiscordInbound,
+  type FakeDiscordInteraction,
   type FakeDiscordRequest,
   type FakeDiscordSentMessage,
   type FakeDiscordServer,
