@@ -85,6 +85,8 @@ export interface FakeSlackServer {
    * payload goes over Socket Mode in an `interactive` envelope. @returns the payload and its envelope
    */
   pressButton(press: FakeSlackPress): { payload: Record<string, unknown>; envelope: FakeSlackEnvelope };
+  /** Delivers any interaction payload (a press made earlier, a fixture) in an `interactive` envelope. */
+  deliverInteraction(payload: Record<string, unknown>): FakeSlackEnvelope;
   /** The `block_actions` payload of a press without sending it (for {@link interactionRequest}). */
   pressPayload(press: FakeSlackPress): Record<string, unknown>;
   /** A press as Slack posts it to the Interactivity Request URL: `payload=` form-encoded, signed. */
@@ -268,6 +270,7 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
       return { payload, envelope: socket.deliver('interactive', payload) };
     },
     pressPayload,
+    deliverInteraction: (payload) => socket.deliver('interactive', payload),
     interactionRequest: (payload, requestOptions = {}) =>
       signedSlackInteraction(payload, { ...requestOptions, signingSecret: requestOptions.signingSecret ?? signingSecret }),
     redeliver: (envelopeId) => socket.redeliver(envelopeId),
