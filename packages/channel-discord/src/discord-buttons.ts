@@ -61,7 +61,7 @@ export function normalizeDiscordInteraction(
 ): DiscordPress | undefined {
   const fields = record(data);
   const component = record(fields?.data);
-  if (!fields || fields.type !== 3 || component?.component_type !== 2) return undefined;
+  if (fields?.type !== 3 || component?.component_type !== 2) return undefined;
   const id = text(fields.id);
   const token = text(fields.token);
   const choice = text(component.custom_id);
@@ -81,7 +81,8 @@ export function normalizeDiscordInteraction(
   const message = record(fields.message);
   const labels = new Map<string, string>();
   for (const row of Array.isArray(message?.components) ? message.components : []) {
-    for (const button of Array.isArray(record(row)?.components) ? (record(row)?.components as unknown[]) : []) {
+    const cells = record(row)?.components;
+    for (const button of Array.isArray(cells) ? cells : []) {
       const customId = text(record(button)?.custom_id);
       const label = text(record(button)?.label);
       if (customId && label) labels.set(customId, label);

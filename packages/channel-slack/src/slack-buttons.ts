@@ -75,7 +75,7 @@ export interface SlackPress {
  */
 export function normalizeSlackBlockAction(payload: unknown, channel: string): SlackPress | undefined {
   const fields = record(payload);
-  if (!fields || fields.type !== 'block_actions') return undefined;
+  if (fields?.type !== 'block_actions') return undefined;
   const action = record(Array.isArray(fields.actions) ? fields.actions[0] : undefined);
   const user = record(fields.user);
   const container = record(fields.container);

@@ -34,7 +34,7 @@ function Choices(props: { message: ChatMessage; onChoose(choice: ChatChoice): Pr
   const [pressing, setPressing] = useState<string | undefined>();
   const answered = props.message.chosen !== undefined;
   return (
-    <div class="choices" role="group" aria-label="Choices" data-for={props.message.id}>
+    <fieldset class="choices" aria-label="Choices" data-for={props.message.id}>
       {(props.message.choices ?? []).map((choice) => (
         <button
           key={choice.id}
@@ -50,7 +50,7 @@ function Choices(props: { message: ChatMessage; onChoose(choice: ChatChoice): Pr
           {choice.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 
