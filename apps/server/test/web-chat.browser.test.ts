@@ -107,4 +107,53 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
       .toBe('Hi! I am Andy. How can I help?');
     expect((await replies()).length).toBeGreaterThan(1);
   });
+
+  it("shows an agent's question as buttons; a press answers it, the turn resumes, and the buttons are closed", async () => {
+    harness = await startBrowserHarness({
+      webChat: true,
+      script: [
+        {
+          type: 'reply',
+          toolCalls: [{ name: 'ask_user', input: { question: 'Which pizza?', options: ['Margherita', 'Funghi'] } }],
+        },
+        { type: 'reply', text: 'Ordering the Funghi.' },
+      ],
+    });
+    const page = await openPage(browser, problems);
+    await page.goto(harness.url);
+    const claimCode = page.locator('.claim .code-chip');
+    await claimCode.waitFor();
+    const claim = (await claimCode.textContent())?.trim() ?? '';
+    await page.locator('.claim a[href="/talk"]').click();
+    await page.locator('.chat-hello').waitFor();
+    await page.getByLabel('Message').fill(claim);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(() => page.locator('.bubble[data-from="agent"]').last().textContent(), { timeout: 15_000 })
+      .toContain('You are now the owner');
+    await page.getByLabel('Message').fill('order dinner');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const choices = page.getByRole('group', { name: 'Choices' });
+    await choices.waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('.bubble[data-from="agent"]').last().textContent()).toBe('Which pizza?');
+    expect(await choices.getByRole('button').allTextContents()).toEqual(['Margherita', 'Funghi']);
+    await choices.getByRole('button', { name: 'Funghi' }).click();
+    await expect
+      .poll(() => page.locator('.bubble[data-from="agent"]').last().textContent(), { timeout: 15_000 })
+      .toBe('Ordering the Funghi.');
+    expect(await choices.getByRole('button', { name: 'Margherita' }).isDisabled()).toBe(true);
+    expect(await choices.getByRole('button', { name: 'Funghi' }).getAttribute('aria-pressed')).toBe('true');
+    expect(harness.events.filter((event) => event.type === 'question.ended')).toHaveLength(1);
+    await page.screenshot({ path: `${screenshots}web-chat-buttons.png` });
+    // A press of the answered question is refused, and answers nothing twice.
+    const history = (await (await page.context().request.get(`${harness.url}/api/chat/history`)).json()) as {
+      messages: Array<{ id: string; choices?: unknown[] }>;
+    };
+    const asked = history.messages.find((message) => message.choices !== undefined);
+    const again = await page.context().request.post(`${harness.url}/api/chat/choices`, {
+      data: { messageId: asked?.id, choiceId: 'x' },
+    });
+    expect(again.status()).toBe(404);
+  });
 });

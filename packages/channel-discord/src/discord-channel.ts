@@ -1,4 +1,5 @@
 import {
+  type ButtonsCapability,
   type ChannelAdapter,
   ChannelApiError,
   type ChannelContext,
@@ -14,9 +15,10 @@ import {
   type TimerHandle,
   type TypingCapability,
 } from '@ngb/plugin-sdk';
-import { type Client, Events } from 'discord.js';
+import { type Client, Events, Routes } from 'discord.js';
 import * as v from 'valibot';
 import { createDiscordClient } from './create-discord-client';
+import { type DiscordPress, normalizeDiscordInteraction } from './discord-buttons';
 import { type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-options';
 import { createDiscordOutbound } from './discord-outbound';
 import { createDiscordWatchdog } from './discord-watchdog';
@@ -31,7 +33,8 @@ export type DiscordChannel = ChannelAdapter &
   DeleteCapability &
   FilesCapability &
   FetchFilesCapability &
-  ThreadsCapability;
+  ThreadsCapability &
+  ButtonsCapability;
 
 const messageEvents = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE']);
 // Close codes after which discord.js gives up: the configuration must change first.
@@ -41,6 +44,11 @@ const refusals: Record<number, string> = {
   4014: 'missing permission: enable the Message Content intent (Developer Portal → Bot → Privileged Gateway Intents)',
 };
 const maxRemembered = 500;
+const discordLimit = 2000;
+// Discord wants a press answered within 3 s: DEFERRED_UPDATE_MESSAGE leaves the message as it is,
+// UPDATE_MESSAGE replaces it (here: the answer shown, the buttons gone).
+const deferredUpdate = 6;
+const updateMessage = 7;
 
 /**
  * The Discord channel: discord.js's gateway client for inbound (raw dispatches, normalized here), its
@@ -68,6 +76,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   let inbound: Promise<void> = Promise.resolve();
   const authors = new Map<string, InboundMessage['sender']>();
   const unknownChannels = new Set<string>();
+  const presses = new Set<string>();
+  const pressing = new Set<Promise<void>>();
 
   let lastState: string | undefined;
   // discord.js reports a shard ready and login resolves for the same connection: say it once.
@@ -131,10 +141,58 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     await receiving.receive(message);
   }
 
+  /** The callback of an answered press: the message shows the answer and loses its buttons. */
+  function answeredUpdate(press: DiscordPress): Record<string, unknown> {
+    const label = press.inbound.text || (press.inbound.choice ?? '');
+    const content = `${press.message.content}\n\n✅ ${label}`;
+    return {
+      type: updateMessage,
+      data: {
+        ...(content.length <= discordLimit ? { content } : {}),
+        components: [],
+        allowed_mentions: { parse: [] },
+      },
+    };
+  }
+
+  async function handlePress(owner: Client, data: unknown): Promise<void> {
+    const receiving = context;
+    if (!running || owner !== client || !receiving) return;
+    const press = normalizeDiscordInteraction(data, channelInfo, () => clock.now());
+    if (!press) return;
+    if (presses.has(press.interaction.id)) return;
+    presses.add(press.interaction.id);
+    if (presses.size > maxRemembered) presses.delete(presses.values().next().value as string);
+    let answered = false;
+    try {
+      const result = await receiving.receive(press.inbound);
+      answered = 'routed' in result && result.routed.some((route) => route.kind === 'answer');
+    } finally {
+      // Answered whatever the core made of it: Discord shows the person a failure otherwise.
+      await owner.rest
+        .post(Routes.interactionCallback(press.interaction.id, press.interaction.token), {
+          body: answered ? answeredUpdate(press) : { type: deferredUpdate },
+          auth: false,
+        })
+        .catch((error: unknown) =>
+          logger()?.warn('[@ngb/channel-discord] the interaction callback failed', { error: String(error) }),
+        );
+    }
+  }
+
   function attach(owner: Client): void {
     owner.on(Events.Raw, (packet: { t?: unknown; d?: unknown }) => {
       if (owner !== client) return;
       watchdog.alive();
+      if (packet.t === 'INTERACTION_CREATE') {
+        // Not behind the messages' queue: the 3 s deadline must not wait for them.
+        const work = handlePress(owner, packet.d).catch((error: unknown) =>
+          logger()?.error('[@ngb/channel-discord] a button press was not taken', { error: String(error) }),
+        );
+        pressing.add(work);
+        void work.finally(() => pressing.delete(work));
+        return;
+      }
       if (typeof packet.t !== 'string' || !messageEvents.has(packet.t)) return;
       const type = packet.t;
       const data = (packet.d ?? {}) as { channel_id?: unknown; guild_id?: unknown };
@@ -229,6 +287,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     name: 'discord',
     limits: { maxMessageLength: options.maxMessageLength },
     supportsThreads: true,
+    supportsButtons: true,
     get self() {
       return self;
     },
@@ -256,6 +315,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       client = undefined;
       if (old) await settleWithin(old.destroy(), 5_000);
       await inbound;
+      await Promise.all([...pressing]);
     },
     ...createDiscordOutbound(rest),
     fetchAttachment: (attachment, fetchOptions) =>

@@ -9,6 +9,7 @@ import {
 } from '@ngb/plugin-sdk';
 import { type REST, Routes } from 'discord.js';
 import { convertToDiscordMarkdown } from './convert-to-discord-markdown';
+import { discordButtonRows } from './discord-buttons';
 import { escapeDiscordText } from './escape-discord-text';
 import { isDiscordMarkupRejected, isDiscordUnknownMessage, mapDiscordError } from './map-discord-error';
 
@@ -55,11 +56,13 @@ export function createDiscordOutbound(rest: () => REST) {
       const route = Routes.channelMessages(targetChannel(address));
       const reference =
         message.replyTo === undefined ? {} : { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } };
+      const components =
+        message.choices === undefined || message.choices.length === 0 ? {} : { components: discordButtonRows(message.choices) };
       const posted = await sendWithPlainFallback(
         message.format,
         (format) =>
           call<{ id: string }>(
-            () => rest().post(route, { body: { ...body(message.text, format), ...reference } }),
+            () => rest().post(route, { body: { ...body(message.text, format), ...reference, ...components } }),
             permissionFor(address),
           ),
         isDiscordMarkupRejected,

@@ -1,5 +1,6 @@
 import {
   type Address,
+  type ButtonsCapability,
   type ChannelAdapter,
   type ChannelContext,
   type ChannelIdentity,
@@ -9,6 +10,7 @@ import {
   type FetchFilesCapability,
   type FilesCapability,
   type MessageFormat,
+  type OutboundMessage,
   type SendReceipt,
   sendWithPlainFallback,
   silentLogger,
@@ -20,6 +22,7 @@ import { WebClient } from '@slack/web-api';
 import * as v from 'valibot';
 import { convertToSlackMarkup, escapeSlackText } from './convert-to-slack-markup';
 import { isSlackMarkupRejected, mapSlackError } from './map-slack-error';
+import { answeredBlocks, slackChoiceBlocks } from './slack-buttons';
 import { createSlackFiles } from './slack-files';
 import { createSlackInbound } from './slack-inbound';
 import { type SlackChannelOptions, slackChannelOptionsSchema } from './slack-options';
@@ -38,6 +41,7 @@ export type SlackChannel = ChannelAdapter &
   FilesCapability &
   FetchFilesCapability &
   ThreadsCapability &
+  ButtonsCapability &
   Partial<WebhookCapability>;
 
 const name = 'slack';
@@ -138,16 +142,45 @@ export function createSlackChannel(input: SlackChannelOptions): SlackChannel {
           logger,
           setStatus: (status) => context?.setStatus(status),
           onEvent: (body, retryAttempt) => inbound.handleEvent((body as { event?: unknown } | undefined)?.event, retryAttempt),
+          onInteraction: (body) => onPress(body),
         })
       : undefined;
   const files = createSlackFiles({ client, botToken: options.botToken, apiUrl: options.apiUrl });
 
-  const post = (address: Address, text: string, format: MessageFormat) =>
+  /**
+   * Takes a press; once it answered a question, the message shows the answer instead of its buttons
+   * (not awaited: Slack waits for the ack, not for this).
+   */
+  async function onPress(payload: unknown): Promise<void> {
+    const taken = await inbound.handlePress(payload);
+    if (!taken || !('routed' in taken.result) || !taken.result.routed.some((route) => route.kind === 'answer')) return;
+    const { message, inbound: press } = taken.press;
+    void call(() =>
+      client.chat.update({
+        channel: message.channel,
+        ts: message.ts,
+        text: message.text,
+        blocks: answeredBlocks(message.blocks, press.text || (press.choice ?? ''), press.sender.id),
+      }),
+    ).catch((error: unknown) =>
+      logger().warn('slack: the answered message kept its buttons', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+
+  const post = (address: Address, message: OutboundMessage, format: MessageFormat) =>
     call(async () => {
+      const shown = format === 'markdown' ? convertToSlackMarkup(message.text) : escapeSlackText(message.text);
+      const choices = message.choices ?? [];
       const result = await client.chat.postMessage({
         channel: address.chatId,
-        text: format === 'markdown' ? convertToSlackMarkup(text) : escapeSlackText(text),
+        text: shown,
         mrkdwn: format === 'markdown',
+        // plain_text sections show the text as written: the unescaped text, not the escaped one.
+        ...(choices.length > 0
+          ? { blocks: slackChoiceBlocks(format === 'markdown' ? shown : message.text, format, choices) }
+          : {}),
         ...(address.threadId ? { thread_ts: address.threadId } : {}),
       });
       return { platformMessageId: String(result.ts) };
@@ -169,6 +202,7 @@ export function createSlackChannel(input: SlackChannelOptions): SlackChannel {
     name,
     limits: { maxMessageLength: options.maxMessageLength },
     supportsThreads: true,
+    supportsButtons: true,
     get self() {
       return self;
     },
@@ -193,7 +227,7 @@ export function createSlackChannel(input: SlackChannelOptions): SlackChannel {
       await socket?.stop();
     },
     send: (address, message): Promise<SendReceipt> =>
-      sendWithPlainFallback(message.format, (format) => post(address, message.text, format), isSlackMarkupRejected),
+      sendWithPlainFallback(message.format, (format) => post(address, message, format), isSlackMarkupRejected),
     async edit(address, platformMessageId, text, format = 'plain') {
       await sendWithPlainFallback(format, (used) => update(address, platformMessageId, text, used), isSlackMarkupRejected);
     },
@@ -213,6 +247,7 @@ export function createSlackChannel(input: SlackChannelOptions): SlackChannel {
       clock,
       running: () => context !== undefined,
       inbound,
+      onInteraction: onPress,
       logger,
     });
   }

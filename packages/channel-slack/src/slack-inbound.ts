@@ -1,5 +1,6 @@
-import type { ChannelContext, Logger } from '@ngb/plugin-sdk';
+import type { ChannelContext, Logger, ReceiveResult } from '@ngb/plugin-sdk';
 import { normalizeSlackEvent, slackEventKey, userIdsOf } from './normalize-slack-event';
+import { normalizeSlackBlockAction, type SlackPress } from './slack-buttons';
 import type { SlackUserNames } from './slack-user-names';
 
 /** Options of {@link createSlackInbound}. */
@@ -35,6 +36,31 @@ export function createSlackInbound(options: SlackInboundOptions) {
   };
 
   return {
+    /**
+     * Hands one button press (`block_actions`) to `receive` as a `choice`, once: a second delivery
+     * of the same press is dropped.
+     * @returns the press and what `receive` made of it; undefined when it was no press of a button,
+     *   already handled, or the channel is stopped
+     * @throws what `receive` threw (the press is then forgotten, so a second delivery gets through)
+     */
+    async handlePress(payload: unknown): Promise<{ press: SlackPress; result: ReceiveResult } | undefined> {
+      const context = options.context();
+      if (!context) return undefined;
+      const press = normalizeSlackBlockAction(payload, options.channel);
+      if (!press) return undefined;
+      const key = press.inbound.platformMessageId;
+      if (seen.has(key)) {
+        options.logger().debug('slack button press already handled', { key });
+        return undefined;
+      }
+      remember(key);
+      try {
+        return { press, result: await context.receive(press.inbound) };
+      } catch (error) {
+        seen.delete(key);
+        throw error;
+      }
+    },
     /**
      * Normalizes and delivers one event; resolves once `receive` resolved (or the event was dropped).
      * @throws what `receive` threw, so the caller does not acknowledge it and Slack delivers it again

@@ -21,6 +21,12 @@ export interface SlackSocketConnectionOptions {
    * resolves; when it throws it is not, and Slack delivers it again.
    */
   onEvent(body: unknown, retryAttempt: number): Promise<void>;
+  /**
+   * Handles the payload of one `interactive` envelope (a button press). The envelope is acknowledged
+   * once it settles, whether or not it threw: Slack shows the person an error for a press left
+   * unacknowledged for three seconds, and does not deliver it again.
+   */
+  onInteraction(body: unknown): Promise<void>;
 }
 
 // undici publishes every WebSocket ping it receives here; the SDK itself listens to the same channel.
@@ -125,6 +131,11 @@ export function createSlackSocketConnection(options: SlackSocketConnectionOption
         });
         return;
       }
+    }
+    if (envelope.type === 'interactive') {
+      await options.onInteraction(envelope.body).catch((error: unknown) => {
+        options.logger().warn('slack button press not taken', { error: error instanceof Error ? error.message : String(error) });
+      });
     }
     await envelope.ack().catch((error: unknown) => {
       options.logger().warn('slack ack failed', { error: error instanceof Error ? error.message : String(error) });

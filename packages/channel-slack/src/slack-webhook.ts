@@ -9,6 +9,8 @@ export interface SlackWebhookOptions {
   /** True between `start` and `stop`. */
   running(): boolean;
   inbound: SlackInbound;
+  /** Handles an interaction payload (a `block_actions` press; others are ignored). */
+  onInteraction(payload: unknown): Promise<void>;
   logger(): Logger;
   /** Largest body read, in bytes. @default 1 MiB */
   maxBodyBytes?: number;
@@ -49,9 +51,31 @@ async function readLimited(request: Request, maxBytes: number): Promise<string |
  * `receive` when either fails), answers `url_verification` with its challenge, and answers an
  * `event_callback` 200 only after `receive` resolved (500 when it threw, so Slack retries). A retry
  * (`X-Slack-Retry-Num`) carries the same channel and `ts`, so it never makes a second message.
+ * Interactivity payloads (form-encoded `payload=`, a button press) pass the same checks and are
+ * answered 200 once `receive` resolved.
  */
 export function createSlackWebhookHandler(options: SlackWebhookOptions): (request: Request) => Promise<Response> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+
+  // The Interactivity Request URL (set to this same path): `payload=<json>`, signed like events.
+  const interaction = async (rawBody: string): Promise<Response> => {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(new URLSearchParams(rawBody).get('payload') ?? '');
+    } catch {
+      return answer(400, { error: 'the payload field is not JSON' });
+    }
+    if (typeof payload !== 'object' || payload === null) return answer(400, { error: 'the payload is not an object' });
+    try {
+      await options.onInteraction(payload);
+    } catch (error) {
+      options.logger().warn('slack button press not taken; answering 500', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return answer(500);
+    }
+    return answer(200);
+  };
   return async (request) => {
     if (!options.running()) return answer(503, { error: 'the Slack channel is not running' });
     if (request.method !== 'POST') return answer(405);
@@ -68,6 +92,8 @@ export function createSlackWebhookHandler(options: SlackWebhookOptions): (reques
       options.logger().warn('slack webhook refused: bad signature');
       return answer(401);
     }
+    const contentType = request.headers.get('content-type') ?? '';
+    if (contentType.startsWith('application/x-www-form-urlencoded')) return interaction(rawBody);
     let body: unknown;
     try {
       body = JSON.parse(rawBody);

@@ -63,6 +63,19 @@ export function createWebChannelHarness(options: Partial<WebChannelOptions> = {}
       );
       if (!response.ok) throw new Error(`[test] the web chat answered ${response.status}: ${await response.text()}`);
     },
+    async pressButton(input) {
+      chats.add(input.chatId);
+      const response = await current().handleRequest(
+        new Request('http://localhost/chat/api/choices', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: visitorCookie(input.chatId) },
+          body: JSON.stringify({ messageId: input.platformMessageId, choiceId: input.choiceId }),
+        }),
+      );
+      // The contract's context takes no press as an answer: 409 `not-taken` is what the page then gets.
+      if (!response.ok && response.status !== 409)
+        throw new Error(`[test] the web chat answered ${response.status}: ${await response.text()}`);
+    },
     async sent(): Promise<HarnessSent> {
       const sent: HarnessSent = { messages: [], edits: [], deletions: [], typing: [], files: [] };
       for (const chatId of new Set(['77', ...chats])) {
@@ -72,7 +85,8 @@ export function createWebChannelHarness(options: Partial<WebChannelOptions> = {}
           const format = data.format === 'markdown' ? 'markdown' : 'plain';
           if (event === 'message') {
             const replyTo = typeof data.replyTo === 'string' ? { replyTo: data.replyTo } : {};
-            sent.messages.push({ chatId, platformMessageId, text, format, ...replyTo });
+            const buttons = Array.isArray(data.choices) ? { buttons: data.choices as Array<{ id: string; label: string }> } : {};
+            sent.messages.push({ chatId, platformMessageId, text, format, ...replyTo, ...buttons });
           } else if (event === 'edit') sent.edits.push({ chatId, platformMessageId, text, format });
           else if (event === 'delete') sent.deletions.push({ chatId, platformMessageId });
           else if (event === 'typing') sent.typing.push({ chatId });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Address,
+  type ButtonsCapability,
   type ChannelAdapter,
   ChannelApiError,
   type ChannelContext,
@@ -19,14 +20,18 @@ import { type WebChannelOptions, webChannelOptionsSchema } from './web-options';
 import { createWebRequestHandler, type WebAccess } from './web-requests';
 
 /** The web chat adapter: a channel with streamed replies, plus the HTTP entry point the server mounts. */
-export interface WebChannel extends ChannelAdapter, TypingCapability, EditCapability, DeleteCapability {
+export interface WebChannel extends ChannelAdapter, TypingCapability, EditCapability, DeleteCapability, ButtonsCapability {
   /** Where the server mounts it (`/chat`): its API is under `<path>/api/`. */
   readonly path: string;
   /**
    * Answers one request under `<path>/api/` (web-standard Request and Response):
    * - `POST messages` `{ text, replyTo?, name? }` hands the message to `receive` and answers 202
    *   `{ id, at }` only after it resolved (500 when it threw); 400, 413, 415 or 429 without calling it;
-   * - `GET events` streams the conversation's events (`message`, `edit`, `delete`, `typing`, `reset`)
+   * - `POST choices` `{ messageId, choiceId }` presses a button under one of the agent's messages of
+   *   the conversation (404 when none offers it, 409 once answered) and answers 202 once `receive`
+   *   took it as the answer; an `answered` event then disables the buttons;
+   * - `GET events` streams the conversation's events (`message`, `edit`, `delete`, `typing`,
+   *   `answered`, `reset`)
    *   as Server-Sent Events, resuming after `Last-Event-ID` (or `?lastEventId=`);
    * - `GET history` gives the conversation's recent messages and the newest event id.
    * Before `start` and after `stop` every route answers 503. Errors are `{ error: { code, message } }`.
@@ -91,6 +96,7 @@ export function createWebChannel(input: WebChannelOptions): WebChannel {
     specificationVersion: 1,
     name,
     limits: { maxMessageLength: options.maxMessageLength },
+    supportsButtons: true,
     get self() {
       return context === undefined ? undefined : identity;
     },
@@ -110,8 +116,27 @@ export function createWebChannel(input: WebChannelOptions): WebChannel {
       const id = randomUUID();
       const at = clock.now();
       const replyTo = message.replyTo === undefined ? {} : { replyTo: message.replyTo };
-      conversations.remember(conversation, { id, from: 'agent', text: message.text, format: message.format, ...replyTo, at });
-      conversations.publish(conversation, 'message', { id, text: message.text, format: message.format, ...replyTo, at });
+      const choices =
+        message.choices === undefined || message.choices.length === 0
+          ? {}
+          : { choices: message.choices.map((choice) => ({ id: choice.id, label: choice.label })) };
+      conversations.remember(conversation, {
+        id,
+        from: 'agent',
+        text: message.text,
+        format: message.format,
+        ...replyTo,
+        ...choices,
+        at,
+      });
+      conversations.publish(conversation, 'message', {
+        id,
+        text: message.text,
+        format: message.format,
+        ...replyTo,
+        ...choices,
+        at,
+      });
       return { platformMessageId: id };
     },
     async edit(address, platformMessageId, text, format = 'plain') {

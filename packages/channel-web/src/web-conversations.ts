@@ -2,7 +2,7 @@ import type { MessageFormat } from '@ngb/plugin-sdk';
 import type { TokenBucket } from './web-rate-limit';
 
 /** What the page is told on the event stream. */
-type WebEventType = 'message' | 'edit' | 'delete' | 'typing' | 'reset';
+type WebEventType = 'message' | 'edit' | 'delete' | 'typing' | 'answered' | 'reset';
 
 /** One event of a conversation's stream; ids grow by one per event of that conversation. */
 export interface WebEvent {
@@ -25,6 +25,10 @@ interface HistoryEntry {
   at: number;
   /** When it was last edited, epoch ms. */
   editedAt?: number;
+  /** The buttons under an agent's message (`OutboundMessage.choices`). */
+  choices?: Array<{ id: string; label: string }>;
+  /** The id of the choice that answered it; its buttons are then disabled. */
+  chosen?: string;
 }
 
 /** An open event stream of a conversation. */

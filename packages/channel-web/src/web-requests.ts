@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelContext, ChannelIdentity, Clock, InboundMessage, InboundReplyTo, Logger } from '@ngb/plugin-sdk';
+import { parseWebChoiceRequest } from './web-choice-request';
 import type { Conversation, Conversations } from './web-conversations';
 import { openEventStream } from './web-event-stream';
 import { errorResponse, jsonResponse, readJsonBody } from './web-http';
@@ -42,6 +43,7 @@ interface Speaker {
 
 const routes = new Map([
   ['messages', 'POST'],
+  ['choices', 'POST'],
   ['events', 'GET'],
   ['history', 'GET'],
 ]);
@@ -112,6 +114,57 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
     return jsonResponse(202, { id: platformMessageId, at: now });
   };
 
+  /**
+   * A press of a button under one of the agent's messages of this conversation: rate limited and
+   * size limited like a message; the message must be the agent's, hold that choice and be unanswered.
+   * Answered (the core took it as the answer), its buttons are disabled for every open page.
+   */
+  const postChoice = async (request: Request, speaker: Speaker, context: ChannelContext): Promise<Response> => {
+    const now = clock.now();
+    const conversation = conversations.get(speaker.id, now);
+    const rate = takeToken(conversation.bucket, options.rateLimit.messages, options.rateLimit.perSeconds, now);
+    if (!rate.allowed) {
+      await request.body?.cancel().catch(() => undefined);
+      return errorResponse(429, 'rate-limited', `too many messages: wait ${rate.retryAfterSeconds} s`, {
+        'retry-after': String(rate.retryAfterSeconds),
+      });
+    }
+    const body = await readJsonBody(request, options.maxBodyBytes);
+    if (!body.ok) return body.response;
+    const parsed = parseWebChoiceRequest(body.text);
+    if (!parsed.ok) return errorResponse(400, parsed.code, parsed.message);
+    const { messageId, choiceId } = parsed.request;
+    const entry = conversation.history.find((candidate) => candidate.id === messageId && candidate.from === 'agent');
+    const choice = entry?.choices?.find((candidate) => candidate.id === choiceId);
+    if (!entry || !choice) return errorResponse(404, 'unknown-choice', 'no message of this chat offers that choice');
+    if (entry.chosen !== undefined) return errorResponse(409, 'already-answered', 'that question is already answered');
+    const inbound: InboundMessage = {
+      kind: 'choice',
+      channel: dependencies.name,
+      chat: { id: speaker.id, name: speaker.name, isGroup: false },
+      platformMessageId: `choice:${messageId}`,
+      sender: { id: speaker.id, name: speaker.name, isBot: false },
+      text: choice.label,
+      mentionsBot: false,
+      choice: choice.id,
+      timestamp: now,
+    };
+    let answered: boolean;
+    try {
+      const result = await context.receive(inbound);
+      answered = 'routed' in result && result.routed.some((route) => route.kind === 'answer');
+    } catch (error) {
+      dependencies.logger().error('web chat choice could not be taken', { visitor: speaker.id, error });
+      return errorResponse(500, 'receive-failed', 'the choice could not be taken; press it again');
+    }
+    if (!answered) return errorResponse(409, 'not-taken', 'the question no longer waits for an answer');
+    if (entry.chosen === undefined) {
+      entry.chosen = choice.id;
+      conversations.publish(conversation, 'answered', { id: messageId, choice: choice.id, at: now });
+    }
+    return jsonResponse(202, { id: messageId, choice: choice.id, at: now });
+  };
+
   const quoted = (conversation: Conversation, id: string, speaker: Speaker): InboundReplyTo => {
     const entry = conversation.history.find((candidate) => candidate.id === id);
     if (!entry) return { id };
@@ -162,6 +215,7 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
     const setCookie: Record<string, string> = speaker.setCookie === undefined ? {} : { 'set-cookie': speaker.setCookie };
     let response: Response;
     if (route === 'messages') response = await postMessage(request, speaker, context);
+    else if (route === 'choices') response = await postChoice(request, speaker, context);
     else if (route === 'events') return openEvents(request, speaker, setCookie);
     else response = history(speaker);
     for (const [key, value] of Object.entries(setCookie)) response.headers.set(key, value);

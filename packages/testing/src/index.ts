@@ -1,10 +1,12 @@
 export {
   createFakeDiscordServer,
+  type FakeDiscordButton,
   type FakeDiscordChannel,
   type FakeDiscordFailure,
   type FakeDiscordGatewayLog,
   type FakeDiscordGuild,
   type FakeDiscordInbound,
+  type FakeDiscordInteraction,
   type FakeDiscordRequest,
   type FakeDiscordSentMessage,
   type FakeDiscordServer,
@@ -20,6 +22,7 @@ export {
 } from './llm/fake-llm-server';
 export { findRunCommand, replyByRules } from './llm/llm-rules';
 export { parseLlmScript } from './llm/llm-script-file';
+export type { FakeSlackPress } from './slack/fake-slack-buttons';
 export type { FakeSlackEvent } from './slack/fake-slack-events';
 export { slackSignature } from './slack/fake-slack-events';
 export type { FakeSlackUserMessage } from './slack/fake-slack-inbound';
@@ -31,6 +34,7 @@ export {
 } from './slack/fake-slack-server';
 export type { FakeSlackEnvelope } from './slack/fake-slack-socket';
 export type {
+  FakeSlackButton,
   FakeSlackCall,
   FakeSlackFailure,
   FakeSlackFile,

@@ -89,6 +89,13 @@ export function createDiscordChannelHarness(options: Partial<DiscordChannelOptio
           : {}),
       });
     },
+    async pressButton(input) {
+      current().pressButton({
+        messageId: input.platformMessageId,
+        customId: input.choiceId,
+        user: { id: input.sender.id, username: input.sender.name ?? `user${input.sender.id}` },
+      });
+    },
     async sent(): Promise<HarnessSent> {
       const server = current();
       const sent: HarnessSent = { messages: [], edits: [], deletions: [], typing: [], files: [] };
@@ -112,6 +119,9 @@ export function createDiscordChannelHarness(options: Partial<DiscordChannelOptio
           text: visibleDiscordText(message.content),
           format: message.flags & suppressEmbeds ? 'plain' : 'markdown',
           ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+          ...(message.buttons
+            ? { buttons: message.buttons.map((button) => ({ id: button.customId, label: button.label })) }
+            : {}),
         });
       }
       for (const edit of server.edits) {

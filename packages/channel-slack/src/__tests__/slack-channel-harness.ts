@@ -85,6 +85,15 @@ export function createSlackChannelHarness(
         if (!response?.ok) throw new Error(`[test] the webhook answered ${response?.status}`);
       }
     },
+    async pressButton(input) {
+      const { fake, channel } = current();
+      if (input.sender.name !== undefined)
+        fake.addUser({ id: input.sender.id, name: input.sender.name.toLowerCase(), displayName: input.sender.name });
+      const press = { channel: input.chatId, ts: input.platformMessageId, value: input.choiceId, user: input.sender.id };
+      if (mode === 'socket') return void fake.pressButton(press);
+      const response = await channel.handleWebhook?.(fake.interactionRequest(fake.pressPayload(press)));
+      if (!response?.ok) throw new Error(`[test] the webhook answered ${response?.status}`);
+    },
     async webhookRequest(input, { signed }) {
       const { fake } = current();
       const posted = await post(input);
@@ -101,6 +110,7 @@ export function createSlackChannelHarness(
           platformMessageId: message.ts,
           text: message.text,
           format: message.format,
+          ...(message.buttons ? { buttons: message.buttons.map((button) => ({ id: button.value, label: button.text })) } : {}),
         })),
         edits: sent.edits.map((edit) => ({
           chatId: edit.channel,

@@ -126,3 +126,53 @@ describe('fake Discord, driven by discord.js', () => {
     expect(attachment?.size).toBe(3);
   });
 });
+
+describe('fake Discord buttons, driven by discord.js', () => {
+  let fake: FakeDiscordServer;
+  let client: Client | undefined;
+  afterEach(async () => {
+    await client?.destroy();
+    client = undefined;
+    await fake.close();
+  });
+
+  it('records action rows; a press arrives as a ButtonInteraction whose callback the fake takes once', async () => {
+    fake = await createFakeDiscordServer();
+    client = new Client({ intents, partials: [Partials.Channel], rest: { api: fake.apiUrl } });
+    const ready = new Promise((resolve) => client?.once(Events.ClientReady, resolve));
+    await client.login(fake.token);
+    await ready;
+    const posted = (await client.rest.post('/channels/2002/messages', {
+      body: {
+        content: 'Which?',
+        components: [{ type: 1, components: [{ type: 2, style: 2, custom_id: 'c1', label: 'One' }] }],
+      },
+    })) as { id: string };
+    expect(fake.sent[0]?.buttons).toEqual([{ customId: 'c1', label: 'One', style: 2, disabled: false }]);
+    const pressed = new Promise<{ customId: string; userId: string; messageId: string; replied: Promise<unknown> }>((resolve) =>
+      client?.on(Events.InteractionCreate, (interaction) => {
+        if (!interaction.isButton()) return;
+        resolve({
+          customId: interaction.customId,
+          userId: interaction.user.id,
+          messageId: interaction.message.id,
+          replied: interaction.update({ content: 'Chosen', components: [] }),
+        });
+      }),
+    );
+    const { id } = fake.pressButton({ messageId: posted.id, customId: 'c1', user: { id: '77', username: 'ann' } });
+    const interaction = await pressed;
+    await interaction.replied;
+    expect(interaction).toMatchObject({ customId: 'c1', userId: '77', messageId: posted.id });
+    expect(fake.interactions.find((candidate) => candidate.id === id)?.callbacks).toEqual([
+      { type: 7, data: expect.objectContaining({ content: 'Chosen', components: [] }) },
+    ]);
+    // A second answer to the same interaction is refused, as Discord does (40060).
+    await expect(
+      client.rest.post(`/interactions/${id}/${fake.interactions[0]?.token}/callback`, { body: { type: 6 }, auth: false }),
+    ).rejects.toMatchObject({ code: 40060 });
+    expect(() => fake.pressButton({ messageId: posted.id, customId: 'c1', user: { id: '77', username: 'ann' } })).toThrow(
+      /no button/,
+    );
+  });
+});

@@ -8,6 +8,11 @@
  * inject (MESSAGE_CREATE, MESSAGE_UPDATE, MESSAGE_DELETE, THREAD_CREATE), answers RESUME with the events
  * the client missed then RESUMED (or INVALID_SESSION when told to), and closes with 4004 on a wrong token.
  *
+ * Messages may carry action rows of buttons (`components`); `pressButton` dispatches INTERACTION_CREATE
+ * (type 3 MESSAGE_COMPONENT) and the fake takes the bot's answer at
+ * `POST /api/v10/interactions/{id}/{token}/callback` (no bot token, as Discord; once per interaction;
+ * type 7 UPDATE_MESSAGE changes the message).
+ *
  * It records what the bot sent (messages, edits, deletions, typing, files) and can fail the next REST
  * call (429 with `retry_after`, 5xx, 401, 403), stop ACKing heartbeats, go silent without closing, or
  * drop the connection.
@@ -16,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { createFakeDiscordGateway, type FakeDiscordGatewayLog } from './discord-fake-gateway';
+import { buttonsOfComponents, componentInteraction, type FakeDiscordInteraction } from './discord-fake-interactions';
 import {
   attachmentObject,
   channelObject,
@@ -38,6 +44,7 @@ import {
 } from './discord-fake-rest';
 import type { FakeDiscordSentMessage, FakeDiscordServer, FakeDiscordServerOptions } from './fake-discord-types';
 
+export type { FakeDiscordButton, FakeDiscordInteraction } from './discord-fake-interactions';
 export type {
   FakeDiscordInbound,
   FakeDiscordSentMessage,
@@ -71,6 +78,7 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
   const failures: FakeDiscordFailure[] = [];
   const messages = new Map<string, Record<string, unknown>>();
   const files = new Map<string, FakeDiscordFile>();
+  const interactions: FakeDiscordInteraction[] = [];
   let baseUrl = '';
 
   const gateway = createFakeDiscordGateway({
@@ -155,7 +163,10 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
     const message = messageObject(channelId, bot, content, { replyTo, files: stored });
     const flags = typeof json.flags === 'number' ? json.flags : 0;
     message.flags = flags;
+    const buttons = buttonsOfComponents(json.components);
+    if (Array.isArray(json.components)) message.components = json.components;
     sent.push({
+      ...(buttons ? { buttons, components: json.components as unknown[] } : {}),
       id: String(message.id),
       channelId,
       content,
@@ -169,6 +180,36 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
     return 200;
   }
 
+  async function interactionCallback(
+    request: IncomingMessage,
+    response: ServerResponse,
+    id: string,
+    interactionToken: string,
+  ): Promise<number> {
+    const interaction = interactions.find((candidate) => candidate.id === decodeURIComponent(id));
+    if (!interaction || interaction.token !== decodeURIComponent(interactionToken))
+      return writeJson(response, 404, { message: 'Unknown interaction', code: 10062 });
+    if (interaction.callbacks.length > 0)
+      return writeJson(response, 400, { message: 'Interaction has already been acknowledged.', code: 40060 });
+    const { json } = await parseBody(request);
+    const type = Number(json.type);
+    if (![4, 5, 6, 7].includes(type)) {
+      invalidFormBody(response, 'type', 'BASE_TYPE_CHOICES', `Value must be one of (4, 5, 6, 7).`);
+      return 400;
+    }
+    const data = typeof json.data === 'object' && json.data !== null ? (json.data as Record<string, unknown>) : undefined;
+    interaction.callbacks.push({ type, ...(data ? { data } : {}) });
+    if (type === 7 && data) {
+      const message = messages.get(interaction.messageId) ?? {};
+      messages.set(interaction.messageId, {
+        ...message,
+        ...(typeof data.content === 'string' ? { content: data.content } : {}),
+        ...(Array.isArray(data.components) ? { components: data.components } : {}),
+      });
+    }
+    return writeEmpty(response);
+  }
+
   async function route(request: IncomingMessage, response: ServerResponse, path: string): Promise<number> {
     const method = request.method ?? 'GET';
     const download = /^\/attachments\/[^/]+\/([^/]+)\/[^/]+$/.exec(path);
@@ -180,6 +221,8 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
       return 200;
     }
     if (!path.startsWith('/api/v10/')) return writeJson(response, 404, { message: '404: Not Found', code: 0 });
+    const callback = /^\/api\/v10\/interactions\/([^/]+)\/([^/]+)\/callback$/.exec(path);
+    if (callback && method === 'POST') return interactionCallback(request, response, callback[1] ?? '', callback[2] ?? '');
     if (request.headers.authorization !== `Bot ${token}`) {
       writeJson(response, 401, { message: '401: Unauthorized', code: 0 });
       return 401;
@@ -232,7 +275,13 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
       }
       const flags = typeof json.flags === 'number' ? json.flags : own.flags;
       edits.push({ channelId, messageId, content, flags });
-      const message = { ...(messages.get(messageId) ?? {}), content, flags, edited_timestamp: new Date().toISOString() };
+      const message = {
+        ...(messages.get(messageId) ?? {}),
+        content,
+        flags,
+        ...(Array.isArray(json.components) ? { components: json.components } : {}),
+        edited_timestamp: new Date().toISOString(),
+      };
       messages.set(messageId, message);
       writeJson(response, 200, message);
       return 200;
@@ -302,6 +351,39 @@ export async function createFakeDiscordServer(options: FakeDiscordServerOptions 
       if (channel.parentId === undefined) gateway.dispatch('CHANNEL_CREATE', payload);
       else gateway.dispatch('THREAD_CREATE', { ...payload, newly_created: true });
     },
+    interactions,
+    pressButton(input) {
+      const message = messages.get(input.messageId);
+      const own = sent.find((candidate) => candidate.id === input.messageId);
+      const button = buttonsOfComponents(message?.components)?.find((candidate) => candidate.customId === input.customId);
+      if (!message || !own || !button || button.disabled)
+        throw new Error(`[@ngb/testing] fake Discord: message ${input.messageId} shows no button ${input.customId}`);
+      const guild = guildOf(own.channelId);
+      const channel = guild
+        ? channelObject(channelOf(own.channelId) ?? { id: own.channelId, name: 'unknown' }, guild.id, bot.id)
+        : { id: own.channelId, type: directChannelType };
+      const pressed = componentInteraction({
+        applicationId: bot.id,
+        message,
+        customId: input.customId,
+        user: input.user,
+        ...(guild ? { guildId: guild.id } : {}),
+        channel,
+        ...(input.nick !== undefined ? { nick: input.nick } : {}),
+      });
+      interactions.push({
+        id: pressed.id,
+        token: pressed.token,
+        channelId: own.channelId,
+        messageId: input.messageId,
+        customId: input.customId,
+        userId: input.user.id,
+        callbacks: [],
+      });
+      gateway.dispatch('INTERACTION_CREATE', pressed.payload);
+      return pressed;
+    },
+    redispatch: (payload) => gateway.dispatch('INTERACTION_CREATE', payload),
     dispatch: (type, data) => gateway.dispatch(type, data),
     failNext: (failure) => void failures.push(failure),
     stopAcking: () => gateway.setAcking(false),

@@ -1,4 +1,5 @@
 import type { FakeDiscordGatewayLog } from './discord-fake-gateway';
+import type { FakeDiscordButton, FakeDiscordInteraction } from './discord-fake-interactions';
 import type { FakeDiscordChannel, FakeDiscordGuild, FakeDiscordUser } from './discord-fake-payloads';
 import type { FakeDiscordFailure, FakeDiscordRequest } from './discord-fake-rest';
 
@@ -29,6 +30,10 @@ export interface FakeDiscordSentMessage {
   /** `allowed_mentions` as sent. */
   allowedMentions?: unknown;
   files: Array<{ filename: string; contentType: string; size: number; data: Uint8Array }>;
+  /** The buttons of its action rows, in order (none: undefined). */
+  buttons?: FakeDiscordButton[];
+  /** Its action rows as sent (with buttons only). */
+  components?: unknown[];
 }
 
 /** A message as a person posts it, for {@link FakeDiscordServer.injectMessage}. */
@@ -69,6 +74,19 @@ export interface FakeDiscordServer {
   injectDelete(input: { channelId: string; messageId: string }): void;
   /** Creates a channel (CHANNEL_CREATE) or, with `parentId`, a thread (THREAD_CREATE) in the first guild. */
   addChannel(channel: FakeDiscordChannel): void;
+  /** Presses of buttons, with the callbacks the bot answered them with. */
+  readonly interactions: FakeDiscordInteraction[];
+  /**
+   * A person presses a button of a message the bot sent (as the message holds it now): dispatches
+   * INTERACTION_CREATE (type 3, component type 2). @returns the interaction's id, token and payload
+   */
+  pressButton(input: { messageId: string; customId: string; user: FakeDiscordUser; nick?: string }): {
+    id: string;
+    token: string;
+    payload: Record<string, unknown>;
+  };
+  /** Dispatches an INTERACTION_CREATE payload again (the same press delivered twice). */
+  redispatch(payload: Record<string, unknown>): void;
   /** Sends any dispatch event to the bot's session. */
   dispatch(type: string, data: unknown): void;
   /** Makes the next REST call whose path matches fail. */

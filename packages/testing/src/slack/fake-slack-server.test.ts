@@ -168,3 +168,43 @@ describe('fake Slack Events API requests', () => {
     expect(request.headers.get('x-slack-retry-num')).toBe('1');
   });
 });
+
+describe('fake Slack buttons, driven by @slack/web-api and @slack/socket-mode', () => {
+  it('records the buttons of an actions block; a press arrives as an interactive block_actions envelope the client acks', async () => {
+    fake = await createFakeSlackServer({ users: [{ id: 'U1', name: 'ann' }] });
+    const posted = await webClient().chat.postMessage({
+      channel: 'C1',
+      text: 'Which?',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: 'Which?' } },
+        {
+          type: 'actions',
+          block_id: 'b1',
+          elements: [{ type: 'button', action_id: 'a1', value: 'v1', text: { type: 'plain_text', text: 'One' } }],
+        },
+      ],
+    });
+    expect(fake.sent().messages[0]).toMatchObject({ text: 'Which?', buttons: [{ actionId: 'a1', value: 'v1', text: 'One' }] });
+    const client = socketClient();
+    const seen: Array<{ type: string; body: Record<string, unknown> }> = [];
+    client.on('slack_event', async (envelope: { type: string; body: Record<string, unknown>; ack(): Promise<void> }) => {
+      seen.push(envelope);
+      await envelope.ack();
+    });
+    await client.start();
+    const { envelope } = fake.pressButton({ channel: 'C1', ts: String(posted.ts), value: 'v1', user: 'U1' });
+    await fake.waitForAck(envelope.envelopeId);
+    expect(seen[0]?.type).toBe('interactive');
+    expect(seen[0]?.body).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'U1', username: 'ann' },
+      channel: { id: 'C1' },
+      container: { type: 'message', message_ts: posted.ts, channel_id: 'C1' },
+      message: { ts: posted.ts, text: 'Which?' },
+      actions: [{ action_id: 'a1', block_id: 'b1', value: 'v1', type: 'button', text: { type: 'plain_text', text: 'One' } }],
+    });
+    // Once chat.update replaced the blocks, the button is gone.
+    await webClient().chat.update({ channel: 'C1', ts: String(posted.ts), text: 'Which?', blocks: [] });
+    expect(() => fake.pressButton({ channel: 'C1', ts: String(posted.ts), value: 'v1', user: 'U1' })).toThrow(/no button/);
+  });
+});

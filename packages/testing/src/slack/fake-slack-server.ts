@@ -6,10 +6,13 @@
 // download with the bot token. It records what the bot sent as people would see it, injects messages,
 // edits and deletions as people make them, fails calls on demand (HTTP 429 with Retry-After, 5xx,
 // `invalid_auth`, `missing_scope`, markup rejection) and reproduces the Socket Mode faults: a socket
-// that goes silent without closing, a `disconnect` frame, a dropped connection.
+// that goes silent without closing, a `disconnect` frame, a dropped connection. Messages with Block
+// Kit `actions` blocks record their buttons; `pressButton` sends the `block_actions` payload of a press
+// in an `interactive` envelope, and `interactionRequest` signs it for the HTTP Interactivity URL.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, readForm } from '../http/request-body';
+import { blockActionsPayload, type FakeSlackPress, signedSlackInteraction } from './fake-slack-buttons';
 import { eventCallback, type FakeSlackEvent, signedSlackRequest } from './fake-slack-events';
 import { parseParams, writeJson } from './fake-slack-http';
 import { deleteEvent, editEvent, type FakeSlackUserMessage, newMessageEvents } from './fake-slack-inbound';
@@ -77,6 +80,17 @@ export interface FakeSlackServer {
     body: unknown,
     options?: { url?: string; signingSecret?: string; timestampSeconds?: number; retryNum?: number; unsigned?: boolean },
   ): Request;
+  /**
+   * A person presses a button of a message the bot sent (as it holds it now): the `block_actions`
+   * payload goes over Socket Mode in an `interactive` envelope. @returns the payload and its envelope
+   */
+  pressButton(press: FakeSlackPress): { payload: Record<string, unknown>; envelope: FakeSlackEnvelope };
+  /** Delivers any interaction payload (a press made earlier, a fixture) in an `interactive` envelope. */
+  deliverInteraction(payload: Record<string, unknown>): FakeSlackEnvelope;
+  /** The `block_actions` payload of a press without sending it (for {@link interactionRequest}). */
+  pressPayload(press: FakeSlackPress): Record<string, unknown>;
+  /** A press as Slack posts it to the Interactivity Request URL: `payload=` form-encoded, signed. */
+  interactionRequest(payload: unknown, options?: { url?: string; signingSecret?: string; timestampSeconds?: number }): Request;
   /** Envelopes sent over sockets, with their ack state. */
   envelopes(): readonly FakeSlackEnvelope[];
   /** Envelopes not acknowledged (yet). */
@@ -204,6 +218,13 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  function pressPayload(press: FakeSlackPress): Record<string, unknown> {
+    const message = api.current(press.channel, press.ts);
+    if (!message) throw new Error(`[@ngb/testing] fake Slack: the bot sent no message ${press.channel}:${press.ts}`);
+    const user = users.get(press.user);
+    return blockActionsPayload(workspace, message, press, { id: press.user, name: user?.name ?? press.user }, Date.now());
+  }
+
   function post(events: FakeSlackEvent[], channel: string, ts: string): FakeSlackPosted {
     return { channel, ts, events, envelopes: events.map(deliver) };
   }
@@ -244,6 +265,14 @@ export async function createFakeSlackServer(options: FakeSlackServerOptions = {}
       return post([deleteEvent(original, nextTs())], channel, ts);
     },
     deliverEvent: deliver,
+    pressButton(press) {
+      const payload = pressPayload(press);
+      return { payload, envelope: socket.deliver('interactive', payload) };
+    },
+    pressPayload,
+    deliverInteraction: (payload) => socket.deliver('interactive', payload),
+    interactionRequest: (payload, requestOptions = {}) =>
+      signedSlackInteraction(payload, { ...requestOptions, signingSecret: requestOptions.signingSecret ?? signingSecret }),
     redeliver: (envelopeId) => socket.redeliver(envelopeId),
     eventCallback: (event) => eventCallback(workspace, event, Date.now()),
     signedRequest: (body, requestOptions = {}) =>

@@ -23,6 +23,14 @@ export interface FakeSlackFile {
   url_private_download: string;
 }
 
+/** A Block Kit button of a message, as the bot sent it. */
+export interface FakeSlackButton {
+  actionId: string;
+  value: string;
+  /** The label as shown. */
+  text: string;
+}
+
 /** A message the adapter posted, as the people in the channel see it. */
 export interface FakeSlackSentMessage {
   channel: string;
@@ -34,6 +42,10 @@ export interface FakeSlackSentMessage {
   rawText: string;
   /** `plain` when sent with `mrkdwn: false` or as plain_text blocks, else `markdown`. */
   format: 'markdown' | 'plain';
+  /** The buttons of its `actions` blocks, in order (none: undefined). */
+  buttons?: FakeSlackButton[];
+  /** The blocks as sent. */
+  blocks?: unknown[];
 }
 
 /** A file message the adapter posted. */
@@ -50,7 +62,15 @@ export interface FakeSlackSentFile {
 /** What the adapter did in the fake workspace. */
 export interface FakeSlackSent {
   messages: FakeSlackSentMessage[];
-  edits: Array<{ channel: string; ts: string; text: string; rawText: string; format: 'markdown' | 'plain' }>;
+  edits: Array<{
+    channel: string;
+    ts: string;
+    text: string;
+    rawText: string;
+    format: 'markdown' | 'plain';
+    /** The buttons the message holds after the edit (none: undefined). */
+    buttons?: FakeSlackButton[];
+  }>;
   deletions: Array<{ channel: string; ts: string }>;
   files: FakeSlackSentFile[];
 }

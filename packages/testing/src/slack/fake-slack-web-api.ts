@@ -1,10 +1,13 @@
+import { buttonsOfBlocks } from './fake-slack-buttons';
 import { escapeSlackText, visibleSlackText } from './fake-slack-text';
 import type {
   FakeSlackAnswer,
+  FakeSlackButton,
   FakeSlackCall,
   FakeSlackFailure,
   FakeSlackFile,
   FakeSlackSent,
+  FakeSlackSentMessage,
   FakeSlackUser,
 } from './fake-slack-types';
 
@@ -29,13 +32,24 @@ const refuse = (error: string, extra: Record<string, unknown> = {}): FakeSlackAn
   body: { ok: false, error, ...extra },
 });
 
+// Text is in section blocks; `actions` blocks hold buttons, `context` blocks small print.
+const sections = (blocks: unknown): unknown[] =>
+  Array.isArray(blocks) ? blocks.filter((block) => (block as { type?: unknown })?.type === 'section') : [];
+
 const plainBlocks = (blocks: unknown): boolean =>
-  Array.isArray(blocks) &&
-  blocks.length > 0 &&
-  blocks.every((block) => (block as { text?: { type?: string } })?.text?.type === 'plain_text');
+  sections(blocks).length > 0 &&
+  sections(blocks).every((block) => (block as { text?: { type?: string } })?.text?.type === 'plain_text');
 
 const blocksText = (blocks: unknown[]): string =>
-  blocks.map((block) => String((block as { text?: { text?: unknown } }).text?.text ?? '')).join('');
+  sections(blocks)
+    .map((block) => String((block as { text?: { text?: unknown } }).text?.text ?? ''))
+    .join('');
+
+function buttonFields(blocks: unknown): { buttons?: FakeSlackButton[]; blocks?: unknown[] } {
+  if (!Array.isArray(blocks)) return {};
+  const buttons = buttonsOfBlocks(blocks);
+  return { blocks, ...(buttons ? { buttons } : {}) };
+}
 
 /** The fake's Web API methods: the state they change and what they recorded. */
 export function createFakeSlackWebApi(setup: WebApiSetup) {
@@ -44,6 +58,8 @@ export function createFakeSlackWebApi(setup: WebApiSetup) {
   const failures = new Map<string, FakeSlackFailure[]>();
   const rejectedMarkup: string[] = [];
   const pendingUploads = new Map<string, { name: string; length: number }>();
+  // The blocks each message holds now (`chat.update` replaces them), by `channel:ts`.
+  const liveBlocks = new Map<string, unknown[]>();
   let fileCounter = 0;
 
   const nameOf = (id: string) => setup.users.get(id)?.displayName ?? setup.users.get(id)?.name;
@@ -106,7 +122,9 @@ export function createFakeSlackWebApi(setup: WebApiSetup) {
         text: plainBlocks(params.blocks) ? blocksText(params.blocks as unknown[]) : visible(text, !plain),
         rawText: text,
         format: plain ? 'plain' : 'markdown',
+        ...buttonFields(params.blocks),
       });
+      if (Array.isArray(params.blocks)) liveBlocks.set(`${channel}:${ts}`, params.blocks);
       return ok({ channel, ts, message: { type: 'message', text, user: setup.botUserId, bot_id: setup.botId, ts } });
     },
     'chat.update': (params) => {
@@ -122,7 +140,9 @@ export function createFakeSlackWebApi(setup: WebApiSetup) {
         text: plain ? blocksText(params.blocks as unknown[]) : visible(text, true),
         rawText: text,
         format: plain ? 'plain' : 'markdown',
+        ...(buttonsOfBlocks(params.blocks) ? { buttons: buttonsOfBlocks(params.blocks) } : {}),
       });
+      if (Array.isArray(params.blocks)) liveBlocks.set(`${channel}:${ts}`, params.blocks);
       return ok({ channel, ts, text });
     },
     'chat.delete': (params) => {
@@ -174,6 +194,14 @@ export function createFakeSlackWebApi(setup: WebApiSetup) {
   return {
     calls,
     sent,
+    /** The message `channel:ts` as it is now: its blocks after the last `chat.update` that set some. */
+    current(channel: string, ts: string): FakeSlackSentMessage | undefined {
+      const message = sent.messages.find((candidate) => candidate.channel === channel && candidate.ts === ts);
+      if (!message) return undefined;
+      const blocks = liveBlocks.get(`${channel}:${ts}`);
+      const { buttons: _buttons, blocks: _blocks, ...rest } = message;
+      return { ...rest, ...buttonFields(blocks) };
+    },
     users: setup.users,
     /** Answers one Web API call. */
     answer(method: string, params: Record<string, unknown>, token: string | undefined, contentType: string): FakeSlackAnswer {

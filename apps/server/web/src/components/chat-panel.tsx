@@ -1,14 +1,57 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ApiError, api } from '../api';
 import { type GatewayEvent, useGatewayEvents } from '../events';
 import type { ToolCallView } from '../types';
 import { ToolCall } from './tool-call';
 
+interface ChatChoice {
+  id: string;
+  label: string;
+}
+
 interface ChatMessage {
   id: string;
   from: 'visitor' | 'agent';
   text: string;
   at: number;
+  /** Buttons under an agent's message (a question it asks). */
+  choices?: ChatChoice[];
+  /** The choice that answered it: the buttons are then disabled. */
+  chosen?: string;
+}
+
+function choicesOf(value: unknown): ChatChoice[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const choices = value
+    .filter((item): item is { id: unknown; label: unknown } => typeof item === 'object' && item !== null)
+    .map((item) => ({ id: String(item.id), label: String(item.label) }));
+  return choices.length > 0 ? choices : undefined;
+}
+
+/** The buttons under a question of the agent; pressed once, they are all disabled. */
+function Choices(props: { message: ChatMessage; onChoose(choice: ChatChoice): Promise<void> }) {
+  const [pressing, setPressing] = useState<string | undefined>();
+  const answered = props.message.chosen !== undefined;
+  return (
+    <fieldset class="choices" aria-label="Choices" data-for={props.message.id}>
+      {(props.message.choices ?? []).map((choice) => (
+        <button
+          key={choice.id}
+          type="button"
+          class={`button choice${props.message.chosen === choice.id ? ' chosen' : ''}`}
+          aria-pressed={props.message.chosen === choice.id}
+          disabled={answered || pressing !== undefined}
+          onClick={() => {
+            setPressing(choice.id);
+            void props.onChoose(choice).finally(() => setPressing(undefined));
+          }}
+        >
+          {choice.label}
+        </button>
+      ))}
+    </fieldset>
+  );
 }
 
 interface History {
@@ -105,6 +148,7 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
           from: 'agent',
           text: String(data.text ?? ''),
           at: Number(data.at ?? Date.now()),
+          choices: choicesOf(data.choices),
         };
         setTypingAt(undefined);
         setMessages((previous) => (previous.some((item) => item.id === message.id) ? previous : [...previous, message]));
@@ -118,6 +162,12 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
       source.addEventListener('delete', (event) => {
         const data = parse((event as MessageEvent).data);
         setMessages((previous) => previous.filter((item) => item.id !== data.id));
+      });
+      source.addEventListener('answered', (event) => {
+        const data = parse((event as MessageEvent).data);
+        setMessages((previous) =>
+          previous.map((item) => (item.id === data.id ? { ...item, chosen: String(data.choice) } : item)),
+        );
       });
       source.addEventListener('typing', () => setTypingAt(Date.now()));
       source.addEventListener('reset', () => void load());
@@ -158,6 +208,16 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
     }
   };
 
+  const choose = async (message: ChatMessage, choice: ChatChoice) => {
+    setError(undefined);
+    try {
+      await api(`${props.base}/choices`, { method: 'POST', body: { messageId: message.id, choiceId: choice.id } });
+      setMessages((previous) => previous.map((item) => (item.id === message.id ? { ...item, chosen: choice.id } : item)));
+    } catch (caught) {
+      setError((caught as ApiError).message);
+    }
+  };
+
   if (state === 'unavailable')
     return (
       <div class="empty">
@@ -178,13 +238,12 @@ export function ChatPanel(props: { base: string; showTools: boolean; speaker?: s
         )}
         {items.map((item) =>
           item.kind === 'message' ? (
-            <div
-              key={item.message.id}
-              class={`bubble ${item.message.from === 'visitor' ? 'mine' : 'theirs'}`}
-              data-from={item.message.from}
-            >
-              {item.message.text}
-            </div>
+            <Fragment key={item.message.id}>
+              <div class={`bubble ${item.message.from === 'visitor' ? 'mine' : 'theirs'}`} data-from={item.message.from}>
+                {item.message.text}
+              </div>
+              {item.message.choices && <Choices message={item.message} onChoose={(choice) => choose(item.message, choice)} />}
+            </Fragment>
           ) : (
             <div key={item.call.callId} class="chat-tool">
               <ToolCall call={item.call} />
