@@ -6,6 +6,9 @@ import { checkMcpServers } from './check-mcp-servers';
 import { checkAgentFolderName } from './mount-policy';
 import { sandboxEnvProblem } from './sandbox-env-policy';
 
+/** Longest value of one setting of `env`: settings are short, and the secret checks read every character. */
+const maxEnvValueChars = 4096;
+
 /** Limits of a spec after defaults, and its agent folder with symlinks resolved. */
 export interface CheckedSpec {
   agentFolder: string;
@@ -49,6 +52,12 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   }
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.env ?? {})) {
+    // The name is judged first: the refusal of a long value names it.
+    const nameProblem = sandboxEnvProblem(name, '');
+    if (nameProblem) throw refuse(`\`env\`: ${nameProblem}`);
+    if (typeof value === 'string' && value.length > maxEnvValueChars) {
+      throw refuse(`\`env.${name}\` is ${value.length} characters long; a setting may be at most ${maxEnvValueChars}`);
+    }
     const problem = sandboxEnvProblem(name, typeof value === 'string' ? value : '');
     if (problem) throw refuse(`\`env\`: ${problem}`);
     if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
