@@ -25,7 +25,6 @@ export interface CheckedSpec {
  * name, sane limits, a valid network setting, settings that are not secrets, a list of mounts, and MCP
  * servers that pass `checkMcpServers`. Whether the driver can honour an egress policy is the driver's to say.
  * @throws SandboxError `invalid_input` naming the field; `mount_refused` when `mounts` is not a list
- * @throws NotSupportedError for a remote MCP server (`url`)
  */
 export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits): Promise<CheckedSpec> {
   const refuse = (message: string) => new SandboxError('invalid_input', `[@ngb/runtime] ${message}`);
@@ -63,7 +62,7 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
     if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
     env[name] = value;
   }
-  const mcpServers = checkMcpServers(spec.mcpServers);
+  const mcpServers = checkMcpServers(spec.mcpServers, network.network);
   return { agentFolder, limits, network: network.network, env, mcpServers };
 }
 
