@@ -1,4 +1,5 @@
 export { checkMcpServers } from './check-mcp-servers';
+export { mcpHeaderVariables } from './mcp-server-headers';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
 export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
 export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';
