@@ -52,7 +52,13 @@ describe('agents.<folder>.mcpServers in the config', { timeout: 60_000 }, () => 
       config.agents = {
         main: {
           network: { allow: ['mcp.example.com'] },
-          mcpServers: [{ name: 'remote', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${NGB_TEST_MISSING_TOKEN}' } }],
+          mcpServers: [
+            {
+              name: 'remote',
+              url: 'https://mcp.example.com/mcp',
+              headers: { Authorization: 'Bearer ${NGB_TEST_MISSING_TOKEN}' },
+            },
+          ],
         },
       };
     });

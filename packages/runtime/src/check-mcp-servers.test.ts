@@ -76,7 +76,11 @@ describe('checkMcpServers', () => {
     expect(
       checkMcpServers(
         [
-          { name: 'gh', url: 'https://MCP.example.com/mcp', headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}', 'X-Client': 'ngb' } },
+          {
+            name: 'gh',
+            url: 'https://MCP.example.com/mcp',
+            headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}', 'X-Client': 'ngb' },
+          },
           { name: 'docs', url: 'http://docs.tools.example.org:8080/mcp?x=1', startTimeoutMs: 5_000 },
         ],
         network,
@@ -99,7 +103,9 @@ describe('checkMcpServers', () => {
   });
 
   it('refuses a remote URL that is not http(s), carries credentials or a fragment, or comes with a command', () => {
-    expect(invalidInput([{ name: 'a', url: 'ftp://mcp.example.com/' }], network)).toMatch(/\.url must be an http:\/\/ or https:\/\/ URL, not ftp:/);
+    expect(invalidInput([{ name: 'a', url: 'ftp://mcp.example.com/' }], network)).toMatch(
+      /\.url must be an http:\/\/ or https:\/\/ URL, not ftp:/,
+    );
     expect(invalidInput([{ name: 'a', url: 'not a url' }], network)).toMatch(/\.url must be an http/);
     const withPassword = invalidInput([{ name: 'a', url: 'https://me:hunter2@mcp.example.com/' }], network);
     expect(withPassword).toMatch(/\.url must not carry credentials/);
@@ -121,7 +127,10 @@ describe('checkMcpServers', () => {
   });
 
   it.each([
-    [{ Authorization: `Bearer ${['ghp_', 'abcdefghijklmnopqrstuvwxyz012345'].join('')}` }, /Authorization looks like a secret written in the config/],
+    [
+      { Authorization: `Bearer ${['ghp_', 'abcdefghijklmnopqrstuvwxyz012345'].join('')}` },
+      /Authorization looks like a secret written in the config/,
+    ],
     [{ Authorization: 'letmein' }, /Authorization looks like a secret/],
     [{ 'X-Api-Key': 'plain' }, /X-Api-Key looks like a secret/],
     [{ 'X-Note': slackToken }, /X-Note looks like a secret/],

@@ -26,7 +26,10 @@ const maxUrlChars = 2048;
 export function checkMcpServers(servers: unknown, network: 'none' | EgressPolicy = 'none'): McpServerLaunch[] {
   const refuse = (message: string) => new SandboxError('invalid_input', `[@ngb/runtime] \`mcpServers\`${message}`);
   if (servers === undefined) return [];
-  if (!Array.isArray(servers)) throw refuse(' must be a list of { name, command, args?, env?, startTimeoutMs? } or { name, url, headers?, startTimeoutMs? }');
+  if (!Array.isArray(servers))
+    throw refuse(
+      ' must be a list of { name, command, args?, env?, startTimeoutMs? } or { name, url, headers?, startTimeoutMs? }',
+    );
   if (servers.length > mcpServerLimits.servers)
     throw refuse(` lists ${servers.length} servers; at most ${mcpServerLimits.servers}`);
   // Measured first: the secret checks below are not meant for megabytes of text.
@@ -61,7 +64,9 @@ export function checkMcpServers(servers: unknown, network: 'none' | EgressPolicy
     }
     if (server.url !== undefined) {
       if (server.command !== undefined || server.args !== undefined || server.env !== undefined) {
-        throw refuse(`${at} names a \`url\` and a \`command\`, \`args\` or \`env\`: a server is either remote (url) or stdio (command)`);
+        throw refuse(
+          `${at} names a \`url\` and a \`command\`, \`args\` or \`env\`: a server is either remote (url) or stdio (command)`,
+        );
       }
       const url = remoteServerUrl(server.url);
       if (typeof url === 'string') throw refuse(`${at}.url ${url}`);
@@ -81,14 +86,18 @@ export function checkMcpServers(servers: unknown, network: 'none' | EgressPolicy
       const hasHeaders = Object.keys(server.headers ?? {}).length > 0;
       const sharing = origins.get(url.origin);
       if (sharing !== undefined && (hasHeaders || sharing === 'with headers')) {
-        throw refuse(`${at}.url has the origin ${url.origin} of another server with headers; the proxy could not tell whose headers to add`);
+        throw refuse(
+          `${at}.url has the origin ${url.origin} of another server with headers; the proxy could not tell whose headers to add`,
+        );
       }
       origins.set(url.origin, hasHeaders ? 'with headers' : 'without');
       return { name, url: url.href, startTimeoutMs };
     }
     if (server.headers !== undefined) throw refuse(`${at}.headers: only a remote server (\`url\`) takes headers`);
     if (typeof server.command !== 'string' || server.command.trim() === '') {
-      throw refuse(`${at}.command must be a non-empty string (the program to start inside the sandbox), or name a \`url\` (a remote server)`);
+      throw refuse(
+        `${at}.command must be a non-empty string (the program to start inside the sandbox), or name a \`url\` (a remote server)`,
+      );
     }
     const args = server.args ?? [];
     if (!Array.isArray(args) || args.some((argument) => typeof argument !== 'string')) {
@@ -123,7 +132,7 @@ function remoteServerUrl(value: unknown): URL | string {
   const url = new URL(value);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must be an http:// or https:// URL, not ${url.protocol}`;
   if (url.username !== '' || url.password !== '') {
-    return 'must not carry credentials; give them as a header whose value names a host setting, such as "Bearer ${MCP_TOKEN}"';
+    return `must not carry credentials; give them as a header whose value names a host setting, such as "Bearer \${MCP_TOKEN}"`;
   }
   if (value.includes('#')) return 'must not have a fragment (#...)';
   return url;

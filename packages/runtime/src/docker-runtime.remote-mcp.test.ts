@@ -85,7 +85,12 @@ describeWithDocker('docker runtime: a remote MCP server through the egress proxy
     const result = await sandbox.call('mcp__far__whoami', {}, { timeoutMs: 30_000, turnId: 'turn-remote' });
     expect(result.output).toBe('tiny-http answered; authorized: yes');
     const posts = remote.requests.filter((request) => request.method === 'POST');
-    expect(posts.map((request) => request.rpcMethod)).toEqual(['initialize', 'notifications/initialized', 'tools/list', 'tools/call']);
+    expect(posts.map((request) => request.rpcMethod)).toEqual([
+      'initialize',
+      'notifications/initialized',
+      'tools/list',
+      'tools/call',
+    ]);
     for (const request of remote.requests) {
       expect(request.headers.authorization).toBe(`Bearer ${credential}`);
       expect(request.target.startsWith('/mcp')).toBe(true);
@@ -93,7 +98,8 @@ describeWithDocker('docker runtime: a remote MCP server through the egress proxy
     }
     // A request's record follows its connection's close.
     const calls = () => records.filter((record) => record.host === 'mcp.example.com' && record.turnId === 'turn-remote');
-    for (let attempt = 0; attempt < 100 && calls().length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let attempt = 0; attempt < 100 && calls().length === 0; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls()).toMatchObject([{ method: 'POST', port: remote.port, address: '127.0.0.1', allowed: true }]);
     expect(JSON.stringify(records)).not.toContain(credential);
   });
@@ -101,7 +107,10 @@ describeWithDocker('docker runtime: a remote MCP server through the egress proxy
   it("keeps the credential out of the sandbox: not in its environment, its processes' arguments or the container's settings", async () => {
     const result = await sandbox.call(
       'bash',
-      { command: 'env; cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" " "; cat /proc/[0-9]*/environ 2>/dev/null | tr "\\0" "\\n"' },
+      {
+        command:
+          'env; cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" " "; cat /proc/[0-9]*/environ 2>/dev/null | tr "\\0" "\\n"',
+      },
       { timeoutMs: 30_000 },
     );
     const output = result.output as BashOutput;

@@ -19,12 +19,12 @@ import { startDockerSandbox } from './docker-sandbox-instance';
 import { createEngineApi, type EngineApi, engineApiOf } from './engine-api';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
+import { type EgressHeaderInjection, mcpHeaderInjections } from './mcp-server-headers';
 import type { ResolvedMount } from './mount-policy';
 import { isProcessAlive, type ProcessIdentity, readProcessIdentity } from './process-identity';
 import { removeOrphanSandboxes } from './remove-orphan-sandboxes';
 import { resolveMounts } from './resolve-mounts';
 import { parseRuntimeOptions } from './runtime-options';
-import { type EgressHeaderInjection, mcpHeaderInjections } from './mcp-server-headers';
 import { checkEgressFolder, openSandboxEgress, removeStaleEgressFolders, type SandboxEgress } from './sandbox-egress';
 import { createSandboxPool } from './sandbox-pool';
 

@@ -28,7 +28,13 @@ function handler(server: string) {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      seen.push({ server, method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() });
+      seen.push({
+        server,
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       if (request.url === '/events') {
         response.writeHead(200, { 'Content-Type': 'text/event-stream' });
         response.write('data: first\n\n');
@@ -43,9 +49,19 @@ function handler(server: string) {
 beforeAll(async () => {
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=mcp.example.com', '-addext', 'subjectAltName=DNS:mcp.example.com'].concat(
-      ['-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')],
-    ),
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=mcp.example.com',
+      '-addext',
+      'subjectAltName=DNS:mcp.example.com',
+    ].concat(['-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')]),
     { stdio: 'ignore' },
   );
   certificate = readFileSync(join(folder, 'cert.pem'), 'utf8');
@@ -118,7 +134,8 @@ const post = (url: string, extra = '') =>
   `POST ${url} HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n${extra}\r\n{}`;
 
 async function recordOf(records: EgressRequestRecord[]): Promise<EgressRequestRecord> {
-  for (let attempt = 0; attempt < 100 && records.length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let attempt = 0; attempt < 100 && records.length === 0; attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   return records[0] as EgressRequestRecord;
 }
 
@@ -133,7 +150,13 @@ describe('the egress proxy adds a remote MCP server’s headers', () => {
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${token}`);
     expect(seen[0]?.headers.host).toBe(`mcp.example.com:${plainPort}`);
     const record = await recordOf(records);
-    expect(record).toMatchObject({ method: 'POST', host: 'mcp.example.com', port: plainPort, address: '127.0.0.1', allowed: true });
+    expect(record).toMatchObject({
+      method: 'POST',
+      host: 'mcp.example.com',
+      port: plainPort,
+      address: '127.0.0.1',
+      allowed: true,
+    });
     expect(JSON.stringify(record)).not.toContain(token);
   });
 
@@ -147,7 +170,8 @@ describe('the egress proxy adds a remote MCP server’s headers', () => {
   it('over TLS for an https:// origin, which the proxy speaks itself, certificate checked', async () => {
     const { socketPath, records } = await startProxy({
       // The test's own certificate authority, trusted the way the system's are by default.
-      connectTls: (target) => tlsConnect({ host: target.address, port: target.port, servername: target.servername, ca: certificate }),
+      connectTls: (target) =>
+        tlsConnect({ host: target.address, port: target.port, servername: target.servername, ca: certificate }),
     });
     const answer = await exchange(socketPath, post(`https://mcp.example.com:${securePort}/mcp`));
     expect(answer).toContain('secure answered POST /mcp');
@@ -182,18 +206,19 @@ describe('the egress proxy adds a remote MCP server’s headers', () => {
 });
 
 describe('the egress proxy refuses, connects nowhere and records why', () => {
-  it.each([
-    ['Authorization'],
-    ['authorization'],
-    ['AUTHORIZATION'],
-  ])('a request for that origin that carries %s itself', async (name) => {
-    const { socketPath, records } = await startProxy();
-    const answer = await exchange(socketPath, post(`http://mcp.example.com:${plainPort}/mcp`, `${name}: Bearer guess\r\n`));
-    expect(answer).toMatch(/^HTTP\/1\.1 403 /);
-    expect(answer).toMatch(new RegExp(`the request carries ${name}, which the proxy adds for http://mcp.example.com:${plainPort} itself`));
-    expect(seen).toEqual([]);
-    expect(await recordOf(records)).toMatchObject({ allowed: false, method: 'POST', host: 'mcp.example.com' });
-  });
+  it.each([['Authorization'], ['authorization'], ['AUTHORIZATION']])(
+    'a request for that origin that carries %s itself',
+    async (name) => {
+      const { socketPath, records } = await startProxy();
+      const answer = await exchange(socketPath, post(`http://mcp.example.com:${plainPort}/mcp`, `${name}: Bearer guess\r\n`));
+      expect(answer).toMatch(/^HTTP\/1\.1 403 /);
+      expect(answer).toMatch(
+        new RegExp(`the request carries ${name}, which the proxy adds for http://mcp.example.com:${plainPort} itself`),
+      );
+      expect(seen).toEqual([]);
+      expect(await recordOf(records)).toMatchObject({ allowed: false, method: 'POST', host: 'mcp.example.com' });
+    },
+  );
 
   it('a request for that origin framed twice (Content-Length and Transfer-Encoding)', async () => {
     const { socketPath } = await startProxy();

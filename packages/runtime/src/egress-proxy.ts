@@ -1,7 +1,7 @@
 import { chmod, chown, rm } from 'node:fs/promises';
-import { isIP, createServer, connect as netConnect, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { createServer, isIP, connect as netConnect, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import {
   type EgressPolicy,
   type EgressRequestRecord,
@@ -26,7 +26,7 @@ export type EgressConnector = (target: { address: string; port: number }) => Soc
  * Opens a TLS connection to a checked address for an absolute-form `https://` request, checking the
  * certificate against `servername`. @default `tls.connect` with the system's certificate authorities
  */
-export type EgressTlsConnector = (target: { address: string; port: number; servername: string }) => TLSSocket;
+type EgressTlsConnector = (target: { address: string; port: number; servername: string }) => TLSSocket;
 
 /** Options of {@link startEgressProxy}. */
 export interface EgressProxyOptions {

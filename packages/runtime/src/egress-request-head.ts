@@ -110,7 +110,13 @@ function parseHead(head: string, rest: Buffer, injections: readonly EgressHeader
     if (colon <= 0 || !token.test(line.slice(0, colon))) return refusal(400, 'malformed header line', method, host, port);
     const name = line.slice(0, colon).toLowerCase();
     if (injectedNames.has(name)) {
-      return refusal(403, `the request carries ${line.slice(0, colon)}, which the proxy adds for ${url.origin} itself`, method, host, port);
+      return refusal(
+        403,
+        `the request carries ${line.slice(0, colon)}, which the proxy adds for ${url.origin} itself`,
+        method,
+        host,
+        port,
+      );
     }
     if (name === 'content-length' || name === 'transfer-encoding') framing.add(name);
     if (!droppedHeaders.has(name)) headers.push(line);

@@ -89,7 +89,9 @@ describe('local runtime: MCP servers in the sandbox', () => {
       // A remote server needs an allowlist, which the local runtime cannot enforce: it refuses, never gives the network.
       const remoteServer: SandboxMcpServer = { name: 'remote', url: 'https://mcp.example.com/mcp' };
       const withoutNetwork = await failure(runtime.acquire(await spec('remote', [remoteServer])));
-      expect(withoutNetwork.message).toMatch(/is a remote MCP server, reached only through the egress proxy, and the network is "none"/);
+      expect(withoutNetwork.message).toMatch(
+        /is a remote MCP server, reached only through the egress proxy, and the network is "none"/,
+      );
       const remote = await runtime
         .acquire({ ...(await spec('remote', [remoteServer])), network: { allow: ['mcp.example.com'] } })
         .catch((error: unknown) => error);

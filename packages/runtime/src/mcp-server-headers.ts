@@ -10,12 +10,18 @@ export interface EgressHeaderInjection {
 }
 
 /** Bounds on the headers of one remote MCP server. */
-export const mcpHeaderLimits = Object.freeze({ headers: 16, nameChars: 64, valueChars: 4096 });
+const mcpHeaderLimits = Object.freeze({ headers: 16, nameChars: 64, valueChars: 4096 });
 
 const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const variablePattern = /\$\{([A-Za-z_][A-Za-z0-9_]{0,127})\}/g;
 // Control characters (tab aside) would end the header line: CR and LF most of all.
-const controlCharacter = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const hasControlCharacter = (text: string): boolean => {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if ((code < 32 && code !== 9) || code === 127) return true;
+  }
+  return false;
+};
 // Headers that frame the request or speak to the proxy: set by the proxy itself, never injected.
 const reservedNames = new Set([
   'host',
@@ -49,7 +55,8 @@ export function mcpHeadersProblem(at: string, headers: unknown): string | undefi
   if (headers === undefined) return undefined;
   if (!isPlainObject(headers)) return `${at} must be an object of header names and values`;
   const entries = Object.entries(headers);
-  if (entries.length > mcpHeaderLimits.headers) return `${at} names ${entries.length} headers; at most ${mcpHeaderLimits.headers}`;
+  if (entries.length > mcpHeaderLimits.headers)
+    return `${at} names ${entries.length} headers; at most ${mcpHeaderLimits.headers}`;
   const seen = new Set<string>();
   for (const [name, value] of entries) {
     if (name.length > mcpHeaderLimits.nameChars || !headerNamePattern.test(name)) {
@@ -62,7 +69,7 @@ export function mcpHeadersProblem(at: string, headers: unknown): string | undefi
     seen.add(lower);
     if (typeof value !== 'string') return `${where} must be text`;
     if (value.length > mcpHeaderLimits.valueChars) return `${where} is longer than ${mcpHeaderLimits.valueChars} characters`;
-    if (controlCharacter.test(value)) return `${where} holds a line break or another control character`;
+    if (hasControlCharacter(value)) return `${where} holds a line break or another control character`;
     const plain = value.replace(variablePattern, '');
     if (plain.includes('${')) return `${where} has a "\${" that does not name a variable; write \${NAME}, NAME a variable name`;
     const fromHost = plain.length !== value.length;
@@ -70,7 +77,7 @@ export function mcpHeadersProblem(at: string, headers: unknown): string | undefi
     if ((secretName && !fromHost && value !== '') || sandboxValueProblem('', plain) !== undefined) {
       return (
         `${where} looks like a secret written in the config; write its secret part as \${NAME} ` +
-        '(such as "Bearer ${MCP_TOKEN}") and set NAME in the environment of the host'
+        `(such as "Bearer \${MCP_TOKEN}") and set NAME in the environment of the host`
       );
     }
   }
@@ -80,7 +87,8 @@ export function mcpHeadersProblem(at: string, headers: unknown): string | undefi
 /** The host settings (`${NAME}`) that a server's checked `headers` name, each once. */
 export function mcpHeaderVariables(headers: Readonly<Record<string, string>> | undefined): string[] {
   const names = new Set<string>();
-  for (const value of Object.values(headers ?? {})) for (const match of value.matchAll(variablePattern)) names.add(match[1] as string);
+  for (const value of Object.values(headers ?? {}))
+    for (const match of value.matchAll(variablePattern)) names.add(match[1] as string);
   return [...names];
 }
 
@@ -107,7 +115,7 @@ export function mcpHeaderInjections(
             { key: 'egress.headerVariables' },
           );
         }
-        if (controlCharacter.test(filled) || filled.length > mcpHeaderLimits.valueChars) {
+        if (hasControlCharacter(filled) || filled.length > mcpHeaderLimits.valueChars) {
           throw new ConfigError(
             `[@ngb/runtime] the value of ${variable} (the header ${name} of the MCP server "${server.name}") holds a line break ` +
               'or another control character; a header value must be one line',

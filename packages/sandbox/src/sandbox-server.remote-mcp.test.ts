@@ -35,7 +35,12 @@ describe('sandbox server: remote MCP servers (streamable HTTP)', () => {
     // Answered as a server-sent event stream.
     expect(outputOf(await harness.request('mcp__far__whoami', {}))).toBe('tiny-http answered; authorized: no');
     const posts = remote.requests.filter((request) => request.method === 'POST');
-    expect(posts.map((request) => request.rpcMethod)).toEqual(['initialize', 'notifications/initialized', 'tools/list', 'tools/call']);
+    expect(posts.map((request) => request.rpcMethod)).toEqual([
+      'initialize',
+      'notifications/initialized',
+      'tools/list',
+      'tools/call',
+    ]);
     for (const request of remote.requests) {
       expect(request.target).toBe('https://mcp.example.com/mcp?v=1');
       expect(request.headers.host).toBe('mcp.example.com');
@@ -44,7 +49,10 @@ describe('sandbox server: remote MCP servers (streamable HTTP)', () => {
   });
 
   it('reports a remote server as failed when the sandbox has no egress forwarder, and works on', async () => {
-    harness = await startServerHarness({}, { mcpServers: [{ name: 'far', url: 'https://mcp.example.com/mcp', startTimeoutMs: 5_000 }] });
+    harness = await startServerHarness(
+      {},
+      { mcpServers: [{ name: 'far', url: 'https://mcp.example.com/mcp', startTimeoutMs: 5_000 }] },
+    );
     const list = await toolList(harness);
     expect(list.tools).toEqual([]);
     expect(list.servers).toEqual([

@@ -16,7 +16,9 @@ function loaded(servers: unknown, network?: unknown): LoadedConfig {
 
 describe('checkAgentMcpServers', () => {
   it('passes servers the sandbox would start', async () => {
-    await expect(checkAgentMcpServers(loaded([{ name: 'tiny', command: 'node', env: { MODE: 'x' } }]), {})).resolves.toBeUndefined();
+    await expect(
+      checkAgentMcpServers(loaded([{ name: 'tiny', command: 'node', env: { MODE: 'x' } }]), {}),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a secret-looking setting or argument by the runtime’s rule, naming the key and never the value', async () => {
@@ -33,12 +35,18 @@ describe('checkAgentMcpServers', () => {
   });
 
   const remote = { name: 'gh', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}' } };
-  const refusal = (promise: Promise<unknown>) => promise.then(() => new Error('accepted'), (error: unknown) => error as Error);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => new Error('accepted'),
+      (error: unknown) => error as Error,
+    );
 
   it('passes a remote server whose host the network allows, once the environment has its header variable', async () => {
     const config = loaded([remote], { allow: ['mcp.example.com'] });
     await expect(checkAgentMcpServers(config, { GITHUB_MCP_TOKEN: 'from-the-host' })).resolves.toBeUndefined();
-    expect(await mcpHeaderVariableValues(config.config, { GITHUB_MCP_TOKEN: 'from-the-host', OTHER: 'x' }, '/project/ngb.config.json')).toEqual({
+    expect(
+      await mcpHeaderVariableValues(config.config, { GITHUB_MCP_TOKEN: 'from-the-host', OTHER: 'x' }, '/project/ngb.config.json'),
+    ).toEqual({
       GITHUB_MCP_TOKEN: 'from-the-host',
     });
   });
@@ -46,22 +54,32 @@ describe('checkAgentMcpServers', () => {
   it('refuses a remote server when the network is "none" or does not allow its host, saying to add the domain', async () => {
     const none = await refusal(checkAgentMcpServers(loaded([remote]), { GITHUB_MCP_TOKEN: 'x' }));
     expect(ConfigError.isInstance(none) && none.key).toBe('agents.main.mcpServers');
-    expect(none.message).toMatch(/key "agents\.main\.mcpServers": `mcpServers`\[0\] \("gh"\) is a remote MCP server, reached only through the egress proxy, and the network is "none"/);
-    const other = await refusal(checkAgentMcpServers(loaded([remote], { allow: ['other.example.com'] }), { GITHUB_MCP_TOKEN: 'x' }));
+    expect(none.message).toMatch(
+      /key "agents\.main\.mcpServers": `mcpServers`\[0\] \("gh"\) is a remote MCP server, reached only through the egress proxy, and the network is "none"/,
+    );
+    const other = await refusal(
+      checkAgentMcpServers(loaded([remote], { allow: ['other.example.com'] }), { GITHUB_MCP_TOKEN: 'x' }),
+    );
     expect(ConfigError.isInstance(other) && other.key).toBe('agents.main.mcpServers');
-    expect(other.message).toMatch(/its host mcp\.example\.com is not allowed by the network; add "mcp\.example\.com" to `network\.allow`/);
+    expect(other.message).toMatch(
+      /its host mcp\.example\.com is not allowed by the network; add "mcp\.example\.com" to `network\.allow`/,
+    );
   });
 
   it('refuses a header variable the environment lacks, naming the key and the variable', async () => {
     const error = await refusal(checkAgentMcpServers(loaded([remote], { allow: ['mcp.example.com'] }), {}));
     expect(ConfigError.isInstance(error) && error.key).toBe('agents.main.mcpServers.0.headers.Authorization');
-    expect(error.message).toMatch(/names \$\{GITHUB_MCP_TOKEN\}, which is not set: set GITHUB_MCP_TOKEN in the gateway's environment/);
+    expect(error.message).toMatch(
+      /names \$\{GITHUB_MCP_TOKEN\}, which is not set: set GITHUB_MCP_TOKEN in the gateway's environment/,
+    );
   });
 
   it('refuses a plain header value that looks like a secret, never repeating it', async () => {
     const plain = { ...remote, headers: { Authorization: `Bearer ${githubToken}` } };
     const error = await refusal(checkAgentMcpServers(loaded([plain], { allow: ['mcp.example.com'] }), {}));
-    expect(error.message).toMatch(/headers`\.Authorization looks like a secret written in the config; write its secret part as \$\{NAME\}/);
+    expect(error.message).toMatch(
+      /headers`\.Authorization looks like a secret written in the config; write its secret part as \$\{NAME\}/,
+    );
     expect(error.message).not.toContain(githubToken);
   });
 });

@@ -54,7 +54,9 @@ describe('config: agents.<folder>.mcpServers', () => {
   });
 
   it('accepts a remote server with headers, and keeps it as written (variables unexpanded)', () => {
-    const servers = [{ name: 'gh', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}' } }];
+    const servers = [
+      { name: 'gh', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}' } },
+    ];
     const { config, warnings } = parseConfig(JSON.stringify({ agents: { main: { mcpServers: servers } } }), file);
     expect(warnings).toEqual([]);
     expect(config.agents.main?.mcpServers).toEqual(servers);
@@ -64,7 +66,9 @@ describe('config: agents.<folder>.mcpServers', () => {
     expect(refusal([{ name: 'remote' }]).message).toContain(
       'key "agents.main.mcpServers.0" must name either "command" (a stdio server started in the sandbox) or "url" (a remote server)',
     );
-    expect(refusal([{ name: 'remote', command: 'node', url: 'https://mcp.example.com/' }])).toMatchObject({ key: 'agents.main.mcpServers.0' });
+    expect(refusal([{ name: 'remote', command: 'node', url: 'https://mcp.example.com/' }])).toMatchObject({
+      key: 'agents.main.mcpServers.0',
+    });
     expect(refusal([{ name: 'remote', url: 'ftp://mcp.example.com/' }])).toMatchObject({ key: 'agents.main.mcpServers.0.url' });
     expect(refusal([{ name: 'remote', url: 'https://mcp.example.com/', headers: ['x'] }])).toMatchObject({
       key: 'agents.main.mcpServers.0.headers',

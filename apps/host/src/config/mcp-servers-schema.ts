@@ -23,7 +23,9 @@ const remoteUrl = v.pipe(
 const mcpServerSchema = section(
   v.object({
     url: v.optional(remoteUrl),
-    headers: v.optional(section(v.record(v.string(), v.string('must be text')), '{ "Authorization": "Bearer ${MCP_TOKEN}" }')),
+    headers: v.optional(
+      section(v.record(v.string(), v.string('must be text')), '{ "Authorization": "Bearer $' + '{MCP_TOKEN}" }'),
+    ),
     name: v.pipe(
       v.string(),
       v.regex(

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request the tiny HTTP MCP server received. */
-export interface TinyHttpRequest {
+interface TinyHttpRequest {
   method: string;
   /** The request target as sent: absolute form (`http://host/path`) when it came as a proxy request. */
   target: string;

@@ -1,13 +1,13 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { killProcessGroup } from '../process-group';
 import { ToolError } from '../tool-error';
 import { type McpServerStatus, mcpToolLimits } from '../tool-list';
 import type { ToolContext } from '../tools/tool-context';
 import { mcpResultText } from './mcp-content';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { createEgressFetch } from './mcp-egress-fetch';
 import { isRemoteMcpLaunch, type McpServerLaunch } from './mcp-server-launch';
 import { createChildStdioTransport } from './mcp-stdio-transport';

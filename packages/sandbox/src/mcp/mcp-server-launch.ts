@@ -16,12 +16,7 @@ export const mcpServerLimits = Object.freeze({
 export const mcpServersOption = '--mcp-servers';
 
 const launchName = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,31}$/));
-const launchStartTimeoutMs = v.pipe(
-  v.number(),
-  v.integer(),
-  v.minValue(1),
-  v.maxValue(mcpServerLimits.maxStartTimeoutMs),
-);
+const launchStartTimeoutMs = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(mcpServerLimits.maxStartTimeoutMs));
 
 /** A stdio MCP server as the sandbox program is told it, defaults filled in. */
 const stdioLaunchSchema = v.strictObject({
