@@ -74,7 +74,7 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
     try {
       const env = { OPENAI_BASE_URL: `${server.url}/v1` };
       const listed = await runCli(['doctor'], { cwd: project.dir, env });
-      expect(listed.stdout).toMatch(/^✔ MCP servers\s+agent main: tiny \(node tiny-mcp\.mjs\); started inside its sandbox$/m);
+      expect(listed.stdout).toMatch(/^✔ MCP servers\s+agent main: tiny \(node tiny-mcp\.mjs, started inside its sandbox\)$/m);
       const secret = ['ghp_', 'abcdefghijklmnopqrstuvwxyz0123456789'].join('');
       changed.agents.main.mcpServers = [{ ...tiny, env: { GITHUB: secret } }];
       writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));

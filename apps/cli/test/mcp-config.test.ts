@@ -32,7 +32,7 @@ describe('agents.<folder>.mcpServers in the config', { timeout: 60_000 }, () => 
     }
   });
 
-  it('refuses a remote server when the config loads: it needs the egress proxy', async () => {
+  it('refuses a remote server whose host the network does not allow, saying to add the domain', async () => {
     const project = await createProject('mcp-remote', (config) => {
       config.agents = { main: { mcpServers: [{ name: 'remote', url: 'https://mcp.example.com/mcp' }] } };
     });
@@ -40,7 +40,33 @@ describe('agents.<folder>.mcpServers in the config', { timeout: 60_000 }, () => 
       const result = await runCli(['run', '-p', 'hello'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /key "agents\.main\.mcpServers\.0\.url" is a remote MCP server \(streamable HTTP\), which needs the egress proxy/,
+        /key "agents\.main\.mcpServers": `mcpServers`\[0\] \("remote"\) is a remote MCP server, reached only through the egress proxy, and the network is "none"; allow its host/,
+      );
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('refuses a remote server whose header names a variable the environment lacks, naming both', async () => {
+    const project = await createProject('mcp-remote-header', (config) => {
+      config.agents = {
+        main: {
+          network: { allow: ['mcp.example.com'] },
+          mcpServers: [
+            {
+              name: 'remote',
+              url: 'https://mcp.example.com/mcp',
+              headers: { Authorization: 'Bearer ${NGB_TEST_MISSING_TOKEN}' },
+            },
+          ],
+        },
+      };
+    });
+    try {
+      const result = await runCli(['run', '-p', 'hello'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /key "agents\.main\.mcpServers\.0\.headers\.Authorization" names \$\{NGB_TEST_MISSING_TOKEN\}, which is not set: set NGB_TEST_MISSING_TOKEN in the gateway's environment/,
       );
     } finally {
       project.remove();

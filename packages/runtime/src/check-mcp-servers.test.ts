@@ -1,21 +1,21 @@
-import { NotSupportedError, SandboxError } from '@ngb/plugin-sdk';
+import { SandboxError } from '@ngb/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 import { checkMcpServers } from './check-mcp-servers';
 
 // Secret-looking values are assembled at run time so that no scanner mistakes this file for a leak.
 const slackToken = ['xoxb-', '1234567890-', 'abcdefghijklmnop'].join('');
 
-function refusal(servers: unknown): Error {
+function refusal(servers: unknown, network?: { allow: string[] }): Error {
   try {
-    checkMcpServers(servers);
+    checkMcpServers(servers, network);
   } catch (error) {
     if (error instanceof Error) return error;
   }
   throw new Error('the servers were accepted');
 }
 
-const invalidInput = (servers: unknown): string => {
-  const error = refusal(servers);
+const invalidInput = (servers: unknown, network?: { allow: string[] }): string => {
+  const error = refusal(servers, network);
   expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');
   expect(error.message).toMatch(/^\[@ngb\/runtime\] `mcpServers/);
   return error.message;
@@ -70,10 +70,88 @@ describe('checkMcpServers', () => {
     expect(invalidInput([{ name: 'gh', command: 'x', env: { COUNT: 3 } }])).toMatch(/env\.COUNT must be a string/);
   });
 
-  it('refuses a remote server with NotSupportedError: it needs the egress proxy', () => {
-    const error = refusal([{ name: 'remote', url: 'https://mcp.example.com/mcp' }]);
-    expect(NotSupportedError.isInstance(error)).toBe(true);
-    expect(error.message).toMatch(/^\[@ngb\/runtime\] `mcpServers\[0\]` \("remote"\) is a remote MCP server/);
-    expect(error.message).toMatch(/egress proxy/);
+  const network = { allow: ['mcp.example.com', '*.tools.example.org'] };
+
+  it('accepts a remote server whose host the network allows, telling the sandbox its URL and never its headers', () => {
+    expect(
+      checkMcpServers(
+        [
+          {
+            name: 'gh',
+            url: 'https://MCP.example.com/mcp',
+            headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}', 'X-Client': 'ngb' },
+          },
+          { name: 'docs', url: 'http://docs.tools.example.org:8080/mcp?x=1', startTimeoutMs: 5_000 },
+        ],
+        network,
+      ),
+    ).toEqual([
+      { name: 'gh', url: 'https://mcp.example.com/mcp', startTimeoutMs: 30_000 },
+      { name: 'docs', url: 'http://docs.tools.example.org:8080/mcp?x=1', startTimeoutMs: 5_000 },
+    ]);
+  });
+
+  it('refuses a remote server when the network is "none" or does not allow its host, saying how to fix it', () => {
+    expect(invalidInput([{ name: 'gh', url: 'https://mcp.example.com/mcp' }])).toMatch(
+      /\[0\] \("gh"\) is a remote MCP server, reached only through the egress proxy, and the network is "none"; allow its host: "network": \{ "allow": \["mcp.example.com"\] \}/,
+    );
+    expect(invalidInput([{ name: 'gh', url: 'https://other.example.com/mcp' }], network)).toMatch(
+      /\[0\]\.url: its host other\.example\.com is not allowed by the network; add "other\.example\.com" to `network\.allow`/,
+    );
+    expect(invalidInput([{ name: 'gh', url: 'https://tools.example.org/mcp' }], network)).toMatch(/not allowed by the network/);
+    expect(invalidInput([{ name: 'gh', url: 'https://127.0.0.1/mcp' }], network)).toMatch(/not allowed by the network/);
+  });
+
+  it('refuses a remote URL that is not http(s), carries credentials or a fragment, or comes with a command', () => {
+    expect(invalidInput([{ name: 'a', url: 'ftp://mcp.example.com/' }], network)).toMatch(
+      /\.url must be an http:\/\/ or https:\/\/ URL, not ftp:/,
+    );
+    expect(invalidInput([{ name: 'a', url: 'not a url' }], network)).toMatch(/\.url must be an http/);
+    const withPassword = invalidInput([{ name: 'a', url: 'https://me:hunter2@mcp.example.com/' }], network);
+    expect(withPassword).toMatch(/\.url must not carry credentials/);
+    expect(withPassword).not.toContain('hunter2');
+    expect(invalidInput([{ name: 'a', url: 'https://mcp.example.com/#top' }], network)).toMatch(/must not have a fragment/);
+    expect(invalidInput([{ name: 'a', url: 'https://mcp.example.com/', command: 'node' }], network)).toMatch(
+      /names a `url` and a `command`/,
+    );
+    expect(invalidInput([{ name: 'a', command: 'node', headers: { 'X-A': 'b' } }], network)).toMatch(/only a remote server/);
+    expect(
+      invalidInput(
+        [
+          { name: 'a', url: 'https://mcp.example.com/one', headers: { 'X-A': 'b' } },
+          { name: 'b', url: 'https://mcp.example.com:443/two' },
+        ],
+        network,
+      ),
+    ).toMatch(/\[1\]\.url has the origin https:\/\/mcp\.example\.com of another server with headers/);
+  });
+
+  it.each([
+    [
+      { Authorization: `Bearer ${['ghp_', 'abcdefghijklmnopqrstuvwxyz012345'].join('')}` },
+      /Authorization looks like a secret written in the config/,
+    ],
+    [{ Authorization: 'letmein' }, /Authorization looks like a secret/],
+    [{ 'X-Api-Key': 'plain' }, /X-Api-Key looks like a secret/],
+    [{ 'X-Note': slackToken }, /X-Note looks like a secret/],
+    [{ 'X-Note': 'a\r\nX-Evil: 1' }, /X-Note holds a line break/],
+    [{ 'X-Note': '${NOT A NAME}' }, /does not name a variable/],
+    [{ 'X-Note': 'x'.repeat(4097) }, /longer than 4096 characters/],
+    [{ Host: 'evil.example.com' }, /Host is set by the egress proxy itself/],
+    [{ 'Content-Length': '0' }, /Content-Length is set by the egress proxy itself/],
+    [{ 'Bad Name': 'x' }, /a header name must be an HTTP token/],
+    [{ 'x-a': '1', 'X-A': '2' }, /X-A is named twice/],
+    [Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`X-${index}`, 'v'])), /names 17 headers; at most 16/],
+    ['Bearer', /headers` must be an object/],
+  ])('refuses the headers %j', (headers, problem) => {
+    const message = invalidInput([{ name: 'gh', url: 'https://mcp.example.com/mcp', headers }], network);
+    expect(message).toMatch(problem);
+    expect(message).not.toContain(slackToken);
+    expect(message).not.toContain('ghp_');
+  });
+
+  it('accepts credential headers whose secret part comes from the host, and plain headers that are not secrets', () => {
+    const headers = { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}', Cookie: 'session=${SESSION_VALUE}', 'X-Client': 'ngb/1.0' };
+    expect(checkMcpServers([{ name: 'gh', url: 'https://mcp.example.com/mcp', headers }], network)).toHaveLength(1);
   });
 });

@@ -72,6 +72,13 @@ describe('checkSpec', () => {
     expect(error.message).not.toContain(value);
   });
 
+  it('refuses a setting longer than 4096 characters, naming it, before reading it for secrets', async () => {
+    const error = await refusal({ env: { NOTES: 'aB3'.repeat(22_000) } });
+    expect(SandboxError.isInstance(error) && error.reason).toBe('invalid_input');
+    expect(error.message).toMatch(/`env.NOTES` is 66000 characters long; a setting may be at most 4096/);
+    expect((await checkSpec(await spec({ env: { NOTES: 'a'.repeat(4096) } }), defaults)).env.NOTES).toHaveLength(4096);
+  });
+
   it('refuses secret-looking names, and non-string values', async () => {
     expect((await refusal({ env: { DB_PASS: 'x' } })).message).toMatch(/"DB_PASS" looks like the name of a secret/);
     expect((await refusal({ env: { COUNT: 3 as unknown as string } })).message).toMatch(/`env.COUNT` must be a string/);

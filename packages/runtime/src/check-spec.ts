@@ -6,6 +6,9 @@ import { checkMcpServers } from './check-mcp-servers';
 import { checkAgentFolderName } from './mount-policy';
 import { sandboxEnvProblem } from './sandbox-env-policy';
 
+/** Longest value of one setting of `env`: settings are short, and the secret checks read every character. */
+const maxEnvValueChars = 4096;
+
 /** Limits of a spec after defaults, and its agent folder with symlinks resolved. */
 export interface CheckedSpec {
   agentFolder: string;
@@ -22,7 +25,6 @@ export interface CheckedSpec {
  * name, sane limits, a valid network setting, settings that are not secrets, a list of mounts, and MCP
  * servers that pass `checkMcpServers`. Whether the driver can honour an egress policy is the driver's to say.
  * @throws SandboxError `invalid_input` naming the field; `mount_refused` when `mounts` is not a list
- * @throws NotSupportedError for a remote MCP server (`url`)
  */
 export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits): Promise<CheckedSpec> {
   const refuse = (message: string) => new SandboxError('invalid_input', `[@ngb/runtime] ${message}`);
@@ -49,12 +51,18 @@ export async function checkSpec(spec: SandboxSpec, defaultLimits: SandboxLimits)
   }
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.env ?? {})) {
+    // The name is judged first: the refusal of a long value names it.
+    const nameProblem = sandboxEnvProblem(name, '');
+    if (nameProblem) throw refuse(`\`env\`: ${nameProblem}`);
+    if (typeof value === 'string' && value.length > maxEnvValueChars) {
+      throw refuse(`\`env.${name}\` is ${value.length} characters long; a setting may be at most ${maxEnvValueChars}`);
+    }
     const problem = sandboxEnvProblem(name, typeof value === 'string' ? value : '');
     if (problem) throw refuse(`\`env\`: ${problem}`);
     if (typeof value !== 'string') throw refuse(`\`env.${name}\` must be a string`);
     env[name] = value;
   }
-  const mcpServers = checkMcpServers(spec.mcpServers);
+  const mcpServers = checkMcpServers(spec.mcpServers, network.network);
   return { agentFolder, limits, network: network.network, env, mcpServers };
 }
 

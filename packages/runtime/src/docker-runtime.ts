@@ -19,6 +19,7 @@ import { startDockerSandbox } from './docker-sandbox-instance';
 import { createEngineApi, type EngineApi, engineApiOf } from './engine-api';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
+import { type EgressHeaderInjection, mcpHeaderInjections } from './mcp-server-headers';
 import type { ResolvedMount } from './mount-policy';
 import { isProcessAlive, type ProcessIdentity, readProcessIdentity } from './process-identity';
 import { removeOrphanSandboxes } from './remove-orphan-sandboxes';
@@ -29,6 +30,8 @@ import { createSandboxPool } from './sandbox-pool';
 
 interface PreparedDockerSpec extends CheckedSpec {
   extraMounts: ResolvedMount[];
+  /** The remote MCP servers' headers, filled in, for the egress proxy alone. */
+  headerInjections: EgressHeaderInjection[];
 }
 
 /**
@@ -183,13 +186,17 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
         }
         await checkEgressFolder(parsed.egress.socketFolder, checked.agentFolder);
       }
+      const headerInjections =
+        checked.network === 'none' || parsed.egress === undefined
+          ? []
+          : mcpHeaderInjections(spec.mcpServers, parsed.egress.headerVariables);
       const extraMounts = await resolveMounts({
         requests: spec.mounts ?? [],
         allowlist: options.mountAllowlist,
         isMain: spec.isMain,
         sessionId: spec.sessionId,
       });
-      return { ...checked, extraMounts };
+      return { ...checked, extraMounts, headerInjections };
     },
     async start(prepared, spec) {
       // The disk is held until the container exists, so that no gateway unmounts it to grow it in between.
@@ -202,6 +209,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
             options: parsed.egress,
             sessionId: spec.sessionId,
             policy: prepared.network,
+            injectHeaders: prepared.headerInjections,
             containerUser,
             now: () => clock.now(),
             onRequest: reportEgress,

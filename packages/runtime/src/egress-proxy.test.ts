@@ -180,7 +180,7 @@ describe('the egress proxy refuses, connects nowhere and records why', () => {
     ['an IPv6 literal', tunnel('[::1]:443'), 403, /IP address ::1 is not on the allowlist/],
     ['an IP literal in absolute form', 'GET http://127.0.0.1/ HTTP/1.1\r\n\r\n', 403, /IP address 127\.0\.0\.1/],
     ['a port not allowed', tunnel('allowed.example.com:22'), 403, /port 22 is not allowed \(allowed: 443, 80\)/],
-    ['https in absolute form', 'GET https://allowed.example.com/ HTTP/1.1\r\n\r\n', 400, /CONNECT/],
+    ['an IP literal over https in absolute form', 'GET https://127.0.0.1/ HTTP/1.1\r\n\r\n', 403, /IP address 127\.0\.0\.1/],
     ['a request that is not for a proxy', 'GET / HTTP/1.1\r\nHost: allowed.example.com\r\n\r\n', 400, /not a proxy request/],
     ['a name that does not resolve', tunnel('missing.example.com:443'), 502, /could not resolve/],
     ['a head that never ends', `CONNECT allowed.example.com:443 HTTP/1.1\r\nX: ${'a'.repeat(20_000)}`, 431, /longer than/],

@@ -1,6 +1,7 @@
 import { chmod, chown, rm } from 'node:fs/promises';
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { createServer, isIP, connect as netConnect, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import {
   type EgressPolicy,
   type EgressRequestRecord,
@@ -10,6 +11,7 @@ import {
 } from '@ngb/plugin-sdk';
 import { egressAddressRefusal } from './egress-address-policy';
 import { readEgressTarget } from './egress-request-head';
+import type { EgressHeaderInjection } from './mcp-server-headers';
 
 /** Resolves a host name to its addresses: node's `dns.promises.lookup`, or a stand-in of the same shape. */
 export type EgressLookup = (
@@ -19,6 +21,12 @@ export type EgressLookup = (
 
 /** Opens the connection to a checked address. @default `net.connect` */
 export type EgressConnector = (target: { address: string; port: number }) => Socket;
+
+/**
+ * Opens a TLS connection to a checked address for an absolute-form `https://` request, checking the
+ * certificate against `servername`. @default `tls.connect` with the system's certificate authorities
+ */
+type EgressTlsConnector = (target: { address: string; port: number; servername: string }) => TLSSocket;
 
 /** Options of {@link startEgressProxy}. */
 export interface EgressProxyOptions {
@@ -33,6 +41,13 @@ export interface EgressProxyOptions {
   defaultMaxBytesPerTurn: number;
   lookup: EgressLookup;
   connect?: EgressConnector;
+  connectTls?: EgressTlsConnector;
+  /**
+   * Headers added to the absolute-form requests for these origins (remote MCP servers' credentials,
+   * which never enter the sandbox); a request for one that carries such a header itself is refused.
+   * @default []
+   */
+  injectHeaders?: readonly EgressHeaderInjection[];
   /** Exact addresses exempted from the refusal of non-public ones (tests only). */
   allowPrivateAddresses: ReadonlySet<string>;
   /** The addresses of this host's interfaces, refused as targets. @default those of `os.networkInterfaces()` now */
@@ -73,6 +88,17 @@ const statusText: Record<number, string> = {
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const cap = options.policy.maxBytesPerTurn ?? options.defaultMaxBytesPerTurn;
   const connectTo = options.connect ?? ((target) => netConnect({ host: target.address, port: target.port }));
+  const connectTlsTo =
+    options.connectTls ??
+    ((target) =>
+      tlsConnect({
+        host: target.address,
+        port: target.port,
+        // The certificate is checked against the name asked for, never against the address.
+        servername: target.servername,
+        ...(isIP(target.servername) === 0 ? {} : { checkServerIdentity: () => new Error('an IP address has no name to check') }),
+        ALPNProtocols: ['http/1.1'],
+      }));
   const hostAddresses =
     options.hostAddresses ??
     new Set(
@@ -129,7 +155,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return;
     }
 
-    const target = await readEgressTarget(client);
+    const target = await readEgressTarget(client, options.injectHeaders);
     record.method = target.method;
     record.host = target.host;
     record.port = target.port;
@@ -168,7 +194,9 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     if (turn.used >= cap) return refuse(429, `byte cap of ${cap} per turn reached`);
     if (client.destroyed) return;
 
-    const upstream = connectTo({ address: record.address as string, port: target.port });
+    const upstream = target.tls
+      ? connectTlsTo({ address: record.address as string, port: target.port, servername: record.host })
+      : connectTo({ address: record.address as string, port: target.port });
     open.add(upstream);
     upstream.setTimeout(options.idleTimeoutMs, () => cut('idle timeout'));
     const cut = (reason: string) => {
@@ -182,7 +210,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       if (!record.allowed) refuse(502, `could not connect to ${record.address}:${target.port}: ${errorMessage(error)}`);
       else cut(`connection failed: ${errorMessage(error)}`);
     });
-    upstream.once('connect', () => {
+    // A TLS target counts as connected once its certificate checked out.
+    upstream.once(target.tls ? 'secureConnect' : 'connect', () => {
       record.allowed = true;
       const relay = (source: Socket, destination: Socket, direction: 'bytesUp' | 'bytesDown', first?: Buffer) => {
         const forward = (chunk: Buffer) => {

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
+import type { EgressHeaderInjection } from './mcp-server-headers';
 
 /** The longest request head the egress proxy reads; a longer one is refused (431). */
 const maxRequestHeadBytes = 16 * 1024;
@@ -15,8 +16,13 @@ export type EgressTarget =
       port: number;
       /** True when `host` is an IP literal. */
       literal: boolean;
-      /** For plain HTTP: the head to send upstream (origin-form, proxy headers dropped, `Connection: close`). */
+      /**
+       * For an absolute-form request: the head to send upstream (origin-form, proxy headers dropped,
+       * the origin's injected headers added, `Connection: close`).
+       */
       upstreamHead?: Buffer;
+      /** True for an absolute-form `https://` request: the proxy speaks TLS to the target itself. */
+      tls?: boolean;
       /** Bytes the client sent after the head. */
       rest: Buffer;
     }
@@ -27,11 +33,13 @@ const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Reads one request head (up to the blank line) from a client of the egress proxy and works out
- * its target: `CONNECT host:port` (a tunnel) or an absolute-form `http://` request. Anything else
- * (origin-form, `https://` in absolute form, a head past {@link maxRequestHeadBytes}) is refused.
+ * its target: `CONNECT host:port` (a tunnel) or an absolute-form `http://` or `https://` request.
+ * Anything else (origin-form, a head past {@link maxRequestHeadBytes}) is refused. An absolute-form
+ * request for an origin of `injections` gets that origin's headers, and is refused when it carries
+ * one of their names itself (the sandbox may neither read nor replace them).
  * Resolves once the head is read, or with a refusal when the client ends first.
  */
-export function readEgressTarget(socket: Socket): Promise<EgressTarget> {
+export function readEgressTarget(socket: Socket, injections: readonly EgressHeaderInjection[] = []): Promise<EgressTarget> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -55,7 +63,7 @@ export function readEgressTarget(socket: Socket): Promise<EgressTarget> {
         done(refusal(431, `request head longer than ${maxRequestHeadBytes} bytes`));
         return;
       }
-      done(parseHead(buffer.subarray(0, end).toString('latin1'), buffer.subarray(end + 4)));
+      done(parseHead(buffer.subarray(0, end).toString('latin1'), buffer.subarray(end + 4), injections));
     };
     socket.on('data', onData);
     socket.once('end', onEnd);
@@ -66,7 +74,7 @@ function refusal(status: number, reason: string, method = '', host = '', port = 
   return { ok: false, status, reason, method, host, port };
 }
 
-function parseHead(head: string, rest: Buffer): EgressTarget {
+function parseHead(head: string, rest: Buffer, injections: readonly EgressHeaderInjection[]): EgressTarget {
   const [requestLine = '', ...headerLines] = head.split('\r\n');
   const match = /^(\S+) (\S+) HTTP\/1\.[01]$/.exec(requestLine);
   if (!match) return refusal(400, 'malformed request line');
@@ -80,14 +88,8 @@ function parseHead(head: string, rest: Buffer): EgressTarget {
     if (host === undefined) return refusal(400, 'malformed host', method, authority[1], port);
     return { ok: true, method, host, port, literal: isIP(host) !== 0, rest };
   }
-  if (!/^http:\/\//i.test(target)) {
-    return refusal(
-      400,
-      /^https:\/\//i.test(target)
-        ? 'https:// is reached with CONNECT, not in absolute form'
-        : 'not a proxy request: use CONNECT host:port or an absolute http:// URL',
-      method,
-    );
+  if (!/^https?:\/\//i.test(target)) {
+    return refusal(400, 'not a proxy request: use CONNECT host:port or an absolute http:// or https:// URL', method);
   }
   let url: URL;
   try {
@@ -95,15 +97,35 @@ function parseHead(head: string, rest: Buffer): EgressTarget {
   } catch {
     return refusal(400, 'malformed URL', method);
   }
+  const tls = url.protocol === 'https:';
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const port = url.port === '' ? 80 : Number(url.port);
+  const port = url.port === '' ? (tls ? 443 : 80) : Number(url.port);
   if (url.username !== '' || url.password !== '') return refusal(400, 'credentials in the URL are refused', method, host, port);
+  const injection = injections.find((candidate) => candidate.origin === url.origin);
+  const injectedNames = new Set(injection?.headers.map(([name]) => name.toLowerCase()));
   const headers: string[] = [];
+  const framing = new Set<string>();
   for (const line of headerLines) {
     const colon = line.indexOf(':');
     if (colon <= 0 || !token.test(line.slice(0, colon))) return refusal(400, 'malformed header line', method, host, port);
-    if (!droppedHeaders.has(line.slice(0, colon).toLowerCase())) headers.push(line);
+    const name = line.slice(0, colon).toLowerCase();
+    if (injectedNames.has(name)) {
+      return refusal(
+        403,
+        `the request carries ${line.slice(0, colon)}, which the proxy adds for ${url.origin} itself`,
+        method,
+        host,
+        port,
+      );
+    }
+    if (name === 'content-length' || name === 'transfer-encoding') framing.add(name);
+    if (!droppedHeaders.has(name)) headers.push(line);
   }
+  if (injection !== undefined && framing.size > 1) {
+    // Two framings would let a second request ride in the body of the first, past the injection.
+    return refusal(400, 'both Content-Length and Transfer-Encoding', method, host, port);
+  }
+  for (const [name, value] of injection?.headers ?? []) headers.push(`${name}: ${value}`);
   // The Host header names the checked target, never another name the client chose.
   const upstreamHead = Buffer.from(
     [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, 'Connection: close', '', ''].join(
@@ -111,7 +133,7 @@ function parseHead(head: string, rest: Buffer): EgressTarget {
     ),
     'latin1',
   );
-  return { ok: true, method, host, port, literal: isIP(host) !== 0, upstreamHead, rest };
+  return { ok: true, method, host, port, literal: isIP(host) !== 0, upstreamHead, tls, rest };
 }
 
 /** The host part of a CONNECT authority as the URL parser normalizes it (IDNA, IPv4 spellings), or undefined. */

@@ -3,6 +3,7 @@ export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels
 export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
 export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';
 export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
+export { mcpHeaderVariables } from './mcp-server-headers';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {
   checkAgentFolderName,

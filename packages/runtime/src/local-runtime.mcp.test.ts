@@ -86,10 +86,17 @@ describe('local runtime: MCP servers in the sandbox', () => {
       expect(reportsMcpServers(sandbox) && (await sandbox.mcpServers())).toEqual([]);
       const badName = await failure(runtime.acquire(await spec('bad', [{ name: 'Bad Name', command: 'node' }])));
       expect(badName.reason).toBe('invalid_input');
+      // A remote server needs an allowlist, which the local runtime cannot enforce: it refuses, never gives the network.
+      const remoteServer: SandboxMcpServer = { name: 'remote', url: 'https://mcp.example.com/mcp' };
+      const withoutNetwork = await failure(runtime.acquire(await spec('remote', [remoteServer])));
+      expect(withoutNetwork.message).toMatch(
+        /is a remote MCP server, reached only through the egress proxy, and the network is "none"/,
+      );
       const remote = await runtime
-        .acquire(await spec('remote', [{ name: 'remote', url: 'https://mcp.example.com' } as unknown as SandboxMcpServer]))
+        .acquire({ ...(await spec('remote', [remoteServer])), network: { allow: ['mcp.example.com'] } })
         .catch((error: unknown) => error);
       expect(NotSupportedError.isInstance(remote)).toBe(true);
+      expect((remote as Error).message).toMatch(/the local runtime cannot limit the network/);
       expect((await runtime.list()).map((info) => info.sessionId)).toEqual(['plain']);
     } finally {
       await runtime.close();

@@ -6,6 +6,7 @@ import { ConfigError, type EgressPolicy, type EgressRequestRecord, SandboxError 
 import * as v from 'valibot';
 import { egressSocketName } from './docker-container-options';
 import { type EgressConnector, type EgressLookup, type EgressProxy, startEgressProxy } from './egress-proxy';
+import type { EgressHeaderInjection } from './mcp-server-headers';
 
 /** The host's egress proxy, for sandboxes whose spec carries an egress policy (see `DockerRuntimeOptions.egress`). */
 export interface EgressOptions {
@@ -35,6 +36,13 @@ export interface EgressOptions {
   allowPrivateAddresses?: string[];
   /** Opens the connection to a checked address. @default `net.connect` */
   connect?: EgressConnector;
+  /**
+   * Values of the host settings that remote MCP servers' headers name as `${NAME}` (such as
+   * `{ GITHUB_MCP_TOKEN: '...' }`), read by the host from its environment: the runtime reads none.
+   * Only the egress proxy uses them, on requests to the server's origin; they never enter a sandbox.
+   * A header naming a setting missing here refuses the sandbox with `ConfigError`. @default {}
+   */
+  headerVariables?: Record<string, string>;
 }
 
 const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65_535));
@@ -53,6 +61,7 @@ export const egressOptionsSchema = v.object({
   maxConnections: v.optional(positive, 32),
   allowPrivateAddresses: v.optional(v.array(v.pipe(v.string(), v.ip('must be an IP address'))), []),
   connect: v.optional(v.custom<EgressConnector>((value) => typeof value === 'function', 'must be a function')),
+  headerVariables: v.optional(v.record(v.string(), v.string('must be text')), {}),
 });
 
 type ParsedEgressOptions = v.InferOutput<typeof egressOptionsSchema>;
@@ -71,6 +80,8 @@ export interface SandboxEgressInput {
   options: ParsedEgressOptions;
   sessionId: string;
   policy: EgressPolicy;
+  /** Headers the proxy adds per origin (remote MCP servers'). */
+  injectHeaders: readonly EgressHeaderInjection[];
   /** `uid:gid` the sandbox runs as: it alone (and root) may connect to the socket. */
   containerUser: string;
   now: () => number;
@@ -138,6 +149,7 @@ export async function openSandboxEgress(input: SandboxEgressInput): Promise<Sand
       defaultMaxBytesPerTurn: input.options.defaultMaxBytesPerTurn,
       lookup: input.options.lookup,
       connect: input.options.connect,
+      injectHeaders: input.injectHeaders,
       allowPrivateAddresses: new Set(input.options.allowPrivateAddresses),
       ports: new Set(input.options.ports),
       idleTimeoutMs: input.options.idleTimeoutMs,

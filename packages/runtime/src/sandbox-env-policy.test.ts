@@ -92,6 +92,7 @@ describe('sandboxEnvProblem: values', () => {
     ],
     ['a URL with a password', join('postgres://app:', 'hunter2', '@db.internal:5432/app'), /URL with a password/],
     ['a URL with an empty user', join('redis://:', 'hunter2', '@cache:6379'), /URL with a password/],
+    ['a URL with a password glued to a word', join('see:xpostgres://app:', 'hunter2', '@db'), /URL with a password/],
     ['a bearer header', join('Bearer ', 'abcdefghijklmnop1234'), /authorization header/],
     ['a private key', join('-----BEGIN ', 'OPENSSH PRIVATE KEY-----\nabc'), /private key/],
     ['a base62 key', base62, /random key/],

@@ -47,7 +47,9 @@ const secretValuePatterns: ReadonlyArray<readonly [kind: string, pattern: RegExp
   ['an AWS access key id', /(?:^|[^A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/],
   ['a Google API key', /(?:^|[^A-Za-z0-9])AIza[A-Za-z0-9_-]{35}/],
   ['a JSON Web Token', /(?:^|[^A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/],
-  ['a URL with a password', /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@/],
+  // The scheme starts only where a run of scheme characters starts: trying every position inside a
+  // long run would cost time quadratic in the value's length.
+  ['a URL with a password', /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]+@/],
   ['an authorization header value', /(?:^|[^A-Za-z0-9])(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/i],
 ];
 

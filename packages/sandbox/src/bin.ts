@@ -18,7 +18,8 @@ const usage = `usage: ngb-sandbox [--root DIR] [--cwd DIR] [--max-output-bytes N
   --root DIR       every path a file tool touches must stay inside DIR (default /workspace)
   --cwd DIR        where relative paths and bash start (default ROOT/agent when it exists, else ROOT)
   --mcp-servers JSON
-                   stdio MCP servers to start, as [{"name","command","args","env","startTimeoutMs"}];
+                   MCP servers: stdio ones to start, as {"name","command","args","env","startTimeoutMs"},
+                   and remote ones (streamable HTTP, through the egress proxy), as {"name","url","startTimeoutMs"};
                    their tools are offered as mcp__<server>__<tool>
   --egress-socket PATH  relay a loopback HTTP proxy to the host's egress proxy on this unix socket;
                    the tools get HTTP_PROXY and HTTPS_PROXY pointing at it
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     memoryProbe: createCgroupMemoryProbe(),
     outOfToolsReach: !notIsolated,
     log,
-    mcp: mcpServers.length > 0 ? loadMcpTools(mcpServers, workingDirectory) : undefined,
+    mcp: mcpServers.length > 0 ? loadMcpTools(mcpServers, workingDirectory, forwarder?.port) : undefined,
   });
   await server.done;
 }
@@ -95,9 +96,13 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
  * never reads it. A chunk that cannot be loaded (an image built without it) fails every server, and
  * the sandbox serves its built-in tools on.
  */
-function loadMcpTools(servers: McpServerLaunch[], workingDirectory: string): Promise<McpToolSource> {
+function loadMcpTools(
+  servers: McpServerLaunch[],
+  workingDirectory: string,
+  egressForwarderPort: number | undefined,
+): Promise<McpToolSource> {
   return import('./mcp/mcp-hub').then(
-    ({ startMcpHub }) => startMcpHub({ servers, workingDirectory, env: process.env, log }),
+    ({ startMcpHub }) => startMcpHub({ servers, workingDirectory, env: process.env, egressForwarderPort, log }),
     (error: unknown) =>
       failedMcpToolSource(
         servers.map((server) => server.name),

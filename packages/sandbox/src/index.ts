@@ -1,5 +1,6 @@
 export { createLineSplitter, type LineSplitter } from './line-splitter';
 export {
+  isRemoteMcpLaunch,
   type McpServerLaunch,
   mcpServerLaunchSchema,
   mcpServerLimits,

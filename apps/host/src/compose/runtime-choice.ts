@@ -5,6 +5,7 @@ import { ConfigError, type Logger, NotSupportedError, SandboxError, type Sandbox
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
 import type { ProjectPaths } from '../config/project-paths';
+import { mcpHeaderVariableValues } from './agent-mcp-servers';
 import { type DockerProbe, dockerFix, probeDockerEngine } from './docker-engine';
 import { listAgentFolders } from './sync-agents';
 
@@ -137,7 +138,12 @@ export async function startRuntime(plan: RuntimePlan, { namespace, logger }: Run
     diskLimit: config.runtime.diskLimits === 'on' ? { imageFolder: join(paths.dataDir, 'disks') } : 'unlimited',
     // Agents with a `network` allowlist reach it through a proxy per sandbox on a socket here (no opt-in
     // for private addresses: that exists only for tests of the runtime).
-    egress: { socketFolder: join(paths.dataDir, 'egress'), lookup },
+    // Remote MCP servers' header values: from the environment, for the proxy alone (checked when planned).
+    egress: {
+      socketFolder: join(paths.dataDir, 'egress'),
+      lookup,
+      headerVariables: await mcpHeaderVariableValues(config, plan.request.env, paths.configFile),
+    },
   });
   // Every start clears the containers of gateways that died (of any command), not only at the first sandbox,
   // and mounts the agents' disks again after a reboot, so the host reads what the agents wrote.

@@ -51,7 +51,7 @@ export function configuredAgentSettings(settings: AgentConfig | undefined): Conf
       mounts: settings?.mounts ?? [],
       diskMb: settings?.diskLimitMb ?? agentDefaults.diskMb,
       // Left out when there are none, so that agents stored before MCP servers existed stay as they are.
-      ...(settings?.mcpServers?.length ? { mcpServers: settings.mcpServers.map(({ url: _remote, ...server }) => server) } : {}),
+      ...(settings?.mcpServers?.length ? { mcpServers: settings.mcpServers } : {}),
     },
   };
 }

@@ -53,10 +53,26 @@ describe('config: agents.<folder>.mcpServers', () => {
     expect(error.message).toContain('key "agents.main.mcpServers" names two servers alike');
   });
 
-  it('refuses a remote server: it needs the egress proxy', () => {
-    const error = refusal([{ name: 'remote', url: 'https://mcp.example.com/mcp' }]);
-    expect(error).toMatchObject({ key: 'agents.main.mcpServers.0.url' });
-    expect(error.message).toMatch(/is a remote MCP server \(streamable HTTP\), which needs the egress proxy/);
+  it('accepts a remote server with headers, and keeps it as written (variables unexpanded)', () => {
+    const servers = [
+      { name: 'gh', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${GITHUB_MCP_TOKEN}' } },
+    ];
+    const { config, warnings } = parseConfig(JSON.stringify({ agents: { main: { mcpServers: servers } } }), file);
+    expect(warnings).toEqual([]);
+    expect(config.agents.main?.mcpServers).toEqual(servers);
+  });
+
+  it('refuses a server that is neither or both of stdio and remote, and a URL that is not http(s)', () => {
+    expect(refusal([{ name: 'remote' }]).message).toContain(
+      'key "agents.main.mcpServers.0" must name either "command" (a stdio server started in the sandbox) or "url" (a remote server)',
+    );
+    expect(refusal([{ name: 'remote', command: 'node', url: 'https://mcp.example.com/' }])).toMatchObject({
+      key: 'agents.main.mcpServers.0',
+    });
+    expect(refusal([{ name: 'remote', url: 'ftp://mcp.example.com/' }])).toMatchObject({ key: 'agents.main.mcpServers.0.url' });
+    expect(refusal([{ name: 'remote', url: 'https://mcp.example.com/', headers: ['x'] }])).toMatchObject({
+      key: 'agents.main.mcpServers.0.headers',
+    });
   });
 
   it('warns about unknown keys inside a server', () => {

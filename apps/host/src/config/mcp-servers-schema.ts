@@ -4,22 +4,28 @@ import { section, text } from './config-values';
 /** The longest start time limit of an MCP server: ten minutes, the most the sandbox accepts. */
 const maxStartTimeoutMs = 600_000;
 
-// Remote MCP (streamable HTTP) needs network, which a sandbox gets only through the egress proxy.
-const remoteRefused = v.custom<never>(
-  () => false,
-  'is a remote MCP server (streamable HTTP), which needs the egress proxy, and that is not built yet: ' +
-    'run the server inside the sandbox with "command" instead',
+const remoteUrl = v.pipe(
+  v.string('must be text'),
+  v.check(
+    (url) => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol),
+    'must be an http:// or https:// URL, such as "https://mcp.example.com/mcp"',
+  ),
 );
 
 /**
- * `agents.<folder>.mcpServers[n]`: a stdio MCP server started inside the agent's sandbox. The shape is
- * checked here; the runtime's rule for what may enter a sandbox (no secret-looking setting or
- * argument) is applied when the gateway is planned (see `checkAgentMcpServers`).
+ * `agents.<folder>.mcpServers[n]`: a stdio MCP server started inside the agent's sandbox (`command`),
+ * or a remote one reached over streamable HTTP through the egress proxy (`url`, with `headers` the
+ * proxy adds, `${NAME}` standing for a variable of the gateway's environment). The shape is checked
+ * here; the runtime's rules (no secret-looking setting, argument or plain header; the URL's host on
+ * the agent's `network.allow`) and the variables' presence when the gateway is planned (see
+ * `checkAgentMcpServers`).
  */
 const mcpServerSchema = section(
   v.object({
-    // First, so that a remote server is refused for being remote rather than for lacking a command.
-    url: v.optional(remoteRefused),
+    url: v.optional(remoteUrl),
+    headers: v.optional(
+      section(v.record(v.string(), v.string('must be text')), '{ "Authorization": "Bearer $' + '{MCP_TOKEN}" }'),
+    ),
     name: v.pipe(
       v.string(),
       v.regex(
@@ -27,7 +33,7 @@ const mcpServerSchema = section(
         'must be 1-32 lower-case letters, digits, "_" or "-", starting with a letter or digit',
       ),
     ),
-    command: text,
+    command: v.optional(text),
     args: v.optional(v.array(v.string('must be text'), 'must be a list of strings, such as ["server.js", "--verbose"]')),
     env: v.optional(
       section(
@@ -44,12 +50,20 @@ const mcpServerSchema = section(
       ),
     ),
   }),
-  '{ "name": "tiny", "command": "node", "args": ["tiny.mjs"] }',
+  '{ "name": "tiny", "command": "node", "args": ["tiny.mjs"] } or { "name": "docs", "url": "https://mcp.example.com/mcp" }',
 );
 
-/** `agents.<folder>.mcpServers`: the agent's stdio MCP servers, names unique. */
+const oneKind = (server: v.InferOutput<typeof mcpServerSchema>) => (server.command === undefined) !== (server.url === undefined);
+
+/** `agents.<folder>.mcpServers`: the agent's MCP servers (stdio or remote), names unique. */
 export const mcpServersSchema = v.pipe(
-  v.array(mcpServerSchema, 'must be a list of { "name": ..., "command": ..., "args"?: [...], "env"?: {...} }'),
+  v.array(
+    v.pipe(
+      mcpServerSchema,
+      v.check(oneKind, 'must name either "command" (a stdio server started in the sandbox) or "url" (a remote server), not both'),
+    ),
+    'must be a list of { "name": ..., "command": ..., "args"?: [...], "env"?: {...} } or { "name": ..., "url": ..., "headers"?: {...} }',
+  ),
   v.check(
     (servers) => new Set(servers.map((server) => server.name)).size === servers.length,
     'names two servers alike: each MCP server needs a name of its own',

@@ -42,7 +42,9 @@ export const agentRecord = v.object({
       v.array(
         v.object({
           name: v.string(),
-          command: v.string(),
+          command: v.optional(v.string()),
+          url: v.optional(v.string()),
+          headers: v.optional(v.record(v.string(), v.string())),
           args: v.optional(v.array(v.string())),
           env: v.optional(v.record(v.string(), v.string())),
           startTimeoutMs: v.optional(v.number()),

@@ -1,11 +1,12 @@
 import type { Sandbox } from './sandbox';
 
 /**
- * A stdio MCP server that the sandbox program starts inside the sandbox. Its tools join the
- * sandbox's tools as `mcp__<name>__<tool>`. It runs like any tool the agent runs: as the sandbox
- * user, in the agent folder, with the tools' environment, and out of reach of the sandbox program's
- * own stdio. Remote MCP servers (a `url`, streamable HTTP) need the egress proxy and are refused
- * with `NotSupportedError` until a runtime offers it.
+ * An MCP server of a sandbox: a stdio server (`command`) that the sandbox program starts inside the
+ * sandbox, or a remote server (`url`, streamable HTTP) that it reaches through the host's egress
+ * proxy. Either way its tools join the sandbox's tools as `mcp__<name>__<tool>`. A stdio server runs
+ * like any tool the agent runs: as the sandbox user, in the agent folder, with the tools' environment,
+ * and out of reach of the sandbox program's own stdio. A remote server needs a network policy that
+ * allows its host; its `headers` are added by the host's egress proxy and never enter the sandbox.
  */
 export interface SandboxMcpServer {
   /**
@@ -15,20 +16,35 @@ export interface SandboxMcpServer {
   readonly name: string;
   /**
    * The program to start inside the sandbox, such as `node` or `/workspace/agent/tools/server.js`:
-   * a name is looked up on the sandbox's `PATH`, a relative path starts in the agent folder.
+   * a name is looked up on the sandbox's `PATH`, a relative path starts in the agent folder. Exactly
+   * one of `command` and `url`.
    */
-  readonly command: string;
-  /** Its arguments; refused when one looks like a credential. @default [] */
+  readonly command?: string;
+  /**
+   * A remote server's streamable HTTP endpoint: `http://` or `https://`, no credentials, no fragment.
+   * Its host must be allowed by the spec's `network`; the sandbox reaches it only through the host's
+   * egress proxy. Exactly one of `command` and `url`.
+   */
+  readonly url?: string;
+  /**
+   * HTTP headers the host's egress proxy adds to every request to the `url`'s origin (scheme, host,
+   * port) and to no other; the sandbox never sees them, and a request of the sandbox's that carries
+   * one of these names itself is refused. A value may name host settings as `${NAME}`, which the
+   * runtime fills in from the values its host gave it (`DockerRuntimeOptions.egress.headerVariables`);
+   * a value without `${...}` is refused when it looks like a secret. Only with `url`. @default {}
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Its arguments (only with `command`); refused when one looks like a credential. @default [] */
   readonly args?: readonly string[];
   /**
-   * Settings added to the tools' environment for this server only. Checked by the same rule as
+   * Settings added to the tools' environment for this server only (only with `command`). Checked by the same rule as
    * {@link SandboxSpec.env}: a secret-looking name or value is refused with `invalid_input`.
    * @default {}
    */
   readonly env?: Readonly<Record<string, string>>;
   /**
-   * How long it may take to start, answer `initialize` and list its tools; past it the server is
-   * stopped and reported as failed. @default 30000
+   * How long it may take to start (or, remote, be reached), answer `initialize` and list its tools;
+   * past it the server is stopped and reported as failed. @default 30000
    */
   readonly startTimeoutMs?: number;
 }

@@ -82,13 +82,15 @@ export interface SandboxSpec {
    */
   env?: Readonly<Record<string, string>>;
   /**
-   * Stdio MCP servers the sandbox program starts inside the sandbox; their tools join
+   * MCP servers of the sandbox: stdio servers the sandbox program starts inside it, and remote
+   * servers (streamable HTTP) it reaches through the host's egress proxy; their tools join
    * {@link Sandbox.listTools} as `mcp__<server>__<tool>`. A server that fails to start, does not
    * list its tools in time or exits is reported (`McpServersCapability`) and offers no tool;
    * the sandbox works on. Refused with `invalid_input`: a name that is not
-   * `^[a-z0-9][a-z0-9_-]{0,31}$` or is used twice, an empty command, an `env` or argument that
-   * looks like a secret (the rule of {@link SandboxSpec.env}); with `NotSupportedError`: a `url`
-   * (remote servers need the egress proxy). @default []
+   * `^[a-z0-9][a-z0-9_-]{0,31}$` or is used twice, not exactly one of `command` and `url`, an `env`,
+   * argument or plain header value that looks like a secret (the rule of {@link SandboxSpec.env}), a
+   * `url` with credentials or a fragment, or whose host {@link SandboxSpec.network} does not allow;
+   * with `NotSupportedError`: a `url` on a driver without an egress proxy. @default []
    */
   mcpServers?: readonly SandboxMcpServer[];
 }
@@ -250,8 +252,9 @@ export interface SandboxRuntime {
    *   `image_missing` (the message says how to build it), `mount_refused`, `disk_limit` (the
    *   agent folder's size limit cannot be set up; the message says why and how to fix it), `invalid_input`
    *   (bad spec), `aborted`, `closed` (the runtime was closed)
-   * @throws NotSupportedError for an egress policy on a driver that cannot isolate the network, and for
-   *   an MCP server with a `url` (remote MCP is not wired through the egress proxy yet)
+   * @throws NotSupportedError for an egress policy on a driver that cannot isolate the network (and so
+   *   for a remote MCP server, which needs one)
+   * @throws ConfigError when a remote MCP server's header names a host setting the runtime was not given
    */
   acquire(spec: SandboxSpec, options?: SandboxAcquireOptions): Promise<Sandbox>;
   /** The sandboxes alive or starting now. */

@@ -37,7 +37,7 @@ let counter = 0;
  */
 export async function startServerHarness(
   options: Partial<SandboxServerOptions> = {},
-  extra: { mcpServers?: McpServerLaunch[] } = {},
+  extra: { mcpServers?: McpServerLaunch[]; egressForwarderPort?: number } = {},
 ): Promise<ServerHarness> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'ngb-sandbox-test-'));
   const agentDirectory = path.join(root, 'agent');
@@ -75,7 +75,12 @@ export async function startServerHarness(
     workingDirectory: agentDirectory,
     env,
     ...(mcpServers.length > 0
-      ? { mcp: Promise.resolve(startMcpHub({ servers: mcpServers, workingDirectory: agentDirectory, env })) }
+      ? { mcp: Promise.resolve(startMcpHub({
+              servers: mcpServers,
+              workingDirectory: agentDirectory,
+              env,
+              egressForwarderPort: extra.egressForwarderPort,
+            })) }
       : {}),
     ...options,
   });

@@ -16,6 +16,8 @@ export interface McpHubOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Longest JSON-RPC message read from a server. @default 8 MiB */
   maxMessageBytes?: number;
+  /** The loopback port of the egress forwarder, for remote servers; none when the sandbox has no network. */
+  egressForwarderPort?: number;
   log?: (line: string) => void;
 }
 
@@ -39,6 +41,7 @@ export function startMcpHub(options: McpHubOptions): McpToolSource {
       workingDirectory: options.workingDirectory,
       env: options.env,
       maxMessageBytes: options.maxMessageBytes ?? 8 * 1024 * 1024,
+      egressForwarderPort: options.egressForwarderPort,
       log,
     }),
   );

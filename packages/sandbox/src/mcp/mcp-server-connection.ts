@@ -1,12 +1,15 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { killProcessGroup } from '../process-group';
 import { ToolError } from '../tool-error';
 import { type McpServerStatus, mcpToolLimits } from '../tool-list';
 import type { ToolContext } from '../tools/tool-context';
 import { mcpResultText } from './mcp-content';
-import type { McpServerLaunch } from './mcp-server-launch';
+import { createEgressFetch } from './mcp-egress-fetch';
+import { isRemoteMcpLaunch, type McpServerLaunch } from './mcp-server-launch';
 import { createChildStdioTransport } from './mcp-stdio-transport';
 import { blankControlCharacters, type McpListedTool } from './mcp-tool-definition';
 
@@ -19,10 +22,12 @@ export interface McpConnectionOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Longest JSON-RPC message read from the server; a longer one is dropped. */
   maxMessageBytes: number;
+  /** The loopback port of the egress forwarder, which a remote server is reached through; none without network. */
+  egressForwarderPort?: number;
   log: (line: string) => void;
 }
 
-/** One MCP server process and the client speaking to it. */
+/** One MCP server (a process, or a remote endpoint) and the client speaking to it. */
 export interface McpServerConnection {
   readonly name: string;
   /** Resolves (never rejects) once the server has listed its tools or failed. */
@@ -56,10 +61,11 @@ function spawnProblem(command: string, error: NodeJS.ErrnoException): string {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 /**
- * Starts one MCP server the way the sandbox runs every tool: its own process group, the agent
+ * Starts one stdio MCP server the way the sandbox runs every tool: its own process group, the agent
  * folder as working directory, the tools' environment, and pipes of its own (never the program's
- * stdio). It must answer `initialize` and list its tools within `launch.startTimeoutMs`, else it
- * is stopped and reported as failed.
+ * stdio); or connects to a remote one over streamable HTTP through the egress forwarder. It must
+ * answer `initialize` and list its tools within `launch.startTimeoutMs`, else it is stopped and
+ * reported as failed.
  */
 export function startMcpServerConnection(options: McpConnectionOptions): McpServerConnection {
   const { launch, log } = options;
@@ -81,32 +87,37 @@ export function startMcpServerConnection(options: McpConnectionOptions): McpServ
     text.length <= mcpToolLimits.problemChars ? text : `${text.slice(0, mcpToolLimits.problemChars - 3)}...`;
 
   let endedHow: Promise<string>;
-  try {
-    child = spawn(launch.command, launch.args, {
-      cwd: options.workingDirectory,
-      env: { ...options.env, ...launch.env },
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const started = child;
-    started.stderr.on('data', (chunk: Buffer) => {
-      stderrTail = Buffer.concat([stderrTail, chunk]);
-      if (stderrTail.length > stderrTailBytes) stderrTail = stderrTail.subarray(stderrTail.length - stderrTailBytes);
-    });
-    endedHow = new Promise((resolve) => {
-      started.once('error', (error) => {
-        spawnFailed = true;
-        resolve(spawnProblem(launch.command, error));
+  if (isRemoteMcpLaunch(launch)) {
+    // No process to end: a remote server's failures reach the client as failed requests.
+    endedHow = new Promise<string>(() => {});
+  } else {
+    try {
+      child = spawn(launch.command, launch.args, {
+        cwd: options.workingDirectory,
+        env: { ...options.env, ...launch.env },
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
-      started.once('exit', (code, signal) => {
-        // What it wrote last may still be on its way through the stderr pipe.
-        const how = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
-        void Promise.race([new Promise((done) => started.stderr.once('close', done)), delay(200)]).then(() => resolve(how));
+      const started = child;
+      started.stderr.on('data', (chunk: Buffer) => {
+        stderrTail = Buffer.concat([stderrTail, chunk]);
+        if (stderrTail.length > stderrTailBytes) stderrTail = stderrTail.subarray(stderrTail.length - stderrTailBytes);
       });
-    });
-  } catch (error) {
-    spawnFailed = true;
-    endedHow = Promise.resolve(spawnProblem(launch.command, error as NodeJS.ErrnoException));
+      endedHow = new Promise((resolve) => {
+        started.once('error', (error) => {
+          spawnFailed = true;
+          resolve(spawnProblem(launch.command, error));
+        });
+        started.once('exit', (code, signal) => {
+          // What it wrote last may still be on its way through the stderr pipe.
+          const how = signal ? `it was killed by ${signal}` : `it exited with code ${code}`;
+          void Promise.race([new Promise((done) => started.stderr.once('close', done)), delay(200)]).then(() => resolve(how));
+        });
+      });
+    } catch (error) {
+      spawnFailed = true;
+      endedHow = Promise.resolve(spawnProblem(launch.command, error as NodeJS.ErrnoException));
+    }
   }
   const beforeListing = (how: string) => (spawnFailed ? how : `${how} before it listed its tools`);
 
@@ -121,9 +132,19 @@ export function startMcpServerConnection(options: McpConnectionOptions): McpServ
     if (child) void killProcessGroup(child);
   };
 
+  const connectTransport = async (): Promise<Transport> => {
+    if (!isRemoteMcpLaunch(launch)) {
+      if (!child) throw new Error(await endedHow);
+      return createChildStdioTransport(child, options.maxMessageBytes);
+    }
+    if (options.egressForwarderPort === undefined) {
+      throw new Error('it is a remote server, and this sandbox has no egress proxy (its network is "none")');
+    }
+    return new StreamableHTTPClientTransport(new URL(launch.url), { fetch: createEgressFetch(options.egressForwarderPort) });
+  };
+
   const start = async (signal: AbortSignal) => {
-    if (!child) throw new Error(await endedHow);
-    const transport = createChildStdioTransport(child, options.maxMessageBytes);
+    const transport = await connectTransport();
     client = new Client({ name: 'ngb-sandbox', version: '1.0.0' }, { capabilities: {}, jsonSchemaValidator: acceptAnyOutput });
     let reportedErrors = 0;
     client.onerror = (error) => {

@@ -15,17 +15,42 @@ export const mcpServerLimits = Object.freeze({
 /** The program option that hands the servers to the sandbox program, as JSON. */
 export const mcpServersOption = '--mcp-servers';
 
-/** One MCP server as the sandbox program is told it, defaults filled in. */
-export const mcpServerLaunchSchema = v.strictObject({
-  name: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,31}$/)),
+const launchName = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,31}$/));
+const launchStartTimeoutMs = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(mcpServerLimits.maxStartTimeoutMs));
+
+/** A stdio MCP server as the sandbox program is told it, defaults filled in. */
+const stdioLaunchSchema = v.strictObject({
+  name: launchName,
   command: v.pipe(v.string(), v.minLength(1)),
   args: v.array(v.string()),
   env: v.record(v.string(), v.string()),
-  startTimeoutMs: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(mcpServerLimits.maxStartTimeoutMs)),
+  startTimeoutMs: launchStartTimeoutMs,
 });
+
+/**
+ * A remote MCP server (streamable HTTP) as the sandbox program is told it: its endpoint only. It is
+ * reached through the egress proxy, which adds the server's headers; the program never holds them.
+ */
+const remoteLaunchSchema = v.strictObject({
+  name: launchName,
+  url: v.pipe(
+    v.string(),
+    v.check((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an http:// or https:// URL'),
+  ),
+  startTimeoutMs: launchStartTimeoutMs,
+});
+
+/** One MCP server as the sandbox program is told it, defaults filled in: stdio (`command`) or remote (`url`). */
+export const mcpServerLaunchSchema = v.union([stdioLaunchSchema, remoteLaunchSchema]);
 
 /** One MCP server as the sandbox program is told it. */
 export type McpServerLaunch = v.InferOutput<typeof mcpServerLaunchSchema>;
+
+/** A remote MCP server as the sandbox program is told it. */
+export type RemoteMcpServerLaunch = v.InferOutput<typeof remoteLaunchSchema>;
+
+/** True for a remote server's launch. */
+export const isRemoteMcpLaunch = (launch: McpServerLaunch): launch is RemoteMcpServerLaunch => 'url' in launch;
 
 const launchListSchema = v.pipe(
   v.array(mcpServerLaunchSchema),

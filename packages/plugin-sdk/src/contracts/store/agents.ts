@@ -43,12 +43,22 @@ export interface AgentMount {
   readonly?: boolean;
 }
 
-/** A stdio MCP server started inside the agent's sandboxes (see `SandboxMcpServer`, which it becomes). */
+/**
+ * An MCP server of the agent's sandboxes, stdio (`command`) or remote (`url`) (see `SandboxMcpServer`,
+ * which it becomes).
+ */
 export interface AgentMcpServer {
   /** Unique per agent: `^[a-z0-9][a-z0-9_-]{0,31}$`. */
   name: string;
-  /** The program to start inside the sandbox. */
-  command: string;
+  /** The program to start inside the sandbox; exactly one of `command` and `url`. */
+  command?: string;
+  /** A remote server's streamable HTTP endpoint, reached through the egress proxy. */
+  url?: string;
+  /**
+   * Headers the host's egress proxy adds to the remote server's requests, as written in the config:
+   * `${NAME}` stands for a host setting filled in by the runtime, so no secret is stored. @default {}
+   */
+  headers?: Record<string, string>;
   /** @default [] */
   args?: string[];
   /** Settings for this server (never secrets). @default {} */
@@ -75,7 +85,7 @@ export interface AgentSandboxSettings {
   /** Extra mounts; empty for none. */
   mounts: AgentMount[];
   /**
-   * Stdio MCP servers started inside each of the agent's sandboxes (see `SandboxSpec.mcpServers`).
+   * MCP servers of each of the agent's sandboxes (see `SandboxSpec.mcpServers`).
    * @default []
    */
   mcpServers?: AgentMcpServer[];
