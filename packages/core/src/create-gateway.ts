@@ -163,7 +163,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const questions = createQuestions({ bus });
-  const router = createRouter({ bus, plugins, approvals, handleCommand, questions, wake: queue.wake });
+  const router = createRouter({
+    bus,
+    plugins,
+    approvals,
+    handleCommand,
+    questions,
+    wake: queue.wake,
+    clock,
+    stickyIdleMs: settings.stickyIdleMs,
+  });
   const onboarding = createOnboarding({
     runUnit,
     bus,

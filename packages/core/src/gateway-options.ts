@@ -59,6 +59,7 @@ const settingsSchema = v.object({
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
   streaming: streamingOptionSchema,
   budgets: v.optional(budgetsSchema),
+  stickyIdleMs: v.optional(positive, 24 * 60 * 60_000),
 });
 
 /** Options of {@link createGateway}. */
@@ -118,6 +119,12 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * crossed finishes. @default no budgets
    */
   budgets?: v.InferInput<typeof budgetsSchema>;
+  /**
+   * How long a group thread stays sticky for a `mention-sticky` wiring: a message in it engages the
+   * agent without a mention until this long after the agent was last engaged there (or until `/clear`).
+   * @default 86400000 (24 hours)
+   */
+  stickyIdleMs?: number;
   /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
   claimCodeTtlMs?: number;
   /** How long a `/link` code can be used. @default 600000 (10 minutes) */

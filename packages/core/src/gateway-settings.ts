@@ -36,6 +36,8 @@ export interface GatewaySettings {
   eventBufferSize: number;
   /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
   takeOver: 'all' | 'none';
+  /** How long a group thread stays sticky for a `mention-sticky` wiring after the agent was last engaged in it. */
+  stickyIdleMs: number;
   /** Budgets per agent, user and chat; none when undefined. */
   budgets?: BudgetSettings;
 }

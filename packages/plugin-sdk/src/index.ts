@@ -158,6 +158,8 @@ export type {
   SessionMode,
   SessionStatus,
   SessionsRepository,
+  StickyThread,
+  StickyThreadsRepository,
   Store,
   StoredEgressRequest,
   StoredMessage,

@@ -30,7 +30,7 @@ function valuesOf<T extends string>(values: Record<T, true>): readonly T[] {
 export const allowedValues = {
   unknownSenderPolicy: valuesOf<UnknownSenderPolicy>({ strict: true, request_approval: true, public: true }),
   chatStatus: valuesOf<ChatStatus>({ active: true, pending: true, denied: true }),
-  engage: valuesOf<EngageMode>({ always: true, pattern: true, mention: true }),
+  engage: valuesOf<EngageMode>({ always: true, pattern: true, mention: true, 'mention-sticky': true }),
   sessionMode: valuesOf<SessionMode>({ shared: true, 'per-thread': true, 'agent-shared': true }),
   role: valuesOf<UserRoleName>({ owner: true, admin: true }),
   sessionStatus: valuesOf<SessionStatus>({ active: true, closed: true }),

@@ -304,6 +304,14 @@ export interface EgressRequestsTable {
   duration_ms: number;
 }
 
+interface StickyThreadsTable {
+  agent_id: string;
+  chat_id: string;
+  thread_id: string;
+  session_id: string;
+  engaged_at: number;
+}
+
 interface KvTable {
   namespace: string;
   key: string;
@@ -334,4 +342,5 @@ export interface StoreDatabase {
   onboarding_codes: OnboardingCodesTable;
   questions: QuestionsTable;
   egress_requests: EgressRequestsTable;
+  sticky_threads: StickyThreadsTable;
 }

@@ -18,6 +18,7 @@ import { describeTaskCases } from './store-contract/tasks';
 import { describeTransactionCases } from './store-contract/transactions';
 import { describeOutboxCases, describeTranscriptCases } from './store-contract/transcript-outbox';
 import { describeUserCases } from './store-contract/users';
+import { describeStickyThreadCases } from './store-contract/sticky-threads';
 
 export type { StoreContractFactory, StoreContractSeams } from './store-contract/context';
 export { hostileSearchTexts } from './store-contract/message-search';
@@ -68,6 +69,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeDestinationCases(context);
     describeKvCases(context);
     describeEgressRequestCases(context);
+    describeStickyThreadCases(context);
     describeTransactionCases(context);
     describeAllowedValueCases(context);
   });
