@@ -39,6 +39,7 @@ import { createQuestions } from './questions';
 import { createReplacePlugin, reportLoadedPlugins } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
+import { createHeartbeats } from './heartbeats';
 import { createRouter } from './router';
 import { createScheduler } from './scheduler';
 import { createSendFileTool, createSentFiles } from './send-file-tool';
@@ -150,7 +151,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const enqueueText = createEnqueueText(delivery.kick);
   const sendForPlugin = createPluginSend({ runUnit, enqueueText, generateId });
+  const heartbeats = createHeartbeats({ settings: settings.heartbeats, places, bus, logger: logger.child('heartbeat') });
   const scheduler = createScheduler({
+    heartbeats,
     store,
     runUnit,
     clock,
@@ -287,6 +290,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Replies tied to no session; a session's replies are delivered by its lease holder.
     for (const chat of await store.outbox.pendingChats())
       if (!ephemeralChannels.includes(chat.channel)) delivery.kick(chat.channel, chat.chatId);
+    await heartbeats.sync(store, clock.now());
     await scheduler.reschedule();
   };
 

@@ -15,6 +15,7 @@ import { ConfigError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { budgetsSchema } from './budget-settings';
 import { defaultEventBufferSize, type EventBus } from './events';
+import { heartbeatsSchema } from './heartbeat-settings';
 import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
@@ -60,6 +61,7 @@ const settingsSchema = v.object({
   streaming: streamingOptionSchema,
   budgets: v.optional(budgetsSchema),
   stickyIdleMs: v.optional(positive, 24 * 60 * 60_000),
+  heartbeats: v.optional(heartbeatsSchema, {}),
 });
 
 /** Options of {@link createGateway}. */
@@ -125,6 +127,17 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default 86400000 (24 hours)
    */
   stickyIdleMs?: number;
+  /**
+   * Each agent's heartbeat, by agent folder: every `every` (an interval such as `30m`), within
+   * `activeHours` if given, the agent gets `prompt` (by default: check on things and answer exactly
+   * `HEARTBEAT_OK` when nothing needs the user) in its main chat's session. An answer that is only
+   * `HEARTBEAT_OK` is never delivered; anything else goes to the main chat once. The main chat is
+   * the one `chat` names (`<channel>:<platform chat id>`), else the agent's first wired direct chat
+   * where an owner wrote; with none, a `heartbeat` event `skipped` says so and nothing runs.
+   * Heartbeats are tasks of kind `heartbeat`, kept in sync with this option at start.
+   * @default {} (no heartbeats)
+   */
+  heartbeats?: Record<string, v.InferInput<typeof heartbeatsSchema>[string]>;
   /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
   claimCodeTtlMs?: number;
   /** How long a `/link` code can be used. @default 600000 (10 minutes) */

@@ -1,5 +1,6 @@
 import type { Address, PriceLookup } from '@ngb/plugin-sdk';
 import type { BudgetSettings } from './budget-settings';
+import type { HeartbeatSettings } from './heartbeat-settings';
 
 /** Settings of the gateway after defaults were applied. */
 export interface GatewaySettings {
@@ -38,6 +39,8 @@ export interface GatewaySettings {
   takeOver: 'all' | 'none';
   /** How long a group thread stays sticky for a `mention-sticky` wiring after the agent was last engaged in it. */
   stickyIdleMs: number;
+  /** Each agent's heartbeat, by agent folder. */
+  heartbeats: Readonly<Record<string, HeartbeatSettings>>;
   /** Budgets per agent, user and chat; none when undefined. */
   budgets?: BudgetSettings;
 }

@@ -157,7 +157,8 @@ describe('mention-sticky table', () => {
     ],
   ];
 
-  it.each(table)('%s', async (_name, steps, policy) => {
+  const cases = table.map(([name, steps, policy]) => ({ name, steps, policy: policy ?? 'public' }));
+  it.each(cases)('$name', async ({ steps, policy }) => {
     expect(await play(steps, policy)).toEqual(expected(steps));
   });
 

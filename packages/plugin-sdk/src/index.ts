@@ -165,6 +165,7 @@ export type {
   StoredMessage,
   StoreRepositories,
   TaskContextMode,
+  TaskKind,
   TaskPatch,
   TaskRun,
   TaskRunsRepository,

@@ -216,6 +216,7 @@ export interface TasksTable {
   last_run_at: number | null;
   created_at: number;
   updated_at: number;
+  kind: Generated<string>;
 }
 
 export interface TaskRunsTable {

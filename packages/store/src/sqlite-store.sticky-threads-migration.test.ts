@@ -17,11 +17,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-/** A database as the versions before `0016_sticky_threads` left it, with one `mention` wiring. */
+/** A database as the versions before `0016_sticky_threads_and_heartbeats` left it, with one `mention` wiring. */
 async function createOldDatabase(path: string): Promise<void> {
   const database = new Database(path);
   const db = new Kysely<unknown>({ dialect: createSqliteDialect(database as unknown as BetterSqliteDatabase, true) });
-  const older = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0016_sticky_threads'));
+  const older = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0016_sticky_threads_and_heartbeats'));
   await migrateToLatest(db, older, createRecordingLogger(), path);
   await db.destroy();
   const raw = new Database(path);
@@ -39,7 +39,7 @@ async function createOldDatabase(path: string): Promise<void> {
   raw.close();
 }
 
-describe('migration 0016_sticky_threads on a database made by the earlier migrations', () => {
+describe('migration 0016_sticky_threads_and_heartbeats on a database made by the earlier migrations', () => {
   it('lets a wiring become mention-sticky and still refuses unknown engage values written behind the repositories', async () => {
     const path = join(directory, 'old.db');
     await createOldDatabase(path);

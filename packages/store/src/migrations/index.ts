@@ -14,7 +14,7 @@ import { migration0012BudgetSpend } from './0012_budget_spend';
 import { migration0013Questions } from './0013_questions';
 import { migration0014TranscriptArchive } from './0014_transcript_archive';
 import { migration0015Egress } from './0015_egress';
-import { migration0016StickyThreads } from './0016_sticky_threads';
+import { migration0016StickyThreadsAndHeartbeats } from './0016_sticky_threads_and_heartbeats';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -33,7 +33,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0013_questions': migration0013Questions,
   '0014_transcript_archive': migration0014TranscriptArchive,
   '0015_egress': migration0015Egress,
-  '0016_sticky_threads': migration0016StickyThreads,
+  '0016_sticky_threads_and_heartbeats': migration0016StickyThreadsAndHeartbeats,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

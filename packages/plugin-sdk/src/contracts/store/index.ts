@@ -56,6 +56,7 @@ export type {
   NewScheduledTask,
   ScheduledTask,
   TaskContextMode,
+  TaskKind,
   TaskPatch,
   TaskRun,
   TaskRunsRepository,
