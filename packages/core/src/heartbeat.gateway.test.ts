@@ -147,3 +147,26 @@ describe('heartbeat on a manual clock', () => {
     expect((await harness.store.tasks.list()).map((task) => [task.kind, task.status])).toEqual([['heartbeat', 'cancelled']]);
   });
 });
+
+describe("the agent's task tools and its heartbeat", () => {
+  it('neither list nor change the heartbeat', async () => {
+    harness = await startWithAgent({ heartbeats: { andy: { every: '30m' } } });
+    const [heartbeat] = await harness.store.tasks.list();
+    const call = (name: string, input: Record<string, unknown>) => ({ type: 'reply' as const, toolCalls: [{ name, input }] });
+    harness.llm.script([
+      call('list_tasks', {}),
+      call('cancel_task', { task_id: heartbeat?.id }),
+      call('update_task', { task_id: heartbeat?.id, schedule_value: '1m' }),
+      reply('done'),
+    ]);
+    await harness.say('tidy my tasks', { chatId: 'dm', sender: 'owner-1' });
+    const results = harness.llm.requests().flatMap((request) => {
+      const last = request.messages.at(-1);
+      return last?.role === 'tool' ? [JSON.stringify(last.content)] : [];
+    });
+    expect(results).toHaveLength(3);
+    expect(results[0]).toContain('no tasks');
+    for (const result of results) expect(result).not.toContain('30m');
+    expect(await harness.store.tasks.get(heartbeat?.id ?? '')).toMatchObject({ status: 'active', scheduleValue: '30m' });
+  });
+});
