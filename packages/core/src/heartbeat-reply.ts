@@ -1,6 +1,3 @@
-/** The answer that means "nothing needs the user": never delivered. */
-export const heartbeatOkToken = 'HEARTBEAT_OK';
-
 // The token, maybe dressed in markdown emphasis or code marks, maybe with trailing punctuation.
 const token = String.raw`[*_\x60]*HEARTBEAT_OK[*_\x60]*[.!]*`;
 const leading = new RegExp(String.raw`^\s*${token}(?:\s+|$)`, 'i');

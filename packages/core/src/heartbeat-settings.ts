@@ -48,9 +48,12 @@ function minutesOf(time: string): number {
  * comes before its start runs over midnight (`22:00`–`06:00`).
  */
 export function withinActiveHours(hours: { start: string; end: string }, timeZone: string, at: number): boolean {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(
-    new Date(at),
-  );
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(at));
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   const now = field('hour') * 60 + field('minute');
   const start = minutesOf(hours.start);

@@ -101,12 +101,22 @@ describe('heartbeat on a manual clock', () => {
     expect(task).toMatchObject({ kind: 'heartbeat', nextRunAt: clock.now() + 30 * minute });
     await tick(harness, 10 * minute);
     await harness.close();
-    harness = await createHarness({ ...quiet, storePath: join(directory, 'ngb.db'), clock, heartbeats: { andy: { every: '30m' } } });
+    harness = await createHarness({
+      ...quiet,
+      storePath: join(directory, 'ngb.db'),
+      clock,
+      heartbeats: { andy: { every: '30m' } },
+    });
     expect((await harness.store.tasks.list()).map((kept) => [kept.id, kept.nextRunAt])).toEqual([[task?.id, task?.nextRunAt]]);
     await harness.close();
     // Stopped for three hours: six heartbeats were due.
     await clock.advance(3 * hour);
-    harness = await createHarness({ ...quiet, storePath: join(directory, 'ngb.db'), clock, heartbeats: { andy: { every: '30m' } } });
+    harness = await createHarness({
+      ...quiet,
+      storePath: join(directory, 'ngb.db'),
+      clock,
+      heartbeats: { andy: { every: '30m' } },
+    });
     harness.llm.script([reply('HEARTBEAT_OK'), reply('HEARTBEAT_OK')]);
     await tick(harness, 0);
     expect(heartbeatRequests(harness)).toHaveLength(1);

@@ -49,7 +49,7 @@ async function mainChat(
     const separator = configured.indexOf(':');
     const chat = await store.chats.getByPlatformId(configured.slice(0, separator), configured.slice(separator + 1));
     const wiring = chat ? wirings.find((candidate) => candidate.chatId === chat.id) : undefined;
-    if (!chat || chat.status !== 'active' || !wiring)
+    if (chat?.status !== 'active' || !wiring)
       return { problem: `heartbeat.chat "${configured}" is not an active chat wired to the agent` };
     return { chat, wiring };
   }
@@ -91,8 +91,7 @@ export function createHeartbeats(options: HeartbeatsOptions): Heartbeats {
           (task) => task.kind === 'heartbeat' && (task.status === 'active' || task.status === 'paused'),
         );
         const [kept, ...extra] = settings ? beats : [];
-        for (const task of settings ? extra : beats)
-          await store.tasks.update(task.id, { status: 'cancelled', nextRunAt: null });
+        for (const task of settings ? extra : beats) await store.tasks.update(task.id, { status: 'cancelled', nextRunAt: null });
         if (!settings) continue;
         const prompt = settings.prompt ?? defaultHeartbeatPrompt;
         if (!kept) {

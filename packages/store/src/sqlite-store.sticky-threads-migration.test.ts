@@ -21,7 +21,9 @@ afterEach(() => rmSync(directory, { recursive: true, force: true }));
 async function createOldDatabase(path: string): Promise<void> {
   const database = new Database(path);
   const db = new Kysely<unknown>({ dialect: createSqliteDialect(database as unknown as BetterSqliteDatabase, true) });
-  const older = Object.fromEntries(Object.entries(sqliteMigrations).filter(([name]) => name < '0016_sticky_threads_and_heartbeats'));
+  const older = Object.fromEntries(
+    Object.entries(sqliteMigrations).filter(([name]) => name < '0016_sticky_threads_and_heartbeats'),
+  );
   await migrateToLatest(db, older, createRecordingLogger(), path);
   await db.destroy();
   const raw = new Database(path);

@@ -142,7 +142,10 @@ const agentSchema = v.object({
    * `chat` names the main chat as `<channel>:<platform chat id>` (default: its first direct chat with an owner).
    */
   heartbeat: v.optional(
-    section(heartbeatSchema, '{ "every": "30m", "activeHours": { "start": "08:00", "end": "22:00" }, "prompt"?: "...", "chat"?: "telegram:123" }'),
+    section(
+      heartbeatSchema,
+      '{ "every": "30m", "activeHours": { "start": "08:00", "end": "22:00" }, "prompt"?: "...", "chat"?: "telegram:123" }',
+    ),
   ),
 });
 

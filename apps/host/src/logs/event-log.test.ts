@@ -230,7 +230,9 @@ describe('recordGatewayEvents', () => {
       .trim()
       .split('\n')
       .map((text) => JSON.parse(text));
-    expect(lines).toEqual([expect.objectContaining({ level: 'warn', event: 'heartbeat', state: 'refused', reason: 'budget spent' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'warn', event: 'heartbeat', state: 'refused', reason: 'budget spent' }),
+    ]);
   });
 
   it('writes a move to a fallback model at warn, with both models and the error', () => {

@@ -220,7 +220,7 @@ export const taskRecord = v.object({
   id,
   kind: v.pipe(
     v.picklist(['task', 'heartbeat']),
-    v.description('`heartbeat`: the agent\'s heartbeat, kept in sync with its `heartbeat` config (change it there).'),
+    v.description("`heartbeat`: the agent's heartbeat, kept in sync with its `heartbeat` config (change it there)."),
   ),
   agentId: v.string(),
   sessionId: v.optional(v.string()),

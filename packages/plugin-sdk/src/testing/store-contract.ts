@@ -14,11 +14,11 @@ import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeQuestionCases } from './store-contract/questions';
 import { describeSessionCases } from './store-contract/sessions';
+import { describeStickyThreadCases } from './store-contract/sticky-threads';
 import { describeTaskCases } from './store-contract/tasks';
 import { describeTransactionCases } from './store-contract/transactions';
 import { describeOutboxCases, describeTranscriptCases } from './store-contract/transcript-outbox';
 import { describeUserCases } from './store-contract/users';
-import { describeStickyThreadCases } from './store-contract/sticky-threads';
 
 export type { StoreContractFactory, StoreContractSeams } from './store-contract/context';
 export { hostileSearchTexts } from './store-contract/message-search';

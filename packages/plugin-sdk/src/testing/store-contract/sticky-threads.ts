@@ -33,7 +33,13 @@ export function describeStickyThreadCases(context: ContextAccessor): void {
       const { store } = context();
       const { agent, chat } = await seedSession(store);
       await expectNotFound(
-        store.stickyThreads.touch({ agentId: agent.id, chatId: chat.id, threadId: 't1', sessionId: 'nope', engagedAt: startTime }),
+        store.stickyThreads.touch({
+          agentId: agent.id,
+          chatId: chat.id,
+          threadId: 't1',
+          sessionId: 'nope',
+          engagedAt: startTime,
+        }),
         'session',
         'nope',
       );
