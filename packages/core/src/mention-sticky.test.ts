@@ -167,8 +167,7 @@ describe('mention-sticky table', () => {
     const store = harness?.store;
     const [agent] = (await store?.agents.list()) ?? [];
     const dm = await store?.chats.getByPlatformId('fake', 'dm');
-    expect(agent && dm && (await store?.stickyThreads.lastEngagedAt({ agentId: agent.id, chatId: dm.id, threadId: 't1' }))).toBe(
-      undefined,
-    );
+    if (!store || !agent || !dm) throw new Error('the agent and the direct chat should exist');
+    expect(await store.stickyThreads.lastEngagedAt({ agentId: agent.id, chatId: dm.id, threadId: 't1' })).toBeUndefined();
   });
 });
