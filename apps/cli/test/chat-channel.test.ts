@@ -34,6 +34,10 @@ describe('ngb chat', { timeout: 60_000 }, () => {
     expect(wired.stdout).toContain('wired to main (engage pattern /^hey/, shared sessions)');
     const [after] = JSON.parse((await ngb(['chat', 'ls', '--all', '--json'])).stdout);
     expect(after.wirings).toMatchObject([{ engage: 'pattern', pattern: '^hey', sessionMode: 'shared', agent: 'main' }]);
+    const sticky = await ngb(['chat', 'wire', chat.id, '--engage', 'mention-sticky', '--session-mode', 'per-thread']);
+    expect(sticky.stdout).toContain('rewired to main (engage mention-sticky, per-thread sessions)');
+    const [stuck] = JSON.parse((await ngb(['chat', 'ls', '--all', '--json'])).stdout);
+    expect(stuck.wirings).toMatchObject([{ engage: 'mention-sticky', sessionMode: 'per-thread' }]);
     const unknown = await ngb(['chat', 'wire', 'nope']);
     expect(unknown.stderr.trim()).toBe('✖ unknown chat "nope" (`ngb chat ls` lists them)');
   });

@@ -27,6 +27,7 @@ import { recordEgressRequests } from './egress-records';
 import { createEventBus } from './events';
 import { type Gateway, type GatewayOptions, parseGatewayOptions } from './gateway-options';
 import { agentChannel, type GatewaySettings } from './gateway-settings';
+import { createHeartbeats } from './heartbeats';
 import type { ChatPlaces } from './home-chat';
 import { createHostTools } from './host-tools';
 import { createInboxAttachments } from './inbox-attachments';
@@ -150,7 +151,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const enqueueText = createEnqueueText(delivery.kick);
   const sendForPlugin = createPluginSend({ runUnit, enqueueText, generateId });
+  const heartbeats = createHeartbeats({ settings: settings.heartbeats, places, bus, logger: logger.child('heartbeat') });
   const scheduler = createScheduler({
+    heartbeats,
     store,
     runUnit,
     clock,
@@ -163,7 +166,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   const approvals = createApprovals({ bus, clock, logger, generateId, places, ttlMs: settings.approvalTtlMs, enqueueText });
   const handleCommand = createCommands({ runUnit, bus, approvals, enqueueText });
   const questions = createQuestions({ bus });
-  const router = createRouter({ bus, plugins, approvals, handleCommand, questions, wake: queue.wake });
+  const router = createRouter({
+    bus,
+    plugins,
+    approvals,
+    handleCommand,
+    questions,
+    wake: queue.wake,
+    clock,
+    stickyIdleMs: settings.stickyIdleMs,
+  });
   const onboarding = createOnboarding({
     runUnit,
     bus,
@@ -279,6 +291,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Replies tied to no session; a session's replies are delivered by its lease holder.
     for (const chat of await store.outbox.pendingChats())
       if (!ephemeralChannels.includes(chat.channel)) delivery.kick(chat.channel, chat.chatId);
+    await heartbeats.sync(store, clock.now());
     await scheduler.reschedule();
   };
 

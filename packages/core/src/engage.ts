@@ -36,7 +36,8 @@ function mentionTrigger(assistantName: string): RegExp {
 /**
  * Whether a wiring engages its agent for a message. Direct messages always engage.
  * `pattern` wirings match their regex (case-insensitive); `mention` wirings need the platform's
- * mention flag or the text to start with `@<assistant name>`.
+ * mention flag or the text to start with `@<assistant name>`. `mention-sticky` wirings engage on a
+ * mention here; the router engages them too in a thread that is still sticky (see {@link isStickyCandidate}).
  */
 export function shouldEngage(
   wiring: Wiring,
@@ -51,8 +52,23 @@ export function shouldEngage(
     case 'pattern':
       return wiring.pattern !== undefined && compile(wiring.pattern, 'i').test(message.text);
     case 'mention':
+    case 'mention-sticky':
       return message.mentionsBot || mentionTrigger(agent.assistantName ?? agent.name).test(message.text.trimStart());
   }
+}
+
+/**
+ * Whether a message can engage a `mention-sticky` wiring through stickiness: only in a thread of a
+ * group. A direct message engages anyway and never makes or uses stickiness; the main timeline of a
+ * group is never sticky (one mention would otherwise make the agent answer everyone there, which is
+ * what `always` is for).
+ */
+export function isStickyCandidate(
+  wiring: Pick<Wiring, 'engage'>,
+  chat: Pick<Chat, 'isGroup'>,
+  message: Pick<InboundMessage, 'threadId'>,
+): message is { threadId: string } {
+  return wiring.engage === 'mention-sticky' && chat.isGroup && message.threadId !== undefined && message.threadId !== '';
 }
 
 /** True when the roles make the user an owner, or an admin of this agent (global or scoped). */

@@ -81,6 +81,20 @@ export type GatewayEvent =
       tokensAfter: number;
       archivePath?: string;
     }
+  /**
+   * An agent's heartbeat: `started` (handed to the main chat's session), `skipped` (not run, and why:
+   * outside the active hours, no main chat, the previous one still running), `ok` (answered
+   * `HEARTBEAT_OK`: nothing delivered), `delivered` (its answer was queued for the main chat once) or
+   * `refused` (a budget is spent: nothing sent to the chat).
+   */
+  | {
+      type: 'heartbeat';
+      state: 'started' | 'skipped' | 'ok' | 'delivered' | 'refused';
+      agentId: string;
+      sessionId?: string;
+      turnId?: string;
+      reason?: string;
+    }
   | { type: 'sandbox.acquired'; sessionId: string; sandboxId: string; durationMs: number }
   /**
    * A request through a sandbox's egress proxy, once it ended: allowed (with the bytes it moved) or

@@ -15,6 +15,7 @@ import { ConfigError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { budgetsSchema } from './budget-settings';
 import { defaultEventBufferSize, type EventBus } from './events';
+import { heartbeatsSchema } from './heartbeat-settings';
 import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
@@ -59,6 +60,8 @@ const settingsSchema = v.object({
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
   streaming: streamingOptionSchema,
   budgets: v.optional(budgetsSchema),
+  stickyIdleMs: v.optional(positive, 24 * 60 * 60_000),
+  heartbeats: v.optional(heartbeatsSchema, {}),
 });
 
 /** Options of {@link createGateway}. */
@@ -118,6 +121,23 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * crossed finishes. @default no budgets
    */
   budgets?: v.InferInput<typeof budgetsSchema>;
+  /**
+   * How long a group thread stays sticky for a `mention-sticky` wiring: a message in it engages the
+   * agent without a mention until this long after the agent was last engaged there (or until `/clear`).
+   * @default 86400000 (24 hours)
+   */
+  stickyIdleMs?: number;
+  /**
+   * Each agent's heartbeat, by agent folder: every `every` (an interval such as `30m`), within
+   * `activeHours` if given, the agent gets `prompt` (by default: check on things and answer exactly
+   * `HEARTBEAT_OK` when nothing needs the user) in its main chat's session. An answer that is only
+   * `HEARTBEAT_OK` is never delivered; anything else goes to the main chat once. The main chat is
+   * the one `chat` names (`<channel>:<platform chat id>`), else the agent's first wired direct chat
+   * where an owner wrote; with none, a `heartbeat` event `skipped` says so and nothing runs.
+   * Heartbeats are tasks of kind `heartbeat`, kept in sync with this option at start.
+   * @default {} (no heartbeats)
+   */
+  heartbeats?: Record<string, v.InferInput<typeof heartbeatsSchema>[string]>;
   /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
   claimCodeTtlMs?: number;
   /** How long a `/link` code can be used. @default 600000 (10 minutes) */

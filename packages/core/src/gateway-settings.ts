@@ -1,5 +1,6 @@
 import type { Address, PriceLookup } from '@ngb/plugin-sdk';
 import type { BudgetSettings } from './budget-settings';
+import type { HeartbeatSettings } from './heartbeat-settings';
 
 /** Settings of the gateway after defaults were applied. */
 export interface GatewaySettings {
@@ -36,6 +37,10 @@ export interface GatewaySettings {
   eventBufferSize: number;
   /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
   takeOver: 'all' | 'none';
+  /** How long a group thread stays sticky for a `mention-sticky` wiring after the agent was last engaged in it. */
+  stickyIdleMs: number;
+  /** Each agent's heartbeat, by agent folder. */
+  heartbeats: Readonly<Record<string, HeartbeatSettings>>;
   /** Budgets per agent, user and chat; none when undefined. */
   budgets?: BudgetSettings;
 }

@@ -12,6 +12,7 @@ export type {
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
 export type { Gateway, GatewayOptions } from './gateway-options';
+export { heartbeatSchema } from './heartbeat-settings';
 export { type InstallSkillResult, installSkill, type RemoveSkillResult, removeSkill } from './install-skill';
 export { createKeyRotatingProvider, type KeyRotatingProviderOptions, type ProviderKey } from './key-rotation';
 export type { GatewayOnboarding } from './onboarding';

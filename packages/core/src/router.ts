@@ -12,7 +12,7 @@ import type {
 } from '@ngb/plugin-sdk';
 import type { Approvals } from './approvals';
 import { type HandleCommand, parseCommand, runsInSession } from './commands';
-import { decideAccess, isAdminOf, shouldEngage } from './engage';
+import { decideAccess, isAdminOf, isStickyCandidate, shouldEngage } from './engage';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
 import type { Questions } from './questions';
@@ -29,6 +29,9 @@ export interface RouterOptions {
   /** Answers a waiting question (`ask_user`) with a message that names one of its options. */
   questions: Pick<Questions, 'answerWithText'>;
   wake: SessionQueue['wake'];
+  clock: { now(): number };
+  /** How long a thread stays sticky for a `mention-sticky` wiring after the agent was last engaged in it. */
+  stickyIdleMs: number;
 }
 
 /** Puts stored messages of known chats into the sessions of their wired agents. */
@@ -72,6 +75,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const addToInbox = async (
     unit: UnitOfWork,
+    chat: Chat,
     wiring: Wiring,
     message: StoredMessage,
     kind: 'message' | 'context',
@@ -82,6 +86,14 @@ export function createRouter(options: RouterOptions): Router {
     if (created) unit.after(() => options.plugins.notify('session:created', notification));
     emit(unit, { type: 'message.routed', messageId: message.id, agentId: wiring.agentId, sessionId: session.id, kind });
     if (kind === 'message') unit.after(() => options.wake(session.id, 'message'));
+    if (kind === 'message' && isStickyCandidate(wiring, chat, message))
+      await unit.tx.stickyThreads.touch({
+        agentId: wiring.agentId,
+        chatId: wiring.chatId,
+        threadId: message.threadId,
+        sessionId: session.id,
+        engagedAt: options.clock.now(),
+      });
     return { agentId: wiring.agentId, sessionId: session.id, kind };
   };
 
@@ -91,6 +103,14 @@ export function createRouter(options: RouterOptions): Router {
     const notification = { sessionId: session.id, agentId: session.agentId, chatId: session.chatId ?? null };
     if (created) unit.after(() => options.plugins.notify('session:created', notification));
     unit.after(() => options.wake(session.id, 'message'));
+  };
+
+  // One lookup on the primary key, and only for a plain message in a thread of a sticky wiring.
+  const stuck = async (store: UnitOfWork['tx'], wiring: Wiring, chat: Chat, message: StoredMessage) => {
+    if (!isStickyCandidate(wiring, chat, message)) return false;
+    const key = { agentId: wiring.agentId, chatId: wiring.chatId, threadId: message.threadId };
+    const engagedAt = await store.stickyThreads.lastEngagedAt(key);
+    return engagedAt !== undefined && options.clock.now() - engagedAt < options.stickyIdleMs;
   };
 
   const route: Router['route'] = async (unit, chat, sender, message) => {
@@ -135,8 +155,8 @@ export function createRouter(options: RouterOptions): Router {
     for (const wiring of wirings) {
       const agent = await store.agents.get(wiring.agentId);
       if (!agent) continue;
-      if (!shouldEngage(wiring, agent, chat, message)) {
-        if (wiring.accumulate) routed.push(await addToInbox(unit, wiring, message, 'context'));
+      if (!shouldEngage(wiring, agent, chat, message) && !(await stuck(store, wiring, chat, message))) {
+        if (wiring.accumulate) routed.push(await addToInbox(unit, chat, wiring, message, 'context'));
         else skip(agent.id, 'not engaged');
         continue;
       }
@@ -155,7 +175,7 @@ export function createRouter(options: RouterOptions): Router {
         skip(agent.id, 'sender awaiting approval');
         continue;
       }
-      routed.push(await addToInbox(unit, wiring, message, 'message'));
+      routed.push(await addToInbox(unit, chat, wiring, message, 'message'));
     }
     return routed.length > 0 ? { messageId: message.id, routed } : { dropped: lastDrop, messageId: message.id };
   };

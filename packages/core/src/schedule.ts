@@ -140,9 +140,16 @@ export function planTaskSchedule(
 
 /**
  * The change that pauses, resumes (from the next run after `now`) or cancels a task.
- * @throws NgbError with code `task_state` when the task is completed or cancelled: it never runs again
+ * @throws NgbError with code `task_state` when the task is completed or cancelled (it never runs
+ *   again), or is an agent's heartbeat (it follows the agent's `heartbeat` config alone)
  */
 export function taskStatusChange(task: ScheduledTask, status: 'active' | 'paused' | 'cancelled', now: number): TaskPatch {
+  if (task.kind === 'heartbeat') {
+    throw new NgbError(
+      'task_state',
+      "[@ngb/core] this task is the agent's heartbeat: change or remove the agent's heartbeat in the config (agents.<folder>.heartbeat)",
+    );
+  }
   if (task.status === 'completed' || task.status === 'cancelled') {
     throw new NgbError('task_state', `[@ngb/core] task is ${task.status}`);
   }

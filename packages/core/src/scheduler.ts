@@ -1,4 +1,5 @@
 import type { Clock, Logger, ScheduledTask, Store, StoreRepositories, TaskPatch } from '@ngb/plugin-sdk';
+import type { Heartbeats } from './heartbeats';
 import { type ChatPlaces, homeChat, isEphemeralChannel } from './home-chat';
 import type { PluginHost } from './plugin-host';
 import { nextRunAt } from './schedule';
@@ -27,6 +28,8 @@ export interface SchedulerOptions {
   wake: SessionQueue['wake'];
   /** False for a gateway that fires no scheduled tasks (a terminal conversation). */
   firesTasks: boolean;
+  /** Where a due heartbeat runs, if at all (its active hours, the main chat, no overlap). */
+  heartbeats: Pick<Heartbeats, 'sessionFor'>;
 }
 
 /**
@@ -82,6 +85,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     // Claimed by compare-and-set on its due time: another process sharing the store fires it at most once.
     if (!(await store.tasks.claimRun(task.id, task.nextRunAt, patch))) return;
+    if (task.kind === 'heartbeat') {
+      const sessionId = await options.heartbeats.sessionFor(unit, task, now);
+      if (sessionId === undefined) return;
+      await store.inbox.add({ sessionId, kind: 'task', taskId: task.id });
+      unit.after(() => options.wake(sessionId, 'task'));
+      return;
+    }
     const sessionId = await taskSession(store, places, task, now);
     if (sessionId === undefined) {
       const error =

@@ -1,4 +1,4 @@
-import { type Agent, errorMessage, type Store, type Turn, type TurnPatch } from '@ngb/plugin-sdk';
+import { type Agent, errorMessage, type Store, type StoreRepositories, type Turn, type TurnPatch } from '@ngb/plugin-sdk';
 import { parseCommand } from './commands';
 import type { Compactor } from './compaction';
 import type { EnqueueText } from './outbound';
@@ -24,7 +24,7 @@ interface CommandOutcome {
   usage?: Pick<TurnPatch, 'inputTokens' | 'outputTokens' | 'cacheTokens' | 'costUsd' | 'model'>;
   error?: string;
   /** Writes the command's change in the commit that consumes its inbox row. */
-  apply?: (store: Store['transcript']) => Promise<void>;
+  apply?: (store: StoreRepositories) => Promise<void>;
   /** Runs once the commit is done. */
   afterCommit?: () => void;
 }
@@ -53,8 +53,10 @@ export function createSessionCommands(options: SessionCommandsOptions): RunSessi
       outcome = { text: '', status: 'failed', error: 'the command, its message or its session is gone' };
     } else if (command.name === 'clear') {
       outcome = { text: '', status: 'succeeded' };
-      outcome.apply = async (transcript) => {
-        const removed = await transcript.clear(session.id);
+      outcome.apply = async (repositories) => {
+        const removed = await repositories.transcript.clear(session.id);
+        // A cleared conversation starts over: its threads need a mention again.
+        await repositories.stickyThreads.clearForSession(session.id);
         outcome.text = `${agent.name}: cleared ${removed} transcript entries.`;
       };
     } else if (command.name === 'cost') {
@@ -80,7 +82,7 @@ export function createSessionCommands(options: SessionCommandsOptions): RunSessi
       return;
     }
     await options.runUnit(async (unit) => {
-      await outcome.apply?.(unit.tx.transcript);
+      await outcome.apply?.(unit.tx);
       if (outcome.afterCommit) unit.after(outcome.afterCommit);
       await unit.tx.inbox.markProcessed([entry.id], turn.id);
       await unit.tx.turns.update(turn.id, {
@@ -138,7 +140,7 @@ async function compact(
     text: `${agent.name}: compacted ${compaction.archived} entries into a summary (about ${compaction.tokensBefore} → ${compaction.tokensAfter} tokens); the full text is archived.`,
     status: 'succeeded',
     usage: { ...compaction.usage, model: compaction.usage.model ?? null },
-    apply: (transcript) => compaction.apply(transcript),
+    apply: (repositories) => compaction.apply(repositories.transcript),
     afterCommit: () => compaction.announce(),
   };
 }

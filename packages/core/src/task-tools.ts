@@ -54,7 +54,8 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
 
   const ownTask = async (id: string) => {
     const task = await store.tasks.get(id);
-    return task && task.agentId === turn.agent.id ? task : undefined;
+    // The heartbeat follows the config alone: the agent can neither see nor change it.
+    return task && task.agentId === turn.agent.id && task.kind === 'task' ? task : undefined;
   };
 
   const scheduleTask = defineTool<{
@@ -110,7 +111,7 @@ export function createTaskTools(options: TaskToolsOptions, turn: TurnInfo): Tool
     inputSchema: { type: 'object', properties: {} },
     where: 'host',
     async execute() {
-      const tasks = await store.tasks.list({ agentId: turn.agent.id });
+      const tasks = (await store.tasks.list({ agentId: turn.agent.id })).filter((task) => task.kind === 'task');
       if (tasks.length === 0) return { output: 'no tasks' };
       const lines = tasks.map((task) => {
         const next = task.nextRunAt ? new Date(task.nextRunAt).toISOString() : '-';

@@ -24,6 +24,8 @@ import { runWithCompaction } from './compacting-loop';
 import { addUsage, type Compactor, estimateTokens } from './compaction';
 import { enqueueReply, replyTextOf } from './enqueue-reply';
 import type { EventBus } from './events';
+import { heartbeatReply } from './heartbeat-reply';
+import { heartbeatOf } from './heartbeats';
 import type { InboxAttachments } from './inbox-attachments';
 import type { createMcpServerReports } from './mcp-server-reports';
 import type { PluginHost } from './plugin-host';
@@ -173,6 +175,10 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   let commandWaits = false;
   const reads = readOnce(store);
   const origin = await replyAddress(reads, settings, session, pending);
+  // A heartbeat's answer is read whole before anything of it goes out: it is never streamed.
+  const heartbeat = await heartbeatOf(reads, pending);
+  const beat = (state: 'ok' | 'delivered' | 'refused', reason?: string) =>
+    bus.emit({ type: 'heartbeat', state, agentId: agent.id, sessionId, turnId: turn.id, ...(reason ? { reason } : {}) });
   const hop = await turnHop(reads, pending);
   const sandbox = lazySandbox(async () => {
     const acquireStarted = clock.now();
@@ -216,15 +222,17 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     await context.runUnit(async (unit) => {
       await unit.tx.inbox.markProcessed([...seen], turn.id);
       await unit.tx.turns.update(turn.id, { status: 'failed', endedAt: clock.now(), error });
-      await budgets.refuse(unit, spent, { turnId: turn.id, sessionId, origin, hop });
+      // A refused heartbeat sends nothing to the chat: nobody asked for it.
+      if (!heartbeat) await budgets.refuse(unit, spent, { turnId: turn.id, sessionId, origin, hop });
     });
+    if (heartbeat) beat('refused', error);
     context.logger.warn('turn refused: a budget is spent', { turnId: turn.id, scope: spent.scope.label, period: spent.period });
     const usage = { inputTokens: 0, outputTokens: 0, cacheTokens: 0, costUsd: 0 };
     bus.emit({ type: 'turn.end', turnId: turn.id, sessionId, agentId: agent.id, status: 'failed', durationMs: 0, usage, error });
     return (await store.inbox.listPending(sessionId)).some(isActionable);
   }
   const typing = startTyping(context, origin);
-  const stream = context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
+  const stream = heartbeat ? undefined : context.replyStreams.open({ turnId: turn.id, sessionId, origin, hop });
   try {
     let provider = context.resolveProvider(agent);
     let model: string | undefined;
@@ -312,7 +320,8 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
     );
     await stream?.stop();
     const answered = await sentByTurn(store, turn.id);
-    const replyText = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);
+    const answer = replyTextOf(result.stoppedBy || !answered ? result.finalText.trim() : '', stream);
+    const replyText = heartbeat ? heartbeatReply(answer) : answer;
     await context.runUnit(async ({ tx, after }) => {
       await tx.transcript.append(
         sessionId,
@@ -351,6 +360,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
         after(() => context.kickDelivery(origin.channel, origin.chatId));
       }
     });
+    if (heartbeat) beat(replyText === '' ? 'ok' : 'delivered');
     bus.emit({
       type: 'turn.end',
       turnId: turn.id,

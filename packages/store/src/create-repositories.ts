@@ -14,6 +14,7 @@ import { createOutboxRepository } from './repositories/outbox-repository';
 import { createQuestionsRepository } from './repositories/questions-repository';
 import { createSessionLeasesRepository } from './repositories/session-leases-repository';
 import { createSessionsRepository } from './repositories/sessions-repository';
+import { createStickyThreadsRepository } from './repositories/sticky-threads-repository';
 import { createTaskRunsRepository } from './repositories/task-runs-repository';
 import { createTasksRepository } from './repositories/tasks-repository';
 import { createTranscriptRepository } from './repositories/transcript-repository';
@@ -44,6 +45,7 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   onboardingCodes: createOnboardingCodesRepository,
   questions: createQuestionsRepository,
   egressRequests: createEgressRequestsRepository,
+  stickyThreads: createStickyThreadsRepository,
 };
 
 /**

@@ -216,6 +216,7 @@ export interface TasksTable {
   last_run_at: number | null;
   created_at: number;
   updated_at: number;
+  kind: Generated<string>;
 }
 
 export interface TaskRunsTable {
@@ -304,6 +305,14 @@ export interface EgressRequestsTable {
   duration_ms: number;
 }
 
+interface StickyThreadsTable {
+  agent_id: string;
+  chat_id: string;
+  thread_id: string;
+  session_id: string;
+  engaged_at: number;
+}
+
 interface KvTable {
   namespace: string;
   key: string;
@@ -334,4 +343,5 @@ export interface StoreDatabase {
   onboarding_codes: OnboardingCodesTable;
   questions: QuestionsTable;
   egress_requests: EgressRequestsTable;
+  sticky_threads: StickyThreadsTable;
 }

@@ -87,7 +87,7 @@ describe('migration 0004_allowed_values on a database made by the earlier migrat
           raw,
           `INSERT INTO wirings (id, chat_id, agent_id, engage, session_mode, created_at) VALUES ('w2', 'c1', 'a2', 'sometimes', 'shared', 1)`,
         ),
-      ).toBe('wirings.engage must be one of always, pattern, mention');
+      ).toBe('wirings.engage must be one of always, pattern, mention, mention-sticky');
       expect(refusal(raw, `UPDATE chats SET unknown_sender_policy = 'anyone' WHERE id = 'c1'`)).toBe(
         'chats.unknown_sender_policy must be one of strict, request_approval, public',
       );

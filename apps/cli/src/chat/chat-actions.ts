@@ -49,7 +49,7 @@ export async function listChats(flags: CommonFlags & { all: boolean; json: boole
   });
 }
 
-const engageModes: readonly EngageMode[] = ['always', 'mention', 'pattern'];
+const engageModes: readonly EngageMode[] = ['always', 'mention', 'mention-sticky', 'pattern'];
 const sessionModes: readonly SessionMode[] = ['shared', 'per-thread', 'agent-shared'];
 
 /** `ngb chat wire <chat>`. */

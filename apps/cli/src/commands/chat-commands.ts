@@ -21,7 +21,8 @@ const wire = defineNgbCommand({
     agent: { type: 'string', alias: 'g', description: 'Agent folder (default: main)', valueHint: 'folder' },
     engage: {
       type: 'string',
-      description: 'When the agent answers in groups: always, mention (default) or pattern',
+      description:
+        'When the agent answers in groups: always, mention (default), mention-sticky (a mention, then its whole thread) or pattern',
       valueHint: 'mode',
     },
     pattern: { type: 'string', description: 'Regular expression for --engage pattern', valueHint: 'regex' },

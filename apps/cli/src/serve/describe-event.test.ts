@@ -53,3 +53,18 @@ describe('describeEvent of a skipped skill', () => {
     expect(describeEvent(skipped, false)).toMatch(/skill skipped: global\/skills\/pdf\/SKILL.md is not valid UTF-8$/);
   });
 });
+
+describe('describeEvent of a heartbeat', () => {
+  it('shows what became of it, with the reason when it was skipped', () => {
+    const skipped = {
+      type: 'heartbeat',
+      at: Date.UTC(2026, 0, 1),
+      seq: 3,
+      state: 'skipped',
+      agentId: 'agent-0123456789',
+      reason: 'the agent has no main chat',
+    } as const;
+    expect(describeEvent(skipped, false)).toMatch(/heartbeat of agent \S+ skipped \(the agent has no main chat\)$/);
+    expect(describeEvent({ ...skipped, state: 'ok', reason: undefined }, false)).toMatch(/heartbeat of agent \S+ ok$/);
+  });
+});

@@ -55,6 +55,10 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
       const kept = event.state === 'failed' ? ' (the previous version keeps running)' : '';
       return `${time(event.at)} ${mark} plugin ${event.plugin}${version} ${event.state}${why}${kept}`;
     }
+    case 'heartbeat': {
+      const why = event.reason ? ` (${oneLine(event.reason, 120)})` : '';
+      return `${time(event.at)} heartbeat of agent ${shortId(event.agentId)} ${event.state}${why}`;
+    }
     case 'tool.start':
       return verbose ? `${time(event.at)}   ⚙ ${event.name} (session ${shortId(event.sessionId)})` : undefined;
     default:

@@ -38,7 +38,6 @@ export interface RunningGateway {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Builds the gateway from the project's parts, records its events in the log, and starts it. */
 /** The gateway's `budgets` from the config's `budgets` and each agent's `budget`; undefined when none is set. */
 export function gatewayBudgets(config: NgbConfig) {
   const agents = Object.fromEntries(
@@ -49,6 +48,14 @@ export function gatewayBudgets(config: NgbConfig) {
   return { ...config.budgets, agents };
 }
 
+/** The gateway's `heartbeats`: each agent's `heartbeat`, by folder. */
+export function gatewayHeartbeats(config: NgbConfig) {
+  return Object.fromEntries(
+    Object.entries(config.agents).flatMap(([folder, agent]) => (agent.heartbeat ? [[folder, agent.heartbeat]] : [])),
+  );
+}
+
+/** Builds the gateway from the project's parts, records its events in the log, and starts it. */
 export async function startGateway(parts: GatewayParts): Promise<RunningGateway> {
   const { project } = parts;
   const { createGateway } = await import('@ngb/core');
@@ -76,6 +83,8 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     attachmentMaxBytes: settings.attachmentMaxBytes,
     sendFileMaxBytes: settings.sendFileMaxBytes,
     budgets: gatewayBudgets(project.config),
+    heartbeats: gatewayHeartbeats(project.config),
+    stickyIdleMs: settings.stickyIdleMinutes === undefined ? undefined : settings.stickyIdleMinutes * 60_000,
     // Terminal chats end with their command: tasks and approval requests never wait on them.
     ephemeralChannels: [cliChannelName],
     // A terminal conversation fails fast: no turn re-runs, no delivery retries, and a failed model

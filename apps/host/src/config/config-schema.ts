@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { rateLimitOptionsSchema } from '@ngb/core';
+import { heartbeatSchema, rateLimitOptionsSchema } from '@ngb/core';
 import { checkEgressNetwork } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { channelManifests } from '../channels/channel-manifests';
@@ -137,6 +137,16 @@ const agentSchema = v.object({
   diskLimitMb: v.optional(v.pipe(positiveInteger, v.minValue(16, 'must be at least 16 (MiB)')), 1024),
   /** Stdio MCP servers started inside the agent's sandbox; their tools are offered as `mcp__<name>__<tool>`. */
   mcpServers: v.optional(mcpServersSchema),
+  /**
+   * A periodic prompt in the agent's main chat; an answer of only `HEARTBEAT_OK` is never delivered.
+   * `chat` names the main chat as `<channel>:<platform chat id>` (default: its first direct chat with an owner).
+   */
+  heartbeat: v.optional(
+    section(
+      heartbeatSchema,
+      '{ "every": "30m", "activeHours": { "start": "08:00", "end": "22:00" }, "prompt"?: "...", "chat"?: "telegram:123" }',
+    ),
+  ),
 });
 
 // Timers cannot wait longer than 2^31-1 ms.
@@ -238,6 +248,8 @@ export const configSchema = v.object({
         // The most bytes saved of one file people attach, and of one file the agent sends (default 20 MiB each).
         attachmentMaxBytes: v.optional(positiveInteger),
         sendFileMaxBytes: v.optional(positiveInteger),
+        // How long a group thread stays engaged for a `mention-sticky` wiring after the agent last answered there.
+        stickyIdleMinutes: v.optional(positiveInteger),
       }),
     ),
     {},

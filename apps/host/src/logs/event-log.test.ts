@@ -218,6 +218,23 @@ describe('recordGatewayEvents', () => {
     ]);
   });
 
+  it('writes a heartbeat a budget refused at warn, with its reason', () => {
+    const path = join(directory, 'heartbeat.jsonl');
+    const sink = openLogSink(path, { level: 'warn' });
+    const bus = createBus();
+    recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
+    bus.emit({ type: 'heartbeat', state: 'ok', agentId: 'a1', sessionId: 's1', turnId: 't1' });
+    bus.emit({ type: 'heartbeat', state: 'refused', agentId: 'a1', sessionId: 's1', turnId: 't2', reason: 'budget spent' });
+    sink.close();
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'warn', event: 'heartbeat', state: 'refused', reason: 'budget spent' }),
+    ]);
+  });
+
   it('writes a move to a fallback model at warn, with both models and the error', () => {
     const path = join(directory, 'fallback.jsonl');
     const sink = openLogSink(path, { level: 'warn' });

@@ -21,6 +21,8 @@ function eventLevel(event: TimedGatewayEvent): LogLevel {
       return event.isError ? 'warn' : 'info';
     case 'sandbox.mcp':
       return event.state === 'ready' ? 'info' : 'warn';
+    case 'heartbeat':
+      return event.state === 'refused' ? 'warn' : 'info';
     case 'egress.request':
       return event.allowed ? 'info' : 'warn';
     case 'channel.status':

@@ -80,6 +80,10 @@ describe('agents, chats and wirings', () => {
     expect(changed.body).toEqual({ ...created.body, engage: 'mention', priority: 3, pattern: undefined });
     expect(await harness.store.wirings.get(created.body.id)).toMatchObject({ engage: 'mention', priority: 3 });
 
+    const sticky = await call(harness, 'PATCH', `/api/wirings/${created.body.id}`, { engage: 'mention-sticky' });
+    expect(sticky.status).toBe(200);
+    expect(await harness.store.wirings.get(created.body.id)).toMatchObject({ engage: 'mention-sticky' });
+
     const removed = await call(harness, 'DELETE', `/api/wirings/${created.body.id}`);
     expect(removed).toEqual({ status: 200, body: { deleted: true } });
     expect(await harness.store.wirings.listForChat(chat.id)).toEqual([]);

@@ -71,6 +71,10 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(createTask?.responses ?? {})).toEqual(
       expect.arrayContaining(['201', '400', '401', '403', '404', '413', '415']),
     );
+    const wire = document.paths['/api/wirings']?.post?.requestBody?.content['application/json'].schema as {
+      properties: Record<string, unknown>;
+    };
+    expect(wire.properties.engage).toMatchObject({ enum: ['always', 'pattern', 'mention', 'mention-sticky'] });
     const chat = document.paths['/api/chats/{id}']?.get;
     expect(chat?.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     const list = document.paths['/api/chats']?.get;

@@ -100,7 +100,7 @@ export const chatRecord = v.object({
   updatedAt: time,
 });
 
-export const engageMode = v.picklist(['always', 'pattern', 'mention']);
+export const engageMode = v.picklist(['always', 'pattern', 'mention', 'mention-sticky']);
 export const sessionMode = v.picklist(['shared', 'per-thread', 'agent-shared']);
 
 export const wiringRecord = v.object({
@@ -220,6 +220,10 @@ export const taskStatus = v.picklist(['active', 'paused', 'completed', 'cancelle
 
 export const taskRecord = v.object({
   id,
+  kind: v.pipe(
+    v.picklist(['task', 'heartbeat']),
+    v.description("`heartbeat`: the agent's heartbeat, kept in sync with its `heartbeat` config (change it there)."),
+  ),
   agentId: v.string(),
   sessionId: v.optional(v.string()),
   chatId: v.optional(v.string()),

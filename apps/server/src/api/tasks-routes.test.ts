@@ -22,6 +22,25 @@ const newTask = (fields: Record<string, unknown>) =>
   call(harness, 'POST', '/api/tasks', { agentId, chatId, prompt: 'send the weather', ...fields });
 
 describe('tasks', () => {
+  it("lists an agent's heartbeat but refuses to change it: the config is its only source", async () => {
+    const heartbeat = await harness.store.tasks.create({
+      kind: 'heartbeat',
+      agentId,
+      prompt: 'check on things',
+      scheduleType: 'interval',
+      scheduleValue: '30m',
+      timezone: 'UTC',
+      contextMode: 'group',
+      nextRunAt: clock.now() + 30 * 60_000,
+    });
+    expect((await call(harness, 'GET', `/api/tasks/${heartbeat.id}`)).body).toMatchObject({ kind: 'heartbeat' });
+    const paused = await call(harness, 'POST', `/api/tasks/${heartbeat.id}/pause`);
+    expect(paused.status).toBe(409);
+    expect(paused.body.error.message).toContain('agents.<folder>.heartbeat');
+    expect((await harness.store.tasks.get(heartbeat.id))?.status).toBe('active');
+    await harness.store.tasks.remove(heartbeat.id);
+  });
+
   it('schedules a cron task in a time zone, as the scheduler computes its first run', async () => {
     const created = await newTask({ scheduleType: 'cron', scheduleValue: '0 8 * * *', timezone: 'Europe/Berlin' });
     expect(created.status).toBe(201);

@@ -12,7 +12,7 @@ const pattern = v.pipe(
 );
 
 const engageDescription =
-  'The store checks the result as for `ngb chat wire`: `pattern` needs a valid regular expression; one wiring per chat and agent.';
+  'The store checks the result as for `ngb chat wire`: `pattern` needs a valid regular expression; one wiring per chat and agent. `mention-sticky` answers a mention and then every message of that group thread until `/clear` or the idle time (never the main timeline).';
 
 /** `POST /wirings`, `PATCH /wirings/:id`, `DELETE /wirings/:id`. */
 export function wiringsRoutes(store: Store): AnyApiRoute[] {

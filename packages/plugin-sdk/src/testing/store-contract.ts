@@ -14,6 +14,7 @@ import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
 import { describeQuestionCases } from './store-contract/questions';
 import { describeSessionCases } from './store-contract/sessions';
+import { describeStickyThreadCases } from './store-contract/sticky-threads';
 import { describeTaskCases } from './store-contract/tasks';
 import { describeTransactionCases } from './store-contract/transactions';
 import { describeOutboxCases, describeTranscriptCases } from './store-contract/transcript-outbox';
@@ -68,6 +69,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeDestinationCases(context);
     describeKvCases(context);
     describeEgressRequestCases(context);
+    describeStickyThreadCases(context);
     describeTransactionCases(context);
     describeAllowedValueCases(context);
   });

@@ -15,6 +15,7 @@ import { migration0013Questions } from './0013_questions';
 import { migration0014TranscriptArchive } from './0014_transcript_archive';
 import { migration0015Egress } from './0015_egress';
 import { migration0016LiveTranscript } from './0016_live_transcript';
+import { migration0017StickyThreadsAndHeartbeats } from './0017_sticky_threads_and_heartbeats';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -34,6 +35,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0014_transcript_archive': migration0014TranscriptArchive,
   '0015_egress': migration0015Egress,
   '0016_live_transcript': migration0016LiveTranscript,
+  '0017_sticky_threads_and_heartbeats': migration0017StickyThreadsAndHeartbeats,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

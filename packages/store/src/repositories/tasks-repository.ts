@@ -1,4 +1,4 @@
-import type { ScheduledTask, TaskContextMode, TaskScheduleType, TaskStatus, TasksRepository } from '@ngb/plugin-sdk';
+import type { ScheduledTask, TaskContextMode, TaskKind, TaskScheduleType, TaskStatus, TasksRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
@@ -9,6 +9,7 @@ import { optional, withReferences } from '../row-helpers';
 function toTask(row: Selectable<TasksTable>): ScheduledTask {
   return {
     id: row.id,
+    kind: row.kind as TaskKind,
     agentId: row.agent_id,
     sessionId: optional(row.session_id),
     chatId: optional(row.chat_id),
@@ -32,6 +33,7 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
       assertAllowed(input.scheduleType, allowedValues.scheduleType, 'task', 'scheduleType');
       assertAllowed(input.contextMode, allowedValues.contextMode, 'task', 'contextMode');
       assertAllowed(input.status, allowedValues.taskStatus, 'task', 'status');
+      assertAllowed(input.kind, allowedValues.taskKind, 'task', 'kind');
       const time = now();
       const row = await withReferences(
         db(),
@@ -45,6 +47,7 @@ export function createTasksRepository(context: RepositoryContext): TasksReposito
             .insertInto('tasks')
             .values({
               id: context.generateId(),
+              kind: input.kind ?? 'task',
               agent_id: input.agentId,
               session_id: input.sessionId ?? null,
               chat_id: input.chatId ?? null,

@@ -55,8 +55,12 @@ export interface ChatsRepository {
   update(id: string, patch: ChatPatch): Promise<Chat>;
 }
 
-/** When a wired agent answers: every message, messages matching `pattern`, or only mentions/DMs. */
-export type EngageMode = 'always' | 'pattern' | 'mention';
+/**
+ * When a wired agent answers: every message, messages matching `pattern`, only mentions/DMs, or
+ * `mention-sticky`: mentions, and then every message of a group thread the agent was mentioned in
+ * (until the session is cleared or the thread was idle for the gateway's `stickyIdleMs`).
+ */
+export type EngageMode = 'always' | 'pattern' | 'mention' | 'mention-sticky';
 /** Which session a message of a chat goes to: one per chat, one per thread, or one per agent. */
 export type SessionMode = 'shared' | 'per-thread' | 'agent-shared';
 

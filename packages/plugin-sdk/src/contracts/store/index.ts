@@ -50,11 +50,13 @@ export type { OnboardingCode, OnboardingCodeKind, OnboardingCodesRepository } fr
 export type { NewOutboxEntry, OutboxEntry, OutboxRepository, OutboxStatus } from './outbox';
 export type { NewQuestion, Question, QuestionStatus, QuestionsRepository } from './questions';
 export type { Session, SessionKey, SessionStatus, SessionsRepository } from './sessions';
+export type { StickyThread, StickyThreadsRepository } from './sticky-threads';
 export type { Store, StoreRepositories } from './store';
 export type {
   NewScheduledTask,
   ScheduledTask,
   TaskContextMode,
+  TaskKind,
   TaskPatch,
   TaskRun,
   TaskRunsRepository,

@@ -9,6 +9,7 @@ import type { OnboardingCodesRepository } from './onboarding-codes';
 import type { OutboxRepository } from './outbox';
 import type { QuestionsRepository } from './questions';
 import type { SessionsRepository } from './sessions';
+import type { StickyThreadsRepository } from './sticky-threads';
 import type { TaskRunsRepository, TasksRepository } from './tasks';
 import type { TranscriptRepository, TurnsRepository } from './turns';
 import type { AgentMembersRepository, UsersRepository } from './users';
@@ -57,6 +58,8 @@ export interface StoreRepositories {
   readonly budgetSpend: BudgetSpendRepository;
   /** Every request through the sandboxes' egress proxies. */
   readonly egressRequests: EgressRequestsRepository;
+  /** Group threads a `mention-sticky` wiring engages in without a mention. */
+  readonly stickyThreads: StickyThreadsRepository;
 }
 
 /** The gateway's persistent state. */

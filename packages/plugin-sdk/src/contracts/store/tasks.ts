@@ -2,12 +2,18 @@
 export type TaskScheduleType = 'cron' | 'interval' | 'once';
 /** Whether a task runs in its chat's session (`group`) or in a fresh one (`isolated`). */
 export type TaskContextMode = 'group' | 'isolated';
+/**
+ * What a task is: one the agent or a person scheduled (`task`), or an agent's heartbeat (`heartbeat`),
+ * the system task the gateway keeps in sync with the agent's `heartbeat` config.
+ */
+export type TaskKind = 'task' | 'heartbeat';
 /** Life of a task. */
 export type TaskStatus = 'active' | 'paused' | 'completed' | 'cancelled';
 
 /** A scheduled prompt. The store keeps it; the core validates schedules and computes `nextRunAt`. */
 export interface ScheduledTask {
   id: string;
+  kind: TaskKind;
   agentId: string;
   sessionId?: string;
   /** The store's chat id the task reports to. */
@@ -26,6 +32,8 @@ export interface ScheduledTask {
 
 /** Input of {@link TasksRepository.create}. */
 export interface NewScheduledTask {
+  /** @default 'task' */
+  kind?: TaskKind;
   agentId: string;
   sessionId?: string;
   chatId?: string;

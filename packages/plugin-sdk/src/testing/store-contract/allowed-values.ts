@@ -83,7 +83,7 @@ const cases: AllowedValueCase[] = [
     (key): AllowedValueCase => ({
       call: 'wirings.add',
       key,
-      allowed: key === 'engage' ? ['always', 'pattern', 'mention'] : ['shared', 'per-thread', 'agent-shared'],
+      allowed: key === 'engage' ? ['always', 'pattern', 'mention', 'mention-sticky'] : ['shared', 'per-thread', 'agent-shared'],
       prepare: async (store) => {
         const [agent, chat] = [await seedAgent(store), await seedChat(store)];
         const wiring = { chatId: chat.id, agentId: agent.id, engage: 'always', sessionMode: 'shared' } as const;

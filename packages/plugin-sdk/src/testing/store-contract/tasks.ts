@@ -27,6 +27,7 @@ export function describeTaskCases(context: ContextAccessor): void {
       const task = await seedTask(store, { agentId: agent.id, chatId: chat.id, sessionId: session.id });
       expect(task).toEqual({
         id: task.id,
+        kind: 'task',
         agentId: agent.id,
         sessionId: session.id,
         chatId: chat.id,
@@ -43,6 +44,14 @@ export function describeTaskCases(context: ContextAccessor): void {
       expect(task.lastRunAt).toBeUndefined();
       expect(await store.tasks.get(task.id)).toEqual(task);
       expect(await store.tasks.get('ghost')).toBeUndefined();
+    });
+
+    it('keeps the kind of a heartbeat task and refuses an unknown kind', async () => {
+      const { store } = context();
+      const agent = await seedAgent(store);
+      const heartbeat = await seedTask(store, { agentId: agent.id, kind: 'heartbeat' });
+      expect((await store.tasks.get(heartbeat.id))?.kind).toBe('heartbeat');
+      await expect(seedTask(store, { agentId: agent.id, kind: 'bogus' as 'task' })).rejects.toThrow(/kind/);
     });
 
     it('lists tasks oldest first with filters', async () => {
