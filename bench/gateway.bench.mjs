@@ -240,7 +240,7 @@ finish(options, {
       'the events after the commit, and the JavaScript between the statements (promises, kysely, garbage collection).',
     'Overhead is measured in one session that grows by a question and an answer every message: each turn reads what ' +
       "was appended to the session's transcript since the last (and where the live transcript starts), reads the agent's " +
-      "two instruction files without following links, and writes its turn row in one commit before the model request (the " +
+      'two instruction files without following links, and writes its turn row in one commit before the model request (the ' +
       "session's lease, taken by the first turn, is still held).",
   ],
 });
