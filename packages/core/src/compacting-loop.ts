@@ -14,7 +14,7 @@ export interface CompactingLoopOptions {
 }
 
 /** The model messages of transcript entries (other entries are the store's own). */
-export function messagesOf(entries: readonly TranscriptEntry[]): LlmMessage[] {
+function messagesOf(entries: readonly TranscriptEntry[]): LlmMessage[] {
   return entries
     .map((entry) => entry.content)
     .filter((content): content is LlmMessage => typeof content === 'object' && content !== null && 'role' in content);
