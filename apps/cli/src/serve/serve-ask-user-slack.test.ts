@@ -1,69 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ComposedGateway, composeGateway, loadConfig } from '@ngb/host';
-import { createFakeLlmServer, createFakeSlackServer, type FakeLlmServer, type FakeSlackServer } from '@ngb/testing';
+import { createFakeSlackServer, type FakeSlackServer } from '@ngb/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AskUserGateway, startAskUserGateway, until } from './__tests__/ask-user-gateway';
 
-const scratch = mkdtempSync(join(tmpdir(), 'ngb-ask-slack-'));
-let parts: { model?: FakeLlmServer; slack?: FakeSlackServer; composed?: ComposedGateway } = {};
+let parts: { slack?: FakeSlackServer; gateway?: AskUserGateway } = {};
 afterEach(async () => {
-  await parts.composed?.close(0);
+  await parts.gateway?.close();
   await parts.slack?.close();
-  await parts.model?.close();
   parts = {};
-  rmSync(scratch, { recursive: true, force: true });
 });
-
-/** Resolves once `read()` is defined (polls the event loop; no timing is asserted). */
-async function until<T>(read: () => T | undefined, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 1_000; attempt += 1) {
-    const value = read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`[test] ${what}: not seen`);
-}
 
 describe('ask_user through the gateway and the Slack channel', () => {
   it('the question comes as Block Kit buttons; a press resumes the waiting turn with the choice, a second press does nothing', async () => {
-    const model = await createFakeLlmServer({
-      acceptAnyModel: true,
-      script: [
-        {
-          type: 'reply',
-          toolCalls: [{ name: 'ask_user', input: { question: 'Which pizza?', options: ['Margherita', 'Funghi'] } }],
-        },
-        { type: 'reply', text: 'Ordering the Funghi.' },
-      ],
-    });
     const slack = await createFakeSlackServer({ users: [{ id: 'U0ANN', name: 'ann', displayName: 'Ann' }] });
-    parts = { model, slack };
-    const root = join(scratch, 'project');
-    mkdirSync(join(root, 'agents', 'main'), { recursive: true });
-    writeFileSync(
-      join(root, 'ngb.config.json'),
-      JSON.stringify({
-        // The agent runs no tool of the sandbox here: the local runtime only answers the turn's tool list.
-        runtime: { driver: 'local' },
-        allowLocalRuntime: true,
-        channels: { slack: { enabled: true, apiUrl: slack.apiUrl, streaming: false } },
-      }),
-    );
-    const env = { OPENAI_BASE_URL: `${model.url}/v1`, SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken };
-    const composed = await composeGateway({ loaded: loadConfig({ env, cwd: root }), env, command: 'test', debug: false });
-    parts.composed = composed;
-    const store = composed.project.store;
-    const main = await store.agents.getByFolder('main');
-    const chat = await store.chats.upsert({
-      channel: 'slack',
-      platformChatId: 'D0ANN',
-      name: 'Ann',
-      isGroup: false,
-      status: 'active',
-      unknownSenderPolicy: 'public',
+    parts = { slack };
+    const gateway = await startAskUserGateway({
+      channels: { slack: { enabled: true, apiUrl: slack.apiUrl, streaming: false } },
+      env: { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken },
+      chat: { channel: 'slack', platformChatId: 'D0ANN', name: 'Ann' },
     });
-    await store.wirings.add({ chatId: chat.id, agentId: main?.id ?? '', engage: 'always', sessionMode: 'shared' });
+    parts.gateway = gateway;
+    const { model } = gateway;
     await until(() => (slack.openConnections() === 1 ? true : undefined), 'the Socket Mode connection');
 
     slack.postMessage({ channel: 'D0ANN', user: 'U0ANN', text: 'order dinner' });
@@ -104,7 +60,7 @@ describe('ask_user through the gateway and the Slack channel', () => {
     await slack.waitForAck(late.envelopeId);
     expect(model.requests()).toHaveLength(requestsBefore);
     expect(slack.sent()).toEqual(sentBefore);
-    const pending = await composed.project.store.questions.listPending(chat.id);
+    const pending = await gateway.store.questions.listPending(gateway.chat.id);
     expect(pending).toEqual([]);
   });
 });
