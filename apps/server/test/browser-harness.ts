@@ -6,6 +6,7 @@ import { createWebChannel } from '@ngb/channel-web';
 import type { GatewayOptions, TimedGatewayEvent } from '@ngb/core';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createServerHarness, type ServerHarness } from '../src/__tests__/server-harness';
 import type { BudgetsSource } from '../src/api/api-parts';
 import { createServer, type Server } from '../src/create-server';
@@ -147,4 +148,42 @@ export async function openPage(browser: Browser, problems: string[], token?: str
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });
   return page;
+}
+
+/** A browser test file's Chromium, its harness and the page problems checked after each test. */
+export interface ChromiumSuite {
+  /** Starts this test's harness (closed after the test). */
+  start(options?: Parameters<typeof startBrowserHarness>[0]): Promise<BrowserHarness>;
+  /** Opens a page recording problems; none may be left when the test ends. */
+  open(token?: string): Promise<Page>;
+}
+
+/** Registers the hooks of a browser test file: one Chromium for the file, one harness per test. */
+export function useChromiumSuite(): ChromiumSuite {
+  let browser: Browser | undefined;
+  let harness: BrowserHarness | undefined;
+  let problems: string[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+    const seen = problems;
+    problems = [];
+    expect(seen).toEqual([]);
+  });
+  return {
+    async start(options) {
+      harness = await startBrowserHarness(options);
+      return harness;
+    },
+    open(token) {
+      if (!browser) throw new Error('[test] Chromium is not running: open pages inside a test');
+      return openPage(browser, problems, token);
+    },
+  };
 }

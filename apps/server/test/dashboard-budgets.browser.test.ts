@@ -1,25 +1,9 @@
 import { budgetReport, parseConfig } from '@ngb/host';
 import { createPriceLookup } from '@ngb/plugin-sdk';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, launchChromium, openPage, screenshots, startBrowserHarness } from './browser-harness';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useChromiumSuite } from './browser-harness';
 
-let browser: Browser;
-let harness: BrowserHarness | undefined;
-let problems: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  expect(problems).toEqual([]);
-  problems = [];
-});
+const suite = useChromiumSuite();
 
 // $1,000 per million input tokens and $5,000 per million output tokens: a turn of 100 + 10 costs $0.15.
 const price = createPriceLookup({ 'fake-model': { input: 1_000, output: 5_000 } });
@@ -33,7 +17,7 @@ describe('dashboard budgets in Chromium', { timeout: 60_000 }, () => {
       }),
       'ngb.config.json',
     );
-    harness = await startBrowserHarness({
+    const harness = await suite.start({
       script: [{ type: 'reply', text: 'on it', usage: { inputTokens: 100, outputTokens: 10 } }],
       gateway: {
         price,
@@ -49,7 +33,7 @@ describe('dashboard budgets in Chromium', { timeout: 60_000 }, () => {
         report: (now) => budgetReport(store, config, now),
       }),
     });
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(harness.url);
     // Before any turn: the agent's budgets, nothing spent.
     await expect.poll(() => page.locator('.budget-rows li[data-budget-state="ok"]').count()).toBe(2);

@@ -1,29 +1,13 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, launchChromium, openPage, screenshots, startBrowserHarness } from './browser-harness';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useChromiumSuite } from './browser-harness';
 
-let browser: Browser;
-let harness: BrowserHarness | undefined;
-let problems: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  expect(problems).toEqual([]);
-  problems = [];
-});
+const suite = useChromiumSuite();
 
 describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   it("lists a session's egress requests, stored ones and live ones, with what was refused and why", async () => {
-    harness = await startBrowserHarness({ script: [{ type: 'reply', text: 'on it' }] });
+    const harness = await suite.start({ script: [{ type: 'reply', text: 'on it' }] });
     await harness.say('look something up');
     await harness.gateway.gateway.idle();
     const routed = harness.events.find((event) => event.type === 'message.routed');
@@ -40,7 +24,7 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
       bytesUp: 2048,
       bytesDown: 1_500_000,
     });
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/sessions/${sessionId}`);
     await expect.poll(() => page.locator('.live-pill').textContent()).toBe('Live');
     const rows = page.locator('.egress-requests li');
@@ -67,11 +51,11 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('finds a message by its words and marks them', async () => {
-    harness = await startBrowserHarness();
+    const harness = await suite.start();
     await harness.say('the invoice for the blue lighthouse is due on Friday');
     await harness.say('nothing to see here');
     await harness.gateway.gateway.idle();
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/messages`);
     await page.getByLabel('Search words').fill('lighthouse invoice');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -85,7 +69,7 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   });
 
   it("lists an agent's skills and the skipped ones with the reason", async () => {
-    harness = await startBrowserHarness();
+    const harness = await suite.start();
     const skill = (folder: string, name: string, text: string) => {
       const directory = join(harness!.gateway.agentsDirectory, folder, 'skills', name);
       mkdirSync(directory, { recursive: true });
@@ -96,7 +80,7 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
     skill('global', 'weather', '---\nname: weather\ndescription: Tell the weather <b>today</b> for a city.\n---\n');
     skill('main', 'release-notes', '---\nname: changelog\ndescription: Write release notes.\n---\n');
     skill('main', 'broken', '# A title, and no front matter\n');
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/agents`);
     const rows = page.locator('.agent table.skills tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
@@ -114,8 +98,8 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('creates a task, pauses it and resumes it', async () => {
-    harness = await startBrowserHarness();
-    const page = await openPage(browser, problems);
+    const harness = await suite.start();
+    const page = await suite.open();
     await page.goto(`${harness.url}/tasks`);
     await page.getByLabel('Prompt').fill('Send me the weather in Berlin');
     await page.getByLabel('When').fill('0 8 * * *');
@@ -138,7 +122,7 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('approves a pending sender, who is then answered', async () => {
-    harness = await startBrowserHarness({ script: [{ type: 'reply', text: 'Welcome aboard.' }] });
+    const harness = await suite.start({ script: [{ type: 'reply', text: 'Welcome aboard.' }] });
     const { store } = harness.gateway;
     const chat = await store.chats.getByPlatformId('fake', 'chat-1');
     await store.chats.update(chat!.id, { unknownSenderPolicy: 'request_approval' });
@@ -147,7 +131,7 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
     const [pending] = await store.approvals.list({ status: 'pending' });
     expect(pending?.kind).toBe('sender');
 
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/approvals`);
     const row = page.locator(`[data-code="${pending!.code}"]`);
     await row.waitFor();
@@ -160,14 +144,14 @@ describe('dashboard views in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('filters the logs by level and follows new records', async () => {
-    harness = await startBrowserHarness();
+    const harness = await suite.start();
     const record = (level: string, msg: string) =>
       `${JSON.stringify({ time: new Date().toISOString(), level, tag: 'gateway', msg, chat: 'chat-1' })}\n`;
     appendFileSync(
       harness.logFile,
       record('debug', 'polling nothing') + record('info', 'channel connected') + record('warn', 'delivery slow'),
     );
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/logs`);
     const levels = () => page.locator('.logs li').evaluateAll((items) => items.map((item) => item.getAttribute('data-level')));
     await expect.poll(levels).toEqual(['warn', 'info']);

@@ -1,33 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, launchChromium, openPage, screenshots, startBrowserHarness } from './browser-harness';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useChromiumSuite } from './browser-harness';
 
-let browser: Browser;
-let harness: BrowserHarness | undefined;
-let problems: string[] = [];
+// No script error and no Content-Security-Policy refusal on any page (checked after each test).
+const suite = useChromiumSuite();
 const token = 'a-token-of-at-least-16-characters';
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  // No script error and no Content-Security-Policy refusal on any page.
-  expect(problems).toEqual([]);
-  problems = [];
-});
 
 describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   it('loads fast on loopback, shows the channels and live activity, and says plainly that tools are not isolated', async () => {
-    harness = await startBrowserHarness({ token, script: [{ type: 'reply', text: ['Good ', 'morning! ', 'How can I help?'] }] });
+    const harness = await suite.start({ token, script: [{ type: 'reply', text: ['Good ', 'morning! ', 'How can I help?'] }] });
     // Navigation start to a usable page by the page's own clock, in fresh contexts (nothing cached),
     // beside the same browser's time for the static login page (no script) as the floor of this machine.
     const usableAfter = async (path: string, ready: string) => {
-      const fresh = await openPage(browser, problems, token);
+      const fresh = await suite.open(token);
       await fresh.goto(`${harness?.url}${path}`, { waitUntil: 'commit' });
       const usable = await fresh.waitForFunction(
         (selector) => (document.querySelector(selector) ? performance.now() : false),
@@ -52,7 +36,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
         `(${dashboard.join(', ')}); static login page in the same browser: ${median(floor)} ms (${floor.join(', ')})`,
     );
 
-    const page = await openPage(browser, problems, token);
+    const page = await suite.open(token);
     await page.goto(`${harness.url}/`);
     const channel = page.locator('[data-channel="fake"]');
     await expect.poll(() => channel.textContent()).toContain('connected');
@@ -65,7 +49,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   }, 120_000);
 
   it('streams the text and a tool call of a running turn into the session view, live', async () => {
-    harness = await startBrowserHarness({
+    const harness = await suite.start({
       script: [
         { type: 'reply', text: 'Hello! Ask me anything.' },
         {
@@ -83,7 +67,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     expect(routed?.type).toBe('message.routed');
     const sessionId = routed?.type === 'message.routed' ? routed.sessionId : '';
 
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/sessions/${sessionId}`);
     await expect.poll(() => page.locator('.live-pill').textContent()).toBe('Live');
     const before = harness.events.length;
@@ -119,7 +103,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
       'it ',
       'watched.',
     ];
-    harness = await startBrowserHarness({
+    const harness = await suite.start({
       script: [
         { type: 'reply', text: 'Ready.' },
         { type: 'reply', text: chunks, chunkDelayMs: 500 },
@@ -133,7 +117,7 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     const routed = harness.events.find((event) => event.type === 'message.routed');
     const sessionId = routed?.type === 'message.routed' ? routed.sessionId : '';
 
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/sessions/${sessionId}`);
     // While the turn still runs, it shows from its first words on.
     const running = page.locator('.turn.turn-running .turn-text');
@@ -157,8 +141,8 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('asks for the token on the login page, refuses a wrong one and opens the dashboard with the right one', async () => {
-    harness = await startBrowserHarness({ token });
-    const page = await openPage(browser, problems);
+    const harness = await suite.start({ token });
+    const page = await suite.open();
     await page.goto(`${harness.url}/sessions`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.getByLabel('token').fill('not-the-token-at-all');

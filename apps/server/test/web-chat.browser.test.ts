@@ -1,23 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserHarness, launchChromium, openPage, screenshots, startBrowserHarness } from './browser-harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useChromiumSuite } from './browser-harness';
 
-let browser: Browser;
-let harness: BrowserHarness | undefined;
-let problems: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-  expect(problems).toEqual([]);
-  problems = [];
-});
+const suite = useChromiumSuite();
 
 /** Records every text the agent's bubbles show, to tell a streamed reply from one that arrived whole. */
 async function recordReplies(page: Page): Promise<() => Promise<string[]>> {
@@ -38,7 +23,7 @@ const slowReply = ['Your ', 'workspace ', 'holds ', 'one ', 'file: ', 'notes.md 
 
 describe('web chat in Chromium', { timeout: 60_000 }, () => {
   it("streams the owner's reply in place and shows the agent's tool call inline", async () => {
-    harness = await startBrowserHarness({
+    const harness = await suite.start({
       webChat: true,
       script: [
         { type: 'reply', text: 'Let me look.', toolCalls: [{ name: 'bash', input: { command: 'echo notes.md' } }] },
@@ -46,7 +31,7 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
       ],
     });
     // Nobody owns the gateway: the overview shows this machine's visitor the claim code.
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(harness.url);
     const claimCode = page.locator('.claim .code-chip');
     await claimCode.waitFor();
@@ -78,12 +63,12 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('serves the public chat page to a visitor, without the token, and streams the reply', async () => {
-    harness = await startBrowserHarness({
+    const harness = await suite.start({
       webChat: true,
       token: 'a-token-of-at-least-16-characters',
       script: [{ type: 'reply', text: ['Hi! ', 'I am ', 'Andy. ', 'How can ', 'I help?'], chunkDelayMs: 100 }],
     });
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(`${harness.url}/chat`);
     await expect.poll(() => page.locator('.chat-hello strong').textContent()).toBe('Say hello to Andy');
     // The visitor chat is public, but the dashboard is not.
@@ -109,7 +94,7 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
   });
 
   it("shows an agent's question as buttons; a press answers it, the turn resumes, and the buttons are closed", async () => {
-    harness = await startBrowserHarness({
+    const harness = await suite.start({
       webChat: true,
       script: [
         {
@@ -119,7 +104,7 @@ describe('web chat in Chromium', { timeout: 60_000 }, () => {
         { type: 'reply', text: 'Ordering the Funghi.' },
       ],
     });
-    const page = await openPage(browser, problems);
+    const page = await suite.open();
     await page.goto(harness.url);
     const claimCode = page.locator('.claim .code-chip');
     await claimCode.waitFor();
