@@ -36,7 +36,7 @@ export async function ensureDashboardBuilt(): Promise<void> {
 }
 
 /** Starts Debian's Chromium headless. */
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `[@ngb/server] browser tests need Debian's chromium at ${chromiumPath}: run .ci/system.sh (apt-get install chromium)`,
@@ -46,7 +46,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A real gateway served by a real `createServer` on a free loopback port. */
-export interface BrowserHarness {
+interface BrowserHarness {
   gateway: ServerHarness;
   server: Server;
   url: string;
@@ -60,7 +60,7 @@ export interface BrowserHarness {
 
 let counter = 0;
 
-export async function startBrowserHarness(
+async function startBrowserHarness(
   options: {
     script?: LlmScriptStep[];
     token?: string;
@@ -136,7 +136,7 @@ export async function startBrowserHarness(
  * Opens a page (in a fresh context) that records any script error or CSP refusal in `problems`;
  * with `token`, every request carries it as a bearer header.
  */
-export async function openPage(browser: Browser, problems: string[], token?: string): Promise<Page> {
+async function openPage(browser: Browser, problems: string[], token?: string): Promise<Page> {
   const context = await browser.newContext({
     viewport: { width: 1360, height: 860 },
     colorScheme: 'dark',
