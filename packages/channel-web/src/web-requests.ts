@@ -70,17 +70,25 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
     return { ...visitor, name: `Visitor ${visitor.id.slice(0, 6)}` };
   };
 
-  const postMessage = async (request: Request, speaker: Speaker, context: ChannelContext): Promise<Response> => {
-    const now = clock.now();
-    const conversation = conversations.get(speaker.id, now);
+  /** The conversation's rate limit, then the body within its size limit: what a message and a press both pass. */
+  const readLimited = async (request: Request, conversation: Conversation, now: number) => {
     const rate = takeToken(conversation.bucket, options.rateLimit.messages, options.rateLimit.perSeconds, now);
     if (!rate.allowed) {
       await request.body?.cancel().catch(() => undefined);
-      return errorResponse(429, 'rate-limited', `too many messages: wait ${rate.retryAfterSeconds} s`, {
-        'retry-after': String(rate.retryAfterSeconds),
-      });
+      return {
+        ok: false as const,
+        response: errorResponse(429, 'rate-limited', `too many messages: wait ${rate.retryAfterSeconds} s`, {
+          'retry-after': String(rate.retryAfterSeconds),
+        }),
+      };
     }
-    const body = await readJsonBody(request, options.maxBodyBytes);
+    return readJsonBody(request, options.maxBodyBytes);
+  };
+
+  const postMessage = async (request: Request, speaker: Speaker, context: ChannelContext): Promise<Response> => {
+    const now = clock.now();
+    const conversation = conversations.get(speaker.id, now);
+    const body = await readLimited(request, conversation, now);
     if (!body.ok) return body.response;
     const parsed = parseWebMessageRequest(body.text, options.maxMessageLength);
     if (!parsed.ok) return errorResponse(400, parsed.code, parsed.message);
@@ -122,14 +130,7 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
   const postChoice = async (request: Request, speaker: Speaker, context: ChannelContext): Promise<Response> => {
     const now = clock.now();
     const conversation = conversations.get(speaker.id, now);
-    const rate = takeToken(conversation.bucket, options.rateLimit.messages, options.rateLimit.perSeconds, now);
-    if (!rate.allowed) {
-      await request.body?.cancel().catch(() => undefined);
-      return errorResponse(429, 'rate-limited', `too many messages: wait ${rate.retryAfterSeconds} s`, {
-        'retry-after': String(rate.retryAfterSeconds),
-      });
-    }
-    const body = await readJsonBody(request, options.maxBodyBytes);
+    const body = await readLimited(request, conversation, now);
     if (!body.ok) return body.response;
     const parsed = parseWebChoiceRequest(body.text);
     if (!parsed.ok) return errorResponse(400, parsed.code, parsed.message);
