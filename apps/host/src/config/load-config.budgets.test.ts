@@ -1,24 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError } from '@ngb/plugin-sdk';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gatewayBudgets } from '../compose/start-gateway';
+import { configFile, configRefusal } from './__tests__/config-refusal';
 import { parseConfig } from './load-config';
 
-const scratch = mkdtempSync(join(tmpdir(), 'ngb-config-budgets-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const file = join(scratch, 'ngb.config.json');
-
-function refusal(config: unknown): ConfigError {
-  try {
-    parseConfig(JSON.stringify(config), file);
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
+const file = configFile;
+const refusal = configRefusal;
 
 const agent = (settings: unknown) => ({ agents: { main: settings } });
 

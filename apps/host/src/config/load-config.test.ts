@@ -1,22 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@ngb/plugin-sdk';
+import type { ConfigError } from '@ngb/plugin-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configRefusal } from './__tests__/config-refusal';
 import { findConfigFile, loadConfig, parseConfig } from './load-config';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ngb-config-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function refusal(text: string): ConfigError {
-  try {
-    parseConfig(text, join(scratch, 'ngb.config.json'));
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
+const refusal = (text: string): ConfigError => configRefusal(text, join(scratch, 'ngb.config.json'));
 
 describe('parseConfig', () => {
   it('fills the defaults of an empty object', () => {

@@ -1,20 +1,13 @@
 import { join } from 'node:path';
-import { ConfigError } from '@ngb/plugin-sdk';
+import type { ConfigError } from '@ngb/plugin-sdk';
 import { describe, expect, it } from 'vitest';
+import { configRefusal } from './__tests__/config-refusal';
 import { parseConfig } from './load-config';
 
 const file = join('/project', 'ngb.config.json');
 const withServers = (servers: unknown) => JSON.stringify({ agents: { main: { mcpServers: servers } } });
 
-function refusal(servers: unknown): ConfigError {
-  try {
-    parseConfig(withServers(servers), file);
-  } catch (error) {
-    if (ConfigError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('the config was accepted');
-}
+const refusal = (servers: unknown): ConfigError => configRefusal(withServers(servers), file);
 
 describe('config: agents.<folder>.mcpServers', () => {
   it('accepts stdio servers with arguments, settings and a start time limit', () => {
