@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import type {
   Address,
   Agent,
   ChannelAdapter,
   Clock,
-  InboxEntry,
   LlmMessage,
   Logger,
   PriceLookup,
@@ -12,13 +10,11 @@ import type {
   Session,
   Store,
   StoredMessage,
-  StoreRepositories,
   Tool,
   ToolContext,
-  Turn,
 } from '@ngb/plugin-sdk';
 import type { AgentFileReader } from './agent-file-reader';
-import { lazySandbox, runAgentLoop } from './agent-loop';
+import { runAgentLoop } from './agent-loop';
 import type { TurnBudgets } from './budgets';
 import { runWithCompaction } from './compacting-loop';
 import { addUsage, type Compactor, estimateTokens } from './compaction';
@@ -41,6 +37,7 @@ import { isActionable, replyAddress, turnHop } from './turn-context';
 import { failTurn, originFields, taskIds } from './turn-failure';
 import { readOnce } from './turn-reads';
 import { sandboxToolsOfTurn } from './turn-sandbox-tools';
+import { startTurn, turnSandbox } from './turn-start';
 import { startTyping } from './typing-indicator';
 import type { RunUnitOfWork } from './unit-of-work';
 
@@ -120,23 +117,6 @@ export interface TurnRunnerOptions {
  */
 export type RunSessionTurn = (sessionId: string, signal: AbortSignal) => Promise<boolean>;
 
-/** The session's unfinished turn, else a new one; and the model that answered its latest turn. */
-async function currentTurn(
-  store: StoreRepositories,
-  session: Session,
-  entries: readonly InboxEntry[],
-): Promise<{ turn: Turn; lastModel?: string }> {
-  const recent = await store.turns.listForSession(session.id, { limit: 5 });
-  const lastModel = recent.findLast((turn) => turn.model)?.model ?? undefined;
-  const unfinished = recent.find((turn) => turn.trigger !== 'command' && (turn.status === 'queued' || turn.status === 'running'));
-  if (unfinished) return { turn: unfinished, ...(lastModel !== undefined ? { lastModel } : {}) };
-  const trigger = entries.some((entry) => entry.kind === 'task') ? 'task' : 'message';
-  return {
-    turn: await store.turns.create({ sessionId: session.id, trigger }),
-    ...(lastModel !== undefined ? { lastModel } : {}),
-  };
-}
-
 /**
  * Creates the turn runner: tools assembled for the turn, model, tools run, then one unit of work for transcript, replies, inbox
  * cursor and turn status. A failed model call is retried inside the agent loop; a turn is run
@@ -156,18 +136,7 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   if (!pending.some(isActionable)) return false;
 
   const started = clock.now();
-  // Finding or creating the turn and marking it running share one commit.
-  const { turn, lastModel } = await store.transaction(async (tx) => {
-    const current = await currentTurn(tx, session, pending);
-    const running = await tx.turns.update(current.turn.id, {
-      status: 'running',
-      attempts: current.turn.attempts + 1,
-      startedAt: started,
-      error: null,
-      nextAttemptAt: null,
-    });
-    return { turn: running, lastModel: current.lastModel };
-  });
+  const { turn, lastModel } = await startTurn(store, session, pending, started);
   const attempt = turn.attempts;
   bus.emit({ type: 'turn.start', turnId: turn.id, sessionId, agentId: agent.id, attempt });
 
@@ -180,30 +149,18 @@ async function runSessionTurn(context: TurnRunnerOptions, sessionId: string, sig
   const beat = (state: 'ok' | 'delivered' | 'refused', reason?: string) =>
     bus.emit({ type: 'heartbeat', state, agentId: agent.id, sessionId, turnId: turn.id, ...(reason ? { reason } : {}) });
   const hop = await turnHop(reads, pending);
-  const sandbox = lazySandbox(async () => {
-    const acquireStarted = clock.now();
-    const acquired = await context.runtime.acquire(
-      {
-        sessionId,
-        agentFolder: join(settings.agentsDirectory, agent.folder),
-        agentName: agent.folder,
-        isMain: agent.isMain,
-        mounts: agent.sandbox.mounts,
-        limits: {
-          memoryMb: agent.sandbox.memoryMb,
-          cpus: agent.sandbox.cpus,
-          pids: agent.sandbox.pids,
-          diskMb: agent.sandbox.diskMb,
-        },
-        network: agent.sandbox.network,
-        env: settings.sandboxEnv,
-        mcpServers: agent.sandbox.mcpServers ?? [],
-      },
-      { signal },
-    );
-    bus.emit({ type: 'sandbox.acquired', sessionId, sandboxId: acquired.id, durationMs: clock.now() - acquireStarted });
-    return acquired;
-  });
+  const sandbox = turnSandbox(
+    {
+      runtime: context.runtime,
+      bus,
+      now: () => clock.now(),
+      agentsDirectory: settings.agentsDirectory,
+      sandboxEnv: settings.sandboxEnv,
+    },
+    agent,
+    sessionId,
+    signal,
+  );
   const waitForPerson = async <T>(wait: Promise<T>): Promise<T> => {
     sandbox.release();
     context.queue.park(sessionId);
