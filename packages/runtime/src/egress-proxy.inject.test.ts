@@ -106,8 +106,8 @@ async function startProxy(overrides: Partial<EgressProxyOptions> = {}) {
     now: Date.now,
     onRequest: (record) => records.push(record),
     injectHeaders: [
-      { origin: `http://mcp.example.com:${plainPort}`, headers: [['Authorization', `Bearer ${token}`]] },
-      { origin: `https://mcp.example.com:${securePort}`, headers: [['Authorization', `Bearer ${token}`]] },
+      { origin: `http://mcp.example.com:${plainPort}`, path: '/mcp', headers: [['Authorization', `Bearer ${token}`]] },
+      { origin: `https://mcp.example.com:${securePort}`, path: '/mcp', headers: [['Authorization', `Bearer ${token}`]] },
     ],
     ...overrides,
   });
@@ -165,6 +165,21 @@ describe('the egress proxy adds a remote MCP server’s headers', () => {
     expect(await exchange(socketPath, post(`http://other.example.com:${plainPort}/mcp`))).toContain('plain answered POST /mcp');
     expect(seen).toHaveLength(1);
     expect(seen[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it("not to a path of that origin outside the server's URL, dot segments resolved first", async () => {
+    const { socketPath } = await startProxy();
+    for (const path of ['/admin', '/mcpx', '/mcp/../admin', '/mcp/%2e%2e/admin']) {
+      expect(await exchange(socketPath, post(`http://mcp.example.com:${plainPort}${path}`))).toMatch(
+        /plain answered POST \/(admin|mcpx)/,
+      );
+    }
+    expect(seen).toHaveLength(4);
+    expect(seen.map((request) => request.headers.authorization)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(await exchange(socketPath, post(`http://mcp.example.com:${plainPort}/mcp/session`))).toContain(
+      'answered POST /mcp/session',
+    );
+    expect(seen[4]?.headers.authorization).toBe(`Bearer ${token}`);
   });
 
   it('over TLS for an https:// origin, which the proxy speaks itself, certificate checked', async () => {

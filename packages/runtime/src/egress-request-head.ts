@@ -35,8 +35,9 @@ const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * Reads one request head (up to the blank line) from a client of the egress proxy and works out
  * its target: `CONNECT host:port` (a tunnel) or an absolute-form `http://` or `https://` request.
  * Anything else (origin-form, a head past {@link maxRequestHeadBytes}) is refused. An absolute-form
- * request for an origin of `injections` gets that origin's headers, and is refused when it carries
- * one of their names itself (the sandbox may neither read nor replace them).
+ * request for an origin of `injections` gets that origin's headers when its path is the injection's
+ * path or below it, and is refused when it carries one of their names itself, whatever its path
+ * (the sandbox may neither read nor replace them).
  * Resolves once the head is read, or with a refusal when the client ends first.
  */
 export function readEgressTarget(socket: Socket, injections: readonly EgressHeaderInjection[] = []): Promise<EgressTarget> {
@@ -121,11 +122,13 @@ function parseHead(head: string, rest: Buffer, injections: readonly EgressHeader
     if (name === 'content-length' || name === 'transfer-encoding') framing.add(name);
     if (!droppedHeaders.has(name)) headers.push(line);
   }
+  // The path is the normalized one that is sent on (dot segments resolved by the URL parser).
+  const injectHere = injection !== undefined && isUnder(url.pathname, injection.path);
   if (injection !== undefined && framing.size > 1) {
     // Two framings would let a second request ride in the body of the first, past the injection.
     return refusal(400, 'both Content-Length and Transfer-Encoding', method, host, port);
   }
-  for (const [name, value] of injection?.headers ?? []) headers.push(`${name}: ${value}`);
+  if (injectHere) for (const [name, value] of injection.headers) headers.push(`${name}: ${value}`);
   // The Host header names the checked target, never another name the client chose.
   const upstreamHead = Buffer.from(
     [`${method} ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, ...headers, 'Connection: close', '', ''].join(
@@ -134,6 +137,12 @@ function parseHead(head: string, rest: Buffer, injections: readonly EgressHeader
     'latin1',
   );
   return { ok: true, method, host, port, literal: isIP(host) !== 0, upstreamHead, tls, rest };
+}
+
+/** Whether `path` is `base` or below it (`/mcp` covers `/mcp` and `/mcp/x`, not `/mcpx`). */
+function isUnder(path: string, base: string): boolean {
+  if (base === '/' || path === base) return true;
+  return path.startsWith(base.endsWith('/') ? base : `${base}/`);
 }
 
 /** The host part of a CONNECT authority as the URL parser normalizes it (IDNA, IPv4 spellings), or undefined. */

@@ -18,6 +18,7 @@ describe('mcpHeaderInjections', () => {
     expect(mcpHeaderInjections(servers, { GH_MCP: 'value-1', UNUSED: 'x' })).toEqual([
       {
         origin: 'https://mcp.example.com',
+        path: '/mcp',
         headers: [
           ['Authorization', 'Bearer value-1'],
           ['X-Client', 'ngb'],

@@ -5,6 +5,11 @@ import { sandboxEnvProblem, sandboxValueProblem } from './sandbox-env-policy';
 export interface EgressHeaderInjection {
   /** `URL.origin` of the remote MCP server: `https://mcp.example.com`, `http://host:8080`. */
   origin: string;
+  /**
+   * The path of the server's URL (`/mcp`): the headers go only to requests for it or below it, so
+   * the credential of an MCP endpoint never reaches another API the same host serves.
+   */
+  path: string;
   /** Header names and their values, filled in; names unique regardless of case. */
   headers: ReadonlyArray<readonly [name: string, value: string]>;
 }
@@ -126,7 +131,8 @@ export function mcpHeaderInjections(
       });
       return [name, value] as const;
     });
-    injections.push({ origin: new URL(server.url).origin, headers });
+    const url = new URL(server.url);
+    injections.push({ origin: url.origin, path: url.pathname, headers });
   }
   return injections;
 }
