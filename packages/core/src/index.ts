@@ -35,3 +35,4 @@ export {
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
 export { mergeSkillScopes, type SkillListing } from './skill-catalog';
 export { splitMessage } from './split-message';
+export { sandboxSpecOf } from './turn-start';

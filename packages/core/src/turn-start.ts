@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import type { Agent, InboxEntry, Sandbox, SandboxRuntime, Session, Store, StoreRepositories, Turn } from '@ngb/plugin-sdk';
+import type {
+  Agent,
+  InboxEntry,
+  Sandbox,
+  SandboxRuntime,
+  SandboxSpec,
+  Session,
+  Store,
+  StoreRepositories,
+  Turn,
+} from '@ngb/plugin-sdk';
 import { lazySandbox } from './agent-loop';
 import type { EventBus } from './events';
 
@@ -44,6 +54,29 @@ export async function startTurn(
   });
 }
 
+/** The sandbox an agent's session gets: its folder, mounts, limits, network and MCP servers. */
+export function sandboxSpecOf(
+  agent: Agent,
+  where: { sessionId: string; agentsDirectory: string; env?: Readonly<Record<string, string>> },
+): SandboxSpec {
+  return {
+    sessionId: where.sessionId,
+    agentFolder: join(where.agentsDirectory, agent.folder),
+    agentName: agent.folder,
+    isMain: agent.isMain,
+    mounts: agent.sandbox.mounts,
+    limits: {
+      memoryMb: agent.sandbox.memoryMb,
+      cpus: agent.sandbox.cpus,
+      pids: agent.sandbox.pids,
+      diskMb: agent.sandbox.diskMb,
+    },
+    network: agent.sandbox.network,
+    ...(where.env !== undefined ? { env: where.env } : {}),
+    mcpServers: agent.sandbox.mcpServers ?? [],
+  };
+}
+
 /** The agent's sandbox for one turn, acquired on first use (a turn without a sandbox tool takes none). */
 export function turnSandbox(
   context: {
@@ -60,22 +93,7 @@ export function turnSandbox(
   return lazySandbox(async () => {
     const acquireStarted = context.now();
     const acquired = await context.runtime.acquire(
-      {
-        sessionId,
-        agentFolder: join(context.agentsDirectory, agent.folder),
-        agentName: agent.folder,
-        isMain: agent.isMain,
-        mounts: agent.sandbox.mounts,
-        limits: {
-          memoryMb: agent.sandbox.memoryMb,
-          cpus: agent.sandbox.cpus,
-          pids: agent.sandbox.pids,
-          diskMb: agent.sandbox.diskMb,
-        },
-        network: agent.sandbox.network,
-        env: context.sandboxEnv,
-        mcpServers: agent.sandbox.mcpServers ?? [],
-      },
+      sandboxSpecOf(agent, { sessionId, agentsDirectory: context.agentsDirectory, env: context.sandboxEnv }),
       { signal },
     );
     context.bus.emit({ type: 'sandbox.acquired', sessionId, sandboxId: acquired.id, durationMs: context.now() - acquireStarted });

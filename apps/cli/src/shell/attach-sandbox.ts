@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { sandboxSpecOf } from '@ngb/core';
 import { fail } from '../cli-error';
 import type { Conversation } from '../conversation/start-conversation';
 import { printNote } from '../output';
@@ -17,20 +18,9 @@ export async function attachSandbox(conversation: Conversation): Promise<number>
   }
   const { agent, session } = record;
   printNote(`starting the sandbox of session ${session.id.slice(0, 8)}...`);
-  const sandbox = await runtime.runtime.acquire({
-    sessionId: session.id,
-    agentFolder: join(project.paths.agentsDir, agent.folder),
-    agentName: agent.folder,
-    isMain: agent.isMain,
-    mounts: agent.sandbox.mounts,
-    limits: {
-      memoryMb: agent.sandbox.memoryMb,
-      cpus: agent.sandbox.cpus,
-      pids: agent.sandbox.pids,
-      diskMb: agent.sandbox.diskMb,
-    },
-    network: agent.sandbox.network,
-  });
+  const sandbox = await runtime.runtime.acquire(
+    sandboxSpecOf(agent, { sessionId: session.id, agentsDirectory: project.paths.agentsDir }),
+  );
   try {
     printNote(`attached to container ${sandbox.id.slice(0, 12)} as uid 1000 in /workspace/agent; \`exit\` comes back`);
     const child = spawn('docker', ['exec', '-it', '-w', '/workspace/agent', sandbox.id, 'bash'], { stdio: 'inherit' });
