@@ -5,6 +5,7 @@ import {
   type ChannelContext,
   type ChannelIdentity,
   ConfigError,
+  createConnectionWatchdog,
   type DeleteCapability,
   type EditCapability,
   type FetchFilesCapability,
@@ -21,7 +22,6 @@ import { createDiscordClient } from './create-discord-client';
 import { type DiscordPress, normalizeDiscordInteraction } from './discord-buttons';
 import { type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-options';
 import { createDiscordOutbound } from './discord-outbound';
-import { createDiscordWatchdog } from './discord-watchdog';
 import { fetchDiscordAttachment } from './fetch-discord-attachment';
 import { mapDiscordError } from './map-discord-error';
 import { type DiscordChannelInfo, normalizeDiscordDispatch } from './normalize-discord-message';
@@ -88,7 +88,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   };
   const logger = () => context?.logger ?? options.logger;
 
-  const watchdog = createDiscordWatchdog({
+  const watchdog = createConnectionWatchdog({
     clock,
     timeoutMs: options.watchdogMs,
     heartbeatMark: () => client?.ws.shards.first()?.lastPingTimestamp,

@@ -1,4 +1,5 @@
 export { type Address, formatAddress, parseAddress } from './address';
+export { type ConnectionWatchdogSettings, createConnectionWatchdog } from './channel-support/connection-watchdog';
 export { readWithinLimit } from './channel-support/read-within-limit';
 export { sendWithPlainFallback } from './channel-support/send-with-plain-fallback';
 export { type Clock, systemClock, type TimerHandle } from './clock';
@@ -8,6 +9,7 @@ export type {
   ChannelContext,
   ChannelIdentity,
   ChannelLimits,
+  ChannelLogin,
   ChannelState,
   ChannelStatus,
   InboundKind,

@@ -206,9 +206,20 @@ export interface ChannelContext {
   setStatus(status: ChannelStatus): void;
 }
 
+/** A login the platform waits for a person to complete before the channel can connect. */
+export interface ChannelLogin {
+  /** `qr`: scan a QR code holding `code` with the platform's phone app. */
+  kind: 'qr';
+  /** What the QR code encodes. Short-lived: the adapter reports a new one when it changes. */
+  code: string;
+  /** What the person does, in one sentence ("WhatsApp → Settings → Linked devices → Link a device"). */
+  instructions: string;
+}
+
 /**
  * Connection state of an adapter.
- * - `connecting`: opening a connection (at start, or again after a drop).
+ * - `connecting`: opening a connection (at start, or again after a drop). `login` is set while the
+ *   platform waits for a person to link the bot (WhatsApp Web's QR code); apps show it to the owner.
  * - `connected`: events arrive.
  * - `degraded`: the connection is open but nothing (no event, no ping, no heartbeat) arrived for longer
  *   than the adapter's watchdog allows; the adapter reconnects by itself. `detail` says what was missed.
@@ -218,7 +229,7 @@ export interface ChannelContext {
  *   until the configuration is fixed and the channel restarted. `error` says what to fix.
  */
 export type ChannelStatus =
-  | { state: 'connecting' }
+  | { state: 'connecting'; login?: ChannelLogin }
   | { state: 'connected'; detail?: string }
   | { state: 'degraded'; detail: string }
   | { state: 'disconnected'; error?: string }

@@ -1,12 +1,16 @@
-import type { Clock, TimerHandle } from '@ngb/plugin-sdk';
+import type { Clock, TimerHandle } from '../clock';
 
 /** What the watchdog watches and what it does. */
-export interface DiscordWatchdogSettings {
+export interface ConnectionWatchdogSettings {
   clock: Clock;
   /** Quiet time after which the connection counts as deaf. */
   timeoutMs: number;
-  /** A value that changes whenever a heartbeat ACK arrives (discord.js's `shard.lastPingTimestamp`). */
-  heartbeatMark(): unknown;
+  /**
+   * A value that changes whenever the SDK saw a heartbeat answer it does not report as an event
+   * (discord.js's `shard.lastPingTimestamp`); read at each check. Leave out when every sign of life
+   * is reported with `alive()`.
+   */
+  heartbeatMark?(): unknown;
   /** Nothing arrived for `timeoutMs`. */
   onDeaf(quietMs: number): void;
   /** Still nothing, `timeoutMs` later again: time to open a new session. */
@@ -16,11 +20,14 @@ export interface DiscordWatchdogSettings {
 }
 
 /**
- * Watches a gateway connection for signs of life: dispatches (reported with {@link alive}) and heartbeat
- * ACKs (seen as a change of `heartbeatMark` at each check). Discord ACKs every heartbeat even in a guild
- * where nobody writes, so an ACK is life: a dispatch-only watchdog would call every quiet evening deaf.
+ * Watches a long-lived platform connection for signs of life: events and pings (reported with `alive()`)
+ * and heartbeat answers the SDK keeps to itself (a change of `heartbeatMark` at each check). Count
+ * heartbeats as life: a platform that answers them in a chat where nobody writes is not deaf, and an
+ * event-only watchdog would call every quiet evening deaf. After `timeoutMs` of nothing it calls
+ * `onDeaf` (report `degraded`), after twice that `onDead` (tear down, connect again), and `onAlive`
+ * once something arrives again.
  */
-export function createDiscordWatchdog(settings: DiscordWatchdogSettings) {
+export function createConnectionWatchdog(settings: ConnectionWatchdogSettings) {
   const { clock, timeoutMs } = settings;
   let timer: TimerHandle | undefined;
   let lastSeen = 0;
@@ -37,7 +44,7 @@ export function createDiscordWatchdog(settings: DiscordWatchdogSettings) {
 
   const check = () => {
     timer = clock.setTimeout(check, Math.max(250, Math.floor(timeoutMs / 4)));
-    const current = settings.heartbeatMark();
+    const current = settings.heartbeatMark?.();
     if (current !== mark) {
       mark = current;
       alive();
@@ -58,7 +65,7 @@ export function createDiscordWatchdog(settings: DiscordWatchdogSettings) {
     start() {
       if (timer !== undefined) clock.clearTimeout(timer);
       lastSeen = clock.now();
-      mark = settings.heartbeatMark();
+      mark = settings.heartbeatMark?.();
       timer = clock.setTimeout(check, Math.max(250, Math.floor(timeoutMs / 4)));
     },
     /** Something arrived. */
