@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWebChannel } from '@ngb/channel-web';
 import type { GatewayOptions, TimedGatewayEvent } from '@ngb/core';
+import type { ChannelAdapter } from '@ngb/plugin-sdk';
 import type { LlmScriptStep } from '@ngb/plugin-sdk/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
@@ -69,6 +70,8 @@ async function startBrowserHarness(
     gateway?: Partial<Omit<GatewayOptions, 'store' | 'runtime' | 'providers' | 'agentsDirectory' | 'channels'>>;
     /** The budgets `/api/budgets` reports, read from the harness's store. */
     budgets?: (store: ServerHarness['store']) => BudgetsSource;
+    /** More channels for the gateway and the server. */
+    channels?: ChannelAdapter[];
   } = {},
 ): Promise<BrowserHarness> {
   await ensureDashboardBuilt();
@@ -80,7 +83,7 @@ async function startBrowserHarness(
     : undefined;
   const gateway = await createServerHarness({
     script: options.script,
-    channels: web ? [web] : [],
+    channels: [...(web ? [web] : []), ...(options.channels ?? [])],
     gateway: {
       ...(web ? { streaming: { web: { firstAfterChars: 1, firstAfterMs: 1, editIntervalMs: 50 } } } : {}),
       ...options.gateway,
@@ -101,7 +104,7 @@ async function startBrowserHarness(
   const serverOptions = {
     gateway: gateway.gateway,
     store: gateway.store,
-    channels: [gateway.channel, ...(web ? [web] : [])],
+    channels: [gateway.channel, ...(web ? [web] : []), ...(options.channels ?? [])],
     port: 0,
     isolated: false,
     token: options.token,

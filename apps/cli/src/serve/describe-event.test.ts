@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { qrCodeForTerminal } from '../render/qr-code';
 import { describeEvent } from './describe-event';
 
 const received = {
@@ -66,5 +67,28 @@ describe('describeEvent of a heartbeat', () => {
     } as const;
     expect(describeEvent(skipped, false)).toMatch(/heartbeat of agent \S+ skipped \(the agent has no main chat\)$/);
     expect(describeEvent({ ...skipped, state: 'ok', reason: undefined }, false)).toMatch(/heartbeat of agent \S+ ok$/);
+  });
+});
+
+describe('describeEvent of a channel waiting for a QR login', () => {
+  it('prints the instructions and the code as a QR code, and nothing more once connected', () => {
+    const waiting = {
+      type: 'channel.status',
+      at: Date.UTC(2026, 0, 1),
+      seq: 4,
+      channel: 'whatsapp',
+      status: {
+        state: 'connecting',
+        login: { kind: 'qr', code: '2@login-code,key,other-key', instructions: 'WhatsApp → Settings → Linked devices' },
+      },
+    } as const;
+    const [first, ...qr] = (describeEvent(waiting, false) ?? '').split('\n');
+    expect(first).toContain('whatsapp waits for a login: WhatsApp → Settings → Linked devices');
+    expect(qr.join('\n')).toBe(qrCodeForTerminal('2@login-code,key,other-key'));
+    // A version-2 code (25 modules) and its quiet zone: 29 columns, 15 lines of two rows each.
+    expect(qr).toHaveLength(15);
+    expect(qr.every((line) => [...line].length === 29 && /^[█▀▄ ]+$/.test(line))).toBe(true);
+    const connected = { ...waiting, seq: 5, status: { state: 'connected' } } as const;
+    expect(describeEvent(connected, false)).not.toContain('█');
   });
 });

@@ -1,6 +1,7 @@
 import type { TimedGatewayEvent } from '@ngb/core';
 import { colors } from '../colors';
 import { formatDuration, oneLine, shortId } from '../render/format';
+import { qrCodeForTerminal } from '../render/qr-code';
 
 function time(at: number): string {
   return colors.dim(new Date(at).toTimeString().slice(0, 8));
@@ -29,6 +30,11 @@ export function describeEvent(event: TimedGatewayEvent, verbose: boolean): strin
     case 'delivery.failed':
       return `${time(event.at)} ${colors.red('✗')} delivery to ${event.channel}:${event.chatId} failed${event.permanent ? ' for good' : ''}: ${oneLine(event.error, 100)}`;
     case 'channel.status':
+      if (event.status.state === 'connecting' && event.status.login !== undefined) {
+        // The person who runs serve links the bot here; the dashboard shows the same code.
+        const { instructions, code } = event.status.login;
+        return `${time(event.at)} ${colors.yellow('!')} ${event.channel} waits for a login: ${instructions}\n${qrCodeForTerminal(code)}`;
+      }
       return `${time(event.at)} ${event.channel} ${event.status.state}${'error' in event.status && event.status.error ? `: ${event.status.error}` : ''}`;
     case 'message.dropped': {
       // Every message no agent got is shown with its reason: nothing is dropped silently.

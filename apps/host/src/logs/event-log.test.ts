@@ -165,6 +165,23 @@ describe('recordGatewayEvents', () => {
     expect(lines[1]).toMatchObject({ sessionId: 's1', problem: 'it did not start and list its tools within 1000 ms' });
   });
 
+  it('writes that a channel waits for a QR login, at every level without the code itself', () => {
+    const path = join(directory, 'login.jsonl');
+    const sink = openLogSink(path, { level: 'debug' });
+    const bus = createBus();
+    recordGatewayEvents(bus, sink, { pid: 1, command: 'serve' });
+    const login = { kind: 'qr', code: 'LOGIN-CODE-2@xyz', instructions: 'Link a device' } as const;
+    bus.emit({ type: 'channel.status', channel: 'whatsapp', status: { state: 'connecting', login } });
+    sink.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain('LOGIN-CODE');
+    expect(JSON.parse(text.trim())).toMatchObject({
+      event: 'channel.status',
+      channel: 'whatsapp',
+      status: { state: 'connecting', login: { kind: 'qr', instructions: 'Link a device' } },
+    });
+  });
+
   it('writes the text at debug, with the ids of its event', () => {
     const lines = record('debug');
     const debug = lines.filter((line) => line.level === 'debug');

@@ -56,6 +56,11 @@ export function recordGatewayEvents(bus: EventBus, sink: LogSink, base: LogField
     const content = contentFields[type];
     const summary: LogFields = {};
     const detail: LogFields = {};
+    // A login code links whoever scans it first to the bot's account: it is shown, never kept.
+    if (event.type === 'channel.status' && event.status.state === 'connecting' && event.status.login !== undefined) {
+      const { code: _code, ...login } = event.status.login;
+      (fields as { status: unknown }).status = { ...event.status, login };
+    }
     for (const [key, value] of Object.entries(fields)) {
       if (content?.includes(key)) detail[key] = value;
       else summary[key] = value;

@@ -1,6 +1,7 @@
 import type { Gateway } from '@ngb/core';
 import {
   type ChannelAdapter,
+  type ChannelLogin,
   type ChannelStatus,
   canDelete,
   canEdit,
@@ -18,6 +19,8 @@ export interface ChannelState {
   state: string;
   /** What the channel said with its state: a detail when connected or degraded, the error when disconnected or failed. */
   detail?: string;
+  /** While `connecting`: the login the platform waits for (a QR code to scan with the phone app). */
+  login?: ChannelLogin;
   /** Optional capabilities the adapter has. */
   capabilities: string[];
 }
@@ -51,9 +54,13 @@ function detailOf(status: ChannelStatus): string | undefined {
  */
 export function createChannelStates(gateway: Gateway, adapters: readonly ChannelAdapter[]) {
   const details = new Map<string, string | undefined>();
+  const logins = new Map<string, ChannelLogin>();
   const stop = gateway.events.on(
     (event) => {
-      if (event.type === 'channel.status') details.set(event.channel, detailOf(event.status));
+      if (event.type !== 'channel.status') return;
+      details.set(event.channel, detailOf(event.status));
+      if (event.status.state === 'connecting' && event.status.login !== undefined) logins.set(event.channel, event.status.login);
+      else logins.delete(event.channel);
     },
     { after: 0 },
   );
@@ -64,10 +71,13 @@ export function createChannelStates(gateway: Gateway, adapters: readonly Channel
       return [...names].map((name) => {
         const adapter = adapters.find((candidate) => candidate.name === name);
         const detail = details.get(name);
+        const state = states[name] ?? 'unknown';
+        const login = state === 'connecting' ? logins.get(name) : undefined;
         return {
           name,
-          state: states[name] ?? 'unknown',
+          state,
           ...(detail !== undefined ? { detail } : {}),
+          ...(login !== undefined ? { login } : {}),
           capabilities: adapter ? capabilityChecks.filter(([, has]) => has(adapter)).map(([capability]) => capability) : [],
         };
       });

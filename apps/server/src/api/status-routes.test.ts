@@ -1,4 +1,4 @@
-import type { ChannelAdapter } from '@ngb/plugin-sdk';
+import type { ChannelAdapter, ChannelContext } from '@ngb/plugin-sdk';
 import { createRecordingChannel } from '@ngb/plugin-sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, wiredChat } from '../__tests__/api-client';
@@ -18,6 +18,23 @@ const refused: ChannelAdapter = {
   },
 };
 
+/** A channel waiting for someone to scan its QR code; `linked()` is the scan. */
+let linkingContext: ChannelContext | undefined;
+const login = { kind: 'qr', code: '2@QR-CODE', instructions: 'Settings → Linked devices → Link a device' } as const;
+const linking: ChannelAdapter = {
+  specificationVersion: 1,
+  name: 'linking',
+  limits: { maxMessageLength: 100 },
+  async start(context) {
+    linkingContext = context;
+    context.setStatus({ state: 'connecting', login });
+  },
+  async stop() {},
+  async send() {
+    throw new Error('not linked');
+  },
+};
+
 let harness: ServerHarness;
 beforeAll(async () => {
   harness = await createServerHarness({
@@ -25,7 +42,7 @@ beforeAll(async () => {
       { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo hi' } }] },
       { type: 'reply', text: 'done' },
     ],
-    channels: [refused, createRecordingChannel({ name: 'editing', capabilities: { edit: true, threads: true } })],
+    channels: [refused, linking, createRecordingChannel({ name: 'editing', capabilities: { edit: true, threads: true } })],
     server: { isolated: false, version: '1.2.3' },
   });
 });
@@ -54,6 +71,19 @@ describe('status, channels and sandboxes', () => {
         { name: 'editing', state: 'connected', capabilities: ['edit', 'threads'] },
       ]),
     );
+  });
+
+  it('shows the QR login a connecting channel waits for, and no longer once it connected', async () => {
+    const before = await call(harness, 'GET', '/api/channels');
+    expect(before.body.items).toContainEqual({ name: 'linking', state: 'connecting', login, capabilities: [] });
+    linkingContext?.setStatus({ state: 'connected', detail: 'linked as +1 555' });
+    const after = await call(harness, 'GET', '/api/channels');
+    expect(after.body.items).toContainEqual({
+      name: 'linking',
+      state: 'connected',
+      detail: 'linked as +1 555',
+      capabilities: [],
+    });
   });
 
   it("lists the runtime's sandboxes", async () => {

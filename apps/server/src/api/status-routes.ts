@@ -10,6 +10,10 @@ const channelState = v.object({
   name: v.string(),
   state: v.string(),
   detail: v.optional(v.string()),
+  login: v.pipe(
+    v.optional(v.object({ kind: v.literal('qr'), code: v.string(), instructions: v.string() })),
+    v.description('While connecting: the QR code the platform waits for someone to scan with its phone app.'),
+  ),
   capabilities: v.array(v.string()),
 });
 

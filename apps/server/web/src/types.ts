@@ -11,6 +11,16 @@ export interface Status {
   claimCode?: string | { code: string; expiresAt?: number };
 }
 
+/** `/api/channels` items. */
+export interface ChannelItem {
+  name: string;
+  state: string;
+  detail?: string;
+  /** While connecting: the login the platform waits for. */
+  login?: { kind: 'qr'; code: string; instructions: string };
+  capabilities: string[];
+}
+
 export interface Agent {
   id: string;
   folder: string;

@@ -4,8 +4,9 @@ import { AreaChart, BarChart, perMinute, ShareBars } from '../components/charts'
 import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader, Stat } from '../components/ui';
 import { type GatewayEvent, useGatewayEvents } from '../events';
 import { ago, compact, dollars, shortId } from '../format';
-import type { Agent, Budgets, Chat, Sandbox, Session, Status, Usage } from '../types';
+import type { Agent, Budgets, ChannelItem, Chat, Sandbox, Session, Status, Usage } from '../types';
 import { BudgetsCard } from './budgets-card';
+import { ChannelLoginCard } from './channel-login-card';
 import { describeEvent } from './event-text';
 
 const minutes = 20;
@@ -45,18 +46,22 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
   const chats = useApi<Page<Chat>>('/api/chats?limit=200');
   const agents = useApi<Page<Agent>>('/api/agents');
   const budgets = useApi<Budgets>('/api/budgets');
+  const { status } = props;
+  const channels = Object.entries(status?.channels ?? {});
+  // The channels' details are fetched only while one of them is connecting: it may wait for a login.
+  const connecting = channels.some(([, value]) => channelState(value).state === 'connecting');
+  const channelItems = useApi<Page<ChannelItem>>(connecting ? '/api/channels' : null);
   const connected = useGatewayEvents('', (event) => {
     setLive((previous) => [...previous.slice(-499), event]);
     if (event.type === 'channel.status' || event.type.startsWith('turn.')) props.reloadStatus();
+    if (event.type === 'channel.status') channelItems.reload();
     if (event.type === 'turn.start') sessions.reload();
     if (event.type === 'turn.end') {
       usage.reload();
       budgets.reload();
     }
   });
-  const { status } = props;
   const activity = useActivity(usage.data, live);
-  const channels = Object.entries(status?.channels ?? {});
   const spend = (usage.data?.agents ?? []).filter((agent) => agent.turns > 0);
   return (
     <>
@@ -82,6 +87,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
           )}
         </Card>
       )}
+      {connecting && <ChannelLoginCard channels={channelItems.data?.items ?? []} />}
       <div class="stats">
         <Stat
           label="Channels"
