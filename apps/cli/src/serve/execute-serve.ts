@@ -1,5 +1,6 @@
 import type { TimedGatewayEvent } from '@ngb/core';
 import { composeGateway, displayPath, loadConfig, probeDockerEngine, runtimeDriverOf } from '@ngb/host';
+import { canHandleWebhooks } from '@ngb/plugin-sdk';
 import { fail } from '../cli-error';
 import { numberFlag } from '../number-flags';
 import { parseRuntimeFlag } from '../parse-runtime-flag';
@@ -75,6 +76,10 @@ export async function executeServe(flags: {
       process.on('SIGTERM', onSignal);
     });
     const claim = await running.gateway.onboarding.claimCode();
+    const { server } = served;
+    const webhooks = server
+      ? served.composed.channels.filter(canHandleWebhooks).map((channel) => `${server.url}/channels/${channel.name}/webhook`)
+      : [];
     output.ready({
       readyMs: Date.now() - started,
       agents: project.agents.map((agent) => agent.folder),
@@ -83,6 +88,7 @@ export async function executeServe(flags: {
       model: `${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`,
       logFile: displayPath(project.paths.logFile),
       url: served.server?.url,
+      webhooks,
       claim,
     });
     await signalled;

@@ -13,6 +13,8 @@ interface ServeReady {
   model: string;
   logFile: string;
   url?: string;
+  /** Where the channels in webhook mode take their platform's requests. */
+  webhooks: string[];
   claim?: { code: string; expiresAt: number };
 }
 
@@ -75,6 +77,10 @@ export function createServeOutput(format: 'text' | 'json', debug: boolean, forma
       printLine(`  model    ${ready.model}`);
       printLine(`  log      ${ready.logFile}  (follow it with \`ngb logs -f\`)`);
       if (ready.url) printLine(`  open     ${colors.bold(ready.url)}  (dashboard and web chat)`);
+      for (const url of ready.webhooks) printLine(`  webhook  ${url}`);
+      if (ready.webhooks.length > 0) {
+        printNote('The platform must reach each webhook at a public https URL: put a reverse proxy or a tunnel in front of it.');
+      }
       if (ready.claim) {
         const { code, expiresAt } = ready.claim;
         printLine('');
