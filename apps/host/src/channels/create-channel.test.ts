@@ -86,10 +86,17 @@ describe('channels built from config through their manifests', () => {
   });
 
   it('says how to run without a channel whose adapter is not built yet', async () => {
-    const error = await refusal(createChannel(manifestOf('feishu'), configOf({ feishu: {} }), { FEISHU_APP_SECRET: 't' }));
+    // An adapter that is only partly built says so with NotSupportedError when it is created.
+    const unfinished = {
+      ...manifestOf('telegram'),
+      create: async () => {
+        throw new NotSupportedError('[@ngb/channel-telegram] not built yet');
+      },
+    };
+    const error = await refusal(createChannel(unfinished, configOf({ telegram: {} }), { TELEGRAM_BOT_TOKEN: '1:t' }));
     expect(NotSupportedError.isInstance(error)).toBe(true);
     expect(error.message).toBe(
-      'channel "feishu" is enabled in ngb.config.json, but the Feishu / Lark adapter is not built yet; set "channels.feishu.enabled": false to run without it',
+      'channel "telegram" is enabled in ngb.config.json, but the Telegram adapter is not built yet; set "channels.telegram.enabled": false to run without it',
     );
   });
 });
