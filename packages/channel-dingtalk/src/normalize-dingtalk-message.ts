@@ -71,8 +71,8 @@ function body(data: Record<string, unknown>): { text: string; attachments: Attac
 
 /**
  * A robot message of DingTalk's Stream mode (the CALLBACK frame's `data`, parsed) → an inbound
- * message. A 1:1 chat's id is the person's user id (what the 1:1 send API takes); a group's is its
- * `conversationId`. In a group the robot only receives messages that @ it: `mentionsBot` follows
+ * message. The sender is the person's `senderId` (stable for this app); a 1:1 chat's id is the
+ * person's staff id (`senderStaffId`, what the 1:1 send API takes), a group's its `conversationId`. In a group the robot only receives messages that @ it: `mentionsBot` follows
  * `isInAtList`, and the leading `@robot` is removed when the robot is the only one mentioned.
  * @returns undefined for a payload without the fields every robot message has, or a kind it cannot read
  */
@@ -80,8 +80,9 @@ export function normalizeDingTalkMessage(raw: unknown, now: () => number): DingT
   const data = record(raw);
   const messageId = text(data.msgId);
   const conversationId = text(data.conversationId);
-  const senderId = text(data.senderStaffId) || text(data.senderId);
+  const senderId = text(data.senderId);
   if (!messageId || !conversationId || !senderId) return undefined;
+  const staffId = text(data.senderStaffId);
   const content = body(data);
   if (!content) return undefined;
   const isGroup = data.conversationType === '2';
@@ -97,7 +98,7 @@ export function normalizeDingTalkMessage(raw: unknown, now: () => number): DingT
   return {
     message: {
       channel: 'dingtalk',
-      chat: { id: isGroup ? conversationId : senderId, isGroup, ...(chatName ? { name: chatName } : {}) },
+      chat: { id: isGroup ? conversationId : (staffId ?? senderId), isGroup, ...(chatName ? { name: chatName } : {}) },
       platformMessageId: messageId,
       sender: { id: senderId, ...(name ? { name } : {}), isBot: false },
       text: messageText,

@@ -217,7 +217,7 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
       conversationType: group ? '2' : '1',
       ...(group ? { conversationTitle: `Group ${input.groupId}` } : {}),
       msgId: `msg${id}${randomUUID().slice(0, 8)}`,
-      senderId: `$:LWCP_v1:$sender-${input.senderStaffId}`,
+      senderId: input.senderId ?? `$:LWCP_v1:$sender-${input.senderStaffId}`,
       senderStaffId: input.senderStaffId,
       senderNick: input.senderNick ?? `user${input.senderStaffId}`,
       senderCorpId: 'ding-fake-corp',

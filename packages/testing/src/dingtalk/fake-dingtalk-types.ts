@@ -30,6 +30,8 @@ export interface FakeDingTalkInbound {
   groupId?: string;
   /** The sender's staff id (a 1:1 chat's id on the gateway side). */
   senderStaffId: string;
+  /** The sender's id for this app (`senderId`). @default `$:LWCP_v1:$sender-<senderStaffId>` */
+  senderId?: string;
   senderNick?: string;
   text: string;
   /** Group messages reach the robot only when they @ it. @default true in a group */
