@@ -120,7 +120,6 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
 
   async function route(request: IncomingMessage, response: ServerResponse, path: string, body: Record<string, unknown>) {
     if (path === '/v1.0/gateway/connections/open') {
-      stream.log.lookups += 1;
       if (body.clientId !== clientId || body.clientSecret !== clientSecret)
         return json(response, 401, { code: 'InvalidAuthentication', message: 'clientId or clientSecret is invalid' });
       stream.log.subscriptions = (body.subscriptions as FakeDingTalkStreamLog['subscriptions']) ?? [];
@@ -183,6 +182,7 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
       } catch {
         return json(response, 400, { code: 'InvalidParameter', message: 'the body is not JSON' });
       }
+      if (path === '/v1.0/gateway/connections/open') stream.log.lookups += 1;
       const failing = failures.findIndex((failure) => failure.path === undefined || path.includes(failure.path));
       if (failing >= 0 && path !== '/v1.0/oauth2/accessToken') {
         const [failure] = failures.splice(failing, 1);
