@@ -56,6 +56,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
   let context: ChannelContext | undefined;
   let self: ChannelIdentity | undefined;
   let running = false;
+  let connecting = false;
   let retryTimer: TimerHandle | undefined;
   let inbound: Promise<void> = Promise.resolve();
   let lastState: string | undefined;
@@ -149,7 +150,10 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
   }
 
   async function reconnect(attempt: number): Promise<void> {
-    if (!running) return;
+    if (!running || connecting) return;
+    connecting = true;
+    // Silent while connecting: a lookup slower than the watchdog must not be torn down and begun again.
+    watchdog.stop();
     if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
     retryTimer = undefined;
     const old = client;
@@ -167,6 +171,8 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
       if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
       status({ state: 'disconnected', error: mapped.message });
       retryTimer = clock.setTimeout(() => void reconnect(attempt + 1), Math.min(60_000, 1_000 * 2 ** attempt));
+    } finally {
+      connecting = false;
     }
   }
 
