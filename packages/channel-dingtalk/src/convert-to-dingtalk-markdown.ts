@@ -63,7 +63,8 @@ function list(token: Tokens.List, depth: number): string {
   return token.items
     .map((item, index) => {
       const marker = token.ordered ? `${start + index}. ` : '- ';
-      const parts = item.tokens.map((child) =>
+      // marked gives a task item's box as a token of its own; the marker below shows it.
+      const parts = item.tokens.filter((child) => child.type !== 'checkbox').map((child) =>
         child.type === 'list' ? `\n${list(child as Tokens.List, depth + 1)}` : block(child, depth + 1),
       );
       const body = parts.join('').replace(/\n(?!\s*(- |\d+\. ))/g, `\n${indent}  `);
