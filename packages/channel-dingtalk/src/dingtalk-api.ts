@@ -25,6 +25,8 @@ export async function postDingTalkJson(
   try {
     response = await fetchImpl(url, {
       method: 'POST',
+      // A redirect would take the body (and a session reply) to a host nobody checked.
+      redirect: 'error',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
     });
