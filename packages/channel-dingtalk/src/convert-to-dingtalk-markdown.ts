@@ -64,9 +64,9 @@ function list(token: Tokens.List, depth: number): string {
     .map((item, index) => {
       const marker = token.ordered ? `${start + index}. ` : '- ';
       // marked gives a task item's box as a token of its own; the marker below shows it.
-      const parts = item.tokens.filter((child) => child.type !== 'checkbox').map((child) =>
-        child.type === 'list' ? `\n${list(child as Tokens.List, depth + 1)}` : block(child, depth + 1),
-      );
+      const parts = item.tokens
+        .filter((child) => child.type !== 'checkbox')
+        .map((child) => (child.type === 'list' ? `\n${list(child as Tokens.List, depth + 1)}` : block(child, depth + 1)));
       const body = parts.join('').replace(/\n(?!\s*(- |\d+\. ))/g, `\n${indent}  `);
       return `${indent}${marker}${item.task ? (item.checked ? '☑ ' : '☐ ') : ''}${body}`;
     })

@@ -41,7 +41,8 @@ export async function postDingTalkJson(
     parsed = { message: text.slice(0, 200) };
   }
   const answer = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  if (!response.ok) throw mapDingTalkError({ call, status: response.status, body: answer, retryAfter: response.headers.get('retry-after') });
+  if (!response.ok)
+    throw mapDingTalkError({ call, status: response.status, body: answer, retryAfter: response.headers.get('retry-after') });
   return answer;
 }
 
@@ -62,7 +63,9 @@ export function createDingTalkApi(settings: DingTalkApiSettings) {
     );
     const token = answer.accessToken;
     if (typeof token !== 'string' || token === '')
-      throw new ChannelApiError('dingtalk', '[@ngb/channel-dingtalk] the access token endpoint answered without a token', { retryable: true });
+      throw new ChannelApiError('dingtalk', '[@ngb/channel-dingtalk] the access token endpoint answered without a token', {
+        retryable: true,
+      });
     const lifetimeMs = (typeof answer.expireIn === 'number' ? answer.expireIn : 7200) * 1000;
     cached = { token, expiresAt: settings.clock.now() + Math.max(lifetimeMs - tokenMarginMs, lifetimeMs / 2) };
     return token;

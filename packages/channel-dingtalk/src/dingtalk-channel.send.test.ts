@@ -44,7 +44,9 @@ describe('DingTalk sends', () => {
     run = await startDingTalkTestRun({}, { sessionWebhookOrigins: ['https://oapi.dingtalk.com'] });
     run.fake.injectMessage(ann);
     const inbound = await eventually(() => run.received[0], 'the message');
-    const error = await refusal(run.channel.send({ channel: 'dingtalk', chatId: inbound.chat.id }, { text: 'x', format: 'plain' }));
+    const error = await refusal(
+      run.channel.send({ channel: 'dingtalk', chatId: inbound.chat.id }, { text: 'x', format: 'plain' }),
+    );
     expect(error?.message).toContain('not an allowed origin (option `sessionWebhookOrigins`)');
     expect(error?.retryable).toBe(false);
     expect(run.fake.sent).toEqual([]);
@@ -81,13 +83,19 @@ describe('DingTalk sends', () => {
       retryAfterMs: 3_000,
     });
     run.fake.failNext({ status: 502, path: '/robot/' });
-    expect(await refusal(run.channel.send(address, { text: 'x', format: 'plain' }))).toMatchObject({ status: 502, retryable: true });
+    expect(await refusal(run.channel.send(address, { text: 'x', format: 'plain' }))).toMatchObject({
+      status: 502,
+      retryable: true,
+    });
     run.fake.failNext({ status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied', path: '/robot/' });
     const forbidden = await refusal(run.channel.send(address, { text: 'x', format: 'plain' }));
     expect([forbidden?.status, forbidden?.retryable]).toEqual([403, false]);
     expect(forbidden?.message).toContain('qyapi_robot_sendmsg');
     run.fake.failNext({ status: 400, code: 'invalidParameter.msgParam', message: 'msgParam is invalid', path: '/robot/' });
-    expect(await refusal(run.channel.send(address, { text: 'x', format: 'plain' }))).toMatchObject({ status: 400, retryable: false });
+    expect(await refusal(run.channel.send(address, { text: 'x', format: 'plain' }))).toMatchObject({
+      status: 400,
+      retryable: false,
+    });
     expect(run.fake.sent).toEqual([]);
   });
 

@@ -46,7 +46,13 @@ describe('DingTalk Stream mode connection', () => {
     await eventually(() => run.fake.stream.acks.length === 1, 'the ack of the redelivery');
     expect(run.fake.stream.redeliveries).toBe(1);
     expect(run.received.map((inbound) => inbound.platformMessageId)).toEqual([message.msgId]);
-    expect(run.statuses.map((status) => status.state)).toEqual(['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
+    expect(run.statuses.map((status) => status.state)).toEqual([
+      'connecting',
+      'connected',
+      'disconnected',
+      'connecting',
+      'connected',
+    ]);
   });
 
   it('a message delivered twice is reported with the same chat and message ids, for the store to keep once', async () => {

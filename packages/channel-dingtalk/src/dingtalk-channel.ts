@@ -71,7 +71,8 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
   const watchdog = createConnectionWatchdog({
     clock,
     timeoutMs: options.watchdogMs,
-    onDeaf: (quietMs) => status({ state: 'degraded', detail: `no frame or ping from DingTalk for ${Math.round(quietMs / 1000)} s` }),
+    onDeaf: (quietMs) =>
+      status({ state: 'degraded', detail: `no frame or ping from DingTalk for ${Math.round(quietMs / 1000)} s` }),
     onDead: () => void reconnect(0),
     onAlive: () => status({ state: 'connected' }),
   });
@@ -90,7 +91,9 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
       outbound.learn(normalized.message.chat.id, normalized.route);
       await receiving.receive(normalized.message);
     } else {
-      logger()?.warn(`${prefix} a robot message it cannot read was acknowledged and dropped`, { messageId: frame.headers.messageId });
+      logger()?.warn(`${prefix} a robot message it cannot read was acknowledged and dropped`, {
+        messageId: frame.headers.messageId,
+      });
     }
     // Acknowledged only now: a message receive could not store is delivered again by DingTalk.
     owner.ack(frame.headers.messageId);

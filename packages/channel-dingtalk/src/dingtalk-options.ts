@@ -49,7 +49,12 @@ export const dingTalkChannelOptionsSchema = v.object({
   ),
   /** Longest message sent as one. */
   maxMessageLength: v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(2, 'must be at least 2'), v.maxValue(20_000, 'must be at most 20000')),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(2, 'must be at least 2'),
+      v.maxValue(20_000, 'must be at most 20000'),
+    ),
     5_000,
   ),
   /**

@@ -58,7 +58,10 @@ export function createDingTalkOutbound(settings: DingTalkOutboundSettings) {
     try {
       url = new URL(raw);
     } catch {
-      throw new ChannelApiError('dingtalk', `${prefix} the message's sessionWebhook is not a URL`, { status: 400, retryable: false });
+      throw new ChannelApiError('dingtalk', `${prefix} the message's sessionWebhook is not a URL`, {
+        status: 400,
+        retryable: false,
+      });
     }
     if (!settings.sessionWebhookOrigins.includes(url.origin)) {
       throw new ChannelApiError(
@@ -70,7 +73,12 @@ export function createDingTalkOutbound(settings: DingTalkOutboundSettings) {
     return url;
   }
 
-  async function viaWebhook(chatId: string, webhook: { url: string }, text: string, format: MessageFormat): Promise<SendReceipt | undefined> {
+  async function viaWebhook(
+    chatId: string,
+    webhook: { url: string },
+    text: string,
+    format: MessageFormat,
+  ): Promise<SendReceipt | undefined> {
     const url = allowedWebhook(webhook.url);
     const body =
       format === 'markdown'
@@ -108,7 +116,9 @@ export function createDingTalkOutbound(settings: DingTalkOutboundSettings) {
         );
     const key = answer.processQueryKey;
     if (typeof key !== 'string' || key === '')
-      throw new ChannelApiError('dingtalk', `${prefix} the robot send API answered without a processQueryKey`, { retryable: false });
+      throw new ChannelApiError('dingtalk', `${prefix} the robot send API answered without a processQueryKey`, {
+        retryable: false,
+      });
     return { platformMessageId: key };
   }
 

@@ -2,7 +2,7 @@ import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import { postDingTalkJson } from './dingtalk-api';
 
 /** The robot messages topic of Stream mode. */
-export const robotTopic = '/v1.0/im/bot/messages/get';
+const robotTopic = '/v1.0/im/bot/messages/get';
 
 /** What the connection reports. */
 export interface DingTalkStreamHooks {
@@ -34,7 +34,13 @@ export class DingTalkStreamClient extends DWClient {
   readonly #fetch: typeof fetch;
   readonly #hooks: DingTalkStreamHooks;
 
-  constructor(settings: { clientId: string; clientSecret: string; gatewayUrl: string; fetch: typeof fetch; hooks: DingTalkStreamHooks }) {
+  constructor(settings: {
+    clientId: string;
+    clientSecret: string;
+    gatewayUrl: string;
+    fetch: typeof fetch;
+    hooks: DingTalkStreamHooks;
+  }) {
     super({ clientId: settings.clientId, clientSecret: settings.clientSecret, keepAlive: false, debug: false, ua: 'ngb' });
     this.config.autoReconnect = false;
     this.config.subscriptions = [{ type: 'CALLBACK', topic: robotTopic }];
@@ -51,11 +57,17 @@ export class DingTalkStreamClient extends DWClient {
     const answer = await postDingTalkJson(
       this.#fetch,
       `${this.#gatewayUrl}/v1.0/gateway/connections/open`,
-      { clientId: this.config.clientId, clientSecret: this.config.clientSecret, ua: this.config.ua, subscriptions: this.config.subscriptions },
+      {
+        clientId: this.config.clientId,
+        clientSecret: this.config.clientSecret,
+        ua: this.config.ua,
+        subscriptions: this.config.subscriptions,
+      },
       'the Stream mode endpoint lookup',
     );
     const { endpoint, ticket } = answer;
-    if (typeof endpoint !== 'string' || typeof ticket !== 'string') throw new Error('the endpoint lookup answered without endpoint and ticket');
+    if (typeof endpoint !== 'string' || typeof ticket !== 'string')
+      throw new Error('the endpoint lookup answered without endpoint and ticket');
     this.#internals.dw_url = `${endpoint}?ticket=${encodeURIComponent(ticket)}`;
     return this;
   }

@@ -29,7 +29,9 @@ export async function fetchDingTalkAttachment(
   );
   const downloadUrl = answer.downloadUrl;
   if (typeof downloadUrl !== 'string' || !/^https?:\/\//.test(downloadUrl))
-    throw new ChannelApiError('dingtalk', `${prefix} the file download API answered without a download URL`, { retryable: false });
+    throw new ChannelApiError('dingtalk', `${prefix} the file download API answered without a download URL`, {
+      retryable: false,
+    });
   let response: Response;
   try {
     response = await settings.fetch(downloadUrl, { signal });

@@ -46,7 +46,8 @@ export function mapDingTalkError(failure: DingTalkFailure | unknown): ChannelApi
       retryAfterMs,
     });
   }
-  if (failure.status >= 500) return new ChannelApiError(channel, `${prefix} DingTalk failed ${detail}`, { status: failure.status, retryable: true });
+  if (failure.status >= 500)
+    return new ChannelApiError(channel, `${prefix} DingTalk failed ${detail}`, { status: failure.status, retryable: true });
   if (failure.status === 401 || code === 'InvalidAuthentication') {
     return new ChannelApiError(
       channel,
@@ -62,7 +63,7 @@ export function mapDingTalkError(failure: DingTalkFailure | unknown): ChannelApi
     );
   }
   return new ChannelApiError(channel, `${prefix} DingTalk refused ${detail}`, {
-    status: failure.status >= 400 ? failure.status : 400,
+    status: Math.max(failure.status, 400),
     retryable: false,
   });
 }

@@ -33,7 +33,11 @@ describe('normalizeDingTalkMessage', () => {
   });
 
   it('keeps a leading @ of another person (the robot is not the only one mentioned)', () => {
-    const both = { ...groupAt, atUsers: [...groupAt.atUsers, { dingtalkId: '$:other', staffId: 'bob' }], text: { content: '@Bob @ngb look' } };
+    const both = {
+      ...groupAt,
+      atUsers: [...groupAt.atUsers, { dingtalkId: '$:other', staffId: 'bob' }],
+      text: { content: '@Bob @ngb look' },
+    };
     expect(normalizeDingTalkMessage(both, now)?.message.text).toBe('@Bob @ngb look');
   });
 
@@ -54,7 +58,10 @@ describe('normalizeDingTalkMessage', () => {
       msgtype: 'richText',
       content: { richText: [{ text: 'see ' }, { type: 'picture', downloadCode: 'p1' }, { text: 'this' }] },
     };
-    expect(normalizeDingTalkMessage(rich, now)?.message).toMatchObject({ text: 'see this', attachments: [{ kind: 'image', reference: 'p1' }] });
+    expect(normalizeDingTalkMessage(rich, now)?.message).toMatchObject({
+      text: 'see this',
+      attachments: [{ kind: 'image', reference: 'p1' }],
+    });
   });
 
   it('refuses payloads without the fields every robot message has, and kinds it cannot read', () => {

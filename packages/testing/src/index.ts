@@ -1,4 +1,18 @@
 export {
+  createFakeDingTalkServer,
+  type FakeDingTalkServer,
+  type FakeDingTalkServerOptions,
+} from './dingtalk/fake-dingtalk-server';
+export type { FakeDingTalkFrame } from './dingtalk/fake-dingtalk-stream';
+export type {
+  FakeDingTalkCall,
+  FakeDingTalkFailure,
+  FakeDingTalkInbound,
+  FakeDingTalkRobotMessage,
+  FakeDingTalkSent,
+  FakeDingTalkStreamLog,
+} from './dingtalk/fake-dingtalk-types';
+export {
   createFakeDiscordServer,
   type FakeDiscordButton,
   type FakeDiscordChannel,
@@ -55,17 +69,3 @@ export type { FakeTelegramButton, FakeTelegramPressInput } from './telegram/tele
 export type { FakeTelegramFile, FakeTelegramUpload, FakeTelegramUser } from './telegram/telegram-fake-chats';
 export type { FakeTelegramSent } from './telegram/telegram-fake-methods';
 export type { FakeTelegramEditInput, FakeTelegramMessageInput } from './telegram/telegram-fake-updates';
-export {
-  createFakeDingTalkServer,
-  type FakeDingTalkServer,
-  type FakeDingTalkServerOptions,
-} from './dingtalk/fake-dingtalk-server';
-export type { FakeDingTalkFrame } from './dingtalk/fake-dingtalk-stream';
-export type {
-  FakeDingTalkCall,
-  FakeDingTalkFailure,
-  FakeDingTalkInbound,
-  FakeDingTalkRobotMessage,
-  FakeDingTalkSent,
-  FakeDingTalkStreamLog,
-} from './dingtalk/fake-dingtalk-types';

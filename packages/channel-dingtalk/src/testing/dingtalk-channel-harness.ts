@@ -7,7 +7,7 @@ import { createDingTalkChannel, type DingTalkChannel } from '../dingtalk-channel
 import type { DingTalkChannelOptions } from '../dingtalk-options';
 
 /** What people see of DingTalk markdown: emphasis and heading markers removed, links as their text. */
-export function visibleDingTalkText(markdown: string): string {
+function visibleDingTalkText(markdown: string): string {
   return markdown
     .replace(/^#{1,6} /gm, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeDingTalkServer, type FakeDingTalkServer } from './fake-dingtalk-server';
 
 const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -50,7 +54,11 @@ describe('fake DingTalk', () => {
     clients.push(await connectSdk(fake, frames));
     const message = fake.injectMessage({ senderStaffId: 'staff1', text: 'hi' });
     await until(() => frames.length === 1, 'the callback');
-    expect(JSON.parse(frames[0]?.data ?? '{}')).toMatchObject({ msgId: message.msgId, text: { content: 'hi' }, conversationType: '1' });
+    expect(JSON.parse(frames[0]?.data ?? '{}')).toMatchObject({
+      msgId: message.msgId,
+      text: { content: 'hi' },
+      conversationType: '1',
+    });
     clients[0]?.socketCallBackResponse(frames[0]?.headers.messageId ?? '', {});
     await until(() => fake.stream.acks.length === 1, 'the ack');
     fake.ping();
@@ -78,7 +86,12 @@ describe('fake DingTalk', () => {
     const headers = { 'x-acs-dingtalk-access-token': String(token.body.accessToken) };
     const sent = await post(
       `${fake.url}/v1.0/robot/groupMessages/send`,
-      { robotCode: fake.robotCode, openConversationId: 'cidG', msgKey: 'sampleMarkdown', msgParam: JSON.stringify({ title: 't', text: '**x**' }) },
+      {
+        robotCode: fake.robotCode,
+        openConversationId: 'cidG',
+        msgKey: 'sampleMarkdown',
+        msgParam: JSON.stringify({ title: 't', text: '**x**' }),
+      },
       headers,
     );
     const message = fake.injectMessage({ senderStaffId: 'staff1', text: 'hi' });

@@ -141,9 +141,9 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
       record(session.chatId, 'session-webhook', type, param);
       return json(response, 200, { errcode: 0, errmsg: 'ok' });
     }
-    if (!authorized(request))
-      return json(response, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
-    if (body.robotCode !== robotCode) return json(response, 400, { code: 'invalidParameter.robotCode', message: 'robotCode is invalid' });
+    if (!authorized(request)) return json(response, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
+    if (body.robotCode !== robotCode)
+      return json(response, 400, { code: 'invalidParameter.robotCode', message: 'robotCode is invalid' });
     if (path === '/v1.0/robot/oToMessages/batchSend' || path === '/v1.0/robot/groupMessages/send') {
       const chatId = path.includes('group') ? String(body.openConversationId) : String((body.userIds as string[])[0]);
       const id = `pqk-${++counter}`;

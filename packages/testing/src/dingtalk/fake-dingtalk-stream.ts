@@ -15,7 +15,7 @@ export interface FakeDingTalkFrame {
   data: string;
 }
 
-export const robotTopic = '/v1.0/im/bot/messages/get';
+const robotTopic = '/v1.0/im/bot/messages/get';
 
 /** The fake's stream side. */
 export function createFakeDingTalkStream(appId: string) {
@@ -118,6 +118,3 @@ export function createFakeDingTalkStream(appId: string) {
     },
   };
 }
-
-/** The fake's stream side. */
-export type FakeDingTalkStream = ReturnType<typeof createFakeDingTalkStream>;
