@@ -1,4 +1,4 @@
-import { ChannelApiError, type Clock } from '@ngb/plugin-sdk';
+import { ChannelApiError, type Clock, readWithinLimit } from '@ngb/plugin-sdk';
 import { mapDingTalkError } from './map-dingtalk-error';
 
 /** What the API client needs. */
@@ -12,6 +12,19 @@ export interface DingTalkApiSettings {
 
 // A token is renewed this long before DingTalk says it expires.
 const tokenMarginMs = 300_000;
+// DingTalk's JSON answers are small; a larger one is not read into memory.
+const maxAnswerBytes = 1 << 20;
+
+async function readAnswer(response: Response, call: string): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  const tooLarge = () =>
+    new ChannelApiError('dingtalk', `[@ngb/channel-dingtalk] ${call} answered more than ${maxAnswerBytes} bytes`, {
+      retryable: false,
+    });
+  for await (const chunk of readWithinLimit(response.body, maxAnswerBytes, tooLarge)) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Posts JSON and reads the JSON answer; any failure comes back as a ChannelApiError. */
 export async function postDingTalkJson(
@@ -33,7 +46,7 @@ export async function postDingTalkJson(
   } catch (error) {
     throw mapDingTalkError(error);
   }
-  const text = await response.text();
+  const text = await readAnswer(response, call);
   let parsed: unknown;
   try {
     parsed = text === '' ? {} : JSON.parse(text);
