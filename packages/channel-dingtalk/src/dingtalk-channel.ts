@@ -1,10 +1,220 @@
-import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import type { DingTalkChannelOptions } from './dingtalk-options';
+import {
+  type ChannelAdapter,
+  ChannelApiError,
+  type ChannelContext,
+  type ChannelIdentity,
+  ConfigError,
+  createConnectionWatchdog,
+  type DeleteCapability,
+  type FetchFilesCapability,
+  systemClock,
+  type TimerHandle,
+} from '@ngb/plugin-sdk';
+import type { DWClientDownStream } from 'dingtalk-stream';
+import * as v from 'valibot';
+import { createDingTalkApi } from './dingtalk-api';
+import { type DingTalkChannelOptions, dingTalkChannelOptionsSchema } from './dingtalk-options';
+import { createDingTalkOutbound } from './dingtalk-outbound';
+import { DingTalkStreamClient } from './dingtalk-stream-client';
+import { fetchDingTalkAttachment } from './fetch-dingtalk-attachment';
+import { mapDingTalkError } from './map-dingtalk-error';
+import { normalizeDingTalkMessage } from './normalize-dingtalk-message';
+
+/** The DingTalk adapter with its capabilities. */
+export type DingTalkChannel = ChannelAdapter & DeleteCapability & FetchFilesCapability;
+
+const prefix = '[@ngb/channel-dingtalk]';
 
 /**
- * The DingTalk channel adapter.
- * @throws NotSupportedError always, until the DingTalk adapter lands
+ * The DingTalk channel: a robot of an app in Stream mode. Inbound robot messages arrive on the
+ * dingtalk-stream socket and are acknowledged only once `receive` resolved (DingTalk delivers an
+ * unacknowledged one again). Replies go through the message's session webhook while it is valid,
+ * else through the robot send API. Addresses: a group's `chatId` is its conversation id (`cid…`),
+ * a 1:1 chat's is the person's user id.
+ * @throws ConfigError naming the option when `options` are invalid
  */
-export function createDingTalkChannel(_options: DingTalkChannelOptions): ChannelAdapter {
-  throw new NotSupportedError('[@ngb/channel-dingtalk] the DingTalk channel is not built yet');
+export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkChannel {
+  const parsed = v.safeParse(dingTalkChannelOptionsSchema, input);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue ? (v.getDotPath(issue) ?? 'options') : 'options';
+    throw new ConfigError(`${prefix} \`${key}\` ${issue?.message ?? 'is invalid'}`, { key });
+  }
+  const options = parsed.output;
+  const clock = options.clock ?? systemClock;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const robotCode = options.robotCode ?? options.clientId;
+  const api = createDingTalkApi({ ...options, fetch: fetchImpl, clock });
+  const outbound = createDingTalkOutbound({
+    api,
+    robotCode,
+    sessionWebhookOrigins: options.sessionWebhookOrigins,
+    fetch: fetchImpl,
+    clock,
+  });
+  let client: DingTalkStreamClient | undefined;
+  let context: ChannelContext | undefined;
+  let self: ChannelIdentity | undefined;
+  let running = false;
+  let connecting = false;
+  let retryTimer: TimerHandle | undefined;
+  let inbound: Promise<void> = Promise.resolve();
+  let lastState: string | undefined;
+
+  const status: ChannelContext['setStatus'] = (value) => {
+    if (value.state === 'connected' && lastState === 'connected') return;
+    lastState = value.state;
+    context?.setStatus(value);
+  };
+  const logger = () => context?.logger ?? options.logger;
+
+  const watchdog = createConnectionWatchdog({
+    clock,
+    timeoutMs: options.watchdogMs,
+    onDeaf: (quietMs) =>
+      status({ state: 'degraded', detail: `no frame or ping from DingTalk for ${Math.round(quietMs / 1000)} s` }),
+    onDead: () => void reconnect(0),
+    onAlive: () => status({ state: 'connected' }),
+  });
+
+  async function handle(owner: DingTalkStreamClient, frame: DWClientDownStream): Promise<void> {
+    const receiving = context;
+    if (!running || owner !== client || !receiving) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(frame.data);
+    } catch {
+      data = undefined;
+    }
+    const normalized = normalizeDingTalkMessage(data, () => clock.now());
+    if (normalized) {
+      outbound.learn(normalized.message.chat.id, normalized.route);
+      await receiving.receive(normalized.message);
+    } else {
+      logger()?.warn(`${prefix} a robot message it cannot read was acknowledged and dropped`, {
+        messageId: frame.headers.messageId,
+      });
+    }
+    // Acknowledged only now: a message receive could not store is delivered again by DingTalk.
+    owner.ack(frame.headers.messageId);
+  }
+
+  function createClient(): DingTalkStreamClient {
+    const next: DingTalkStreamClient = new DingTalkStreamClient({
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      gatewayUrl: options.gatewayUrl ?? options.apiBaseUrl,
+      fetch: fetchImpl,
+      hooks: {
+        frame: () => {
+          if (next === client) watchdog.alive();
+        },
+        callback: (frame) => {
+          inbound = inbound
+            .then(() => handle(next, frame))
+            .catch((error: unknown) =>
+              logger()?.error(`${prefix} an inbound message was not stored; DingTalk will deliver it again`, {
+                error: String(error),
+              }),
+            );
+        },
+        disconnectAsked: () => {
+          if (next === client && running) void reconnect(0);
+        },
+        closed: () => {
+          if (next !== client || !running) return;
+          status({ state: 'disconnected', error: 'the stream connection closed; connecting again' });
+          void reconnect(0);
+        },
+      },
+    });
+    return next;
+  }
+
+  async function connect(): Promise<void> {
+    const next = createClient();
+    client = next;
+    try {
+      await next.open();
+    } catch (error) {
+      if (client === next) client = undefined;
+      next.close();
+      throw mapDingTalkError(error);
+    }
+  }
+
+  function fail(error: string): void {
+    running = false;
+    watchdog.stop();
+    const old = client;
+    client = undefined;
+    old?.close();
+    status({ state: 'failed', error });
+  }
+
+  async function reconnect(attempt: number): Promise<void> {
+    if (!running || connecting) return;
+    connecting = true;
+    // Silent while connecting: a lookup slower than the watchdog must not be torn down and begun again.
+    watchdog.stop();
+    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+    retryTimer = undefined;
+    const old = client;
+    client = undefined;
+    old?.close();
+    status({ state: 'connecting' });
+    try {
+      await connect();
+      const current = client as DingTalkStreamClient | undefined;
+      if (!running) return current?.close();
+      watchdog.start();
+      status({ state: 'connected' });
+    } catch (error) {
+      const mapped = mapDingTalkError(error);
+      if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
+      status({ state: 'disconnected', error: mapped.message });
+      retryTimer = clock.setTimeout(() => void reconnect(attempt + 1), Math.min(60_000, 1_000 * 2 ** attempt));
+    } finally {
+      connecting = false;
+    }
+  }
+
+  return {
+    specificationVersion: 1,
+    name: 'dingtalk',
+    limits: { maxMessageLength: options.maxMessageLength },
+    get self() {
+      return self;
+    },
+    async start(startContext) {
+      if (running) throw new ChannelApiError('dingtalk', `${prefix} the channel is already started`, { retryable: false });
+      context = startContext;
+      lastState = undefined;
+      running = true;
+      status({ state: 'connecting' });
+      try {
+        await connect();
+      } catch (error) {
+        running = false;
+        throw error;
+      }
+      self = { id: robotCode, name: robotCode };
+      watchdog.start();
+      status({ state: 'connected' });
+    },
+    async stop() {
+      running = false;
+      watchdog.stop();
+      if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+      retryTimer = undefined;
+      const old = client;
+      client = undefined;
+      old?.close();
+      await inbound;
+    },
+    send: (address, message) => outbound.send(address, message),
+    delete: (address, platformMessageId) => outbound.delete(address, platformMessageId),
+    fetchAttachment: (attachment, fetchOptions) =>
+      fetchDingTalkAttachment(attachment, fetchOptions, { api, robotCode, fetch: fetchImpl }),
+  };
 }

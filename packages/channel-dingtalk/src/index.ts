@@ -1,2 +1,7 @@
-export { createDingTalkChannel } from './dingtalk-channel';
-export { type DingTalkChannelOptions, dingTalkChannelOptionsSchema, dingtalkManifest as manifest } from './dingtalk-options';
+export { createDingTalkChannel, type DingTalkChannel } from './dingtalk-channel';
+export {
+  type DingTalkChannelOptions,
+  dingTalkChannelOptionsSchema,
+  dingtalkManifest as manifest,
+  type ResolvedDingTalkChannelOptions,
+} from './dingtalk-options';

@@ -1,4 +1,18 @@
 export {
+  createFakeDingTalkServer,
+  type FakeDingTalkServer,
+  type FakeDingTalkServerOptions,
+} from './dingtalk/fake-dingtalk-server';
+export type { FakeDingTalkFrame } from './dingtalk/fake-dingtalk-stream';
+export type {
+  FakeDingTalkCall,
+  FakeDingTalkFailure,
+  FakeDingTalkInbound,
+  FakeDingTalkRobotMessage,
+  FakeDingTalkSent,
+  FakeDingTalkStreamLog,
+} from './dingtalk/fake-dingtalk-types';
+export {
   createFakeDiscordServer,
   type FakeDiscordButton,
   type FakeDiscordChannel,
