@@ -1,5 +1,5 @@
 import { ChannelApiError } from '@ngb/plugin-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type DingTalkTestRun, eventually, startDingTalkTestRun } from './testing/dingtalk-test-run';
 
 const ann = { senderStaffId: 'staff77', senderNick: 'Ann', text: 'hello' };
@@ -63,6 +63,24 @@ describe('DingTalk Stream mode connection', () => {
     await eventually(() => run.received[1], 'the redelivery');
     const [first, second] = run.received;
     expect([second?.chat.id, second?.platformMessageId]).toEqual([first?.chat.id, first?.platformMessageId]);
+  });
+
+  it('never writes to the console: connecting, a message, a dropped socket and a failed reconnect are reported, not printed', async () => {
+    const printed = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method));
+    try {
+      run = await startDingTalkTestRun();
+      run.fake.injectMessage(ann);
+      await eventually(() => run.received[0], 'the message');
+      run.fake.failNext({ status: 503, path: '/gateway/' });
+      run.fake.dropConnections();
+      await eventually(() => run.statuses.at(-1)?.state === 'disconnected', 'the failed reconnect');
+      await run.clock.advance(1_000);
+      await eventually(() => run.statuses.at(-1)?.state === 'connected', 'connected again');
+      await run.channel.stop();
+      expect(printed.flatMap((spy) => spy.mock.calls)).toEqual([]);
+    } finally {
+      for (const spy of printed) spy.mockRestore();
+    }
   });
 
   it('answers pings with the same data, and a disconnect frame makes it connect again', async () => {

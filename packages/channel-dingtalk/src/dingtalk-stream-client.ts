@@ -1,4 +1,5 @@
 import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
+import WebSocket from 'ws';
 import { postDingTalkJson } from './dingtalk-api';
 
 /** The robot messages topic of Stream mode. */
@@ -20,14 +21,16 @@ export interface DingTalkStreamHooks {
 interface SdkInternals {
   dw_url?: string;
   userDisconnect: boolean;
-  socket?: { on(event: 'close', listener: () => void): void; terminate(): void; readyState: number };
+  socket?: WebSocket;
 }
 
 /**
  * dingtalk-stream's `DWClient` with its endpoint lookup at our `gatewayUrl` (the SDK's is hard-coded),
  * answering with a ChannelApiError (401 for refused credentials), and with the SDK's own reconnect
  * and keepalive off: the channel's watchdog and reconnect loop are the single owners of the
- * connection. The SDK still parses frames and answers DingTalk's pings.
+ * connection. The socket is opened here too: the SDK's own `_connect` writes to the console on every
+ * connection and error, and a library never prints. The SDK still parses frames, answers DingTalk's
+ * pings and sends the acks.
  */
 export class DingTalkStreamClient extends DWClient {
   readonly #gatewayUrl: string;
@@ -70,6 +73,31 @@ export class DingTalkStreamClient extends DWClient {
       throw new Error('the endpoint lookup answered without endpoint and ticket');
     this.#internals.dw_url = `${endpoint}?ticket=${encodeURIComponent(ticket)}`;
     return this;
+  }
+
+  override _connect(): Promise<void> {
+    const internals = this.#internals;
+    const url = internals.dw_url;
+    if (url === undefined) return Promise.reject(new Error('no endpoint: look it up first'));
+    internals.userDisconnect = false;
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      internals.socket = socket;
+      socket.once('open', () => {
+        this.connected = true;
+        resolve();
+      });
+      socket.on('message', (data) => this.onDownStream(String(data)));
+      socket.on('close', () => {
+        this.connected = false;
+        this.registered = false;
+      });
+      // Before `open` this fails the connection; after it, `close` follows and the channel reconnects.
+      socket.on('error', (error) => {
+        socket.terminate();
+        reject(error);
+      });
+    });
   }
 
   /** Looks up the endpoint and opens the socket. */
