@@ -40,14 +40,18 @@ function mimeOf(name: string | undefined): string | undefined {
   return extension === undefined ? undefined : mimeTypes[extension];
 }
 
-/** The chat id of a message event: `private:<user_id>` or `group:<group_id>`. */
-export function qqChatId(event: Record<string, unknown>): string | undefined {
+/**
+ * The chat id of an event: `group:<group_id>`, or `private:<the other person's QQ number>` (the sender's,
+ * or `target_id` for a message the bot's own account sent from another device).
+ */
+export function qqChatId(event: Record<string, unknown>, selfId: string): string | undefined {
   if (event.message_type === 'group' || event.notice_type === 'group_recall') {
     const group = asId(event.group_id);
     return group === undefined ? undefined : `group:${group}`;
   }
   const user = asId(event.user_id);
-  return user === undefined ? undefined : `private:${user}`;
+  const peer = user === selfId ? asId(event.target_id) : user;
+  return peer === undefined ? undefined : `private:${peer}`;
 }
 
 function attachmentOf(segment: OneBotSegment): Attachment | undefined {
@@ -95,7 +99,7 @@ const placeholders: Record<string, string> = {
 export function normalizeQQEvent(event: Record<string, unknown>, context: QQNormalizeContext): InboundMessage | undefined {
   const timestamp = typeof event.time === 'number' ? event.time * 1_000 : Number.NaN;
   if (event.post_type === 'notice' && (event.notice_type === 'group_recall' || event.notice_type === 'friend_recall')) {
-    const chatId = qqChatId(event);
+    const chatId = qqChatId(event, context.selfId);
     const messageId = asId(event.message_id);
     const author = asId(event.user_id);
     if (chatId === undefined || messageId === undefined || author === undefined) return undefined;
@@ -112,7 +116,7 @@ export function normalizeQQEvent(event: Record<string, unknown>, context: QQNorm
   }
   if (event.post_type !== 'message') return undefined;
   if (event.message_type !== 'private' && event.message_type !== 'group') return undefined;
-  const chatId = qqChatId(event);
+  const chatId = qqChatId(event, context.selfId);
   const messageId = asId(event.message_id);
   const userId = asId(event.user_id);
   if (chatId === undefined || messageId === undefined || userId === undefined) return undefined;
