@@ -167,7 +167,8 @@ export function normalizeQQEvent(event: Record<string, unknown>, context: QQNorm
     chat: {
       id: chatId,
       isGroup: chatId.startsWith('group:'),
-      ...(chatId.startsWith('private:') && senderName !== undefined ? { name: senderName } : {}),
+      ...(chatId.startsWith('private:') && senderName !== undefined && userId !== context.selfId ? { name: senderName } : {}),
+      ...(chatId.startsWith('group:') && asText(event.group_name) !== undefined ? { name: asText(event.group_name) } : {}),
     },
     platformMessageId: messageId,
     sender: { id: userId, ...(senderName === undefined ? {} : { name: senderName }) },
