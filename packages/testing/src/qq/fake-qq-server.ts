@@ -59,7 +59,7 @@ function toCqString(segments: FakeQQSegment[]): string {
 
 /** Starts a fake OneBot v11 forward-WebSocket implementation on 127.0.0.1 (a free port). */
 export async function createFakeQQServer(options: FakeQQServerOptions = {}): Promise<FakeQQServer> {
-  const accessToken = options.accessToken === null ? undefined : (options.accessToken ?? 'fake-onebot-token');
+  let accessToken = options.accessToken === null ? undefined : (options.accessToken ?? 'fake-onebot-token');
   const selfId = options.selfId ?? 10000;
   let messageCounter = 1000;
   const state: FakeQQState = {
@@ -175,7 +175,9 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
   return {
     url: `ws://127.0.0.1:${port}`,
     httpUrl,
-    accessToken,
+    get accessToken() {
+      return accessToken;
+    },
     selfId,
     sent: state.sent,
     uploads: state.uploads,
@@ -233,6 +235,9 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
       const path = `/files/${randomUUID()}/${encodeURIComponent(name)}`;
       files.set(path, data);
       return `${httpUrl}${path}`;
+    },
+    rotateAccessToken(token) {
+      accessToken = token;
     },
     failNext: (failure) => void failures.push(failure),
     reorderNext(count) {

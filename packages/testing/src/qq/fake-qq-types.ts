@@ -112,6 +112,8 @@ export interface FakeQQServer {
   heartbeat(): void;
   /** Serves `data` at a URL on this server (what `url` of an image or file segment points to). */
   hostFile(name: string, data: Uint8Array): string;
+  /** From now on the upgrade asks for this token (connections already open stay open). */
+  rotateAccessToken(token: string): void;
   /** The next matching action fails with this answer. */
   failNext(failure: FakeQQFailure): void;
   /** The next `count` answers are held, then sent together in reverse order. */
