@@ -45,11 +45,28 @@ function inline(line: string): string {
   return out;
 }
 
+/** The cells of a table row: split at `|` outside code spans and not escaped. */
+function tableCells(row: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let inCode = false;
+  for (let index = 0; index < row.length; index += 1) {
+    const character = row[index] ?? '';
+    if (character === '`') inCode = !inCode;
+    if (character === '|' && !inCode && row[index - 1] !== '\\') {
+      cells.push(cell);
+      cell = '';
+    } else cell += character;
+  }
+  cells.push(cell);
+  return cells;
+}
+
 function block(line: string): string {
   const heading = /^ {0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$/.exec(line);
   if (heading) return inline(heading[1] ?? '');
   if (/^ {0,3}([-*_])( *\1){2,} *$/.test(line)) return '──────────';
-  if (/^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(line) && line.includes('-')) return '';
+  if (/^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/.test(line) || /^\s*\|\s*:?-+:?\s*\|\s*$/.test(line)) return '';
   const bullet = /^(\s*)[-*+]\s+(\[[ xX]\]\s+)?(.*)$/.exec(line);
   if (bullet) {
     const box = bullet[2] === undefined ? '' : /x/i.test(bullet[2]) ? '☑ ' : '☐ ';
@@ -57,8 +74,7 @@ function block(line: string): string {
   }
   const table = /^\s*\|(.*)\|\s*$/.exec(line);
   if (table)
-    return (table[1] ?? '')
-      .split(/(?<!\\)\|/)
+    return tableCells(table[1] ?? '')
       .map((cell) => inline(cell.trim()))
       .join(' | ');
   return inline(line);

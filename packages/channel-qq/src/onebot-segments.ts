@@ -23,7 +23,7 @@ export function escapeCqParameter(value: string): string {
  */
 export function parseCqString(message: string): OneBotSegment[] {
   const segments: OneBotSegment[] = [];
-  const pattern = /\[CQ:([a-zA-Z0-9_.-]+)((?:,[^,=\]]+=[^,\]]*)*)\]/g;
+  const pattern = /\[CQ:([a-zA-Z0-9_.-]+)((?:,[^,=[\]]+=[^,[\]]*)*)\]/g;
   let last = 0;
   const pushText = (raw: string) => {
     if (raw !== '') segments.push({ type: 'text', data: { text: unescapeCq(raw) } });
