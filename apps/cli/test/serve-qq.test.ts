@@ -50,10 +50,20 @@ describeWithDocker('ngb serve with the QQ channel (fake OneBot implementation, f
     expect(code, stdout).toBeDefined();
 
     qq.injectMessage({ chatId: 'private:77', userId: 77, nickname: 'Ann', message: `/claim ${code}` });
-    await waitFor(() => seen().some((text) => text.startsWith('You are now the owner')), `the claim answer (seen: ${seen()})`, 20_000);
+    await waitFor(
+      () => seen().some((text) => text.startsWith('You are now the owner')),
+      `the claim answer (seen: ${seen()})`,
+      20_000,
+    );
 
     // The CQ-string form, as go-cqhttp-style implementations send it.
-    qq.injectMessage({ chatId: 'private:77', userId: 77, nickname: 'Ann', message: 'run: echo sandboxed-$((6*7))', asCqString: true });
+    qq.injectMessage({
+      chatId: 'private:77',
+      userId: 77,
+      nickname: 'Ann',
+      message: 'run: echo sandboxed-$((6*7))',
+      asCqString: true,
+    });
     await waitFor(() => seen().some((text) => text.includes('sandboxed-42')), `the tool output (seen: ${seen()})`, 60_000);
     expect(qq.sent.every((message) => message.chatId === 'private:77')).toBe(true);
     expect(qq.refusals).toEqual([]);

@@ -12,7 +12,11 @@ describe('convertToQQText: markdown → the plain text QQ shows', () => {
     ['autolinks', '<https://x.io/path>', 'https://x.io/path'],
     ['images', '![a chart](https://x.io/c.png)', 'a chart (https://x.io/c.png)'],
     ['headings', '# Title\n\n### Sub **part**', 'Title\n\nSub part'],
-    ['lists and tasks', '- one\n* two\n  + nested\n- [x] done\n- [ ] todo\n1. first', '• one\n• two\n  • nested\n• ☑ done\n• ☐ todo\n1. first'],
+    [
+      'lists and tasks',
+      '- one\n* two\n  + nested\n- [x] done\n- [ ] todo\n1. first',
+      '• one\n• two\n  • nested\n• ☑ done\n• ☐ todo\n1. first',
+    ],
     ['code spans keep their markup characters', 'run `a **b** [c](d)` now', 'run a **b** [c](d) now'],
     ['backslash escapes', '\\*not emphasis\\* and 1\\. item', '*not emphasis* and 1. item'],
     ['quotes stay quoted', '> quoted *words*', '> quoted words'],

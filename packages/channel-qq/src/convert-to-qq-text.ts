@@ -2,7 +2,8 @@
 // headings as their words, list bullets as "•", links as `text (url)`, code kept verbatim (a code block's
 // lines unchanged, without the fences) so code stays readable and copyable.
 
-const placeholder = (index: number) => `\u0000${index}\u0000`;
+// Private-use characters mark what is already final text while emphasis is stripped around it.
+const placeholder = (index: number) => `\uE000${index}\uE001`;
 
 function stripEmphasis(text: string): string {
   let out = text;
@@ -38,7 +39,7 @@ function inline(line: string): string {
     .replace(/<((?:https?|mailto):[^\s>]+)>/g, (_match, url: string) => keep(url));
   out = stripEmphasis(out);
   for (;;) {
-    const restored = out.replace(/\u0000(\d+)\u0000/g, (_match, index: string) => kept[Number(index)] ?? '');
+    const restored = out.replace(/\uE000(\d+)\uE001/g, (_match, index: string) => kept[Number(index)] ?? '');
     if (restored === out) break;
     out = restored;
   }

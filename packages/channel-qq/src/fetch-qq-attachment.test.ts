@@ -17,7 +17,12 @@ describe('QQ fetchAttachment', () => {
 
   it('refuses URLs off the OneBot host and attachmentHosts, and non-http schemes, without fetching', async () => {
     run = await startQQTestRun();
-    for (const reference of ['http://169.254.169.254/latest/meta-data', 'file:///etc/passwd', 'not a url', 'http://127.0.0.1:1/x']) {
+    for (const reference of [
+      'http://169.254.169.254/latest/meta-data',
+      'file:///etc/passwd',
+      'not a url',
+      'http://127.0.0.1:1/x',
+    ]) {
       const error = await failureOf(run.channel.fetchAttachment({ kind: 'file', reference }, { maxBytes: 100 }));
       expect(ChannelApiError.isInstance(error) && error.status, reference).toBe(400);
     }
@@ -32,7 +37,9 @@ describe('QQ fetchAttachment', () => {
 
   it('a file the host no longer has is a 404', async () => {
     run = await startQQTestRun();
-    const error = await failureOf(run.channel.fetchAttachment({ kind: 'file', reference: `${run.fake.httpUrl}/files/gone` }, { maxBytes: 1_000 }));
+    const error = await failureOf(
+      run.channel.fetchAttachment({ kind: 'file', reference: `${run.fake.httpUrl}/files/gone` }, { maxBytes: 1_000 }),
+    );
     expect(ChannelApiError.isInstance(error) && error.status).toBe(404);
   });
 });

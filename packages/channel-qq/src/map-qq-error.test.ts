@@ -13,7 +13,11 @@ describe('mapQQError', () => {
     [100, 502, true],
   ])('retcode %i → status %i, retryable %s', (retcode, status, retryable) => {
     const error = mapQQError(failed(retcode, 'why'), 'send_group_msg');
-    expect({ status: error.status, retryable: error.retryable, channel: error.channel }).toEqual({ status, retryable, channel: 'qq' });
+    expect({ status: error.status, retryable: error.retryable, channel: error.channel }).toEqual({
+      status,
+      retryable,
+      channel: 'qq',
+    });
     expect(error.message).toMatch(new RegExp(`^\\[@ngb/channel-qq\\] send_group_msg failed: why \\(retcode ${retcode}\\)`));
   });
 
@@ -25,7 +29,9 @@ describe('mapQQError', () => {
   it('prefers the wording, then message, then go-cqhttp msg', () => {
     expect(mapQQError(failed(1200, '发送失败', 'send failed'), 'a').message).toContain('发送失败');
     expect(mapQQError(failed(1200, '', 'send failed'), 'a').message).toContain('send failed');
-    expect(mapQQError({ status: 'failed', retcode: 1200, msg: 'SEND_MSG_API_ERROR' }, 'a').message).toContain('SEND_MSG_API_ERROR');
+    expect(mapQQError({ status: 'failed', retcode: 1200, msg: 'SEND_MSG_API_ERROR' }, 'a').message).toContain(
+      'SEND_MSG_API_ERROR',
+    );
   });
 
   it('a rate limit is retryable after a pause', () => {

@@ -14,7 +14,11 @@ export interface QQNormalizeContext {
 }
 
 const asId = (value: unknown): string | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' && value !== '' ? value : undefined;
+  typeof value === 'number' && Number.isFinite(value)
+    ? String(value)
+    : typeof value === 'string' && value !== ''
+      ? value
+      : undefined;
 const asText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 const mimeTypes: Record<string, string> = {
@@ -44,7 +48,7 @@ function mimeOf(name: string | undefined): string | undefined {
  * The chat id of an event: `group:<group_id>`, or `private:<the other person's QQ number>` (the sender's,
  * or `target_id` for a message the bot's own account sent from another device).
  */
-export function qqChatId(event: Record<string, unknown>, selfId: string): string | undefined {
+function qqChatId(event: Record<string, unknown>, selfId: string): string | undefined {
   if (event.message_type === 'group' || event.notice_type === 'group_recall') {
     const group = asId(event.group_id);
     return group === undefined ? undefined : `group:${group}`;
@@ -60,7 +64,8 @@ function attachmentOf(segment: OneBotSegment): Attachment | undefined {
   if (url === undefined) return undefined;
   const name = asText(data.name) ?? asText(data.file);
   const size = Number(data.file_size ?? data.size);
-  const kind = segment.type === 'image' ? 'image' : segment.type === 'record' ? 'audio' : segment.type === 'video' ? 'video' : 'file';
+  const kind =
+    segment.type === 'image' ? 'image' : segment.type === 'record' ? 'audio' : segment.type === 'video' ? 'video' : 'file';
   const mimeType = mimeOf(name) ?? (kind === 'image' ? 'image/jpeg' : undefined);
   return {
     kind,

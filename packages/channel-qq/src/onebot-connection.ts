@@ -54,9 +54,7 @@ export function openOneBotConnection(settings: OneBotConnectionSettings): Promis
   const rejectAll = (reason: string) => {
     for (const [echo, entry] of pending) {
       clock.clearTimeout(entry.timer);
-      entry.reject(
-        new ChannelApiError('qq', `${prefix} ${entry.action} was not answered: ${reason}`, { retryable: true }),
-      );
+      entry.reject(new ChannelApiError('qq', `${prefix} ${entry.action} was not answered: ${reason}`, { retryable: true }));
       pending.delete(echo);
     }
   };

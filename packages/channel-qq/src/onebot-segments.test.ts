@@ -3,7 +3,9 @@ import { escapeCqParameter, escapeCqText, messageSegments, parseCqString } from 
 
 describe('CQ-code strings', () => {
   it('reads text and codes with their parameters, unescaping both', () => {
-    expect(parseCqString('hi &#91;x&#93; &amp;[CQ:at,qq=10000][CQ:image,file=a.jpg,url=https://h/x?a=1&amp;b=2&#44;3] end')).toEqual([
+    expect(
+      parseCqString('hi &#91;x&#93; &amp;[CQ:at,qq=10000][CQ:image,file=a.jpg,url=https://h/x?a=1&amp;b=2&#44;3] end'),
+    ).toEqual([
       { type: 'text', data: { text: 'hi [x] &' } },
       { type: 'at', data: { qq: '10000' } },
       { type: 'image', data: { file: 'a.jpg', url: 'https://h/x?a=1&b=2,3' } },

@@ -5,7 +5,11 @@ import { eventually, type QQTestRun, startQQTestRun } from './testing/qq-test-ru
 
 const dm = { channel: 'qq', chatId: 'private:77' };
 const states = (run: QQTestRun) => run.statuses.map((status) => status.state);
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('QQ OneBot connection', () => {
   let run: QQTestRun;
@@ -105,9 +109,7 @@ describe('QQ OneBot connection', () => {
   it('answers arriving out of order reach the action that asked, by echo', async () => {
     run = await startQQTestRun();
     run.fake.reorderNext(3);
-    const receipts = await Promise.all(
-      ['one', 'two', 'three'].map((text) => run.channel.send(dm, { text, format: 'plain' })),
-    );
+    const receipts = await Promise.all(['one', 'two', 'three'].map((text) => run.channel.send(dm, { text, format: 'plain' })));
     const byId = new Map(run.fake.sent.map((message) => [String(message.messageId), message.text]));
     expect(receipts.map((receipt) => byId.get(receipt.platformMessageId))).toEqual(['one', 'two', 'three']);
     // The fake answered the third first.

@@ -96,7 +96,10 @@ describe('QQ inbound: OneBot v11 payloads replayed through the fake implementati
 
   it("a reply to the bot's own message mentions the bot and names it as the author when it was seen", async () => {
     run = await startQQTestRun();
-    const receipt = await run.channel.send({ channel: 'qq', chatId: 'group:987654321' }, { text: 'the summary', format: 'plain' });
+    const receipt = await run.channel.send(
+      { channel: 'qq', chatId: 'group:987654321' },
+      { text: 'the summary', format: 'plain' },
+    );
     const reply = fixture('group-reply-to-bot');
     reply.message = [
       { type: 'reply', data: { id: receipt.platformMessageId } },

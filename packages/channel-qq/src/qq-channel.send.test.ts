@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type QQTestRun, startQQTestRun } from './testing/qq-test-run';
 
 const group = { channel: 'qq', chatId: 'group:2002' };
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('QQ outbound through the fake implementation', () => {
   let run: QQTestRun;
@@ -11,7 +15,11 @@ describe('QQ outbound through the fake implementation', () => {
 
   it('markdown becomes plain text, a reply carries a reply segment first', async () => {
     run = await startQQTestRun();
-    await run.channel.send(group, { text: '**Done**: see [the docs](https://example.com/a)', format: 'markdown', replyTo: '4242' });
+    await run.channel.send(group, {
+      text: '**Done**: see [the docs](https://example.com/a)',
+      format: 'markdown',
+      replyTo: '4242',
+    });
     expect(run.fake.sent[0]?.segments).toEqual([
       { type: 'reply', data: { id: '4242' } },
       { type: 'text', data: { text: 'Done: see the docs (https://example.com/a)' } },
@@ -29,14 +37,21 @@ describe('QQ outbound through the fake implementation', () => {
     run = await startQQTestRun();
     const data = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
     const receipt = await run.channel.sendFile(group, { name: 'chart.png', data, mimeType: 'image/png', caption: 'the chart' });
-    expect(run.fake.sent[0]).toMatchObject({ messageId: Number(receipt.platformMessageId), text: 'the chart', images: [{ name: 'chart.png', size: 7 }] });
+    expect(run.fake.sent[0]).toMatchObject({
+      messageId: Number(receipt.platformMessageId),
+      text: 'the chart',
+      images: [{ name: 'chart.png', size: 7 }],
+    });
   });
 
   it('a failed retcode is a ChannelApiError with the wording; the mapping decides retry', async () => {
     run = await startQQTestRun();
     run.fake.failNext({ action: 'send_group_msg', retcode: 1403, wording: '机器人已被禁言' });
     const muted = await failureOf(run.channel.send(group, { text: 'hello', format: 'plain' }));
-    expect(ChannelApiError.isInstance(muted) && { status: muted.status, retryable: muted.retryable }).toEqual({ status: 403, retryable: false });
+    expect(ChannelApiError.isInstance(muted) && { status: muted.status, retryable: muted.retryable }).toEqual({
+      status: 403,
+      retryable: false,
+    });
     expect(String(muted)).toContain('机器人已被禁言');
     run.fake.failNext({ action: 'send_group_msg', retcode: 1200, wording: '发送失败' });
     const transient = await failureOf(run.channel.send(group, { text: 'hello', format: 'plain' }));

@@ -8,7 +8,6 @@ import {
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
-  type InboundMessage,
   systemClock,
   type TimerHandle,
 } from '@ngb/plugin-sdk';
@@ -111,9 +110,7 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
     }
     inbound = inbound
       .then(() => handle(owner, event))
-      .catch((error: unknown) =>
-        logger()?.error(`${prefix} an inbound message was not stored`, { error: String(error) }),
-      );
+      .catch((error: unknown) => logger()?.error(`${prefix} an inbound message was not stored`, { error: String(error) }));
   }
 
   async function connect(): Promise<void> {
@@ -163,10 +160,13 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
   function scheduleReconnect(attempt: number): void {
     if (!running) return;
     if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-    retryTimer = clock.setTimeout(() => {
-      retryTimer = undefined;
-      void reconnect(attempt);
-    }, Math.min(60_000, 1_000 * 2 ** attempt));
+    retryTimer = clock.setTimeout(
+      () => {
+        retryTimer = undefined;
+        void reconnect(attempt);
+      },
+      Math.min(60_000, 1_000 * 2 ** attempt),
+    );
   }
 
   // A new connection after a drop or after the watchdog found this one dead, with backoff.

@@ -23,7 +23,9 @@ describe('QQ options', () => {
   it('another machine needs the access token', () => {
     expect(refusal({ url: 'wss://onebot.example.com' })).toMatchObject({
       key: 'accessToken',
-      message: expect.stringMatching(/^\[@ngb\/channel-qq\] `accessToken` must be set when `url` is not on this machine.*QQ_ONEBOT_ACCESS_TOKEN/),
+      message: expect.stringMatching(
+        /^\[@ngb\/channel-qq\] `accessToken` must be set when `url` is not on this machine.*QQ_ONEBOT_ACCESS_TOKEN/,
+      ),
     });
     expect(refusal({ url: 'wss://onebot.example.com', accessToken: 't' })).toBeUndefined();
   });
@@ -44,7 +46,9 @@ describe('QQ options', () => {
   });
 
   it('the manifest reads the optional token from QQ_ONEBOT_ACCESS_TOKEN and checks the same rules', () => {
-    expect(qqManifest.secrets).toEqual([expect.objectContaining({ option: 'accessToken', env: 'QQ_ONEBOT_ACCESS_TOKEN', optional: true })]);
+    expect(qqManifest.secrets).toEqual([
+      expect.objectContaining({ option: 'accessToken', env: 'QQ_ONEBOT_ACCESS_TOKEN', optional: true }),
+    ]);
     expect(v.safeParse(qqManifest.optionsSchema, { url: 'wss://far.example' }).success).toBe(false);
     expect(v.parse(qqManifest.optionsSchema, {})).toMatchObject({ url: 'ws://127.0.0.1:3001', maxMessageLength: 4500 });
   });

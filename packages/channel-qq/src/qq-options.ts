@@ -9,7 +9,7 @@ const milliseconds = v.pipe(
 );
 
 /** True for a host name or address that only this machine can reach. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
@@ -17,7 +17,10 @@ export function isLoopbackHost(hostname: string): boolean {
 const socketUrl = v.pipe(
   v.string('must be a string such as ws://127.0.0.1:3001'),
   v.url('must be a URL such as ws://127.0.0.1:3001'),
-  v.check((value) => /^wss?:\/\//i.test(value), 'must be a ws:// or wss:// URL (the forward WebSocket of the OneBot implementation)'),
+  v.check(
+    (value) => /^wss?:\/\//i.test(value),
+    'must be a ws:// or wss:// URL (the forward WebSocket of the OneBot implementation)',
+  ),
 );
 
 /** Options of {@link createQQChannel}. */

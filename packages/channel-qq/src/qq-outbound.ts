@@ -16,14 +16,18 @@ const prefix = '[@ngb/channel-qq]';
 export type QQCall = (action: string, params: Record<string, unknown>) => Promise<unknown>;
 
 /** Where an address points: a friend (private) or a group, by number. */
-export function qqTarget(address: Address): { kind: 'private' | 'group'; id: number } {
+function qqTarget(address: Address): { kind: 'private' | 'group'; id: number } {
   const match = /^(private|group):(\d{1,20})$/.exec(address.chatId);
   const id = Number(match?.[2]);
   if (!match || !Number.isSafeInteger(id))
-    throw new ChannelApiError('qq', `${prefix} "${address.chatId}" is no QQ chat id: use private:<QQ number> or group:<group number>`, {
-      status: 400,
-      retryable: false,
-    });
+    throw new ChannelApiError(
+      'qq',
+      `${prefix} "${address.chatId}" is no QQ chat id: use private:<QQ number> or group:<group number>`,
+      {
+        status: 400,
+        retryable: false,
+      },
+    );
   return { kind: match[1] as 'private' | 'group', id };
 }
 
@@ -77,7 +81,8 @@ export function createQQOutbound(call: QQCall, remember: (messageId: string) => 
     return { platformMessageId: typeof fileId === 'string' && fileId !== '' ? `file:${fileId}` : `file:${file.name}` };
   }
 
-  const capabilities: DeleteCapability & FilesCapability & { send(address: Address, message: OutboundMessage): Promise<SendReceipt> } = {
+  const capabilities: DeleteCapability &
+    FilesCapability & { send(address: Address, message: OutboundMessage): Promise<SendReceipt> } = {
     async send(address, message) {
       const text = message.format === 'markdown' ? convertToQQText(message.text) : message.text;
       return post(address, [...replySegment(message.replyTo), { type: 'text', data: { text } }]);

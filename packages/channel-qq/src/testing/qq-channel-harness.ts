@@ -36,7 +36,12 @@ export function createQQChannelHarness(options: Partial<QQChannelOptions> = {}):
       await fake?.close();
       formats.clear();
       fake = await createFakeQQServer();
-      const channel: QQChannel = createQQChannel({ url: fake.url, accessToken: fake.accessToken, clock: createManualClock(), ...options });
+      const channel: QQChannel = createQQChannel({
+        url: fake.url,
+        accessToken: fake.accessToken,
+        clock: createManualClock(),
+        ...options,
+      });
       return new Proxy(channel, {
         get(target, key, receiver) {
           if (key !== 'send') return Reflect.get(target, key, receiver);

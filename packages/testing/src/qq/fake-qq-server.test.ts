@@ -54,7 +54,13 @@ describe('fake OneBot v11 implementation', () => {
     expect(await client.call('get_login_info', {}, 'a')).toMatchObject({ status: 'ok', retcode: 0, data: { user_id: 42 } });
     const sent = await client.call(
       'send_group_msg',
-      { group_id: 7, message: [{ type: 'reply', data: { id: '5' } }, { type: 'text', data: { text: 'hi' } }] },
+      {
+        group_id: 7,
+        message: [
+          { type: 'reply', data: { id: '5' } },
+          { type: 'text', data: { text: 'hi' } },
+        ],
+      },
       { nested: 'echo' },
     );
     expect(sent).toMatchObject({ status: 'ok', data: { message_id: expect.any(Number) }, echo: { nested: 'echo' } });
@@ -66,14 +72,22 @@ describe('fake OneBot v11 implementation', () => {
   it('injects messages as segments or CQ strings, recalls and heartbeats', async () => {
     fake = await createFakeQQServer({ accessToken: null });
     const client = await connect(fake.url);
-    fake.injectMessage({ chatId: 'group:7', userId: 3, message: [{ type: 'text', data: { text: 'a [b] & c' } }], asCqString: true });
+    fake.injectMessage({
+      chatId: 'group:7',
+      userId: 3,
+      message: [{ type: 'text', data: { text: 'a [b] & c' } }],
+      asCqString: true,
+    });
     expect(await client.waitFor((payload) => payload.post_type === 'message')).toMatchObject({
       message_type: 'group',
       group_id: 7,
       message: 'a &#91;b&#93; &amp; c',
     });
     fake.recall({ chatId: 'private:3', messageId: 9, userId: 3 });
-    expect(await client.waitFor((payload) => payload.post_type === 'notice')).toMatchObject({ notice_type: 'friend_recall', message_id: 9 });
+    expect(await client.waitFor((payload) => payload.post_type === 'notice')).toMatchObject({
+      notice_type: 'friend_recall',
+      message_id: 9,
+    });
     fake.heartbeat();
     expect(await client.waitFor((payload) => payload.meta_event_type === 'heartbeat')).toMatchObject({ interval: 30_000 });
     client.socket.close();

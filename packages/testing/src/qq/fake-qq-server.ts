@@ -20,14 +20,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type {
-  FakeQQFailure,
-  FakeQQInbound,
-  FakeQQSegment,
-  FakeQQServer,
-  FakeQQServerOptions,
-  FakeQQUpload,
-} from './fake-qq-types';
+import type { FakeQQFailure, FakeQQSegment, FakeQQServer, FakeQQServerOptions, FakeQQUpload } from './fake-qq-types';
 import { answerFakeQQAction, type FakeQQState } from './qq-fake-actions';
 
 export type {
@@ -109,7 +102,9 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
 
   function refuse(socket: Duplex, status: 401 | 403): void {
     refusals.push(status);
-    socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -137,7 +132,10 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
       return;
     }
     const action = typeof request.action === 'string' ? request.action : '';
-    const params = (typeof request.params === 'object' && request.params !== null ? request.params : {}) as Record<string, unknown>;
+    const params = (typeof request.params === 'object' && request.params !== null ? request.params : {}) as Record<
+      string,
+      unknown
+    >;
     const failureIndex = failures.findIndex((failure) => failure.action === undefined || failure.action === action);
     const failure = failureIndex === -1 ? undefined : failures.splice(failureIndex, 1)[0];
     const result = failure
@@ -155,7 +153,10 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
       ...(request.echo === undefined ? {} : { echo: request.echo }),
     };
     const deliver = () => send(socket, payload);
-    if (!held) return deliver();
+    if (!held) {
+      deliver();
+      return;
+    }
     held.answers.push(deliver);
     if (held.answers.length >= held.count) {
       const answers = held.answers.reverse();
@@ -166,7 +167,8 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
 
   const heartbeatInterval = options.heartbeatIntervalMs ?? 30_000;
   const heartbeat = () => broadcast(meta('heartbeat', { status: { online: true, good: true }, interval: heartbeatInterval }));
-  const heartbeatTimer = options.heartbeatIntervalMs === undefined ? undefined : setInterval(heartbeat, options.heartbeatIntervalMs);
+  const heartbeatTimer =
+    options.heartbeatIntervalMs === undefined ? undefined : setInterval(heartbeat, options.heartbeatIntervalMs);
 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
@@ -227,7 +229,9 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
         notice_type: group ? 'group_recall' : 'friend_recall',
         user_id: input.userId,
         message_id: input.messageId,
-        ...(group ? { group_id: Number(input.chatId.slice('group:'.length)), operator_id: input.operatorId ?? input.userId } : {}),
+        ...(group
+          ? { group_id: Number(input.chatId.slice('group:'.length)), operator_id: input.operatorId ?? input.userId }
+          : {}),
       });
     },
     heartbeat,
