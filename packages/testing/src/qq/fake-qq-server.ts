@@ -166,7 +166,11 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
   }
 
   const heartbeatInterval = options.heartbeatIntervalMs ?? 30_000;
-  const heartbeat = () => broadcast(meta('heartbeat', { status: { online: true, good: true }, interval: heartbeatInterval }));
+  let heartbeats = 0;
+  const heartbeat = () => {
+    if (!silent) heartbeats += 1;
+    broadcast(meta('heartbeat', { status: { online: true, good: true }, interval: heartbeatInterval }));
+  };
   const heartbeatTimer =
     options.heartbeatIntervalMs === undefined ? undefined : setInterval(heartbeat, options.heartbeatIntervalMs);
 
@@ -188,6 +192,9 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
     refusals,
     get connections() {
       return connections;
+    },
+    get heartbeats() {
+      return heartbeats;
     },
     openConnections: () => sockets.size,
     injectMessage(input) {

@@ -100,6 +100,8 @@ export interface FakeQQServer {
   readonly refusals: number[];
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Heartbeat meta events sent so far (not counting those swallowed by `goSilent`). */
+  readonly heartbeats: number;
   /** Connections open now. */
   openConnections(): number;
   /** Delivers a person's message; resolves with the event sent. */
