@@ -75,7 +75,10 @@ export function openOneBotConnection(settings: OneBotConnectionSettings): Promis
       pending.delete(echo);
       clock.clearTimeout(entry.timer);
       const response = record as OneBotResponse;
-      if (response.status === 'ok' || (response.status === undefined && response.retcode === 0)) entry.resolve(response.data);
+      // `async` (retcode 1): the implementation took the action and finishes it later.
+      const accepted =
+        response.status === 'ok' || response.status === 'async' || (response.status === undefined && response.retcode === 0);
+      if (accepted) entry.resolve(response.data);
       else entry.reject(mapQQError(response, entry.action));
       return;
     }

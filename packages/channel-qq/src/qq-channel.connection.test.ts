@@ -21,6 +21,19 @@ describe('QQ OneBot connection', () => {
     expect(states(run)).toEqual(['connecting', 'connected']);
   });
 
+  it('a message arriving before get_login_info is answered waits for it rather than being lost', async () => {
+    run = await startQQTestRun({}, {}, false);
+    const release = run.fake.holdAnswers();
+    const starting = run.channel.start(run.context);
+    await eventually(() => run.fake.actions.some((action) => action.action === 'get_login_info'), 'the login asked');
+    run.fake.injectMessage({ chatId: 'private:77', userId: 77, message: 'early bird' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await starting;
+    const message = await eventually(() => run.received[0], 'the early message');
+    expect(message.text).toBe('early bird');
+  });
+
   it('a missing or wrong access token is refused at the upgrade: ChannelApiError 401, not retryable', async () => {
     run = await startQQTestRun({}, { accessToken: undefined }, false);
     const missing = await failureOf(run.channel.start(run.context));

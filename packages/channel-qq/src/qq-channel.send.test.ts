@@ -58,6 +58,14 @@ describe('QQ outbound through the fake implementation', () => {
     expect(ChannelApiError.isInstance(transient) && transient.retryable).toBe(true);
   });
 
+  it('an action answered async (retcode 1: accepted, done later) succeeds', async () => {
+    run = await startQQTestRun();
+    const receipt = await run.channel.send(group, { text: 'soon gone', format: 'plain' });
+    run.fake.failNext({ action: 'delete_msg', retcode: 1, status: 'async' });
+    await run.channel.delete(group, receipt.platformMessageId);
+    expect(run.fake.actions.at(-1)).toMatchObject({ action: 'delete_msg', retcode: 1 });
+  });
+
   it('deleting a message already gone resolves; a bad chat id is refused before anything is sent', async () => {
     run = await startQQTestRun();
     await run.channel.delete(group, '999999');

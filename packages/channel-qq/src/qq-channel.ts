@@ -133,6 +133,12 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
     });
     opened = next;
     connection = next;
+    // Events may arrive before the login answer; they wait for it (so `self` is known) instead of being lost.
+    let loggedIn!: () => void;
+    const login = new Promise<void>((resolve) => {
+      loggedIn = resolve;
+    });
+    inbound = inbound.then(() => login);
     try {
       const info = (await next.call('get_login_info', {})) as { user_id?: unknown; nickname?: unknown } | null;
       const id = info?.user_id;
@@ -146,6 +152,8 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
       if (connection === next) connection = undefined;
       next.close();
       throw mapQQError(error, 'get_login_info');
+    } finally {
+      loggedIn();
     }
   }
 

@@ -254,6 +254,14 @@ export async function createFakeQQServer(options: FakeQQServerOptions = {}): Pro
     reorderNext(count) {
       held = { count, answers: [] };
     },
+    holdAnswers() {
+      const holding = { count: Number.POSITIVE_INFINITY, answers: [] as Array<() => void> };
+      held = holding;
+      return () => {
+        if (held === holding) held = undefined;
+        for (const release of holding.answers) release();
+      };
+    },
     swallowNext: (action) => void swallowed.push(action),
     goSilent() {
       silent = true;

@@ -120,6 +120,8 @@ export interface FakeQQServer {
   failNext(failure: FakeQQFailure): void;
   /** The next `count` answers are held, then sent together in reverse order. */
   reorderNext(count: number): void;
+  /** Holds every answer from now on until the returned function is called, which sends them in order. */
+  holdAnswers(): () => void;
   /** The next answer to `action` is never sent. */
   swallowNext(action: string): void;
   /** Stops sending anything (events, heartbeats, answers) while keeping the sockets open. */
