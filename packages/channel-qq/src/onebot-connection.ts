@@ -48,7 +48,8 @@ export function openOneBotConnection(settings: OneBotConnectionSettings): Promis
   const socket = new WebSocket(settings.url, {
     headers: settings.accessToken === undefined ? {} : { Authorization: `Bearer ${settings.accessToken}` },
     handshakeTimeout: settings.actionTimeoutMs,
-    maxPayload: 64 * 1024 * 1024,
+    // Events carry file URLs, not file contents: a frame past this is no OneBot event.
+    maxPayload: 16 * 1024 * 1024,
   });
 
   const rejectAll = (reason: string) => {

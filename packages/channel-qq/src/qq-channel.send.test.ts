@@ -27,6 +27,12 @@ describe('QQ outbound through the fake implementation', () => {
     expect(run.fake.actions.at(-1)).toMatchObject({ action: 'send_group_msg', params: { group_id: 2002 } });
   });
 
+  it('markdown that converts to nothing is sent as written rather than refused as empty', async () => {
+    run = await startQQTestRun();
+    await run.channel.send(group, { text: '```\n```', format: 'markdown' });
+    expect(run.fake.sent.map((message) => message.text)).toEqual(['```\n```']);
+  });
+
   it('plain text is sent as typed: CQ-looking text stays text in a segment', async () => {
     run = await startQQTestRun();
     await run.channel.send({ channel: 'qq', chatId: 'private:77' }, { text: '[CQ:at,qq=all] & *x*', format: 'plain' });

@@ -84,7 +84,9 @@ export function createQQOutbound(call: QQCall, remember: (messageId: string) => 
   const capabilities: DeleteCapability &
     FilesCapability & { send(address: Address, message: OutboundMessage): Promise<SendReceipt> } = {
     async send(address, message) {
-      const text = message.format === 'markdown' ? convertToQQText(message.text) : message.text;
+      const converted = message.format === 'markdown' ? convertToQQText(message.text) : message.text;
+      // QQ refuses an empty message; markdown that is only markup is better shown as written.
+      const text = converted.trim() === '' ? message.text : converted;
       return post(address, [...replySegment(message.replyTo), { type: 'text', data: { text } }]);
     },
     async delete(address, platformMessageId) {
