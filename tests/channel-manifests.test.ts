@@ -96,9 +96,13 @@ const table: Record<string, Expected> = {
     index: qq,
     light: qqManifest,
     title: 'QQ (OneBot v11)',
-    secrets: [['url', 'ONEBOT_URL']],
+    secrets: [['accessToken', 'QQ_ONEBOT_ACCESS_TOKEN']],
+    optional: ['accessToken'],
+    // Optional on loopback (the default url); the schema names it for any other host.
+    schemaLetsOut: ['accessToken'],
     needsPublicUrl: false,
     remote: true,
+    built: true,
   },
   feishu: {
     index: feishu,

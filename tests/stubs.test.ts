@@ -1,6 +1,5 @@
 import { createDingTalkChannel } from '@ngb/channel-dingtalk';
 import { createFeishuChannel } from '@ngb/channel-feishu';
-import { createQQChannel } from '@ngb/channel-qq';
 import { createWeComChannel } from '@ngb/channel-wecom';
 import { createWhatsAppChannel } from '@ngb/channel-whatsapp';
 import { NotSupportedError } from '@ngb/plugin-sdk';
@@ -10,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 describe('factories not built yet throw NotSupportedError naming their package', () => {
   it.each([
     ['@ngb/channel-whatsapp', () => createWhatsAppChannel({ authDir: 'd' })],
-    ['@ngb/channel-qq', () => createQQChannel({ url: 'ws://127.0.0.1:1' })],
     ['@ngb/channel-feishu', () => createFeishuChannel({ appSecret: 's' })],
     ['@ngb/channel-wecom', () => createWeComChannel({ secret: 's' })],
     ['@ngb/channel-dingtalk', () => createDingTalkChannel({ clientSecret: 's' })],

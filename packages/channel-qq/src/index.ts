@@ -1,2 +1,7 @@
-export { createQQChannel } from './qq-channel';
-export { type QQChannelOptions, qQChannelOptionsSchema, qqManifest as manifest } from './qq-options';
+export { createQQChannel, type QQChannel } from './qq-channel';
+export {
+  type QQChannelOptions,
+  qqChannelOptionsSchema,
+  qqManifest as manifest,
+  type ResolvedQQChannelOptions,
+} from './qq-options';

@@ -36,6 +36,17 @@ export {
 } from './llm/fake-llm-server';
 export { findRunCommand, replyByRules } from './llm/llm-rules';
 export { parseLlmScript } from './llm/llm-script-file';
+export {
+  createFakeQQServer,
+  type FakeQQAction,
+  type FakeQQFailure,
+  type FakeQQInbound,
+  type FakeQQSegment,
+  type FakeQQSentMessage,
+  type FakeQQServer,
+  type FakeQQServerOptions,
+  type FakeQQUpload,
+} from './qq/fake-qq-server';
 export type { FakeSlackPress } from './slack/fake-slack-buttons';
 export type { FakeSlackEvent } from './slack/fake-slack-events';
 export { slackSignature } from './slack/fake-slack-events';
