@@ -73,8 +73,11 @@ describe('DingTalk Stream mode connection', () => {
       await eventually(() => run.received[0], 'the message');
       run.fake.failNext({ status: 503, path: '/gateway/' });
       run.fake.dropConnections();
-      await eventually(() => run.statuses.at(-1)?.state === 'disconnected', 'the failed reconnect');
-      await run.clock.advance(1_000);
+      await eventually(
+        () => run.statuses.at(-1)?.state === 'disconnected' && run.fake.stream.lookups === 2,
+        'the failed reconnect',
+      );
+      await run.clock.advance(2_000);
       await eventually(() => run.statuses.at(-1)?.state === 'connected', 'connected again');
       await run.channel.stop();
       expect(printed.flatMap((spy) => spy.mock.calls)).toEqual([]);
@@ -113,13 +116,37 @@ describe('DingTalk Stream mode connection', () => {
     await eventually(() => run.received[0], 'a message on the new connection');
   });
 
+  it('connections that drop right after opening wait longer each time (at once, 2 s, 4 s); one that lasted starts over', async () => {
+    run = await startDingTalkTestRun();
+    const drops = () => run.statuses.filter((status) => status.state === 'disconnected').length;
+    const connectedAgain = (connections: number) =>
+      eventually(() => run.fake.stream.connections === connections && run.statuses.at(-1)?.state === 'connected', 'again');
+    run.fake.dropConnections();
+    await connectedAgain(2);
+    for (const [drop, wait] of [
+      [2, 2_000],
+      [3, 4_000],
+    ] as const) {
+      run.fake.dropConnections();
+      await eventually(() => drops() === drop, 'the drop');
+      expect(run.clock.pendingDelays()).toContain(wait);
+      await run.clock.advance(wait - 1);
+      expect(run.fake.stream.connections).toBe(drop);
+      await run.clock.advance(1);
+      await connectedAgain(drop + 1);
+    }
+    await run.clock.advance(30_000);
+    run.fake.dropConnections();
+    await connectedAgain(5);
+  });
+
   it('a failed reconnect is retried with backoff on the clock; stop leaves no timer and no socket', async () => {
     run = await startDingTalkTestRun();
     run.fake.failNext({ status: 503, path: '/gateway/' });
     run.fake.dropConnections();
     await eventually(() => run.statuses.at(-1)?.state === 'disconnected' && run.fake.stream.lookups === 2, 'the failed lookup');
-    expect(run.clock.pendingDelays()).toContain(1_000);
-    await run.clock.advance(1_000);
+    expect(run.clock.pendingDelays()).toContain(2_000);
+    await run.clock.advance(2_000);
     await eventually(() => run.statuses.at(-1)?.state === 'connected', 'connected again');
     await run.channel.stop();
     expect(run.clock.pendingDelays()).toEqual([]);

@@ -5,6 +5,7 @@ import {
   type ChannelIdentity,
   ConfigError,
   createConnectionWatchdog,
+  createReconnectBackoff,
   type DeleteCapability,
   type FetchFilesCapability,
   systemClock,
@@ -58,6 +59,8 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
   let running = false;
   let connecting = false;
   let retryTimer: TimerHandle | undefined;
+  // At once after a connection that lasted; growing waits while connections drop right after opening.
+  const backoff = createReconnectBackoff({ clock, firstMs: 0 });
   let inbound: Promise<void> = Promise.resolve();
   let lastState: string | undefined;
 
@@ -73,7 +76,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     timeoutMs: options.watchdogMs,
     onDeaf: (quietMs) =>
       status({ state: 'degraded', detail: `no frame or ping from DingTalk for ${Math.round(quietMs / 1000)} s` }),
-    onDead: () => void reconnect(0),
+    onDead: () => void reconnect(),
     onAlive: () => status({ state: 'connected' }),
   });
 
@@ -119,12 +122,12 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
             );
         },
         disconnectAsked: () => {
-          if (next === client && running) void reconnect(0);
+          if (next === client && running) void reconnect();
         },
         closed: () => {
           if (next !== client || !running) return;
           status({ state: 'disconnected', error: 'the stream connection closed; connecting again' });
-          void reconnect(0);
+          scheduleReconnect(backoff.nextDelayMs());
         },
       },
     });
@@ -136,6 +139,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     client = next;
     try {
       await next.open();
+      backoff.opened();
     } catch (error) {
       if (client === next) client = undefined;
       next.close();
@@ -152,7 +156,14 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     status({ state: 'failed', error });
   }
 
-  async function reconnect(attempt: number): Promise<void> {
+  function scheduleReconnect(delayMs: number): void {
+    if (!running) return;
+    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+    retryTimer = delayMs === 0 ? undefined : clock.setTimeout(() => void reconnect(), delayMs);
+    if (delayMs === 0) void reconnect();
+  }
+
+  async function reconnect(): Promise<void> {
     if (!running || connecting) return;
     connecting = true;
     // Silent while connecting: a lookup slower than the watchdog must not be torn down and begun again.
@@ -173,7 +184,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
       const mapped = mapDingTalkError(error);
       if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
       status({ state: 'disconnected', error: mapped.message });
-      retryTimer = clock.setTimeout(() => void reconnect(attempt + 1), Math.min(60_000, 1_000 * 2 ** attempt));
+      retryTimer = clock.setTimeout(() => void reconnect(), backoff.nextDelayMs());
     } finally {
       connecting = false;
     }

@@ -76,6 +76,24 @@ describe('QQ OneBot connection', () => {
     await eventually(() => run.statuses.at(-1)?.state === 'connected', 'connected');
   });
 
+  it('connections that drop right after opening wait longer each time (1 s, 2 s, 4 s); one that lasted starts over', async () => {
+    run = await startQQTestRun();
+    const waits: number[] = [];
+    for (let drop = 1; drop <= 3; drop++) {
+      run.fake.dropConnections();
+      await eventually(() => states(run).filter((state) => state === 'disconnected').length === drop, 'the drop');
+      const [wait = 0] = run.clock.pendingDelays();
+      waits.push(wait);
+      await run.clock.advance(wait);
+      await eventually(() => run.statuses.at(-1)?.state === 'connected', 'connected again');
+    }
+    expect(waits).toEqual([1_000, 2_000, 4_000]);
+    await run.clock.advance(30_000);
+    run.fake.dropConnections();
+    await eventually(() => states(run).filter((state) => state === 'disconnected').length === 4, 'the drop');
+    expect(run.clock.pendingDelays()).toContain(1_000);
+  });
+
   it('a token refused while running fails the channel for good: no retry pending', async () => {
     run = await startQQTestRun();
     run.fake.rotateAccessToken('rotated');

@@ -5,6 +5,7 @@ import {
   type ChannelIdentity,
   ConfigError,
   createConnectionWatchdog,
+  createReconnectBackoff,
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
@@ -65,10 +66,11 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
       timeoutMs: watchdogMs,
       onDeaf: (quietMs) =>
         status({ state: 'degraded', detail: `no OneBot event or heartbeat for ${Math.round(quietMs / 1000)} s` }),
-      onDead: () => void reconnect(0),
+      onDead: () => void reconnect(),
       onAlive: () => status({ state: 'connected' }),
     });
   let watchdog = newWatchdog();
+  const backoff = createReconnectBackoff({ clock });
 
   const call = (action: string, params: Record<string, unknown>) => {
     if (!connection)
@@ -128,11 +130,12 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
         connection = undefined;
         watchdog.stop();
         status({ state: 'disconnected', error: `${prefix} ${reason}; reconnecting` });
-        scheduleReconnect(0);
+        scheduleReconnect(backoff.nextDelayMs());
       },
     });
     opened = next;
     connection = next;
+    backoff.opened();
     // Events may arrive before the login answer; they wait for it (so `self` is known) instead of being lost.
     let loggedIn!: () => void;
     const login = new Promise<void>((resolve) => {
@@ -165,20 +168,17 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
     status({ state: 'failed', error });
   }
 
-  function scheduleReconnect(attempt: number): void {
+  function scheduleReconnect(delayMs: number): void {
     if (!running) return;
     if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-    retryTimer = clock.setTimeout(
-      () => {
-        retryTimer = undefined;
-        void reconnect(attempt);
-      },
-      Math.min(60_000, 1_000 * 2 ** attempt),
-    );
+    retryTimer = clock.setTimeout(() => {
+      retryTimer = undefined;
+      void reconnect();
+    }, delayMs);
   }
 
-  // A new connection after a drop or after the watchdog found this one dead, with backoff.
-  async function reconnect(attempt: number): Promise<void> {
+  // A new connection after a drop (with backoff) or after the watchdog found this one dead.
+  async function reconnect(): Promise<void> {
     if (!running) return;
     const old = connection;
     connection = undefined;
@@ -195,7 +195,7 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
       const mapped = mapQQError(error, 'connect');
       if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
       status({ state: 'disconnected', error: mapped.message });
-      scheduleReconnect(attempt + 1);
+      scheduleReconnect(backoff.nextDelayMs());
     }
   }
 

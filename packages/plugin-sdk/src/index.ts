@@ -1,6 +1,7 @@
 export { type Address, formatAddress, parseAddress } from './address';
 export { type ConnectionWatchdogSettings, createConnectionWatchdog } from './channel-support/connection-watchdog';
 export { readWithinLimit } from './channel-support/read-within-limit';
+export { createReconnectBackoff, type ReconnectBackoffSettings } from './channel-support/reconnect-backoff';
 export { sendWithPlainFallback } from './channel-support/send-with-plain-fallback';
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export type {
