@@ -27,8 +27,27 @@ const safeUrl = (href: string): string | undefined => {
   return trimmed.replaceAll(' ', '%20').replaceAll('(', '%28').replaceAll(')', '%29');
 };
 
+/** The literal text of a token, or undefined when it is markup. */
+function literalText(token: Token): string | undefined {
+  if (token.type === 'escape') return (token as Tokens.Escape).text;
+  if (token.type === 'text' && !(token as Tokens.Text).tokens) return (token as Tokens.Text).text;
+  return undefined;
+}
+
 function inline(tokens: readonly Token[] | undefined): string {
-  return (tokens ?? []).map(inlineToken).join('');
+  // Neighbouring literal tokens are guarded together: `\*\*` is two escape tokens that make `**`.
+  let out = '';
+  let pending = '';
+  for (const token of tokens ?? []) {
+    const text = literalText(token);
+    if (text !== undefined) {
+      pending += text;
+      continue;
+    }
+    out += literal(pending) + inlineToken(token);
+    pending = '';
+  }
+  return out + literal(pending);
 }
 
 function inlineToken(token: Token): string {
