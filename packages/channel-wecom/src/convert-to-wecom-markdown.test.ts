@@ -29,9 +29,7 @@ describe('convertToWeComMarkdown', () => {
     expect(convertToWeComMarkdown('2 \\*\\* 3 is not bold')).toBe(`2 *${zws}* 3 is not bold`);
     expect(convertToWeComMarkdown('\\# not a heading')).toBe(`${zws}# not a heading`);
     expect(convertToWeComMarkdown('a \\[label\\](http://x) b')).toBe(`a [label]${zws}(http://x) b`);
-    expect(convertToWeComMarkdown('x <font color="warning">red</font>')).toBe(
-      `x <${zws}font color="warning">red<${zws}/font>`,
-    );
+    expect(convertToWeComMarkdown('x <font color="warning">red</font>')).toBe(`x <${zws}font color="warning">red<${zws}/font>`);
     expect(convertToWeComMarkdown('snake__case__name')).toBe(`snake_${zws}_case_${zws}_name`);
   });
 

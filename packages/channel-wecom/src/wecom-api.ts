@@ -99,10 +99,18 @@ export function createWeComApi(settings: WeComApiSettings): WeComApi {
     }
   };
 
-  const request = (path: string, query: Record<string, string>, accessToken: string, body?: WeComCallBody, signal?: AbortSignal) =>
+  const request = (
+    path: string,
+    query: Record<string, string>,
+    accessToken: string,
+    body?: WeComCallBody,
+    signal?: AbortSignal,
+  ) =>
     fetch(url(path, { ...query, access_token: accessToken }), {
       method: body === undefined ? 'GET' : 'POST',
-      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(settings.timeoutMs)]) : AbortSignal.timeout(settings.timeoutMs),
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(settings.timeoutMs)])
+        : AbortSignal.timeout(settings.timeoutMs),
       ...(body?.json !== undefined
         ? { body: JSON.stringify(body.json), headers: { 'content-type': 'application/json; charset=utf-8' } }
         : body?.form !== undefined

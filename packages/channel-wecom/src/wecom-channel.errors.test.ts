@@ -41,7 +41,8 @@ describe('WeCom errors through the fake', () => {
   });
 
   it('reports an untrusted IP (60020) as 403 with the fix, a frequency limit as retryable, an HTTP 503 as retryable', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     await adapter.start(context);
     const failed = (errcode: number | undefined, status?: number) => {
       harness.fake.failNext('/cgi-bin/message/send', status === undefined ? { errcode: errcode ?? 0 } : { status });
@@ -58,11 +59,14 @@ describe('WeCom errors through the fake', () => {
   });
 
   it('resends as plain text when WeCom refuses the markdown (45002), and not for other refusals', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     await adapter.start(context);
     harness.fake.failNext('/cgi-bin/message/send', { errcode: 45002, errmsg: 'content size out of limit' });
     await adapter.send(address, { text: '**bold**', format: 'markdown' });
-    expect(harness.fake.sent.map(({ msgtype, content }) => ({ msgtype, content }))).toEqual([{ msgtype: 'text', content: '**bold**' }]);
+    expect(harness.fake.sent.map(({ msgtype, content }) => ({ msgtype, content }))).toEqual([
+      { msgtype: 'text', content: '**bold**' },
+    ]);
     harness.fake.failNext('/cgi-bin/message/send', { errcode: 40058, errmsg: 'invalid parameter' });
     const refused = await adapter.send(address, { text: '**bold**', format: 'markdown' }).catch((error: unknown) => error);
     expect(ChannelApiError.isInstance(refused) && refused.status).toBe(400);
@@ -70,7 +74,8 @@ describe('WeCom errors through the fake', () => {
   });
 
   it('downloads past the caller limit are refused with 413 from the announced size, and an unknown media id is 404', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     await adapter.start(context);
     const media = harness.fake.addMedia({ name: 'big.bin', contentType: 'application/octet-stream', data: new Uint8Array(4096) });
     const tooBig = await adapter

@@ -7,7 +7,10 @@ import { createWeComChannelHarness, webhookUrl } from './testing/wecom-channel-h
 const folder = join(import.meta.dirname, '__fixtures__');
 const fixtures = readdirSync(folder)
   .filter((file) => /^(message|event)-.*\.json$/.test(file))
-  .map((file) => ({ file, ...(JSON.parse(readFileSync(join(folder, file), 'utf8')) as { xml: string; expected: object | null }) }));
+  .map((file) => ({
+    file,
+    ...(JSON.parse(readFileSync(join(folder, file), 'utf8')) as { xml: string; expected: object | null }),
+  }));
 
 describe('WeCom callback payloads as the platform documents them, replayed encrypted through the fake', () => {
   const harness = createWeComChannelHarness();
@@ -17,7 +20,8 @@ describe('WeCom callback payloads as the platform documents them, replayed encry
   });
 
   it.each(fixtures)('$file', async ({ xml, expected }) => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     const received: InboundMessage[] = [];
     const context: ChannelContext = {
       receive: async (message) => {
@@ -33,6 +37,12 @@ describe('WeCom callback payloads as the platform documents them, replayed encry
     expect(await answer?.text()).toBe('');
     if (expected === null) return expect(received).toEqual([]);
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ channel: 'wecom', kind: 'message', sender: { id: 'fromUser' }, mentionsBot: false, ...expected });
+    expect(received[0]).toMatchObject({
+      channel: 'wecom',
+      kind: 'message',
+      sender: { id: 'fromUser' },
+      mentionsBot: false,
+      ...expected,
+    });
   });
 });

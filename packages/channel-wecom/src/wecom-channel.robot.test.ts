@@ -32,17 +32,23 @@ describe('WeCom group robot mode (send-only)', () => {
       { robot: true, msgtype: 'markdown', content: '**done**' },
       { robot: true, msgtype: 'text', content: 'plain *as is*' },
     ]);
-    const elsewhere = await adapter.send({ channel: 'wecom', chatId: 'ann' }, { text: 'x', format: 'plain' }).catch((error: unknown) => error);
+    const elsewhere = await adapter
+      .send({ channel: 'wecom', chatId: 'ann' }, { text: 'x', format: 'plain' })
+      .catch((error: unknown) => error);
     expect(ChannelApiError.isInstance(elsewhere) && elsewhere.status).toBe(404);
   });
 
   it('maps a wrong key to 401 and the 20-a-minute limit to a retryable 429', async () => {
     const address = { channel: 'wecom', chatId: 'robot' };
-    const wrong = await robot('not-the-key').send(address, { text: 'x', format: 'plain' }).catch((error: unknown) => error);
+    const wrong = await robot('not-the-key')
+      .send(address, { text: 'x', format: 'plain' })
+      .catch((error: unknown) => error);
     expect(ChannelApiError.isInstance(wrong) && [wrong.status, wrong.retryable]).toEqual([401, false]);
     expect((wrong as Error).message).toContain('WECOM_ROBOT_KEY');
     fake.failNext('/cgi-bin/webhook/send', { errcode: 45009, errmsg: 'api freq out of limit' });
-    const limited = await robot().send(address, { text: 'x', format: 'plain' }).catch((error: unknown) => error);
+    const limited = await robot()
+      .send(address, { text: 'x', format: 'plain' })
+      .catch((error: unknown) => error);
     expect(ChannelApiError.isInstance(limited) && [limited.status, limited.retryable]).toEqual([429, true]);
   });
 });

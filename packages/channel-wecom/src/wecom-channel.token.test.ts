@@ -16,7 +16,8 @@ describe('WeCom access token', () => {
   });
 
   it('is fetched at start (status connected), reused, and replaced shortly before it expires on the injected clock', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     const statuses: ChannelStatus[] = [];
     await adapter.start(context(statuses));
     expect(statuses.at(-1)?.state).toBe('connected');
@@ -33,7 +34,8 @@ describe('WeCom access token', () => {
   });
 
   it('is refreshed once when WeCom says it expired (42001), and concurrent sends share that refresh', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     await adapter.start(context());
     harness.fake.expireTokens();
     await Promise.all(['a', 'b', 'c', 'd'].map((text) => adapter.send(address, { text, format: 'plain' })));
@@ -42,7 +44,8 @@ describe('WeCom access token', () => {
   });
 
   it('is refreshed on 40014 (invalid token) and the call retried once; a second refusal reaches the caller', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     await adapter.start(context());
     harness.fake.failNext('/cgi-bin/message/send', { errcode: 40014, errmsg: 'invalid access_token' });
     await adapter.send(address, { text: 'after a refresh', format: 'plain' });
@@ -57,7 +60,8 @@ describe('WeCom access token', () => {
 
   it('a refused secret fails start with 401 and status failed; an unreachable WeCom is disconnected (the core retries)', async () => {
     const statuses: ChannelStatus[] = [];
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     harness.fake.failNext('/cgi-bin/gettoken', { errcode: 40001, errmsg: 'invalid credential' });
     const refused = await adapter.start(context(statuses)).catch((error: unknown) => error);
     expect(ChannelApiError.isInstance(refused) && refused.status).toBe(401);
@@ -69,7 +73,8 @@ describe('WeCom access token', () => {
   });
 
   it('leaves no timer on the clock after stop', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     await adapter.start(context());
     await adapter.send(address, { text: 'x', format: 'plain' });
     await adapter.stop();

@@ -61,7 +61,10 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
       throw new ConfigError(`${prefix} robot mode needs the webhook key: pass \`webhookKey\` or set WECOM_ROBOT_KEY`, {
         key: 'webhookKey',
       });
-    const endpoint = new URL('cgi-bin/webhook/send', options.apiBaseUrl.endsWith('/') ? options.apiBaseUrl : `${options.apiBaseUrl}/`);
+    const endpoint = new URL(
+      'cgi-bin/webhook/send',
+      options.apiBaseUrl.endsWith('/') ? options.apiBaseUrl : `${options.apiBaseUrl}/`,
+    );
     endpoint.searchParams.set('key', key);
     const outbound = createWeComOutbound({
       maxBytes: options.maxMessageLength,
@@ -95,7 +98,11 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
     };
   }
 
-  const corpId = required(options.corpId, 'corpId', "set channels.wecom.corpId (My Enterprise → Enterprise Information → CorpID)");
+  const corpId = required(
+    options.corpId,
+    'corpId',
+    'set channels.wecom.corpId (My Enterprise → Enterprise Information → CorpID)',
+  );
   const agentId = Number(required(options.agentId, 'agentId', "set channels.wecom.agentId (the application's AgentId)"));
   const secret = required(options.secret, 'secret', "pass `secret` or set WECOM_SECRET (the application's Secret)");
   const token = required(options.token, 'token', 'pass `token` or set WECOM_TOKEN (the callback Token)');
@@ -136,7 +143,11 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
         await api.refreshToken();
       } catch (error) {
         const mapped = mapWeComError(error);
-        next.setStatus(mapped.status === 401 || mapped.status === 403 ? { state: 'failed', error: mapped.message } : { state: 'disconnected', error: mapped.message });
+        next.setStatus(
+          mapped.status === 401 || mapped.status === 403
+            ? { state: 'failed', error: mapped.message }
+            : { state: 'disconnected', error: mapped.message },
+        );
         throw mapped;
       }
       context = next;
@@ -153,7 +164,8 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
     send: (address, message) => outbound.send(address, message),
     sendFile: (address, file) => outbound.sendFile(address, file),
     delete: (address, platformMessageId) => outbound.delete(address, platformMessageId),
-    fetchAttachment: (attachment, fetchOptions) => fetchWeComAttachment(api, attachment, fetchOptions, options.maxAttachmentBytes),
+    fetchAttachment: (attachment, fetchOptions) =>
+      fetchWeComAttachment(api, attachment, fetchOptions, options.maxAttachmentBytes),
     handleWebhook,
   };
 }

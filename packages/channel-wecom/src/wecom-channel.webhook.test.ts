@@ -24,7 +24,8 @@ describe('WeCom callbacks', () => {
   });
 
   const started = async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     const run = recordingContext();
     await adapter.start(run.context);
     const handle = (request: Request) => {
@@ -86,14 +87,15 @@ describe('WeCom callbacks', () => {
       ['ann', '7381234567890'],
       ['ann', '7381234567890'],
     ]);
-    expect((await handle(fake.callbackRequest(webhookUrl, { msgType: 'event', event: 'enter_agent', fromUser: 'ann' }))).status).toBe(
-      200,
-    );
+    expect(
+      (await handle(fake.callbackRequest(webhookUrl, { msgType: 'event', event: 'enter_agent', fromUser: 'ann' }))).status,
+    ).toBe(200);
     expect(received).toHaveLength(2);
   });
 
   it('answers 503 before start and after stop, without receive', async () => {
-    const adapter = await harness.create();
+    await harness.create();
+    const adapter = harness.channel;
     const fake = harness.fake;
     const request = () => fake.callbackRequest(webhookUrl, { fromUser: 'ann', content: 'early' });
     expect((await adapter.handleWebhook?.(request()))?.status).toBe(503);

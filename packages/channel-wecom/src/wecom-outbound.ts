@@ -68,11 +68,19 @@ export function createWeComOutbound(target: WeComOutboundTarget) {
       // appchat/send returns no message id either: such messages cannot be recalled.
       return { platformMessageId: `appchat-${randomUUID()}` };
     }
-    const answer = await app.api.call('cgi-bin/message/send', {}, { json: { touser: address.chatId, agentid: app.agentId, ...body } });
+    const answer = await app.api.call(
+      'cgi-bin/message/send',
+      {},
+      { json: { touser: address.chatId, agentid: app.agentId, ...body } },
+    );
     if (typeof answer.invaliduser === 'string' && answer.invaliduser !== '')
-      throw new ChannelApiError(channel, `${prefix} WeCom does not know user "${answer.invaliduser}" or the app may not reach it`, {
-        status: 404,
-      });
+      throw new ChannelApiError(
+        channel,
+        `${prefix} WeCom does not know user "${answer.invaliduser}" or the app may not reach it`,
+        {
+          status: 404,
+        },
+      );
     const msgid = typeof answer.msgid === 'string' ? answer.msgid : '';
     return { platformMessageId: msgid === '' ? `unknown-${randomUUID()}` : msgid };
   };
@@ -82,7 +90,9 @@ export function createWeComOutbound(target: WeComOutboundTarget) {
       format,
       async (as) => {
         const body =
-          as === 'markdown' ? { msgtype: 'markdown', markdown: { content: content(text, as) } } : { msgtype: 'text', text: { content: content(text, as) } };
+          as === 'markdown'
+            ? { msgtype: 'markdown', markdown: { content: content(text, as) } }
+            : { msgtype: 'text', text: { content: content(text, as) } };
         try {
           return await appSend(address, body);
         } catch (error) {
@@ -106,7 +116,11 @@ export function createWeComOutbound(target: WeComOutboundTarget) {
       if (!app) throw new NotSupportedError(`${prefix} the group robot sends no files here: use app mode`);
       const type = file.mimeType?.startsWith('image/') ? 'image' : 'file';
       const form = new FormData();
-      form.set('media', new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.mimeType ?? 'application/octet-stream' }), file.name);
+      form.set(
+        'media',
+        new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.mimeType ?? 'application/octet-stream' }),
+        file.name,
+      );
       try {
         const uploaded = await app.api.call('cgi-bin/media/upload', { type }, { form });
         const mediaId = typeof uploaded.media_id === 'string' ? uploaded.media_id : '';

@@ -1,6 +1,6 @@
 import { type Clock, errorMessage, type InboundMessage, type Logger } from '@ngb/plugin-sdk';
-import { decryptWeComMessage, verifyWeComSignature, type WeComAesKey } from './wecom-crypto';
 import { normalizeWeComMessage, parseWeComXml } from './normalize-wecom-message';
+import { decryptWeComMessage, verifyWeComSignature, type WeComAesKey } from './wecom-crypto';
 
 /** Options of {@link createWeComWebhookHandler}. */
 export interface WeComWebhookOptions {

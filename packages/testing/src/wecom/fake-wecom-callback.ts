@@ -63,7 +63,9 @@ export function weComMessageXml(input: FakeWeComInbound & { toUser: string; agen
   ];
   const body = fields
     .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => (typeof value === 'number' ? `<${name}>${value}</${name}>` : `<${name}>${cdata(String(value))}</${name}>`))
+    .map(([name, value]) =>
+      typeof value === 'number' ? `<${name}>${value}</${name}>` : `<${name}>${cdata(String(value))}</${name}>`,
+    )
     .join('');
   return `<xml>${body}</xml>`;
 }

@@ -10,12 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, readForm } from '../http/request-body';
-import {
-  type FakeWeComCallbackFaults,
-  type FakeWeComInbound,
-  weComCallback,
-  weComMessageXml,
-} from './fake-wecom-callback';
+import { type FakeWeComCallbackFaults, type FakeWeComInbound, weComCallback, weComMessageXml } from './fake-wecom-callback';
 
 /** Options of {@link createFakeWeComServer}. */
 export interface FakeWeComServerOptions {
@@ -232,7 +227,12 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
     }
     if (url.pathname === '/cgi-bin/user/get') {
       const name = users.get(url.searchParams.get('userid') ?? '');
-      return json(response, name === undefined ? { errcode: 60111, errmsg: 'userid not found' } : { ...ok, userid: url.searchParams.get('userid'), name });
+      return json(
+        response,
+        name === undefined
+          ? { errcode: 60111, errmsg: 'userid not found' }
+          : { ...ok, userid: url.searchParams.get('userid'), name },
+      );
     }
     if (url.pathname === '/cgi-bin/message/recall') {
       const msgid = parseJson(raw)?.msgid;
@@ -324,4 +324,3 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
     },
   };
 }
-
