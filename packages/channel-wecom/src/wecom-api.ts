@@ -11,7 +11,7 @@ export interface WeComApiSettings {
 }
 
 /** What one call sends: a JSON body, a multipart form, or nothing (a GET). */
-export interface WeComCallBody {
+interface WeComCallBody {
   json?: unknown;
   form?: FormData;
 }

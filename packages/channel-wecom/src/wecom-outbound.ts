@@ -31,7 +31,7 @@ export interface WeComOutboundTarget {
 class MarkdownTooLong extends Error {}
 
 /** True when the markdown of a message was refused (too long once converted), so it is resent as plain text. */
-export function isWeComMarkupRejected(error: unknown): boolean {
+function isWeComMarkupRejected(error: unknown): boolean {
   if (error instanceof MarkdownTooLong) return true;
   const cause = ChannelApiError.isInstance(error) ? error.cause : error;
   return cause instanceof WeComErrcode && cause.errcode === 45002;

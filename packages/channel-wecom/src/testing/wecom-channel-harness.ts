@@ -11,7 +11,7 @@ import type { WeComChannelOptions } from '../wecom-options';
 export const webhookUrl = 'http://gateway.test/channels/wecom/webhook';
 
 /** What people see of a WeCom markdown message: markers and zero-width spaces removed. */
-export function visibleWeComText(content: string, format: 'markdown' | 'plain'): string {
+function visibleWeComText(content: string, format: 'markdown' | 'plain'): string {
   if (format === 'plain') return content;
   return content
     .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1')
@@ -26,7 +26,7 @@ export function visibleWeComText(content: string, format: 'markdown' | 'plain'):
  * A markdown list whose WeCom rendering (a three-byte bullet for each one-byte dash) passes the 2048
  * bytes WeCom takes while the same text as plain text fits: the adapter resends it as plain.
  */
-export const tooLongOnceConverted = Array.from({ length: 300 }, () => '- 中').join('\n');
+const tooLongOnceConverted = Array.from({ length: 300 }, () => '- 中').join('\n');
 
 /** The harness, with the fake and adapter of the case running now. */
 export function createWeComChannelHarness(options: Partial<WeComChannelOptions> = {}): ChannelHarness & {

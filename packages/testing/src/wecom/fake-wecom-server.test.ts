@@ -1,4 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
+import { XMLParser } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { weComCallbackSignature } from './fake-wecom-callback';
 import { createFakeWeComServer, type FakeWeComServer } from './fake-wecom-server';
@@ -50,7 +51,9 @@ describe('fake WeCom', () => {
     const request = fake.callbackRequest('http://gateway.test/hook', { fromUser: 'ann', msgId: '42', content: 'hi' });
     const url = new URL(request.url);
     const body = await request.text();
-    const encrypted = /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>/.exec(body)?.[1] ?? '';
+    const outer = new XMLParser().parse(body) as { xml: { ToUserName: string; Encrypt: string; AgentID: string } };
+    expect(outer.xml).toMatchObject({ ToUserName: fake.corpId, AgentID: fake.agentId });
+    const encrypted = outer.xml.Encrypt;
     const [timestamp, nonce] = [url.searchParams.get('timestamp') ?? '', url.searchParams.get('nonce') ?? ''];
     expect(url.searchParams.get('msg_signature')).toBe(weComCallbackSignature(fake.token, timestamp, nonce, encrypted));
     const key = Buffer.from(`${fake.encodingAesKey}=`, 'base64');
