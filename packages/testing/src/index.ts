@@ -61,11 +61,11 @@ export {
   weComCallbackSignature,
   weComEncrypt,
 } from './wecom/fake-wecom-callback';
-export {
-  createFakeWeComServer,
-  type FakeWeComFailure,
-  type FakeWeComMedia,
-  type FakeWeComSent,
-  type FakeWeComServer,
-  type FakeWeComServerOptions,
-} from './wecom/fake-wecom-server';
+export { createFakeWeComServer } from './wecom/fake-wecom-server';
+export type {
+  FakeWeComFailure,
+  FakeWeComMedia,
+  FakeWeComSent,
+  FakeWeComServer,
+  FakeWeComServerOptions,
+} from './wecom/fake-wecom-types';

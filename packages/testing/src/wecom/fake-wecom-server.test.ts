@@ -2,7 +2,8 @@ import { createDecipheriv } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { weComCallbackSignature } from './fake-wecom-callback';
-import { createFakeWeComServer, type FakeWeComServer } from './fake-wecom-server';
+import { createFakeWeComServer } from './fake-wecom-server';
+import type { FakeWeComServer } from './fake-wecom-types';
 
 describe('fake WeCom', () => {
   let fake: FakeWeComServer;
