@@ -134,7 +134,7 @@ export function createWeComOutbound(target: WeComOutboundTarget) {
     },
     async delete(_address: Address, platformMessageId: string): Promise<void> {
       const app = target.app;
-      if (!app || !/^[\w.@-]+$/.test(platformMessageId) || /^(robot|appchat|unknown)-/.test(platformMessageId))
+      if (!app || platformMessageId === '' || /^(robot|appchat|unknown)-/.test(platformMessageId))
         throw new NotSupportedError(`${prefix} only application messages sent to a person can be recalled`);
       try {
         await app.api.call('cgi-bin/message/recall', {}, { json: { msgid: platformMessageId } });
