@@ -1,2 +1,9 @@
-export { createWeComChannel } from './wecom-channel';
-export { type WeComChannelOptions, weComChannelOptionsSchema, wecomManifest as manifest } from './wecom-options';
+export { convertToWeComMarkdown } from './convert-to-wecom-markdown';
+export { mapWeComError } from './map-wecom-error';
+export { createWeComChannel, type WeComChannel } from './wecom-channel';
+export {
+  type ResolvedWeComChannelOptions,
+  type WeComChannelOptions,
+  weComChannelOptionsSchema,
+  wecomManifest as manifest,
+} from './wecom-options';

@@ -80,3 +80,17 @@ export type { FakeTelegramButton, FakeTelegramPressInput } from './telegram/tele
 export type { FakeTelegramFile, FakeTelegramUpload, FakeTelegramUser } from './telegram/telegram-fake-chats';
 export type { FakeTelegramSent } from './telegram/telegram-fake-methods';
 export type { FakeTelegramEditInput, FakeTelegramMessageInput } from './telegram/telegram-fake-updates';
+export {
+  type FakeWeComCallbackFaults,
+  type FakeWeComInbound,
+  weComCallbackSignature,
+  weComEncrypt,
+} from './wecom/fake-wecom-callback';
+export { createFakeWeComServer } from './wecom/fake-wecom-server';
+export type {
+  FakeWeComFailure,
+  FakeWeComMedia,
+  FakeWeComSent,
+  FakeWeComServer,
+  FakeWeComServerOptions,
+} from './wecom/fake-wecom-types';

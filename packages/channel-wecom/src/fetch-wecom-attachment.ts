@@ -1,0 +1,39 @@
+import { type Attachment, ChannelApiError, type FetchAttachmentOptions, readWithinLimit } from '@ngb/plugin-sdk';
+import { mapWeComError } from './map-wecom-error';
+import type { WeComApi } from './wecom-api';
+
+const channel = 'wecom';
+const prefix = '[@ngb/channel-wecom]';
+
+const tooLarge = (bytes: number, limit: number) =>
+  new ChannelApiError(channel, `${prefix} attachment of ${bytes} bytes or more is larger than the ${limit} allowed`, {
+    status: 413,
+  });
+
+/**
+ * Downloads an inbound file through `/cgi-bin/media/get` (its `MediaId` is the attachment's
+ * reference), streamed: refused with 413 before reading when `Content-Length` passes the limit, and
+ * while reading as soon as more arrived.
+ */
+export async function fetchWeComAttachment(
+  api: WeComApi,
+  attachment: Attachment,
+  options: FetchAttachmentOptions,
+  ceiling: number,
+): Promise<AsyncIterable<Uint8Array>> {
+  const limit = Math.min(options.maxBytes, ceiling);
+  if (attachment.size !== undefined && attachment.size > limit) throw tooLarge(attachment.size, limit);
+  let response: Response;
+  try {
+    response = await api.download('cgi-bin/media/get', { media_id: attachment.reference }, options.signal);
+  } catch (error) {
+    throw mapWeComError(error);
+  }
+  const announced = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(announced) && announced > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(announced, limit);
+  }
+  if (!response.body) return (async function* () {})();
+  return readWithinLimit(response.body, limit, (bytes) => tooLarge(bytes, limit));
+}
