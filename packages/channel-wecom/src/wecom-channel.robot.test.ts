@@ -75,9 +75,11 @@ describe('WeCom options', () => {
     expect(ConfigError.isInstance(thrown) && thrown.key).toBe(key);
   });
 
-  it('announces a third of the byte limit in UTF-16 units, so CJK text fits WeCom’s byte count', () => {
-    expect(createWeComChannel(app).limits.maxMessageLength).toBe(682);
-    expect(Buffer.byteLength('中'.repeat(682), 'utf8')).toBeLessThanOrEqual(2048);
-    expect(createWeComChannel({ ...app, maxMessageLength: 4096 }).limits.maxMessageLength).toBe(1365);
+  it('announces its limit in UTF-8 bytes, as WeCom counts, for the core to split by', () => {
+    expect(createWeComChannel(app).limits).toEqual({ maxMessageLength: 2048, maxMessageBytes: 2048 });
+    expect(createWeComChannel({ ...app, maxMessageLength: 4096 }).limits).toEqual({
+      maxMessageLength: 4096,
+      maxMessageBytes: 4096,
+    });
   });
 });

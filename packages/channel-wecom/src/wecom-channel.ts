@@ -52,8 +52,8 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
   const clock = options.clock ?? systemClock;
   let context: ChannelContext | undefined;
   const logger = () => context?.logger ?? options.logger ?? silentLogger;
-  // The core splits by UTF-16 units; WeCom counts UTF-8 bytes, at most 3 for each unit.
-  const limits = { maxMessageLength: Math.max(2, Math.floor(options.maxMessageLength / 3)) };
+  // WeCom counts UTF-8 bytes: the core splits by them, so English and CJK text both fill a message.
+  const limits = { maxMessageLength: options.maxMessageLength, maxMessageBytes: options.maxMessageLength };
 
   if (options.mode === 'robot') {
     const key = options.webhookKey;

@@ -40,9 +40,8 @@ export const weComChannelOptionsSchema = v.object({
     'https://qyapi.weixin.qq.com',
   ),
   /**
-   * The longest message in BYTES of UTF-8, as WeCom counts (2048 for a text or markdown message).
-   * The core splits by UTF-16 units, so the adapter announces a third of it (a UTF-16 unit is at
-   * most three bytes): CJK text then fits too.
+   * The longest message in BYTES of UTF-8, as WeCom counts (2048 for a text or markdown message):
+   * the core splits replies by these bytes (`limits.maxMessageBytes`).
    */
   maxMessageLength: v.optional(v.pipe(positiveInteger, v.minValue(6, 'must be at least 6 (bytes)')), 2048),
   /** How far a callback's `timestamp` may be from now, in seconds, before it is refused as a replay. */

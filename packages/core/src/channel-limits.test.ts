@@ -40,6 +40,28 @@ describe('channel limits', () => {
     },
   );
 
+  it('a channel whose maxMessageBytes is below 4 is refused, naming the channel', async () => {
+    const channel = createRecordingChannel({ name: 'bytes', limits: { maxMessageLength: 100, maxMessageBytes: 3 } });
+    const build = async () => createGateway({ ...(await gatewayParts()), channels: [channel] });
+    await expect(build()).rejects.toThrow(
+      '[@ngb/core] channel "bytes": limits.maxMessageBytes must be a whole number of at least 4 (UTF-8 bytes per message), got 3',
+    );
+  });
+
+  it('a reply is split by the bytes of a channel that counts bytes, every part within them', async () => {
+    harness = await createHarness({
+      maxMessageLength: 100,
+      maxMessageBytes: 24,
+      script: [{ type: 'reply', text: '你好世界。'.repeat(4) }],
+    });
+    const agent = await harness.addAgent('andy');
+    await harness.addChat('c1', { agent });
+    await harness.say('hi');
+    const texts = harness.texts();
+    expect(texts.join('')).toBe('你好世界。'.repeat(4));
+    expect(texts.map((text) => Buffer.byteLength(text, 'utf8'))).toEqual([24, 24, 12]);
+  });
+
   it('a plugin channel with a bad limit is refused when the gateway starts, before anything is sent', async () => {
     const channel = createRecordingChannel({ name: 'from-plugin', limits: { maxMessageLength: 0 } });
     const plugin = definePlugin({ name: 'adds-a-channel', version: '1.0.0', setup: (api) => api.registerChannel(channel) });

@@ -99,7 +99,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     });
     // A reply streamed while its turn ran is completed by editing its messages, never sent again.
     const streamed = entry.streamMessageIds.length > 0 && canEdit(adapter) ? adapter : undefined;
-    const chunks = changed === false ? [] : splitMessage(changed.text, adapter.limits.maxMessageLength);
+    const chunks =
+      changed === false ? [] : splitMessage(changed.text, adapter.limits.maxMessageLength, adapter.limits.maxMessageBytes);
     if (chunks.length === 0 && streamed) await retireStreamedMessages(streamed, address, entry.streamMessageIds);
     if (changed === false) return drop(entry, 'cancelled by a plugin');
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');

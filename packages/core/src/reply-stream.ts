@@ -53,7 +53,7 @@ export const interruptedNote = '[reply interrupted]';
  */
 export function openReplyStream(options: ReplyStreamOptions): ReplyStream {
   const { channel, address, clock, settings } = options;
-  const limit = channel.limits.maxMessageLength;
+  const { maxMessageLength: limit, maxMessageBytes } = channel.limits;
   const openedAt = clock.now();
   let text = '';
   let stepBreak = false;
@@ -73,7 +73,7 @@ export function openReplyStream(options: ReplyStreamOptions): ReplyStream {
       ids = [...entry.streamMessageIds];
       showing = ids.map(() => undefined);
     }
-    const parts = splitMessage(text.trimEnd(), limit);
+    const parts = splitMessage(text.trimEnd(), limit, maxMessageBytes);
     for (const [index, part] of parts.entries()) {
       const id = ids[index];
       if (id !== undefined) {

@@ -41,3 +41,38 @@ describe('splitMessage', () => {
     expect(() => splitMessage('abc', 1)).toThrow(RangeError);
   });
 });
+
+describe('splitMessage with a byte limit (platforms that count UTF-8 bytes)', () => {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+  it('keeps English text whole up to the byte limit, and splits CJK text by bytes at its boundaries', () => {
+    const english = 'word '.repeat(400).trim();
+    expect(splitMessage(english, 2048, 2048)).toEqual([english]);
+    const chinese = '你好世界。'.repeat(300);
+    const chunks = splitMessage(chinese, 2048, 2048);
+    expect(chunks.join('')).toBe(chinese);
+    expect(chunks.every((chunk) => bytes(chunk) <= 2048)).toBe(true);
+    expect(bytes(chunks[0] ?? '')).toBeGreaterThan(2040);
+  });
+
+  it('prefers a paragraph break within the byte limit', () => {
+    const text = `${'你'.repeat(500)}\n\n${'好'.repeat(500)}`;
+    expect(splitMessage(text, 2048, 2048)).toEqual([`${'你'.repeat(500)}\n\n`, '好'.repeat(500)]);
+  });
+
+  it('never cuts a character: emoji (4 bytes) and mixed widths stay whole', () => {
+    const text = `a${'😀'.repeat(10)}é€`;
+    const chunks = splitMessage(text, 100, 9);
+    expect(chunks.join('')).toBe(text);
+    expect(chunks.every((chunk) => bytes(chunk) <= 9 && !chunk.includes('\ufffd'))).toBe(true);
+    expect(chunks.every((chunk) => Buffer.from(chunk, 'utf8').toString('utf8') === chunk)).toBe(true);
+  });
+
+  it('the unit limit still holds when it is the smaller one', () => {
+    expect(splitMessage('abcdefgh', 3, 1000)).toEqual(['abc', 'def', 'gh']);
+  });
+
+  it('refuses a byte limit below 4 (a character may need four)', () => {
+    expect(() => splitMessage('abc', 10, 3)).toThrow(RangeError);
+  });
+});

@@ -20,19 +20,40 @@ function lastBoundary(text: string, limit: number, pattern: RegExp): number {
   return best;
 }
 
+// How many UTF-16 units of `text`, from its start, fit in `maxBytes` of UTF-8 (never half a pair).
+function unitsWithinBytes(text: string, maxBytes: number): number {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const pair = isHighSurrogate(code) && index + 1 < text.length;
+    const size = pair ? 4 : code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+    if (bytes + size > maxBytes) return index;
+    bytes += size;
+    if (pair) index += 1;
+  }
+  return text.length;
+}
+
 /**
- * Splits text into chunks of at most `limit` UTF-16 units, preferring paragraph breaks, then line
+ * Splits text into chunks of at most `limit` UTF-16 units (and, with `maxBytes`, at most that many
+ * UTF-8 bytes), preferring paragraph breaks, then line
  * breaks, then spaces, and never cutting a surrogate pair. Joining the chunks gives the input back
  * exactly (separators stay at the end of the chunk they close). Empty text has no chunks.
- * @throws RangeError when `limit` is not an integer of at least 2 (the gateway refuses such a
- *   channel when it is registered)
+ * @throws RangeError when `limit` is not an integer of at least 2 or `maxBytes` not one of at least 4
+ *   (the gateway refuses such a channel when it is registered)
  */
-export function splitMessage(text: string, limit: number): string[] {
-  if (!Number.isInteger(limit) || limit < 2) throw new RangeError(`[@ngb/core] split limit must be an integer ≥ 2, got ${limit}`);
+export function splitMessage(text: string, unitLimit: number, maxBytes?: number): string[] {
+  if (!Number.isInteger(unitLimit) || unitLimit < 2)
+    throw new RangeError(`[@ngb/core] split limit must be an integer ≥ 2, got ${unitLimit}`);
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 4))
+    throw new RangeError(`[@ngb/core] split byte limit must be an integer ≥ 4, got ${maxBytes}`);
   if (text === '') return [];
   const chunks: string[] = [];
   let rest = text;
-  while (rest.length > limit) {
+  for (;;) {
+    const limit =
+      maxBytes === undefined ? unitLimit : Math.min(unitLimit, unitsWithinBytes(rest.slice(0, unitLimit + 1), maxBytes));
+    if (rest.length <= limit) break;
     const window = rest.slice(0, limit + 1);
     let cut = -1;
     for (const pattern of boundaries) {

@@ -33,6 +33,8 @@ export interface HarnessOptions extends Partial<Omit<GatewayOptions, 'store' | '
   channels?: GatewayOptions['channels'];
   script?: LlmScriptStep[];
   maxMessageLength?: number;
+  /** The recording channel's byte limit per message (a platform that counts UTF-8 bytes). */
+  maxMessageBytes?: number;
   /** The capabilities of the recording channel `fake`. @default { typing: true } */
   channelCapabilities?: RecordingCapabilities;
   runtime?: SandboxRuntime;
@@ -102,13 +104,17 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const runtime = options.runtime ?? createLocalRuntime({ maxSandboxes: 4 });
   const channel = createRecordingChannel({
     name: 'fake',
-    limits: { maxMessageLength: options.maxMessageLength ?? 4096 },
+    limits: {
+      maxMessageLength: options.maxMessageLength ?? 4096,
+      ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}),
+    },
     capabilities: options.channelCapabilities,
   });
   const logger = createRecordingLogger();
   const {
     script: _script,
     maxMessageLength: _limit,
+    maxMessageBytes: _bytes,
     channelCapabilities: _capabilities,
     runtime: _runtime,
     storePath: _path,

@@ -180,6 +180,11 @@ export interface ChannelLimits {
    * (the gateway refuses a channel with any other value when it is registered).
    */
   maxMessageLength: number;
+  /**
+   * For platforms that count bytes (WeCom): the most UTF-8 bytes one message may hold, as well as
+   * `maxMessageLength`. A whole number of at least 4, so that any character fits.
+   */
+  maxMessageBytes?: number;
 }
 
 /** The bot's own account on a platform. */
