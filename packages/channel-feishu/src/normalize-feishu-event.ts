@@ -94,7 +94,7 @@ function postText(content: Record<string, unknown>, messageId: string, attachmen
     }
     lines.push(line);
   }
-  return lines.join('\n');
+  return lines.join('\n').replace(/\n+$/, '');
 }
 
 /** The text and attachments of a message's `content`, by its `message_type`. */
