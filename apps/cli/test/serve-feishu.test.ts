@@ -70,7 +70,11 @@ describeWithDocker('ngb serve with the Feishu channel (encrypted webhook) agains
     // the redelivery would have answered before it.
     expect(await feishu.deliver(webhookUrl, asked)).toBe(200);
     expect(await feishu.deliver(webhookUrl, say('run: echo next-$((2+3))'))).toBe(200);
-    await waitFor(() => repliesIn('oc_ann').find((message) => message.text.includes('next-5')), 'the answer to the next message', 60_000);
+    await waitFor(
+      () => repliesIn('oc_ann').find((message) => message.text.includes('next-5')),
+      'the answer to the next message',
+      60_000,
+    );
     expect(repliesIn('oc_ann').filter((message) => message.text.includes('feishu-e2e-42'))).toHaveLength(1);
   });
 });

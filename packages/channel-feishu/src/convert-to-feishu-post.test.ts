@@ -18,7 +18,11 @@ describe('convertToFeishuPost', () => {
   it('code blocks keep markup characters and their language; inline code stays literal', () => {
     expect(lines('```ts\nconst a = **b** < c && [x](y);\n```\nuse `*star*` here')).toEqual([
       [{ tag: 'code_block', language: 'ts', text: 'const a = **b** < c && [x](y);' }],
-      [{ tag: 'text', text: 'use ' }, { tag: 'text', text: '*star*' }, { tag: 'text', text: ' here' }],
+      [
+        { tag: 'text', text: 'use ' },
+        { tag: 'text', text: '*star*' },
+        { tag: 'text', text: ' here' },
+      ],
     ]);
   });
 

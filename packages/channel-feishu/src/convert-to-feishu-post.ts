@@ -17,7 +17,12 @@ type Style = 'bold' | 'italic' | 'lineThrough';
 const safeHref = (href: string) => /^(https?:|mailto:)/i.test(href);
 
 /** Inline tokens → elements of the current line; `lines` receives finished lines at line breaks. */
-function inline(tokens: Token[] | undefined, styles: Style[], line: FeishuPostElement[], lines: FeishuPostElement[][]): FeishuPostElement[] {
+function inline(
+  tokens: Token[] | undefined,
+  styles: Style[],
+  line: FeishuPostElement[],
+  lines: FeishuPostElement[][],
+): FeishuPostElement[] {
   let current = line;
   const pushText = (text: string) => {
     const parts = text.split('\n');
@@ -26,7 +31,8 @@ function inline(tokens: Token[] | undefined, styles: Style[], line: FeishuPostEl
         lines.push(current);
         current = [];
       }
-      if (part !== '') current.push(styles.length > 0 ? { tag: 'text', text: part, style: [...styles] } : { tag: 'text', text: part });
+      if (part !== '')
+        current.push(styles.length > 0 ? { tag: 'text', text: part, style: [...styles] } : { tag: 'text', text: part });
     });
   };
   for (const token of tokens ?? []) {
@@ -139,7 +145,8 @@ function blocks(tokens: Token[], lines: FeishuPostElement[][], prefix: string): 
         break;
       }
       default:
-        if ('raw' in token && String(token.raw).trim() !== '') lines.push([{ tag: 'text', text: `${prefix}${String(token.raw).trimEnd()}` }]);
+        if ('raw' in token && String(token.raw).trim() !== '')
+          lines.push([{ tag: 'text', text: `${prefix}${String(token.raw).trimEnd()}` }]);
     }
   }
 }

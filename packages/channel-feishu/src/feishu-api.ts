@@ -28,7 +28,8 @@ export interface FeishuRequest {
  */
 function createTokenCache(clock: Clock) {
   const values = new Map<string, { value: unknown; expiredTime?: number }>();
-  const keyOf = (key: string | { toString(): string }, options?: { namespace?: string }) => `${options?.namespace ?? ''}/${String(key)}`;
+  const keyOf = (key: string | { toString(): string }, options?: { namespace?: string }) =>
+    `${options?.namespace ?? ''}/${String(key)}`;
   return {
     async get(key: string | { toString(): string }, options?: { namespace?: string }) {
       const entry = values.get(keyOf(key, options));

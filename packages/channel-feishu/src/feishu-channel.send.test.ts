@@ -166,7 +166,12 @@ describe('feishu downloads', () => {
     const chunks: Uint8Array[] = [];
     for await (const chunk of await run.channel.fetchAttachment(attachment, { maxBytes: 4096 })) chunks.push(chunk);
     expect(Buffer.concat(chunks)).toEqual(Buffer.from(data));
-    const missing = await refusal(run.channel.fetchAttachment({ ...attachment, reference: `${envelope.event.message ? 'om_x' : ''}/file/nope` }, { maxBytes: 10 }));
+    const missing = await refusal(
+      run.channel.fetchAttachment(
+        { ...attachment, reference: `${envelope.event.message ? 'om_x' : ''}/file/nope` },
+        { maxBytes: 10 },
+      ),
+    );
     expect(missing.status).toBe(404);
   });
 });

@@ -113,7 +113,12 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     userName: userNames,
   });
 
-  const sendMessage = async (address: Address, msgType: string, content: unknown, extra: { replyTo?: string; uuid?: string } = {}) => {
+  const sendMessage = async (
+    address: Address,
+    msgType: string,
+    content: unknown,
+    extra: { replyTo?: string; uuid?: string } = {},
+  ) => {
     const data = {
       msg_type: msgType,
       content: typeof content === 'string' ? content : JSON.stringify(content),

@@ -44,14 +44,16 @@ export function createFeishuFiles(options: {
       if (image) {
         const uploaded = await api.sdk((client) => client.im.image.create({ data: { image_type: 'message', image: data } }));
         const key = uploaded?.image_key;
-        if (typeof key !== 'string') throw new ChannelApiError(channel, `${prefix} Feishu refused the image upload`, { status: 400 });
+        if (typeof key !== 'string')
+          throw new ChannelApiError(channel, `${prefix} Feishu refused the image upload`, { status: 400 });
         receipt = await options.sendMessage(address, 'image', { image_key: key });
       } else {
         const uploaded = await api.sdk((client) =>
           client.im.file.create({ data: { file_type: fileType(file) as 'stream', file_name: file.name, file: data } }),
         );
         const key = uploaded?.file_key;
-        if (typeof key !== 'string') throw new ChannelApiError(channel, `${prefix} Feishu refused the file upload`, { status: 400 });
+        if (typeof key !== 'string')
+          throw new ChannelApiError(channel, `${prefix} Feishu refused the file upload`, { status: 400 });
         receipt = await options.sendMessage(address, 'file', { file_key: key });
       }
       if (file.caption) {

@@ -35,7 +35,9 @@ async function readLimited(request: Request, maxBytes: number): Promise<string |
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -75,7 +77,8 @@ export function createFeishuWebhookHandler(options: FeishuWebhookOptions): (requ
     let body = parseObject(rawBody);
     if (!body) return answer(400, { error: 'the body is not a JSON object' });
     if (typeof body.encrypt === 'string') {
-      if (options.encryptKey === undefined) return refuse('an encrypted body, but no encrypt key is set (set FEISHU_ENCRYPT_KEY)');
+      if (options.encryptKey === undefined)
+        return refuse('an encrypted body, but no encrypt key is set (set FEISHU_ENCRYPT_KEY)');
       const plain = decryptFeishuPayload(options.encryptKey, body.encrypt);
       const decrypted = plain === undefined ? undefined : parseObject(plain);
       if (!decrypted) return refuse('the body cannot be decrypted with the encrypt key');

@@ -39,7 +39,8 @@ interface AxiosErrorShape {
 export function feishuErrorOf(error: unknown): FeishuResponseError | undefined {
   if (error instanceof FeishuResponseError) return error;
   // The SDK's token request answers a refusal with a plain Error naming Feishu's code.
-  const token = error instanceof Error ? /^failed to get (?:tenant|app)_access_token, code: (\d+), msg: (.*)$/s.exec(error.message) : null;
+  const token =
+    error instanceof Error ? /^failed to get (?:tenant|app)_access_token, code: (\d+), msg: (.*)$/s.exec(error.message) : null;
   if (token?.[1]) return new FeishuResponseError(Number(token[1]), token[2] ?? '');
   const shape = (typeof error === 'object' && error !== null ? error : {}) as AxiosErrorShape;
   const data = shape.response?.data as { code?: unknown; msg?: unknown; error?: { permission_violations?: unknown } } | undefined;

@@ -60,7 +60,9 @@ function postText(content: Record<string, unknown>, messageId: string, attachmen
   // A received post is `{ title, content }`; a post as sent may be wrapped in a locale (`zh_cn`, `en_us`).
   const body = Array.isArray(content.content)
     ? content
-    : (Object.values(content).find((value) => typeof value === 'object' && value !== null) as Record<string, unknown> | undefined);
+    : (Object.values(content).find((value) => typeof value === 'object' && value !== null) as
+        | Record<string, unknown>
+        | undefined);
   if (!body || !Array.isArray(body.content)) return '';
   const lines: string[] = [];
   if (text(body.title) !== '') lines.push(text(body.title));

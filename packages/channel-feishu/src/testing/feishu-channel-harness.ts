@@ -99,7 +99,12 @@ export function createFeishuChannelHarness(
           format: message.format,
           ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
         })),
-        edits: sent.edits.map((edit) => ({ chatId: edit.chatId, platformMessageId: edit.messageId, text: edit.text, format: edit.format })),
+        edits: sent.edits.map((edit) => ({
+          chatId: edit.chatId,
+          platformMessageId: edit.messageId,
+          text: edit.text,
+          format: edit.format,
+        })),
         deletions: sent.deletions.map((deletion) => ({ chatId: deletion.chatId, platformMessageId: deletion.messageId })),
         typing: [],
         files: sent.files.map((file) => ({

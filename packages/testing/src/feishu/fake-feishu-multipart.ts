@@ -26,7 +26,8 @@ export function readMultipart(body: Buffer, contentType: string): MultipartPart[
       const head = chunk.subarray(0, split).toString('utf8');
       const name = /name="([^"]*)"/i.exec(head)?.[1];
       const filename = /filename="([^"]*)"/i.exec(head)?.[1];
-      if (name !== undefined) parts.push({ name, ...(filename !== undefined ? { filename } : {}), data: chunk.subarray(split + 4) });
+      if (name !== undefined)
+        parts.push({ name, ...(filename !== undefined ? { filename } : {}), data: chunk.subarray(split + 4) });
     }
     start = next;
   }
