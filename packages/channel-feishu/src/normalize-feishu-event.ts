@@ -145,7 +145,7 @@ const mimeTypes: Record<string, string> = {
 };
 
 /** Feishu gives a file's name but not its type: the usual type of its extension, or undefined. */
-export function guessMimeType(name: string): string | undefined {
+function guessMimeType(name: string): string | undefined {
   const extension = name.includes('.') ? name.split('.').pop()?.toLowerCase() : undefined;
   return extension ? mimeTypes[extension] : undefined;
 }
