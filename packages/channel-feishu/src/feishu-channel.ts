@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Address,
   type ChannelAdapter,
@@ -85,9 +86,8 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     baseUrl: feishuBaseUrl(options.domain),
     clock,
     onError(error) {
-      // Credentials or permissions refused while running: say so once; nothing retries them.
-      if ((error.status === 401 || error.status === 403) && context !== undefined && /credentials/.test(error.message))
-        context.setStatus({ state: 'failed', error: error.message });
+      // Credentials refused while running: say so once; nothing retries them.
+      if (error.status === 401 && context !== undefined) context.setStatus({ state: 'failed', error: error.message });
     },
   });
   const userNames = createFeishuUserNames({
@@ -122,7 +122,7 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     const data = {
       msg_type: msgType,
       content: typeof content === 'string' ? content : JSON.stringify(content),
-      ...(extra.uuid ? { uuid: extra.uuid.slice(0, 50) } : {}),
+      ...(extra.uuid ? { uuid: createHash('sha256').update(extra.uuid).digest('hex').slice(0, 40) } : {}),
     };
     const target = address.threadId ?? extra.replyTo;
     const body =
