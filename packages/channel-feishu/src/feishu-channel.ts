@@ -1,10 +1,212 @@
-import { type ChannelAdapter, NotSupportedError } from '@ngb/plugin-sdk';
-import type { FeishuChannelOptions } from './feishu-options';
+import { createHash } from 'node:crypto';
+import {
+  type Address,
+  type ChannelAdapter,
+  type ChannelContext,
+  type ChannelIdentity,
+  ConfigError,
+  type DeleteCapability,
+  type EditCapability,
+  type FetchFilesCapability,
+  type FilesCapability,
+  type MessageFormat,
+  NotSupportedError,
+  type SendReceipt,
+  sendWithPlainFallback,
+  silentLogger,
+  systemClock,
+  type ThreadsCapability,
+  type WebhookCapability,
+} from '@ngb/plugin-sdk';
+import * as v from 'valibot';
+import { convertToFeishuPost, escapeFeishuText } from './convert-to-feishu-post';
+import { createFeishuApi } from './feishu-api';
+import { createFeishuFiles } from './feishu-files';
+import { createFeishuInbound } from './feishu-inbound';
+import { type FeishuChannelOptions, feishuBaseUrl, feishuChannelOptionsSchema } from './feishu-options';
+import { createFeishuUserNames } from './feishu-user-names';
+import { createFeishuWebhookHandler } from './feishu-webhook';
+import { isFeishuMarkupRejected, mapFeishuError } from './map-feishu-error';
 
 /**
- * The Feishu channel adapter.
- * @throws NotSupportedError always, until the Feishu adapter lands
+ * The Feishu / Lark channel. No typing capability: Feishu offers bots no typing indicator.
+ * `handleWebhook` exists only in `webhook` mode.
  */
-export function createFeishuChannel(_options: FeishuChannelOptions): ChannelAdapter {
-  throw new NotSupportedError('[@ngb/channel-feishu] the Feishu channel is not built yet');
+export type FeishuChannel = ChannelAdapter &
+  EditCapability &
+  DeleteCapability &
+  FilesCapability &
+  FetchFilesCapability &
+  ThreadsCapability &
+  Partial<WebhookCapability>;
+
+const name = 'feishu';
+const prefix = '[@ngb/channel-feishu]';
+
+/** A message's `msg_type` and `content` (a JSON string) for a text in a format. */
+function contentOf(text: string, format: MessageFormat): { msg_type: string; content: string } {
+  return format === 'markdown'
+    ? { msg_type: 'post', content: JSON.stringify(convertToFeishuPost(text)) }
+    : { msg_type: 'text', content: JSON.stringify({ text: escapeFeishuText(text) }) };
+}
+
+/**
+ * Creates the Feishu / Lark channel: events through the event request URL (`mode: 'webhook'`, served by
+ * the server at `/channels/feishu/webhook`), the Open API through the SDK's `Client` for everything sent.
+ * @throws ConfigError naming the option when the options are invalid or the mode lacks its secret
+ * @throws NotSupportedError for `mode: 'websocket'` (the long connection is not built yet)
+ */
+export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel {
+  const parsed = v.safeParse(feishuChannelOptionsSchema, input);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = v.getDotPath(issue) ?? '';
+    throw new ConfigError(`${prefix} option "${key}" is invalid: ${issue.message}`, { key });
+  }
+  const options = parsed.output;
+  if (options.mode === 'websocket') {
+    throw new NotSupportedError(
+      `${prefix} the long connection (mode "websocket") is not built yet: set "mode": "webhook" and point the app's event request URL at /channels/feishu/webhook`,
+    );
+  }
+  const verificationToken = options.verificationToken;
+  if (verificationToken === undefined) {
+    throw new ConfigError(
+      `${prefix} the webhook mode needs the verification token: pass \`verificationToken\` or set FEISHU_VERIFICATION_TOKEN`,
+      { key: 'verificationToken' },
+    );
+  }
+  const clock = options.clock ?? systemClock;
+  let context: ChannelContext | undefined;
+  let self: ChannelIdentity | undefined;
+  const logger = () => context?.logger ?? options.logger ?? silentLogger;
+  const api = createFeishuApi({
+    appId: options.appId,
+    appSecret: options.appSecret,
+    baseUrl: feishuBaseUrl(options.domain),
+    clock,
+    onError(error) {
+      // Credentials refused while running: say so once; nothing retries them.
+      if (error.status === 401 && context !== undefined) context.setStatus({ state: 'failed', error: error.message });
+    },
+  });
+  const userNames = createFeishuUserNames({
+    clock,
+    size: 1_000,
+    ttlMs: 60 * 60_000,
+    async lookup(openId) {
+      const body = await api.call({
+        method: 'GET',
+        path: `/open-apis/contact/v3/users/${encodeURIComponent(openId)}`,
+        params: { user_id_type: 'open_id' },
+      });
+      const user = (body.data as { user?: { name?: unknown } } | undefined)?.user;
+      return typeof user?.name === 'string' && user.name !== '' ? user.name : undefined;
+    },
+  });
+  const inbound = createFeishuInbound({
+    allowBots: options.allowBots,
+    clock,
+    botOpenId: () => self?.id,
+    context: () => context,
+    logger,
+    userName: userNames,
+  });
+
+  const sendMessage = async (
+    address: Address,
+    msgType: string,
+    content: unknown,
+    extra: { replyTo?: string; uuid?: string } = {},
+  ) => {
+    const data = {
+      msg_type: msgType,
+      content: typeof content === 'string' ? content : JSON.stringify(content),
+      ...(extra.uuid ? { uuid: createHash('sha256').update(extra.uuid).digest('hex').slice(0, 40) } : {}),
+    };
+    const target = address.threadId ?? extra.replyTo;
+    const body =
+      target !== undefined
+        ? await api.call({
+            method: 'POST',
+            path: `/open-apis/im/v1/messages/${encodeURIComponent(target)}/reply`,
+            data: { ...data, reply_in_thread: address.threadId !== undefined },
+          })
+        : await api.call({
+            method: 'POST',
+            path: '/open-apis/im/v1/messages',
+            params: { receive_id_type: 'chat_id' },
+            data: { ...data, receive_id: address.chatId },
+          });
+    const messageId = (body.data as { message_id?: unknown } | undefined)?.message_id;
+    if (typeof messageId !== 'string') throw mapFeishuError(new Error('Feishu returned no message_id'));
+    return { platformMessageId: messageId };
+  };
+  const files = createFeishuFiles({ api, sendMessage: (address, msgType, content) => sendMessage(address, msgType, content) });
+
+  const adapter: FeishuChannel = {
+    specificationVersion: 1,
+    name,
+    limits: { maxMessageLength: options.maxMessageLength },
+    supportsThreads: true,
+    get self() {
+      return self;
+    },
+    async start(next) {
+      await adapter.stop();
+      const body = await api.call({ method: 'GET', path: '/open-apis/bot/v3/info' });
+      const bot = (body as { bot?: { open_id?: unknown; app_name?: unknown } }).bot;
+      if (typeof bot?.open_id !== 'string' || bot.open_id === '') {
+        throw mapFeishuError(new Error('the bot info has no open_id: enable the bot capability of the app'));
+      }
+      self = { id: bot.open_id, name: typeof bot.app_name === 'string' && bot.app_name !== '' ? bot.app_name : bot.open_id };
+      context = next;
+      next.setStatus({ state: 'connected', detail: 'webhook: waiting for events at /channels/feishu/webhook' });
+    },
+    async stop() {
+      context = undefined;
+    },
+    send: (address, message): Promise<SendReceipt> =>
+      sendWithPlainFallback(
+        message.format,
+        (format) => {
+          const { msg_type, content } = contentOf(message.text, format);
+          return sendMessage(address, msg_type, content, {
+            ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+            ...(message.idempotencyKey ? { uuid: `${message.idempotencyKey}:${format}` } : {}),
+          });
+        },
+        isFeishuMarkupRejected,
+      ),
+    async edit(_address, platformMessageId, text, format = 'plain') {
+      await sendWithPlainFallback(
+        format,
+        (used) =>
+          api.call({
+            method: 'PUT',
+            path: `/open-apis/im/v1/messages/${encodeURIComponent(platformMessageId)}`,
+            data: contentOf(text, used),
+          }),
+        isFeishuMarkupRejected,
+      );
+    },
+    async delete(_address, platformMessageId) {
+      try {
+        await api.call({ method: 'DELETE', path: `/open-apis/im/v1/messages/${encodeURIComponent(platformMessageId)}` });
+      } catch (error) {
+        if (mapFeishuError(error).status !== 404) throw error;
+      }
+    },
+    sendFile: (address, file) => files.sendFile(address, file),
+    fetchAttachment: (attachment, fetchOptions) => files.fetchAttachment(attachment, fetchOptions),
+    handleWebhook: createFeishuWebhookHandler({
+      verificationToken,
+      encryptKey: options.encryptKey,
+      maxBodyBytes: options.maxWebhookBytes,
+      running: () => context !== undefined,
+      inbound,
+      logger,
+    }),
+  };
+  return adapter;
 }

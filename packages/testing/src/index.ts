@@ -28,6 +28,19 @@ export {
   type FakeDiscordUser,
 } from './discord/fake-discord-server';
 export {
+  encryptFeishuPayload,
+  type FakeFeishuDelivery,
+  type FakeFeishuEnvelope,
+  type FakeFeishuUserMessage,
+  feishuSignature,
+} from './feishu/fake-feishu-events';
+export {
+  createFakeFeishuServer,
+  type FakeFeishuServer,
+  type FakeFeishuServerOptions,
+} from './feishu/fake-feishu-server';
+export type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent, FakeFeishuSentMessage } from './feishu/fake-feishu-types';
+export {
   createFakeLlmServer,
   type FakeLlmApi,
   type FakeLlmRequest,
