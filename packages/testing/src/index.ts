@@ -55,3 +55,12 @@ export type { FakeTelegramButton, FakeTelegramPressInput } from './telegram/tele
 export type { FakeTelegramFile, FakeTelegramUpload, FakeTelegramUser } from './telegram/telegram-fake-chats';
 export type { FakeTelegramSent } from './telegram/telegram-fake-methods';
 export type { FakeTelegramEditInput, FakeTelegramMessageInput } from './telegram/telegram-fake-updates';
+export {
+  createFakeWhatsAppCloudServer,
+  type FakeWhatsAppCloudServer,
+  type FakeWhatsAppCloudServerOptions,
+} from './whatsapp/fake-whatsapp-cloud-server';
+export { type FakeWhatsAppStyle, renderWhatsAppText } from './whatsapp/fake-whatsapp-markup';
+export type { FakeWhatsAppCall, FakeWhatsAppDelivery, FakeWhatsAppFailure, FakeWhatsAppSent } from './whatsapp/fake-whatsapp-types';
+export { createFakeWhatsAppWebServer, type FakeWhatsAppWebServer } from './whatsapp/fake-whatsapp-web-server';
+export { type FakeWhatsAppInbound, whatsAppSignature } from './whatsapp/fake-whatsapp-webhook';
