@@ -1,7 +1,7 @@
 import type { Attachment, InboundMessage } from '@ngb/plugin-sdk';
 import type { proto, WAMessage, WAMessageKey } from 'baileys';
 
-/** The bot's own ids: its phone JID and its LID, both without a device suffix. */
+/** The bot's own ids (see {@link whatsAppUserId}): its phone number and its LID. */
 export interface WhatsAppWebSelf {
   id: string;
   lid?: string;
@@ -10,6 +10,20 @@ export interface WhatsAppWebSelf {
 /** `15550001111:12@s.whatsapp.net` → `15550001111@s.whatsapp.net` (a device suffix is not part of the user). */
 export function bareJid(jid: string): string {
   return jid.replace(/:\d+@/, '@');
+}
+
+/**
+ * The id ngb uses for a WhatsApp user or chat: a phone JID becomes its number (`15550001111`, the same id
+ * the Cloud API's `wa_id` gives), a LID (`…@lid`) and a group (`…@g.us`) stay whole, device suffixes go.
+ */
+export function whatsAppUserId(jid: string): string {
+  const bare = bareJid(jid);
+  return bare.endsWith('@s.whatsapp.net') ? bare.slice(0, -'@s.whatsapp.net'.length) : bare;
+}
+
+/** The JID Baileys sends to for an id of {@link whatsAppUserId}. */
+export function whatsAppJid(id: string): string {
+  return id.includes('@') ? id : `${id}@s.whatsapp.net`;
 }
 
 /** Ephemeral, view-once and captioned-document wrappers hold the real message inside. */
@@ -61,7 +75,7 @@ function contextOf(content: proto.IMessage): proto.IContextInfo | undefined {
 }
 
 const isSelf = (jid: string | null | undefined, self: WhatsAppWebSelf) =>
-  jid !== undefined && jid !== null && (bareJid(jid) === self.id || (self.lid !== undefined && bareJid(jid) === self.lid));
+  jid !== undefined && jid !== null && (whatsAppUserId(jid) === self.id || (self.lid !== undefined && whatsAppUserId(jid) === self.lid));
 
 function timestampOf(value: WAMessage['messageTimestamp']): number {
   const seconds = typeof value === 'number' ? value : Number(value?.toString() ?? Number.NaN);
@@ -69,17 +83,18 @@ function timestampOf(value: WAMessage['messageTimestamp']): number {
 }
 
 function where(key: WAMessageKey) {
-  const chatId = key.remoteJid ?? '';
-  const isGroup = chatId.endsWith('@g.us');
-  const senderId = bareJid((isGroup ? key.participant : chatId) ?? '');
-  return { chatId, isGroup, senderId };
+  const chatJid = key.remoteJid ?? '';
+  const isGroup = chatJid.endsWith('@g.us');
+  const senderId = whatsAppUserId((isGroup ? key.participant : chatJid) ?? '');
+  return { chatId: whatsAppUserId(chatJid), isGroup, senderId };
 }
 
 /**
  * Turns a message Baileys delivered (`messages.upsert`) into an inbound message, or `undefined` for
  * what the core does not take: the bot's own messages (`key.fromMe`), status broadcasts, protocol
  * messages (edits and revokes arrive as `messages.update`) and messages without text or media.
- * Attachments carry `<chat>/<message id>` as their reference.
+ * Chats and senders carry the ids of {@link whatsAppUserId}; attachments `<chat>/<message id>` as their
+ * reference.
  */
 export function normalizeWhatsAppWebMessage(message: WAMessage, self: WhatsAppWebSelf): InboundMessage | undefined {
   const { key } = message;
@@ -121,7 +136,7 @@ export function normalizeWhatsAppWebMessage(message: WAMessage, self: WhatsAppWe
       ? {
           replyTo: {
             id: context.stanzaId,
-            ...(quotedAuthor ? { author: { id: replyToBot ? self.id : bareJid(quotedAuthor) } } : {}),
+            ...(quotedAuthor ? { author: { id: replyToBot ? self.id : whatsAppUserId(quotedAuthor) } } : {}),
             ...(quotedText ? { text: quotedText } : {}),
           },
         }

@@ -16,8 +16,11 @@ const objectSchema = v.object({
    * public URL). `web`: WhatsApp Web through Baileys, linked to a phone by scanning a QR code.
    */
   mode: v.optional(v.picklist(['cloud', 'web'], 'must be "cloud" or "web"'), 'cloud'),
-  /** Cloud: the business phone number's id (WhatsApp → API Setup in the Meta app). */
-  phoneNumberId: v.optional(v.pipe(v.string('must be a string'), v.regex(/^\d{1,32}$/, 'must be the digits of the phone number id'))),
+  /**
+   * Cloud: the business phone number's id (WhatsApp → API Setup in the Meta app), from the config or
+   * `WHATSAPP_PHONE_NUMBER_ID`.
+   */
+  phoneNumberId: secret('WHATSAPP_PHONE_NUMBER_ID'),
   /** Cloud: the Graph API base URL (a fake in tests). */
   apiBaseUrl: v.optional(
     v.pipe(v.string('must be a string'), v.url('must be a URL such as https://graph.facebook.com')),
@@ -81,7 +84,7 @@ export const whatsAppChannelOptionsSchema = v.pipe(
   v.forward(
     v.check(
       (options) => options.mode !== 'cloud' || options.phoneNumberId !== undefined,
-      'is needed in cloud mode: the phone number id from WhatsApp → API Setup',
+      'is needed in cloud mode: set WHATSAPP_PHONE_NUMBER_ID (WhatsApp → API Setup in the Meta app)',
     ),
     ['phoneNumberId'],
   ),
@@ -103,6 +106,12 @@ export const whatsappManifest = defineChannelManifest<ResolvedWhatsAppChannelOpt
   title: 'WhatsApp',
   optionsSchema: whatsAppChannelOptionsSchema,
   secrets: [
+    {
+      option: 'phoneNumberId',
+      env: 'WHATSAPP_PHONE_NUMBER_ID',
+      description: 'the business phone number id (Cloud API)',
+      optional: true,
+    },
     { option: 'accessToken', env: 'WHATSAPP_ACCESS_TOKEN', description: 'the Cloud API access token', optional: true },
     { option: 'appSecret', env: 'WHATSAPP_APP_SECRET', description: 'the Meta app secret (webhook signatures)', optional: true },
     {

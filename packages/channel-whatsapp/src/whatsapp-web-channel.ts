@@ -17,7 +17,12 @@ import {
 } from '@ngb/plugin-sdk';
 import type { WAMessage } from 'baileys';
 import { convertToWhatsAppMarkup, escapeWhatsAppText } from './convert-to-whatsapp-markup';
-import { normalizeWhatsAppWebMessage, normalizeWhatsAppWebUpdate } from './normalize-whatsapp-web-message';
+import {
+  normalizeWhatsAppWebMessage,
+  normalizeWhatsAppWebUpdate,
+  whatsAppJid,
+  whatsAppUserId,
+} from './normalize-whatsapp-web-message';
 import { createWhatsAppWebConnection } from './whatsapp-web-connection';
 import type { ResolvedWhatsAppChannelOptions } from './whatsapp-options';
 import {
@@ -77,7 +82,7 @@ export function createWhatsAppWebChannel(
   const download = dependencies.downloadMedia ?? baileysMediaDownload;
 
   const remember = (message: WAMessage) => {
-    const id = `${message.key.remoteJid}/${message.key.id}`;
+    const id = `${whatsAppUserId(message.key.remoteJid ?? '')}/${message.key.id}`;
     recent.delete(id);
     recent.set(id, message);
     if (recent.size > recentLimit) recent.delete(recent.keys().next().value as string);
@@ -121,7 +126,7 @@ export function createWhatsAppWebChannel(
         if (!inbound) continue;
         remember(message);
         if (inbound.chat.isGroup) {
-          const name = await groupName(socket, inbound.chat.id);
+          const name = await groupName(socket, whatsAppJid(inbound.chat.id));
           if (name !== undefined) inbound.chat.name = name;
         }
         await deliver(started.receive, inbound);
@@ -154,7 +159,7 @@ export function createWhatsAppWebChannel(
     if (!sent?.key.id) throw new ChannelApiError('whatsapp', `${prefix} WhatsApp Web gave no id for the sent message`, { status: 502 });
     return sent.key.id;
   };
-  const ownKey = (chatId: string, id: string) => ({ remoteJid: chatId, id, fromMe: true });
+  const ownKey = (chatId: string, id: string) => ({ remoteJid: whatsAppJid(chatId), id, fromMe: true });
 
   const adapter: WhatsAppWebChannel = {
     specificationVersion: 1,
@@ -181,18 +186,20 @@ export function createWhatsAppWebChannel(
     async send(address, message) {
       const quoted = message.replyTo === undefined ? undefined : recent.get(`${address.chatId}/${message.replyTo}`);
       const sent = await call((socket) =>
-        socket.sendMessage(address.chatId, { text: shown(message.text, message.format) }, quoted ? { quoted } : undefined),
+        socket.sendMessage(whatsAppJid(address.chatId), { text: shown(message.text, message.format) }, quoted ? { quoted } : undefined),
       );
       return { platformMessageId: idOf(sent) };
     },
     async edit(address, platformMessageId, text, format = 'plain') {
-      await call((socket) => socket.sendMessage(address.chatId, { text: shown(text, format), edit: ownKey(address.chatId, platformMessageId) }));
+      await call((socket) =>
+        socket.sendMessage(whatsAppJid(address.chatId), { text: shown(text, format), edit: ownKey(address.chatId, platformMessageId) }),
+      );
     },
     async delete(address, platformMessageId) {
-      await call((socket) => socket.sendMessage(address.chatId, { delete: ownKey(address.chatId, platformMessageId) }));
+      await call((socket) => socket.sendMessage(whatsAppJid(address.chatId), { delete: ownKey(address.chatId, platformMessageId) }));
     },
     async sendTyping(address) {
-      await call((socket) => socket.sendPresenceUpdate('composing', address.chatId));
+      await call((socket) => socket.sendPresenceUpdate('composing', whatsAppJid(address.chatId)));
     },
     async sendFile(address, file) {
       const data = Buffer.from(file.data);
@@ -201,7 +208,7 @@ export function createWhatsAppWebChannel(
       const content = /^image\/(jpeg|png|webp)$/.test(mimetype)
         ? { image: data, mimetype, ...caption }
         : { document: data, fileName: file.name, mimetype, ...caption };
-      return { platformMessageId: idOf(await call((socket) => socket.sendMessage(address.chatId, content))) };
+      return { platformMessageId: idOf(await call((socket) => socket.sendMessage(whatsAppJid(address.chatId), content))) };
     },
     async fetchAttachment(attachment: Attachment, fetchOptions) {
       const tooLarge = (size: number) =>

@@ -1,7 +1,7 @@
 import { ChannelApiError, type ChannelStatus, type Clock, errorMessage, type Logger, type TimerHandle } from '@ngb/plugin-sdk';
 import type { BaileysEventMap } from 'baileys';
 import { prepareAuthDirectory } from './whatsapp-auth-state';
-import { bareJid } from './normalize-whatsapp-web-message';
+import { whatsAppUserId } from './normalize-whatsapp-web-message';
 import type { CreateWhatsAppWebSocket, WhatsAppWebSocket } from './whatsapp-web-socket';
 
 /** Settings of {@link createWhatsAppWebConnection}. */
@@ -114,8 +114,8 @@ export function createWhatsAppWebConnection(settings: WhatsAppWebConnectionSetti
       if (update.connection === 'open') {
         const user = next.user;
         if (user?.id) {
-          self = { id: bareJid(user.id), name: user.name || bareJid(user.id).split('@')[0] || user.id };
-          if (user.lid) self.lid = bareJid(user.lid);
+          self = { id: whatsAppUserId(user.id), name: user.name || whatsAppUserId(user.id) };
+          if (user.lid) self.lid = whatsAppUserId(user.lid);
         }
         open = true;
         failures = 0;
