@@ -64,7 +64,10 @@ function fromGraph(error: GraphCallError): ChannelApiError {
     );
   }
   if ((code !== undefined && transient.has(code)) || error.status >= 500) {
-    return new ChannelApiError(channel, `${prefix} WhatsApp failed (${what})`, { status: error.status >= 500 ? error.status : 503, cause: error });
+    return new ChannelApiError(channel, `${prefix} WhatsApp failed (${what})`, {
+      status: error.status >= 500 ? error.status : 503,
+      cause: error,
+    });
   }
   if (error.status === 429) {
     return new ChannelApiError(channel, `${prefix} rate limited by WhatsApp (${what})`, {

@@ -75,7 +75,9 @@ function contextOf(content: proto.IMessage): proto.IContextInfo | undefined {
 }
 
 const isSelf = (jid: string | null | undefined, self: WhatsAppWebSelf) =>
-  jid !== undefined && jid !== null && (whatsAppUserId(jid) === self.id || (self.lid !== undefined && whatsAppUserId(jid) === self.lid));
+  jid !== undefined &&
+  jid !== null &&
+  (whatsAppUserId(jid) === self.id || (self.lid !== undefined && whatsAppUserId(jid) === self.lid));
 
 function timestampOf(value: WAMessage['messageTimestamp']): number {
   const seconds = typeof value === 'number' ? value : Number(value?.toString() ?? Number.NaN);

@@ -32,8 +32,9 @@ export function createWhatsAppChannel(
   const authDirectory =
     options.authDirectory ?? (dependencies.stateDirectory === undefined ? undefined : `${dependencies.stateDirectory}/auth`);
   if (authDirectory === undefined) {
-    throw new ConfigError(`${prefix} the web mode needs a directory for its keys: set \`authDirectory\``, { key: 'authDirectory' });
+    throw new ConfigError(`${prefix} the web mode needs a directory for its keys: set \`authDirectory\``, {
+      key: 'authDirectory',
+    });
   }
   return createWhatsAppWebChannel({ ...options, authDirectory }, dependencies);
 }
-

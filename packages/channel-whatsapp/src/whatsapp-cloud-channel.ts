@@ -7,8 +7,8 @@ import {
   type FilesCapability,
   type MessageFormat,
   type SendReceipt,
-  silentLogger,
   sendWithPlainFallback,
+  silentLogger,
   type WebhookCapability,
 } from '@ngb/plugin-sdk';
 import { convertToWhatsAppMarkup, escapeWhatsAppText } from './convert-to-whatsapp-markup';

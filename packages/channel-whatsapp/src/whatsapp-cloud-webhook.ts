@@ -8,7 +8,9 @@ export interface WhatsAppCloudWebhookOptions {
   verifyToken: string;
   maxBodyBytes: number;
   /** The started channel's `receive` and the business number, or `undefined` before `start` and after `stop`. */
-  running(): { receive(message: InboundMessage): Promise<unknown>; bot: { numbers: ReadonlySet<string>; selfId: string } } | undefined;
+  running():
+    | { receive(message: InboundMessage): Promise<unknown>; bot: { numbers: ReadonlySet<string>; selfId: string } }
+    | undefined;
   logger(): Logger;
 }
 

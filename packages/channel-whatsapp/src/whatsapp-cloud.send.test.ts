@@ -100,7 +100,12 @@ describe('WhatsApp Cloud API sends', () => {
   });
 
   it('uploads a file and sends it as an image or a document', async () => {
-    const png = await harness.channel.sendFile(address, { name: 'plot.png', data: new Uint8Array([137, 80, 78, 71]), mimeType: 'image/png', caption: 'the *plot*' });
+    const png = await harness.channel.sendFile(address, {
+      name: 'plot.png',
+      data: new Uint8Array([137, 80, 78, 71]),
+      mimeType: 'image/png',
+      caption: 'the *plot*',
+    });
     await harness.channel.sendFile(address, { name: 'report.pdf', data: new Uint8Array(10), mimeType: 'application/pdf' });
     expect(harness.fake.sent.map((sent) => ({ type: sent.type, text: sent.text, media: sent.media?.filename }))).toEqual([
       { type: 'image', text: 'the *plot*', media: 'plot.png' },
@@ -116,6 +121,8 @@ describe('WhatsApp Cloud API sends', () => {
     const attachment = { kind: 'file' as const, reference: id };
     expect(await readAll(harness.channel.fetchAttachment(attachment, { maxBytes: 1000 }))).toEqual(data);
     expect((await refusal(readAll(harness.channel.fetchAttachment(attachment, { maxBytes: 299 })))).status).toBe(413);
-    expect((await refusal(readAll(harness.channel.fetchAttachment({ kind: 'file', reference: '999' }, { maxBytes: 10 })))).retryable).toBe(false);
+    expect(
+      (await refusal(readAll(harness.channel.fetchAttachment({ kind: 'file', reference: '999' }, { maxBytes: 10 })))).retryable,
+    ).toBe(false);
   });
 });

@@ -37,7 +37,9 @@ describe('WhatsApp options', () => {
     expect(() => createWhatsAppChannel({ mode: 'web' })).toThrow(/authDirectory/);
     const root = mkdtempSync(join(tmpdir(), 'ngb-whatsapp-options-'));
     try {
-      const channel = await whatsappManifest.create(v.parse(whatsAppChannelOptionsSchema, { mode: 'web' }), { stateDirectory: root });
+      const channel = await whatsappManifest.create(v.parse(whatsAppChannelOptionsSchema, { mode: 'web' }), {
+        stateDirectory: root,
+      });
       expect(channel.name).toBe('whatsapp');
       expect('edit' in channel).toBe(true);
       expect('handleWebhook' in channel).toBe(false);

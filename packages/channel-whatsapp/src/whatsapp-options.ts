@@ -70,15 +70,24 @@ const objectSchema = v.object({
 export const whatsAppChannelOptionsSchema = v.pipe(
   objectSchema,
   v.forward(
-    v.check((options) => options.mode !== 'cloud' || options.accessToken !== undefined, 'is needed in cloud mode: set WHATSAPP_ACCESS_TOKEN'),
+    v.check(
+      (options) => options.mode !== 'cloud' || options.accessToken !== undefined,
+      'is needed in cloud mode: set WHATSAPP_ACCESS_TOKEN',
+    ),
     ['accessToken'],
   ),
   v.forward(
-    v.check((options) => options.mode !== 'cloud' || options.appSecret !== undefined, 'is needed in cloud mode: set WHATSAPP_APP_SECRET'),
+    v.check(
+      (options) => options.mode !== 'cloud' || options.appSecret !== undefined,
+      'is needed in cloud mode: set WHATSAPP_APP_SECRET',
+    ),
     ['appSecret'],
   ),
   v.forward(
-    v.check((options) => options.mode !== 'cloud' || options.verifyToken !== undefined, 'is needed in cloud mode: set WHATSAPP_VERIFY_TOKEN'),
+    v.check(
+      (options) => options.mode !== 'cloud' || options.verifyToken !== undefined,
+      'is needed in cloud mode: set WHATSAPP_VERIFY_TOKEN',
+    ),
     ['verifyToken'],
   ),
   v.forward(

@@ -1,7 +1,7 @@
 import {
   type Attachment,
-  ChannelApiError,
   type ChannelAdapter,
+  ChannelApiError,
   type ChannelContext,
   type ChannelIdentity,
   type DeleteCapability,
@@ -23,8 +23,8 @@ import {
   whatsAppJid,
   whatsAppUserId,
 } from './normalize-whatsapp-web-message';
-import { createWhatsAppWebConnection } from './whatsapp-web-connection';
 import type { ResolvedWhatsAppChannelOptions } from './whatsapp-options';
+import { createWhatsAppWebConnection } from './whatsapp-web-connection';
 import {
   baileysMediaDownload,
   baileysSocketFactory,
@@ -156,7 +156,8 @@ export function createWhatsAppWebChannel(
   const shown = (text: string, format: MessageFormat) =>
     format === 'markdown' ? convertToWhatsAppMarkup(text) : escapeWhatsAppText(text);
   const idOf = (sent: WAMessage | undefined) => {
-    if (!sent?.key.id) throw new ChannelApiError('whatsapp', `${prefix} WhatsApp Web gave no id for the sent message`, { status: 502 });
+    if (!sent?.key.id)
+      throw new ChannelApiError('whatsapp', `${prefix} WhatsApp Web gave no id for the sent message`, { status: 502 });
     return sent.key.id;
   };
   const ownKey = (chatId: string, id: string) => ({ remoteJid: whatsAppJid(chatId), id, fromMe: true });
@@ -186,17 +187,26 @@ export function createWhatsAppWebChannel(
     async send(address, message) {
       const quoted = message.replyTo === undefined ? undefined : recent.get(`${address.chatId}/${message.replyTo}`);
       const sent = await call((socket) =>
-        socket.sendMessage(whatsAppJid(address.chatId), { text: shown(message.text, message.format) }, quoted ? { quoted } : undefined),
+        socket.sendMessage(
+          whatsAppJid(address.chatId),
+          { text: shown(message.text, message.format) },
+          quoted ? { quoted } : undefined,
+        ),
       );
       return { platformMessageId: idOf(sent) };
     },
     async edit(address, platformMessageId, text, format = 'plain') {
       await call((socket) =>
-        socket.sendMessage(whatsAppJid(address.chatId), { text: shown(text, format), edit: ownKey(address.chatId, platformMessageId) }),
+        socket.sendMessage(whatsAppJid(address.chatId), {
+          text: shown(text, format),
+          edit: ownKey(address.chatId, platformMessageId),
+        }),
       );
     },
     async delete(address, platformMessageId) {
-      await call((socket) => socket.sendMessage(whatsAppJid(address.chatId), { delete: ownKey(address.chatId, platformMessageId) }));
+      await call((socket) =>
+        socket.sendMessage(whatsAppJid(address.chatId), { delete: ownKey(address.chatId, platformMessageId) }),
+      );
     },
     async sendTyping(address) {
       await call((socket) => socket.sendPresenceUpdate('composing', whatsAppJid(address.chatId)));
@@ -212,15 +222,23 @@ export function createWhatsAppWebChannel(
     },
     async fetchAttachment(attachment: Attachment, fetchOptions) {
       const tooLarge = (size: number) =>
-        new ChannelApiError('whatsapp', `${prefix} the attachment has ${size} bytes, more than the ${fetchOptions.maxBytes} allowed`, {
-          status: 413,
-        });
+        new ChannelApiError(
+          'whatsapp',
+          `${prefix} the attachment has ${size} bytes, more than the ${fetchOptions.maxBytes} allowed`,
+          {
+            status: 413,
+          },
+        );
       if (attachment.size !== undefined && attachment.size > fetchOptions.maxBytes) throw tooLarge(attachment.size);
       const message = recent.get(attachment.reference);
       if (message === undefined) {
-        throw new ChannelApiError('whatsapp', `${prefix} the attachment is no longer at hand (only recent messages keep their media)`, {
-          status: 404,
-        });
+        throw new ChannelApiError(
+          'whatsapp',
+          `${prefix} the attachment is no longer at hand (only recent messages keep their media)`,
+          {
+            status: 404,
+          },
+        );
       }
       let stream: AsyncIterable<Uint8Array>;
       try {
@@ -240,4 +258,3 @@ export function createWhatsAppWebChannel(
   };
   return adapter;
 }
-

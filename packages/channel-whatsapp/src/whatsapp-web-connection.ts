@@ -1,7 +1,7 @@
 import { ChannelApiError, type ChannelStatus, type Clock, errorMessage, type Logger, type TimerHandle } from '@ngb/plugin-sdk';
 import type { BaileysEventMap } from 'baileys';
-import { prepareAuthDirectory } from './whatsapp-auth-state';
 import { whatsAppUserId } from './normalize-whatsapp-web-message';
+import { prepareAuthDirectory } from './whatsapp-auth-state';
 import type { CreateWhatsAppWebSocket, WhatsAppWebSocket } from './whatsapp-web-socket';
 
 /** Settings of {@link createWhatsAppWebConnection}. */

@@ -48,7 +48,9 @@ describe('WhatsApp Web connection', () => {
       await channel.start(test.context);
       await until(() => test.statuses.some((status) => status.state === 'disconnected'), 'the first close');
       expect(test.statuses[0]).toEqual({ state: 'connecting' });
-      expect(test.statuses.find((status) => status.state === 'disconnected')).toMatchObject({ error: expect.stringContaining('428') });
+      expect(test.statuses.find((status) => status.state === 'disconnected')).toMatchObject({
+        error: expect.stringContaining('428'),
+      });
       expect(server.connections()).toBe(1);
       expect(clock.pendingDelays()).toEqual([5_000]);
       expect(statSync(authDirectory).mode & 0o777).toBe(0o700);

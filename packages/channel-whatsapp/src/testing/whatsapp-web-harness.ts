@@ -94,16 +94,27 @@ export function createWhatsAppWebHarness(options: Partial<WhatsAppChannelOptions
     async injectInbound(input) {
       const current = socket();
       const remoteJid = jidOf(input.chatId);
-      const key = { remoteJid, fromMe: false, id: input.messageId ?? `ABCD${(counter += 1)}`, ...(input.isGroup ? { participant: jidOf(input.sender.id) } : {}) };
+      counter += 1;
+      const key = {
+        remoteJid,
+        fromMe: false,
+        id: input.messageId ?? `ABCD${counter}`,
+        ...(input.isGroup ? { participant: jidOf(input.sender.id) } : {}),
+      };
       const timestamp = Math.floor(Date.now() / 1000);
       if (input.kind === 'edit') {
         current.emit('messages.update', [
-          { key: { ...key, id: input.messageId }, update: { message: { editedMessage: { message: { conversation: input.text } } }, messageTimestamp: timestamp } },
+          {
+            key: { ...key, id: input.messageId },
+            update: { message: { editedMessage: { message: { conversation: input.text } } }, messageTimestamp: timestamp },
+          },
         ]);
         return;
       }
       if (input.kind === 'delete') {
-        current.emit('messages.update', [{ key: { ...key, id: input.messageId }, update: { message: null, messageStubType: 1 } }]);
+        current.emit('messages.update', [
+          { key: { ...key, id: input.messageId }, update: { message: null, messageStubType: 1 } },
+        ]);
         return;
       }
       const quoted = input.replyTo === undefined ? undefined : posted.get(input.replyTo);
@@ -126,14 +137,20 @@ export function createWhatsAppWebHarness(options: Partial<WhatsAppChannelOptions
         };
       } else message = { conversation: input.text };
       posted.set(key.id, { author: input.sender.id, text: input.text });
-      const waMessage = { key, message, messageTimestamp: timestamp, ...(input.sender.name ? { pushName: input.sender.name } : {}) } as WAMessage;
+      const waMessage = {
+        key,
+        message,
+        messageTimestamp: timestamp,
+        ...(input.sender.name ? { pushName: input.sender.name } : {}),
+      } as WAMessage;
       current.emit('messages.upsert', { messages: [waMessage], type: 'notify' });
     },
     async sent(): Promise<HarnessSent> {
       const sent: HarnessSent = { messages: [], edits: [], deletions: [], typing: [], files: [] };
       for (const current of sockets) {
         for (const call of current.calls) {
-          if (call.method === 'sendPresenceUpdate' && call.type === 'composing' && call.jid) sent.typing.push({ chatId: userOf(call.jid) });
+          if (call.method === 'sendPresenceUpdate' && call.type === 'composing' && call.jid)
+            sent.typing.push({ chatId: userOf(call.jid) });
           if (call.method !== 'sendMessage') continue;
           const content = call.content as Record<string, unknown>;
           const chatId = userOf(call.jid);

@@ -76,7 +76,9 @@ function writeJson(response: ServerResponse, status: number, body: unknown, head
 }
 
 /** Starts a fake WhatsApp Cloud API on 127.0.0.1 (a free port). */
-export async function createFakeWhatsAppCloudServer(options: FakeWhatsAppCloudServerOptions = {}): Promise<FakeWhatsAppCloudServer> {
+export async function createFakeWhatsAppCloudServer(
+  options: FakeWhatsAppCloudServerOptions = {},
+): Promise<FakeWhatsAppCloudServer> {
   const accessToken = options.accessToken ?? 'fake-whatsapp-access-token';
   const appSecret = options.appSecret ?? 'fake-whatsapp-app-secret';
   const verifyToken = options.verifyToken ?? 'fake-whatsapp-verify-token';
@@ -111,11 +113,7 @@ export async function createFakeWhatsAppCloudServer(options: FakeWhatsAppCloudSe
       return writeJson(response, 400, graphError(100, '(#100) Invalid parameter'));
     }
     if (closedWindows.has(to)) {
-      return writeJson(
-        response,
-        400,
-        graphError(131047, 'Re-engagement message', 2494010),
-      );
+      return writeJson(response, 400, graphError(131047, 'Re-engagement message', 2494010));
     }
     const id = newWamid();
     const context = body.context as { message_id?: unknown } | undefined;
@@ -124,7 +122,8 @@ export async function createFakeWhatsAppCloudServer(options: FakeWhatsAppCloudSe
     if (type === 'text') {
       const text = body.text as { body?: unknown } | undefined;
       const textBody = typeof text?.body === 'string' ? text.body : '';
-      if (textBody.length > 4096) return writeJson(response, 400, graphError(100, '(#100) Param text[\'body\'] must be at most 4096 characters long.'));
+      if (textBody.length > 4096)
+        return writeJson(response, 400, graphError(100, "(#100) Param text['body'] must be at most 4096 characters long."));
       const rendered = renderWhatsAppText(textBody);
       sent.push({ id, to, type, text: rendered.text, body: textBody, styles: rendered.styles, ...(replyTo ? { replyTo } : {}) });
     } else if (type === 'image' || type === 'document') {
@@ -248,7 +247,11 @@ export async function createFakeWhatsAppCloudServer(options: FakeWhatsAppCloudSe
     },
     async deliver(target, input) {
       const id = input.id ?? newWamid();
-      const delivery: FakeWhatsAppDelivery = { id, body: JSON.stringify(whatsAppMessagePayload(business, { ...input, id })), statuses: [] };
+      const delivery: FakeWhatsAppDelivery = {
+        id,
+        body: JSON.stringify(whatsAppMessagePayload(business, { ...input, id })),
+        statuses: [],
+      };
       deliveries.push(delivery);
       for (let attempt = 0; attempt < (options.deliveryAttempts ?? 3); attempt += 1) {
         const status = await post(target, delivery.body);
