@@ -12,7 +12,8 @@ const stubPackages = [
   ...readdirSync(join(root, 'packages'))
     .filter(
       (name) =>
-        name.startsWith('channel-') && !['channel-web', 'channel-telegram', 'channel-discord', 'channel-slack'].includes(name),
+        name.startsWith('channel-') &&
+        !['channel-web', 'channel-telegram', 'channel-discord', 'channel-slack', 'channel-whatsapp'].includes(name),
     )
     .map((name) => `packages/${name}`),
 ];

@@ -8,7 +8,7 @@ export interface WhatsAppWebSelf {
 }
 
 /** `15550001111:12@s.whatsapp.net` → `15550001111@s.whatsapp.net` (a device suffix is not part of the user). */
-export function bareJid(jid: string): string {
+function bareJid(jid: string): string {
   return jid.replace(/:\d+@/, '@');
 }
 

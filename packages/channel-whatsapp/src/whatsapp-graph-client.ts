@@ -124,6 +124,3 @@ export function createWhatsAppGraphClient(settings: WhatsAppGraphSettings) {
     },
   };
 }
-
-/** The Graph API client of the Cloud mode. */
-export type WhatsAppGraphClient = ReturnType<typeof createWhatsAppGraphClient>;

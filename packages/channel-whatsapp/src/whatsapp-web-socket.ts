@@ -26,7 +26,7 @@ export interface WhatsAppWebSocket {
 }
 
 /** What the channel asks of a socket factory. */
-export interface WhatsAppWebSocketSettings {
+interface WhatsAppWebSocketSettings {
   authDirectory: string;
   logger(): Logger;
 }

@@ -6,7 +6,7 @@ import type { AnyMessageContent, WAMessage } from 'baileys';
 import type { WhatsAppWebEvents, WhatsAppWebSocket } from '../whatsapp-web-socket';
 
 /** A call the channel made on the socket. */
-export type RecordedWhatsAppCall =
+type RecordedWhatsAppCall =
   | { method: 'sendMessage'; jid: string; content: AnyMessageContent; quoted?: WAMessage; id: string }
   | { method: 'sendPresenceUpdate'; type: string; jid?: string }
   | { method: 'end' }
