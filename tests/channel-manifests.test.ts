@@ -88,9 +88,16 @@ const table: Record<string, Expected> = {
     index: whatsapp,
     light: whatsappManifest,
     title: 'WhatsApp',
-    secrets: [['authDir', 'NGB_WHATSAPP_AUTH_DIR']],
-    needsPublicUrl: false,
+    secrets: [
+      ['phoneNumberId', 'WHATSAPP_PHONE_NUMBER_ID'],
+      ['accessToken', 'WHATSAPP_ACCESS_TOKEN'],
+      ['appSecret', 'WHATSAPP_APP_SECRET'],
+      ['verifyToken', 'WHATSAPP_VERIFY_TOKEN'],
+    ],
+    optional: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken'],
+    needsPublicUrl: true,
     remote: true,
+    built: true,
   },
   qq: {
     index: qq,

@@ -13,7 +13,7 @@ const stubPackages = [
     .filter(
       (name) =>
         name.startsWith('channel-') &&
-        !['channel-web', 'channel-telegram', 'channel-discord', 'channel-slack', 'channel-qq'].includes(name),
+        !['channel-web', 'channel-telegram', 'channel-discord', 'channel-slack', 'channel-qq', 'channel-whatsapp'].includes(name),
     )
     .map((name) => `packages/${name}`),
 ];

@@ -44,6 +44,7 @@ export {
   type WebhookCapability,
 } from './contracts/channel-capabilities';
 export {
+  type ChannelCreateContext,
   type ChannelManifest,
   type ChannelSecretOption,
   defineChannelManifest,

@@ -107,3 +107,17 @@ export type {
   FakeWeComServer,
   FakeWeComServerOptions,
 } from './wecom/fake-wecom-types';
+export {
+  createFakeWhatsAppCloudServer,
+  type FakeWhatsAppCloudServer,
+  type FakeWhatsAppCloudServerOptions,
+} from './whatsapp/fake-whatsapp-cloud-server';
+export { type FakeWhatsAppStyle, renderWhatsAppText } from './whatsapp/fake-whatsapp-markup';
+export type {
+  FakeWhatsAppCall,
+  FakeWhatsAppDelivery,
+  FakeWhatsAppFailure,
+  FakeWhatsAppSent,
+} from './whatsapp/fake-whatsapp-types';
+export { createFakeWhatsAppWebServer, type FakeWhatsAppWebServer } from './whatsapp/fake-whatsapp-web-server';
+export { type FakeWhatsAppInbound, whatsAppSignature } from './whatsapp/fake-whatsapp-webhook';

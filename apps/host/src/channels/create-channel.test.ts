@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, NotSupportedError } from '@ngb/plugin-sdk';
+import { type ChannelCreateContext, ConfigError, defineChannelManifest, NotSupportedError } from '@ngb/plugin-sdk';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config';
 import { channelManifests } from './channel-manifests';
@@ -98,5 +101,38 @@ describe('channels built from config through their manifests', () => {
     expect(error.message).toBe(
       'channel "telegram" is enabled in ngb.config.json, but the Telegram adapter is not built yet; set "channels.telegram.enabled": false to run without it',
     );
+  });
+
+  it('gives a channel its own state directory (mode 0700) under the channels directory, and refuses a symlink there', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ngb-channel-state-'));
+    try {
+      const contexts: Array<ChannelCreateContext | undefined> = [];
+      const manifest = defineChannelManifest<Record<string, never>>({
+        name: 'telegram',
+        title: 'Probe',
+        optionsSchema: v.object({}),
+        secrets: [],
+        needsPublicUrl: false,
+        remote: false,
+        async create(_options, context) {
+          contexts.push(context);
+          throw new NotSupportedError('[probe] nothing to build');
+        },
+      });
+      await refusal(createChannel(manifest, configOf({ telegram: {} }), {}, undefined, join(root, 'channels')));
+      expect(contexts).toEqual([{ stateDirectory: join(root, 'channels', 'telegram') }]);
+      expect(statSync(join(root, 'channels', 'telegram')).mode & 0o777).toBe(0o700);
+      await refusal(createChannel(manifest, configOf({ telegram: {} }), {}));
+      expect(contexts[1]).toBeUndefined();
+
+      rmSync(join(root, 'channels', 'telegram'), { recursive: true });
+      symlinkSync(root, join(root, 'channels', 'telegram'));
+      const refused = await refusal(createChannel(manifest, configOf({ telegram: {} }), {}, undefined, join(root, 'channels')));
+      expect(ConfigError.isInstance(refused)).toBe(true);
+      expect(refused.message).toContain('is not a plain directory');
+      expect(contexts).toHaveLength(2);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

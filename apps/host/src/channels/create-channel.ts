@@ -1,3 +1,4 @@
+import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChannelAdapter, type ChannelManifest, ConfigError, NgbError, NotSupportedError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
@@ -58,7 +59,24 @@ export function parseChannelOptions(manifest: ChannelManifest, options: Record<s
 }
 
 /**
- * Builds one enabled channel through its manifest (the platform SDK is loaded only now).
+ * The channel's own state directory `<channelsDirectory>/<name>`, created with mode 0700 when missing.
+ * @throws ConfigError when it is a symbolic link or not a directory
+ */
+function channelStateDirectory(channelsDirectory: string, name: string): string {
+  const directory = join(channelsDirectory, name);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(directory);
+  if (!stat.isDirectory() || stat.isSymbolicLink()) {
+    throw new ConfigError(`channel "${name}": its state directory ${directory} is not a plain directory; remove it`, {
+      key: `channels.${name}`,
+    });
+  }
+  return directory;
+}
+
+/**
+ * Builds one enabled channel through its manifest (the platform SDK is loaded only now). With
+ * `channelsDirectory`, the channel gets its own state directory under it (see `ChannelCreateContext`).
  * @throws ConfigError when a secret is missing or the options are invalid, NotSupportedError (with
  *   a message that says how to go on without it) when the adapter is not built yet
  */
@@ -67,6 +85,7 @@ export async function createChannel(
   config: NgbConfig,
   env: Env,
   secretsDirectory?: string,
+  channelsDirectory?: string,
 ): Promise<ChannelAdapter> {
   const { name } = manifest;
   const { options, missing } = channelOptions(manifest, config, env, secretsDirectory);
@@ -77,7 +96,9 @@ export async function createChannel(
   }
   const parsed = parseChannelOptions(manifest, options);
   try {
-    return await manifest.create(parsed);
+    const context =
+      channelsDirectory === undefined ? undefined : { stateDirectory: channelStateDirectory(channelsDirectory, name) };
+    return await manifest.create(parsed, context);
   } catch (error) {
     if (NotSupportedError.isInstance(error)) {
       throw new NotSupportedError(

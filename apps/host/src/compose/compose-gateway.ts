@@ -43,7 +43,7 @@ export interface HostPlan {
 
 /**
  * Builds the enabled channels through their manifests and decides the runtime. Nothing is written
- * (but a channel secret generated the first time it is needed):
+ * (but a channel secret generated the first time it is needed, and each channel's empty state directory):
  * a missing secret, an adapter not built yet or a missing sandbox is refused first.
  * @throws ConfigError, NotSupportedError or SandboxError saying what to fix
  */
@@ -53,7 +53,8 @@ export async function planHost(request: HostRequest): Promise<HostPlan> {
   const manifests = request.purpose === 'serve' ? enabledChannels(config) : [];
   const channels: ChannelAdapter[] = [];
   for (const manifest of manifests) {
-    channels.push(await createChannel(manifest, config, request.env, join(request.loaded.paths.dataDir, 'secrets')));
+    const { dataDir } = request.loaded.paths;
+    channels.push(await createChannel(manifest, config, request.env, join(dataDir, 'secrets'), join(dataDir, 'channels')));
   }
   const runtime = await planRuntime({
     config,

@@ -32,6 +32,15 @@ export interface ChannelSecretOption {
   optional?: boolean;
 }
 
+/** What the host gives a channel's factory besides its options. */
+export interface ChannelCreateContext {
+  /**
+   * A directory of this channel alone (`<data>/channels/<name>`), created by the host with mode 0700,
+   * for state the channel keeps across restarts (a linked device's keys). Channels that keep nothing ignore it.
+   */
+  readonly stateDirectory: string;
+}
+
 /**
  * What an app needs to build a channel from its config, the same way for every platform, without
  * loading the platform's SDK until the channel is enabled. Every channel package exports one as
@@ -60,9 +69,11 @@ export interface ChannelManifest<Options = Record<string, unknown>> {
   readonly streamsByDefault?: StreamingDefaults;
   /**
    * Builds the adapter from validated options, loading the platform SDK only now.
+   * @param context what the host gives besides the options (left out by callers that only probe the factory)
    * @throws NotSupportedError when the adapter is not built yet, ConfigError for options the schema cannot check
+   *   (or for a channel that needs `context` when it is left out)
    */
-  create(options: Options): Promise<ChannelAdapter>;
+  create(options: Options, context?: ChannelCreateContext): Promise<ChannelAdapter>;
 }
 
 /**
