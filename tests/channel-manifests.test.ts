@@ -39,6 +39,10 @@ interface Expected {
   built?: boolean;
   /** Secrets the schema lets out (the channel names them when its configuration needs them). */
   optional?: string[];
+  /** Options besides the secrets a working configuration needs (ids that are not secret). */
+  options?: Record<string, unknown>;
+  /** Values for secrets with a format of their own (the default value fits any length rule). */
+  secretValues?: Record<string, string>;
 }
 
 /** What the tests pass for every secret: long enough for any length rule. */
@@ -115,25 +119,46 @@ const table: Record<string, Expected> = {
     index: feishu,
     light: feishuManifest,
     title: 'Feishu / Lark',
-    secrets: [['appSecret', 'FEISHU_APP_SECRET']],
+    secrets: [
+      ['appSecret', 'FEISHU_APP_SECRET'],
+      ['verificationToken', 'FEISHU_VERIFICATION_TOKEN'],
+      ['encryptKey', 'FEISHU_ENCRYPT_KEY'],
+    ],
+    optional: ['verificationToken', 'encryptKey'],
+    schemaLetsOut: ['verificationToken', 'encryptKey'],
+    options: { appId: 'cli_a1b2c3', mode: 'webhook' },
     needsPublicUrl: false,
     remote: true,
+    built: true,
   },
   wecom: {
     index: wecom,
     light: wecomManifest,
     title: 'WeCom',
-    secrets: [['secret', 'WECOM_SECRET']],
+    secrets: [
+      ['secret', 'WECOM_SECRET'],
+      ['token', 'WECOM_TOKEN'],
+      ['encodingAesKey', 'WECOM_ENCODING_AES_KEY'],
+      ['webhookKey', 'WECOM_ROBOT_KEY'],
+    ],
+    optional: ['secret', 'token', 'encodingAesKey', 'webhookKey'],
+    // Each mode needs its own: the factory names the one missing for the chosen mode.
+    schemaLetsOut: ['secret', 'token', 'encodingAesKey', 'webhookKey'],
+    options: { corpId: 'ww0123456789abcdef', agentId: 1000002 },
+    secretValues: { encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' },
     needsPublicUrl: true,
     remote: true,
+    built: true,
   },
   dingtalk: {
     index: dingtalk,
     light: dingtalkManifest,
     title: 'DingTalk',
     secrets: [['clientSecret', 'DINGTALK_CLIENT_SECRET']],
+    options: { clientId: 'ding0123456789' },
     needsPublicUrl: false,
     remote: true,
+    built: true,
   },
   web: {
     index: web,
@@ -146,6 +171,12 @@ const table: Record<string, Expected> = {
     built: true,
   },
 };
+
+/** A working configuration: every secret, and the other options the channel needs. */
+function completeOptions(expected: Expected): Record<string, unknown> {
+  const secrets = expected.secrets.map(([option]) => [option, expected.secretValues?.[option] ?? secretValue]);
+  return { ...expected.options, ...Object.fromEntries(secrets) };
+}
 
 /** Validates with the schema's Standard Schema interface (valibot implements it); synchronous for these schemas. */
 function validate(manifest: ChannelManifest, value: unknown) {
@@ -190,7 +221,7 @@ describe.each(Object.entries(table))('the %s channel manifest', (name, expected)
   });
 
   it('refuses options without a secret, naming the option, and accepts them with it', () => {
-    const complete = Object.fromEntries(expected.secrets.map(([option]) => [option, secretValue]));
+    const complete = completeOptions(expected);
     expect(validate(manifest, complete).issues).toBeUndefined();
     for (const [option] of expected.secrets) {
       const { [option]: _left, ...without } = complete;
@@ -204,7 +235,7 @@ describe.each(Object.entries(table))('the %s channel manifest', (name, expected)
   });
 
   it(`loads the adapter only in create${expected.built ? '' : ', which says plainly that it is not built yet'}`, async () => {
-    const parsed = validate(manifest, Object.fromEntries(expected.secrets.map(([option]) => [option, secretValue])));
+    const parsed = validate(manifest, completeOptions(expected));
     const created = await manifest.create(('value' in parsed ? parsed.value : undefined) as never).then(
       (adapter) => adapter,
       (thrown: unknown) => thrown,

@@ -8,15 +8,6 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const notBuiltParts = /platform APIs?\b/i;
 const honestMarker = /not built|when they land|stubs today/i;
-const stubPackages = [
-  ...readdirSync(join(root, 'packages'))
-    .filter(
-      (name) =>
-        name.startsWith('channel-') &&
-        !['channel-web', 'channel-telegram', 'channel-discord', 'channel-slack', 'channel-qq', 'channel-whatsapp'].includes(name),
-    )
-    .map((name) => `packages/${name}`),
-];
 
 function readmes(): string[] {
   const paths = ['README.md'];
@@ -40,11 +31,5 @@ describe('README claims', () => {
       (unit) => notBuiltParts.test(unit) && !honestMarker.test(unit),
     );
     expect(unbacked).toEqual([]);
-  });
-
-  it.each(stubPackages)('%s says first that it is not built yet', (path) => {
-    const text = readFileSync(join(root, path, 'README.md'), 'utf8');
-    const firstSection = text.split('\n## ')[0] ?? '';
-    expect(firstSection).toMatch(/\*\*Not built yet\.\*\*/);
   });
 });

@@ -52,6 +52,7 @@ describe('ngb channel ls', { timeout: 60_000 }, () => {
       expect(result.stdout).toMatch(new RegExp(`^${name}\\s+off\\s`, 'm'));
     }
     expect(result.stdout).toMatch(/^telegram\s+off\s+not set\s+ready/m);
-    expect(result.stdout).toMatch(/^feishu\s+off\s+not set\s+not built yet/m);
+    expect(result.stdout).toMatch(/^feishu\s+off\s+not set\s+needs config/m);
+    expect(result.stdout).toMatch(/^web\s+off\s+ok\s+ready/m);
   });
 });

@@ -1,5 +1,5 @@
 import { channelOptions, type Env, type NgbConfig, parseChannelOptions } from '@ngb/host';
-import { type ChannelManifest, errorMessage, NotSupportedError } from '@ngb/plugin-sdk';
+import { type ChannelManifest, ConfigError, errorMessage, NotSupportedError } from '@ngb/plugin-sdk';
 
 /** What is known about one channel without connecting it. */
 export interface ChannelReport {
@@ -9,7 +9,7 @@ export interface ChannelReport {
   enabled: boolean;
   /** Variables that must be set and are not. */
   missing: string[];
-  /** `ready`, `not built yet`, or the complaint of its options or its factory. */
+  /** `ready`, `not built yet`, `needs config` (not configured yet), or the complaint of its options or its factory. */
   adapter: string;
 }
 
@@ -21,10 +21,14 @@ export async function inspectChannel(manifest: ChannelManifest, config: NgbConfi
   try {
     // Placeholders stand in for missing secrets: this only asks whether the adapter exists.
     const probe = { ...options };
-    for (const secret of manifest.secrets) probe[secret.option] ??= 'placeholder';
-    await manifest.create(parseChannelOptions(manifest, probe));
+    // 43 letters and digits: long enough for any length rule, and the shape of WeCom's AES key.
+    for (const secret of manifest.secrets) probe[secret.option] ??= 'placeholder'.padEnd(43, '0');
+    // Building an adapter touches no file: the state directory `ngb serve` would create is only named.
+    await manifest.create(parseChannelOptions(manifest, probe), { stateDirectory: `(channels/${manifest.name})` });
   } catch (error) {
-    adapter = NotSupportedError.isInstance(error) ? 'not built yet' : errorMessage(error);
+    // Before any config, a complaint about a placeholder or a missing id says nothing new.
+    if (NotSupportedError.isInstance(error)) adapter = 'not built yet';
+    else adapter = settings === undefined && ConfigError.isInstance(error) ? 'needs config' : errorMessage(error);
   }
   return {
     name: manifest.name,
