@@ -35,7 +35,7 @@ describe('WhatsApp Cloud API sends', () => {
   });
 
   it('knows the business number after start, and sends markdown as WhatsApp markup with the reply context', async () => {
-    expect(harness.channel.self).toEqual({ id: harness.fake.phoneNumberId, name: 'ngb test number' });
+    expect(harness.channel.self).toEqual({ id: harness.fake.phoneNumberId, name: 'Test number' });
     const receipt = await harness.channel.send(address, {
       text: '**Done**: see `out.txt` and _this_ ~~not that~~',
       format: 'markdown',

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotSupportedError } from '@ngb/plugin-sdk';
+import { ConfigError } from '@ngb/plugin-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config';
 import { composeGateway } from './compose-gateway';
@@ -39,7 +39,7 @@ describe('composeGateway', () => {
     expect(existsSync(join(root, '.ngb', 'ngb.db'))).toBe(true);
   });
 
-  it('refuses an enabled channel whose adapter is not built before anything is written', async () => {
+  it('refuses an enabled channel whose config is incomplete before anything is written', async () => {
     const root = project('refused', { channels: { feishu: { enabled: true } } });
     const loaded = loadConfig({ env, cwd: root });
     const error = await composeGateway({
@@ -51,8 +51,8 @@ describe('composeGateway', () => {
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    expect(NotSupportedError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('the Feishu / Lark adapter is not built yet');
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ key: 'channels.feishu.appId' });
     expect(existsSync(join(root, '.ngb'))).toBe(false);
   });
 

@@ -187,7 +187,7 @@ export async function createFakeWhatsAppCloudServer(
       if (first === phoneNumberId && second === 'media' && request.method === 'POST') return upload(request, response);
       if (first === phoneNumberId && second === undefined && request.method === 'GET') {
         return writeJson(response, 200, {
-          verified_name: 'ngb test number',
+          verified_name: 'Test number',
           display_phone_number: `+${displayPhoneNumber.slice(0, 1)} ${displayPhoneNumber.slice(1, 4)}-${displayPhoneNumber.slice(4, 7)}-${displayPhoneNumber.slice(7)}`,
           id: phoneNumberId,
         });
