@@ -30,6 +30,9 @@ describeWithDocker('ngb serve with the WeCom channel (app mode callbacks) agains
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the line may carry colour codes
     const url = /open\s+(?:\x1b\[[0-9;]*m)*(http:\/\/[^\s\x1b]+)/.exec(serve.stdout())?.[1];
     if (url === undefined) throw new Error(`no server URL in: ${serve.stdout()}`);
+    // serve says where WeCom must post its callbacks, and that the URL must be public.
+    expect(serve.stdout()).toContain(`webhook  ${url}/channels/wecom/webhook`);
+    expect(serve.stderr()).toContain('public https URL');
     webhookUrl = `${new URL(url).origin}/channels/wecom/webhook`;
   }, 90_000);
 
