@@ -1,14 +1,10 @@
-import { type Attachment, ChannelApiError, type FetchAttachmentOptions, readWithinLimit } from '@ngb/plugin-sdk';
+import { type Attachment, attachmentTooLarge, ChannelApiError, type FetchAttachmentOptions, readDownload } from '@ngb/plugin-sdk';
 import type { DingTalkApi } from './dingtalk-api';
 import { mapDingTalkError } from './map-dingtalk-error';
 
 const prefix = '[@ngb/channel-dingtalk]';
 
-const tooLarge = (size: number | string, maxBytes: number) =>
-  new ChannelApiError('dingtalk', `${prefix} the attachment (${size} bytes) is larger than the ${maxBytes} bytes allowed`, {
-    status: 413,
-    retryable: false,
-  });
+const tooLarge = (size: number, maxBytes: number) => attachmentTooLarge('dingtalk', size, maxBytes);
 
 /**
  * Downloads an inbound file: its `reference` is the message's `downloadCode`, exchanged at the robot
@@ -42,11 +38,5 @@ export async function fetchDingTalkAttachment(
     await response.body?.cancel();
     throw mapDingTalkError({ call: `downloading ${attachment.name ?? 'an attachment'}`, status: response.status });
   }
-  const announced = Number(response.headers.get('content-length'));
-  if (Number.isFinite(announced) && announced > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge(announced, maxBytes);
-  }
-  if (!response.body) return (async function* empty() {})();
-  return readWithinLimit(response.body, maxBytes, () => tooLarge(`more than ${maxBytes}`, maxBytes));
+  return readDownload(response, maxBytes, 'dingtalk');
 }

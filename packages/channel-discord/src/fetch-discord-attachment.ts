@@ -1,12 +1,8 @@
-import { type Attachment, ChannelApiError, type FetchAttachmentOptions, readWithinLimit } from '@ngb/plugin-sdk';
+import { type Attachment, attachmentTooLarge, ChannelApiError, type FetchAttachmentOptions, readDownload } from '@ngb/plugin-sdk';
 
 const prefix = '[@ngb/channel-discord]';
 
-const tooLarge = (size: number | string, maxBytes: number) =>
-  new ChannelApiError('discord', `${prefix} the attachment (${size} bytes) is larger than the ${maxBytes} bytes allowed`, {
-    status: 413,
-    retryable: false,
-  });
+const tooLarge = (size: number, maxBytes: number) => attachmentTooLarge('discord', size, maxBytes);
 
 /**
  * Downloads an inbound attachment from Discord's CDN, refusing before reading when its announced size
@@ -55,11 +51,5 @@ export async function fetchDiscordAttachment(
       },
     );
   }
-  const announced = Number(response.headers.get('content-length'));
-  if (Number.isFinite(announced) && announced > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge(announced, maxBytes);
-  }
-  if (!response.body) return (async function* empty() {})();
-  return readWithinLimit(response.body, maxBytes, () => tooLarge(`more than ${maxBytes}`, maxBytes));
+  return readDownload(response, maxBytes, 'discord');
 }

@@ -1,14 +1,11 @@
-import { type Attachment, ChannelApiError, type FetchAttachmentOptions, readWithinLimit } from '@ngb/plugin-sdk';
+import { type Attachment, attachmentTooLarge, type FetchAttachmentOptions, readDownload } from '@ngb/plugin-sdk';
 import { mapWeComError } from './map-wecom-error';
 import type { WeComApi } from './wecom-api';
 
 const channel = 'wecom';
 const prefix = '[@ngb/channel-wecom]';
 
-const tooLarge = (bytes: number, limit: number) =>
-  new ChannelApiError(channel, `${prefix} attachment of ${bytes} bytes or more is larger than the ${limit} allowed`, {
-    status: 413,
-  });
+const tooLarge = (size: number, limit: number) => attachmentTooLarge(channel, size, limit);
 
 /**
  * Downloads an inbound file through `/cgi-bin/media/get` (its `MediaId` is the attachment's
@@ -29,11 +26,5 @@ export async function fetchWeComAttachment(
   } catch (error) {
     throw mapWeComError(error);
   }
-  const announced = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(announced) && announced > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(announced, limit);
-  }
-  if (!response.body) return (async function* () {})();
-  return readWithinLimit(response.body, limit, (bytes) => tooLarge(bytes, limit));
+  return readDownload(response, limit, channel);
 }
