@@ -39,6 +39,7 @@ export {
   type FakeFeishuServer,
   type FakeFeishuServerOptions,
 } from './feishu/fake-feishu-server';
+export type { FakeFeishuAck } from './feishu/fake-feishu-long-connection';
 export type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent, FakeFeishuSentMessage } from './feishu/fake-feishu-types';
 export {
   createFakeLlmServer,

@@ -13,6 +13,8 @@ export interface FakeFeishuApp {
   botOpenId: string;
   botName: string;
   users: Record<string, string>;
+  /** The endpoint lookup's answer (the long connection's URL) for accepted credentials. */
+  wsEndpoint?(): unknown;
 }
 
 /** A message the fake knows (sent by the bot or posted by a person). */
@@ -134,7 +136,9 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
     const route =
       path === '/open-apis/auth/v3/tenant_access_token/internal' && method === 'POST'
         ? 'token'
-        : path === '/open-apis/bot/v3/info' && method === 'GET'
+        : path === '/callback/ws/endpoint' && method === 'POST'
+          ? 'ws.endpoint'
+          : path === '/open-apis/bot/v3/info' && method === 'GET'
           ? 'bot.info'
           : userPath && method === 'GET'
             ? 'user.get'
@@ -166,6 +170,11 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
     });
     const failure = takeFailure(route);
     if (failure) return refuse(response, failure);
+    if (route === 'ws.endpoint') {
+      if (json.AppID !== app.appId || json.AppSecret !== appSecret || !settings.wsEndpoint)
+        return write(response, 200, { code: 514, msg: 'auth failed: app id or app secret invalid' });
+      return write(response, 200, settings.wsEndpoint());
+    }
     if (route === 'token') {
       if (json.app_id !== app.appId || json.app_secret !== appSecret)
         return write(response, 200, { code: 10014, msg: 'app secret invalid' });
