@@ -1,4 +1,4 @@
-import { EventDispatcher, LoggerLevel, WSClient } from '@larksuiteoapi/node-sdk';
+import { EventDispatcher, type HttpInstance, type HttpRequestOptions, LoggerLevel, WSClient } from '@larksuiteoapi/node-sdk';
 import {
   ChannelApiError,
   type ChannelStatus,
@@ -8,7 +8,7 @@ import {
   type Logger,
   type TimerHandle,
 } from '@ngb/plugin-sdk';
-import { mapFeishuError } from './map-feishu-error';
+import { FeishuResponseError, mapFeishuError } from './map-feishu-error';
 
 const prefix = '[@ngb/channel-feishu]';
 
@@ -71,6 +71,50 @@ function sdkLogger(logger: () => Logger) {
 }
 
 /**
+ * The SDK's HTTP instance (only the endpoint lookup goes through it), on `fetch`, noting Feishu's
+ * refusal: the SDK reads a refusal without `data` as a network failure and reports only that it could
+ * not connect.
+ */
+function lookupHttp(onRefused: (error: unknown) => void): HttpInstance {
+  async function request<T, R = T, D = unknown>(config: HttpRequestOptions<D>): Promise<R> {
+    const response = await fetch(config.url ?? '', {
+      method: (config.method ?? 'GET').toUpperCase(),
+      headers: { 'content-type': 'application/json', ...config.headers },
+      ...(config.data !== undefined ? { body: JSON.stringify(config.data) } : {}),
+      signal: AbortSignal.timeout(config.timeout ?? 15_000),
+    });
+    const body: unknown = await response.json().catch(() => undefined);
+    const { code, msg } = (typeof body === 'object' && body !== null ? body : {}) as { code?: unknown; msg?: unknown };
+    if (typeof code === 'number' && code !== 0) {
+      onRefused(new FeishuResponseError(code, typeof msg === 'string' ? msg : '', response.status));
+    } else if (!response.ok) {
+      const error = mapFeishuError({ response: { status: response.status, data: body, headers: {} } });
+      onRefused(error);
+      throw error;
+    }
+    return body as R;
+  }
+  const withBody =
+    (method: string) =>
+    <T, R = T, D = unknown>(url: string, data?: D, config?: HttpRequestOptions<D>) =>
+      request<T, R, D>({ ...config, url, method, ...(data !== undefined ? { data } : {}) });
+  const withoutBody =
+    (method: string) =>
+    <T, R = T, D = unknown>(url: string, config?: HttpRequestOptions<D>) =>
+      request<T, R, D>({ ...config, url, method });
+  return {
+    request,
+    get: withoutBody('GET'),
+    delete: withoutBody('DELETE'),
+    head: withoutBody('HEAD'),
+    options: withoutBody('OPTIONS'),
+    post: withBody('POST'),
+    put: withBody('PUT'),
+    patch: withBody('PATCH'),
+  };
+}
+
+/**
  * Feishu's long connection through the SDK's `WSClient` (endpoint lookup, `pbbp2.Frame` protobuf frames,
  * pings, acks sent once the handler resolved: 200, or 500 when it threw so Feishu delivers again), with
  * the SDK's own reconnect loop off: reconnects are owned here, on the injected clock, with the shared
@@ -96,6 +140,7 @@ export function createFeishuLongConnection(options: FeishuLongConnectionOptions)
 
   async function open(): Promise<Session> {
     let settle: { resolve(): void; reject(error: unknown): void } | undefined;
+    let refused: unknown;
     const ready = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
     });
@@ -107,8 +152,11 @@ export function createFeishuLongConnection(options: FeishuLongConnectionOptions)
       logger,
       loggerLevel: LoggerLevel.warn,
       handshakeTimeoutMs: 15_000,
+      httpInstance: lookupHttp((error) => {
+        refused = error;
+      }),
       onReady: () => settle?.resolve(),
-      onError: (error) => settle?.reject(error),
+      onError: (error) => settle?.reject(refused ?? error),
     });
     const dispatcher = new EventDispatcher({ logger, loggerLevel: LoggerLevel.warn }).register({
       'im.message.receive_v1': (data: unknown) => options.handleEvent('im.message.receive_v1', data),

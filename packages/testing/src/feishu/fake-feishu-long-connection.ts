@@ -90,6 +90,7 @@ export function createFakeFeishuLongConnection(server: Server, baseUrl: string) 
   const wss = new WebSocketServer({ server, path: '/ws' });
   const sockets = new Set<WebSocket>();
   const silent = new WeakSet<WebSocket>();
+  const pinged = new WeakSet<WebSocket>();
   const acks: FakeFeishuAck[] = [];
   const pending = new Map<string, Pending>();
   let pings = 0;
@@ -138,6 +139,11 @@ export function createFakeFeishuLongConnection(server: Server, baseUrl: string) 
       const header = (key: string) => frame.headers.find((item) => item.key === key)?.value;
       if (frame.method === 0 && header('type') === 'ping') {
         pings += 1;
+        if (!pinged.has(socket)) {
+          pinged.add(socket);
+          // Feishu delivers again what was not acknowledged with 200, once the client is listening.
+          for (const item of pending.values()) if (item.socket !== socket) send(socket, item);
+        }
         if (silent.has(socket)) return;
         socket.send(
           encodeFrame({
@@ -166,8 +172,6 @@ export function createFakeFeishuLongConnection(server: Server, baseUrl: string) 
         for (const waiter of item.waiters.splice(0)) waiter.resolve(code);
       }
     });
-    // Feishu delivers again what was not acknowledged with 200.
-    for (const item of pending.values()) send(socket, item);
   });
 
   return {
