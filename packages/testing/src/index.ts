@@ -34,12 +34,12 @@ export {
   type FakeFeishuUserMessage,
   feishuSignature,
 } from './feishu/fake-feishu-events';
+export type { FakeFeishuAck } from './feishu/fake-feishu-long-connection';
 export {
   createFakeFeishuServer,
   type FakeFeishuServer,
   type FakeFeishuServerOptions,
 } from './feishu/fake-feishu-server';
-export type { FakeFeishuAck } from './feishu/fake-feishu-long-connection';
 export type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent, FakeFeishuSentMessage } from './feishu/fake-feishu-types';
 export {
   createFakeLlmServer,

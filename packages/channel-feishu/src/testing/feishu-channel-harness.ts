@@ -85,15 +85,18 @@ export function createFeishuChannelHarness(
       const response = await channel.handleWebhook?.(fake.request(envelopeOf(input)));
       if (!response?.ok) throw new Error(`[test] the webhook answered ${response?.status}`);
     },
-    webhookRequest: settings.mode === 'websocket' ? undefined : async (input, { signed }) => {
-      const { fake } = current();
-      const envelope = envelopeOf(input);
-      if (signed) return fake.request(envelope);
-      // Without an encrypt key the verification token is the only proof; with one, the signature.
-      return settings.encryptKey
-        ? fake.request(envelope, { signWith: 'not-the-encrypt-key' })
-        : fake.request({ ...envelope, header: { ...envelope.header, token: 'not-the-verification-token' } });
-    },
+    webhookRequest:
+      settings.mode === 'websocket'
+        ? undefined
+        : async (input, { signed }) => {
+            const { fake } = current();
+            const envelope = envelopeOf(input);
+            if (signed) return fake.request(envelope);
+            // Without an encrypt key the verification token is the only proof; with one, the signature.
+            return settings.encryptKey
+              ? fake.request(envelope, { signWith: 'not-the-encrypt-key' })
+              : fake.request({ ...envelope, header: { ...envelope.header, token: 'not-the-verification-token' } });
+          },
     async sent(): Promise<HarnessSent> {
       const sent = current().fake.sent();
       return {

@@ -3,8 +3,9 @@
 // are answered with pongs; events go out as data frames (headers type, message_id, sum, seq, trace_id)
 // and the client's response frames (`{"code":200}`) are recorded as acks; an event not acked with 200
 // is sent again on the next connection, as Feishu redelivers.
-import { createRequire } from 'node:module';
+
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 /** The subset of protobufjs used here (loaded through the Lark SDK, which depends on it). */
@@ -56,7 +57,9 @@ interface FakeFeishuFrame {
 
 /** Encodes a frame. */
 function encodeFrame(frame: FakeFeishuFrame): Uint8Array {
-  return frames().encode({ ...frame }).finish();
+  return frames()
+    .encode({ ...frame })
+    .finish();
 }
 
 /** Decodes a frame. */
@@ -125,7 +128,8 @@ export function createFakeFeishuLongConnection(server: Server, baseUrl: string) 
       sockets.delete(socket);
       for (const item of pending.values()) {
         if (item.socket !== socket) continue;
-        for (const waiter of item.waiters.splice(0)) waiter.reject(new Error('[@ngb/testing] the long connection closed before the ack'));
+        for (const waiter of item.waiters.splice(0))
+          waiter.reject(new Error('[@ngb/testing] the long connection closed before the ack'));
       }
     });
     socket.on('message', (data: Buffer) => {

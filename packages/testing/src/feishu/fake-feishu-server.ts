@@ -12,7 +12,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeFeishuApi } from './fake-feishu-api';
-import { createFakeFeishuLongConnection, type FakeFeishuAck } from './fake-feishu-long-connection';
 import {
   envelope,
   type FakeFeishuDelivery,
@@ -21,6 +20,7 @@ import {
   feishuWebhookRequest,
   messageEvent,
 } from './fake-feishu-events';
+import { createFakeFeishuLongConnection, type FakeFeishuAck } from './fake-feishu-long-connection';
 import type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent } from './fake-feishu-types';
 
 /** Options of {@link createFakeFeishuServer}. */
