@@ -78,3 +78,64 @@ describeWithDocker('ngb serve with the Feishu channel (encrypted webhook) agains
     expect(repliesIn('oc_ann').filter((message) => message.text.includes('feishu-e2e-42'))).toHaveLength(1);
   });
 });
+
+describeWithDocker('ngb serve with the Feishu channel (long connection) against a fake Feishu', () => {
+  let llm: FakeLlmServer;
+  let feishu: FakeFeishuServer;
+  let project: { dir: string; remove: () => void };
+  let serve: ServeProcess | undefined;
+
+  beforeAll(async () => {
+    assertBuilt();
+    llm = await createFakeLlmServer({ acceptAnyModel: true });
+    feishu = await createFakeFeishuServer({ users: { ou_bea: 'Bea' } });
+    project = await createProject('serve-feishu-ws', (config) => {
+      config.runtime = { driver: 'docker' };
+      // The long connection is the default mode.
+      config.channels = { feishu: { enabled: true, appId: feishu.appId, domain: feishu.url } };
+    });
+    serve = await startServe(project.dir, cliEnv({ OPENAI_BASE_URL: `${llm.url}/v1`, FEISHU_APP_SECRET: feishu.appSecret }));
+    await waitFor(
+      () => (feishu.connections().open === 1 ? true : undefined),
+      `the long connection (stderr: ${serve?.stderr()})`,
+      30_000,
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    if (serve) expect(await serve.stop()).toBe(0);
+    await feishu?.close();
+    await llm?.close();
+    project?.remove();
+  });
+
+  const repliesIn = (chatId: string) => feishu.sent().messages.filter((message) => message.chatId === chatId);
+  const say = (text: string) => feishu.postMessage({ chatId: 'oc_bea', chatType: 'p2p', senderOpenId: 'ou_bea', text });
+
+  it('events over the long connection: /claim, a tool run in the sandbox answered in Feishu, a redelivery with no second turn', {
+    timeout: 120_000,
+  }, async () => {
+    const code = /send \/claim ([0-9A-Z]{10}) from any chat/.exec(serve?.stdout() ?? '')?.[1];
+    expect(code, serve?.stdout()).toBeDefined();
+    expect(await feishu.push(say(`/claim ${code}`))).toBe(200);
+    const claimed = await waitFor(() => repliesIn('oc_bea')[0], `the claim answer (stderr: ${serve?.stderr()})`, 20_000);
+    expect(claimed.text).toMatch(/^You are now the owner/);
+
+    const asked = say('run: echo feishu-ws-$((6*7))');
+    expect(await feishu.push(asked)).toBe(200);
+    await waitFor(
+      () => repliesIn('oc_bea').find((message) => message.text.includes('feishu-ws-42')),
+      `a reply with the tool output (sent: ${JSON.stringify(feishu.sent())}; stderr: ${serve?.stderr()})`,
+      60_000,
+    );
+    // Feishu pushes the event again: stored once, no second turn (turns of a chat run in order).
+    expect(await feishu.push(asked)).toBe(200);
+    expect(await feishu.push(say('run: echo next-$((2+3))'))).toBe(200);
+    await waitFor(
+      () => repliesIn('oc_bea').find((message) => message.text.includes('next-5')),
+      'the answer to the next message',
+      60_000,
+    );
+    expect(repliesIn('oc_bea').filter((message) => message.text.includes('feishu-ws-42'))).toHaveLength(1);
+  });
+});

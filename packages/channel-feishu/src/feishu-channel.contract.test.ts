@@ -3,3 +3,4 @@ import { createFeishuChannelHarness } from './testing/feishu-channel-harness';
 
 describeChannelContract('feishu (webhook, verification token)', createFeishuChannelHarness());
 describeChannelContract('feishu (webhook, encrypted and signed)', createFeishuChannelHarness({ encryptKey: 'fake-encrypt-key' }));
+describeChannelContract('feishu (long connection)', createFeishuChannelHarness({ mode: 'websocket' }));

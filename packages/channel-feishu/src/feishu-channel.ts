@@ -10,7 +10,6 @@ import {
   type FetchFilesCapability,
   type FilesCapability,
   type MessageFormat,
-  NotSupportedError,
   type SendReceipt,
   sendWithPlainFallback,
   silentLogger,
@@ -23,6 +22,7 @@ import { convertToFeishuPost, escapeFeishuText } from './convert-to-feishu-post'
 import { createFeishuApi } from './feishu-api';
 import { createFeishuFiles } from './feishu-files';
 import { createFeishuInbound } from './feishu-inbound';
+import { createFeishuLongConnection } from './feishu-long-connection';
 import { type FeishuChannelOptions, feishuBaseUrl, feishuChannelOptionsSchema } from './feishu-options';
 import { createFeishuUserNames } from './feishu-user-names';
 import { createFeishuWebhookHandler } from './feishu-webhook';
@@ -51,10 +51,11 @@ function contentOf(text: string, format: MessageFormat): { msg_type: string; con
 }
 
 /**
- * Creates the Feishu / Lark channel: events through the event request URL (`mode: 'webhook'`, served by
- * the server at `/channels/feishu/webhook`), the Open API through the SDK's `Client` for everything sent.
+ * Creates the Feishu / Lark channel: events over the long connection (`mode: 'websocket'`, the default:
+ * the SDK's `WSClient`, reconnected here on the injected clock) or through the event request URL
+ * (`mode: 'webhook'`, served by the server at `/channels/feishu/webhook`); the Open API through the SDK's
+ * `Client` for everything sent.
  * @throws ConfigError naming the option when the options are invalid or the mode lacks its secret
- * @throws NotSupportedError for `mode: 'websocket'` (the long connection is not built yet)
  */
 export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel {
   const parsed = v.safeParse(feishuChannelOptionsSchema, input);
@@ -64,13 +65,15 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     throw new ConfigError(`${prefix} option "${key}" is invalid: ${issue.message}`, { key });
   }
   const options = parsed.output;
-  if (options.mode === 'websocket') {
-    throw new NotSupportedError(
-      `${prefix} the long connection (mode "websocket") is not built yet: set "mode": "webhook" and point the app's event request URL at /channels/feishu/webhook`,
+  // The SDK's WSClient silently does nothing for another shape of App ID.
+  if (options.mode === 'websocket' && !/^cli_[0-9a-fA-F]{16}$/.test(options.appId)) {
+    throw new ConfigError(
+      `${prefix} option "appId" must be "cli_" and 16 hex digits for the long connection (mode "websocket"): copy the App ID from the developer console`,
+      { key: 'appId' },
     );
   }
   const verificationToken = options.verificationToken;
-  if (verificationToken === undefined) {
+  if (options.mode === 'webhook' && verificationToken === undefined) {
     throw new ConfigError(
       `${prefix} the webhook mode needs the verification token: pass \`verificationToken\` or set FEISHU_VERIFICATION_TOKEN`,
       { key: 'verificationToken' },
@@ -142,6 +145,19 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     if (typeof messageId !== 'string') throw mapFeishuError(new Error('Feishu returned no message_id'));
     return { platformMessageId: messageId };
   };
+  const longConnection =
+    options.mode === 'websocket'
+      ? createFeishuLongConnection({
+          appId: options.appId,
+          appSecret: options.appSecret,
+          baseUrl: feishuBaseUrl(options.domain),
+          clock,
+          watchdogMs: options.watchdogMs,
+          handleEvent: (eventType, event) => inbound.handleEvent(eventType, event),
+          logger,
+          setStatus: (status) => context?.setStatus(status),
+        })
+      : undefined;
   const files = createFeishuFiles({ api, sendMessage: (address, msgType, content) => sendMessage(address, msgType, content) });
 
   const adapter: FeishuChannel = {
@@ -161,9 +177,21 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
       }
       self = { id: bot.open_id, name: typeof bot.app_name === 'string' && bot.app_name !== '' ? bot.app_name : bot.open_id };
       context = next;
-      next.setStatus({ state: 'connected', detail: 'webhook: waiting for events at /channels/feishu/webhook' });
+      if (!longConnection) {
+        next.setStatus({ state: 'connected', detail: 'webhook: waiting for events at /channels/feishu/webhook' });
+        return;
+      }
+      next.setStatus({ state: 'connecting' });
+      try {
+        await longConnection.start();
+      } catch (error) {
+        context = undefined;
+        throw error;
+      }
+      next.setStatus({ state: 'connected', detail: 'long connection' });
     },
     async stop() {
+      await longConnection?.stop();
       context = undefined;
     },
     send: (address, message): Promise<SendReceipt> =>
@@ -199,14 +227,16 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     },
     sendFile: (address, file) => files.sendFile(address, file),
     fetchAttachment: (attachment, fetchOptions) => files.fetchAttachment(attachment, fetchOptions),
-    handleWebhook: createFeishuWebhookHandler({
+  };
+  if (verificationToken !== undefined && options.mode === 'webhook') {
+    adapter.handleWebhook = createFeishuWebhookHandler({
       verificationToken,
       encryptKey: options.encryptKey,
       maxBodyBytes: options.maxWebhookBytes,
       running: () => context !== undefined,
       inbound,
       logger,
-    }),
-  };
+    });
+  }
   return adapter;
 }

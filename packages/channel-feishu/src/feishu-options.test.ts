@@ -1,4 +1,4 @@
-import { ConfigError, NotSupportedError } from '@ngb/plugin-sdk';
+import { ConfigError } from '@ngb/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 import { createFeishuChannel } from './feishu-channel';
 
@@ -26,9 +26,14 @@ describe('feishu options', () => {
     expect(ConfigError.isInstance(error) && error.key).toBe('domain');
   });
 
-  it('the long connection is not built: a clear NotSupportedError saying what to use', () => {
+  it('the long connection is the default mode: no verification token needed, no webhook served', () => {
+    const channel = createFeishuChannel({ appId: 'cli_a1b2c3d4e5f60718', appSecret: 's' });
+    expect(channel.handleWebhook).toBeUndefined();
+    expect(createFeishuChannel(base).handleWebhook).toBeTypeOf('function');
+  });
+
+  it('the long connection refuses an App ID the SDK would silently not connect with, naming it', () => {
     const error = refusal(() => createFeishuChannel({ appId: 'cli_a', appSecret: 's' }));
-    expect(NotSupportedError.isInstance(error)).toBe(true);
-    expect(String(error)).toContain('"mode": "webhook"');
+    expect(ConfigError.isInstance(error) && error.key).toBe('appId');
   });
 });

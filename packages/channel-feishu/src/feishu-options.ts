@@ -56,11 +56,6 @@ export const feishuChannelOptionsSchema = v.object({
   encryptKey: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty (set FEISHU_ENCRYPT_KEY)'))),
   /** When nothing (no event, no pong) arrives for this long, the long connection is reported `degraded` and replaced. */
   watchdogMs: v.optional(milliseconds, 300_000),
-  /** Waits before reconnecting the long connection, one per consecutive failure (the last one repeats). */
-  reconnectDelaysMs: v.optional(
-    v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0)), 'must be a list of milliseconds'), v.minLength(1)),
-    [1_000, 2_000, 5_000, 15_000, 60_000],
-  ),
   /** Messages of other bots are ignored unless this is true. */
   allowBots: v.optional(v.boolean('must be true or false'), false),
   /** Longest message text (Feishu refuses a text message body past 150 KB; a post past 30 KB). */

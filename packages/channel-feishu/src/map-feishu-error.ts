@@ -5,14 +5,17 @@ const prefix = '[@ngb/channel-feishu]';
 
 /** Feishu's `code`s that mean the tenant access token is not (or no longer) valid: fetch a new one. */
 export const feishuTokenCodes = new Set([99991661, 99991663, 99991668]);
-/** Feishu's `code`s that mean the app's credentials are refused. */
-const credentialCodes = new Set([10003, 10014, 99991543]);
+/** Feishu's `code`s that mean the app's credentials are refused (514: at the long connection's endpoint lookup). */
+const credentialCodes = new Set([10003, 10014, 99991543, 514]);
 /** Feishu's `code`s of a permission the app lacks. */
 const permissionCodes = new Set([99991672, 99991679, 230027, 230006]);
 /** Feishu's `code`s that mean the message is gone. */
 const goneCodes = new Set([230011, 231003, 234003]);
-/** Feishu's `code`s of a passing failure on its side. */
-const transientCodes = new Set([1000004, 1000005, 230020, 230099]);
+/**
+ * Feishu's `code`s of a passing failure on its side (1 system busy, 1000040343 internal error and
+ * 1000040350 too many connections: the long connection's endpoint lookup).
+ */
+const transientCodes = new Set([1000004, 1000005, 230020, 230099, 1, 1000040343, 1000040350]);
 
 /** A Feishu answer with a non-zero `code` (HTTP 200 or not). */
 export class FeishuResponseError extends Error {
@@ -42,6 +45,9 @@ export function feishuErrorOf(error: unknown): FeishuResponseError | undefined {
   const token =
     error instanceof Error ? /^failed to get (?:tenant|app)_access_token, code: (\d+), msg: (.*)$/s.exec(error.message) : null;
   if (token?.[1]) return new FeishuResponseError(Number(token[1]), token[2] ?? '');
+  // The long connection's endpoint lookup: the SDK's WSClient reports Feishu's code in its error.
+  const lookup = error instanceof Error ? /^pullConnectConfig failed: code=(\d+), msg=(.*)$/s.exec(error.message) : null;
+  if (lookup?.[1]) return new FeishuResponseError(Number(lookup[1]), lookup[2] ?? '');
   const shape = (typeof error === 'object' && error !== null ? error : {}) as AxiosErrorShape;
   const data = shape.response?.data as { code?: unknown; msg?: unknown; error?: { permission_violations?: unknown } } | undefined;
   if (typeof data?.code !== 'number') return undefined;
@@ -86,6 +92,13 @@ function fromCode(error: FeishuResponseError, cause: unknown): ChannelApiError {
     return new ChannelApiError(
       channel,
       `${prefix} missing permission (${what}; scopes: ${scopes}): add it to the app in the developer console and publish a new version`,
+      { status: 403, cause },
+    );
+  }
+  if (code === 403) {
+    return new ChannelApiError(
+      channel,
+      `${prefix} Feishu refused the long connection (${what}): it needs a self-built app with "Receive events through persistent connection" chosen under Events & Callbacks, or use "mode": "webhook"`,
       { status: 403, cause },
     );
   }

@@ -34,6 +34,7 @@ export {
   type FakeFeishuUserMessage,
   feishuSignature,
 } from './feishu/fake-feishu-events';
+export type { FakeFeishuAck } from './feishu/fake-feishu-long-connection';
 export {
   createFakeFeishuServer,
   type FakeFeishuServer,

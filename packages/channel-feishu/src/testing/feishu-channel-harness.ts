@@ -8,12 +8,13 @@ import type { FeishuChannelOptions } from '../feishu-options';
 const rejectedMarkup = 'a *reply* with [[refused]] markup';
 
 /**
- * The harness in webhook mode: each inbound is an event envelope the fake builds, posted to
+ * The harness: each inbound is an event envelope the fake builds. In webhook mode it is posted to
  * `handleWebhook` as the event subscription posts it — plain with the verification token, or encrypted
- * and signed when `encryptKey` is given.
+ * and signed when `encryptKey` is given; in websocket mode the fake pushes it over the long connection
+ * and the inbound is done when the channel acked it.
  */
 export function createFeishuChannelHarness(
-  settings: { encryptKey?: string } = {},
+  settings: { encryptKey?: string; mode?: 'webhook' | 'websocket' } = {},
   options: Partial<FeishuChannelOptions> = {},
 ): ChannelHarness & { readonly fake: FakeFeishuServer; readonly channel: FeishuChannel } {
   let fake: FakeFeishuServer | undefined;
@@ -67,7 +68,7 @@ export function createFeishuChannelHarness(
         appId: fake.appId,
         appSecret: fake.appSecret,
         domain: fake.url,
-        mode: 'webhook',
+        mode: settings.mode ?? 'webhook',
         verificationToken: fake.verificationToken,
         ...(settings.encryptKey ? { encryptKey: settings.encryptKey } : {}),
         ...options,
@@ -76,18 +77,26 @@ export function createFeishuChannelHarness(
     },
     async injectInbound(input) {
       const { fake, channel } = current();
+      if (settings.mode === 'websocket') {
+        const code = await fake.push(envelopeOf(input));
+        if (code !== 200) throw new Error(`[test] the long connection acked ${code}`);
+        return;
+      }
       const response = await channel.handleWebhook?.(fake.request(envelopeOf(input)));
       if (!response?.ok) throw new Error(`[test] the webhook answered ${response?.status}`);
     },
-    async webhookRequest(input, { signed }) {
-      const { fake } = current();
-      const envelope = envelopeOf(input);
-      if (signed) return fake.request(envelope);
-      // Without an encrypt key the verification token is the only proof; with one, the signature.
-      return settings.encryptKey
-        ? fake.request(envelope, { signWith: 'not-the-encrypt-key' })
-        : fake.request({ ...envelope, header: { ...envelope.header, token: 'not-the-verification-token' } });
-    },
+    webhookRequest:
+      settings.mode === 'websocket'
+        ? undefined
+        : async (input, { signed }) => {
+            const { fake } = current();
+            const envelope = envelopeOf(input);
+            if (signed) return fake.request(envelope);
+            // Without an encrypt key the verification token is the only proof; with one, the signature.
+            return settings.encryptKey
+              ? fake.request(envelope, { signWith: 'not-the-encrypt-key' })
+              : fake.request({ ...envelope, header: { ...envelope.header, token: 'not-the-verification-token' } });
+          },
     async sent(): Promise<HarnessSent> {
       const sent = current().fake.sent();
       return {

@@ -1,4 +1,4 @@
-// Test support: a Feishu channel (webhook mode) started against a fresh fake Feishu, with what it reported.
+// Test support: a Feishu channel (webhook mode unless the options say otherwise) started against a fresh fake Feishu, with what it reported.
 import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
 import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeFeishuServer, type FakeFeishuServer, type FakeFeishuServerOptions } from '@ngb/testing';
@@ -20,7 +20,7 @@ export interface FeishuTestRun {
   close(): Promise<void>;
 }
 
-/** Starts a webhook-mode channel on a manual clock against a new fake. */
+/** Starts a channel (webhook mode unless `options.mode` says otherwise) on a manual clock against a new fake. */
 export async function startFeishuTestRun(
   fakeOptions: FakeFeishuServerOptions = {},
   options: Partial<FeishuChannelOptions> = {},
@@ -41,7 +41,7 @@ export async function startFeishuTestRun(
       received.push(message);
       return { messageId: `stored-${received.length}`, routed: [] };
     },
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     setStatus: (status) => void statuses.push(status),
   };
   const channel = createFeishuChannel({

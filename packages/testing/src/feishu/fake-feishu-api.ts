@@ -13,6 +13,8 @@ export interface FakeFeishuApp {
   botOpenId: string;
   botName: string;
   users: Record<string, string>;
+  /** The endpoint lookup's answer (the long connection's URL) for accepted credentials. */
+  wsEndpoint?(): unknown;
 }
 
 /** A message the fake knows (sent by the bot or posted by a person). */
@@ -134,27 +136,29 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
     const route =
       path === '/open-apis/auth/v3/tenant_access_token/internal' && method === 'POST'
         ? 'token'
-        : path === '/open-apis/bot/v3/info' && method === 'GET'
-          ? 'bot.info'
-          : userPath && method === 'GET'
-            ? 'user.get'
-            : path === '/open-apis/im/v1/messages' && method === 'POST'
-              ? 'message.create'
-              : replyPath && method === 'POST'
-                ? 'message.reply'
-                : messagePath && method === 'PUT'
-                  ? 'message.update'
-                  : messagePath && method === 'PATCH'
-                    ? 'message.patch'
-                    : messagePath && method === 'DELETE'
-                      ? 'message.delete'
-                      : resourcePath && method === 'GET'
-                        ? 'message.resource'
-                        : path === '/open-apis/im/v1/files' && method === 'POST'
-                          ? 'file.create'
-                          : path === '/open-apis/im/v1/images' && method === 'POST'
-                            ? 'image.create'
-                            : undefined;
+        : path === '/callback/ws/endpoint' && method === 'POST'
+          ? 'ws.endpoint'
+          : path === '/open-apis/bot/v3/info' && method === 'GET'
+            ? 'bot.info'
+            : userPath && method === 'GET'
+              ? 'user.get'
+              : path === '/open-apis/im/v1/messages' && method === 'POST'
+                ? 'message.create'
+                : replyPath && method === 'POST'
+                  ? 'message.reply'
+                  : messagePath && method === 'PUT'
+                    ? 'message.update'
+                    : messagePath && method === 'PATCH'
+                      ? 'message.patch'
+                      : messagePath && method === 'DELETE'
+                        ? 'message.delete'
+                        : resourcePath && method === 'GET'
+                          ? 'message.resource'
+                          : path === '/open-apis/im/v1/files' && method === 'POST'
+                            ? 'file.create'
+                            : path === '/open-apis/im/v1/images' && method === 'POST'
+                              ? 'image.create'
+                              : undefined;
     if (!route) return write(response, 404, { code: 404, msg: `no such route ${method} ${path}` });
     calls.push({
       route,
@@ -166,6 +170,11 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
     });
     const failure = takeFailure(route);
     if (failure) return refuse(response, failure);
+    if (route === 'ws.endpoint') {
+      if (json.AppID !== app.appId || json.AppSecret !== appSecret || !settings.wsEndpoint)
+        return write(response, 200, { code: 514, msg: 'auth failed: app id or app secret invalid' });
+      return write(response, 200, settings.wsEndpoint());
+    }
     if (route === 'token') {
       if (json.app_id !== app.appId || json.app_secret !== appSecret)
         return write(response, 200, { code: 10014, msg: 'app secret invalid' });

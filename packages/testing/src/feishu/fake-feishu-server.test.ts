@@ -1,5 +1,5 @@
-import { Client, EventDispatcher } from '@larksuiteoapi/node-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Client, EventDispatcher, WSClient } from '@larksuiteoapi/node-sdk';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeFeishuServer, type FakeFeishuServer } from './fake-feishu-server';
 
 let fake: FakeFeishuServer | undefined;
@@ -84,5 +84,61 @@ describe('fake Feishu driven by the Lark SDK', () => {
     expect(seen[0]).toMatchObject({ message: { chat_id: 'oc_3', content: JSON.stringify({ text: 'secret hello' }) } });
     await dispatcher.invoke(await asSdkInput(fake.request(envelope, { signWith: 'another-key' })));
     expect(seen).toHaveLength(1);
+  });
+
+  it("serves the SDK's long connection: endpoint lookup, pbbp2 frames, pongs, acks and redelivery", async () => {
+    fake = await createFakeFeishuServer();
+    const server = fake;
+    const seen: string[] = [];
+    let failNext = true;
+    const dispatcher = new EventDispatcher({ logger: silent }).register({
+      'im.message.receive_v1': async (data: { message?: { message_id?: string } }) => {
+        seen.push(String(data.message?.message_id));
+        if (failNext) {
+          failNext = false;
+          throw new Error('not stored');
+        }
+      },
+    });
+    const connect = async () => {
+      let settle: { resolve(): void; reject(error: unknown): void } | undefined;
+      const ready = new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject };
+      });
+      const client = new WSClient({
+        appId: server.appId,
+        appSecret: server.appSecret,
+        domain: server.url,
+        autoReconnect: false,
+        logger: silent,
+        onReady: () => settle?.resolve(),
+        onError: (error) => settle?.reject(error),
+      });
+      await client.start({ eventDispatcher: dispatcher });
+      await ready;
+      return client;
+    };
+    const first = await connect();
+    expect(server.calls('ws.endpoint')[0]?.body).toEqual({ AppID: server.appId, AppSecret: server.appSecret });
+    await vi.waitFor(() => expect(server.pings()).toBeGreaterThanOrEqual(1));
+    const envelope = server.postMessage({ chatId: 'oc_1', chatType: 'p2p', senderOpenId: 'ou_a', text: 'hi' });
+    expect(await server.push(envelope)).toBe(500);
+    first.close({ force: true });
+    await vi.waitFor(() => expect(server.connections().open).toBe(0));
+    const second = await connect();
+    await vi.waitFor(() => expect(server.acks().map((ack) => ack.code)).toEqual([500, 200]));
+    const messageId = (envelope.event.message as { message_id: string }).message_id;
+    expect(seen).toEqual([messageId, messageId]);
+    second.close({ force: true });
+  });
+
+  it('refuses the long connection to wrong credentials (code 514)', async () => {
+    fake = await createFakeFeishuServer();
+    const response = await fetch(`${fake.url}/callback/ws/endpoint`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ AppID: fake.appId, AppSecret: 'wrong' }),
+    });
+    expect(await response.json()).toMatchObject({ code: 514 });
   });
 });

@@ -5,8 +5,10 @@
 // encrypted and signed, posted to a webhook URL (or built as a Request), and posted again as Feishu
 // redelivers when it got no 200. It records what the bot sent as people see it, fails calls on demand
 // (rate limit 99991400, token codes, 230002, permission violations, HTTP 5xx) and can refuse a post's
-// content (230001) to exercise the plain-text resend. The long connection (`/callback/ws/endpoint` and
-// its protobuf frames) is not served.
+// content (230001) to exercise the plain-text resend. The long connection too: the endpoint lookup
+// (`/callback/ws/endpoint`, refusing wrong credentials with code 514) and a WebSocket speaking the
+// `pbbp2.Frame` protobuf framing (pongs, event frames, acks recorded, redelivery of what was not acked
+// with 200 on the next connection, a silent mode answering no pong, dropped connections).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeFeishuApi } from './fake-feishu-api';
@@ -18,11 +20,12 @@ import {
   feishuWebhookRequest,
   messageEvent,
 } from './fake-feishu-events';
+import { createFakeFeishuLongConnection, type FakeFeishuAck } from './fake-feishu-long-connection';
 import type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent } from './fake-feishu-types';
 
 /** Options of {@link createFakeFeishuServer}. */
 export interface FakeFeishuServerOptions {
-  /** @default 'cli_fake_app' */
+  /** @default 'cli_fa4e0000000000a1' (the SDK's long connection wants `cli_` and 16 hex digits) */
   appId?: string;
   /** @default 'fake-app-secret' */
   appSecret?: string;
@@ -63,6 +66,22 @@ export interface FakeFeishuServer {
   deliver(url: string, payload: unknown, delivery?: FakeFeishuDelivery): Promise<number>;
   /** A `url_verification` body with `challenge`. */
   urlVerification(challenge: string, token?: string): Record<string, unknown>;
+  /**
+   * Sends an event envelope over the newest open long connection, as Feishu pushes events; @returns the
+   * `code` of the client's ack (200 handled, 500 failed). Not acked with 200, the event is sent again on
+   * the next connection (as Feishu redelivers).
+   */
+  push(envelope: FakeFeishuEnvelope): Promise<number>;
+  /** The acks the long connection's client sent, in order. */
+  acks(): FakeFeishuAck[];
+  /** Long connections opened so far, and open now. */
+  connections(): { opened: number; open: number };
+  /** Pings received on the long connection. */
+  pings(): number;
+  /** The open long connections stay open but answer no more pings (a deaf connection); new ones answer. */
+  goSilent(): void;
+  /** Closes every long connection abruptly. */
+  dropConnections(): void;
   /** Makes the current tenant access token refused (99991663) from now on, as when it expired early. */
   revokeToken(): void;
   /** Tenant access tokens handed out so far. */
@@ -81,12 +100,14 @@ export interface FakeFeishuServer {
 /** Starts a fake Feishu on loopback; resolves once it listens. */
 export async function createFakeFeishuServer(options: FakeFeishuServerOptions = {}): Promise<FakeFeishuServer> {
   const app = {
-    appId: options.appId ?? 'cli_fake_app',
+    appId: options.appId ?? 'cli_fa4e0000000000a1',
     verificationToken: options.verificationToken ?? 'fake-verification-token',
   };
   const appSecret = options.appSecret ?? 'fake-app-secret';
   const botOpenId = options.botOpenId ?? 'ou_bot0001';
+  let longConnection: ReturnType<typeof createFakeFeishuLongConnection> | undefined;
   const api = createFakeFeishuApi({
+    wsEndpoint: () => longConnection?.endpoint(),
     appId: app.appId,
     appSecret,
     botOpenId,
@@ -101,6 +122,8 @@ export async function createFakeFeishuServer(options: FakeFeishuServerOptions = 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const socket = createFakeFeishuLongConnection(server, baseUrl);
+  longConnection = socket;
   const delivery = (given: FakeFeishuDelivery = {}): FakeFeishuDelivery => ({
     ...(options.encryptKey ? { encryptKey: options.encryptKey } : {}),
     ...given,
@@ -150,6 +173,12 @@ export async function createFakeFeishuServer(options: FakeFeishuServerOptions = 
       return response.status;
     },
     urlVerification: (challenge, token) => ({ challenge, token: token ?? app.verificationToken, type: 'url_verification' }),
+    push: (payload) => socket.deliver(payload, payload.header.event_id),
+    acks: socket.acks,
+    connections: () => ({ opened: socket.connections(), open: socket.openConnections() }),
+    pings: socket.pings,
+    goSilent: socket.goSilent,
+    dropConnections: socket.dropConnections,
     revokeToken: () => validTokens.clear(),
     tokensIssued: api.tokensIssued,
     calls: (route) => (route ? calls.filter((call) => call.route === route) : [...calls]),
@@ -159,6 +188,7 @@ export async function createFakeFeishuServer(options: FakeFeishuServerOptions = 
     },
     rejectMarkup: (marker) => void markupMarkers.push(marker),
     async close() {
+      socket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -2,7 +2,7 @@
 
 /** A call of the Open API the fake received. */
 export interface FakeFeishuCall {
-  /** The route's name: `token`, `bot.info`, `user.get`, `message.create`, `message.reply`, `message.update`,
+  /** The route's name: `token`, `ws.endpoint` (the long connection's lookup), `bot.info`, `user.get`, `message.create`, `message.reply`, `message.update`,
    * `message.patch`, `message.delete`, `message.resource`, `file.create`, `image.create`. */
   route: string;
   method: string;
