@@ -5,15 +5,8 @@
 // is sent again on the next connection, as Feishu redelivers.
 
 import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
+import protobuf from 'protobufjs';
 import { type WebSocket, WebSocketServer } from 'ws';
-
-/** The subset of protobufjs used here (loaded through the Lark SDK, which depends on it). */
-interface ProtobufType {
-  encode(message: Record<string, unknown>): { finish(): Uint8Array };
-  decode(data: Uint8Array): unknown;
-  toObject(message: unknown, options: { longs: NumberConstructor; defaults: boolean }): Record<string, unknown>;
-}
 
 // The schema of the frames, as the SDK declares it.
 const frameSchema = `
@@ -32,15 +25,11 @@ message Frame {
   optional string LogIDNew = 9;
 }`;
 
-let frameType: ProtobufType | undefined;
+let frameType: protobuf.Type | undefined;
 
-/** `pbbp2.Frame`, with protobufjs resolved from the Lark SDK (the fake's peer in every test that uses it). */
-function frames(): ProtobufType {
-  if (frameType) return frameType;
-  const fromTesting = createRequire(import.meta.url);
-  const fromSdk = createRequire(fromTesting.resolve('@larksuiteoapi/node-sdk'));
-  const protobuf = fromSdk('protobufjs') as { parse(source: string): { root: { lookupType(name: string): ProtobufType } } };
-  frameType = protobuf.parse(frameSchema).root.lookupType('pbbp2.Frame');
+/** `pbbp2.Frame`, parsed once from the schema above. */
+function frames(): protobuf.Type {
+  frameType ??= protobuf.parse(frameSchema).root.lookupType('pbbp2.Frame');
   return frameType;
 }
 
