@@ -4,8 +4,6 @@ import { mapDingTalkError } from './map-dingtalk-error';
 
 const prefix = '[@ngb/channel-dingtalk]';
 
-const tooLarge = (size: number, maxBytes: number) => attachmentTooLarge('dingtalk', size, maxBytes);
-
 /**
  * Downloads an inbound file: its `reference` is the message's `downloadCode`, exchanged at the robot
  * file API for a short-lived download URL, then read while counting (refused with 413 from the
@@ -17,7 +15,8 @@ export async function fetchDingTalkAttachment(
   settings: { api: DingTalkApi; robotCode: string; fetch: typeof fetch },
 ): Promise<AsyncIterable<Uint8Array>> {
   const { maxBytes, signal } = options;
-  if (attachment.size !== undefined && attachment.size > maxBytes) throw tooLarge(attachment.size, maxBytes);
+  if (attachment.size !== undefined && attachment.size > maxBytes)
+    throw attachmentTooLarge('dingtalk', attachment.size, maxBytes);
   const answer = await settings.api.call(
     '/v1.0/robot/messageFiles/download',
     { downloadCode: attachment.reference, robotCode: settings.robotCode },

@@ -2,8 +2,6 @@ import { type Attachment, attachmentTooLarge, ChannelApiError, type FetchAttachm
 
 const prefix = '[@ngb/channel-discord]';
 
-const tooLarge = (size: number, maxBytes: number) => attachmentTooLarge('discord', size, maxBytes);
-
 /**
  * Downloads an inbound attachment from Discord's CDN, refusing before reading when its announced size
  * passes `maxBytes` and while reading when the bytes do. Only hosts the adapter trusts are fetched: the
@@ -15,7 +13,7 @@ export async function fetchDiscordAttachment(
   settings: { fetch: typeof fetch; hosts: readonly string[] },
 ): Promise<AsyncIterable<Uint8Array>> {
   const { maxBytes, signal } = options;
-  if (attachment.size !== undefined && attachment.size > maxBytes) throw tooLarge(attachment.size, maxBytes);
+  if (attachment.size !== undefined && attachment.size > maxBytes) throw attachmentTooLarge('discord', attachment.size, maxBytes);
   let url: URL;
   try {
     url = new URL(attachment.reference);

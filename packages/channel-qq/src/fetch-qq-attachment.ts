@@ -2,8 +2,6 @@ import { type Attachment, attachmentTooLarge, ChannelApiError, type FetchAttachm
 
 const prefix = '[@ngb/channel-qq]';
 
-const tooLarge = (size: number, maxBytes: number) => attachmentTooLarge('qq', size, maxBytes);
-
 /**
  * Downloads an inbound file from the URL its segment carried (QQ's media hosts, or the OneBot
  * implementation itself when it serves files), refusing before reading when its announced size
@@ -16,7 +14,7 @@ export async function fetchQQAttachment(
   settings: { fetch: typeof fetch; hosts: readonly string[] },
 ): Promise<AsyncIterable<Uint8Array>> {
   const { maxBytes, signal } = options;
-  if (attachment.size !== undefined && attachment.size > maxBytes) throw tooLarge(attachment.size, maxBytes);
+  if (attachment.size !== undefined && attachment.size > maxBytes) throw attachmentTooLarge('qq', attachment.size, maxBytes);
   let url: URL;
   try {
     url = new URL(attachment.reference);

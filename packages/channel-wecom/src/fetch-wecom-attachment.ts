@@ -3,10 +3,6 @@ import { mapWeComError } from './map-wecom-error';
 import type { WeComApi } from './wecom-api';
 
 const channel = 'wecom';
-const prefix = '[@ngb/channel-wecom]';
-
-const tooLarge = (size: number, limit: number) => attachmentTooLarge(channel, size, limit);
-
 /**
  * Downloads an inbound file through `/cgi-bin/media/get` (its `MediaId` is the attachment's
  * reference), streamed: refused with 413 before reading when `Content-Length` passes the limit, and
@@ -19,7 +15,7 @@ export async function fetchWeComAttachment(
   ceiling: number,
 ): Promise<AsyncIterable<Uint8Array>> {
   const limit = Math.min(options.maxBytes, ceiling);
-  if (attachment.size !== undefined && attachment.size > limit) throw tooLarge(attachment.size, limit);
+  if (attachment.size !== undefined && attachment.size > limit) throw attachmentTooLarge(channel, attachment.size, limit);
   let response: Response;
   try {
     response = await api.download('cgi-bin/media/get', { media_id: attachment.reference }, options.signal);
