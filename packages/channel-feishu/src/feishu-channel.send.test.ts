@@ -101,6 +101,40 @@ describe('feishu sends', () => {
     expect(run.fake.sent().deletions).toEqual([{ chatId: 'oc_chat', messageId: receipt.platformMessageId }]);
   });
 
+  it('the first message of a streamed reply is a card, updated by PATCH as often as the stream edits', async () => {
+    run = await startFeishuTestRun();
+    const receipt = await run.channel.send(address, { text: 'Thinking', format: 'plain', streaming: true });
+    expect(run.fake.calls('message.create')[0]?.body).toMatchObject({ msg_type: 'interactive' });
+    for (const step of ['Thinking.', 'Thinking..', 'Thinking...'])
+      await run.channel.edit(address, receipt.platformMessageId, step, 'plain');
+    await run.channel.edit(address, receipt.platformMessageId, '**Done**: <at user_id="all">x</at>', 'markdown');
+    expect(run.fake.calls('message.patch')).toHaveLength(4);
+    expect(run.fake.calls('message.update')).toHaveLength(0);
+    expect(run.fake.sent().edits.map((edit) => [edit.text, edit.format])).toEqual([
+      ['Thinking.', 'plain'],
+      ['Thinking..', 'plain'],
+      ['Thinking...', 'plain'],
+      ['**Done**: <at user_id="all">x</at>', 'markdown'],
+    ]);
+    // The mention tag is neutralized in the card, as in a text message: no agent text mentions everyone.
+    expect(String((run.fake.calls('message.patch').at(-1)?.body as { content?: string }).content)).toContain('<\u2060at');
+  });
+
+  it('a card sent before a restart is still edited by PATCH: the new adapter asks Feishu what the message is', async () => {
+    run = await startFeishuTestRun();
+    const receipt = await run.channel.send(address, { text: 'partial', format: 'plain', streaming: true });
+    await run.channel.stop();
+    const again = await startFeishuTestRun({}, { domain: run.fake.url, appId: run.fake.appId, appSecret: run.fake.appSecret });
+    try {
+      await again.channel.edit(address, receipt.platformMessageId, 'the final text', 'markdown');
+      expect(run.fake.calls('message.patch')).toHaveLength(1);
+      expect(run.fake.sent().edits.at(-1)).toMatchObject({ text: 'the final text', format: 'markdown' });
+    } finally {
+      await again.channel.stop();
+      await again.fake.close();
+    }
+  });
+
   it('sends an image as an image message, with bytes intact', async () => {
     run = await startFeishuTestRun();
     const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255, 128, 7]);

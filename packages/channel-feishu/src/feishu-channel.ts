@@ -20,6 +20,7 @@ import {
 import * as v from 'valibot';
 import { convertToFeishuPost, escapeFeishuText } from './convert-to-feishu-post';
 import { createFeishuApi } from './feishu-api';
+import { cardOf, createCardMemory } from './feishu-cards';
 import { createFeishuFiles } from './feishu-files';
 import { createFeishuInbound } from './feishu-inbound';
 import { createFeishuLongConnection } from './feishu-long-connection';
@@ -145,6 +146,13 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     if (typeof messageId !== 'string') throw mapFeishuError(new Error('Feishu returned no message_id'));
     return { platformMessageId: messageId };
   };
+  const cards = createCardMemory(async (messageId) => {
+    const body = await api.call({ method: 'GET', path: `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}` });
+    const [item] = ((body.data as { items?: Array<{ msg_type?: unknown }> } | undefined)?.items ?? []) as Array<{
+      msg_type?: unknown;
+    }>;
+    return typeof item?.msg_type === 'string' ? item.msg_type : undefined;
+  });
   const longConnection =
     options.mode === 'websocket'
       ? createFeishuLongConnection({
@@ -197,24 +205,29 @@ export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel 
     send: (address, message): Promise<SendReceipt> =>
       sendWithPlainFallback(
         message.format,
-        (format) => {
-          const { msg_type, content } = contentOf(message.text, format);
-          return sendMessage(address, msg_type, content, {
+        async (format) => {
+          // The first message of a streamed reply is a card: it takes every edit the stream makes.
+          const { msg_type, content } = message.streaming
+            ? { msg_type: 'interactive', content: JSON.stringify(cardOf(message.text, format)) }
+            : contentOf(message.text, format);
+          const receipt = await sendMessage(address, msg_type, content, {
             ...(message.replyTo ? { replyTo: message.replyTo } : {}),
             ...(message.idempotencyKey ? { uuid: `${message.idempotencyKey}:${format}` } : {}),
           });
+          if (message.streaming) cards.remember(receipt.platformMessageId);
+          return receipt;
         },
         isFeishuMarkupRejected,
       ),
     async edit(_address, platformMessageId, text, format = 'plain') {
+      const path = `/open-apis/im/v1/messages/${encodeURIComponent(platformMessageId)}`;
+      const card = await cards.isCard(platformMessageId);
       await sendWithPlainFallback(
         format,
         (used) =>
-          api.call({
-            method: 'PUT',
-            path: `/open-apis/im/v1/messages/${encodeURIComponent(platformMessageId)}`,
-            data: contentOf(text, used),
-          }),
+          card
+            ? api.call({ method: 'PATCH', path, data: { content: JSON.stringify(cardOf(text, used)) } })
+            : api.call({ method: 'PUT', path, data: contentOf(text, used) }),
         isFeishuMarkupRejected,
       );
     },

@@ -107,7 +107,8 @@ export const feishuManifest = defineChannelManifest<ResolvedFeishuChannelOptions
   // The long connection, the default, dials out; the webhook mode needs the server reachable from Feishu.
   needsPublicUrl: false,
   remote: true,
-  // Replies are sent whole: a text or post message can be edited at most 20 times (PUT), fewer than a streamed reply needs.
+  // Replies stream into a card (PATCH takes every edit; a text or post message takes twenty), at most one edit a second.
+  streamsByDefault: { editIntervalMs: 1_000 },
   async create(options) {
     const { createFeishuChannel } = await import('./feishu-channel');
     return createFeishuChannel(options);

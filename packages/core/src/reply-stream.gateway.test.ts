@@ -73,6 +73,7 @@ describe('streamed replies', () => {
     await harness.gateway.receive(inbound('hello there'));
     await harness.gateway.idle();
     expect(channel.sent.map((sent) => sent.message.text)).toEqual(['echo: hello there']);
+    expect(channel.sent[0]?.message.streaming).toBeUndefined();
     expect(channel.edits).toEqual([]);
   });
 
@@ -146,6 +147,8 @@ describe('streamed replies', () => {
     await harness.gateway.receive(inbound('do it'));
     await waitFor(() => clock.pendingDelays().includes(5_000), 'the model call to wait for its retry');
     expect(channel.sent.map((sent) => sent.message.text)).toEqual(['Working on it']);
+    // The channel is told the message will be edited as the reply grows (Feishu sends a card for it).
+    expect(channel.sent[0]?.message.streaming).toBe(true);
     await clock.advance(5_000);
     await harness.gateway.idle();
     expect(channel.sent).toHaveLength(1);

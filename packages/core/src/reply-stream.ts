@@ -86,6 +86,7 @@ export function openReplyStream(options: ReplyStreamOptions): ReplyStream {
         text: part,
         format: 'plain',
         replyTo: index === 0 ? options.entry.replyToPlatformId : undefined,
+        streaming: true,
       });
       ids.push(receipt.platformMessageId);
       showing.push(part);

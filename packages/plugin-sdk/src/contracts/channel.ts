@@ -156,6 +156,12 @@ export interface OutboundMessage {
   /** The session whose turn wrote the message, when one did (the gateway's notices have none). */
   sessionId?: string;
   /**
+   * True for the first message of a reply streamed by edits: the core will edit it as the reply
+   * grows. An adapter whose platform edits some kinds of message better than others (Feishu edits a
+   * card without limit, a text only twenty times) sends that kind.
+   */
+  streaming?: boolean;
+  /**
    * Gateway-internal: for a reply to another agent, the hop count of the exchange it answers; read
    * only by the gateway's `agent` channel (platform adapters ignore it).
    */

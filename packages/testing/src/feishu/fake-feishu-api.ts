@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/request-body';
 import { readMultipart } from './fake-feishu-multipart';
-import { shownText, validPost } from './fake-feishu-text';
+import { shownFormat, shownText, validPost } from './fake-feishu-text';
 import type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent } from './fake-feishu-types';
 
 /** The app the fake Open API serves. */
@@ -97,7 +97,7 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
           messageId,
           msgType,
           text: shownText(msgType, content),
-          format: msgType === 'post' ? 'markdown' : 'plain',
+          format: shownFormat(msgType, content),
           ...extra,
         });
     }
@@ -113,6 +113,11 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
   /** The content's refusal (230001) when a post is malformed or carries a rejected marker. */
   const contentRefused = (msgType: string, content: unknown): FakeFeishuFailure | undefined => {
     if (content === undefined) return { code: 230001, msg: 'invalid message content' };
+    if (msgType === 'interactive')
+      return shownFormat(msgType, content) === 'markdown' &&
+        markupMarkers.some((marker) => shownText(msgType, content).includes(marker))
+        ? { code: 230001, msg: 'invalid message content: the card content is not valid' }
+        : undefined;
     if (msgType !== 'post') return undefined;
     if (!validPost(content) || markupMarkers.some((marker) => shownText('post', content).includes(marker)))
       return { code: 230001, msg: 'invalid message content: the post content is not valid' };
@@ -148,17 +153,19 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
                   ? 'message.reply'
                   : messagePath && method === 'PUT'
                     ? 'message.update'
-                    : messagePath && method === 'PATCH'
-                      ? 'message.patch'
-                      : messagePath && method === 'DELETE'
-                        ? 'message.delete'
-                        : resourcePath && method === 'GET'
-                          ? 'message.resource'
-                          : path === '/open-apis/im/v1/files' && method === 'POST'
-                            ? 'file.create'
-                            : path === '/open-apis/im/v1/images' && method === 'POST'
-                              ? 'image.create'
-                              : undefined;
+                    : messagePath && method === 'GET'
+                      ? 'message.get'
+                      : messagePath && method === 'PATCH'
+                        ? 'message.patch'
+                        : messagePath && method === 'DELETE'
+                          ? 'message.delete'
+                          : resourcePath && method === 'GET'
+                            ? 'message.resource'
+                            : path === '/open-apis/im/v1/files' && method === 'POST'
+                              ? 'file.create'
+                              : path === '/open-apis/im/v1/images' && method === 'POST'
+                                ? 'image.create'
+                                : undefined;
     if (!route) return write(response, 404, { code: 404, msg: `no such route ${method} ${path}` });
     calls.push({
       route,
@@ -224,20 +231,38 @@ export function createFakeFeishuApi(settings: FakeFeishuApp) {
           record(parent.chatId, msgType, content, inThread ? { threadId: parent.rootId ?? messageId } : { replyTo: messageId }),
         );
       }
+      case 'message.get': {
+        const stored = messages.get(messageId);
+        if (!stored) return refuse(response, { code: 230011, msg: 'the message was withdrawn or does not exist' });
+        return ok(response, {
+          items: [
+            {
+              message_id: messageId,
+              chat_id: stored.chatId,
+              msg_type: stored.msgType,
+              body: { content: JSON.stringify(stored.content) },
+            },
+          ],
+        });
+      }
       case 'message.update':
       case 'message.patch': {
         const stored = messages.get(messageId);
         if (!stored) return refuse(response, { code: 230011, msg: 'the message was withdrawn or does not exist' });
+        // As Feishu: PUT edits text and post messages only, PATCH updates cards only.
+        if ((route === 'message.patch') !== (stored.msgType === 'interactive'))
+          return refuse(response, { code: 230001, msg: `${stored.msgType} messages cannot be updated with ${method}` });
         const msgType = route === 'message.patch' ? 'interactive' : String(json.msg_type ?? '');
         const content = parseContent(json.content);
         const refused = contentRefused(msgType, content);
         if (refused) return refuse(response, refused);
         stored.content = content;
+        if (route === 'message.update') stored.msgType = msgType;
         sent.edits.push({
           chatId: stored.chatId,
           messageId,
           text: shownText(msgType, content),
-          format: msgType === 'post' ? 'markdown' : 'plain',
+          format: shownFormat(msgType, content),
         });
         return ok(response, {});
       }

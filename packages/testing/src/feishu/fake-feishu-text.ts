@@ -4,6 +4,18 @@
 export function shownText(msgType: string, content: unknown): string {
   const body = (typeof content === 'object' && content !== null ? content : {}) as Record<string, unknown>;
   if (msgType === 'text') return String(body.text ?? '').replace(/\u2060/g, '');
+  if (msgType === 'interactive') {
+    // A card: the text of its markdown and plain-text elements, one per line.
+    const elements = Array.isArray(body.elements) ? (body.elements as Array<Record<string, unknown>>) : [];
+    return elements
+      .map((element) =>
+        element.tag === 'markdown'
+          ? String(element.content ?? '')
+          : String((element.text as { content?: unknown } | undefined)?.content ?? ''),
+      )
+      .join('\n')
+      .replace(/\u2060/g, '');
+  }
   if (msgType !== 'post') return '';
   const locale = Object.values(body).find((value) => typeof value === 'object' && value !== null) as
     | { title?: unknown; content?: unknown }
@@ -23,6 +35,15 @@ export function shownText(msgType: string, content: unknown): string {
     );
   }
   return lines.join('\n');
+}
+
+/** How a message is written: a post or a card with a markdown element is markdown, the rest plain. */
+export function shownFormat(msgType: string, content: unknown): 'markdown' | 'plain' {
+  if (msgType === 'post') return 'markdown';
+  const elements = (content as { elements?: unknown } | null)?.elements;
+  return msgType === 'interactive' && Array.isArray(elements) && elements.some((element) => element?.tag === 'markdown')
+    ? 'markdown'
+    : 'plain';
 }
 
 /** True when a post's content is well formed: a locale of paragraphs of elements with known tags. */
