@@ -44,7 +44,7 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/^✖ model endpoint\s+nothing answers at http:\/\/127\.0\.0\.1:9\/v1/m);
   });
 
-  it('an enabled channel whose adapter is not built fails with the fix; one without its secret names the variable', async () => {
+  it('an enabled channel whose config is incomplete fails naming the key; one without its secret names the variable', async () => {
     const config = (await import('node:fs')).readFileSync(`${project.dir}/ngb.config.json`, 'utf8');
     const changed = JSON.parse(config);
     changed.channels = { feishu: { enabled: true }, slack: { enabled: true } };
@@ -55,8 +55,8 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
         env: { OPENAI_BASE_URL: `${server.url}/v1`, FEISHU_APP_SECRET: '123:abc' },
       });
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/^✖ channel feishu\s+the Feishu \/ Lark adapter: not built yet$/m);
-      expect(result.stdout).toContain('fix: set "channels.feishu.enabled": false until it is built');
+      expect(result.stdout).toMatch(/^✖ channel feishu\s+channel "feishu": key "channels.feishu.appId" is invalid/m);
+      expect(result.stdout).toContain('fix: fix "channels.feishu" in ngb.config.json');
       expect(result.stdout).toMatch(/^✖ channel slack\s+missing SLACK_BOT_TOKEN/m);
       expect(result.stdout).not.toContain('123:abc');
     } finally {

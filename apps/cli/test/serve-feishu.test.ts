@@ -109,7 +109,16 @@ describeWithDocker('ngb serve with the Feishu channel (long connection) against 
     project?.remove();
   });
 
-  const repliesIn = (chatId: string) => feishu.sent().messages.filter((message) => message.chatId === chatId);
+  // Replies stream into a card by default: each message as it shows now, after its last edit.
+  const repliesIn = (chatId: string) => {
+    const { messages, edits } = feishu.sent();
+    return messages
+      .filter((message) => message.chatId === chatId)
+      .map((message) => ({
+        ...message,
+        text: edits.findLast((edit) => edit.messageId === message.messageId)?.text ?? message.text,
+      }));
+  };
   const say = (text: string) => feishu.postMessage({ chatId: 'oc_bea', chatType: 'p2p', senderOpenId: 'ou_bea', text });
 
   it('events over the long connection: /claim, a tool run in the sandbox answered in Feishu, a redelivery with no second turn', {

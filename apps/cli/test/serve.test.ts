@@ -92,13 +92,13 @@ describe('ngb serve', { timeout: 60_000 }, () => {
     expect(result.stderr.trim()).toBe('✖ --log-format must be text or json (got "xml")');
   });
 
-  it('refuses in one line when a configured channel is not built yet', async () => {
+  it('refuses in one line when a configured channel lacks an option it needs', async () => {
     const restore = withChannels({ feishu: { enabled: true } });
     try {
       const result = await runCli(['serve'], { cwd: project.dir, env: { ...model, FEISHU_APP_SECRET: '123:secret-token' } });
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
-        '✖ channel "feishu" is enabled in ngb.config.json, but the Feishu / Lark adapter is not built yet; set "channels.feishu.enabled": false to run without it',
+        '✖ channel "feishu": key "channels.feishu.appId" is invalid: Invalid key: Expected "appId" but received undefined',
       );
       expect(result.stdout + result.stderr).not.toContain('123:secret-token');
     } finally {

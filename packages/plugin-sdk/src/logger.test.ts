@@ -115,6 +115,18 @@ describe('redactText and redactFields: values', () => {
     expect(redactText(text)).toBe(text);
   });
 
+  it('hides a credential in a URL query and keeps the rest of the URL', () => {
+    expect(redactFields({ url: 'ws://127.0.0.1:6700/?access_token=qq-secret-value&x=1' })).toEqual({
+      url: 'ws://127.0.0.1:6700/?access_token=[redacted]&x=1',
+    });
+    expect(redactFields({ hook: 'https://qyapi.example/cgi-bin/webhook/send?key=693a91f6-7xxx' })).toEqual({
+      hook: 'https://qyapi.example/cgi-bin/webhook/send?key=[redacted]',
+    });
+    expect(redactFields({ page: 'https://example.com/?page=2&sort=asc' })).toEqual({
+      page: 'https://example.com/?page=2&sort=asc',
+    });
+  });
+
   it('hides secrets in error messages and past the depth limit', () => {
     const error = new Error('request failed with key sk-test-this-must-never-be-printed');
     expect(redactFields({ error })).toEqual({ error: { name: 'Error', message: 'request failed with key sk-[redacted]' } });

@@ -89,6 +89,8 @@ const secretValuePatterns: ReadonlyArray<readonly [RegExp, string]> = [
   ],
   [/\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/?#@]{0,256}:)[^\s/?#@]{1,256}@/gi, `$1${redacted}@`],
   [/\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${redacted}`],
+  // A credential in a URL's query (`?access_token=…`, `&key=…`), as OneBot and webhook URLs carry them.
+  [/([?&](?:access_token|token|api_?key|key|secret|password|signature|sig|auth)=)[^\s&#"']{1,2048}/gi, `$1${redacted}`],
   [/(?<![A-Za-z0-9_-])(sk-ant-|sk-)[A-Za-z0-9_-]{16,}/g, `$1${redacted}`],
   [/(?<![A-Za-z0-9_-])(xox[abposr]-|xapp-)[A-Za-z0-9-]{8,}/g, `$1${redacted}`],
   [/(?<![A-Za-z0-9_])(gh[pousr]_|github_pat_)[A-Za-z0-9_]{16,}/g, `$1${redacted}`],

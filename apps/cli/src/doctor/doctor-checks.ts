@@ -176,13 +176,17 @@ async function channelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]
       results.push(
         failed(`channel ${name}`, `missing ${report.missing.join(', ')}`, `export ${report.missing[0]?.split(' ')[0]}=...`),
       );
-    else if (report.adapter !== 'ready') {
+    else if (report.adapter === 'not built yet') {
       results.push(
         failed(
           `channel ${name}`,
-          `the ${report.title} adapter: ${report.adapter}`,
+          `the ${report.title} adapter: not built yet`,
           `set "channels.${name}.enabled": false until it is built`,
         ),
+      );
+    } else if (report.adapter !== 'ready') {
+      results.push(
+        failed(`channel ${name}`, report.adapter, `fix "channels.${name}" in ngb.config.json (see the channel's README)`),
       );
     } else results.push(ok(`channel ${name}`, 'configured (connects when `ngb serve` starts)'));
   }

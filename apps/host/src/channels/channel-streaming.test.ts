@@ -10,7 +10,7 @@ const configOf = (channels: object) => parseConfig(JSON.stringify({ channels }),
 
 describe('channels.<name>.streaming', () => {
   it('is off unless a channel sets it, and maps to the gateway option for the enabled channels only', () => {
-    expect(channelStreaming(configOf({ feishu: { pollingTimeout: 5 } }))).toEqual({});
+    expect(channelStreaming(configOf({ qq: { url: 'ws://127.0.0.1:3001' } }))).toEqual({});
     const config = configOf({
       telegram: { streaming: { editIntervalMs: 2_000 } },
       slack: { streaming: {} },

@@ -60,7 +60,7 @@ describe('GET /api/config', () => {
     const config = JSON.parse(text);
     expect(config.channels.telegram.botToken).toBe('[redacted]');
     expect(config.channels.slack).toMatchObject({ appToken: '[redacted]', signingSecret: '[redacted]' });
-    expect(config.channels.qq.url).toBe('[redacted]');
+    expect(config.channels.qq.url).toBe('ws://127.0.0.1:6700/?access_token=[redacted]');
     expect(config.channels.discord).toMatchObject({ note: 'copied by mistake: [redacted]', mentionOnly: true });
     expect(config.model).toMatchObject({ baseURL: 'https://ops:[redacted]@llm.example/v1', model: 'gpt-test' });
     expect(config).toMatchObject({ runtime: { driver: 'local' }, dashboard: { port: 7171 }, agents: { main: { name: 'Main' } } });
