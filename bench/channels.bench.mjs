@@ -15,6 +15,7 @@ import { manifest as telegramManifest } from '@ngb/channel-telegram';
 import { createFakeDiscordServer, createFakeLlmServer, createFakeSlackServer, createFakeTelegramServer } from '@ngb/testing';
 import * as v from 'valibot';
 import { message, setup } from './gateway-setup.mjs';
+import { distributionPoints } from './plot.mjs';
 import { benchOptions, figure, finish, machine, percentile, repeatRuns } from './report.mjs';
 
 const options = benchOptions();
@@ -57,7 +58,7 @@ function build(manifest, values) {
   return manifest.create(v.parse(manifest.optionsSchema, values));
 }
 
-/** p50 of receive → first model request for the recording channel: the core's own overhead. */
+/** Samples of receive → first model request for the recording channel: the core's own overhead. */
 async function coreOverhead() {
   const bench = await setup();
   await bench.wire('dm');
@@ -70,10 +71,10 @@ async function coreOverhead() {
     if (index >= counts.warm) samples.push((bench.requestTimes[before] ?? Number.NaN) - started);
   }
   await bench.close();
-  return percentile(samples, 50);
+  return samples;
 }
 
-/** p50 of "the fake platform hands over a message" → first model request, through one adapter. */
+/** Samples of "the fake platform hands over a message" → first model request, through one adapter. */
 async function throughAdapter(name) {
   const platform = platforms[name];
   const fake = await platform.fake();
@@ -92,7 +93,7 @@ async function throughAdapter(name) {
   }
   await bench.close();
   await fake.close();
-  return percentile(samples, 50);
+  return samples;
 }
 
 function residentMb(pid) {
@@ -159,14 +160,23 @@ async function serveIdle(withChannels) {
   }
 }
 
-const runs = await repeatRuns(options.runs, async () => ({
-  core: await coreOverhead(),
-  telegram: await throughAdapter('telegram'),
-  slack: await throughAdapter('slack'),
-  discord: await throughAdapter('discord'),
-  serveWeb: await serveIdle(false),
-  serveChannels: await serveIdle(true),
-}));
+const runs = await repeatRuns(options.runs, async () => {
+  const samples = {
+    core: await coreOverhead(),
+    telegram: await throughAdapter('telegram'),
+    slack: await throughAdapter('slack'),
+    discord: await throughAdapter('discord'),
+  };
+  return {
+    ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, percentile(values, 50)])),
+    samples,
+    serveWeb: await serveIdle(false),
+    serveChannels: await serveIdle(true),
+  };
+});
+// Every run's samples of one path together: the plot shows the whole distribution, the table the run medians.
+const pooled = (name) => runs.samples.flatMap((samples) => samples[name]);
+const latencyNames = { core: 'the core alone', telegram: 'Telegram', slack: 'Slack', discord: 'Discord' };
 
 const latency = (name, title) =>
   figure({
@@ -197,6 +207,18 @@ finish(options, {
   notes: [
     "The latency figures include each platform's own path on loopback: Telegram's long poll answered by the fake, Slack's Socket Mode envelope (acknowledged once the core stored the message), Discord's gateway dispatch; the floor is the same turn handed to `receive` directly by the recording channel, in the same run.",
     `Memory: the three SDKs loaded and connected add ${memoryAdded} to \`ngb serve\` in these runs, each with its own HTTP and WebSocket stack (telegraf: node-fetch; @slack/web-api: axios, @slack/socket-mode: undici; discord.js: its own undici and @discordjs/ws). The target (\u2264 90 MB with the three connected) is ${percentile(runs.serveChannels, 50) <= 90 ? 'met' : 'not met'}.`,
+  ],
+  plots: [
+    {
+      name: 'latency',
+      title: 'A message handed over → first model request, all runs',
+      x: {
+        label: 'milliseconds',
+        maximum: Math.max(...Object.keys(latencyNames).map((name) => percentile(pooled(name), 99))),
+      },
+      y: { label: 'share of messages at or under', maximum: 1 },
+      series: Object.entries(latencyNames).map(([name, label]) => ({ label, points: distributionPoints(pooled(name)) })),
+    },
   ],
   figures: [
     latency('telegram', 'Telegram'),

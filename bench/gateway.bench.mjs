@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSqliteStore } from '@ngb/store';
 import { message, setup } from './gateway-setup.mjs';
+import { distributionPoints, thin } from './plot.mjs';
 import { benchOptions, figure, finish, machine, percentile, repeatRuns } from './report.mjs';
 
 const options = benchOptions();
@@ -31,7 +32,7 @@ async function overhead() {
     if (index >= counts.overheadWarm) samples.push((bench.requestTimes[before] ?? Number.NaN) - started);
   }
   await bench.close();
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), samples };
 }
 
 // `inFlight` receives at once, as an adapter handing over a batch of updates (getUpdates returns up to 100).
@@ -120,8 +121,13 @@ async function soak() {
   const bench = await setup({ maxConcurrentTurns: 10 });
   for (let index = 0; index < counts.sessions; index += 1) await bench.wire(`s${index}`);
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const started = performance.now();
+  const memory = [];
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    memory.push([(performance.now() - started) / 1000, rss / 2 ** 20]);
+  }, 50);
   await Promise.all(
     Array.from({ length: counts.sessions }, async (_, index) => {
       for (let turn = 0; turn < counts.perSession; turn += 1) {
@@ -144,7 +150,7 @@ async function soak() {
   const answeredOnce =
     texts.length === expected.size && new Set(texts).size === texts.length && texts.every((text) => expected.has(text));
   await bench.close();
-  return { elapsed, peakRssMb: peakRss / 2 ** 20, answeredOnce };
+  return { elapsed, peakRssMb: peakRss / 2 ** 20, answeredOnce, memory: thin(memory, 200) };
 }
 
 // Each run measures every figure and its floor back to back, so a busy spell hits both alike.
@@ -163,6 +169,8 @@ const runs = await repeatRuns(options.runs, async () => {
     batch,
     p50: latency.p50,
     p99: latency.p99,
+    overheadSamples: latency.samples,
+    soakMemory: soaked.memory,
     soakMs: soaked.elapsed,
     soakRssMb: soaked.peakRssMb,
     answeredOnce: soaked.answeredOnce ? 1 : 0,
@@ -229,6 +237,22 @@ finish(options, {
       target: 'every message answered once, none lost',
     }),
     figure({ what: 'Soak: peak resident memory of the process', unit: 'MB', values: runs.soakRssMb, load: runs.load }),
+  ],
+  plots: [
+    {
+      name: 'overhead',
+      title: 'Gateway overhead: receive → first model request, each run',
+      x: { label: 'milliseconds', maximum: Math.max(...runs.overheadSamples.map((samples) => percentile(samples, 99.5))) },
+      y: { label: 'share of messages at or under', maximum: 1 },
+      series: runs.overheadSamples.map((samples, index) => ({ label: `run ${index + 1}`, points: distributionPoints(samples) })),
+    },
+    {
+      name: 'soak-memory',
+      title: `Resident memory during the soak (${messages.toLocaleString('en-US')} turns), each run`,
+      x: { label: 'seconds since the first message' },
+      y: { label: 'MB' },
+      series: runs.soakMemory.map((points, index) => ({ label: `run ${index + 1}`, points })),
+    },
   ],
   notes: [
     'Ingest stores each message and routes it in one transaction. One `receive` at a time pays a whole SQLite commit per ' +

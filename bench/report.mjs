@@ -5,9 +5,14 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderPlotSvg } from './plot.mjs';
 
 const reportPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const defaultResultsDirectory = fileURLToPath(new URL('./results/', import.meta.url));
+const imagesDirectory = fileURLToPath(new URL('../docs/images/', import.meta.url));
+
+/** Where a result's plot is drawn, relative to docs/. */
+const plotPath = (result, plot) => `images/bench-${result.bench}-${plot.name}.svg`;
 
 /** The benchmarks docs/benchmarks.md has a section for, in order. */
 const sections = [
@@ -186,11 +191,11 @@ export function renderResult(result) {
     '|---|---|---|---|---|---|',
     ...rows,
     ...(result.notes ?? []).flatMap((note) => ['', note]),
+    ...(result.plots ?? []).flatMap((plot) => ['', `![${plot.title}](${plotPath(result, plot)})`]),
   ].join('\n');
 }
 
-/** The text of docs/benchmarks.md from the stored results; a benchmark without one says it is not measured. */
-export function reportText(directory = defaultResultsDirectory) {
+function readResults(directory) {
   const stored = new Map();
   try {
     for (const name of readdirSync(directory).filter((file) => file.endsWith('.json'))) {
@@ -200,6 +205,26 @@ export function reportText(directory = defaultResultsDirectory) {
   } catch (error) {
     if (error.code !== 'ENOENT') throw error;
   }
+  return stored;
+}
+
+/** Draws the plots of the stored results under `docs/images/`, where the report links them. */
+export function renderPlots(directory = defaultResultsDirectory, output = imagesDirectory) {
+  const written = [];
+  for (const result of readResults(directory).values()) {
+    for (const plot of result.plots ?? []) {
+      const path = join(output, plotPath(result, plot).slice('images/'.length));
+      mkdirSync(output, { recursive: true });
+      writeFileSync(path, renderPlotSvg(plot));
+      written.push(path);
+    }
+  }
+  return written;
+}
+
+/** The text of docs/benchmarks.md from the stored results; a benchmark without one says it is not measured. */
+export function reportText(directory = defaultResultsDirectory) {
+  const stored = readResults(directory);
   const parts = [
     '# Benchmarks',
     '',
@@ -226,6 +251,7 @@ export function reportText(directory = defaultResultsDirectory) {
 /** Writes docs/benchmarks.md from the results in bench/results/. */
 export function renderReport() {
   writeFileSync(reportPath, reportText());
+  renderPlots();
 }
 
 /**

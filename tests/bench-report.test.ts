@@ -21,6 +21,16 @@ interface ReportModule {
   reportText(directory?: string): string;
 }
 
+interface PlotModule {
+  distributionPoints(samples: number[], limit?: number): [number, number][];
+  renderPlotSvg(plot: {
+    title: string;
+    x: { label: string; maximum?: number };
+    y: { label: string; maximum?: number };
+    series: { label: string; points: [number, number][] }[];
+  }): string;
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 let report: ReportModule;
 let scratch: string;
@@ -83,6 +93,48 @@ describe('benchmark report', () => {
     const text = report.reportText(scratch);
     expect(text).toContain('2,676 /s (2,500 /s – 2,900 /s)');
     expect(text).toContain('## Sandbox\n\nNot measured yet');
+  });
+
+  it('draws each plot of a result inside its axes, links it from the report, and keeps the SVG well formed', async () => {
+    const plot: PlotModule = await import(pathToFileURL(join(root, 'bench/plot.mjs')).href);
+    const samples = Array.from({ length: 1_000 }, (_, index) => 1 + (index % 97) / 10);
+    const points = plot.distributionPoints(samples, 50);
+    expect(points).toHaveLength(50);
+    expect(points[0]).toEqual([1, 1 / 1_000]);
+    expect(points.at(-1)).toEqual([10.6, 1]);
+    const svg = plot.renderPlotSvg({
+      title: 'Latency <p50 & p99>',
+      x: { label: 'ms' },
+      y: { label: 'share', maximum: 1 },
+      series: [{ label: 'run "1"', points }],
+    });
+    expect(svg).toContain('Latency &#60;p50 &#38; p99&#62;');
+    expect(svg).toContain('run &#34;1&#34;');
+    // No raw markup character inside a label: only character references.
+    expect(svg).not.toMatch(/<text[^>]*>[^<]*(?:[>"]|&(?!#\d+;))[^<]*<\/text>/);
+    // Every point of the line lies in the plot area (64..696 × 36..312): the axes end past the largest value.
+    const path = /<path d="([^"]+)"/.exec(svg)?.[1] ?? '';
+    const coordinates = [...path.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map(([, x, y]) => [Number(x), Number(y)]);
+    expect(coordinates).toHaveLength(50);
+    for (const [x, y] of coordinates) {
+      expect(x).toBeGreaterThanOrEqual(64);
+      expect(x).toBeLessThan(696);
+      expect(y).toBeGreaterThanOrEqual(36);
+      expect(y).toBeLessThanOrEqual(312);
+    }
+    expect(() => plot.renderPlotSvg({ title: 'Empty', x: { label: 'x' }, y: { label: 'y' }, series: [] })).toThrow(/no points/);
+    const text = report.renderResult({
+      bench: 'gateway',
+      script: 'bench/gateway.bench.mjs',
+      date: '2026-12-01T00:00:00.000Z',
+      runs: 1,
+      quick: false,
+      machine: { cores: 2, cpu: 'CPU', memoryGiB: 24, node: 'v20.20.2' },
+      setup: 'Setup.',
+      figures: [ingest()],
+      plots: [{ name: 'overhead', title: 'Overhead', x: { label: 'ms' }, y: { label: 'share' }, series: [] }],
+    });
+    expect(text).toContain('![Overhead](images/bench-gateway-overhead.svg)');
   });
 
   it('docs/benchmarks.md holds exactly what the generator makes of bench/results/: no figure written by hand', () => {
