@@ -18,5 +18,14 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Enabled by `.ci/test.sh` (`--coverage`): a map of what no test runs, printed one line per package.
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**/*.{ts,tsx}', 'apps/*/src/**/*.{ts,tsx}', 'apps/server/web/src/**/*.{ts,tsx}'],
+      exclude: ['**/*.test.ts', '**/__fixtures__/**', '**/__tests__/**', '**/*.d.ts'],
+      reporter: ['json-summary'],
+      reportsDirectory: '.ci/out/coverage',
+      reportOnFailure: true,
+    },
   },
 });
