@@ -185,7 +185,12 @@ export function renderConfigReference({ configSchema, channelManifests, readOpti
   const sections = [...new Set(rows.map((row) => row.path.split('.')[0]))];
   for (const top of sections) {
     const sectionRows = rows.filter((row) => row.path === top || row.path.startsWith(`${top}.`));
-    parts.push('', `## \`${top}\``, '', table(sectionRows, (row) => descriptions[row.path] ?? ''));
+    parts.push(
+      '',
+      `## \`${top}\``,
+      '',
+      table(sectionRows, (row) => descriptions[row.path] ?? ''),
+    );
   }
   parts.push(
     '',

@@ -114,7 +114,8 @@ describe('the docs checks fail on a planted bad example', () => {
 
   it('a link to a missing file, or to a heading that is not there', () => {
     const file = join(root, 'docs/bad.md');
-    const page = '# Title\n\n[ok](#title) [ok](operations.md#backup) [gone](nowhere.md) [bad](operations.md#no-such-part) [self](#missing)\n';
+    const page =
+      '# Title\n\n[ok](#title) [ok](operations.md#backup) [gone](nowhere.md) [bad](operations.md#no-such-part) [self](#missing)\n';
     expect(brokenLinks(file, page).map((problem) => problem.problem)).toEqual([
       'link to nowhere.md: no such file',
       'link to operations.md#no-such-part: no heading with that anchor',
