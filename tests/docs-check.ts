@@ -59,7 +59,7 @@ export function unknownCommands(file: string, text: string, commands: CommandTre
 }
 
 /** Inline code spans outside code blocks that look like config paths: a top-level key, then `.key` segments. */
-export function configKeyMentions(text: string, topLevelKeys: readonly string[]): Array<{ path: string; line: number }> {
+function configKeyMentions(text: string, topLevelKeys: readonly string[]): Array<{ path: string; line: number }> {
   const found: Array<{ path: string; line: number }> = [];
   for (const { text: line, line: number, code } of lines(text)) {
     if (code) continue;
@@ -77,7 +77,7 @@ export function configKeyMentions(text: string, topLevelKeys: readonly string[])
 }
 
 /** Whether a path named in a page is one of the schema's paths (`<name>` segments match any key). */
-export function isKnownPath(path: string, knownPaths: readonly string[]): boolean {
+function isKnownPath(path: string, knownPaths: readonly string[]): boolean {
   const segments = path.split('.');
   return knownPaths.some((known) => {
     const knownSegments = known.split('.');
