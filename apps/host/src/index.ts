@@ -20,7 +20,7 @@ export { type OpenProject, openProject } from './compose/open-project';
 export { isRuntimeDriver, type RuntimeChoice, type RuntimeDriver, runtimeDriverOf } from './compose/runtime-choice';
 export { type RunningGateway, startGateway } from './compose/start-gateway';
 export { agentFolderProblem, listAgentFolders } from './compose/sync-agents';
-export type { NgbConfig } from './config/config-schema';
+export { configSchema, type NgbConfig } from './config/config-schema';
 export { cpus, memoryMb, pids, positiveInteger, temperature } from './config/config-values';
 export { checkedProjectPaths, displayPath, type Env, type LoadedConfig, loadConfig, parseConfig } from './config/load-config';
 export { configFileName, type ProjectPaths } from './config/project-paths';
