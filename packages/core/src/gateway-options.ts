@@ -247,13 +247,13 @@ export function parseGatewayOptions(options: GatewayOptions) {
     const key = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
     throw new ConfigError(`[@ngb/core] option "${key}": ${issue?.message}`, { key });
   }
-  if (Object.keys(options.providers).length === 0) {
-    throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
-  }
   if (parsed.output.memoryLimit !== undefined && options.readMemory === undefined) {
     throw new ConfigError('[@ngb/core] option "readMemory": pass how to read resident memory with "memoryLimit"', {
       key: 'readMemory',
     });
+  }
+  if (Object.keys(options.providers).length === 0) {
+    throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
   return parsed.output;
 }
