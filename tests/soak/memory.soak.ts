@@ -37,6 +37,8 @@ beforeAll(async () => {
   parts.telegram = await createFakeTelegramServer();
   parts.project = await createProject('soak', (config) => {
     localRuntime(config);
+    // The local runtime (10,000 turns in Docker would take too long): chosen explicitly, as serve demands.
+    config.allowLocalRuntime = true;
     config.channels = {
       telegram: { enabled: true, apiRoot: parts.telegram.apiRoot, pollTimeoutSeconds: 5 },
       web: { enabled: true, rateLimit: { messages: 1_000_000, perSeconds: 1 } },
