@@ -128,125 +128,122 @@ function attachEventClients(url: string, count: number): { child: ChildProcess; 
   return { child, connected };
 }
 
-it(
-  `keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns (≤ +10 MB after the first ${baselineAfter})`,
-  async () => {
-    const started = Date.now();
-    const env = cliEnv({
-      OPENAI_BASE_URL: `${parts.model.url}/v1`,
-      TELEGRAM_BOT_TOKEN: parts.telegram.token,
-      NODE_OPTIONS: `--expose-gc --require ${preload}`,
-    });
-    const serve = await startServe(parts.project.dir, env);
-    const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(serve.stdout() + serve.stderr())?.[1] ?? '';
-    expect(url, serve.stdout()).not.toBe('');
-    const events = attachEventClients(`${url}/api/events`, 5);
-    const web = followWebChat(url);
-    try {
-      await events.connected;
-      await web.ready;
-      const { telegram, model } = parts;
-      const replies = () => telegram.sent.filter((sent) => sent.method === 'sendMessage');
-      const code = /send \/claim ([0-9A-Z]{10})/.exec(serve.stdout())?.[1];
-      await waitFor(() => telegram.calls.find((call) => call.method === 'getUpdates'), 'the first poll', 10_000);
-      await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text: `/claim ${code}` });
-      await waitFor(() => replies().find((sent) => /owner/.test(sent.text ?? '')), 'the claim answer', 20_000);
+it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns (≤ +10 MB after the first ${baselineAfter})`, async () => {
+  const started = Date.now();
+  const env = cliEnv({
+    OPENAI_BASE_URL: `${parts.model.url}/v1`,
+    TELEGRAM_BOT_TOKEN: parts.telegram.token,
+    NODE_OPTIONS: `--expose-gc --require ${preload}`,
+  });
+  const serve = await startServe(parts.project.dir, env);
+  const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(serve.stdout() + serve.stderr())?.[1] ?? '';
+  expect(url, serve.stdout()).not.toBe('');
+  const events = attachEventClients(`${url}/api/events`, 5);
+  const web = followWebChat(url);
+  try {
+    await events.connected;
+    await web.ready;
+    const { telegram, model } = parts;
+    const replies = () => telegram.sent.filter((sent) => sent.method === 'sendMessage');
+    const code = /send \/claim ([0-9A-Z]{10})/.exec(serve.stdout())?.[1];
+    await waitFor(() => telegram.calls.find((call) => call.method === 'getUpdates'), 'the first poll', 10_000);
+    await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text: `/claim ${code}` });
+    await waitFor(() => replies().find((sent) => /owner/.test(sent.text ?? '')), 'the claim answer', 20_000);
 
-      let turns = 0;
-      let baselineKb = 0;
-      let baselineAt = 0;
-      let telegramSeen = replies().length;
-      let webSeen = 0;
-      const nextTelegramReply = async (what: string, match: (text: string) => boolean) =>
-        until(
-          () => {
-            const sent = replies();
-            for (; telegramSeen < sent.length; telegramSeen += 1) {
-              const text = sent[telegramSeen]?.text ?? '';
-              if (match(text)) {
-                telegramSeen += 1;
-                return text;
-              }
+    let turns = 0;
+    let baselineKb = 0;
+    let baselineAt = 0;
+    let telegramSeen = replies().length;
+    let webSeen = 0;
+    const nextTelegramReply = async (what: string, match: (text: string) => boolean) =>
+      until(
+        () => {
+          const sent = replies();
+          for (; telegramSeen < sent.length; telegramSeen += 1) {
+            const text = sent[telegramSeen]?.text ?? '';
+            if (match(text)) {
+              telegramSeen += 1;
+              return text;
             }
-            return undefined;
-          },
-          what,
-          serve,
-        );
-      const nextWebReply = async (what: string, match: (text: string) => boolean) =>
-        until(
-          () => {
-            for (; webSeen < web.texts.length; webSeen += 1) {
-              const text = web.texts[webSeen] ?? '';
-              if (match(text)) {
-                webSeen += 1;
-                return text;
-              }
-            }
-            return undefined;
-          },
-          what,
-          serve,
-        );
-      const postWeb = async (text: string) => {
-        const response = await fetch(`${url}/api/chat/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', origin: url },
-          body: JSON.stringify({ text }),
-        });
-        if (response.status >= 300) throw new Error(`web chat POST: HTTP ${response.status} ${await response.text()}`);
-      };
-      const lanes = [
-        {
-          name: 'telegram',
-          send: (text: string) => telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text }),
-          reply: nextTelegramReply,
+          }
+          return undefined;
         },
-        { name: 'web', send: postWeb, reply: nextWebReply },
-      ];
-      const turnsPerLane = Math.ceil(totalTurns / lanes.length);
-      const runLane = async (lane: (typeof lanes)[number]) => {
-        for (let index = 1; index <= turnsPerLane && turns < totalTurns; index += 1) {
-          if (index % clearEvery === 0) {
-            await lane.send('/clear');
-            await lane.reply(`${lane.name} /clear`, (text) => /cleared \d+ transcript entries/.test(text));
+        what,
+        serve,
+      );
+    const nextWebReply = async (what: string, match: (text: string) => boolean) =>
+      until(
+        () => {
+          for (; webSeen < web.texts.length; webSeen += 1) {
+            const text = web.texts[webSeen] ?? '';
+            if (match(text)) {
+              webSeen += 1;
+              return text;
+            }
           }
-          const marker = `${lane.name}-${index}`;
-          if (index % toolEvery === 0) {
-            await lane.send(`run: echo tool-${marker}`);
-            await lane.reply(`${marker} (tool)`, (text) => text.includes(`tool-${marker}`) && text.includes('printed'));
-          } else {
-            await lane.send(`soak ${marker}`);
-            await lane.reply(marker, (text) => text === `echo: soak ${marker}`);
-          }
-          turns += 1;
-          // The model server keeps every request it answered: forget them, or the test process grows.
-          if (turns % 500 === 0) model.script([]);
-          if (turns === baselineAfter) {
-            baselineAt = Date.now();
-            baselineKb = await settledRssKb(serve);
-          }
+          return undefined;
+        },
+        what,
+        serve,
+      );
+    const postWeb = async (text: string) => {
+      const response = await fetch(`${url}/api/chat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ text }),
+      });
+      if (response.status >= 300) throw new Error(`web chat POST: HTTP ${response.status} ${await response.text()}`);
+    };
+    const lanes = [
+      {
+        name: 'telegram',
+        send: (text: string) => telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text }),
+        reply: nextTelegramReply,
+      },
+      { name: 'web', send: postWeb, reply: nextWebReply },
+    ];
+    const turnsPerLane = Math.ceil(totalTurns / lanes.length);
+    const runLane = async (lane: (typeof lanes)[number]) => {
+      for (let index = 1; index <= turnsPerLane && turns < totalTurns; index += 1) {
+        if (index % clearEvery === 0) {
+          await lane.send('/clear');
+          await lane.reply(`${lane.name} /clear`, (text) => /cleared \d+ transcript entries/.test(text));
         }
-      };
-      await Promise.all(lanes.map(runLane));
-      const endKb = await settledRssKb(serve);
-      const { peakKb } = status(serve.child.pid ?? 0);
-      const report = {
-        turns,
-        durationS: Math.round((Date.now() - started) / 1000),
-        turnsPerSecond: Math.round((turns - baselineAfter) / ((Date.now() - baselineAt) / 1000)),
-        afterFirstMb: +(baselineKb / 1024).toFixed(1),
-        endMb: +(endKb / 1024).toFixed(1),
-        peakMb: +(peakKb / 1024).toFixed(1),
-        growthMb: +((endKb - baselineKb) / 1024).toFixed(1),
-      };
-      process.stdout.write(`memory soak: ${JSON.stringify(report)}\n`);
-      expect(serve.child.exitCode).toBeNull();
-      expect(endKb - baselineKb, JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
-    } finally {
-      web.close();
-      events.child.kill('SIGTERM');
-      await serve.stop();
-    }
-  },
-);
+        const marker = `${lane.name}-${index}`;
+        if (index % toolEvery === 0) {
+          await lane.send(`run: echo tool-${marker}`);
+          await lane.reply(`${marker} (tool)`, (text) => text.includes(`tool-${marker}`) && text.includes('printed'));
+        } else {
+          await lane.send(`soak ${marker}`);
+          await lane.reply(marker, (text) => text === `echo: soak ${marker}`);
+        }
+        turns += 1;
+        // The model server keeps every request it answered: forget them, or the test process grows.
+        if (turns % 500 === 0) model.script([]);
+        if (turns === baselineAfter) {
+          baselineAt = Date.now();
+          baselineKb = await settledRssKb(serve);
+        }
+      }
+    };
+    await Promise.all(lanes.map(runLane));
+    const endKb = await settledRssKb(serve);
+    const { peakKb } = status(serve.child.pid ?? 0);
+    const report = {
+      turns,
+      durationS: Math.round((Date.now() - started) / 1000),
+      turnsPerSecond: Math.round((turns - baselineAfter) / ((Date.now() - baselineAt) / 1000)),
+      afterFirstMb: +(baselineKb / 1024).toFixed(1),
+      endMb: +(endKb / 1024).toFixed(1),
+      peakMb: +(peakKb / 1024).toFixed(1),
+      growthMb: +((endKb - baselineKb) / 1024).toFixed(1),
+    };
+    process.stdout.write(`memory soak: ${JSON.stringify(report)}\n`);
+    expect(serve.child.exitCode).toBeNull();
+    expect(endKb - baselineKb, JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
+  } finally {
+    web.close();
+    events.child.kill('SIGTERM');
+    await serve.stop();
+  }
+});

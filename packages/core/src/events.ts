@@ -1,5 +1,5 @@
-import type { GatewayHealth } from './resource-governor';
 import type { ChannelStatus, EgressRequestRecord, Logger, QuestionStatus } from '@ngb/plugin-sdk';
+import type { GatewayHealth } from './resource-governor';
 
 /** Token counts and cost of a turn. */
 export interface TurnUsage {

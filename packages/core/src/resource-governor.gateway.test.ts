@@ -52,8 +52,16 @@ describe('gateway short of memory', () => {
     await expect.poll(() => current.events.find((event) => event.type === 'sandbox.reaped')).toMatchObject({ count: 1 });
 
     const requests = current.llm.requests().length;
-    await current.channel.inject({ text: 'first while short', chat: { id: 'c1', isGroup: false }, sender: { id: 'u1', name: 'U' } });
-    await current.channel.inject({ text: 'second while short', chat: { id: 'c1', isGroup: false }, sender: { id: 'u1', name: 'U' } });
+    await current.channel.inject({
+      text: 'first while short',
+      chat: { id: 'c1', isGroup: false },
+      sender: { id: 'u1', name: 'U' },
+    });
+    await current.channel.inject({
+      text: 'second while short',
+      chat: { id: 'c1', isGroup: false },
+      sender: { id: 'u1', name: 'U' },
+    });
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(current.llm.requests()).toHaveLength(requests);

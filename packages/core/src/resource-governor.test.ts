@@ -1,7 +1,7 @@
 import { silentLogger } from '@ngb/plugin-sdk';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
-import { type GatewayHealth, createResourceGovernor } from './resource-governor';
+import { createResourceGovernor, type GatewayHealth } from './resource-governor';
 
 const mb = 1024 * 1024;
 
@@ -56,7 +56,11 @@ describe('resource governor', () => {
   });
 
   it('uses recoverBelowBytes when given', async () => {
-    const { clock, memory, governor } = harness({ degradedAboveBytes: 500 * mb, recoverBelowBytes: 300 * mb, checkIntervalMs: 1_000 });
+    const { clock, memory, governor } = harness({
+      degradedAboveBytes: 500 * mb,
+      recoverBelowBytes: 300 * mb,
+      checkIntervalMs: 1_000,
+    });
     memory.rss = 600 * mb;
     governor.start();
     memory.rss = 350 * mb;

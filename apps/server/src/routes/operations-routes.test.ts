@@ -48,7 +48,12 @@ describe('/readyz while memory is short', () => {
     const mb = 1024 * 1024;
     const memory = { rss: 600 * mb };
     harness = await createServerHarness({
-      gateway: { clock, leaseMs: 3_600_000, memoryLimit: { degradedAboveBytes: 512 * mb, checkIntervalMs: 1_000 }, readMemory: () => memory.rss },
+      gateway: {
+        clock,
+        leaseMs: 3_600_000,
+        memoryLimit: { degradedAboveBytes: 512 * mb, checkIntervalMs: 1_000 },
+        readMemory: () => memory.rss,
+      },
     });
     const degraded = await harness.request('/readyz');
     expect(degraded.status).toBe(503);

@@ -46,8 +46,8 @@ export function Shell(props: { path: string; status: Status | undefined; childre
       <main class="main">
         {props.status?.health?.state === 'degraded' && (
           <div class="banner banner-degraded" role="alert" data-health="degraded">
-            <strong>Degraded: new turns wait.</strong> {props.status.health.reason}. Messages are stored and answered once
-            memory is back under the limit; idle sandboxes were stopped.
+            <strong>Degraded: new turns wait.</strong> {props.status.health.reason}. Messages are stored and answered once memory
+            is back under the limit; idle sandboxes were stopped.
           </div>
         )}
         {props.status?.isolated === false && (
