@@ -40,6 +40,7 @@ import { createQuestions } from './questions';
 import { createReplacePlugin, reportLoadedPlugins } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
+import { createResourceGovernor, type GatewayHealth, type MemoryLimit, type ResourceGovernor } from './resource-governor';
 import { createRouter } from './router';
 import { createScheduler } from './scheduler';
 import { createSendFileTool, createSentFiles } from './send-file-tool';
@@ -53,6 +54,8 @@ import { createTaskTools } from './task-tools';
 import { createTranscriptCache } from './transcript-cache';
 import { createTurnRunner } from './turn-runner';
 import { createUnitOfWork } from './unit-of-work';
+
+const healthy: GatewayHealth = { state: 'ok' };
 
 /**
  * Builds the gateway from the parts an app hands it: store, sandbox runtime, model providers,
@@ -251,6 +254,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
+  const { readMemory } = options;
+  const governor = settings.memoryLimit && readMemory ? createMemoryGovernor(settings.memoryLimit, readMemory) : undefined;
+
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, compactor });
   const runLane = createSessionLane({ store, runTurn, runCommand });
 
@@ -321,9 +327,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Every channel connects at once: start waits for the slowest first attempt, not for their sum.
       await Promise.all([...channels.values()].map((channel) => startChannel(channel)));
       await resume();
+      governor?.start();
     },
     async stop({ graceMs = 10_000 } = {}) {
       accepting = false;
+      governor?.stop();
       starter.stop();
       for (const channel of channels.values())
         await channel.stop().catch((error: unknown) => logger.warn('channel stop failed', { error }));
@@ -365,5 +373,35 @@ export function createGateway(options: GatewayOptions): Gateway {
     channelStatus: () => Object.fromEntries(status),
     queueState: () => ({ running: queue.running(), waiting: queue.waiting(), parked: queue.parked() }),
     skills: (agent) => skills.list(agent),
+    health: () => governor?.health() ?? healthy,
   };
+
+  /**
+   * Short of memory, the queue stops starting sessions (their messages stay in the inbox) and the
+   * sandboxes no turn holds are stopped; once memory is back below the limit the queue starts again.
+   */
+  function createMemoryGovernor(limit: MemoryLimit, readMemory: () => number): ResourceGovernor {
+    return createResourceGovernor({
+      limit,
+      readMemory,
+      clock,
+      logger: logger.child('memory'),
+      onChange: (health) => {
+        bus.emit({ type: 'gateway.health', health });
+        if (health.state === 'ok') {
+          queue.resume();
+          return;
+        }
+        queue.pause();
+        void reapUnclaimedSandboxes().catch((error: unknown) => logger.warn('reaping idle sandboxes failed', { error }));
+      },
+    });
+  }
+
+  async function reapUnclaimedSandboxes(): Promise<void> {
+    let count = 0;
+    for (const sandbox of await runtime.list())
+      if (sandbox.claims === 0) count += await runtime.reap({ idleForMs: 0, sessionId: sandbox.sessionId });
+    if (count > 0) bus.emit({ type: 'sandbox.reaped', count });
+  }
 }

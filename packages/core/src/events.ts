@@ -1,4 +1,5 @@
 import type { ChannelStatus, EgressRequestRecord, Logger, QuestionStatus } from '@ngb/plugin-sdk';
+import type { GatewayHealth } from './resource-governor';
 
 /** Token counts and cost of a turn. */
 export interface TurnUsage {
@@ -102,6 +103,11 @@ export type GatewayEvent =
    */
   | ({ type: 'egress.request'; id?: string } & EgressRequestRecord)
   | { type: 'sandbox.reaped'; count: number }
+  /**
+   * The gateway's health changed: `degraded` (memory above its limit: no new turn starts, messages
+   * wait in the inbox, idle sandboxes are reaped) with the reason, or `ok` again.
+   */
+  | { type: 'gateway.health'; health: GatewayHealth }
   /**
    * How an MCP server of a session's sandbox fares, once per sandbox and state: `ready` with the
    * number of tools it offers, `failed` (it did not start or list its tools in time) or `exited`,

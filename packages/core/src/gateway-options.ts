@@ -20,6 +20,7 @@ import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
 import { defaultAgentFileMaxBytes } from './read-agent-file';
 import { streamingOptionSchema } from './reply-streams';
+import { type GatewayHealth, memoryLimitSchema } from './resource-governor';
 import type { SkillListing } from './skill-catalog';
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -62,6 +63,7 @@ const settingsSchema = v.object({
   budgets: v.optional(budgetsSchema),
   stickyIdleMs: v.optional(positive, 24 * 60 * 60_000),
   heartbeats: v.optional(heartbeatsSchema, {}),
+  memoryLimit: v.optional(memoryLimitSchema),
 });
 
 /** Options of {@link createGateway}. */
@@ -138,6 +140,20 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default {} (no heartbeats)
    */
   heartbeats?: Record<string, v.InferInput<typeof heartbeatsSchema>[string]>;
+  /**
+   * A resident-memory limit in bytes: above `degradedAboveBytes` the gateway is degraded (no new
+   * turn starts; messages are stored and wait, nothing is lost; idle sandboxes are reaped; a
+   * `gateway.health` event says why) and below `recoverBelowBytes` (default 90 % of it) it recovers
+   * by itself and the waiting turns start. Memory is read with `readMemory` every `checkIntervalMs`
+   * (default 5000) on the gateway's clock. Needs `readMemory`.
+   * @default no limit
+   */
+  memoryLimit?: v.InferInput<typeof memoryLimitSchema>;
+  /**
+   * The process's resident memory now, in bytes, for `memoryLimit` (an app passes
+   * `() => process.memoryUsage().rss`; the gateway never reads process state itself).
+   */
+  readMemory?: () => number;
   /** How long a claim code (see `gateway.onboarding.claimCode()`) can be used. @default 86400000 (24 hours) */
   claimCodeTtlMs?: number;
   /** How long a `/link` code can be used. @default 600000 (10 minutes) */
@@ -213,6 +229,11 @@ export interface Gateway {
    * turn reads them, from the same cache).
    */
   skills(agent: Pick<Agent, 'id' | 'folder'>): Promise<SkillListing>;
+  /**
+   * Whether new turns start now: `ok`, or `degraded` with the reason (memory above `memoryLimit`;
+   * see the `gateway.health` event). Always `ok` without a limit.
+   */
+  health(): GatewayHealth;
 }
 
 /**
@@ -225,6 +246,11 @@ export function parseGatewayOptions(options: GatewayOptions) {
     const issue = parsed.issues[0];
     const key = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
     throw new ConfigError(`[@ngb/core] option "${key}": ${issue?.message}`, { key });
+  }
+  if (parsed.output.memoryLimit !== undefined && options.readMemory === undefined) {
+    throw new ConfigError('[@ngb/core] option "readMemory": pass how to read resident memory with "memoryLimit"', {
+      key: 'readMemory',
+    });
   }
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });

@@ -1,6 +1,7 @@
 import type { Address, PriceLookup } from '@ngb/plugin-sdk';
 import type { BudgetSettings } from './budget-settings';
 import type { HeartbeatSettings } from './heartbeat-settings';
+import type { MemoryLimit } from './resource-governor';
 
 /** Settings of the gateway after defaults were applied. */
 export interface GatewaySettings {
@@ -43,6 +44,8 @@ export interface GatewaySettings {
   heartbeats: Readonly<Record<string, HeartbeatSettings>>;
   /** Budgets per agent, user and chat; none when undefined. */
   budgets?: BudgetSettings;
+  /** The memory limit past which no new turn starts; none when undefined. */
+  memoryLimit?: MemoryLimit;
 }
 
 /** The internal channel name of messages between agents. */

@@ -32,6 +32,7 @@ export {
   type SkillScope,
   type SkillScopeRead,
 } from './read-skill-scope';
+export type { GatewayHealth } from './resource-governor';
 export { planTaskSchedule, type TaskScheduleRequest, taskStatusChange } from './schedule';
 export { mergeSkillScopes, type SkillListing } from './skill-catalog';
 export { splitMessage } from './split-message';

@@ -188,4 +188,26 @@ describe('session queue', () => {
     expect(idle).toBe(true);
     expect(runs).toEqual(['a', 'b']);
   });
+
+  it('starts no waiting session while paused (running ones finish; parked ones return), and all of them once resumed', async () => {
+    const { queue, runs, finish } = harness(2);
+    queue.wake('a', 'message');
+    queue.wake('p', 'message');
+    queue.park('p');
+    queue.pause();
+    queue.wake('b', 'message');
+    queue.wake('c', 'task');
+    await finish('a', true);
+    expect(runs).toEqual(['a', 'p']);
+    expect(queue.waiting()).toEqual(['c', 'b', 'a']);
+    await queue.unpark('p');
+    expect(queue.running()).toEqual(['p']);
+    queue.resume();
+    expect(queue.running()).toEqual(['p', 'c']);
+    await finish('p');
+    await finish('c');
+    await finish('b');
+    await finish('a');
+    expect(runs).toEqual(['a', 'p', 'c', 'b', 'a']);
+  });
 });

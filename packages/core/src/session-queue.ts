@@ -56,6 +56,14 @@ export interface SessionQueue {
    * next start) and then awaits {@link whenIdle}.
    */
   drain(): Promise<void>;
+  /**
+   * Stops starting waiting sessions until {@link resume} (the gateway is short of memory): they stay
+   * queued in order and nothing is lost. Running sessions finish their turn, and a parked session
+   * still gets its slot back (its turn is half done).
+   */
+  pause(): void;
+  /** Ends a {@link pause}: waiting sessions start again, up to the cap. */
+  resume(): void;
 }
 
 /** Creates a {@link SessionQueue}. */
@@ -69,6 +77,7 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
   const again = new Map<string, WakeKind>();
   const held = new Set<string>();
   let draining = false;
+  let paused = false;
   let idleWaiters: Array<() => void> = [];
   let drainWaiters: Array<() => void> = [];
   const queued = () => waitingTasks.length > 0 || waitingMessages.length > 0;
@@ -109,7 +118,7 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
         back.resume();
         continue;
       }
-      if (draining) break;
+      if (draining || paused) break;
       const sessionId = waitingTasks.shift() ?? waitingMessages.shift();
       if (sessionId === undefined) break;
       start(sessionId);
@@ -193,6 +202,13 @@ export function createSessionQueue(options: SessionQueueOptions): SessionQueue {
       draining = true;
       if (isDrained()) return Promise.resolve();
       return new Promise((resolve) => drainWaiters.push(resolve));
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      pump();
     },
   };
 }

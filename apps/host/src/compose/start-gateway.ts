@@ -55,6 +55,16 @@ export function gatewayHeartbeats(config: NgbConfig) {
   );
 }
 
+/** The gateway's `memoryLimit` from `gateway.limits.memory` (in MB, default 512). */
+export function gatewayMemoryLimit(config: NgbConfig) {
+  const { degradedAboveMb, recoverBelowMb } = config.gateway.limits.memory;
+  const mb = 1024 * 1024;
+  return {
+    degradedAboveBytes: degradedAboveMb * mb,
+    ...(recoverBelowMb === undefined ? {} : { recoverBelowBytes: recoverBelowMb * mb }),
+  };
+}
+
 /** Builds the gateway from the project's parts, records its events in the log, and starts it. */
 export async function startGateway(parts: GatewayParts): Promise<RunningGateway> {
   const { project } = parts;
@@ -85,6 +95,8 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     budgets: gatewayBudgets(project.config),
     heartbeats: gatewayHeartbeats(project.config),
     stickyIdleMs: settings.stickyIdleMinutes === undefined ? undefined : settings.stickyIdleMinutes * 60_000,
+    memoryLimit: gatewayMemoryLimit(project.config),
+    readMemory: () => process.memoryUsage.rss(),
     // Terminal chats end with their command: tasks and approval requests never wait on them.
     ephemeralChannels: [cliChannelName],
     // A terminal conversation fails fast: no turn re-runs, no delivery retries, and a failed model

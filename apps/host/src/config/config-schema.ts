@@ -250,6 +250,29 @@ export const configSchema = v.object({
         sendFileMaxBytes: v.optional(positiveInteger),
         // How long a group thread stays engaged for a `mention-sticky` wiring after the agent last answered there.
         stickyIdleMinutes: v.optional(positiveInteger),
+        // Above `degradedAboveMb` of resident memory no new turn starts (messages wait), idle sandboxes are
+        // reaped and /readyz answers 503 `degraded`; below `recoverBelowMb` (default 90 % of it) it recovers.
+        limits: v.optional(
+          v.object({
+            memory: v.optional(
+              v.pipe(
+                v.object({
+                  degradedAboveMb: v.optional(v.pipe(positiveInteger, v.minValue(16, 'must be at least 16')), 512),
+                  recoverBelowMb: v.optional(positiveInteger),
+                }),
+                v.forward(
+                  v.check(
+                    (memory) => memory.recoverBelowMb === undefined || memory.recoverBelowMb < memory.degradedAboveMb,
+                    'must be below degradedAboveMb',
+                  ),
+                  ['recoverBelowMb'],
+                ),
+              ),
+              {},
+            ),
+          }),
+          {},
+        ),
       }),
     ),
     {},

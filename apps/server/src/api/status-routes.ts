@@ -48,6 +48,13 @@ export function statusRoutes(parts: ApiParts, channels: { list(): ChannelState[]
         channels: v.record(v.string(), v.string()),
         queue: v.object({ running: v.array(v.string()), waiting: v.array(v.string()), parked: v.array(v.string()) }),
         lastEventSeq: v.number(),
+        health: v.pipe(
+          v.variant('state', [
+            v.object({ state: v.literal('ok') }),
+            v.object({ state: v.literal('degraded'), reason: v.string(), since: v.number() }),
+          ]),
+          v.description('`degraded` while memory is above its limit: no new turn starts (messages wait) until it recovers.'),
+        ),
         claimed: v.pipe(v.boolean(), v.description('Whether the gateway has an owner.')),
         claimCode: v.pipe(
           v.optional(v.object({ code: v.string(), expiresAt: v.number() })),
@@ -64,6 +71,7 @@ export function statusRoutes(parts: ApiParts, channels: { list(): ChannelState[]
           channels: parts.gateway.channelStatus(),
           queue: parts.gateway.queueState(),
           lastEventSeq: parts.gateway.events.lastSeq(),
+          health: parts.gateway.health(),
           claimed: claim === undefined,
           ...(claim !== undefined && isLoopbackHost(remoteAddress(context) ?? '') ? { claimCode: claim } : {}),
         };

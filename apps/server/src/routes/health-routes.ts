@@ -7,8 +7,9 @@ import type { ReadinessCheck } from '../server-options';
 const readyStates = new Set(['connected', 'connecting']);
 
 /**
- * `GET /healthz` (the process answers) and `GET /readyz` (each probe answers and no channel is
- * down: 503 with the failing parts otherwise).
+ * `GET /healthz` (the process answers) and `GET /readyz` (each probe answers, no channel is down
+ * and the gateway is not degraded: 503 with the failing parts otherwise; `degraded` with its reason
+ * while memory is short, so a balancer sends work elsewhere until the gateway recovers by itself).
  */
 export function healthRoutes(gateway: Gateway, readiness: Record<string, ReadinessCheck>, timeoutMs = 2000): Hono {
   const app = new Hono();
@@ -33,6 +34,10 @@ export function healthRoutes(gateway: Gateway, readiness: Record<string, Readine
     );
     const channels = gateway.channelStatus();
     const channelsReady = Object.values(channels).every((state) => readyStates.has(state));
+    const health = gateway.health();
+    if (health.state === 'degraded') {
+      return context.json({ status: 'degraded', reason: health.reason, since: health.since, checks, channels }, 503);
+    }
     const ready = channelsReady && Object.values(checks).every((check) => check.ok);
     return context.json({ status: ready ? 'ready' : 'not_ready', checks, channels }, ready ? 200 : 503);
   });

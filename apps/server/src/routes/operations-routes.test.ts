@@ -1,4 +1,4 @@
-import { createRecordingChannel, createRecordingWebhookRequest } from '@ngb/plugin-sdk/testing';
+import { createManualClock, createRecordingChannel, createRecordingWebhookRequest } from '@ngb/plugin-sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wiredChat } from '../__tests__/api-client';
 import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
@@ -39,6 +39,38 @@ describe('/readyz', () => {
     const response = await harness.request('/readyz');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ channels: { fake: 'disconnected' } });
+  });
+});
+
+describe('/readyz while memory is short', () => {
+  it('is 503 `degraded` with the reason while above the limit, and 200 again once below 90 % of it', async () => {
+    const clock = createManualClock();
+    const mb = 1024 * 1024;
+    const memory = { rss: 600 * mb };
+    harness = await createServerHarness({
+      gateway: {
+        clock,
+        leaseMs: 3_600_000,
+        memoryLimit: { degradedAboveBytes: 512 * mb, checkIntervalMs: 1_000 },
+        readMemory: () => memory.rss,
+      },
+    });
+    const degraded = await harness.request('/readyz');
+    expect(degraded.status).toBe(503);
+    expect(await degraded.json()).toMatchObject({
+      status: 'degraded',
+      reason: 'memory 600 MB is above the limit of 512 MB: no new turns start until it is below 461 MB',
+      channels: { fake: 'connected' },
+    });
+    expect(await (await harness.request('/api/status')).json()).toMatchObject({
+      health: { state: 'degraded', reason: expect.stringContaining('600 MB') },
+    });
+    memory.rss = 400 * mb;
+    await clock.advance(1_000);
+    const ready = await harness.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    expect(await (await harness.request('/api/status')).json()).toMatchObject({ health: { state: 'ok' } });
   });
 });
 

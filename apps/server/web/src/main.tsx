@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { prefetch, useApi } from './api';
 import { Shell } from './components/layout';
 import { Empty, Link, PageHeader } from './components/ui';
+import { useGatewayEvents } from './events';
 import './styles.css';
 import { useLocation } from './router';
 import type { Status } from './types';
@@ -41,6 +42,10 @@ function Page(props: { path: string; status: Status | undefined; reloadStatus: (
 function App() {
   const { path } = useLocation();
   const status = useApi<Status>('/api/status');
+  // The health banner follows the gateway: degraded and recovered as it happens.
+  useGatewayEvents('', (event) => {
+    if (event.type === 'gateway.health') status.reload();
+  });
   return (
     <Shell path={path} status={status.data}>
       <Page path={path} status={status.data} reloadStatus={status.reload} />

@@ -5,6 +5,8 @@ export interface Status {
   channels: Record<string, string | { state: string; detail?: string; error?: string }>;
   queue: { running: string[]; waiting: string[]; parked?: string[] };
   lastEventSeq: number;
+  /** `degraded` while memory is above its limit: no new turn starts until it recovers. */
+  health?: { state: 'ok' } | { state: 'degraded'; reason: string; since: number };
   /** Whether the gateway has an owner yet. */
   claimed?: boolean;
   /** The one-time claim code, shown only to a loopback visitor before the gateway is claimed. */

@@ -18,7 +18,7 @@ function isCurrent(href: string, path: string): boolean {
   return href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
 }
 
-/** The frame of every dashboard page: the navigation, the isolation banner and the page. */
+/** The frame of every dashboard page: the navigation, the health and isolation banners and the page. */
 export function Shell(props: { path: string; status: Status | undefined; children: ComponentChildren }) {
   return (
     <div class="shell">
@@ -44,6 +44,12 @@ export function Shell(props: { path: string; status: Status | undefined; childre
         </ul>
       </nav>
       <main class="main">
+        {props.status?.health?.state === 'degraded' && (
+          <div class="banner banner-degraded" role="alert" data-health="degraded">
+            <strong>Degraded: new turns wait.</strong> {props.status.health.reason}. Messages are stored and answered once memory
+            is back under the limit; idle sandboxes were stopped.
+          </div>
+        )}
         {props.status?.isolated === false && (
           <div class="banner" role="alert">
             <strong>Tools run on this machine, not in a sandbox.</strong> This gateway uses the local runtime: an agent's commands

@@ -1,0 +1,34 @@
+import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useChromiumSuite } from './browser-harness';
+
+// No script error and no Content-Security-Policy refusal on any page (checked after each test).
+const suite = useChromiumSuite();
+const mb = 1024 * 1024;
+
+describe('dashboard while memory is short', { timeout: 60_000 }, () => {
+  it('shows the degraded banner with the reason on every page, and takes it away once the gateway recovered', async () => {
+    const clock = createManualClock();
+    const memory = { rss: 600 * mb };
+    const harness = await suite.start({
+      gateway: {
+        clock,
+        leaseMs: 3_600_000,
+        memoryLimit: { degradedAboveBytes: 512 * mb, checkIntervalMs: 1_000 },
+        readMemory: () => memory.rss,
+      },
+    });
+    const page = await suite.open();
+    await page.goto(`${harness.url}/`);
+    const banner = page.locator('[data-health="degraded"]');
+    await expect.poll(() => banner.textContent()).toContain('memory 600 MB is above the limit of 512 MB');
+    expect(await banner.textContent()).toContain('Degraded: new turns wait.');
+    await page.screenshot({ path: `${screenshots}dashboard-degraded.png` });
+    await page.locator('a[href="/sessions"]').first().click();
+    await expect.poll(() => banner.isVisible()).toBe(true);
+
+    memory.rss = 400 * mb;
+    await clock.advance(1_000);
+    await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
+  });
+});
