@@ -3,7 +3,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createFakeLlmServer, createFakeTelegramServer, type FakeLlmServer, type FakeTelegramServer } from '@ngb/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assertBuilt, cliEnv, createProject, runCli, type ServeProcess, startServe, waitFor } from '../../apps/cli/test/cli-harness';
+import {
+  assertBuilt,
+  cliEnv,
+  createProject,
+  runCli,
+  type ServeProcess,
+  startServe,
+  waitFor,
+} from '../../apps/cli/test/cli-harness';
 import { describeWithDocker } from '../../apps/cli/test/docker-gate';
 
 // Secrets planted where an operator keeps them (the environment of `ngb serve`, the model key, a
@@ -46,7 +54,10 @@ async function say(text: string, expected: (reply: string) => boolean, what: str
   const before = said().length;
   await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text });
   const reply = await waitFor(
-    () => said().slice(before).find((sent) => expected(sent.text ?? '')),
+    () =>
+      said()
+        .slice(before)
+        .find((sent) => expected(sent.text ?? '')),
     `${what} (stderr: ${serve.stderr()})`,
     60_000,
   );
@@ -59,6 +70,7 @@ describeWithDocker('a canary secret planted in the environment, the model key an
     model = await createFakeLlmServer({ acceptAnyModel: true, apiKey: canaries.modelKey });
     telegram = await createFakeTelegramServer({ token: canaries.channelToken });
     project = await createProject('canary', (config) => {
+      // biome-ignore lint/suspicious/noUndeclaredEnvVars: the sandbox image under test, as in the runtime's Docker tests
       config.runtime = { driver: 'docker', image: process.env.NGB_TEST_IMAGE || 'ngb-agent:latest' };
       config.channels = {
         telegram: { enabled: true, apiRoot: telegram.apiRoot, pollTimeoutSeconds: 5, botToken: canaries.channelToken },
@@ -94,7 +106,11 @@ describeWithDocker('a canary secret planted in the environment, the model key an
   });
 
   it('leaks through no failure: a failing tool, a failing model call', async () => {
-    const failed = await say('run: cat /no/such/file; exit 3', (text) => /No such file|exit|3/.test(text), 'the failed tool reply');
+    const failed = await say(
+      'run: cat /no/such/file; exit 3',
+      (text) => /No such file|exit|3/.test(text),
+      'the failed tool reply',
+    );
     expect(leaksIn(failed)).toEqual([]);
     model.enqueue({ type: 'error', status: 400, message: 'refused by the script' });
     const told = await say('this turn fails', (text) => text.length > 0, 'the failure notice');
