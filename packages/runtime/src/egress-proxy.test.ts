@@ -178,6 +178,14 @@ describe('the egress proxy refuses, connects nowhere and records why', () => {
     ['an IPv4 literal', tunnel('203.0.113.10:443'), 403, /IP address 203\.0\.113\.10 is not on the allowlist/],
     ['an IPv4 literal in another spelling', tunnel('0x7f.1:443'), 403, /IP address 127\.0\.0\.1 is not on the allowlist/],
     ['an IPv6 literal', tunnel('[::1]:443'), 403, /IP address ::1 is not on the allowlist/],
+    ['an IPv4 literal in decimal', tunnel('2130706433:443'), 403, /IP address 127\.0\.0\.1 is not on the allowlist/],
+    ['an IPv4 literal in octal', tunnel('0177.0.0.01:443'), 403, /IP address 127\.0\.0\.1 is not on the allowlist/],
+    ['an IPv4 literal in hex', tunnel('0xa9fea9fe:443'), 403, /IP address 169\.254\.169\.254 is not on the allowlist/],
+    ['an IPv4-mapped IPv6 literal', tunnel('[::ffff:127.0.0.1]:443'), 403, /IP address ::ffff:7f00:1 is not on the allowlist/],
+    ['a link-local IPv6 literal', tunnel('[fe80::1]:443'), 403, /IP address fe80::1 is not on the allowlist/],
+    ['a NAT64 IPv6 literal', tunnel('[64:ff9b::a9fe:a9fe]:443'), 403, /IP address 64:ff9b::a9fe:a9fe is not on the allowlist/],
+    ['localhost, not on the list', tunnel('localhost:443'), 403, /domain localhost is not on the allowlist/],
+    ['an allowed name at an internal port (the Docker API)', tunnel('allowed.example.com:2375'), 403, /port 2375 is not allowed/],
     ['an IP literal in absolute form', 'GET http://127.0.0.1/ HTTP/1.1\r\n\r\n', 403, /IP address 127\.0\.0\.1/],
     ['a port not allowed', tunnel('allowed.example.com:22'), 403, /port 22 is not allowed \(allowed: 443, 80\)/],
     ['an IP literal over https in absolute form', 'GET https://127.0.0.1/ HTTP/1.1\r\n\r\n', 403, /IP address 127\.0\.0\.1/],
@@ -216,6 +224,32 @@ describe('the egress proxy refuses, connects nowhere and records why', () => {
     expect(lookups).toEqual(['rebind.example.com']);
     expect(connects).toEqual([{ address: '203.0.113.20', port: 443 }]);
     expect(await nextRecord()).toMatchObject({ address: '203.0.113.20', allowed: true });
+  });
+
+  it('passes a redirect to an internal address back without following it; the request that follows it is refused', async () => {
+    const redirecting = createHttpServer((_request, response) => {
+      response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const redirectPort = (redirecting.address() as AddressInfo).port;
+      const { socketPath, nextRecord, connects } = await harness({
+        connect: (destination) => {
+          connects.push(destination);
+          return connect({ host: '127.0.0.1', port: redirectPort });
+        },
+      });
+      const answer = await exchange(socketPath, 'GET http://allowed.example.com/go HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(answer).toMatch(/^HTTP\/1\.1 302 /);
+      expect(answer).toMatch(/location: http:\/\/169\.254\.169\.254\//i);
+      expect(await nextRecord()).toMatchObject({ host: 'allowed.example.com', allowed: true });
+      const followed = await exchange(socketPath, 'GET http://169.254.169.254/latest/meta-data/ HTTP/1.1\r\n\r\n');
+      expect(followed).toMatch(/^HTTP\/1\.1 403 /);
+      expect((await nextRecord()).reason).toMatch(/IP address 169\.254\.169\.254 is not on the allowlist/);
+      expect(connects).toEqual([{ address: '203.0.113.10', port: 80 }]);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 
   it('cuts a transfer at the byte cap of the turn, refuses more in that turn, and counts again in the next', async () => {
