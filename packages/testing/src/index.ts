@@ -122,3 +122,5 @@ export type {
 } from './whatsapp/fake-whatsapp-types';
 export { createFakeWhatsAppWebServer, type FakeWhatsAppWebServer } from './whatsapp/fake-whatsapp-web-server';
 export { type FakeWhatsAppInbound, whatsAppSignature } from './whatsapp/fake-whatsapp-webhook';
+export { garblePayload } from './fuzz/garble-payload';
+export { inboundProblems } from './fuzz/inbound-problems';
