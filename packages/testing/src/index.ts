@@ -124,3 +124,4 @@ export { createFakeWhatsAppWebServer, type FakeWhatsAppWebServer } from './whats
 export { type FakeWhatsAppInbound, whatsAppSignature } from './whatsapp/fake-whatsapp-webhook';
 export { garblePayload } from './fuzz/garble-payload';
 export { inboundProblems } from './fuzz/inbound-problems';
+export { isSubsequence, type MarkdownSample, markdownSample, wordsOf } from './fuzz/markdown-sample';
