@@ -6,7 +6,9 @@ import { normalizeDingTalkMessage } from './normalize-dingtalk-message';
 
 const seed = 16_4106;
 const folder = new URL('./__fixtures__/', import.meta.url);
-const fixtures = readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(new URL(name, folder), 'utf8')) as unknown);
+const fixtures = readdirSync(folder)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => JSON.parse(readFileSync(new URL(name, folder), 'utf8')) as unknown);
 
 describe('normalizeDingTalkMessage (property)', () => {
   it('turns any garbled fixture into a well-formed message and route or nothing, never a throw', () => {

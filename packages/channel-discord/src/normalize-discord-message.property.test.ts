@@ -6,7 +6,9 @@ import { normalizeDiscordDispatch } from './normalize-discord-message';
 
 const seed = 16_4102;
 const folder = new URL('./__fixtures__/', import.meta.url);
-const fixtures = readdirSync(folder).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(new URL(name, folder), 'utf8')) as unknown);
+const fixtures = readdirSync(folder)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => JSON.parse(readFileSync(new URL(name, folder), 'utf8')) as unknown);
 
 describe('normalizeDiscordDispatch (property)', () => {
   it('turns any garbled fixture into a well-formed message or nothing, never a throw', () => {

@@ -26,7 +26,21 @@ function toXml(fields: unknown): string {
 const textDamage = fc.array(
   fc.tuple(
     fc.nat(),
-    fc.constantFrom('<', '>', '&', ']]>', '<![CDATA[', '</xml>', '<xml>', '<__proto__>x</__proto__>', '<constructor>1</constructor>', '&lt;', '&#0;', '\u0000', '😀'),
+    fc.constantFrom(
+      '<',
+      '>',
+      '&',
+      ']]>',
+      '<![CDATA[',
+      '</xml>',
+      '<xml>',
+      '<__proto__>x</__proto__>',
+      '<constructor>1</constructor>',
+      '&lt;',
+      '&#0;',
+      '\u0000',
+      '😀',
+    ),
   ),
   { maxLength: 4 },
 );
@@ -34,19 +48,24 @@ const textDamage = fc.array(
 describe('parseWeComXml and normalizeWeComMessage (property)', () => {
   it('turn any garbled callback into a well-formed message or nothing, never a throw', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...documents), fc.array(fc.nat(), { maxLength: 12 }), textDamage, (document, choices, damage) => {
-        let text = toXml(garblePayload(parseWeComXml(document), choices));
-        for (const [at, insert] of damage) {
-          const position = at % (text.length + 1);
-          text = `${text.slice(0, position)}${insert}${text.slice(position)}`;
-        }
-        const fields = parseWeComXml(text);
-        if (fields === undefined) return;
-        expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
-        for (const value of Object.values(fields)) expect(typeof value).toBe('string');
-        const message = normalizeWeComMessage(fields, 'wecom');
-        if (message !== undefined) expect(inboundProblems(message)).toEqual([]);
-      }),
+      fc.property(
+        fc.constantFrom(...documents),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        textDamage,
+        (document, choices, damage) => {
+          let text = toXml(garblePayload(parseWeComXml(document), choices));
+          for (const [at, insert] of damage) {
+            const position = at % (text.length + 1);
+            text = `${text.slice(0, position)}${insert}${text.slice(position)}`;
+          }
+          const fields = parseWeComXml(text);
+          if (fields === undefined) return;
+          expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+          for (const value of Object.values(fields)) expect(typeof value).toBe('string');
+          const message = normalizeWeComMessage(fields, 'wecom');
+          if (message !== undefined) expect(inboundProblems(message)).toEqual([]);
+        },
+      ),
       { seed, numRuns: 100 },
     );
   });

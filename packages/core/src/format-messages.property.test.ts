@@ -86,13 +86,32 @@ function parseXml(document: string): XmlElement {
 // Text with everything a hostile sender might try: markup, entities, quotes, controls, lone surrogates.
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.array(
-    fc.oneof(
-      fc.constantFrom('<', '>', '&', '"', "'", '&amp;', '&lt;', '</message>', '<message sender="x">', ']]>', '<!--', '\0', '\u0001', '\uFFFE', '\uD800', '\r\n'),
-      fc.string({ maxLength: 6 }),
-    ),
-    { maxLength: 12 },
-  ).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          '<',
+          '>',
+          '&',
+          '"',
+          "'",
+          '&amp;',
+          '&lt;',
+          '</message>',
+          '<message sender="x">',
+          ']]>',
+          '<!--',
+          '\0',
+          '\u0001',
+          '\uFFFE',
+          '\uD800',
+          '\r\n',
+        ),
+        fc.string({ maxLength: 6 }),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join('')),
 );
 
 const promptMessage: fc.Arbitrary<PromptMessage> = fc.record(
@@ -136,7 +155,9 @@ describe('formatMessages (property)', () => {
           const quoted = message.replyTo && (message.replyTo.author !== undefined || message.replyTo.text !== undefined);
           expect(replyTo.map((child) => child.name)).toEqual(quoted ? ['reply_to'] : []);
           if (quoted && replyTo[0]) {
-            expect(replyTo[0].attributes.author).toBe(message.replyTo?.author === undefined ? undefined : asXmlText(message.replyTo.author));
+            expect(replyTo[0].attributes.author).toBe(
+              message.replyTo?.author === undefined ? undefined : asXmlText(message.replyTo.author),
+            );
             expect(textOf(replyTo[0].children)).toBe(asXmlText(message.replyTo?.text ?? ''));
           }
           const files = (message.attachments ?? []).map((line) => `\n${line}`).join('');

@@ -87,23 +87,55 @@ function expectOnlyConfigErrors(run: () => unknown): void {
 
 const garbage = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.array(fc.constantFrom('*', '/', '-', ',', '?', 'L', 'W', '#', ' ', '0', '7', '60', '99', '1e9', 'MON', 'JAN', '@daily', 'Z', 'T', ':', '+'), {
-    maxLength: 14,
-  }).map((parts) => parts.join('')),
+  fc
+    .array(
+      fc.constantFrom(
+        '*',
+        '/',
+        '-',
+        ',',
+        '?',
+        'L',
+        'W',
+        '#',
+        ' ',
+        '0',
+        '7',
+        '60',
+        '99',
+        '1e9',
+        'MON',
+        'JAN',
+        '@daily',
+        'Z',
+        'T',
+        ':',
+        '+',
+      ),
+      {
+        maxLength: 14,
+      },
+    )
+    .map((parts) => parts.join('')),
   fc.stringMatching(/^\d{1,5}-\d{1,3}-\d{1,3}[T ]\d{1,3}:\d{1,3}(:\d{1,3})?(Z|[+-]\d{2}:?\d{2})?$/),
 );
 
 describe('schedules (property)', () => {
   it('refuse any text of any type with a ConfigError, nothing else', () => {
     fc.assert(
-      fc.property(fc.constantFrom('cron', 'interval', 'once') as fc.Arbitrary<'cron'>, garbage, fc.constantFrom(...zones), now, (type, value, zone, after) =>
-        expectOnlyConfigErrors(() => {
-          const next = nextRunAt(type, value, zone, after);
-          if (next !== undefined) {
-            expect(Number.isSafeInteger(next)).toBe(true);
-            expect(next).toBeLessThanOrEqual(maxDate);
-          }
-        }),
+      fc.property(
+        fc.constantFrom('cron', 'interval', 'once') as fc.Arbitrary<'cron'>,
+        garbage,
+        fc.constantFrom(...zones),
+        now,
+        (type, value, zone, after) =>
+          expectOnlyConfigErrors(() => {
+            const next = nextRunAt(type, value, zone, after);
+            if (next !== undefined) {
+              expect(Number.isSafeInteger(next)).toBe(true);
+              expect(next).toBeLessThanOrEqual(maxDate);
+            }
+          }),
       ),
       { seed, numRuns: 200 },
     );
@@ -111,8 +143,13 @@ describe('schedules (property)', () => {
 
   it('refuse unknown time zones and schedule types with a ConfigError naming the key', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 30 }), fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), now, (type, value, zone, at) =>
-        expectOnlyConfigErrors(() => planTaskSchedule({ scheduleType: type, scheduleValue: value, timezone: zone }, 'UTC', at)),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.string({ maxLength: 30 }),
+        fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+        now,
+        (type, value, zone, at) =>
+          expectOnlyConfigErrors(() => planTaskSchedule({ scheduleType: type, scheduleValue: value, timezone: zone }, 'UTC', at)),
       ),
       { seed, numRuns: 200 },
     );
@@ -146,7 +183,11 @@ describe('schedules (property)', () => {
   });
 
   it('give an interval its next run exactly one interval later, within the dates a clock can show', () => {
-    const interval = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.constantFrom('', 'ms', 's', 'm', 'h', 'd', 'M', 'D'), fc.constantFrom('', ' '));
+    const interval = fc.tuple(
+      fc.bigInt({ min: 0n, max: 10n ** 25n }),
+      fc.constantFrom('', 'ms', 's', 'm', 'h', 'd', 'M', 'D'),
+      fc.constantFrom('', ' '),
+    );
     fc.assert(
       fc.property(interval, now, ([amount, unit, space], after) =>
         expectOnlyConfigErrors(() => {

@@ -61,13 +61,18 @@ describe('splitMessage (property)', () => {
 
   it('refuses limits it cannot honour with a RangeError, never another error', () => {
     fc.assert(
-      fc.property(fc.string(), fc.oneof(fc.integer(), fc.double()), fc.option(fc.oneof(fc.integer(), fc.double()), { nil: undefined }), (input, limit, maxBytes) => {
-        try {
-          splitMessage(input, limit, maxBytes);
-        } catch (error) {
-          expect(error).toBeInstanceOf(RangeError);
-        }
-      }),
+      fc.property(
+        fc.string(),
+        fc.oneof(fc.integer(), fc.double()),
+        fc.option(fc.oneof(fc.integer(), fc.double()), { nil: undefined }),
+        (input, limit, maxBytes) => {
+          try {
+            splitMessage(input, limit, maxBytes);
+          } catch (error) {
+            expect(error).toBeInstanceOf(RangeError);
+          }
+        },
+      ),
       { seed, numRuns: 300 },
     );
   });

@@ -1,7 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { SandboxError } from '@ngb/plugin-sdk';
 import { createRecordingLogger } from '@ngb/plugin-sdk/testing';
-import { createLineSplitter, encodeFrame, MAX_FRAME_BYTES, parseHostFrame, type RequestFrame, type SandboxFrame } from '@ngb/sandbox';
+import {
+  createLineSplitter,
+  encodeFrame,
+  MAX_FRAME_BYTES,
+  parseHostFrame,
+  type RequestFrame,
+  type SandboxFrame,
+} from '@ngb/sandbox';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openSandboxChannel } from './sandbox-channel';
@@ -15,7 +22,9 @@ const noise = fc.oneof(
   fc
     .record({ id: fc.oneof(fc.uuid(), fc.string({ maxLength: 300 }), fc.constant(null)), stdout: fc.string({ maxLength: 20 }) })
     .map(({ id, stdout }) => Buffer.from(encodeFrame({ type: 'response', id, ok: true, output: { stdout, forged: true } }))),
-  fc.constantFrom('{"type":"response"}\n', '{"type":"progress","id":1}\n', '\r\n', '[]\n', 'null\n').map((text) => Buffer.from(text)),
+  fc
+    .constantFrom('{"type":"response"}\n', '{"type":"progress","id":1}\n', '\r\n', '[]\n', 'null\n')
+    .map((text) => Buffer.from(text)),
 );
 
 describe('openSandboxChannel (property)', () => {
@@ -51,7 +60,14 @@ describe('openSandboxChannel (property)', () => {
           const calls = outputs.map((_, index) => channel.call(`tool${index}`, { index }));
           await new Promise((resolve) => setImmediate(resolve));
           expect(requests).toHaveLength(outputs.length);
-          const hello: SandboxFrame = { type: 'hello', protocol: 1, tools: [], pid: 1, workspaceRoot: '/w', workingDirectory: '/w' };
+          const hello: SandboxFrame = {
+            type: 'hello',
+            protocol: 1,
+            tools: [],
+            pid: 1,
+            workspaceRoot: '/w',
+            workingDirectory: '/w',
+          };
           const answers = requests.map((request) => {
             const index = (request.input as { index: number }).index;
             return Buffer.from(encodeFrame({ type: 'response', id: request.id, ok: true, output: outputs[index] ?? null }));

@@ -57,8 +57,29 @@ const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((value) => ({ kind: 'raw', text: JSON.stringify(value), type: 'application/json' })),
   fc
     .dictionary(
-      fc.constantFrom('status', 'name', 'role', 'chatId', 'agentId', 'engage', 'pattern', 'priority', 'prompt', 'scheduleType', 'scheduleValue', 'timezone', 'unknown'),
-      fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.nat(), { maxLength: 2 }), fc.constantFrom(...['always', 'cron', '* * * * *', 'admin'])),
+      fc.constantFrom(
+        'status',
+        'name',
+        'role',
+        'chatId',
+        'agentId',
+        'engage',
+        'pattern',
+        'priority',
+        'prompt',
+        'scheduleType',
+        'scheduleValue',
+        'timezone',
+        'unknown',
+      ),
+      fc.oneof(
+        fc.string({ maxLength: 30 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(fc.nat(), { maxLength: 2 }),
+        fc.constantFrom(...['always', 'cron', '* * * * *', 'admin']),
+      ),
     )
     .map((value) => ({ kind: 'raw', text: JSON.stringify(value), type: 'application/json' })),
 );
@@ -69,7 +90,10 @@ describe('API under malformed requests (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.nat(),
-        fc.oneof(hostileId, fc.nat().map((index) => realIds[index % realIds.length] as string)),
+        fc.oneof(
+          hostileId,
+          fc.nat().map((index) => realIds[index % realIds.length] as string),
+        ),
         body,
         async (which, id, request) => {
           const operation = operations[which % operations.length] as Operation;
