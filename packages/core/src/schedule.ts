@@ -6,7 +6,7 @@ import { type WallClock, zonedTimeToInstant } from './zoned-time';
 const durationPattern = /^(\d+)\s*(ms|s|m|h|d)?$/i;
 const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 // Longer intervals would put the next run past what a date can hold (and mean nothing anyway).
-const maxIntervalMs = 36_500 * unitMs.d;
+const maxIntervalMs = 36_500 * 86_400_000;
 
 /** Parses an interval such as `30m`, `2h`, `90s` or a number of milliseconds: 1 minute to 100 years. */
 export function parseInterval(value: string): number | undefined {
