@@ -98,7 +98,7 @@ export function normalizeDingTalkMessage(raw: unknown, now: () => number): DingT
   return {
     message: {
       channel: 'dingtalk',
-      chat: { id: isGroup ? conversationId : (staffId ?? senderId), isGroup, ...(chatName ? { name: chatName } : {}) },
+      chat: { id: isGroup ? conversationId : staffId || senderId, isGroup, ...(chatName ? { name: chatName } : {}) },
       platformMessageId: messageId,
       sender: { id: senderId, ...(name ? { name } : {}), isBot: false },
       text: messageText,

@@ -54,8 +54,8 @@ export interface NormalizeContext {
 const conversationTypes = new Set([0, 19]);
 
 function senderOf(user: RawUser | undefined, nick: string | null | undefined): InboundMessage['sender'] {
-  if (!user) return { id: 'unknown' };
-  const name = nick || user.global_name || user.username;
+  if (typeof user?.id !== 'string' || user.id === '') return { id: 'unknown' };
+  const name = [nick, user.global_name, user.username].find((candidate) => typeof candidate === 'string' && candidate !== '');
   return { id: user.id, ...(name ? { name } : {}), isBot: user.bot === true };
 }
 
@@ -158,6 +158,6 @@ export function normalizeDiscordDispatch(type: string, data: unknown, context: N
 }
 
 function senderName(user: RawUser): { id: string; name?: string } {
-  const name = user.global_name || user.username;
+  const name = [user.global_name, user.username].find((candidate) => typeof candidate === 'string' && candidate !== '');
   return { id: user.id, ...(name ? { name } : {}) };
 }

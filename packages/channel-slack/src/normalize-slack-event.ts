@@ -103,7 +103,8 @@ export function normalizeSlackEvent(event: unknown, context: SlackNormalizeConte
   const fields = record(event);
   const channelId = text(fields?.channel);
   if (!fields || channelId === undefined) return { ignored: 'not a message event' };
-  if (fields.type !== 'message' && fields.type !== 'app_mention') return { ignored: `event type ${String(fields.type)}` };
+  if (fields.type !== 'message' && fields.type !== 'app_mention')
+    return { ignored: `event type ${typeof fields.type === 'string' ? fields.type : typeof fields.type}` };
   const subtype = text(fields.subtype);
 
   if (subtype === 'message_deleted') {

@@ -63,7 +63,8 @@ export function normalizeWhatsAppCloudMessage(
       { kind: mediaKinds[type] ?? 'file', reference: mediaId, ...(name ? { name } : {}), ...(mimeType ? { mimeType } : {}) },
     ];
   } else return undefined;
-  const contact = value.contacts?.find((candidate) => candidate.wa_id === from) ?? value.contacts?.[0];
+  const contacts = Array.isArray(value.contacts) ? value.contacts : [];
+  const contact = contacts.find((candidate) => candidate?.wa_id === from) ?? contacts[0];
   const name = text(contact?.profile?.name);
   const seconds = Number(message.timestamp);
   const repliedId = text(message.context?.id);

@@ -12,9 +12,16 @@ export interface PromptMessage {
   replyTo?: { author?: string; text?: string };
 }
 
-/** Escapes text for an XML attribute or element (`&` first). */
+// Characters XML 1.0 cannot hold even escaped (C0 controls, lone surrogates, U+FFFE/U+FFFF).
+const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * Escapes text for an XML attribute or element (`&` first); characters XML cannot hold at all
+ * become U+FFFD, so the result always reads as XML.
+ */
 export function escapeXml(text: string): string {
   return text
+    .replace(notXmlChar, '\uFFFD')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')

@@ -5,13 +5,15 @@ import { type WallClock, zonedTimeToInstant } from './zoned-time';
 
 const durationPattern = /^(\d+)\s*(ms|s|m|h|d)?$/i;
 const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+// Longer intervals would put the next run past what a date can hold (and mean nothing anyway).
+const maxIntervalMs = 36_500 * 86_400_000;
 
-/** Parses an interval such as `30m`, `2h`, `90s` or a number of milliseconds. */
+/** Parses an interval such as `30m`, `2h`, `90s` or a number of milliseconds: 1 minute to 100 years. */
 export function parseInterval(value: string): number | undefined {
   const match = durationPattern.exec(value.trim());
   if (!match) return undefined;
   const milliseconds = Number(match[1]) * (unitMs[(match[2] ?? 'ms').toLowerCase()] ?? 1);
-  return milliseconds >= 60_000 ? milliseconds : undefined;
+  return milliseconds >= 60_000 && milliseconds <= maxIntervalMs ? milliseconds : undefined;
 }
 
 const isoTimePattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -85,7 +87,7 @@ export function nextRunAt(
       const interval = parseInterval(scheduleValue);
       if (interval === undefined) {
         throw new ConfigError(
-          `[@ngb/core] invalid interval "${scheduleValue}": use a duration of at least 1 minute such as 30m, 2h or 1d`,
+          `[@ngb/core] invalid interval "${scheduleValue}": use a duration from 1 minute to 100 years such as 30m, 2h or 1d`,
           { key: 'schedule_value' },
         );
       }

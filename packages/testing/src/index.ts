@@ -41,6 +41,9 @@ export {
   type FakeFeishuServerOptions,
 } from './feishu/fake-feishu-server';
 export type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent, FakeFeishuSentMessage } from './feishu/fake-feishu-types';
+export { garblePayload } from './fuzz/garble-payload';
+export { inboundProblems } from './fuzz/inbound-problems';
+export { isSubsequence, type MarkdownSample, markdownSample, wordsOf } from './fuzz/markdown-sample';
 export {
   createFakeLlmServer,
   type FakeLlmApi,
