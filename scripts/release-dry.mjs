@@ -2,7 +2,7 @@
 // applies the pending changesets there (versions and CHANGELOG.md files), and packs every public package
 // into `--out <dir>` (default .ci/out/release). The working tree is never changed. Build first.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,17 +35,34 @@ try {
     });
   }
   // Changesets reads the workspace from pnpm-workspace.yaml; folders it lists but we did not copy are skipped.
-  execFileSync(changeset, ['version'], { cwd: scratch, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(changeset, ['version'], { cwd: scratch, stdio: 'inherit' });
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  const manifests = new Map(
+    workspaceFolders.map((folder) => [folder, JSON.parse(readFileSync(join(scratch, folder, 'package.json'), 'utf8'))]),
+  );
+  const versions = new Map([...manifests.values()].map((manifest) => [manifest.name, manifest.version]));
   const packed = [];
-  for (const folder of workspaceFolders) {
-    const manifest = JSON.parse(readFileSync(join(scratch, folder, 'package.json'), 'utf8'));
+  for (const [folder, manifest] of manifests) {
     if (manifest.private) continue;
+    // What `pnpm publish` writes for `workspace:` ranges (the copy has no node_modules for pnpm to read them from).
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
+      for (const [name, range] of Object.entries(manifest[field] ?? {})) {
+        if (!range.startsWith('workspace:')) continue;
+        const version = versions.get(name);
+        if (version === undefined) throw new Error(`${manifest.name} depends on ${name}, which is not in the workspace`);
+        const wanted = range.slice('workspace:'.length);
+        manifest[field][name] = wanted === '*' ? version : wanted === '^' || wanted === '~' ? `${wanted}${version}` : wanted;
+      }
+    }
+    writeFileSync(join(scratch, folder, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     if (!existsSync(join(scratch, folder, 'CHANGELOG.md')))
       throw new Error(`${manifest.name} got no CHANGELOG.md from the changesets`);
     const before = new Set(readdirSync(out));
-    execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: join(scratch, folder), stdio: 'ignore' });
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', out], {
+      cwd: join(scratch, folder),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const tarball = readdirSync(out).find((name) => !before.has(name));
     if (tarball === undefined) throw new Error(`pnpm pack wrote no tarball for ${manifest.name}`);
     packed.push({ name: manifest.name, version: manifest.version, tarball });
