@@ -2,6 +2,7 @@
 # Debian packages the tests use: tmux (terminal tests), debootstrap (offline sandbox base image),
 # chromium (the dashboard's browser tests drive Debian's build through playwright-core; never a downloaded one).
 # iproute2 (the egress tests make a network namespace with `ip netns`).
+# sqlite3 (the fault tests hold locks on a live database and read it as an operator would).
 # Idempotent: installs only what is missing.
 set -euo pipefail
 missing=()
@@ -9,6 +10,7 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]}"
   apt-get update -qq
