@@ -27,11 +27,16 @@ export interface ServeFault {
   serve(): Promise<ServeProcess>;
   /** What the bot said in the owner's chat, in order (texts as people see them). */
   said(): string[];
+  /**
+   * The bot's messages in the owner's chat as they read now, in the order they were first sent:
+   * a reply streamed into a message is sent short and then edited.
+   */
+  messages(): string[];
   remove(): Promise<void>;
 }
 
 /**
- * Makes a project with the local runtime (these faults are not about the sandbox), the Telegram
+ * Makes a project with the local runtime (these faults are not about the sandbox, and no tool runs), the Telegram
  * channel, a one-second session lease (a killed gateway's sessions are taken over quickly) and
  * the given config changes.
  */
@@ -44,6 +49,8 @@ export async function createServeFault(
   const telegram = await createFakeTelegramServer();
   const project = await createProject(name, (config) => {
     localRuntime(config);
+    // The fake model never asks for a tool: nothing runs on this machine.
+    config.allowLocalRuntime = true;
     config.gateway = { ...(config.gateway as object | undefined), leaseSeconds: 1 };
     config.channels = { telegram: { enabled: true, apiRoot: telegram.apiRoot, pollTimeoutSeconds: 5 } };
     if (options.dataDir !== undefined) config.dataDir = options.dataDir;
@@ -61,6 +68,14 @@ export async function createServeFault(
       telegram.sent
         .filter((sent) => sent.method === 'sendMessage' && sent.chatId === String(owner.chatId))
         .map((sent) => sent.text ?? ''),
+    messages() {
+      const texts = new Map<number, string>();
+      for (const sent of telegram.sent) {
+        if (sent.chatId !== String(owner.chatId) || sent.messageId === undefined) continue;
+        if (sent.method === 'sendMessage' || sent.method === 'editMessageText') texts.set(sent.messageId, sent.text ?? '');
+      }
+      return [...texts.values()];
+    },
     async remove() {
       await telegram.close();
       await model.close();
