@@ -1,5 +1,5 @@
-import { waitFor } from '../../apps/cli/test/cli-harness';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../apps/cli/test/cli-harness';
 import { claimOwner, createServeFault, killHard, owner, queryReadOnly, type ServeFault } from './serve-fault-fixture';
 
 let fault: ServeFault | undefined;

@@ -56,7 +56,11 @@ describe('SQLite busy: another process holds the live database', { timeout: 120_
       // A reader (an operator's query, a backup) keeps a snapshot open: WAL lets the gateway write on.
       const reader = await holdWithSqlite(fault.database, 'BEGIN; SELECT count(*) FROM messages;');
       await ask('while someone reads');
-      await waitFor(() => fault?.said().some((text) => text.includes('while someone reads')), 'the answer under a reader', 30_000);
+      await waitFor(
+        () => fault?.said().some((text) => text.includes('while someone reads')),
+        'the answer under a reader',
+        30_000,
+      );
 
       // A writer holds the write lock for three seconds while two messages arrive.
       const writer = await holdWithSqlite(fault.database, 'BEGIN IMMEDIATE;');
@@ -73,9 +77,15 @@ describe('SQLite busy: another process holds the live database', { timeout: 120_
       for (const text of asked) expect(stored.filter((row) => row.text === text)).toHaveLength(1);
       expect(queryReadOnly(fault.database, 'SELECT id FROM session_inbox WHERE processed_at IS NULL')).toEqual([]);
       const turns = queryReadOnly<{ status: string }>(fault.database, 'SELECT status FROM turns');
-      expect(turns.every((turn) => turn.status === 'succeeded'), JSON.stringify(turns)).toBe(true);
+      expect(
+        turns.every((turn) => turn.status === 'succeeded'),
+        JSON.stringify(turns),
+      ).toBe(true);
       const answers = fault.said().filter((text) => !/owner/.test(text));
-      expect(answers.every((text) => text.startsWith('echo: ')), answers.join('\n')).toBe(true);
+      expect(
+        answers.every((text) => text.startsWith('echo: ')),
+        answers.join('\n'),
+      ).toBe(true);
       expect(new Set(answers).size).toBe(answers.length);
       expect(answers).toHaveLength(turns.length);
       const log = join(fault.dataDir, 'logs', 'gateway.jsonl');

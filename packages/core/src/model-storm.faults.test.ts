@@ -54,7 +54,12 @@ describe('a storm of 429 and 529 answers from the model', () => {
   it('waits as retry-after says, falls back when the storm outlasts the retries, bills only answers, and keeps the budget', async () => {
     const clock = createManualClock(Date.UTC(2026, 5, 1, 10, 0));
     backup = await createFakeLlmServer({ acceptAnyModel: true, script: [answer('from the backup')] });
-    const backupProvider = createOpenAIProvider({ baseURL: `${backup.url}/v1`, apiKey: 'backup-key', model: 'backup-default', maxRetries: 0 });
+    const backupProvider = createOpenAIProvider({
+      baseURL: `${backup.url}/v1`,
+      apiKey: 'backup-key',
+      model: 'backup-default',
+      maxRetries: 0,
+    });
     harness = await createHarness({
       clock,
       leaseMs: hour,
