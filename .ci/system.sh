@@ -2,7 +2,7 @@
 # Debian packages the tests use: tmux (terminal tests), debootstrap (offline sandbox base image),
 # chromium (the dashboard's browser tests drive Debian's build through playwright-core; never a downloaded one).
 # iproute2 (the egress tests make a network namespace with `ip netns`).
-# sqlite3 (tests/docs-operations.test.ts runs the backup command docs/operations.md documents).
+# sqlite3 (the documented backup in docs/operations.md; the fault tests hold locks on a live database).
 # Idempotent: installs only what is missing.
 set -euo pipefail
 missing=()

@@ -95,6 +95,7 @@ export {
 export { type MarkdownV2Result, parseMarkdownV2 } from './telegram/markdown-v2';
 export type { FakeTelegramButton, FakeTelegramPressInput } from './telegram/telegram-fake-buttons';
 export type { FakeTelegramFile, FakeTelegramUpload, FakeTelegramUser } from './telegram/telegram-fake-chats';
+export type { FakeTelegramHold } from './telegram/telegram-fake-holds';
 export type { FakeTelegramSent } from './telegram/telegram-fake-methods';
 export type { FakeTelegramEditInput, FakeTelegramMessageInput } from './telegram/telegram-fake-updates';
 export {

@@ -87,4 +87,12 @@ describe('openLogSink rotation', () => {
     sink.close();
     expect(messages(readFileSync(path, 'utf8'))).toEqual(['line 3']);
   });
+
+  it('never throws when the disk is full: whoever logs (a poll loop, a turn) keeps running', () => {
+    // /dev/full answers every write with ENOSPC, as a full data folder does.
+    const sink = openLogSink('/dev/full');
+    expect(() => sink.write({ ...lineOf(1), level: 'error' })).not.toThrow();
+    expect(() => sink.write(lineOf(2))).not.toThrow();
+    sink.close();
+  });
 });

@@ -71,6 +71,8 @@ export function openLogSink(path: string, options: LogSinkOptions = {}): LogSink
   mkdirSync(dirname(path), { recursive: true });
   let file: OpenFile | undefined = openFile(path);
   let rotationError: string | undefined;
+  // Records a full disk (or another write error) kept out of the file, told there once it takes writes again.
+  let lost: { count: number; error: string } | undefined;
 
   // The file at `path` and its size, reopened first when another process rotated it away.
   const current = (open: OpenFile): { file: OpenFile; size: number } => {
@@ -106,12 +108,23 @@ export function openLogSink(path: string, options: LogSinkOptions = {}): LogSink
       const checked = current(file);
       file = checked.file;
       if (checked.size > 0 && checked.size + Buffer.byteLength(line) > maxFileBytes) file = rotate(file);
-      if (rotationError !== undefined) {
-        const note = { time: record.time, level: 'warn', msg: 'log rotation failed', error: rotationError };
-        rotationError = undefined;
-        writeSync(file.descriptor, `${JSON.stringify(note)}\n`);
+      // A full disk must not stop whoever logs (a channel's poll loop, a turn): the record is lost,
+      // the console echo still shows it, and the file says how many were lost once it can.
+      try {
+        if (lost !== undefined) {
+          const note = { time: record.time, level: 'warn', msg: 'log records lost', count: lost.count, error: lost.error };
+          writeSync(file.descriptor, `${JSON.stringify(note)}\n`);
+          lost = undefined;
+        }
+        if (rotationError !== undefined) {
+          const note = { time: record.time, level: 'warn', msg: 'log rotation failed', error: rotationError };
+          rotationError = undefined;
+          writeSync(file.descriptor, `${JSON.stringify(note)}\n`);
+        }
+        writeSync(file.descriptor, line);
+      } catch (error) {
+        lost = { count: (lost?.count ?? 0) + 1, error: errorMessage(error) };
       }
-      writeSync(file.descriptor, line);
     },
     close() {
       if (file !== undefined) closeSync(file.descriptor);

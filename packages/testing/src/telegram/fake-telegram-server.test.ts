@@ -175,4 +175,25 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
     await call;
     expect(answered).toBe(true);
   });
+
+  it('holds a chosen send until released, and drops it without effect when its client went away', async () => {
+    const telegram = await started();
+    const second = fake.holdNext('sendMessage', { skip: 1 });
+    await telegram.sendMessage(5, 'one');
+    const pending = telegram.sendMessage(5, 'two');
+    expect(await second.held).toMatchObject({ text: 'two' });
+    expect(fake.sent.map((sent) => sent.text)).toEqual(['one']);
+    second.release();
+    await pending;
+    expect(fake.sent.map((sent) => sent.text)).toEqual(['one', 'two']);
+
+    const lost = fake.holdNext('sendMessage');
+    const abandoned = telegram.sendMessage(5, 'three').catch((error: Error) => error.message);
+    await lost.held;
+    fake.dropConnections();
+    expect(await abandoned).toMatch(/socket hang up|ECONNRESET/);
+    lost.release();
+    await telegram.sendMessage(5, 'four');
+    expect(fake.sent.map((sent) => sent.text)).toEqual(['one', 'two', 'four']);
+  });
 });

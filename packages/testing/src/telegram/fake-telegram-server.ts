@@ -17,6 +17,7 @@ import {
   type FakeTelegramUpload,
   type FakeTelegramUser,
 } from './telegram-fake-chats';
+import { createFakeTelegramHolds, type FakeTelegramHold } from './telegram-fake-holds';
 import { FakeTelegramFailure, readParams, writeAnswer } from './telegram-fake-http';
 import { type FakeTelegramMethodContext, type FakeTelegramSent, fakeTelegramMethods } from './telegram-fake-methods';
 import { createFakeTelegramUpdates } from './telegram-fake-update-queue';
@@ -90,6 +91,11 @@ export interface FakeTelegramServer {
   uploadFile(upload: FakeTelegramUpload): FakeTelegramFile;
   /** The next call of `method` fails this way (queued: call it twice to fail two calls). */
   failNext(method: string, failure: FakeTelegramFailureSpec): void;
+  /**
+   * Holds a call of `method` (the first one after `skip` more of it pass): it is neither carried
+   * out nor answered until the hold is released, and dropped if its client goes away meanwhile.
+   */
+  holdNext(method: string, options?: { skip?: number }): FakeTelegramHold;
   /** MarkdownV2 texts containing `part` are refused with "can't parse entities". */
   rejectMarkup(part: string): void;
   /** Every call with the current token gets 401 from now on (the token was revoked). */
@@ -136,6 +142,7 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     callbacks: createFakeTelegramCallbacks(chats, bot),
   };
   const updates = createFakeTelegramUpdates();
+  const holds = createFakeTelegramHolds();
 
   const takeFailure = (method: string): FakeTelegramFailure | undefined => {
     const spec = failures.get(method)?.shift();
@@ -183,6 +190,7 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
       const failure = takeFailure(method);
       if (failure) throw failure;
       if (method === 'getUpdates') return updates.poll(record.params, response);
+      if (!(await holds.pass(method, record.params, request))) return;
       writeAnswer(response, { result: await callMethod(method, record.params) });
     } catch (error) {
       const failure =
@@ -243,6 +251,7 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
+    holdNext: (method, holdOptions) => holds.add(method, holdOptions?.skip ?? 0),
     rejectMarkup(part) {
       methodContext.rejectedMarkup.push(part);
     },
@@ -263,6 +272,7 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     },
     async close() {
       updates.close();
+      holds.releaseAll();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
