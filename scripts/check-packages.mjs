@@ -18,16 +18,20 @@ try {
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
       if (manifest.private) continue;
       try {
-        const output = run('pnpm', ['exec', 'publint', '--strict', directory]);
+        const output = execFileSync('pnpm', ['exec', 'publint', '--strict', directory], { encoding: 'utf8' });
         if (/suggestion|warning|error/i.test(output)) console.log(output.trim());
         const before = new Set(readdirSync(packed));
         run('pnpm', ['pack', '--pack-destination', packed], { cwd: directory });
         const tarball = readdirSync(packed).find((name) => !before.has(name));
         if (tarball === undefined) throw new Error('pnpm pack wrote no tarball');
-        run('pnpm', ['exec', 'attw', join(packed, tarball), '--profile', 'esm-only', '--format', 'ascii']);
+        execFileSync('pnpm', ['exec', 'attw', join(packed, tarball), '--profile', 'esm-only', '--format', 'ascii'], {
+          encoding: 'utf8',
+        });
       } catch (error) {
         failed += 1;
-        console.error(`${manifest.name} (${directory}) failed its package checks:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
+        console.error(
+          `${manifest.name} (${directory}) failed its package checks:\n${error.stdout ?? ''}${error.stderr ?? error.message}`,
+        );
       }
     }
   }
