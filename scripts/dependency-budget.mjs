@@ -21,7 +21,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The packages an embedder installs (DESIGN.md §1, flow 3). */
-export const embedderPackages = ['packages/core', 'packages/store', 'packages/runtime', 'packages/llm-openai', 'packages/channel-telegram'];
+export const embedderPackages = [
+  'packages/core',
+  'packages/store',
+  'packages/runtime',
+  'packages/llm-openai',
+  'packages/channel-telegram',
+];
 
 /** The budget of DESIGN.md §9. */
 export const budget = { packages: 100, megabytes: 100 };
@@ -139,9 +145,7 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
   const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
   console.log(`production packages of ${folders.join(' ')}:`);
   console.log(`  ${measurement.count} packages, ${megabytes(measurement.bytes)} MB`);
-  console.log(
-    `  of which third-party: ${measurement.thirdParty.count} packages, ${megabytes(measurement.thirdParty.bytes)} MB`,
-  );
+  console.log(`  of which third-party: ${measurement.thirdParty.count} packages, ${megabytes(measurement.thirdParty.bytes)} MB`);
   console.log('largest:');
   for (const entry of measurement.packages.slice(0, 15)) {
     console.log(`  ${megabytes(entry.bytes).padStart(6)} MB  ${entry.name}@${entry.version}`);

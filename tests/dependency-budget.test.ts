@@ -35,7 +35,9 @@ describe('the dependency budget', () => {
     const names = measurement.packages.map((entry) => entry.name);
     expect(names).toContain('better-sqlite3');
     // The runtime speaks to the engine itself: no Docker client library and the SSH and gRPC stacks it pulls in.
-    expect(names.filter((name) => /^(dockerode|docker-modem|ssh2|@grpc\/grpc-js|protobufjs|cpu-features)$/.test(name))).toEqual([]);
+    expect(names.filter((name) => /^(dockerode|docker-modem|ssh2|@grpc\/grpc-js|protobufjs|cpu-features)$/.test(name))).toEqual(
+      [],
+    );
   });
 
   it('counts each package once with its own files, installed optional and required peer dependencies included', () => {
@@ -45,7 +47,11 @@ describe('the dependency budget', () => {
       optionalDependencies: { 'other-platform': '1' },
     });
     writePackage('app/node_modules/left', { name: 'left', dependencies: { shared: '1' } }, 1000);
-    writePackage('app/node_modules/right', { name: 'right', dependencies: { shared: '1' }, peerDependencies: { peer: '1' } }, 2000);
+    writePackage(
+      'app/node_modules/right',
+      { name: 'right', dependencies: { shared: '1' }, peerDependencies: { peer: '1' } },
+      2000,
+    );
     // Nested node_modules are packages of their own, never part of their parent's size.
     writePackage('app/node_modules/right/node_modules/shared', { name: 'shared', version: '2.0.0' }, 4000);
     writePackage('app/node_modules/shared', { name: 'shared' }, 8000);
@@ -57,7 +63,14 @@ describe('the dependency budget', () => {
     const measurement = measure([app]);
     const sizes = Object.fromEntries(measurement.packages.map((entry) => [`${entry.name}@${entry.version}`, entry.bytes]));
     const manifestBytes = (name: string) => sizes[name]! % 1000;
-    expect(Object.keys(sizes).sort()).toEqual(['app@1.0.0', 'left@1.0.0', 'peer@1.0.0', 'right@1.0.0', 'shared@1.0.0', 'shared@2.0.0']);
+    expect(Object.keys(sizes).sort()).toEqual([
+      'app@1.0.0',
+      'left@1.0.0',
+      'peer@1.0.0',
+      'right@1.0.0',
+      'shared@1.0.0',
+      'shared@2.0.0',
+    ]);
     expect(sizes['right@1.0.0']! - manifestBytes('right@1.0.0')).toBe(2000);
     expect(sizes['shared@2.0.0']! - manifestBytes('shared@2.0.0')).toBe(4000);
     expect(measurement.thirdParty.count).toBe(6);

@@ -189,11 +189,15 @@ describe('createEngineClient', () => {
 
   it('gives up on an engine that announces a huge answer and stalls, after the time limit', async () => {
     const impatient = createEngineClient({ socketPath, timeoutMs: 200 });
-    await expect(impatient.inspectContainer('list-bomb')).rejects.toThrow(/did not answer GET \/containers\/list-bomb\/json within 200 ms/);
+    await expect(impatient.inspectContainer('list-bomb')).rejects.toThrow(
+      /did not answer GET \/containers\/list-bomb\/json within 200 ms/,
+    );
   });
 
   it('refuses an answer that is not the shape the API version says', async () => {
-    await expect(engine.inspectContainer('odd')).rejects.toThrow(/answer to inspecting a container is not what Engine API 1.41 says/);
+    await expect(engine.inspectContainer('odd')).rejects.toThrow(
+      /answer to inspecting a container is not what Engine API 1.41 says/,
+    );
   });
 
   it('passes on the connection error of an engine that is not there', async () => {

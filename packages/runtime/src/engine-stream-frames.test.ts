@@ -69,7 +69,12 @@ describe('createFrameDemultiplexer', () => {
           const bytes = Buffer.concat(frames.map(([type, payload]) => frame(type, Buffer.from(payload))));
           const pick = (types: number[]) =>
             Buffer.concat(frames.filter(([type]) => types.includes(type)).map(([, payload]) => Buffer.from(payload))).toString();
-          const result = run(splitAt(bytes, points.map((point) => point % (bytes.length + 1))));
+          const result = run(
+            splitAt(
+              bytes,
+              points.map((point) => point % (bytes.length + 1)),
+            ),
+          );
           expect(result).toEqual({ stdout: pick([0, 1]), stderr: pick([2]) });
         },
       ),
@@ -97,7 +102,9 @@ describe('createFrameDemultiplexer', () => {
     const bytes = Buffer.concat([frame(1, 'before\n'), garbage, frame(1, 'after\n')]);
     for (let point = 0; point <= bytes.length; point += 1) {
       const result = run(splitAt(bytes, [point]));
-      expect((result.error as Error).message, `split at ${point}`).toMatch(/attach stream is garbled: a frame header of [0-9a-f]{16}/);
+      expect((result.error as Error).message, `split at ${point}`).toMatch(
+        /attach stream is garbled: a frame header of [0-9a-f]{16}/,
+      );
       expect(result.stdout).toBe('before\n');
     }
   });

@@ -107,7 +107,9 @@ export function createFrameDemultiplexer(sink: FrameSink, maxFrameBytes = defaul
     end() {
       if (failed) return;
       if (headerFilled > 0 || payloadLeft > 0) {
-        fail(streamError(`ended within a frame (${headerFilled > 0 ? 'its header' : `${payloadLeft} bytes of payload missing`})`));
+        fail(
+          streamError(`ended within a frame (${headerFilled > 0 ? 'its header' : `${payloadLeft} bytes of payload missing`})`),
+        );
       }
     },
   };
