@@ -104,8 +104,11 @@ function openHijackedStream(target: AttachTarget): Promise<Duplex> {
       resolve(socket);
     });
     sent.on('response', (response) => {
-      response.socket.setTimeout(0);
-      if (response.statusCode === 200) return resolve(rawStreamOf(response));
+      if (response.statusCode === 200) {
+        response.socket.setTimeout(0);
+        return resolve(rawStreamOf(response));
+      }
+      // Still under the time limit: an error answer that never ends must not hang the caller.
       readEngineAnswer(response, what, maxErrorAnswerBytes).then(
         () => reject(new EngineApiError(response.statusCode ?? 0, { message: `unexpected answer to ${what}` })),
         reject,
