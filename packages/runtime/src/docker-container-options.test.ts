@@ -32,8 +32,8 @@ describe('buildSandboxContainerOptions', () => {
       MemorySwap: 512 * 1024 * 1024,
       NanoCpus: 500_000_000,
     });
-    expect(options.HostConfig?.CapAdd).toBeUndefined();
-    expect(options.HostConfig?.Binds).toBeUndefined();
+    expect(options.HostConfig).not.toHaveProperty('CapAdd');
+    expect(options.HostConfig).not.toHaveProperty('Binds');
   });
 
   it('mounts only the agent folder, the shared folder read-only and the checked extra mounts', () => {

@@ -1,6 +1,6 @@
 import type { SandboxLimits, SandboxSpec } from '@ngb/plugin-sdk';
 import { type McpServerLaunch, mcpServersOption } from '@ngb/sandbox';
-import type { ContainerCreateOptions } from 'dockerode';
+import type { ContainerCreateOptions } from './engine-types';
 import type { ResolvedMount } from './mount-policy';
 import type { ProcessIdentity } from './process-identity';
 

@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '@ngb/plugin-sdk';
-import type Docker from 'dockerode';
 import * as v from 'valibot';
 import { defaultToolDirectories } from './disk-tools';
+import type { EngineClient } from './engine-client';
 import type { MountAllowlist } from './mount-policy';
 import type { ProcessAliveCheck } from './process-identity';
 import { poolOptionsSchema } from './runtime-options';
@@ -26,9 +26,12 @@ export interface DockerRuntimeOptions {
    * `disk_limit` saying so. `'unlimited'`: no limit, what an agent writes goes straight to the host's disk.
    */
   diskLimit: DiskImageOptions | 'unlimited';
-  /** A ready dockerode client (closed by you). @default a client on `socketPath` */
-  docker?: Docker;
-  /** Socket of the engine when no client is given. @default '/var/run/docker.sock' */
+  /**
+   * The Docker Engine API client to use (see `createEngineClient`), such as one with another time limit or a
+   * stand-in for tests. @default a client on `socketPath`
+   */
+  engine?: EngineClient;
+  /** Socket of the engine when no `engine` is given. @default '/var/run/docker.sock' */
   socketPath?: string;
   /** The sandbox image. @default 'ngb-agent:latest' */
   image?: string;

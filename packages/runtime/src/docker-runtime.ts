@@ -10,13 +10,12 @@ import {
   systemClock,
 } from '@ngb/plugin-sdk';
 import { sandboxToolDefinitions } from '@ngb/sandbox';
-import type Docker from 'dockerode';
 import { type AgentDisks, createAgentDisks } from './agent-disk';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions } from './docker-container-options';
 import { type DockerRuntimeOptions, diskLimitChoice, dockerOptionsSchema } from './docker-runtime-options';
 import { startDockerSandbox } from './docker-sandbox-instance';
-import { createEngineApi, type EngineApi, engineApiOf } from './engine-api';
+import { createEngineClient, type EngineClient } from './engine-client';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
 import { type DockerErrorContext, engineUnavailableError, imageMissingError, mapDockerError } from './map-docker-error';
 import { type EgressHeaderInjection, mcpHeaderInjections } from './mcp-server-headers';
@@ -74,22 +73,12 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
   }
   const diskLimit = parsed.diskLimit;
   const logger = (options.logger ?? silentLogger).child('sandbox:docker');
-  // dockerode (and the gRPC and SSH stacks it pulls in) loads on the first sandbox: start-up's few calls
-  // (ping, image, old containers) go straight to the engine's socket, so an idle gateway never pays for it.
-  let docker: Docker | undefined = options.docker;
-  const engine: EngineApi = options.docker ? engineApiOf(options.docker) : createEngineApi(parsed.socketPath);
-  const client = async (): Promise<Docker> => {
-    if (!docker) {
-      const { default: DockerClient } = await import('dockerode');
-      docker = new DockerClient({ socketPath: parsed.socketPath });
-    }
-    return docker;
-  };
+  const engine: EngineClient = options.engine ?? createEngineClient({ socketPath: parsed.socketPath });
   const containerUser = parsed.user ?? defaultContainerUser();
   const errorContext: DockerErrorContext = {
     operation: '',
     image: parsed.image,
-    engineAddress: options.docker ? 'the given Docker client' : parsed.socketPath,
+    engineAddress: engine.address,
     imageBuildHint: parsed.imageBuildHint,
   };
 
@@ -216,7 +205,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntim
           });
         }
         const instance = await startDockerSandbox({
-          docker: await client(),
+          engine,
           errorContext,
           helloTimeoutMs: parsed.helloTimeoutMs,
           defaultTimeoutMs: parsed.defaultTimeoutMs,

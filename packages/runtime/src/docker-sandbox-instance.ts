@@ -1,7 +1,7 @@
-import { PassThrough, type Writable } from 'node:stream';
 import { type Logger, SandboxError } from '@ngb/plugin-sdk';
-import type Docker from 'dockerode';
-import type { ContainerCreateOptions } from 'dockerode';
+import type { AttachedStdio } from './engine-attach';
+import type { EngineClient } from './engine-client';
+import type { ContainerCreateOptions } from './engine-types';
 import { type DockerErrorContext, mapDockerError } from './map-docker-error';
 import type { SandboxInstance } from './pooled-sandbox';
 import { openSandboxChannel } from './sandbox-channel';
@@ -9,7 +9,7 @@ import { createStderrTail } from './stderr-tail';
 
 /** What {@link startDockerSandbox} needs. */
 export interface DockerSandboxStart {
-  docker: Docker;
+  engine: EngineClient;
   createOptions: ContainerCreateOptions;
   errorContext: DockerErrorContext;
   helloTimeoutMs: number;
@@ -26,9 +26,10 @@ export interface DockerSandboxStart {
  */
 export async function startDockerSandbox(input: DockerSandboxStart): Promise<SandboxInstance> {
   const context = (operation: string): DockerErrorContext => ({ ...input.errorContext, operation });
-  let container: Docker.Container;
+  const { engine } = input;
+  let id: string;
   try {
-    container = await input.docker.createContainer(input.createOptions);
+    id = await engine.createContainer(input.createOptions);
   } catch (error) {
     throw mapDockerError(error, context('creating the sandbox container'));
   } finally {
@@ -36,7 +37,7 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
   }
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= container.remove({ force: true }).then(
+    stopping ??= engine.removeContainer(id).then(
       () => undefined,
       (error: { statusCode?: number }) => {
         // 404: already gone; 409: removal already in progress.
@@ -47,36 +48,20 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
     return stopping;
   };
 
+  let stdio: AttachedStdio | undefined;
   try {
-    const stream = (await container.attach({
-      stream: true,
-      stdin: true,
-      stdout: true,
-      stderr: true,
-      hijack: true,
-    })) as NodeJS.ReadWriteStream & {
-      destroyed?: boolean;
-    };
-    const stdout = new PassThrough();
-    const stderrStream = new PassThrough();
-    input.docker.modem.demuxStream(stream, stdout, stderrStream);
-    const endOutputs = () => {
-      stdout.end();
-      stderrStream.end();
-    };
-    stream.once('end', endOutputs);
-    stream.once('close', endOutputs);
-    stream.on('error', endOutputs);
-    const stderr = createStderrTail(stderrStream, input.logger);
+    stdio = await engine.attachContainer(id);
+    const { failure } = stdio;
+    const stderr = createStderrTail(stdio.stderr, input.logger);
     const channel = openSandboxChannel({
-      input: stdout,
-      output: stream as unknown as Writable,
+      input: stdio.stdout,
+      output: stdio.stdin,
       helloTimeoutMs: input.helloTimeoutMs,
       defaultTimeoutMs: input.defaultTimeoutMs,
       logger: input.logger,
-      diagnoseEnd: () => diagnose(container, input.memoryMb, stderr.describe(), stopping !== undefined),
+      diagnoseEnd: () => diagnose(engine, id, input.memoryMb, stderr.describe(), stopping !== undefined, failure()),
     });
-    await container.start().catch((error: unknown) => {
+    await engine.startContainer(id).catch((error: unknown) => {
       throw mapDockerError(error, context('starting the sandbox container'));
     });
     const hello = await channel.hello;
@@ -87,18 +72,27 @@ export async function startDockerSandbox(input: DockerSandboxStart): Promise<San
           `prove that the tools it runs cannot forge its answers. Rebuild it with ${input.errorContext.imageBuildHint}.`,
       );
     }
-    return { id: container.id, channel, stop };
+    return { id, channel, stop };
   } catch (error) {
+    stdio?.close();
     await stop().catch(() => {});
     throw mapDockerError(error, context('starting the sandbox'));
   }
 }
 
-async function diagnose(container: Docker.Container, memoryMb: number, stderr: string, stopped: boolean): Promise<SandboxError> {
+async function diagnose(
+  engine: EngineClient,
+  id: string,
+  memoryMb: number,
+  stderr: string,
+  stopped: boolean,
+  streamFailure: SandboxError | undefined,
+): Promise<SandboxError> {
   if (stopped) return new SandboxError('closed', '[@ngb/runtime] the sandbox container was stopped');
-  const inspected = await container.inspect().catch(() => undefined);
+  if (streamFailure) return streamFailure;
+  const inspected = await engine.inspectContainer(id).catch(() => undefined);
   if (!inspected)
-    return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${container.id.slice(0, 12)} was removed${stderr}`);
+    return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${id.slice(0, 12)} was removed${stderr}`);
   const state = inspected.State;
   if (state.OOMKilled) {
     return new SandboxError(
@@ -107,5 +101,5 @@ async function diagnose(container: Docker.Container, memoryMb: number, stderr: s
     );
   }
   const how = state.Running ? 'closed its output' : `exited with code ${state.ExitCode}${state.Error ? ` (${state.Error})` : ''}`;
-  return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${container.id.slice(0, 12)} ${how}${stderr}`);
+  return new SandboxError('crashed', `[@ngb/runtime] the sandbox container ${id.slice(0, 12)} ${how}${stderr}`);
 }

@@ -39,7 +39,7 @@ export function imageMissingError(context: DockerErrorContext, cause?: unknown):
   );
 }
 
-/** Turns an error of dockerode into a `SandboxError` whose message says what to do. */
+/** Turns an error of the engine client (`statusCode` and `json.message`, or a connection error) into a `SandboxError` whose message says what to do. */
 export function mapDockerError(error: unknown, context: DockerErrorContext): SandboxError {
   if (SandboxError.isInstance(error)) return error;
   const record = error as { code?: string; statusCode?: number; message?: string; json?: { message?: string } } | undefined;

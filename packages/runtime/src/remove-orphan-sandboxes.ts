@@ -1,12 +1,12 @@
 import type { Logger } from '@ngb/plugin-sdk';
-import type Docker from 'dockerode';
 import { sandboxLabels } from './docker-container-options';
-import type { EngineApi } from './engine-api';
+import type { EngineClient } from './engine-client';
+import type { ContainerSummary } from './engine-types';
 import type { ProcessAliveCheck, ProcessIdentity } from './process-identity';
 
 /** What {@link removeOrphanSandboxes} needs. */
 export interface OrphanSweep {
-  engine: EngineApi;
+  engine: EngineClient;
   /** This runtime's namespace: containers of it without owner labels (older versions) are removed too. */
   namespace: string;
   processAlive: ProcessAliveCheck;
@@ -35,7 +35,7 @@ function ownerOf(labels: Record<string, string>): ProcessIdentity | undefined {
  */
 export async function removeOrphanSandboxes(sweep: OrphanSweep): Promise<number> {
   const containers = await sweep.engine.listContainers({ label: [`${sandboxLabels.marker}=true`] });
-  const orphans: Docker.ContainerInfo[] = [];
+  const orphans: ContainerSummary[] = [];
   await Promise.all(
     containers.map(async (container) => {
       const labels = container.Labels ?? {};

@@ -8,7 +8,7 @@ const packageDirectory = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * Starts `crashing-gateway.ts` (bundled from sources with esbuild, beside this package so that
- * dockerode resolves) in a child process and resolves with its sandbox's container id.
+ * its dependencies resolve) in a child process and resolves with its sandbox's container id.
  */
 export async function startCrashingGateway(args: { namespace: string; agentFolder: string; image: string }): Promise<{ child: ChildProcess; containerId: string; cleanup: () => Promise<void> }> {
   const directory = path.join(packageDirectory, `.ngb-test-${process.pid}`);
@@ -21,7 +21,6 @@ export async function startCrashingGateway(args: { namespace: string; agentFolde
     format: 'esm',
     target: 'node20',
     outfile,
-    external: ['dockerode'],
     tsconfig: path.join(packageDirectory, 'tsconfig.json'),
     logLevel: 'silent',
   });

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const packageDirectory = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Bundles `disk-limit-probe.ts` from sources (beside this package, so that dockerode resolves) and
+ * Bundles `disk-limit-probe.ts` from sources (beside this package, so that its dependencies resolve) and
  * runs it as another user; resolves with the JSON line it prints.
  */
 export async function probeDiskLimitAs(
@@ -26,7 +26,6 @@ export async function probeDiskLimitAs(
       format: 'esm',
       target: 'node20',
       outfile,
-      external: ['dockerode'],
       tsconfig: path.join(packageDirectory, 'tsconfig.json'),
       logLevel: 'silent',
     });
