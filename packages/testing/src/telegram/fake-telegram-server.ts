@@ -90,6 +90,13 @@ export interface FakeTelegramServer {
   uploadFile(upload: FakeTelegramUpload): FakeTelegramFile;
   /** The next call of `method` fails this way (queued: call it twice to fail two calls). */
   failNext(method: string, failure: FakeTelegramFailureSpec): void;
+  /**
+   * An outage: from now on every call of `methods` (by default every method but `getUpdates`) fails
+   * this way, until {@link FakeTelegramServer.endOutage}. Queued `failNext` failures come first.
+   */
+  startOutage(failure: FakeTelegramFailureSpec, methods?: readonly string[]): void;
+  /** Ends the outage: calls are answered again. */
+  endOutage(): void;
   /** MarkdownV2 texts containing `part` are refused with "can't parse entities". */
   rejectMarkup(part: string): void;
   /** Every call with the current token gets 401 from now on (the token was revoked). */
@@ -137,8 +144,15 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
   };
   const updates = createFakeTelegramUpdates();
 
+  let outage: { failure: FakeTelegramFailureSpec; methods?: readonly string[] } | undefined;
+  const outageFailure = (method: string): FakeTelegramFailureSpec | undefined => {
+    if (outage === undefined) return undefined;
+    const affected = outage.methods ? outage.methods.includes(method) : method !== 'getUpdates';
+    return affected ? outage.failure : undefined;
+  };
+
   const takeFailure = (method: string): FakeTelegramFailure | undefined => {
-    const spec = failures.get(method)?.shift();
+    const spec = failures.get(method)?.shift() ?? outageFailure(method);
     if (!spec) return undefined;
     let description = spec.description ?? defaultDescriptions[spec.status] ?? `Error ${spec.status}`;
     if (spec.status === 429 && spec.description === undefined)
@@ -242,6 +256,12 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
     uploadFile: (upload) => chats.addFile(upload, upload.as === 'photo' ? 'photos' : 'documents'),
     failNext(method, failure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
+    },
+    startOutage(failure, methods) {
+      outage = { failure, methods };
+    },
+    endOutage() {
+      outage = undefined;
     },
     rejectMarkup(part) {
       methodContext.rejectedMarkup.push(part);
