@@ -10,7 +10,9 @@ afterEach(async () => {
 
 const minute = 60_000;
 const sends = (current: TelegramGateway) =>
-  current.telegram.calls.filter((call) => call.method === 'sendMessage').map((call) => ({ text: call.params.text, status: call.status }));
+  current.telegram.calls
+    .filter((call) => call.method === 'sendMessage')
+    .map((call) => ({ text: call.params.text, status: call.status }));
 
 describe('the platform answering 500 for a minute, then recovering', () => {
   it('delivers every reply queued meanwhile exactly once, in order per chat, with the default retry schedule', async () => {

@@ -108,8 +108,10 @@ export async function startTelegramGateway(
         await gateway.idle();
       }
     },
-    sentTo: (chatId) => telegram.sent
-        .filter((sent) => sent.method === 'sendMessage' && sent.chatId === String(chatId)).map((sent) => sent.text ?? ''),
+    sentTo: (chatId) =>
+      telegram.sent
+        .filter((sent) => sent.method === 'sendMessage' && sent.chatId === String(chatId))
+        .map((sent) => sent.text ?? ''),
     async close() {
       await gateway.stop({ graceMs: 1_000 });
       await runtime.close();

@@ -98,7 +98,13 @@ afterAll(async () => {
 
 describe.skipIf(!canRunEngine)('the Docker engine restarted during a session', () => {
   it('gives the next tool call a fresh sandbox, and the turn answers once', { timeout: 180_000 }, async () => {
-    const runtime = createDockerRuntime({ socketPath: socket, image, namespace: 'restart', maxSandboxes: 1, diskLimit: 'unlimited' });
+    const runtime = createDockerRuntime({
+      socketPath: socket,
+      image,
+      namespace: 'restart',
+      maxSandboxes: 1,
+      diskLimit: 'unlimited',
+    });
     harness = await createHarness({ runtime, retryDelaysMs: [100, 100, 100] });
     const agent = await harness.addAgent('andy');
     await harness.addChat('c1', { agent });

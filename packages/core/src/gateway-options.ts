@@ -39,7 +39,10 @@ const settingsSchema = v.object({
   modelRetryDelaysMs: v.optional(v.array(delay)),
   // Doubling from 1 s, capped at 5 min: a platform down for a minute (or ten) gets every reply once
   // it is back; the gateway gives up about 13.5 min after the first failure (then a dead letter).
-  deliveryRetryDelaysMs: v.optional(v.array(delay), [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000]),
+  deliveryRetryDelaysMs: v.optional(
+    v.array(delay),
+    [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000],
+  ),
   // The sandbox protocol accepts up to a day per call.
   toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
   hookTimeoutMs: v.optional(positiveDelay, 5_000),
@@ -81,6 +84,13 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   plugins?: PluginEntry[];
   /** How long a plugin's `setup` may take before the plugin counts as failed. @default 30000 */
   pluginSetupTimeoutMs?: number;
+  /**
+   * Waits before each retry of a reply the platform failed to take (a 5xx, a 429 waits at least its
+   * `retry_after`); the chat's later replies wait behind it. After the last, the reply is a failed
+   * delivery: kept, reported to the owner, retried by `retryDelivery`.
+   * @default doubling from 1 s to 256 s, then 300 s (about 13.5 minutes in all)
+   */
+  deliveryRetryDelaysMs?: number[];
   logger?: Logger;
   clock?: Clock;
   generateId?: () => string;

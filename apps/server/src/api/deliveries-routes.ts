@@ -67,7 +67,7 @@ export function deliveriesRoutes(parts: { store: Store; gateway: Gateway }): Any
       tag: 'deliveries',
       summary: 'Sends a failed delivery again',
       description:
-        'Resets its attempts and queues it again behind its chat\'s pending replies; delivery starts at once. An unknown id is 404; a delivery that is not failed (pending or sent) is 409 `outbox_not_failed`.',
+        "Resets its attempts and queues it again behind its chat's pending replies; delivery starts at once. An unknown id is 404; a delivery that is not failed (pending or sent) is 409 `outbox_not_failed`.",
       params: deliveryParams,
       response: failedDeliveryRecord,
       errors: [404, 409],

@@ -60,19 +60,15 @@ export function FailedDeliveriesCard(props: { loaded: Loaded<Page<FailedDelivery
                 <span class="failed-delivery-chat">{delivery.chatName ?? delivery.chatId}</span>
                 <span class="failed-delivery-text">{preview(delivery.text)}</span>
                 <span class="failed-delivery-error muted small">
-                  {delivery.refused ? 'refused' : `${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}`} · {delivery.error ?? 'no error recorded'}
+                  {delivery.refused ? 'refused' : `${delivery.attempts} attempt${delivery.attempts === 1 ? '' : 's'}`} ·{' '}
+                  {delivery.error ?? 'no error recorded'}
                 </span>
               </span>
               <span class="muted small" title={when(delivery.failedAt)}>
                 {ago(delivery.failedAt)}
               </span>
               <span class="row-actions">
-                <button
-                  class="button primary"
-                  type="button"
-                  disabled={acting !== undefined}
-                  onClick={() => void retry(delivery)}
-                >
+                <button class="button primary" type="button" disabled={acting !== undefined} onClick={() => void retry(delivery)}>
                   {acting === delivery.id ? 'Retrying…' : 'Retry'}
                 </button>
               </span>
