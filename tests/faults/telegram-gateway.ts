@@ -29,7 +29,7 @@ export interface TelegramGateway {
 }
 
 /** Resolves once `read()` is true (polls the event loop; no timing is asserted). */
-export async function until(read: () => boolean, what: string): Promise<void> {
+async function until(read: () => boolean, what: string): Promise<void> {
   for (let attempt = 0; attempt < 2_000; attempt += 1) {
     if (read()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
