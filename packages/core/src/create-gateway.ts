@@ -22,6 +22,7 @@ import { createCommands } from './commands';
 import { createCompactor } from './compaction';
 import { createContextWindows } from './context-windows';
 import { dashboardIdentity } from './dashboard-identity';
+import { createDeadLetters } from './dead-letters';
 import { createDelivery } from './delivery';
 import { recordEgressRequests } from './egress-records';
 import { createEventBus } from './events';
@@ -41,6 +42,7 @@ import { createReplacePlugin, reportLoadedPlugins } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
 import { createResourceGovernor, type GatewayHealth, type MemoryLimit, type ResourceGovernor } from './resource-governor';
+import { createRetryDelivery } from './retry-delivery';
 import { createRouter } from './router';
 import { createScheduler } from './scheduler';
 import { createSendFileTool, createSentFiles } from './send-file-tool';
@@ -142,6 +144,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock.setTimeout(() => queue.release(sessionId, 'message'), delayMs);
   };
   const agentMessages = createAgentMessages({ clock, bus, wake: queue.wake, hopLimit: settings.hopLimit });
+  // Delivery queues owner notices about failed replies through the text queue that kicks it.
+  const kickDelivery = (channel: string, chatId: string) => delivery.kick(channel, chatId);
+  const enqueueText = createEnqueueText(kickDelivery);
   const delivery = createDelivery({
     store,
     bus,
@@ -151,8 +156,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins,
     holds: leases.holds,
     retryDelaysMs: settings.deliveryRetryDelaysMs,
+    deadLetters: createDeadLetters({
+      runUnit,
+      bus,
+      logger: logger.child('delivery'),
+      places,
+      enqueueText,
+      channelState: (name) => (channels.has(name) ? (status.get(name) ?? 'connected') : undefined),
+    }),
   });
-  const enqueueText = createEnqueueText(delivery.kick);
+  const retryDelivery = createRetryDelivery({ outbox: store.outbox, bus, leases, kick: delivery.kick });
   const sendForPlugin = createPluginSend({ runUnit, enqueueText, generateId });
   const heartbeats = createHeartbeats({ settings: settings.heartbeats, places, bus, logger: logger.child('heartbeat') });
   const scheduler = createScheduler({
@@ -357,6 +370,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     receive,
     replacePlugin,
     tasksChanged: () => scheduler.reschedule(),
+    retryDelivery,
     async resolveApproval(code, decision) {
       await runUnit((unit) => approvals.resolve(unit, code, decision, router.route));
     },

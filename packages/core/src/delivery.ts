@@ -8,6 +8,7 @@ import {
   type OutboxEntry,
   type Store,
 } from '@ngb/plugin-sdk';
+import type { DeadLetters } from './dead-letters';
 import { completeStreamedReply, retireStreamedMessages } from './deliver-streamed';
 import type { EventBus } from './events';
 import type { PluginHost } from './plugin-host';
@@ -38,6 +39,8 @@ export interface DeliveryOptions {
   holds: (sessionId: string) => boolean;
   /** Waits between attempts of a failed send; its length is the number of retries. */
   retryDelaysMs: readonly number[];
+  /** Keeps and reports a reply that failed for good. */
+  deadLetters: DeadLetters;
 }
 
 /** Creates the delivery worker of a gateway. */
@@ -64,9 +67,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     );
   };
 
-  // An entry that will never be sent: failed for good, and the chat goes on.
+  // An entry that will never be sent by choice (a plugin cancelled it, nothing to send): failed,
+  // and the chat goes on; not a delivery failure the owner must hear about.
   const drop = async (entry: OutboxEntry, reason: string): Promise<true> => {
-    await store.outbox.markFailed(entry.id, reason, { permanent: true });
+    await store.outbox.markFailed(entry.id, reason, { permanent: true, failedAt: clock.now() });
     bus.emit({
       type: 'delivery.failed',
       outboxId: entry.id,
@@ -158,16 +162,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         schedule(entry.channel, entry.chatId, nextAttemptAt);
         return false;
       }
-      await store.outbox.markFailed(entry.id, text, { permanent: true });
-      bus.emit({
-        type: 'delivery.failed',
-        outboxId: entry.id,
-        channel: entry.channel,
-        chatId: entry.chatId,
-        error: text,
-        permanent: true,
-      });
-      logger.error('delivery failed for good', { outboxId: entry.id, error: text });
+      // Kept (never dropped silently) and reported; the chat goes on with its next reply.
+      await options.deadLetters.bury(entry, text, { refused: !retryable, failedAt: clock.now() });
       return true;
     }
   };

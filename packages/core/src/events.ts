@@ -123,7 +123,14 @@ export type GatewayEvent =
       problem?: string;
     }
   | { type: 'delivery.sent'; outboxId: string; channel: string; chatId: string; platformMessageId: string; chunks: number }
+  /**
+   * A send failed: `permanent: false` when it is retried later, `permanent: true` when the gateway
+   * gave up (retries ran out or the platform refused): the reply is kept as a failed delivery (a dead
+   * letter the owner is told about, listed by the API and the dashboard, and can retry).
+   */
   | { type: 'delivery.failed'; outboxId: string; channel: string; chatId: string; error: string; permanent: boolean }
+  /** A failed delivery was queued again (the owner pressed Retry); it is sent in its chat's order. */
+  | { type: 'delivery.retried'; outboxId: string; channel: string; chatId: string }
   | { type: 'approval.requested'; approvalId: string; kind: 'chat' | 'sender'; chatId: string; code: string }
   | { type: 'approval.resolved'; approvalId: string; status: 'approved' | 'denied' }
   /** A turn asked a person a question (`ask_user`) and waits for the answer. */

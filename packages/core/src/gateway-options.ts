@@ -6,6 +6,7 @@ import type {
   InboundMessage,
   LlmProvider,
   Logger,
+  OutboxEntry,
   PriceLookup,
   ReceiveResult,
   SandboxRuntime,
@@ -37,7 +38,12 @@ const settingsSchema = v.object({
   retryDelaysMs: v.optional(v.array(delay), [5_000, 10_000, 20_000, 40_000, 80_000]),
   // Waits before a failed model call is sent again, in place; by default the turn schedule above.
   modelRetryDelaysMs: v.optional(v.array(delay)),
-  deliveryRetryDelaysMs: v.optional(v.array(delay), [1_000, 2_000, 4_000, 8_000, 16_000]),
+  // Doubling from 1 s, capped at 5 min: a platform down for a minute (or ten) gets every reply once
+  // it is back; the gateway gives up about 13.5 min after the first failure (then a dead letter).
+  deliveryRetryDelaysMs: v.optional(
+    v.array(delay),
+    [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000],
+  ),
   // The sandbox protocol accepts up to a day per call.
   toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
   hookTimeoutMs: v.optional(positiveDelay, 5_000),
@@ -80,6 +86,13 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
   plugins?: PluginEntry[];
   /** How long a plugin's `setup` may take before the plugin counts as failed. @default 30000 */
   pluginSetupTimeoutMs?: number;
+  /**
+   * Waits before each retry of a reply the platform failed to take (a 5xx, a 429 waits at least its
+   * `retry_after`); the chat's later replies wait behind it. After the last, the reply is a failed
+   * delivery: kept, reported to the owner, retried by `retryDelivery`.
+   * @default doubling from 1 s to 256 s, then 300 s (about 13.5 minutes in all)
+   */
+  deliveryRetryDelaysMs?: number[];
   logger?: Logger;
   clock?: Clock;
   generateId?: () => string;
@@ -202,6 +215,14 @@ export interface Gateway {
    * HTTP API): it reads the soonest due time again.
    */
   tasksChanged(): Promise<void>;
+  /**
+   * Queues a failed delivery (a dead letter) again: attempts reset, status pending, its chat's
+   * delivery started (after the chat's earlier pending replies). Emits `delivery.retried`.
+   * @returns the entry as queued again
+   * @throws NotFoundError for an unknown id
+   * @throws NgbError `outbox_not_failed` when the entry is pending or sent
+   */
+  retryDelivery(outboxId: string): Promise<OutboxEntry>;
   /** Approves or denies a pending chat or sender request by its code. */
   resolveApproval(code: string, decision: 'approved' | 'denied'): Promise<void>;
   /**

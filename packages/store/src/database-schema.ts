@@ -196,6 +196,8 @@ export interface OutboxTable {
   /** JSON array of the buttons to show under the message, or null. */
   choices: Generated<string | null>;
   sent_at: number | null;
+  /** When the row failed for good (a dead letter); null otherwise. */
+  failed_at: Generated<number | null>;
   created_at: number;
   updated_at: number;
 }

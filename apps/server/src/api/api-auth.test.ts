@@ -57,6 +57,12 @@ describe('API auth', () => {
       { cookie, 'sec-fetch-site': 'cross-site' },
     );
     expect(task.status).toBe(403);
+    const retry = await call(harness, 'POST', '/api/deliveries/some-id/retry', undefined, {
+      cookie,
+      origin: 'https://evil.example',
+    });
+    expect(retry.status).toBe(403);
+    expect((await call(harness, 'POST', '/api/deliveries/some-id/retry')).status).toBe(401);
     expect((await harness.store.chats.get(chat.id))?.status).toBe('pending');
     const own = await call(
       harness,

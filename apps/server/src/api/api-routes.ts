@@ -8,6 +8,7 @@ import { budgetsRoutes } from './budgets-routes';
 import { createChannelStates } from './channel-states';
 import { chatsRoutes } from './chats-routes';
 import { configRoutes } from './config-routes';
+import { deliveriesRoutes } from './deliveries-routes';
 import { eventsDescription } from './events-description';
 import { logsRoutes } from './logs-routes';
 import { messagesRoutes } from './messages-routes';
@@ -50,6 +51,7 @@ export function apiRoutes(parts: ApiParts): Api {
     ...messagesRoutes(store),
     ...tasksRoutes({ store, gateway, clock }),
     ...approvalsRoutes({ store, gateway }),
+    ...deliveriesRoutes({ store, gateway }),
     ...configRoutes(parts.config),
     ...usageRoutes({ store, clock }),
     ...budgetsRoutes({ budgets: parts.budgets, clock }),

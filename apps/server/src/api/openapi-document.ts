@@ -32,6 +32,7 @@ const tagDescriptions: Record<string, string> = {
   messages: 'Stored messages, searched by their words.',
   tasks: 'Scheduled prompts and their runs.',
   approvals: 'Requests from unknown chats and senders, waiting for the owner.',
+  deliveries: 'Replies the gateway gave up delivering, kept for the owner to retry.',
   config: 'The loaded config, secrets redacted.',
   usage: 'Tokens, cost and turn rates, for charts.',
   logs: 'The structured log.',

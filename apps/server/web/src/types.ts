@@ -218,3 +218,18 @@ export interface Budgets {
   periods: { day: string; month: string };
   budgets: BudgetRow[];
 }
+
+/** A reply the gateway gave up delivering (`GET /api/deliveries/failed`). */
+export interface FailedDelivery {
+  id: string;
+  channel: string;
+  chatId: string;
+  chatName?: string;
+  threadId?: string;
+  text: string;
+  error?: string;
+  attempts: number;
+  refused: boolean;
+  failedAt?: number;
+  createdAt: number;
+}

@@ -12,6 +12,7 @@ import { describeLinkedIdentityCases } from './store-contract/linked-identities'
 import { describeMessageEditCases } from './store-contract/message-edits';
 import { describeMessageSearchCases } from './store-contract/message-search';
 import { describeMessageCases } from './store-contract/messages';
+import { describeOutboxDeadLetterCases } from './store-contract/outbox-dead-letters';
 import { describeQuestionCases } from './store-contract/questions';
 import { describeSessionCases } from './store-contract/sessions';
 import { describeStickyThreadCases } from './store-contract/sticky-threads';
@@ -63,6 +64,7 @@ export function describeStoreContract(name: string, factory: StoreContractFactor
     describeTurnCases(context);
     describeTranscriptCases(context);
     describeOutboxCases(context);
+    describeOutboxDeadLetterCases(context);
     describeTaskCases(context);
     describeApprovalCases(context);
     describeQuestionCases(context);

@@ -16,6 +16,7 @@ import { migration0014TranscriptArchive } from './0014_transcript_archive';
 import { migration0015Egress } from './0015_egress';
 import { migration0016LiveTranscript } from './0016_live_transcript';
 import { migration0017StickyThreadsAndHeartbeats } from './0017_sticky_threads_and_heartbeats';
+import { migration0018DeadLetters } from './0018_dead_letters';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -36,6 +37,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0015_egress': migration0015Egress,
   '0016_live_transcript': migration0016LiveTranscript,
   '0017_sticky_threads_and_heartbeats': migration0017StickyThreadsAndHeartbeats,
+  '0018_dead_letters': migration0018DeadLetters,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

@@ -7,7 +7,7 @@ import type {
   OutboxRepository,
   OutboxStatus,
 } from '@ngb/plugin-sdk';
-import { NotFoundError } from '@ngb/plugin-sdk';
+import { NgbError, NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql, type UpdateObject } from 'kysely';
 import { allowedValues, assertAllowed } from '../allowed-values';
 import type { OutboxTable, StoreDatabase } from '../database-schema';
@@ -42,6 +42,7 @@ function toOutboxEntry(row: Selectable<OutboxTable>, logger: Logger): OutboxEntr
     hop: row.hop,
     ...(choices === undefined ? {} : { choices }),
     sentAt: optional(row.sent_at),
+    failedAt: optional(row.failed_at),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -151,7 +152,45 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
         attempts: (eb) => eb('attempts', '+', 1),
         next_attempt_at: null,
         permanent_failure: options.permanent ? 1 : 0,
+        failed_at: options.failedAt ?? now(),
       });
+    },
+
+    async listFailed(options = {}) {
+      const rows = await db()
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', sql.lit('failed'))
+        .orderBy('failed_at', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(options.limit ?? 100)
+        .execute();
+      return rows.map((row) => toOutboxEntry(row, context.logger));
+    },
+
+    async requeue(id) {
+      const row = await db()
+        .updateTable('outbox')
+        .set({
+          status: 'pending',
+          attempts: 0,
+          error: null,
+          next_attempt_at: null,
+          permanent_failure: 0,
+          failed_at: null,
+          updated_at: now(),
+        })
+        .where('id', '=', id)
+        .where('status', '=', sql.lit('failed'))
+        .returningAll()
+        .executeTakeFirst();
+      if (row !== undefined) return toOutboxEntry(row, context.logger);
+      const current = await db().selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirst();
+      if (current === undefined) throw new NotFoundError('outbox entry', id);
+      throw new NgbError(
+        'outbox_not_failed',
+        `[@ngb/store] outbox entry ${id} is ${current.status}, not failed: only a failed delivery can be retried`,
+      );
     },
 
     recordChunk(id, platformMessageId) {

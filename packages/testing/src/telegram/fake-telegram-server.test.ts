@@ -123,6 +123,17 @@ describe('fake Telegram Bot API, driven by telegraf', () => {
     expect(fake.sent.map((sent) => sent.text)).toEqual(['REJECT me']);
   });
 
+  it('fails every call of an outage until it ends, while getUpdates still answers', async () => {
+    const telegram = await started();
+    fake.startOutage({ status: 500 });
+    expect(await failureOf(telegram.sendMessage(5, 'one'))).toMatchObject({ error_code: 500 });
+    expect(await failureOf(telegram.sendMessage(5, 'two'))).toMatchObject({ error_code: 500 });
+    await expect(telegram.getUpdates(0, 10, 0, [])).resolves.toEqual([]);
+    fake.endOutage();
+    await telegram.sendMessage(5, 'three');
+    expect(fake.sent.map((sent) => sent.text)).toEqual(['three']);
+  });
+
   it('posts updates to the webhook with its secret, and refuses getUpdates while it is set', async () => {
     const telegram = await started();
     const seen: Array<{ secret: string | null; body: unknown }> = [];

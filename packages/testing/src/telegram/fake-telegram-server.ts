@@ -96,6 +96,13 @@ export interface FakeTelegramServer {
    * out nor answered until the hold is released, and dropped if its client goes away meanwhile.
    */
   holdNext(method: string, options?: { skip?: number }): FakeTelegramHold;
+  /**
+   * An outage: from now on every call of `methods` (by default every method but `getUpdates`) fails
+   * this way, until {@link FakeTelegramServer.endOutage}. Queued `failNext` failures come first.
+   */
+  startOutage(failure: FakeTelegramFailureSpec, methods?: readonly string[]): void;
+  /** Ends the outage: calls are answered again. */
+  endOutage(): void;
   /** MarkdownV2 texts containing `part` are refused with "can't parse entities". */
   rejectMarkup(part: string): void;
   /** Every call with the current token gets 401 from now on (the token was revoked). */
@@ -144,8 +151,15 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
   const updates = createFakeTelegramUpdates();
   const holds = createFakeTelegramHolds();
 
+  let outage: { failure: FakeTelegramFailureSpec; methods?: readonly string[] } | undefined;
+  const outageFailure = (method: string): FakeTelegramFailureSpec | undefined => {
+    if (outage === undefined) return undefined;
+    const affected = outage.methods ? outage.methods.includes(method) : method !== 'getUpdates';
+    return affected ? outage.failure : undefined;
+  };
+
   const takeFailure = (method: string): FakeTelegramFailure | undefined => {
-    const spec = failures.get(method)?.shift();
+    const spec = failures.get(method)?.shift() ?? outageFailure(method);
     if (!spec) return undefined;
     let description = spec.description ?? defaultDescriptions[spec.status] ?? `Error ${spec.status}`;
     if (spec.status === 429 && spec.description === undefined)
@@ -252,6 +266,12 @@ export async function createFakeTelegramServer(options: FakeTelegramServerOption
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
     holdNext: (method, holdOptions) => holds.add(method, holdOptions?.skip ?? 0),
+    startOutage(failure, methods) {
+      outage = { failure, methods };
+    },
+    endOutage() {
+      outage = undefined;
+    },
     rejectMarkup(part) {
       methodContext.rejectedMarkup.push(part);
     },

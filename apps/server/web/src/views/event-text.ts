@@ -29,6 +29,8 @@ export function describeEvent(event: GatewayEvent): string {
       return `${event.channel} · ${event.chunks} part(s)`;
     case 'delivery.failed':
       return `${event.channel} · ${clip(event.error)}${event.permanent ? ' (given up)' : ''}`;
+    case 'delivery.retried':
+      return `${event.channel} · queued again`;
     case 'approval.requested':
       return `${event.kind} needs approval · code ${event.code}`;
     case 'approval.resolved':

@@ -4,10 +4,11 @@ import { AreaChart, BarChart, perMinute, ShareBars } from '../components/charts'
 import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader, Stat } from '../components/ui';
 import { type GatewayEvent, useGatewayEvents } from '../events';
 import { ago, compact, dollars, shortId } from '../format';
-import type { Agent, Budgets, ChannelItem, Chat, Sandbox, Session, Status, Usage } from '../types';
+import type { Agent, Budgets, ChannelItem, Chat, FailedDelivery, Sandbox, Session, Status, Usage } from '../types';
 import { BudgetsCard } from './budgets-card';
 import { ChannelLoginCard } from './channel-login-card';
 import { describeEvent } from './event-text';
+import { FailedDeliveriesCard, failedDeliveriesPath } from './failed-deliveries-card';
 
 const minutes = 20;
 
@@ -46,6 +47,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
   const chats = useApi<Page<Chat>>('/api/chats?limit=200');
   const agents = useApi<Page<Agent>>('/api/agents');
   const budgets = useApi<Budgets>('/api/budgets');
+  const failedDeliveries = useApi<Page<FailedDelivery>>(failedDeliveriesPath);
   const { status } = props;
   const channels = Object.entries(status?.channels ?? {});
   // The channels' details are fetched only while one of them is connecting: it may wait for a login.
@@ -56,6 +58,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
     if (event.type === 'channel.status' || event.type.startsWith('turn.')) props.reloadStatus();
     if (event.type === 'channel.status') channelItems.reload();
     if (event.type === 'turn.start') sessions.reload();
+    if ((event.type === 'delivery.failed' && event.permanent) || event.type === 'delivery.retried') failedDeliveries.reload();
     if (event.type === 'turn.end') {
       usage.reload();
       budgets.reload();
@@ -199,6 +202,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
         </Card>
       </div>
       <BudgetsCard loaded={budgets} />
+      <FailedDeliveriesCard loaded={failedDeliveries} />
       <Card title="Live events">
         {live.length === 0 ? (
           <Empty title="Quiet so far">Every message, turn, tool call and delivery shows up here as it happens.</Empty>

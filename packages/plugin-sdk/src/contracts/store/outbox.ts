@@ -48,6 +48,8 @@ export interface OutboxEntry {
   /** Buttons to show under the message (a question of `ask_user`); shown with its last part. */
   choices?: OutboundChoice[];
   sentAt?: number;
+  /** When the entry failed for good (status `failed`: a dead letter the owner can retry). */
+  failedAt?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -101,8 +103,25 @@ export interface OutboxRepository {
   listPending(filter?: { channel?: string; chatId?: string }): Promise<OutboxEntry[]>;
   /** Marks delivered. @throws NotFoundError for an unknown id */
   markSent(id: string, platformMessageId: string, sentAt: number): Promise<OutboxEntry>;
-  /** Gives up: status `failed`, one more attempt counted. @throws NotFoundError for an unknown id */
-  markFailed(id: string, error: string, options: { permanent: boolean }): Promise<OutboxEntry>;
+  /**
+   * Gives up: status `failed` (a dead letter), one more attempt counted, `failedAt` set.
+   * `failedAt` defaults to the store's clock.
+   * @throws NotFoundError for an unknown id
+   */
+  markFailed(id: string, error: string, options: { permanent: boolean; failedAt?: number }): Promise<OutboxEntry>;
+  /**
+   * The dead letters: `failed` entries, the one that failed last first.
+   * @param options.limit the most entries returned @default 100
+   */
+  listFailed(options?: { limit?: number }): Promise<OutboxEntry[]>;
+  /**
+   * Queues a failed entry again, as it was before its first attempt: status `pending`, no attempts,
+   * no error, no `nextAttemptAt`, no `failedAt`. Parts already sent (`sentChunkIds`) stay sent.
+   * Atomic: of two calls for one entry, one wins.
+   * @throws NotFoundError for an unknown id
+   * @throws NgbError `outbox_not_failed` when the entry is not `failed` (pending or sent)
+   */
+  requeue(id: string): Promise<OutboxEntry>;
   /**
    * Records that the next part of a long text was sent, with its platform id (appended to
    * `sentChunkIds`). Call it right after each part is accepted by the platform.
