@@ -2,7 +2,7 @@
 // to answer) and the handler of its HTTP routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/request-body';
-import { readMultipart } from './fake-feishu-multipart';
+import { readMultipart } from '../http/multipart';
 import { shownFormat, shownText, validPost } from './fake-feishu-text';
 import type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent } from './fake-feishu-types';
 
