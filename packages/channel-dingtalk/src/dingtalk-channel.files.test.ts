@@ -33,9 +33,9 @@ describe('DingTalk sends files', () => {
       },
       { chatId: 'cidGroup1', id: expect.any(String), via: 'api', format: 'text', text: 'the report', file: undefined },
     ]);
-    const send = run.fake.calls.find((call) => call.path === '/v1.0/robot/groupMessages/send');
-    expect(send?.body).toMatchObject({ msgKey: 'sampleFile', msgParam: expect.any(String) });
-    expect(JSON.parse(String((send?.body as { msgParam: string }).msgParam))).toEqual({
+    const send = run.fake.calls.find((call) => call.path === '/v1.0/robot/groupMessages/send')?.body ?? {};
+    expect(send).toMatchObject({ msgKey: 'sampleFile', msgParam: expect.any(String) });
+    expect(JSON.parse(String((send as { msgParam: string }).msgParam))).toEqual({
       mediaId: upload?.mediaId,
       fileName: 'Q3 报告.PDF',
       fileType: 'pdf',

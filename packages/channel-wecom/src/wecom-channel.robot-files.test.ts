@@ -32,7 +32,12 @@ describe('WeCom group robot sends files', () => {
   afterEach(() => fake.close());
 
   it('uploads the exact bytes to upload_media, sends a file message with its media_id, then the caption', async () => {
-    const receipt = await robot.sendFile(address, { name: '周报 v2.pdf', data: pdf, mimeType: 'application/pdf', caption: '本周' });
+    const receipt = await robot.sendFile(address, {
+      name: '周报 v2.pdf',
+      data: pdf,
+      mimeType: 'application/pdf',
+      caption: '本周',
+    });
     expect(receipt.platformMessageId).toMatch(/^robot-/);
     const [upload] = fake.uploads;
     expect(upload).toMatchObject({ type: 'file', name: '周报 v2.pdf', contentType: 'application/pdf', data: pdf });

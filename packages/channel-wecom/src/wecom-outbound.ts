@@ -160,7 +160,8 @@ export function createWeComOutbound(target: WeComOutboundTarget) {
     }
     const uploaded = await robot.upload(file);
     const mediaId = typeof uploaded.media_id === 'string' ? uploaded.media_id : '';
-    if (mediaId === '') throw new ChannelApiError(channel, `${prefix} the robot upload answered without a media_id`, { status: 502 });
+    if (mediaId === '')
+      throw new ChannelApiError(channel, `${prefix} the robot upload answered without a media_id`, { status: 502 });
     return robotSend(address, { msgtype: 'file', file: { media_id: mediaId } });
   };
 

@@ -31,8 +31,10 @@ export function createFakeDingTalkOapi(settings: FakeDingTalkOapiSettings) {
   };
 
   function gettoken(url: URL, response: ServerResponse): void {
-    if (url.searchParams.get('appkey') !== settings.clientId || url.searchParams.get('appsecret') !== settings.clientSecret)
-      return answer(response, { errcode: 40089, errmsg: '不合法的appKey或appSecret' });
+    if (url.searchParams.get('appkey') !== settings.clientId || url.searchParams.get('appsecret') !== settings.clientSecret) {
+      answer(response, { errcode: 40089, errmsg: '不合法的appKey或appSecret' });
+      return;
+    }
     const token = `fake-oapi-token-${randomUUID()}`;
     tokens.set(token, true);
     issued += 1;

@@ -118,10 +118,7 @@ describe('fake DingTalk', () => {
       return (await (await fetch(url, { method: 'POST', body: form })).json()) as Record<string, unknown>;
     };
     const gettoken = async (secret: string) =>
-      (await (await fetch(`${fake.url}/gettoken?appkey=${fake.clientId}&appsecret=${secret}`)).json()) as Record<
-        string,
-        unknown
-      >;
+      (await (await fetch(`${fake.url}/gettoken?appkey=${fake.clientId}&appsecret=${secret}`)).json()) as Record<string, unknown>;
     expect((await gettoken('wrong')).errcode).toBe(40089);
     const oapiToken = String((await gettoken(fake.clientSecret)).access_token);
     const newToken = String(

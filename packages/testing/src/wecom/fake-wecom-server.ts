@@ -111,7 +111,8 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
   /** A robot `image` message: base64 of a JPG or PNG of at most 2 MB, and the md5 of those bytes. */
   const robotImage = (part: unknown): FakeWeComMedia | { errcode: number; errmsg: string } => {
     const { base64, md5 } = (typeof part === 'object' && part !== null ? part : {}) as Record<string, unknown>;
-    if (typeof base64 !== 'string' || typeof md5 !== 'string') return { errcode: 40058, errmsg: 'image.base64 and image.md5 required' };
+    if (typeof base64 !== 'string' || typeof md5 !== 'string')
+      return { errcode: 40058, errmsg: 'image.base64 and image.md5 required' };
     const data = Buffer.from(base64, 'base64');
     if (data.length === 0 || data.length > 2 * 1024 * 1024) return { errcode: 40009, errmsg: 'invalid image size' };
     if (createHash('md5').update(data).digest('hex') !== md5.toLowerCase())
@@ -125,7 +126,8 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
   /** The `media` part of an upload (multipart, with a filename), or the errcode WeCom answers. */
   const uploadedPart = (raw: Buffer, contentType: string) => {
     const part = readMultipart(raw, contentType).find((candidate) => candidate.name === 'media');
-    if (!part || part.filename === undefined) return { errcode: 40004, errmsg: 'invalid media: a multipart `media` part with a filename' };
+    if (!part || part.filename === undefined)
+      return { errcode: 40004, errmsg: 'invalid media: a multipart `media` part with a filename' };
     return part;
   };
 
