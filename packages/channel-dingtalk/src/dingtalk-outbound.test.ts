@@ -16,7 +16,13 @@ describe('DingTalk outbound routes', () => {
     const credentials = { clientId: fake.clientId, clientSecret: fake.clientSecret };
     const api = createDingTalkApi({ ...settings, ...credentials, apiBaseUrl: fake.url });
     const oapi = createDingTalkOapi({ ...settings, ...credentials, oapiBaseUrl: fake.url });
-    const outbound = createDingTalkOutbound({ ...settings, api, oapi, robotCode: fake.robotCode, sessionWebhookOrigins: [fake.url] });
+    const outbound = createDingTalkOutbound({
+      ...settings,
+      api,
+      oapi,
+      robotCode: fake.robotCode,
+      sessionWebhookOrigins: [fake.url],
+    });
     const first = fake.injectMessage({ senderStaffId: 'staff0', text: 'x' });
     outbound.learn('staff0', {
       isGroup: false,
