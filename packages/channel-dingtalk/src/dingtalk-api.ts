@@ -26,23 +26,20 @@ async function readAnswer(response: Response, call: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Posts JSON and reads the JSON answer; any failure comes back as a ChannelApiError. */
-export async function postDingTalkJson(
+/**
+ * Makes one call and reads its JSON answer (size-capped); any failure, an HTTP status other than 2xx
+ * included, comes back as a ChannelApiError. An answer of HTTP 200 with an `errcode` is returned as is.
+ */
+export async function fetchDingTalkJson(
   fetchImpl: typeof fetch,
   url: string,
-  body: unknown,
+  init: RequestInit,
   call: string,
-  headers: Record<string, string> = {},
 ): Promise<Record<string, unknown>> {
   let response: Response;
   try {
-    response = await fetchImpl(url, {
-      method: 'POST',
-      // A redirect would take the body (and a session reply) to a host nobody checked.
-      redirect: 'error',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
+    // A redirect would take the body (and a session reply) to a host nobody checked.
+    response = await fetchImpl(url, { ...init, redirect: 'error' });
   } catch (error) {
     throw mapDingTalkError(error);
   }
@@ -57,6 +54,26 @@ export async function postDingTalkJson(
   if (!response.ok)
     throw mapDingTalkError({ call, status: response.status, body: answer, retryAfter: response.headers.get('retry-after') });
   return answer;
+}
+
+/** Posts JSON and reads the JSON answer; any failure comes back as a ChannelApiError. */
+export function postDingTalkJson(
+  fetchImpl: typeof fetch,
+  url: string,
+  body: unknown,
+  call: string,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  return fetchDingTalkJson(
+    fetchImpl,
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: JSON.stringify(body),
+    },
+    call,
+  );
 }
 
 /**

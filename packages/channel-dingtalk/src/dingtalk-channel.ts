@@ -8,12 +8,14 @@ import {
   createReconnectBackoff,
   type DeleteCapability,
   type FetchFilesCapability,
+  type FilesCapability,
   systemClock,
   type TimerHandle,
 } from '@ngb/plugin-sdk';
 import type { DWClientDownStream } from 'dingtalk-stream';
 import * as v from 'valibot';
 import { createDingTalkApi } from './dingtalk-api';
+import { createDingTalkOapi } from './dingtalk-oapi';
 import { type DingTalkChannelOptions, dingTalkChannelOptionsSchema } from './dingtalk-options';
 import { createDingTalkOutbound } from './dingtalk-outbound';
 import { DingTalkStreamClient } from './dingtalk-stream-client';
@@ -22,7 +24,7 @@ import { mapDingTalkError } from './map-dingtalk-error';
 import { normalizeDingTalkMessage } from './normalize-dingtalk-message';
 
 /** The DingTalk adapter with its capabilities. */
-export type DingTalkChannel = ChannelAdapter & DeleteCapability & FetchFilesCapability;
+export type DingTalkChannel = ChannelAdapter & DeleteCapability & FilesCapability & FetchFilesCapability;
 
 const prefix = '[@ngb/channel-dingtalk]';
 
@@ -30,7 +32,8 @@ const prefix = '[@ngb/channel-dingtalk]';
  * The DingTalk channel: a robot of an app in Stream mode. Inbound robot messages arrive on the
  * dingtalk-stream socket and are acknowledged only once `receive` resolved (DingTalk delivers an
  * unacknowledged one again). Replies go through the message's session webhook while it is valid,
- * else through the robot send API. Addresses: a group's `chatId` is its conversation id (`cid…`),
+ * else through the robot send API; files are uploaded to the old OpenAPI and sent through the send API.
+ * Addresses: a group's `chatId` is its conversation id (`cid…`),
  * a 1:1 chat's is the person's user id.
  * @throws ConfigError naming the option when `options` are invalid
  */
@@ -46,8 +49,10 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const robotCode = options.robotCode ?? options.clientId;
   const api = createDingTalkApi({ ...options, fetch: fetchImpl, clock });
+  const oapi = createDingTalkOapi({ ...options, fetch: fetchImpl, clock });
   const outbound = createDingTalkOutbound({
     api,
+    oapi,
     robotCode,
     sessionWebhookOrigins: options.sessionWebhookOrigins,
     fetch: fetchImpl,
@@ -224,6 +229,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
       await inbound;
     },
     send: (address, message) => outbound.send(address, message),
+    sendFile: (address, file) => outbound.sendFile(address, file),
     delete: (address, platformMessageId) => outbound.delete(address, platformMessageId),
     fetchAttachment: (attachment, fetchOptions) =>
       fetchDingTalkAttachment(attachment, fetchOptions, { api, robotCode, fetch: fetchImpl }),

@@ -37,6 +37,8 @@ export const dingTalkChannelOptionsSchema = v.object({
   robotCode: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
   /** The OpenAPI base. Point it at a fake in tests. */
   apiBaseUrl: v.optional(baseUrl('https://api.dingtalk.com'), 'https://api.dingtalk.com'),
+  /** The old OpenAPI base, where files are uploaded (`/gettoken`, `/media/upload`). Point it at a fake in tests. */
+  oapiBaseUrl: v.optional(baseUrl('https://oapi.dingtalk.com'), 'https://oapi.dingtalk.com'),
   /** Where the Stream mode endpoint is looked up. @default the apiBaseUrl */
   gatewayUrl: v.optional(baseUrl('https://api.dingtalk.com')),
   /**

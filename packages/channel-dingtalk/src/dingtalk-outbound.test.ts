@@ -2,6 +2,7 @@ import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeDingTalkServer, type FakeDingTalkServer } from '@ngb/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDingTalkApi } from './dingtalk-api';
+import { createDingTalkOapi } from './dingtalk-oapi';
 import { createDingTalkOutbound } from './dingtalk-outbound';
 
 describe('DingTalk outbound routes', () => {
@@ -12,13 +13,16 @@ describe('DingTalk outbound routes', () => {
     fake = await createFakeDingTalkServer();
     const clock = createManualClock(Date.now());
     const settings = { fetch: globalThis.fetch, clock };
-    const api = createDingTalkApi({
+    const credentials = { clientId: fake.clientId, clientSecret: fake.clientSecret };
+    const api = createDingTalkApi({ ...settings, ...credentials, apiBaseUrl: fake.url });
+    const oapi = createDingTalkOapi({ ...settings, ...credentials, oapiBaseUrl: fake.url });
+    const outbound = createDingTalkOutbound({
       ...settings,
-      apiBaseUrl: fake.url,
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
+      api,
+      oapi,
+      robotCode: fake.robotCode,
+      sessionWebhookOrigins: [fake.url],
     });
-    const outbound = createDingTalkOutbound({ ...settings, api, robotCode: fake.robotCode, sessionWebhookOrigins: [fake.url] });
     const first = fake.injectMessage({ senderStaffId: 'staff0', text: 'x' });
     outbound.learn('staff0', {
       isGroup: false,

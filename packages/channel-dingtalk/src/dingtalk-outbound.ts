@@ -2,13 +2,16 @@ import {
   type Address,
   ChannelApiError,
   type Clock,
+  errorMessage,
   type MessageFormat,
+  type OutboundFile,
   type OutboundMessage,
   type SendReceipt,
 } from '@ngb/plugin-sdk';
 import { convertToDingTalkMarkdown, dingTalkTitle } from './convert-to-dingtalk-markdown';
 import type { DingTalkApi } from './dingtalk-api';
 import { postDingTalkJson } from './dingtalk-api';
+import type { DingTalkOapi } from './dingtalk-oapi';
 import { mapDingTalkError } from './map-dingtalk-error';
 
 /** What an inbound message taught about its chat. */
@@ -19,6 +22,8 @@ export interface DingTalkChatRoute {
 }
 
 const maxChats = 1_000;
+/** The largest file DingTalk's `/media/upload` takes (`type=file`): 20 MB. */
+export const maxDingTalkFileBytes = 20 * 1024 * 1024;
 // A session webhook is no longer used this close to its expiry: the reply may take a moment.
 const webhookMarginMs = 60_000;
 const prefix = '[@ngb/channel-dingtalk]';
@@ -28,6 +33,8 @@ const webhookReceipt = 'session-webhook:';
 /** What the outbound side needs. */
 export interface DingTalkOutboundSettings {
   api: DingTalkApi;
+  /** The old OpenAPI, where files are uploaded. */
+  oapi: DingTalkOapi;
   robotCode: string;
   sessionWebhookOrigins: readonly string[];
   fetch: typeof fetch;
@@ -103,6 +110,11 @@ export function createDingTalkOutbound(settings: DingTalkOutboundSettings) {
     const msgParam = JSON.stringify(
       format === 'markdown' ? { title: dingTalkTitle(text), text: convertToDingTalkMarkdown(text) } : { content: text },
     );
+    return robotSend(chatId, msgKey, msgParam);
+  }
+
+  /** One robot message through the send API (`msgParam` is a JSON string, as DingTalk wants it). */
+  async function robotSend(chatId: string, msgKey: string, msgParam: string): Promise<SendReceipt> {
     const answer = isGroup(chatId)
       ? await settings.api.call(
           '/v1.0/robot/groupMessages/send',
@@ -122,17 +134,56 @@ export function createDingTalkOutbound(settings: DingTalkOutboundSettings) {
     return { platformMessageId: key };
   }
 
+  async function send(address: Address, message: OutboundMessage): Promise<SendReceipt> {
+    const chatId = address.chatId;
+    const format = message.format;
+    const webhook = routes.get(chatId)?.sessionWebhook;
+    if (webhook && settings.clock.now() < webhook.expiresAt - webhookMarginMs) {
+      const receipt = await viaWebhook(chatId, webhook, message.text, format);
+      if (receipt) return receipt;
+    }
+    return viaApi(chatId, message.text, format);
+  }
+
   return {
     learn,
-    async send(address: Address, message: OutboundMessage): Promise<SendReceipt> {
-      const chatId = address.chatId;
-      const format = message.format;
-      const webhook = routes.get(chatId)?.sessionWebhook;
-      if (webhook && settings.clock.now() < webhook.expiresAt - webhookMarginMs) {
-        const receipt = await viaWebhook(chatId, webhook, message.text, format);
-        if (receipt) return receipt;
+    send,
+    /**
+     * Uploads the file to the old OpenAPI and sends it as a `sampleFile` robot message (session
+     * webhooks carry no files); a caption follows as a text message, since a file message has none.
+     * @throws ChannelApiError 413 before any upload for a file past 20 MB, 400 for an empty one
+     */
+    async sendFile(address: Address, file: OutboundFile): Promise<SendReceipt> {
+      if (file.data.length > maxDingTalkFileBytes)
+        throw new ChannelApiError(
+          'dingtalk',
+          `${prefix} "${file.name}" is ${file.data.length} bytes: DingTalk takes files of at most ${maxDingTalkFileBytes} bytes (20 MB)`,
+          { status: 413, retryable: false },
+        );
+      if (file.data.length === 0)
+        throw new ChannelApiError('dingtalk', `${prefix} "${file.name}" is empty: DingTalk takes no empty file`, {
+          status: 400,
+          retryable: false,
+        });
+      const mediaId = await settings.oapi.upload(file, 'file');
+      const receipt = await robotSend(
+        address.chatId,
+        'sampleFile',
+        JSON.stringify({ mediaId, fileName: file.name, fileType: dingTalkFileType(file.name) }),
+      );
+      if (file.caption === undefined || file.caption === '') return receipt;
+      try {
+        await send(address, { text: file.caption, format: 'plain' });
+      } catch (error) {
+        // Said plainly, so whoever retries knows the file itself is already in the chat.
+        const mapped = mapDingTalkError(error);
+        throw new ChannelApiError(
+          'dingtalk',
+          `${prefix} the file was sent (${receipt.platformMessageId}) but its caption was not: ${errorMessage(mapped)}`,
+          { ...(mapped.status === undefined ? {} : { status: mapped.status }), retryable: false, cause: mapped },
+        );
       }
-      return viaApi(chatId, message.text, format);
+      return receipt;
     },
     async delete(address: Address, platformMessageId: string): Promise<void> {
       if (platformMessageId.startsWith(webhookReceipt)) {
@@ -156,4 +207,10 @@ export function createDingTalkOutbound(settings: DingTalkOutboundSettings) {
       }
     },
   };
+}
+
+/** DingTalk's `fileType`: the name's extension without the dot, lower case; `file` for a name without one. */
+export function dingTalkFileType(name: string): string {
+  const match = /\.([A-Za-z0-9]{1,16})$/.exec(name);
+  return match?.[1] ? match[1].toLowerCase() : 'file';
 }

@@ -43,6 +43,26 @@ describe('mapDingTalkError', () => {
       { call, status: 200, body: { errcode: 300001, errmsg: 'session expired' } },
       { status: 400, retryable: false, retryAfterMs: undefined },
     ],
+    [
+      { call: 'the media upload', status: 200, body: { errcode: -1, errmsg: '系统繁忙' } },
+      { status: 503, retryable: true, retryAfterMs: undefined },
+    ],
+    [
+      { call: 'gettoken', status: 200, body: { errcode: 40089, errmsg: '不合法的appKey或appSecret' } },
+      { status: 401, retryable: false, retryAfterMs: undefined },
+    ],
+    [
+      { call: 'the media upload', status: 200, body: { errcode: 42001, errmsg: 'access_token超时' } },
+      { status: 401, retryable: false, retryAfterMs: undefined },
+    ],
+    [
+      { call: 'the media upload', status: 200, body: { errcode: 88, errmsg: '鉴权异常' } },
+      { status: 403, retryable: false, retryAfterMs: undefined },
+    ],
+    [
+      { call: 'the media upload', status: 200, body: { errcode: 40006, errmsg: '不合法的文件大小' } },
+      { status: 400, retryable: false, retryAfterMs: undefined },
+    ],
   ])('%j', (failure, expected) => {
     expect(shape(mapDingTalkError(failure))).toEqual(expected);
   });

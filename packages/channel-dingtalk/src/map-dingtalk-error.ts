@@ -17,10 +17,17 @@ export interface DingTalkFailure {
 // Session webhook error codes that mean "too fast".
 const throttledCodes = new Set([130101, 130102, 660026]);
 
+/** Old OpenAPI errcodes of a token that is invalid (40014) or expired (42001): fetch a new one. */
+export const oapiTokenErrcodes: ReadonlySet<number> = new Set([40014, 42001]);
+// Old OpenAPI errcodes of credentials refused: the AppKey or AppSecret (40089), or a token still
+// refused after a new one was fetched.
+const credentialErrcodes = new Set([40089, ...oapiTokenErrcodes]);
+
 /**
  * The one place that reads DingTalk's failures: HTTP statuses, the OpenAPI's `code` (`Throttling.*`,
- * `InvalidAuthentication`, `Forbidden.*`), the session webhook's `errcode` (non-zero with HTTP 200),
- * and network errors.
+ * `InvalidAuthentication`, `Forbidden.*`), the `errcode` of session webhooks and of the old OpenAPI
+ * (non-zero with HTTP 200: -1 busy, 40089 / 40014 / 42001 credentials or token, 88 permission), and
+ * network errors.
  * @returns a ChannelApiError: 429 / `Throttling*` and 5xx and network errors retryable (with
  *   `retryAfterMs`); 401/403 / `InvalidAuthentication` not retryable, saying what to fix; other
  *   refusals not retryable with DingTalk's message
@@ -46,16 +53,19 @@ export function mapDingTalkError(failure: DingTalkFailure | unknown): ChannelApi
       retryAfterMs,
     });
   }
-  if (failure.status >= 500)
-    return new ChannelApiError(channel, `${prefix} DingTalk failed ${detail}`, { status: failure.status, retryable: true });
-  if (failure.status === 401 || code === 'InvalidAuthentication') {
+  if (failure.status >= 500 || code === '-1')
+    return new ChannelApiError(channel, `${prefix} DingTalk failed ${detail}`, {
+      status: failure.status >= 500 ? failure.status : 503,
+      retryable: true,
+    });
+  if (failure.status === 401 || code === 'InvalidAuthentication' || credentialErrcodes.has(Number(code))) {
     return new ChannelApiError(
       channel,
       `${prefix} credentials refused on ${detail}: check the clientId option and DINGTALK_CLIENT_SECRET (developer console → the app → Credentials)`,
       { status: 401, retryable: false },
     );
   }
-  if (failure.status === 403 || code.startsWith('Forbidden')) {
+  if (failure.status === 403 || code.startsWith('Forbidden') || code === '88') {
     return new ChannelApiError(
       channel,
       `${prefix} permission refused on ${detail}: grant the app the robot permissions (developer console → Permissions: qyapi_robot_sendmsg)`,

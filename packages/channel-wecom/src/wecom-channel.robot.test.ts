@@ -23,7 +23,7 @@ describe('WeCom group robot mode (send-only)', () => {
     await adapter.start(context);
     expect(statuses.at(-1)).toMatchObject({ state: 'connected' });
     expect(adapter.handleWebhook).toBeUndefined();
-    expect(adapter.sendFile).toBeUndefined();
+    expect(adapter.fetchAttachment).toBeUndefined();
     const address = { channel: 'wecom', chatId: 'robot' };
     const first = await adapter.send(address, { text: '**done**', format: 'markdown' });
     const second = await adapter.send(address, { text: 'plain *as is*', format: 'plain' });

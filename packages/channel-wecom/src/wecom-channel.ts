@@ -22,7 +22,7 @@ import { createWeComWebhookHandler } from './wecom-webhook';
 
 /**
  * The WeCom channel. App mode has files both ways, recall (delete) and the callback webhook; robot
- * mode only sends. Neither has typing or edits: WeCom offers applications neither.
+ * mode only sends, text and files. Neither has typing or edits: WeCom offers applications neither.
  */
 export type WeComChannel = ChannelAdapter &
   Partial<DeleteCapability & FilesCapability & FetchFilesCapability & WebhookCapability>;
@@ -61,11 +61,12 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
       throw new ConfigError(`${prefix} robot mode needs the webhook key: pass \`webhookKey\` or set WECOM_ROBOT_KEY`, {
         key: 'webhookKey',
       });
-    const endpoint = new URL(
-      'cgi-bin/webhook/send',
-      options.apiBaseUrl.endsWith('/') ? options.apiBaseUrl : `${options.apiBaseUrl}/`,
-    );
+    const base = options.apiBaseUrl.endsWith('/') ? options.apiBaseUrl : `${options.apiBaseUrl}/`;
+    const endpoint = new URL('cgi-bin/webhook/send', base);
     endpoint.searchParams.set('key', key);
+    const uploadEndpoint = new URL('cgi-bin/webhook/upload_media', base);
+    uploadEndpoint.searchParams.set('key', key);
+    uploadEndpoint.searchParams.set('type', 'file');
     const outbound = createWeComOutbound({
       maxBytes: options.maxMessageLength,
       robot: {
@@ -78,6 +79,17 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
               headers: { 'content-type': 'application/json; charset=utf-8' },
               signal: AbortSignal.timeout(options.requestTimeoutMs),
             }),
+          );
+        },
+        async upload(file) {
+          const form = new FormData();
+          form.set(
+            'media',
+            new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.mimeType ?? 'application/octet-stream' }),
+            file.name,
+          );
+          return readWeComAnswer(
+            await fetch(uploadEndpoint, { method: 'POST', body: form, signal: AbortSignal.timeout(options.requestTimeoutMs) }),
           );
         },
       },
@@ -95,6 +107,7 @@ export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
         context = undefined;
       },
       send: (address: Address, message) => outbound.send(address, message),
+      sendFile: (address: Address, file) => outbound.sendFile(address, file),
     };
   }
 

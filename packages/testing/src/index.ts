@@ -1,8 +1,4 @@
-export {
-  createFakeDingTalkServer,
-  type FakeDingTalkServer,
-  type FakeDingTalkServerOptions,
-} from './dingtalk/fake-dingtalk-server';
+export { createFakeDingTalkServer } from './dingtalk/fake-dingtalk-server';
 export type { FakeDingTalkFrame } from './dingtalk/fake-dingtalk-stream';
 export type {
   FakeDingTalkCall,
@@ -10,7 +6,10 @@ export type {
   FakeDingTalkInbound,
   FakeDingTalkRobotMessage,
   FakeDingTalkSent,
+  FakeDingTalkServer,
+  FakeDingTalkServerOptions,
   FakeDingTalkStreamLog,
+  FakeDingTalkUpload,
 } from './dingtalk/fake-dingtalk-types';
 export {
   createFakeDiscordServer,

@@ -20,6 +20,7 @@ export function fakeDingTalkOptions(fake: FakeDingTalkServer): DingTalkChannelOp
     clientId: fake.clientId,
     clientSecret: fake.clientSecret,
     apiBaseUrl: fake.url,
+    oapiBaseUrl: fake.url,
     sessionWebhookOrigins: [fake.url],
   };
 }
@@ -65,7 +66,23 @@ export function createDingTalkChannelHarness(options: Partial<DingTalkChannelOpt
     async sent(): Promise<HarnessSent> {
       const server = current();
       const sent: HarnessSent = { messages: [], edits: [], deletions: [], typing: [], files: [] };
-      for (const message of server.sent) {
+      for (let index = 0; index < server.sent.length; index += 1) {
+        const message = server.sent[index];
+        if (!message) continue;
+        if (message.file) {
+          // A file message has no caption in DingTalk: the adapter sends it as the next text of the chat.
+          const next = server.sent[index + 1];
+          const caption = next && !next.file && next.chatId === message.chatId && next.format === 'text' ? next : undefined;
+          if (caption) index += 1;
+          sent.files.push({
+            chatId: message.chatId,
+            platformMessageId: message.id,
+            name: message.file.fileName,
+            size: message.file.upload.data.length,
+            ...(caption ? { caption: caption.text } : {}),
+          });
+          continue;
+        }
         sent.messages.push({
           chatId: message.chatId,
           platformMessageId: message.id,

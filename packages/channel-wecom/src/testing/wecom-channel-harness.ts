@@ -11,7 +11,7 @@ import type { WeComChannelOptions } from '../wecom-options';
 export const webhookUrl = 'http://gateway.test/channels/wecom/webhook';
 
 /** What people see of a WeCom markdown message: markers and zero-width spaces removed. */
-function visibleWeComText(content: string, format: 'markdown' | 'plain'): string {
+export function visibleWeComText(content: string, format: 'markdown' | 'plain'): string {
   if (format === 'plain') return content;
   return content
     .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1')

@@ -89,6 +89,12 @@ export interface HarnessPlatform {
   deletions?: boolean;
   /** A markdown text whose converted markup the fake platform rejects (so the adapter resends it as plain). */
   rejectedMarkup?: string;
+  /**
+   * The adapter receives messages. A send-only adapter (a group robot's webhook) says `false`: the
+   * cases that need an inbound message skip (its harness's `injectInbound` may simply refuse).
+   * @default true
+   */
+  inbound?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DWClient, type DWClientDownStream } from 'dingtalk-stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFakeDingTalkServer, type FakeDingTalkServer } from './fake-dingtalk-server';
+import { createFakeDingTalkServer } from './fake-dingtalk-server';
+import type { FakeDingTalkServer } from './fake-dingtalk-types';
 
 const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(url, {
@@ -106,5 +107,38 @@ describe('fake DingTalk', () => {
     expect((await post(`${fake.url}/v1.0/robot/groupMessages/send`, {}, headers)).status).toBe(429);
     fake.expireTokens();
     expect((await post(`${fake.url}/v1.0/robot/groupMessages/send`, {}, headers)).body.code).toBe('InvalidAuthentication');
+  });
+
+  it('takes multipart uploads with the old OpenAPI token only, and sends them as sampleFile messages', async () => {
+    fake = await createFakeDingTalkServer();
+    const upload = async (token: string, data: Uint8Array) => {
+      const form = new FormData();
+      form.set('media', new Blob([data as Uint8Array<ArrayBuffer>]), 'report.pdf');
+      const url = `${fake.url}/media/upload?access_token=${encodeURIComponent(token)}&type=file`;
+      return (await (await fetch(url, { method: 'POST', body: form })).json()) as Record<string, unknown>;
+    };
+    const gettoken = async (secret: string) =>
+      (await (await fetch(`${fake.url}/gettoken?appkey=${fake.clientId}&appsecret=${secret}`)).json()) as Record<string, unknown>;
+    expect((await gettoken('wrong')).errcode).toBe(40089);
+    const oapiToken = String((await gettoken(fake.clientSecret)).access_token);
+    const newToken = String(
+      (await post(`${fake.url}/v1.0/oauth2/accessToken`, { appKey: fake.clientId, appSecret: fake.clientSecret })).body
+        .accessToken,
+    );
+    const bytes = new Uint8Array([37, 80, 68, 70, 0, 255, 13, 10]);
+    expect((await upload(newToken, bytes)).errcode).toBe(40014);
+    const answer = await upload(oapiToken, bytes);
+    expect(answer).toMatchObject({ errcode: 0, errmsg: 'ok', type: 'file' });
+    expect(fake.uploads).toEqual([{ mediaId: answer.media_id, type: 'file', name: 'report.pdf', data: bytes }]);
+    const msgParam = JSON.stringify({ mediaId: answer.media_id, fileName: 'report.pdf', fileType: 'pdf' });
+    const sent = await post(
+      `${fake.url}/v1.0/robot/groupMessages/send`,
+      { robotCode: fake.robotCode, openConversationId: 'cid1', msgKey: 'sampleFile', msgParam },
+      { 'x-acs-dingtalk-access-token': newToken },
+    );
+    expect(sent.status).toBe(200);
+    expect(fake.sent).toMatchObject([{ chatId: 'cid1', format: 'file', file: { fileName: 'report.pdf', fileType: 'pdf' } }]);
+    fake.expireTokens();
+    expect((await upload(oapiToken, bytes)).errcode).toBe(42001);
   });
 });

@@ -1,13 +1,15 @@
 // A fake DingTalk for tests, on 127.0.0.1: the Stream mode endpoint lookup
 // (`POST /v1.0/gateway/connections/open`, credentials checked) and its WebSocket (pings, CALLBACK
 // robot messages kept until acked and redelivered after a reconnect, `disconnect` frames, silence,
-// drops); the OAuth token endpoint; per-message session webhooks with an expiry; the robot send,
-// recall and file download APIs. It records what the robot sent as people see it and fails the next
+// drops); the OAuth token endpoint; per-message session webhooks with an expiry; the robot send
+// (text, markdown, `sampleFile`), recall and file download APIs; the old OpenAPI's `gettoken` and
+// multipart `media/upload`, with its own tokens. It records what the robot sent as people see it and fails the next
 // call on demand (429 `Throttling.Api`, 5xx, 401 `InvalidAuthentication`, ...).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../http/request-body';
+import { createFakeDingTalkOapi } from './fake-dingtalk-oapi';
 import { createFakeDingTalkStream, type FakeDingTalkFrame } from './fake-dingtalk-stream';
 import type {
   FakeDingTalkCall,
@@ -15,69 +17,10 @@ import type {
   FakeDingTalkInbound,
   FakeDingTalkRobotMessage,
   FakeDingTalkSent,
+  FakeDingTalkServer,
+  FakeDingTalkServerOptions,
   FakeDingTalkStreamLog,
 } from './fake-dingtalk-types';
-
-/** Options of {@link createFakeDingTalkServer}. */
-export interface FakeDingTalkServerOptions {
-  /** The AppKey. @default 'ding-fake-app' */
-  clientId?: string;
-  /** The AppSecret. @default 'fake-client-secret' */
-  clientSecret?: string;
-  /** The robot's code. @default the clientId */
-  robotCode?: string;
-  /** Lifetime of access tokens, seconds. @default 7200 */
-  tokenLifetimeSeconds?: number;
-  /** Lifetime of a message's session webhook, ms. @default 3_600_000 (DingTalk: about 1.5 h) */
-  sessionLifetimeMs?: number;
-}
-
-/** A running fake DingTalk. */
-export interface FakeDingTalkServer {
-  /** `http://127.0.0.1:<port>`: the API base, the gateway base and the session webhooks' origin. */
-  readonly url: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly robotCode: string;
-  /** The robot's user id in conversations (`chatbotUserId`). */
-  readonly chatbotUserId: string;
-  /** What the robot sent, in order. */
-  readonly sent: FakeDingTalkSent[];
-  /** Recalled messages (`processQueryKey`s), in order. */
-  readonly recalls: Array<{ chatId: string; id: string }>;
-  /** API calls answered, in order. */
-  readonly calls: FakeDingTalkCall[];
-  /** Access tokens handed out. */
-  readonly tokensIssued: number;
-  readonly stream: FakeDingTalkStreamLog;
-  /** A person's message, delivered on the stream; returns the robot message it made. */
-  injectMessage(input: FakeDingTalkInbound): FakeDingTalkRobotMessage;
-  /** Delivers any robot message (a fixture); it stays pending until acknowledged. */
-  deliver(data: Record<string, unknown>): FakeDingTalkFrame;
-  /** Sends a frame as is. */
-  sendFrame(frame: FakeDingTalkFrame): void;
-  /** Sends a SYSTEM ping now, or every `intervalMs` (`undefined` stops). */
-  ping(): void;
-  pingEvery(intervalMs: number | undefined): void;
-  /** Sends a SYSTEM `disconnect` frame. */
-  sendDisconnect(): void;
-  /** Stops sending and answering anything on the stream, sockets kept open. */
-  goSilent(): void;
-  speak(): void;
-  /** Drops every stream connection without a close handshake. */
-  dropConnections(): void;
-  /** Open stream connections. */
-  openConnections(): number;
-  /** CALLBACK frames not acknowledged yet. */
-  pendingCallbacks(): number;
-  /** Makes every access token handed out so far invalid (401 `InvalidAuthentication`). */
-  expireTokens(): void;
-  /** Makes a session webhook answer as expired. */
-  expireSession(url: string): void;
-  /** The next matching call fails. */
-  failNext(failure: FakeDingTalkFailure): void;
-  close(): Promise<void>;
-}
 
 /** Starts a fake DingTalk on 127.0.0.1 (port 0). */
 export async function createFakeDingTalkServer(options: FakeDingTalkServerOptions = {}): Promise<FakeDingTalkServer> {
@@ -86,6 +29,12 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
   const robotCode = options.robotCode ?? clientId;
   const chatbotUserId = '$:LWCP_v1:$fake-robot';
   const stream = createFakeDingTalkStream(clientId);
+  const oapi = createFakeDingTalkOapi({
+    clientId,
+    clientSecret,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 7200,
+    now: Date.now,
+  });
   const sent: FakeDingTalkSent[] = [];
   const recalls: Array<{ chatId: string; id: string }> = [];
   const calls: FakeDingTalkCall[] = [];
@@ -147,7 +96,13 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
     if (path === '/v1.0/robot/oToMessages/batchSend' || path === '/v1.0/robot/groupMessages/send') {
       const chatId = path.includes('group') ? String(body.openConversationId) : String((body.userIds as string[])[0]);
       const id = `pqk-${++counter}`;
-      record(chatId, 'api', String(body.msgKey), JSON.parse(String(body.msgParam)) as Record<string, string>, id);
+      const param = JSON.parse(String(body.msgParam)) as Record<string, string>;
+      if (body.msgKey === 'sampleFile') {
+        const upload = oapi.uploads.find((candidate) => candidate.mediaId === param.mediaId);
+        if (!upload) return json(response, 400, { code: 'invalidParameter.mediaId', message: 'mediaId is invalid' });
+        const file = { upload, fileName: param.fileName ?? '', fileType: param.fileType ?? '' };
+        sent.push({ chatId, id, via: 'api', format: 'file', text: file.fileName, file });
+      } else record(chatId, 'api', String(body.msgKey), param, id);
       return json(response, 200, { processQueryKey: id, invalidStaffIdList: [], flowControlledStaffIdList: [] });
     }
     if (path === '/v1.0/robot/otoMessages/batchRecall' || path === '/v1.0/robot/groupMessages/recall') {
@@ -166,16 +121,49 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
     return json(response, 404, { code: 'NotFound', message: `no route ${path}` });
   }
 
+  /** The next failure queued for `path`, answered; true when one was. */
+  function failed(path: string, body: unknown, response: ServerResponse): boolean {
+    if (path === '/v1.0/oauth2/accessToken' || path === '/gettoken') return false;
+    const index = failures.findIndex((failure) => failure.path === undefined || path.includes(failure.path));
+    const [failure] = index >= 0 ? failures.splice(index, 1) : [];
+    if (!failure) return false;
+    if (failure.errcode !== undefined) {
+      calls.push({ path, body, status: 200 });
+      json(response, 200, { errcode: failure.errcode, errmsg: failure.message ?? 'injected failure' });
+      return true;
+    }
+    calls.push({ path, body, status: failure.status });
+    json(
+      response,
+      failure.status,
+      { code: failure.code ?? 'ServiceUnavailable', message: failure.message ?? 'injected failure' },
+      failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) },
+    );
+    return true;
+  }
+
   const server = createServer((request, response) => {
     void (async () => {
-      const path = new URL(request.url ?? '/', 'http://fake.invalid').pathname;
+      const address = new URL(request.url ?? '/', 'http://fake.invalid');
+      const path = address.pathname;
       if (request.method === 'GET' && path.startsWith('/files/')) {
         const data = files.get(decodeURIComponent(path.slice('/files/'.length)));
         if (!data) return json(response, 404, { code: 'NotFound' });
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(data.length) });
         return void response.end(data);
       }
+      if (request.method === 'GET' && path === '/gettoken') {
+        oapi.gettoken(address, response);
+        return void calls.push({ path, body: {}, status: 200 });
+      }
       const raw = await readBody(request);
+      // A multipart upload, read before any JSON parsing.
+      if (path === '/media/upload') {
+        const seen = { type: address.searchParams.get('type'), bytes: raw.length };
+        if (failed(path, seen, response)) return;
+        oapi.upload(address, request, raw, response);
+        return void calls.push({ path, body: seen, status: 200 });
+      }
       let body: Record<string, unknown> = {};
       try {
         body = raw.length === 0 ? {} : (JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
@@ -183,19 +171,7 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
         return json(response, 400, { code: 'InvalidParameter', message: 'the body is not JSON' });
       }
       if (path === '/v1.0/gateway/connections/open') stream.log.lookups += 1;
-      const failing = failures.findIndex((failure) => failure.path === undefined || path.includes(failure.path));
-      if (failing >= 0 && path !== '/v1.0/oauth2/accessToken') {
-        const [failure] = failures.splice(failing, 1);
-        if (failure) {
-          calls.push({ path, body, status: failure.status });
-          return json(
-            response,
-            failure.status,
-            { code: failure.code ?? 'ServiceUnavailable', message: failure.message ?? 'injected failure' },
-            failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) },
-          );
-        }
-      }
+      if (failed(path, body, response)) return;
       const before = response.statusCode;
       await route(request, response, path, body);
       calls.push({ path, body, status: response.statusCode || before });
@@ -255,6 +231,10 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
     get tokensIssued() {
       return tokensIssued;
     },
+    get oapiTokensIssued() {
+      return oapi.issued();
+    },
+    uploads: oapi.uploads,
     stream: stream.log,
     injectMessage(input) {
       const message = robotMessage(input);
@@ -271,7 +251,10 @@ export async function createFakeDingTalkServer(options: FakeDingTalkServerOption
     dropConnections: () => stream.terminate(),
     openConnections: () => stream.openSockets(),
     pendingCallbacks: () => stream.pendingCount(),
-    expireTokens: () => tokens.clear(),
+    expireTokens() {
+      tokens.clear();
+      oapi.expire();
+    },
     expireSession(webhook) {
       const session = sessions.get(new URL(webhook).searchParams.get('session') ?? '');
       if (session) session.expired = true;

@@ -1,8 +1,8 @@
 // The Open API of the fake Feishu: its state (tokens, messages, resources, what the bot sent, failures
 // to answer) and the handler of its HTTP routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readMultipart } from '../http/multipart';
 import { readBody } from '../http/request-body';
-import { readMultipart } from './fake-feishu-multipart';
 import { shownFormat, shownText, validPost } from './fake-feishu-text';
 import type { FakeFeishuCall, FakeFeishuFailure, FakeFeishuSent } from './fake-feishu-types';
 

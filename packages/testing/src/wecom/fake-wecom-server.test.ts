@@ -1,4 +1,4 @@
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { weComCallbackSignature } from './fake-wecom-callback';
@@ -67,5 +67,34 @@ describe('fake WeCom', () => {
       '<Content><![CDATA[hi]]></Content><MsgId><![CDATA[42]]></MsgId>',
     );
     expect(unpadded.subarray(20 + length).toString()).toBe(fake.corpId);
+  });
+
+  it('takes robot uploads of 5 B to 20 MB with the key, and robot file and base64 image messages', async () => {
+    const upload = async (key: string, data: Uint8Array, type = 'file') => {
+      const form = new FormData();
+      form.set('media', new Blob([data as Uint8Array<ArrayBuffer>]), '报告.pdf');
+      const url = new URL('/cgi-bin/webhook/upload_media', fake.url);
+      url.search = new URLSearchParams({ key, type }).toString();
+      return (await (await fetch(url, { method: 'POST', body: form })).json()) as Record<string, unknown>;
+    };
+    const bytes = new Uint8Array([0, 1, 2, 253, 254, 255]);
+    expect((await upload('not-the-key', bytes)).errcode).toBe(93000);
+    expect((await upload(fake.robotKey, bytes.subarray(0, 4))).errcode).toBe(40006);
+    const answer = await upload(fake.robotKey, bytes);
+    expect(answer).toMatchObject({ errcode: 0, errmsg: 'ok', type: 'file' });
+    expect(fake.uploads.map(({ name, data }) => ({ name, data }))).toEqual([{ name: '报告.pdf', data: bytes }]);
+    const send = (body: unknown) => api('/cgi-bin/webhook/send', { key: fake.robotKey }, body);
+    expect((await send({ msgtype: 'file', file: { media_id: 'made-up' } })).errcode).toBe(40007);
+    expect((await send({ msgtype: 'file', file: { media_id: answer.media_id } })).errcode).toBe(0);
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7]);
+    const md5 = createHash('md5').update(png).digest('hex');
+    expect((await send({ msgtype: 'image', image: { base64: png.toString('base64'), md5: '0'.repeat(32) } })).errcode).toBe(
+      301019,
+    );
+    expect((await send({ msgtype: 'image', image: { base64: png.toString('base64'), md5 } })).errcode).toBe(0);
+    expect(fake.sent.map(({ robot, msgtype, media }) => ({ robot, msgtype, name: media?.name, data: media?.data }))).toEqual([
+      { robot: true, msgtype: 'file', name: '报告.pdf', data: bytes },
+      { robot: true, msgtype: 'image', name: '', data: new Uint8Array(png) },
+    ]);
   });
 });

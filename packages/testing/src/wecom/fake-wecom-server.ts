@@ -1,15 +1,17 @@
 // A fake WeCom for tests, on 127.0.0.1: the access token endpoint (`/cgi-bin/gettoken`, tokens the
 // test expires at will), the application message API (`/cgi-bin/message/send`, text, markdown, file
 // and image messages, `/cgi-bin/message/recall`), media upload and download (`/cgi-bin/media/upload`,
-// `/cgi-bin/media/get`) and the group robot webhook (`/cgi-bin/webhook/send?key=`). Every answer is
+// `/cgi-bin/media/get`) and the group robot webhook (`/cgi-bin/webhook/send?key=`: text, markdown, file
+// and base64 image messages; `/cgi-bin/webhook/upload_media?key=`, 5 B to 20 MB). Every answer is
 // HTTP 200 with WeCom's `errcode`/`errmsg`, as the real API answers. It records what was sent, fails
 // the next call of a path with any errcode (or HTTP status), and plays the platform's side of the
 // callbacks: encrypted and signed message callbacks and the URL check's `echostr`, to a URL or a
 // handler, redelivered at will.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody, readForm } from '../http/request-body';
+import { readMultipart } from '../http/multipart';
+import { readBody } from '../http/request-body';
 import { type FakeWeComInbound, weComCallback, weComMessageXml } from './fake-wecom-callback';
 import type {
   FakeWeComFailure,
@@ -34,6 +36,8 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
   const tokens = new Map<string, boolean>();
   const users = new Map(Object.entries(options.users ?? {}));
   const media = new Map<string, FakeWeComMedia>();
+  // The robot's uploads are its own: an application's media_id is no file to the robot, and back.
+  const robotMedia = new Map<string, FakeWeComMedia>();
   const failures = new Map<string, FakeWeComFailure[]>();
   const sent: FakeWeComSent[] = [];
   const recalls: string[] = [];
@@ -82,9 +86,13 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
       if (content === '') return { errcode: 44004, errmsg: 'empty content' };
       if (tooLong(content, robot && msgtype === 'markdown' ? 4096 : 2048))
         return { errcode: 45002, errmsg: 'content size out of limit' };
-    } else if (!robot && (msgtype === 'file' || msgtype === 'image')) {
+    } else if (robot && msgtype === 'image') {
+      const image = robotImage(body.image);
+      if ('errcode' in image) return image;
+      file = image;
+    } else if (msgtype === 'file' || (!robot && msgtype === 'image')) {
       const mediaId = (body[msgtype] as { media_id?: unknown } | undefined)?.media_id;
-      file = typeof mediaId === 'string' ? media.get(mediaId) : undefined;
+      file = typeof mediaId === 'string' ? (robot ? robotMedia : media).get(mediaId) : undefined;
       if (!file) return { errcode: 40007, errmsg: 'invalid media_id' };
     } else return { errcode: 40008, errmsg: 'invalid message type' };
     const msgid = robot || group ? '' : `msg-${nextMsgId++}-${randomBytes(4).toString('hex')}`;
@@ -98,6 +106,29 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
       robot,
     });
     return robot || group ? ok : { ...ok, invaliduser: '', msgid };
+  };
+
+  /** A robot `image` message: base64 of a JPG or PNG of at most 2 MB, and the md5 of those bytes. */
+  const robotImage = (part: unknown): FakeWeComMedia | { errcode: number; errmsg: string } => {
+    const { base64, md5 } = (typeof part === 'object' && part !== null ? part : {}) as Record<string, unknown>;
+    if (typeof base64 !== 'string' || typeof md5 !== 'string')
+      return { errcode: 40058, errmsg: 'image.base64 and image.md5 required' };
+    const data = Buffer.from(base64, 'base64');
+    if (data.length === 0 || data.length > 2 * 1024 * 1024) return { errcode: 40009, errmsg: 'invalid image size' };
+    if (createHash('md5').update(data).digest('hex') !== md5.toLowerCase())
+      return { errcode: 301019, errmsg: 'media md5 not match' };
+    const png = data.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const jpeg = data.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
+    if (!png && !jpeg) return { errcode: 40005, errmsg: 'invalid image format: jpg or png only' };
+    return { mediaId: '', type: 'image', name: '', contentType: png ? 'image/png' : 'image/jpeg', data: new Uint8Array(data) };
+  };
+
+  /** The `media` part of an upload (multipart, with a filename), or the errcode WeCom answers. */
+  const uploadedPart = (raw: Buffer, contentType: string) => {
+    const part = readMultipart(raw, contentType).find((candidate) => candidate.name === 'media');
+    if (!part || part.filename === undefined)
+      return { errcode: 40004, errmsg: 'invalid media: a multipart `media` part with a filename' };
+    return part;
   };
 
   const parseJson = (raw: Buffer): Record<string, unknown> | undefined => {
@@ -131,6 +162,25 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
       const body = parseJson(raw);
       return json(response, body ? sendMessage(body, true) : { errcode: 40035, errmsg: 'invalid json' });
     }
+    if (url.pathname === '/cgi-bin/webhook/upload_media') {
+      if (url.searchParams.get('key') !== robotKey) return json(response, { errcode: 93000, errmsg: 'invalid webhook url' });
+      const type = url.searchParams.get('type') ?? '';
+      if (type !== 'file' && type !== 'voice') return json(response, { errcode: 40004, errmsg: 'invalid media type' });
+      const part = uploadedPart(raw, request.headers['content-type'] ?? '');
+      if ('errcode' in part) return json(response, part);
+      if (part.data.length < 5 || part.data.length > (type === 'voice' ? 2 : 20) * 1024 * 1024)
+        return json(response, { errcode: 40006, errmsg: 'invalid file size' });
+      const stored = {
+        mediaId: `robot-media-${randomUUID()}`,
+        type,
+        name: part.filename ?? '',
+        contentType: part.contentType ?? 'application/octet-stream',
+        data: new Uint8Array(part.data),
+      };
+      robotMedia.set(stored.mediaId, stored);
+      uploads.push(stored);
+      return json(response, { ...ok, type, media_id: stored.mediaId, created_at: String(Math.floor(now() / 1000)) });
+    }
     const refused = tokenError(url);
     if (refused) return json(response, refused);
     if (url.pathname === '/cgi-bin/message/send') {
@@ -158,13 +208,12 @@ export async function createFakeWeComServer(options: FakeWeComServerOptions = {}
       return json(response, ok);
     }
     if (url.pathname === '/cgi-bin/media/upload') {
-      const form = await readForm(raw, request.headers['content-type'] ?? '').catch(() => undefined);
-      const part = form?.get('media');
-      if (!part || typeof part === 'string') return json(response, { errcode: 40004, errmsg: 'invalid media' });
+      const part = uploadedPart(raw, request.headers['content-type'] ?? '');
+      if ('errcode' in part) return json(response, part);
       const stored = storeMedia({
-        name: part.name,
-        contentType: part.type || 'application/octet-stream',
-        data: new Uint8Array(await part.arrayBuffer()),
+        name: part.filename ?? '',
+        contentType: part.contentType ?? 'application/octet-stream',
+        data: new Uint8Array(part.data),
         type: url.searchParams.get('type') ?? 'file',
       });
       uploads.push(stored);

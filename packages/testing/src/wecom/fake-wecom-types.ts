@@ -32,7 +32,7 @@ export interface FakeWeComSent {
   msgtype: string;
   /** Text or markdown content; `''` for a file or an image. */
   content: string;
-  /** The uploaded media of a file or image message. */
+  /** The uploaded media of a file or image message (a robot's base64 image: its decoded bytes, no name or media id). */
   media?: FakeWeComMedia;
   /** True for the group robot's webhook. */
   robot: boolean;
@@ -64,7 +64,7 @@ export interface FakeWeComServer {
   readonly sent: FakeWeComSent[];
   /** Recalled message ids, in order. */
   readonly recalls: string[];
-  /** Files uploaded by the app, in order. */
+  /** Files uploaded, in order: by the app (`/cgi-bin/media/upload`) and by the robot (`/cgi-bin/webhook/upload_media`). */
   readonly uploads: FakeWeComMedia[];
   /** Paths called, in order (`/cgi-bin/gettoken`, ...). */
   readonly calls: string[];
