@@ -82,4 +82,51 @@ describe('delivery of a long reply', () => {
     expect(entry).toBeUndefined();
     expect(harness.llm.requests()).toHaveLength(0);
   });
+
+  it('keeps a reply whose send fails while the gateway stops pending, and sends it after the restart', async () => {
+    directory = mkdtempSync(join(tmpdir(), 'ngb-delivery-stop-'));
+    const storePath = join(directory, 'ngb.db');
+    const start = Date.UTC(2026, 0, 1);
+    const recording = createRecordingChannel({ name: 'long', limits: { maxMessageLength: 4096 } });
+    let failSend: (() => void) | undefined;
+    let sendStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      sendStarted = resolve;
+    });
+    const adapter: ChannelAdapter = {
+      ...recording,
+      start: (context) => recording.start(context),
+      stop: () => recording.stop(),
+      send: () =>
+        new Promise((_, reject) => {
+          failSend = () => reject(new ChannelApiError('long', '[long] connection lost', { status: 503 }));
+          sendStarted();
+        }),
+    };
+    harness = await createHarness({ storePath, clock: createManualClock(start), channels: [adapter] });
+    const agent = await harness.addAgent('andy');
+    const chat = await harness.store.chats.upsert({
+      channel: 'long',
+      platformChatId: 'c1',
+      name: 'c1',
+      isGroup: false,
+      status: 'active',
+      unknownSenderPolicy: 'public',
+    });
+    await harness.store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'always', sessionMode: 'shared' });
+    await harness.gateway.receive(inbound('hello'));
+    await started;
+    // The platform connection drops because the process is shutting down: the reply is not lost for good.
+    // It fails once the gateway has stopped delivering (the stop waits for the send in flight).
+    const closing = harness.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    failSend?.();
+    await closing;
+
+    const second = createRecordingChannel({ name: 'long', limits: { maxMessageLength: 4096 } });
+    harness = await createHarness({ storePath, clock: createManualClock(start + 3_600_000), channels: [second] });
+    await harness.gateway.idle();
+    expect(second.sent.map((sent) => sent.message.text)).toEqual(['echo: hello']);
+    expect(await harness.store.outbox.listFailed()).toEqual([]);
+  });
 });
