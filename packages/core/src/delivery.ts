@@ -38,7 +38,15 @@ export interface DeliveryOptions {
   holds: (sessionId: string) => boolean;
   /** Waits between attempts of a failed send; its length is the number of retries. */
   retryDelaysMs: readonly number[];
+  /**
+   * Waits before a chat's delivery runs again after the store refused a write (a full disk), one
+   * per consecutive failure, the last repeating: the store comes back, so this never gives up.
+   * @default [1_000, 2_000, 5_000, 10_000]
+   */
+  storeRetryDelaysMs?: readonly number[];
 }
+
+const defaultStoreRetryDelaysMs: readonly number[] = [1_000, 2_000, 5_000, 10_000];
 
 /** Creates the delivery worker of a gateway. */
 export function createDelivery(options: DeliveryOptions): Delivery {
@@ -46,6 +54,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const active = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const timers = new Map<string, ReturnType<Clock['setTimeout']>>();
+  // Parts the platform accepted whose record the store refused, by outbox id: while this process
+  // lives they are never sent again. (A crash before the record lands resends that one row.)
+  const unrecorded = new Map<string, string[]>();
+  // Consecutive passes of a chat that failed on the store.
+  const storeFailures = new Map<string, number>();
+  const storeRetryDelaysMs = options.storeRetryDelaysMs ?? defaultStoreRetryDelaysMs;
   let stopped = false;
 
   const schedule = (channel: string, chatId: string, at: number) => {
@@ -104,6 +118,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (chunks.length === 0 && streamed) await retireStreamedMessages(streamed, address, entry.streamMessageIds);
     if (changed === false) return drop(entry, 'cancelled by a plugin');
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');
+    // Only a failure of the platform counts as a failed attempt; a store write that fails after the
+    // platform accepted a part fails the pass (retried later) and the part is not sent again.
+    let sending = true;
     try {
       // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
       const sentIds = streamed
@@ -115,8 +132,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
             message: changed,
             parts: chunks,
           })
-        : [...entry.sentChunkIds];
+        : (unrecorded.get(entry.id) ?? [...entry.sentChunkIds]);
       for (let index = sentIds.length; index < chunks.length; index += 1) {
+        sending = true;
         const receipt = await adapter.send(address, {
           ...changed,
           text: chunks[index] ?? '',
@@ -125,11 +143,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           // A question's buttons go under its last part, where the options are read.
           ...(entry.choices && index === chunks.length - 1 ? { choices: entry.choices } : {}),
         });
+        sending = false;
         sentIds.push(receipt.platformMessageId);
+        unrecorded.set(entry.id, sentIds);
         if (chunks.length > 1) await store.outbox.recordChunk(entry.id, receipt.platformMessageId);
       }
+      sending = false;
       const firstId = sentIds[0] ?? '';
       await store.outbox.markSent(entry.id, firstId, clock.now());
+      unrecorded.delete(entry.id);
       bus.emit({
         type: 'delivery.sent',
         outboxId: entry.id,
@@ -140,6 +162,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       });
       return true;
     } catch (error) {
+      if (!sending) throw error;
       const retryable = ChannelApiError.isInstance(error) ? error.retryable : true;
       const retryAfter = ChannelApiError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
       const delay = options.retryDelaysMs[entry.attempts];
@@ -190,7 +213,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return;
     }
     const run = drain(channel, chatId)
-      .catch((error: unknown) => logger.error('delivery pass failed', { channel, chatId, error }))
+      .then(
+        () => storeFailures.delete(key),
+        (error: unknown) => {
+          // The rows stay pending in the store: the chat's delivery runs again once it takes writes.
+          const failures = storeFailures.get(key) ?? 0;
+          storeFailures.set(key, failures + 1);
+          const retryInMs = storeRetryDelaysMs[Math.min(failures, storeRetryDelaysMs.length - 1)] ?? 1_000;
+          logger.error('delivery pass failed; trying again later', { channel, chatId, error: errorMessage(error), retryInMs });
+          schedule(channel, chatId, clock.now() + retryInMs);
+        },
+      )
       .finally(() => {
         active.delete(key);
         if (again.delete(key)) kick(channel, chatId);
