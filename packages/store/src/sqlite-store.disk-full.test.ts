@@ -12,9 +12,9 @@ const folder = mkdtempSync(join(tmpdir(), 'ngb-store-disk-full-'));
 const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', folder]).status === 0;
 if (!mounted && process.env.CI === 'true') throw new Error('the disk-full store test needs `mount -t tmpfs` (run as root)');
 
-let store: Store | undefined;
+let opened: Store | undefined;
 afterAll(async () => {
-  await store?.close();
+  await opened?.close();
   if (mounted) spawnSync('umount', [folder]);
   rmSync(folder, { recursive: true, force: true });
 });
@@ -46,7 +46,8 @@ const settle = (promise: Promise<unknown>) =>
 describe.skipIf(!mounted)('SQLite store on a full disk', () => {
   it('fails every write of the batch with an error naming the database, loses nothing written before, and writes again once space returns', async () => {
     const path = join(folder, 'ngb.db');
-    store = await createSqliteStore({ path });
+    const store = await createSqliteStore({ path });
+    opened = store;
     await store.kv.set('ns', 'before', 'kept');
     const filler = join(folder, 'filler');
     fillUp(filler);
