@@ -214,7 +214,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
     const run = drain(channel, chatId)
       .then(
-        () => storeFailures.delete(key),
+        () => {
+          storeFailures.delete(key);
+        },
         (error: unknown) => {
           // The rows stay pending in the store: the chat's delivery runs again once it takes writes.
           const failures = storeFailures.get(key) ?? 0;
