@@ -71,7 +71,9 @@ describe.skipIf(!mounted || !asked)('disk full on the data folder', { timeout: 1
       await fault.telegram.injectMessage({ ...owner, text: 'are you there with a full disk?' });
       await waitFor(() => /disk is full|SQLITE_FULL/i.test(serve.stderr()), 'a clear error', 30_000).catch((error: Error) => {
         const listing = execFileSync('ls', ['-la', dataDir], { encoding: 'utf8' });
-        throw new Error(`${error.message}; said ${JSON.stringify(fault?.said())}; ${listing}; stderr: ${serve.stderr()}`);
+        throw new Error(
+          `${error.message}; calls ${JSON.stringify(fault?.telegram.calls.slice(-6))}; said ${JSON.stringify(fault?.said())}; ${listing}; stderr: ${serve.stderr()}`,
+        );
       });
       await sleep(3_000);
       expect(serve.child.exitCode).toBeNull();

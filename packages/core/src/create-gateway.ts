@@ -58,6 +58,8 @@ import { createTurnRunner } from './turn-runner';
 import { createUnitOfWork } from './unit-of-work';
 
 const healthy: GatewayHealth = { state: 'ok' };
+/** Waits before a session whose run failed on the store runs again, per consecutive failure (the last repeats). */
+const storeRetryDelaysMs: readonly number[] = [1_000, 2_000, 5_000, 10_000];
 
 /**
  * Builds the gateway from the parts an app hands it: store, sandbox runtime, model providers,
@@ -135,10 +137,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   // lane (made below, before anything can wake a session) through this function.
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
-    run: (sessionId) =>
-      leases.run(sessionId, (leaseLost) => runLane(sessionId, AbortSignal.any([stopController.signal, leaseLost]))),
-    onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
+    run: async (sessionId) => {
+      const more = await leases.run(sessionId, (leaseLost) =>
+        runLane(sessionId, AbortSignal.any([stopController.signal, leaseLost])),
+      );
+      failedRuns.delete(sessionId);
+      return more;
+    },
+    onError: (sessionId, error) => {
+      // A run throws only when the store refused a write (a full disk, ...): nothing of the session's
+      // pending work was lost, so it runs again later instead of waiting for the next message.
+      const failures = failedRuns.get(sessionId) ?? 0;
+      failedRuns.set(sessionId, failures + 1);
+      const retryInMs = storeRetryDelaysMs[Math.min(failures, storeRetryDelaysMs.length - 1)] ?? 1_000;
+      logger.error('session run failed; trying again later', { sessionId, error: errorMessage(error), retryInMs });
+      retryLater(sessionId, retryInMs);
+    },
   });
+  const failedRuns = new Map<string, number>();
   const retryLater = (sessionId: string, delayMs: number) => {
     queue.hold(sessionId);
     clock.setTimeout(() => queue.release(sessionId, 'message'), delayMs);

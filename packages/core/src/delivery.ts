@@ -41,7 +41,15 @@ export interface DeliveryOptions {
   retryDelaysMs: readonly number[];
   /** Keeps and reports a reply that failed for good. */
   deadLetters: DeadLetters;
+  /**
+   * Waits before a chat's delivery runs again after the store refused a write (a full disk), one
+   * per consecutive failure, the last repeating: the store comes back, so this never gives up.
+   * @default [1_000, 2_000, 5_000, 10_000]
+   */
+  storeRetryDelaysMs?: readonly number[];
 }
+
+const defaultStoreRetryDelaysMs: readonly number[] = [1_000, 2_000, 5_000, 10_000];
 
 /** Creates the delivery worker of a gateway. */
 export function createDelivery(options: DeliveryOptions): Delivery {
@@ -49,9 +57,16 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const active = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const timers = new Map<string, ReturnType<Clock['setTimeout']>>();
+  // Parts the platform accepted whose record the store refused, by outbox id: while this process
+  // lives they are never sent again. (A crash before the record lands resends that one row.)
+  const unrecorded = new Map<string, string[]>();
+  // Consecutive passes of a chat that failed on the store.
+  const storeFailures = new Map<string, number>();
+  const storeRetryDelaysMs = options.storeRetryDelaysMs ?? defaultStoreRetryDelaysMs;
   let stopped = false;
 
   const schedule = (channel: string, chatId: string, at: number) => {
+    if (stopped) return;
     const key = `${channel}\u0000${chatId}`;
     const existing = timers.get(key);
     if (existing !== undefined) clock.clearTimeout(existing);
@@ -108,6 +123,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (chunks.length === 0 && streamed) await retireStreamedMessages(streamed, address, entry.streamMessageIds);
     if (changed === false) return drop(entry, 'cancelled by a plugin');
     if (chunks.length === 0) return drop(entry, 'nothing to send: the text is empty');
+    // Only a failure of the platform counts as a failed attempt; a store write that fails after the
+    // platform accepted a part fails the pass (retried later) and the part is not sent again.
+    let sending = true;
     try {
       // Parts already sent (recorded on the row as each went out) are not sent again after a crash.
       const sentIds = streamed
@@ -119,8 +137,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
             message: changed,
             parts: chunks,
           })
-        : [...entry.sentChunkIds];
+        : (unrecorded.get(entry.id) ?? [...entry.sentChunkIds]);
       for (let index = sentIds.length; index < chunks.length; index += 1) {
+        sending = true;
         const receipt = await adapter.send(address, {
           ...changed,
           text: chunks[index] ?? '',
@@ -129,11 +148,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           // A question's buttons go under its last part, where the options are read.
           ...(entry.choices && index === chunks.length - 1 ? { choices: entry.choices } : {}),
         });
+        sending = false;
         sentIds.push(receipt.platformMessageId);
+        unrecorded.set(entry.id, sentIds);
         if (chunks.length > 1) await store.outbox.recordChunk(entry.id, receipt.platformMessageId);
       }
+      sending = false;
       const firstId = sentIds[0] ?? '';
       await store.outbox.markSent(entry.id, firstId, clock.now());
+      unrecorded.delete(entry.id);
       bus.emit({
         type: 'delivery.sent',
         outboxId: entry.id,
@@ -144,11 +167,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       });
       return true;
     } catch (error) {
+      if (!sending) throw error;
       const retryable = ChannelApiError.isInstance(error) ? error.retryable : true;
       const retryAfter = ChannelApiError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
       const delay = options.retryDelaysMs[entry.attempts];
       const text = errorMessage(error);
-      if (retryable && delay !== undefined && !stopped) {
+      // A send that fails while the gateway stops (its connections closing) keeps its row pending for the
+      // next start: only a reply whose retries are spent, or that the platform refused, is given up.
+      if (retryable && delay !== undefined) {
         const nextAttemptAt = clock.now() + Math.max(delay, retryAfter);
         await store.outbox.bumpAttempt(entry.id, text, nextAttemptAt);
         bus.emit({
@@ -186,7 +212,19 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return;
     }
     const run = drain(channel, chatId)
-      .catch((error: unknown) => logger.error('delivery pass failed', { channel, chatId, error }))
+      .then(
+        () => {
+          storeFailures.delete(key);
+        },
+        (error: unknown) => {
+          // The rows stay pending in the store: the chat's delivery runs again once it takes writes.
+          const failures = storeFailures.get(key) ?? 0;
+          storeFailures.set(key, failures + 1);
+          const retryInMs = storeRetryDelaysMs[Math.min(failures, storeRetryDelaysMs.length - 1)] ?? 1_000;
+          logger.error('delivery pass failed; trying again later', { channel, chatId, error: errorMessage(error), retryInMs });
+          schedule(channel, chatId, clock.now() + retryInMs);
+        },
+      )
       .finally(() => {
         active.delete(key);
         if (again.delete(key)) kick(channel, chatId);

@@ -109,7 +109,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const ownsDatabase = parsed.database === undefined;
   const database = parsed.database ?? openDatabase(parsed.path ?? ':memory:');
   const location = parsed.path ?? 'the given database';
-  const kysely = new Kysely<StoreDatabase>({ dialect: createSqliteDialect(database, ownsDatabase) });
+  const kysely = new Kysely<StoreDatabase>({ dialect: createSqliteDialect(database, ownsDatabase, location) });
   try {
     configure(database);
     await migrateToLatest(kysely as Kysely<unknown>, sqliteMigrations, logger, location);

@@ -1,4 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kysely';
+import { storeFullError } from './store-full-error';
 
 /** The slice of a better-sqlite3 statement the driver uses. */
 export interface BetterSqliteStatement {
@@ -42,15 +43,18 @@ const maxWritesPerBatch = 1000;
 export class GroupCommitSqliteDriver implements Driver {
   readonly #database: BetterSqliteDatabase;
   readonly #closeDatabase: boolean;
+  readonly #location: string;
   readonly #statements = new Map<string, BetterSqliteStatement>();
   #owner: DatabaseConnection | undefined;
   #ownerWaiters: Array<() => void> = [];
   #batch: Waiter[] | undefined;
   #commitWhenReleased = false;
 
-  constructor(database: BetterSqliteDatabase, closeDatabase: boolean) {
+  /** @param location the database as errors name it (its path) */
+  constructor(database: BetterSqliteDatabase, closeDatabase: boolean, location = 'the database') {
     this.#database = database;
     this.#closeDatabase = closeDatabase;
+    this.#location = location;
   }
 
   async init(): Promise<void> {}
@@ -74,13 +78,17 @@ export class GroupCommitSqliteDriver implements Driver {
       this.#prepare('savepoint ngb_transaction').run();
     } catch (error) {
       this.#release();
-      throw error;
+      throw storeFullError(error, this.#location);
     }
   }
 
   async commitTransaction(): Promise<void> {
     // If RELEASE fails, kysely calls rollbackTransaction next, which gives up ownership.
-    this.#prepare('release ngb_transaction').run();
+    try {
+      this.#prepare('release ngb_transaction').run();
+    } catch (error) {
+      throw storeFullError(error, this.#location);
+    }
     const committed = this.#waitForBatch();
     this.#release();
     await committed;
@@ -136,11 +144,12 @@ export class GroupCommitSqliteDriver implements Driver {
     const statement = this.#prepare(query.sql);
     const inTransaction = this.#owner === connection;
     if (!inTransaction && statement.readonly) return run<R>(statement, query.parameters);
-    if (!inTransaction) this.#openBatch();
     let result: QueryResult<R>;
     try {
+      if (!inTransaction) this.#openBatch();
       result = run<R>(statement, query.parameters);
-    } catch (error) {
+    } catch (thrown) {
+      const error = storeFullError(thrown, this.#location);
       // Some errors (I/O, full disk) make SQLite roll back the whole transaction: fail the batch too.
       if (!this.#database.inTransaction) this.#failBatch(error);
       throw error;
@@ -179,7 +188,8 @@ export class GroupCommitSqliteDriver implements Driver {
     this.#batch = undefined;
     try {
       this.#prepare('commit').run();
-    } catch (error) {
+    } catch (thrown) {
+      const error = storeFullError(thrown, this.#location);
       try {
         if (this.#database.inTransaction) this.#prepare('rollback').run();
       } finally {

@@ -21,11 +21,12 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 /**
  * kysely's SQLite dialect with the group-commit driver.
  * @param closeDatabase whether destroying the Kysely instance closes the database (only if we opened it)
+ * @param location the database as errors name it (its path)
  */
-export function createSqliteDialect(database: BetterSqliteDatabase, closeDatabase: boolean): Dialect {
+export function createSqliteDialect(database: BetterSqliteDatabase, closeDatabase: boolean, location?: string): Dialect {
   return {
     createAdapter: (): DialectAdapter => new TransactionalDdlSqliteAdapter(),
-    createDriver: (): Driver => new GroupCommitSqliteDriver(database, closeDatabase),
+    createDriver: (): Driver => new GroupCommitSqliteDriver(database, closeDatabase, location),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
     createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
   };
