@@ -77,8 +77,8 @@ export interface DockerRuntimeOptions {
 export const diskLimitChoice =
   "choose how agent folders are size-limited: `{ imageFolder: '/absolute/folder' }` (needs root) or 'unlimited'";
 
-/** The options schema, with defaults. */
-export const dockerOptionsSchema = v.object({
+/** The schema {@link DockerRuntimeOptions} are parsed with, with defaults. */
+export const dockerRuntimeOptionsSchema = v.object({
   ...poolOptionsSchema.entries,
   socketPath: v.optional(v.pipe(v.string(), v.minLength(1)), '/var/run/docker.sock'),
   image: v.optional(v.pipe(v.string(), v.minLength(1)), 'ngb-agent:latest'),

@@ -14,7 +14,7 @@ import type Docker from 'dockerode';
 import { type AgentDisks, createAgentDisks } from './agent-disk';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions } from './docker-container-options';
-import { type DockerRuntimeOptions, diskLimitChoice, dockerOptionsSchema } from './docker-runtime-options';
+import { type DockerRuntimeOptions, diskLimitChoice, dockerRuntimeOptionsSchema } from './docker-runtime-options';
 import { startDockerSandbox } from './docker-sandbox-instance';
 import { createEngineApi, type EngineApi, engineApiOf } from './engine-api';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
@@ -65,7 +65,7 @@ const finishedStates = new Set(['exited', 'dead']);
  * `buildSandboxContainerOptions`), kept warm and spoken to over one persistent stdio attach.
  */
 export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
-  const parsed = parseRuntimeOptions(dockerOptionsSchema, options ?? {}, 'createDockerRuntime');
+  const parsed = parseRuntimeOptions(dockerRuntimeOptionsSchema, options ?? {}, 'createDockerRuntime');
   // Optional in the schema only so that leaving it out gets this message rather than a generic one.
   if (parsed.diskLimit === undefined) {
     throw new ConfigError(`[@ngb/runtime] createDockerRuntime: option \`diskLimit\` is missing: ${diskLimitChoice}`, {

@@ -1,8 +1,8 @@
 export { checkMcpServers } from './check-mcp-servers';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
 export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
-export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';
-export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
+export { type DiskImageOptions, type DockerRuntimeOptions, dockerRuntimeOptionsSchema } from './docker-runtime-options';
+export { createLocalRuntime, type LocalRuntimeOptions, localRuntimeOptionsSchema } from './local-runtime';
 export { mcpHeaderVariables } from './mcp-server-headers';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {

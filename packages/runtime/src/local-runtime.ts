@@ -44,7 +44,8 @@ export interface LocalRuntimeOptions {
   logger?: Logger;
 }
 
-const localOptionsSchema = v.object({
+/** The schema {@link LocalRuntimeOptions} are parsed with, with defaults. */
+export const localRuntimeOptionsSchema = v.object({
   ...poolOptionsSchema.entries,
   program: v.optional(v.pipe(v.string(), v.minLength(1))),
   nodePath: v.optional(v.pipe(v.string(), v.minLength(1))),
@@ -60,7 +61,7 @@ const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
  * extra mounts and egress policies are refused. For development without Docker only.
  */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRuntime {
-  const parsed = parseRuntimeOptions(localOptionsSchema, options, 'createLocalRuntime');
+  const parsed = parseRuntimeOptions(localRuntimeOptionsSchema, options, 'createLocalRuntime');
   const logger = (options.logger ?? silentLogger).child('sandbox:local');
   const clock = options.clock ?? systemClock;
   const nodePath = parsed.nodePath ?? process.execPath;
