@@ -149,7 +149,9 @@ export function optionDocs(source) {
 }
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const shown = (value) => (value === undefined ? '' : `\`${JSON.stringify(value)}\``);
+// A default holding functions (a silent logger) has no JSON form worth showing.
+const holdsFunctions = (value) => typeof value === 'object' && value !== null && Object.values(value).some((item) => typeof item === 'function');
+const shown = (value) => (value === undefined || holdsFunctions(value) ? '' : `\`${JSON.stringify(value)}\``);
 
 /** A markdown table of option rows: key, type, default, allowed values, and `describe(row)`. */
 export function optionsTable(rows, describe) {

@@ -34,9 +34,9 @@ export interface DockerRuntimeOptions {
   image?: string;
   /** Label value that groups this runtime's containers (shown in `docker ps`). @default 'default' */
   namespace?: string;
-  /** @default 5 */
+  /** Sandboxes running at once; further acquires wait in arrival order. @default 5 */
   maxSandboxes?: number;
-  /** @default 1800000 (30 minutes) */
+  /** A sandbox without a call for this long is stopped. @default 1800000 (30 minutes) */
   idleTimeoutMs?: number;
   /** Time limit of calls that name none. @default 120000 */
   defaultTimeoutMs?: number;

@@ -32,9 +32,9 @@ export interface LocalRuntimeOptions {
    * @default PATH of the usual system directories, LANG=C.UTF-8, HOME=the agent folder
    */
   env?: Record<string, string>;
-  /** @default 5 */
+  /** Sandboxes running at once; further acquires wait in arrival order. @default 5 */
   maxSandboxes?: number;
-  /** @default 1800000 (30 minutes) */
+  /** A sandbox without a call for this long is stopped. @default 1800000 (30 minutes) */
   idleTimeoutMs?: number;
   /** Time limit of calls that name none. @default 120000 */
   defaultTimeoutMs?: number;
