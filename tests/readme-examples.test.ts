@@ -29,7 +29,10 @@ function examplesOf(readme: string): Example[] {
   return examples;
 }
 
-/** `@ngb/<name>[/<entry>]` → the built declaration file its `exports` names. */
+/**
+ * `@ngb/<name>[/<entry>]` → the built declaration file its `exports` names; and each third-party
+ * dependency of a package (valibot, ...) → where that package has it, as an installer would.
+ */
 function declarationPaths(): Record<string, string[]> {
   const paths: Record<string, string[]> = {};
   for (const group of ['packages', 'apps']) {
@@ -37,10 +40,15 @@ function declarationPaths(): Record<string, string[]> {
       const manifest = JSON.parse(readFileSync(join(root, group, folder, 'package.json'), 'utf8')) as {
         name: string;
         exports?: Record<string, { types?: string }>;
+        dependencies?: Record<string, string>;
       };
       for (const [entry, target] of Object.entries(manifest.exports ?? {})) {
         if (target.types === undefined) continue;
         paths[join(manifest.name, entry)] = [join(root, group, folder, target.types)];
+      }
+      for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+        if (dependency.startsWith('@ngb/')) continue;
+        paths[dependency] ??= [join(root, group, folder, 'node_modules', dependency)];
       }
     }
   }
@@ -81,9 +89,7 @@ function typecheck(examples: Example[]): string[] {
     }),
   );
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(folder, 'tsconfig.json'), '--pretty', 'false'], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: folder, encoding: 'utf8' });
   const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
   if (result.status !== 0 && lines.length === 0) throw new Error(`tsc failed without output (status ${result.status})`);
   return lines.map((line) =>
@@ -107,7 +113,7 @@ describe('README examples', () => {
     const errors = typecheck([...examples, broken]);
     expect(errors.filter((error) => !error.startsWith('broken-example:'))).toEqual([]);
     expect(errors.join('\n')).toMatch(/^broken-example:2:.*modelName/m);
-  });
+  }, 300_000); // one tsc run over every example
 
   it('each README except the CLI one shows at least one compiled example', () => {
     const without = readmes.filter((readme) => readme !== 'apps/cli/README.md' && examplesOf(readme).length === 0);
