@@ -150,7 +150,8 @@ export function optionDocs(source) {
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 // A default holding functions (a silent logger) has no JSON form worth showing.
-const holdsFunctions = (value) => typeof value === 'object' && value !== null && Object.values(value).some((item) => typeof item === 'function');
+const holdsFunctions = (value) =>
+  typeof value === 'object' && value !== null && Object.values(value).some((item) => typeof item === 'function');
 const shown = (value) => (value === undefined || holdsFunctions(value) ? '' : `\`${JSON.stringify(value)}\``);
 
 /** A markdown table of option rows: key, type, default, allowed values, and `describe(row)`. */

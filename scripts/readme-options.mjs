@@ -166,7 +166,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (currentOptionsBlock(readme) === block) continue;
     stale.push(entry.readme);
     if (!write) continue;
-    if (currentOptionsBlock(readme) === undefined) throw new Error(`${entry.readme}: add the ${startMarker} ${endMarker} markers where the table goes`);
+    if (currentOptionsBlock(readme) === undefined)
+      throw new Error(`${entry.readme}: add the ${startMarker} ${endMarker} markers where the table goes`);
     writeFileSync(path, replaceOptionsBlock(readme, block));
   }
   if (write) console.log(stale.length === 0 ? 'every README table is current' : `rendered ${stale.join(', ')}`);

@@ -89,7 +89,10 @@ function typecheck(examples: Example[]): string[] {
     }),
   );
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: folder, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {
+    cwd: folder,
+    encoding: 'utf8',
+  });
   const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
   if (result.status !== 0 && lines.length === 0) throw new Error(`tsc failed without output (status ${result.status})`);
   return lines.map((line) =>

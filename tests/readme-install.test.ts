@@ -31,7 +31,9 @@ describe('README install sections', () => {
   it('every public package says how to install it, by its published name', () => {
     const wrong = publicPackages
       .filter((manifest) => manifest.bin?.ngb === undefined)
-      .filter((manifest) => !installSection(manifest.folder)?.match(new RegExp(`^npm install (--save-dev )?${manifest.name}$`, 'm')))
+      .filter(
+        (manifest) => !installSection(manifest.folder)?.match(new RegExp(`^npm install (--save-dev )?${manifest.name}$`, 'm')),
+      )
       .map((manifest) => manifest.folder);
     expect(wrong).toEqual([]);
   });
