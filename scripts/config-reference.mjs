@@ -149,9 +149,13 @@ export function optionDocs(source) {
 }
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const shown = (value) => (value === undefined ? '' : `\`${JSON.stringify(value)}\``);
+// A default holding functions (a silent logger) has no JSON form worth showing.
+const holdsFunctions = (value) =>
+  typeof value === 'object' && value !== null && Object.values(value).some((item) => typeof item === 'function');
+const shown = (value) => (value === undefined || holdsFunctions(value) ? '' : `\`${JSON.stringify(value)}\``);
 
-function table(rows, describe) {
+/** A markdown table of option rows: key, type, default, allowed values, and `describe(row)`. */
+export function optionsTable(rows, describe) {
   const lines = ['| Key | Type | Default | Allowed | Description |', '| --- | --- | --- | --- | --- |'];
   for (const row of rows) {
     const required = row.optional ? '' : ' (required)';
@@ -189,7 +193,7 @@ export function renderConfigReference({ configSchema, channelManifests, readOpti
       '',
       `## \`${top}\``,
       '',
-      table(sectionRows, (row) => descriptions[row.path] ?? ''),
+      optionsTable(sectionRows, (row) => descriptions[row.path] ?? ''),
     );
   }
   parts.push(
@@ -202,32 +206,43 @@ export function renderConfigReference({ configSchema, channelManifests, readOpti
     'variable is unset. Each platform has its own page under [channels](channels/).',
   );
   for (const manifest of channelManifests) {
-    const docs = optionDocs(readOptionsSource(manifest.name) ?? '');
-    const optionRows = configRows(manifest.optionsSchema, `channels.${manifest.name}`).filter(
-      (row) => row.path !== `channels.${manifest.name}`,
-    );
-    const secretNames = new Set(manifest.secrets.map((secret) => secret.option));
     parts.push(
       '',
       `### \`channels.${manifest.name}\` (${manifest.title})`,
       '',
       `Needs a public URL: ${manifest.needsPublicUrl ? 'yes (webhooks)' : 'no'}. Set-up: [channels/${manifest.name}.md](channels/${manifest.name}.md).`,
       '',
-      table(
-        optionRows.filter((row) => !secretNames.has(row.path.slice(`channels.${manifest.name}.`.length))),
-        (row) => docs[row.path.split('.').pop()] ?? '',
-      ),
+      channelOptionTables(manifest, readOptionsSource(manifest.name), `channels.${manifest.name}`),
     );
-    if (manifest.secrets.length > 0) {
-      parts.push('', '| Secret option | Environment variable | What it is |', '| --- | --- | --- |');
-      for (const secret of manifest.secrets) {
-        const notes = [secret.generate ? 'generated when unset' : '', secret.optional ? 'optional' : ''].filter(Boolean);
-        const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';
-        parts.push(`| \`${secret.option}\` | \`${secret.env}\` | ${cell(secret.description)}${suffix} |`);
-      }
-    }
   }
   return `${parts.join('\n')}\n`;
+}
+
+/**
+ * A channel's options table (its secrets left out) and the table of its secrets with the environment
+ * variable each is read from. Keys are written under `prefix` (`channels.<name>` on the configuration
+ * page, none in the package's README); `optionsSource` is the text of its options file, for descriptions.
+ */
+export function channelOptionTables(manifest, optionsSource, prefix = '') {
+  const docs = optionDocs(optionsSource ?? '');
+  const optionRows = configRows(manifest.optionsSchema, prefix).filter((row) => row.path !== prefix);
+  const secretNames = new Set(manifest.secrets.map((secret) => secret.option));
+  const keyOf = (row) => (prefix === '' ? row.path : row.path.slice(prefix.length + 1));
+  const parts = [
+    optionsTable(
+      optionRows.filter((row) => !secretNames.has(keyOf(row))),
+      (row) => docs[row.path.split('.').pop()] ?? '',
+    ),
+  ];
+  if (manifest.secrets.length > 0) {
+    parts.push('', '| Secret option | Environment variable | What it is |', '| --- | --- | --- |');
+    for (const secret of manifest.secrets) {
+      const notes = [secret.generate ? 'generated when unset' : '', secret.optional ? 'optional' : ''].filter(Boolean);
+      const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+      parts.push(`| \`${secret.option}\` | \`${secret.env}\` | ${cell(secret.description)}${suffix} |`);
+    }
+  }
+  return parts.join('\n');
 }
 
 /** A channel's options file, by the layout every channel package follows. */

@@ -30,37 +30,56 @@ const defaultFileMaxBytes = 20 * 1024 * 1024;
 // A timer cannot wait longer than 2^31-1 ms: past it, setTimeout fires at once.
 const delay = v.pipe(v.number(), v.minValue(0), v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
 const positiveDelay = v.pipe(positive, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 ms (about 24.8 days)'));
-const settingsSchema = v.object({
+/** The schema the settings among {@link GatewayOptions} are parsed with, with their defaults. */
+export const gatewayOptionsSchema = v.object({
+  /** The folder that holds the agent folders (one per agent: `AGENTS.md`, skills, files). */
   agentsDirectory: v.pipe(v.string(), v.minLength(1, 'pass the directory that holds the agent folders')),
+  /** Turns running at once across all sessions; more wait for a slot. */
   maxConcurrentTurns: v.optional(positive, 5),
+  /** Model calls in one turn before it stops. */
   maxSteps: v.optional(positive, 30),
+  /** Tokens (input and output) one turn may use before it stops. */
   maxTurnTokens: v.optional(positive, 500_000),
+  /** Waits before a failed turn is run again (then it is marked failed and the chat is told). */
   retryDelaysMs: v.optional(v.array(delay), [5_000, 10_000, 20_000, 40_000, 80_000]),
-  // Waits before a failed model call is sent again, in place; by default the turn schedule above.
+  /** Waits before a failed model call is sent again, in place; by default the turn schedule `retryDelaysMs`. */
   modelRetryDelaysMs: v.optional(v.array(delay)),
-  // Doubling from 1 s, capped at 5 min: a platform down for a minute (or ten) gets every reply once
-  // it is back; the gateway gives up about 13.5 min after the first failure (then a dead letter).
+  /**
+   * Waits before a reply the channel refused with a retryable error is sent again. Doubling from 1 s,
+   * capped at 5 min: a platform down for a minute (or ten) gets every reply once it is back; the gateway
+   * gives up about 13.5 min after the first failure (then a dead letter).
+   */
   deliveryRetryDelaysMs: v.optional(
     v.array(delay),
     [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000],
   ),
-  // The sandbox protocol accepts up to a day per call.
+  /** How long one tool call may run (the sandbox protocol accepts up to a day). */
   toolTimeoutMs: v.optional(v.pipe(positive, v.maxValue(86_400_000, 'must be at most 86400000 ms (a day)')), 120_000),
+  /** How long one plugin hook may take before it counts as failed (and is skipped). */
   hookTimeoutMs: v.optional(positiveDelay, 5_000),
+  /** How long a plugin's `setup` may take before the plugin counts as failed. */
   pluginSetupTimeoutMs: v.optional(positiveDelay, 30_000),
+  /** How many times a message may pass from agent to agent before it is dropped. */
   hopLimit: v.optional(positive, 3),
+  /** How often the typing indicator is sent again while a turn runs. */
   typingIntervalMs: v.optional(positiveDelay, 5_000),
+  /** Where approval requests for unknown chats and senders go. By default the main agent's direct chat with an owner. */
   approvalsAddress: v.optional(v.object({ channel: v.string(), chatId: v.string(), threadId: v.optional(v.string()) })),
+  /** How long an approval code can be used after it was sent. */
   approvalTtlMs: v.optional(positive, 10 * 60_000),
   claimCodeTtlMs: v.optional(positive, 24 * 60 * 60_000),
   linkCodeTtlMs: v.optional(positive, 10 * 60_000),
   maxWrongCodes: v.optional(positive, 5),
   codeLockMs: v.optional(positive, 15 * 60_000),
+  /** The most the gateway reads of one file of an agent folder (`AGENTS.md`, `SKILL.md`). */
   agentFileMaxBytes: v.optional(positive, defaultAgentFileMaxBytes),
   attachmentMaxBytes: v.optional(positive, defaultFileMaxBytes),
   sendFileMaxBytes: v.optional(positive, defaultFileMaxBytes),
+  /** Channels whose chats live only as long as one process (a terminal): never taken over by another gateway. */
   ephemeralChannels: v.optional(v.array(v.string()), []),
+  /** Settings (never secrets) every sandbox of this gateway gets as environment variables. */
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
+  /** Events the bus keeps for subscribers that join late (a dashboard tab, `Last-Event-ID`). */
   eventBufferSize: v.optional(positive, defaultEventBufferSize),
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
@@ -73,7 +92,7 @@ const settingsSchema = v.object({
 });
 
 /** Options of {@link createGateway}. */
-export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
+export interface GatewayOptions extends v.InferInput<typeof gatewayOptionsSchema> {
   store: Store;
   runtime: SandboxRuntime;
   /**
@@ -177,7 +196,7 @@ export interface GatewayOptions extends v.InferInput<typeof settingsSchema> {
    * @default 5
    */
   maxWrongCodes?: number;
-  /** @default 900000 (15 minutes) */
+  /** How long claim or link codes stay locked after one wrong code too many. @default 900000 (15 minutes) */
   codeLockMs?: number;
   /**
    * The most bytes saved of one file attached to an inbound message (counted while it is written;
@@ -262,7 +281,7 @@ export interface Gateway {
  * @throws ConfigError naming the option when an option is invalid
  */
 export function parseGatewayOptions(options: GatewayOptions) {
-  const parsed = v.safeParse(settingsSchema, options);
+  const parsed = v.safeParse(gatewayOptionsSchema, options);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     const key = issue?.path?.map((item) => String(item.key)).join('.') ?? '';

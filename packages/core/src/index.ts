@@ -11,7 +11,7 @@ export type {
   TurnUsage,
 } from './events';
 export { escapeXml, formatMessages, isValidTimeZone } from './format-messages';
-export type { Gateway, GatewayOptions } from './gateway-options';
+export { type Gateway, type GatewayOptions, gatewayOptionsSchema } from './gateway-options';
 export { heartbeatSchema } from './heartbeat-settings';
 export { type InstallSkillResult, installSkill, type RemoveSkillResult, removeSkill } from './install-skill';
 export { createKeyRotatingProvider, type KeyRotatingProviderOptions, type ProviderKey } from './key-rotation';

@@ -7,7 +7,7 @@ export interface AnthropicProviderOptions extends ProviderTransportOptions {
   apiKey?: string;
   /** An OAuth bearer token (an app reads it from `ANTHROPIC_AUTH_TOKEN`). Give this or `apiKey`. */
   authToken?: string;
-  /** @default 'https://api.anthropic.com' */
+  /** Where the Messages API is (a proxy, or a fake in tests). @default 'https://api.anthropic.com' */
   baseURL?: string;
   /** The model id used when a request names none, such as `claude-sonnet-5-5`. */
   model: string;

@@ -37,9 +37,9 @@ export interface DockerRuntimeOptions {
   image?: string;
   /** Label value that groups this runtime's containers (shown in `docker ps`). @default 'default' */
   namespace?: string;
-  /** @default 5 */
+  /** Sandboxes running at once; further acquires wait in arrival order. @default 5 */
   maxSandboxes?: number;
-  /** @default 1800000 (30 minutes) */
+  /** A sandbox without a call for this long is stopped. @default 1800000 (30 minutes) */
   idleTimeoutMs?: number;
   /** Time limit of calls that name none. @default 120000 */
   defaultTimeoutMs?: number;
@@ -80,8 +80,8 @@ export interface DockerRuntimeOptions {
 export const diskLimitChoice =
   "choose how agent folders are size-limited: `{ imageFolder: '/absolute/folder' }` (needs root) or 'unlimited'";
 
-/** The options schema, with defaults. */
-export const dockerOptionsSchema = v.object({
+/** The schema {@link DockerRuntimeOptions} are parsed with, with defaults. */
+export const dockerRuntimeOptionsSchema = v.object({
   ...poolOptionsSchema.entries,
   socketPath: v.optional(v.pipe(v.string(), v.minLength(1)), '/var/run/docker.sock'),
   image: v.optional(v.pipe(v.string(), v.minLength(1)), 'ngb-agent:latest'),

@@ -13,7 +13,7 @@ import { sandboxToolDefinitions } from '@ngb/sandbox';
 import { type AgentDisks, createAgentDisks } from './agent-disk';
 import { type CheckedSpec, checkSpec } from './check-spec';
 import { buildSandboxContainerOptions } from './docker-container-options';
-import { type DockerRuntimeOptions, diskLimitChoice, dockerOptionsSchema } from './docker-runtime-options';
+import { type DockerRuntimeOptions, diskLimitChoice, dockerRuntimeOptionsSchema } from './docker-runtime-options';
 import { startDockerSandbox } from './docker-sandbox-instance';
 import { createEngineClient, type EngineClient } from './engine-client';
 import { defaultContainerUser, handOverAgentFolder } from './hand-over-folder';
@@ -64,7 +64,7 @@ const finishedStates = new Set(['exited', 'dead']);
  * `buildSandboxContainerOptions`), kept warm and spoken to over one persistent stdio attach.
  */
 export function createDockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
-  const parsed = parseRuntimeOptions(dockerOptionsSchema, options ?? {}, 'createDockerRuntime');
+  const parsed = parseRuntimeOptions(dockerRuntimeOptionsSchema, options ?? {}, 'createDockerRuntime');
   // Optional in the schema only so that leaving it out gets this message rather than a generic one.
   if (parsed.diskLimit === undefined) {
     throw new ConfigError(`[@ngb/runtime] createDockerRuntime: option \`diskLimit\` is missing: ${diskLimitChoice}`, {

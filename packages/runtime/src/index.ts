@@ -1,11 +1,11 @@
 export { checkMcpServers } from './check-mcp-servers';
 export { buildSandboxContainerOptions, type SandboxContainerInput, sandboxLabels } from './docker-container-options';
 export { createDockerRuntime, type DockerRuntime } from './docker-runtime';
-export type { DiskImageOptions, DockerRuntimeOptions } from './docker-runtime-options';
+export { type DiskImageOptions, type DockerRuntimeOptions, dockerRuntimeOptionsSchema } from './docker-runtime-options';
 export type { AttachedStdio } from './engine-attach';
 export { createEngineClient, type EngineClient, type EngineClientOptions } from './engine-client';
 export type { ContainerBindMount, ContainerCreateOptions, ContainerInspection, ContainerSummary } from './engine-types';
-export { createLocalRuntime, type LocalRuntimeOptions } from './local-runtime';
+export { createLocalRuntime, type LocalRuntimeOptions, localRuntimeOptionsSchema } from './local-runtime';
 export { mcpHeaderVariables } from './mcp-server-headers';
 export { defaultMountAllowlistPath, loadMountAllowlist } from './mount-allowlist';
 export {

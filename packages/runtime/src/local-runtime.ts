@@ -32,9 +32,9 @@ export interface LocalRuntimeOptions {
    * @default PATH of the usual system directories, LANG=C.UTF-8, HOME=the agent folder
    */
   env?: Record<string, string>;
-  /** @default 5 */
+  /** Sandboxes running at once; further acquires wait in arrival order. @default 5 */
   maxSandboxes?: number;
-  /** @default 1800000 (30 minutes) */
+  /** A sandbox without a call for this long is stopped. @default 1800000 (30 minutes) */
   idleTimeoutMs?: number;
   /** Time limit of calls that name none. @default 120000 */
   defaultTimeoutMs?: number;
@@ -44,7 +44,8 @@ export interface LocalRuntimeOptions {
   logger?: Logger;
 }
 
-const localOptionsSchema = v.object({
+/** The schema {@link LocalRuntimeOptions} are parsed with, with defaults. */
+export const localRuntimeOptionsSchema = v.object({
   ...poolOptionsSchema.entries,
   program: v.optional(v.pipe(v.string(), v.minLength(1))),
   nodePath: v.optional(v.pipe(v.string(), v.minLength(1))),
@@ -60,7 +61,7 @@ const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
  * extra mounts and egress policies are refused. For development without Docker only.
  */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): SandboxRuntime {
-  const parsed = parseRuntimeOptions(localOptionsSchema, options, 'createLocalRuntime');
+  const parsed = parseRuntimeOptions(localRuntimeOptionsSchema, options, 'createLocalRuntime');
   const logger = (options.logger ?? silentLogger).child('sandbox:local');
   const clock = options.clock ?? systemClock;
   const nodePath = parsed.nodePath ?? process.execPath;

@@ -24,7 +24,8 @@ import { createSqliteDialect } from './sqlite-dialect';
 
 const isFunction = (value: unknown) => typeof value === 'function';
 
-const sqliteStoreOptionsSchema = v.object({
+/** The schema {@link SqliteStoreOptions} are parsed with. */
+export const sqliteStoreOptionsSchema = v.object({
   path: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty `path`'))),
   database: v.optional(
     v.custom<BetterSqliteDatabase>(

@@ -1,1 +1,1 @@
-export { createSqliteStore, type SqliteStoreOptions } from './create-sqlite-store';
+export { createSqliteStore, type SqliteStoreOptions, sqliteStoreOptionsSchema } from './create-sqlite-store';
