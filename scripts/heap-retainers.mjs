@@ -1,7 +1,7 @@
 // Why objects stay alive: `node scripts/heap-retainers.mjs <file.heapsnapshot> <constructor> [count]`
 // prints, for `count` (default 3) of the largest objects whose constructor (or, for strings, whose
 // text start) is `<constructor>`, the shortest chain of references that holds it from the GC roots,
-// and the count of such objects grouped by the chain's last five steps — what heap-diff.mjs names,
+// and the count of such objects grouped by the chain's last six steps — what heap-diff.mjs names,
 // this says who keeps.
 import { readFileSync } from 'node:fs';
 
@@ -70,10 +70,13 @@ const edgeLabel = (edge) => {
   const name = edges[edge + edgeNameAt];
   return type === 'element' || type === 'hidden' ? `[${name}]` : `.${strings[name]}`;
 };
-const pathTo = (node) => {
+// Grouped by shape: element indexes and string contents differ between objects held the same way.
+const shapeOf = (node) => (typeOf(node) === 'object' || typeOf(node) === 'closure' ? nameOf(node) : `(${typeOf(node)})`);
+const pathTo = (node, shape = false) => {
   const steps = [];
   for (let current = node; current !== 0 && parent[current] !== -1; current = parent[current]) {
-    steps.unshift(`${edgeLabel(parentEdge[current])} -> ${label(current)}`);
+    const edge = edgeLabel(parentEdge[current]);
+    steps.unshift(shape ? `${/^\[\d+\]$/.test(edge) ? '[n]' : edge} -> ${shapeOf(current)}` : `${edge} -> ${label(current)}`);
     if (steps.length > 40) break;
   }
   return steps;
@@ -90,7 +93,7 @@ const reachable = matches.filter((node) => parent[node] !== -1);
 console.log(`${matches.length} objects named ${wanted}, ${reachable.length} reachable`);
 const groups = new Map();
 for (const node of reachable) {
-  const key = pathTo(node).slice(-5).join('\n    ');
+  const key = pathTo(node, true).slice(-6).join('\n    ');
   groups.set(key, (groups.get(key) ?? 0) + 1);
 }
 for (const [key, count] of [...groups].sort((left, right) => right[1] - left[1]).slice(0, 8))

@@ -10,6 +10,7 @@ import {
   silentLogger,
   systemClock,
 } from '@ngb/plugin-sdk';
+import { abortEither } from './abort-either';
 import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
@@ -134,7 +135,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
     run: (sessionId) =>
-      leases.run(sessionId, (leaseLost) => runLane(sessionId, AbortSignal.any([stopController.signal, leaseLost]))),
+      leases.run(sessionId, (leaseLost) => {
+        const either = abortEither(stopController.signal, leaseLost);
+        return runLane(sessionId, either.signal).finally(either.dispose);
+      }),
     onError: (sessionId, error) => logger.error('session run failed', { sessionId, error }),
   });
   const retryLater = (sessionId: string, delayMs: number) => {
