@@ -83,7 +83,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { store, runtime } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const bus = createEventBus({ now: () => clock.now(), logger, bufferSize: settings.eventBufferSize });
+  const bus = createEventBus({
+    now: () => clock.now(),
+    logger,
+    bufferSize: settings.eventBufferSize,
+    bufferChars: settings.eventBufferChars,
+  });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();

@@ -14,7 +14,7 @@ import type {
 import { ConfigError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { budgetsSchema } from './budget-settings';
-import { defaultEventBufferSize, type EventBus } from './events';
+import { defaultEventBufferChars, defaultEventBufferSize, type EventBus } from './events';
 import { heartbeatsSchema } from './heartbeat-settings';
 import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
@@ -56,6 +56,7 @@ const settingsSchema = v.object({
   ephemeralChannels: v.optional(v.array(v.string()), []),
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
   eventBufferSize: v.optional(positive, defaultEventBufferSize),
+  eventBufferChars: v.optional(positive, defaultEventBufferChars),
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),
