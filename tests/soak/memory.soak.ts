@@ -142,7 +142,7 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
     await waitFor(() => sorted(1001).find((text) => /owner/.test(text)), 'the claim answer', 60_000);
 
     // More chats, wired as their owner would: groups the owner writes in, then `ngb chat wire`;
-    // web chat visitors, wired and opened to everyone with `ngb chat wire` and `ngb chat policy`.
+    // web chat visitors, wired and opened with `ngb chat wire`, `ngb chat policy` and `ngb user grant`.
     const lanes: SoakLane[] = [telegramLane(telegram, sorted, { chatId: 1001 })];
     for (let group = 1; group < telegramChats; group += 1) {
       const chatId = -2000 - group;
@@ -157,6 +157,8 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
       await lane.send('hello');
       await cli('chat', 'wire', `web:${visitorId}`);
       await cli('chat', 'policy', `web:${visitorId}`, 'public');
+      // `/clear` is for admins: each visitor clears its own chat like the other lanes.
+      await cli('user', 'grant', `web:${visitorId}`, 'admin');
       webLanes.push(lane);
     }
     lanes.push(...webLanes);
