@@ -27,9 +27,7 @@ try {
         run('pnpm', ['exec', 'attw', join(packed, tarball), '--profile', 'esm-only', '--format', 'ascii']);
       } catch (error) {
         failed += 1;
-        console.error(
-          `${manifest.name} (${directory}) failed its package checks:\n${error.stdout ?? ''}${error.stderr ?? error.message}`,
-        );
+        console.error(`${manifest.name} (${directory}) failed its package checks:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
       }
     }
   }
