@@ -42,6 +42,8 @@ const replyTimeoutMs = Number(process.env.NGB_SOAK_REPLY_TIMEOUT_MS ?? 30_000);
 /** The lanes that run side by side (`NGB_SOAK_TELEGRAM_CHATS`, `NGB_SOAK_WEB_CHATS`): the dashboard's chat is one of the web chats. */
 const telegramChats = Number(process.env.NGB_SOAK_TELEGRAM_CHATS ?? 4);
 const webChats = Number(process.env.NGB_SOAK_WEB_CHATS ?? 4);
+/** `NGB_SOAK_SAMPLE_EVERY`: a reading (resident memory, JS heap, external) every this many turns, printed; 0 for none. */
+const sampleEvery = Number(process.env.NGB_SOAK_SAMPLE_EVERY ?? 0);
 const preload = fileURLToPath(new URL('./gc-preload.cjs', import.meta.url));
 const sseClients = fileURLToPath(new URL('../../bench/sse-clients.mjs', import.meta.url));
 
@@ -76,26 +78,31 @@ function status(pid: number): { rssKb: number; peakKb: number } {
 }
 
 /** Full collections in the server (through the test-only preload), then the lowest RSS over two seconds. */
-async function settledRssKb(serve: ServeProcess): Promise<{ rssKb: number; heapUsedKb: number }> {
+async function settledRssKb(
+  serve: ServeProcess,
+): Promise<{ rssKb: number; heapUsedKb: number; heapTotalKb: number; externalKb: number }> {
   const pid = serve.child.pid ?? 0;
   const samples: number[] = [];
-  let heapUsedKb = 0;
+  let usage = '';
   for (let round = 0; round < 4; round += 1) {
     const before = serve.stderr().split('soak-gc-done').length;
     serve.child.kill('SIGUSR2');
     await waitFor(() => serve.stderr().split('soak-gc-done').length > before, 'the forced collection', 120_000);
-    heapUsedKb = Number(
-      /soak-gc-done \d+ .*heapUsed=(\d+)/.exec(
-        serve
-          .stderr()
-          .split('\n')
-          .findLast((line) => line.startsWith('soak-gc-done')) ?? '',
-      )?.[1],
-    );
+    usage =
+      serve
+        .stderr()
+        .split('\n')
+        .findLast((line) => line.startsWith('soak-gc-done')) ?? '';
     await new Promise((resolve) => setTimeout(resolve, 500));
     samples.push(status(pid).rssKb);
   }
-  return { rssKb: Math.min(...samples), heapUsedKb };
+  const field = (name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(usage)?.[1]);
+  return {
+    rssKb: Math.min(...samples),
+    heapUsedKb: field('heapUsed'),
+    heapTotalKb: field('heapTotal'),
+    externalKb: field('external'),
+  };
 }
 
 function attachEventClients(url: string, count: number): { child: ChildProcess; connected: Promise<void> } {
@@ -166,7 +173,7 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     let turns = 0;
-    let baseline = { rssKb: 0, heapUsedKb: 0 };
+    let baseline = { rssKb: 0, heapUsedKb: 0, heapTotalKb: 0, externalKb: 0 };
     let baselineAt = 0;
     const run = {
       replyTimeoutMs,
@@ -177,6 +184,9 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
         turns += 1;
         // The model server keeps every request it answered: forget them, or the test process grows.
         if (turns % 500 === 0) model.script([]);
+        if (sampleEvery > 0 && turns % sampleEvery === 0 && turns !== baselineAfter) {
+          process.stdout.write(`memory soak reading: ${JSON.stringify({ turns, ...(await settledRssKb(serve)) })}\n`);
+        }
         if (turns === baselineAfter) {
           baselineAt = Date.now();
           baseline = await settledRssKb(serve);
@@ -199,6 +209,10 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
       growthMb: +((end.rssKb - baseline.rssKb) / 1024).toFixed(1),
       heapAfterFirstMb: +(baseline.heapUsedKb / 1024).toFixed(1),
       heapEndMb: +(end.heapUsedKb / 1024).toFixed(1),
+      heapTotalAfterFirstMb: +(baseline.heapTotalKb / 1024).toFixed(1),
+      heapTotalEndMb: +(end.heapTotalKb / 1024).toFixed(1),
+      externalAfterFirstMb: +(baseline.externalKb / 1024).toFixed(1),
+      externalEndMb: +(end.externalKb / 1024).toFixed(1),
     };
     process.stdout.write(`memory soak: ${JSON.stringify(report)}\n`);
     expect(serve.child.exitCode).toBeNull();
