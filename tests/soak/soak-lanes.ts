@@ -17,7 +17,7 @@ interface Expected {
 }
 
 /** How long a lane waits for a reply, and how it reports progress. */
-export interface LaneRun {
+interface LaneRun {
   replyTimeoutMs: number;
   /** Called after every full turn (not after `/clear`); may wait (a memory reading). */
   onTurn: () => Promise<void> | void;

@@ -1,5 +1,5 @@
 /** A signal that aborts with the first of two, and the way to let go of the longer-lived one. */
-export interface EitherSignal {
+interface EitherSignal {
   readonly signal: AbortSignal;
   /** Removes what this signal left on its sources; call it once the work it guards ended. */
   dispose(): void;
