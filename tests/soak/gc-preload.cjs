@@ -1,9 +1,12 @@
 // Loaded into the `ngb serve` of the memory soak only (NODE_OPTIONS=--expose-gc --require ...), never
-// part of a build: SIGUSR2 runs a full garbage collection, writes a heap snapshot when
-// NGB_SOAK_SNAPSHOT_DIR is set, and reports on stderr that it is done.
+// part of a build: SIGUSR2 runs a full garbage collection and reports on stderr that it is done, with
+// `process.memoryUsage()` (JS heap against resident memory tells JS growth from native growth). With
+// NGB_SOAK_SNAPSHOT_DIR set, every `NGB_SOAK_SNAPSHOT_EVERY`th signal (default 4: the soak's rounds
+// per reading) also writes a heap snapshot.
 const { writeHeapSnapshot } = require('node:v8');
 const { join } = require('node:path');
 
+const every = Number(process.env.NGB_SOAK_SNAPSHOT_EVERY ?? 4);
 let count = 0;
 process.on('SIGUSR2', () => {
   if (typeof globalThis.gc !== 'function') {
@@ -14,6 +17,10 @@ process.on('SIGUSR2', () => {
   globalThis.gc();
   count += 1;
   const directory = process.env.NGB_SOAK_SNAPSHOT_DIR;
-  const snapshot = directory ? writeHeapSnapshot(join(directory, `soak-${count}.heapsnapshot`)) : '';
-  process.stderr.write(`soak-gc-done ${count} ${snapshot}\n`);
+  const snapshot = directory && count % every === 0 ? writeHeapSnapshot(join(directory, `soak-${count}.heapsnapshot`)) : '';
+  const usage = process.memoryUsage();
+  const memory = Object.entries(usage)
+    .map(([key, value]) => `${key}=${Math.round(value / 1024)}`)
+    .join(' ');
+  process.stderr.write(`soak-gc-done ${count} ${memory} ${snapshot}\n`);
 });

@@ -8,10 +8,20 @@ import {
   cliEnv,
   createProject,
   localRuntime,
+  runCli,
   type ServeProcess,
   startServe,
   waitFor,
 } from '../../apps/cli/test/cli-harness';
+import {
+  assertExactlyOnce,
+  driveLane,
+  newVisitorCookie,
+  type SoakLane,
+  telegramLane,
+  telegramReplies,
+  webLane,
+} from './soak-lanes';
 
 /**
  * The memory soak of DESIGN §9: 10,000 turns through the built `ngb serve` (local runtime, fake
@@ -27,6 +37,13 @@ const allowedGrowthKb = 10 * 1024;
 /** Every this many turns of a lane, the turn runs a tool in the sandbox; every `clearEvery`, `/clear` first. */
 const toolEvery = 10;
 const clearEvery = 50;
+/** How long one reply may take (`NGB_SOAK_REPLY_TIMEOUT_MS`: raise it while writing heap snapshots on a slow machine). */
+const replyTimeoutMs = Number(process.env.NGB_SOAK_REPLY_TIMEOUT_MS ?? 30_000);
+/** The lanes that run side by side (`NGB_SOAK_TELEGRAM_CHATS`, `NGB_SOAK_WEB_CHATS`): the dashboard's chat is one of the web chats. */
+const telegramChats = Number(process.env.NGB_SOAK_TELEGRAM_CHATS ?? 4);
+const webChats = Number(process.env.NGB_SOAK_WEB_CHATS ?? 4);
+/** `NGB_SOAK_SAMPLE_EVERY`: a reading (resident memory, JS heap, external) every this many turns, printed; 0 for none. */
+const sampleEvery = Number(process.env.NGB_SOAK_SAMPLE_EVERY ?? 0);
 const preload = fileURLToPath(new URL('./gc-preload.cjs', import.meta.url));
 const sseClients = fileURLToPath(new URL('../../bench/sse-clients.mjs', import.meta.url));
 
@@ -43,6 +60,9 @@ beforeAll(async () => {
       telegram: { enabled: true, apiRoot: parts.telegram.apiRoot, pollTimeoutSeconds: 5 },
       web: { enabled: true, rateLimit: { messages: 1_000_000, perSeconds: 1 } },
     };
+    // A sandbox and a turn for every lane at once: the lanes wait on each other only for the CPU.
+    config.runtime = { ...(config.runtime as object), maxSandboxes: telegramChats + webChats };
+    config.gateway = { ...(config.gateway as object | undefined), maxConcurrentTurns: telegramChats + webChats };
   });
 });
 afterAll(async () => {
@@ -58,61 +78,31 @@ function status(pid: number): { rssKb: number; peakKb: number } {
 }
 
 /** Full collections in the server (through the test-only preload), then the lowest RSS over two seconds. */
-async function settledRssKb(serve: ServeProcess): Promise<number> {
+async function settledRssKb(
+  serve: ServeProcess,
+): Promise<{ rssKb: number; heapUsedKb: number; heapTotalKb: number; externalKb: number }> {
   const pid = serve.child.pid ?? 0;
   const samples: number[] = [];
+  let usage = '';
   for (let round = 0; round < 4; round += 1) {
     const before = serve.stderr().split('soak-gc-done').length;
     serve.child.kill('SIGUSR2');
     await waitFor(() => serve.stderr().split('soak-gc-done').length > before, 'the forced collection', 120_000);
+    usage =
+      serve
+        .stderr()
+        .split('\n')
+        .findLast((line) => line.startsWith('soak-gc-done')) ?? '';
     await new Promise((resolve) => setTimeout(resolve, 500));
     samples.push(status(pid).rssKb);
   }
-  return Math.min(...samples);
-}
-
-/** Polls fast (the soak waits on ten thousand replies). */
-async function until<T>(check: () => T | undefined, what: string, serve: ServeProcess): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstderr: ${serve.stderr().slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-/** The dashboard chat's event stream, read as the page reads it: resolves the agent's messages as they come. */
-function followWebChat(url: string) {
-  const controller = new AbortController();
-  const texts: string[] = [];
-  const ready = (async () => {
-    const response = await fetch(`${url}/api/chat/events`, { signal: controller.signal });
-    if (response.status !== 200 || !response.body) throw new Error(`web chat stream: HTTP ${response.status}`);
-    return response.body;
-  })();
-  const done = ready.then(async (body) => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of body) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (/^event: message$/m.test(block)) {
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (data) texts.push((JSON.parse(data) as { text: string }).text);
-          }
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-    }
-  });
-  return { ready, texts, close: () => controller.abort(), done };
+  const field = (name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(usage)?.[1]);
+  return {
+    rssKb: Math.min(...samples),
+    heapUsedKb: field('heapUsed'),
+    heapTotalKb: field('heapTotal'),
+    externalKb: field('external'),
+  };
 }
 
 function attachEventClients(url: string, count: number): { child: ChildProcess; connected: Promise<void> } {
@@ -139,110 +129,96 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
   const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(serve.stdout() + serve.stderr())?.[1] ?? '';
   expect(url, serve.stdout()).not.toBe('');
   const events = attachEventClients(`${url}/api/events`, 5);
-  const web = followWebChat(url);
+  const webLanes: Array<SoakLane & { close(): void }> = [];
   try {
     await events.connected;
-    await web.ready;
     const { telegram, model } = parts;
-    const replies = () => telegram.sent.filter((sent) => sent.method === 'sendMessage');
+    // A chat is known once its first message is stored, which a poller may still be doing: asked again.
+    const cli = async (...args: string[]) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const result = await runCli(args, { cwd: parts.project.dir, env, timeoutMs: 120_000 });
+        if (result.code === 0) return;
+        if (attempt === 10) throw new Error(`ngb ${args.join(' ')}: ${result.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
     const code = /send \/claim ([0-9A-Z]{10})/.exec(serve.stdout())?.[1];
     await waitFor(() => telegram.calls.find((call) => call.method === 'getUpdates'), 'the first poll', 10_000);
     await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text: `/claim ${code}` });
-    await waitFor(() => replies().find((sent) => /owner/.test(sent.text ?? '')), 'the claim answer', 20_000);
+    const sorted = telegramReplies(telegram);
+    await waitFor(() => sorted(1001).find((text) => /owner/.test(text)), 'the claim answer', 60_000);
+
+    // More chats, wired as their owner would: groups the owner writes in, then `ngb chat wire`;
+    // web chat visitors, wired and opened with `ngb chat wire`, `ngb chat policy` and `ngb user grant`.
+    const lanes: SoakLane[] = [telegramLane(telegram, sorted, { chatId: 1001 })];
+    for (let group = 1; group < telegramChats; group += 1) {
+      const chatId = -2000 - group;
+      await telegram.injectMessage({ chatId, chatType: 'group', text: `@${telegram.bot.username} hello` });
+      await cli('chat', 'wire', `telegram:${chatId}`, '--engage', 'always');
+      lanes.push(telegramLane(telegram, sorted, { chatId, chatType: 'group' }));
+    }
+    webLanes.push(await webLane('dashboard', url, '/api/chat'));
+    for (let visitor = 1; visitor < webChats; visitor += 1) {
+      const { cookie, visitorId } = await newVisitorCookie(url);
+      const lane = await webLane(`visitor${visitor}`, url, '/chat/api', cookie);
+      await lane.send('hello');
+      await cli('chat', 'wire', `web:${visitorId}`);
+      await cli('chat', 'policy', `web:${visitorId}`, 'public');
+      // `/clear` is for admins: each visitor clears its own chat like the other lanes.
+      await cli('user', 'grant', `web:${visitorId}`, 'admin');
+      webLanes.push(lane);
+    }
+    lanes.push(...webLanes);
+    // What the setup said (the claim, approval requests) stays out of the lanes' counts.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     let turns = 0;
-    let baselineKb = 0;
+    let baseline = { rssKb: 0, heapUsedKb: 0, heapTotalKb: 0, externalKb: 0 };
     let baselineAt = 0;
-    let telegramSeen = replies().length;
-    let webSeen = 0;
-    const nextTelegramReply = async (what: string, match: (text: string) => boolean) =>
-      until(
-        () => {
-          const sent = replies();
-          for (; telegramSeen < sent.length; telegramSeen += 1) {
-            const text = sent[telegramSeen]?.text ?? '';
-            if (match(text)) {
-              telegramSeen += 1;
-              return text;
-            }
-          }
-          return undefined;
-        },
-        what,
-        serve,
-      );
-    const nextWebReply = async (what: string, match: (text: string) => boolean) =>
-      until(
-        () => {
-          for (; webSeen < web.texts.length; webSeen += 1) {
-            const text = web.texts[webSeen] ?? '';
-            if (match(text)) {
-              webSeen += 1;
-              return text;
-            }
-          }
-          return undefined;
-        },
-        what,
-        serve,
-      );
-    const postWeb = async (text: string) => {
-      const response = await fetch(`${url}/api/chat/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify({ text }),
-      });
-      if (response.status >= 300) throw new Error(`web chat POST: HTTP ${response.status} ${await response.text()}`);
-    };
-    const lanes = [
-      {
-        name: 'telegram',
-        send: (text: string) => telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text }),
-        reply: nextTelegramReply,
-      },
-      { name: 'web', send: postWeb, reply: nextWebReply },
-    ];
-    const turnsPerLane = Math.ceil(totalTurns / lanes.length);
-    const runLane = async (lane: (typeof lanes)[number]) => {
-      for (let index = 1; index <= turnsPerLane && turns < totalTurns; index += 1) {
-        if (index % clearEvery === 0) {
-          await lane.send('/clear');
-          await lane.reply(`${lane.name} /clear`, (text) => /cleared \d+ transcript entries/.test(text));
-        }
-        const marker = `${lane.name}-${index}`;
-        if (index % toolEvery === 0) {
-          await lane.send(`run: echo tool-${marker}`);
-          await lane.reply(`${marker} (tool)`, (text) => text.includes(`tool-${marker}`) && text.includes('printed'));
-        } else {
-          await lane.send(`soak ${marker}`);
-          await lane.reply(marker, (text) => text === `echo: soak ${marker}`);
-        }
+    const run = {
+      replyTimeoutMs,
+      toolEvery,
+      clearEvery,
+      wantsMore: () => turns < totalTurns,
+      onTurn: async () => {
         turns += 1;
         // The model server keeps every request it answered: forget them, or the test process grows.
         if (turns % 500 === 0) model.script([]);
+        if (sampleEvery > 0 && turns % sampleEvery === 0 && turns !== baselineAfter) {
+          process.stdout.write(`memory soak reading: ${JSON.stringify({ turns, ...(await settledRssKb(serve)) })}\n`);
+        }
         if (turns === baselineAfter) {
           baselineAt = Date.now();
-          baselineKb = await settledRssKb(serve);
+          baseline = await settledRssKb(serve);
         }
-      }
+      },
     };
-    await Promise.all(lanes.map(runLane));
-    const endKb = await settledRssKb(serve);
+    const expected = await Promise.all(lanes.map(async (lane) => ({ lane, expected: await driveLane(lane, run) })));
+    const end = await settledRssKb(serve);
     const { peakKb } = status(serve.child.pid ?? 0);
+    // Checked after the final reading's seconds: a duplicate that came late is caught too.
+    assertExactlyOnce(expected);
     const report = {
       turns,
+      lanes: lanes.length,
       durationS: Math.round((Date.now() - started) / 1000),
-      turnsPerSecond: Math.round((turns - baselineAfter) / ((Date.now() - baselineAt) / 1000)),
-      afterFirstMb: +(baselineKb / 1024).toFixed(1),
-      endMb: +(endKb / 1024).toFixed(1),
+      turnsPerSecond: +((turns - baselineAfter) / ((Date.now() - baselineAt) / 1000)).toFixed(1),
+      afterFirstMb: +(baseline.rssKb / 1024).toFixed(1),
+      endMb: +(end.rssKb / 1024).toFixed(1),
       peakMb: +(peakKb / 1024).toFixed(1),
-      growthMb: +((endKb - baselineKb) / 1024).toFixed(1),
+      growthMb: +((end.rssKb - baseline.rssKb) / 1024).toFixed(1),
+      heapAfterFirstMb: +(baseline.heapUsedKb / 1024).toFixed(1),
+      heapEndMb: +(end.heapUsedKb / 1024).toFixed(1),
+      heapTotalAfterFirstMb: +(baseline.heapTotalKb / 1024).toFixed(1),
+      heapTotalEndMb: +(end.heapTotalKb / 1024).toFixed(1),
+      externalAfterFirstMb: +(baseline.externalKb / 1024).toFixed(1),
+      externalEndMb: +(end.externalKb / 1024).toFixed(1),
     };
     process.stdout.write(`memory soak: ${JSON.stringify(report)}\n`);
     expect(serve.child.exitCode).toBeNull();
-    expect(endKb - baselineKb, JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
+    expect(end.rssKb - baseline.rssKb, JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
   } finally {
-    web.close();
+    for (const lane of webLanes) lane.close();
     events.child.kill('SIGTERM');
     await serve.stop();
   }

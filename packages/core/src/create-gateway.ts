@@ -10,6 +10,7 @@ import {
   silentLogger,
   systemClock,
 } from '@ngb/plugin-sdk';
+import { abortEither } from './abort-either';
 import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
 import { createAgentMessages, refuseAgentMessage } from './agent-messages';
@@ -86,7 +87,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { store, runtime } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const bus = createEventBus({ now: () => clock.now(), logger, bufferSize: settings.eventBufferSize });
+  const bus = createEventBus({
+    now: () => clock.now(),
+    logger,
+    bufferSize: settings.eventBufferSize,
+    bufferChars: settings.eventBufferChars,
+  });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
   const channels = new Map<string, ChannelAdapter>();
@@ -138,9 +144,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const queue = createSessionQueue({
     maxConcurrent: settings.maxConcurrentTurns,
     run: async (sessionId) => {
-      const more = await leases.run(sessionId, (leaseLost) =>
-        runLane(sessionId, AbortSignal.any([stopController.signal, leaseLost])),
-      );
+      const more = await leases.run(sessionId, (leaseLost) => {
+        // Not AbortSignal.any: on Node 20 it leaves an entry on the long-lived stop signal per turn.
+        const either = abortEither(stopController.signal, leaseLost);
+        return runLane(sessionId, either.signal).finally(either.dispose);
+      });
       failedRuns.delete(sessionId);
       return more;
     },

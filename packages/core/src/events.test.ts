@@ -32,8 +32,8 @@ describe('event bus', () => {
     expect(bus().since(0)).toEqual({ events: [], missed: false });
   });
 
-  it('keeps 10,000 events by default', () => {
-    const events = bus();
+  it('keeps at most 10,000 events by default, however light', () => {
+    const events = createEventBus({ now: () => 42, logger: silentLogger, bufferChars: 100_000_000 });
     for (let index = 0; index < 10_001; index += 1) events.emit(dropped(String(index)));
     const all = events.since(0);
     expect(all.missed).toBe(true);
@@ -56,5 +56,57 @@ describe('event bus', () => {
     events.on((event) => void again.push(event.seq), { after: 1, onMissed: () => (missed = true) });
     expect(missed).toBe(true);
     expect(again).toEqual([4, 5, 6, 7]);
+  });
+});
+
+describe('event bus buffer weight', () => {
+  const toolEnd = (index: number, output: string) =>
+    ({
+      type: 'tool.end',
+      turnId: `turn-${index}`,
+      sessionId: 's',
+      callId: `call-${index}`,
+      name: 'bash',
+      durationMs: 1,
+      isError: false,
+      output,
+    }) as const;
+
+  it('keeps the buffered events within their weight as well as their count (large tool output)', () => {
+    const events = createEventBus({ now: () => 42, logger: silentLogger, bufferSize: 10_000, bufferChars: 100_000 });
+    const output = 'x'.repeat(10_000);
+    for (let index = 1; index <= 1_000; index += 1) events.emit(toolEnd(index, output));
+    const kept = events.since(0);
+    expect(kept.missed).toBe(true);
+    // Ten outputs of 10,000 characters fill 100,000; the shares per event leave room for nine.
+    expect(kept.events.length).toBe(9);
+    expect(kept.events.map((event) => event.seq)).toEqual([992, 993, 994, 995, 996, 997, 998, 999, 1000]);
+    expect(events.since(995).events.map((event) => event.seq)).toEqual([996, 997, 998, 999, 1000]);
+  });
+
+  it('weighs about 1,000,000 characters by default', () => {
+    const events = bus();
+    const output = 'x'.repeat(9_936);
+    for (let index = 1; index <= 1_000; index += 1) events.emit(toolEnd(index, output));
+    expect(events.since(0).events.length).toBeLessThan(100);
+  });
+
+  it('always keeps the newest event, however heavy', () => {
+    const events = createEventBus({ now: () => 42, logger: silentLogger, bufferChars: 100 });
+    events.emit(toolEnd(1, 'small'));
+    events.emit(toolEnd(2, 'y'.repeat(1_000)));
+    expect(events.since(0).events.map((event) => event.seq)).toEqual([2]);
+    events.emit(toolEnd(3, 'z'.repeat(1_000)));
+    expect(events.since(1)).toMatchObject({ missed: true, events: [{ seq: 3 }] });
+  });
+
+  it('still drops by count first when events are light, and a late subscriber resumes with no gap', () => {
+    const events = createEventBus({ now: () => 42, logger: silentLogger, bufferSize: 3 });
+    for (let index = 1; index <= 5; index += 1) events.emit(toolEnd(index, ''));
+    expect(events.since(0).events.map((event) => event.seq)).toEqual([3, 4, 5]);
+    const seen: number[] = [];
+    events.on((event) => seen.push(event.seq), { after: 3 });
+    events.emit(toolEnd(6, ''));
+    expect(seen).toEqual([4, 5, 6]);
   });
 });

@@ -210,16 +210,46 @@ export interface EventBus {
 /** The number of events the bus keeps for late subscribers, by default. */
 export const defaultEventBufferSize = 10_000;
 
-/** Creates an {@link EventBus} keeping the latest `bufferSize` events (default 10,000). */
-export function createEventBus(options: { now: () => number; logger: Logger; bufferSize?: number }): EventBus {
+/** The most the events the bus keeps may weigh, by default (see {@link eventWeight}). */
+export const defaultEventBufferChars = 1_000_000;
+
+/**
+ * What an event weighs in the buffer: its strings' lengths (nested values as JSON) plus a fixed
+ * share for the object itself, so a run of small events counts too. Cheap: no copy of the event.
+ */
+function eventWeight(event: TimedGatewayEvent): number {
+  let weight = 64;
+  for (const value of Object.values(event)) {
+    if (typeof value === 'string') weight += value.length;
+    else if (typeof value === 'object' && value !== null) weight += JSON.stringify(value)?.length ?? 0;
+    else weight += 8;
+  }
+  return weight;
+}
+
+/**
+ * Creates an {@link EventBus} keeping the latest `bufferSize` events (default 10,000) that together
+ * weigh at most `bufferChars` (default 1,000,000: tool output and replies repeat in events, and a
+ * buffer bounded by count alone grows with them — about 2 MB of memory when full). The newest event
+ * always stays.
+ */
+export function createEventBus(options: {
+  now: () => number;
+  logger: Logger;
+  bufferSize?: number;
+  bufferChars?: number;
+}): EventBus {
   const capacity = options.bufferSize ?? defaultEventBufferSize;
+  const budget = options.bufferChars ?? defaultEventBufferChars;
   const listeners = new Set<{ type?: GatewayEventType; listener: GatewayEventListener }>();
-  // A ring: the event with sequence number n sits at (n - 1) % capacity.
+  // A ring: the event with sequence number n sits at (n - 1) % capacity, its weight beside it.
   const ring: Array<TimedGatewayEvent | undefined> = new Array(capacity);
+  const weights = new Float64Array(capacity);
   let seq = 0;
+  let oldest = 1;
+  let buffered = 0;
 
   const since = (after: number): EventsSince => {
-    const oldest = Math.max(1, seq - capacity + 1);
     const from = Math.max(after + 1, oldest);
     const events: TimedGatewayEvent[] = [];
     for (let next = from; next <= seq; next += 1) {
@@ -269,7 +299,16 @@ export function createEventBus(options: { now: () => number; logger: Logger; buf
     emit(event) {
       seq += 1;
       const timed = { ...event, at: options.now(), seq } as TimedGatewayEvent;
+      const weight = eventWeight(timed);
+      while (oldest < seq && (seq - oldest + 1 > capacity || buffered + weight > budget)) {
+        const slot = (oldest - 1) % capacity;
+        buffered -= weights[slot] ?? 0;
+        ring[slot] = undefined;
+        oldest += 1;
+      }
       ring[(seq - 1) % capacity] = timed;
+      weights[(seq - 1) % capacity] = weight;
+      buffered += weight;
       for (const entry of listeners) deliver(entry, timed);
     },
   };

@@ -15,7 +15,7 @@ import type {
 import { ConfigError } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { budgetsSchema } from './budget-settings';
-import { defaultEventBufferSize, type EventBus } from './events';
+import { defaultEventBufferChars, defaultEventBufferSize, type EventBus } from './events';
 import { heartbeatsSchema } from './heartbeat-settings';
 import type { GatewayOnboarding } from './onboarding';
 import type { PluginEntry } from './plugin-host';
@@ -81,6 +81,7 @@ export const gatewayOptionsSchema = v.object({
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
   /** Events the bus keeps for subscribers that join late (a dashboard tab, `Last-Event-ID`). */
   eventBufferSize: v.optional(positive, defaultEventBufferSize),
+  eventBufferChars: v.optional(positive, defaultEventBufferChars),
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),
   takeOver: v.optional(v.picklist(['all', 'none']), 'all'),

@@ -36,6 +36,8 @@ export interface GatewaySettings {
   sandboxEnv: Readonly<Record<string, string>>;
   /** Events the bus keeps for subscribers that join late. */
   eventBufferSize: number;
+  /** The most the events the bus keeps may weigh (characters, plus a share per event). */
+  eventBufferChars: number;
   /** Which sessions this gateway takes over (and whether it fires scheduled tasks). */
   takeOver: 'all' | 'none';
   /** How long a group thread stays sticky for a `mention-sticky` wiring after the agent was last engaged in it. */

@@ -50,15 +50,13 @@ function parseAfter(value: string | undefined): number | undefined | 'invalid' {
  */
 export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; streams: EventStreams } {
   const open = new Set<SseStream>();
-  // Each event is serialized once, however many clients receive it.
-  const encoded = new WeakMap<TimedGatewayEvent, Uint8Array>();
+  // Each live event is serialized once, however many clients receive it: the bus hands it to every
+  // listener in turn, so the latest one is enough. Keeping the bytes of every buffered event (a
+  // WeakMap keyed by the event) doubled what the bus's buffer weighs; a replay encodes again.
+  let latest: { event: TimedGatewayEvent; bytes: Uint8Array } | undefined;
   const encode = (event: TimedGatewayEvent) => {
-    let bytes = encoded.get(event);
-    if (!bytes) {
-      bytes = encodeSseMessage({ id: event.seq, data: JSON.stringify(event) });
-      encoded.set(event, bytes);
-    }
-    return bytes;
+    if (latest?.event !== event) latest = { event, bytes: encodeSseMessage({ id: event.seq, data: JSON.stringify(event) }) };
+    return latest.bytes;
   };
   const sessions = createSessionAgents(store);
   gateway.events.on((event) => sessions.learn(event));
