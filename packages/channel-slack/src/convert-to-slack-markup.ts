@@ -97,14 +97,16 @@ function block(token: Token, depth = 0): string {
       return `\`\`\`\n${escapeSlackText(code)}\n\`\`\``;
     }
     case 'blockquote':
-      return (token as Tokens.Blockquote).tokens
-        .map((child) => block(child, depth))
-        .filter((part) => part !== '')
-        .join('\n')
-        .split('\n')
-        // mrkdwn has no nested quotes: a second `>` would be raw markup inside the quote.
-        .map((line) => (line.startsWith('>') ? line : `> ${line}`))
-        .join('\n');
+      return (
+        (token as Tokens.Blockquote).tokens
+          .map((child) => block(child, depth))
+          .filter((part) => part !== '')
+          .join('\n')
+          .split('\n')
+          // mrkdwn has no nested quotes: a second `>` would be raw markup inside the quote.
+          .map((line) => (line.startsWith('>') ? line : `> ${line}`))
+          .join('\n')
+      );
     case 'list':
       return list(token as Tokens.List, depth);
     case 'hr':

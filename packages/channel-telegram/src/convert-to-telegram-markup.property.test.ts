@@ -21,9 +21,29 @@ describe('convert-to-telegram-markup (property)', () => {
   // unescaped or an entity does not close; the fake's parser reads MarkdownV2 as strictly as the Bot API.
   // Block structure models write, nested: quotes in quotes, quotes and code in list items.
   const nestedBlocks = fc
-    .array(fc.constantFrom('> ', '> > ', '- ', '- > ', '1. ', '\n', '```\n', 'word ', '**', '_', '`', '[a](https://x.io)', '# ', '<', '&', '|'), {
-      maxLength: 30,
-    })
+    .array(
+      fc.constantFrom(
+        '> ',
+        '> > ',
+        '- ',
+        '- > ',
+        '1. ',
+        '\n',
+        '```\n',
+        'word ',
+        '**',
+        '_',
+        '`',
+        '[a](https://x.io)',
+        '# ',
+        '<',
+        '&',
+        '|',
+      ),
+      {
+        maxLength: 30,
+      },
+    )
     .map((pieces) => pieces.join(''));
   const reservedText = fc.string({
     unit: fc.constantFrom(...'_*[]()~`>#+-=|{}.!\\ a1\n'.split('')),
@@ -32,11 +52,18 @@ describe('convert-to-telegram-markup (property)', () => {
 
   it('writes MarkdownV2 Telegram accepts: every reserved character escaped, every entity closed', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.array(fc.nat(), { minLength: 1, maxLength: 60 }).map((choices) => markdownSample(choices).markdown), reservedText, nestedBlocks), (markdown) => {
-        const converted = convertToTelegramMarkup(markdown);
-        const parsed = parseMarkdownV2(converted);
-        expect(parsed, JSON.stringify({ markdown, converted })).toMatchObject({ ok: true });
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(fc.nat(), { minLength: 1, maxLength: 60 }).map((choices) => markdownSample(choices).markdown),
+          reservedText,
+          nestedBlocks,
+        ),
+        (markdown) => {
+          const converted = convertToTelegramMarkup(markdown);
+          const parsed = parseMarkdownV2(converted);
+          expect(parsed, JSON.stringify({ markdown, converted })).toMatchObject({ ok: true });
+        },
+      ),
       { seed, numRuns: 300 },
     );
   });

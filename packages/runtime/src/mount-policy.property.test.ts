@@ -58,7 +58,10 @@ const request = fc.record(
       fc.tuple(segments, fc.boolean()).map(([parts, absolute]) => (absolute ? `${root}/${parts.join('/')}` : parts.join('/'))),
       // Through the links inside the allowed root, that lead out of it: few random paths would reach one.
       fc
-        .tuple(fc.constantFrom('link-out', 'link-up', 'a/link-sibling', 'link-out/x', 'link-up/outside', 'a/../link-out'), segments)
+        .tuple(
+          fc.constantFrom('link-out', 'link-up', 'a/link-sibling', 'link-out/x', 'link-up/outside', 'a/../link-out'),
+          segments,
+        )
         .map(([link, parts]) => `${root}/allowed/${link}${parts.length > 0 && parts.length < 2 ? `/${parts.join('/')}` : ''}`),
     ),
     containerPath: fc.oneof(

@@ -58,14 +58,18 @@ async function telegram(): Promise<WebhookChannel> {
     webhookSecret: secret,
   });
   let updateId = 1000;
+  const nextUpdateId = () => {
+    updateId += 1;
+    return updateId;
+  };
   const request = (body: string, headers: Record<string, string>) =>
     new Request(base('telegram'), { method: 'POST', headers, body });
   return {
     name: 'telegram',
     adapter,
-    messagePayload: (text) => ({ ...fake.buildMessageUpdate({ chatId: 77, text }), update_id: (updateId += 1) }),
+    messagePayload: (text) => ({ ...fake.buildMessageUpdate({ chatId: 77, text }), update_id: nextUpdateId() }),
     encode: json,
-    unknownKindPayload: () => ({ update_id: (updateId += 1), poll: { id: '1', question: 'q?', options: [], is_closed: false } }),
+    unknownKindPayload: () => ({ update_id: nextUpdateId(), poll: { id: '1', question: 'q?', options: [], is_closed: false } }),
     signed: (body, contentType = 'application/json') =>
       request(body, { 'content-type': contentType, 'x-telegram-bot-api-secret-token': secret }),
     unsigned: (body) => request(body, { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'guess' }),
@@ -96,7 +100,8 @@ async function slack(): Promise<WebhookChannel> {
   return {
     name: 'slack',
     adapter,
-    messagePayload: (text) => fake.eventCallback(fake.postMessage({ channel: 'D1', user: 'U1', text }).events[0] ?? { type: 'none' }),
+    messagePayload: (text) =>
+      fake.eventCallback(fake.postMessage({ channel: 'D1', user: 'U1', text }).events[0] ?? { type: 'none' }),
     unknownKindPayload: () => ({ type: 'app_rate_limited', token: 'x', team_id: 'T1', minute_rate_limited: 1 }),
     encode: json,
     signed: (body, contentType = 'application/json') => request(body, contentType, fake.signingSecret),
@@ -125,26 +130,32 @@ async function whatsapp(): Promise<WebhookChannel> {
     name: 'whatsapp',
     adapter,
     messagePayload: (text) => ({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '102290129340398',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: fake.displayPhoneNumber, phone_number_id: fake.phoneNumberId },
-                  contacts: [{ profile: { name: 'Ann' }, wa_id: '4915550001' }],
-                  messages: [
-                    { from: '4915550001', id: `wamid.${randomBytes(12).toString('base64url')}`, timestamp: String(nowSeconds()), type: 'text', text: { body: text } },
-                  ],
-                },
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: fake.displayPhoneNumber, phone_number_id: fake.phoneNumberId },
+                contacts: [{ profile: { name: 'Ann' }, wa_id: '4915550001' }],
+                messages: [
+                  {
+                    from: '4915550001',
+                    id: `wamid.${randomBytes(12).toString('base64url')}`,
+                    timestamp: String(nowSeconds()),
+                    type: 'text',
+                    text: { body: text },
+                  },
+                ],
               },
-            ],
-          },
-        ],
-      }),
+            },
+          ],
+        },
+      ],
+    }),
     unknownKindPayload: () => ({ object: 'page', entry: [{ id: '1', changes: [{ field: 'feed', value: {} }] }] }),
     encode: json,
     signed: (body, contentType = 'application/json') => request(body, contentType, fake.appSecret),
@@ -184,7 +195,9 @@ async function feishu(): Promise<WebhookChannel> {
     name: 'feishu',
     adapter,
     messagePayload: (text) => ({ ...fake.postMessage({ chatId: 'oc_1', senderOpenId: 'ou_ann', text }) }),
-    unknownKindPayload: () => ({ ...fake.envelopeOf('contact.user.created_v3', { object: { open_id: 'ou_new', name: 'New person' } }) }),
+    unknownKindPayload: () => ({
+      ...fake.envelopeOf('contact.user.created_v3', { object: { open_id: 'ou_new', name: 'New person' } }),
+    }),
     encode: json,
     signed: (plain, contentType = 'application/json') => request(plain, contentType, encryptKey),
     unsigned: (plain) => request(plain, 'application/json', 'not-the-encrypt-key'),
@@ -203,12 +216,18 @@ async function wecom(): Promise<WebhookChannel> {
     apiBaseUrl: fake.url,
   });
   let msgId = 7_000_000;
+  const nextMsgId = () => {
+    msgId += 1;
+    return String(msgId);
+  };
   const cdata = (value: string) => `<![CDATA[${value.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
   const encode = (payload: unknown) =>
     typeof payload === 'object' && payload !== null && !Array.isArray(payload)
       ? `<xml>${Object.entries(payload)
           .map(([key, value]) =>
-            typeof value === 'number' ? `<${key}>${value}</${key}>` : `<${key}>${cdata(typeof value === 'string' ? value : json(value))}</${key}>`,
+            typeof value === 'number'
+              ? `<${key}>${value}</${key}>`
+              : `<${key}>${cdata(typeof value === 'string' ? value : json(value))}</${key}>`,
           )
           .join('')}</xml>`
       : json(payload);
@@ -217,7 +236,11 @@ async function wecom(): Promise<WebhookChannel> {
     const encrypted = weComEncrypt(fake.encodingAesKey, plain, fake.corpId);
     const timestamp = String(nowSeconds());
     const nonce = randomBytes(6).toString('hex');
-    const query = new URLSearchParams({ msg_signature: weComCallbackSignature(token, timestamp, nonce, encrypted), timestamp, nonce });
+    const query = new URLSearchParams({
+      msg_signature: weComCallbackSignature(token, timestamp, nonce, encrypted),
+      timestamp,
+      nonce,
+    });
     const body = `<xml><ToUserName>${cdata(fake.corpId)}</ToUserName><Encrypt>${cdata(encrypted)}</Encrypt><AgentID>${cdata(String(fake.agentId))}</AgentID></xml>`;
     return new Request(`${base('wecom')}?${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
   };
@@ -225,7 +248,13 @@ async function wecom(): Promise<WebhookChannel> {
   return {
     name: 'wecom',
     adapter,
-    messagePayload: (text) => ({ ...common(), MsgType: 'text', Content: text, MsgId: String((msgId += 1)), AgentID: fake.agentId }),
+    messagePayload: (text) => ({
+      ...common(),
+      MsgType: 'text',
+      Content: text,
+      MsgId: nextMsgId(),
+      AgentID: fake.agentId,
+    }),
     unknownKindPayload: () => ({ ...common(), MsgType: 'event', Event: 'enter_agent', EventKey: '', AgentID: fake.agentId }),
     encode,
     signed: (plain, contentType = 'text/xml') => request(plain, contentType, fake.token),

@@ -74,7 +74,10 @@ const cases: Case[] = [
     request: (channel) => channel.signed(channel.encode(channel.messagePayload(`big ${'x'.repeat(2 * 1024 * 1024)}`))),
     status: () => 413,
   },
-  { what: 'a valid message without the secret', request: (channel) => channel.unsigned(channel.encode(channel.messagePayload('forged'))) },
+  {
+    what: 'a valid message without the secret',
+    request: (channel) => channel.unsigned(channel.encode(channel.messagePayload('forged'))),
+  },
   { what: 'a GET without a handshake', request: (channel) => new Request(channel.signed('').url, { method: 'GET' }) },
   { what: 'a PUT', request: (channel) => new Request(channel.signed('').url, { method: 'PUT', body: '{}' }) },
   // Platforms retry (and in the end turn the webhook off) unless they get 200: an event the channel
@@ -86,54 +89,57 @@ const cases: Case[] = [
   },
 ];
 
-describe.each(['telegram', 'slack', 'whatsapp', 'feishu', 'wecom'])('POST /channels/%s/webhook under malformed bodies', (name) => {
-  it.each(cases)('$what: 4xx (or the platform’s 200-ignore), never 5xx, nothing stored', async (item) => {
-    const channel = channelNamed(name);
-    const before = await stored();
-    const status = await send(item.request(channel));
-    const expected = item.status?.(name);
-    if (expected !== undefined) expect(status, `${name}: ${item.what}`).toBe(expected);
-    else expect(status, `${name}: ${item.what}`).toBeGreaterThanOrEqual(400);
-    expect(status, `${name}: ${item.what}`).toBeLessThan(500);
-    expect(await stored(), `${name}: ${item.what} stored something`).toBe(before);
-  });
+describe.each(['telegram', 'slack', 'whatsapp', 'feishu', 'wecom'])(
+  'POST /channels/%s/webhook under malformed bodies',
+  (name) => {
+    it.each(cases)('$what: 4xx (or the platform’s 200-ignore), never 5xx, nothing stored', async (item) => {
+      const channel = channelNamed(name);
+      const before = await stored();
+      const status = await send(item.request(channel));
+      const expected = item.status?.(name);
+      if (expected !== undefined) expect(status, `${name}: ${item.what}`).toBe(expected);
+      else expect(status, `${name}: ${item.what}`).toBeGreaterThanOrEqual(400);
+      expect(status, `${name}: ${item.what}`).toBeLessThan(500);
+      expect(await stored(), `${name}: ${item.what} stored something`).toBe(before);
+    });
 
-  it('a correctly signed payload garbled anywhere (wrong types, missing fields, hostile strings): never 5xx, nothing stored when refused', async () => {
-    const channel = channelNamed(name);
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.nat(), { minLength: 3, maxLength: 12 }), async (choices) => {
-        const before = await stored();
-        const status = await send(channel.signed(channel.encode(garblePayload(channel.messagePayload('garbled'), choices))));
-        expect(status, `${name}: ${JSON.stringify(choices)}`).toBeLessThan(500);
-        if (status >= 400) expect(await stored()).toBe(before);
-      }),
-      { seed, numRuns: 60 },
-    );
-  }, 60_000);
+    it('a correctly signed payload garbled anywhere (wrong types, missing fields, hostile strings): never 5xx, nothing stored when refused', async () => {
+      const channel = channelNamed(name);
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.nat(), { minLength: 3, maxLength: 12 }), async (choices) => {
+          const before = await stored();
+          const status = await send(channel.signed(channel.encode(garblePayload(channel.messagePayload('garbled'), choices))));
+          expect(status, `${name}: ${JSON.stringify(choices)}`).toBeLessThan(500);
+          if (status >= 400) expect(await stored()).toBe(before);
+        }),
+        { seed, numRuns: 60 },
+      );
+    }, 60_000);
 
-  it('a correctly signed body cut or spliced at any place: never 5xx, nothing stored when refused', async () => {
-    const channel = channelNamed(name);
-    await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.nat(), fc.string({ maxLength: 8 }), async (start, length, insert) => {
-        const body = channel.encode(channel.messagePayload('spliced'));
-        const at = start % (body.length + 1);
-        const cut = `${body.slice(0, at)}${insert}${body.slice(at + (length % 16))}`;
-        const before = await stored();
-        const status = await send(channel.signed(cut));
-        expect(status, `${name}: ${JSON.stringify(cut.slice(Math.max(0, at - 20), at + 20))}`).toBeLessThan(500);
-        if (status >= 400) expect(await stored()).toBe(before);
-      }),
-      { seed, numRuns: 60 },
-    );
-  }, 60_000);
+    it('a correctly signed body cut or spliced at any place: never 5xx, nothing stored when refused', async () => {
+      const channel = channelNamed(name);
+      await fc.assert(
+        fc.asyncProperty(fc.nat(), fc.nat(), fc.string({ maxLength: 8 }), async (start, length, insert) => {
+          const body = channel.encode(channel.messagePayload('spliced'));
+          const at = start % (body.length + 1);
+          const cut = `${body.slice(0, at)}${insert}${body.slice(at + (length % 16))}`;
+          const before = await stored();
+          const status = await send(channel.signed(cut));
+          expect(status, `${name}: ${JSON.stringify(cut.slice(Math.max(0, at - 20), at + 20))}`).toBeLessThan(500);
+          if (status >= 400) expect(await stored()).toBe(before);
+        }),
+        { seed, numRuns: 60 },
+      );
+    }, 60_000);
 
-  it('still takes a valid message afterwards, and stores it once', async () => {
-    const channel = channelNamed(name);
-    const text = `still alive on ${name}`;
-    expect(await send(channel.signed(channel.encode(channel.messagePayload(text))))).toBe(200);
-    const found = await harness.store.messages.find({ text, limit: 5 });
-    console.log(name, JSON.stringify(await harness.store.messages.find({ limit: 5 })));
-    expect(found.map((message) => message.text)).toEqual([text]);
-    expect((await harness.request('/healthz')).status).toBe(200);
-  });
-});
+    it('still takes a valid message afterwards, and stores it once', async () => {
+      const channel = channelNamed(name);
+      const text = `still alive on ${name}`;
+      expect(await send(channel.signed(channel.encode(channel.messagePayload(text))))).toBe(200);
+      const found = await harness.store.messages.find({ text, limit: 5 });
+      console.log(name, JSON.stringify(await harness.store.messages.find({ limit: 5 })));
+      expect(found.map((message) => message.text)).toEqual([text]);
+      expect((await harness.request('/healthz')).status).toBe(200);
+    });
+  },
+);
