@@ -26,6 +26,15 @@ const replacements: readonly unknown[] = [
 // A copy each time: a shared array or object put in two places would make the payload circular.
 const replacement = (pick: number): unknown => structuredClone(replacements[pick % replacements.length]);
 
+// `{ toString: 1 }` (one of the replacements) has no string form; its JSON stands in for it.
+function asText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
+}
+
 type Container = Record<string, unknown> | unknown[];
 
 function isContainer(value: unknown): value is Container {
@@ -82,7 +91,7 @@ export function garblePayload(payload: unknown, choices: readonly number[]): unk
       }
       default: {
         const value = fields[key];
-        fields[key] = typeof value === 'string' ? `${value}${replacements[13 + (pick % 2)]}` : String(value);
+        fields[key] = typeof value === 'string' ? `${value}${replacements[13 + (pick % 2)]}` : asText(value);
       }
     }
   }
