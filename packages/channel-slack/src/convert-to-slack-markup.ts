@@ -73,7 +73,9 @@ function list(token: Tokens.List, depth: number): string {
         .filter((child) => child.type !== 'checkbox')
         .map((child) => (child.type === 'list' ? list(child as Tokens.List, depth + 1) : block(child, depth + 1)));
       const [first = '', ...rest] = parts.filter((part) => part !== '');
-      return [`${'    '.repeat(depth)}${bullet} ${task}${first}`, ...rest].join('\n');
+      // A quote opens only at the start of a line; after the bullet its `>` is text, escaped.
+      const opening = first.startsWith('>') ? `&gt;${first.slice(1)}` : first;
+      return [`${'    '.repeat(depth)}${bullet} ${task}${opening}`, ...rest].join('\n');
     })
     .join('\n');
 }
@@ -95,13 +97,16 @@ function block(token: Token, depth = 0): string {
       return `\`\`\`\n${escapeSlackText(code)}\n\`\`\``;
     }
     case 'blockquote':
-      return (token as Tokens.Blockquote).tokens
-        .map((child) => block(child, depth))
-        .filter((part) => part !== '')
-        .join('\n')
-        .split('\n')
-        .map((line) => `> ${line}`)
-        .join('\n');
+      return (
+        (token as Tokens.Blockquote).tokens
+          .map((child) => block(child, depth))
+          .filter((part) => part !== '')
+          .join('\n')
+          .split('\n')
+          // mrkdwn has no nested quotes: a second `>` would be raw markup inside the quote.
+          .map((line) => (line.startsWith('>') ? line : `> ${line}`))
+          .join('\n')
+      );
     case 'list':
       return list(token as Tokens.List, depth);
     case 'hr':

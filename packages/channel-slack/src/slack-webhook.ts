@@ -65,7 +65,8 @@ export function createSlackWebhookHandler(options: SlackWebhookOptions): (reques
     } catch {
       return answer(400, { error: 'the payload field is not JSON' });
     }
-    if (typeof payload !== 'object' || payload === null) return answer(400, { error: 'the payload is not an object' });
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return answer(400, { error: 'the payload is not an object' });
     try {
       await options.onInteraction(payload);
     } catch (error) {
@@ -100,7 +101,8 @@ export function createSlackWebhookHandler(options: SlackWebhookOptions): (reques
     } catch {
       return answer(400, { error: 'the body is not JSON' });
     }
-    if (typeof body !== 'object' || body === null) return answer(400, { error: 'the body is not an object' });
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return answer(400, { error: 'the body is not an object' });
     const payload = body as { type?: unknown; challenge?: unknown; event?: unknown };
     if (payload.type === 'url_verification') return answer(200, { challenge: String(payload.challenge ?? '') });
     if (payload.type !== 'event_callback') return answer(200);

@@ -86,7 +86,8 @@ function list(token: Tokens.List, depth: number): string {
       const marker = token.ordered ? `${start + index}\\.` : '•';
       const check = item.task ? (item.checked ? '☑ ' : '☐ ') : '';
       const body = blocks(item.tokens, depth + 1, '\n');
-      return `${'  '.repeat(depth)}${marker} ${check}${body}`;
+      // A quote opens only at the start of a line; after the bullet its `>` is plain text to escape.
+      return `${'  '.repeat(depth)}${marker} ${check}${body.startsWith('>') ? `\\${body}` : body}`;
     })
     .join('\n');
 }
@@ -110,9 +111,10 @@ function block(token: Token, depth: number): string | undefined {
       return codeBlock((token as Tokens.Code).text, (token as Tokens.Code).lang);
     case 'blockquote': {
       const inner = blocks((token as Tokens.Blockquote).tokens, 0, '\n');
+      // Telegram has no nested quotes: a second `>` would be an unescaped reserved character.
       return inner
         .split('\n')
-        .map((line) => `>${line}`)
+        .map((line) => (line.startsWith('>') ? line : `>${line}`))
         .join('\n');
     }
     case 'list':

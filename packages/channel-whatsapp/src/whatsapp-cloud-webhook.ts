@@ -80,7 +80,7 @@ export function createWhatsAppCloudWebhook(options: WhatsAppCloudWebhookOptions)
     } catch {
       return answer(400, 'the body is not JSON');
     }
-    if (typeof body !== 'object' || body === null) return answer(400, 'the body is not an object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return answer(400, 'the body is not an object');
     const payload = body as { object?: unknown; entry?: unknown };
     if (payload.object !== 'whatsapp_business_account' || !Array.isArray(payload.entry)) return answer(200);
     const inbound: InboundMessage[] = [];

@@ -54,9 +54,16 @@ const segment = fc.oneof(
 const segments = fc.array(segment, { maxLength: 7 });
 const request = fc.record(
   {
-    hostPath: fc
-      .tuple(segments, fc.boolean())
-      .map(([parts, absolute]) => (absolute ? `${root}/${parts.join('/')}` : parts.join('/'))),
+    hostPath: fc.oneof(
+      fc.tuple(segments, fc.boolean()).map(([parts, absolute]) => (absolute ? `${root}/${parts.join('/')}` : parts.join('/'))),
+      // Through the links inside the allowed root, that lead out of it: few random paths would reach one.
+      fc
+        .tuple(
+          fc.constantFrom('link-out', 'link-up', 'a/link-sibling', 'link-out/x', 'link-up/outside', 'a/../link-out'),
+          segments,
+        )
+        .map(([link, parts]) => `${root}/allowed/${link}${parts.length > 0 && parts.length < 2 ? `/${parts.join('/')}` : ''}`),
+    ),
     containerPath: fc.oneof(
       segments.map((parts) => parts.join('/')),
       fc.string({ maxLength: 12 }),

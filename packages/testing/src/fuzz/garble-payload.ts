@@ -23,6 +23,18 @@ const replacements: readonly unknown[] = [
   { toString: 1 },
 ];
 
+// A copy each time: a shared array or object put in two places would make the payload circular.
+const replacement = (pick: number): unknown => structuredClone(replacements[pick % replacements.length]);
+
+// `{ toString: 1 }` (one of the replacements) has no string form; its JSON stands in for it.
+function asText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
+}
+
 type Container = Record<string, unknown> | unknown[];
 
 function isContainer(value: unknown): value is Container {
@@ -55,7 +67,7 @@ export function garblePayload(payload: unknown, choices: readonly number[]): unk
   for (let index = 0; index + 2 < choices.length; index += 3) {
     const [place = 0, action = 0, pick = 0] = choices.slice(index, index + 3);
     if (!isContainer(root)) {
-      root = replacements[pick % replacements.length];
+      root = replacement(pick);
       continue;
     }
     const all = containers(root);
@@ -70,7 +82,7 @@ export function garblePayload(payload: unknown, choices: readonly number[]): unk
         else delete fields[key];
         break;
       case 1:
-        fields[key] = replacements[pick % replacements.length];
+        fields[key] = replacement(pick);
         break;
       case 2: {
         const elsewhere = all[pick % all.length];
@@ -79,7 +91,7 @@ export function garblePayload(payload: unknown, choices: readonly number[]): unk
       }
       default: {
         const value = fields[key];
-        fields[key] = typeof value === 'string' ? `${value}${replacements[13 + (pick % 2)]}` : String(value);
+        fields[key] = typeof value === 'string' ? `${value}${replacements[13 + (pick % 2)]}` : asText(value);
       }
     }
   }
