@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (the README's test command runs this too) and prints one summary line, then the line
-# coverage of each package from the same run (a map of what no test runs; the engine and the channels
-# must keep 85 % of their lines covered).
+# coverage of each package from the same run (a map of what no test runs; packages of the engine and the
+# channels under 85 % of their lines are named).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .ci/out

@@ -135,6 +135,11 @@ export const configDescriptions = {
   ...budgetLimits('budgets.eachUser', "Each user's limits, across agents."),
   ...budgetLimits('budgets.eachChat', "Each chat's limits, across agents."),
   gateway: 'Limits of the gateway core.',
+  'gateway.limits': 'Resource limits of the gateway process.',
+  'gateway.limits.memory':
+    'The memory governor: above `degradedAboveMb` of resident memory no new turn starts (messages are kept and wait), idle sandboxes are reaped and `/readyz` answers 503 `degraded`; it recovers by itself below `recoverBelowMb`.',
+  'gateway.limits.memory.degradedAboveMb': 'Resident memory (MB) above which the gateway is degraded (default 512).',
+  'gateway.limits.memory.recoverBelowMb': 'Resident memory (MB) below which it recovers (default 90 % of `degradedAboveMb`).',
   'gateway.maxConcurrentTurns': 'Turns running at once across sessions (default 5).',
   'gateway.maxSteps': 'Model calls in one turn (default 30).',
   'gateway.maxTurnTokens': 'Tokens one turn may use (default 500000).',

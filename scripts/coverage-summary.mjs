@@ -1,5 +1,5 @@
 // Prints the line coverage of each package from vitest's json-summary report, one line per package, and
-// fails when a package that must stay covered falls under its floor.
+// names the guarded packages under their floor; with `--enforce` it fails then.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
@@ -8,6 +8,7 @@ const floorPercent = 85;
 const guarded = (name) => ['core', 'store', 'runtime', 'sandbox'].includes(name) || name.startsWith('channel-');
 
 const path = process.argv[2];
+const enforce = process.argv.includes('--enforce');
 let summary;
 try {
   summary = JSON.parse(readFileSync(path, 'utf8'));
@@ -38,5 +39,5 @@ for (const [name, { covered, total }] of [...packages].sort(([a], [b]) => a.loca
 }
 if (below.length > 0) {
   console.error(`coverage summary: under ${floorPercent} % of lines: ${below.join(', ')}`);
-  process.exit(1);
+  if (enforce) process.exit(1);
 }

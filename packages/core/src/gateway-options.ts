@@ -81,6 +81,7 @@ export const gatewayOptionsSchema = v.object({
   sandboxEnv: v.optional(v.record(v.string(), v.string()), {}),
   /** Events the bus keeps for subscribers that join late (a dashboard tab, `Last-Event-ID`). */
   eventBufferSize: v.optional(positive, defaultEventBufferSize),
+  /** The most characters of buffered events kept (their JSON text); the oldest go first, the newest always stays. */
   eventBufferChars: v.optional(positive, defaultEventBufferChars),
   leaseMs: v.optional(v.pipe(positiveDelay, v.minValue(3, 'must be at least 3 ms')), 30_000),
   holderId: v.optional(v.pipe(v.string(), v.minLength(1, 'pass a non-empty holder id'))),

@@ -1,7 +1,7 @@
 import { NgbError } from '@ngb/plugin-sdk';
 
 /** The code of the error a write gets when the disk holding the database is full. */
-export const storeFullCode = 'store_full';
+const storeFullCode = 'store_full';
 
 /**
  * SQLite's "database or disk is full" (SQLITE_FULL) as an error that names the database and what
