@@ -59,6 +59,7 @@ describe('status, channels and sandboxes', () => {
       queue: { running: [], waiting: [], parked: [] },
       lastEventSeq: harness.gateway.events.lastSeq(),
       claimed: false,
+      health: { state: 'ok' },
     });
   });
 
