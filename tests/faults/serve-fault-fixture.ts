@@ -90,7 +90,11 @@ export async function claimOwner(fault: ServeFault, serve: ServeProcess): Promis
   if (code === undefined) throw new Error(`no claim code in: ${serve.stdout()}`);
   await waitFor(() => fault.telegram.calls.find((call) => call.method === 'getUpdates'), 'the first poll', 15_000);
   await fault.telegram.injectMessage({ ...owner, text: `/claim ${code}` });
-  await waitFor(() => fault.said().some((text) => /owner/.test(text)), `the claim answer (${serve.stderr()})`, 20_000);
+  await waitFor(
+    () => fault.said().some((text) => /owner/.test(text)),
+    () => `the claim answer (${serve.stderr()})`,
+    20_000,
+  );
 }
 
 /** Kills `serve` with SIGKILL (no chance to clean up) and waits until it is gone. */

@@ -82,7 +82,11 @@ describe('kill -9 of ngb serve', { timeout: 120_000 }, () => {
 
     const restarted = await fault.serve();
     try {
-      await waitFor(() => parts().length >= 3, `the rest of the reply (${restarted.stderr()})`, 60_000);
+      await waitFor(
+        () => parts().length >= 3,
+        () => `the rest of the reply (${restarted.stderr()})`,
+        60_000,
+      );
       await settle();
       const labels = parts().map((text) => /^part-\w+/.exec(text)?.[0]);
       expect(labels).toEqual(['part-one', 'part-two', 'part-three']);

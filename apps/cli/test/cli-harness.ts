@@ -171,17 +171,22 @@ export async function dockerStatus(): Promise<{ ready: boolean; why: string }> {
   return { ready: true, why: '' };
 }
 
-/** Polls until `check` returns a value (or throws after `timeoutMs`): for output of processes we do not control. */
+/**
+ * Polls until `check` returns a value (or throws after `timeoutMs`): for output of processes we do not control.
+ * `what` may be a function, so that the error shows the state at the timeout rather than at the call.
+ */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

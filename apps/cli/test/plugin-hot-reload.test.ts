@@ -77,7 +77,7 @@ describe('hot reload of a plugin folder under `ngb serve`', { timeout: 240_000 }
       writeFiles(project.dir, { 'plugins/shout/lib/tag.js': "export const tag = 'three\n" });
       await waitFor(
         () => /plugin shout failed: .*cannot import/.test(serve.stdout()),
-        `the failure (stdout: ${serve.stdout()})`,
+        () => `the failure (stdout: ${serve.stdout()})`,
         slow,
       );
       expect(serve.stdout()).toContain('(the previous version keeps running)');

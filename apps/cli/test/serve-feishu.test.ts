@@ -3,6 +3,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { assertBuilt, cliEnv, createProject, runCli, type ServeProcess, startServe, waitFor } from './cli-harness';
 import { describeWithDocker } from './docker-gate';
 
+// Replies stream into a card by default (the first send may hold only the start of the text, on a busy
+// machine): each message as it shows now, after its last edit.
+function shownReplies(feishu: FakeFeishuServer, chatId: string) {
+  const { messages, edits } = feishu.sent();
+  return messages
+    .filter((message) => message.chatId === chatId)
+    .map((message) => ({
+      ...message,
+      text: edits.findLast((edit) => edit.messageId === message.messageId)?.text ?? message.text,
+    }));
+}
+
 describeWithDocker('ngb serve with the Feishu channel (encrypted webhook) against a fake Feishu', () => {
   let llm: FakeLlmServer;
   let feishu: FakeFeishuServer;
@@ -39,7 +51,7 @@ describeWithDocker('ngb serve with the Feishu channel (encrypted webhook) agains
     project?.remove();
   });
 
-  const repliesIn = (chatId: string) => feishu.sent().messages.filter((message) => message.chatId === chatId);
+  const repliesIn = (chatId: string) => shownReplies(feishu, chatId);
   const say = (text: string) => feishu.postMessage({ chatId: 'oc_ann', chatType: 'p2p', senderOpenId: 'ou_ann', text });
 
   it('answers the url_verification challenge through the server, and refuses a wrong signature with nothing stored', async () => {
@@ -54,7 +66,11 @@ describeWithDocker('ngb serve with the Feishu channel (encrypted webhook) agains
     const code = /send \/claim ([0-9A-Z]{10}) from any chat/.exec(serve?.stdout() ?? '')?.[1];
     expect(code, serve?.stdout()).toBeDefined();
     expect(await feishu.deliver(webhookUrl, say(`/claim ${code}`))).toBe(200);
-    const claimed = await waitFor(() => repliesIn('oc_ann')[0], `the claim answer (stderr: ${serve?.stderr()})`, 20_000);
+    const claimed = await waitFor(
+      () => repliesIn('oc_ann')[0],
+      () => `the claim answer (stderr: ${serve?.stderr()})`,
+      20_000,
+    );
     expect(claimed.text).toMatch(/^You are now the owner/);
     expect((await runCli(['user', 'ls'], { cwd: project.dir })).stdout).toMatch(/^\S+\s+feishu\s+ou_ann\s+Ann\s+-\s+owner$/m);
 
@@ -62,7 +78,7 @@ describeWithDocker('ngb serve with the Feishu channel (encrypted webhook) agains
     expect(await feishu.deliver(webhookUrl, asked)).toBe(200);
     await waitFor(
       () => repliesIn('oc_ann').find((message) => message.text.includes('feishu-e2e-42')),
-      `a reply with the tool output (sent: ${JSON.stringify(feishu.sent())}; stderr: ${serve?.stderr()})`,
+      () => `a reply with the tool output (sent: ${JSON.stringify(feishu.sent())}; stderr: ${serve?.stderr()})`,
       60_000,
     );
     // Feishu redelivers the event (its 200 was lost): the gateway stores it once and runs no second turn.
@@ -97,7 +113,7 @@ describeWithDocker('ngb serve with the Feishu channel (long connection) against 
     serve = await startServe(project.dir, cliEnv({ OPENAI_BASE_URL: `${llm.url}/v1`, FEISHU_APP_SECRET: feishu.appSecret }));
     await waitFor(
       () => (feishu.connections().open === 1 ? true : undefined),
-      `the long connection (stderr: ${serve?.stderr()})`,
+      () => `the long connection (stderr: ${serve?.stderr()})`,
       30_000,
     );
   }, 90_000);
@@ -109,16 +125,7 @@ describeWithDocker('ngb serve with the Feishu channel (long connection) against 
     project?.remove();
   });
 
-  // Replies stream into a card by default: each message as it shows now, after its last edit.
-  const repliesIn = (chatId: string) => {
-    const { messages, edits } = feishu.sent();
-    return messages
-      .filter((message) => message.chatId === chatId)
-      .map((message) => ({
-        ...message,
-        text: edits.findLast((edit) => edit.messageId === message.messageId)?.text ?? message.text,
-      }));
-  };
+  const repliesIn = (chatId: string) => shownReplies(feishu, chatId);
   const say = (text: string) => feishu.postMessage({ chatId: 'oc_bea', chatType: 'p2p', senderOpenId: 'ou_bea', text });
 
   it('events over the long connection: /claim, a tool run in the sandbox answered in Feishu, a redelivery with no second turn', {
@@ -127,14 +134,18 @@ describeWithDocker('ngb serve with the Feishu channel (long connection) against 
     const code = /send \/claim ([0-9A-Z]{10}) from any chat/.exec(serve?.stdout() ?? '')?.[1];
     expect(code, serve?.stdout()).toBeDefined();
     expect(await feishu.push(say(`/claim ${code}`))).toBe(200);
-    const claimed = await waitFor(() => repliesIn('oc_bea')[0], `the claim answer (stderr: ${serve?.stderr()})`, 20_000);
+    const claimed = await waitFor(
+      () => repliesIn('oc_bea')[0],
+      () => `the claim answer (stderr: ${serve?.stderr()})`,
+      20_000,
+    );
     expect(claimed.text).toMatch(/^You are now the owner/);
 
     const asked = say('run: echo feishu-ws-$((6*7))');
     expect(await feishu.push(asked)).toBe(200);
     await waitFor(
       () => repliesIn('oc_bea').find((message) => message.text.includes('feishu-ws-42')),
-      `a reply with the tool output (sent: ${JSON.stringify(feishu.sent())}; stderr: ${serve?.stderr()})`,
+      () => `a reply with the tool output (sent: ${JSON.stringify(feishu.sent())}; stderr: ${serve?.stderr()})`,
       60_000,
     );
     // Feishu pushes the event again: stored once, no second turn (turns of a chat run in order).

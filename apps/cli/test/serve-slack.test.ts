@@ -70,7 +70,7 @@ describeWithDocker('ngb serve with the Slack channel (Socket Mode) against a fak
     // The reply streams in plain edits; its final edit is the agent's markdown.
     await waitFor(
       () => repliesIn('D0ANN').find((message) => message.text.includes('slack-e2e-42') && message.format === 'markdown'),
-      `a reply with the tool output (sent: ${JSON.stringify(slack.sent())}; stderr: ${stderr})`,
+      () => `a reply with the tool output (sent: ${JSON.stringify(slack.sent())}; stderr: ${stderr})`,
       60_000,
     );
     expect(slack.unackedEnvelopes()).toEqual([]);

@@ -41,7 +41,11 @@ describeWithDocker('ngb serve with the Telegram channel against the fake Bot API
       await waitFor(() => fixture.telegram.calls.find((call) => call.method === 'getUpdates'), 'the first poll', 10_000);
 
       await fixture.telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text: `/claim ${code}` });
-      await waitFor(() => said().find((sent) => /owner/.test(sent.text ?? '')), `the claim answer (${serve.stderr()})`, 20_000);
+      await waitFor(
+        () => said().find((sent) => /owner/.test(sent.text ?? '')),
+        () => `the claim answer (${serve.stderr()})`,
+        20_000,
+      );
       expect(said()[0]).toMatchObject({ chatId: '1001', text: expect.stringMatching(/^You are now the owner/) });
 
       await fixture.telegram.injectMessage({
@@ -51,7 +55,7 @@ describeWithDocker('ngb serve with the Telegram channel against the fake Bot API
       });
       const reply = await waitFor(
         () => said().find((sent) => sent.text?.includes('hello-from-the-sandbox') && sent.text.includes('printed')),
-        `the reply with the tool output (stderr: ${serve.stderr()})`,
+        () => `the reply with the tool output (stderr: ${serve.stderr()})`,
         45_000,
       );
       expect(reply.chatId).toBe('1001');

@@ -60,7 +60,11 @@ describeWithDocker('ngb serve with the WeCom channel (app mode callbacks) agains
     expect(code, serve?.stdout()).toBeDefined();
     const claim = await fetch(wecom.callbackRequest(webhookUrl, { fromUser: 'ann', content: `/claim ${code}` }));
     expect(claim.status).toBe(200);
-    const claimed = await waitFor(() => repliesTo('ann')[0], `the claim answer (stderr: ${serve?.stderr()})`, 20_000);
+    const claimed = await waitFor(
+      () => repliesTo('ann')[0],
+      () => `the claim answer (stderr: ${serve?.stderr()})`,
+      20_000,
+    );
     expect(claimed.content).toMatch(/^You are now the owner/);
     expect((await runCli(['user', 'ls'], { cwd: project.dir })).stdout).toMatch(/^\S+\s+wecom\s+ann\s+Ann\s+-\s+owner$/m);
 
@@ -68,7 +72,7 @@ describeWithDocker('ngb serve with the WeCom channel (app mode callbacks) agains
     expect((await fetch(wecom.callbackRequest(webhookUrl, message))).status).toBe(200);
     await waitFor(
       () => repliesTo('ann').find((sent) => sent.content.includes('wecom-e2e-42')),
-      `a reply with the tool output (sent: ${JSON.stringify(wecom.sent)}; stderr: ${serve?.stderr()})`,
+      () => `a reply with the tool output (sent: ${JSON.stringify(wecom.sent)}; stderr: ${serve?.stderr()})`,
       60_000,
     );
     // WeCom retries a callback it got no answer for, with the same MsgId: stored once, no second turn.

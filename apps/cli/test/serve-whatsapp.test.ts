@@ -63,7 +63,11 @@ describeWithDocker('ngb serve with the WhatsApp channel (Cloud API) against a fa
     expect(code, serve.stdout()).toBeDefined();
     const claim = await whatsapp.deliver(webhook, { from: '16505551234', name: 'Sheena', text: `/claim ${code}` });
     expect(claim.statuses).toEqual([200]);
-    const claimed = await waitFor(() => said('16505551234')[0], `the claim answer (stderr: ${serve.stderr()})`, 20_000);
+    const claimed = await waitFor(
+      () => said('16505551234')[0],
+      () => `the claim answer (stderr: ${serve.stderr()})`,
+      20_000,
+    );
     expect(claimed.text).toMatch(/^You are now the owner/);
     expect((await runCli(['user', 'ls'], { cwd: project.dir })).stdout).toMatch(
       /^\S+\s+whatsapp\s+16505551234\s+Sheena\s+-\s+owner$/m,
@@ -77,7 +81,7 @@ describeWithDocker('ngb serve with the WhatsApp channel (Cloud API) against a fa
     expect(asked.statuses).toEqual([200]);
     await waitFor(
       () => said('16505551234').find((sent) => sent.text.includes('whatsapp-e2e-42')),
-      `a reply with the tool output (sent: ${JSON.stringify(whatsapp.sent)}; stderr: ${serve.stderr()})`,
+      () => `a reply with the tool output (sent: ${JSON.stringify(whatsapp.sent)}; stderr: ${serve.stderr()})`,
       60_000,
     );
     // Meta redelivers the same message: it is stored once and runs no second turn. The chat's turns
