@@ -1,4 +1,5 @@
-import { lexer, type Token, type Tokens } from 'marked';
+import { type MarkdownRules, type RenderedCell, renderMarkdown, wrapMarkup } from '@ngb/plugin-sdk';
+import { lexer } from 'marked';
 
 // DingTalk's markdown (robot `markdown` / `sampleMarkdown` messages) renders headings, bold, italic,
 // links, images, ordered and unordered lists, quotes and horizontal rules. It has no escaping, no
@@ -11,113 +12,60 @@ const safeUrl = (href: string): string | undefined => {
   return trimmed.replaceAll(' ', '%20').replaceAll('(', '%28').replaceAll(')', '%29');
 };
 
-/** Wraps `inner` in a marker, keeping outer spaces outside it (`** bold **` is not bold). */
-function wrap(marker: string, inner: string): string {
-  const match = /^(\s*)([\s\S]*?)(\s*)$/.exec(inner);
-  const [, before = '', core = '', after = ''] = match ?? [];
-  return core === '' ? inner : `${before}${marker}${core}${marker}${after}`;
-}
+/** Text shows as written: DingTalk's markdown has no escape character. */
+const asWritten = (text: string) => text;
 
-function inline(tokens: readonly Token[] | undefined): string {
-  return (tokens ?? []).map(inlineToken).join('');
-}
-
-function inlineToken(token: Token): string {
-  switch (token.type) {
-    case 'text': {
-      const text = token as Tokens.Text;
-      return text.tokens ? inline(text.tokens) : text.text;
-    }
-    case 'escape':
-      return (token as Tokens.Escape).text;
-    case 'strong':
-      return wrap('**', inline((token as Tokens.Strong).tokens));
-    case 'em':
-      return wrap('*', inline((token as Tokens.Em).tokens));
-    case 'del':
-      return inline((token as Tokens.Del).tokens);
-    case 'codespan':
-      return `\`${(token as Tokens.Codespan).text}\``;
-    case 'br':
-      return '\n';
-    case 'link': {
-      const link = token as Tokens.Link;
-      const label = inline(link.tokens);
-      const url = safeUrl(link.href);
-      if (url === undefined) return label;
-      return `[${label === '' ? url : label.replaceAll('[', '(').replaceAll(']', ')')}](${url})`;
-    }
-    case 'image': {
-      const image = token as Tokens.Image;
-      const url = safeUrl(image.href);
-      return url === undefined ? image.text : `![${image.text.replaceAll(']', ')')}](${url})`;
-    }
-    default:
-      return 'raw' in token ? String(token.raw) : '';
-  }
-}
-
-function list(token: Tokens.List, depth: number): string {
-  const start = typeof token.start === 'number' ? token.start : 1;
-  const indent = '  '.repeat(depth);
-  return token.items
-    .map((item, index) => {
-      const marker = token.ordered ? `${start + index}. ` : '- ';
-      // marked gives a task item's box as a token of its own; the marker below shows it.
-      const parts = item.tokens
-        .filter((child) => child.type !== 'checkbox')
-        .map((child) => (child.type === 'list' ? `\n${list(child as Tokens.List, depth + 1)}` : block(child, depth + 1)));
-      const body = parts.join('').replace(/\n(?!\s*(- |\d+\. ))/g, `\n${indent}  `);
-      return `${indent}${marker}${item.task ? (item.checked ? '☑ ' : '☐ ') : ''}${body}`;
-    })
-    .join('\n');
-}
-
-function block(token: Token, depth = 0): string {
-  switch (token.type) {
-    case 'heading': {
-      const heading = token as Tokens.Heading;
-      return `${'#'.repeat(Math.min(heading.depth, 6))} ${inline(heading.tokens)}`;
-    }
-    case 'paragraph':
-      return inline((token as Tokens.Paragraph).tokens);
-    case 'text': {
-      const text = token as Tokens.Text;
-      return text.tokens ? inline(text.tokens) : text.text;
-    }
-    case 'list':
-      return list(token as Tokens.List, depth);
-    case 'blockquote': {
-      const inner = blocks((token as Tokens.Blockquote).tokens);
-      return inner
-        .split('\n')
-        .map((line) => (line === '' ? '>' : `> ${line}`))
-        .join('\n');
-    }
-    case 'code': {
-      const code = token as Tokens.Code;
-      return `\`\`\`${code.lang ?? ''}\n${code.text}\n\`\`\``;
-    }
-    case 'hr':
-      return '---';
-    case 'table': {
-      const table = token as Tokens.Table;
-      const row = (cells: Tokens.TableCell[]) => cells.map((cell) => inline(cell.tokens)).join(' | ');
-      return [wrap('**', row(table.header)), ...table.rows.map(row)].join('\n\n');
-    }
-    case 'space':
-      return '';
-    default:
-      return 'raw' in token ? String(token.raw).trimEnd() : '';
-  }
-}
-
-function blocks(tokens: readonly Token[]): string {
-  return tokens
-    .map((token) => block(token))
-    .filter((text) => text !== '')
-    .join('\n\n');
-}
+// DingTalk's answer to each token, for the shared walk.
+const dingTalkRules: MarkdownRules = {
+  text: asWritten,
+  strong: (inner) => wrapMarkup('**', inner),
+  em: (inner) => wrapMarkup('*', inner),
+  del: asWritten,
+  codespan: (code) => `\`${code}\``,
+  link(label, href) {
+    const url = safeUrl(href);
+    if (url === undefined) return label;
+    return `[${label === '' ? url : label.replaceAll('[', '(').replaceAll(']', ')')}](${url})`;
+  },
+  image(alt, href) {
+    const url = safeUrl(href);
+    return url === undefined ? alt : `![${alt.replaceAll(']', ')')}](${url})`;
+  },
+  heading: (inner, depth) => `${'#'.repeat(Math.min(depth, 6))} ${inner}`,
+  code: (code, lang) => `\`\`\`${lang ?? ''}\n${code}\n\`\`\``,
+  quoteLine: (line) => (line === '' ? '>' : `> ${line}`),
+  list: { bullet: '-', indent: '  ' },
+  hr: '---',
+  table(header, rows) {
+    const row = (cells: readonly RenderedCell[]) => cells.map((cell) => cell.shown).join(' | ');
+    return [wrapMarkup('**', row(header)), ...rows.map(row)].join('\n\n');
+  },
+  // An item's later lines are indented under its text, so the list does not end at them.
+  renderList(token, depth, walk) {
+    const start = typeof token.start === 'number' ? token.start : 1;
+    const indent = '  '.repeat(depth);
+    return (token.items ?? [])
+      .map((item, index) => {
+        const marker = token.ordered ? `${start + index}. ` : '- ';
+        const parts = item.tokens
+          .filter((child) => child.type !== 'checkbox')
+          .map((child) => (child.type === 'list' ? `\n${walk.block(child, depth + 1)}` : walk.block(child, depth + 1)));
+        const body = parts.join('').replace(/\n(?!\s*(- |\d+\. ))/g, `\n${indent}  `);
+        return `${indent}${marker}${item.task ? (item.checked ? '☑ ' : '☐ ') : ''}${body}`;
+      })
+      .join('\n');
+  },
+  // A quote's blocks keep their blank lines (as `>` lines), so its paragraphs stay apart.
+  renderQuote(token, _depth, walk) {
+    return (token.tokens ?? [])
+      .map((child) => walk.block(child, 0))
+      .filter((part) => part !== '')
+      .join('\n\n')
+      .split('\n')
+      .map((line) => dingTalkRules.quoteLine(line))
+      .join('\n');
+  },
+};
 
 /**
  * Converts the agents' markdown to DingTalk's markdown subset. Pure.
@@ -125,7 +73,7 @@ function blocks(tokens: readonly Token[]): string {
  * @returns text DingTalk's markdown message renders as intended
  */
 export function convertToDingTalkMarkdown(markdown: string): string {
-  return blocks(lexer(markdown));
+  return renderMarkdown(lexer(markdown), dingTalkRules);
 }
 
 /**

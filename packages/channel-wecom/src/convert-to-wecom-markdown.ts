@@ -1,4 +1,5 @@
-import { lexer, type Token, type Tokens } from 'marked';
+import { type MarkdownRules, type RenderedCell, renderMarkdown } from '@ngb/plugin-sdk';
+import { lexer } from 'marked';
 
 /** A zero-width space: breaks a marker WeCom would read without changing what people see. */
 const breaker = '\u200b';
@@ -27,125 +28,42 @@ const safeUrl = (href: string): string | undefined => {
   return trimmed.replaceAll(' ', '%20').replaceAll('(', '%28').replaceAll(')', '%29');
 };
 
-/** The literal text of a token, or undefined when it is markup. */
-function literalText(token: Token): string | undefined {
-  if (token.type === 'escape') return (token as Tokens.Escape).text;
-  if (token.type === 'text' && !(token as Tokens.Text).tokens) return (token as Tokens.Text).text;
-  return undefined;
-}
-
-function inline(tokens: readonly Token[] | undefined): string {
-  // Neighbouring literal tokens are guarded together: `\*\*` is two escape tokens that make `**`.
-  let out = '';
-  let pending = '';
-  for (const token of tokens ?? []) {
-    const text = literalText(token);
-    if (text !== undefined) {
-      pending += text;
-      continue;
-    }
-    out += literal(pending) + inlineToken(token);
-    pending = '';
-  }
-  return out + literal(pending);
-}
-
-function inlineToken(token: Token): string {
-  switch (token.type) {
-    case 'text': {
-      const text = token as Tokens.Text;
-      return text.tokens ? inline(text.tokens) : literal(text.text);
-    }
-    case 'escape':
-      return literal((token as Tokens.Escape).text);
-    case 'strong': {
-      const inner = inline((token as Tokens.Strong).tokens).trim();
-      return inner === '' ? '' : `**${inner}**`;
-    }
-    // WeCom's markdown has no italics and no strikethrough: the words stay, the emphasis goes.
-    case 'em':
-      return inline((token as Tokens.Em).tokens);
-    case 'del':
-      return inline((token as Tokens.Del).tokens);
-    case 'codespan': {
-      const code = (token as Tokens.Codespan).text;
-      return code.includes('`') ? code : `\`${code}\``;
-    }
-    case 'br':
-      return '\n';
-    case 'link': {
-      const link = token as Tokens.Link;
-      const label = inline(link.tokens);
-      const url = safeUrl(link.href);
-      if (url === undefined) return label;
-      return label === '' || label === link.href ? url : `[${label.replaceAll(']', ')')}](${url})`;
-    }
-    case 'image': {
-      const image = token as Tokens.Image;
-      const url = safeUrl(image.href);
-      return url === undefined ? literal(image.text) : `[${literal(image.text || 'image').replaceAll(']', ')')}](${url})`;
-    }
-    default:
-      return literal(token.raw);
-  }
-}
-
-function list(token: Tokens.List, depth: number): string {
-  const start = typeof token.start === 'number' ? token.start : 1;
-  return token.items
-    .map((item, index) => {
-      const bullet = token.ordered ? `${start + index}.` : '•';
-      const task = item.task ? (item.checked ? '☑ ' : '☐ ') : '';
-      const parts = item.tokens
-        .filter((child) => child.type !== 'checkbox')
-        .map((child) => (child.type === 'list' ? list(child as Tokens.List, depth + 1) : block(child, depth + 1)));
-      const [first = '', ...rest] = parts.filter((part) => part !== '');
-      return [`${'    '.repeat(depth)}${bullet} ${task}${first}`, ...rest].join('\n');
-    })
-    .join('\n');
-}
-
-function block(token: Token, depth = 0): string {
-  switch (token.type) {
-    case 'space':
-      return '';
-    case 'paragraph':
-      return guardLineStart(inline((token as Tokens.Paragraph).tokens));
-    case 'text': {
-      const text = token as Tokens.Text;
-      return guardLineStart(text.tokens ? inline(text.tokens) : literal(text.text));
-    }
-    case 'heading': {
-      const heading = token as Tokens.Heading;
-      return `${'#'.repeat(Math.min(heading.depth, 6))} ${inline(heading.tokens).replaceAll('\n', ' ')}`;
-    }
-    // No code blocks in WeCom's markdown: each line becomes inline code, which keeps it monospaced.
-    case 'code':
-      return (token as Tokens.Code).text
-        .split('\n')
-        .map((line) => (line.trim() === '' ? '' : line.includes('`') ? line : `\`${line}\``))
-        .join('\n');
-    case 'blockquote':
-      return (token as Tokens.Blockquote).tokens
-        .map((child) => block(child, depth))
-        .filter((part) => part !== '')
-        .join('\n')
-        .split('\n')
-        .map((line) => `> ${line}`)
-        .join('\n');
-    case 'list':
-      return list(token as Tokens.List, depth);
-    case 'hr':
-      return '───';
-    case 'table': {
-      const table = token as Tokens.Table;
-      const row = (cells: Tokens.TableCell[]) => cells.map((cell) => inline(cell.tokens)).join(' | ');
-      return [`**${row(table.header)}**`, ...table.rows.map(row)].join('\n');
-    }
-    default:
-      return guardLineStart(literal(token.raw.trimEnd()));
-  }
-}
+// WeCom's answer to each token, for the shared walk.
+const weComRules: MarkdownRules = {
+  text: literal,
+  strong(inner) {
+    const core = inner.trim();
+    return core === '' ? '' : `**${core}**`;
+  },
+  // WeCom's markdown has no italics and no strikethrough: the words stay, the emphasis goes.
+  em: (inner) => inner,
+  del: (inner) => inner,
+  codespan: (code) => (code.includes('`') ? code : `\`${code}\``),
+  link(label, href) {
+    const url = safeUrl(href);
+    if (url === undefined) return label;
+    return label === '' || label === href ? url : `[${label.replaceAll(']', ')')}](${url})`;
+  },
+  image(alt, href) {
+    const url = safeUrl(href);
+    return url === undefined ? literal(alt) : `[${literal(alt || 'image').replaceAll(']', ')')}](${url})`;
+  },
+  heading: (inner, depth) => `${'#'.repeat(Math.min(depth, 6))} ${inner.replaceAll('\n', ' ')}`,
+  // No code blocks in WeCom's markdown: each line becomes inline code, which keeps it monospaced.
+  code: (code) =>
+    code
+      .split('\n')
+      .map((line) => (line.trim() === '' ? '' : line.includes('`') ? line : `\`${line}\``))
+      .join('\n'),
+  quoteLine: (line) => `> ${line}`,
+  list: { bullet: '•', indent: '    ' },
+  paragraph: guardLineStart,
+  hr: '───',
+  table(header, rows) {
+    const row = (cells: readonly RenderedCell[]) => cells.map((cell) => cell.shown).join(' | ');
+    return [`**${row(header)}**`, ...rows.map(row)].join('\n');
+  },
+};
 
 /**
  * Converts CommonMark as models write it to WeCom's markdown subset (headings, `**bold**`, links,
@@ -155,8 +73,5 @@ function block(token: Token, depth = 0): string {
  * read as markup gets zero-width spaces that break the marker (WeCom has no escape character).
  */
 export function convertToWeComMarkdown(markdown: string): string {
-  return lexer(markdown)
-    .map((token) => block(token))
-    .filter((part) => part !== '')
-    .join('\n\n');
+  return renderMarkdown(lexer(markdown), weComRules);
 }
