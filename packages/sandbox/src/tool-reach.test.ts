@@ -1,24 +1,16 @@
-import { chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  allCapabilities,
+  createFakeProc,
+  type FakeProc,
+  fakeProcPid,
+  fakeProcUid,
+  noCapabilities,
+} from './__fixtures__/fake-proc';
 import { findToolReach } from './tool-reach';
-
-// A procfs tree as the kernel shows it to an unprivileged process: `self/status`, `self/fd/<n>`
-// links naming pipes and sockets, `<pid>/fd` of the processes this uid may inspect, `<pid>/comm`.
-const toolUid = 1000;
-const selfPid = 100;
-const noCapabilities = '0000000000000000';
-const allCapabilities = '000001ffffffffff';
-
-interface FakeProc {
-  capBnd?: string;
-  /** Whether the kernel hands `self/fd` to the process's own uid (it is dumpable) or to root. */
-  dumpable?: boolean;
-  stdio?: [string, string, string];
-  /** Other processes: their open descriptors, or null when this uid may not list them. */
-  others?: Record<number, { comm: string; fds: string[] | null }>;
-}
 
 let roots: string[] = [];
 afterEach(async () => {
@@ -27,29 +19,13 @@ afterEach(async () => {
 });
 
 async function fakeProc(fake: FakeProc): Promise<string> {
-  if (process.geteuid?.() !== 0) {
-    throw new Error('[@ngb/sandbox] the tool reach tests give files to root and to another user, which needs root');
-  }
-  const root = await mkdtemp(path.join(os.tmpdir(), 'ngb-proc-'));
+  const root = await createFakeProc(fake);
   roots.push(root);
-  const status =
-    fake.capBnd === undefined ? 'Name:\tnode\n' : `Name:\tnode\nCapEff:\t0000000000000000\nCapBnd:\t${fake.capBnd}\n`;
-  await mkdir(path.join(root, 'self/fd'), { recursive: true });
-  await writeFile(path.join(root, 'self/status'), status);
-  const stdio = fake.stdio ?? ['pipe:[11]', 'pipe:[12]', 'pipe:[13]'];
-  for (const [descriptor, target] of stdio.entries()) await symlink(target, path.join(root, `self/fd/${descriptor}`));
-  await chown(path.join(root, 'self/fd'), fake.dumpable ? toolUid : 0, 0);
-  // The process itself is listed too, holding its own stdio.
-  const others = { [selfPid]: { comm: 'node', fds: stdio }, ...fake.others };
-  for (const [pid, { comm, fds }] of Object.entries(others)) {
-    await mkdir(path.join(root, pid), { recursive: true });
-    await writeFile(path.join(root, pid, 'comm'), `${comm}\n`);
-    if (fds === null) continue;
-    await mkdir(path.join(root, pid, 'fd'));
-    for (const [descriptor, target] of fds.entries()) await symlink(target, path.join(root, pid, 'fd', String(descriptor)));
-  }
   return root;
 }
+
+const toolUid = fakeProcUid;
+const selfPid = fakeProcPid;
 
 const reach = async (fake: FakeProc) => findToolReach({ procRoot: await fakeProc(fake), uid: toolUid, pid: selfPid });
 
