@@ -69,6 +69,11 @@ describe.each(engines)('grep with the %s engine', (engine, ripgrepPath) => {
     ]);
   });
 
+  it('searches .git or node_modules when asked to by path', async () => {
+    expect(places(await grep({ pattern: 'needle', path: 'node_modules' }))).toEqual(['node_modules/pkg/index.js:1']);
+    expect(places(await grep({ pattern: 'needle', path: '.git' }))).toEqual(['.git/config:1']);
+  });
+
   it('never follows a symlink out of the directory it searches', async () => {
     const output = await grep({ pattern: 'outside|beyond' });
     expect(output.matches).toEqual([]);
