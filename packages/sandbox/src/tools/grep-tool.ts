@@ -47,9 +47,10 @@ async function searchWithRipgrep(
   maxResults: number,
   context: ToolContext,
 ): Promise<Found> {
-  // The files the Node walk searches: hidden and git-ignored ones too, never .git or node_modules
-  // (later globs take precedence), never through a symlink (ripgrep follows none by default).
-  const args = ['--json', '--no-config', '--hidden', '--no-ignore'];
+  // The files the Node walk searches: hidden ones too, never .git or node_modules (later globs take
+  // precedence), never through a symlink (ripgrep follows none by default). Unlike the walk, ripgrep
+  // also leaves out what a git repository's .gitignore names.
+  const args = ['--json', '--no-config', '--hidden'];
   if (input.ignoreCase) args.push('--ignore-case');
   if (input.glob) args.push('--glob', input.glob);
   args.push('--glob', '!.git/', '--glob', '!node_modules/');
