@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,11 @@ describe('coverage summary', () => {
     const named = summarize(files);
     expect(named.status).toBe(0);
     expect(named.stderr).toContain('under 85 % of lines: channel-qq, runtime');
+  });
+
+  it('is enforced by the test run', () => {
+    const testScript = readFileSync(join(root, '.ci/test.sh'), 'utf8');
+    expect(testScript).toMatch(/^node scripts\/coverage-summary\.mjs \S+ --enforce \|\| status=1$/m);
   });
 
   it('fails when the report is missing or names no package', () => {

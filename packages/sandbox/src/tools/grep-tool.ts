@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { errorMessage } from '@ngb/plugin-sdk';
@@ -47,9 +47,13 @@ async function searchWithRipgrep(
   maxResults: number,
   context: ToolContext,
 ): Promise<Found> {
-  const args = ['--json', '--no-config'];
+  // The files the Node walk searches: hidden ones too, never .git or node_modules (later globs take
+  // precedence), never through a symlink (ripgrep follows none by default). Unlike the walk, ripgrep
+  // also leaves out what a git repository's .gitignore names.
+  const args = ['--json', '--no-config', '--hidden'];
   if (input.ignoreCase) args.push('--ignore-case');
   if (input.glob) args.push('--glob', input.glob);
+  args.push('--glob', '!.git/', '--glob', '!node_modules/');
   args.push('--regexp', input.pattern, '--', target);
   const child = spawn(ripgrep, args, { env: context.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () => child.kill('SIGKILL');
@@ -119,7 +123,8 @@ async function searchWithNode(target: string, input: GrepInput, maxResults: numb
   for await (const relative of files) {
     if (fileFilter && !fileFilter.test(relative)) continue;
     const file = path.join(base, relative);
-    const stats = await stat(file).catch(() => undefined);
+    // lstat: a symlink is not followed, or it could lead the search out of the workspace.
+    const stats = await lstat(file).catch(() => undefined);
     if (!stats?.isFile() || stats.size > maxFileBytes || (await isBinary(file))) continue;
     if (await searchFile(file, expression, matches, maxResults)) return { matches, truncated: true };
     if (context.signal.aborted) break;
