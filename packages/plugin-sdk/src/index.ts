@@ -2,6 +2,7 @@ export { type Address, formatAddress, parseAddress } from './address';
 export { type ConnectionWatchdogSettings, createConnectionWatchdog } from './channel-support/connection-watchdog';
 export { attachmentTooLarge, readDownload } from './channel-support/read-download';
 export { readWithinLimit } from './channel-support/read-within-limit';
+export { createReconnectBackoff, type ReconnectBackoffSettings } from './channel-support/reconnect-backoff';
 export {
   type MarkdownListItem,
   type MarkdownRules,
@@ -12,7 +13,6 @@ export {
   renderMarkdown,
   wrapMarkup,
 } from './channel-support/render-markdown';
-export { createReconnectBackoff, type ReconnectBackoffSettings } from './channel-support/reconnect-backoff';
 export { sendWithPlainFallback } from './channel-support/send-with-plain-fallback';
 export { type Clock, systemClock, type TimerHandle } from './clock';
 export type {
