@@ -157,6 +157,26 @@ describe('Telegram long polling', () => {
     expect(recording.logged).toHaveLength(2);
   });
 
+  it('reports degraded while the core has not taken an update within the watchdog, and connected once it has', async () => {
+    const { fake, recording, clock } = await started();
+    const release = recording.holdNext();
+    // Stopping waits for the hand-over: let it end even when an assertion below fails.
+    disposers.push(async () => release());
+    const update = await fake.injectMessage({ chatId: 1001, text: 'held by the core' });
+    await recording.until(() => recording.attempted[0], 'the hand-over');
+    await clock.advance(64_999);
+    expect(states(recording)).not.toContain('degraded');
+    await clock.advance(1);
+    expect(recording.statuses.at(-1)).toEqual({
+      state: 'degraded',
+      detail: `the core has not taken update ${update.update_id} within 65000 ms; still waiting`,
+    });
+    expect(recording.logged.map((line) => line.message)).toEqual(['telegram update not taken']);
+    release();
+    expect((await recording.until(() => recording.received[0], 'the stored message')).text).toBe('held by the core');
+    await recording.until(() => (recording.statuses.at(-1)?.state === 'connected' ? true : undefined), 'connected again');
+  });
+
   it('polls on after a fault of its own (a status the app could not take): polling never ends but by stop or a 401', async () => {
     const { fake, recording, clock } = await started();
     await recording.until(() => getUpdatesCalls(fake)[0], 'the first poll');

@@ -11,7 +11,7 @@ export interface TelegramPollerOptions {
   /** Hands one update to the core; throws when it could not be stored (it is fetched again). */
   handle(update: { update_id: number }): Promise<void>;
   clock: Clock;
-  /** After this long without an answer or an error, a poll is deaf. */
+  /** After this long without an answer or an error, a poll is deaf; a hand-over to the core, stalled. */
   watchdogMs: number;
   setStatus(status: ChannelStatus): void;
   /** The running channel's logger, read at each use (the channel gets a new context at each start). */
@@ -21,7 +21,8 @@ export interface TelegramPollerOptions {
 /**
  * Long polling with getUpdates: confirms updates by advancing the offset only after the core stored
  * them, waits with backoff (or retry_after) after failures, stops for good on 401, and treats a poll
- * that neither answers nor fails within `watchdogMs` as a deaf connection (`degraded`, then polls again).
+ * that neither answers nor fails within `watchdogMs` as a deaf connection (`degraded`, then polls again);
+ * an update the core has not taken within `watchdogMs` is reported `degraded` too, until polling flows again.
  * Polling ends only with `stop` or a 401: anything else that goes wrong is logged, reported as
  * `disconnected`, and polled through with backoff, never a loop that ends while the status says `connected`.
  */
@@ -93,6 +94,14 @@ export function createTelegramPoller(options: TelegramPollerOptions) {
       if (state !== 'connected') report({ state: 'connected' });
       for (const update of updates) {
         if (!run.active) return;
+        // A hand-over that neither ends nor fails (a core that stopped answering) holds up polling: say so.
+        const stalled = clock.setTimeout(() => {
+          const detail = `the core has not taken update ${update.update_id} within ${options.watchdogMs} ms; still waiting`;
+          log('warn', 'telegram update not taken', { updateId: update.update_id, watchdogMs: options.watchdogMs });
+          try {
+            report({ state: 'degraded', detail });
+          } catch {}
+        }, options.watchdogMs);
         try {
           await options.handle(update);
         } catch (error) {
@@ -103,8 +112,11 @@ export function createTelegramPoller(options: TelegramPollerOptions) {
           });
           await sleep(telegramPollBackoffMs[0] ?? 1_000);
           return;
+        } finally {
+          clock.clearTimeout(stalled);
         }
         offset = update.update_id + 1;
+        if (state !== 'connected') report({ state: 'connected' });
       }
     }
 

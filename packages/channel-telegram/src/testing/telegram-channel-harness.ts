@@ -195,9 +195,15 @@ export function createRecordingContext() {
   const logger = createRecordingLogger();
   let failures = 0;
   let statusFailures = 0;
+  let held: Promise<void> | undefined;
   const context: ChannelContext = {
     async receive(message) {
       attempted.push(message);
+      if (held !== undefined) {
+        const waiting = held;
+        held = undefined;
+        await waiting;
+      }
       if (failures > 0) {
         failures -= 1;
         throw new Error(harnessStoreError);
@@ -225,6 +231,14 @@ export function createRecordingContext() {
     /** The next `count` calls of `receive` throw. */
     failNext(count = 1) {
       failures += count;
+    },
+    /** The next call of `receive` waits until the function returned is called (a core that stopped answering). */
+    holdNext(): () => void {
+      let release = () => {};
+      held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return release;
     },
     /** The next `count` calls of `setStatus` throw (after recording the status). */
     failStatusNext(count = 1) {
