@@ -105,6 +105,7 @@ export function createTelegramPoller(options: TelegramPollerOptions) {
         try {
           await options.handle(update);
         } catch (error) {
+          clock.clearTimeout(stalled);
           // Not confirmed: Telegram hands it again after the wait, and the store ignores what it kept.
           log('error', 'telegram update not stored; fetching it again', {
             updateId: update.update_id,
@@ -112,9 +113,8 @@ export function createTelegramPoller(options: TelegramPollerOptions) {
           });
           await sleep(telegramPollBackoffMs[0] ?? 1_000);
           return;
-        } finally {
-          clock.clearTimeout(stalled);
         }
+        clock.clearTimeout(stalled);
         offset = update.update_id + 1;
         if (state !== 'connected') report({ state: 'connected' });
       }
