@@ -1,6 +1,11 @@
 import { ChannelApiError } from '@ngb/plugin-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecordingContext, createTelegramChannelHarness, harnessWebhookSecret } from './testing/telegram-channel-harness';
+import {
+  createRecordingContext,
+  createTelegramChannelHarness,
+  harnessStoreError,
+  harnessWebhookSecret,
+} from './testing/telegram-channel-harness';
 
 const polling = createTelegramChannelHarness('polling');
 const webhook = createTelegramChannelHarness('webhook');
@@ -130,6 +135,64 @@ describe('Telegram long polling', () => {
     const stored = await recording.until(() => recording.received[0], 'the stored message');
     expect(recording.attempted).toHaveLength(2);
     expect(stored).toEqual(recording.attempted[0]);
+  });
+
+  it('says in the log of the running channel why an update was not stored, at each attempt (a full disk is never silent)', async () => {
+    const { fake, recording, clock } = await started();
+    recording.failNext(2);
+    const update = await fake.injectMessage({ chatId: 1001, text: 'said while the disk is full' });
+    const notStored = {
+      level: 'error',
+      tag: '',
+      message: 'telegram update not stored; fetching it again',
+      fields: { updateId: update.update_id, error: harnessStoreError },
+    };
+    await recording.until(() => recording.logged[0], 'the first log line');
+    expect(recording.logged).toEqual([notStored]);
+    await clock.advance(1_000);
+    await recording.until(() => recording.logged[1], 'the second log line');
+    expect(recording.logged).toEqual([notStored, notStored]);
+    await clock.advance(1_000);
+    expect((await recording.until(() => recording.received[0], 'the stored message')).text).toBe('said while the disk is full');
+    expect(recording.logged).toHaveLength(2);
+  });
+
+  it('reports degraded while the core has not taken an update within the watchdog, and connected once it has', async () => {
+    const { fake, recording, clock } = await started();
+    const release = recording.holdNext();
+    // Stopping waits for the hand-over: let it end even when an assertion below fails.
+    disposers.push(async () => release());
+    const update = await fake.injectMessage({ chatId: 1001, text: 'held by the core' });
+    await recording.until(() => recording.attempted[0], 'the hand-over');
+    await clock.advance(64_999);
+    expect(states(recording)).not.toContain('degraded');
+    await clock.advance(1);
+    expect(recording.statuses.at(-1)).toEqual({
+      state: 'degraded',
+      detail: `the core has not taken update ${update.update_id} within 65000 ms; still waiting`,
+    });
+    expect(recording.logged.map((line) => line.message)).toEqual(['telegram update not taken']);
+    release();
+    expect((await recording.until(() => recording.received[0], 'the stored message')).text).toBe('held by the core');
+    await recording.until(() => (recording.statuses.at(-1)?.state === 'connected' ? true : undefined), 'connected again');
+  });
+
+  it('polls on after a fault of its own (a status the app could not take): polling never ends but by stop or a 401', async () => {
+    const { fake, recording, clock } = await started();
+    await recording.until(() => getUpdatesCalls(fake)[0], 'the first poll');
+    recording.failStatusNext();
+    fake.failNext('getUpdates', { status: 502 });
+    // The pending poll takes this one; the next poll fails, and its status is refused.
+    await fake.injectMessage({ chatId: 1001, text: 'before the fault' });
+    await recording.until(
+      () => recording.logged.find((line) => line.message === 'telegram polling failed; polling again'),
+      'the fault logged',
+    );
+    expect(recording.statuses.at(-1)).toEqual({ state: 'disconnected', error: 'status not taken' });
+    await clock.advance(2_000);
+    await fake.injectMessage({ chatId: 1001, text: 'after the fault' });
+    expect((await recording.until(() => recording.received[1], 'the message after the fault')).text).toBe('after the fault');
+    expect(recording.statuses.at(-1)).toEqual({ state: 'connected' });
   });
 
   it('a new process gets the updates the last one never confirmed, with identical ids', async () => {

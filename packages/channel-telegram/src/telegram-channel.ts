@@ -120,9 +120,7 @@ export function createTelegramChannel(
       api.call('getUpdates', { offset, timeout: options.pollTimeoutSeconds, allowed_updates: telegramAllowedUpdates }, signal),
     handle: deliver,
     setStatus: (status) => context?.setStatus(status),
-    get logger() {
-      return context?.logger ?? silentLogger;
-    },
+    logger: () => context?.logger ?? silentLogger,
   });
 
   const sendText = (address: Address, text: string, format: MessageFormat, extra: Record<string, unknown>) =>

@@ -1,9 +1,9 @@
 // Test support: the channel contract's harness for Telegram, backed by the fake Bot API of @ngb/testing.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
+import type { ChannelContext, ChannelStatus, InboundMessage } from '@ngb/plugin-sdk';
 import type { ChannelHarness, HarnessInbound, HarnessSent } from '@ngb/plugin-sdk/testing';
-import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
+import { createManualClock, createRecordingLogger, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeTelegramServer, type FakeTelegramMessageInput, type FakeTelegramServer } from '@ngb/testing';
 import { createTelegramChannel, type TelegramChannel } from '../telegram-channel';
 import type { TelegramChannelOptions } from '../telegram-options';
@@ -184,24 +184,41 @@ export function createTelegramChannelHarness(
   };
 }
 
-/** A context that records what `receive` got and every status, and can fail `receive`. */
+/** The error `receive` throws after {@link createRecordingContext}'s `failNext`, as the store words a full disk. */
+export const harnessStoreError = 'the disk holding the database is full (SQLITE_FULL): the write was not saved';
+
+/** A context that records what `receive` got, every status and every log line, and can fail `receive` and `setStatus`. */
 export function createRecordingContext() {
   const received: InboundMessage[] = [];
   const attempted: InboundMessage[] = [];
   const statuses: ChannelStatus[] = [];
+  const logger = createRecordingLogger();
   let failures = 0;
+  let statusFailures = 0;
+  let held: Promise<void> | undefined;
   const context: ChannelContext = {
     async receive(message) {
       attempted.push(message);
+      if (held !== undefined) {
+        const waiting = held;
+        held = undefined;
+        await waiting;
+      }
       if (failures > 0) {
         failures -= 1;
-        throw new Error('disk full');
+        throw new Error(harnessStoreError);
       }
       received.push(message);
       return { messageId: `stored-${received.length}`, routed: [] };
     },
-    logger: silentLogger,
-    setStatus: (status) => void statuses.push(status),
+    logger,
+    setStatus(status) {
+      statuses.push(status);
+      if (statusFailures > 0) {
+        statusFailures -= 1;
+        throw new Error('status not taken');
+      }
+    },
   };
   return {
     context,
@@ -209,9 +226,23 @@ export function createRecordingContext() {
     /** Every message `receive` was called with, stored or not. */
     attempted,
     statuses,
+    /** What the channel logged. */
+    logged: logger.lines,
     /** The next `count` calls of `receive` throw. */
     failNext(count = 1) {
       failures += count;
+    },
+    /** The next call of `receive` waits until the function returned is called (a core that stopped answering). */
+    holdNext(): () => void {
+      let release = () => {};
+      held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return release;
+    },
+    /** The next `count` calls of `setStatus` throw (after recording the status). */
+    failStatusNext(count = 1) {
+      statusFailures += count;
     },
     /** Resolves once `read()` is defined (polls the event loop; no timing is asserted). */
     async until<T>(read: () => T | undefined, what: string): Promise<T> {
