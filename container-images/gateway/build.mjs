@@ -138,7 +138,12 @@ async function pruneApp(app) {
   const files = (await listTree(app)).filter(({ name, kind }) => kind === 'file' && removable.test(path.basename(name)));
   await mapLimited(files, 32, ({ name }) => rm(path.join(app, name), { force: true }));
   // pnpm's own bookkeeping (with timestamps, which would change the content hash of every build).
-  for (const file of ['pnpm-lock.yaml', 'node_modules/.modules.yaml', 'node_modules/.pnpm-workspace-state-v1.json', 'node_modules/.pnpm/lock.yaml'])
+  for (const file of [
+    'pnpm-lock.yaml',
+    'node_modules/.modules.yaml',
+    'node_modules/.pnpm-workspace-state-v1.json',
+    'node_modules/.pnpm/lock.yaml',
+  ])
     await rm(path.join(app, file), { force: true });
   return seen.size - 1;
 }
@@ -231,7 +236,17 @@ async function main() {
     const app = path.join(context, 'app');
     await run(
       'pnpm',
-      ['--config.inject-workspace-packages=true', '--dir', repository, '--filter', '@ngb/cli', 'deploy', '--prod', '--offline', app],
+      [
+        '--config.inject-workspace-packages=true',
+        '--dir',
+        repository,
+        '--filter',
+        '@ngb/cli',
+        'deploy',
+        '--prod',
+        '--offline',
+        app,
+      ],
       {},
     );
     const packages = await pruneApp(app);

@@ -44,7 +44,8 @@ function command(file: string, args: readonly string[], options: { env?: NodeJS.
 
 async function must(file: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }) {
   const result = await command(file, args, options);
-  if (result.code !== 0) throw new Error(`${file} ${args.join(' ')} exited with ${result.code}:\n${result.stderr}${result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`${file} ${args.join(' ')} exited with ${result.code}:\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
@@ -85,7 +86,6 @@ describeWithDocker('the gateway in a container (deploy/compose.yaml)', () => {
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as { runtime: Record<string, unknown> };
     // The gateway does not run as root, and agents' size limits need root (loop mounts).
     config.runtime.diskLimits = 'off';
-    config.runtime.image = process.env.NGB_TEST_IMAGE || 'ngb-agent:latest';
     writeFileSync(configFile, JSON.stringify(config, null, 2));
 
     // A network of this test's own; the fake model listens on its gateway address, on this host.

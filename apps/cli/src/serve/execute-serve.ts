@@ -18,7 +18,11 @@ function parseLogFormat(value: string | undefined): 'text' | 'json' | undefined 
 /** The config with `--host` and `--port` in place of `dashboard.host` and `dashboard.port` (the server checks them as it would the config's). */
 function withDashboardAddress(loaded: LoadedConfig, host: string | undefined, port: number | undefined): LoadedConfig {
   if (host === undefined && port === undefined) return loaded;
-  const dashboard = { ...loaded.config.dashboard, ...(host === undefined ? {} : { host }), ...(port === undefined ? {} : { port }) };
+  const dashboard = {
+    ...loaded.config.dashboard,
+    ...(host === undefined ? {} : { host }),
+    ...(port === undefined ? {} : { port }),
+  };
   return { ...loaded, config: { ...loaded.config, dashboard } };
 }
 
