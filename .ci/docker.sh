@@ -4,7 +4,8 @@
 #
 #   - no engine answering: install Debian's docker.io (when `dockerd` is missing) and start
 #     `dockerd` in the background, logging to $NGB_DOCKERD_LOG (default /var/log/dockerd.log);
-#   - then build the sandbox image (offline base when no registry answers); a no-op when nothing changed.
+#   - then build the sandbox image and the gateway image (offline bases when no registry answers);
+#     each is a no-op when nothing changed.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,3 +46,4 @@ if [ ! -f "$repo_root/packages/sandbox/dist/bin.js" ]; then
   (cd "$repo_root/packages/sandbox" && pnpm exec tsup)
 fi
 node "$repo_root/container-images/agent/build.mjs"
+node "$repo_root/container-images/gateway/build.mjs"

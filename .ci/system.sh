@@ -4,6 +4,7 @@
 # iproute2 (the egress tests make a network namespace with `ip netns`).
 # sqlite3 (the documented backup in docs/operations.md; the fault tests hold locks on a live database).
 # ripgrep (the sandbox's grep runs it when the image has it; its tests run both engines).
+# docker-compose (the deployment test starts the gateway image from deploy/compose.yaml).
 # Idempotent: installs only what is missing.
 set -euo pipefail
 missing=()
@@ -13,6 +14,7 @@ command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]}"
   apt-get update -qq

@@ -1,12 +1,13 @@
-// The offline base of the sandbox image: a Debian root made with debootstrap from the mirror this
-// machine's apt already uses, plus this machine's node binary, imported into Docker as an image.
-// Used when no image registry answers. Cached by a tag derived from everything that goes into it.
+// The offline base of the images (the sandbox's, and the gateway's in ../gateway): a Debian root made
+// with debootstrap from the mirror this machine's apt already uses, plus this machine's node binary,
+// imported into Docker as an image. Used when no image registry answers. Cached by a tag derived from
+// everything that goes into it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Debian packages of the base; the Dockerfile checks that each tool is there. */
+/** Debian packages of the sandbox image's base; its Dockerfile checks that each tool is there. */
 export const basePackages = ['bash', 'ca-certificates', 'coreutils', 'git', 'procps', 'python3', 'ripgrep', 'tini'];
 const recipeVersion = 1;
 
@@ -94,11 +95,12 @@ async function sha256File(file) {
 /**
  * Makes sure the offline base exists and returns its reference. Needs root (debootstrap) and
  * network access to the apt mirror, but no image registry.
+ * @param packages the Debian packages added to the minimal root (default: the sandbox image's)
  */
-export async function ensureOfflineBase({ repository, nodeBinary, log }) {
+export async function ensureOfflineBase({ repository, nodeBinary, log, packages = basePackages }) {
   const source = await readAptMirror();
   if (!source) throw new Error('no Debian mirror found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list');
-  const recipe = { recipeVersion, suite: source.suite, packages: basePackages, node: await sha256File(nodeBinary) };
+  const recipe = { recipeVersion, suite: source.suite, packages, node: await sha256File(nodeBinary) };
   const tag = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
   const reference = `${repository}:${tag}`;
   if (await imageExists(reference)) {
@@ -106,10 +108,10 @@ export async function ensureOfflineBase({ repository, nodeBinary, log }) {
     return reference;
   }
   if (process.getuid?.() !== 0) throw new Error('building the offline base needs root (debootstrap); run the build as root');
-  const root = await mkdtemp('/var/tmp/ngb-agent-base-');
+  const root = await mkdtemp(`/var/tmp/${repository.replace(/[^a-z0-9-]/g, '-')}-`);
   try {
-    log(`debootstrap ${source.suite} (minbase + ${basePackages.join(' ')}) from the machine's apt mirror into ${root} ...`);
-    await run('debootstrap', ['--variant=minbase', `--include=${basePackages.join(',')}`, source.suite, root, source.mirror], {
+    log(`debootstrap ${source.suite} (minbase + ${packages.join(' ')}) from the machine's apt mirror into ${root} ...`);
+    await run('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, source.suite, root, source.mirror], {
       inherit: true,
     });
     log(`adding node ${process.version} from ${nodeBinary}`);

@@ -86,6 +86,15 @@ describe('ngb serve', { timeout: 60_000 }, () => {
     expect(records.every((record) => typeof record.time === 'string' && typeof record.level === 'string')).toBe(true);
   });
 
+  it('--host replaces dashboard.host, and an address other than loopback still needs the token', async () => {
+    const refused = await runCli(['serve', '--host', '0.0.0.0'], { cwd: project.dir, env: model });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to listen on 0.0.0.0 without an auth token');
+    const badPort = await runCli(['serve', '--port', '70000'], { cwd: project.dir, env: model });
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr.trim()).toBe('✖ --port must be a whole number from 0 to 65535, not "70000"');
+  });
+
   it('refuses an unknown --log-format in one line', async () => {
     const result = await runCli(['serve', '--log-format', 'xml'], { cwd: project.dir, env: model });
     expect(result.code).toBe(1);

@@ -10,6 +10,13 @@ export const serveCommand = defineNgbCommand({
   args: {
     grace: { type: 'string', description: 'Seconds running turns get to finish on shutdown (default 10)', valueHint: 'seconds' },
     runtime: runtimeFlag,
+    host: {
+      type: 'string',
+      description:
+        'Address the dashboard, web chat and API listen on, instead of `dashboard.host` (any but loopback needs NGB_DASHBOARD_TOKEN)',
+      valueHint: 'address',
+    },
+    port: { type: 'string', description: 'Port to listen on, instead of `dashboard.port` (0: a free one)', valueHint: 'port' },
     'log-format': {
       type: 'string',
       description: 'text (for people, default) or json (one object per line on stdout, for log shippers; also `log.format`)',

@@ -1,5 +1,5 @@
 import type { TimedGatewayEvent } from '@ngb/core';
-import { composeGateway, displayPath, loadConfig, probeDockerEngine, runtimeDriverOf } from '@ngb/host';
+import { composeGateway, displayPath, type LoadedConfig, loadConfig, probeDockerEngine, runtimeDriverOf } from '@ngb/host';
 import { canHandleWebhooks } from '@ngb/plugin-sdk';
 import { fail } from '../cli-error';
 import { numberFlag } from '../number-flags';
@@ -15,19 +15,34 @@ function parseLogFormat(value: string | undefined): 'text' | 'json' | undefined 
   return fail(`--log-format must be text or json (got "${value}")`);
 }
 
+/** The config with `--host` and `--port` in place of `dashboard.host` and `dashboard.port` (the server checks them as it would the config's). */
+function withDashboardAddress(loaded: LoadedConfig, host: string | undefined, port: number | undefined): LoadedConfig {
+  if (host === undefined && port === undefined) return loaded;
+  const dashboard = {
+    ...loaded.config.dashboard,
+    ...(host === undefined ? {} : { host }),
+    ...(port === undefined ? {} : { port }),
+  };
+  return { ...loaded, config: { ...loaded.config, dashboard } };
+}
+
 /** Runs `ngb serve` until a signal stops it. */
 export async function executeServe(flags: {
   config: string | undefined;
   debug: boolean;
   grace: string | undefined;
   runtime: string | undefined;
+  host: string | undefined;
+  port: string | undefined;
   'log-format': string | undefined;
 }): Promise<void> {
   const graceMs = (numberFlag('grace', flags.grace, { min: 0, max: maxGraceSeconds }) ?? 10) * 1000;
   const runtimeDriver = parseRuntimeFlag(flags.runtime);
+  const port = numberFlag('port', flags.port, { integer: true, min: 0, max: 65_535 });
+  if (flags.host !== undefined && flags.host.trim() === '') fail('--host must not be empty');
   const started = Date.now();
   const env = process.env;
-  const loaded = loadConfig({ configOption: flags.config, env, cwd: process.cwd() });
+  const loaded = withDashboardAddress(loadConfig({ configOption: flags.config, env, cwd: process.cwd() }), flags.host, port);
   const format = parseLogFormat(flags['log-format']) ?? loaded.config.log.format;
   const output = createServeOutput(format, flags.debug, formatDuration);
   for (const warning of loaded.warnings) output.warning(warning);
