@@ -14,14 +14,25 @@ const gateway = createGateway({
   runtime,
   agentsDirectory: env.NGB_AGENTS ?? 'agents', // agents/main/AGENTS.md holds the agent's instructions
   providers: {
-    default: createOpenAIProvider({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, model: env.OPENAI_MODEL ?? 'gpt-6.1-terra' }),
+    default: createOpenAIProvider({
+      baseURL: env.OPENAI_BASE_URL,
+      apiKey: env.OPENAI_API_KEY,
+      model: env.OPENAI_MODEL ?? 'gpt-6.1-terra',
+    }),
   },
   channels: [createTelegramChannel({ botToken: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT })],
 });
 // The owner's private chat with the bot (its id is the owner's Telegram user id) is wired to the main agent.
 const owner = env.TELEGRAM_OWNER_ID;
-const agent = (await store.agents.getByFolder('main')) ?? (await store.agents.create({ folder: 'main', name: 'main', isMain: true }));
-const chat = await store.chats.upsert({ channel: 'telegram', platformChatId: owner, name: 'owner', isGroup: false, status: 'active' });
+const agent =
+  (await store.agents.getByFolder('main')) ?? (await store.agents.create({ folder: 'main', name: 'main', isMain: true }));
+const chat = await store.chats.upsert({
+  channel: 'telegram',
+  platformChatId: owner,
+  name: 'owner',
+  isGroup: false,
+  status: 'active',
+});
 if ((await store.wirings.listForChat(chat.id)).length === 0)
   await store.wirings.add({ chatId: chat.id, agentId: agent.id, engage: 'always', sessionMode: 'shared' });
 await store.users.grantRole((await store.users.upsert({ channel: 'telegram', platformUserId: owner })).id, 'owner');

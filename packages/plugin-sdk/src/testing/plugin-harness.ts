@@ -91,7 +91,9 @@ export async function setUpPlugin<Schema extends GenericSchema>(
     tool(name) {
       const found = tools.find((tool) => tool.name === name);
       if (found !== undefined) return found;
-      throw new Error(`plugin "${plugin.name}" registered no tool "${name}" (it registered: ${tools.map((tool) => tool.name).join(', ') || 'none'})`);
+      throw new Error(
+        `plugin "${plugin.name}" registered no tool "${name}" (it registered: ${tools.map((tool) => tool.name).join(', ') || 'none'})`,
+      );
     },
     async dispose() {
       if (typeof dispose === 'function') await dispose();
