@@ -262,7 +262,8 @@ describe('the packed `ngb` command', () => {
     };
     config.plugins = [{ package: 'ngb-plugin-hello', config: { greeting: 'Howdy', signature: 'the bot' } }];
     writeFileSync(file, JSON.stringify(config, null, 2));
-    const serve = start('npx', ['--no-install', 'ngb', 'serve', '--grace', '1'], projects.cli, {
+    // The installed bin itself (not through npx, which would not pass the stop signal on to it).
+    const serve = start(join('node_modules', '.bin', 'ngb'), ['serve', '--grace', '1'], projects.cli, {
       OPENAI_BASE_URL: `${llm.url}/v1`,
       TELEGRAM_BOT_TOKEN: telegram.token,
     });

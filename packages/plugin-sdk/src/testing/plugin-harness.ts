@@ -1,5 +1,4 @@
 import type { GenericSchema, InferOutput } from 'valibot';
-import * as v from 'valibot';
 import type { Address } from '../address';
 import type { ChannelAdapter } from '../contracts/channel';
 import type { LlmProvider } from '../contracts/llm';
@@ -7,6 +6,16 @@ import type { Plugin, PluginApi, PluginHookName, PluginHooks } from '../contract
 import type { Tool } from '../contracts/tool';
 import { ConfigError } from '../errors';
 import { createRecordingLogger, type RecordingLogger } from './recording-logger';
+
+/** The Standard Schema interface (standardschema.dev) every valibot schema carries. */
+interface StandardSchema {
+  '~standard': {
+    validate(value: unknown): StandardResult | Promise<StandardResult>;
+  };
+}
+type StandardResult =
+  | { value: unknown; issues?: undefined }
+  | { issues: ReadonlyArray<{ message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> }> };
 
 /** A plugin set up outside a gateway, with everything it registered. */
 export interface PluginHarness<Config> {
@@ -45,17 +54,18 @@ export async function setUpPlugin<Schema extends GenericSchema>(
 ): Promise<PluginHarness<InferOutput<Schema>>> {
   let config = options.config as InferOutput<Schema>;
   if (plugin.configSchema !== undefined) {
-    const result = v.safeParse(plugin.configSchema, options.config ?? {});
-    if (!result.success) {
+    // Through the schema's Standard Schema interface: this entry loads no valibot of its own.
+    const result = await (plugin.configSchema as unknown as StandardSchema)['~standard'].validate(options.config ?? {});
+    if (result.issues !== undefined) {
       const issue = result.issues[0];
-      const key = v.getDotPath(issue) ?? '';
+      const key = (issue?.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
       const fullKey = `plugins.${plugin.name}${key ? `.${key}` : ''}`;
       throw new ConfigError(
-        `[@ngb/plugin-sdk] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''} (${fullKey}): ${issue.message}`,
+        `[@ngb/plugin-sdk] plugin "${plugin.name}": config${key ? ` key "${key}"` : ''} (${fullKey}): ${issue?.message ?? 'invalid'}`,
         { key: fullKey },
       );
     }
-    config = result.output;
+    config = result.value as InferOutput<Schema>;
   }
   const logger = createRecordingLogger();
   const hooks = new Map<PluginHookName, unknown[]>();
