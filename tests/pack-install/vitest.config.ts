@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import rootConfig from '../../vitest.config.ts';
+import rootConfig from '../../vitest.config';
 
 // The pack-and-install test runs on its own (`pnpm test:pack`, a step of `.ci/run` after `pnpm test`):
 // it packs every package and installs them with npm, which takes minutes. Build first.
