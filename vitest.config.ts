@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their sources, so no build is needed between an edit and a test.
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -15,6 +15,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    // Run on its own by `pnpm test:pack` (see tests/pack-install/vitest.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/pack-install/**'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,42 +1,30 @@
 // Checks every public package of the workspace as a stranger would receive it (they must be built first):
-// publint on its folder, then the packed tarball through "Are the Types Wrong?" with the ESM-only profile
+// publint on its folder, then its packed tarball through "Are the Types Wrong?" with the ESM-only profile
 // (our packages are ESM only, so CommonJS `require` is not a target).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packPublicPackages, root } from './pack-packages.mjs';
 
-const packed = mkdtempSync(join(tmpdir(), 'ngb-check-packages-'));
-const run = (command, args, options = {}) => execFileSync(command, args, { encoding: 'utf8', ...options });
+const out = mkdtempSync(join(tmpdir(), 'ngb-check-packages-'));
 let failed = 0;
 try {
-  for (const group of ['packages', 'apps']) {
-    for (const entry of readdirSync(group)) {
-      const directory = join(group, entry);
-      const manifestPath = join(directory, 'package.json');
-      if (!existsSync(manifestPath)) continue;
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      if (manifest.private) continue;
-      try {
-        const output = execFileSync('pnpm', ['exec', 'publint', '--strict', directory], { encoding: 'utf8' });
-        if (/suggestion|warning|error/i.test(output)) console.log(output.trim());
-        const before = new Set(readdirSync(packed));
-        run('pnpm', ['pack', '--pack-destination', packed], { cwd: directory });
-        const tarball = readdirSync(packed).find((name) => !before.has(name));
-        if (tarball === undefined) throw new Error('pnpm pack wrote no tarball');
-        execFileSync('pnpm', ['exec', 'attw', join(packed, tarball), '--profile', 'esm-only', '--format', 'ascii'], {
-          encoding: 'utf8',
-        });
-      } catch (error) {
-        failed += 1;
-        console.error(
-          `${manifest.name} (${directory}) failed its package checks:\n${error.stdout ?? ''}${error.stderr ?? error.message}`,
-        );
-      }
+  for (const { name, folder, tarball } of await packPublicPackages({ out })) {
+    try {
+      const output = execFileSync('pnpm', ['exec', 'publint', '--strict', folder], { cwd: root, encoding: 'utf8' });
+      if (/suggestion|warning|error/i.test(output)) console.log(output.trim());
+      execFileSync('pnpm', ['exec', 'attw', tarball, '--profile', 'esm-only', '--format', 'ascii'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+    } catch (error) {
+      failed += 1;
+      console.error(`${name} (${folder}) failed its package checks:\n${error.stdout ?? ''}${error.stderr ?? error.message}`);
     }
   }
 } finally {
-  rmSync(packed, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
 }
 console.log(
   failed === 0

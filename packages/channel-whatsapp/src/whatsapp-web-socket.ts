@@ -1,4 +1,4 @@
-import type { Logger } from '@ngb/plugin-sdk';
+import { ConfigError, type Logger } from '@ngb/plugin-sdk';
 import type { AnyMessageContent, BaileysEventMap, WAMessage, WAMessageKey, WAPresence } from 'baileys';
 import { baileysLogger } from './baileys-logger';
 import { useSafeAuthState } from './whatsapp-auth-state';
@@ -37,13 +37,38 @@ export type CreateWhatsAppWebSocket = (settings: WhatsAppWebSocketSettings) => P
 /** Downloads the media of a message Baileys delivered. */
 export type DownloadWhatsAppWebMedia = (message: WAMessage) => Promise<AsyncIterable<Uint8Array>>;
 
+/** The Baileys release this package is written and tested against: its optional peer dependency. */
+export const baileysVersion = '6.17.16';
+
+type Baileys = typeof import('baileys');
+
+/**
+ * Loads Baileys, which only the WhatsApp Web mode needs: it is an optional peer dependency, so an
+ * install for the Cloud API mode does not carry it (nor what it pulls in).
+ * @param specifier what to import
+ * @throws ConfigError naming the install command when the package is not installed
+ */
+export async function loadBaileys(specifier = 'baileys'): Promise<Baileys> {
+  try {
+    return (await import(specifier)) as Baileys;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`package '${specifier}'`)) throw error;
+    throw new ConfigError(
+      `[@ngb/channel-whatsapp] the WhatsApp Web mode needs the ${specifier} package, which is not installed: ` +
+        `run \`npm install ${specifier}@${baileysVersion}\` where the gateway is installed, or use the Cloud API mode`,
+      { key: 'mode', cause: error },
+    );
+  }
+}
+
 /**
  * The real socket: loads Baileys (only now), its keys from `authDirectory` (0700 / 0600), and
  * connects to `waWebSocketUrl` (WhatsApp's own by default; a loopback server in tests).
  */
 export function baileysSocketFactory(waWebSocketUrl?: string): CreateWhatsAppWebSocket {
   return async ({ authDirectory, logger }) => {
-    const baileys = await import('baileys');
+    const baileys = await loadBaileys();
     const { state, saveCreds } = await useSafeAuthState(authDirectory, baileys);
     const socket = baileys.makeWASocket({
       auth: state,
@@ -66,6 +91,6 @@ export function baileysSocketFactory(waWebSocketUrl?: string): CreateWhatsAppWeb
 
 /** Baileys' media download, loaded only when an attachment is fetched. */
 export const baileysMediaDownload: DownloadWhatsAppWebMedia = async (message) => {
-  const { downloadMediaMessage } = await import('baileys');
+  const { downloadMediaMessage } = await loadBaileys();
   return (await downloadMediaMessage(message, 'stream', {})) as AsyncIterable<Uint8Array>;
 };

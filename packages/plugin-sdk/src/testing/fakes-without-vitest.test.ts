@@ -77,6 +77,25 @@ describe('@ngb/plugin-sdk/testing without vitest installed', () => {
     });
   });
 
+  it("sets a plugin up with setUpPlugin, through its schema's Standard Schema interface (no valibot of its own)", () => {
+    const result = runNode(`
+      import { setUpPlugin } from '@ngb/plugin-sdk/testing';
+      // A schema as valibot makes them, seen only through its Standard Schema interface.
+      const configSchema = { '~standard': { version: 1, vendor: 'test', validate: (value) =>
+        typeof value.greeting === 'string' ? { value } : { issues: [{ message: 'must be a string', path: [{ key: 'greeting' }] }] } } };
+      const plugin = { specificationVersion: 1, name: 'hello', version: '1.0.0', configSchema, setup(api) {
+        api.registerTool({ name: 'hello', description: 'greets', inputSchema: { type: 'object' }, where: 'host',
+          execute: async () => ({ output: api.config.greeting }) });
+      } };
+      const harness = await setUpPlugin(plugin, { config: { greeting: 'Howdy' } });
+      const refused = await setUpPlugin(plugin, { config: {} }).catch((error) => error.key);
+      console.log(JSON.stringify({ output: (await harness.tool('hello').execute({}, {})).output, refused }));
+    `);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ output: 'Howdy', refused: 'plugins.hello.greeting' });
+  });
+
   it('keeps the vitest suites behind their own subpath, which needs vitest', () => {
     const result = runNode(`import { describeStoreContract } from '@ngb/plugin-sdk/testing/contracts';`);
     expect(result.status).not.toBe(0);

@@ -21,6 +21,7 @@ export type {
   LlmScriptUsage,
 } from './llm-script';
 export { createManualClock, type ManualClock } from './manual-clock';
+export { type PluginHarness, setUpPlugin } from './plugin-harness';
 export {
   createRecordingChannel,
   type RecordedEdit,
