@@ -2,7 +2,10 @@
 // part of a build: SIGUSR2 runs a full garbage collection and reports on stderr that it is done, with
 // `process.memoryUsage()` (JS heap against resident memory tells JS growth from native growth). With
 // NGB_SOAK_SNAPSHOT_DIR set, every `NGB_SOAK_SNAPSHOT_EVERY`th signal (default 4: the soak's rounds
-// per reading) also writes a heap snapshot.
+// per reading) also writes a heap snapshot. With NGB_SOAK_DIAG_DIR set, every signal also copies
+// `/proc/self/smaps` (which mappings grow: the JS heap's pages, malloc's main heap and arenas, files)
+// and counts the active handles by kind, to tell native growth apart from kept sockets or timers.
+const { writeFileSync, readFileSync } = require('node:fs');
 const { writeHeapSnapshot } = require('node:v8');
 const { join } = require('node:path');
 
@@ -22,5 +25,15 @@ process.on('SIGUSR2', () => {
   const memory = Object.entries(usage)
     .map(([key, value]) => `${key}=${Math.round(value / 1024)}`)
     .join(' ');
+  const diagnostics = process.env.NGB_SOAK_DIAG_DIR;
+  if (diagnostics) {
+    writeFileSync(join(diagnostics, `smaps-${count}`), readFileSync('/proc/self/smaps', 'utf8'));
+    const handles = {};
+    for (const handle of process._getActiveHandles()) {
+      const kind = handle?.constructor?.name ?? typeof handle;
+      handles[kind] = (handles[kind] ?? 0) + 1;
+    }
+    writeFileSync(join(diagnostics, `handles-${count}.json`), JSON.stringify({ handles, usage }));
+  }
   process.stderr.write(`soak-gc-done ${count} ${memory} ${snapshot}\n`);
 });

@@ -39,6 +39,16 @@ describe('opening a SQLite store', () => {
     check.close();
   });
 
+  it("bounds the page cache to SQLite's own 2 MB, not the 16 MB better-sqlite3 builds in", async () => {
+    // Resident memory of a long-running gateway: a 16 MB cache fills as the database grows and stays.
+    const database = new Database(join(directory, 'cache.db'));
+    expect(database.pragma('cache_size', { simple: true })).toBe(-16000);
+    const store = await createSqliteStore({ database });
+    expect(database.pragma('cache_size', { simple: true })).toBe(-2000);
+    await store.close();
+    database.close();
+  });
+
   it('enforces foreign keys in the schema itself', async () => {
     const database = new Database(':memory:');
     const store = await createSqliteStore({ database });
