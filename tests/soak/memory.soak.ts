@@ -27,13 +27,20 @@ import {
  * The memory soak of DESIGN §9: 10,000 turns through the built `ngb serve` (local runtime, fake
  * model), half from a Telegram chat on the fake Bot API and half from the dashboard's web chat,
  * with five `/api/events` clients and the web chat's own stream attached. Resident memory after a
- * full collection, at the end, must stay within 10 MB of the figure after the first 100 turns.
+ * full collection must stay within 10 MB of the figure after each conversation's first 100 turns,
+ * both at the end and shortly before it, while the turns still run (once they stop, V8 may shrink
+ * its young generation by some 30 MB, which would hide native growth of that size). Resident memory
+ * is counted without the pages of V8's heap that hold no live object: V8 grows and shrinks that
+ * free space with the load (±5 MB between readings here), and it is not what a leak keeps.
  * `NGB_SOAK_TURNS` shortens the run while diagnosing; `NGB_SOAK_SNAPSHOT_DIR` keeps a heap snapshot
  * at both points (compare them with `node scripts/heap-diff.mjs`).
  */
 const totalTurns = Number(process.env.NGB_SOAK_TURNS ?? 10_000);
+/** Turns of each conversation before the baseline: every kind of turn (tools, `/clear`) has run by then. */
 const baselineAfter = 100;
 const allowedGrowthKb = 10 * 1024;
+/** The reading taken while the turns still run. */
+const lateReadingAt = totalTurns - Math.max(1, Math.floor(totalTurns / 20));
 /** Every this many turns of a lane, the turn runs a tool in the sandbox; every `clearEvery`, `/clear` first. */
 const toolEvery = 10;
 const clearEvery = 50;
@@ -105,6 +112,11 @@ async function settledRssKb(
   };
 }
 
+/** Resident memory less V8's free heap space (committed pages that hold no live object). */
+function liveKb(reading: { rssKb: number; heapUsedKb: number; heapTotalKb: number }): number {
+  return reading.rssKb - (reading.heapTotalKb - reading.heapUsedKb);
+}
+
 function attachEventClients(url: string, count: number): { child: ChildProcess; connected: Promise<void> } {
   const child = spawn(process.execPath, [sseClients, url, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
@@ -118,7 +130,7 @@ function attachEventClients(url: string, count: number): { child: ChildProcess; 
   return { child, connected };
 }
 
-it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns (≤ +10 MB after the first ${baselineAfter})`, async () => {
+it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns (≤ +10 MB after each conversation's first ${baselineAfter})`, async () => {
   const started = Date.now();
   const env = cliEnv({
     OPENAI_BASE_URL: `${parts.model.url}/v1`,
@@ -174,7 +186,9 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
 
     let turns = 0;
     let baseline = { rssKb: 0, heapUsedKb: 0, heapTotalKb: 0, externalKb: 0 };
-    let baselineAt = 0;
+    let late: typeof baseline | undefined;
+    const baselineAt = lanes.length * baselineAfter;
+    let baselineTime = 0;
     const run = {
       replyTimeoutMs,
       toolEvery,
@@ -184,13 +198,14 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
         turns += 1;
         // The model server keeps every request it answered: forget them, or the test process grows.
         if (turns % 500 === 0) model.script([]);
-        if (sampleEvery > 0 && turns % sampleEvery === 0 && turns !== baselineAfter) {
+        if (sampleEvery > 0 && turns % sampleEvery === 0 && turns !== baselineAt && turns !== lateReadingAt) {
           process.stdout.write(`memory soak reading: ${JSON.stringify({ turns, ...(await settledRssKb(serve)) })}\n`);
         }
-        if (turns === baselineAfter) {
-          baselineAt = Date.now();
+        if (turns === baselineAt) {
+          baselineTime = Date.now();
           baseline = await settledRssKb(serve);
         }
+        if (turns === lateReadingAt) late = await settledRssKb(serve);
       },
     };
     const expected = await Promise.all(lanes.map(async (lane) => ({ lane, expected: await driveLane(lane, run) })));
@@ -202,11 +217,15 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
       turns,
       lanes: lanes.length,
       durationS: Math.round((Date.now() - started) / 1000),
-      turnsPerSecond: +((turns - baselineAfter) / ((Date.now() - baselineAt) / 1000)).toFixed(1),
+      turnsPerSecond: +((turns - baselineAt) / ((Date.now() - baselineTime) / 1000)).toFixed(1),
+      baselineAtTurn: baselineAt,
       afterFirstMb: +(baseline.rssKb / 1024).toFixed(1),
+      lateMb: late && +(late.rssKb / 1024).toFixed(1),
       endMb: +(end.rssKb / 1024).toFixed(1),
       peakMb: +(peakKb / 1024).toFixed(1),
       growthMb: +((end.rssKb - baseline.rssKb) / 1024).toFixed(1),
+      liveGrowthMb: +((liveKb(end) - liveKb(baseline)) / 1024).toFixed(1),
+      liveGrowthLateMb: late && +((liveKb(late) - liveKb(baseline)) / 1024).toFixed(1),
       heapAfterFirstMb: +(baseline.heapUsedKb / 1024).toFixed(1),
       heapEndMb: +(end.heapUsedKb / 1024).toFixed(1),
       heapTotalAfterFirstMb: +(baseline.heapTotalKb / 1024).toFixed(1),
@@ -216,7 +235,10 @@ it(`keeps resident memory flat over ${totalTurns.toLocaleString('en-US')} turns 
     };
     process.stdout.write(`memory soak: ${JSON.stringify(report)}\n`);
     expect(serve.child.exitCode).toBeNull();
-    expect(end.rssKb - baseline.rssKb, JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
+    expect(baseline.rssKb, 'the baseline reading was taken').toBeGreaterThan(0);
+    expect(late, 'the reading while the turns run was taken').toBeDefined();
+    expect(liveKb(end) - liveKb(baseline), JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
+    expect(liveKb(late ?? end) - liveKb(baseline), JSON.stringify(report)).toBeLessThanOrEqual(allowedGrowthKb);
   } finally {
     for (const lane of webLanes) lane.close();
     events.child.kill('SIGTERM');
