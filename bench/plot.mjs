@@ -67,6 +67,8 @@ export function renderPlotSvg(plot) {
   const py = (y) => margin.top + innerHeight - (Math.min(y, yEnd) / yEnd) * innerHeight;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+    // Named for screen readers and for a page that shows the file alone.
+    `<title>${escapeXml(plot.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="14" font-weight="600">${escapeXml(plot.title)}</text>`,
   ];

@@ -109,6 +109,8 @@ describe('benchmark report', () => {
       series: [{ label: 'run "1"', points }],
     });
     expect(svg).toContain('Latency &#60;p50 &#38; p99&#62;');
+    // Named for screen readers (biome's accessibility rule lints the committed plots too).
+    expect(svg).toContain('<title>Latency &#60;p50 &#38; p99&#62;</title>');
     expect(svg).toContain('run &#34;1&#34;');
     // No raw markup character inside a label: only character references.
     expect(svg).not.toMatch(/<text[^>]*>[^<]*(?:[>"]|&(?!#\d+;))[^<]*<\/text>/);
