@@ -1,4 +1,5 @@
 import { ChannelApiError, type Clock, readWithinLimit } from '@ngb/plugin-sdk';
+import { createDingTalkTokenCache } from './dingtalk-token-cache';
 import { mapDingTalkError } from './map-dingtalk-error';
 
 /** What the API client needs. */
@@ -10,8 +11,6 @@ export interface DingTalkApiSettings {
   clock: Clock;
 }
 
-// A token is renewed this long before DingTalk says it expires.
-const tokenMarginMs = 300_000;
 // DingTalk's JSON answers are small; a larger one is not read into memory.
 const maxAnswerBytes = 1 << 20;
 
@@ -81,10 +80,7 @@ export function postDingTalkJson(
  * shortly before it expires, and fetched again once when a call is refused with 401.
  */
 export function createDingTalkApi(settings: DingTalkApiSettings) {
-  let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
-
-  async function fetchToken(): Promise<string> {
+  const tokens = createDingTalkTokenCache(settings.clock, async () => {
     const answer = await postDingTalkJson(
       settings.fetch,
       `${settings.apiBaseUrl}/v1.0/oauth2/accessToken`,
@@ -96,18 +92,9 @@ export function createDingTalkApi(settings: DingTalkApiSettings) {
       throw new ChannelApiError('dingtalk', '[@ngb/channel-dingtalk] the access token endpoint answered without a token', {
         retryable: true,
       });
-    const lifetimeMs = (typeof answer.expireIn === 'number' ? answer.expireIn : 7200) * 1000;
-    cached = { token, expiresAt: settings.clock.now() + Math.max(lifetimeMs - tokenMarginMs, lifetimeMs / 2) };
-    return token;
-  }
-
-  function token(): Promise<string> {
-    if (cached && settings.clock.now() < cached.expiresAt) return Promise.resolve(cached.token);
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+    return { token, lifetimeMs: (typeof answer.expireIn === 'number' ? answer.expireIn : 7200) * 1000 };
+  });
+  const token = () => tokens.get();
 
   /** Calls `path` with the access token; one new token and one retry after a 401. */
   async function call(path: string, body: unknown, what: string): Promise<Record<string, unknown>> {
@@ -118,8 +105,7 @@ export function createDingTalkApi(settings: DingTalkApiSettings) {
     try {
       return await send();
     } catch (error) {
-      if (!(ChannelApiError.isInstance(error) && error.status === 401 && cached)) throw error;
-      cached = undefined;
+      if (!(ChannelApiError.isInstance(error) && error.status === 401 && tokens.invalidate())) throw error;
       return send();
     }
   }

@@ -1,5 +1,6 @@
 import { ChannelApiError, type Clock } from '@ngb/plugin-sdk';
 import { fetchDingTalkJson } from './dingtalk-api';
+import { createDingTalkTokenCache } from './dingtalk-token-cache';
 import { mapDingTalkError, oapiTokenErrcodes } from './map-dingtalk-error';
 
 /** What the old OpenAPI client needs. */
@@ -19,8 +20,6 @@ export interface DingTalkMedia {
 }
 
 const prefix = '[@ngb/channel-dingtalk]';
-// A token is renewed this long before DingTalk says it expires.
-const tokenMarginMs = 300_000;
 
 /** The answer of an old OpenAPI call: errcode 0, or the error it maps to. */
 function checked(answer: Record<string, unknown>, call: string): Record<string, unknown> {
@@ -37,10 +36,7 @@ function checked(answer: Record<string, unknown>, call: string): Record<string, 
  */
 export function createDingTalkOapi(settings: DingTalkOapiSettings) {
   const base = settings.oapiBaseUrl.replace(/\/+$/, '');
-  let cached: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
-
-  async function fetchToken(): Promise<string> {
+  const tokens = createDingTalkTokenCache(settings.clock, async () => {
     const url = new URL(`${base}/gettoken`);
     url.searchParams.set('appkey', settings.clientId);
     url.searchParams.set('appsecret', settings.clientSecret);
@@ -49,22 +45,12 @@ export function createDingTalkOapi(settings: DingTalkOapiSettings) {
     const token = answer.access_token;
     if (typeof token !== 'string' || token === '')
       throw new ChannelApiError('dingtalk', `${prefix} ${call} answered without a token`, { retryable: true });
-    const lifetimeMs = (typeof answer.expires_in === 'number' ? answer.expires_in : 7200) * 1000;
-    cached = { token, expiresAt: settings.clock.now() + Math.max(lifetimeMs - tokenMarginMs, lifetimeMs / 2) };
-    return token;
-  }
-
-  function token(): Promise<string> {
-    if (cached && settings.clock.now() < cached.expiresAt) return Promise.resolve(cached.token);
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+    return { token, lifetimeMs: (typeof answer.expires_in === 'number' ? answer.expires_in : 7200) * 1000 };
+  });
 
   async function uploadOnce(media: DingTalkMedia, type: string): Promise<Record<string, unknown>> {
     const url = new URL(`${base}/media/upload`);
-    url.searchParams.set('access_token', await token());
+    url.searchParams.set('access_token', await tokens.get());
     url.searchParams.set('type', type);
     const form = new FormData();
     form.set(
@@ -84,8 +70,7 @@ export function createDingTalkOapi(settings: DingTalkOapiSettings) {
      */
     async upload(media: DingTalkMedia, type: string): Promise<string> {
       let answer = await uploadOnce(media, type);
-      if (oapiTokenErrcodes.has(Number(answer.errcode ?? 0)) && cached) {
-        cached = undefined;
+      if (oapiTokenErrcodes.has(Number(answer.errcode ?? 0)) && tokens.invalidate()) {
         answer = await uploadOnce(media, type);
       }
       const mediaId = checked(answer, 'the media upload').media_id;
