@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mountSmallDisk } from '@ngb/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ServeProcess, waitFor } from '../../apps/cli/test/cli-harness';
-import { mountSmallDisk } from '../../packages/core/src/__tests__/small-disk';
 import { claimOwner, createServeFault, owner, queryReadOnly, type ServeFault } from './serve-fault-fixture';
 
 // The data folder lives on its own small filesystem, which the test fills up and frees again.
-const disk = mountSmallDisk('fault-disk-full', '8m');
+const disk = mountSmallDisk('fault-disk-full', { size: '8m', required: process.env.CI === 'true' });
 let fault: ServeFault | undefined;
 let serve: ServeProcess | undefined;
 

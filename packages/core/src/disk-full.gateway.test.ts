@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { type ChannelAdapter, definePlugin } from '@ngb/plugin-sdk';
 import { createManualClock, createRecordingChannel } from '@ngb/plugin-sdk/testing';
+import { mountSmallDisk } from '@ngb/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './__tests__/gateway-harness';
-import { mountSmallDisk } from './__tests__/small-disk';
 
-const disk = mountSmallDisk('core-disk-full');
+const disk = mountSmallDisk('core-disk-full', { required: process.env.CI === 'true' });
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.close();

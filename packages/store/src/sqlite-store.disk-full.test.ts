@@ -1,41 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NgbError, type Store } from '@ngb/plugin-sdk';
+import { mountSmallDisk } from '@ngb/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from './index';
 
 // The database lives on its own small filesystem, which the test fills up (mounting needs root, as in CI).
-const folder = mkdtempSync(join(tmpdir(), 'ngb-store-disk-full-'));
-const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', folder]).status === 0;
-if (!mounted && process.env.CI === 'true') throw new Error('the disk-full store test needs `mount -t tmpfs` (run as root)');
+const disk = mountSmallDisk('store-disk-full', { required: process.env.CI === 'true' });
+const folder = disk.folder ?? '';
 
 let opened: Store | undefined;
 afterAll(async () => {
   await opened?.close();
-  if (mounted) spawnSync('umount', [folder]);
-  rmSync(folder, { recursive: true, force: true });
+  disk.remove();
 });
-
-/** Writes zeros to `path` until the filesystem has no room left. */
-function fillUp(path: string): void {
-  const block = Buffer.alloc(64 * 1024);
-  const descriptor = openSync(path, 'w');
-  try {
-    for (let size = block.length; size > 0; ) {
-      try {
-        writeSync(descriptor, block, 0, size);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-        size = Math.floor(size / 2);
-      }
-    }
-  } finally {
-    closeSync(descriptor);
-  }
-}
 
 const settle = (promise: Promise<unknown>) =>
   promise.then(
@@ -43,14 +21,13 @@ const settle = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 
-describe.skipIf(!mounted)('SQLite store on a full disk', () => {
+describe.skipIf(disk.folder === undefined)('SQLite store on a full disk', () => {
   it('fails every write of the batch with an error naming the database, loses nothing written before, and writes again once space returns', async () => {
     const path = join(folder, 'ngb.db');
     const store = await createSqliteStore({ path });
     opened = store;
     await store.kv.set('ns', 'before', 'kept');
-    const filler = join(folder, 'filler');
-    fillUp(filler);
+    disk.fill();
 
     // Concurrent writes share one batch: each must settle (none left waiting), and the big ones cannot fit.
     const big = 'x'.repeat(256 * 1024);
@@ -67,7 +44,7 @@ describe.skipIf(!mounted)('SQLite store on a full disk', () => {
     }
     expect(await store.kv.get('ns', 'before')).toBe('kept');
 
-    unlinkSync(filler);
+    disk.free();
     await store.kv.set('ns', 'after', big);
     expect(await store.kv.get('ns', 'after')).toBe(big);
     await store.close();

@@ -26,6 +26,7 @@ export {
   type FakeDiscordServerOptions,
   type FakeDiscordUser,
 } from './discord/fake-discord-server';
+export { mountSmallDisk, type SmallDisk } from './disk/small-disk';
 export {
   encryptFeishuPayload,
   type FakeFeishuDelivery,
