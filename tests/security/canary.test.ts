@@ -70,7 +70,6 @@ describeWithDocker('a canary secret planted in the environment, the model key an
     model = await createFakeLlmServer({ acceptAnyModel: true, apiKey: canaries.modelKey });
     telegram = await createFakeTelegramServer({ token: canaries.channelToken });
     project = await createProject('canary', (config) => {
-      // biome-ignore lint/suspicious/noUndeclaredEnvVars: the sandbox image under test, as in the runtime's Docker tests
       config.runtime = { driver: 'docker', image: process.env.NGB_TEST_IMAGE || 'ngb-agent:latest' };
       config.channels = {
         telegram: { enabled: true, apiRoot: telegram.apiRoot, pollTimeoutSeconds: 5, botToken: canaries.channelToken },

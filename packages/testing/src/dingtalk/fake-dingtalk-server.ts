@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../http/request-body';
 import { createFakeDingTalkOapi } from './fake-dingtalk-oapi';
-import { createFakeDingTalkStream, type FakeDingTalkFrame } from './fake-dingtalk-stream';
+import { createFakeDingTalkStream } from './fake-dingtalk-stream';
 import type {
   FakeDingTalkCall,
   FakeDingTalkFailure,
