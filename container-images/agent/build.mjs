@@ -12,67 +12,27 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ensureOfflineBase, imageExists, run } from './offline-base.mjs';
+import { buildTagged, checkEngine, chooseBase, imageScript, tagIfBuilt } from '../shared/image-build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const registryBase = 'node:20-bookworm-slim';
-const started = Date.now();
-const log = (line) => process.stdout.write(`[ngb image] ${line} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-
-const { values } = parseArgs({
-  options: {
-    base: { type: 'string', default: 'auto' },
-    image: { type: 'string', default: 'ngb-agent' },
-    'sandbox-dist': { type: 'string', default: path.join(here, '../../packages/sandbox/dist') },
-    help: { type: 'boolean', default: false },
-  },
+const { values, log, fail } = imageScript({
+  prefix: '[ngb image]',
+  usage: 'node container-images/agent/build.mjs [--base auto|registry|offline] [--image NAME] [--sandbox-dist DIR]',
+  defaultImage: 'ngb-agent',
+  options: { 'sandbox-dist': { type: 'string', default: path.join(here, '../../packages/sandbox/dist') } },
 });
-if (values.help) {
-  process.stdout.write(
-    'usage: node container-images/agent/build.mjs [--base auto|registry|offline] [--image NAME] [--sandbox-dist DIR]\n',
-  );
-  process.exit(0);
-}
-if (!['auto', 'registry', 'offline'].includes(values.base))
-  fail(`--base must be auto, registry or offline, not "${values.base}"`);
-
-function fail(message) {
-  process.stderr.write(`[ngb image] error: ${message}\n`);
-  process.exit(1);
-}
-
-async function chooseBase() {
-  if (values.base !== 'offline') {
-    if (await imageExists(registryBase)) return { reference: registryBase, installPackages: true };
-    log(`pulling ${registryBase} ...`);
-    const failure = await run('docker', ['pull', registryBase]).then(
-      () => undefined,
-      (error) => error.message.split('\n').at(-1),
-    );
-    if (failure === undefined) return { reference: registryBase, installPackages: true };
-    if (values.base === 'registry') throw new Error(`cannot pull ${registryBase}: ${failure}`);
-    log(`no image registry answers (${failure.slice(0, 160)}); using the offline base`);
-  }
-  const reference = await ensureOfflineBase({ repository: `${values.image}-base`, nodeBinary: process.execPath, log });
-  return { reference, installPackages: false };
-}
 
 async function main() {
   const step = (number, text) => log(`step ${number}/4: ${text}`);
   step(1, 'checking the Docker engine and the sandbox program');
-  await run('docker', ['info', '--format', '{{.ServerVersion}}']).catch(() => {
-    throw new Error('the Docker engine is not answering; start it (`sudo systemctl start docker`, or `bash .ci/docker.sh`)');
-  });
+  await checkEngine();
   const program = path.join(values['sandbox-dist'], 'bin.js');
   await stat(program).catch(() => {
     throw new Error(`${program} is missing; build @ngb/sandbox first (\`pnpm build\`)`);
   });
 
   step(2, 'choosing the base image');
-  const base = await chooseBase();
-  const baseId = (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', base.reference])).trim();
-  log(`base ${base.reference} (${baseId.slice(7, 19)})`);
+  const base = await chooseBase({ base: values.base, image: values.image, log });
 
   step(3, 'hashing the build context');
   const dockerfile = await readFile(path.join(here, 'Dockerfile'));
@@ -80,20 +40,14 @@ async function main() {
   // The program's split chunks (its MCP client, loaded only by sandboxes with MCP servers) go with it.
   const chunks = await programChunks();
   const hashing = createHash('sha256')
-    .update(JSON.stringify({ recipe: 2, baseId, base: base.reference, installPackages: base.installPackages }))
+    .update(JSON.stringify({ recipe: 2, baseId: base.id, base: base.reference, installPackages: base.installPackages }))
     .update(dockerfile)
     .update(programBytes);
   for (const chunk of chunks) hashing.update(chunk.name).update(chunk.bytes);
   const hash = hashing.digest('hex').slice(0, 16);
-  const reference = `${values.image}:${hash}`;
-  const latest = `${values.image}:latest`;
-  if (await imageExists(reference)) {
-    await run('docker', ['tag', reference, latest]);
-    log(`${reference} is up to date; ${latest} points at it. Nothing to do.`);
-    return;
-  }
+  if (await tagIfBuilt({ image: values.image, hash, log })) return;
 
-  step(4, `building ${reference}`);
+  step(4, `building ${values.image}:${hash}`);
   const context = await mkdtemp(path.join(os.tmpdir(), 'ngb-agent-context-'));
   try {
     await writeFile(path.join(context, 'Dockerfile'), dockerfile);
@@ -102,31 +56,10 @@ async function main() {
     await mkdir(path.join(context, 'sandbox/bin-chunks'));
     for (const chunk of chunks) await writeFile(path.join(context, 'sandbox/bin-chunks', chunk.name), chunk.bytes);
     await writeFile(path.join(context, 'sandbox/package.json'), '{ "type": "module" }\n');
-    await run(
-      'docker',
-      [
-        'build',
-        '--build-arg',
-        `BASE_IMAGE=${base.reference}`,
-        '--build-arg',
-        `INSTALL_PACKAGES=${base.installPackages}`,
-        '--label',
-        `ngb.content-hash=${hash}`,
-        '--label',
-        `ngb.base=${base.reference}`,
-        '--tag',
-        reference,
-        '--tag',
-        latest,
-        context,
-      ],
-      { inherit: true },
-    );
+    await buildTagged({ image: values.image, hash, base, context, log });
   } finally {
     await rm(context, { recursive: true, force: true });
   }
-  log(`built ${reference}, tagged ${latest}`);
-  await removeOlderBuilds(hash);
 }
 
 /** The JavaScript chunks `dist/bin.js` imports, sorted by name (source maps stay behind). */
@@ -138,14 +71,6 @@ async function programChunks() {
     chunks.push({ name, bytes: await readFile(path.join(folder, name)) });
   }
   return chunks;
-}
-
-/** Untags earlier content-hash builds of the image; ones still used by a container stay. */
-async function removeOlderBuilds(keep) {
-  const tags = (await run('docker', ['image', 'ls', values.image, '--format', '{{.Tag}}'])).split('\n').filter(Boolean);
-  const old = tags.filter((tag) => /^[0-9a-f]{16}$/.test(tag) && tag !== keep);
-  for (const tag of old) await run('docker', ['rmi', `${values.image}:${tag}`]).catch(() => {});
-  if (old.length > 0) log(`removed ${old.length} older build(s)`);
 }
 
 main().catch((error) => fail(error.message));

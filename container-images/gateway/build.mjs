@@ -16,56 +16,18 @@ import { copyFile, lstat, mkdtemp, readdir, readFile, readlink, realpath, rm, st
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ensureOfflineBase, imageExists, run } from '../agent/offline-base.mjs';
+import { buildTagged, checkEngine, chooseBase, imageScript, tagIfBuilt } from '../shared/image-build.mjs';
+import { run } from '../shared/offline-base.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repository = path.resolve(here, '../..');
-const registryBase = 'node:20-bookworm-slim';
 /** Debian packages of the offline base: tini as init, the CA bundle for anyone who asks Node to use it. */
 const offlinePackages = ['ca-certificates', 'tini'];
-const started = Date.now();
-const log = (line) => process.stdout.write(`[ngb gateway image] ${line} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-
-const { values } = parseArgs({
-  options: {
-    base: { type: 'string', default: 'auto' },
-    image: { type: 'string', default: 'ngb-gateway' },
-    help: { type: 'boolean', default: false },
-  },
+const { values, log, fail } = imageScript({
+  prefix: '[ngb gateway image]',
+  usage: 'node container-images/gateway/build.mjs [--base auto|registry|offline] [--image NAME]',
+  defaultImage: 'ngb-gateway',
 });
-if (values.help) {
-  process.stdout.write('usage: node container-images/gateway/build.mjs [--base auto|registry|offline] [--image NAME]\n');
-  process.exit(0);
-}
-if (!['auto', 'registry', 'offline'].includes(values.base))
-  fail(`--base must be auto, registry or offline, not "${values.base}"`);
-
-function fail(message) {
-  process.stderr.write(`[ngb gateway image] error: ${message}\n`);
-  process.exit(1);
-}
-
-async function chooseBase() {
-  if (values.base !== 'offline') {
-    if (await imageExists(registryBase)) return { reference: registryBase, installPackages: true };
-    log(`pulling ${registryBase} ...`);
-    const failure = await run('docker', ['pull', registryBase]).then(
-      () => undefined,
-      (error) => error.message.split('\n').at(-1),
-    );
-    if (failure === undefined) return { reference: registryBase, installPackages: true };
-    if (values.base === 'registry') throw new Error(`cannot pull ${registryBase}: ${failure}`);
-    log(`no image registry answers (${failure.slice(0, 160)}); using the offline base`);
-  }
-  const reference = await ensureOfflineBase({
-    repository: `${values.image}-base`,
-    nodeBinary: process.execPath,
-    packages: offlinePackages,
-    log,
-  });
-  return { reference, installPackages: false };
-}
 
 /** Files of better-sqlite3 needed only to build it: its sources, the SQLite amalgamation, object files. */
 const buildLeftovers = {
@@ -213,9 +175,7 @@ async function hashTree(folder) {
 async function main() {
   const step = (number, text) => log(`step ${number}/5: ${text}`);
   step(1, 'checking the Docker engine, pnpm and the built CLI');
-  await run('docker', ['info', '--format', '{{.ServerVersion}}']).catch(() => {
-    throw new Error('the Docker engine is not answering; start it (`sudo systemctl start docker`, or `bash .ci/docker.sh`)');
-  });
+  await checkEngine();
   await run('pnpm', ['--version']).catch(() => {
     throw new Error('pnpm is missing (`npm install -g pnpm@10`)');
   });
@@ -226,9 +186,7 @@ async function main() {
   }
 
   step(2, 'choosing the base image');
-  const base = await chooseBase();
-  const baseId = (await run('docker', ['image', 'inspect', '--format', '{{.Id}}', base.reference])).trim();
-  log(`base ${base.reference} (${baseId.slice(7, 19)})`);
+  const base = await chooseBase({ base: values.base, image: values.image, packages: offlinePackages, log });
 
   const context = await mkdtemp(path.join(os.tmpdir(), 'ngb-gateway-context-'));
   try {
@@ -256,53 +214,26 @@ async function main() {
     step(4, 'hashing the build context');
     const tree = await hashTree(context);
     const hash = createHash('sha256')
-      .update(JSON.stringify({ recipe: 1, baseId, base: base.reference, installPackages: base.installPackages, tree: tree.hash }))
+      .update(
+        JSON.stringify({
+          recipe: 1,
+          baseId: base.id,
+          base: base.reference,
+          installPackages: base.installPackages,
+          tree: tree.hash,
+        }),
+      )
       .digest('hex')
       .slice(0, 16);
     const bytes = tree.bytes;
     log(`app: ${packages} packages, ${(bytes / 1024 / 1024).toFixed(0)} MiB`);
-    const reference = `${values.image}:${hash}`;
-    const latest = `${values.image}:latest`;
-    if (await imageExists(reference)) {
-      await run('docker', ['tag', reference, latest]);
-      log(`${reference} is up to date; ${latest} points at it. Nothing to do.`);
-      return;
-    }
+    if (await tagIfBuilt({ image: values.image, hash, log })) return;
 
-    step(5, `building ${reference}`);
-    await run(
-      'docker',
-      [
-        'build',
-        '--build-arg',
-        `BASE_IMAGE=${base.reference}`,
-        '--build-arg',
-        `INSTALL_PACKAGES=${base.installPackages}`,
-        '--label',
-        `ngb.content-hash=${hash}`,
-        '--label',
-        `ngb.base=${base.reference}`,
-        '--tag',
-        reference,
-        '--tag',
-        latest,
-        context,
-      ],
-      { inherit: true },
-    );
-    log(`built ${reference}, tagged ${latest}`);
-    await removeOlderBuilds(hash);
+    step(5, `building ${values.image}:${hash}`);
+    await buildTagged({ image: values.image, hash, base, context, log });
   } finally {
     await rm(context, { recursive: true, force: true });
   }
-}
-
-/** Untags earlier content-hash builds of the image; ones still used by a container stay. */
-async function removeOlderBuilds(keep) {
-  const tags = (await run('docker', ['image', 'ls', values.image, '--format', '{{.Tag}}'])).split('\n').filter(Boolean);
-  const old = tags.filter((tag) => /^[0-9a-f]{16}$/.test(tag) && tag !== keep);
-  for (const tag of old) await run('docker', ['rmi', `${values.image}:${tag}`]).catch(() => {});
-  if (old.length > 0) log(`removed ${old.length} older build(s)`);
 }
 
 main().catch((error) => fail(error.message));

@@ -1,4 +1,4 @@
-// The offline base of the images (the sandbox's, and the gateway's in ../gateway): a Debian root made
+// The offline base of the images (the sandbox's in ../agent, the gateway's in ../gateway): a Debian root made
 // with debootstrap from the mirror this machine's apt already uses, plus this machine's node binary,
 // imported into Docker as an image. Used when no image registry answers. Cached by a tag derived from
 // everything that goes into it.
