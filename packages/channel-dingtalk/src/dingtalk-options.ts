@@ -1,4 +1,4 @@
-import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
+import { clockOption, defineChannelManifest, fetchOption, loggerOption } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 const milliseconds = v.pipe(
@@ -65,18 +65,11 @@ export const dingTalkChannelOptionsSchema = v.object({
    */
   watchdogMs: v.optional(milliseconds, 90_000),
   /** Time and timers (the watchdog, reconnect backoff, token and session webhook expiry). @default the system clock */
-  clock: v.optional(
-    v.custom<Clock>(
-      (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
-      'must be a Clock',
-    ),
-  ),
+  clock: v.optional(clockOption),
   /** `fetch` for every HTTP call. @default globalThis.fetch */
-  fetch: v.optional(v.custom<typeof fetch>((value) => typeof value === 'function', 'must be a fetch function')),
+  fetch: v.optional(fetchOption),
   /** Logger used before `start` gives the context's. @default silent */
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-  ),
+  logger: v.optional(loggerOption),
 });
 
 /** Options of {@link createDingTalkChannel}. */

@@ -1,12 +1,5 @@
-import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
+import { clockOption, defineChannelManifest, loggerOption, millisecondsOption, positiveIntegerOption } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-
-const positiveInteger = v.pipe(
-  v.number('must be a number'),
-  v.integer('must be a whole number'),
-  v.minValue(1, 'must be at least 1'),
-);
-const milliseconds = v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)'));
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -55,24 +48,17 @@ export const feishuChannelOptionsSchema = v.object({
   /** The event subscription's encrypt key, from `FEISHU_ENCRYPT_KEY`: events are encrypted and signed with it. */
   encryptKey: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty (set FEISHU_ENCRYPT_KEY)'))),
   /** When nothing (no event, no pong) arrives for this long, the long connection is reported `degraded` and replaced. */
-  watchdogMs: v.optional(milliseconds, 300_000),
+  watchdogMs: v.optional(millisecondsOption, 300_000),
   /** Messages of other bots are ignored unless this is true. */
   allowBots: v.optional(v.boolean('must be true or false'), false),
   /** Longest message text (Feishu refuses a text message body past 150 KB; a post past 30 KB). */
-  maxMessageLength: v.optional(v.pipe(positiveInteger, v.minValue(2, 'must be at least 2')), 10_000),
+  maxMessageLength: v.optional(v.pipe(positiveIntegerOption, v.minValue(2, 'must be at least 2')), 10_000),
   /** Largest webhook body read, in bytes. */
-  maxWebhookBytes: v.optional(positiveInteger, 1024 * 1024),
+  maxWebhookBytes: v.optional(positiveIntegerOption, 1024 * 1024),
   /** Time and timers (token expiry, watchdog, reconnects). @default the system clock */
-  clock: v.optional(
-    v.custom<Clock>(
-      (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
-      'must be a Clock',
-    ),
-  ),
+  clock: v.optional(clockOption),
   /** Where problems are logged before `start` gives the context's logger. @default silent */
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-  ),
+  logger: v.optional(loggerOption),
 });
 
 /** Options of {@link createFeishuChannel}. */

@@ -1,4 +1,4 @@
-import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
+import { clockOption, defineChannelManifest, fetchOption, loggerOption } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 const milliseconds = v.pipe(
@@ -59,18 +59,11 @@ export const qqChannelOptionsSchema = v.pipe(
       'c2cpicdw.qpic.cn',
     ]),
     /** Time and timers (watchdog, action timeouts, reconnect backoff). @default the system clock */
-    clock: v.optional(
-      v.custom<Clock>(
-        (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
-        'must be a Clock',
-      ),
-    ),
+    clock: v.optional(clockOption),
     /** `fetch` used to download inbound files. @default globalThis.fetch */
-    fetch: v.optional(v.custom<typeof fetch>((value) => typeof value === 'function', 'must be a fetch function')),
+    fetch: v.optional(fetchOption),
     /** Logger used before `start` gives the context's. @default silent */
-    logger: v.optional(
-      v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-    ),
+    logger: v.optional(loggerOption),
   }),
   // An open OneBot port lets whoever reaches it drive the QQ account: off this machine, a token is required,
   // and it travels in clear over ws:// unless the owner says the network is trusted.

@@ -1,11 +1,5 @@
-import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
+import { clockOption, defineChannelManifest, loggerOption, positiveIntegerOption } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-
-const positiveInteger = v.pipe(
-  v.number('must be a number'),
-  v.integer('must be a whole number'),
-  v.minValue(1, 'must be at least 1'),
-);
 
 /** Options of {@link createWebChannel}. Nothing is read from the environment. */
 export const webChannelOptionsSchema = v.object({
@@ -26,11 +20,11 @@ export const webChannelOptionsSchema = v.object({
     '/chat',
   ),
   /** Longest message text, in UTF-16 code units, both ways. */
-  maxMessageLength: v.optional(v.pipe(positiveInteger, v.minValue(2, 'must be at least 2')), 100_000),
+  maxMessageLength: v.optional(v.pipe(positiveIntegerOption, v.minValue(2, 'must be at least 2')), 100_000),
   /** Largest request body, in bytes; a larger one gets 413 and is not read further. */
-  maxBodyBytes: v.optional(positiveInteger, 512 * 1024),
+  maxBodyBytes: v.optional(positiveIntegerOption, 512 * 1024),
   /** Messages one visitor may send: `messages` per `perSeconds` (a token bucket); more get 429. */
-  rateLimit: v.optional(v.object({ messages: positiveInteger, perSeconds: positiveInteger }), {
+  rateLimit: v.optional(v.object({ messages: positiveIntegerOption, perSeconds: positiveIntegerOption }), {
     messages: 20,
     perSeconds: 60,
   }),
@@ -38,38 +32,31 @@ export const webChannelOptionsSchema = v.object({
    * New visitor identities the whole channel hands out: `visitors` per `perSeconds`; a request without
    * a valid cookie past it gets 429. Without it, dropping the cookie would escape `rateLimit`.
    */
-  newVisitorRateLimit: v.optional(v.object({ visitors: positiveInteger, perSeconds: positiveInteger }), {
+  newVisitorRateLimit: v.optional(v.object({ visitors: positiveIntegerOption, perSeconds: positiveIntegerOption }), {
     visitors: 30,
     perSeconds: 60,
   }),
   /** Events kept per visitor, which a reconnect with `Last-Event-ID` can resume from. */
-  eventBufferSize: v.optional(positiveInteger, 200),
+  eventBufferSize: v.optional(positiveIntegerOption, 200),
   /**
    * The most one visitor's buffered events may weigh (their JSON, in UTF-16 code units); the oldest
    * leave first, the newest always stays.
    */
-  eventBufferChars: v.optional(positiveInteger, 1_000_000),
+  eventBufferChars: v.optional(positiveIntegerOption, 1_000_000),
   /** Messages kept per visitor (both ways), served by `GET <path>/api/history`. */
-  historySize: v.optional(positiveInteger, 200),
+  historySize: v.optional(positiveIntegerOption, 200),
   /** Events queued for one connection that its reader has not taken; past it the connection is dropped. */
-  connectionQueueSize: v.optional(positiveInteger, 256),
+  connectionQueueSize: v.optional(positiveIntegerOption, 256),
   /** Visitors kept in memory; past it the one idle the longest (no open connection) is forgotten. */
-  maxVisitors: v.optional(positiveInteger, 1_000),
+  maxVisitors: v.optional(positiveIntegerOption, 1_000),
   /** Interval of the SSE heartbeat comments, in milliseconds. */
-  heartbeatMs: v.optional(v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)')), 15_000),
+  heartbeatMs: v.optional(v.pipe(positiveIntegerOption, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)')), 15_000),
   /** The agent's display name on the page (`self.name`). */
   assistantName: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), 'Assistant'),
   /** Time and timers (rate limit, heartbeats, timestamps). @default the system clock */
-  clock: v.optional(
-    v.custom<Clock>(
-      (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
-      'must be a Clock',
-    ),
-  ),
+  clock: v.optional(clockOption),
   /** Where request failures are logged before `start` gives the context's logger. @default silent */
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-  ),
+  logger: v.optional(loggerOption),
 });
 
 /** Options of {@link createWebChannel}. */

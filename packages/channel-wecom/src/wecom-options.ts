@@ -1,11 +1,6 @@
-import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
+import { clockOption, defineChannelManifest, loggerOption, positiveIntegerOption } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
-const positiveInteger = v.pipe(
-  v.number('must be a number'),
-  v.integer('must be a whole number'),
-  v.minValue(1, 'must be at least 1'),
-);
 const secret = (env: string) => v.pipe(v.string('must be a string'), v.minLength(1, `must not be empty (set ${env})`));
 
 /** Options of {@link createWeComChannel}. Secrets come from the app (environment variables), never the config file. */
@@ -18,7 +13,7 @@ export const weComChannelOptionsSchema = v.object({
   /** App mode: the enterprise's CorpID (My Enterprise → Enterprise Information). */
   corpId: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'))),
   /** App mode: the application's AgentId. */
-  agentId: v.optional(v.union([positiveInteger, v.pipe(v.string(), v.regex(/^\d{1,12}$/, 'must be a number'))])),
+  agentId: v.optional(v.union([positiveIntegerOption, v.pipe(v.string(), v.regex(/^\d{1,12}$/, 'must be a number'))])),
   /** App mode: the application's Secret, from `WECOM_SECRET`. */
   secret: v.optional(secret('WECOM_SECRET')),
   /** App mode: the callback Token of "Receive messages", from `WECOM_TOKEN`. */
@@ -43,26 +38,19 @@ export const weComChannelOptionsSchema = v.object({
    * The longest message in BYTES of UTF-8, as WeCom counts (2048 for a text or markdown message):
    * the core splits replies by these bytes (`limits.maxMessageBytes`).
    */
-  maxMessageLength: v.optional(v.pipe(positiveInteger, v.minValue(6, 'must be at least 6 (bytes)')), 2048),
+  maxMessageLength: v.optional(v.pipe(positiveIntegerOption, v.minValue(6, 'must be at least 6 (bytes)')), 2048),
   /** How far a callback's `timestamp` may be from now, in seconds, before it is refused as a replay. */
-  callbackWindowSeconds: v.optional(positiveInteger, 15 * 60),
+  callbackWindowSeconds: v.optional(positiveIntegerOption, 15 * 60),
   /** Largest callback body read, in bytes. */
-  maxCallbackBytes: v.optional(positiveInteger, 64 * 1024),
+  maxCallbackBytes: v.optional(positiveIntegerOption, 64 * 1024),
   /** Largest file `fetchAttachment` will read when the caller allows more. */
-  maxAttachmentBytes: v.optional(positiveInteger, 20 * 1024 * 1024),
+  maxAttachmentBytes: v.optional(positiveIntegerOption, 20 * 1024 * 1024),
   /** Time limit of one API call, in milliseconds. */
-  requestTimeoutMs: v.optional(v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1)), 30_000),
+  requestTimeoutMs: v.optional(v.pipe(positiveIntegerOption, v.maxValue(2 ** 31 - 1)), 30_000),
   /** Time and timers (token expiry, callback window). @default the system clock */
-  clock: v.optional(
-    v.custom<Clock>(
-      (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
-      'must be a Clock',
-    ),
-  ),
+  clock: v.optional(clockOption),
   /** Where problems are logged before `start` gives the context's logger. @default silent */
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-  ),
+  logger: v.optional(loggerOption),
 });
 
 /** Options of {@link createWeComChannel}. */

@@ -1,12 +1,6 @@
-import { type Clock, defineChannelManifest, type Logger } from '@ngb/plugin-sdk';
+import { clockOption, defineChannelManifest, loggerOption, millisecondsOption, positiveIntegerOption } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
-const positiveInteger = v.pipe(
-  v.number('must be a number'),
-  v.integer('must be a whole number'),
-  v.minValue(1, 'must be at least 1'),
-);
-const milliseconds = v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)'));
 const secret = (variable: string) =>
   v.optional(v.pipe(v.string('must be a string'), v.minLength(1, `must not be empty (set ${variable})`)));
 
@@ -35,9 +29,9 @@ const objectSchema = v.object({
   /** Cloud: the verify token typed into the app's webhook settings, from `WHATSAPP_VERIFY_TOKEN`. */
   verifyToken: secret('WHATSAPP_VERIFY_TOKEN'),
   /** Cloud: the largest webhook body read, in bytes. */
-  maxBodyBytes: v.optional(positiveInteger, 1024 * 1024),
+  maxBodyBytes: v.optional(positiveIntegerOption, 1024 * 1024),
   /** Cloud: time limit of one Graph API call, in milliseconds. */
-  requestTimeoutMs: v.optional(milliseconds, 30_000),
+  requestTimeoutMs: v.optional(millisecondsOption, 30_000),
   /**
    * Web: where the linked device's keys are kept. @default `auth` in the channel's state directory
    * (`<data>/channels/whatsapp/auth`)
@@ -49,18 +43,11 @@ const objectSchema = v.object({
     [1_000, 2_000, 5_000, 15_000, 60_000],
   ),
   /** Longest message text; WhatsApp refuses text bodies past 4,096 characters. */
-  maxMessageLength: v.optional(v.pipe(positiveInteger, v.minValue(2, 'must be at least 2')), 4_096),
+  maxMessageLength: v.optional(v.pipe(positiveIntegerOption, v.minValue(2, 'must be at least 2')), 4_096),
   /** Time and timers (reconnects). @default the system clock */
-  clock: v.optional(
-    v.custom<Clock>(
-      (value) => typeof value === 'object' && value !== null && 'now' in value && 'setTimeout' in value,
-      'must be a Clock',
-    ),
-  ),
+  clock: v.optional(clockOption),
   /** Where problems are logged before `start` gives the context's logger. @default silent */
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-  ),
+  logger: v.optional(loggerOption),
 });
 
 /**

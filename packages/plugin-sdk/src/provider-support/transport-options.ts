@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { type Logger, silentLogger } from '../logger';
+import { loggerOption } from '../option-schemas';
 import type { RetryPolicy, Sleep } from './stream-with-retries';
 import { realSleep } from './stream-with-retries';
 
@@ -39,10 +40,7 @@ export const providerTransportEntries = {
   retryDelayMs: v.optional(nonNegativeInteger, 500),
   maxRetryDelayMs: v.optional(nonNegativeInteger, 60_000),
   timeoutMs: v.optional(positiveInteger, 300_000),
-  logger: v.optional(
-    v.custom<Logger>((value) => typeof value === 'object' && value !== null && 'warn' in value, 'must be a Logger'),
-    silentLogger,
-  ),
+  logger: v.optional(loggerOption, silentLogger),
   sleep: v.optional(v.custom<Sleep>((value) => typeof value === 'function', 'must be a function')),
 };
 
