@@ -31,6 +31,7 @@ export {
   type RecordingChannelOptions,
 } from './recording-channel';
 export { createRecordingChannelHarness, type RecordingChannelHarness } from './recording-channel-harness';
+export { createRecordingChannelContext, eventually, type RecordingChannelContext } from './recording-context';
 export type { RecordingInboundFile } from './recording-files';
 export { createRecordingLogger, type RecordedLogLine, type RecordingLogger } from './recording-logger';
 export {
