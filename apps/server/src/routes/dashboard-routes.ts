@@ -72,7 +72,7 @@ export const initialStateId = 'ngb-initial-state';
  * element or open a comment. A data block (`type="application/json"`) is never run, so the CSP's
  * ban on inline scripts stays whole.
  */
-export function initialStateBlock(state: Record<string, unknown>): string {
+function initialStateBlock(state: Record<string, unknown>): string {
   const json = JSON.stringify(state).replace(
     /[<>&\u2028\u2029]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
