@@ -148,6 +148,13 @@ async function dashboardLoads(browser) {
   };
 }
 
+const ingestFigures = (none, attached) => ({
+  none: none.rate,
+  attached: attached.rate,
+  cpuNone: none.cpuMs,
+  cpuAttached: attached.cpuMs,
+});
+
 const browser =
   only !== 'ingest' && existsSync(chromiumPath)
     ? await (await import('playwright-core')).chromium.launch({
@@ -156,7 +163,8 @@ const browser =
         headless: true,
       })
     : undefined;
-if (!browser) console.log(`no ${chromiumPath}: the dashboard load is not measured (install Debian's chromium)`);
+if (!browser && only !== 'ingest')
+  console.log(`no ${chromiumPath}: the dashboard load is not measured (install Debian's chromium)`);
 const runs = await repeatRuns(options.runs, async () => ({
   ...(only === 'dashboard' ? {} : ingestFigures(await ingestWith(0), await ingestWith(counts.clients))),
   ...(browser ? await dashboardLoads(browser) : {}),
