@@ -99,7 +99,18 @@ export function createServerApp(options: ServerOptions): ServerApp {
   app.route('/api', api.app);
   app.use('/docs', requireAuth(token, { pages: true }));
   app.get('/docs', () => docsResponse(api.document()));
-  app.route('/', dashboardRoutes({ token }));
+  app.route(
+    '/',
+    dashboardRoutes({
+      token,
+      // The dashboard's first screen needs the gateway's status: it comes with the page. Asked of the
+      // API itself, with the page request's connection, so it says exactly what `/api/status` would.
+      initialState: async (context) => {
+        const response = await api.app.request('/status', { headers: { accept: 'application/json' } }, context.env);
+        return response.status === 200 ? { '/api/status': await response.json() } : {};
+      },
+    }),
+  );
 
   return {
     app,

@@ -12,6 +12,11 @@ export interface SseStream {
   send(message: SseMessage): boolean;
   /** Queues a message already framed by {@link encodeSseMessage} (one encoding shared by many streams). */
   sendEncoded(frame: Uint8Array): boolean;
+  /**
+   * Hands framed messages to the client now, after whatever waits: for a batch already coalesced
+   * (one chunk shared by many streams). False (and the stream closed) when the client was too slow.
+   */
+  sendBatch(chunk: Uint8Array): boolean;
   /** Ends the stream. */
   close(): void;
   /** Resolves when the stream ended, for whatever reason. */
@@ -29,6 +34,7 @@ function frame(message: SseMessage): string {
   let text = '';
   if (message.id !== undefined) text += `id: ${message.id}\n`;
   if (message.event !== undefined) text += `event: ${message.event}\n`;
+  if (!message.data.includes('\n')) return `${text}data: ${message.data}\n\n`;
   for (const line of message.data.split('\n')) text += `data: ${line}\n`;
   return `${text}\n`;
 }
@@ -103,6 +109,13 @@ export function openSseStream(
     else flushTimer ??= setTimeout(flush, coalesceMs);
     return open;
   };
+  const sendBatch = (chunk: Uint8Array): boolean => {
+    if (!open || !controller) return false;
+    pending.push(chunk);
+    pendingBytes += chunk.byteLength;
+    flush();
+    return open;
+  };
   const close = () => {
     if (!open) return;
     handOver();
@@ -125,5 +138,5 @@ export function openSseStream(
       'x-accel-buffering': 'no',
     },
   });
-  return { response, send: (message) => write(encodeSseMessage(message)), sendEncoded: write, close, closed };
+  return { response, send: (message) => write(encodeSseMessage(message)), sendEncoded: write, sendBatch, close, closed };
 }

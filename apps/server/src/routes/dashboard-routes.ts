@@ -64,6 +64,22 @@ const pageHeaders = {
   'cache-control': 'no-cache',
 };
 
+/** The id of the element carrying the first state a page needs, read by the dashboard's script. */
+export const initialStateId = 'ngb-initial-state';
+
+/**
+ * JSON as the text of an HTML data block: every `<`, `>` and `&` escaped, so no value can end the
+ * element or open a comment. A data block (`type="application/json"`) is never run, so the CSP's
+ * ban on inline scripts stays whole.
+ */
+function initialStateBlock(state: Record<string, unknown>): string {
+  const json = JSON.stringify(state).replace(
+    /[<>&\u2028\u2029]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `<script type="application/json" id="${initialStateId}">${json}</script>`;
+}
+
 /** Where the build is: beside the bundled server (`dist/web`), or the package's `dist/web` when run from source. */
 function defaultDirectory(): string {
   const candidates = [new URL('./web/', import.meta.url), new URL('../../dist/web/', import.meta.url)].map((url) =>
@@ -103,12 +119,34 @@ const notBuilt =
  * their names change with their content), and the visitor chat page at `/chat` (public). Only the
  * files read at start are served; no request names a file on disk.
  */
-export function dashboardRoutes(options: { token: string | undefined; files?: DashboardFiles | null }): Hono {
+export function dashboardRoutes(options: {
+  token: string | undefined;
+  files?: DashboardFiles | null;
+  /**
+   * The API answers the dashboard starts from, by API path (`/api/status`), asked for the request of
+   * the page (so with its rights) and written into it: the page shows them without a round trip.
+   * A page carrying them is never stored by a cache. An answer that is not a 200 is left out; the
+   * page then asks for it itself.
+   */
+  initialState?: (context: Context) => Promise<Record<string, unknown>>;
+}): Hono {
   const files = options.files === null ? undefined : (options.files ?? loadDashboardFiles());
   const app = new Hono();
   const page = (html: string | undefined) => (context: Context) =>
     html === undefined ? context.html(notBuilt, 503, { 'cache-control': 'no-store' }) : context.body(html, 200, pageHeaders);
-  for (const path of dashboardPages) app.get(path, requireAuth(options.token, { pages: true }), page(files?.dashboard));
+  const dashboard = files?.dashboard;
+  const head = dashboard?.indexOf('</head>') ?? -1;
+  const initialState = options.initialState;
+  const dashboardPage =
+    dashboard === undefined || initialState === undefined || head === -1
+      ? page(dashboard)
+      : async (context: Context) => {
+          const state = await initialState(context);
+          if (Object.keys(state).length === 0) return context.body(dashboard, 200, pageHeaders);
+          const html = `${dashboard.slice(0, head)}${initialStateBlock(state)}${dashboard.slice(head)}`;
+          return context.body(html, 200, { ...pageHeaders, 'cache-control': 'no-store' });
+        };
+  for (const path of dashboardPages) app.get(path, requireAuth(options.token, { pages: true }), dashboardPage);
   app.get('/chat', page(files?.chat));
   app.get('/favicon.svg', (context) => serveAsset(context, files, 'public, max-age=86400'));
   app.get('/assets/*', (context) => serveAsset(context, files, 'public, max-age=31536000, immutable'));

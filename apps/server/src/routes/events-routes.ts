@@ -3,6 +3,7 @@ import type { Store } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import { jsonError } from '../http/json-error';
 import { encodeSseMessage, openSseStream, type SseStream } from '../http/sse-stream';
+import { createEventFanOut } from './event-fan-out';
 
 /** The open event streams of a server, closed together when it shuts down. */
 export interface EventStreams {
@@ -58,6 +59,9 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
     if (latest?.event !== event) latest = { event, bytes: encodeSseMessage({ id: event.seq, data: JSON.stringify(event) }) };
     return latest.bytes;
   };
+  // The clients that take every event (the dashboard's tabs, `ngb logs -f`) share one listener and
+  // one batch per interval; only filtered clients have a listener of their own.
+  const everyEvent = createEventFanOut(gateway.events, encode);
   const sessions = createSessionAgents(store);
   gateway.events.on((event) => sessions.learn(event));
   const app = new Hono();
@@ -70,6 +74,11 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
     const stream = openSseStream({ onClose: () => unsubscribe() });
     open.add(stream);
     void stream.closed.then(() => open.delete(stream));
+    const onMissed = () => stream.send({ event: 'missed', data: JSON.stringify({ after }) });
+    if (sessionFilter === undefined && agentFilter === undefined) {
+      unsubscribe = everyEvent.join(stream, { after, onMissed });
+      return stream.response;
+    }
     const deliver = (event: TimedGatewayEvent) => stream.sendEncoded(encode(event));
     // Order matters and a store lookup is asynchronous: events wait in line behind a pending lookup.
     let line = Promise.resolve();
@@ -89,10 +98,7 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
         if ((await sessions.agentOf(sessionId)) === agentFilter) deliver(event);
       });
     };
-    unsubscribe = gateway.events.on(listener, {
-      after: after ?? gateway.events.lastSeq(),
-      onMissed: () => stream.send({ event: 'missed', data: JSON.stringify({ after }) }),
-    });
+    unsubscribe = gateway.events.on(listener, { after: after ?? gateway.events.lastSeq(), onMissed });
     return stream.response;
   });
   return {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** An error the server answered (`{ error: { code, message } }`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -62,6 +62,23 @@ export function query(values: Record<string, string | number | undefined>): stri
 }
 
 const prefetched = new Map<string, Promise<unknown>>();
+const given = new Map<string, unknown>();
+
+/**
+ * Takes the API answers the server wrote into the page (a JSON data block, by API path): the first
+ * {@link useApi} of such a path starts with it and asks nothing.
+ */
+export function takeInitialState(elementId: string): void {
+  const element = document.getElementById(elementId);
+  if (!element?.textContent) return;
+  try {
+    const state = JSON.parse(element.textContent) as Record<string, unknown>;
+    for (const [path, value] of Object.entries(state)) given.set(path, value);
+  } catch {
+    // Not the server's JSON: the page asks for what it needs as usual.
+  }
+  element.remove();
+}
 
 /**
  * Starts loading `path` now, before the first render: the first {@link useApi} of that path takes
@@ -69,6 +86,7 @@ const prefetched = new Map<string, Promise<unknown>>();
  * behind none of the other requests (browsers open at most six connections to one server).
  */
 export function prefetch(path: string): void {
+  if (given.has(path)) return;
   const pending = api(path);
   pending.catch(() => undefined);
   prefetched.set(path, pending);
@@ -83,7 +101,14 @@ export interface Loaded<T> {
 
 /** Loads `path` (again when it changes or on `reload()`); `null` loads nothing. */
 export function useApi<T>(path: string | null): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: path !== null });
+  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>(() => {
+    if (path === null || !given.has(path)) return { loading: path !== null };
+    const data = given.get(path) as T;
+    given.delete(path);
+    return { data, loading: false };
+  });
+  // The path whose answer came with the page: the first load is already done.
+  const loadedWithPage = useRef(state.data !== undefined ? path : null);
   const [round, setRound] = useState(0);
   const mounted = useRef(true);
   useEffect(
@@ -92,8 +117,15 @@ export function useApi<T>(path: string | null): Loaded<T> {
     },
     [],
   );
-  useEffect(() => {
+  // A layout effect runs right after the render, where an effect would wait for the next frame to
+  // be painted: the request starts (or the prefetched answer is taken) without that wait.
+  useLayoutEffect(() => {
     if (path === null) return;
+    if (loadedWithPage.current !== null) {
+      const loaded = loadedWithPage.current === path;
+      loadedWithPage.current = null;
+      if (loaded) return;
+    }
     const controller = new AbortController();
     setState((previous) => ({ ...previous, loading: true }));
     const early = prefetched.get(path) as Promise<T> | undefined;

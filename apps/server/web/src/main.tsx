@@ -1,21 +1,24 @@
 import { render } from 'preact';
-import { prefetch, useApi } from './api';
+import { prefetch, takeInitialState, useApi } from './api';
 import { Shell } from './components/layout';
 import { Empty, Link, PageHeader } from './components/ui';
 import { useGatewayEvents } from './events';
 import './styles.css';
+import { lazyView } from './lazy-view';
 import { useLocation } from './router';
 import type { Status } from './types';
-import { AgentsView } from './views/agents-view';
-import { ApprovalsView } from './views/approvals-view';
-import { LogsView } from './views/logs-view';
-import { MessagesView } from './views/messages-view';
 import { OverviewView } from './views/overview-view';
-import { PeopleView } from './views/people-view';
-import { SessionView } from './views/session-view';
-import { SessionsView } from './views/sessions-view';
-import { TalkView } from './views/talk-view';
-import { TasksView } from './views/tasks-view';
+
+// The overview is the first page; every other view loads when first shown.
+const SessionsView = lazyView(() => import('./views/sessions-view').then((module) => module.SessionsView));
+const SessionView = lazyView(() => import('./views/session-view').then((module) => module.SessionView));
+const AgentsView = lazyView(() => import('./views/agents-view').then((module) => module.AgentsView));
+const TalkView = lazyView(() => import('./views/talk-view').then((module) => module.TalkView));
+const MessagesView = lazyView(() => import('./views/messages-view').then((module) => module.MessagesView));
+const TasksView = lazyView(() => import('./views/tasks-view').then((module) => module.TasksView));
+const ApprovalsView = lazyView(() => import('./views/approvals-view').then((module) => module.ApprovalsView));
+const PeopleView = lazyView(() => import('./views/people-view').then((module) => module.PeopleView));
+const LogsView = lazyView(() => import('./views/logs-view').then((module) => module.LogsView));
 
 function Page(props: { path: string; status: Status | undefined; reloadStatus: () => void }) {
   const { path } = props;
@@ -53,6 +56,8 @@ function App() {
   );
 }
 
+// The server writes the status into the page; without it (an older server) it is asked for at once.
+takeInitialState('ngb-initial-state');
 prefetch('/api/status');
 const root = document.getElementById('app');
 if (root) render(<App />, root);

@@ -1,3 +1,5 @@
+import { clockMinute } from '../format';
+
 /** One point of a time series. */
 export interface Point {
   at: number;
@@ -42,7 +44,7 @@ export function BarChart(props: { points: Point[]; label: string; unit?: string 
               height={Math.max(point.value > 0 ? 1.5 : 0, barHeight)}
               rx={1.5}
             >
-              <title>{`${new Date(point.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: ${point.value}${props.unit ?? ''}`}</title>
+              <title>{`${clockMinute(point.at)}: ${point.value}${props.unit ?? ''}`}</title>
             </rect>
           );
         })}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Page, query, useApi } from '../api';
 import { Card, Empty, ErrorState, Loading, PageHeader } from '../components/ui';
-import { show } from '../format';
+import { clock, show } from '../format';
 import type { LogEntry } from '../types';
 
 const levels = ['debug', 'info', 'warn', 'error'];
@@ -56,7 +56,7 @@ export function LogsView() {
               return (
                 <li key={`${time}-${index}`} class={`log log-${level}`} data-level={level}>
                   <span class="log-time mono" title={time}>
-                    {new Date(time).toLocaleTimeString()}
+                    {clock(time)}
                   </span>
                   <span class={`log-level level-${level}`}>{level}</span>
                   {tag && <span class="log-tag">{tag}</span>}

@@ -3,7 +3,7 @@ import { type Page, useApi } from '../api';
 import { AreaChart, BarChart, perMinute, ShareBars } from '../components/charts';
 import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader, Stat } from '../components/ui';
 import { type GatewayEvent, useGatewayEvents } from '../events';
-import { ago, compact, dollars, shortId } from '../format';
+import { ago, clock, compact, dollars, shortId } from '../format';
 import type { Agent, Budgets, ChannelItem, Chat, FailedDelivery, Sandbox, Session, Status, Usage } from '../types';
 import { BudgetsCard } from './budgets-card';
 import { ChannelLoginCard } from './channel-login-card';
@@ -214,7 +214,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
               .reverse()
               .map((event) => (
                 <li key={event.seq}>
-                  <span class="muted small mono">{new Date(event.at).toLocaleTimeString()}</span>
+                  <span class="muted small mono">{clock(event.at)}</span>
                   <span class="event-type">{event.type}</span>
                   <span class="event-text">{describeEvent(event)}</span>
                 </li>

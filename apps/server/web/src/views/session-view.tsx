@@ -3,7 +3,7 @@ import { type Page, useApi } from '../api';
 import { ToolCall } from '../components/tool-call';
 import { Badge, Card, Empty, ErrorState, Link, Loading, PageHeader } from '../components/ui';
 import { useGatewayEvents } from '../events';
-import { ago, compact, dollars, duration, shortId, when } from '../format';
+import { ago, clock, compact, dollars, duration, shortId, when } from '../format';
 import { applyTurnEvent, type LiveTurn } from '../live-turns';
 import type { Agent, Chat, EgressRequest, Session, TranscriptEntry, Turn } from '../types';
 import { EgressRequests } from './egress-requests';
@@ -16,7 +16,7 @@ function LiveTurnView(props: { turn: LiveTurn }) {
       <header>
         <Badge value={turn.status} />
         <span class="muted small">
-          {new Date(turn.startedAt).toLocaleTimeString()}
+          {clock(turn.startedAt)}
           {turn.attempt > 1 && ` · attempt ${turn.attempt}`}
           {turn.durationMs !== undefined && !Number.isNaN(turn.durationMs) && ` · ${duration(turn.durationMs)}`}
           {turn.tokens ? ` · ${compact(turn.tokens)} tokens` : ''}
