@@ -84,7 +84,10 @@ export function createDiscordReadiness(clock: Clock, onShardReady: () => void) {
     all,
     /** A shard's READY, with the ids of the guilds it announced. */
     ready(shardId: number, guildIds: readonly string[]): void {
-      if (guildIds.length === 0) return shardReady(shardId);
+      if (guildIds.length === 0) {
+        shardReady(shardId);
+        return;
+      }
       const timer = clock.setTimeout(() => shardReady(shardId), guildsTimeoutMs);
       awaited.set(shardId, { guilds: new Set(guildIds), timer });
     },
