@@ -199,14 +199,14 @@ finish(options, {
   script: 'bench/channels.bench.mjs',
   machine: machine(),
   setup:
-    `Each platform's adapter through its real SDK (telegraf, @slack/socket-mode and @slack/web-api, discord.js) against its fake ` +
+    `Each platform's adapter through its real SDK (telegraf, @slack/socket-mode and @slack/web-api, @discordjs/ws and @discordjs/rest) against its fake ` +
     `server from @ngb/testing on loopback (Telegram long polling, Slack Socket Mode, the Discord gateway), a SQLite file store, ` +
     `the fake model (instant replies), no sandbox: ${counts.messages} sequential messages in a DM per run, each after the last ` +
     `turn ended. Memory: \`ngb serve\` from \`ngb init\` (server, dashboard, web chat, docker runtime), read ${counts.settleMs / 1000} s ` +
     'after the three channels reported connected, against the same project with only the web chat, in the same run.',
   notes: [
     "The latency figures include each platform's own path on loopback: Telegram's long poll answered by the fake, Slack's Socket Mode envelope (acknowledged once the core stored the message), Discord's gateway dispatch; the floor is the same turn handed to `receive` directly by the recording channel, in the same run.",
-    `Memory: the three SDKs loaded and connected add ${memoryAdded} to \`ngb serve\` in these runs, each with its own HTTP and WebSocket stack (telegraf: node-fetch; @slack/web-api: axios, @slack/socket-mode: undici; discord.js: its own undici and @discordjs/ws). The target (\u2264 90 MB with the three connected) is ${percentile(runs.serveChannels, 50) <= 90 ? 'met' : 'not met'}.`,
+    `Memory: the three SDKs loaded and connected add ${memoryAdded} to \`ngb serve\` in these runs, each with its own HTTP and WebSocket stack (telegraf: node-fetch; @slack/web-api: the global fetch, @slack/socket-mode: undici 7; @discordjs/rest: undici 6, @discordjs/ws: ws). The target (\u2264 90 MB with the three connected) is ${percentile(runs.serveChannels, 50) <= 90 ? 'met' : 'not met'}.`,
   ],
   plots: [
     {

@@ -39,7 +39,7 @@ const installSeconds = {} as Record<keyof typeof projects, number>;
 const heavyParts = {
   telegram: ['telegraf'],
   others: [
-    'discord.js',
+    '@discordjs/ws',
     'baileys',
     'libsignal',
     '@slack/web-api',
@@ -121,7 +121,7 @@ describe('each project installs only the packages it needs', () => {
     const { ours, names } = holdings('cli');
     expect(ours).toEqual(closures.cli.map((entry) => entry.name));
     expect(ours).not.toContain('@ngb/testing');
-    expect(names).toEqual(expect.arrayContaining(['telegraf', 'discord.js', '@anthropic-ai/sdk', 'hono', 'ngb-plugin-hello']));
+    expect(names).toEqual(expect.arrayContaining(['telegraf', '@discordjs/ws', '@anthropic-ai/sdk', 'hono', 'ngb-plugin-hello']));
     expect(names.filter((name) => ['baileys', 'libsignal', 'vitest'].includes(name))).toEqual([]);
   });
 });

@@ -1,63 +1,101 @@
-import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { REST } from '@discordjs/rest';
+import { type SessionInfo, WebSocketManager } from '@discordjs/ws';
+import type { Clock, TimerHandle } from '@ngb/plugin-sdk';
+import { GatewayIntentBits } from 'discord-api-types/v10';
 
 /**
  * The intents the adapter asks for: guild channels and threads (`Guilds`), messages in them
  * (`GuildMessages`), their text (`MessageContent`, a privileged intent to enable in the Developer
  * Portal), and direct messages (`DirectMessages`).
  */
-const discordIntents = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildMessages,
-  GatewayIntentBits.MessageContent,
-  GatewayIntentBits.DirectMessages,
-];
+const discordIntents =
+  GatewayIntentBits.Guilds |
+  GatewayIntentBits.GuildMessages |
+  GatewayIntentBits.MessageContent |
+  GatewayIntentBits.DirectMessages;
 
-// Everything the adapter does not read is never cached: messages, members, users, presences,
-// reactions, emojis... are read from raw dispatches instead. Only guilds, channels and threads stay
-// (a message's thread and parent come from the channel cache), and archived threads are swept.
-const emptyCaches = [
-  'ApplicationCommandManager',
-  'ApplicationEmojiManager',
-  'AutoModerationRuleManager',
-  'BaseGuildEmojiManager',
-  'DMMessageManager',
-  'EntitlementManager',
-  'GuildBanManager',
-  'GuildEmojiManager',
-  'GuildInviteManager',
-  'GuildMessageManager',
-  'GuildScheduledEventManager',
-  'GuildStickerManager',
-  'MessageManager',
-  'PresenceManager',
-  'ReactionManager',
-  'ReactionUserManager',
-  'StageInstanceManager',
-  'ThreadMemberManager',
-  'VoiceStateManager',
-];
+/** One session with Discord: its REST client and its gateway connection. */
+export interface DiscordClient {
+  rest: REST;
+  gateway: WebSocketManager;
+  /** Closes the gateway connection and stops the REST client's timers. */
+  destroy(): Promise<void>;
+}
 
 /**
- * A discord.js client for the adapter. The REST client rejects rate limits and 5xx instead of waiting
- * and retrying by itself: the core's delivery retries with backoff and keeps per-chat order, and
- * `retry_after` reaches it through `mapDiscordError`.
+ * A client for the adapter over discord.js's own REST and gateway packages (`@discordjs/rest`,
+ * `@discordjs/ws`), without the discord.js framework around them: the adapter reads raw dispatches
+ * and keeps what it needs of channels itself, so none of discord.js's structures and caches are
+ * loaded or filled.
  *
- * No `Partials.Channel`: discord.js needs it to turn a DM into a `messageCreate` event, but the adapter
- * reads raw dispatches (DMs included), and the partial would cache a channel per person who ever wrote.
+ * The REST client rejects rate limits and 5xx instead of waiting and retrying by itself: the core's
+ * delivery retries with backoff and keeps per-chat order, and `retry_after` reaches it through
+ * `mapDiscordError`. Resumable sessions are kept per client, never in the module-wide default store.
  */
-export function createDiscordClient(apiUrl: string): Client {
-  const client: Client = new Client({
+export function createDiscordClient(apiUrl: string, token: string): DiscordClient {
+  const rest = new REST({ api: apiUrl, retries: 0, rejectOnRateLimit: () => true, offset: 0 }).setToken(token);
+  const sessions = new Map<number, SessionInfo>();
+  const gateway = new WebSocketManager({
+    token,
     intents: discordIntents,
-    rest: { api: apiUrl, retries: 0, rejectOnRateLimit: () => true, offset: 0 },
-    makeCache: Options.cacheWithLimits({
-      ...Object.fromEntries(emptyCaches.map((name) => [name, 0])),
-      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === client.user?.id },
-      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === client.user?.id },
-    }),
-    sweepers: {
-      ...Options.DefaultSweeperSettings,
-      threads: { interval: 3_600, lifetime: 4 * 3_600 },
+    rest,
+    retrieveSessionInfo: (shardId) => sessions.get(shardId) ?? null,
+    updateSessionInfo: (shardId, session) => {
+      if (session) sessions.set(shardId, session);
+      else sessions.delete(shardId);
     },
   });
-  return client;
+  let destroyed: Promise<void> | undefined;
+  return {
+    rest,
+    gateway,
+    destroy() {
+      destroyed ??= (async () => {
+        rest.clearHashSweeper();
+        rest.clearHandlerSweeper();
+        await gateway.destroy({ code: 1000, reason: 'the channel stopped' });
+      })();
+      return destroyed;
+    },
+  };
+}
+
+// How long a new session waits for the guilds READY announced before it counts as ready anyway.
+const guildsTimeoutMs = 15_000;
+
+/**
+ * When a session is ready: each shard's READY announces its guilds, which then arrive one by one with
+ * their channels (`GUILD_CREATE`, or `GUILD_DELETE` for one that is unavailable). A shard is ready once
+ * they all came, or after 15 s without them; `all` resolves once no shard waits any more.
+ * @param onShardReady called each time a shard becomes ready (again, after a new session)
+ */
+export function createDiscordReadiness(clock: Clock, onShardReady: () => void) {
+  const awaited = new Map<number, { guilds: Set<string>; timer: TimerHandle }>();
+  let settle: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (settle = resolve));
+  const shardReady = (shardId: number) => {
+    const entry = awaited.get(shardId);
+    if (entry) clock.clearTimeout(entry.timer);
+    awaited.delete(shardId);
+    if (awaited.size === 0) settle();
+    onShardReady();
+  };
+  return {
+    all,
+    /** A shard's READY, with the ids of the guilds it announced. */
+    ready(shardId: number, guildIds: readonly string[]): void {
+      if (guildIds.length === 0) {
+        shardReady(shardId);
+        return;
+      }
+      const timer = clock.setTimeout(() => shardReady(shardId), guildsTimeoutMs);
+      awaited.set(shardId, { guilds: new Set(guildIds), timer });
+    },
+    /** A guild arrived (or was reported unavailable) on a shard. */
+    arrived(shardId: number, guildId: unknown): void {
+      const waiting = awaited.get(shardId);
+      if (!waiting || typeof guildId !== 'string' || !waiting.guilds.delete(guildId)) return;
+      if (waiting.guilds.size === 0) shardReady(shardId);
+    },
+  };
 }

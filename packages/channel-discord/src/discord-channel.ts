@@ -1,3 +1,4 @@
+import { WebSocketShardEvents } from '@discordjs/ws';
 import {
   type ButtonsCapability,
   type ChannelAdapter,
@@ -16,10 +17,11 @@ import {
   type TimerHandle,
   type TypingCapability,
 } from '@ngb/plugin-sdk';
-import { type Client, Events, Routes } from 'discord.js';
+import { Routes } from 'discord-api-types/v10';
 import * as v from 'valibot';
-import { createDiscordClient } from './create-discord-client';
+import { createDiscordClient, createDiscordReadiness, type DiscordClient } from './create-discord-client';
 import { type DiscordPress, normalizeDiscordInteraction } from './discord-buttons';
+import { createDiscordChannelCache, type DiscordChannelCache } from './discord-channel-cache';
 import { type DiscordChannelOptions, discordChannelOptionsSchema } from './discord-options';
 import { createDiscordOutbound } from './discord-outbound';
 import { fetchDiscordAttachment } from './fetch-discord-attachment';
@@ -36,13 +38,14 @@ export type DiscordChannel = ChannelAdapter &
   ThreadsCapability &
   ButtonsCapability;
 
-const messageEvents = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE']);
-// Close codes after which discord.js gives up: the configuration must change first.
+const messageEvents = new Set<string>(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE']);
+// Close codes after which the gateway client gives up: the configuration must change first.
 const refusals: Record<number, string> = {
   4004: 'token rejected: check DISCORD_BOT_TOKEN (Developer Portal → Bot → Reset Token)',
   4013: 'missing permission: the gateway refused the intents asked for',
   4014: 'missing permission: enable the Message Content intent (Developer Portal → Bot → Privileged Gateway Intents)',
 };
+const unrecoverable = new Set([4004, 4010, 4011, 4012, 4013, 4014]);
 const maxRemembered = 500;
 const discordLimit = 2000;
 // Discord wants a press answered within 3 s: DEFERRED_UPDATE_MESSAGE leaves the message as it is,
@@ -50,9 +53,16 @@ const discordLimit = 2000;
 const deferredUpdate = 6;
 const updateMessage = 7;
 
+/** One gateway session and what the adapter learned on it. */
+interface Session extends DiscordClient {
+  channels: DiscordChannelCache;
+  /** When the last heartbeat was acknowledged (a change is a sign of life for the watchdog). */
+  lastHeartbeatAt?: number;
+}
+
 /**
- * The Discord channel: discord.js's gateway client for inbound (raw dispatches, normalized here), its
- * REST client for outbound. Addresses: `chatId` is the channel (a guild text channel or a DM channel);
+ * The Discord channel: discord.js's gateway client (`@discordjs/ws`) for inbound (raw dispatches,
+ * normalized here), its REST client (`@discordjs/rest`) for outbound. Addresses: `chatId` is the channel (a guild text channel or a DM channel);
  * a message in a thread has the thread's channel id as `threadId` and its parent as `chatId`, and `send`
  * to an address with `threadId` posts in the thread.
  * @throws ConfigError naming the option when `options` are invalid
@@ -68,7 +78,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   const clock = options.clock ?? systemClock;
   const fetchFile = options.fetch ?? globalThis.fetch;
   const fileHosts = [new URL(options.apiUrl).host, ...options.attachmentHosts];
-  let client: Client | undefined;
+  let client: Session | undefined;
   let context: ChannelContext | undefined;
   let self: ChannelIdentity | undefined;
   let running = false;
@@ -80,7 +90,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   const pressing = new Set<Promise<void>>();
 
   let lastState: string | undefined;
-  // discord.js reports a shard ready and login resolves for the same connection: say it once.
+  // A shard's READY and the end of connecting report the same connection: say it once.
   const status: ChannelContext['setStatus'] = (value) => {
     if (value.state === 'connected' && lastState === 'connected') return;
     lastState = value.state;
@@ -91,7 +101,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   const watchdog = createConnectionWatchdog({
     clock,
     timeoutMs: options.watchdogMs,
-    heartbeatMark: () => client?.ws.shards.first()?.lastPingTimestamp,
+    heartbeatMark: () => client?.lastHeartbeatAt,
     onDeaf: (quietMs) =>
       status({ state: 'degraded', detail: `no gateway event or heartbeat ACK for ${Math.round(quietMs / 1000)} s` }),
     onDead: () => void reconnect(0),
@@ -104,10 +114,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   };
 
   function channelInfo(channelId: string): DiscordChannelInfo | undefined {
-    const channel = client?.channels.cache.get(channelId);
-    if (!channel) return undefined;
-    if (channel.isThread()) return { parentId: channel.parentId ?? undefined, parentName: channel.parent?.name };
-    return 'name' in channel && typeof channel.name === 'string' ? { name: channel.name } : {};
+    return client?.channels.info(channelId);
   }
 
   function remember(message: InboundMessage): void {
@@ -117,14 +124,15 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     if (authors.size > maxRemembered) authors.delete(authors.keys().next().value as string);
   }
 
-  async function handle(owner: Client, type: string, data: { channel_id?: unknown; guild_id?: unknown }): Promise<void> {
+  async function handle(owner: Session, type: string, data: { channel_id?: unknown; guild_id?: unknown }): Promise<void> {
     const receiving = context;
     if (!running || owner !== client || !receiving || !self) return;
     const channelId = typeof data.channel_id === 'string' ? data.channel_id : undefined;
     // A guild channel the cache has not seen (a thread created before we connected) is asked for once.
-    if (channelId && data.guild_id !== undefined && !owner.channels.cache.has(channelId) && !unknownChannels.has(channelId)) {
-      const found = await owner.channels.fetch(channelId).catch(() => null);
-      if (!found) {
+    if (channelId && data.guild_id !== undefined && !owner.channels.has(channelId) && !unknownChannels.has(channelId)) {
+      const found = await owner.rest.get(Routes.channel(channelId)).catch(() => null);
+      if (found) owner.channels.put(found);
+      else {
         unknownChannels.add(channelId);
         if (unknownChannels.size > maxRemembered) unknownChannels.delete(unknownChannels.values().next().value as string);
       }
@@ -155,7 +163,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     };
   }
 
-  async function handlePress(owner: Client, data: unknown): Promise<void> {
+  async function handlePress(owner: Session, data: unknown): Promise<void> {
     const receiving = context;
     if (!running || owner !== client || !receiving) return;
     const press = normalizeDiscordInteraction(data, channelInfo, () => clock.now());
@@ -180,10 +188,28 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     }
   }
 
-  function attach(owner: Client): void {
-    owner.on(Events.Raw, (packet: { t?: unknown; d?: unknown }) => {
+  /** Listens to a session's gateway; resolves once every shard's READY and the guilds it announced arrived. */
+  function attach(owner: Session): Promise<void> {
+    const { gateway } = owner;
+    const connected = () => {
       if (owner !== client) return;
       watchdog.alive();
+      status({ state: 'connected' });
+    };
+    const readiness = createDiscordReadiness(clock, connected);
+    gateway.on(WebSocketShardEvents.Ready, ({ data, shardId }) => {
+      if (owner !== client) return;
+      self = { id: data.user.id, name: data.user.global_name ?? data.user.username };
+      readiness.ready(
+        shardId,
+        data.guilds.map((guild) => guild.id),
+      );
+    });
+    gateway.on(WebSocketShardEvents.Dispatch, ({ data: packet, shardId }) => {
+      if (owner !== client) return;
+      watchdog.alive();
+      owner.channels.apply(packet.t, packet.d);
+      if (packet.t === 'GUILD_CREATE' || packet.t === 'GUILD_DELETE') readiness.arrived(shardId, packet.d.id);
       if (packet.t === 'INTERACTION_CREATE') {
         // Not behind the messages' queue: the 3 s deadline must not wait for them.
         const work = handlePress(owner, packet.d).catch((error: unknown) =>
@@ -193,7 +219,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
         void work.finally(() => pressing.delete(work));
         return;
       }
-      if (typeof packet.t !== 'string' || !messageEvents.has(packet.t)) return;
+      if (!messageEvents.has(packet.t)) return;
       const type = packet.t;
       const data = (packet.d ?? {}) as { channel_id?: unknown; guild_id?: unknown };
       inbound = inbound
@@ -202,24 +228,20 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
           logger()?.error('[@ngb/channel-discord] an inbound message was not stored', { error: String(error) }),
         );
     });
-    const connected = () => {
-      if (owner !== client) return;
-      watchdog.alive();
-      status({ state: 'connected' });
-    };
-    owner.on(Events.ShardReady, connected);
-    owner.on(Events.ShardResume, connected);
-    owner.on(Events.ShardReconnecting, () => {
-      if (owner === client && running) status({ state: 'disconnected', error: 'the gateway connection closed; resuming' });
+    gateway.on(WebSocketShardEvents.Resumed, connected);
+    gateway.on(WebSocketShardEvents.HeartbeatComplete, ({ heartbeatAt }) => {
+      owner.lastHeartbeatAt = heartbeatAt;
     });
-    owner.on(Events.ShardDisconnect, (event: { code: number }) => {
+    gateway.on(WebSocketShardEvents.Closed, ({ code }) => {
       if (owner !== client || !running) return;
-      const refusal = refusals[event.code] ?? `the gateway closed the session for good (code ${event.code})`;
+      if (!unrecoverable.has(code)) return status({ state: 'disconnected', error: 'the gateway connection closed; resuming' });
+      const refusal = refusals[code] ?? `the gateway closed the session for good (code ${code})`;
       fail(`[@ngb/channel-discord] ${refusal}`);
     });
-    owner.on(Events.ShardError, (error: Error) =>
+    gateway.on(WebSocketShardEvents.Error, ({ error }) =>
       logger()?.warn('[@ngb/channel-discord] gateway error', { error: error.message }),
     );
+    return readiness.all;
   }
 
   function fail(error: string): void {
@@ -232,20 +254,17 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   }
 
   async function connect(): Promise<void> {
-    const next = createDiscordClient(options.apiUrl);
+    const next: Session = { ...createDiscordClient(options.apiUrl, options.botToken), channels: createDiscordChannelCache() };
     client = next;
-    attach(next);
+    const ready = attach(next);
     try {
-      const ready = new Promise<void>((resolve) => next.once(Events.ClientReady, () => resolve()));
-      await next.login(options.botToken);
+      await next.gateway.connect();
       await ready;
     } catch (error) {
       if (client === next) client = undefined;
       await next.destroy();
       throw mapDiscordError(error);
     }
-    const user = next.user;
-    if (user) self = { id: user.id, name: user.globalName ?? user.username };
   }
 
   // A new session after the watchdog found the connection dead (or a failed attempt at one), with backoff.
@@ -259,7 +278,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     try {
       await connect();
       // stop() may have run while connecting; it could not see the client being built.
-      const current = client as Client | undefined;
+      const current = client as Session | undefined;
       if (!running) return void (await current?.destroy());
       watchdog.start();
       status({ state: 'connected' });

@@ -32,7 +32,7 @@ export const discordChannelOptionsSchema = v.object({
   /**
    * When neither an event nor a heartbeat ACK arrived for this long, the channel reports `degraded`; after
    * as long again it opens a new gateway session. Keep it above two heartbeat intervals (Discord's are
-   * about 41 s): discord.js already reconnects a connection whose heartbeats go unanswered.
+   * about 41 s): the gateway client already reconnects a connection whose heartbeats go unanswered.
    */
   watchdogMs: v.optional(milliseconds, 120_000),
   /** Where inbound attachments may be downloaded from, besides the `apiUrl` host. */
@@ -60,7 +60,7 @@ export type ResolvedDiscordChannelOptions = v.InferOutput<typeof discordChannelO
 
 /**
  * How apps build the Discord channel from config: its options, the environment variable each secret
- * is read from, and a factory that loads the adapter (and discord.js) only when the channel is enabled.
+ * is read from, and a factory that loads the adapter (and its Discord client) only when the channel is enabled.
  */
 export const discordManifest = defineChannelManifest<ResolvedDiscordChannelOptions>({
   name: 'discord',

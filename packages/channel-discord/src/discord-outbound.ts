@@ -1,3 +1,4 @@
+import type { REST } from '@discordjs/rest';
 import {
   type Address,
   type MessageFormat,
@@ -7,7 +8,7 @@ import {
   type SendReceipt,
   sendWithPlainFallback,
 } from '@ngb/plugin-sdk';
-import { type REST, Routes } from 'discord.js';
+import { Routes } from 'discord-api-types/v10';
 import { convertToDiscordMarkdown } from './convert-to-discord-markdown';
 import { discordButtonRows } from './discord-buttons';
 import { escapeDiscordText } from './escape-discord-text';
@@ -41,7 +42,7 @@ function permissionFor(address: Address, files = false): string {
   return address.threadId === undefined ? 'SendMessages' : 'SendMessagesInThreads';
 }
 
-/** The outbound calls of the adapter, over discord.js's REST client. */
+/** The outbound calls of the adapter, over discord.js's REST client (`@discordjs/rest`). */
 export function createDiscordOutbound(rest: () => REST) {
   const call = async <T>(run: () => Promise<unknown>, permission: string): Promise<T> => {
     try {

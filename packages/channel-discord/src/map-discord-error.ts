@@ -1,5 +1,5 @@
+import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import { ChannelApiError, errorMessage } from '@ngb/plugin-sdk';
-import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError } from 'discord.js';
 
 const channel = 'discord';
 const prefix = '[@ngb/channel-discord]';
@@ -15,10 +15,10 @@ const missingAccess = 50001;
 const missingPermissions = 50013;
 
 /**
- * The one place that reads Discord's failures: discord.js's `DiscordAPIError` (4xx with Discord's JSON
+ * The one place that reads Discord's failures: `@discordjs/rest`'s `DiscordAPIError` (4xx with Discord's JSON
  * code), `HTTPError` (5xx), `RateLimitError` (429, thrown because the REST client is told to reject
  * rather than wait), token errors, gateway refusals, and network errors.
- * @param error what a discord.js call threw
+ * @param error what a REST or gateway call threw
  * @param needs what the call needed, named in a 403's message
  * @returns a ChannelApiError: 429 and 5xx and network errors retryable (429 with `retryAfterMs`);
  *   401 "token rejected", 403 "missing permission <name>" and other 4xx not retryable
@@ -62,7 +62,6 @@ export function mapDiscordError(error: unknown, needs: DiscordCallNeeds = {}): C
       cause: error,
     });
   }
-  if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) return tokenRejected(error);
   const message = errorMessage(error);
   // The REST client forgets a token Discord refused once; later calls fail before reaching Discord.
   if (/Authentication failed|Expected token to be set/i.test(message)) return tokenRejected(error);

@@ -1,7 +1,7 @@
 import type { Attachment, InboundMessage } from '@ngb/plugin-sdk';
 
 // Raw gateway dispatches (MESSAGE_CREATE / MESSAGE_UPDATE / MESSAGE_DELETE) → the contract's inbound
-// message. Raw payloads rather than discord.js's message objects: they need no message, member or user
+// message. Raw payloads rather than message objects: they need no message, member or user
 // cache (so those caches stay empty), and an update or deletion of a message never seen is still reported.
 
 /** A user as the gateway sends it. */
@@ -30,7 +30,7 @@ interface RawDiscordMessage {
   attachments?: Array<{ id: string; filename?: string; content_type?: string; size?: number; url?: string }>;
 }
 
-/** What the adapter knows of a channel, from discord.js's channel cache. */
+/** What the adapter knows of a channel, from its channel cache. */
 export interface DiscordChannelInfo {
   name?: string;
   /** For a thread: the channel it belongs to. */

@@ -5,6 +5,7 @@ import { fail } from '../cli-error';
 import { numberFlag } from '../number-flags';
 import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { formatDuration } from '../render/format';
+import { applyServeMemorySettings } from './serve-memory-settings';
 import { createServeOutput } from './serve-output';
 
 /** The longest `--grace`, in seconds: a day. */
@@ -36,6 +37,7 @@ export async function executeServe(flags: {
   port: string | undefined;
   'log-format': string | undefined;
 }): Promise<void> {
+  applyServeMemorySettings();
   const graceMs = (numberFlag('grace', flags.grace, { min: 0, max: maxGraceSeconds }) ?? 10) * 1000;
   const runtimeDriver = parseRuntimeFlag(flags.runtime);
   const port = numberFlag('port', flags.port, { integer: true, min: 0, max: 65_535 });

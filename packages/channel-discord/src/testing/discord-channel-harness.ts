@@ -1,5 +1,5 @@
 // Test support: the channel contract's harness for Discord, driving the adapter through the fake Discord
-// of @ngb/testing (real discord.js, real HTTP and WebSocket on loopback).
+// of @ngb/testing (real @discordjs/ws and @discordjs/rest, real HTTP and WebSocket on loopback).
 import type { ChannelHarness, HarnessSent } from '@ngb/plugin-sdk/testing';
 import { createManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeDiscordServer, type FakeDiscordServer } from '@ngb/testing';
