@@ -178,9 +178,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
           };
           return scopes.run(scope, async () => {
             try {
-              const connection = await transaction
-                .getExecutor()
-                .provideConnection(async (open: DatabaseConnection) => open);
+              const connection = await transaction.getExecutor().provideConnection(async (open: DatabaseConnection) => open);
               const execute: RepositoryContext['execute'] = (sqlText, parameters) => {
                 db();
                 return driver.executeOn(connection, sqlText, parameters);

@@ -77,7 +77,12 @@ export function createQuestionsRepository(context: RepositoryContext): Questions
     async listPending(chatId) {
       // Read for every message routed in a known chat (a reply may answer a waiting question).
       const rows = await runCachedQuery(context, 'questions.listPending', [chatId], () =>
-        db().selectFrom('questions').selectAll().where('chat_id', '=', chatId).where('status', '=', sql.lit('pending')).orderBy('seq'),
+        db()
+          .selectFrom('questions')
+          .selectAll()
+          .where('chat_id', '=', chatId)
+          .where('status', '=', sql.lit('pending'))
+          .orderBy('seq'),
       );
       return rows.map((row) => toQuestion(row, context));
     },
