@@ -110,23 +110,4 @@ describe('group commit', () => {
       'next',
     ]);
   });
-
-  it('commits a transaction alone in its batch as it ends, without waiting for the event loop', async () => {
-    let turned = false;
-    setImmediate(() => {
-      turned = true;
-    });
-    await store.transaction(async (tx) => tx.kv.set('ns', 'alone', 1));
-    expect(turned).toBe(false);
-    expect(countKv()).toBe(1);
-  });
-
-  it('commits concurrent transactions together: when the first resolves, all are visible', async () => {
-    const transactions = Array.from({ length: 10 }, (_, index) =>
-      store.transaction(async (tx) => tx.kv.set('ns', `k${index}`, index)),
-    );
-    await transactions[0];
-    expect(countKv()).toBe(10);
-    await Promise.all(transactions);
-  });
 });

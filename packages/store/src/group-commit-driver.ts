@@ -36,10 +36,10 @@ const maxWritesPerBatch = 1000;
  * after its batch commits, so a resolved write is as durable as with one commit per write.
  * A failing statement is undone alone (SQLite statement atomicity) and only its caller sees the error.
  *
- * Explicit transactions are savepoints inside the batch, so they share its commit too. One that
- * finds no batch open begins it (no savepoint needed) and, when nobody waits for the database as it
- * ends, commits at once. They are exclusive: queries from other callers wait until the transaction
- * ends (they would otherwise be undone by its rollback), and the batch never commits in the middle of one.
+ * Explicit transactions are savepoints inside the batch, so they share its commit too (one that
+ * finds no batch open begins it, and needs no savepoint). They are exclusive: queries from other
+ * callers wait until the transaction ends (they would otherwise be undone by its rollback), and the
+ * batch never commits in the middle of one.
  */
 export class GroupCommitSqliteDriver implements Driver {
   readonly #database: BetterSqliteDatabase;
@@ -105,17 +105,11 @@ export class GroupCommitSqliteDriver implements Driver {
       throw storeFullError(error, this.#location);
     }
     const committed = this.#waitForBatch();
-    // Alone in its batch with nobody waiting to join it: a write arriving later would wait for the
-    // next event-loop turn to share the commit, so commit now (what the caller awaits anyway).
-    if (this.#startsBatch && this.#ownerWaiters.length === 0) this.#commitBatch();
     this.#release();
     await committed;
   }
 
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    // After a commit that failed once ownership was given up, there is nothing left to undo here,
-    // and the database may already belong to the next transaction.
-    if (this.#owner !== connection) return;
+  async rollbackTransaction(): Promise<void> {
     try {
       if (this.#database.inTransaction && this.#startsBatch) {
         this.#prepare('rollback').run();
