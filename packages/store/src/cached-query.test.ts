@@ -27,6 +27,7 @@ describe('hot-path queries', () => {
           direction: 'inbound',
         });
         const [wiring] = await tx.wirings.listForChat(chat.id);
+        await tx.questions.listPending(chat.id);
         await tx.agents.get(wiring?.agentId ?? '');
         const { session } = await tx.sessions.getOrCreate({ agentId: agent.id, chatId: chat.id, threadId: null });
         await tx.inbox.add({ sessionId: session.id, messageId: message.id, kind: 'message' });

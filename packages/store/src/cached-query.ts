@@ -1,11 +1,12 @@
-import { type Compilable, CompiledQuery } from 'kysely';
+import type { Compilable } from 'kysely';
 import type { RepositoryContext } from './repository-context';
 
 /**
  * Runs a hot-path query, building and compiling it with kysely only the first time per store:
  * building costs more than SQLite's own work for small statements. Later calls bind `parameters` to
- * the cached SQL text, so `build` must always produce the same SQL with exactly these parameters in
- * this order (checked on the first call).
+ * the cached SQL text and run it on the driver directly, past kysely's executor (whose promise
+ * layers cost as much again), so `build` must always produce the same SQL with exactly these
+ * parameters in this order (checked on the first call).
  */
 export async function runCachedQuery<Row>(
   context: RepositoryContext,
@@ -23,6 +24,6 @@ export async function runCachedQuery<Row>(
     sqlText = compiled.sql;
     context.compiledSql.set(name, sqlText);
   }
-  const result = await context.db().executeQuery<Row>(CompiledQuery.raw(sqlText, [...parameters]));
+  const result = await context.execute<Row>(sqlText, parameters);
   return result.rows;
 }

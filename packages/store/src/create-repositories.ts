@@ -48,21 +48,39 @@ const factories: { readonly [Name in keyof StoreRepositories]: (context: Reposit
   stickyThreads: createStickyThreadsRepository,
 };
 
+type RepositoryName = keyof StoreRepositories;
+
+const made = Symbol('repositories');
+
+interface Holder {
+  readonly [made]: { readonly context: RepositoryContext; readonly instances: Map<RepositoryName, unknown> };
+}
+
+// One getter per repository, shared by every set of repositories: a transaction (one per inbound
+// message) then defines the same accessors again instead of making a closure for each.
+const getters: PropertyDescriptorMap = Object.fromEntries(
+  (Object.keys(factories) as RepositoryName[]).map((name) => [
+    name,
+    {
+      enumerable: true,
+      get(this: Holder) {
+        const { context, instances } = this[made];
+        let instance = instances.get(name);
+        if (instance === undefined) {
+          instance = factories[name](context);
+          instances.set(name, instance);
+        }
+        return instance;
+      },
+    },
+  ]),
+);
+
 /**
  * Every repository over one database handle (the store's, or an open transaction's). Each one is
  * made on first use: a transaction that touches three repositories builds three.
  */
 export function createRepositories(context: RepositoryContext): StoreRepositories {
-  const repositories = {} as StoreRepositories;
-  for (const name of Object.keys(factories) as Array<keyof StoreRepositories>) {
-    let instance: StoreRepositories[typeof name] | undefined;
-    Object.defineProperty(repositories, name, {
-      enumerable: true,
-      get: () => {
-        instance ??= factories[name](context) as never;
-        return instance;
-      },
-    });
-  }
-  return repositories;
+  const holder = Object.defineProperty({}, made, { value: { context, instances: new Map() } });
+  return Object.defineProperties(holder, getters) as StoreRepositories;
 }

@@ -12,15 +12,15 @@ import {
   silentLogger,
 } from '@ngb/plugin-sdk';
 import Database from 'better-sqlite3';
-import { Kysely } from 'kysely';
+import { type DatabaseConnection, Kysely } from 'kysely';
 import * as v from 'valibot';
 import { createRepositories } from './create-repositories';
 import type { StoreDatabase } from './database-schema';
-import type { BetterSqliteDatabase } from './group-commit-driver';
+import { type BetterSqliteDatabase, GroupCommitSqliteDriver } from './group-commit-driver';
 import { migrateToLatest } from './migrate';
 import { sqliteMigrations } from './migrations/index';
 import type { RepositoryContext } from './repository-context';
-import { createSqliteDialect } from './sqlite-dialect';
+import { sqliteDialectOn } from './sqlite-dialect';
 
 const isFunction = (value: unknown) => typeof value === 'function';
 
@@ -118,7 +118,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const ownsDatabase = parsed.database === undefined;
   const database = parsed.database ?? openDatabase(parsed.path ?? ':memory:');
   const location = parsed.path ?? 'the given database';
-  const kysely = new Kysely<StoreDatabase>({ dialect: createSqliteDialect(database, ownsDatabase, location) });
+  const driver = new GroupCommitSqliteDriver(database, ownsDatabase, location);
+  const kysely = new Kysely<StoreDatabase>({ dialect: sqliteDialectOn(driver) });
   try {
     configure(database);
     await migrateToLatest(kysely as Kysely<unknown>, sqliteMigrations, logger, location);
@@ -150,7 +151,17 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     return kysely;
   }
 
-  const rootContext: RepositoryContext = { ...base, db: rootDb };
+  // Root queries may share one connection object: the driver tells callers apart only from the
+  // transaction that owns the database.
+  const rootConnection = await driver.acquireConnection();
+  const rootContext: RepositoryContext = {
+    ...base,
+    db: rootDb,
+    execute: (sqlText, parameters) => {
+      rootDb();
+      return driver.executeOn(rootConnection, sqlText, parameters);
+    },
+  };
   const repositories = createRepositories(rootContext);
 
   return {
@@ -167,7 +178,12 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
           };
           return scopes.run(scope, async () => {
             try {
-              return await fn(createRepositories({ ...base, db }));
+              const connection = await transaction.getExecutor().provideConnection(async (open: DatabaseConnection) => open);
+              const execute: RepositoryContext['execute'] = (sqlText, parameters) => {
+                db();
+                return driver.executeOn(connection, sqlText, parameters);
+              };
+              return await fn(createRepositories({ ...base, db, execute }));
             } finally {
               scope.open = false;
             }

@@ -95,4 +95,19 @@ describe('group commit', () => {
     await before;
     expect((observer.prepare('SELECT key FROM kv').all() as Array<{ key: string }>).map((row) => row.key)).toEqual(['before']);
   });
+
+  it('rolls back a transaction that began its batch, and commits the writes that follow it', async () => {
+    const transaction = store.transaction(async (tx) => {
+      await tx.kv.set('ns', 'inside', 1);
+      throw new Error('abort');
+    });
+    const after = store.kv.set('ns', 'after', 2);
+    await expect(transaction).rejects.toThrow('abort');
+    await after;
+    expect(await store.transaction(async (tx) => tx.kv.set('ns', 'next', 3))).toBeUndefined();
+    expect((observer.prepare('SELECT key FROM kv ORDER BY key').all() as Array<{ key: string }>).map((row) => row.key)).toEqual([
+      'after',
+      'next',
+    ]);
+  });
 });

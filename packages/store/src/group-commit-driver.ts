@@ -36,9 +36,10 @@ const maxWritesPerBatch = 1000;
  * after its batch commits, so a resolved write is as durable as with one commit per write.
  * A failing statement is undone alone (SQLite statement atomicity) and only its caller sees the error.
  *
- * Explicit transactions are savepoints inside the batch, so they share its commit too. They are
- * exclusive: queries from other callers wait until the transaction ends (they would otherwise be
- * undone by its rollback), and the batch never commits in the middle of one.
+ * Explicit transactions are savepoints inside the batch, so they share its commit too (one that
+ * finds no batch open begins it, and needs no savepoint). They are exclusive: queries from other
+ * callers wait until the transaction ends (they would otherwise be undone by its rollback), and the
+ * batch never commits in the middle of one.
  */
 export class GroupCommitSqliteDriver implements Driver {
   readonly #database: BetterSqliteDatabase;
@@ -49,6 +50,8 @@ export class GroupCommitSqliteDriver implements Driver {
   #ownerWaiters: Array<() => void> = [];
   #batch: Waiter[] | undefined;
   #commitWhenReleased = false;
+  // Whether the open transaction began the batch (and so has no savepoint of its own).
+  #startsBatch = false;
 
   /** @param location the database as errors name it (its path) */
   constructor(database: BetterSqliteDatabase, closeDatabase: boolean, location = 'the database') {
@@ -61,10 +64,19 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery) => this.#execute<R>(connection, query),
+      executeQuery: <R>(query: CompiledQuery) => this.#execute<R>(connection, query.sql, query.parameters),
       streamQuery: <R>(query: CompiledQuery) => this.#stream<R>(connection, query),
     };
     return connection;
+  }
+
+  /**
+   * Runs SQL text on `connection` (one this driver made) exactly as `connection.executeQuery` would,
+   * without kysely's layers around each query (executor, connection provider, result transform):
+   * for the hot-path statements the store compiled once, those cost more than SQLite's own work.
+   */
+  executeOn<R>(connection: DatabaseConnection, sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+    return this.#execute<R>(connection, sqlText, parameters);
   }
 
   async releaseConnection(): Promise<void> {}
@@ -74,8 +86,11 @@ export class GroupCommitSqliteDriver implements Driver {
     // No await between the check above and taking ownership: another caller could slip in.
     this.#owner = connection;
     try {
-      this.#openBatch();
-      this.#prepare('savepoint ngb_transaction').run();
+      // A transaction that finds no batch open begins one and is alone in it until it ends (other
+      // callers wait), so it needs no savepoint: its rollback undoes the whole batch.
+      this.#startsBatch = this.#batch === undefined;
+      if (this.#startsBatch) this.#openBatch();
+      else this.#prepare('savepoint ngb_transaction').run();
     } catch (error) {
       this.#release();
       throw storeFullError(error, this.#location);
@@ -85,7 +100,7 @@ export class GroupCommitSqliteDriver implements Driver {
   async commitTransaction(): Promise<void> {
     // If RELEASE fails, kysely calls rollbackTransaction next, which gives up ownership.
     try {
-      this.#prepare('release ngb_transaction').run();
+      if (!this.#startsBatch) this.#prepare('release ngb_transaction').run();
     } catch (error) {
       throw storeFullError(error, this.#location);
     }
@@ -96,7 +111,10 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async rollbackTransaction(): Promise<void> {
     try {
-      if (this.#database.inTransaction) {
+      if (this.#database.inTransaction && this.#startsBatch) {
+        this.#prepare('rollback').run();
+        this.#failBatch(new Error('[@ngb/store] the transaction that began this batch rolled back'));
+      } else if (this.#database.inTransaction) {
         this.#prepare('rollback to ngb_transaction').run();
         this.#prepare('release ngb_transaction').run();
       }
@@ -138,16 +156,16 @@ export class GroupCommitSqliteDriver implements Driver {
     return statement;
   }
 
-  async #execute<R>(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<R>> {
+  async #execute<R>(connection: DatabaseConnection, sqlText: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
     while (this.#owner !== undefined && this.#owner !== connection) await this.#nextRelease();
     // From here on everything is synchronous until the statement ran, so no transaction can start between.
-    const statement = this.#prepare(query.sql);
+    const statement = this.#prepare(sqlText);
     const inTransaction = this.#owner === connection;
-    if (!inTransaction && statement.readonly) return run<R>(statement, query.parameters);
+    if (!inTransaction && statement.readonly) return run<R>(statement, parameters);
     let result: QueryResult<R>;
     try {
       if (!inTransaction) this.#openBatch();
-      result = run<R>(statement, query.parameters);
+      result = run<R>(statement, parameters);
     } catch (thrown) {
       const error = storeFullError(thrown, this.#location);
       // Some errors (I/O, full disk) make SQLite roll back the whole transaction: fail the batch too.
@@ -207,7 +225,7 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async *#stream<R>(connection: DatabaseConnection, query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    const result = await this.#execute<R>(connection, query);
+    const result = await this.#execute<R>(connection, query.sql, query.parameters);
     for (const row of result.rows) yield { rows: [row] };
   }
 }

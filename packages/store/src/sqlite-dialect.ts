@@ -24,9 +24,14 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
  * @param location the database as errors name it (its path)
  */
 export function createSqliteDialect(database: BetterSqliteDatabase, closeDatabase: boolean, location?: string): Dialect {
+  return sqliteDialectOn(new GroupCommitSqliteDriver(database, closeDatabase, location));
+}
+
+/** The same dialect on a driver the caller keeps (the store runs its hot-path statements on it directly). */
+export function sqliteDialectOn(driver: GroupCommitSqliteDriver): Dialect {
   return {
     createAdapter: (): DialectAdapter => new TransactionalDdlSqliteAdapter(),
-    createDriver: (): Driver => new GroupCommitSqliteDriver(database, closeDatabase, location),
+    createDriver: (): Driver => driver,
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
     createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
   };

@@ -1,6 +1,7 @@
 import type { Question, QuestionStatus, QuestionsRepository } from '@ngb/plugin-sdk';
 import { NotFoundError } from '@ngb/plugin-sdk';
 import { type Selectable, sql } from 'kysely';
+import { runCachedQuery } from '../cached-query';
 import type { QuestionsTable } from '../database-schema';
 import type { RepositoryContext } from '../repository-context';
 import { optional, parseJsonColumn, toJsonColumn, withReferences } from '../row-helpers';
@@ -74,13 +75,15 @@ export function createQuestionsRepository(context: RepositoryContext): Questions
     get,
 
     async listPending(chatId) {
-      const rows = await db()
-        .selectFrom('questions')
-        .selectAll()
-        .where('chat_id', '=', chatId)
-        .where('status', '=', sql.lit('pending'))
-        .orderBy('seq')
-        .execute();
+      // Read for every message routed in a known chat (a reply may answer a waiting question).
+      const rows = await runCachedQuery(context, 'questions.listPending', [chatId], () =>
+        db()
+          .selectFrom('questions')
+          .selectAll()
+          .where('chat_id', '=', chatId)
+          .where('status', '=', sql.lit('pending'))
+          .orderBy('seq'),
+      );
       return rows.map((row) => toQuestion(row, context));
     },
 
