@@ -145,7 +145,7 @@ finish(options, {
     }),
   ],
   notes: [
-    '`ngb --help` loads no command module: the top-level help is static text, and every command (with core, store, the ' +
-      'SDKs) is a chunk imported only when it runs.',
+    "`ngb` is a small CommonJS entry (the package's `bin`): `--help` and `--version` answer from it without starting " +
+      "Node's ES module loader; every command (with core, store, the SDKs) is a chunk imported only when it runs.",
   ],
 });
