@@ -14,7 +14,9 @@ import { benchOptions, figure, finish, machine, percentile, repeatRuns } from '.
 const options = benchOptions();
 const spawnsPerRun = options.quick ? 3 : 15;
 const idleSettleMs = options.quick ? 500 : 3000;
-const bin = fileURLToPath(new URL('../apps/cli/dist/bin.js', import.meta.url));
+// The file users run as `ngb`: the package's `bin` (a small CommonJS entry that imports `dist/bin.js`).
+const cliPackage = new URL('../apps/cli/package.json', import.meta.url);
+const bin = fileURLToPath(new URL(JSON.parse(readFileSync(cliPackage, 'utf8')).bin.ngb, cliPackage));
 if (!existsSync(bin)) {
   console.log(`cli bench skipped: ${bin} is missing (run \`pnpm build\`)`);
   process.exit(0);
@@ -143,7 +145,7 @@ finish(options, {
     }),
   ],
   notes: [
-    '`ngb --help` loads no command module: the top-level help is static text, and every command (with core, store, the ' +
-      'SDKs) is a chunk imported only when it runs.',
+    "`ngb` is a small CommonJS entry (the package's `bin`): `--help` and `--version` answer from it without starting " +
+      "Node's ES module loader; every command (with core, store, the SDKs) is a chunk imported only when it runs.",
   ],
 });

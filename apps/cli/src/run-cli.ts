@@ -2,7 +2,8 @@ import type { CommandDef } from 'citty';
 import packageJson from '../package.json' with { type: 'json' };
 import { CliExit } from './cli-error';
 import { colors } from './colors';
-import { commandTable, suggestCommand, topLevelHelp } from './command-table';
+import { suggestCommand, topLevelHelp } from './command-summaries';
+import { commandTable } from './command-table';
 import { printError } from './output';
 
 /** The version printed by `ngb --version`. */

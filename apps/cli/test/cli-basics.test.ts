@@ -27,6 +27,23 @@ describe('ngb help, version and bad input', { timeout: 60_000 }, () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
+  it('`ngb`, `ngb --help`, `ngb help` and `ngb --version` answer without the ES module loader; a command loads the CLI', async () => {
+    // NODE_DEBUG=esm makes Node's ES module loader say what it loads, on stderr.
+    const env = { NODE_DEBUG: 'esm' };
+    const help = await runCli(['--help'], { cwd: dir });
+    for (const args of [[], ['--help'], ['-h'], ['help'], ['--version']]) {
+      const result = await runCli(args, { cwd: dir, env });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(args[0] === '--version' ? /^\d+\.\d+\.\d+\n$/ : /^ngb \d/);
+      if (args[0] !== '--version') expect(result.stdout).toBe(help.stdout);
+    }
+    const command = await runCli(['--debug', '--help'], { cwd: dir, env });
+    expect(command.code).toBe(0);
+    expect(command.stdout).toBe(help.stdout);
+    expect(command.stderr).toMatch(/^ESM \d+: .*dist\/bin\.js/m);
+  });
+
   it('`ngb run --help` shows the flags of run, including the exit codes', async () => {
     const result = await runCli(['run', '--help'], { cwd: dir });
     expect(result.code).toBe(0);

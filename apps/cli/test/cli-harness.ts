@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI the tests spawn. */
-export const cliBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const cliPackage = new URL('../package.json', import.meta.url);
+/** The built CLI the tests spawn: the package's `bin`, as a user runs `ngb`. */
+export const cliBin = fileURLToPath(new URL(JSON.parse(readFileSync(cliPackage, 'utf8')).bin.ngb, cliPackage));
 const sourceDirectory = fileURLToPath(new URL('../src', import.meta.url));
 
 function newestSource(directory: string): { path: string; time: number } {

@@ -17,6 +17,16 @@ export function formatAge(time: number, now = Date.now()): string {
   return new Date(time).toISOString().slice(0, 10);
 }
 
+/**
+ * `2026-12-02 21:44` in the local time zone. Written out by hand: the first `toLocaleString` loads ICU's
+ * date formatting (tens of milliseconds), which `ngb serve` would pay right after its ready line.
+ */
+export function formatLocalTime(time: number): string {
+  const date = new Date(time);
+  const two = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
 /** `120 in / 45 out tokens · $0.0012`, or `· cost unknown` when no price covers the model. */
 export function formatUsage(usage: Pick<TurnUsage, 'inputTokens' | 'outputTokens' | 'costUsd'>): string {
   return `${usage.inputTokens} in / ${usage.outputTokens} out tokens · ${formatCost(usage.costUsd)}`;

@@ -2,6 +2,7 @@ import type { TimedGatewayEvent } from '@ngb/core';
 import type { LogLevel } from '@ngb/plugin-sdk';
 import { colors } from '../colors';
 import { printLine, printNote, printWarning } from '../output';
+import { formatLocalTime } from '../render/format';
 import { describeEvent } from './describe-event';
 
 /** What `ngb serve` shows once it is ready. */
@@ -85,9 +86,7 @@ export function createServeOutput(format: 'text' | 'json', debug: boolean, forma
         const { code, expiresAt } = ready.claim;
         printLine('');
         printLine(`  ${colors.bold('This gateway has no owner yet.')} Claim it with the one-time code ${colors.bold(code)}:`);
-        printLine(
-          `  send /claim ${code} from any chat, or the dashboard's chat (valid until ${new Date(expiresAt).toLocaleString()})`,
-        );
+        printLine(`  send /claim ${code} from any chat, or the dashboard's chat (valid until ${formatLocalTime(expiresAt)})`);
         printLine('');
       }
       printNote('Ctrl-C stops the gateway.');

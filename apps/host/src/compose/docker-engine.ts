@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { errorMessage } from '@ngb/plugin-sdk';
 import type { Env } from '../config/load-config';
 
@@ -27,7 +27,7 @@ function dockerRequest(
   endpoint: DockerEndpoint,
   path: string,
   options: { method?: string; timeoutMs?: number } = {},
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const call = request(
       { socketPath: endpoint.socketPath, host: endpoint.host, port: endpoint.port, path, method: options.method ?? 'GET' },
@@ -42,7 +42,7 @@ function dockerRequest(
           } catch {
             // Plain-text answers (`_ping` says "OK") stay text.
           }
-          resolve({ status: response.statusCode ?? 0, body });
+          resolve({ status: response.statusCode ?? 0, body, headers: response.headers });
         });
         response.on('error', reject);
       },
@@ -58,13 +58,27 @@ export type DockerProbe =
   | { ok: true; version: string; endpoint: DockerEndpoint }
   | { ok: false; error: string; endpoint: DockerEndpoint };
 
-/** Asks the engine for its version; never throws. */
+/**
+ * The engine's version from the `Server` header of a ping (`Docker/27.3.1 (linux)`, `Libpod/5.2.0 (linux)`),
+ * else its API version.
+ */
+function engineVersion(headers: IncomingHttpHeaders): string {
+  const server = /^[^/\s]+\/(\S+)/.exec(String(headers.server ?? ''))?.[1];
+  if (server !== undefined) return server;
+  const api = headers['api-version'];
+  return api === undefined ? 'unknown' : `API ${String(api)}`;
+}
+
+/**
+ * Pings the engine; never throws. `/_ping` answers at once, where `/version` asks the engine's
+ * components for theirs first (tens of milliseconds, on the path of every start).
+ */
 export async function probeDockerEngine(env: Env, timeoutMs = 1500): Promise<DockerProbe> {
   const endpoint = dockerEndpoint(env);
   try {
-    const { status, body } = await dockerRequest(endpoint, '/version', { timeoutMs });
+    const { status, headers } = await dockerRequest(endpoint, '/_ping', { timeoutMs });
     if (status !== 200) return { ok: false, endpoint, error: `the engine answered HTTP ${status}` };
-    return { ok: true, endpoint, version: String((body as { Version?: string })?.Version ?? 'unknown') };
+    return { ok: true, endpoint, version: engineVersion(headers) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =

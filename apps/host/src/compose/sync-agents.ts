@@ -33,11 +33,14 @@ export function listAgentFolders(agentsDir: string): { folders: string[]; skippe
   };
 }
 
-/** JSON with keys sorted and undefined values left out, to compare settings whatever their key order. */
+/**
+ * JSON with keys sorted and undefined values left out, to compare settings whatever their key order.
+ * Keys sort by code unit: `localeCompare` would load ICU's collation data (milliseconds) at every start.
+ */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_, item: unknown) =>
     typeof item === 'object' && item !== null && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([left], [right]) => left.localeCompare(right)))
+      ? Object.fromEntries(Object.entries(item).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)))
       : item,
   );
 }
