@@ -1,6 +1,6 @@
 // Test support: a Discord channel started against a fresh fake Discord, with what it reported.
-import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
-import { createManualClock, type ManualClock } from '@ngb/plugin-sdk/testing';
+import type { ChannelContext, ChannelStatus, InboundMessage } from '@ngb/plugin-sdk';
+import { createManualClock, createRecordingChannelContext, type ManualClock } from '@ngb/plugin-sdk/testing';
 import { createFakeDiscordServer, type FakeDiscordServer, type FakeDiscordServerOptions } from '@ngb/testing';
 import { createDiscordChannel, type DiscordChannel } from '../discord-channel';
 import type { DiscordChannelOptions } from '../discord-options';
@@ -35,16 +35,7 @@ export async function startDiscordTestRun(
   const fake = await createFakeDiscordServer({ guilds: structuredClone(testGuilds), ...fakeOptions });
   const clock = createManualClock();
   const channel = createDiscordChannel({ botToken: fake.token, apiUrl: fake.apiUrl, clock, ...channelOptions });
-  const received: InboundMessage[] = [];
-  const statuses: ChannelStatus[] = [];
-  const context: ChannelContext = {
-    receive: async (message) => {
-      received.push(message);
-      return { dropped: 'recorded by the test' };
-    },
-    logger: silentLogger,
-    setStatus: (status) => void statuses.push(status),
-  };
+  const { context, received, statuses } = createRecordingChannelContext();
   if (start) await channel.start(context);
   return {
     fake,
@@ -60,13 +51,4 @@ export async function startDiscordTestRun(
   };
 }
 
-/** Resolves with `read()` once it is truthy (polling every 10 ms, up to 10 s). */
-export async function eventually<T>(read: () => T | undefined | false, what: string): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = read();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > 10_000) throw new Error(`[test] ${what}: not seen within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from '@ngb/plugin-sdk/testing';

@@ -1,6 +1,6 @@
 import type { ChannelAdapter, ChannelContext, ChannelStatus, InboundMessage } from '../contracts/channel';
-import { silentLogger } from '../logger';
 import type { ChannelHarness, HarnessPlatform } from './channel-harness';
+import { createRecordingChannelContext } from './recording-context';
 
 /** One case's adapter, with the context the suite starts it with and what `receive` got. */
 export interface ContractRun {
@@ -26,22 +26,9 @@ const waitLimitMs = 5_000;
 /** Builds a {@link ContractRun} for one case. */
 export async function createContractRun(harness: ChannelHarness): Promise<ContractRun> {
   const adapter = await harness.create();
-  const received: InboundMessage[] = [];
-  const statuses: ChannelStatus[] = [];
-  let calls = 0;
-  let gate: Promise<void> = Promise.resolve();
-  let failure: Error | undefined;
-  const context: ChannelContext = {
-    receive: async (message) => {
-      calls += 1;
-      await gate;
-      if (failure) throw failure;
-      received.push(message);
-      return { dropped: 'recorded by the contract suite' };
-    },
-    logger: silentLogger,
-    setStatus: (status) => void statuses.push(status),
-  };
+  const { context, received, statuses, receiveCalls, holdReceive, failReceive } = createRecordingChannelContext({
+    dropped: 'recorded by the contract suite',
+  });
   return {
     harness,
     adapter,
@@ -49,17 +36,9 @@ export async function createContractRun(harness: ChannelHarness): Promise<Contra
     context,
     received,
     statuses,
-    receiveCalls: () => calls,
-    holdReceive() {
-      let release!: () => void;
-      gate = new Promise((resolve) => {
-        release = resolve;
-      });
-      return release;
-    },
-    failReceive(error) {
-      failure = error;
-    },
+    receiveCalls,
+    holdReceive,
+    failReceive,
     async waitFor(read, what) {
       const started = Date.now();
       for (;;) {

@@ -23,6 +23,21 @@ describe('createRecordingChannelContext', () => {
     expect(run.received).toHaveLength(2);
     expect(run.statuses).toEqual([{ state: 'connected' }]);
   });
+
+  it('counts calls as they come, holds them until released, and fails them all once told to', async () => {
+    const run = createRecordingChannelContext({ dropped: 'kept' });
+    const release = run.holdReceive();
+    const held = run.context.receive(message);
+    expect(run.receiveCalls()).toBe(1);
+    expect(run.received).toHaveLength(0);
+    release();
+    await expect(held).resolves.toEqual({ dropped: 'kept' });
+    run.failReceive(new Error('disk full'));
+    await expect(run.context.receive(message)).rejects.toThrow('disk full');
+    await expect(run.context.receive(message)).rejects.toThrow('disk full');
+    expect(run.receiveCalls()).toBe(3);
+    expect(run.received).toHaveLength(1);
+  });
 });
 
 describe('eventually', () => {

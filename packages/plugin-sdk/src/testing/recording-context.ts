@@ -8,23 +8,39 @@ export interface RecordingChannelContext {
   received: InboundMessage[];
   /** Every status the adapter reported, in order. */
   statuses: ChannelStatus[];
+  /** How many times `receive` was called (counted when called, before it resolves). */
+  receiveCalls(): number;
+  /** Makes `receive` wait until the returned function is called. */
+  holdReceive(): () => void;
+  /** Makes every `receive` from now on reject with `error` (as a store that cannot write would). */
+  failReceive(error: Error): void;
   /** The next `receive` rejects (as a store that cannot write would) and records nothing. */
   failNextReceive(): void;
 }
 
-/** Creates a {@link RecordingChannelContext}: `receive` records and answers that nothing was routed. */
-export function createRecordingChannelContext(): RecordingChannelContext {
+/**
+ * Creates a {@link RecordingChannelContext}: `receive` records and answers that nothing was routed.
+ * @param options.dropped the reason its answer gives (default `recorded by the test`)
+ */
+export function createRecordingChannelContext(options: { dropped?: string } = {}): RecordingChannelContext {
+  const dropped = options.dropped ?? 'recorded by the test';
   const received: InboundMessage[] = [];
   const statuses: ChannelStatus[] = [];
-  let failing = false;
+  let calls = 0;
+  let gate: Promise<void> = Promise.resolve();
+  let failure: Error | undefined;
+  let failNext = false;
   const context: ChannelContext = {
     receive: async (message) => {
-      if (failing) {
-        failing = false;
+      calls += 1;
+      await gate;
+      if (failure) throw failure;
+      if (failNext) {
+        failNext = false;
         throw new Error('[test] the store cannot write');
       }
       received.push(message);
-      return { dropped: 'recorded by the test' };
+      return { dropped };
     },
     logger: silentLogger,
     setStatus: (status) => void statuses.push(status),
@@ -33,8 +49,19 @@ export function createRecordingChannelContext(): RecordingChannelContext {
     context,
     received,
     statuses,
+    receiveCalls: () => calls,
+    holdReceive() {
+      let release!: () => void;
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      return release;
+    },
+    failReceive(error) {
+      failure = error;
+    },
     failNextReceive: () => {
-      failing = true;
+      failNext = true;
     },
   };
 }
