@@ -50,18 +50,27 @@ function filesUnder(directory: string): Array<{ path: string; bytes: string }> {
 
 const said = () => telegram.sent.filter((sent) => sent.method === 'sendMessage' || sent.method === 'editMessageText');
 
+/**
+ * The reply to `text` as the chat shows it once `expected` holds: every message sent after it, each
+ * as its last edit left it, joined (a streamed reply past Telegram's length limit goes on in a new
+ * message, so the probe's output can span several).
+ */
 async function say(text: string, expected: (reply: string) => boolean, what: string): Promise<string> {
   const before = said().length;
   await telegram.injectMessage({ chatId: 1001, from: { id: 77, first_name: 'Ann' }, text });
-  const reply = await waitFor(
-    () =>
-      said()
-        .slice(before)
-        .find((sent) => expected(sent.text ?? '')),
-    `${what} (stderr: ${serve.stderr()})`,
+  const shown = () => {
+    const messages = new Map<number | undefined, string>();
+    for (const sent of said().slice(before)) messages.set(sent.messageId, sent.text ?? '');
+    return [...messages.values()].join('\n');
+  };
+  return waitFor(
+    () => {
+      const reply = shown();
+      return expected(reply) ? reply : undefined;
+    },
+    () => `${what} (so far: ${shown().slice(-500)}; stderr: ${serve.stderr()})`,
     60_000,
   );
-  return reply.text ?? '';
 }
 
 describeWithDocker('a canary secret planted in the environment, the model key and a channel token', () => {
@@ -97,7 +106,8 @@ describeWithDocker('a canary secret planted in the environment, the model key an
   it('reaches no tool: the environment, every process environment and the mounted folders of the sandbox hold none', async () => {
     const reply = await say(
       "run: env; for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < $f; done 2>/dev/null; grep -rl canary /workspace /tmp 2>/dev/null; echo probe-done",
-      (text) => text.includes('probe-done'),
+      // On a line of its own: the command quoted at the top of a streamed reply holds the word too.
+      (text) => /^probe-done$/m.test(text),
       'the reply with the probe output',
     );
     expect(reply).toContain('HOME=/tmp');
