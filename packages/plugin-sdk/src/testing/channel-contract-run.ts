@@ -1,22 +1,12 @@
-import type { ChannelAdapter, ChannelContext, ChannelStatus, InboundMessage } from '../contracts/channel';
+import type { ChannelAdapter } from '../contracts/channel';
 import type { ChannelHarness, HarnessPlatform } from './channel-harness';
-import { createRecordingChannelContext } from './recording-context';
+import { createRecordingChannelContext, type RecordingChannelContext } from './recording-context';
 
 /** One case's adapter, with the context the suite starts it with and what `receive` got. */
-export interface ContractRun {
+export interface ContractRun extends Omit<RecordingChannelContext, 'failNextReceive'> {
   harness: ChannelHarness;
   adapter: ChannelAdapter;
   platform: Required<Pick<HarnessPlatform, 'directChatId' | 'groupChatId'>> & HarnessPlatform;
-  context: ChannelContext;
-  /** Messages `receive` stored, in order. */
-  received: InboundMessage[];
-  statuses: ChannelStatus[];
-  /** How many times `receive` was called (counted when called, before it resolves). */
-  receiveCalls(): number;
-  /** Makes `receive` wait until the returned function is called. */
-  holdReceive(): () => void;
-  /** Makes `receive` throw, as a store that cannot write would. */
-  failReceive(error: Error): void;
   /** Resolves with `read()` once it is defined. */
   waitFor<T>(read: () => T | undefined, what: string): Promise<T>;
 }
