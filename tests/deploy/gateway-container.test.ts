@@ -81,7 +81,8 @@ describeWithDocker('the gateway in a container (deploy/compose.yaml)', () => {
     const uid = process.getuid?.() ?? 0;
     if (uid === 0) chownSync(project, 1000, 1000);
     else if (uid !== 1000) throw new Error(`run this test as root or as uid 1000 (the image's user), not uid ${uid}`);
-    await must('docker', ['run', '--rm', '-v', `${project}:${project}`, '-w', project, image, 'init']);
+    // `init` and the refusal below need no network: none, so they depend on no bridge of the host.
+    await must('docker', ['run', '--rm', '--network', 'none', '-v', `${project}:${project}`, '-w', project, image, 'init']);
     const configFile = join(project, 'ngb.config.json');
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as { runtime: Record<string, unknown> };
     // The gateway does not run as root, and agents' size limits need root (loop mounts).
@@ -136,7 +137,17 @@ describeWithDocker('the gateway in a container (deploy/compose.yaml)', () => {
   }, 90_000);
 
   it('refuses to start without a dashboard token (it listens on every address of the container)', async () => {
-    const refused = await command('docker', ['run', '--rm', '-v', `${project}:${project}`, '-w', project, image]);
+    const refused = await command('docker', [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-v',
+      `${project}:${project}`,
+      '-w',
+      project,
+      image,
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing to listen on 0.0.0.0 without an auth token');
   });
