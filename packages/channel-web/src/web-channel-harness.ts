@@ -1,7 +1,6 @@
 // Test support: the channel contract's harness for the web chat, driving it over HTTP as a page would.
-import { type ChannelContext, type ChannelStatus, type InboundMessage, silentLogger } from '@ngb/plugin-sdk';
 import type { ChannelHarness, HarnessSent } from '@ngb/plugin-sdk/testing';
-import { createManualClock } from '@ngb/plugin-sdk/testing';
+import { createManualClock, createRecordingChannelContext } from '@ngb/plugin-sdk/testing';
 import { createWebChannel, type WebChannel } from './web-channel';
 import { readWebEvents } from './web-event-reader';
 import type { WebChannelOptions } from './web-options';
@@ -97,39 +96,16 @@ export function createWebChannelHarness(options: Partial<WebChannelOptions> = {}
   };
 }
 
-/** A context that records what `receive` got, and can hold or fail it. */
+/** A context that records what `receive` got, and can hold or fail it; each message is stored as `stored-<n>`. */
 export function createTestContext() {
-  const received: InboundMessage[] = [];
-  const statuses: ChannelStatus[] = [];
-  let calls = 0;
-  let gate: Promise<void> = Promise.resolve();
-  let failure: Error | undefined;
-  const context: ChannelContext = {
-    async receive(message) {
-      calls += 1;
-      await gate;
-      if (failure) throw failure;
-      received.push(message);
-      return { messageId: `stored-${received.length}`, routed: [] };
-    },
-    logger: silentLogger,
-    setStatus: (status) => void statuses.push(status),
-  };
+  const recording = createRecordingChannelContext({ answer: (recorded) => ({ messageId: `stored-${recorded}`, routed: [] }) });
   return {
-    context,
-    received,
-    statuses,
-    calls: () => calls,
+    context: recording.context,
+    received: recording.received,
+    statuses: recording.statuses,
+    calls: recording.receiveCalls,
     /** Holds every `receive` until the returned function is called. */
-    hold(): () => void {
-      let release!: () => void;
-      gate = new Promise((resolve) => {
-        release = resolve;
-      });
-      return release;
-    },
-    fail(error: Error) {
-      failure = error;
-    },
+    hold: recording.holdReceive,
+    fail: recording.failReceive,
   };
 }

@@ -1,4 +1,5 @@
 import type { ChannelContext, ChannelStatus, InboundMessage } from '../contracts/channel';
+import type { ReceiveResult } from '../contracts/receive-result';
 import { silentLogger } from '../logger';
 
 /** A channel context that keeps what an adapter hands it, for an adapter's own tests. */
@@ -21,9 +22,13 @@ export interface RecordingChannelContext {
 /**
  * Creates a {@link RecordingChannelContext}: `receive` records and answers that nothing was routed.
  * @param options.dropped the reason its answer gives (default `recorded by the test`)
+ * @param options.answer what `receive` resolves with instead, given how many messages it has recorded
  */
-export function createRecordingChannelContext(options: { dropped?: string } = {}): RecordingChannelContext {
+export function createRecordingChannelContext(
+  options: { dropped?: string; answer?: (recorded: number) => ReceiveResult } = {},
+): RecordingChannelContext {
   const dropped = options.dropped ?? 'recorded by the test';
+  const answer = options.answer ?? (() => ({ dropped }));
   const received: InboundMessage[] = [];
   const statuses: ChannelStatus[] = [];
   let calls = 0;
@@ -40,7 +45,7 @@ export function createRecordingChannelContext(options: { dropped?: string } = {}
         throw new Error('[test] the store cannot write');
       }
       received.push(message);
-      return { dropped };
+      return answer(received.length);
     },
     logger: silentLogger,
     setStatus: (status) => void statuses.push(status),
