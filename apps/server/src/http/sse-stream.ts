@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 /** One Server-Sent Events message. */
 interface SseMessage {
   id?: string | number;
@@ -27,10 +29,11 @@ const encoder = new TextEncoder();
 
 /** The bytes of one SSE message on the wire. */
 export function encodeSseMessage(message: SseMessage): Uint8Array {
-  return encoder.encode(frame(message));
+  return encoder.encode(frameSseMessage(message));
 }
 
-function frame(message: SseMessage): string {
+/** The text of one SSE message on the wire. */
+export function frameSseMessage(message: SseMessage): string {
   let text = '';
   if (message.id !== undefined) text += `id: ${message.id}\n`;
   if (message.event !== undefined) text += `event: ${message.event}\n`;
@@ -39,21 +42,94 @@ function frame(message: SseMessage): string {
   return `${text}\n`;
 }
 
+const headers = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/** Where a stream's bytes go: the client's side of the connection, as seen by the writer. */
+interface SseSink {
+  /** The response to answer the request with. */
+  readonly response: Response;
+  /** Bytes handed over that the client has not taken yet. */
+  waiting(): number;
+  put(chunk: Uint8Array): void;
+  /** Ends the stream once what was handed over has left. */
+  end(): void;
+  /** Cuts the connection now, with whatever still waits for the client. */
+  abort(): void;
+}
+
+/**
+ * A sink on Node's own response, for a request that came over a socket: each chunk is one write on
+ * it, with no web stream between (no reader, no promise per chunk). What the socket has not sent yet
+ * is what the client has not taken. The request's adapter is told that the answer is already sent.
+ */
+function nodeSink(outgoing: ServerResponse, onGone: () => void): SseSink {
+  outgoing.writeHead(200, headers);
+  outgoing.once('close', onGone);
+  return {
+    response: alreadySent,
+    waiting: () => outgoing.writableLength,
+    put: (chunk) => void outgoing.write(chunk),
+    end: () => outgoing.end(),
+    abort: () => outgoing.destroy(),
+  };
+}
+
+/** A sink on a web stream, for a request answered in process (no socket to write on). */
+function webSink(maxQueuedBytes: number, onGone: () => void): SseSink {
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(created) {
+        controller = created;
+      },
+      cancel: onGone,
+    },
+    { highWaterMark: maxQueuedBytes, size: (chunk) => chunk.byteLength },
+  );
+  return {
+    response: new Response(body, { headers }),
+    waiting: () => maxQueuedBytes - (controller?.desiredSize ?? 0),
+    put: (chunk) => controller?.enqueue(chunk),
+    end: () => {
+      try {
+        controller?.close();
+      } catch {
+        // Already errored or cancelled by the client.
+      }
+    },
+    abort: () => controller?.error(new Error('the client fell too far behind')),
+  };
+}
+
+/** The answer that tells @hono/node-server the response was written on the socket directly. */
+const alreadySent = new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
+
 /**
  * Opens an SSE response. Messages wait in a queue of at most `maxQueuedBytes`; a client that lets
  * it fill is cut off (it reconnects with `Last-Event-ID` and loses nothing the bus still holds),
  * so a slow reader costs the sender one comparison, never a wait. Messages written within
  * `coalesceMs` of each other leave in one write: fifty clients cost fifty socket writes per
  * interval, not per event. A comment is sent every `heartbeatMs` so proxies and clients can tell
- * a quiet stream from a dead one.
+ * a quiet stream from a dead one. With `outgoing` (Node's response, when the request came over a
+ * socket) the bytes are written on it directly; without, the response carries a web stream.
  */
 export function openSseStream(
-  options: { maxQueuedBytes?: number; heartbeatMs?: number; coalesceMs?: number; onClose?: () => void } = {},
+  options: {
+    maxQueuedBytes?: number;
+    heartbeatMs?: number;
+    coalesceMs?: number;
+    onClose?: () => void;
+    outgoing?: ServerResponse;
+  } = {},
 ): SseStream {
   const maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024;
   const coalesceMs = options.coalesceMs ?? 50;
   const flushBytes = Math.min(64 * 1024, maxQueuedBytes);
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let open = true;
   let heartbeat: NodeJS.Timeout | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
@@ -72,36 +148,29 @@ export function openSseStream(
     options.onClose?.();
     resolveClosed();
   };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(created) {
-        controller = created;
-      },
-      cancel() {
-        finish();
-      },
-    },
-    { highWaterMark: maxQueuedBytes, size: (chunk) => chunk.byteLength },
-  );
-  // What the client has not taken yet is the stream's queue plus what waits here: checked when the
-  // waiting part is handed over, so that a message costs an array push, not a look into the stream.
+  const sink = options.outgoing ? nodeSink(options.outgoing, finish) : webSink(maxQueuedBytes, finish);
+  // What the client has not taken yet is the sink's queue plus what waits here: checked when the
+  // waiting part is handed over, so that a message costs an array push, not a look into the sink.
   // False when the client is too far behind: the caller drops it.
   const handOver = (): boolean => {
     clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (!open || !controller || pending.length === 0) return open;
-    if ((controller.desiredSize ?? 0) - pendingBytes < 0) return false;
+    if (!open || pending.length === 0) return open;
+    if (sink.waiting() + pendingBytes > maxQueuedBytes) return false;
     const chunk = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    controller.enqueue(chunk);
+    sink.put(chunk);
     return true;
   };
+  // A client too far behind is cut off at once: what it has not taken is not kept for it.
   const flush = () => {
-    if (!handOver()) close();
+    if (handOver()) return;
+    sink.abort();
+    finish();
   };
   const write = (bytes: Uint8Array): boolean => {
-    if (!open || !controller) return false;
+    if (!open) return false;
     pending.push(bytes);
     pendingBytes += bytes.byteLength;
     // A burst (a replay after a reconnect) goes out in pieces rather than waiting for the timer.
@@ -110,7 +179,7 @@ export function openSseStream(
     return open;
   };
   const sendBatch = (chunk: Uint8Array): boolean => {
-    if (!open || !controller) return false;
+    if (!open) return false;
     pending.push(chunk);
     pendingBytes += chunk.byteLength;
     flush();
@@ -119,24 +188,19 @@ export function openSseStream(
   const close = () => {
     if (!open) return;
     handOver();
-    try {
-      controller?.close();
-    } catch {
-      // Already errored or cancelled by the client.
-    }
+    sink.end();
     finish();
   };
   const keepAlive = encoder.encode(': keep-alive\n\n');
   heartbeat = setInterval(() => write(keepAlive), options.heartbeatMs ?? 15_000);
   heartbeat.unref();
   write(encoder.encode(': connected\n\n'));
-  const response = new Response(body, {
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    },
-  });
-  return { response, send: (message) => write(encodeSseMessage(message)), sendEncoded: write, sendBatch, close, closed };
+  return {
+    response: sink.response,
+    send: (message) => write(encodeSseMessage(message)),
+    sendEncoded: write,
+    sendBatch,
+    close,
+    closed,
+  };
 }

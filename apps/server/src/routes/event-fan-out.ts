@@ -15,39 +15,35 @@ export interface EventFanOut {
 
 /**
  * Every unfiltered live-event client gets the same bytes, so they are made once for all of them: one
- * listener on the bus (not one per client), each event framed once, and the events of an interval
- * (`coalesceMs`, or sooner past `flushBytes`) joined into one chunk that every stream takes as it
- * is. An event costs the same with fifty clients as with one; each interval costs one socket write
+ * listener on the bus (not one per client), each event framed once, and the text of an interval's
+ * events (`coalesceMs`, or sooner past `flushChars`) encoded once into one chunk that every stream
+ * takes as it is. An event costs the same with fifty clients as with one; each interval costs one socket write
  * per client. A stream too slow to take a chunk is dropped by the stream itself, as before.
  */
 export function createEventFanOut(
   bus: EventBus,
-  encode: (event: TimedGatewayEvent) => Uint8Array,
-  options: { coalesceMs?: number; flushBytes?: number } = {},
+  frame: (event: TimedGatewayEvent) => string,
+  options: { coalesceMs?: number; flushChars?: number } = {},
 ): EventFanOut {
   const coalesceMs = options.coalesceMs ?? 50;
-  const flushBytes = options.flushBytes ?? 64 * 1024;
+  const flushChars = options.flushChars ?? 64 * 1024;
   const streams = new Set<SseStream>();
-  let batch: Uint8Array[] = [];
-  let batchBytes = 0;
+  let batch = '';
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
 
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (batch.length === 0) return;
-    const chunk = batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch, batchBytes);
-    batch = [];
-    batchBytes = 0;
+    if (batch === '') return;
+    const chunk = Buffer.from(batch);
+    batch = '';
     // A stream dropped here leaves the set while it is walked, which a Set allows.
     for (const stream of streams) stream.sendBatch(chunk);
   };
   const listener = (event: TimedGatewayEvent) => {
-    const frame = encode(event);
-    batch.push(frame);
-    batchBytes += frame.byteLength;
-    if (batchBytes >= flushBytes) flush();
+    batch += frame(event);
+    if (batch.length >= flushChars) flush();
     else timer ??= setTimeout(flush, coalesceMs);
   };
 
@@ -59,7 +55,7 @@ export function createEventFanOut(
         // Emitting is synchronous, so nothing comes between the replay and joining.
         const replay = bus.since(after);
         if (replay.missed) onMissed?.();
-        for (const event of replay.events) stream.sendEncoded(encode(event));
+        for (const event of replay.events) stream.sendEncoded(Buffer.from(frame(event)));
       }
       streams.add(stream);
       unsubscribe ??= bus.on(listener);
@@ -69,8 +65,7 @@ export function createEventFanOut(
         unsubscribe = undefined;
         clearTimeout(timer);
         timer = undefined;
-        batch = [];
-        batchBytes = 0;
+        batch = '';
       };
     },
     size: () => streams.size,

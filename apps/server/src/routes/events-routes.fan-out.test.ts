@@ -1,5 +1,6 @@
 import type { TimedGatewayEvent } from '@ngb/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countSubscriptions } from '../__tests__/bus-subscriptions';
 import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
 import { readSse } from '../__tests__/sse-reader';
 
@@ -10,23 +11,6 @@ afterEach(async () => {
 });
 
 const seqOf = (data: string) => (JSON.parse(data) as TimedGatewayEvent).seq;
-
-/** Counts the listeners added to the bus from now on. */
-function countSubscriptions(built: ServerHarness): { count: () => number; live: () => number } {
-  const bus = built.gateway.events;
-  const on = bus.on.bind(bus) as (...args: unknown[]) => () => void;
-  let added = 0;
-  let removed = 0;
-  (bus as { on: unknown }).on = (...args: unknown[]) => {
-    added += 1;
-    const off = on(...args);
-    return () => {
-      removed += 1;
-      off();
-    };
-  };
-  return { count: () => added, live: () => added - removed };
-}
 
 const emitMarkers = (built: ServerHarness, from: number, count: number) => {
   for (let index = from; index < from + count; index += 1) built.gateway.events.emit({ type: 'sandbox.reaped', count: index });

@@ -1,8 +1,9 @@
+import { ServerResponse } from 'node:http';
 import type { Gateway, TimedGatewayEvent } from '@ngb/core';
 import type { Store } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import { jsonError } from '../http/json-error';
-import { encodeSseMessage, openSseStream, type SseStream } from '../http/sse-stream';
+import { frameSseMessage, openSseStream, type SseStream } from '../http/sse-stream';
 import { createEventFanOut } from './event-fan-out';
 
 /** The open event streams of a server, closed together when it shuts down. */
@@ -38,6 +39,12 @@ function createSessionAgents(store: Store, limit = 10_000) {
   };
 }
 
+/** Node's response for a request that came over a socket (set by @hono/node-server), for direct writes. */
+function outgoingOf(env: unknown): ServerResponse | undefined {
+  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse ? outgoing : undefined;
+}
+
 function parseAfter(value: string | undefined): number | undefined | 'invalid' {
   if (value === undefined || value === '') return undefined;
   if (!/^\d{1,15}$/.test(value)) return 'invalid';
@@ -54,14 +61,21 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
   // Each live event is serialized once, however many clients receive it: the bus hands it to every
   // listener in turn, so the latest one is enough. Keeping the bytes of every buffered event (a
   // WeakMap keyed by the event) doubled what the bus's buffer weighs; a replay encodes again.
-  let latest: { event: TimedGatewayEvent; bytes: Uint8Array } | undefined;
+  type Framed = { event: TimedGatewayEvent; text: string; bytes?: Uint8Array };
+  let latest: Framed | undefined;
+  const framed = (event: TimedGatewayEvent): Framed => {
+    if (latest?.event !== event) latest = { event, text: frameSseMessage({ id: event.seq, data: JSON.stringify(event) }) };
+    return latest;
+  };
+  const frame = (event: TimedGatewayEvent) => framed(event).text;
   const encode = (event: TimedGatewayEvent) => {
-    if (latest?.event !== event) latest = { event, bytes: encodeSseMessage({ id: event.seq, data: JSON.stringify(event) }) };
-    return latest.bytes;
+    const current = framed(event);
+    current.bytes ??= Buffer.from(current.text);
+    return current.bytes;
   };
   // The clients that take every event (the dashboard's tabs, `ngb logs -f`) share one listener and
   // one batch per interval; only filtered clients have a listener of their own.
-  const everyEvent = createEventFanOut(gateway.events, encode);
+  const everyEvent = createEventFanOut(gateway.events, frame);
   const sessions = createSessionAgents(store);
   gateway.events.on((event) => sessions.learn(event));
   const app = new Hono();
@@ -71,7 +85,7 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
     const sessionFilter = context.req.query('session');
     const agentFilter = context.req.query('agent');
     let unsubscribe: () => void = () => undefined;
-    const stream = openSseStream({ onClose: () => unsubscribe() });
+    const stream = openSseStream({ onClose: () => unsubscribe(), outgoing: outgoingOf(context.env) });
     open.add(stream);
     void stream.closed.then(() => open.delete(stream));
     const onMissed = () => stream.send({ event: 'missed', data: JSON.stringify({ after }) });
