@@ -145,14 +145,14 @@ export function ms(value) {
   return value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`;
 }
 
-function formatValue(value, unit) {
+export function formatValue(value, unit) {
   if (unit === 'ms') return ms(value);
   if (unit === '/s') return `${integer(value)} /s`;
   if (unit === 'MB') return `${value.toFixed(1)} MB`;
   return `${value} ${unit}`;
 }
 
-function formatComparison(value, compare, unit) {
+export function formatComparison(value, compare, unit) {
   if (compare === 'percent') return `${(value * 100).toFixed(0)} %`;
   if (compare === 'times') return `${value.toFixed(2)}×`;
   return `${value >= 0 ? '+' : '−'}${formatValue(Math.abs(value), unit)}`;
@@ -195,7 +195,7 @@ export function renderResult(result) {
   ].join('\n');
 }
 
-function readResults(directory) {
+export function readResults(directory = defaultResultsDirectory) {
   const stored = new Map();
   try {
     for (const name of readdirSync(directory).filter((file) => file.endsWith('.json'))) {
@@ -232,7 +232,8 @@ export function reportText(directory = defaultResultsDirectory) {
     '`bench/results/`). Machines here are shared and noisy, so every figure is the median of several runs with',
     'the lowest and highest run beside it, each floor is measured in the same runs and compared run by run, and the',
     'load average of each run is recorded beside the figure. Run it on a quiet machine; `node bench/report.mjs`',
-    'renders this page again from the stored results.',
+    'renders this page again from the stored results, and `pnpm bench:reproduce` measures again and checks that',
+    'each new median lies within the spread recorded here.',
   ];
   for (const section of sections) {
     const result = stored.get(section.bench);
