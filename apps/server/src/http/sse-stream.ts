@@ -28,7 +28,7 @@ export interface SseStream {
 const encoder = new TextEncoder();
 
 /** The bytes of one SSE message on the wire. */
-export function encodeSseMessage(message: SseMessage): Uint8Array {
+function encodeSseMessage(message: SseMessage): Uint8Array {
   return encoder.encode(frameSseMessage(message));
 }
 
