@@ -2,7 +2,7 @@ import { type IncomingMessage, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import type { SandboxError } from '@ngb/plugin-sdk';
-import { EngineApiError, maxErrorAnswerBytes, readEngineAnswer } from './engine-response';
+import { EngineApiError, maxErrorAnswerBytes, noServerName, readEngineAnswer } from './engine-response';
 import { createFrameDemultiplexer, defaultMaxFrameBytes } from './engine-stream-frames';
 
 /** A container's stdio over one hijacked connection to the engine (no TTY). */
@@ -87,6 +87,7 @@ function openHijackedStream(target: AttachTarget): Promise<Duplex> {
   const what = 'attaching to the container';
   return new Promise((resolve, reject) => {
     const sent = request({
+      ...noServerName,
       socketPath: target.socketPath,
       method: 'POST',
       path: target.path,

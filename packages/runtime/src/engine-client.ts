@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import * as v from 'valibot';
 import { type AttachedStdio, attachContainerStdio } from './engine-attach';
-import { readEngineAnswer } from './engine-response';
+import { noServerName, readEngineAnswer } from './engine-response';
 import {
   type ContainerCreateOptions,
   type ContainerInspection,
@@ -75,6 +75,7 @@ export function createEngineClient(options: EngineClientOptions): EngineClient {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const sent = request(
         {
+          ...noServerName,
           socketPath,
           method,
           path: `${prefix}${path}`,

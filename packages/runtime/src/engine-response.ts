@@ -1,6 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
+ * Plain HTTP names no TLS peer. Left unset, Node derives the name from the Host header through
+ * `net.isIP`, whose IPv6 pattern is compiled at its first use (10-20 ms, on the way to a gateway's
+ * ready line). Every request takes `servername`; only the `https` types declare it.
+ */
+export const noServerName = { servername: '' };
+
+/**
  * An answer of the engine outside 2xx: `statusCode` and the engine's `json.message`, the shape
  * `mapDockerError` reads.
  */

@@ -15,7 +15,7 @@ async function executedMigrations(db: Kysely<unknown>): Promise<string[]> {
 
 /**
  * Brings the schema to the latest version. Forward-only; the pending migrations run in one transaction,
- * so they all apply or none does.
+ * so they all apply or none does. A database already current is only read.
  * @param location where the database is, for messages
  * @throws ConfigError when the database has migrations this version does not know (it is newer)
  */
@@ -25,13 +25,19 @@ export async function migrateToLatest(
   logger: Logger,
   location: string,
 ): Promise<void> {
-  const unknown = (await executedMigrations(db)).filter((name) => !Object.hasOwn(migrations, name));
+  const executed = await executedMigrations(db);
+  const unknown = executed.filter((name) => !Object.hasOwn(migrations, name));
   if (unknown.length > 0) {
     throw new ConfigError(
       `[@ngb/store] the database at ${location} was written by a newer @ngb/store (unknown migrations: ${unknown.join(', ')}); upgrade @ngb/store, or point \`path\` at another database`,
       { key: 'path' },
     );
   }
+  // The Migrator records each migration in the transaction that applies it, so a database that lists
+  // every migration is current: its bookkeeping (its tables checked, its lock taken in a write
+  // transaction) is needed only when one is pending. One read then opens an up-to-date database.
+  const applied = new Set(executed);
+  if (Object.keys(migrations).every((name) => applied.has(name))) return;
   const migrator = new Migrator({
     db,
     provider: createMigrationProvider(migrations),

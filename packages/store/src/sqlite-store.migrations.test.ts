@@ -48,6 +48,43 @@ describe('migrations', () => {
     expect(appliedMigrations(path)).toEqual(Object.keys(sqliteMigrations));
   });
 
+  it('only reads a database that is already current: no write transaction, no migration bookkeeping', async () => {
+    const path = join(directory, 'current.db');
+    await (await createSqliteStore({ path })).close();
+    const database = new Database(path);
+    const statements: string[] = [];
+    const prepare = database.prepare.bind(database);
+    const recording = Object.assign(database, {
+      prepare: (source: string) => {
+        statements.push(source);
+        return prepare(source);
+      },
+    });
+    const store = await createSqliteStore({ database: recording as unknown as BetterSqliteDatabase });
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.filter((source) => !/^\s*select\b/i.test(source))).toEqual([]);
+    expect(await store.agents.list()).toEqual([]);
+    await store.close();
+    database.close();
+  });
+
+  it('still runs the migrations a database lacks, and only those', async () => {
+    const path = join(directory, 'behind.db');
+    const names = Object.keys(sqliteMigrations);
+    const db = new Kysely<unknown>({ dialect: createSqliteDialect(new Database(path) as unknown as BetterSqliteDatabase, true) });
+    await migrateToLatest(db, Object.fromEntries(Object.entries(sqliteMigrations).slice(0, -1)), createRecordingLogger(), path);
+    await db.destroy();
+    expect(appliedMigrations(path)).toEqual(names.slice(0, -1));
+
+    const logger = createRecordingLogger();
+    const store = await createSqliteStore({ path, logger });
+    await store.close();
+    expect(
+      logger.lines.filter((line) => line.message.includes('applied migration')).map((line) => line.fields?.migration),
+    ).toEqual(names.slice(-1));
+    expect(appliedMigrations(path)).toEqual(names);
+  });
+
   it('refuses a database written by a newer version, naming the unknown migration', async () => {
     const path = join(directory, 'future.db');
     await (await createSqliteStore({ path })).close();

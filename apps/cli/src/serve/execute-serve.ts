@@ -92,22 +92,23 @@ export async function executeServe(flags: {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
     });
-    const claim = await running.gateway.onboarding.claimCode();
     const { server } = served;
     const webhooks = server
       ? served.composed.channels.filter(canHandleWebhooks).map((channel) => `${server.url}/channels/${channel.name}/webhook`)
       : [];
-    output.ready({
-      readyMs: Date.now() - started,
-      agents: project.agents.map((agent) => agent.folder),
-      channels: channelNames,
-      runtime: runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)',
-      model: `${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`,
-      logFile: displayPath(project.paths.logFile),
-      url: served.server?.url,
-      webhooks,
-      claim,
-    });
+    await output.ready(
+      {
+        readyMs: Date.now() - started,
+        agents: project.agents.map((agent) => agent.folder),
+        channels: channelNames,
+        runtime: runtime.driver === 'docker' ? `docker (${config.runtime.image})` : 'local (NOT ISOLATED)',
+        model: `${model.provider}/${model.model}${model.baseURL ? ` at ${model.baseURL}` : ''}`,
+        logFile: displayPath(project.paths.logFile),
+        url: served.server?.url,
+        webhooks,
+      },
+      running.gateway.onboarding.claimCode(),
+    );
     await signalled;
     clearInterval(keepAlive);
     const stopStarted = Date.now();

@@ -16,8 +16,10 @@ interface ServeReady {
   url?: string;
   /** Where the channels in webhook mode take their platform's requests. */
   webhooks: string[];
-  claim?: { code: string; expiresAt: number };
 }
+
+/** The one-time code that makes its sender the owner; none once the gateway has one. */
+type ServeClaim = { code: string; expiresAt: number } | undefined;
 
 /** Where `ngb serve` writes what a person (or a log shipper) reads: lines for people, or JSON. */
 export interface ServeOutput {
@@ -26,7 +28,11 @@ export interface ServeOutput {
   event(event: TimedGatewayEvent): void;
   warning(message: string): void;
   note(message: string): void;
-  ready(ready: ServeReady): void;
+  /**
+   * Shows that the gateway is ready, then the claim code once it is made (text: the ready lines at
+   * once, the code after them; json: one record with both). Settles when all of it is written.
+   */
+  ready(ready: ServeReady, claim: Promise<ServeClaim>): Promise<void>;
   stopped(durationMs: number): void;
 }
 
@@ -52,7 +58,10 @@ export function createServeOutput(format: 'text' | 'json', debug: boolean, forma
       },
       warning: (msg) => write({ time: now(), level: 'warn', msg }),
       note: (msg) => write({ time: now(), level: 'info', msg }),
-      ready: (ready) => write({ time: now(), level: 'info', msg: 'ngb serve ready', ...ready }),
+      async ready(ready, claim) {
+        const code = await claim;
+        write({ time: now(), level: 'info', msg: 'ngb serve ready', ...ready, ...(code ? { claim: code } : {}) });
+      },
       stopped: (durationMs) => write({ time: now(), level: 'info', msg: 'ngb serve stopped', durationMs }),
     };
   }
@@ -70,7 +79,7 @@ export function createServeOutput(format: 'text' | 'json', debug: boolean, forma
     },
     warning: printWarning,
     note: printNote,
-    ready(ready) {
+    async ready(ready, claim) {
       printLine(`${colors.green('✓')} ngb serve: gateway ready in ${formatDuration(ready.readyMs)}`);
       printLine(`  agents   ${ready.agents.join(', ') || 'none (add one with `ngb agent add`)'}`);
       printLine(`  channels ${ready.channels.join(', ') || 'none enabled: the gateway runs and waits'}`);
@@ -82,8 +91,10 @@ export function createServeOutput(format: 'text' | 'json', debug: boolean, forma
       if (ready.webhooks.length > 0) {
         printNote('The platform must reach each webhook at a public https URL: put a reverse proxy or a tunnel in front of it.');
       }
-      if (ready.claim) {
-        const { code, expiresAt } = ready.claim;
+      // The code is made in the store after the gateway is ready: it is not part of being ready.
+      const made = await claim;
+      if (made) {
+        const { code, expiresAt } = made;
         printLine('');
         printLine(`  ${colors.bold('This gateway has no owner yet.')} Claim it with the one-time code ${colors.bold(code)}:`);
         printLine(`  send /claim ${code} from any chat, or the dashboard's chat (valid until ${formatLocalTime(expiresAt)})`);

@@ -22,6 +22,13 @@ function dockerEndpoint(env: Env): DockerEndpoint {
   return { socketPath, display: socketPath };
 }
 
+/**
+ * Plain HTTP names no TLS peer. Left unset, Node derives the name from the host through `net.isIP`,
+ * whose IPv6 pattern is compiled at its first use: 10-20 ms on the way to `ngb serve`'s ready line.
+ * (Every request takes `servername`; only the `https` types declare it.)
+ */
+const noServerName = { servername: '' };
+
 /** One call to the Docker Engine API. Resolves with the status and JSON body; rejects when nothing answers. */
 function dockerRequest(
   endpoint: DockerEndpoint,
@@ -30,7 +37,14 @@ function dockerRequest(
 ): Promise<{ status: number; body: unknown; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const call = request(
-      { socketPath: endpoint.socketPath, host: endpoint.host, port: endpoint.port, path, method: options.method ?? 'GET' },
+      {
+        ...noServerName,
+        socketPath: endpoint.socketPath,
+        host: endpoint.host,
+        port: endpoint.port,
+        path,
+        method: options.method ?? 'GET',
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
