@@ -206,7 +206,7 @@ finish(options, {
     'after the three channels reported connected, against the same project with only the web chat, in the same run.',
   notes: [
     "The latency figures include each platform's own path on loopback: Telegram's long poll answered by the fake, Slack's Socket Mode envelope (acknowledged once the core stored the message), Discord's gateway dispatch; the floor is the same turn handed to `receive` directly by the recording channel, in the same run.",
-    `Memory: the three SDKs loaded and connected add ${memoryAdded} to \`ngb serve\` in these runs, each with its own HTTP and WebSocket stack (telegraf: node-fetch; @slack/web-api: the global fetch, @slack/socket-mode: undici 7; @discordjs/rest: undici 6, @discordjs/ws: ws). The target (\u2264 90 MB with the three connected) is ${percentile(runs.serveChannels, 50) <= 90 ? 'met' : 'not met'}.`,
+    `Memory: the three SDKs loaded and connected add ${memoryAdded} to \`ngb serve\` in these runs, with their HTTP and WebSocket stacks (telegraf: node-fetch; @slack/web-api and @discordjs/rest: the global fetch; @slack/socket-mode: undici 7; @discordjs/ws: ws). The target (\u2264 90 MB with the three connected) is ${percentile(runs.serveChannels, 50) <= 90 ? 'met' : 'not met'}.`,
   ],
   plots: [
     {

@@ -1,7 +1,7 @@
-import { REST } from '@discordjs/rest';
 import { type SessionInfo, WebSocketManager } from '@discordjs/ws';
 import type { Clock, TimerHandle } from '@ngb/plugin-sdk';
 import { GatewayIntentBits } from 'discord-api-types/v10';
+import { REST } from './discord-rest';
 
 /**
  * The intents the adapter asks for: guild channels and threads (`Guilds`), messages in them

@@ -1,4 +1,3 @@
-import type { REST } from '@discordjs/rest';
 import {
   type Address,
   type MessageFormat,
@@ -11,6 +10,7 @@ import {
 import { Routes } from 'discord-api-types/v10';
 import { convertToDiscordMarkdown } from './convert-to-discord-markdown';
 import { discordButtonRows } from './discord-buttons';
+import type { REST } from './discord-rest';
 import { escapeDiscordText } from './escape-discord-text';
 import { isDiscordMarkupRejected, isDiscordUnknownMessage, mapDiscordError } from './map-discord-error';
 

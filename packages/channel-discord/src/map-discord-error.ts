@@ -1,5 +1,5 @@
-import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import { ChannelApiError, errorMessage } from '@ngb/plugin-sdk';
+import { DiscordAPIError, HTTPError, RateLimitError } from './discord-rest';
 
 const channel = 'discord';
 const prefix = '[@ngb/channel-discord]';
