@@ -71,7 +71,7 @@ function nodeSink(outgoing: ServerResponse, onGone: () => void): SseSink {
   outgoing.writeHead(200, headers);
   outgoing.once('close', onGone);
   return {
-    response: alreadySent,
+    response: alreadySent(),
     waiting: () => outgoing.writableLength,
     put: (chunk) => void outgoing.write(chunk),
     end: () => outgoing.end(),
@@ -106,8 +106,12 @@ function webSink(maxQueuedBytes: number, onGone: () => void): SseSink {
   };
 }
 
-/** The answer that tells @hono/node-server the response was written on the socket directly. */
-const alreadySent = new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
+/**
+ * The answer that tells @hono/node-server the response was written on the socket directly. Made per
+ * request, never at module load: the first touch of `Response` loads Node's fetch implementation
+ * (about 40 ms), which `ngb serve` must not pay before it is ready.
+ */
+const alreadySent = (): Response => new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
 
 /**
  * Opens an SSE response. Messages wait in a queue of at most `maxQueuedBytes`; a client that lets
