@@ -257,7 +257,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     pagePath,
     renderConfigReference({
       configSchema: host.configSchema,
-      channelManifests: host.channelManifests,
+      channelManifests: await host.loadChannelManifests(),
       readOptionsSource: readChannelOptionsSource,
     }),
   );

@@ -161,7 +161,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const readme = readFileSync(path, 'utf8');
     const block = renderOptionsBlock(entry, {
       exportsOf: (name) => modules[name],
-      channelManifests: host.channelManifests,
+      channelManifests: await host.loadChannelManifests(),
     });
     if (currentOptionsBlock(readme) === block) continue;
     stale.push(entry.readme);

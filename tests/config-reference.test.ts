@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { channelManifests, configSchema } from '@ngb/host';
+import { configSchema, loadChannelManifests } from '@ngb/host';
 import { beforeAll, describe, expect, it } from 'vitest';
+
+const channelManifests = await loadChannelManifests();
 
 interface Row {
   path: string;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Gateway } from '@ngb/core';
-import { channelManifests, configSchema } from '@ngb/host';
+import { configSchema, loadChannelManifests } from '@ngb/host';
 import { silentLogger } from '@ngb/plugin-sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commandTable } from '../apps/cli/src/command-table';
@@ -19,6 +19,8 @@ import {
   unknownConfigKeys,
   unknownMetrics,
 } from './docs-check';
+
+const channelManifests = await loadChannelManifests();
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as core from '@ngb/core';
-import { channelManifests } from '@ngb/host';
+import { loadChannelManifests } from '@ngb/host';
 import * as llmAnthropic from '@ngb/llm-anthropic';
 import * as llmOpenAI from '@ngb/llm-openai';
 import * as runtime from '@ngb/runtime';
 import * as store from '@ngb/store';
 import { beforeAll, describe, expect, it } from 'vitest';
+
+const channelManifests = await loadChannelManifests();
 
 interface OptionsTable {
   title?: string;

@@ -1,4 +1,4 @@
-export { channelManifests } from './channels/channel-manifests';
+export { channelNames, loadChannelManifest, loadChannelManifests } from './channels/channel-manifests';
 export { channelOptions, createChannel, enabledChannels, parseChannelOptions } from './channels/create-channel';
 export { agentMcpServersProblem } from './compose/agent-mcp-servers';
 export { type BudgetReportRow, type BudgetState, budgetReport, budgetStanding } from './compose/budget-report';

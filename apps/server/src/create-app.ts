@@ -19,6 +19,15 @@ import type { ServerOptions, ServerSettings } from './server-options';
 /** One mebibyte: the default request body limit. */
 const defaultMaxBodyBytes = 1024 * 1024;
 
+/** The secret values, found at the first ask and kept; none without a source. */
+function askedOnce(source: ServerOptions['secretValues']): () => Promise<readonly string[]> {
+  let found: Promise<readonly string[]> | undefined;
+  return () => {
+    found ??= source?.() ?? Promise.resolve([]);
+    return found;
+  };
+}
+
 /** The server's routes over the gateway, without a socket: `app.fetch(request)` answers one request. */
 export interface ServerApp {
   app: Hono;
@@ -92,7 +101,8 @@ export function createServerApp(options: ServerOptions): ServerApp {
     clock: settings.clock,
     version: settings.version,
     sandboxes: settings.sandboxes,
-    config: settings.config === undefined ? undefined : { value: settings.config, secretValues: settings.secretValues ?? [] },
+    config:
+      settings.config === undefined ? undefined : { value: settings.config, secretValues: askedOnce(settings.secretValues) },
     budgets: settings.budgets,
     logs: settings.logFile === undefined ? undefined : createLogFileReader(settings.logFile),
   });

@@ -34,8 +34,11 @@ export interface ServerOptions {
   config?: unknown;
   /** The config's budgets and the report of their spend, for `/api/budgets` (501 without). */
   budgets?: BudgetsSource;
-  /** Secret strings (tokens read from the environment) that never appear in an API answer. */
-  secretValues?: readonly string[];
+  /**
+   * Secret strings (tokens read from the environment) that never appear in an API answer: asked once,
+   * at the first answer that could hold one (finding them loads every channel's manifest).
+   */
+  secretValues?: () => Promise<readonly string[]>;
   /** The structured log file `/api/logs` reads (only this file, never one named by a request). */
   logFile?: string;
   /** The gateway's version, in `/api/status` and the API document. */

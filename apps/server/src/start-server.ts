@@ -60,7 +60,7 @@ export async function startServer(request: ComposeRequest): Promise<ServedGatewa
         nearShare: config.budgets.nearShare,
         report: (now) => budgetReport(project.store, config, now),
       },
-      secretValues: secretValuesOf(request.env),
+      secretValues: () => secretValuesOf(request.env),
       logFile: project.paths.logFile,
       version: packageJson.version,
     });

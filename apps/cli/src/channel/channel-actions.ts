@@ -1,4 +1,4 @@
-import { channelManifests } from '@ngb/host';
+import { loadChannelManifests } from '@ngb/host';
 import { colors } from '../colors';
 import { parseLogLine } from '../logs/format-log-line';
 import { readLastLines } from '../logs/read-log';
@@ -16,7 +16,9 @@ function stateColor(state: string): string {
 /** `ngb channel ls`. */
 export async function listChannels(flags: { config: string | undefined; json: boolean }): Promise<void> {
   const loaded = loadProjectConfig(flags);
-  const reports = await Promise.all(channelManifests.map((manifest) => inspectChannel(manifest, loaded.config, process.env)));
+  const reports = await Promise.all(
+    (await loadChannelManifests()).map((manifest) => inspectChannel(manifest, loaded.config, process.env)),
+  );
   const lastStatus = new Map<string, { state: string; error?: string; at: number }>();
   const { lines } = readLastLines(loaded.paths.logFile, 2000, (line) => line.includes('"channel.status"'));
   for (const line of lines) {

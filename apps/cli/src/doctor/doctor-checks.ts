@@ -100,9 +100,7 @@ async function runtimeChecks(config: NgbConfig, env: Env): Promise<CheckResult[]
   const probe = await probeDockerEngine(env);
   const local = config.runtime.driver === 'local';
   if (local) {
-    const remote = enabledChannels(config)
-      .filter((manifest) => manifest.remote)
-      .map((manifest) => manifest.name);
+    const remote = (await enabledChannels(config)).filter((manifest) => manifest.remote).map((manifest) => manifest.name);
     results.push(
       remote.length > 0 && !config.allowLocalRuntime
         ? failed(
@@ -165,7 +163,7 @@ async function endpointCheck(baseURL: string): Promise<CheckResult> {
 }
 
 async function channelChecks(config: NgbConfig, env: Env): Promise<CheckResult[]> {
-  const manifests = enabledChannels(config);
+  const manifests = await enabledChannels(config);
   if (manifests.length === 0)
     return [ok('channels', 'none enabled (run and shell need none; serve has the web chat and the dashboard)')];
   const results: CheckResult[] = [];

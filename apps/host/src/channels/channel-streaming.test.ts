@@ -2,42 +2,42 @@ import { join } from 'node:path';
 import { ConfigError } from '@ngb/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config';
-import { channelManifests } from './channel-manifests';
+import { loadChannelManifest } from './channel-manifests';
 import { channelStreaming } from './channel-streaming';
 import { channelOptions } from './create-channel';
 
 const configOf = (channels: object) => parseConfig(JSON.stringify({ channels }), join('/project', 'ngb.config.json')).config;
 
 describe('channels.<name>.streaming', () => {
-  it('is off unless a channel sets it, and maps to the gateway option for the enabled channels only', () => {
-    expect(channelStreaming(configOf({ qq: { url: 'ws://127.0.0.1:3001' } }))).toEqual({});
+  it('is off unless a channel sets it, and maps to the gateway option for the enabled channels only', async () => {
+    expect(await channelStreaming(configOf({ qq: { url: 'ws://127.0.0.1:3001' } }))).toEqual({});
     const config = configOf({
       telegram: { streaming: { editIntervalMs: 2_000 } },
       slack: { streaming: {} },
       discord: { enabled: false, streaming: {} },
     });
-    expect(channelStreaming(config)).toEqual({ telegram: { editIntervalMs: 2_000 }, slack: {} });
+    expect(await channelStreaming(config)).toEqual({ telegram: { editIntervalMs: 2_000 }, slack: {} });
   });
 
-  it('streams the web chat by default, with its own settings when it sets them, and only when it is enabled', () => {
-    expect(channelStreaming(configOf({ web: {} }))).toEqual({ web: {} });
-    expect(channelStreaming(configOf({ web: { streaming: { editIntervalMs: 500 } } }))).toEqual({
+  it('streams the web chat by default, with its own settings when it sets them, and only when it is enabled', async () => {
+    expect(await channelStreaming(configOf({ web: {} }))).toEqual({ web: {} });
+    expect(await channelStreaming(configOf({ web: { streaming: { editIntervalMs: 500 } } }))).toEqual({
       web: { editIntervalMs: 500 },
     });
-    expect(channelStreaming(configOf({ web: { enabled: false } }))).toEqual({});
+    expect(await channelStreaming(configOf({ web: { enabled: false } }))).toEqual({});
   });
 
-  it('`streaming: false` turns off a channel that streams by default', () => {
-    expect(channelStreaming(configOf({ web: { streaming: false } }))).toEqual({});
-    expect(channelStreaming(configOf({ telegram: { streaming: false } }))).toEqual({});
+  it('`streaming: false` turns off a channel that streams by default', async () => {
+    expect(await channelStreaming(configOf({ web: { streaming: false } }))).toEqual({});
+    expect(await channelStreaming(configOf({ telegram: { streaming: false } }))).toEqual({});
   });
 
-  it('streams Telegram by default, editing no more often than its rate limit allows', () => {
-    expect(channelStreaming(configOf({ telegram: {} }))).toEqual({ telegram: { editIntervalMs: 2_000 } });
+  it('streams Telegram by default, editing no more often than its rate limit allows', async () => {
+    expect(await channelStreaming(configOf({ telegram: {} }))).toEqual({ telegram: { editIntervalMs: 2_000 } });
   });
 
-  it('never reaches the adapter as one of its options', () => {
-    const telegram = channelManifests.find((manifest) => manifest.name === 'telegram');
+  it('never reaches the adapter as one of its options', async () => {
+    const telegram = await loadChannelManifest('telegram');
     if (!telegram) throw new Error('no telegram manifest');
     const { options } = channelOptions(telegram, configOf({ telegram: { streaming: {}, pollingTimeout: 5 } }), {});
     expect(options).not.toHaveProperty('streaming');

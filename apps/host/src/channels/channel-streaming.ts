@@ -1,13 +1,14 @@
 import type { GatewayOptions } from '@ngb/core';
 import type { NgbConfig } from '../config/config-schema';
-import { channelManifests } from './channel-manifests';
+import { loadChannelManifests } from './channel-manifests';
 
 /**
  * The gateway's `streaming` option for the enabled channels: `channels.<name>.streaming` when the config
  * sets it (`false` turns it off), else the channel's own default from its manifest (the gateway warns
  * about a streaming channel that cannot edit, and it sends that one's replies whole).
  */
-export function channelStreaming(config: NgbConfig): NonNullable<GatewayOptions['streaming']> {
+export async function channelStreaming(config: NgbConfig): Promise<NonNullable<GatewayOptions['streaming']>> {
+  const channelManifests = await loadChannelManifests(Object.keys(config.channels));
   return Object.fromEntries(
     Object.entries(config.channels).flatMap(([name, settings]) => {
       const streaming = settings.streaming ?? channelManifests.find((manifest) => manifest.name === name)?.streamsByDefault;

@@ -5,9 +5,10 @@ import { type ChannelCreateContext, ConfigError, defineChannelManifest, NotSuppo
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config';
-import { channelManifests } from './channel-manifests';
+import { channelNames, loadChannelManifest, loadChannelManifests } from './channel-manifests';
 import { channelOptions, createChannel, enabledChannels } from './create-channel';
 
+const channelManifests = await loadChannelManifests();
 const configOf = (channels: object) => parseConfig(JSON.stringify({ channels }), join('/project', 'ngb.config.json')).config;
 const manifestOf = (name: string) => {
   const manifest = channelManifests.find((candidate) => candidate.name === name);
@@ -26,23 +27,25 @@ async function refusal(promise: Promise<unknown>): Promise<Error & { key?: strin
 
 describe('channels built from config through their manifests', () => {
   it('knows every channel package, and the config accepts exactly their names', () => {
-    expect(channelManifests.map((manifest) => manifest.name)).toEqual([
-      'telegram',
-      'slack',
-      'discord',
-      'whatsapp',
-      'qq',
-      'feishu',
-      'wecom',
-      'dingtalk',
-      'web',
-    ]);
+    // The names are known without loading a manifest; each is its manifest's own name.
+    expect(channelManifests.map((manifest) => manifest.name)).toEqual(channelNames);
+    expect(channelNames).toEqual(['telegram', 'slack', 'discord', 'whatsapp', 'qq', 'feishu', 'wecom', 'dingtalk', 'web']);
     expect(() => configOf({ irc: { enabled: true } })).toThrow(/key "channels.irc" must be one of telegram, slack, discord/);
   });
 
-  it('enables the channels the config enables, in config order', () => {
+  it('loads one manifest by name, and none for a name no channel has (inherited names included)', async () => {
+    expect((await loadChannelManifest('slack'))?.name).toBe('slack');
+    for (const name of ['irc', 'constructor', '__proto__', 'toString', ''])
+      expect(await loadChannelManifest(name)).toBeUndefined();
+    expect((await loadChannelManifests(['web', 'irc', 'telegram'])).map((manifest) => manifest.name)).toEqual([
+      'telegram',
+      'web',
+    ]);
+  });
+
+  it('enables the channels the config enables, in config order', async () => {
     const config = configOf({ slack: { enabled: true }, telegram: {}, discord: { enabled: false } });
-    expect(enabledChannels(config).map((manifest) => manifest.name)).toEqual(['slack', 'telegram']);
+    expect((await enabledChannels(config)).map((manifest) => manifest.name)).toEqual(['slack', 'telegram']);
   });
 
   it('fills each secret from its variable (over the config) and names the variables that are missing', () => {

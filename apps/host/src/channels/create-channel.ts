@@ -4,15 +4,14 @@ import { type ChannelAdapter, type ChannelManifest, ConfigError, NgbError, NotSu
 import * as v from 'valibot';
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
-import { channelManifests } from './channel-manifests';
+import { loadChannelManifests } from './channel-manifests';
 import { readOrCreateSecret } from './generated-secret';
 
 /** The manifests of the channels the config enables, in config order. */
-export function enabledChannels(config: NgbConfig): ChannelManifest[] {
-  return Object.entries(config.channels).flatMap(([name, settings]) => {
-    const manifest = channelManifests.find((candidate) => candidate.name === name);
-    return manifest !== undefined && settings.enabled ? [manifest] : [];
-  });
+export async function enabledChannels(config: NgbConfig): Promise<ChannelManifest[]> {
+  const enabled = Object.entries(config.channels).flatMap(([name, settings]) => (settings.enabled ? [name] : []));
+  const manifests = await loadChannelManifests(enabled);
+  return enabled.flatMap((name) => manifests.filter((manifest) => manifest.name === name));
 }
 
 /**

@@ -50,7 +50,7 @@ export interface HostPlan {
 export async function planHost(request: HostRequest): Promise<HostPlan> {
   const { config } = request.loaded;
   await checkAgentMcpServers(request.loaded, request.env);
-  const manifests = request.purpose === 'serve' ? enabledChannels(config) : [];
+  const manifests = request.purpose === 'serve' ? await enabledChannels(config) : [];
   const channels: ChannelAdapter[] = [];
   for (const manifest of manifests) {
     const { dataDir } = request.loaded.paths;

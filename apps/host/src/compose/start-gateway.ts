@@ -79,7 +79,7 @@ export async function startGateway(parts: GatewayParts): Promise<RunningGateway>
     runtime: parts.runtime,
     providers: parts.providers,
     channels: parts.channels,
-    streaming: channelStreaming(project.config),
+    streaming: await channelStreaming(project.config),
     plugins: parts.plugins,
     logger: project.logger.child('gateway'),
     price: await createModelPrices(Object.keys(parts.providers), project.config.pricing),

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { heartbeatSchema, rateLimitOptionsSchema } from '@ngb/core';
 import { checkEgressNetwork } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
-import { channelManifests } from '../channels/channel-manifests';
+import { channelNames } from '../channels/channel-manifests';
 import { pluginsSchema } from '../plugins/plugin-config-schema';
 import {
   cpus,
@@ -25,9 +25,6 @@ import { mcpServersSchema } from './mcp-servers-schema';
 
 /** Agent folder names: what the sandbox mount accepts. `global` is reserved (checked separately). */
 export const agentFolderPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-/** The chat channels `serve` can compose: one per channel package's manifest. */
-const channelNames = channelManifests.map((manifest) => manifest.name);
 
 const agentModelSchema = v.object({
   provider: v.optional(v.picklist(['openai', 'anthropic'], 'must be "openai" or "anthropic"')),

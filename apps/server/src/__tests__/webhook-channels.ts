@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { channelManifests, parseChannelOptions } from '@ngb/host';
+import { loadChannelManifest, parseChannelOptions } from '@ngb/host';
 import type { ChannelAdapter } from '@ngb/plugin-sdk';
 import {
   createFakeFeishuServer,
@@ -42,7 +42,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const json = (payload: unknown) => JSON.stringify(payload) ?? '';
 
 async function build(name: string, options: Record<string, unknown>): Promise<ChannelAdapter> {
-  const manifest = channelManifests.find((candidate) => candidate.name === name);
+  const manifest = await loadChannelManifest(name);
   if (manifest === undefined) throw new Error(`[test] no manifest named ${name}`);
   return manifest.create(parseChannelOptions(manifest, options));
 }

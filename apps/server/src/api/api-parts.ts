@@ -17,10 +17,10 @@ export interface ApiParts {
   /** The runtime's sandboxes; none listed without it. */
   sandboxes?: () => Promise<SandboxInfo[]>;
   /**
-   * The loaded config, answered with its secrets redacted; `secretValues` are strings (such as
+   * The loaded config, answered with its secrets redacted; `secretValues` gives strings (such as
    * the tokens read from the environment) that never appear in an answer, wherever they are.
    */
-  config?: { value: unknown; secretValues: readonly string[] };
+  config?: { value: unknown; secretValues: () => Promise<readonly string[]> };
   /** Budget spend against the config's limits; `/api/budgets` answers 501 without it. */
   budgets?: BudgetsSource;
   /** Recent records of the structured log; `/api/logs` answers 501 without it. */

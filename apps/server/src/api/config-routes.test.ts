@@ -44,7 +44,7 @@ beforeAll(async () => {
     HOME: '/home/someone',
   };
   const loaded = loadConfig({ env, cwd: folder });
-  harness = await createServerHarness({ server: { config: loaded.config, secretValues: secretValuesOf(env) } });
+  harness = await createServerHarness({ server: { config: loaded.config, secretValues: () => secretValuesOf(env) } });
 });
 afterAll(async () => {
   await harness.close();

@@ -1,3 +1,4 @@
+import { loadChannelManifests } from '@ngb/host';
 import * as v from 'valibot';
 import { HttpError } from '../http/json-error';
 import type { ApiParts } from './api-parts';
@@ -19,9 +20,9 @@ export function configRoutes(config: ApiParts['config']): AnyApiRoute[] {
         v.description('The config as `ngb.config.json` holds it, with defaults applied.'),
       ),
       errors: [501],
-      handle: () => {
+      handle: async () => {
         if (config === undefined) throw new HttpError(501, 'not_supported', 'this server was started without a config');
-        return redactConfig(config.value, config.secretValues);
+        return redactConfig(config.value, await config.secretValues(), await loadChannelManifests());
       },
     }),
   ];

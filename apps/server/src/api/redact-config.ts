@@ -1,5 +1,5 @@
-import { channelManifests } from '@ngb/host';
-import { redactFields } from '@ngb/plugin-sdk';
+import { loadChannelManifests } from '@ngb/host';
+import { type ChannelManifest, redactFields } from '@ngb/plugin-sdk';
 
 const redacted = '[redacted]';
 /** Shorter values are too likely to occur by chance (`true`, a port) to be scrubbed everywhere. */
@@ -13,10 +13,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * The values of the environment that are secrets: every variable a channel reads a secret from,
  * the dashboard token, and every variable whose name looks like a secret (`OPENAI_API_KEY`).
  */
-export function secretValuesOf(env: Record<string, string | undefined>): string[] {
+export async function secretValuesOf(env: Record<string, string | undefined>): Promise<string[]> {
   const secretNames = new Set([
     'NGB_DASHBOARD_TOKEN',
-    ...channelManifests.flatMap((manifest) => manifest.secrets.map((secret) => secret.env)),
+    ...(await loadChannelManifests()).flatMap((manifest) => manifest.secrets.map((secret) => secret.env)),
   ]);
   const values: string[] = [];
   for (const [name, value] of Object.entries(env)) {
@@ -31,7 +31,11 @@ export function secretValuesOf(env: Record<string, string | undefined>): string[
  * values under secret-looking keys and secret-looking text replaced, and then every known secret
  * value replaced wherever it still occurs.
  */
-export function redactConfig(config: unknown, secretValues: readonly string[]): unknown {
+export function redactConfig(
+  config: unknown,
+  secretValues: readonly string[],
+  channelManifests: readonly ChannelManifest[],
+): unknown {
   const copy: unknown = JSON.parse(JSON.stringify(config ?? {}));
   const channels = isRecord(copy) ? copy.channels : undefined;
   if (isRecord(channels)) {

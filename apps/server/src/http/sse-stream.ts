@@ -107,11 +107,20 @@ function webSink(maxQueuedBytes: number, onGone: () => void): SseSink {
 }
 
 /**
- * The answer that tells @hono/node-server the response was written on the socket directly. Made per
- * request, never at module load: the first touch of `Response` loads Node's fetch implementation
- * (about 40 ms), which `ngb serve` must not pay before it is ready.
+ * Node's own `Response`, as the global's definition. Reading the global loads Node's fetch implementation
+ * (about 35 ms), which `ngb serve` must not pay before it is ready, so it is read at the first answer.
+ * It is kept apart because @hono/node-server's listener replaces the global with a lighter class whose
+ * answers take a path that ignores the "already sent" header below.
  */
-const alreadySent = (): Response => new Response(null, { headers: { 'x-hono-already-sent': 'true' } });
+const nodeResponse = Object.getOwnPropertyDescriptor(globalThis, 'Response');
+let alreadySentAnswer: Response | undefined;
+
+/** The answer that tells @hono/node-server the response was written on the socket directly. */
+function alreadySent(): Response {
+  const NodeResponse = (nodeResponse?.get?.call(globalThis) ?? nodeResponse?.value ?? Response) as typeof Response;
+  alreadySentAnswer ??= new NodeResponse(null, { headers: { 'x-hono-already-sent': 'true' } });
+  return alreadySentAnswer;
+}
 
 /**
  * Opens an SSE response. Messages wait in a queue of at most `maxQueuedBytes`; a client that lets

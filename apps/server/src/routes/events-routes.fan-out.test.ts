@@ -1,5 +1,5 @@
 import type { TimedGatewayEvent } from '@ngb/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countSubscriptions } from '../__tests__/bus-subscriptions';
 import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
 import { readSse } from '../__tests__/sse-reader';
@@ -32,9 +32,8 @@ describe('GET /api/events without a filter: one listener for every client', () =
     expect(subscriptions.count(), 'listeners added to the bus for 20 clients').toBe(1);
     await Promise.all(clients.map((client) => client.cancel()));
     await harness.gateway.idle();
-    // The last client gone, the bus has no listener left for them.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(subscriptions.live()).toBe(0);
+    // The last client gone, the bus has no listener left for them (once the cancels reached the streams).
+    await vi.waitFor(() => expect(subscriptions.live()).toBe(0), { timeout: 5_000, interval: 10 });
   });
 
   it('resumes a client that joins while a batch waits, with no gap and no repeat, and the others lose nothing', async () => {
