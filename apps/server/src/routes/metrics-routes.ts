@@ -2,6 +2,7 @@ import type { Gateway, TimedGatewayEvent } from '@ngb/core';
 import type { Logger } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
+import { loadPromClientParts, type PromClientParts } from './prom-client-parts';
 
 /** Gauges read when Prometheus scrapes, from parts the server does not own. */
 export interface MetricsSources {
@@ -22,8 +23,8 @@ export function createMetrics(gateway: Gateway, sources: MetricsSources, logger:
   let closed = false;
   let built: Promise<{ registry: Registry; unsubscribe: () => void }> | undefined;
   const load = () => {
-    built ??= import('prom-client').then((promClient) => {
-      const { registry, record } = buildRegistry(promClient, gateway, sources);
+    built ??= Promise.resolve().then(() => {
+      const { registry, record } = buildRegistry(loadPromClientParts(), gateway, sources);
       const unsubscribe = gateway.events.on(record, {
         after,
         onMissed: () => logger.warn('metrics missed events that fell out of the buffer before they were loaded'),
@@ -49,10 +50,10 @@ export function createMetrics(gateway: Gateway, sources: MetricsSources, logger:
   };
 }
 
-function buildRegistry(promClient: typeof import('prom-client'), gateway: Gateway, sources: MetricsSources) {
+function buildRegistry(promClient: PromClientParts, gateway: Gateway, sources: MetricsSources) {
   const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = promClient;
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'ngb_', eventLoopMonitoringPrecision: 20 });
+  collectDefaultMetrics(registry, { prefix: 'ngb_', eventLoopMonitoringPrecision: 20 });
   const messagesIn = new Counter({
     name: 'ngb_messages_received_total',
     help: 'Inbound messages, by channel',
