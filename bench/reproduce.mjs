@@ -30,6 +30,8 @@ const recorded = readResults();
 const measured = readResults(fresh);
 const rows = [];
 let outside = 0;
+let withFloor = 0;
+let comparedWithin = 0;
 const within = (value, values) => {
   const { min, max } = statistics(values);
   return value >= min && value <= max;
@@ -45,7 +47,8 @@ for (const [bench, result] of recorded) {
       continue;
     }
     const checks = [[entry.values, twin.values, (value) => formatValue(value, entry.unit)]];
-    if (entry.comparisons && twin.comparisons) {
+    const compared = entry.comparisons !== undefined && twin.comparisons !== undefined;
+    if (compared) {
       checks.push([entry.comparisons, twin.comparisons, (value) => formatComparison(value, entry.compare, entry.unit)]);
     }
     const parts = checks.map(([before, now, format]) => {
@@ -56,15 +59,27 @@ for (const [bench, result] of recorded) {
     });
     const ok = parts.every((part) => part.ok);
     if (!ok) outside += 1;
+    // Where a floor was measured in the same runs, the comparison with it is the figure (DESIGN §9): shown
+    // apart, with whether the floor itself came out within its own recorded spread (if not, the machine moved).
+    const floorWithin = compared && twin.floor ? within(statistics(twin.floor.values).median, entry.floor.values) : undefined;
+    if (compared) {
+      withFloor += 1;
+      if (parts[1].ok) comparedWithin += 1;
+    }
     rows.push([
       entry.what,
       parts.map((part) => part.before).join('; '),
       parts.map((part) => part.now).join('; '),
       ok ? 'yes' : 'no',
+      compared ? (parts[1].ok ? 'yes' : 'no') : '—',
+      floorWithin === undefined ? '—' : floorWithin ? 'yes' : 'no',
     ]);
   }
 }
-console.log(`\n| Figure | Recorded median (min – max) | New median | Within |\n|---|---|---|---|`);
+console.log(
+  '\n| Figure | Recorded median (min – max) | New median | Within | Against the floor within | Floor within |\n|---|---|---|---|---|---|',
+);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(`\n${rows.length - outside} of ${rows.length} figures within their recorded spread (new run: ${fresh})`);
+console.log(`${comparedWithin} of ${withFloor} figures measured against a floor within their recorded spread against it`);
 process.exit(outside === 0 ? 0 : 1);
