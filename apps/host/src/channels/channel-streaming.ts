@@ -8,7 +8,8 @@ import { loadChannelManifests } from './channel-manifests';
  * about a streaming channel that cannot edit, and it sends that one's replies whole).
  */
 export async function channelStreaming(config: NgbConfig): Promise<NonNullable<GatewayOptions['streaming']>> {
-  const channelManifests = await loadChannelManifests(Object.keys(config.channels));
+  const enabled = Object.entries(config.channels).flatMap(([name, settings]) => (settings.enabled ? [name] : []));
+  const channelManifests = await loadChannelManifests(enabled);
   return Object.fromEntries(
     Object.entries(config.channels).flatMap(([name, settings]) => {
       const streaming = settings.streaming ?? channelManifests.find((manifest) => manifest.name === name)?.streamsByDefault;

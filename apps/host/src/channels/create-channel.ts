@@ -4,14 +4,14 @@ import { type ChannelAdapter, type ChannelManifest, ConfigError, NgbError, NotSu
 import * as v from 'valibot';
 import type { NgbConfig } from '../config/config-schema';
 import type { Env } from '../config/load-config';
-import { loadChannelManifests } from './channel-manifests';
+import { loadChannelManifest } from './channel-manifests';
 import { readOrCreateSecret } from './generated-secret';
 
 /** The manifests of the channels the config enables, in config order. */
 export async function enabledChannels(config: NgbConfig): Promise<ChannelManifest[]> {
   const enabled = Object.entries(config.channels).flatMap(([name, settings]) => (settings.enabled ? [name] : []));
-  const manifests = await loadChannelManifests(enabled);
-  return enabled.flatMap((name) => manifests.filter((manifest) => manifest.name === name));
+  const manifests = await Promise.all(enabled.map(loadChannelManifest));
+  return manifests.filter((manifest) => manifest !== undefined);
 }
 
 /**
