@@ -19,11 +19,14 @@ import type { ServerOptions, ServerSettings } from './server-options';
 /** One mebibyte: the default request body limit. */
 const defaultMaxBodyBytes = 1024 * 1024;
 
-/** The secret values, found at the first ask and kept; none without a source. */
+/** The secret values, found at the first ask and kept (a failed search is tried again); none without a source. */
 function askedOnce(source: ServerOptions['secretValues']): () => Promise<readonly string[]> {
   let found: Promise<readonly string[]> | undefined;
   return () => {
-    found ??= source?.() ?? Promise.resolve([]);
+    found ??= (source?.() ?? Promise.resolve([])).catch((error: unknown) => {
+      found = undefined;
+      throw error;
+    });
     return found;
   };
 }
