@@ -160,7 +160,7 @@ async function serveIdle(withChannels) {
   }
 }
 
-const runs = await repeatRuns(options.runs, async () => {
+const runs = await repeatRuns(options, async () => {
   const samples = {
     core: await coreOverhead(),
     telegram: await throughAdapter('telegram'),

@@ -89,7 +89,7 @@ async function serveIdle() {
 for (const entry of [floorCase, ...cases]) time(entry.args); // warm the file cache
 time([serveModules]);
 let serveRuntime = '?';
-const runs = await repeatRuns(options.runs, async () => {
+const runs = await repeatRuns(options, async () => {
   // Interleaved: each round spawns the floor and every case once.
   const samples = { floor: [], ...Object.fromEntries(cases.map((entry) => [entry.name, []])) };
   for (let round = 0; round < spawnsPerRun; round += 1) {

@@ -98,10 +98,9 @@ async function ingestWith(clients) {
  *
  * Timed by the page itself: a script installed before any of the page's own runs a MutationObserver
  * and notes `performance.now()` (milliseconds since the page's navigation start) the moment the
- * element appears. The old method (kept as `dashboardPolled`, `loginPagePolled`) had Playwright poll
- * for the element after `goto` returned: the reading then also held Playwright's round trips to the
- * browser and the wait for the next animation frame, about 200–300 ms on this machine even for the
- * static login page.
+ * element appears. Playwright only waits for the element, so that the page is read after it: a reading
+ * taken by Playwright itself would also hold its round trips to the browser and the wait for the next
+ * animation frame, about 200–300 ms on this machine even for the static login page.
  */
 async function dashboardLoads(browser) {
   const bench = await setup();
@@ -118,14 +117,11 @@ async function dashboardLoads(browser) {
     }, selector);
     const page = await context.newPage();
     await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
-    const polled = await page.waitForFunction((ready) => (document.querySelector(ready) ? performance.now() : false), selector, {
-      polling: 'raf',
-    });
+    await page.waitForFunction((ready) => document.querySelector(ready) !== null, selector, { polling: 'raf' });
     const ms = await page.evaluate(() => globalThis.__usableAt);
-    const polledMs = await polled.jsonValue();
     await context.close();
     if (typeof ms !== 'number') throw new Error(`${path}: the page never showed ${selector}`);
-    return { ms, polledMs };
+    return ms;
   };
   const floor = [];
   const dashboard = [];
@@ -135,17 +131,7 @@ async function dashboardLoads(browser) {
   }
   await server.close();
   await bench.close();
-  const median = (loads, key) =>
-    percentile(
-      loads.map((load) => load[key]),
-      50,
-    );
-  return {
-    dashboard: median(dashboard, 'ms'),
-    loginPage: median(floor, 'ms'),
-    dashboardPolled: median(dashboard, 'polledMs'),
-    loginPagePolled: median(floor, 'polledMs'),
-  };
+  return { dashboard: percentile(dashboard, 50), loginPage: percentile(floor, 50) };
 }
 
 const ingestFigures = (none, attached) => ({
@@ -165,7 +151,7 @@ const browser =
     : undefined;
 if (!browser && only !== 'ingest')
   console.log(`no ${chromiumPath}: the dashboard load is not measured (install Debian's chromium)`);
-const runs = await repeatRuns(options.runs, async () => ({
+const runs = await repeatRuns(options, async () => ({
   ...(only === 'dashboard' ? {} : ingestFigures(await ingestWith(0), await ingestWith(counts.clients))),
   ...(browser ? await dashboardLoads(browser) : {}),
 }));
@@ -182,9 +168,9 @@ finish(options, {
     `${counts.clients} clients in another process following \`/api/events\` (every event to every client; each client's count is ` +
     'checked: none may miss one). The dashboard load is timed by the page itself: a MutationObserver installed before the ' +
     "page's own scripts notes `performance.now()` (milliseconds since the page's navigation start) when the channels appear. " +
-    'The last row keeps the method of the figures before 2026-12-03, Playwright polling for the channels after `goto` ' +
-    'returned: it also counted its round trips to the browser and a wait for the next frame, about 300 ms even on the static ' +
-    'login page (292 ms of 615 ms for the dashboard on 2026-12-02).',
+    'Figures before 2026-12-03 were read by Playwright polling for the channels after `goto` returned: that also counted its ' +
+    'round trips to the browser and a wait for the next frame, about 300 ms even on the static login page (292 ms of 615 ms ' +
+    'for the dashboard on 2026-12-02).',
   figures: [
     ...(runs.attached
       ? [
@@ -217,14 +203,6 @@ finish(options, {
             floor: { what: 'the static login page in the same browser', values: runs.loginPage },
             compare: 'over',
             target: '≤ 300 ms',
-          }),
-          figure({
-            what: `The same load by the old method: Playwright polling for the channels after \`goto\` returned (median of ${loadsPerRun} fresh loads)`,
-            unit: 'ms',
-            values: runs.dashboardPolled,
-            load: runs.load,
-            floor: { what: 'the static login page polled the same way', values: runs.loginPagePolled },
-            compare: 'over',
           }),
         ]
       : []),

@@ -19,6 +19,11 @@ interface ReportModule {
   figure(input: Omit<Figure, 'comparisons'>): Figure;
   renderResult(result: Record<string, unknown>): string;
   reportText(directory?: string): string;
+  repeatRuns(
+    options: { runs: number; state?: string },
+    body: (index: number) => Promise<Record<string, unknown>>,
+    log?: (line: string) => void,
+  ): Promise<Record<string, unknown[]>>;
 }
 
 interface PlotModule {
@@ -137,6 +142,31 @@ describe('benchmark report', () => {
       plots: [{ name: 'overhead', title: 'Overhead', x: { label: 'ms' }, y: { label: 'share' }, series: [] }],
     });
     expect(text).toContain('![Overhead](images/bench-gateway-overhead.svg)');
+  });
+
+  it('keeps the runs of a benchmark across invocations, so that bench/run.mjs can take the runs of every benchmark in turn', async () => {
+    const state = join(scratch, 'runs.json');
+    const body = async (index: number) => ({ value: index * 10, samples: [index, index + 0.5] });
+    const quiet = () => {};
+    const first = await report.repeatRuns({ runs: 2, state }, body, quiet);
+    expect(first.value).toEqual([0, 10]);
+    const lines: string[] = [];
+    const second = await report.repeatRuns({ runs: 1, state }, body, (line) => lines.push(line));
+    // The third run is numbered as such, and the figures are made from all three.
+    expect(lines).toEqual([expect.stringMatching(/^run 3\/3 \(load /)]);
+    expect(second.value).toEqual([0, 10, 20]);
+    expect(second.samples).toEqual([
+      [0, 0.5],
+      [1, 1.5],
+      [2, 2.5],
+    ]);
+    expect(second.load).toHaveLength(3);
+    // Without a state, nothing is read nor kept.
+    expect((await report.repeatRuns({ runs: 1 }, body, quiet)).value).toEqual([0]);
+    // A file that is not a record of runs (lists of different lengths) is refused, not extended.
+    writeFileSync(state, JSON.stringify({ load: [0.1, 0.2], value: [1] }));
+    await expect(report.repeatRuns({ runs: 1, state }, body, quiet)).rejects.toThrow(/not a record of earlier runs/);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({ load: [0.1, 0.2], value: [1] });
   });
 
   it('docs/benchmarks.md holds exactly what the generator makes of bench/results/: no figure written by hand', () => {
