@@ -42,7 +42,7 @@ import { createQuestions } from './questions';
 import { createReplacePlugin, reportLoadedPlugins } from './replace-plugin';
 import { createReplyStreams } from './reply-streams';
 import { createResolveProvider } from './resolve-provider';
-import { createResourceGovernor, type GatewayHealth, type MemoryLimit, type ResourceGovernor } from './resource-governor';
+import { createMemoryGovernor, type GatewayHealth } from './resource-governor';
 import { createRetryDelivery } from './retry-delivery';
 import { createRouter } from './router';
 import { createScheduler } from './scheduler';
@@ -292,7 +292,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   const { readMemory } = options;
-  const governor = settings.memoryLimit && readMemory ? createMemoryGovernor(settings.memoryLimit, readMemory) : undefined;
+  const governor =
+    settings.memoryLimit && readMemory
+      ? createMemoryGovernor({
+          limit: settings.memoryLimit,
+          readMemory,
+          clock,
+          logger: logger.child('memory'),
+          bus,
+          queue,
+          runtime,
+        })
+      : undefined;
 
   const runCommand = createSessionCommands({ store, runUnit, clock, resolveProvider, enqueueText, compactor });
   const runLane = createSessionLane({ store, runTurn, runCommand });
@@ -413,33 +424,4 @@ export function createGateway(options: GatewayOptions): Gateway {
     skills: (agent) => skills.list(agent),
     health: () => governor?.health() ?? healthy,
   };
-
-  /**
-   * Short of memory, the queue stops starting sessions (their messages stay in the inbox) and the
-   * sandboxes no turn holds are stopped; once memory is back below the limit the queue starts again.
-   */
-  function createMemoryGovernor(limit: MemoryLimit, readMemory: () => number): ResourceGovernor {
-    return createResourceGovernor({
-      limit,
-      readMemory,
-      clock,
-      logger: logger.child('memory'),
-      onChange: (health) => {
-        bus.emit({ type: 'gateway.health', health });
-        if (health.state === 'ok') {
-          queue.resume();
-          return;
-        }
-        queue.pause();
-        void reapUnclaimedSandboxes().catch((error: unknown) => logger.warn('reaping idle sandboxes failed', { error }));
-      },
-    });
-  }
-
-  async function reapUnclaimedSandboxes(): Promise<void> {
-    let count = 0;
-    for (const sandbox of await runtime.list())
-      if (sandbox.claims === 0) count += await runtime.reap({ idleForMs: 0, sessionId: sandbox.sessionId });
-    if (count > 0) bus.emit({ type: 'sandbox.reaped', count });
-  }
 }

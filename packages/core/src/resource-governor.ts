@@ -1,5 +1,7 @@
-import type { Clock, Logger, TimerHandle } from '@ngb/plugin-sdk';
+import type { Clock, Logger, SandboxRuntime, TimerHandle } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
+import type { EventBus } from './events';
+import type { SessionQueue } from './session-queue';
 
 const mebibyte = 1024 * 1024;
 
@@ -116,4 +118,38 @@ export function createResourceGovernor(options: ResourceGovernorOptions): Resour
       timer = undefined;
     },
   };
+}
+
+/** What {@link createMemoryGovernor} acts on. */
+export interface MemoryGovernorOptions extends Omit<ResourceGovernorOptions, 'onChange'> {
+  bus: EventBus;
+  queue: Pick<SessionQueue, 'pause' | 'resume'>;
+  runtime: Pick<SandboxRuntime, 'list' | 'reap'>;
+}
+
+/**
+ * The gateway's governor: short of memory, the queue stops starting sessions (their messages stay in
+ * the inbox) and the sandboxes no turn holds are stopped; once memory is back below the limit the
+ * queue starts again. Every change of health is an event on the bus.
+ */
+export function createMemoryGovernor(options: MemoryGovernorOptions): ResourceGovernor {
+  const { bus, queue, runtime, logger } = options;
+  const reapUnclaimedSandboxes = async () => {
+    let count = 0;
+    for (const sandbox of await runtime.list())
+      if (sandbox.claims === 0) count += await runtime.reap({ idleForMs: 0, sessionId: sandbox.sessionId });
+    if (count > 0) bus.emit({ type: 'sandbox.reaped', count });
+  };
+  return createResourceGovernor({
+    ...options,
+    onChange: (health) => {
+      bus.emit({ type: 'gateway.health', health });
+      if (health.state === 'ok') {
+        queue.resume();
+        return;
+      }
+      queue.pause();
+      void reapUnclaimedSandboxes().catch((error: unknown) => logger.warn('reaping idle sandboxes failed', { error }));
+    },
+  });
 }
