@@ -29,8 +29,10 @@ const chromiumArgs = [
 const loadsPerRun = options.quick ? 2 : 5;
 const token = 'a-bench-token-of-at-least-16-characters';
 
-function attachClients(url, count) {
-  const child = spawn(process.execPath, [clientsScript, url, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function attachClients(url, count, encoding) {
+  const child = spawn(process.execPath, [clientsScript, url, String(count), encoding], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => {
     output += chunk;
@@ -59,15 +61,16 @@ function attachClients(url, count) {
 }
 
 /**
- * Messages per second of one `receive` at a time, with `clients` live-event clients attached; and the
- * gateway process's CPU time per message over the same stretch (what the clients cost the gateway
- * itself, apart from the CPU their own process takes from it on a shared machine).
+ * Messages per second of one `receive` at a time, with `clients` live-event clients attached (asking
+ * for `encoding`, see sse-clients.mjs); and the gateway process's CPU time per message over the same
+ * stretch (what the clients cost the gateway itself, apart from the CPU their own process takes from it
+ * on a shared machine).
  */
-async function ingestWith(clients) {
+async function ingestWith(clients, encoding = 'deflate') {
   const bench = await setup();
   const server = await createServer({ gateway: bench.gateway, store: bench.store, port: 0 });
   await bench.wire('group', { isGroup: true, engage: 'mention', accumulate: true });
-  const attached = clients > 0 ? attachClients(`${server.url}/api/events`, clients) : undefined;
+  const attached = clients > 0 ? attachClients(`${server.url}/api/events`, clients, encoding) : undefined;
   await attached?.connected;
   const seqAtConnect = bench.gateway.events.lastSeq();
   for (let index = 0; index < counts.warm; index += 1)
@@ -134,11 +137,13 @@ async function dashboardLoads(browser) {
   return { dashboard: percentile(dashboard, 50), loginPage: percentile(floor, 50) };
 }
 
-const ingestFigures = (none, attached) => ({
+const ingestFigures = (none, attached, plain) => ({
   none: none.rate,
   attached: attached.rate,
+  plain: plain.rate,
   cpuNone: none.cpuMs,
   cpuAttached: attached.cpuMs,
+  cpuPlain: plain.cpuMs,
 });
 
 const browser =
@@ -152,7 +157,13 @@ const browser =
 if (!browser && only !== 'ingest')
   console.log(`no ${chromiumPath}: the dashboard load is not measured (install Debian's chromium)`);
 const runs = await repeatRuns(options, async () => ({
-  ...(only === 'dashboard' ? {} : ingestFigures(await ingestWith(0), await ingestWith(counts.clients))),
+  ...(only === 'dashboard'
+    ? {}
+    : ingestFigures(
+        await ingestWith(0),
+        await ingestWith(counts.clients, 'deflate'),
+        await ingestWith(counts.clients, 'identity'),
+      )),
   ...(browser ? await dashboardLoads(browser) : {}),
 }));
 await browser?.close();
@@ -166,7 +177,9 @@ finish(options, {
     `Ingest as in the gateway section (one \`receive\` at a time, ${counts.ingest.toLocaleString('en-US')} messages kept as context in a group ` +
     `chat, SQLite file store), through a gateway served by \`createServer\` on loopback: once with no client, once with ` +
     `${counts.clients} clients in another process following \`/api/events\` (every event to every client; each client's count is ` +
-    'checked: none may miss one). The dashboard load is timed by the page itself: a MutationObserver installed before the ' +
+    'checked: none may miss one). The clients ask for the encodings a browser names and inflate the stream, as a browser does; ' +
+    'a third ingest has them name none (curl without `--compressed`), so that they get the stream as it is. Figures before ' +
+    '2026-12-03 had no compressed stream: the clients named no encoding. The dashboard load is timed by the page itself: a MutationObserver installed before the ' +
     "page's own scripts notes `performance.now()` (milliseconds since the page's navigation start) when the channels appear. " +
     'Figures before 2026-12-03 were read by Playwright polling for the channels after `goto` returned: that also counted its ' +
     'round trips to the browser and a wait for the next frame, about 300 ms even on the static login page (292 ms of 615 ms ' +
@@ -175,7 +188,7 @@ finish(options, {
     ...(runs.attached
       ? [
           figure({
-            what: `Ingest with ${counts.clients} live-event clients attached`,
+            what: `Ingest with ${counts.clients} live-event clients attached (compressed, as browsers ask)`,
             unit: '/s',
             values: runs.attached,
             load: runs.load,
@@ -184,9 +197,25 @@ finish(options, {
             target: '≥ 90 % (no more than 10 % lower)',
           }),
           figure({
-            what: `The gateway process's CPU time per message, with ${counts.clients} live-event clients attached`,
+            what: `The gateway process's CPU time per message, with ${counts.clients} live-event clients attached (compressed)`,
             unit: 'ms',
             values: runs.cpuAttached,
+            load: runs.load,
+            floor: { what: 'the same ingest with no client', values: runs.cpuNone },
+            compare: 'times',
+          }),
+          figure({
+            what: `Ingest with ${counts.clients} live-event clients that name no encoding (the stream as it is)`,
+            unit: '/s',
+            values: runs.plain,
+            load: runs.load,
+            floor: { what: 'the same ingest with no client', values: runs.none },
+            compare: 'percent',
+          }),
+          figure({
+            what: `The gateway process's CPU time per message, with ${counts.clients} clients that name no encoding`,
+            unit: 'ms',
+            values: runs.cpuPlain,
             load: runs.load,
             floor: { what: 'the same ingest with no client', values: runs.cpuNone },
             compare: 'times',

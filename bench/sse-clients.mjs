@@ -1,23 +1,32 @@
-// Attaches N live-event clients to a server, as browsers elsewhere would: `node sse-clients.mjs <url> <n>`.
-// Prints `connected` once every stream answered, then on SIGTERM one JSON line with the events each
-// received. Plain node:http, counting `data:` lines in the raw bytes: the clients cost as little CPU as
-// they can, since they share the machine with the gateway they measure.
+// Attaches N live-event clients to a server, as browsers elsewhere would:
+// `node sse-clients.mjs <url> <n> [deflate|identity]`. With `deflate` (the default) each asks for the
+// encodings a browser names and inflates what it gets, as a browser does; with `identity` it names none
+// (curl without --compressed, a plain HTTP client). Prints `connected` once every stream answered, then on
+// SIGTERM one JSON line with the events each received. Plain node:http, counting `data:` lines in the
+// bytes: the clients cost as little CPU as they can, since they share the machine with the gateway they measure.
 import { get } from 'node:http';
+import { createInflateRaw } from 'node:zlib';
 
-const [url, countText] = process.argv.slice(2);
+const [url, countText, encoding = 'deflate'] = process.argv.slice(2);
+if (encoding !== 'deflate' && encoding !== 'identity') throw new Error(`unknown encoding ${encoding}`);
 const count = Number(countText);
 const received = new Array(count).fill(0);
 const dataLine = Buffer.from('\ndata: ');
+const headers = encoding === 'deflate' ? { 'accept-encoding': 'gzip, deflate, br, zstd' } : {};
 const requests = [];
 await Promise.all(
   received.map(
     (_, index) =>
       new Promise((resolve, reject) => {
-        const request = get(url, (response) => {
+        const request = get(url, { headers }, (response) => {
           if (response.statusCode !== 200) reject(new Error(`client ${index}: HTTP ${response.statusCode}`));
+          const sent = response.headers['content-encoding'] ?? 'identity';
+          if (sent !== encoding) reject(new Error(`client ${index}: asked for ${encoding}, got ${sent}`));
+          const body = sent === 'deflate' ? response.pipe(createInflateRaw()) : response;
+          body.on('error', reject);
           // A `data:` line may be split between two chunks: the end of the last one is searched again.
           let tail = Buffer.alloc(0);
-          response.on('data', (chunk) => {
+          body.on('data', (chunk) => {
             const bytes = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
             for (let at = bytes.indexOf(dataLine); at !== -1; at = bytes.indexOf(dataLine, at + 1)) received[index] += 1;
             tail = bytes.subarray(Math.max(0, bytes.length - (dataLine.length - 1)));

@@ -68,8 +68,11 @@ describe('dashboard in Chromium', { timeout: 60_000 }, () => {
     const sessionId = routed?.type === 'message.routed' ? routed.sessionId : '';
 
     const page = await suite.open();
+    const events = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/events');
     await page.goto(`${harness.url}/sessions/${sessionId}`);
     await expect.poll(() => page.locator('.live-pill').textContent()).toBe('Live');
+    // The browser asked for a compressed stream and reads it: what follows arrives deflated.
+    expect(await (await events).headerValue('content-encoding')).toBe('deflate');
     const before = harness.events.length;
     await harness.say('what is in the folder?');
 

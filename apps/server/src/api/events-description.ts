@@ -11,7 +11,7 @@ export const eventsDescription: AnyApiRoute = defineRoute({
   tag: 'events',
   summary: 'The gateway bus as Server-Sent Events (`text/event-stream`), each event with its sequence number as `id`',
   description:
-    'Resume with the `Last-Event-ID` header (or `after`); a `missed` event says when some were no longer held. A client that falls behind is dropped and reconnects.',
+    'Resume with the `Last-Event-ID` header (or `after`); a `missed` event says when some were no longer held. A client that falls behind is dropped and reconnects. A client whose `Accept-Encoding` names `deflate` gets the stream compressed (`Content-Encoding: deflate`, raw deflate).',
   mountedElsewhere: true,
   query: v.object({
     session: v.optional(v.pipe(v.string(), v.description('Only events of this session.'))),

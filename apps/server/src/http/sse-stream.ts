@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { deflateEnd, deflateSegment, type SseBatch } from './sse-deflate';
 
 /** One Server-Sent Events message. */
 interface SseMessage {
@@ -16,9 +17,10 @@ export interface SseStream {
   sendEncoded(frame: Uint8Array): boolean;
   /**
    * Hands framed messages to the client now, after whatever waits: for a batch already coalesced
-   * (one chunk shared by many streams). False (and the stream closed) when the client was too slow.
+   * (one batch shared by many streams, encoded once for all that ask for the same encoding). False
+   * (and the stream closed) when the client was too slow.
    */
-  sendBatch(chunk: Uint8Array): boolean;
+  sendBatch(batch: SseBatch): boolean;
   /** Ends the stream. */
   close(): void;
   /** Resolves when the stream ended, for whatever reason. */
@@ -42,12 +44,17 @@ export function frameSseMessage(message: SseMessage): string {
   return `${text}\n`;
 }
 
-const headers = {
+/** How a stream's bytes travel: as they are, or as raw deflate (see ./sse-deflate). */
+export type SseEncoding = 'identity' | 'deflate';
+
+const identityHeaders = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
+  vary: 'accept-encoding',
 };
+const deflateHeaders = { ...identityHeaders, 'content-encoding': 'deflate' };
 
 /** Where a stream's bytes go: the client's side of the connection, as seen by the writer. */
 interface SseSink {
@@ -67,7 +74,7 @@ interface SseSink {
  * it, with no web stream between (no reader, no promise per chunk). What the socket has not sent yet
  * is what the client has not taken. The request's adapter is told that the answer is already sent.
  */
-function nodeSink(outgoing: ServerResponse, onGone: () => void): SseSink {
+function nodeSink(outgoing: ServerResponse, headers: Record<string, string>, onGone: () => void): SseSink {
   outgoing.writeHead(200, headers);
   outgoing.once('close', onGone);
   return {
@@ -80,7 +87,7 @@ function nodeSink(outgoing: ServerResponse, onGone: () => void): SseSink {
 }
 
 /** A sink on a web stream, for a request answered in process (no socket to write on). */
-function webSink(maxQueuedBytes: number, onGone: () => void): SseSink {
+function webSink(maxQueuedBytes: number, headers: Record<string, string>, onGone: () => void): SseSink {
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   const body = new ReadableStream<Uint8Array>(
     {
@@ -129,7 +136,9 @@ function alreadySent(): Response {
  * `coalesceMs` of each other leave in one write: fifty clients cost fifty socket writes per
  * interval, not per event. A comment is sent every `heartbeatMs` so proxies and clients can tell
  * a quiet stream from a dead one. With `outgoing` (Node's response, when the request came over a
- * socket) the bytes are written on it directly; without, the response carries a web stream.
+ * socket) the bytes are written on it directly; without, the response carries a web stream. With the
+ * `deflate` encoding, what the stream writes itself leaves as a segment of its own per write, and a
+ * shared batch leaves as the segment made once for every stream.
  */
 export function openSseStream(
   options: {
@@ -138,8 +147,11 @@ export function openSseStream(
     coalesceMs?: number;
     onClose?: () => void;
     outgoing?: ServerResponse;
+    encoding?: SseEncoding;
   } = {},
 ): SseStream {
+  const deflate = options.encoding === 'deflate';
+  const headers = deflate ? deflateHeaders : identityHeaders;
   const maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024;
   const coalesceMs = options.coalesceMs ?? 50;
   const flushBytes = Math.min(64 * 1024, maxQueuedBytes);
@@ -161,24 +173,29 @@ export function openSseStream(
     options.onClose?.();
     resolveClosed();
   };
-  const sink = options.outgoing ? nodeSink(options.outgoing, finish) : webSink(maxQueuedBytes, finish);
+  const sink = options.outgoing ? nodeSink(options.outgoing, headers, finish) : webSink(maxQueuedBytes, headers, finish);
   // What the client has not taken yet is the sink's queue plus what waits here: checked when the
   // waiting part is handed over, so that a message costs an array push, not a look into the sink.
-  // False when the client is too far behind: the caller drops it.
-  const handOver = (): boolean => {
+  // A shared batch (already encoded) leaves after what waits. False when the client is too far
+  // behind: the caller drops it.
+  const handOver = (shared?: Uint8Array): boolean => {
     clearTimeout(flushTimer);
     flushTimer = undefined;
-    if (!open || pending.length === 0) return open;
-    if (sink.waiting() + pendingBytes > maxQueuedBytes) return false;
-    const chunk = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    sink.put(chunk);
+    if (!open) return false;
+    if (pending.length === 0 && shared === undefined) return true;
+    if (sink.waiting() + pendingBytes + (shared?.byteLength ?? 0) > maxQueuedBytes) return false;
+    if (pending.length > 0) {
+      const chunk = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      sink.put(deflate ? deflateSegment(chunk) : chunk);
+    }
+    if (shared !== undefined) sink.put(shared);
     return true;
   };
   // A client too far behind is cut off at once: what it has not taken is not kept for it.
-  const flush = () => {
-    if (handOver()) return;
+  const flush = (shared?: Uint8Array) => {
+    if (handOver(shared)) return;
     sink.abort();
     finish();
   };
@@ -188,19 +205,17 @@ export function openSseStream(
     pendingBytes += bytes.byteLength;
     // A burst (a replay after a reconnect) goes out in pieces rather than waiting for the timer.
     if (pendingBytes >= flushBytes) flush();
-    else flushTimer ??= setTimeout(flush, coalesceMs);
+    else flushTimer ??= setTimeout(() => flush(), coalesceMs);
     return open;
   };
-  const sendBatch = (chunk: Uint8Array): boolean => {
+  const sendBatch = (batch: SseBatch): boolean => {
     if (!open) return false;
-    pending.push(chunk);
-    pendingBytes += chunk.byteLength;
-    flush();
+    flush(deflate ? batch.deflated() : batch.identity);
     return open;
   };
   const close = () => {
     if (!open) return;
-    handOver();
+    if (handOver() && deflate) sink.put(deflateEnd);
     sink.end();
     finish();
   };

@@ -1,4 +1,5 @@
 import type { EventBus, TimedGatewayEvent } from '@ngb/core';
+import { sseBatch } from '../http/sse-deflate';
 import type { SseStream } from '../http/sse-stream';
 
 /** The streams that take every live event, fed by one listener on the bus. */
@@ -16,9 +17,9 @@ export interface EventFanOut {
 /**
  * Every unfiltered live-event client gets the same bytes, so they are made once for all of them: one
  * listener on the bus (not one per client), each event framed once, and the text of an interval's
- * events (`coalesceMs`, or sooner past `flushChars`) encoded once into one chunk that every stream
- * takes as it is. An event costs the same with fifty clients as with one; each interval costs one socket write
- * per client. A stream too slow to take a chunk is dropped by the stream itself, as before.
+ * events (`coalesceMs`, or sooner past `flushChars`) encoded once into one batch that every stream
+ * takes as it is (compressed once, too, for the streams that asked for deflate). An event costs the
+ * same with fifty clients as with one; each interval costs one socket write per client. A stream too slow to take a chunk is dropped by the stream itself, as before.
  */
 export function createEventFanOut(
   bus: EventBus,
@@ -36,10 +37,10 @@ export function createEventFanOut(
     clearTimeout(timer);
     timer = undefined;
     if (batch === '') return;
-    const chunk = Buffer.from(batch);
+    const shared = sseBatch(batch);
     batch = '';
     // A stream dropped here leaves the set while it is walked, which a Set allows.
-    for (const stream of streams) stream.sendBatch(chunk);
+    for (const stream of streams) stream.sendBatch(shared);
   };
   const listener = (event: TimedGatewayEvent) => {
     batch += frame(event);

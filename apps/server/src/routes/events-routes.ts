@@ -3,6 +3,7 @@ import type { Gateway, TimedGatewayEvent } from '@ngb/core';
 import type { Store } from '@ngb/plugin-sdk';
 import { Hono } from 'hono';
 import { jsonError } from '../http/json-error';
+import { acceptsDeflate } from '../http/sse-deflate';
 import { frameSseMessage, openSseStream, type SseStream } from '../http/sse-stream';
 import { createEventFanOut } from './event-fan-out';
 
@@ -54,7 +55,9 @@ function parseAfter(value: string | undefined): number | undefined | 'invalid' {
 /**
  * `GET /api/events`: the gateway's events as Server-Sent Events, each with its sequence number as
  * `id`. `?session=` and `?agent=` filter; `Last-Event-ID` (or `?after=`) resumes after an event,
- * replaying what the bus still holds — a `missed` event says when some were already gone.
+ * replaying what the bus still holds — a `missed` event says when some were already gone. A client
+ * whose `Accept-Encoding` names deflate (every browser's does) gets the stream compressed: the
+ * unfiltered clients share each batch's compressed bytes, made once.
  */
 export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; streams: EventStreams } {
   const open = new Set<SseStream>();
@@ -85,7 +88,11 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
     const sessionFilter = context.req.query('session');
     const agentFilter = context.req.query('agent');
     let unsubscribe: () => void = () => undefined;
-    const stream = openSseStream({ onClose: () => unsubscribe(), outgoing: outgoingOf(context.env) });
+    const stream = openSseStream({
+      onClose: () => unsubscribe(),
+      outgoing: outgoingOf(context.env),
+      encoding: acceptsDeflate(context.req.header('accept-encoding')) ? 'deflate' : 'identity',
+    });
     open.add(stream);
     void stream.closed.then(() => open.delete(stream));
     const onMissed = () => stream.send({ event: 'missed', data: JSON.stringify({ after }) });
