@@ -14,6 +14,11 @@ const received = new Array(count).fill(0);
 const dataLine = Buffer.from('\ndata: ');
 const headers = encoding === 'deflate' ? { 'accept-encoding': 'gzip, deflate, br, zstd' } : {};
 const requests = [];
+const occurrences = (bytes) => {
+  let found = 0;
+  for (let at = bytes.indexOf(dataLine); at !== -1; at = bytes.indexOf(dataLine, at + 1)) found += 1;
+  return found;
+};
 await Promise.all(
   received.map(
     (_, index) =>
@@ -22,14 +27,16 @@ await Promise.all(
           if (response.statusCode !== 200) reject(new Error(`client ${index}: HTTP ${response.statusCode}`));
           const sent = response.headers['content-encoding'] ?? 'identity';
           if (sent !== encoding) reject(new Error(`client ${index}: asked for ${encoding}, got ${sent}`));
-          const body = sent === 'deflate' ? response.pipe(createInflateRaw()) : response;
+          const body = sent === 'deflate' ? response.pipe(createInflateRaw({ chunkSize: 64 * 1024 })) : response;
           body.on('error', reject);
-          // A `data:` line may be split between two chunks: the end of the last one is searched again.
+          // A `data:` line may be split between two chunks: only the few bytes around the seam are
+          // searched again (joined, they cannot hold a whole line that either chunk holds).
           let tail = Buffer.alloc(0);
+          const keep = dataLine.length - 1;
           body.on('data', (chunk) => {
-            const bytes = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-            for (let at = bytes.indexOf(dataLine); at !== -1; at = bytes.indexOf(dataLine, at + 1)) received[index] += 1;
-            tail = bytes.subarray(Math.max(0, bytes.length - (dataLine.length - 1)));
+            const seam = Buffer.concat([tail, chunk.subarray(0, keep)]);
+            received[index] += occurrences(seam) + occurrences(chunk);
+            tail = (chunk.length >= keep ? chunk : seam).subarray(-keep);
           });
           resolve();
         });
