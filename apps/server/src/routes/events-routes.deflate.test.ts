@@ -4,35 +4,17 @@ import { Readable } from 'node:stream';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { TimedGatewayEvent } from '@ngb/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countSubscriptions } from '../__tests__/bus-subscriptions';
-import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
+import { listeningEvents } from '../__tests__/listening-events';
+import type { ServerHarness } from '../__tests__/server-harness';
 import { readSse } from '../__tests__/sse-reader';
-import { createServer, type Server } from '../create-server';
 import { acceptsDeflate } from '../http/sse-deflate';
 
 // Live events compressed for the clients that ask (every browser does): each batch is compressed once
 // and the same bytes go to every client, so a client that joins later must still be able to read them.
 
-let harness: ServerHarness | undefined;
-let server: Server | undefined;
-afterEach(async () => {
-  await server?.close({ graceMs: 0 });
-  await harness?.close();
-  server = undefined;
-  harness = undefined;
-});
-
-async function listening() {
-  harness = await createServerHarness();
-  const subscriptions = countSubscriptions(harness);
-  server = await createServer({ gateway: harness.gateway, store: harness.store, port: 0 });
-  // The servers' own listeners stay (they learn which agent a session belongs to; their metrics, loaded
-  // here by a scrape rather than by a timer mid-test): only clients count. The harness has an app too.
-  expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
-  expect((await harness.request('/metrics')).status).toBe(200);
-  const own = subscriptions.live();
-  return { built: harness, clients: () => subscriptions.live() - own, url: `${server.url}/api/events` };
-}
+const events = listeningEvents();
+afterEach(() => events.close());
+const listening = () => events.start();
 
 /** A client over a socket, as a browser: the raw bytes it was sent, and the messages read from them. */
 async function attach(url: string, headers: Record<string, string> = {}) {
@@ -88,8 +70,7 @@ describe('GET /api/events, compressed', () => {
     emitMarkers(built, 20);
     const last = built.gateway.events.lastSeq();
     await client.messages.until((message) => seqOf(message.data) === last);
-    await server?.close({ graceMs: 0 });
-    server = undefined;
+    await events.stopServer();
     await client.ended;
     // A stream cut short makes the one-shot inflate fail with "unexpected end of file".
     const text = inflateRawSync(client.wire()).toString();

@@ -1,30 +1,15 @@
 import { get, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countSubscriptions } from '../__tests__/bus-subscriptions';
-import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
+import { listeningEvents } from '../__tests__/listening-events';
+import type { ServerHarness } from '../__tests__/server-harness';
 import { readSse } from '../__tests__/sse-reader';
-import { createServer, type Server } from '../create-server';
 
 // Over a real socket the live events are written on Node's response directly, not through a web
 // stream: these tests hold that path to what the in-process ones hold the other to.
 
-let harness: ServerHarness | undefined;
-let server: Server | undefined;
-afterEach(async () => {
-  await server?.close({ graceMs: 0 });
-  await harness?.close();
-  server = undefined;
-  harness = undefined;
-});
-
-async function listening() {
-  harness = await createServerHarness();
-  const subscriptions = countSubscriptions(harness);
-  server = await createServer({ gateway: harness.gateway, store: harness.store, port: 0 });
-  // The server's own listeners (it learns which agent a session belongs to) stay: only clients count.
-  const own = subscriptions.live();
-  return { built: harness, clients: () => subscriptions.live() - own, url: `${server.url}/api/events` };
-}
+const events = listeningEvents();
+afterEach(() => events.close());
+const listening = () => events.start();
 
 const emitMarkers = (built: ServerHarness, count: number) => {
   for (let index = 0; index < count; index += 1) built.gateway.events.emit({ type: 'sandbox.reaped', count: index });
