@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, sdkLogger, streamWithRetries } from '@ngb/plugin-sdk';
 import { createRetirementWarner } from './anthropic-model-retirements';
 import {
   type AnthropicProviderOptions,
@@ -14,14 +14,6 @@ import { convertToAnthropicRequest } from './convert-to-anthropic-request';
 import { type AnthropicErrorClasses, mapAnthropicError } from './map-anthropic-error';
 
 const label = '[@ngb/llm-anthropic]';
-
-function sdkLogger(logger: Logger) {
-  const line =
-    (level: 'debug' | 'warn' | 'error') =>
-    (message: string, ...rest: unknown[]) =>
-      logger[level](message, rest.length > 0 ? { details: rest } : undefined);
-  return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
-}
 
 function createClient(Client: typeof Anthropic, options: ResolvedAnthropicProviderOptions, logger: Logger): Anthropic {
   // Every setting is explicit so the SDK falls back on none of its environment variables.

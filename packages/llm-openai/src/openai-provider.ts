@@ -1,5 +1,5 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, streamWithRetries } from '@ngb/plugin-sdk';
+import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, sdkLogger, streamWithRetries } from '@ngb/plugin-sdk';
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
@@ -8,14 +8,6 @@ import { type OpenAIProviderOptions, parseOpenAIProviderOptions, type ResolvedOp
 import { createOpenAIPartAssembler } from './openai-stream-parts';
 
 const label = '[@ngb/llm-openai]';
-
-function sdkLogger(logger: Logger) {
-  const line =
-    (level: 'debug' | 'warn' | 'error') =>
-    (message: string, ...rest: unknown[]) =>
-      logger[level](message, rest.length > 0 ? { details: rest } : undefined);
-  return { debug: line('debug'), info: line('debug'), warn: line('warn'), error: line('error') };
-}
 
 function createClient(Client: typeof OpenAI, options: ResolvedOpenAIProviderOptions, logger: Logger): OpenAI {
   // Every setting is explicit so the SDK falls back on none of its environment variables. Without

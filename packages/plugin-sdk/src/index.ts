@@ -234,6 +234,7 @@ export { clockOption, fetchOption, loggerOption, millisecondsOption, positiveInt
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
 export { loadOnce } from './provider-support/load-once';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';
+export { type SdkLogger, sdkLogger } from './provider-support/sdk-logger';
 export { type RetryPolicy, realSleep, type Sleep, streamWithRetries } from './provider-support/stream-with-retries';
 export {
   type ProviderTransportOptions,
