@@ -1,4 +1,4 @@
-import type { Logger } from '@ngb/plugin-sdk';
+import { type Logger, readRequestBody } from '@ngb/plugin-sdk';
 import { decryptFeishuPayload, sameSecret, verifyFeishuSignature } from './feishu-crypto';
 import type { FeishuInbound } from './feishu-inbound';
 
@@ -17,20 +17,6 @@ const answer = (status: number, body?: unknown) =>
   body === undefined
     ? new Response(null, { status })
     : new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return undefined;
-  if (!request.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > maxBytes) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
@@ -61,7 +47,7 @@ export function createFeishuWebhookHandler(options: FeishuWebhookOptions): (requ
   return async (request) => {
     if (!options.running()) return answer(503, { error: 'the Feishu channel is not running' });
     if (request.method !== 'POST') return answer(405);
-    const rawBody = await readLimited(request, options.maxBodyBytes);
+    const rawBody = (await readRequestBody(request, options.maxBodyBytes))?.toString('utf8');
     if (rawBody === undefined) return answer(413);
     const signature = request.headers.get('x-lark-signature');
     let signed = false;

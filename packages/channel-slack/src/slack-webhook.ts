@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Clock, Logger } from '@ngb/plugin-sdk';
+import { type Clock, type Logger, readRequestBody } from '@ngb/plugin-sdk';
 import type { SlackInbound } from './slack-inbound';
 
 /** Options of {@link createSlackWebhookHandler}. */
@@ -29,20 +29,6 @@ function verifySlackSignature(signingSecret: string, timestamp: string, rawBody:
   const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`);
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return undefined;
-  if (!request.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > maxBytes) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -80,7 +66,7 @@ export function createSlackWebhookHandler(options: SlackWebhookOptions): (reques
   return async (request) => {
     if (!options.running()) return answer(503, { error: 'the Slack channel is not running' });
     if (request.method !== 'POST') return answer(405);
-    const rawBody = await readLimited(request, maxBodyBytes);
+    const rawBody = (await readRequestBody(request, maxBodyBytes))?.toString('utf8');
     if (rawBody === undefined) return answer(413);
     const timestamp = request.headers.get('x-slack-request-timestamp') ?? '';
     const signature = request.headers.get('x-slack-signature') ?? '';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { errorMessage, type Logger } from '@ngb/plugin-sdk';
+import { errorMessage, type Logger, readRequestBody } from '@ngb/plugin-sdk';
 
 /** The largest update body read; Telegram's are a few kilobytes. */
 const maxBodyBytes = 1024 * 1024;
@@ -9,19 +9,6 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /** Compares in constant time (digests, so the length of the secret does not show either). */
 function sameSecret(given: string | null, expected: string): boolean {
   return given !== null && timingSafeEqual(digest(given), digest(expected));
-}
-
-async function readLimited(request: Request): Promise<string | undefined> {
-  const length = Number(request.headers.get('content-length') ?? '0');
-  if (length > maxBodyBytes || !request.body) return length > maxBodyBytes ? undefined : '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > maxBodyBytes) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const answer = (status: number, body?: Record<string, unknown>) =>
@@ -51,7 +38,7 @@ export async function handleTelegramWebhook(request: Request, options: TelegramW
   if (request.method !== 'POST') return answer(405, { error: 'Telegram posts updates' });
   if (!sameSecret(request.headers.get('x-telegram-bot-api-secret-token'), options.secret))
     return answer(403, { error: 'wrong or missing secret token' });
-  const body = await readLimited(request);
+  const body = (await readRequestBody(request, maxBodyBytes))?.toString('utf8');
   if (body === undefined) return answer(413, { error: `an update is at most ${maxBodyBytes} bytes` });
   let update: unknown;
   try {

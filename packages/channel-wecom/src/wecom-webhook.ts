@@ -1,4 +1,4 @@
-import { type Clock, errorMessage, type InboundMessage, type Logger } from '@ngb/plugin-sdk';
+import { type Clock, errorMessage, type InboundMessage, type Logger, readRequestBody } from '@ngb/plugin-sdk';
 import { normalizeWeComMessage, parseWeComXml } from './normalize-wecom-message';
 import { decryptWeComMessage, verifyWeComSignature, type WeComAesKey } from './wecom-crypto';
 
@@ -21,20 +21,6 @@ export interface WeComWebhookOptions {
 
 const answer = (status: number, body = '') =>
   new Response(body === '' ? null : body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return undefined;
-  if (!request.body) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > maxBytes) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * The callback endpoint (`/channels/wecom/webhook`) of app mode.
@@ -75,7 +61,7 @@ export function createWeComWebhookHandler(options: WeComWebhookOptions): (reques
       return answer(200, decrypted.message);
     }
     if (request.method !== 'POST') return answer(405);
-    const raw = await readLimited(request, options.maxBodyBytes);
+    const raw = (await readRequestBody(request, options.maxBodyBytes))?.toString('utf8');
     if (raw === undefined) return answer(413);
     const outer = parseWeComXml(raw);
     if (!outer) return answer(400, 'not a WeCom callback');

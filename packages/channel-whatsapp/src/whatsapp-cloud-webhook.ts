@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { errorMessage, type InboundMessage, type Logger } from '@ngb/plugin-sdk';
+import { errorMessage, type InboundMessage, type Logger, readRequestBody } from '@ngb/plugin-sdk';
 import { type CloudChangeValue, normalizeWhatsAppCloudMessage } from './normalize-whatsapp-cloud-message';
 
 /** Options of {@link createWhatsAppCloudWebhook}. */
@@ -30,20 +30,6 @@ function signedByMeta(appSecret: string, rawBody: Buffer, header: string): boole
   return sameSecret(header, `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`);
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<Buffer | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) return undefined;
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > maxBytes) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * The Cloud API webhook (`/channels/whatsapp/webhook`).
  * - GET, Meta's subscription handshake: echoes `hub.challenge` when `hub.mode` is `subscribe` and
@@ -67,7 +53,7 @@ export function createWhatsAppCloudWebhook(options: WhatsAppCloudWebhookOptions)
       return answer(200, query.get('hub.challenge') ?? '');
     }
     if (request.method !== 'POST') return answer(405);
-    const rawBody = await readLimited(request, options.maxBodyBytes);
+    const rawBody = await readRequestBody(request, options.maxBodyBytes);
     if (rawBody === undefined) return answer(413);
     const signature = request.headers.get('x-hub-signature-256') ?? '';
     if (signature === '' || !signedByMeta(options.appSecret, rawBody, signature)) {

@@ -1,7 +1,7 @@
 export { type Address, formatAddress, parseAddress } from './address';
 export { type ConnectionWatchdogSettings, createConnectionWatchdog } from './channel-support/connection-watchdog';
 export { attachmentTooLarge, readDownload } from './channel-support/read-download';
-export { readWithinLimit } from './channel-support/read-within-limit';
+export { readRequestBody, readWithinLimit } from './channel-support/read-within-limit';
 export { createReconnectBackoff, type ReconnectBackoffSettings } from './channel-support/reconnect-backoff';
 export {
   type MarkdownListItem,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readWithinLimit } from './read-within-limit';
+import { readRequestBody, readWithinLimit } from './read-within-limit';
 
 function streamOf(chunks: number[], cancelled: string[]) {
   return new ReadableStream<Uint8Array>({
@@ -31,6 +31,38 @@ describe('readWithinLimit', () => {
     })();
     await expect(reading).rejects.toThrow('11 bytes');
     expect(seen).toEqual([6]);
+    expect(cancelled).toEqual(['cancelled']);
+  });
+});
+
+describe('readRequestBody', () => {
+  const post = (body: ReadableStream<Uint8Array> | string | null, headers: Record<string, string> = {}) =>
+    new Request('http://127.0.0.1/webhook', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+
+  it('reads a body up to the limit, and an absent body as empty', async () => {
+    expect((await readRequestBody(post('{"ok":true}'), 11))?.toString()).toBe('{"ok":true}');
+    expect(await readRequestBody(post(null), 10)).toEqual(Buffer.alloc(0));
+  });
+
+  it('refuses a declared length over the limit without reading the body', async () => {
+    const pulled: number[] = [];
+    // No chunk is asked for before somebody reads.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled.push(1);
+          controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    expect(await readRequestBody(post(body, { 'content-length': '11' }), 10)).toBeUndefined();
+    expect(pulled).toEqual([]);
+  });
+
+  it('stops reading a body that passes the limit whatever it declared, and cancels it', async () => {
+    const cancelled: string[] = [];
+    expect(await readRequestBody(post(streamOf([6, 5, 100], cancelled), { 'content-length': '3' }), 10)).toBeUndefined();
     expect(cancelled).toEqual(['cancelled']);
   });
 });
