@@ -1,16 +1,13 @@
 import {
   type ChannelAdapter,
-  ChannelApiError,
   type ChannelContext,
   type ChannelIdentity,
   ConfigError,
-  createConnectionWatchdog,
-  createReconnectBackoff,
+  createConnectionSupervisor,
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
   systemClock,
-  type TimerHandle,
 } from '@ngb/plugin-sdk';
 import type { DWClientDownStream } from 'dingtalk-stream';
 import * as v from 'valibot';
@@ -59,35 +56,32 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     clock,
   });
   let client: DingTalkStreamClient | undefined;
-  let context: ChannelContext | undefined;
   let self: ChannelIdentity | undefined;
-  let running = false;
-  let connecting = false;
-  let retryTimer: TimerHandle | undefined;
-  // At once after a connection that lasted; growing waits while connections drop right after opening.
-  const backoff = createReconnectBackoff({ clock, firstMs: 0 });
   let inbound: Promise<void> = Promise.resolve();
-  let lastState: string | undefined;
-
-  const status: ChannelContext['setStatus'] = (value) => {
-    if (value.state === 'connected' && lastState === 'connected') return;
-    lastState = value.state;
-    context?.setStatus(value);
-  };
-  const logger = () => context?.logger ?? options.logger;
-
-  const watchdog = createConnectionWatchdog({
+  const supervisor = createConnectionSupervisor({
     clock,
-    timeoutMs: options.watchdogMs,
-    onDeaf: (quietMs) =>
-      status({ state: 'degraded', detail: `no frame or ping from DingTalk for ${Math.round(quietMs / 1000)} s` }),
-    onDead: () => void reconnect(),
-    onAlive: () => status({ state: 'connected' }),
+    channel: 'dingtalk',
+    prefix,
+    connect,
+    disconnect: () => {
+      const old = client;
+      client = undefined;
+      old?.close();
+    },
+    mapError: mapDingTalkError,
+    watchdog: {
+      timeoutMs: options.watchdogMs,
+      deafDetail: (quietMs) => `no frame or ping from DingTalk for ${Math.round(quietMs / 1000)} s`,
+    },
+    // At once after a connection that lasted; growing waits while connections drop right after opening.
+    firstRetryMs: 0,
   });
+  const context = (): ChannelContext | undefined => supervisor.context();
+  const logger = () => context()?.logger ?? options.logger;
 
   async function handle(owner: DingTalkStreamClient, frame: DWClientDownStream): Promise<void> {
-    const receiving = context;
-    if (!running || owner !== client || !receiving) return;
+    const receiving = context();
+    if (!supervisor.running() || owner !== client || !receiving) return;
     let data: unknown;
     try {
       data = JSON.parse(frame.data);
@@ -115,7 +109,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
       fetch: fetchImpl,
       hooks: {
         frame: () => {
-          if (next === client) watchdog.alive();
+          if (next === client) supervisor.alive();
         },
         callback: (frame) => {
           inbound = inbound
@@ -127,12 +121,10 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
             );
         },
         disconnectAsked: () => {
-          if (next === client && running) void reconnect();
+          if (next === client) supervisor.reconnect();
         },
         closed: () => {
-          if (next !== client || !running) return;
-          status({ state: 'disconnected', error: 'the stream connection closed; connecting again' });
-          scheduleReconnect(backoff.nextDelayMs());
+          if (next === client) supervisor.dropped('the stream connection closed; connecting again');
         },
       },
     });
@@ -144,54 +136,11 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     client = next;
     try {
       await next.open();
-      backoff.opened();
+      self = { id: robotCode, name: robotCode };
     } catch (error) {
       if (client === next) client = undefined;
       next.close();
       throw mapDingTalkError(error);
-    }
-  }
-
-  function fail(error: string): void {
-    running = false;
-    watchdog.stop();
-    const old = client;
-    client = undefined;
-    old?.close();
-    status({ state: 'failed', error });
-  }
-
-  function scheduleReconnect(delayMs: number): void {
-    if (!running) return;
-    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-    retryTimer = delayMs === 0 ? undefined : clock.setTimeout(() => void reconnect(), delayMs);
-    if (delayMs === 0) void reconnect();
-  }
-
-  async function reconnect(): Promise<void> {
-    if (!running || connecting) return;
-    connecting = true;
-    // Silent while connecting: a lookup slower than the watchdog must not be torn down and begun again.
-    watchdog.stop();
-    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-    retryTimer = undefined;
-    const old = client;
-    client = undefined;
-    old?.close();
-    status({ state: 'connecting' });
-    try {
-      await connect();
-      const current = client as DingTalkStreamClient | undefined;
-      if (!running) return current?.close();
-      watchdog.start();
-      status({ state: 'connected' });
-    } catch (error) {
-      const mapped = mapDingTalkError(error);
-      if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
-      status({ state: 'disconnected', error: mapped.message });
-      retryTimer = clock.setTimeout(() => void reconnect(), backoff.nextDelayMs());
-    } finally {
-      connecting = false;
     }
   }
 
@@ -202,27 +151,9 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     get self() {
       return self;
     },
-    async start(startContext) {
-      if (running) throw new ChannelApiError('dingtalk', `${prefix} the channel is already started`, { retryable: false });
-      context = startContext;
-      lastState = undefined;
-      running = true;
-      status({ state: 'connecting' });
-      try {
-        await connect();
-      } catch (error) {
-        running = false;
-        throw error;
-      }
-      self = { id: robotCode, name: robotCode };
-      watchdog.start();
-      status({ state: 'connected' });
-    },
+    start: (startContext) => supervisor.start(startContext),
     async stop() {
-      running = false;
-      watchdog.stop();
-      if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-      retryTimer = undefined;
+      supervisor.stop();
       const old = client;
       client = undefined;
       old?.close();

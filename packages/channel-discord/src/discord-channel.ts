@@ -6,7 +6,7 @@ import {
   type ChannelContext,
   type ChannelIdentity,
   ConfigError,
-  createConnectionWatchdog,
+  createConnectionSupervisor,
   type DeleteCapability,
   type EditCapability,
   type FetchFilesCapability,
@@ -14,7 +14,6 @@ import {
   type InboundMessage,
   systemClock,
   type ThreadsCapability,
-  type TimerHandle,
   type TypingCapability,
 } from '@ngb/plugin-sdk';
 import { Routes } from 'discord-api-types/v10';
@@ -79,34 +78,34 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   const fetchFile = options.fetch ?? globalThis.fetch;
   const fileHosts = [new URL(options.apiUrl).host, ...options.attachmentHosts];
   let client: Session | undefined;
-  let context: ChannelContext | undefined;
   let self: ChannelIdentity | undefined;
-  let running = false;
-  let retryTimer: TimerHandle | undefined;
   let inbound: Promise<void> = Promise.resolve();
   const authors = new Map<string, InboundMessage['sender']>();
   const unknownChannels = new Set<string>();
   const presses = new Set<string>();
   const pressing = new Set<Promise<void>>();
 
-  let lastState: string | undefined;
-  // A shard's READY and the end of connecting report the same connection: say it once.
-  const status: ChannelContext['setStatus'] = (value) => {
-    if (value.state === 'connected' && lastState === 'connected') return;
-    lastState = value.state;
-    context?.setStatus(value);
-  };
-  const logger = () => context?.logger ?? options.logger;
-
-  const watchdog = createConnectionWatchdog({
+  // A shard's READY and the end of connecting report the same connection: the supervisor says it once.
+  const supervisor = createConnectionSupervisor({
     clock,
-    timeoutMs: options.watchdogMs,
-    heartbeatMark: () => client?.lastHeartbeatAt,
-    onDeaf: (quietMs) =>
-      status({ state: 'degraded', detail: `no gateway event or heartbeat ACK for ${Math.round(quietMs / 1000)} s` }),
-    onDead: () => void reconnect(0),
-    onAlive: () => status({ state: 'connected' }),
+    channel: 'discord',
+    prefix: '[@ngb/channel-discord]',
+    connect,
+    // Not awaited: a connection that went deaf may never answer the close handshake.
+    disconnect: () => {
+      const old = client;
+      client = undefined;
+      void old?.destroy().catch(() => undefined);
+    },
+    mapError: mapDiscordError,
+    watchdog: {
+      timeoutMs: options.watchdogMs,
+      heartbeatMark: () => client?.lastHeartbeatAt,
+      deafDetail: (quietMs) => `no gateway event or heartbeat ACK for ${Math.round(quietMs / 1000)} s`,
+    },
   });
+  const context = (): ChannelContext | undefined => supervisor.context();
+  const logger = () => context()?.logger ?? options.logger;
 
   const rest = () => {
     if (!client) throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is not started', { retryable: true });
@@ -125,8 +124,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   }
 
   async function handle(owner: Session, type: string, data: { channel_id?: unknown; guild_id?: unknown }): Promise<void> {
-    const receiving = context;
-    if (!running || owner !== client || !receiving || !self) return;
+    const receiving = context();
+    if (!supervisor.running() || owner !== client || !receiving || !self) return;
     const channelId = typeof data.channel_id === 'string' ? data.channel_id : undefined;
     // A guild channel the cache has not seen (a thread created before we connected) is asked for once.
     if (channelId && data.guild_id !== undefined && !owner.channels.has(channelId) && !unknownChannels.has(channelId)) {
@@ -164,8 +163,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
   }
 
   async function handlePress(owner: Session, data: unknown): Promise<void> {
-    const receiving = context;
-    if (!running || owner !== client || !receiving) return;
+    const receiving = context();
+    if (!supervisor.running() || owner !== client || !receiving) return;
     const press = normalizeDiscordInteraction(data, channelInfo, () => clock.now());
     if (!press) return;
     if (presses.has(press.interaction.id)) return;
@@ -193,8 +192,8 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     const { gateway } = owner;
     const connected = () => {
       if (owner !== client) return;
-      watchdog.alive();
-      status({ state: 'connected' });
+      supervisor.alive();
+      supervisor.status({ state: 'connected' });
     };
     const readiness = createDiscordReadiness(clock, connected);
     gateway.on(WebSocketShardEvents.Ready, ({ data, shardId }) => {
@@ -207,7 +206,7 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     });
     gateway.on(WebSocketShardEvents.Dispatch, ({ data: packet, shardId }) => {
       if (owner !== client) return;
-      watchdog.alive();
+      supervisor.alive();
       owner.channels.apply(packet.t, packet.d);
       if (packet.t === 'GUILD_CREATE' || packet.t === 'GUILD_DELETE') readiness.arrived(shardId, packet.d.id);
       if (packet.t === 'INTERACTION_CREATE') {
@@ -233,24 +232,16 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       owner.lastHeartbeatAt = heartbeatAt;
     });
     gateway.on(WebSocketShardEvents.Closed, ({ code }) => {
-      if (owner !== client || !running) return;
-      if (!unrecoverable.has(code)) return status({ state: 'disconnected', error: 'the gateway connection closed; resuming' });
+      if (owner !== client || !supervisor.running()) return;
+      if (!unrecoverable.has(code))
+        return supervisor.status({ state: 'disconnected', error: 'the gateway connection closed; resuming' });
       const refusal = refusals[code] ?? `the gateway closed the session for good (code ${code})`;
-      fail(`[@ngb/channel-discord] ${refusal}`);
+      supervisor.fail(`[@ngb/channel-discord] ${refusal}`);
     });
     gateway.on(WebSocketShardEvents.Error, ({ error }) =>
       logger()?.warn('[@ngb/channel-discord] gateway error', { error: error.message }),
     );
     return readiness.all;
-  }
-
-  function fail(error: string): void {
-    running = false;
-    watchdog.stop();
-    const old = client;
-    client = undefined;
-    void old?.destroy();
-    status({ state: 'failed', error });
   }
 
   async function connect(): Promise<void> {
@@ -264,29 +255,6 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
       if (client === next) client = undefined;
       await next.destroy();
       throw mapDiscordError(error);
-    }
-  }
-
-  // A new session after the watchdog found the connection dead (or a failed attempt at one), with backoff.
-  async function reconnect(attempt: number): Promise<void> {
-    if (!running) return;
-    const old = client;
-    client = undefined;
-    // Not awaited: a connection that went deaf may never answer the close handshake.
-    void old?.destroy().catch(() => undefined);
-    status({ state: 'connecting' });
-    try {
-      await connect();
-      // stop() may have run while connecting; it could not see the client being built.
-      const current = client as Session | undefined;
-      if (!running) return void (await current?.destroy());
-      watchdog.start();
-      status({ state: 'connected' });
-    } catch (error) {
-      const mapped = mapDiscordError(error);
-      if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
-      status({ state: 'disconnected', error: mapped.message });
-      retryTimer = clock.setTimeout(() => void reconnect(attempt + 1), Math.min(60_000, 1_000 * 2 ** attempt));
     }
   }
 
@@ -310,26 +278,9 @@ export function createDiscordChannel(input: DiscordChannelOptions): DiscordChann
     get self() {
       return self;
     },
-    async start(startContext) {
-      if (running)
-        throw new ChannelApiError('discord', '[@ngb/channel-discord] the channel is already started', { retryable: false });
-      context = startContext;
-      lastState = undefined;
-      running = true;
-      status({ state: 'connecting' });
-      try {
-        await connect();
-      } catch (error) {
-        running = false;
-        throw error;
-      }
-      watchdog.start();
-      status({ state: 'connected' });
-    },
+    start: (startContext) => supervisor.start(startContext),
     async stop() {
-      running = false;
-      watchdog.stop();
-      if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+      supervisor.stop();
       const old = client;
       client = undefined;
       if (old) await settleWithin(old.destroy(), 5_000);

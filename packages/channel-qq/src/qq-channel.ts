@@ -4,13 +4,11 @@ import {
   type ChannelContext,
   type ChannelIdentity,
   ConfigError,
-  createConnectionWatchdog,
-  createReconnectBackoff,
+  createConnectionSupervisor,
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
   systemClock,
-  type TimerHandle,
 } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { fetchQQAttachment } from './fetch-qq-attachment';
@@ -43,34 +41,27 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
   const clock = options.clock ?? systemClock;
   const fileHosts = [new URL(options.url).host, ...options.attachmentHosts];
   let connection: OneBotConnection | undefined;
-  let context: ChannelContext | undefined;
   let self: ChannelIdentity | undefined;
-  let running = false;
-  let retryTimer: TimerHandle | undefined;
   let inbound: Promise<void> = Promise.resolve();
   const recent = createRecentMessages(500);
-  const logger = () => context?.logger ?? options.logger;
-
-  let lastState: string | undefined;
-  const status: ChannelContext['setStatus'] = (value) => {
-    if (value.state === 'connected' && lastState === 'connected') return;
-    lastState = value.state;
-    context?.setStatus(value);
-  };
-
-  // The watchdog's timeout follows the heartbeat interval the implementation announces, unless set.
-  let watchdogMs = options.watchdogMs ?? defaultWatchdogMs;
-  const newWatchdog = () =>
-    createConnectionWatchdog({
-      clock,
-      timeoutMs: watchdogMs,
-      onDeaf: (quietMs) =>
-        status({ state: 'degraded', detail: `no OneBot event or heartbeat for ${Math.round(quietMs / 1000)} s` }),
-      onDead: () => void reconnect(),
-      onAlive: () => status({ state: 'connected' }),
-    });
-  let watchdog = newWatchdog();
-  const backoff = createReconnectBackoff({ clock });
+  const supervisor = createConnectionSupervisor({
+    clock,
+    channel: 'qq',
+    prefix,
+    connect,
+    disconnect: () => {
+      connection?.close();
+      connection = undefined;
+    },
+    mapError: (error) => mapQQError(error, 'connect'),
+    // The watchdog's timeout follows the heartbeat interval the implementation announces, unless set.
+    watchdog: {
+      timeoutMs: options.watchdogMs ?? defaultWatchdogMs,
+      deafDetail: (quietMs) => `no OneBot event or heartbeat for ${Math.round(quietMs / 1000)} s`,
+    },
+  });
+  const context = (): ChannelContext | undefined => supervisor.context();
+  const logger = () => context()?.logger ?? options.logger;
 
   const call = (action: string, params: Record<string, unknown>) => {
     if (!connection)
@@ -81,17 +72,12 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
   function heartbeat(event: Record<string, unknown>): void {
     const interval = Number(event.interval);
     if (options.watchdogMs !== undefined || !Number.isFinite(interval) || interval <= 0) return;
-    const derived = Math.max(1_000, Math.min(2 ** 31 - 1, Math.round(interval * 3)));
-    if (derived === watchdogMs) return;
-    watchdogMs = derived;
-    watchdog.stop();
-    watchdog = newWatchdog();
-    watchdog.start();
+    supervisor.retimeWatchdog(Math.max(1_000, Math.min(2 ** 31 - 1, Math.round(interval * 3))));
   }
 
   async function handle(owner: OneBotConnection, event: Record<string, unknown>): Promise<void> {
-    const receiving = context;
-    if (!running || owner !== connection || !receiving || !self) return;
+    const receiving = context();
+    if (!supervisor.running() || owner !== connection || !receiving || !self) return;
     const message = normalizeQQEvent(event, {
       selfId: self.id,
       sentByBot: (id) => recent.sentByBot(id),
@@ -105,7 +91,7 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
 
   function onEvent(owner: OneBotConnection, event: Record<string, unknown>): void {
     if (owner !== connection) return;
-    watchdog.alive();
+    supervisor.alive();
     if (event.post_type === 'meta_event') {
       if (event.meta_event_type === 'heartbeat') heartbeat(event);
       return;
@@ -126,16 +112,13 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
         if (opened) onEvent(opened, event);
       },
       onClose: (reason) => {
-        if (opened !== connection || !running) return;
+        if (opened !== connection || !supervisor.running()) return;
         connection = undefined;
-        watchdog.stop();
-        status({ state: 'disconnected', error: `${prefix} ${reason}; reconnecting` });
-        scheduleReconnect(backoff.nextDelayMs());
+        supervisor.dropped(`${prefix} ${reason}; reconnecting`);
       },
     });
     opened = next;
     connection = next;
-    backoff.opened();
     // Events may arrive before the login answer; they wait for it (so `self` is known) instead of being lost.
     let loggedIn!: () => void;
     const login = new Promise<void>((resolve) => {
@@ -160,45 +143,6 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
     }
   }
 
-  function fail(error: string): void {
-    running = false;
-    watchdog.stop();
-    connection?.close();
-    connection = undefined;
-    status({ state: 'failed', error });
-  }
-
-  function scheduleReconnect(delayMs: number): void {
-    if (!running) return;
-    if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-    retryTimer = clock.setTimeout(() => {
-      retryTimer = undefined;
-      void reconnect();
-    }, delayMs);
-  }
-
-  // A new connection after a drop (with backoff) or after the watchdog found this one dead.
-  async function reconnect(): Promise<void> {
-    if (!running) return;
-    const old = connection;
-    connection = undefined;
-    watchdog.stop();
-    old?.close();
-    status({ state: 'connecting' });
-    try {
-      await connect();
-      const current = connection as OneBotConnection | undefined;
-      if (!running) return current?.close();
-      watchdog.start();
-      status({ state: 'connected' });
-    } catch (error) {
-      const mapped = mapQQError(error, 'connect');
-      if (mapped.status === 401 || mapped.status === 403) return fail(mapped.message);
-      status({ state: 'disconnected', error: mapped.message });
-      scheduleReconnect(backoff.nextDelayMs());
-    }
-  }
-
   const outbound = createQQOutbound(call, (id) => recent.markSent(id));
 
   return {
@@ -208,26 +152,9 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
     get self() {
       return self;
     },
-    async start(startContext) {
-      if (running) throw new ChannelApiError('qq', `${prefix} the channel is already started`, { retryable: false });
-      context = startContext;
-      lastState = undefined;
-      running = true;
-      status({ state: 'connecting' });
-      try {
-        await connect();
-      } catch (error) {
-        running = false;
-        throw error;
-      }
-      watchdog.start();
-      status({ state: 'connected' });
-    },
+    start: (startContext) => supervisor.start(startContext),
     async stop() {
-      running = false;
-      watchdog.stop();
-      if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
-      retryTimer = undefined;
+      supervisor.stop();
       connection?.close();
       connection = undefined;
       await inbound;

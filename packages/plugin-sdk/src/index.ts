@@ -1,4 +1,5 @@
 export { type Address, formatAddress, parseAddress } from './address';
+export { type ConnectionSupervisorSettings, createConnectionSupervisor } from './channel-support/connection-supervisor';
 export { type ConnectionWatchdogSettings, createConnectionWatchdog } from './channel-support/connection-watchdog';
 export { attachmentTooLarge, readDownload } from './channel-support/read-download';
 export { readRequestBody, readWithinLimit } from './channel-support/read-within-limit';
