@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelContext, ChannelStatus } from '../contracts/channel';
 import { ChannelApiError } from '../errors';
 import { createManualClock } from '../testing/manual-clock';
-import { createRecordingLogger } from '../testing/recording-logger';
+import { createRecordingChannelContext } from '../testing/recording-context';
 import { createConnectionSupervisor } from './connection-supervisor';
 
 /** A supervisor over a fake platform whose connection attempts succeed or fail as the test says. */
 function supervised(options: { firstRetryMs?: number; timeoutMs?: number } = {}) {
   const clock = createManualClock();
-  const statuses: ChannelStatus[] = [];
+  const { context, statuses } = createRecordingChannelContext();
   const attempts: Array<'ok' | Error | Promise<void>> = [];
   let connects = 0;
   let disconnects = 0;
@@ -30,11 +29,6 @@ function supervised(options: { firstRetryMs?: number; timeoutMs?: number } = {})
     watchdog: { timeoutMs: options.timeoutMs ?? 10_000, deafDetail: (quietMs) => `quiet for ${quietMs} ms` },
     ...(options.firstRetryMs === undefined ? {} : { firstRetryMs: options.firstRetryMs }),
   });
-  const context: ChannelContext = {
-    receive: async () => ({ status: 'stored' }) as never,
-    logger: createRecordingLogger(),
-    setStatus: (status) => void statuses.push(status),
-  };
   return {
     clock,
     supervisor,
