@@ -13,8 +13,12 @@ export function deflateSegment(bytes: Uint8Array): Buffer {
   return deflateRawSync(bytes, { level: constants.Z_BEST_SPEED, finishFlush: constants.Z_SYNC_FLUSH });
 }
 
-/** The last bytes of a stream: an empty final block, so that the client sees a stream that ended, not a cut. */
-export const deflateEnd: Uint8Array = deflateRawSync(Buffer.alloc(0));
+/**
+ * The last bytes of a stream: an empty final block (fixed Huffman codes, then end-of-block), so that
+ * the client sees a stream that ended, not a cut. Written out rather than made by zlib at load: a zlib
+ * stream costs `ngb serve` memory it would keep while idle.
+ */
+export const deflateEnd: Uint8Array = Uint8Array.of(0x03, 0x00);
 
 /**
  * Whether an `Accept-Encoding` header accepts deflate: named, with a quality above zero. A wildcard is

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { get, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { createInflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { TimedGatewayEvent } from '@ngb/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listeningEvents } from '../__tests__/listening-events';
 import type { ServerHarness } from '../__tests__/server-harness';
 import { readSse } from '../__tests__/sse-reader';
-import { acceptsDeflate } from '../http/sse-deflate';
+import { acceptsDeflate, deflateEnd } from '../http/sse-deflate';
 
 // Live events compressed for the clients that ask (every browser does): each batch is compressed once
 // and the same bytes go to every client, so a client that joins later must still be able to read them.
@@ -112,6 +112,12 @@ describe('GET /api/events, compressed', () => {
     // What the kernel still holds for the client comes before the end of the connection.
     response.resume();
     expect(await cut).toBe('cut');
+  });
+});
+
+describe('deflateEnd', () => {
+  it('is the empty final block zlib itself ends a raw deflate stream with', () => {
+    expect(Buffer.from(deflateEnd)).toEqual(deflateRawSync(Buffer.alloc(0)));
   });
 });
 
