@@ -58,16 +58,18 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
   let client: DingTalkStreamClient | undefined;
   let self: ChannelIdentity | undefined;
   let inbound: Promise<void> = Promise.resolve();
+  /** Lets the current connection go, without waiting for its close. */
+  function closeClient(): void {
+    const old = client;
+    client = undefined;
+    old?.close();
+  }
   const supervisor = createConnectionSupervisor({
     clock,
     channel: 'dingtalk',
     prefix,
     connect,
-    disconnect: () => {
-      const old = client;
-      client = undefined;
-      old?.close();
-    },
+    disconnect: closeClient,
     mapError: mapDingTalkError,
     watchdog: {
       timeoutMs: options.watchdogMs,
@@ -154,9 +156,7 @@ export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkCh
     start: (startContext) => supervisor.start(startContext),
     async stop() {
       supervisor.stop();
-      const old = client;
-      client = undefined;
-      old?.close();
+      closeClient();
       await inbound;
     },
     send: (address, message) => outbound.send(address, message),

@@ -44,15 +44,17 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
   let self: ChannelIdentity | undefined;
   let inbound: Promise<void> = Promise.resolve();
   const recent = createRecentMessages(500);
+  /** Lets the current connection go, without waiting for its close. */
+  function closeConnection(): void {
+    connection?.close();
+    connection = undefined;
+  }
   const supervisor = createConnectionSupervisor({
     clock,
     channel: 'qq',
     prefix,
     connect,
-    disconnect: () => {
-      connection?.close();
-      connection = undefined;
-    },
+    disconnect: closeConnection,
     mapError: (error) => mapQQError(error, 'connect'),
     // The watchdog's timeout follows the heartbeat interval the implementation announces, unless set.
     watchdog: {
@@ -155,8 +157,7 @@ export function createQQChannel(input: QQChannelOptions): QQChannel {
     start: (startContext) => supervisor.start(startContext),
     async stop() {
       supervisor.stop();
-      connection?.close();
-      connection = undefined;
+      closeConnection();
       await inbound;
     },
     ...outbound,
