@@ -1,7 +1,7 @@
 import { chmod, chown, rm } from 'node:fs/promises';
 import { createServer, isIP, connect as netConnect, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import {
   type EgressPolicy,
   type EgressRequestRecord,
@@ -91,7 +91,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const connectTlsTo =
     options.connectTls ??
     ((target) =>
-      tlsConnect({
+      // Node's TLS is loaded at the first TLS connection, not with the runtime: `ngb serve` starts without it.
+      process.getBuiltinModule('node:tls').connect({
         host: target.address,
         port: target.port,
         // The certificate is checked against the name asked for, never against the address.

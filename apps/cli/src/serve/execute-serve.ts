@@ -5,7 +5,7 @@ import { fail } from '../cli-error';
 import { numberFlag } from '../number-flags';
 import { parseRuntimeFlag } from '../parse-runtime-flag';
 import { formatDuration } from '../render/format';
-import { applyServeMemorySettings } from './serve-memory-settings';
+import { applyServeMemorySettings, watchYoungGeneration } from './serve-memory-settings';
 import { createServeOutput } from './serve-output';
 
 /** The longest `--grace`, in seconds: a day. */
@@ -109,6 +109,7 @@ export async function executeServe(flags: {
       },
       running.gateway.onboarding.claimCode(),
     );
+    watchYoungGeneration();
     await signalled;
     clearInterval(keepAlive);
     const stopStarted = Date.now();

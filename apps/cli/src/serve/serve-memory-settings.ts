@@ -1,4 +1,3 @@
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
@@ -60,14 +59,24 @@ function semiSpaceBytes(): number {
  *
  * The young generation grows (V8 doubles a semi-space up to 16 MB) when much of what it holds survives,
  * which is what loading modules and connecting channels does: without a limit, start-up alone sizes it
- * at 2 × 16 MB, resident until V8's memory reducer runs, tens of seconds later. It grows here only while
- * the process allocates fast ({@link createYoungGenerationPolicy}), so a burst of messages still gets the large
- * young generation it is faster with. `--semi-space-growth-factor` is read at each growth.
+ * at 2 × 16 MB, resident until V8's memory reducer runs, tens of seconds later. It grows only once
+ * {@link watchYoungGeneration} sees the process allocate fast ({@link createYoungGenerationPolicy}), so a
+ * burst of messages still gets the large young generation it is faster with. `--semi-space-growth-factor`
+ * is read at each growth.
  */
 export function applyServeMemorySettings(): void {
   setFlagsFromString('--liftoff-only');
-  const policy = createYoungGenerationPolicy((allowed) => setFlagsFromString(`--semi-space-growth-factor=${allowed ? 2 : 1}`));
   setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
+ * Lets the young generation grow again while the process allocates fast, from the minor collections
+ * it observes. Started once the gateway is ready: start-up never allocates enough to let it grow, and
+ * `ngb serve` starts without loading Node's performance hooks.
+ */
+export function watchYoungGeneration(): void {
+  const { constants, PerformanceObserver } = process.getBuiltinModule('node:perf_hooks');
+  const policy = createYoungGenerationPolicy((allowed) => setFlagsFromString(`--semi-space-growth-factor=${allowed ? 2 : 1}`));
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Logger, NotSupportedError, SandboxError, type SandboxRuntime } from '@ngb/plugin-sdk';
@@ -141,7 +140,8 @@ export async function startRuntime(plan: RuntimePlan, { namespace, logger }: Run
     // Remote MCP servers' header values: from the environment, for the proxy alone (checked when planned).
     egress: {
       socketFolder: join(paths.dataDir, 'egress'),
-      lookup,
+      // Node's resolver is loaded at the first name an agent's proxy looks up, not before the gateway is ready.
+      lookup: (hostname, options) => process.getBuiltinModule('node:dns/promises').lookup(hostname, options),
       headerVariables: await mcpHeaderVariableValues(config, plan.request.env, paths.configFile),
     },
   });

@@ -1,5 +1,3 @@
-import { constants, deflateRawSync } from 'node:zlib';
-
 /**
  * Live events compressed once for every client. A stream is raw deflate (`Content-Encoding: deflate`)
  * cut into segments, each compressed on its own and ended with a sync flush: byte-aligned, not final,
@@ -10,6 +8,8 @@ import { constants, deflateRawSync } from 'node:zlib';
 
 /** One segment: `bytes` compressed on their own, ending on a byte boundary with the stream still open. */
 export function deflateSegment(bytes: Uint8Array): Buffer {
+  // zlib is loaded by the first compressed stream, not with the server: `ngb serve` starts without it.
+  const { constants, deflateRawSync } = process.getBuiltinModule('node:zlib');
   return deflateRawSync(bytes, { level: constants.Z_BEST_SPEED, finishFlush: constants.Z_SYNC_FLUSH });
 }
 

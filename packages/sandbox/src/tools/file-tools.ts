@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { ToolError } from '../tool-error';
 import type {
   EditFileInput,
@@ -29,7 +28,9 @@ export async function readFileTool(input: ReadFileInput, context: ToolContext): 
   let keptChars = 0;
   let truncated = false;
   const stream = createReadStream(file, { encoding: 'utf8' });
-  const reader = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  const reader = process
+    .getBuiltinModule('node:readline')
+    .createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of reader) {
     if (context.signal.aborted) break;
     totalLines += 1;

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { errorMessage } from '@ngb/plugin-sdk';
 import { walkFiles } from '../file-walker';
 import { globToRegExp } from '../glob-pattern';
@@ -69,7 +68,7 @@ async function searchWithRipgrep(
     child.once('close', (code) => resolve(code));
   });
   try {
-    for await (const line of createInterface({ input: child.stdout })) {
+    for await (const line of process.getBuiltinModule('node:readline').createInterface({ input: child.stdout })) {
       const event = parseRipgrepMatch(line);
       if (!event) continue;
       if (matches.length === maxResults) {
@@ -137,7 +136,9 @@ async function searchFile(file: string, expression: RegExp, matches: GrepMatch[]
   const stream = createReadStream(file, { encoding: 'utf8' });
   try {
     let lineNumber = 0;
-    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    for await (const line of process
+      .getBuiltinModule('node:readline')
+      .createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
       lineNumber += 1;
       if (!expression.test(line)) continue;
       if (matches.length === maxResults) return true;
