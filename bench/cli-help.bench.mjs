@@ -31,9 +31,15 @@ const cases = [
   { name: 'runHelp', what: '`ngb run --help` (loads citty and one command), wall time', args: [bin, 'run', '--help'] },
 ];
 
-function time(args) {
+// Node 20 reads and parses every certificate NODE_EXTRA_CA_CERTS names at each start, before any script
+// runs. Where the machine sets it, serve's start and its floors are also timed with it unset.
+const extraCaCertsVariable = 'NODE_EXTRA_CA_CERTS';
+const extraCaCerts = process.env[extraCaCertsVariable];
+const withoutExtraCaCerts = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== extraCaCertsVariable));
+
+function time(args, env = process.env) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1' } });
   const elapsed = performance.now() - started;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
   return elapsed;
@@ -52,11 +58,14 @@ async function bareNodeIdleMemory() {
   return rss;
 }
 
-/** Starts `ngb serve` in a fresh project, waits until it is ready and idle, and reads its resident memory. */
-async function serveIdle() {
+/**
+ * Starts `ngb serve` in a fresh project, waits until it is ready and then `settleMs` idle, and reads its
+ * resident memory.
+ */
+async function serveIdle(baseEnv = process.env, settleMs = idleSettleMs) {
   const directory = mkdtempSync(join(tmpdir(), 'ngb-bench-serve-'));
   const server = await createFakeLlmServer({ acceptAnyModel: true });
-  const env = { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: `${server.url}/v1` };
+  const env = { ...baseEnv, NO_COLOR: '1', OPENAI_BASE_URL: `${server.url}/v1` };
   try {
     spawnSync(process.execPath, [bin, 'init'], { cwd: directory, env, stdio: 'ignore' });
     // The dashboard and the web chat come with `ngb serve`; a free port, so that runs never collide.
@@ -75,7 +84,7 @@ async function serveIdle() {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const ready = performance.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, idleSettleMs));
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     const rss = residentMb(child.pid);
     child.kill('SIGTERM');
     await exited;
@@ -91,9 +100,10 @@ time([serveModules]);
 let serveRuntime = '?';
 const runs = await repeatRuns(options, async () => {
   // Interleaved: each round spawns the floor and every case once.
-  const samples = { floor: [], ...Object.fromEntries(cases.map((entry) => [entry.name, []])) };
+  const samples = { floor: [], floorWithoutCerts: [], ...Object.fromEntries(cases.map((entry) => [entry.name, []])) };
   for (let round = 0; round < spawnsPerRun; round += 1) {
     samples.floor.push(time(floorCase.args));
+    if (extraCaCerts !== undefined) samples.floorWithoutCerts.push(time(floorCase.args, withoutExtraCaCerts));
     for (const entry of cases) samples[entry.name].push(time(entry.args));
   }
   const bareRss = await bareNodeIdleMemory();
@@ -103,12 +113,27 @@ const runs = await repeatRuns(options, async () => {
   );
   const serve = await serveIdle();
   serveRuntime = serve.runtime;
+  const withoutCerts =
+    extraCaCerts === undefined
+      ? {}
+      : {
+          serveReadyWithoutCerts: (await serveIdle(withoutExtraCaCerts, 0)).ready,
+          serveModulesWithoutCerts: percentile(
+            [0, 1, 2].map(() => time([serveModules], withoutExtraCaCerts)),
+            50,
+          ),
+        };
   return {
-    ...Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, percentile(values, 50)])),
+    ...Object.fromEntries(
+      Object.entries(samples)
+        .filter(([, values]) => values.length > 0)
+        .map(([name, values]) => [name, percentile(values, 50)]),
+    ),
     bareRss,
     serveRss: serve.rss,
     serveReady: serve.ready,
     serveModules: serveModulesMs,
+    ...withoutCerts,
   };
 });
 
@@ -156,13 +181,43 @@ finish(options, {
       compare: 'over',
       target: '≤ 200 ms',
     }),
+    ...(extraCaCerts === undefined
+      ? []
+      : [
+          figure({
+            what: "What the machine's `NODE_EXTRA_CA_CERTS` costs every Node start: `node -e 0` with it",
+            unit: 'ms',
+            values: runs.floor,
+            load: runs.load,
+            floor: { what: '`node -e 0` with it unset', values: runs.floorWithoutCerts },
+            compare: 'over',
+          }),
+          figure({
+            what: '`ngb serve` start → "gateway ready", `NODE_EXTRA_CA_CERTS` unset',
+            unit: 'ms',
+            values: runs.serveReadyWithoutCerts,
+            load: runs.load,
+            floor: { what: '`bench/serve-modules.mjs` with it unset', values: runs.serveModulesWithoutCerts },
+            compare: 'over',
+            target: '≤ 200 ms',
+          }),
+        ]),
   ],
   notes: [
     "`ngb serve`'s start is mostly loading its code: Node 20 compiles every module from source at each start (it keeps no " +
       'compile cache before Node 22), and what serve does once its code is loaded (open and check the store, ask the Docker ' +
       'engine, build the gateway and the server, listen) is the difference from the floor. What it need not load before it is ' +
       "ready waits: Node's fetch implementation (the first request loads it), the manifests of channels not enabled, the metrics " +
-      'library (a moment after start, or the first scrape).',
+      "library (a moment after start, or the first scrape), Node's TLS, zlib, readline, name resolver and performance hooks " +
+      "(the first TLS connection of an agent's proxy, compressed event stream, file tool, name looked up; the young " +
+      "generation's watch starts once the gateway is ready).",
+    ...(extraCaCerts === undefined
+      ? []
+      : [
+          'This machine sets `NODE_EXTRA_CA_CERTS` (for its package registry): Node 20 reads and parses those certificates at ' +
+            'every start, before any script runs, so every process above pays for it, the floors included. The last two rows ' +
+            'take it away (the same commands with the variable unset) to show what a machine without it would see.',
+        ]),
     "`ngb` is a small CommonJS entry (the package's `bin`): `--help` and `--version` answer from it without starting " +
       "Node's ES module loader; every command (with core, store, the SDKs) is a chunk imported only when it runs.",
   ],
