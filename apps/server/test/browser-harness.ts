@@ -72,6 +72,10 @@ async function startBrowserHarness(
     budgets?: (store: ServerHarness['store']) => BudgetsSource;
     /** More channels for the gateway and the server. */
     channels?: ChannelAdapter[];
+    /** The port to listen on (a free one by default): another run of a gateway where the last one listened. */
+    port?: number;
+    /** Runs once the gateway is up and before the server listens: what happens before a page can connect. */
+    beforeListen?: (gateway: ServerHarness) => Promise<void>;
   } = {},
 ): Promise<BrowserHarness> {
   await ensureDashboardBuilt();
@@ -101,17 +105,19 @@ async function startBrowserHarness(
     unknownSenderPolicy: 'public',
   });
   await gateway.store.wirings.add({ chatId: chat.id, agentId: agent!.id, engage: 'always', sessionMode: 'shared' });
+  await options.beforeListen?.(gateway);
   const serverOptions = {
     gateway: gateway.gateway,
     store: gateway.store,
     channels: [gateway.channel, ...(web ? [web] : []), ...(options.channels ?? [])],
-    port: 0,
+    port: options.port ?? 0,
     isolated: false,
     token: options.token,
     logFile,
     budgets: options.budgets?.(gateway.store),
   };
   const server = await createServer(serverOptions);
+  let closing: Promise<void> | undefined;
   return {
     gateway,
     server,
@@ -127,10 +133,13 @@ async function startBrowserHarness(
         platformMessageId: `browser-${counter}`,
       });
     },
-    async close() {
-      await server.close({ graceMs: 200 });
-      await gateway.close();
-      rmSync(scratch, { recursive: true, force: true });
+    close() {
+      closing ??= (async () => {
+        await server.close({ graceMs: 200 });
+        await gateway.close();
+        rmSync(scratch, { recursive: true, force: true });
+      })();
+      return closing;
     },
   };
 }
@@ -153,18 +162,18 @@ async function openPage(browser: Browser, problems: string[], token?: string): P
   return page;
 }
 
-/** A browser test file's Chromium, its harness and the page problems checked after each test. */
+/** A browser test file's Chromium, its harnesses and the page problems checked after each test. */
 export interface ChromiumSuite {
-  /** Starts this test's harness (closed after the test). */
+  /** Starts a harness of this test (closed after the test, unless the test closed it). */
   start(options?: Parameters<typeof startBrowserHarness>[0]): Promise<BrowserHarness>;
   /** Opens a page recording problems; none may be left when the test ends. */
   open(token?: string): Promise<Page>;
 }
 
-/** Registers the hooks of a browser test file: one Chromium for the file, one harness per test. */
+/** Registers the hooks of a browser test file: one Chromium for the file, harnesses per test. */
 export function useChromiumSuite(): ChromiumSuite {
   let browser: Browser | undefined;
-  let harness: BrowserHarness | undefined;
+  let harnesses: BrowserHarness[] = [];
   let problems: string[] = [];
   beforeAll(async () => {
     browser = await launchChromium();
@@ -173,15 +182,16 @@ export function useChromiumSuite(): ChromiumSuite {
     await browser?.close();
   });
   afterEach(async () => {
-    await harness?.close();
-    harness = undefined;
+    await Promise.all(harnesses.map((harness) => harness.close()));
+    harnesses = [];
     const seen = problems;
     problems = [];
     expect(seen).toEqual([]);
   });
   return {
     async start(options) {
-      harness = await startBrowserHarness(options);
+      const harness = await startBrowserHarness(options);
+      harnesses.push(harness);
       return harness;
     },
     open(token) {

@@ -5,6 +5,11 @@ export interface ReadSseMessage {
   data: string;
 }
 
+/** The sequence number in the id of a message of `/api/events` (`<run>-<seq>`); NaN for another id. */
+export function seqOfId(id: string | undefined): number {
+  return Number(/^[0-9a-f]{8}-(\d+)$/.exec(id ?? '')?.[1]);
+}
+
 /** Reads SSE messages from a response body, as a browser's EventSource would (comments skipped). */
 export function readSse(response: Response) {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();

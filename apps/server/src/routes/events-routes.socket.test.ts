@@ -2,7 +2,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listeningEvents } from '../__tests__/listening-events';
 import type { ServerHarness } from '../__tests__/server-harness';
-import { readSse } from '../__tests__/sse-reader';
+import { readSse, seqOfId } from '../__tests__/sse-reader';
 
 // Over a real socket the live events are written on Node's response directly, not through a web
 // stream: these tests hold that path to what the in-process ones hold the other to.
@@ -33,13 +33,13 @@ describe('GET /api/events over a socket', () => {
     emitMarkers(built, 30);
     const last = built.gateway.events.lastSeq();
     const stream = readSse(response);
-    const ids = (await stream.until((message) => Number(message.id) === last)).map((message) => Number(message.id));
+    const ids = (await stream.until((message) => seqOfId(message.id) === last)).map((message) => seqOfId(message.id));
     expect(ids).toEqual(Array.from({ length: last - first + 1 }, (_, index) => first + index));
     await stream.cancel();
 
     const resumed = readSse(await fetch(url, { headers: { 'last-event-id': String(last - 5) } }));
-    const replayed = await resumed.until((message) => Number(message.id) === last);
-    expect(replayed.map((message) => Number(message.id))).toEqual([last - 4, last - 3, last - 2, last - 1, last]);
+    const replayed = await resumed.until((message) => seqOfId(message.id) === last);
+    expect(replayed.map((message) => seqOfId(message.id))).toEqual([last - 4, last - 3, last - 2, last - 1, last]);
     await resumed.cancel();
   });
 

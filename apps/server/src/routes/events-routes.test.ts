@@ -2,7 +2,7 @@ import type { TimedGatewayEvent } from '@ngb/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wiredChat } from '../__tests__/api-client';
 import { createServerHarness, type ServerHarness } from '../__tests__/server-harness';
-import { readSse } from '../__tests__/sse-reader';
+import { readSse, seqOfId } from '../__tests__/sse-reader';
 
 let harness: ServerHarness | undefined;
 afterEach(async () => {
@@ -30,7 +30,7 @@ function say(built: ServerHarness, text: string) {
 }
 
 describe('GET /api/events', () => {
-  it('streams the bus with sequence numbers as ids, and resumes after a disconnect losing no event', async () => {
+  it('streams the bus with its run and sequence numbers as ids, and resumes after a disconnect losing no event', async () => {
     harness = await wiredHarness({
       script: [
         { type: 'reply', text: ['one ', 'two'] },
@@ -40,10 +40,12 @@ describe('GET /api/events', () => {
     const first = readSse(await harness.request('/api/events'));
     await say(harness, 'hello');
     const before = await first.until((message) => parse(message.data).type === 'turn.end');
-    const ids = before.map((message) => Number(message.id));
+    const ids = before.map((message) => seqOfId(message.id));
     expect(ids).toEqual(before.map((message) => parse(message.data).seq));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(before.map((message) => message.id?.split('-')[0])).size).toBe(1);
     const lastSeen = ids.at(-1) as number;
+    const lastId = before.at(-1)?.id as string;
     await first.cancel();
 
     // While nobody listens, a second turn runs.
@@ -53,11 +55,33 @@ describe('GET /api/events', () => {
     const missedWhileAway = harness.gateway.events.since(lastSeen).events.map((event) => event.seq);
     expect(missedWhileAway.length).toBeGreaterThan(3);
 
-    const resumed = readSse(await harness.request('/api/events', { headers: { 'last-event-id': String(lastSeen) } }));
-    const replayed = await resumed.until((message) => Number(message.id) === missedWhileAway.at(-1));
-    expect(replayed.map((message) => Number(message.id))).toEqual(missedWhileAway);
+    // As a browser does: the id it last saw, as the stream sent it.
+    const resumed = readSse(await harness.request('/api/events', { headers: { 'last-event-id': lastId } }));
+    const replayed = await resumed.until((message) => seqOfId(message.id) === missedWhileAway.at(-1));
+    expect(replayed.map((message) => seqOfId(message.id))).toEqual(missedWhileAway);
     expect(replayed.some((message) => parse(message.data).type === 'turn.end')).toBe(true);
     await resumed.cancel();
+    // A bare sequence number (a script's `?after=`) is taken as this run's.
+    const bare = readSse(await harness.request(`/api/events?after=${lastSeen}`));
+    const bareReplay = await bare.until((message) => seqOfId(message.id) === missedWhileAway.at(-1));
+    expect(bareReplay.map((message) => seqOfId(message.id))).toEqual(missedWhileAway);
+    await bare.cancel();
+  });
+
+  it("starts a client whose last event came from an earlier run from this run's first event, and says it missed some", async () => {
+    harness = await wiredHarness();
+    for (let index = 0; index < 5; index += 1) harness.gateway.events.emit({ type: 'sandbox.reaped', count: index });
+    // The earlier run got further than this one: its number would name an event this run has not had.
+    // Or not as far: its number names an event of this run, not the one the client saw.
+    for (const lastEventId of ['0badc0de-900', '0badc0de-2', '900']) {
+      const stream = readSse(await harness.request('/api/events', { headers: { 'last-event-id': lastEventId } }));
+      const missed = await stream.next();
+      expect(missed?.event).toBe('missed');
+      expect(parse(missed?.data ?? '{}')).toEqual({ after: 0, restarted: true });
+      const replay = await stream.until((message) => seqOfId(message.id) === 5);
+      expect(replay.map((message) => seqOfId(message.id))).toEqual([1, 2, 3, 4, 5]);
+      await stream.cancel();
+    }
   });
 
   it('filters by session and by agent', async () => {
@@ -96,7 +120,7 @@ describe('GET /api/events', () => {
     const first = await stream.next();
     expect(first?.event).toBe('missed');
     const next = await stream.next();
-    expect(Number(next?.id)).toBe(harness.gateway.events.lastSeq() - 9);
+    expect(seqOfId(next?.id)).toBe(harness.gateway.events.lastSeq() - 9);
     await stream.cancel();
   });
 
@@ -122,9 +146,12 @@ describe('GET /api/events', () => {
     expect(bytes).toBeLessThan(1024 * 1024 + 2 * big.length);
   });
 
-  it('refuses a Last-Event-ID that is not a sequence number', async () => {
+  it('refuses a Last-Event-ID that is not an event id', async () => {
     harness = await wiredHarness();
-    const response = await harness.request('/api/events', { headers: { 'last-event-id': 'abc' } });
-    expect(response.status).toBe(400);
+    for (const lastEventId of ['abc', '-1', '1e3', 'abc-', 'a b-1', 'A1-1', `${'a'.repeat(17)}-1`, '1'.repeat(16), 'x-1-2']) {
+      const response = await harness.request('/api/events', { headers: { 'last-event-id': lastEventId } });
+      expect(response.status, lastEventId).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    }
   });
 });

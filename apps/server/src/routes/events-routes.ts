@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ServerResponse } from 'node:http';
 import type { Gateway, TimedGatewayEvent } from '@ngb/core';
 import type { Store } from '@ngb/plugin-sdk';
@@ -46,28 +47,46 @@ function outgoingOf(env: unknown): ServerResponse | undefined {
   return outgoing instanceof ServerResponse ? outgoing : undefined;
 }
 
-function parseAfter(value: string | undefined): number | undefined | 'invalid' {
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value)) return 'invalid';
-  return Number(value);
+/** Where a stream resumes: after `after` in this run's bus; `restarted` when the client's last event came from another run. */
+export interface ResumePoint {
+  after: number;
+  restarted: boolean;
 }
 
 /**
- * `GET /api/events`: the gateway's events as Server-Sent Events, each with its sequence number as
- * `id`. `?session=` and `?agent=` filter; `Last-Event-ID` (or `?after=`) resumes after an event,
+ * Where a stream resumes, from `Last-Event-ID` (or `?after=`). The ids the stream sends are
+ * `<run>-<seq>`, `run` naming this process: the bus counts from 1 again after a restart, so a tab open
+ * across one would otherwise resume after a number that here names other events, or none yet, and miss
+ * this run's first events (its channels coming up). An id of another run, or a number this run has not
+ * reached, resumes from the start of this run's buffer, `restarted`. A bare number is taken as this run's.
+ */
+export function resumePoint(value: string | undefined, run: string, lastSeq: number): ResumePoint | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  const parts = /^(?:([0-9a-z]{1,16})-)?(\d{1,15})$/.exec(value);
+  if (parts === null) return 'invalid';
+  const seq = Number(parts[2]);
+  const sameRun = (parts[1] === undefined || parts[1] === run) && seq <= lastSeq;
+  return sameRun ? { after: seq, restarted: false } : { after: 0, restarted: true };
+}
+
+/**
+ * `GET /api/events`: the gateway's events as Server-Sent Events, each with `<run>-<seq>` as `id`
+ * ({@link resumePoint}). `?session=` and `?agent=` filter; `Last-Event-ID` (or `?after=`) resumes after an event,
  * replaying what the bus still holds — a `missed` event says when some were already gone. A client
  * whose `Accept-Encoding` names deflate (every browser's does) gets the stream compressed: the
  * unfiltered clients share each batch's compressed bytes, made once.
  */
 export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; streams: EventStreams } {
   const open = new Set<SseStream>();
+  const run = randomBytes(4).toString('hex');
   // Each live event is serialized once, however many clients receive it: the bus hands it to every
   // listener in turn, so the latest one is enough. Keeping the bytes of every buffered event (a
   // WeakMap keyed by the event) doubled what the bus's buffer weighs; a replay encodes again.
   type Framed = { event: TimedGatewayEvent; text: string; bytes?: Uint8Array };
   let latest: Framed | undefined;
   const framed = (event: TimedGatewayEvent): Framed => {
-    if (latest?.event !== event) latest = { event, text: frameSseMessage({ id: event.seq, data: JSON.stringify(event) }) };
+    if (latest?.event !== event)
+      latest = { event, text: frameSseMessage({ id: `${run}-${event.seq}`, data: JSON.stringify(event) }) };
     return latest;
   };
   const frame = (event: TimedGatewayEvent) => framed(event).text;
@@ -83,8 +102,10 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
   gateway.events.on((event) => sessions.learn(event));
   const app = new Hono();
   app.get('/', async (context) => {
-    const after = parseAfter(context.req.header('last-event-id') ?? context.req.query('after'));
-    if (after === 'invalid') return jsonError(400, 'invalid_request', 'Last-Event-ID / after must be an event sequence number');
+    const resume = resumePoint(context.req.header('last-event-id') ?? context.req.query('after'), run, gateway.events.lastSeq());
+    if (resume === 'invalid')
+      return jsonError(400, 'invalid_request', 'Last-Event-ID / after must be an event id this stream sent');
+    const after = resume?.after;
     const sessionFilter = context.req.query('session');
     const agentFilter = context.req.query('agent');
     let unsubscribe: () => void = () => undefined;
@@ -95,7 +116,15 @@ export function eventsRoutes(gateway: Gateway, store: Store): { app: Hono; strea
     });
     open.add(stream);
     void stream.closed.then(() => open.delete(stream));
-    const onMissed = () => stream.send({ event: 'missed', data: JSON.stringify({ after }) });
+    // Told once: when events after the client's last one already left the buffer, or went with the run
+    // that sent it (a restart).
+    let missedTold = false;
+    const onMissed = () => {
+      if (missedTold) return;
+      missedTold = true;
+      stream.send({ event: 'missed', data: JSON.stringify(resume?.restarted ? { after, restarted: true } : { after }) });
+    };
+    if (resume?.restarted) onMissed();
     if (sessionFilter === undefined && agentFilter === undefined) {
       unsubscribe = everyEvent.join(stream, { after, onMissed });
       return stream.response;

@@ -10,17 +10,31 @@ export interface GatewayEvent {
 
 /**
  * Follows `/api/events` (filtered by `filter`) while mounted. EventSource reconnects by itself with
- * `Last-Event-ID`, so a dropped connection loses nothing the gateway still buffers.
+ * `Last-Event-ID`, so a dropped connection loses nothing the gateway still buffers; when it did lose
+ * some (they left the buffer, or the gateway restarted meanwhile), `onMissed` is called, for the view to
+ * read again what the events would have told it. Not on the first connection: what happened before it
+ * is in what the view read as it opened.
  * @returns whether the stream is connected now
  */
-export function useGatewayEvents(filter: string, onEvent: (event: GatewayEvent) => void, enabled = true): boolean {
+export function useGatewayEvents(
+  filter: string,
+  onEvent: (event: GatewayEvent) => void,
+  options: { enabled?: boolean; onMissed?: () => void } = {},
+): boolean {
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const missedHandler = useRef(options.onMissed);
+  missedHandler.current = options.onMissed;
+  const enabled = options.enabled ?? true;
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     if (!enabled) return;
     const source = new EventSource(`/api/events${filter}`);
-    source.onopen = () => setConnected(true);
+    let connections = 0;
+    source.onopen = () => {
+      connections += 1;
+      setConnected(true);
+    };
     source.onerror = () => setConnected(false);
     source.onmessage = (message) => {
       try {
@@ -29,6 +43,9 @@ export function useGatewayEvents(filter: string, onEvent: (event: GatewayEvent) 
         // A frame that is not JSON is not an event of ours.
       }
     };
+    source.addEventListener('missed', () => {
+      if (connections > 1) missedHandler.current?.();
+    });
     return () => {
       source.close();
       setConnected(false);

@@ -46,9 +46,13 @@ function App() {
   const { path } = useLocation();
   const status = useApi<Status>('/api/status');
   // The health banner follows the gateway: degraded and recovered as it happens.
-  useGatewayEvents('', (event) => {
-    if (event.type === 'gateway.health') status.reload();
-  });
+  useGatewayEvents(
+    '',
+    (event) => {
+      if (event.type === 'gateway.health') status.reload();
+    },
+    { onMissed: status.reload },
+  );
   return (
     <Shell path={path} status={status.data}>
       <Page path={path} status={status.data} reloadStatus={status.reload} />

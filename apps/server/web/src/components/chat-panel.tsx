@@ -103,7 +103,7 @@ function useOwnToolCalls(enabled: boolean, speaker: string) {
           ),
         );
     },
-    enabled,
+    { enabled },
   );
   return tools;
 }

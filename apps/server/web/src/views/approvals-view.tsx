@@ -15,9 +15,13 @@ export function ApprovalsView() {
   };
   const [acting, setActing] = useState<string | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
-  useGatewayEvents('', (event) => {
-    if (event.type === 'approval.requested' || event.type === 'approval.resolved') pending.reload();
-  });
+  useGatewayEvents(
+    '',
+    (event) => {
+      if (event.type === 'approval.requested' || event.type === 'approval.resolved') pending.reload();
+    },
+    { onMissed: pending.reload },
+  );
   const chatName = (id: string) =>
     chats.data?.items.find((chat) => chat.id === id || chat.platformChatId === id)?.name ?? shortId(id);
   const decide = async (approval: Approval, verdict: 'approve' | 'deny') => {

@@ -53,17 +53,31 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
   // The channels' details are fetched only while one of them is connecting: it may wait for a login.
   const connecting = channels.some(([, value]) => channelState(value).state === 'connecting');
   const channelItems = useApi<Page<ChannelItem>>(connecting ? '/api/channels' : null);
-  const connected = useGatewayEvents('', (event) => {
-    setLive((previous) => [...previous.slice(-499), event]);
-    if (event.type === 'channel.status' || event.type.startsWith('turn.')) props.reloadStatus();
-    if (event.type === 'channel.status') channelItems.reload();
-    if (event.type === 'turn.start') sessions.reload();
-    if ((event.type === 'delivery.failed' && event.permanent) || event.type === 'delivery.retried') failedDeliveries.reload();
-    if (event.type === 'turn.end') {
-      usage.reload();
-      budgets.reload();
-    }
-  });
+  const connected = useGatewayEvents(
+    '',
+    (event) => {
+      setLive((previous) => [...previous.slice(-499), event]);
+      if (event.type === 'channel.status' || event.type.startsWith('turn.')) props.reloadStatus();
+      if (event.type === 'channel.status') channelItems.reload();
+      if (event.type === 'turn.start') sessions.reload();
+      if ((event.type === 'delivery.failed' && event.permanent) || event.type === 'delivery.retried') failedDeliveries.reload();
+      if (event.type === 'turn.end') {
+        usage.reload();
+        budgets.reload();
+      }
+    },
+    {
+      // Events it never got (the gateway restarted, or they left its buffer): everything is read again.
+      onMissed: () => {
+        props.reloadStatus();
+        channelItems.reload();
+        sessions.reload();
+        failedDeliveries.reload();
+        usage.reload();
+        budgets.reload();
+      },
+    },
+  );
   const activity = useActivity(usage.data, live);
   const spend = (usage.data?.agents ?? []).filter((agent) => agent.turns > 0);
   return (
@@ -213,7 +227,7 @@ export function OverviewView(props: { status: Status | undefined; reloadStatus: 
               .slice(-12)
               .reverse()
               .map((event) => (
-                <li key={event.seq}>
+                <li key={`${event.at}-${event.seq}`}>
                   <span class="muted small mono">{clock(event.at)}</span>
                   <span class="event-type">{event.type}</span>
                   <span class="event-text">{describeEvent(event)}</span>

@@ -48,14 +48,25 @@ export function SessionView(props: { id: string }) {
   const chat = useApi<Chat>(session.data?.chatId ? `/api/chats/${encodeURIComponent(session.data.chatId)}` : null);
   const [live, setLive] = useState<LiveTurn[]>([]);
   // From the start of the gateway's buffer: a turn already running when the page opens shows whole.
-  const connected = useGatewayEvents(`?session=${encodeURIComponent(props.id)}&after=0`, (event) => {
-    setLive((previous) => applyTurnEvent(previous, event));
-    if (event.type === 'turn.end') turns.reload();
-    // Published once stored, so a list still loading holds it already; a loaded list lacking it is read again.
-    if (event.type === 'egress.request' && egress.data && !egress.data.items.some((request) => request.id === event.id)) {
-      egress.reload();
-    }
-  });
+  const connected = useGatewayEvents(
+    `?session=${encodeURIComponent(props.id)}&after=0`,
+    (event) => {
+      setLive((previous) => applyTurnEvent(previous, event));
+      if (event.type === 'turn.end') turns.reload();
+      // Published once stored, so a list still loading holds it already; a loaded list lacking it is read again.
+      if (event.type === 'egress.request' && egress.data && !egress.data.items.some((request) => request.id === event.id)) {
+        egress.reload();
+      }
+    },
+    {
+      // What the missed events would have shown is in the store by now.
+      onMissed: () => {
+        transcript.reload();
+        turns.reload();
+        egress.reload();
+      },
+    },
+  );
   const detail = session.data;
   // Turns the stored transcript already holds are shown there, not twice.
   const stored = new Set((transcript.data?.items ?? []).map((entry) => entry.turnId));
