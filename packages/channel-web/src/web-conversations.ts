@@ -14,7 +14,7 @@ export interface WebEvent {
 }
 
 /** One message of a conversation, as `GET <path>/api/history` shows it. */
-interface HistoryEntry {
+export interface HistoryEntry {
   /** The platform message id (the visitor's, or the one `send` returned). */
   id: string;
   from: 'visitor' | 'agent';
@@ -75,6 +75,11 @@ export interface Conversations {
   publish(conversation: Conversation, type: Exclude<WebEventType, 'reset'>, data: Record<string, unknown>): WebEvent;
   /** Appends a message to the history, dropping the oldest past the bound. */
   remember(conversation: Conversation, entry: HistoryEntry): void;
+  /**
+   * Adds the messages kept elsewhere (the gateway's store) that the history lacks, in time order,
+   * keeping the newest within the bound. Entries already in memory stay as they are.
+   */
+  restore(conversation: Conversation, kept: HistoryEntry[]): void;
 }
 
 /** Creates the in-memory {@link Conversations}. */
@@ -140,6 +145,12 @@ export function createConversations(limits: ConversationLimits): Conversations {
     remember(conversation, entry) {
       conversation.history.push(entry);
       while (conversation.history.length > limits.historySize) conversation.history.shift();
+    },
+    restore(conversation, kept) {
+      const known = new Set(conversation.history.map((entry) => entry.id));
+      // A stable sort: entries of the same millisecond keep the order they were given in.
+      const merged = [...kept.filter((entry) => !known.has(entry.id)), ...conversation.history].sort((a, b) => a.at - b.at);
+      conversation.history.splice(0, conversation.history.length, ...merged.slice(-limits.historySize));
     },
   };
 }

@@ -43,11 +43,17 @@ export const webChannelOptionsSchema = v.object({
    * leave first, the newest always stays.
    */
   eventBufferChars: v.optional(positiveIntegerOption, 1_000_000),
-  /** Messages kept per visitor (both ways), served by `GET <path>/api/history`. */
+  /**
+   * Messages kept per visitor (both ways), served by `GET <path>/api/history`; after a restart, or for
+   * a visitor forgotten past `maxVisitors`, read again from what the gateway stored.
+   */
   historySize: v.optional(positiveIntegerOption, 200),
   /** Events queued for one connection that its reader has not taken; past it the connection is dropped. */
   connectionQueueSize: v.optional(positiveIntegerOption, 256),
-  /** Visitors kept in memory; past it the one idle the longest (no open connection) is forgotten. */
+  /**
+   * Visitors kept in memory; past it the one idle the longest (no open connection) is forgotten (its
+   * history comes back from the gateway's store when it returns).
+   */
   maxVisitors: v.optional(positiveIntegerOption, 1_000),
   /** Interval of the SSE heartbeat comments, in milliseconds. */
   heartbeatMs: v.optional(v.pipe(positiveIntegerOption, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (ms)')), 15_000),

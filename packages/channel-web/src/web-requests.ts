@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelContext, ChannelIdentity, Clock, InboundMessage, InboundReplyTo, Logger } from '@ngb/plugin-sdk';
+import {
+  type ChannelContext,
+  type ChannelHistoryMessage,
+  type ChannelIdentity,
+  type Clock,
+  errorMessage,
+  type InboundMessage,
+  type InboundReplyTo,
+  type Logger,
+} from '@ngb/plugin-sdk';
 import { parseWebChoiceRequest } from './web-choice-request';
-import type { Conversation, Conversations } from './web-conversations';
+import type { Conversation, Conversations, HistoryEntry } from './web-conversations';
 import { openEventStream } from './web-event-stream';
 import { errorResponse, jsonResponse, readJsonBody } from './web-http';
 import { parseWebMessageRequest } from './web-message-request';
@@ -189,8 +198,25 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
     });
   };
 
-  const history = (speaker: Speaker): Response => {
+  // A conversation this run has not held since it started (a restart of the gateway, or a visitor
+  // forgotten from memory past `maxVisitors`) gets what the gateway kept of it, once, before its
+  // history is first shown: the page shows the conversation again, not an empty chat.
+  const restored = new WeakSet<Conversation>();
+  const restore = async (conversation: Conversation, context: ChannelContext) => {
+    if (restored.has(conversation) || context.recentMessages === undefined) return;
+    try {
+      const kept = await context.recentMessages(conversation.id, options.historySize);
+      conversations.restore(conversation, kept.map(historyEntryOf));
+      restored.add(conversation);
+    } catch (error) {
+      // Read again at the next request; meanwhile the page gets what is in memory.
+      dependencies.logger().warn('could not read the conversation the gateway kept', { error: errorMessage(error) });
+    }
+  };
+
+  const history = async (speaker: Speaker, context: ChannelContext): Promise<Response> => {
     const conversation = conversations.get(speaker.id, clock.now());
+    await restore(conversation, context);
     return jsonResponse(200, {
       visitor: { id: speaker.id, name: speaker.name },
       assistant: { id: dependencies.self.id, name: dependencies.self.name },
@@ -218,8 +244,20 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
     if (route === 'messages') response = await postMessage(request, speaker, context);
     else if (route === 'choices') response = await postChoice(request, speaker, context);
     else if (route === 'events') return openEvents(request, speaker, setCookie);
-    else response = history(speaker);
+    else response = await history(speaker, context);
     for (const [key, value] of Object.entries(setCookie)) response.headers.set(key, value);
     return response;
+  };
+}
+
+/** A message the gateway kept, as the history shows it. */
+function historyEntryOf(message: ChannelHistoryMessage): HistoryEntry {
+  return {
+    id: message.platformMessageId,
+    from: message.direction === 'inbound' ? 'visitor' : 'agent',
+    text: message.text,
+    format: message.format,
+    at: message.timestamp,
+    ...(message.editedAt === undefined ? {} : { editedAt: message.editedAt }),
   };
 }

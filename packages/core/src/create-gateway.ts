@@ -17,6 +17,7 @@ import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { createAskUserTool } from './ask-user-tool';
 import { createTurnBudgets } from './budgets';
+import { recentMessagesOf } from './channel-history';
 import { checkChannelLimits } from './channel-limits';
 import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';
@@ -326,6 +327,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       receive: receiveFrom(channel.name),
       logger: logger.child(channel.name),
       setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
+      recentMessages: recentMessagesOf(store, channel.name),
     });
   const replacePlugin = createReplacePlugin({
     plugins,

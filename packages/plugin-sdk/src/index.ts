@@ -20,6 +20,7 @@ export type {
   Attachment,
   ChannelAdapter,
   ChannelContext,
+  ChannelHistoryMessage,
   ChannelIdentity,
   ChannelLimits,
   ChannelLogin,

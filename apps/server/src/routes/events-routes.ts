@@ -48,7 +48,7 @@ function outgoingOf(env: unknown): ServerResponse | undefined {
 }
 
 /** Where a stream resumes: after `after` in this run's bus; `restarted` when the client's last event came from another run. */
-export interface ResumePoint {
+interface ResumePoint {
   after: number;
   restarted: boolean;
 }
@@ -60,7 +60,7 @@ export interface ResumePoint {
  * this run's first events (its channels coming up). An id of another run, or a number this run has not
  * reached, resumes from the start of this run's buffer, `restarted`. A bare number is taken as this run's.
  */
-export function resumePoint(value: string | undefined, run: string, lastSeq: number): ResumePoint | undefined | 'invalid' {
+function resumePoint(value: string | undefined, run: string, lastSeq: number): ResumePoint | undefined | 'invalid' {
   if (value === undefined || value === '') return undefined;
   const parts = /^(?:([0-9a-z]{1,16})-)?(\d{1,15})$/.exec(value);
   if (parts === null) return 'invalid';

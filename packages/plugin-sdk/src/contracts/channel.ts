@@ -201,6 +201,28 @@ export interface ChannelIdentity {
   readonly name: string;
 }
 
+/** A message of one of a channel's chats as the gateway keeps it ({@link ChannelContext.recentMessages}). */
+export interface ChannelHistoryMessage {
+  /**
+   * The platform's id: the one the adapter gave (`InboundMessage.platformMessageId`), or for the
+   * gateway's own message the first `send` returned (a streamed reply: the message it streamed into).
+   */
+  platformMessageId: string;
+  /** `inbound`: from someone in the chat; `outbound`: sent by the gateway. */
+  direction: 'inbound' | 'outbound';
+  /** The platform's id of the sender of an inbound message. */
+  senderId?: string;
+  senderName?: string;
+  /** The latest text (after edits); an outbound message's whole text, however many parts it went out in. */
+  text: string;
+  /** How `text` is written: `plain` for inbound messages. */
+  format: MessageFormat;
+  /** When it was sent, epoch ms (an inbound message: when the platform says). */
+  timestamp: number;
+  /** When an inbound message was last edited, epoch ms. */
+  editedAt?: number;
+}
+
 /** What the core gives an adapter when it starts. */
 export interface ChannelContext {
   /**
@@ -215,6 +237,13 @@ export interface ChannelContext {
   logger: Logger;
   /** Reports connection state changes, shown by `ngb channel ls` and the dashboard. */
   setStatus(status: ChannelStatus): void;
+  /**
+   * The latest `limit` messages (at most 1,000) of one of this channel's chats, both ways, oldest
+   * first: the inbound ones the gateway stored (deleted ones left out) and what it sent there. For an adapter that serves a
+   * conversation itself from memory (the web chat), to show it again after a restart. Another
+   * channel's chat, or one never stored, has none. The gateway always gives it; a test's context may not.
+   */
+  recentMessages?(platformChatId: string, limit: number): Promise<ChannelHistoryMessage[]>;
 }
 
 /** A login the platform waits for a person to complete before the channel can connect. */

@@ -17,6 +17,7 @@ import { migration0015Egress } from './0015_egress';
 import { migration0016LiveTranscript } from './0016_live_transcript';
 import { migration0017StickyThreadsAndHeartbeats } from './0017_sticky_threads_and_heartbeats';
 import { migration0018DeadLetters } from './0018_dead_letters';
+import { migration0019SentByChat } from './0019_sent_by_chat';
 
 /** Every migration, by name; names sort in the order they run. Forward-only: no `down`. */
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -38,6 +39,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0016_live_transcript': migration0016LiveTranscript,
   '0017_sticky_threads_and_heartbeats': migration0017StickyThreadsAndHeartbeats,
   '0018_dead_letters': migration0018DeadLetters,
+  '0019_sent_by_chat': migration0019SentByChat,
 };
 
 /** A static provider (no files read at run time, so bundling works). */

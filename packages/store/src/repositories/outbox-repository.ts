@@ -135,6 +135,20 @@ export function createOutboxRepository(context: RepositoryContext): OutboxReposi
       return (await query.execute()).map((row) => toOutboxEntry(row, context.logger));
     },
 
+    async listSentToChat(channel, chatId, options) {
+      const rows = await db()
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', sql.lit('sent'))
+        .where('channel', '=', channel)
+        .where('chat_id', '=', chatId)
+        .orderBy('sent_at', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(Math.max(0, Math.floor(options.limit)))
+        .execute();
+      return rows.reverse().map((row) => toOutboxEntry(row, context.logger));
+    },
+
     markSent(id, platformMessageId, sentAt) {
       return change(id, {
         status: 'sent',

@@ -101,6 +101,11 @@ export interface OutboxRepository {
   get(id: string): Promise<OutboxEntry | undefined>;
   /** @returns `pending` entries that are not streaming (whatever their `nextAttemptAt`), oldest first */
   listPending(filter?: { channel?: string; chatId?: string }): Promise<OutboxEntry[]>;
+  /**
+   * The latest `limit` entries sent to one chat, oldest first (by `sentAt`, ties in the order they were
+   * queued): what the gateway said there, for a channel that shows the conversation itself.
+   */
+  listSentToChat(channel: string, chatId: string, options: { limit: number }): Promise<OutboxEntry[]>;
   /** Marks delivered. @throws NotFoundError for an unknown id */
   markSent(id: string, platformMessageId: string, sentAt: number): Promise<OutboxEntry>;
   /**

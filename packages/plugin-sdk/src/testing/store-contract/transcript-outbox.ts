@@ -224,6 +224,28 @@ export function describeOutboxCases(context: ContextAccessor): void {
       ]);
     });
 
+    it("lists what was sent to one chat, the latest ones, oldest first, and nothing pending, failed or another chat's", async () => {
+      const { store, advance } = context();
+      const sent = [];
+      for (const text of ['one', 'two', 'three']) {
+        const entry = (await store.outbox.enqueue(reply(text, { chatId: 'c1' }))).entry;
+        advance(1_000);
+        sent.push(await store.outbox.markSent(entry.id, `p-${text}`, startTime + sent.length * 1_000));
+      }
+      await store.outbox.enqueue(reply('pending', { chatId: 'c1' }));
+      const failed = (await store.outbox.enqueue(reply('failed', { chatId: 'c1' }))).entry;
+      await store.outbox.markFailed(failed.id, 'refused', { permanent: true });
+      const elsewhere = (await store.outbox.enqueue(reply('elsewhere', { channel: 'slack', chatId: 'c1' }))).entry;
+      await store.outbox.markSent(elsewhere.id, 'p-elsewhere', startTime);
+      const keys = async (limit: number) =>
+        (await store.outbox.listSentToChat('telegram', 'c1', { limit })).map((entry) => entry.key);
+      expect(await keys(10)).toEqual(['one', 'two', 'three']);
+      expect(await keys(2)).toEqual(['two', 'three']);
+      expect(await keys(0)).toEqual([]);
+      expect((await store.outbox.listSentToChat('telegram', 'c1', { limit: 1 }))[0]).toEqual(sent[2]);
+      expect(await store.outbox.listSentToChat('telegram', 'c9', { limit: 10 })).toEqual([]);
+    });
+
     it('records retries, deliveries and failures', async () => {
       const { store, advance, now } = context();
       const entry = (await store.outbox.enqueue(reply('x'))).entry;
