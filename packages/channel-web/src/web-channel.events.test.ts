@@ -29,6 +29,9 @@ describe('GET /chat/api/events and /chat/api/history', () => {
     await channel.start(test.context);
   };
   const say = (text: string, address = ann) => channel.send(address, { text, format: 'markdown' });
+  /** The visitor's page reads its history, which names the latest event id: from now on it knows this run's ids. */
+  const readHistory = (visitor = 'ann') =>
+    channel.handleRequest(new Request('http://localhost/chat/api/history', { headers: { cookie: visitorCookie(visitor) } }));
 
   beforeEach(async () => {
     clock = createManualClock();
@@ -101,6 +104,7 @@ describe('GET /chat/api/events and /chat/api/history', () => {
   it('resumes from a buffer of eventBufferSize events, and says reset when the id is older than it', async () => {
     await channel.stop();
     await create({ eventBufferSize: 3 });
+    await readHistory();
     for (const text of ['1', '2', '3', '4', '5']) await say(text);
     const within = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '2' })));
     expect(summary(await within.until((event) => event.id === '5'))).toEqual(['3 message 3', '4 message 4', '5 message 5']);
@@ -113,9 +117,22 @@ describe('GET /chat/api/events and /chat/api/history', () => {
     await unknown.cancel();
   });
 
+  it("says reset to an id this conversation never showed a client (an earlier run's), even one this run already passed", async () => {
+    // After a restart the gateway finishes a reply before the page is back: this run counts from 1 again.
+    for (const text of ['1', '2', '3', '4', '5']) await say(text);
+    const back = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '2' })));
+    expect(summary(await back.until(() => true))).toEqual(['5 reset']);
+    await back.cancel();
+    // Once a stream showed this run's ids, the same number resumes after it.
+    const resumed = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '2' })));
+    expect(summary(await resumed.until((event) => event.id === '5'))).toEqual(['3 message 3', '4 message 4', '5 message 5']);
+    await resumed.cancel();
+  });
+
   it('bounds the buffer by the weight of its events too, keeping the newest one always', async () => {
     await channel.stop();
     await create({ eventBufferChars: 500 });
+    await readHistory();
     const { platformMessageId } = await say('a'.repeat(100));
     await channel.edit(ann, platformMessageId, 'b'.repeat(150), 'markdown');
     await channel.edit(ann, platformMessageId, 'c'.repeat(150), 'markdown');
@@ -137,6 +154,7 @@ describe('GET /chat/api/events and /chat/api/history', () => {
   it('keeps one typing event in the buffer, so typing never pushes messages out', async () => {
     await channel.stop();
     await create({ eventBufferSize: 2 });
+    await readHistory();
     await say('kept');
     for (let count = 0; count < 10; count += 1) await channel.sendTyping(ann);
     const reader = readWebEvents(await channel.handleRequest(eventsRequest('ann', { lastEventId: '0' })));

@@ -50,6 +50,12 @@ export interface Conversation {
   eventsSize: number;
   /** The newest event id written to any connection. */
   deliveredUpTo: number;
+  /**
+   * Whether any event id of this conversation reached a client: a stream opened, or its history (which
+   * names the latest id) was read. Until then, a `Last-Event-ID` a client sends comes from an earlier
+   * run of the gateway (or an earlier conversation of the visitor, forgotten since), whatever its number.
+   */
+  idsShown: boolean;
   /** The newest messages, oldest first. */
   readonly history: HistoryEntry[];
   readonly connections: Set<EventConnection>;
@@ -109,6 +115,7 @@ export function createConversations(limits: ConversationLimits): Conversations {
         evictedUpTo: 0,
         eventsSize: 0,
         deliveredUpTo: 0,
+        idsShown: false,
         history: [],
         connections: new Set(),
         bucket: { tokens: limits.burst, updatedAt: now },

@@ -26,12 +26,14 @@ function formatEvent(event: WebEvent): string {
 
 /**
  * What a connection is sent first: after `Last-Event-ID`, every buffered event newer than it, or a
- * `reset` (reload the history) when some of those left the buffer or the id is from before a restart;
- * without it, the events no connection has been sent yet.
+ * `reset` (reload the history) when some of those left the buffer or the id is from before a restart
+ * (one this conversation never showed a client: it counts from 1 again, and a reply the gateway
+ * finished after its restart may already have passed the number); without it, the events no
+ * connection has been sent yet.
  */
 function replayFor(conversation: Conversation, resumeAfter: number | undefined): WebEvent[] {
   if (resumeAfter === undefined) return conversation.events.filter((event) => event.id > conversation.deliveredUpTo);
-  if (resumeAfter < conversation.evictedUpTo || resumeAfter > conversation.lastEventId)
+  if (!conversation.idsShown || resumeAfter < conversation.evictedUpTo || resumeAfter > conversation.lastEventId)
     return [{ id: conversation.lastEventId, type: 'reset', data: {}, size: 2 }];
   return conversation.events.filter((event) => event.id > resumeAfter);
 }
@@ -89,6 +91,7 @@ export function openEventStream(options: EventStreamOptions): Response {
       start(streamController) {
         controller = streamController;
         const replay = replayFor(conversation, options.resumeAfter);
+        conversation.idsShown = true;
         // One chunk, so a long replay is not mistaken for a reader falling behind.
         controller.enqueue(encoder.encode(`: connected\n\n${replay.map(formatEvent).join('')}`));
         const last = replay.at(-1);

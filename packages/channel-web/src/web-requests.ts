@@ -217,6 +217,7 @@ export function createWebRequestHandler(dependencies: WebRequestDependencies) {
   const history = async (speaker: Speaker, context: ChannelContext): Promise<Response> => {
     const conversation = conversations.get(speaker.id, clock.now());
     await restore(conversation, context);
+    conversation.idsShown = true;
     return jsonResponse(200, {
       visitor: { id: speaker.id, name: speaker.name },
       assistant: { id: dependencies.self.id, name: dependencies.self.name },
