@@ -1,15 +1,4 @@
-import {
-  type ChannelAdapter,
-  type ChannelState,
-  type ChannelStatus,
-  type Clock,
-  ConfigError,
-  errorMessage,
-  type InboundMessage,
-  type ReceiveResult,
-  silentLogger,
-  systemClock,
-} from '@ngb/plugin-sdk';
+import { type Clock, errorMessage, type InboundMessage, type ReceiveResult, silentLogger, systemClock } from '@ngb/plugin-sdk';
 import { abortEither } from './abort-either';
 import { createAgentChannel } from './agent-channel';
 import { createAgentFileReader } from './agent-file-reader';
@@ -17,9 +6,7 @@ import { createAgentMessages, refuseAgentMessage } from './agent-messages';
 import { createApprovals } from './approvals';
 import { createAskUserTool } from './ask-user-tool';
 import { createTurnBudgets } from './budgets';
-import { recentMessagesOf } from './channel-history';
 import { checkChannelLimits } from './channel-limits';
-import { createChannelStarter } from './channel-starter';
 import { createCommands } from './commands';
 import { createCompactor } from './compaction';
 import { createContextWindows } from './context-windows';
@@ -28,6 +15,7 @@ import { createDeadLetters } from './dead-letters';
 import { createDelivery } from './delivery';
 import { recordEgressRequests } from './egress-records';
 import { createEventBus } from './events';
+import { createGatewayChannels } from './gateway-channels';
 import { type Gateway, type GatewayOptions, parseGatewayOptions } from './gateway-options';
 import { agentChannel, type GatewaySettings } from './gateway-settings';
 import { createHeartbeats } from './heartbeats';
@@ -96,13 +84,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const stopController = new AbortController();
-  const channels = new Map<string, ChannelAdapter>();
-  const status = new Map<string, ChannelState>();
-  const setChannelStatus = (name: string, channelStatus: ChannelStatus) => {
-    status.set(name, channelStatus.state);
-    bus.emit({ type: 'channel.status', channel: name, status: channelStatus });
-  };
-  const starter = createChannelStarter({ clock, logger, setStatus: setChannelStatus });
+  // `receiveFrom` is defined below, with what it hands messages to; channels start only in `start`.
+  const gatewayChannels = createGatewayChannels({ clock, logger, bus, store, receiveFrom: (name) => receiveFrom(name) });
+  const channels = gatewayChannels.byName;
   const places: ChatPlaces = { ephemeralChannels: settings.ephemeralChannels, approvalsAddress: settings.approvalsAddress };
   let started = false;
   let accepting = false;
@@ -187,7 +171,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger: logger.child('delivery'),
       places,
       enqueueText,
-      channelState: (name) => (channels.has(name) ? (status.get(name) ?? 'connected') : undefined),
+      channelState: gatewayChannels.state,
     }),
   });
   const retryDelivery = createRetryDelivery({ outbox: store.outbox, bus, leases, kick: delivery.kick });
@@ -322,20 +306,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   // channel may report one, never a caller of `receive` nor another channel.
   const receive = (message: InboundMessage) => refuseAgentMessage(message) ?? ingestMessage(message);
   const receiveFrom = (name: string) => (name === agentChannel ? ingestMessage : receive);
-  const startChannel = (channel: ChannelAdapter) =>
-    starter.start(channel, {
-      receive: receiveFrom(channel.name),
-      logger: logger.child(channel.name),
-      setStatus: (channelStatus) => setChannelStatus(channel.name, channelStatus),
-      recentMessages: recentMessagesOf(store, channel.name),
-    });
   const replacePlugin = createReplacePlugin({
     plugins,
     channels,
     bus,
     logger,
     startChannel: async (channel) => {
-      if (accepting) await startChannel(channel);
+      if (accepting) await gatewayChannels.start(channel);
     },
   });
 
@@ -360,31 +337,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       started = true;
       await plugins.load(options.plugins ?? []);
       reportLoadedPlugins(plugins.list(), bus);
-      for (const channel of [
+      gatewayChannels.register([
         ...(options.channels ?? []),
         ...plugins.channels,
         createAgentChannel({ clock, nameOf: agentNameOf }),
-      ]) {
-        if (channels.has(channel.name))
-          throw new ConfigError(`[@ngb/core] two channels are named "${channel.name}"`, { key: 'channels' });
-        checkChannelLimits(channel);
-        channels.set(channel.name, channel);
-      }
+      ]);
       replyStreams.check();
       stopRecordingEgress = recordEgressRequests({ runtime, store, bus, logger: logger.child('egress') });
       await onboarding.linkDashboard();
       accepting = true;
-      // Every channel connects at once: start waits for the slowest first attempt, not for their sum.
-      await Promise.all([...channels.values()].map((channel) => startChannel(channel)));
+      await gatewayChannels.startAll();
       await resume();
       governor?.start();
     },
     async stop({ graceMs = 10_000 } = {}) {
       accepting = false;
       governor?.stop();
-      starter.stop();
-      for (const channel of channels.values())
-        await channel.stop().catch((error: unknown) => logger.warn('channel stop failed', { error }));
+      await gatewayChannels.stopAll();
       let timer: ReturnType<Clock['setTimeout']> | undefined;
       await Promise.race([
         queue.drain(),
@@ -421,7 +390,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (queue.running().length === 0 && queue.waiting().length === 0 && !delivery.busy() && !scheduler.busy()) return;
       }
     },
-    channelStatus: () => Object.fromEntries(status),
+    channelStatus: gatewayChannels.states,
     queueState: () => ({ running: queue.running(), waiting: queue.waiting(), parked: queue.parked() }),
     skills: (agent) => skills.list(agent),
     health: () => governor?.health() ?? healthy,
