@@ -89,7 +89,9 @@ describeWithDocker('docker runtime: the tools cannot forge the sandbox protocol'
   });
 
   it('gives a tool none of the server descriptors: only its own stdin (/dev/null), stdout and stderr', async () => {
-    const output = await bash("ls -l /proc/$$/fd | awk 'NR > 1 { print $9, $11 }'");
+    // Listed into a file, not piped: while bash forks the two sides of a pipeline it holds the
+    // pipe's ends itself, and `ls` could catch them in its listing.
+    const output = await bash("ls -l /proc/$$/fd > /tmp/fds.txt; awk 'NR > 1 { print $9, $11 }' /tmp/fds.txt");
     const lines = output.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('0 /dev/null');
