@@ -2,15 +2,14 @@ import {
   type ChannelAdapter,
   type ChannelContext,
   type ChannelIdentity,
-  ConfigError,
   createConnectionSupervisor,
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
+  parseOptions,
   systemClock,
 } from '@ngb/plugin-sdk';
 import type { DWClientDownStream } from 'dingtalk-stream';
-import * as v from 'valibot';
 import { createDingTalkApi } from './dingtalk-api';
 import { createDingTalkOapi } from './dingtalk-oapi';
 import { type DingTalkChannelOptions, dingTalkChannelOptionsSchema } from './dingtalk-options';
@@ -35,13 +34,7 @@ const prefix = '[@ngb/channel-dingtalk]';
  * @throws ConfigError naming the option when `options` are invalid
  */
 export function createDingTalkChannel(input: DingTalkChannelOptions): DingTalkChannel {
-  const parsed = v.safeParse(dingTalkChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = issue ? (v.getDotPath(issue) ?? 'options') : 'options';
-    throw new ConfigError(`${prefix} \`${key}\` ${issue?.message ?? 'is invalid'}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(dingTalkChannelOptionsSchema, input, prefix);
   const clock = options.clock ?? systemClock;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const robotCode = options.robotCode ?? options.clientId;

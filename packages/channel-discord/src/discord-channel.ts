@@ -5,19 +5,18 @@ import {
   ChannelApiError,
   type ChannelContext,
   type ChannelIdentity,
-  ConfigError,
   createConnectionSupervisor,
   type DeleteCapability,
   type EditCapability,
   type FetchFilesCapability,
   type FilesCapability,
   type InboundMessage,
+  parseOptions,
   systemClock,
   type ThreadsCapability,
   type TypingCapability,
 } from '@ngb/plugin-sdk';
 import { Routes } from 'discord-api-types/v10';
-import * as v from 'valibot';
 import { createDiscordClient, createDiscordReadiness, type DiscordClient } from './create-discord-client';
 import { type DiscordPress, normalizeDiscordInteraction } from './discord-buttons';
 import { createDiscordChannelCache, type DiscordChannelCache } from './discord-channel-cache';
@@ -67,13 +66,7 @@ interface Session extends DiscordClient {
  * @throws ConfigError naming the option when `options` are invalid
  */
 export function createDiscordChannel(input: DiscordChannelOptions): DiscordChannel {
-  const parsed = v.safeParse(discordChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = issue ? (v.getDotPath(issue) ?? 'options') : 'options';
-    throw new ConfigError(`[@ngb/channel-discord] \`${key}\` ${issue?.message ?? 'is invalid'}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(discordChannelOptionsSchema, input, '[@ngb/channel-discord]');
   const clock = options.clock ?? systemClock;
   const fetchFile = options.fetch ?? globalThis.fetch;
   const fileHosts = [new URL(options.apiUrl).host, ...options.attachmentHosts];

@@ -10,6 +10,7 @@ import {
   type FetchFilesCapability,
   type FilesCapability,
   type MessageFormat,
+  parseOptions,
   type SendReceipt,
   sendWithPlainFallback,
   silentLogger,
@@ -17,7 +18,6 @@ import {
   type ThreadsCapability,
   type WebhookCapability,
 } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
 import { convertToFeishuPost, escapeFeishuText } from './convert-to-feishu-post';
 import { createFeishuApi } from './feishu-api';
 import { cardOf, createCardMemory } from './feishu-cards';
@@ -59,13 +59,7 @@ function contentOf(text: string, format: MessageFormat): { msg_type: string; con
  * @throws ConfigError naming the option when the options are invalid or the mode lacks its secret
  */
 export function createFeishuChannel(input: FeishuChannelOptions): FeishuChannel {
-  const parsed = v.safeParse(feishuChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`${prefix} option "${key}" is invalid: ${issue.message}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(feishuChannelOptionsSchema, input, prefix);
   // The SDK's WSClient silently does nothing for another shape of App ID.
   if (options.mode === 'websocket' && !/^cli_[0-9a-fA-F]{16}$/.test(options.appId)) {
     throw new ConfigError(

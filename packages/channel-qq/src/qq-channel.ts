@@ -3,14 +3,13 @@ import {
   ChannelApiError,
   type ChannelContext,
   type ChannelIdentity,
-  ConfigError,
   createConnectionSupervisor,
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
+  parseOptions,
   systemClock,
 } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
 import { fetchQQAttachment } from './fetch-qq-attachment';
 import { mapQQError } from './map-qq-error';
 import { normalizeQQEvent } from './normalize-qq-event';
@@ -31,13 +30,7 @@ const defaultWatchdogMs = 90_000;
  * @throws ConfigError naming the option when `options` are invalid
  */
 export function createQQChannel(input: QQChannelOptions): QQChannel {
-  const parsed = v.safeParse(qqChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = issue ? (v.getDotPath(issue) ?? 'options') : 'options';
-    throw new ConfigError(`${prefix} \`${key}\` ${issue?.message ?? 'is invalid'}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(qqChannelOptionsSchema, input, prefix);
   const clock = options.clock ?? systemClock;
   const fileHosts = [new URL(options.url).host, ...options.attachmentHosts];
   let connection: OneBotConnection | undefined;

@@ -24,7 +24,7 @@ describe('QQ options', () => {
     expect(refusal({ url: 'wss://onebot.example.com' })).toMatchObject({
       key: 'accessToken',
       message: expect.stringMatching(
-        /^\[@ngb\/channel-qq\] `accessToken` must be set when `url` is not on this machine.*QQ_ONEBOT_ACCESS_TOKEN/,
+        /^\[@ngb\/channel-qq\] option "accessToken" is invalid: must be set when `url` is not on this machine.*QQ_ONEBOT_ACCESS_TOKEN/,
       ),
     });
     expect(refusal({ url: 'wss://onebot.example.com', accessToken: 't' })).toBeUndefined();

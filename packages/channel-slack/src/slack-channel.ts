@@ -11,6 +11,7 @@ import {
   type FilesCapability,
   type MessageFormat,
   type OutboundMessage,
+  parseOptions,
   type SendReceipt,
   sendWithPlainFallback,
   silentLogger,
@@ -19,7 +20,6 @@ import {
   type WebhookCapability,
 } from '@ngb/plugin-sdk';
 import { WebClient } from '@slack/web-api';
-import * as v from 'valibot';
 import { convertToSlackMarkup, escapeSlackText } from './convert-to-slack-markup';
 import { isSlackMarkupRejected, mapSlackError } from './map-slack-error';
 import { answeredBlocks, slackChoiceBlocks } from './slack-buttons';
@@ -67,13 +67,7 @@ function plainBlocks(text: string) {
  * @throws ConfigError naming the option when the options are invalid or the mode lacks its secret
  */
 export function createSlackChannel(input: SlackChannelOptions): SlackChannel {
-  const parsed = v.safeParse(slackChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`${prefix} option "${key}" is invalid: ${issue.message}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(slackChannelOptionsSchema, input, prefix);
   if (options.mode === 'socket' && options.appToken === undefined) {
     throw new ConfigError(`${prefix} Socket Mode needs the app-level token: pass \`appToken\` or set SLACK_APP_TOKEN`, {
       key: 'appToken',

@@ -6,13 +6,13 @@ import {
   type ChannelContext,
   type ChannelIdentity,
   type Clock,
-  ConfigError,
   type DeleteCapability,
   type EditCapability,
   type FetchFilesCapability,
   type FilesCapability,
   type MessageFormat,
   NotFoundError,
+  parseOptions,
   sendWithPlainFallback,
   silentLogger,
   systemClock,
@@ -20,7 +20,6 @@ import {
   type TypingCapability,
   type WebhookCapability,
 } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
 import { convertToTelegramMarkup } from './convert-to-telegram-markup';
 import { isTelegramMarkupRejection } from './map-telegram-error';
 import { normalizeTelegramUpdate } from './normalize-telegram-update';
@@ -64,13 +63,7 @@ export function createTelegramChannel(
   input: TelegramChannelOptions,
   dependencies: TelegramChannelDependencies = {},
 ): TelegramChannel {
-  const parsed = v.safeParse(telegramChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`[@ngb/channel-telegram] option "${key}" is invalid: ${issue.message}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(telegramChannelOptionsSchema, input, '[@ngb/channel-telegram]');
   const name = 'telegram';
   const clock = dependencies.clock ?? systemClock;
   let context: ChannelContext | undefined;

@@ -6,15 +6,14 @@ import {
   ChannelApiError,
   type ChannelContext,
   type ChannelIdentity,
-  ConfigError,
   type DeleteCapability,
   type EditCapability,
   NotFoundError,
+  parseOptions,
   silentLogger,
   systemClock,
   type TypingCapability,
 } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
 import { createConversations } from './web-conversations';
 import { type WebChannelOptions, webChannelOptionsSchema } from './web-options';
 import { createWebRequestHandler, type WebAccess } from './web-requests';
@@ -53,13 +52,7 @@ export function isWebChannel(adapter: ChannelAdapter): adapter is WebChannel {
  * @throws ConfigError naming the option when the options are invalid
  */
 export function createWebChannel(input: WebChannelOptions): WebChannel {
-  const parsed = v.safeParse(webChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`[@ngb/channel-web] option "${key}" is invalid: ${issue.message}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(webChannelOptionsSchema, input, '[@ngb/channel-web]');
   const name = 'web';
   const clock = options.clock ?? systemClock;
   const identity: ChannelIdentity = { id: 'ngb', name: options.assistantName };

@@ -6,11 +6,11 @@ import {
   type DeleteCapability,
   type FetchFilesCapability,
   type FilesCapability,
+  parseOptions,
   silentLogger,
   systemClock,
   type WebhookCapability,
 } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
 import { fetchWeComAttachment } from './fetch-wecom-attachment';
 import { mapWeComError } from './map-wecom-error';
 import { createWeComApi, readWeComAnswer } from './wecom-api';
@@ -42,13 +42,7 @@ function required<T>(value: T | undefined, key: string, how: string): T {
  * @throws ConfigError naming the option when the options are invalid or the mode lacks one it needs
  */
 export function createWeComChannel(input: WeComChannelOptions): WeComChannel {
-  const parsed = v.safeParse(weComChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`${prefix} option "${key}" is invalid: ${issue.message}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(weComChannelOptionsSchema, input, prefix);
   const clock = options.clock ?? systemClock;
   let context: ChannelContext | undefined;
   const logger = () => context?.logger ?? options.logger ?? silentLogger;

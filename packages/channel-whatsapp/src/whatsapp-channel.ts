@@ -1,5 +1,4 @@
-import { ConfigError } from '@ngb/plugin-sdk';
-import * as v from 'valibot';
+import { ConfigError, parseOptions } from '@ngb/plugin-sdk';
 import { createWhatsAppCloudChannel, type WhatsAppCloudChannel } from './whatsapp-cloud-channel';
 import { type WhatsAppChannelOptions, whatsAppChannelOptionsSchema } from './whatsapp-options';
 import { createWhatsAppWebChannel, type WhatsAppWebChannel, type WhatsAppWebDependencies } from './whatsapp-web-channel';
@@ -21,13 +20,7 @@ export function createWhatsAppChannel(
   input: WhatsAppChannelOptions,
   dependencies: WhatsAppChannelDependencies = {},
 ): WhatsAppCloudChannel | WhatsAppWebChannel {
-  const parsed = v.safeParse(whatsAppChannelOptionsSchema, input);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`${prefix} option "${key}" is invalid: ${issue.message}`, { key });
-  }
-  const options = parsed.output;
+  const options = parseOptions(whatsAppChannelOptionsSchema, input, prefix);
   if (options.mode === 'cloud') return createWhatsAppCloudChannel(options);
   const authDirectory =
     options.authDirectory ?? (dependencies.stateDirectory === undefined ? undefined : `${dependencies.stateDirectory}/auth`);

@@ -21,7 +21,7 @@ describe('createGateway options', () => {
     try {
       const attempt = () => createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', ...options });
       expect(attempt).toThrow(ConfigError);
-      expect(attempt).toThrow(new RegExp(`^\\[@ngb/core\\] option "${key.replaceAll('.', '\\.')}": must be at most`));
+      expect(attempt).toThrow(new RegExp(`^\\[@ngb/core\\] option "${key.replaceAll('.', '\\.')}" is invalid: must be at most`));
     } finally {
       await runtime.close();
       await store.close();
@@ -41,7 +41,7 @@ describe('createGateway options', () => {
           streaming: { slack: { firstAfterChars: 0 } },
         });
       expect(attempt).toThrow(ConfigError);
-      expect(attempt).toThrow(/^\[@ngb\/core\] option "streaming\.slack\.firstAfterChars": /);
+      expect(attempt).toThrow(/^\[@ngb\/core\] option "streaming\.slack\.firstAfterChars" is invalid: /);
     } finally {
       await runtime.close();
       await store.close();

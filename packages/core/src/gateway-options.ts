@@ -12,7 +12,7 @@ import type {
   SandboxRuntime,
   Store,
 } from '@ngb/plugin-sdk';
-import { ConfigError } from '@ngb/plugin-sdk';
+import { ConfigError, parseOptions } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { budgetsSchema } from './budget-settings';
 import { defaultEventBufferChars, defaultEventBufferSize, type EventBus } from './events';
@@ -283,13 +283,8 @@ export interface Gateway {
  * @throws ConfigError naming the option when an option is invalid
  */
 export function parseGatewayOptions(options: GatewayOptions) {
-  const parsed = v.safeParse(gatewayOptionsSchema, options);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
-    throw new ConfigError(`[@ngb/core] option "${key}": ${issue?.message}`, { key });
-  }
-  if (parsed.output.memoryLimit !== undefined && options.readMemory === undefined) {
+  const parsed = parseOptions(gatewayOptionsSchema, options, '[@ngb/core]');
+  if (parsed.memoryLimit !== undefined && options.readMemory === undefined) {
     throw new ConfigError('[@ngb/core] option "readMemory": pass how to read resident memory with "memoryLimit"', {
       key: 'readMemory',
     });
@@ -297,5 +292,5 @@ export function parseGatewayOptions(options: GatewayOptions) {
   if (Object.keys(options.providers).length === 0) {
     throw new ConfigError('[@ngb/core] option "providers": pass at least one model provider', { key: 'providers' });
   }
-  return parsed.output;
+  return parsed;
 }

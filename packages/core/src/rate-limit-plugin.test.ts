@@ -83,7 +83,7 @@ describe('the rate limiter', () => {
     const clock = createManualClock();
     expect(() => createRateLimitPlugin({ clock })).toThrow('needs "perSender" or "perChat"');
     expect(() => createRateLimitPlugin({ clock, perChat: { messages: 0, windowSeconds: 10 } })).toThrow(
-      'rate limit "perChat.messages": must be from 1 to 1000000',
+      'rate limit option "perChat.messages" is invalid: must be from 1 to 1000000',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { type Clock, ConfigError, definePlugin, type InboundMessage, type Plugin } from '@ngb/plugin-sdk';
+import { type Clock, definePlugin, type InboundMessage, type Plugin, parseOptions } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 import { agentChannel } from './gateway-settings';
 
@@ -101,16 +101,9 @@ function counts(message: InboundMessage): boolean {
  */
 export function createRateLimitPlugin(options: RateLimitOptions): Plugin {
   const { clock, ...settings } = options;
-  const parsed = v.safeParse(rateLimitOptionsSchema, settings);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = v.getDotPath(issue) ?? '';
-    throw new ConfigError(`[@ngb/core] rate limit${key ? ` "${key}"` : ''}: ${issue.message}`, {
-      key: key ? `rateLimit.${key}` : 'rateLimit',
-    });
-  }
-  const perSender = parsed.output.perSender && createWindows(parsed.output.perSender, clock);
-  const perChat = parsed.output.perChat && createWindows(parsed.output.perChat, clock);
+  const parsed = parseOptions(rateLimitOptionsSchema, settings, '[@ngb/core] rate limit', { keyPrefix: 'rateLimit' });
+  const perSender = parsed.perSender && createWindows(parsed.perSender, clock);
+  const perChat = parsed.perChat && createWindows(parsed.perChat, clock);
   return definePlugin({
     name: rateLimitPluginName,
     version: '1.0.0',

@@ -90,20 +90,24 @@ describe('gateway short of memory', () => {
   });
 
   it.each<[string, Partial<GatewayOptions>, string]>([
-    ['readMemory', { memoryLimit: { degradedAboveBytes: 500 * mb } }, 'pass how to read resident memory with "memoryLimit"'],
+    ['readMemory', { memoryLimit: { degradedAboveBytes: 500 * mb } }, ': pass how to read resident memory with "memoryLimit"'],
     [
       'memoryLimit.recoverBelowBytes',
       { memoryLimit: { degradedAboveBytes: 500 * mb, recoverBelowBytes: 500 * mb }, readMemory: () => 0 },
-      'must be below degradedAboveBytes',
+      ' is invalid: must be below degradedAboveBytes',
     ],
-    ['memoryLimit.degradedAboveBytes', { memoryLimit: { degradedAboveBytes: 512 }, readMemory: () => 0 }, 'must be at least'],
+    [
+      'memoryLimit.degradedAboveBytes',
+      { memoryLimit: { degradedAboveBytes: 512 }, readMemory: () => 0 },
+      ' is invalid: must be at least',
+    ],
   ])('refuses a memory limit with a bad %s, naming it', async (key, options, message) => {
     const store = await createSqliteStore({ path: ':memory:' });
     const runtime = createLocalRuntime();
     try {
       const attempt = () => createGateway({ store, runtime, providers: {}, agentsDirectory: '/srv/ngb/agents', ...options });
       expect(attempt).toThrow(ConfigError);
-      expect(attempt).toThrow(`[@ngb/core] option "${key}": ${message}`);
+      expect(attempt).toThrow(`[@ngb/core] option "${key}"${message}`);
     } finally {
       await runtime.close();
       await store.close();

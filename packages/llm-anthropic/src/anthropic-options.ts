@@ -1,4 +1,4 @@
-import { ConfigError, type ProviderTransportOptions, providerTransportEntries } from '@ngb/plugin-sdk';
+import { ConfigError, type ProviderTransportOptions, parseOptions, providerTransportEntries } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 /** Options of {@link createAnthropicProvider}. Nothing is read from the environment. */
@@ -43,13 +43,7 @@ export type ResolvedAnthropicProviderOptions = v.InferOutput<typeof anthropicPro
 
 /** Validates the options once, naming the key at fault. */
 export function parseAnthropicProviderOptions(options: AnthropicProviderOptions): ResolvedAnthropicProviderOptions {
-  const result = v.safeParse(anthropicProviderOptionsSchema, options);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const key = v.getDotPath(issue) ?? 'options';
-    throw new ConfigError(`[@ngb/llm-anthropic] option \`${key}\`: ${issue.message}`, { key });
-  }
-  const parsed = result.output;
+  const parsed = parseOptions(anthropicProviderOptionsSchema, options, '[@ngb/llm-anthropic]');
   if (parsed.apiKey === undefined && parsed.authToken === undefined) {
     throw new ConfigError(
       '[@ngb/llm-anthropic] missing `apiKey`: pass `apiKey` (apps read it from ANTHROPIC_API_KEY) or `authToken` (ANTHROPIC_AUTH_TOKEN)',

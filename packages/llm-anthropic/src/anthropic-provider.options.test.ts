@@ -45,7 +45,7 @@ describe('createAnthropicProvider options', () => {
   ])('names the invalid key %s', (key, options) => {
     const error = configError(() => createAnthropicProvider(options));
     expect(error.key).toBe(key);
-    expect(error.message).toContain(`\`${key}\``);
+    expect(error.message).toContain(`option "${key}"`);
   });
 
   it('calls the public API, not ANTHROPIC_BASE_URL, when no baseURL is given', async () => {

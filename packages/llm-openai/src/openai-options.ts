@@ -1,4 +1,4 @@
-import { ConfigError, type ProviderTransportOptions, providerTransportEntries } from '@ngb/plugin-sdk';
+import { ConfigError, type ProviderTransportOptions, parseOptions, providerTransportEntries } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 /** Options of {@link createOpenAIProvider}. Nothing is read from the environment. */
@@ -60,13 +60,7 @@ const openAIBaseURL = 'https://api.openai.com/v1';
 
 /** Validates the options once, naming the key at fault. */
 export function parseOpenAIProviderOptions(options: OpenAIProviderOptions): ResolvedOpenAIProviderOptions {
-  const result = v.safeParse(openAIProviderOptionsSchema, options);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const key = v.getDotPath(issue) ?? 'options';
-    throw new ConfigError(`[@ngb/llm-openai] option \`${key}\`: ${issue.message}`, { key });
-  }
-  const parsed = result.output;
+  const parsed = parseOptions(openAIProviderOptionsSchema, options, '[@ngb/llm-openai]');
   if (parsed.apiKey === undefined && parsed.baseURL === undefined) {
     throw new ConfigError(
       '[@ngb/llm-openai] missing `apiKey`: pass `apiKey` (apps read it from OPENAI_API_KEY), or a `baseURL` ' +

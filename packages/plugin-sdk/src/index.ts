@@ -232,7 +232,14 @@ export {
 } from './errors';
 export { type LogFields, type Logger, type LogLevel, redactFields, redactText, silentLogger } from './logger';
 export { costOfUsage, createPriceLookup, type ModelPrice, type ModelPriceTable, type PriceLookup } from './model-price';
-export { clockOption, fetchOption, loggerOption, millisecondsOption, positiveIntegerOption } from './option-schemas';
+export {
+  clockOption,
+  fetchOption,
+  loggerOption,
+  millisecondsOption,
+  parseOptions,
+  positiveIntegerOption,
+} from './option-schemas';
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
 export { loadOnce } from './provider-support/load-once';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';

@@ -223,6 +223,6 @@ describe('docker runtime options', () => {
       }
     })();
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/`user` is invalid: must not be root/);
+    expect((error as Error).message).toMatch(/option "user" is invalid: must not be root/);
   });
 });

@@ -138,9 +138,11 @@ describe('createLocalRuntime', () => {
     expect(() => createLocalRuntime({ maxSandboxes: 0 })).toThrow(/maxSandboxes/);
     expect(() => createLocalRuntime({ idleTimeoutMs: -5 })).toThrow(/idleTimeoutMs/);
     // Past 2^31-1 ms a timer fires at once: the sandbox would be reaped, or every call time out, at once.
-    expect(() => createLocalRuntime({ idleTimeoutMs: 3e9 })).toThrow(/`idleTimeoutMs` is invalid: must be at most 2147483647 ms/);
+    expect(() => createLocalRuntime({ idleTimeoutMs: 3e9 })).toThrow(
+      /option "idleTimeoutMs" is invalid: must be at most 2147483647 ms/,
+    );
     expect(() => createLocalRuntime({ defaultTimeoutMs: 3e9 })).toThrow(
-      /`defaultTimeoutMs` is invalid: must be at most 86400000 ms/,
+      /option "defaultTimeoutMs" is invalid: must be at most 86400000 ms/,
     );
   });
 });

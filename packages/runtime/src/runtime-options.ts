@@ -1,4 +1,4 @@
-import { ConfigError } from '@ngb/plugin-sdk';
+import { parseOptions } from '@ngb/plugin-sdk';
 import * as v from 'valibot';
 
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -22,9 +22,5 @@ export function parseRuntimeOptions<Schema extends v.GenericSchema>(
   options: unknown,
   factory: string,
 ): v.InferOutput<Schema> {
-  const parsed = v.safeParse(schema, options);
-  if (parsed.success) return parsed.output;
-  const issue = parsed.issues[0];
-  const key = issue ? (v.getDotPath(issue) ?? '') : '';
-  throw new ConfigError(`[@ngb/runtime] ${factory}: option \`${key}\` is invalid: ${issue?.message}`, { key });
+  return parseOptions(schema, options, `[@ngb/runtime] ${factory}:`);
 }

@@ -8,6 +8,7 @@ import {
   errorMessage,
   type Logger,
   NgbError,
+  parseOptions,
   type Store,
   type StoreRepositories,
   silentLogger,
@@ -59,14 +60,8 @@ export interface SqliteStoreOptions {
   logger?: Logger;
 }
 
-function parseOptions(options: SqliteStoreOptions) {
-  const result = v.safeParse(sqliteStoreOptionsSchema, options);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const key = issue.path?.map((item) => String(item.key)).join('.') ?? 'options';
-    throw new ConfigError(`[@ngb/store] invalid option \`${key}\`: ${issue.message}`, { key });
-  }
-  const parsed = result.output;
+function parseStoreOptions(options: SqliteStoreOptions) {
+  const parsed = parseOptions(sqliteStoreOptionsSchema, options, '[@ngb/store]');
   if ((parsed.path === undefined) === (parsed.database === undefined)) {
     throw new ConfigError('[@ngb/store] pass either `path` (a file, or ":memory:") or a ready `database`, not both', {
       key: 'path',
@@ -132,7 +127,7 @@ function configure(database: BetterSqliteDatabase): void {
  * @throws ConfigError for bad options, an unopenable path, or a database written by a newer version
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const parsed = parseOptions(options);
+  const parsed = parseStoreOptions(options);
   const logger = (parsed.logger ?? silentLogger).child('store');
   const ownsDatabase = parsed.database === undefined;
   const database = parsed.database ?? openDatabase(parsed.path ?? ':memory:');
