@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, sdkLogger, streamWithRetries } from '@ngb/plugin-sdk';
+import { loadOnce, retryPolicyOf, sdkLogger, streamGuardedAttempt, streamWithRetries } from '@ngb/plugin-sdk';
 import { createRetirementWarner } from './anthropic-model-retirements';
 import {
   type AnthropicProviderOptions,
@@ -35,43 +35,24 @@ interface LoadedClient {
   client: Anthropic;
 }
 
-async function* streamOnce(
+function streamOnce(
   load: () => Promise<LoadedClient>,
   request: LlmRequest,
   options: ResolvedAnthropicProviderOptions,
 ): AsyncGenerator<LlmStreamPart, void, undefined> {
   const body = convertToAnthropicRequest(request, options);
-  const guard = createAttemptGuard(request.signal, options.timeoutMs, 'anthropic', label);
-  let events: AsyncIterator<RawMessageStreamEvent> | undefined;
-  let loaded: LoadedClient | undefined;
-  try {
-    loaded = await guard.race(load());
-    const { client } = loaded;
+  return streamGuardedAttempt({
+    signal: request.signal,
+    timeoutMs: options.timeoutMs,
+    provider: 'anthropic',
+    label,
+    load,
     // Not `client.messages.create`: for a deprecated model it writes a notice to `console.warn`,
     // past the logger; the provider warns through the logger itself (`createRetirementWarner`).
-    const stream = await guard.race(
-      client.post<Stream<RawMessageStreamEvent>>('/v1/messages', { body, stream: true, signal: guard.signal }),
-    );
-    events = stream[Symbol.asyncIterator]();
-    const assembler = createAnthropicPartAssembler();
-    for (;;) {
-      guard.touch();
-      const next = await guard.race(events.next());
-      if (next.done === true) break;
-      yield* guardedParts(guard, assembler.push(next.value));
-      if (assembler.finished) return;
-    }
-    throw guard.stopError() ?? mapAnthropicError(new Error('the stream ended before message_stop'), body.model, loaded.sdk);
-  } catch (error) {
-    const stopped = guard.stopError();
-    if (stopped) throw stopped;
-    if (!loaded) throw error;
-    throw mapAnthropicError(error, body.model, loaded.sdk);
-  } finally {
-    guard.dispose();
-    // Not awaited: after an abort the SDK's pending read may never settle.
-    events?.return?.().catch(() => {});
-  }
+    open: ({ client }, signal) => client.post<Stream<RawMessageStreamEvent>>('/v1/messages', { body, stream: true, signal }),
+    assembler: createAnthropicPartAssembler(),
+    mapError: (error, { sdk }) => mapAnthropicError(error, body.model, sdk),
+  });
 }
 
 /**

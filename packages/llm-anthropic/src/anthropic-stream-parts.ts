@@ -18,8 +18,10 @@ function mapAnthropicStopReason(reason: string | null | undefined): LlmStopReaso
 export interface AnthropicPartAssembler {
   /** The parts one event completes (often none). */
   push(event: RawMessageStreamEvent): LlmStreamPart[];
-  /** Whether `message_stop` arrived; a stream that ends before it is truncated. */
+  /** Whether `message_stop` arrived: nothing after it is read. */
   readonly finished: boolean;
+  /** The stream ended: always before `message_stop` (once it arrived nothing more is read), so it throws. */
+  end(): never;
 }
 
 interface ToolBlock {
@@ -69,6 +71,9 @@ export function createAnthropicPartAssembler(): AnthropicPartAssembler {
   return {
     get finished() {
       return finished;
+    },
+    end() {
+      throw new Error('the stream ended before message_stop');
     },
     push(event) {
       switch (event.type) {

@@ -1,7 +1,6 @@
 import type { LlmProvider, LlmRequest, LlmStreamPart, Logger } from '@ngb/plugin-sdk';
-import { createAttemptGuard, guardedParts, loadOnce, retryPolicyOf, sdkLogger, streamWithRetries } from '@ngb/plugin-sdk';
+import { loadOnce, retryPolicyOf, sdkLogger, streamGuardedAttempt, streamWithRetries } from '@ngb/plugin-sdk';
 import type OpenAI from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { convertToOpenAIRequest } from './convert-to-openai-request';
 import { mapOpenAIError, type OpenAIErrorClasses } from './map-openai-error';
 import { type OpenAIProviderOptions, parseOpenAIProviderOptions, type ResolvedOpenAIProviderOptions } from './openai-options';
@@ -34,38 +33,22 @@ interface LoadedClient {
   client: OpenAI;
 }
 
-async function* streamOnce(
+function streamOnce(
   load: () => Promise<LoadedClient>,
   request: LlmRequest,
   options: ResolvedOpenAIProviderOptions,
 ): AsyncGenerator<LlmStreamPart, void, undefined> {
   const body = convertToOpenAIRequest(request, options);
-  const guard = createAttemptGuard(request.signal, options.timeoutMs, 'openai', label);
-  let chunks: AsyncIterator<ChatCompletionChunk> | undefined;
-  let loaded: LoadedClient | undefined;
-  try {
-    loaded = await guard.race(load());
-    const { client } = loaded;
-    const stream = await guard.race(client.chat.completions.create(body, { signal: guard.signal }));
-    chunks = stream[Symbol.asyncIterator]();
-    const assembler = createOpenAIPartAssembler();
-    for (;;) {
-      guard.touch();
-      const next = await guard.race(chunks.next());
-      const parts = next.done === true ? assembler.finish() : assembler.push(next.value);
-      yield* guardedParts(guard, parts);
-      if (next.done === true) return;
-    }
-  } catch (error) {
-    const stopped = guard.stopError();
-    if (stopped) throw stopped;
-    if (!loaded) throw error;
-    throw mapOpenAIError(error, body.model, loaded.sdk);
-  } finally {
-    guard.dispose();
-    // Not awaited: after an abort the SDK's pending read may never settle.
-    chunks?.return?.().catch(() => {});
-  }
+  return streamGuardedAttempt({
+    signal: request.signal,
+    timeoutMs: options.timeoutMs,
+    provider: 'openai',
+    label,
+    load,
+    open: ({ client }, signal) => client.chat.completions.create(body, { signal }),
+    assembler: createOpenAIPartAssembler(),
+    mapError: (error, { sdk }) => mapOpenAIError(error, body.model, sdk),
+  });
 }
 
 /**

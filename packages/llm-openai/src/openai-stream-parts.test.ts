@@ -29,7 +29,7 @@ describe('OpenAI chunk assembly for compatible servers', () => {
         }),
       ),
       ...assembler.push(chunk({}, 'tool_calls')),
-      ...assembler.finish(),
+      ...assembler.end(),
     ];
     expect(parts).toEqual([
       { type: 'tool-call', id: 'call_x', name: 'bash', input: { command: 'ls' } },
@@ -41,7 +41,7 @@ describe('OpenAI chunk assembly for compatible servers', () => {
     const assembler = createOpenAIPartAssembler();
     assembler.push(chunk({ content: 'hi' }));
     assembler.push(chunk({}, 'stop', { prompt_tokens: 90, completion_tokens: 3, total_tokens: 93, prompt_cache_hit_tokens: 64 }));
-    expect(assembler.finish()).toEqual([
+    expect(assembler.end()).toEqual([
       { type: 'usage', inputTokens: 90, outputTokens: 3, cacheReadTokens: 64, model: 'm' },
       { type: 'end', stopReason: 'end' },
     ]);
@@ -61,7 +61,7 @@ describe('OpenAI chunk assembly for compatible servers', () => {
         prompt_tokens_details: { cached_tokens: 3000, cache_write_tokens: 1500 },
       },
     });
-    expect(assembler.finish()[0]).toEqual({
+    expect(assembler.end()[0]).toEqual({
       type: 'usage',
       inputTokens: 5000,
       outputTokens: 20,
@@ -74,9 +74,9 @@ describe('OpenAI chunk assembly for compatible servers', () => {
   it('maps content_filter to other and refuses a stream without finish_reason', () => {
     const filtered = createOpenAIPartAssembler();
     filtered.push(chunk({}, 'content_filter'));
-    expect(filtered.finish()).toEqual([{ type: 'end', stopReason: 'other' }]);
+    expect(filtered.end()).toEqual([{ type: 'end', stopReason: 'other' }]);
     const cut = createOpenAIPartAssembler();
     cut.push(chunk({ content: 'partial' }));
-    expect(() => cut.finish()).toThrow(/before a finish_reason/);
+    expect(() => cut.end()).toThrow(/before a finish_reason/);
   });
 });

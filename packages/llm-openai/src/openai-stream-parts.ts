@@ -20,7 +20,7 @@ export interface OpenAIPartAssembler {
   /** The parts one chunk completes. */
   push(chunk: ChatCompletionChunk): LlmStreamPart[];
   /** The closing parts (usage, end) once the stream is over; throws when no `finish_reason` arrived. */
-  finish(): LlmStreamPart[];
+  end(): LlmStreamPart[];
 }
 
 interface PendingCall {
@@ -115,7 +115,7 @@ export function createOpenAIPartAssembler(): OpenAIPartAssembler {
       }
       return parts;
     },
-    finish() {
+    end() {
       if (stopReason === undefined) {
         throw new LlmApiError('openai', `${label} the stream ended before a finish_reason`, { retryable: true });
       }

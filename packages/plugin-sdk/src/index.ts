@@ -241,6 +241,7 @@ export {
   positiveIntegerOption,
 } from './option-schemas';
 export { type AttemptGuard, abortReason, createAttemptGuard, guardedParts } from './provider-support/attempt-guard';
+export { type GuardedAttempt, type PartAssembler, streamGuardedAttempt } from './provider-support/guarded-stream';
 export { loadOnce } from './provider-support/load-once';
 export { type HeaderReader, parseRetryAfter } from './provider-support/retry-after';
 export { type SdkLogger, sdkLogger } from './provider-support/sdk-logger';
