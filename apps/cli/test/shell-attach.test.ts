@@ -70,8 +70,9 @@ describeWithDocker('ngb shell --attach with Docker', () => {
       await waitFor(() => /node@[0-9a-f]+:\/workspace\/agent\$ $/m.test(screen()), 'the bash prompt in the container', 30_000);
       tmux('send-keys', '-t', 'attach', '-l', 'echo "uid=$(id -u) in $(pwd)"; ls');
       tmux('send-keys', '-t', 'attach', 'Enter');
+      // The two commands' output reaches the pane one after the other: each is waited for.
       await waitFor(() => screen().includes('uid=1000 in /workspace/agent'), 'the command output');
-      expect(screen()).toContain('AGENTS.md');
+      await waitFor(() => screen().includes('AGENTS.md'), 'the listing of the agent folder');
       tmux('send-keys', '-t', 'attach', '-l', 'exit');
       tmux('send-keys', '-t', 'attach', 'Enter');
       await waitFor(() => screen().includes('[exited 0]'), 'the attach to end');
