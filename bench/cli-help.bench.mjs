@@ -205,7 +205,7 @@ finish(options, {
   ],
   notes: [
     "`ngb serve`'s start is mostly loading its code: Node 20 compiles every module from source at each start (it keeps no " +
-      'compile cache before Node 22), and what serve does once its code is loaded (open and check the store, ask the Docker ' +
+      'compile cache before Node 22, and its startup snapshot builder cannot load `node:http` at all), and what serve does once its code is loaded (open and check the store, ask the Docker ' +
       'engine, build the gateway and the server, listen) is the difference from the floor. What it need not load before it is ' +
       "ready waits: Node's fetch implementation (the first request loads it), the manifests of channels not enabled, the metrics " +
       "library (a moment after start, or the first scrape), Node's TLS, zlib, readline, name resolver and performance hooks " +
