@@ -5,17 +5,14 @@ import { createOpenAIProvider } from '@ngb/llm-openai';
 import { createRecordingChannel } from '@ngb/plugin-sdk/testing';
 import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, localRuntime, runCli, waitFor } from './cli-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliBin, cliEnv, localRuntime, runCli, useProjectWithModel, waitFor } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-let model: Record<string, string>;
+const fixture = useProjectWithModel('approvals', localRuntime);
 const codes = { alice: '', bob: '' };
 
-const database = () => join(project.dir, '.ngb/ngb.db');
-const ngb = (args: string[]) => runCli(args, { cwd: project.dir, env: model });
+const database = () => join(fixture.project.dir, '.ngb/ngb.db');
+const ngb = (args: string[]) => runCli(args, { cwd: fixture.project.dir, env: fixture.model });
 
 /** Two unknown people write to the bot on a channel, as a running gateway would receive it. */
 async function strangersWrite(): Promise<void> {
@@ -24,9 +21,9 @@ async function strangersWrite(): Promise<void> {
   const gateway = createGateway({
     store,
     runtime: createLocalRuntime(),
-    providers: { default: createOpenAIProvider({ baseURL: `${server.url}/v1`, model: 'gpt-4.1-mini' }) },
+    providers: { default: createOpenAIProvider({ baseURL: `${fixture.server.url}/v1`, model: 'gpt-4.1-mini' }) },
     channels: [channel],
-    agentsDirectory: join(project.dir, 'agents'),
+    agentsDirectory: join(fixture.project.dir, 'agents'),
   });
   await gateway.start();
   await channel.inject({
@@ -48,17 +45,7 @@ async function strangersWrite(): Promise<void> {
   await store.close();
 }
 
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('approvals', localRuntime);
-  await strangersWrite();
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
-});
+beforeAll(strangersWrite);
 
 describe('ngb approvals', { timeout: 60_000 }, () => {
   it('ls lists the pending approvals with code, kind, chat, sender and age', async () => {
@@ -85,7 +72,7 @@ describe('ngb approvals', { timeout: 60_000 }, () => {
       expect((await store.agents.get(wiring?.agentId ?? ''))?.folder).toBe('main');
       const pending = await store.inbox.sessionsWithPending();
       expect(pending).toHaveLength(1);
-      expect(server.requests()).toHaveLength(0);
+      expect(fixture.server.requests()).toHaveLength(0);
     } finally {
       await store.close();
     }
@@ -93,7 +80,10 @@ describe('ngb approvals', { timeout: 60_000 }, () => {
   });
 
   it('`ngb serve` then answers the re-routed message', async () => {
-    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], { cwd: project.dir, env: cliEnv(model) });
+    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], {
+      cwd: fixture.project.dir,
+      env: cliEnv(fixture.model),
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       await waitFor(
@@ -111,7 +101,7 @@ describe('ngb approvals', { timeout: 60_000 }, () => {
         'serve to answer the approved chat',
         30_000,
       );
-      expect(JSON.stringify(server.requests().at(-1))).toContain('hello, may I?');
+      expect(JSON.stringify(fixture.server.requests().at(-1))).toContain('hello, may I?');
     } finally {
       child.kill('SIGTERM');
     }

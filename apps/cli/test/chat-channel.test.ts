@@ -1,21 +1,12 @@
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, localRuntime, runCli } from './cli-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { localRuntime, runCli, useProjectWithModel } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
+const fixture = useProjectWithModel('chat', localRuntime);
 beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  project = await createProject('chat', localRuntime);
-  await runCli(['run', '-p', 'make a chat'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
+  await runCli(['run', '-p', 'make a chat'], { cwd: fixture.project.dir, env: fixture.model });
 });
 
-const ngb = (args: string[]) => runCli(args, { cwd: project.dir });
+const ngb = (args: string[]) => runCli(args, { cwd: fixture.project.dir });
 
 describe('ngb chat', { timeout: 60_000 }, () => {
   it('ls hides the terminal chats unless --all; the run left its chat unwired', async () => {

@@ -4,6 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 const cliPackage = new URL('../package.json', import.meta.url);
 /** The built CLI the tests spawn: the package's `bin`, as a user runs `ngb`. */
@@ -131,6 +133,49 @@ export async function createProject(
     remove: () => {
       unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A project and the fake model server, as {@link useProjectWithModel} makes them for the tests. */
+export interface ProjectWithModel {
+  /** The fake model server (any model name). */
+  readonly server: FakeLlmServer;
+  readonly project: { dir: string; remove: () => void };
+  /** The environment that points the CLI at the fake model server. */
+  readonly model: Record<string, string>;
+}
+
+/**
+ * Starts the fake model server and makes a project ({@link createProject}) before the tests of the
+ * file or `describe` block it is called in, and stops and removes both after them. Read its parts
+ * inside the tests (they exist from `beforeAll` on).
+ */
+export function useProjectWithModel(prefix: string, changeConfig?: (config: Record<string, unknown>) => void): ProjectWithModel {
+  let server: FakeLlmServer | undefined;
+  let project: ProjectWithModel['project'] | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    server = await createFakeLlmServer({ acceptAnyModel: true });
+    project = await createProject(prefix, changeConfig);
+  });
+  afterAll(async () => {
+    await server?.close();
+    project?.remove();
+  });
+  const made = <T>(part: T | undefined): T => {
+    if (part === undefined) throw new Error('the project and the model server are made in beforeAll: read them in a test');
+    return part;
+  };
+  return {
+    get server() {
+      return made(server);
+    },
+    get project() {
+      return made(project);
+    },
+    get model() {
+      return { OPENAI_BASE_URL: `${made(server).url}/v1` };
     },
   };
 }

@@ -1,23 +1,12 @@
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, dockerStatus, runCli } from './cli-harness';
+import { describe, expect, it } from 'vitest';
+import { createProject, dockerStatus, runCli, useProjectWithModel } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  project = await createProject('doctor');
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
-});
+const fixture = useProjectWithModel('doctor');
 
 describe('ngb doctor', { timeout: 60_000 }, () => {
   it('prints one ok/fail line per check, and exits 0 when nothing failed', async () => {
     const docker = await dockerStatus();
-    const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+    const result = await runCli(['doctor'], { cwd: fixture.project.dir, env: fixture.model });
     for (const name of ['Node.js', 'config', 'database', 'agents', 'Docker engine', 'model', 'model endpoint', 'channels']) {
       expect(result.stdout).toMatch(new RegExp(`^[✔⚠✖] ${name}\\s`, 'm'));
     }
@@ -32,27 +21,27 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
   });
 
   it('without a model setting the model line fails with the variables to set, and the exit code is 1', async () => {
-    const result = await runCli(['doctor'], { cwd: project.dir });
+    const result = await runCli(['doctor'], { cwd: fixture.project.dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✖ model\s+ANTHROPIC_API_KEY not set, OPENAI_API_KEY not set, OPENAI_BASE_URL not set$/m);
     expect(result.stdout).toMatch(/fix: no model is configured: set ANTHROPIC_API_KEY/);
   });
 
   it('an unreachable model endpoint fails with the fix', async () => {
-    const result = await runCli(['doctor'], { cwd: project.dir, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    const result = await runCli(['doctor'], { cwd: fixture.project.dir, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^✖ model endpoint\s+nothing answers at http:\/\/127\.0\.0\.1:9\/v1/m);
   });
 
   it('an enabled channel whose config is incomplete fails naming the key; one without its secret names the variable', async () => {
-    const config = (await import('node:fs')).readFileSync(`${project.dir}/ngb.config.json`, 'utf8');
+    const config = (await import('node:fs')).readFileSync(`${fixture.project.dir}/ngb.config.json`, 'utf8');
     const changed = JSON.parse(config);
     changed.channels = { feishu: { enabled: true }, slack: { enabled: true } };
-    (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
+    (await import('node:fs')).writeFileSync(`${fixture.project.dir}/ngb.config.json`, JSON.stringify(changed));
     try {
       const result = await runCli(['doctor'], {
-        cwd: project.dir,
-        env: { OPENAI_BASE_URL: `${server.url}/v1`, FEISHU_APP_SECRET: '123:abc' },
+        cwd: fixture.project.dir,
+        env: { OPENAI_BASE_URL: `${fixture.server.url}/v1`, FEISHU_APP_SECRET: '123:abc' },
       });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^✖ channel feishu\s+channel "feishu": key "channels.feishu.appId" is invalid/m);
@@ -60,25 +49,25 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
       expect(result.stdout).toMatch(/^✖ channel slack\s+missing SLACK_BOT_TOKEN/m);
       expect(result.stdout).not.toContain('123:abc');
     } finally {
-      (await import('node:fs')).writeFileSync(`${project.dir}/ngb.config.json`, config);
+      (await import('node:fs')).writeFileSync(`${fixture.project.dir}/ngb.config.json`, config);
     }
   });
 
   it('shows each agent’s MCP servers, and fails one whose settings the sandbox would refuse', async () => {
     const { readFileSync, writeFileSync } = await import('node:fs');
-    const config = readFileSync(`${project.dir}/ngb.config.json`, 'utf8');
+    const config = readFileSync(`${fixture.project.dir}/ngb.config.json`, 'utf8');
     const changed = JSON.parse(config);
     const tiny = { name: 'tiny', command: 'node', args: ['tiny-mcp.mjs'] };
     changed.agents = { ...changed.agents, main: { ...changed.agents?.main, mcpServers: [tiny] } };
-    writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
+    writeFileSync(`${fixture.project.dir}/ngb.config.json`, JSON.stringify(changed));
     try {
-      const env = { OPENAI_BASE_URL: `${server.url}/v1` };
-      const listed = await runCli(['doctor'], { cwd: project.dir, env });
+      const env = { OPENAI_BASE_URL: `${fixture.server.url}/v1` };
+      const listed = await runCli(['doctor'], { cwd: fixture.project.dir, env });
       expect(listed.stdout).toMatch(/^✔ MCP servers\s+agent main: tiny \(node tiny-mcp\.mjs, started inside its sandbox\)$/m);
       const secret = ['ghp_', 'abcdefghijklmnopqrstuvwxyz0123456789'].join('');
       changed.agents.main.mcpServers = [{ ...tiny, env: { GITHUB: secret } }];
-      writeFileSync(`${project.dir}/ngb.config.json`, JSON.stringify(changed));
-      const refused = await runCli(['doctor'], { cwd: project.dir, env });
+      writeFileSync(`${fixture.project.dir}/ngb.config.json`, JSON.stringify(changed));
+      const refused = await runCli(['doctor'], { cwd: fixture.project.dir, env });
       expect(refused.code).toBe(1);
       expect(refused.stdout).toMatch(
         /^✖ MCP servers\s+agent main: `mcpServers`\[0\]\.env: the value of "GITHUB" looks like a GitHub token/m,
@@ -86,7 +75,7 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
       expect(refused.stdout).toContain('fix: correct "agents.main.mcpServers" in ngb.config.json');
       expect(refused.stdout).not.toContain(secret);
     } finally {
-      writeFileSync(`${project.dir}/ngb.config.json`, config);
+      writeFileSync(`${fixture.project.dir}/ngb.config.json`, config);
     }
   });
 
@@ -96,7 +85,7 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
     const own = await createProject('doctor-files');
     try {
       const agents = `${own.dir}/agents`;
-      const clean = await runCli(['doctor'], { cwd: own.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+      const clean = await runCli(['doctor'], { cwd: own.dir, env: fixture.model });
       expect(clean.stdout).toMatch(/^✔ agent files\s+AGENTS\.md of global, main: regular files within 65536 bytes$/m);
       rmSync(`${agents}/main/AGENTS.md`);
       symlinkSync('/proc/self/environ', `${agents}/main/AGENTS.md`);
@@ -106,7 +95,7 @@ describe('ngb doctor', { timeout: 60_000 }, () => {
       writeFileSync(`${agents}/big/AGENTS.md`, 'x'.repeat(70_000));
       mkdirSync(`${own.dir}/elsewhere`);
       symlinkSync(`${own.dir}/elsewhere`, `${agents}/linked`);
-      const result = await runCli(['doctor'], { cwd: own.dir, env: { OPENAI_BASE_URL: `${server.url}/v1` } });
+      const result = await runCli(['doctor'], { cwd: own.dir, env: fixture.model });
       const lines = result.stdout.split('\n').filter((line) => line.startsWith('⚠ agent files'));
       expect(lines.map((line) => line.replace(/\s+/g, ' ')).sort()).toEqual([
         '⚠ agent files agents/big/AGENTS.md is larger than 65536 bytes; the agent sees only the first 65536',

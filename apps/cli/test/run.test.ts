@@ -1,29 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, localRuntime, runCli, waitFor, withoutIsolationWarning } from './cli-harness';
+import { createProject, localRuntime, runCli, useProjectWithModel, waitFor, withoutIsolationWarning } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-let model: Record<string, string>;
+const fixture = useProjectWithModel('run', localRuntime);
 
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('run', localRuntime);
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
-});
-beforeEach(() => server.script([]));
+beforeEach(() => fixture.server.script([]));
 
 const run = (args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}) =>
   runCli(['run', ...args], {
-    cwd: project.dir,
-    env: { ...model, ...options.env },
+    cwd: fixture.project.dir,
+    env: { ...fixture.model, ...options.env },
     input: options.input,
     timeoutMs: options.timeoutMs,
   });
@@ -34,7 +21,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(withoutIsolationWarning(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('echo: hello there\n');
-    expect(server.requests()).toHaveLength(1);
+    expect(fixture.server.requests()).toHaveLength(1);
   });
 
   it('--json prints one JSON object with text, ids, usage, tool calls, duration and status', async () => {
@@ -58,7 +45,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
   });
 
   it('--timeout stops a slow turn with exit code 124 and one clear line; the turn is recorded as failed', async () => {
-    server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 6_000 }]);
+    fixture.server.script([{ type: 'reply', text: 'too late', firstByteDelayMs: 6_000 }]);
     const started = Date.now();
     const result = await run(['-p', 'take your time', '--timeout', '1', '--json']);
     expect(Date.now() - started).toBeLessThan(12_000);
@@ -66,16 +53,16 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(withoutIsolationWarning(result.stderr).trim()).toBe('✖ ngb run: timed out after 1 s; the turn was stopped');
     const output = JSON.parse(result.stdout);
     expect(output).toMatchObject({ status: 'timeout', error: 'timed out after 1 s (ngb run --timeout)' });
-    const shown = await runCli(['session', 'show', output.sessionId.slice(0, 8)], { cwd: project.dir });
+    const shown = await runCli(['session', 'show', output.sessionId.slice(0, 8)], { cwd: fixture.project.dir });
     expect(shown.stdout).toContain('failed');
     expect(shown.stdout).toContain('timed out after 1 s');
     // The fake server records the abandoned request when its slow answer ends: let that happen here,
     // not in a later test that counts requests.
-    await waitFor(() => server.requests().length === 1, 'the slow request to be recorded');
+    await waitFor(() => fixture.server.requests().length === 1, 'the slow request to be recorded');
   });
 
   it('a failing model ends with exit code 1 and the error in one line', async () => {
-    server.script([{ type: 'error', status: 400, message: 'the fake refuses this' }]);
+    fixture.server.script([{ type: 'error', status: 400, message: 'the fake refuses this' }]);
     const result = await run(['-p', 'please fail']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -98,14 +85,14 @@ describe('ngb run', { timeout: 60_000 }, () => {
       'Answer in one word.',
     ]);
     expect(result.code).toBe(0);
-    const [request] = server.requests();
+    const [request] = fixture.server.requests();
     expect(request?.model).toBe('tiny-model');
     expect(request?.system).toBe('Answer in one word.');
     expect(request?.body).toMatchObject({ max_tokens: 77, temperature: 0.3 });
   });
 
   it('without any model setting it says which variables to set, and runs nothing', async () => {
-    const result = await runCli(['run', '-p', 'hi'], { cwd: project.dir });
+    const result = await runCli(['run', '-p', 'hi'], { cwd: fixture.project.dir });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     for (const variable of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) expect(result.stderr).toContain(variable);
@@ -116,7 +103,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
     const result = await run(['-p', 'run: echo "greeting=$GREETING"', '-e', 'GREETING=hello there']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('greeting=hello there');
-    const requests = server.requests().length;
+    const requests = fixture.server.requests().length;
     const secret = await run(['-p', 'hi', '-e', 'GITHUB_TOKEN=x']);
     expect(secret.code).toBe(1);
     expect(secret.stderr.trim()).toBe(
@@ -124,11 +111,11 @@ describe('ngb run', { timeout: 60_000 }, () => {
     );
     const malformed = await run(['-p', 'hi', '-e', 'NOEQUALS']);
     expect(malformed.stderr.trim()).toBe('✖ ngb run: -e expects KEY=VALUE, got "NOEQUALS"');
-    expect(server.requests()).toHaveLength(requests);
+    expect(fixture.server.requests()).toHaveLength(requests);
   });
 
   it('-e refuses a secret-looking value under an innocent name, without repeating the value', async () => {
-    const requests = server.requests().length;
+    const requests = fixture.server.requests().length;
     const key = ['sk-ant-', 'api03-', 'q7Rk2LmX9vTb4NcZ8wYp3HdJ6sFg1AeU5'].join('');
     const result = await run(['-p', 'hi', '-e', `SETTING=${key}`]);
     expect(result.code).toBe(1);
@@ -140,26 +127,26 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(bare.code).toBe(1);
     expect(bare.stderr).toMatch(/-e expects KEY=VALUE, got a secret-looking value/);
     for (const output of [result.stdout, result.stderr, bare.stdout, bare.stderr]) expect(output).not.toContain('q7Rk2LmX9vTb4');
-    expect(server.requests()).toHaveLength(requests);
+    expect(fixture.server.requests()).toHaveLength(requests);
   });
 
   it('refuses the bridge network of old in the config, naming the key, before any model call', async () => {
-    const requests = server.requests().length;
-    const config = JSON.parse(readFileSync(join(project.dir, 'ngb.config.json'), 'utf8'));
+    const requests = fixture.server.requests().length;
+    const config = JSON.parse(readFileSync(join(fixture.project.dir, 'ngb.config.json'), 'utf8'));
     config.agents = { main: { network: 'egress' } };
-    writeFileSync(join(project.dir, 'egress.config.json'), JSON.stringify(config));
+    writeFileSync(join(fixture.project.dir, 'egress.config.json'), JSON.stringify(config));
     const result = await run(['-p', 'hi', '--config', 'egress.config.json']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('key "agents.main.network" must be "none" or { "allow": ["example.com", "*.example.org"]');
-    expect(server.requests()).toHaveLength(requests);
+    expect(fixture.server.requests()).toHaveLength(requests);
   });
 
   it('never runs a tool of an agent with an egress allowlist on the local runtime, which cannot enforce it', async () => {
-    const config = JSON.parse(readFileSync(join(project.dir, 'ngb.config.json'), 'utf8'));
+    const config = JSON.parse(readFileSync(join(fixture.project.dir, 'ngb.config.json'), 'utf8'));
     config.agents = { main: { network: { allow: ['example.com'] } } };
-    writeFileSync(join(project.dir, 'allowlist.config.json'), JSON.stringify(config));
-    server.script([
+    writeFileSync(join(fixture.project.dir, 'allowlist.config.json'), JSON.stringify(config));
+    fixture.server.script([
       { type: 'reply', toolCalls: [{ name: 'bash', input: { command: 'echo ran-on-the-host' } }] },
       { type: 'reply', text: 'after the tool' },
     ]);
@@ -191,7 +178,7 @@ describe('ngb run', { timeout: 60_000 }, () => {
     expect(agent.stderr.trim()).toBe('✖ unknown agent "nobody" (agents: main); add one with `ngb agent add nobody`');
     const empty = await run(['-p', '   ']);
     expect(empty.stderr.trim()).toBe('✖ ngb run: the prompt is empty');
-    expect(server.requests()).toHaveLength(0);
+    expect(fixture.server.requests()).toHaveLength(0);
   });
 });
 
@@ -205,7 +192,10 @@ describe('ngb run with the local runtime', { timeout: 60_000 }, () => {
   afterAll(() => local?.remove());
 
   it('runs the tool call on this machine and says plainly that it is not isolated', async () => {
-    const result = await runCli(['run', '-p', 'run: echo made-by-a-local-tool', '--stream'], { cwd: local.dir, env: model });
+    const result = await runCli(['run', '-p', 'run: echo made-by-a-local-tool', '--stream'], {
+      cwd: local.dir,
+      env: fixture.model,
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('NOT ISOLATED');
     expect(result.stderr).toContain('⚙ bash  echo made-by-a-local-tool');

@@ -4,26 +4,12 @@ import { createOpenAIProvider } from '@ngb/llm-openai';
 import { createRecordingChannel } from '@ngb/plugin-sdk/testing';
 import { createLocalRuntime } from '@ngb/runtime';
 import { createSqliteStore } from '@ngb/store';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, localRuntime, runCli } from './cli-harness';
+import { describe, expect, it } from 'vitest';
+import { localRuntime, runCli, useProjectWithModel } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-let model: Record<string, string>;
+const fixture = useProjectWithModel('serve-and-run', localRuntime);
 
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('serve-and-run', localRuntime);
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
-});
-
-const database = () => join(project.dir, '.ngb/ngb.db');
+const database = () => join(fixture.project.dir, '.ngb/ngb.db');
 
 /** A Telegram message that `ngb serve` stored but has not answered yet (it stopped, or was killed). */
 async function pendingTelegramMessage(text: string): Promise<string> {
@@ -58,15 +44,15 @@ async function pendingTelegramMessage(text: string): Promise<string> {
 
 describe('ngb run beside the work of ngb serve on one database', { timeout: 60_000 }, () => {
   it('a terminal conversation never runs a session of serve’s channels; serve takes it over and answers it once', async () => {
-    const warmup = await runCli(['run', '-p', 'first'], { cwd: project.dir, env: model });
+    const warmup = await runCli(['run', '-p', 'first'], { cwd: fixture.project.dir, env: fixture.model });
     expect(warmup.stdout).toBe('echo: first\n');
     const sessionId = await pendingTelegramMessage('for serve only');
-    const before = server.requests().length;
+    const before = fixture.server.requests().length;
 
-    const run = await runCli(['run', '-p', 'hello'], { cwd: project.dir, env: model });
+    const run = await runCli(['run', '-p', 'hello'], { cwd: fixture.project.dir, env: fixture.model });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('echo: hello\n');
-    const asked = server.requests().slice(before);
+    const asked = fixture.server.requests().slice(before);
     expect(asked).toHaveLength(1);
     expect(JSON.stringify(asked[0]?.messages)).not.toContain('for serve only');
 
@@ -78,9 +64,9 @@ describe('ngb run beside the work of ngb serve on one database', { timeout: 60_0
     const serve = createGateway({
       store,
       runtime: createLocalRuntime(),
-      providers: { default: createOpenAIProvider({ baseURL: `${server.url}/v1`, apiKey: 'k', model: 'gpt-4.1-mini' }) },
+      providers: { default: createOpenAIProvider({ baseURL: `${fixture.server.url}/v1`, apiKey: 'k', model: 'gpt-4.1-mini' }) },
       channels: [telegram],
-      agentsDirectory: join(project.dir, 'agents'),
+      agentsDirectory: join(fixture.project.dir, 'agents'),
     });
     try {
       await serve.start();

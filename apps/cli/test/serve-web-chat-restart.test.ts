@@ -1,22 +1,11 @@
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliEnv, createProject, localRuntime, type ServeProcess, startServe, waitFor } from './cli-harness';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliEnv, localRuntime, type ServeProcess, startServe, useProjectWithModel, waitFor } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-let model: Record<string, string>;
+const fixture = useProjectWithModel('serve-restart', localRuntime);
 const running: ServeProcess[] = [];
 
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('serve-restart', localRuntime);
-});
 afterAll(async () => {
   for (const serve of running) if (serve.child.exitCode === null) await serve.stop();
-  await server?.close();
-  project?.remove();
 });
 
 interface History {
@@ -24,7 +13,7 @@ interface History {
 }
 
 async function serve() {
-  const started = await startServe(project.dir, cliEnv(model));
+  const started = await startServe(fixture.project.dir, cliEnv(fixture.model));
   running.push(started);
   const url = /open\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(started.stdout())?.[1];
   if (url === undefined) throw new Error(`no address in: ${started.stdout()}`);

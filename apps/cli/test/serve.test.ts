@@ -1,27 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, localRuntime, runCli, waitFor } from './cli-harness';
+import { describe, expect, it } from 'vitest';
+import { cliBin, cliEnv, localRuntime, runCli, useProjectWithModel, waitFor } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-let model: Record<string, string>;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('serve', localRuntime);
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
-});
+const fixture = useProjectWithModel('serve', localRuntime);
 
 function withChannels(channels: Record<string, unknown>): () => void {
-  const file = join(project.dir, 'ngb.config.json');
+  const file = join(fixture.project.dir, 'ngb.config.json');
   const original = readFileSync(file, 'utf8');
   writeFileSync(file, JSON.stringify({ ...JSON.parse(original), channels }));
   return () => writeFileSync(file, original);
@@ -29,7 +15,10 @@ function withChannels(channels: Record<string, unknown>): () => void {
 
 describe('ngb serve', { timeout: 60_000 }, () => {
   it('runs with the web chat and the dashboard on loopback, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], { cwd: project.dir, env: cliEnv(model) });
+    const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2'], {
+      cwd: fixture.project.dir,
+      env: cliEnv(fixture.model),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -46,7 +35,7 @@ describe('ngb serve', { timeout: 60_000 }, () => {
       expect(url).toBeDefined();
       const ready = await fetch(`${url}/readyz`);
       expect(await ready.json()).toMatchObject({ status: 'ready', channels: { web: 'connected' } });
-      const run = await runCli(['run', '-p', 'while serving'], { cwd: project.dir, env: model });
+      const run = await runCli(['run', '-p', 'while serving'], { cwd: fixture.project.dir, env: fixture.model });
       expect(run.stdout).toBe('echo: while serving\n');
       expect(stdout).not.toContain('while serving');
     } finally {
@@ -54,15 +43,15 @@ describe('ngb serve', { timeout: 60_000 }, () => {
     }
     expect(await exited).toBe(0);
     expect(stdout).toContain('stopped in');
-    const log = readFileSync(join(project.dir, '.ngb/logs/gateway.jsonl'), 'utf8');
+    const log = readFileSync(join(fixture.project.dir, '.ngb/logs/gateway.jsonl'), 'utf8');
     expect(log).toContain('"msg":"gateway ready"');
     expect(log).toContain('"msg":"gateway stopped"');
   });
 
   it('writes one JSON object per line with --log-format json, the ready record carrying the address', async () => {
     const child = spawn(process.execPath, [cliBin, 'serve', '--grace', '2', '--log-format', 'json'], {
-      cwd: project.dir,
-      env: cliEnv(model),
+      cwd: fixture.project.dir,
+      env: cliEnv(fixture.model),
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -87,16 +76,16 @@ describe('ngb serve', { timeout: 60_000 }, () => {
   });
 
   it('--host replaces dashboard.host, and an address other than loopback still needs the token', async () => {
-    const refused = await runCli(['serve', '--host', '0.0.0.0'], { cwd: project.dir, env: model });
+    const refused = await runCli(['serve', '--host', '0.0.0.0'], { cwd: fixture.project.dir, env: fixture.model });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('refusing to listen on 0.0.0.0 without an auth token');
-    const badPort = await runCli(['serve', '--port', '70000'], { cwd: project.dir, env: model });
+    const badPort = await runCli(['serve', '--port', '70000'], { cwd: fixture.project.dir, env: fixture.model });
     expect(badPort.code).toBe(1);
     expect(badPort.stderr.trim()).toBe('✖ --port must be a whole number from 0 to 65535, not "70000"');
   });
 
   it('refuses an unknown --log-format in one line', async () => {
-    const result = await runCli(['serve', '--log-format', 'xml'], { cwd: project.dir, env: model });
+    const result = await runCli(['serve', '--log-format', 'xml'], { cwd: fixture.project.dir, env: fixture.model });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('✖ --log-format must be text or json (got "xml")');
   });
@@ -104,7 +93,10 @@ describe('ngb serve', { timeout: 60_000 }, () => {
   it('refuses in one line when a configured channel lacks an option it needs', async () => {
     const restore = withChannels({ feishu: { enabled: true } });
     try {
-      const result = await runCli(['serve'], { cwd: project.dir, env: { ...model, FEISHU_APP_SECRET: '123:secret-token' } });
+      const result = await runCli(['serve'], {
+        cwd: fixture.project.dir,
+        env: { ...fixture.model, FEISHU_APP_SECRET: '123:secret-token' },
+      });
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
         '✖ channel "feishu": key "channels.feishu.appId" is invalid: Invalid key: Expected "appId" but received undefined',
@@ -118,7 +110,7 @@ describe('ngb serve', { timeout: 60_000 }, () => {
   it('names the missing secret of an enabled channel', async () => {
     const restore = withChannels({ discord: { enabled: true } });
     try {
-      const result = await runCli(['serve'], { cwd: project.dir, env: model });
+      const result = await runCli(['serve'], { cwd: fixture.project.dir, env: fixture.model });
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
         '✖ channel "discord" is enabled in ngb.config.json but DISCORD_BOT_TOKEN (the bot token) is not set',
@@ -131,7 +123,7 @@ describe('ngb serve', { timeout: 60_000 }, () => {
   it('a disabled channel is not composed', async () => {
     const restore = withChannels({ telegram: { enabled: false } });
     try {
-      const child = spawn(process.execPath, [cliBin, 'serve'], { cwd: project.dir, env: cliEnv(model) });
+      const child = spawn(process.execPath, [cliBin, 'serve'], { cwd: fixture.project.dir, env: cliEnv(fixture.model) });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString('utf8');
@@ -149,7 +141,7 @@ describe('ngb serve', { timeout: 60_000 }, () => {
   });
 
   it('without a model it says which variables to set', async () => {
-    const result = await runCli(['serve'], { cwd: project.dir });
+    const result = await runCli(['serve'], { cwd: fixture.project.dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('set ANTHROPIC_API_KEY (Anthropic) or OPENAI_API_KEY (OpenAI), or set OPENAI_BASE_URL');
   });

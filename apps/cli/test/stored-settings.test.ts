@@ -1,24 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSqliteStore } from '@ngb/store';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, createProject, localRuntime, runCli } from './cli-harness';
+import { describe, expect, it } from 'vitest';
+import { localRuntime, runCli, useProjectWithModel } from './cli-harness';
 
-let server: FakeLlmServer;
-let project: { dir: string; remove: () => void };
-let model: Record<string, string>;
-
-beforeAll(async () => {
-  assertBuilt();
-  server = await createFakeLlmServer({ acceptAnyModel: true });
-  model = { OPENAI_BASE_URL: `${server.url}/v1` };
-  project = await createProject('stored', localRuntime);
-});
-afterAll(async () => {
-  await server?.close();
-  project?.remove();
-});
+const fixture = useProjectWithModel('stored', localRuntime);
 
 /** The parts of `ngb.config.json` these tests change. */
 interface Config {
@@ -28,14 +14,14 @@ interface Config {
   agents: Record<string, Record<string, unknown>> | unknown[];
 }
 
-const configFile = () => join(project.dir, 'ngb.config.json');
+const configFile = () => join(fixture.project.dir, 'ngb.config.json');
 const mainSettings = (config: Config) => (config.agents as Record<string, Record<string, unknown>>).main ?? {};
 function editConfig(change: (config: Config) => void): void {
   const config = JSON.parse(readFileSync(configFile(), 'utf8'));
   change(config);
   writeFileSync(configFile(), JSON.stringify(config));
 }
-const ngb = (args: string[]) => runCli(args, { cwd: project.dir, env: model });
+const ngb = (args: string[]) => runCli(args, { cwd: fixture.project.dir, env: fixture.model });
 const mainAgent = async () => {
   const listed = await ngb(['agent', 'ls', '--json']);
   expect(listed.code, listed.stderr).toBe(0);
@@ -54,7 +40,7 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toContain('key "agents.main.timezone" is not a time zone: "Mars/Olympus"');
-      expect(server.requests()).toHaveLength(0);
+      expect(fixture.server.requests()).toHaveLength(0);
     } finally {
       editConfig((config) => {
         delete mainSettings(config).timezone;
@@ -94,7 +80,7 @@ describe('agent settings follow the config, removals too', { timeout: 60_000 }, 
   });
 
   it('doctor fails on a bad time zone stored in the database (by an older ngb), and the next command repairs it', async () => {
-    const store = await createSqliteStore({ path: join(project.dir, '.ngb/ngb.db') });
+    const store = await createSqliteStore({ path: join(fixture.project.dir, '.ngb/ngb.db') });
     const main = await store.agents.getByFolder('main');
     await store.agents.update(main?.id ?? '', { timezone: 'Mars/Olympus' });
     await store.close();
