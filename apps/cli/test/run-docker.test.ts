@@ -2,9 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assertBuilt, createProject, runCli } from './cli-harness';
+import { expect, it } from 'vitest';
+import { runCli, useProjectWithModel } from './cli-harness';
 import { describeWithDocker } from './docker-gate';
 
 function containersOfSession(sessionId: string): Promise<unknown[]> {
@@ -26,25 +25,15 @@ function containersOfSession(sessionId: string): Promise<unknown[]> {
 }
 
 describeWithDocker('ngb run with a tool call in the Docker sandbox', () => {
-  let server: FakeLlmServer;
-  let project: { dir: string; remove: () => void };
-  beforeAll(async () => {
-    assertBuilt();
-    server = await createFakeLlmServer({ acceptAnyModel: true });
-    project = await createProject('run-docker', (config) => {
-      config.runtime = { driver: 'docker' };
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    project?.remove();
+  const fixture = useProjectWithModel('run-docker', (config) => {
+    config.runtime = { driver: 'docker' };
   });
 
   it('runs bash in the hardened container (uid 1000, no network), streams the call, and removes the container', async () => {
     const command = 'id -u; ls /sys/class/net';
     const result = await runCli(['run', '-p', `run: ${command}`, '--json', '--stream'], {
-      cwd: project.dir,
-      env: { OPENAI_BASE_URL: `${server.url}/v1` },
+      cwd: fixture.project.dir,
+      env: fixture.model,
       timeoutMs: 60_000,
     });
     expect(result.code, result.stderr).toBe(0);
@@ -73,14 +62,14 @@ describeWithDocker('ngb run with a tool call in the Docker sandbox', () => {
       writeFileSync(join(allowed, 'team-notes', 'readme.txt'), 'visible from the host\n');
       chmodSync(scratch, 0o755);
       writeFileSync(join(home, '.config', 'ngb', 'mount-allowlist.json'), JSON.stringify({ allowedRoots: [{ path: allowed }] }));
-      const configFile = join(project.dir, 'ngb.config.json');
+      const configFile = join(fixture.project.dir, 'ngb.config.json');
       const config = JSON.parse(readFileSync(configFile, 'utf8'));
       config.agents = { main: { mounts: [{ hostPath: join(allowed, 'team-notes') }] } };
       writeFileSync(configFile, JSON.stringify(config));
       const command = 'cat /workspace/extra/team-notes/readme.txt; touch /workspace/extra/team-notes/new 2>&1; true';
       const mounted = await runCli(['run', '-p', `run: ${command}`, '--json'], {
-        cwd: project.dir,
-        env: { OPENAI_BASE_URL: `${server.url}/v1`, HOME: home },
+        cwd: fixture.project.dir,
+        env: { OPENAI_BASE_URL: `${fixture.server.url}/v1`, HOME: home },
         timeoutMs: 60_000,
       });
       expect(mounted.code, mounted.stderr).toBe(0);
@@ -91,8 +80,8 @@ describeWithDocker('ngb run with a tool call in the Docker sandbox', () => {
       config.agents = { main: { mounts: [{ hostPath: join(allowed, 'dotfiles'), containerPath: 'dots' }] } };
       writeFileSync(configFile, JSON.stringify(config));
       const refused = await runCli(['run', '-p', 'run: ls /workspace/extra', '--json'], {
-        cwd: project.dir,
-        env: { OPENAI_BASE_URL: `${server.url}/v1`, HOME: home },
+        cwd: fixture.project.dir,
+        env: { OPENAI_BASE_URL: `${fixture.server.url}/v1`, HOME: home },
         timeoutMs: 60_000,
       });
       const call = JSON.parse(refused.stdout).toolCalls[0];

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createFakeLlmServer, type FakeLlmServer } from '@ngb/testing';
-import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
-import { assertBuilt, cliBin, cliEnv, createProject, runCli, waitFor } from './cli-harness';
+import { expect, it, onTestFinished } from 'vitest';
+import { cliBin, cliEnv, runCli, useProjectWithModel, waitFor } from './cli-harness';
 import { describeWithDocker } from './docker-gate';
 
 interface ContainerSummary {
@@ -33,34 +32,23 @@ interface ShownSession {
 }
 
 describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => {
-  let server: FakeLlmServer;
-  let project: { dir: string; remove: () => void };
-  const model = () => ({ OPENAI_BASE_URL: `${server.url}/v1` });
-  beforeAll(async () => {
-    assertBuilt();
-    server = await createFakeLlmServer({ acceptAnyModel: true });
-    project = await createProject('run-killed', (config) => {
-      config.runtime = { driver: 'docker' };
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-    project?.remove();
+  const fixture = useProjectWithModel('run-killed', (config) => {
+    config.runtime = { driver: 'docker' };
   });
 
   const show = async (sessionId: string): Promise<ShownSession> =>
-    JSON.parse((await runCli(['session', 'show', sessionId, '--json'], { cwd: project.dir })).stdout) as ShownSession;
+    JSON.parse((await runCli(['session', 'show', sessionId, '--json'], { cwd: fixture.project.dir })).stdout) as ShownSession;
 
   const sessionIds = async (): Promise<string[]> => {
-    const listed = await runCli(['session', 'ls', '--json'], { cwd: project.dir });
+    const listed = await runCli(['session', 'ls', '--json'], { cwd: fixture.project.dir });
     return listed.code === 0 ? (JSON.parse(listed.stdout) as Array<{ id: string }>).map((session) => session.id) : [];
   };
 
   /** Starts `ngb run` with a long tool call; resolves once its sandbox container exists (mid-turn). */
   const startLongRun = async (known: readonly string[]) => {
     const child = spawn(process.execPath, [cliBin, 'run', '-p', 'run: sleep 120'], {
-      cwd: project.dir,
-      env: cliEnv(model()),
+      cwd: fixture.project.dir,
+      env: cliEnv(fixture.model),
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -96,7 +84,7 @@ describeWithDocker('ngb run killed with SIGKILL in the middle of a turn', () => 
     expect((await containersOfSession(killed.sessionId)).map((found) => found.Id)).toEqual([killed.containerId]);
     expect((await show(killed.sessionId)).turns.map((turn) => turn.status)).toEqual(['running']);
 
-    const next = await runCli(['run', '-p', 'hello again'], { cwd: project.dir, env: model(), timeoutMs: 90_000 });
+    const next = await runCli(['run', '-p', 'hello again'], { cwd: fixture.project.dir, env: fixture.model, timeoutMs: 90_000 });
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toBe('echo: hello again\n');
     expect(await containersOfSession(killed.sessionId)).toEqual([]);
